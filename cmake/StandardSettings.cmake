@@ -1,0 +1,12 @@
+# Settings every first-party target links privately: warnings, sanitizers, debug assertions.
+add_library(promptctl_standard_settings INTERFACE)
+target_compile_options(promptctl_standard_settings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual -Wnull-dereference
+  $<$<BOOL:${PROMPTCTL_WERROR}>:-Werror>)
+target_compile_definitions(promptctl_standard_settings INTERFACE
+  $<$<CONFIG:Debug>:_GLIBCXX_ASSERTIONS>)
+if(PROMPTCTL_SANITIZE)
+  target_compile_options(promptctl_standard_settings INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(promptctl_standard_settings INTERFACE -fsanitize=address,undefined)
+endif()

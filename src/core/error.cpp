@@ -1,0 +1,42 @@
+#include "promptctl/error.hpp"
+
+namespace promptctl {
+
+std::string SourceLocation::to_string() const {
+  std::string text = file;
+  if (line > 0) {
+    text += (text.empty() ? "" : ":") + std::to_string(line);
+    if (column > 0) {
+      text += ":" + std::to_string(column);
+    }
+  }
+  return text;
+}
+
+std::string Diagnostic::to_string() const {
+  std::string where = location.to_string();
+  std::string text = where.empty() ? std::string() : where + ": ";
+  text += severity == Severity::error ? "error: " : "warning: ";
+  return text + message;
+}
+
+namespace {
+std::string compose(const std::string& message, const SourceLocation& location) {
+  std::string where = location.to_string();
+  return where.empty() ? message : where + ": " + message;
+}
+}  // namespace
+
+Error::Error(ErrorKind kind, std::string message, SourceLocation location, std::string hint)
+    : std::runtime_error(compose(message, location)),
+      m_kind(kind),
+      m_message(std::move(message)),
+      m_location(std::move(location)),
+      m_hint(std::move(hint)) {}
+
+Error& Error::with_details(std::vector<Diagnostic> details) {
+  m_details = std::move(details);
+  return *this;
+}
+
+}  // namespace promptctl

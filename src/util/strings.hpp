@@ -1,0 +1,34 @@
+// Generic string helpers; nothing here knows about prompts.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace promptctl::util {
+
+/// `text` without leading and trailing spaces, tabs, carriage returns and newlines.
+std::string_view trim(std::string_view text);
+
+/// Splits on `separator`, keeping empty parts.
+std::vector<std::string_view> split(std::string_view text, char separator);
+
+/// Splits on runs of white space, dropping empty parts.
+std::vector<std::string_view> split_whitespace(std::string_view text);
+
+std::string to_lower(std::string_view text);
+
+/// Edit distance (insertions, deletions, substitutions).
+size_t levenshtein(std::string_view a, std::string_view b);
+
+/// The candidate closest to `word` when it is close enough to be a likely typo, else "".
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
+/// " (did you mean 'x'?)" when there is a close candidate, else "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+/// Quotes a value for a message: printable text as is, control characters escaped, and long
+/// values shortened.
+std::string printable(std::string_view text, size_t max_length = 60);
+
+}  // namespace promptctl::util

@@ -1,0 +1,27 @@
+// YAML reading and writing through yaml-cpp, with nlohmann::json as the in-memory value.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <yaml-cpp/yaml.h>
+
+#include "promptctl/error.hpp"
+
+namespace promptctl::util {
+
+/// Parses YAML text; a syntax error becomes an `Error` (invalid_input) at `file:line:column`.
+YAML::Node parse_yaml(std::string_view text, const std::string& file);
+
+/// The file location of a node (yaml-cpp counts from 0; ours from 1).
+SourceLocation location_of(const YAML::Node& node, const std::string& file);
+
+/// Converts a YAML value to JSON. Plain scalars are typed by the YAML 1.2 core schema (null,
+/// booleans, integers, floats); quoted scalars stay strings. Aliases are followed.
+nlohmann::json yaml_to_json(const YAML::Node& node);
+
+/// Writes a JSON value as block-style YAML that `yaml_to_json(parse_yaml(...))` reads back
+/// as the same value.
+std::string json_to_yaml(const nlohmann::json& value);
+
+}  // namespace promptctl::util
