@@ -1,7 +1,10 @@
 # Settings every first-party target links privately: warnings, sanitizers, debug assertions.
 add_library(promptctl_standard_settings INTERFACE)
 target_compile_options(promptctl_standard_settings INTERFACE
-  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual -Wnull-dereference
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual
+  # Targets that include CLI11 set PROMPTCTL_NO_NULL_DEREFERENCE_WARNING: GCC 12 reports a
+  # false "potential null pointer dereference" in CLI11's inlined string helpers.
+  $<$<NOT:$<BOOL:$<TARGET_PROPERTY:PROMPTCTL_NO_NULL_DEREFERENCE_WARNING>>>:-Wnull-dereference>
   $<$<BOOL:${PROMPTCTL_WERROR}>:-Werror>)
 target_compile_definitions(promptctl_standard_settings INTERFACE
   $<$<CONFIG:Debug>:_GLIBCXX_ASSERTIONS>)

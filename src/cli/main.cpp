@@ -1,1 +1,147 @@
-int main(){}
+// promptctl's entry point: parse the command line, run one command, map errors to exit codes.
+#include <cstdio>
+#include <iostream>
+
+#include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
+#include "promptctl/names.hpp"
+#include "promptctl/repo.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct GlobalOptions {
+  std::string directory;
+  ColorMode color = ColorMode::automatic;
+};
+
+void add_global_options(CLI::App& app, GlobalOptions& global) {
+  app.add_option("-C", global.directory, "Run as if promptctl was started in DIR")
+      ->type_name("DIR");
+  const std::map<std::string, ColorMode> modes = {
+      {"auto", ColorMode::automatic}, {"always", ColorMode::always}, {"never", ColorMode::never}};
+  app.add_option("--color", global.color, "Colour output: auto (default), always or never")
+      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case))
+      ->type_name("WHEN");
+}
+
+// The first word that is neither an option nor an option's value, if any.
+std::string first_command_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word == "-C" || word == "--color") {
+      ++i;
+    } else if (!word.starts_with("-")) {
+      return std::string(word);
+    }
+  }
+  return {};
+}
+
+bool check_command_word(int argc, char** argv) {
+  std::string word = first_command_word(argc, argv);
+  if (word.empty()) {
+    return true;
+  }
+  std::vector<std::string> names;
+  for (const CommandSpec* spec : all_commands()) {
+    names.emplace_back(spec->name);
+  }
+  if (std::find(names.begin(), names.end(), word) != names.end()) {
+    return true;
+  }
+  std::fprintf(stderr, "promptctl: error: '%s' is not a promptctl command%s\n",
+               util::printable(word).c_str(), util::did_you_mean(word, names).c_str());
+  std::fprintf(stderr, "Run 'promptctl --help' for the list of commands.\n");
+  return false;
+}
+
+int run_command(const CommandSpec& spec, Session& session) {
+  Output& out = session.out();
+  try {
+    int code = spec.run(session);
+    if (!out.flush()) {
+      std::fprintf(stderr, "promptctl: error: cannot write the output: %s\n", std::strerror(errno));
+      return k_exit_system;
+    }
+    return code;
+  } catch (const Error& e) {
+    (void)out.flush();
+    out.error(e);
+    return exit_code_for(e.kind());
+  } catch (const std::filesystem::filesystem_error& e) {
+    (void)out.flush();
+    out.error(Error(ErrorKind::io, e.what()));
+    return k_exit_system;
+  } catch (const std::exception& e) {
+    (void)out.flush();
+    out.error(Error(ErrorKind::internal, std::string("internal error: ") + e.what()));
+    return k_exit_internal;
+  }
+}
+
+}  // namespace
+
+Workspace& Session::workspace() {
+  if (!m_workspace) {
+    m_workspace.emplace(Workspace::discover(m_start));
+  }
+  return *m_workspace;
+}
+
+std::vector<std::string> prompt_names(const std::vector<std::string>& arguments) {
+  std::vector<std::string> names;
+  for (const std::string& argument : arguments) {
+    names.push_back(normalize_name(argument));
+    validate_name(names.back());
+  }
+  return names;
+}
+
+int main(int argc, char** argv) {
+  repo::Library git;
+  CLI::App app{"promptctl: manage LLM prompts in a git repository", "promptctl"};
+  app.set_version_flag("--version", "promptctl " PROMPTCTL_VERSION);
+  app.require_subcommand(1, 1);
+  app.fallthrough();
+  GlobalOptions global;
+  add_global_options(app, global);
+  std::vector<std::pair<CLI::App*, const CommandSpec*>> subcommands;
+  for (const CommandSpec* spec : all_commands()) {
+    CLI::App* sub = app.add_subcommand(std::string(spec->name), std::string(spec->summary));
+    if (spec->name.starts_with("__")) {
+      sub->group("");
+    }
+    spec->add_options(*sub);
+    subcommands.emplace_back(sub, spec);
+  }
+  if (!check_command_word(argc, argv)) {
+    return k_exit_usage;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {
+      return app.exit(e);
+    }
+    std::fprintf(stderr, "promptctl: error: %s\n", e.what());
+    std::fprintf(stderr, "Run 'promptctl --help' or 'promptctl COMMAND --help' for usage.\n");
+    return k_exit_usage;
+  }
+  Output out;
+  out.configure(global.color);
+  std::filesystem::path start =
+      global.directory.empty() ? std::filesystem::current_path() : std::filesystem::path(global.directory);
+  Session session(out, start);
+  for (const auto& [sub, spec] : subcommands) {
+    if (sub->parsed()) {
+      return run_command(*spec, session);
+    }
+  }
+  return k_exit_usage;
+}
+
+}  // namespace promptctl::cli
+
+int main(int argc, char** argv) { return promptctl::cli::main(argc, argv); }

@@ -18,7 +18,7 @@ std::vector<std::string_view> split_whitespace(std::string_view text);
 
 std::string to_lower(std::string_view text);
 
-/// Edit distance (insertions, deletions, substitutions).
+/// Edit distance (insertions, deletions, substitutions, adjacent transpositions).
 size_t levenshtein(std::string_view a, std::string_view b);
 
 /// The candidate closest to `word` when it is close enough to be a likely typo, else "".

@@ -1,0 +1,35 @@
+// Summaries of many prompts, for listing and filtering.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "promptctl/workspace.hpp"
+
+namespace promptctl {
+
+struct PromptSummary {
+  std::string name;
+  std::string path;
+  std::string description;
+  std::vector<std::string> tags;
+  std::string category;
+  std::string owner;
+  std::vector<std::string> variables;
+  std::string error;  ///< why the file did not load, when it did not
+
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+struct CatalogFilter {
+  std::vector<std::string> tags;  ///< every one must be present
+  std::string category;
+  std::string text;  ///< case-insensitive, in name, description, tags or templates
+};
+
+/// Summaries of the named prompts that pass `filter`, in the order given. A prompt that fails
+/// to load is kept (with `error` set) when the filter has only name criteria.
+std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std::string>& names,
+                                     const CatalogFilter& filter);
+
+}  // namespace promptctl

@@ -1,0 +1,139 @@
+// The prompt model: what a prompt file holds, and loading it with every problem reported.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "promptctl/error.hpp"
+#include "promptctl/template.hpp"
+
+namespace promptctl {
+
+enum class VarType { string, number, integer, boolean, array, object };
+
+[[nodiscard]] std::string_view to_string(VarType type);
+[[nodiscard]] std::optional<VarType> parse_var_type(std::string_view text);
+
+/// A declared, typed variable.
+struct VariableSpec {
+  std::string name;
+  VarType type = VarType::string;
+  /// True unless the declaration says otherwise or gives a default.
+  bool required = true;
+  std::optional<nlohmann::json> default_value;
+  std::string description;
+  std::vector<nlohmann::json> enum_values;
+  std::optional<std::string> pattern;
+  /// Bounds on characters (strings) or items (arrays).
+  std::optional<std::uint64_t> min_length;
+  std::optional<std::uint64_t> max_length;
+  /// Bounds on numbers.
+  std::optional<double> minimum;
+  std::optional<double> maximum;
+  SourceLocation location;
+
+  /// Every way `value` breaks this declaration, as messages naming the variable.
+  [[nodiscard]] std::vector<std::string> check(const nlohmann::json& value) const;
+  /// The value a command-line string stands for under this type ("3" is 3 for an integer).
+  /// Throws `Error` (invalid_input) when the text cannot be such a value.
+  [[nodiscard]] nlohmann::json from_text(std::string_view text) const;
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+/// Model settings; every field is optional so that prompt settings can override defaults.
+struct ModelSettings {
+  std::string provider;
+  std::string name;
+  std::optional<double> temperature;
+  std::optional<double> top_p;
+  std::optional<std::int64_t> max_tokens;
+  std::optional<std::int64_t> seed;
+  std::vector<std::string> stop;
+  std::optional<std::string> response_format;  ///< "text" or "json"
+
+  /// These settings with `fallback`'s filling every field left unset here.
+  [[nodiscard]] ModelSettings merged_over(const ModelSettings& fallback) const;
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+/// One chat message whose content is a template.
+struct MessageTemplate {
+  std::string role;
+  std::string content;
+  tmpl::TextOrigin origin;
+};
+
+struct Assertion {
+  std::string type;
+  nlohmann::json spec;  ///< the whole assertion mapping, for the test runner
+  SourceLocation location;
+};
+
+struct TestCase {
+  std::string name;
+  std::string description;
+  nlohmann::json vars = nlohmann::json::object();
+  std::vector<Assertion> assertions;
+  std::optional<std::string> provider;
+  std::optional<std::string> model;
+  int repeat = 1;
+  SourceLocation location;
+  /// Where each variable's value is written, for messages about it.
+  std::vector<std::pair<std::string, SourceLocation>> var_locations;
+};
+
+enum class Escape { none, html };
+
+struct Prompt {
+  std::string name;
+  std::string path;  ///< as shown in messages, for example "prompts/support/reply.yaml"
+  std::string description;
+  std::vector<std::string> tags;
+  std::string category;
+  std::string owner;
+  std::optional<ModelSettings> model;
+  std::vector<VariableSpec> variables;
+  Escape escape = Escape::none;
+  /// The `template` field, which is also what a partial reference to this prompt inserts.
+  std::optional<MessageTemplate> template_text;
+  /// The messages to send: `messages`, or `system` and `template` made into messages.
+  std::vector<MessageTemplate> messages;
+  std::vector<TestCase> tests;
+  nlohmann::json extensions = nlohmann::json::object();  ///< `x-*` keys, kept as written
+
+  [[nodiscard]] const VariableSpec* find_variable(std::string_view variable) const;
+  [[nodiscard]] std::vector<std::string> variable_names() const;
+};
+
+/// The result of loading a file: the prompt when it could be built, and every problem found.
+struct LoadResult {
+  std::optional<Prompt> prompt;
+  std::vector<Diagnostic> diagnostics;
+
+  [[nodiscard]] bool has_errors() const;
+};
+
+/// Largest prompt file accepted, so that a stray binary or generated file fails fast.
+constexpr std::size_t k_max_prompt_file_size = 10 * 1024 * 1024;
+
+/// Parses prompt file text. Never throws for bad content: problems become diagnostics.
+LoadResult parse_prompt(std::string name, std::string path, std::string_view text);
+
+/// Parses and returns the prompt, or throws the first error with every problem as details.
+Prompt load_prompt(std::string name, std::string path, std::string_view text);
+
+/// Parses a tests file (`prompts/NAME.tests.yaml`): a list of cases, or a mapping with `tests`.
+std::vector<TestCase> parse_tests_file(std::string_view text, const std::string& path,
+                                       std::vector<Diagnostic>& diagnostics);
+
+/// The whole prompt as JSON (the shape `promptctl show --json` prints).
+nlohmann::json to_json(const Prompt& prompt);
+
+/// Throws on the first error among `diagnostics`, carrying all of them as details.
+void throw_if_errors(const std::vector<Diagnostic>& diagnostics);
+
+}  // namespace promptctl

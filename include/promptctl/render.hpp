@@ -1,0 +1,101 @@
+// Rendering a prompt: inputs bound to declared variables, partials from the same source.
+#pragma once
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "promptctl/prompt.hpp"
+#include "promptctl/workspace.hpp"
+
+namespace promptctl {
+
+/// Variable values as the user gave them, before checking against declarations.
+struct Inputs {
+  nlohmann::json values = nlohmann::json::object();
+  /// Names whose value is command-line text, to be read as the declared type.
+  std::set<std::string> textual;
+
+  /// Adds "name=value" or "name=@file" (the file's content). Throws `Error` (usage) when the
+  /// assignment has no '=' or an invalid name.
+  void add_assignment(std::string_view assignment);
+  /// Adds every key of a YAML or JSON mapping; `path` "-" reads standard input.
+  void add_file(const std::string& path);
+  /// Adds every key of an already parsed mapping.
+  void add_values(const nlohmann::json& object);
+};
+
+/// Checks inputs against the prompt's declarations and fills in defaults. Every problem
+/// (wrong type, enum, pattern, bounds, missing required, unknown name) is reported at once in
+/// one `Error` of kind invalid_input. With `lenient`, missing and unknown names are allowed.
+/// `used` lists the top-level names the templates use; an undeclared input is accepted when
+/// the template uses it.
+nlohmann::json bind_inputs(const Prompt& prompt, const Inputs& inputs,
+                           const std::vector<std::string>& used, bool lenient);
+
+/// Partials resolved to other prompts of one source, loaded on first use and kept.
+class PromptPartials : public tmpl::PartialResolver {
+ public:
+  explicit PromptPartials(PromptSource& source) : m_source(source) {}
+  /// The template of the prompt called `name`, or nullptr when there is no such prompt.
+  /// Throws `Error` when that prompt cannot be used as a partial (it does not load, or it has
+  /// `messages` instead of a `template`).
+  const tmpl::Template* find(std::string_view name) override;
+  /// The partials loaded so far, in order of first use.
+  [[nodiscard]] const std::vector<std::string>& loaded() const { return m_order; }
+
+ private:
+  PromptSource& m_source;
+  std::vector<std::pair<std::string, std::unique_ptr<tmpl::Template>>> m_cache;
+  std::vector<std::string> m_order;
+};
+
+/// Partials read from files for ad-hoc rendering: `{{> p}}` is the file `DIR/p`. Names with
+/// ".." segments or a leading '/' are refused.
+class DirectoryPartials : public tmpl::PartialResolver {
+ public:
+  explicit DirectoryPartials(std::string directory) : m_directory(std::move(directory)) {}
+  const tmpl::Template* find(std::string_view name) override;
+
+ private:
+  std::string m_directory;
+  std::vector<std::pair<std::string, std::unique_ptr<tmpl::Template>>> m_cache;
+};
+
+/// The first cycle among the static partial references reachable from `roots`, as a chain
+/// "a -> b -> a", or "" when there is none.
+std::string find_partial_cycle(const std::vector<const tmpl::Template*>& roots,
+                               PromptPartials& partials);
+
+struct ChatMessage {
+  std::string role;
+  std::string content;
+};
+
+struct RenderedPrompt {
+  std::string name;
+  std::vector<ChatMessage> messages;
+  ModelSettings model;
+  nlohmann::json variables;
+  std::vector<std::string> partials;
+
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+struct RenderSettings {
+  /// Missing variables render empty and unknown inputs are ignored.
+  bool lenient = false;
+  /// Overrides the prompt's own `escape`.
+  std::optional<Escape> escape;
+};
+
+/// The top-level variable names a prompt's templates use, partials included.
+std::vector<std::string> used_variable_names(const Prompt& prompt, PromptPartials& partials);
+
+/// Binds `inputs` and renders every message. Throws `Error` for invalid inputs, a missing
+/// variable (naming it and its file:line:column), an unknown or cyclic partial.
+RenderedPrompt render_prompt(const Prompt& prompt, const Inputs& inputs, PromptSource& source,
+                             const ModelSettings& default_model, const RenderSettings& settings);
+
+}  // namespace promptctl

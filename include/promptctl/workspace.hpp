@@ -1,0 +1,89 @@
+// A prompt repository on disk: settings, the prompts folder, and reading prompt files.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "promptctl/prompt.hpp"
+
+namespace promptctl {
+
+/// Repository settings from `promptctl.yaml`.
+struct RepoSettings {
+  int version = 1;
+  /// Model settings for prompts that leave fields unset.
+  ModelSettings default_model;
+  nlohmann::json extensions = nlohmann::json::object();
+};
+
+/// Parses `promptctl.yaml`; problems become diagnostics.
+RepoSettings parse_settings(std::string_view text, const std::string& path,
+                            std::vector<Diagnostic>& diagnostics);
+
+/// A prompt file's text and the path to show for it.
+struct SourceFile {
+  std::string path;
+  std::string text;
+};
+
+/// Where prompt files come from: the working tree now, a git revision later. Lookups read only
+/// the prompt asked for.
+class PromptSource {
+ public:
+  virtual ~PromptSource() = default;
+  /// The prompt file for `name`, or nothing when there is none. Throws `Error` on I/O failure.
+  virtual std::optional<SourceFile> read(std::string_view name) = 0;
+  /// The tests file for `name` (`prompts/NAME.tests.yaml`), or nothing.
+  virtual std::optional<SourceFile> read_tests(std::string_view name) = 0;
+};
+
+class Workspace : public PromptSource {
+ public:
+  static constexpr const char* k_settings_file = "promptctl.yaml";
+  static constexpr const char* k_prompts_dir = "prompts";
+
+  /// The repository whose top folder (holding promptctl.yaml) is `start` or a parent of it.
+  /// Throws `Error` (not_found) when there is none.
+  static Workspace discover(const std::filesystem::path& start);
+  /// The repository whose top folder is `root`.
+  static Workspace open(const std::filesystem::path& root);
+
+  [[nodiscard]] const std::filesystem::path& root() const { return m_root; }
+  [[nodiscard]] const RepoSettings& settings() const { return m_settings; }
+  [[nodiscard]] std::filesystem::path prompts_dir() const { return m_root / k_prompts_dir; }
+  /// The file for a (valid) prompt name.
+  [[nodiscard]] std::filesystem::path file_for(std::string_view name) const;
+  [[nodiscard]] std::filesystem::path tests_file_for(std::string_view name) const;
+  /// The path shown in messages: relative to the repository top, "prompts/NAME.yaml".
+  [[nodiscard]] static std::string display_path(std::string_view name);
+  [[nodiscard]] bool exists(std::string_view name) const;
+
+  /// Every prompt name, sorted. Reads directory entries, not files.
+  [[nodiscard]] std::vector<std::string> list_names() const;
+  /// Files under prompts/ ending in .yaml whose path is not a valid prompt name.
+  [[nodiscard]] std::vector<std::string> invalid_files() const;
+
+  /// Loads a prompt with its tests file merged in; throws `Error` (not_found for an unknown
+  /// name, invalid_input with every problem as details for a bad file).
+  [[nodiscard]] Prompt load(std::string_view name);
+  /// Loads a prompt collecting problems instead of throwing (missing files still throw).
+  [[nodiscard]] LoadResult load_checked(std::string_view name);
+
+  std::optional<SourceFile> read(std::string_view name) override;
+  std::optional<SourceFile> read_tests(std::string_view name) override;
+
+  /// The Error for a name that does not exist, suggesting close names.
+  [[nodiscard]] Error not_found(std::string_view name) const;
+
+ private:
+  explicit Workspace(std::filesystem::path root);
+  std::filesystem::path m_root;
+  RepoSettings m_settings;
+};
+
+/// Loads a prompt from any source, merging its tests file; problems become diagnostics.
+LoadResult load_from_source(PromptSource& source, std::string_view name);
+
+}  // namespace promptctl

@@ -1,0 +1,124 @@
+// promptctl __complete WORD…: completion candidates for the shell scripts in completions/.
+// The last word is the one being completed (possibly empty); candidates print one per line.
+// Nothing is printed where the shell should complete file names itself.
+#include "cli/command.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::vector<std::string> words;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  sub.add_option("WORD", options().words, "The command line after 'promptctl'");
+  sub.allow_extras();
+  sub.prefix_command();
+}
+
+std::vector<std::string> option_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : app.get_options()) {
+    if (!option->nonpositional() || option->get_group().empty()) {
+      continue;
+    }
+    for (const std::string& name : option->get_lnames()) {
+      names.push_back("--" + name);
+    }
+    for (const std::string& name : option->get_snames()) {
+      names.push_back("-" + name);
+    }
+  }
+  return names;
+}
+
+// Whether `word` is an option of `app` that takes a value.
+bool takes_value(const CLI::App& app, const std::string& word) {
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->nonpositional() && option->check_name(word)) {
+      return option->get_type_size_max() > 0;
+    }
+  }
+  return false;
+}
+
+const CommandSpec* find_spec(const std::string& name) {
+  for (const CommandSpec* spec : all_commands()) {
+    if (spec->name == name) {
+      return spec;
+    }
+  }
+  return nullptr;
+}
+
+void print_matching(const Output& out, const std::vector<std::string>& candidates,
+                    const std::string& prefix) {
+  for (const std::string& candidate : candidates) {
+    if (candidate.starts_with(prefix)) {
+      out.line(candidate);
+    }
+  }
+}
+
+int run(Session& session) {
+  std::vector<std::string> words = options().words;
+  std::string current = words.empty() ? std::string() : words.back();
+  if (!words.empty()) {
+    words.pop_back();
+  }
+  // Find the command word, skipping global options and their values.
+  size_t at = 0;
+  while (at < words.size() && words[at].starts_with("-")) {
+    at += (words[at] == "-C" || words[at] == "--color") ? 2 : 1;
+  }
+  Output& out = session.out();
+  CLI::App root;
+  if (at >= words.size()) {
+    if (current.starts_with("-")) {
+      print_matching(out, {"-C", "--color", "--help", "--version"}, current);
+      return 0;
+    }
+    std::vector<std::string> names;
+    for (const CommandSpec* spec : all_commands()) {
+      if (!spec->name.starts_with("__")) {
+        names.emplace_back(spec->name);
+      }
+    }
+    print_matching(out, names, current);
+    return 0;
+  }
+  const CommandSpec* spec = find_spec(words[at]);
+  if (!spec) {
+    return 0;
+  }
+  CLI::App sub;
+  spec->add_options(sub);
+  if (!words.empty() && words.size() > at + 1 && takes_value(sub, words.back())) {
+    return 0;  // an option's value: let the shell complete file names
+  }
+  if (current.starts_with("-")) {
+    std::vector<std::string> names = option_names(sub);
+    names.emplace_back("--help");
+    print_matching(out, names, current);
+    return 0;
+  }
+  if (spec->positionals == Completes::prompt_names) {
+    try {
+      print_matching(out, session.workspace().list_names(), current);
+    } catch (const Error&) {
+      // Outside a repository there is nothing to offer.
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_complete{"__complete", "Print completion candidates for shells",
+                                        Completes::nothing, add_options, run};
+
+}  // namespace promptctl::cli

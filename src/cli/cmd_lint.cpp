@@ -1,0 +1,105 @@
+// promptctl lint [NAME…]: every problem in every prompt file.
+#include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
+#include "promptctl/lint.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::vector<std::string> names;
+  std::string format = "text";
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  sub.add_option("NAME", options().names, "Prompts to lint (default: the whole repository)");
+  sub.add_option("--format", options().format,
+                 "text, json, or github (workflow annotations)")
+      ->check(CLI::IsMember({"text", "json", "github"}));
+  sub.add_flag("--json", options().json, "Same as --format json");
+}
+
+// GitHub workflow commands escape %, CR and LF in messages, and also , and : in properties.
+std::string github_escape(const std::string& text, bool property) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '%': out += "%25"; break;
+      case '\r': out += "%0D"; break;
+      case '\n': out += "%0A"; break;
+      case ':': out += property ? "%3A" : ":"; break;
+      case ',': out += property ? "%2C" : ","; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+void print_github(const Output& out, const LintReport& report) {
+  for (const Diagnostic& d : report.diagnostics) {
+    std::string line = d.severity == Severity::error ? "::error" : "::warning";
+    line += " file=" + github_escape(d.location.file, true);
+    if (d.location.line > 0) {
+      line += ",line=" + std::to_string(d.location.line);
+    }
+    if (d.location.column > 0) {
+      line += ",col=" + std::to_string(d.location.column);
+    }
+    line += ",title=" + github_escape("promptctl " + d.code, true);
+    out.line(line + "::" + github_escape(d.message, false));
+  }
+}
+
+nlohmann::json report_json(const LintReport& report) {
+  nlohmann::json diagnostics = nlohmann::json::array();
+  for (const Diagnostic& d : report.diagnostics) {
+    diagnostics.push_back({{"file", d.location.file},
+                           {"line", d.location.line},
+                           {"column", d.location.column},
+                           {"severity", d.severity == Severity::error ? "error" : "warning"},
+                           {"code", d.code},
+                           {"message", d.message}});
+  }
+  return {{"prompts_checked", report.prompts_checked},
+          {"errors", report.errors()},
+          {"warnings", report.warnings()},
+          {"diagnostics", diagnostics}};
+}
+
+int run(Session& session) {
+  Options& o = options();
+  Workspace& workspace = session.workspace();
+  LintReport report = lint(workspace, prompt_names(o.names));
+  Output& out = session.out();
+  std::string format = o.json ? "json" : o.format;
+  if (format == "json") {
+    out.json(report_json(report));
+  } else if (format == "github") {
+    print_github(out, report);
+  } else {
+    for (const Diagnostic& d : report.diagnostics) {
+      out.diagnostic(d, false);
+    }
+    std::string checked = std::to_string(report.prompts_checked) +
+                          (report.prompts_checked == 1 ? " prompt" : " prompts");
+    if (report.diagnostics.empty()) {
+      out.line(checked + " checked, no problems");
+    } else {
+      out.line(std::to_string(report.errors()) + " error(s), " + std::to_string(report.warnings()) +
+               " warning(s) in " + checked);
+    }
+  }
+  return report.diagnostics.empty() ? k_exit_ok : k_exit_check_failed;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_lint{"lint", "Check prompt files for problems",
+                                    Completes::prompt_names, add_options, run};
+
+}  // namespace promptctl::cli

@@ -1,0 +1,94 @@
+// promptctl ls [PATTERN…]: list prompts, filtered by name, tag, category and text.
+#include <fnmatch.h>
+
+#include "cli/command.hpp"
+#include "promptctl/catalog.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::vector<std::string> patterns;
+  std::vector<std::string> tags;
+  std::string category;
+  std::string grep;
+  bool json = false;
+  bool names_only = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  Options& o = options();
+  sub.add_option("PATTERN", o.patterns,
+                 "Only names matching these shell patterns (support/*) or prefixes (support/)");
+  sub.add_option("-t,--tag", o.tags, "Only prompts with this tag (repeatable: all must match)");
+  sub.add_option("-c,--category", o.category, "Only prompts in this category");
+  sub.add_option("-g,--grep", o.grep,
+                 "Only prompts whose name, description, tags or templates contain TEXT (any case)");
+  sub.add_flag("-1,--names-only", o.names_only, "Print names only, one per line");
+  sub.add_flag("--json", o.json, "Print a JSON array of prompt summaries");
+}
+
+bool matches_patterns(const std::string& name, const std::vector<std::string>& patterns) {
+  if (patterns.empty()) {
+    return true;
+  }
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
+    return name.starts_with(pattern) || ::fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
+  });
+}
+
+int run(Session& session) {
+  Options& o = options();
+  Workspace& workspace = session.workspace();
+  CatalogFilter filter{o.tags, o.category, o.grep};
+  std::vector<std::string> names;
+  for (const std::string& name : workspace.list_names()) {
+    if (matches_patterns(name, o.patterns)) {
+      names.push_back(name);
+    }
+  }
+  std::vector<PromptSummary> summaries = summarize(workspace, names, filter);
+  Output& out = session.out();
+  if (o.json) {
+    nlohmann::json array = nlohmann::json::array();
+    for (const PromptSummary& summary : summaries) {
+      array.push_back(summary.to_json());
+    }
+    out.json(array);
+    return 0;
+  }
+  size_t width = 0;
+  for (const PromptSummary& summary : summaries) {
+    width = std::max(width, summary.name.size());
+  }
+  for (const PromptSummary& summary : summaries) {
+    if (!summary.error.empty()) {
+      out.warn(summary.error);
+    }
+    if (o.names_only) {
+      out.line(summary.name);
+      continue;
+    }
+    std::string tags;
+    for (const std::string& tag : summary.tags) {
+      tags += (tags.empty() ? "" : ", ") + tag;
+    }
+    std::string text = out.paint(pad(summary.name, width), Style::bold) + "  " + summary.description;
+    if (!tags.empty()) {
+      text += "  " + out.paint("[" + tags + "]", Style::dim);
+    }
+    out.line(text);
+  }
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_ls{"ls", "List prompts", Completes::prompt_names, add_options, run};
+
+}  // namespace promptctl::cli

@@ -1,0 +1,60 @@
+// promptctl mv OLD NEW: rename a prompt and rewrite references to it.
+#include "cli/command.hpp"
+#include "promptctl/scaffold.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct MvOptions {
+  std::string from;
+  std::string to;
+  bool no_rewrite = false;
+  bool json = false;
+};
+MvOptions& mv_options() {
+  static MvOptions instance;
+  return instance;
+}
+
+void add_mv_options(CLI::App& sub) {
+  sub.add_option("OLD", mv_options().from, "The prompt to rename")->required();
+  sub.add_option("NEW", mv_options().to, "Its new name")->required();
+  sub.add_flag("--no-rewrite", mv_options().no_rewrite,
+               "Only report partial references to OLD instead of rewriting them");
+  sub.add_flag("--json", mv_options().json, "Print what was moved and rewritten as JSON");
+}
+
+int run_mv(Session& session) {
+  std::vector<std::string> names = prompt_names({mv_options().from, mv_options().to});
+  MoveReport report = move_prompt(session.workspace(), names[0], names[1], !mv_options().no_rewrite);
+  Output& out = session.out();
+  if (mv_options().json) {
+    nlohmann::json left = nlohmann::json::array();
+    for (const PartialReference& reference : report.left) {
+      left.push_back({{"prompt", reference.prompt},
+                      {"file", reference.location.file},
+                      {"line", reference.location.line},
+                      {"column", reference.location.column}});
+    }
+    out.json({{"moved", report.files_moved}, {"rewritten", report.prompts_updated}, {"references_left", left}});
+    return 0;
+  }
+  for (const std::string& move : report.files_moved) {
+    out.line("Renamed " + move);
+  }
+  for (const std::string& prompt : report.prompts_updated) {
+    out.line("Updated partial references in " + prompt);
+  }
+  for (const PartialReference& reference : report.left) {
+    out.warn(reference.location.to_string() + ": '" + reference.prompt + "' still refers to '" +
+             names[0] + "'; edit it by hand");
+  }
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_mv{"mv", "Rename a prompt and update references to it",
+                                  Completes::prompt_names, add_mv_options, run_mv};
+
+}  // namespace promptctl::cli

@@ -1,0 +1,58 @@
+// promptctl new NAME: scaffold a prompt file.
+#include "cli/command.hpp"
+#include "promptctl/names.hpp"
+#include "promptctl/scaffold.hpp"
+#include "util/fs.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::string name;
+  NewPromptOptions prompt;
+  std::string template_file;
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  Options& o = options();
+  sub.add_option("NAME", o.name, "Name of the new prompt, for example support/reply")->required();
+  sub.add_option("-d,--description", o.prompt.description, "One-line description");
+  sub.add_option("--template", o.prompt.template_text,
+                 "Template text; every variable it uses is declared as a string");
+  sub.add_option("--template-file", o.template_file, "Read the template text from FILE")
+      ->excludes("--template");
+  sub.add_option("--system", o.prompt.system, "System message template");
+  sub.add_option("--tag", o.prompt.tags, "A tag (repeatable)");
+  sub.add_option("--category", o.prompt.category, "Category");
+  sub.add_option("--owner", o.prompt.owner, "Owner (team or person)");
+  sub.add_flag("--json", o.json, "Print the result as JSON");
+}
+
+int run(Session& session) {
+  Options& o = options();
+  std::string name = normalize_name(o.name);
+  if (!o.template_file.empty()) {
+    o.prompt.template_text = util::read_file(o.template_file);
+  }
+  Workspace& workspace = session.workspace();
+  std::filesystem::path path = create_prompt(workspace, name, o.prompt);
+  std::string shown = Workspace::display_path(name);
+  if (o.json) {
+    session.out().json({{"name", name}, {"path", shown}});
+  } else {
+    session.out().line("Created " + shown);
+  }
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_new{"new", "Create a prompt file from a starter template",
+                                   Completes::nothing, add_options, run};
+
+}  // namespace promptctl::cli

@@ -1,0 +1,131 @@
+// promptctl render NAME | --template-file FILE: fill a template with variables.
+#include "cli/command.hpp"
+#include "promptctl/names.hpp"
+#include "promptctl/render.hpp"
+#include "util/fs.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::string name;
+  std::vector<std::string> vars;
+  std::vector<std::string> var_files;
+  std::string template_file;
+  std::string partials_dir;
+  std::string escape;
+  std::string role;
+  bool lenient = false;
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  Options& o = options();
+  sub.add_option("NAME", o.name, "The prompt to render");
+  sub.add_option("--var", o.vars, "Set a variable: NAME=VALUE, or NAME=@FILE for a file's content")
+      ->type_name("NAME=VALUE");
+  sub.add_option("--var-file", o.var_files,
+                 "Read variables from a YAML or JSON mapping; '-' reads standard input")
+      ->type_name("FILE");
+  sub.add_option("--template-file", o.template_file,
+                 "Render this template file instead of a prompt (no repository needed)")
+      ->type_name("FILE")
+      ->excludes("NAME");
+  sub.add_option("--partials-dir", o.partials_dir,
+                 "With --template-file: {{> p}} reads the file DIR/p")
+      ->type_name("DIR");
+  sub.add_option("--escape", o.escape, "HTML-escape {{name}} values: html or none")
+      ->check(CLI::IsMember({"html", "none"}));
+  sub.add_option("--role", o.role, "Print only the messages with this role");
+  sub.add_flag("--lenient", o.lenient,
+               "Missing variables render empty and unknown ones are ignored");
+  sub.add_flag("--json", o.json, "Print the messages and model settings as JSON");
+}
+
+Inputs gather_inputs(const Options& o) {
+  Inputs inputs;
+  for (const std::string& file : o.var_files) {
+    inputs.add_file(file);
+  }
+  for (const std::string& assignment : o.vars) {  // --var wins over --var-file
+    inputs.add_assignment(assignment);
+  }
+  return inputs;
+}
+
+RenderedPrompt render_template_file(const Options& o, const Inputs& inputs) {
+  std::string text = util::read_file(o.template_file, k_max_prompt_file_size);
+  auto parsed = tmpl::Template::parse(text, tmpl::TextOrigin{o.template_file, 1, 1, 0});
+  DirectoryPartials partials(o.partials_dir);
+  tmpl::RenderOptions render_options;
+  render_options.escape_html = o.escape == "html";
+  render_options.strict = !o.lenient;
+  render_options.strict_partials = !o.lenient;
+  RenderedPrompt rendered;
+  rendered.name = o.template_file;
+  rendered.variables = inputs.values;
+  rendered.messages.push_back({"user", tmpl::render(parsed, inputs.values, render_options, &partials)});
+  return rendered;
+}
+
+void print_text(const Output& out, const RenderedPrompt& rendered, const std::string& role) {
+  std::vector<const ChatMessage*> shown;
+  for (const ChatMessage& message : rendered.messages) {
+    if (role.empty() || message.role == role) {
+      shown.push_back(&message);
+    }
+  }
+  if (shown.size() == 1) {
+    out.print(shown.front()->content);  // exactly the rendered text, nothing added
+    return;
+  }
+  for (size_t i = 0; i < shown.size(); ++i) {
+    out.print((i ? "\n" : "") + out.paint("### " + shown[i]->role, Style::cyan) + "\n");
+    out.line(shown[i]->content);
+  }
+}
+
+int run(Session& session) {
+  const Options& o = options();
+  if (o.name.empty() && o.template_file.empty()) {
+    throw Error(ErrorKind::usage, "render needs a prompt NAME or --template-file FILE");
+  }
+  if (!o.partials_dir.empty() && o.template_file.empty()) {
+    throw Error(ErrorKind::usage, "--partials-dir goes with --template-file");
+  }
+  Inputs inputs = gather_inputs(o);
+  RenderedPrompt rendered;
+  if (!o.template_file.empty()) {
+    rendered = render_template_file(o, inputs);
+  } else {
+    std::string name = prompt_names({o.name}).front();
+    Workspace& workspace = session.workspace();
+    Prompt prompt = workspace.load(name);
+    RenderSettings settings{o.lenient, std::nullopt};
+    if (!o.escape.empty()) {
+      settings.escape = o.escape == "html" ? Escape::html : Escape::none;
+    }
+    rendered = render_prompt(prompt, inputs, workspace, workspace.settings().default_model, settings);
+  }
+  if (o.json) {
+    nlohmann::json shown = rendered.to_json();
+    if (!o.template_file.empty()) {
+      shown["model"] = nullptr;
+    }
+    session.out().json(shown);
+  } else {
+    print_text(session.out(), rendered, o.role);
+  }
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_render{"render", "Render a prompt with variables",
+                                      Completes::prompt_names, add_options, run};
+
+}  // namespace promptctl::cli

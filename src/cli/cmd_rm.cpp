@@ -1,0 +1,52 @@
+// promptctl rm NAME…: delete prompts.
+#include "cli/command.hpp"
+#include "promptctl/scaffold.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct RmOptions {
+  std::vector<std::string> names;
+  bool force = false;
+  bool json = false;
+};
+RmOptions& rm_options() {
+  static RmOptions instance;
+  return instance;
+}
+
+void add_rm_options(CLI::App& sub) {
+  sub.add_option("NAME", rm_options().names, "Prompts to delete")->required();
+  sub.add_flag("-f,--force", rm_options().force, "Delete even when other prompts use it as a partial");
+  sub.add_flag("--json", rm_options().json, "Print the files removed as JSON");
+}
+
+int run_rm(Session& session) {
+  Workspace& workspace = session.workspace();
+  std::vector<std::string> names = prompt_names(rm_options().names);
+  for (const std::string& name : names) {  // check them all before deleting any
+    if (!workspace.exists(name)) {
+      throw workspace.not_found(name);
+    }
+  }
+  nlohmann::json removed = nlohmann::json::array();
+  for (const std::string& name : names) {
+    for (const std::string& file : remove_prompt(workspace, name, rm_options().force)) {
+      removed.push_back(file);
+      if (!rm_options().json) {
+        session.out().line("Removed " + file);
+      }
+    }
+  }
+  if (rm_options().json) {
+    session.out().json({{"removed", removed}});
+  }
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_rm{"rm", "Delete prompts", Completes::prompt_names, add_rm_options,
+                                  run_rm};
+
+}  // namespace promptctl::cli

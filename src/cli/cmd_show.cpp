@@ -1,0 +1,135 @@
+// promptctl show NAME: a prompt, readable or as JSON.
+#include "cli/command.hpp"
+#include "promptctl/render.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::string name;
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  sub.add_option("NAME", options().name, "The prompt to show")->required();
+  sub.add_flag("--json", options().json, "Print the prompt as JSON");
+}
+
+std::string model_line(const ModelSettings& model) {
+  std::string text = model.provider + "/" + model.name;
+  auto add = [&](const char* key, const nlohmann::json& value) {
+    text += std::string(" ") + key + "=" + value.dump();
+  };
+  if (model.temperature) {
+    add("temperature", *model.temperature);
+  }
+  if (model.top_p) {
+    add("top_p", *model.top_p);
+  }
+  if (model.max_tokens) {
+    add("max_tokens", *model.max_tokens);
+  }
+  if (model.seed) {
+    add("seed", *model.seed);
+  }
+  if (model.response_format) {
+    add("response_format", *model.response_format);
+  }
+  return text;
+}
+
+std::string indented(const std::string& text) {
+  std::string out = "    ";
+  for (char c : text) {
+    out += c;
+    if (c == '\n') {
+      out += "    ";
+    }
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) {
+    out.pop_back();
+  }
+  return out;
+}
+
+void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& model) {
+  out.line(out.paint(prompt.name, Style::bold) + "  " + out.paint(prompt.path, Style::dim));
+  if (!prompt.description.empty()) {
+    out.line(prompt.description);
+  }
+  out.line();
+  std::string tags;
+  for (const std::string& tag : prompt.tags) {
+    tags += (tags.empty() ? "" : ", ") + tag;
+  }
+  auto field = [&](const char* key, const std::string& value) {
+    if (!value.empty()) {
+      out.line(out.paint(pad(key, 10), Style::cyan) + value);
+    }
+  };
+  field("tags", tags);
+  field("category", prompt.category);
+  field("owner", prompt.owner);
+  field("model", model_line(model));
+  field("escape", prompt.escape == Escape::html ? "html" : "");
+  if (!prompt.variables.empty()) {
+    out.line();
+    out.line(out.paint("variables", Style::cyan));
+    for (const VariableSpec& spec : prompt.variables) {
+      std::string rule = spec.required ? "required" : "optional";
+      if (spec.default_value) {
+        rule = "default " + spec.default_value->dump();
+      }
+      out.line("  " + pad(spec.name, 14) + " " + pad(to_string(spec.type), 8) + " " + pad(rule, 20) +
+               " " + spec.description);
+    }
+  }
+  out.line();
+  out.line(out.paint("messages", Style::cyan));
+  for (const MessageTemplate& message : prompt.messages) {
+    out.line("  [" + message.role + "]");
+    out.line(indented(message.content));
+  }
+  if (!prompt.tests.empty()) {
+    out.line();
+    out.line(out.paint("tests", Style::cyan));
+    for (const TestCase& test : prompt.tests) {
+      out.line("  " + test.name + " (" + std::to_string(test.assertions.size()) + " assertions)");
+    }
+  }
+}
+
+int run(Session& session) {
+  std::string name = prompt_names({options().name}).front();
+  Workspace& workspace = session.workspace();
+  Prompt prompt = workspace.load(name);
+  ModelSettings model = prompt.model.value_or(ModelSettings{}).merged_over(
+      workspace.settings().default_model);
+  if (options().json) {
+    nlohmann::json shown = to_json(prompt);
+    shown["effective_model"] = model.to_json();
+    PromptPartials partials(workspace);
+    std::vector<std::string> used;
+    for (const MessageTemplate& message : prompt.messages) {
+      for (const std::string& partial : tmpl::Template::parse(message.content, message.origin).partials()) {
+        used.push_back(partial);
+      }
+    }
+    shown["partials"] = used;
+    session.out().json(shown);
+    return 0;
+  }
+  print_prompt(session.out(), prompt, model);
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_show{"show", "Show a prompt", Completes::prompt_names, add_options,
+                                    run};
+
+}  // namespace promptctl::cli

@@ -1,0 +1,89 @@
+// promptctl vars NAME: declared and used variables side by side.
+#include "cli/command.hpp"
+#include "promptctl/analysis.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::string name;
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  sub.add_option("NAME", options().name, "The prompt whose variables to list")->required();
+  sub.add_flag("--json", options().json, "Print the variables as JSON");
+}
+
+nlohmann::json entry_json(const VariableEntry& entry) {
+  nlohmann::json out = entry.spec ? entry.spec->to_json()
+                                  : nlohmann::json{{"name", entry.name},
+                                                   {"type", nullptr},
+                                                   {"required", nullptr},
+                                                   {"description", nullptr},
+                                                   {"default", nullptr}};
+  out["declared"] = entry.spec.has_value();
+  out["used"] = !entry.uses.empty();
+  out["status"] = to_string(entry.status);
+  nlohmann::json uses = nlohmann::json::array();
+  for (const VariableUse& use : entry.uses) {
+    uses.push_back({{"file", use.location.file},
+                    {"line", use.location.line},
+                    {"column", use.location.column},
+                    {"partial", use.partial.empty() ? nlohmann::json(nullptr) : nlohmann::json(use.partial)}});
+  }
+  out["uses"] = uses;
+  return out;
+}
+
+int run(Session& session) {
+  std::string name = prompt_names({options().name}).front();
+  Workspace& workspace = session.workspace();
+  Prompt prompt = workspace.load(name);
+  PromptPartials partials(workspace);
+  std::vector<VariableEntry> entries = variable_report(prompt, partials);
+  Output& out = session.out();
+  if (options().json) {
+    nlohmann::json variables = nlohmann::json::array();
+    for (const VariableEntry& entry : entries) {
+      variables.push_back(entry_json(entry));
+    }
+    out.json({{"prompt", name}, {"variables", variables}});
+    return 0;
+  }
+  if (entries.empty()) {
+    out.line(name + " has no variables");
+    return 0;
+  }
+  out.line(out.paint(pad("NAME", 16) + pad("TYPE", 9) + pad("REQUIRED", 10) + pad("DEFAULT", 14) +
+                         "DESCRIPTION",
+                     Style::bold));
+  for (const VariableEntry& entry : entries) {
+    std::string line = pad(entry.name, 16);
+    if (entry.spec) {
+      std::string def = entry.spec->default_value ? entry.spec->default_value->dump() : "-";
+      line += pad(to_string(entry.spec->type), 9) + pad(entry.spec->required ? "yes" : "no", 10) +
+              pad(def, 14) + entry.spec->description;
+    } else {
+      line += pad("-", 9) + pad("-", 10) + pad("-", 14);
+    }
+    if (entry.status == VariableStatus::undeclared) {
+      line += out.paint("  (used but not declared)", Style::red);
+    } else if (entry.status == VariableStatus::unused) {
+      line += out.paint("  (declared but not used)", Style::yellow);
+    }
+    out.line(line);
+  }
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_vars{"vars", "List a prompt's declared and used variables",
+                                    Completes::prompt_names, add_options, run};
+
+}  // namespace promptctl::cli

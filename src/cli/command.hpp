@@ -1,0 +1,51 @@
+// The command table. To add a command: a cmd_<name>.cpp defining a CommandSpec, its row in
+// commands.cpp, man/promptctl-<name>.1, its entry in each file of completions/, and e2e tests.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "cli/output.hpp"
+#include "promptctl/workspace.hpp"
+
+namespace promptctl::cli {
+
+/// What a command may use: output, the starting folder, and the repository found from it.
+class Session {
+ public:
+  Session(Output& output, std::filesystem::path start) : m_output(output), m_start(std::move(start)) {}
+
+  [[nodiscard]] Output& out() const { return m_output; }
+  [[nodiscard]] const std::filesystem::path& start() const { return m_start; }
+  /// The prompt repository containing the starting folder, found on first use; throws when
+  /// there is none.
+  Workspace& workspace();
+
+ private:
+  Output& m_output;
+  std::filesystem::path m_start;
+  std::optional<Workspace> m_workspace;
+};
+
+enum class Completes { nothing, prompt_names };
+
+struct CommandSpec {
+  std::string_view name;
+  std::string_view summary;
+  Completes positionals;
+  /// Declares the command's options on its CLI11 subcommand, bound to the command's state.
+  void (*add_options)(CLI::App& sub);
+  /// Runs the command and returns its exit code; throws `Error` for failures.
+  int (*run)(Session& session);
+};
+
+/// Every command, in the order `promptctl --help` lists them.
+std::span<const CommandSpec* const> all_commands();
+
+/// Prompt-name arguments as given: a name, or a path to a prompt file.
+std::vector<std::string> prompt_names(const std::vector<std::string>& arguments);
+
+}  // namespace promptctl::cli

@@ -1,0 +1,140 @@
+#include "cli/output.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace promptctl::cli {
+
+namespace {
+
+bool env_set(const char* name) {
+  const char* value = std::getenv(name);
+  return value && *value;
+}
+
+const char* code_for(Style style) {
+  switch (style) {
+    case Style::bold: return "\033[1m";
+    case Style::dim: return "\033[2m";
+    case Style::red: return "\033[31m";
+    case Style::green: return "\033[32m";
+    case Style::yellow: return "\033[33m";
+    case Style::cyan: return "\033[36m";
+    case Style::none: return "";
+  }
+  return "";
+}
+
+std::string wrap(std::string_view text, Style style, bool enabled) {
+  if (!enabled || style == Style::none) {
+    return std::string(text);
+  }
+  return std::string(code_for(style)) + std::string(text) + "\033[0m";
+}
+
+size_t display_width(std::string_view text) {
+  size_t width = 0;
+  bool escape = false;
+  for (unsigned char c : text) {
+    if (escape) {
+      escape = c != 'm';
+    } else if (c == 0x1b) {
+      escape = true;
+    } else if ((c & 0xC0) != 0x80) {
+      ++width;
+    }
+  }
+  return width;
+}
+
+}  // namespace
+
+void Output::configure(ColorMode mode) {
+  m_stdout_tty = ::isatty(STDOUT_FILENO) == 1;
+  bool stderr_tty = ::isatty(STDERR_FILENO) == 1;
+  if (mode != ColorMode::automatic) {
+    m_color_out = m_color_err = mode == ColorMode::always;
+    return;
+  }
+  if (env_set("NO_COLOR")) {
+    m_color_out = m_color_err = false;
+    return;
+  }
+  if (env_set("CLICOLOR_FORCE")) {
+    m_color_out = m_color_err = true;
+    return;
+  }
+  const char* term = std::getenv("TERM");
+  bool dumb = term && std::string_view(term) == "dumb";
+  m_color_out = m_stdout_tty && !dumb;
+  m_color_err = stderr_tty && !dumb;
+}
+
+std::string Output::paint(std::string_view text, Style style) const {
+  return wrap(text, style, m_color_out);
+}
+
+std::string Output::paint_err(std::string_view text, Style style) const {
+  return wrap(text, style, m_color_err);
+}
+
+void Output::print(std::string_view text) const {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+void Output::line(std::string_view text) const {
+  print(text);
+  std::fputc('\n', stdout);
+}
+
+void Output::json(const nlohmann::json& value) const {
+  line(value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void Output::warn(std::string_view message) const {
+  std::fprintf(stderr, "%s %.*s\n", paint_err("warning:", Style::yellow).c_str(),
+               static_cast<int>(message.size()), message.data());
+}
+
+void Output::error(const Error& error) const {
+  std::string where = error.location().to_string();
+  std::string prefix = paint_err("error:", Style::red);
+  if (where.empty()) {
+    std::fprintf(stderr, "promptctl: %s %s\n", prefix.c_str(), error.message().c_str());
+  } else {
+    std::fprintf(stderr, "%s: %s %s\n", where.c_str(), prefix.c_str(), error.message().c_str());
+  }
+  for (const Diagnostic& detail : error.details()) {
+    diagnostic(detail, true);
+  }
+  if (!error.hint().empty()) {
+    std::fprintf(stderr, "%s %s\n", paint_err("hint:", Style::cyan).c_str(), error.hint().c_str());
+  }
+}
+
+void Output::diagnostic(const Diagnostic& diagnostic, bool to_stderr) const {
+  bool is_error = diagnostic.severity == Severity::error;
+  auto painter = [&](std::string_view text, Style style) {
+    return to_stderr ? paint_err(text, style) : paint(text, style);
+  };
+  std::string where = diagnostic.location.to_string();
+  std::string text = where.empty() ? std::string("  ") : where + ": ";
+  text += painter(is_error ? "error:" : "warning:", is_error ? Style::red : Style::yellow);
+  text += " " + diagnostic.message + "\n";
+  std::fputs(text.c_str(), to_stderr ? stderr : stdout);
+}
+
+bool Output::flush() const { return std::fflush(stdout) == 0 && !std::ferror(stdout); }
+
+std::string pad(std::string_view text, size_t width) {
+  std::string out(text);
+  size_t shown = display_width(text);
+  if (shown < width) {
+    out.append(width - shown, ' ');
+  }
+  return out;
+}
+
+}  // namespace promptctl::cli

@@ -1,0 +1,49 @@
+// Everything that reaches the terminal goes through here: colour decisions, JSON, messages.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "promptctl/error.hpp"
+
+namespace promptctl::cli {
+
+enum class ColorMode { automatic, always, never };
+enum class Style { none, bold, dim, red, green, yellow, cyan };
+
+class Output {
+ public:
+  /// Decides colour once: --color, then NO_COLOR, CLICOLOR_FORCE, TERM=dumb and isatty.
+  void configure(ColorMode mode);
+
+  [[nodiscard]] bool stdout_is_terminal() const { return m_stdout_tty; }
+  /// `text` wrapped in the escape codes for `style` when stdout has colour.
+  [[nodiscard]] std::string paint(std::string_view text, Style style) const;
+  [[nodiscard]] std::string paint_err(std::string_view text, Style style) const;
+
+  void print(std::string_view text) const;
+  void line(std::string_view text = {}) const;
+  void json(const nlohmann::json& value) const;
+
+  /// "warning: …" on stderr.
+  void warn(std::string_view message) const;
+  /// An error with its location, details and hint on stderr.
+  void error(const Error& error) const;
+  /// A diagnostic as "file:line:column: error: message".
+  void diagnostic(const Diagnostic& diagnostic, bool to_stderr) const;
+
+  /// Flushes stdout; false when writing failed (a full disk, a closed pipe).
+  [[nodiscard]] bool flush() const;
+
+ private:
+  bool m_stdout_tty = false;
+  bool m_color_out = false;
+  bool m_color_err = false;
+};
+
+/// A column of text padded to `width` characters (UTF-8 aware, escape codes not counted).
+std::string pad(std::string_view text, size_t width);
+
+}  // namespace promptctl::cli

@@ -1,0 +1,104 @@
+// Variable inputs from the command line and files, checked against declarations.
+#include <regex>
+
+#include "promptctl/render.hpp"
+#include "util/fs.hpp"
+#include "util/strings.hpp"
+#include "util/yaml.hpp"
+
+namespace promptctl {
+
+using nlohmann::json;
+
+void Inputs::add_assignment(std::string_view assignment) {
+  size_t equals = assignment.find('=');
+  if (equals == std::string_view::npos || equals == 0) {
+    throw Error(ErrorKind::usage, "invalid --var '" + util::printable(assignment) +
+                                      "': expected NAME=VALUE or NAME=@FILE");
+  }
+  std::string name(assignment.substr(0, equals));
+  std::string_view value = assignment.substr(equals + 1);
+  static const std::regex identifier("[A-Za-z_][A-Za-z0-9_]*");
+  if (!std::regex_match(name, identifier)) {
+    throw Error(ErrorKind::usage, "invalid variable name '" + util::printable(name) + "' in --var");
+  }
+  if (value.starts_with("@")) {
+    std::string path(value.substr(1));
+    values[name] = path == "-" ? util::read_stdin() : util::read_file(path);
+  } else {
+    values[name] = std::string(value);
+  }
+  textual.insert(name);
+}
+
+void Inputs::add_file(const std::string& path) {
+  std::string text = path == "-" ? util::read_stdin() : util::read_file(path);
+  std::string shown = path == "-" ? "<stdin>" : path;
+  json parsed = util::yaml_to_json(util::parse_yaml(text, shown));
+  if (parsed.is_null()) {
+    return;  // an empty file sets nothing
+  }
+  if (!parsed.is_object()) {
+    throw Error(ErrorKind::invalid_input,
+                "a variables file must hold a mapping of names to values", {shown, 1, 1});
+  }
+  add_values(parsed);
+}
+
+void Inputs::add_values(const json& object) {
+  for (const auto& [key, value] : object.items()) {
+    values[key] = value;
+    textual.erase(key);
+  }
+}
+
+json bind_inputs(const Prompt& prompt, const Inputs& inputs, const std::vector<std::string>& used,
+                 bool lenient) {
+  json bound = json::object();
+  std::vector<Diagnostic> problems;
+  auto problem = [&](std::string message) {
+    problems.push_back({Severity::error, {}, std::move(message), "input"});
+  };
+  for (const auto& [name, given] : inputs.values.items()) {
+    const VariableSpec* spec = prompt.find_variable(name);
+    if (!spec) {
+      bool is_used = std::find(used.begin(), used.end(), name) != used.end();
+      if (is_used || lenient) {
+        bound[name] = given;
+      } else {
+        problem("unknown variable '" + name + "'" + util::did_you_mean(name, prompt.variable_names()));
+      }
+      continue;
+    }
+    try {
+      json value = inputs.textual.count(name) ? spec->from_text(given.get<std::string>()) : given;
+      for (std::string& message : spec->check(value)) {
+        problem(std::move(message));
+      }
+      bound[name] = std::move(value);
+    } catch (const Error& e) {
+      problem(e.message());
+    }
+  }
+  for (const VariableSpec& spec : prompt.variables) {
+    if (bound.contains(spec.name)) {
+      continue;
+    }
+    if (spec.default_value) {
+      bound[spec.name] = *spec.default_value;
+    } else if (spec.required && !lenient) {
+      std::string about = spec.description.empty() ? "" : " (" + spec.description + ")";
+      problem("missing required variable '" + spec.name + "'" + about);
+    }
+  }
+  if (!problems.empty()) {
+    std::string summary = problems.size() == 1
+                              ? problems.front().message
+                              : std::to_string(problems.size()) + " problems with the variables of '" +
+                                    prompt.name + "'";
+    throw Error(ErrorKind::invalid_input, summary).with_details(problems.size() == 1 ? std::vector<Diagnostic>{} : problems);
+  }
+  return bound;
+}
+
+}  // namespace promptctl

@@ -1,0 +1,164 @@
+#include "promptctl/lint.hpp"
+
+#include <algorithm>
+
+#include "promptctl/analysis.hpp"
+#include "promptctl/names.hpp"
+#include "util/fs.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl {
+namespace {
+
+void add(std::vector<Diagnostic>& out, Severity severity, SourceLocation location,
+         std::string message, std::string code) {
+  out.push_back({severity, std::move(location), std::move(message), std::move(code)});
+}
+
+void check_variables(const Prompt& prompt, PromptPartials& partials, std::vector<Diagnostic>& out) {
+  for (const VariableEntry& entry : variable_report(prompt, partials)) {
+    if (entry.status == VariableStatus::undeclared) {
+      for (const VariableUse& use : entry.uses) {
+        std::string via = use.partial.empty() ? "" : " (in partial '" + use.partial + "')";
+        add(out, Severity::error, use.location,
+            "variable '" + entry.name + "' is used but not declared" + via +
+                util::did_you_mean(entry.name, prompt.variable_names()),
+            "undeclared-variable");
+      }
+    } else if (entry.status == VariableStatus::unused) {
+      add(out, Severity::warning, entry.spec->location,
+          "variable '" + entry.name + "' is declared but never used", "unused-variable");
+    }
+  }
+}
+
+void check_partials(const Prompt& prompt, PromptPartials& partials, std::vector<Diagnostic>& out) {
+  std::vector<tmpl::Template> parsed;
+  for (const MessageTemplate& message : prompt.messages) {
+    try {
+      parsed.push_back(tmpl::Template::parse(message.content, message.origin));
+    } catch (const Error&) {
+      continue;  // reported by the loader
+    }
+    for (const tmpl::NameUse& use : parsed.back().names()) {
+      if (use.kind != tmpl::UseKind::partial && use.kind != tmpl::UseKind::parent) {
+        continue;
+      }
+      try {
+        if (!partials.find(use.name)) {
+          add(out, Severity::error, use.location, "unknown partial '" + use.name + "'",
+              "unknown-partial");
+        }
+      } catch (const Error& e) {
+        add(out, Severity::error, use.location,
+            "partial '" + use.name + "' cannot be used: " + e.message(), "broken-partial");
+      }
+    }
+  }
+  std::vector<const tmpl::Template*> roots;
+  for (const tmpl::Template& t : parsed) {
+    roots.push_back(&t);
+  }
+  try {
+    if (std::string cycle = find_partial_cycle(roots, partials); !cycle.empty()) {
+      add(out, Severity::error, {prompt.path, 1, 1},
+          "partials include each other in a cycle: " + cycle, "partial-cycle");
+    }
+  } catch (const Error&) {
+    // Broken partials were reported above.
+  }
+}
+
+void check_tests(const Prompt& prompt, PromptPartials& partials, std::vector<Diagnostic>& out) {
+  std::vector<std::string> used = used_variable_names(prompt, partials);
+  for (const TestCase& test : prompt.tests) {
+    for (const auto& [name, location] : test.var_locations) {
+      bool known = prompt.find_variable(name) ||
+                   std::find(used.begin(), used.end(), name) != used.end();
+      if (!known) {
+        add(out, Severity::error, location,
+            "test '" + test.name + "' sets unknown variable '" + name + "'" +
+                util::did_you_mean(name, prompt.variable_names()),
+            "test-unknown-variable");
+      }
+    }
+    for (const VariableSpec& spec : prompt.variables) {
+      if (spec.required && !spec.default_value && !test.vars.contains(spec.name)) {
+        add(out, Severity::error, test.location,
+            "test '" + test.name + "' does not set required variable '" + spec.name + "'",
+            "test-missing-variable");
+      }
+    }
+  }
+}
+
+// Conflict markers left by a merge make the YAML unreadable; name them plainly instead.
+bool check_conflict_markers(const SourceFile& file, std::vector<Diagnostic>& out) {
+  int line = 1;
+  bool found = false;
+  for (std::string_view rest = file.text; !rest.empty(); ++line) {
+    size_t end = rest.find('\n');
+    std::string_view text = rest.substr(0, end);
+    if (text.starts_with("<<<<<<<") || text.starts_with(">>>>>>>") || text == "=======" ||
+        text.starts_with("||||||| ")) {
+      add(out, Severity::error, {file.path, line, 1}, "unresolved merge conflict marker",
+          "conflict-marker");
+      found = true;
+    }
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+  }
+  return found;
+}
+
+void lint_one(Workspace& workspace, const std::string& name, std::vector<Diagnostic>& out) {
+  if (auto file = workspace.read(name); file && check_conflict_markers(*file, out)) {
+    return;
+  }
+  LoadResult loaded = workspace.load_checked(name);
+  out.insert(out.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
+  if (!loaded.prompt) {
+    return;
+  }
+  PromptPartials partials(workspace);
+  check_partials(*loaded.prompt, partials, out);
+  check_variables(*loaded.prompt, partials, out);
+  check_tests(*loaded.prompt, partials, out);
+}
+
+void lint_repository_files(Workspace& workspace, std::vector<Diagnostic>& out) {
+  for (const std::string& path : workspace.invalid_files()) {
+    std::string name = path.substr(8, path.size() - 13);
+    add(out, Severity::error, {path, 0, 0},
+        "file name is not a valid prompt name: " + name_problem(name).value_or(""), "file-name");
+  }
+}
+
+}  // namespace
+
+int LintReport::errors() const {
+  return static_cast<int>(std::count_if(diagnostics.begin(), diagnostics.end(), [](const auto& d) {
+    return d.severity == Severity::error;
+  }));
+}
+
+int LintReport::warnings() const { return static_cast<int>(diagnostics.size()) - errors(); }
+
+LintReport lint(Workspace& workspace, const std::vector<std::string>& names) {
+  LintReport report;
+  std::vector<std::string> targets = names.empty() ? workspace.list_names() : names;
+  for (const std::string& name : targets) {
+    if (!workspace.exists(name)) {
+      throw workspace.not_found(name);
+    }
+  }
+  if (names.empty()) {
+    lint_repository_files(workspace, report.diagnostics);
+  }
+  for (const std::string& name : targets) {
+    lint_one(workspace, name, report.diagnostics);
+    ++report.prompts_checked;
+  }
+  return report;
+}
+
+}  // namespace promptctl

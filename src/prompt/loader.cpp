@@ -1,0 +1,399 @@
+// Loading a prompt file: structure, types, templates and tests, with every problem reported.
+#include <regex>
+
+#include "promptctl/prompt.hpp"
+#include "prompt/reader.hpp"
+#include "prompt/tests_reader.hpp"
+#include "util/strings.hpp"
+#include "util/yaml.hpp"
+
+namespace promptctl {
+namespace {
+
+using nlohmann::json;
+using prompt_detail::YamlReader;
+
+const std::vector<std::string> k_prompt_keys = {
+    "description", "tags", "category", "owner",    "model",  "variables",
+    "escape",      "template", "system", "messages", "tests"};
+const std::vector<std::string> k_model_keys = {"provider", "name",   "temperature",    "top_p",
+                                               "max_tokens", "seed", "stop", "response_format"};
+const std::vector<std::string> k_variable_keys = {
+    "type", "required", "default", "description", "enum",
+    "pattern", "min_length", "max_length", "minimum", "maximum"};
+const std::vector<std::string> k_roles = {"system", "developer", "user", "assistant"};
+
+bool is_identifier(std::string_view name) {
+  static const std::regex identifier("[A-Za-z_][A-Za-z0-9_]*");
+  return std::regex_match(name.begin(), name.end(), identifier);
+}
+
+class PromptLoader {
+ public:
+  PromptLoader(std::string name, std::string path, std::string_view text,
+               std::vector<Diagnostic>& diagnostics)
+      : m_text(text), m_reader(path, text, diagnostics) {
+    m_prompt.name = std::move(name);
+    m_prompt.path = std::move(path);
+  }
+
+  std::optional<Prompt> run() {
+    if (!screen_bytes()) {
+      return std::nullopt;
+    }
+    YAML::Node root;
+    try {
+      root = util::parse_yaml(m_text, m_prompt.path);
+    } catch (const Error& e) {
+      m_reader.error_at(e.location(), e.message(), "yaml");
+      return std::nullopt;
+    }
+    if (!root.IsMap()) {
+      m_reader.error_at({m_prompt.path, 1, 1}, "a prompt file must be a YAML mapping", "type");
+      return std::nullopt;
+    }
+    m_reader.check_keys(root, k_prompt_keys, "");
+    read_metadata(root);
+    read_model(root["model"]);
+    read_variables(root["variables"]);
+    read_escape(root["escape"]);
+    read_templates(root);
+    read_tests(root["tests"]);
+    read_extensions(root);
+    return std::move(m_prompt);
+  }
+
+ private:
+  bool screen_bytes() {
+    if (m_text.size() > k_max_prompt_file_size) {
+      m_reader.error_at({m_prompt.path, 0, 0},
+                        "file is " + std::to_string(m_text.size()) + " bytes, larger than the " +
+                            std::to_string(k_max_prompt_file_size) + " a prompt may be",
+                        "too-large");
+      return false;
+    }
+    size_t nul = m_text.find('\0');
+    if (nul != std::string_view::npos) {
+      m_reader.error_at({m_prompt.path, 0, 0},
+                        "file contains a NUL byte at offset " + std::to_string(nul) +
+                            ": not a text file",
+                        "binary");
+      return false;
+    }
+    return true;
+  }
+
+  void read_metadata(const YAML::Node& root) {
+    if (const auto& node = root["description"]) {
+      m_prompt.description = m_reader.string(node, "'description'").value_or("");
+    }
+    if (const auto& node = root["tags"]) {
+      m_prompt.tags = m_reader.strings(node, "'tags'").value_or(std::vector<std::string>{});
+    }
+    if (const auto& node = root["category"]) {
+      m_prompt.category = m_reader.string(node, "'category'").value_or("");
+    }
+    if (const auto& node = root["owner"]) {
+      m_prompt.owner = m_reader.string(node, "'owner'").value_or("");
+    }
+  }
+
+  void read_model(const YAML::Node& node) {
+    if (!node) {
+      return;
+    }
+    if (!m_reader.expect_map(node, "'model'")) {
+      return;
+    }
+    m_reader.check_keys(node, k_model_keys, "'model'");
+    ModelSettings model;
+    if (node["provider"]) {
+      model.provider = m_reader.string(node["provider"], "'model.provider'").value_or("");
+    }
+    if (node["name"]) {
+      model.name = m_reader.string(node["name"], "'model.name'").value_or("");
+    }
+    if (node["temperature"]) {
+      model.temperature = m_reader.number(node["temperature"], "'model.temperature'");
+    }
+    if (node["top_p"]) {
+      model.top_p = m_reader.number(node["top_p"], "'model.top_p'");
+    }
+    if (node["max_tokens"]) {
+      model.max_tokens = m_reader.integer(node["max_tokens"], "'model.max_tokens'");
+      if (model.max_tokens && *model.max_tokens <= 0) {
+        m_reader.error(node["max_tokens"], "'model.max_tokens' must be positive", "range");
+      }
+    }
+    if (node["seed"]) {
+      model.seed = m_reader.integer(node["seed"], "'model.seed'");
+    }
+    if (node["stop"]) {
+      model.stop = m_reader.strings(node["stop"], "'model.stop'").value_or(std::vector<std::string>{});
+    }
+    if (node["response_format"]) {
+      model.response_format = m_reader.string(node["response_format"], "'model.response_format'");
+      if (model.response_format && *model.response_format != "text" &&
+          *model.response_format != "json") {
+        m_reader.error(node["response_format"], "'model.response_format' must be 'text' or 'json'",
+                       "value");
+      }
+    }
+    m_prompt.model = std::move(model);
+  }
+
+  void read_variables(const YAML::Node& node) {
+    if (!node) {
+      return;
+    }
+    if (!m_reader.expect_map(node, "'variables'")) {
+      return;
+    }
+    for (const auto& entry : node) {
+      VariableSpec spec;
+      spec.name = entry.first.Scalar();
+      spec.location = m_reader.where(entry.first);
+      if (!is_identifier(spec.name)) {
+        m_reader.error(entry.first,
+                       "variable name '" + util::printable(spec.name) +
+                           "' must be letters, digits and '_', not starting with a digit",
+                       "variable-name");
+        continue;
+      }
+      if (read_variable(entry.second, spec)) {
+        m_prompt.variables.push_back(std::move(spec));
+      }
+    }
+  }
+
+  bool read_variable(const YAML::Node& node, VariableSpec& spec) {
+    if (node.IsScalar()) {  // shorthand: `name: string`
+      return read_type(node, spec);
+    }
+    if (!m_reader.expect_map(node, "variable '" + spec.name + "'")) {
+      return false;
+    }
+    m_reader.check_keys(node, k_variable_keys, "variable '" + spec.name + "'");
+    if (node["type"] && !read_type(node["type"], spec)) {
+      return false;
+    }
+    read_variable_constraints(node, spec);
+    if (const auto& def = node["default"]) {
+      spec.default_value = util::yaml_to_json(def);
+      spec.required = false;
+      for (const std::string& problem : spec.check(*spec.default_value)) {
+        m_reader.error(def, "default: " + problem, "default-type");
+      }
+    }
+    if (node["required"]) {
+      spec.required = m_reader.boolean(node["required"], "'required'").value_or(spec.required);
+    }
+    if (node["description"]) {
+      spec.description = m_reader.string(node["description"], "'description'").value_or("");
+    }
+    return true;
+  }
+
+  bool read_type(const YAML::Node& node, VariableSpec& spec) {
+    std::string text = node.IsScalar() ? node.Scalar() : std::string();
+    std::optional<VarType> type = parse_var_type(text);
+    if (!type) {
+      m_reader.error(node,
+                     "unknown type '" + util::printable(text) + "' for variable '" + spec.name +
+                         "'" +
+                         util::did_you_mean(text, {"string", "number", "integer", "boolean",
+                                                   "array", "object"}),
+                     "variable-type");
+      return false;
+    }
+    spec.type = *type;
+    return true;
+  }
+
+  void read_variable_constraints(const YAML::Node& node, VariableSpec& spec) {
+    if (const auto& values = node["enum"]) {
+      if (values.IsSequence() && values.size() > 0) {
+        for (const YAML::Node& value : values) {
+          spec.enum_values.push_back(util::yaml_to_json(value));
+        }
+      } else {
+        m_reader.error(values, "'enum' must be a non-empty list", "type");
+      }
+    }
+    if (const auto& pattern = node["pattern"]) {
+      spec.pattern = m_reader.string(pattern, "'pattern'");
+      try {
+        if (spec.pattern) {
+          std::regex compiled(*spec.pattern);
+        }
+      } catch (const std::regex_error& e) {
+        m_reader.error(pattern, "invalid regular expression '" + *spec.pattern + "'", "pattern");
+        spec.pattern.reset();
+      }
+    }
+    auto length = [&](const char* key) -> std::optional<std::uint64_t> {
+      const YAML::Node bound = node[key];
+      if (!bound) {
+        return std::nullopt;
+      }
+      auto value = m_reader.integer(bound, std::string("'") + key + "'");
+      if (value && *value < 0) {
+        m_reader.error(bound, std::string("'") + key + "' must not be negative", "range");
+        return std::nullopt;
+      }
+      return value ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(*value)) : std::nullopt;
+    };
+    spec.min_length = length("min_length");
+    spec.max_length = length("max_length");
+    if (node["minimum"]) {
+      spec.minimum = m_reader.number(node["minimum"], "'minimum'");
+    }
+    if (node["maximum"]) {
+      spec.maximum = m_reader.number(node["maximum"], "'maximum'");
+    }
+  }
+
+  void read_escape(const YAML::Node& node) {
+    if (!node) {
+      return;
+    }
+    auto text = m_reader.string(node, "'escape'");
+    if (text == "html") {
+      m_prompt.escape = Escape::html;
+    } else if (text && *text != "none") {
+      m_reader.error(node, "'escape' must be 'none' or 'html', not '" + util::printable(*text) + "'",
+                     "value");
+    }
+  }
+
+  std::optional<MessageTemplate> read_message_text(const YAML::Node& node, std::string role,
+                                                   std::string_view what) {
+    auto text = m_reader.string(node, what);
+    if (!text) {
+      return std::nullopt;
+    }
+    MessageTemplate message{std::move(role), std::move(*text), m_reader.origin_of(node)};
+    try {
+      (void)tmpl::Template::parse(message.content, message.origin);
+    } catch (const Error& e) {
+      m_reader.error_at(e.location(), e.message(), "template");
+    }
+    return message;
+  }
+
+  void read_templates(const YAML::Node& root) {
+    const YAML::Node& template_node = root["template"];
+    const YAML::Node& messages = root["messages"];
+    const YAML::Node& system = root["system"];
+    if (template_node && messages) {
+      m_reader.error(messages, "a prompt has 'template' or 'messages', not both", "structure");
+      return;
+    }
+    if (!template_node && !messages) {
+      m_reader.error_at({m_prompt.path, 1, 1}, "a prompt needs 'template' or 'messages'", "structure");
+      return;
+    }
+    if (system && messages) {
+      m_reader.error(system, "'system' goes with 'template'; with 'messages' use a system message",
+                     "structure");
+    }
+    if (template_node) {
+      if (system) {
+        if (auto message = read_message_text(system, "system", "'system'")) {
+          m_prompt.messages.push_back(std::move(*message));
+        }
+      }
+      if (auto message = read_message_text(template_node, "user", "'template'")) {
+        m_prompt.template_text = *message;
+        m_prompt.messages.push_back(std::move(*message));
+      }
+      return;
+    }
+    read_messages(messages);
+  }
+
+  void read_messages(const YAML::Node& node) {
+    if (!node.IsSequence() || node.size() == 0) {
+      m_reader.error(node, "'messages' must be a non-empty list", "type");
+      return;
+    }
+    for (const YAML::Node& item : node) {
+      if (!m_reader.expect_map(item, "a message")) {
+        continue;
+      }
+      m_reader.check_keys(item, {"role", "content"}, "a message");
+      if (!item["role"] || !item["content"]) {
+        m_reader.error(item, "a message needs 'role' and 'content'", "structure");
+        continue;
+      }
+      auto role = m_reader.string(item["role"], "'role'");
+      if (role && std::find(k_roles.begin(), k_roles.end(), *role) == k_roles.end()) {
+        m_reader.error(item["role"],
+                       "unknown role '" + util::printable(*role) + "'" + util::did_you_mean(*role, k_roles),
+                       "role");
+        continue;
+      }
+      if (auto message = read_message_text(item["content"], role.value_or("user"), "'content'")) {
+        m_prompt.messages.push_back(std::move(*message));
+      }
+    }
+  }
+
+  void read_tests(const YAML::Node& node) {
+    if (!node) {
+      return;
+    }
+    prompt_detail::TestsReader reader(m_reader);
+    m_prompt.tests = reader.read_list(node);
+  }
+
+  void read_extensions(const YAML::Node& root) {
+    for (const auto& entry : root) {
+      const std::string key = entry.first.Scalar();
+      if (key.starts_with("x-")) {
+        m_prompt.extensions[key] = util::yaml_to_json(entry.second);
+      }
+    }
+  }
+
+  std::string_view m_text;
+  YamlReader m_reader;
+  Prompt m_prompt;
+};
+
+}  // namespace
+
+LoadResult parse_prompt(std::string name, std::string path, std::string_view text) {
+  LoadResult result;
+  result.prompt = PromptLoader(std::move(name), std::move(path), text, result.diagnostics).run();
+  if (result.prompt) {
+    prompt_detail::check_test_vars(*result.prompt, result.prompt->tests, result.diagnostics);
+  }
+  return result;
+}
+
+Prompt load_prompt(std::string name, std::string path, std::string_view text) {
+  LoadResult result = parse_prompt(std::move(name), std::move(path), text);
+  throw_if_errors(result.diagnostics);
+  return std::move(*result.prompt);
+}
+
+std::vector<TestCase> parse_tests_file(std::string_view text, const std::string& path,
+                                       std::vector<Diagnostic>& diagnostics) {
+  YamlReader reader(path, text, diagnostics);
+  YAML::Node root;
+  try {
+    root = util::parse_yaml(text, path);
+  } catch (const Error& e) {
+    reader.error_at(e.location(), e.message(), "yaml");
+    return {};
+  }
+  prompt_detail::TestsReader tests(reader);
+  if (root.IsMap()) {
+    reader.check_keys(root, {"tests"}, "a tests file");
+    return root["tests"] ? tests.read_list(root["tests"]) : std::vector<TestCase>{};
+  }
+  return tests.read_list(root);
+}
+
+}  // namespace promptctl

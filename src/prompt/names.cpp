@@ -1,0 +1,63 @@
+#include "promptctl/names.hpp"
+
+#include "promptctl/error.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl {
+
+std::optional<std::string> name_problem(std::string_view name) {
+  if (name.empty()) {
+    return "a prompt name must not be empty";
+  }
+  if (name.size() > 200) {
+    return "a prompt name must be at most 200 characters";
+  }
+  if (name.front() == '/') {
+    return "a prompt name must not be an absolute path";
+  }
+  for (unsigned char c : name) {
+    bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '_' || c == '-' || c == '.' || c == '/';
+    if (c < 0x20 || c == 0x7f) {
+      return "a prompt name must not contain control characters";
+    }
+    if (!allowed) {
+      return std::string("a prompt name may use letters, digits, '_', '-', '.' and '/', not '") +
+             static_cast<char>(c) + "'";
+    }
+  }
+  for (std::string_view segment : util::split(name, '/')) {
+    if (segment.empty()) {
+      return "a prompt name must not have empty segments ('//' or a trailing '/')";
+    }
+    if (segment == "." || segment == "..") {
+      return "a prompt name must not contain '.' or '..' segments";
+    }
+    if (segment.front() == '.') {
+      return "a prompt name segment must not start with '.'";
+    }
+  }
+  if (name.ends_with(".tests") || name.ends_with(".yaml")) {
+    return "a prompt name must not end in '.tests' or '.yaml'";
+  }
+  return std::nullopt;
+}
+
+void validate_name(std::string_view name) {
+  if (auto problem = name_problem(name)) {
+    throw Error(ErrorKind::usage, "invalid prompt name '" + util::printable(name) + "': " + *problem);
+  }
+}
+
+std::string normalize_name(std::string_view argument) {
+  std::string name(argument);
+  if (name.ends_with(".yaml") && !name.ends_with(".tests.yaml")) {
+    name.resize(name.size() - 5);
+    if (name.starts_with("prompts/")) {
+      name.erase(0, 8);
+    }
+  }
+  return name;
+}
+
+}  // namespace promptctl

@@ -1,0 +1,45 @@
+#include "promptctl/prompt.hpp"
+
+namespace promptctl {
+
+using nlohmann::json;
+
+json to_json(const Prompt& prompt) {
+  json variables = json::array();
+  for (const VariableSpec& spec : prompt.variables) {
+    variables.push_back(spec.to_json());
+  }
+  json messages = json::array();
+  for (const MessageTemplate& message : prompt.messages) {
+    messages.push_back({{"role", message.role}, {"content", message.content}});
+  }
+  json tests = json::array();
+  for (const TestCase& test : prompt.tests) {
+    json assertions = json::array();
+    for (const Assertion& assertion : test.assertions) {
+      assertions.push_back(assertion.spec);
+    }
+    tests.push_back({{"name", test.name},
+                     {"description", test.description},
+                     {"vars", test.vars},
+                     {"assert", assertions},
+                     {"repeat", test.repeat},
+                     {"file", test.location.file},
+                     {"line", test.location.line}});
+  }
+  return {{"name", prompt.name},
+          {"path", prompt.path},
+          {"description", prompt.description},
+          {"tags", prompt.tags},
+          {"category", prompt.category},
+          {"owner", prompt.owner},
+          {"model", prompt.model ? prompt.model->to_json() : json(nullptr)},
+          {"escape", prompt.escape == Escape::html ? "html" : "none"},
+          {"variables", variables},
+          {"template", prompt.template_text ? json(prompt.template_text->content) : json(nullptr)},
+          {"messages", messages},
+          {"tests", tests},
+          {"extensions", prompt.extensions}};
+}
+
+}  // namespace promptctl

@@ -1,0 +1,141 @@
+// Rendering whole prompts: partials from the same source, strict variables, chat messages.
+#include "promptctl/render.hpp"
+
+#include <algorithm>
+
+#include "promptctl/analysis.hpp"
+#include "promptctl/names.hpp"
+
+namespace promptctl {
+
+using nlohmann::json;
+
+const tmpl::Template* PromptPartials::find(std::string_view name) {
+  for (const auto& [key, parsed] : m_cache) {
+    if (key == name) {
+      return parsed.get();
+    }
+  }
+  if (name_problem(name)) {
+    return nullptr;
+  }
+  std::optional<SourceFile> file = m_source.read(name);
+  if (!file) {
+    return nullptr;
+  }
+  Prompt prompt = load_prompt(std::string(name), file->path, file->text);
+  if (!prompt.template_text) {
+    throw Error(ErrorKind::invalid_input,
+                "prompt '" + std::string(name) + "' has 'messages' and cannot be used as a partial",
+                {file->path, 1, 1}, "a partial needs a 'template'");
+  }
+  auto parsed = std::make_unique<tmpl::Template>(
+      tmpl::Template::parse(prompt.template_text->content, prompt.template_text->origin));
+  m_cache.emplace_back(std::string(name), std::move(parsed));
+  m_order.emplace_back(name);
+  return m_cache.back().second.get();
+}
+
+namespace {
+
+bool visit_for_cycle(const std::string& name, PromptPartials& partials,
+                     std::vector<std::string>& path, std::vector<std::string>& done) {
+  if (std::find(done.begin(), done.end(), name) != done.end()) {
+    return false;
+  }
+  if (std::find(path.begin(), path.end(), name) != path.end()) {
+    path.push_back(name);
+    return true;
+  }
+  const tmpl::Template* found = partials.find(name);
+  if (!found) {
+    done.push_back(name);
+    return false;
+  }
+  path.push_back(name);
+  for (const std::string& next : found->partials()) {
+    if (visit_for_cycle(next, partials, path, done)) {
+      return true;
+    }
+  }
+  path.pop_back();
+  done.push_back(name);
+  return false;
+}
+
+}  // namespace
+
+std::string find_partial_cycle(const std::vector<const tmpl::Template*>& roots,
+                               PromptPartials& partials) {
+  std::vector<std::string> done;
+  for (const tmpl::Template* root : roots) {
+    for (const std::string& name : root->partials()) {
+      std::vector<std::string> path;
+      if (visit_for_cycle(name, partials, path, done)) {
+        // Show only the loop itself, starting where it closes.
+        auto start = std::find(path.begin(), path.end(), path.back());
+        std::string chain;
+        for (auto it = start; it != path.end(); ++it) {
+          chain += (chain.empty() ? "" : " -> ") + *it;
+        }
+        return chain;
+      }
+    }
+  }
+  return {};
+}
+
+std::vector<std::string> used_variable_names(const Prompt& prompt, PromptPartials& partials) {
+  std::vector<std::string> names;
+  for (const VariableUse& use : variable_uses(prompt, partials)) {
+    if (std::find(names.begin(), names.end(), use.name) == names.end()) {
+      names.push_back(use.name);
+    }
+  }
+  return names;
+}
+
+json RenderedPrompt::to_json() const {
+  json messages_json = json::array();
+  for (const ChatMessage& message : messages) {
+    messages_json.push_back({{"role", message.role}, {"content", message.content}});
+  }
+  return {{"name", name},
+          {"messages", messages_json},
+          {"model", model.to_json()},
+          {"variables", variables},
+          {"partials", partials}};
+}
+
+RenderedPrompt render_prompt(const Prompt& prompt, const Inputs& inputs, PromptSource& source,
+                             const ModelSettings& default_model, const RenderSettings& settings) {
+  std::vector<tmpl::Template> parsed;
+  for (const MessageTemplate& message : prompt.messages) {
+    parsed.push_back(tmpl::Template::parse(message.content, message.origin));
+  }
+  PromptPartials partials(source);
+  std::vector<const tmpl::Template*> roots;
+  for (const tmpl::Template& t : parsed) {
+    roots.push_back(&t);
+  }
+  if (std::string cycle = find_partial_cycle(roots, partials); !cycle.empty()) {
+    throw Error(ErrorKind::invalid_input, "partials include each other in a cycle: " + cycle,
+                {prompt.path, 0, 0});
+  }
+  RenderedPrompt rendered;
+  rendered.name = prompt.name;
+  rendered.variables =
+      bind_inputs(prompt, inputs, used_variable_names(prompt, partials), settings.lenient);
+  tmpl::RenderOptions options;
+  options.escape_html = settings.escape.value_or(prompt.escape) == Escape::html;
+  options.strict = !settings.lenient;
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    rendered.messages.push_back(
+        {prompt.messages[i].role, tmpl::render(parsed[i], rendered.variables, options, &partials)});
+  }
+  rendered.model = prompt.model.value_or(ModelSettings{}).merged_over(default_model);
+  rendered.partials = partials.loaded();
+  return rendered;
+}
+
+}  // namespace promptctl

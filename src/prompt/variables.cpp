@@ -1,0 +1,272 @@
+// Declared variables: type names, value checks and command-line coercion; model settings.
+#include <charconv>
+#include <cmath>
+#include <regex>
+
+#include "promptctl/prompt.hpp"
+#include "util/strings.hpp"
+#include "util/yaml.hpp"
+
+namespace promptctl {
+
+using nlohmann::json;
+
+std::string_view to_string(VarType type) {
+  switch (type) {
+    case VarType::string: return "string";
+    case VarType::number: return "number";
+    case VarType::integer: return "integer";
+    case VarType::boolean: return "boolean";
+    case VarType::array: return "array";
+    case VarType::object: return "object";
+  }
+  return "string";
+}
+
+std::optional<VarType> parse_var_type(std::string_view text) {
+  for (VarType type : {VarType::string, VarType::number, VarType::integer, VarType::boolean,
+                       VarType::array, VarType::object}) {
+    if (to_string(type) == text) {
+      return type;
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::string_view json_type_name(const json& value) {
+  switch (value.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "integer";
+    case json::value_t::number_float: return "number";
+    case json::value_t::string: return "string";
+    case json::value_t::array: return "array";
+    default: return "object";
+  }
+}
+
+bool has_type(const json& value, VarType type) {
+  switch (type) {
+    case VarType::string: return value.is_string();
+    case VarType::number: return value.is_number();
+    case VarType::integer:
+      return value.is_number_integer() ||
+             (value.is_number_float() && std::trunc(value.get<double>()) == value.get<double>());
+    case VarType::boolean: return value.is_boolean();
+    case VarType::array: return value.is_array();
+    case VarType::object: return value.is_object();
+  }
+  return false;
+}
+
+std::uint64_t utf8_length(const std::string& text) {
+  std::uint64_t count = 0;
+  for (unsigned char c : text) {
+    count += (c & 0xC0) != 0x80 ? 1 : 0;
+  }
+  return count;
+}
+
+std::string shown(const json& value) {
+  return value.is_string() ? "'" + util::printable(value.get<std::string>()) + "'"
+                           : util::printable(value.dump());
+}
+
+}  // namespace
+
+std::vector<std::string> VariableSpec::check(const json& value) const {
+  std::vector<std::string> problems;
+  const std::string subject = "variable '" + name + "'";
+  if (!has_type(value, type)) {
+    problems.push_back(subject + " must be " + (type == VarType::integer ? "an " : "a ") +
+                       std::string(to_string(type)) + ", not " +
+                       std::string(json_type_name(value)) + " " + shown(value));
+    return problems;
+  }
+  if (!enum_values.empty() &&
+      std::find(enum_values.begin(), enum_values.end(), value) == enum_values.end()) {
+    std::string allowed;
+    for (const json& option : enum_values) {
+      allowed += (allowed.empty() ? "" : ", ") + shown(option);
+    }
+    problems.push_back(subject + " must be one of " + allowed + ", not " + shown(value));
+  }
+  if (pattern && value.is_string()) {
+    try {
+      if (!std::regex_search(value.get<std::string>(), std::regex(*pattern))) {
+        problems.push_back(subject + " does not match pattern '" + *pattern + "': " + shown(value));
+      }
+    } catch (const std::regex_error&) {
+      problems.push_back(subject + " has an invalid pattern '" + *pattern + "'");
+    }
+  }
+  if (value.is_string() || value.is_array()) {
+    std::uint64_t length = value.is_string() ? utf8_length(value.get<std::string>()) : value.size();
+    const char* unit = value.is_string() ? " characters" : " items";
+    if (min_length && length < *min_length) {
+      problems.push_back(subject + " is " + std::to_string(length) + unit + ", fewer than " +
+                         std::to_string(*min_length));
+    }
+    if (max_length && length > *max_length) {
+      problems.push_back(subject + " is " + std::to_string(length) + unit + ", more than " +
+                         std::to_string(*max_length));
+    }
+  }
+  if (value.is_number()) {
+    double number = value.get<double>();
+    if (minimum && number < *minimum) {
+      problems.push_back(subject + " is " + value.dump() + ", below the minimum " +
+                         json(*minimum).dump());
+    }
+    if (maximum && number > *maximum) {
+      problems.push_back(subject + " is " + value.dump() + ", above the maximum " +
+                         json(*maximum).dump());
+    }
+  }
+  return problems;
+}
+
+json VariableSpec::from_text(std::string_view text) const {
+  auto fail = [&]() -> json {
+    throw Error(ErrorKind::invalid_input, "variable '" + name + "' must be " +
+                                              (type == VarType::integer ? "an " : "a ") +
+                                              std::string(to_string(type)) + ", not '" +
+                                              util::printable(text) + "'");
+  };
+  switch (type) {
+    case VarType::string: return std::string(text);
+    case VarType::boolean:
+      if (text == "true" || text == "false") {
+        return text == "true";
+      }
+      return fail();
+    case VarType::integer: {
+      std::int64_t number = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+      if (ec != std::errc() || end != text.data() + text.size()) {
+        return fail();
+      }
+      return number;
+    }
+    case VarType::number:
+    case VarType::array:
+    case VarType::object: {
+      // YAML flow syntax is a superset of JSON, so "[a, b]" and '{"k": 1}' both work.
+      json value;
+      try {
+        value = util::yaml_to_json(util::parse_yaml(text, "--var " + name));
+      } catch (const Error&) {
+        return fail();
+      }
+      return has_type(value, type) ? value : fail();
+    }
+  }
+  return fail();
+}
+
+json VariableSpec::to_json() const {
+  json out = {{"name", name},
+              {"type", to_string(type)},
+              {"required", required},
+              {"description", description}};
+  out["default"] = default_value ? *default_value : json(nullptr);
+  if (!enum_values.empty()) {
+    out["enum"] = enum_values;
+  }
+  if (pattern) {
+    out["pattern"] = *pattern;
+  }
+  if (min_length) {
+    out["min_length"] = *min_length;
+  }
+  if (max_length) {
+    out["max_length"] = *max_length;
+  }
+  if (minimum) {
+    out["minimum"] = *minimum;
+  }
+  if (maximum) {
+    out["maximum"] = *maximum;
+  }
+  return out;
+}
+
+ModelSettings ModelSettings::merged_over(const ModelSettings& fallback) const {
+  ModelSettings out = *this;
+  if (out.provider.empty()) {
+    out.provider = fallback.provider;
+  }
+  if (out.name.empty()) {
+    out.name = fallback.name;
+  }
+  out.temperature = temperature ? temperature : fallback.temperature;
+  out.top_p = top_p ? top_p : fallback.top_p;
+  out.max_tokens = max_tokens ? max_tokens : fallback.max_tokens;
+  out.seed = seed ? seed : fallback.seed;
+  out.response_format = response_format ? response_format : fallback.response_format;
+  if (out.stop.empty()) {
+    out.stop = fallback.stop;
+  }
+  return out;
+}
+
+json ModelSettings::to_json() const {
+  json out = json::object();
+  out["provider"] = provider;
+  out["name"] = name;
+  if (temperature) {
+    out["temperature"] = *temperature;
+  }
+  if (top_p) {
+    out["top_p"] = *top_p;
+  }
+  if (max_tokens) {
+    out["max_tokens"] = *max_tokens;
+  }
+  if (seed) {
+    out["seed"] = *seed;
+  }
+  if (!stop.empty()) {
+    out["stop"] = stop;
+  }
+  if (response_format) {
+    out["response_format"] = *response_format;
+  }
+  return out;
+}
+
+const VariableSpec* Prompt::find_variable(std::string_view variable) const {
+  for (const VariableSpec& spec : variables) {
+    if (spec.name == variable) {
+      return &spec;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Prompt::variable_names() const {
+  std::vector<std::string> names;
+  for (const VariableSpec& spec : variables) {
+    names.push_back(spec.name);
+  }
+  return names;
+}
+
+bool LoadResult::has_errors() const {
+  return std::any_of(diagnostics.begin(), diagnostics.end(),
+                     [](const Diagnostic& d) { return d.severity == Severity::error; });
+}
+
+void throw_if_errors(const std::vector<Diagnostic>& diagnostics) {
+  for (const Diagnostic& diagnostic : diagnostics) {
+    if (diagnostic.severity == Severity::error) {
+      throw Error(ErrorKind::invalid_input, diagnostic.message, diagnostic.location)
+          .with_details(diagnostics);
+    }
+  }
+}
+
+}  // namespace promptctl

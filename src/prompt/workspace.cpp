@@ -1,0 +1,229 @@
+#include "promptctl/workspace.hpp"
+
+#include <algorithm>
+
+#include "promptctl/names.hpp"
+#include "prompt/reader.hpp"
+#include "prompt/tests_reader.hpp"
+#include "util/fs.hpp"
+#include "util/strings.hpp"
+#include "util/yaml.hpp"
+
+namespace promptctl {
+namespace fs = std::filesystem;
+
+RepoSettings parse_settings(std::string_view text, const std::string& path,
+                            std::vector<Diagnostic>& diagnostics) {
+  RepoSettings settings;
+  prompt_detail::YamlReader reader(path, text, diagnostics);
+  YAML::Node root;
+  try {
+    root = util::parse_yaml(text, path);
+  } catch (const Error& e) {
+    reader.error_at(e.location(), e.message(), "yaml");
+    return settings;
+  }
+  if (root.IsNull()) {
+    return settings;
+  }
+  if (!reader.expect_map(root, "'" + path + "'")) {
+    return settings;
+  }
+  reader.check_keys(root, {"version", "defaults"}, "");
+  if (root["version"]) {
+    auto version = reader.integer(root["version"], "'version'");
+    if (version && *version != 1) {
+      reader.error(root["version"], "unsupported settings version " + std::to_string(*version) +
+                                        " (this promptctl reads version 1)", "version");
+    }
+  }
+  if (const auto& defaults = root["defaults"]; defaults && reader.expect_map(defaults, "'defaults'")) {
+    reader.check_keys(defaults, {"model"}, "'defaults'");
+    // The model mapping has the prompt file's shape, so the prompt loader reads it.
+    if (const auto& model = defaults["model"]) {
+      YAML::Node wrapper;
+      wrapper["model"] = model;
+      wrapper["template"] = "";
+      std::string synthetic = YAML::Dump(wrapper);
+      LoadResult loaded = parse_prompt("settings", path, synthetic);
+      if (loaded.has_errors()) {
+        reader.error(model, "invalid 'defaults.model': " + loaded.diagnostics.front().message,
+                     "settings");
+      } else if (loaded.prompt && loaded.prompt->model) {
+        settings.default_model = *loaded.prompt->model;
+      }
+    }
+  }
+  for (const auto& entry : root) {
+    if (entry.first.Scalar().starts_with("x-")) {
+      settings.extensions[entry.first.Scalar()] = util::yaml_to_json(entry.second);
+    }
+  }
+  return settings;
+}
+
+Workspace::Workspace(fs::path root) : m_root(std::move(root)) {
+  fs::path settings_path = m_root / k_settings_file;
+  std::string text = util::read_file(settings_path, 1 << 20);
+  std::vector<Diagnostic> diagnostics;
+  m_settings = parse_settings(text, k_settings_file, diagnostics);
+  throw_if_errors(diagnostics);
+}
+
+Workspace Workspace::open(const fs::path& root) {
+  if (!fs::exists(root / k_settings_file)) {
+    throw Error(ErrorKind::not_found,
+                "'" + root.string() + "' is not a prompt repository (no " + k_settings_file + ")",
+                {}, "run 'promptctl init' to create one");
+  }
+  return Workspace(fs::absolute(root).lexically_normal());
+}
+
+Workspace Workspace::discover(const fs::path& start) {
+  fs::path dir = fs::absolute(start).lexically_normal();
+  while (true) {
+    if (fs::exists(dir / k_settings_file)) {
+      return Workspace(dir);
+    }
+    if (!dir.has_parent_path() || dir.parent_path() == dir) {
+      break;
+    }
+    dir = dir.parent_path();
+  }
+  throw Error(ErrorKind::not_found,
+              "not a prompt repository (or any parent up to /): no " + std::string(k_settings_file),
+              {}, "run 'promptctl init' to create one");
+}
+
+fs::path Workspace::file_for(std::string_view name) const {
+  return prompts_dir() / (std::string(name) + ".yaml");
+}
+
+fs::path Workspace::tests_file_for(std::string_view name) const {
+  return prompts_dir() / (std::string(name) + ".tests.yaml");
+}
+
+std::string Workspace::display_path(std::string_view name) {
+  return std::string(k_prompts_dir) + "/" + std::string(name) + ".yaml";
+}
+
+bool Workspace::exists(std::string_view name) const {
+  return !name_problem(name) && fs::is_regular_file(file_for(name));
+}
+
+namespace {
+
+// Visits every .yaml file below the prompts folder (tests files excluded), with its path
+// relative to that folder and without the extension.
+template <class Visit>
+void walk_prompt_files(const fs::path& dir, Visit visit) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return;
+  }
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) {
+      throw Error(ErrorKind::io, "cannot list '" + dir.string() + "': " + ec.message());
+    }
+    const std::string file = it->path().filename().string();
+    if (it->is_directory() && file.starts_with(".")) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file() || !file.ends_with(".yaml") || file.ends_with(".tests.yaml")) {
+      continue;
+    }
+    std::string relative = it->path().lexically_relative(dir).generic_string();
+    visit(relative.substr(0, relative.size() - 5));
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> Workspace::list_names() const {
+  std::vector<std::string> names;
+  walk_prompt_files(prompts_dir(), [&](std::string name) {
+    if (!name_problem(name)) {
+      names.push_back(std::move(name));
+    }
+  });
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<std::string> Workspace::invalid_files() const {
+  std::vector<std::string> files;
+  walk_prompt_files(prompts_dir(), [&](const std::string& name) {
+    if (name_problem(name)) {
+      files.push_back(display_path(name));
+    }
+  });
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::optional<SourceFile> Workspace::read(std::string_view name) {
+  if (name_problem(name)) {
+    return std::nullopt;
+  }
+  auto text = util::read_file_if_exists(file_for(name), k_max_prompt_file_size + 1);
+  if (!text) {
+    return std::nullopt;
+  }
+  return SourceFile{display_path(name), std::move(*text)};
+}
+
+std::optional<SourceFile> Workspace::read_tests(std::string_view name) {
+  if (name_problem(name)) {
+    return std::nullopt;
+  }
+  auto text = util::read_file_if_exists(tests_file_for(name), k_max_prompt_file_size + 1);
+  if (!text) {
+    return std::nullopt;
+  }
+  return SourceFile{std::string(k_prompts_dir) + "/" + std::string(name) + ".tests.yaml",
+                    std::move(*text)};
+}
+
+Error Workspace::not_found(std::string_view name) const {
+  std::string hint;
+  std::string close = util::closest_match(name, list_names());
+  if (!close.empty()) {
+    hint = "did you mean '" + close + "'?";
+  }
+  return Error(ErrorKind::not_found, "no prompt named '" + util::printable(name) + "'", {}, hint);
+}
+
+LoadResult load_from_source(PromptSource& source, std::string_view name) {
+  validate_name(name);
+  auto file = source.read(name);
+  if (!file) {
+    throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "'");
+  }
+  LoadResult result = parse_prompt(std::string(name), file->path, file->text);
+  if (auto tests = source.read_tests(name); tests && result.prompt) {
+    std::vector<TestCase> extra = parse_tests_file(tests->text, tests->path, result.diagnostics);
+    prompt_detail::check_test_vars(*result.prompt, extra, result.diagnostics);
+    for (TestCase& test : extra) {
+      result.prompt->tests.push_back(std::move(test));
+    }
+  }
+  return result;
+}
+
+LoadResult Workspace::load_checked(std::string_view name) {
+  validate_name(name);
+  if (!exists(name)) {
+    throw not_found(name);
+  }
+  return load_from_source(*this, name);
+}
+
+Prompt Workspace::load(std::string_view name) {
+  LoadResult result = load_checked(name);
+  throw_if_errors(result.diagnostics);
+  return std::move(*result.prompt);
+}
+
+}  // namespace promptctl

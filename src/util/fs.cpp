@@ -1,0 +1,118 @@
+#include "util/fs.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <iterator>
+#include <utility>
+
+#include "promptctl/error.hpp"
+
+namespace promptctl::util {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Owns a file descriptor.
+class Fd {
+ public:
+  explicit Fd(int fd) : m_fd(fd) {}
+  ~Fd() {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  [[nodiscard]] int get() const { return m_fd; }
+  explicit operator bool() const { return m_fd >= 0; }
+  int release() { return std::exchange(m_fd, -1); }
+
+ private:
+  int m_fd;
+};
+
+Error io_error(const std::string& what, const fs::path& path) {
+  return Error(ErrorKind::io, what + " '" + path.string() + "': " + std::strerror(errno));
+}
+
+std::string read_all(int fd, const fs::path& path, std::size_t max_size) {
+  std::string content;
+  char buffer[65536];
+  while (true) {
+    ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      throw io_error("cannot read", path);
+    }
+    if (got == 0) {
+      return content;
+    }
+    content.append(buffer, static_cast<size_t>(got));
+    if (content.size() > max_size) {
+      throw Error(ErrorKind::invalid_input, "'" + path.string() + "' is larger than " +
+                                                std::to_string(max_size) + " bytes");
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> read_file_if_exists(const fs::path& path, std::size_t max_size) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT || errno == ENOTDIR) {
+      return std::nullopt;
+    }
+    throw io_error("cannot open", path);
+  }
+  return read_all(fd.get(), path, max_size);
+}
+
+std::string read_file(const fs::path& path, std::size_t max_size) {
+  auto content = read_file_if_exists(path, max_size);
+  if (!content) {
+    throw Error(ErrorKind::not_found, "no such file '" + path.string() + "'");
+  }
+  return *content;
+}
+
+std::string read_stdin(std::size_t max_size) { return read_all(STDIN_FILENO, "-", max_size); }
+
+void write_file_atomic(const fs::path& path, const std::string& content) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) {
+    throw Error(ErrorKind::io,
+                "cannot create folder '" + path.parent_path().string() + "': " + ec.message());
+  }
+  std::string temp = path.string() + ".tmp-XXXXXX";
+  Fd fd(::mkstemp(temp.data()));
+  if (!fd) {
+    throw io_error("cannot create a temporary file for", path);
+  }
+  bool ok = true;
+  for (size_t written = 0; ok && written < content.size();) {
+    ssize_t n = ::write(fd.get(), content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    ok = n > 0;
+    written += ok ? static_cast<size_t>(n) : 0;
+  }
+  ok = ok && ::fchmod(fd.get(), 0644) == 0 && ::fsync(fd.get()) == 0;
+  ok = ::close(fd.release()) == 0 && ok;
+  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
+    Error error = io_error("cannot write", path);
+    ::unlink(temp.c_str());
+    throw error;
+  }
+}
+
+}  // namespace promptctl::util

@@ -1,0 +1,25 @@
+// File helpers that report failures as promptctl errors.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace promptctl::util {
+
+/// The whole file; throws `Error` (io) when it cannot be read, or (invalid_input) when it is
+/// larger than `max_size` bytes.
+std::string read_file(const std::filesystem::path& path, std::size_t max_size = 64 << 20);
+
+/// The whole file, or nothing when it does not exist.
+std::optional<std::string> read_file_if_exists(const std::filesystem::path& path,
+                                               std::size_t max_size = 64 << 20);
+
+/// Everything on standard input.
+std::string read_stdin(std::size_t max_size = 64 << 20);
+
+/// Writes through a temporary file in the same folder and renames it into place, so that
+/// readers see the old or the new content and never a part. Creates missing parent folders.
+void write_file_atomic(const std::filesystem::path& path, const std::string& content);
+
+}  // namespace promptctl::util
