@@ -6,18 +6,8 @@
 namespace promptctl::cli {
 namespace {
 
-struct Options {
-  std::vector<std::string> words;
-};
-Options& options() {
-  static Options instance;
-  return instance;
-}
-
 void add_options(CLI::App& sub) {
-  sub.add_option("WORD", options().words, "The command line after 'promptctl'");
-  sub.allow_extras();
-  sub.prefix_command();
+  sub.add_option("WORD", "The command line after 'promptctl'; the last word is being completed");
 }
 
 std::vector<std::string> option_names(const CLI::App& app) {
@@ -65,7 +55,7 @@ void print_matching(const Output& out, const std::vector<std::string>& candidate
 }
 
 int run(Session& session) {
-  std::vector<std::string> words = options().words;
+  std::vector<std::string> words = session.raw_arguments();
   std::string current = words.empty() ? std::string() : words.back();
   if (!words.empty()) {
     words.pop_back();
@@ -76,7 +66,13 @@ int run(Session& session) {
     at += (words[at] == "-C" || words[at] == "--color") ? 2 : 1;
   }
   Output& out = session.out();
-  CLI::App root;
+  std::filesystem::path directory = session.start();
+  for (size_t i = 0; i + 1 < at; ++i) {
+    if (words[i] == "-C") {
+      directory = words[i + 1];
+    }
+  }
+  Session in_directory(out, directory);
   if (at >= words.size()) {
     if (current.starts_with("-")) {
       print_matching(out, {"-C", "--color", "--help", "--version"}, current);
@@ -84,7 +80,7 @@ int run(Session& session) {
     }
     std::vector<std::string> names;
     for (const CommandSpec* spec : all_commands()) {
-      if (!spec->name.starts_with("__")) {
+      if (spec->name != k_complete_command) {
         names.emplace_back(spec->name);
       }
     }
@@ -108,7 +104,7 @@ int run(Session& session) {
   }
   if (spec->positionals == Completes::prompt_names) {
     try {
-      print_matching(out, session.workspace().list_names(), current);
+      print_matching(out, in_directory.workspace().list_names(), current);
     } catch (const Error&) {
       // Outside a repository there is nothing to offer.
     }
@@ -118,7 +114,8 @@ int run(Session& session) {
 
 }  // namespace
 
-extern const CommandSpec k_cmd_complete{"__complete", "Print completion candidates for shells",
+extern const CommandSpec k_cmd_complete{k_complete_command,
+                                        "Print completion candidates for shells",
                                         Completes::nothing, add_options, run};
 
 }  // namespace promptctl::cli

@@ -18,8 +18,7 @@ Options& options() {
 
 void add_options(CLI::App& sub) {
   sub.add_option("NAME", options().names, "Prompts to lint (default: the whole repository)");
-  sub.add_option("--format", options().format,
-                 "text, json, or github (workflow annotations)")
+  sub.add_option("--format", options().format, "text, json, or github (workflow annotations)")
       ->check(CLI::IsMember({"text", "json", "github"}));
   sub.add_flag("--json", options().json, "Same as --format json");
 }
@@ -29,12 +28,23 @@ std::string github_escape(const std::string& text, bool property) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '%': out += "%25"; break;
-      case '\r': out += "%0D"; break;
-      case '\n': out += "%0A"; break;
-      case ':': out += property ? "%3A" : ":"; break;
-      case ',': out += property ? "%2C" : ","; break;
-      default: out += c;
+      case '%':
+        out += "%25";
+        break;
+      case '\r':
+        out += "%0D";
+        break;
+      case '\n':
+        out += "%0A";
+        break;
+      case ':':
+        out += property ? "%3A" : ":";
+        break;
+      case ',':
+        out += property ? "%2C" : ",";
+        break;
+      default:
+        out += c;
     }
   }
   return out;

@@ -78,7 +78,8 @@ int run(Session& session) {
     for (const std::string& tag : summary.tags) {
       tags += (tags.empty() ? "" : ", ") + tag;
     }
-    std::string text = out.paint(pad(summary.name, width), Style::bold) + "  " + summary.description;
+    std::string text =
+        out.paint(pad(summary.name, width), Style::bold) + "  " + summary.description;
     if (!tags.empty()) {
       text += "  " + out.paint("[" + tags + "]", Style::dim);
     }

@@ -26,7 +26,8 @@ void add_mv_options(CLI::App& sub) {
 
 int run_mv(Session& session) {
   std::vector<std::string> names = prompt_names({mv_options().from, mv_options().to});
-  MoveReport report = move_prompt(session.workspace(), names[0], names[1], !mv_options().no_rewrite);
+  MoveReport report =
+      move_prompt(session.workspace(), names[0], names[1], !mv_options().no_rewrite);
   Output& out = session.out();
   if (mv_options().json) {
     nlohmann::json left = nlohmann::json::array();
@@ -36,7 +37,9 @@ int run_mv(Session& session) {
                       {"line", reference.location.line},
                       {"column", reference.location.column}});
     }
-    out.json({{"moved", report.files_moved}, {"rewritten", report.prompts_updated}, {"references_left", left}});
+    out.json({{"moved", report.files_moved},
+              {"rewritten", report.prompts_updated},
+              {"references_left", left}});
     return 0;
   }
   for (const std::string& move : report.files_moved) {

@@ -68,7 +68,8 @@ RenderedPrompt render_template_file(const Options& o, const Inputs& inputs) {
   RenderedPrompt rendered;
   rendered.name = o.template_file;
   rendered.variables = inputs.values;
-  rendered.messages.push_back({"user", tmpl::render(parsed, inputs.values, render_options, &partials)});
+  rendered.messages.push_back(
+      {"user", tmpl::render(parsed, inputs.values, render_options, &partials)});
   return rendered;
 }
 
@@ -109,7 +110,8 @@ int run(Session& session) {
     if (!o.escape.empty()) {
       settings.escape = o.escape == "html" ? Escape::html : Escape::none;
     }
-    rendered = render_prompt(prompt, inputs, workspace, workspace.settings().default_model, settings);
+    rendered =
+        render_prompt(prompt, inputs, workspace, workspace.settings().default_model, settings);
   }
   if (o.json) {
     nlohmann::json shown = rendered.to_json();

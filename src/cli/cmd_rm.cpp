@@ -17,7 +17,8 @@ RmOptions& rm_options() {
 
 void add_rm_options(CLI::App& sub) {
   sub.add_option("NAME", rm_options().names, "Prompts to delete")->required();
-  sub.add_flag("-f,--force", rm_options().force, "Delete even when other prompts use it as a partial");
+  sub.add_flag("-f,--force", rm_options().force,
+               "Delete even when other prompts use it as a partial");
   sub.add_flag("--json", rm_options().json, "Print the files removed as JSON");
 }
 

@@ -84,8 +84,8 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
       if (spec.default_value) {
         rule = "default " + spec.default_value->dump();
       }
-      out.line("  " + pad(spec.name, 14) + " " + pad(to_string(spec.type), 8) + " " + pad(rule, 20) +
-               " " + spec.description);
+      out.line("  " + pad(spec.name, 14) + " " + pad(to_string(spec.type), 8) + " " +
+               pad(rule, 20) + " " + spec.description);
     }
   }
   out.line();
@@ -107,15 +107,16 @@ int run(Session& session) {
   std::string name = prompt_names({options().name}).front();
   Workspace& workspace = session.workspace();
   Prompt prompt = workspace.load(name);
-  ModelSettings model = prompt.model.value_or(ModelSettings{}).merged_over(
-      workspace.settings().default_model);
+  ModelSettings model =
+      prompt.model.value_or(ModelSettings{}).merged_over(workspace.settings().default_model);
   if (options().json) {
     nlohmann::json shown = to_json(prompt);
     shown["effective_model"] = model.to_json();
     PromptPartials partials(workspace);
     std::vector<std::string> used;
     for (const MessageTemplate& message : prompt.messages) {
-      for (const std::string& partial : tmpl::Template::parse(message.content, message.origin).partials()) {
+      for (const std::string& partial :
+           tmpl::Template::parse(message.content, message.origin).partials()) {
         used.push_back(partial);
       }
     }

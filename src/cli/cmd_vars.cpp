@@ -31,10 +31,11 @@ nlohmann::json entry_json(const VariableEntry& entry) {
   out["status"] = to_string(entry.status);
   nlohmann::json uses = nlohmann::json::array();
   for (const VariableUse& use : entry.uses) {
-    uses.push_back({{"file", use.location.file},
-                    {"line", use.location.line},
-                    {"column", use.location.column},
-                    {"partial", use.partial.empty() ? nlohmann::json(nullptr) : nlohmann::json(use.partial)}});
+    uses.push_back(
+        {{"file", use.location.file},
+         {"line", use.location.line},
+         {"column", use.location.column},
+         {"partial", use.partial.empty() ? nlohmann::json(nullptr) : nlohmann::json(use.partial)}});
   }
   out["uses"] = uses;
   return out;
@@ -59,9 +60,9 @@ int run(Session& session) {
     out.line(name + " has no variables");
     return 0;
   }
-  out.line(out.paint(pad("NAME", 16) + pad("TYPE", 9) + pad("REQUIRED", 10) + pad("DEFAULT", 14) +
-                         "DESCRIPTION",
-                     Style::bold));
+  out.line(out.paint(
+      pad("NAME", 16) + pad("TYPE", 9) + pad("REQUIRED", 10) + pad("DEFAULT", 14) + "DESCRIPTION",
+      Style::bold));
   for (const VariableEntry& entry : entries) {
     std::string line = pad(entry.name, 16);
     if (entry.spec) {

@@ -16,7 +16,8 @@ namespace promptctl::cli {
 /// What a command may use: output, the starting folder, and the repository found from it.
 class Session {
  public:
-  Session(Output& output, std::filesystem::path start) : m_output(output), m_start(std::move(start)) {}
+  Session(Output& output, std::filesystem::path start)
+      : m_output(output), m_start(std::move(start)) {}
 
   [[nodiscard]] Output& out() const { return m_output; }
   [[nodiscard]] const std::filesystem::path& start() const { return m_start; }
@@ -24,13 +25,21 @@ class Session {
   /// there is none.
   Workspace& workspace();
 
+  /// The words after the command name, unparsed, for commands that take raw arguments.
+  [[nodiscard]] const std::vector<std::string>& raw_arguments() const { return m_raw; }
+  void set_raw_arguments(std::vector<std::string> words) { m_raw = std::move(words); }
+
  private:
+  std::vector<std::string> m_raw;
   Output& m_output;
   std::filesystem::path m_start;
   std::optional<Workspace> m_workspace;
 };
 
 enum class Completes { nothing, prompt_names };
+
+/// The hidden command that shells call for completion candidates; it takes its words raw.
+inline constexpr std::string_view k_complete_command = "__complete";
 
 struct CommandSpec {
   std::string_view name;

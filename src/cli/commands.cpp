@@ -16,7 +16,7 @@ extern const CommandSpec k_cmd_complete;
 
 std::span<const CommandSpec* const> all_commands() {
   static const CommandSpec* const commands[] = {
-      &k_cmd_init, &k_cmd_new,  &k_cmd_ls, &k_cmd_show, &k_cmd_vars,
+      &k_cmd_init,   &k_cmd_new,  &k_cmd_ls, &k_cmd_show, &k_cmd_vars,
       &k_cmd_render, &k_cmd_lint, &k_cmd_mv, &k_cmd_rm,   &k_cmd_complete};
   return commands;
 }

@@ -18,10 +18,13 @@ inline int exit_code_for(ErrorKind kind) {
     case ErrorKind::usage:
     case ErrorKind::invalid_input:
     case ErrorKind::not_found:
-    case ErrorKind::already_exists: return k_exit_usage;
+    case ErrorKind::already_exists:
+      return k_exit_usage;
     case ErrorKind::io:
-    case ErrorKind::git: return k_exit_system;
-    case ErrorKind::internal: return k_exit_internal;
+    case ErrorKind::git:
+      return k_exit_system;
+    case ErrorKind::internal:
+      return k_exit_internal;
   }
   return k_exit_internal;
 }

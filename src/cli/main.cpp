@@ -104,13 +104,12 @@ int main(int argc, char** argv) {
   CLI::App app{"promptctl: manage LLM prompts in a git repository", "promptctl"};
   app.set_version_flag("--version", "promptctl " PROMPTCTL_VERSION);
   app.require_subcommand(1, 1);
-  app.fallthrough();
   GlobalOptions global;
   add_global_options(app, global);
   std::vector<std::pair<CLI::App*, const CommandSpec*>> subcommands;
   for (const CommandSpec* spec : all_commands()) {
     CLI::App* sub = app.add_subcommand(std::string(spec->name), std::string(spec->summary));
-    if (spec->name.starts_with("__")) {
+    if (spec->name == k_complete_command) {
       sub->group("");
     }
     spec->add_options(*sub);
@@ -118,6 +117,18 @@ int main(int argc, char** argv) {
   }
   if (!check_command_word(argc, argv)) {
     return k_exit_usage;
+  }
+  if (argc > 1 && argv[1] == k_complete_command) {
+    // Shells pass the words as typed, empty ones included; CLI11 must not reshape them.
+    Output out;
+    out.configure(ColorMode::never);
+    Session session(out, std::filesystem::current_path());
+    session.set_raw_arguments(std::vector<std::string>(argv + 2, argv + argc));
+    for (const auto& [sub, spec] : subcommands) {
+      if (spec->name == k_complete_command) {
+        return run_command(*spec, session);
+      }
+    }
   }
   try {
     app.parse(argc, argv);
@@ -131,8 +142,8 @@ int main(int argc, char** argv) {
   }
   Output out;
   out.configure(global.color);
-  std::filesystem::path start =
-      global.directory.empty() ? std::filesystem::current_path() : std::filesystem::path(global.directory);
+  std::filesystem::path start = global.directory.empty() ? std::filesystem::current_path()
+                                                         : std::filesystem::path(global.directory);
   Session session(out, start);
   for (const auto& [sub, spec] : subcommands) {
     if (sub->parsed()) {
@@ -144,4 +155,6 @@ int main(int argc, char** argv) {
 
 }  // namespace promptctl::cli
 
-int main(int argc, char** argv) { return promptctl::cli::main(argc, argv); }
+int main(int argc, char** argv) {
+  return promptctl::cli::main(argc, argv);
+}

@@ -16,13 +16,20 @@ bool env_set(const char* name) {
 
 const char* code_for(Style style) {
   switch (style) {
-    case Style::bold: return "\033[1m";
-    case Style::dim: return "\033[2m";
-    case Style::red: return "\033[31m";
-    case Style::green: return "\033[32m";
-    case Style::yellow: return "\033[33m";
-    case Style::cyan: return "\033[36m";
-    case Style::none: return "";
+    case Style::bold:
+      return "\033[1m";
+    case Style::dim:
+      return "\033[2m";
+    case Style::red:
+      return "\033[31m";
+    case Style::green:
+      return "\033[32m";
+    case Style::yellow:
+      return "\033[33m";
+    case Style::cyan:
+      return "\033[36m";
+    case Style::none:
+      return "";
   }
   return "";
 }
@@ -126,7 +133,9 @@ void Output::diagnostic(const Diagnostic& diagnostic, bool to_stderr) const {
   std::fputs(text.c_str(), to_stderr ? stderr : stdout);
 }
 
-bool Output::flush() const { return std::fflush(stdout) == 0 && !std::ferror(stdout); }
+bool Output::flush() const {
+  return std::fflush(stdout) == 0 && !std::ferror(stdout);
+}
 
 std::string pad(std::string_view text, size_t width) {
   std::string out(text);

@@ -7,7 +7,9 @@
 namespace promptctl {
 namespace {
 
-std::string head_of(const std::string& name) { return name.substr(0, name.find('.')); }
+std::string head_of(const std::string& name) {
+  return name.substr(0, name.find('.'));
+}
 
 // Whether a name used inside `sections` may be a field of one of their items rather than a
 // top-level variable.
@@ -99,9 +101,12 @@ std::vector<VariableEntry> variable_report(const Prompt& prompt, PromptPartials&
 
 std::string_view to_string(VariableStatus status) {
   switch (status) {
-    case VariableStatus::ok: return "ok";
-    case VariableStatus::undeclared: return "undeclared";
-    case VariableStatus::unused: return "unused";
+    case VariableStatus::ok:
+      return "ok";
+    case VariableStatus::undeclared:
+      return "undeclared";
+    case VariableStatus::unused:
+      return "unused";
   }
   return "ok";
 }

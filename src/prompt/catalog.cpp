@@ -7,10 +7,9 @@
 namespace promptctl {
 
 nlohmann::json PromptSummary::to_json() const {
-  nlohmann::json out = {{"name", name},         {"path", path},
-                        {"description", description}, {"tags", tags},
-                        {"category", category}, {"owner", owner},
-                        {"variables", variables}};
+  nlohmann::json out = {
+      {"name", name},         {"path", path},   {"description", description}, {"tags", tags},
+      {"category", category}, {"owner", owner}, {"variables", variables}};
   out["error"] = error.empty() ? nlohmann::json(nullptr) : nlohmann::json(error);
   return out;
 }
@@ -60,7 +59,8 @@ std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std
     }
     if (!loaded.prompt || loaded.has_errors()) {
       if (name_only) {
-        summary.error = loaded.diagnostics.empty() ? "cannot load" : loaded.diagnostics.front().to_string();
+        summary.error =
+            loaded.diagnostics.empty() ? "cannot load" : loaded.diagnostics.front().to_string();
         out.push_back(std::move(summary));
       }
       continue;

@@ -39,8 +39,8 @@ void Inputs::add_file(const std::string& path) {
     return;  // an empty file sets nothing
   }
   if (!parsed.is_object()) {
-    throw Error(ErrorKind::invalid_input,
-                "a variables file must hold a mapping of names to values", {shown, 1, 1});
+    throw Error(ErrorKind::invalid_input, "a variables file must hold a mapping of names to values",
+                {shown, 1, 1});
   }
   add_values(parsed);
 }
@@ -66,7 +66,8 @@ json bind_inputs(const Prompt& prompt, const Inputs& inputs, const std::vector<s
       if (is_used || lenient) {
         bound[name] = given;
       } else {
-        problem("unknown variable '" + name + "'" + util::did_you_mean(name, prompt.variable_names()));
+        problem("unknown variable '" + name + "'" +
+                util::did_you_mean(name, prompt.variable_names()));
       }
       continue;
     }
@@ -94,9 +95,10 @@ json bind_inputs(const Prompt& prompt, const Inputs& inputs, const std::vector<s
   if (!problems.empty()) {
     std::string summary = problems.size() == 1
                               ? problems.front().message
-                              : std::to_string(problems.size()) + " problems with the variables of '" +
-                                    prompt.name + "'";
-    throw Error(ErrorKind::invalid_input, summary).with_details(problems.size() == 1 ? std::vector<Diagnostic>{} : problems);
+                              : std::to_string(problems.size()) +
+                                    " problems with the variables of '" + prompt.name + "'";
+    throw Error(ErrorKind::invalid_input, summary)
+        .with_details(problems.size() == 1 ? std::vector<Diagnostic>{} : problems);
   }
   return bound;
 }

@@ -73,8 +73,8 @@ void check_tests(const Prompt& prompt, PromptPartials& partials, std::vector<Dia
   std::vector<std::string> used = used_variable_names(prompt, partials);
   for (const TestCase& test : prompt.tests) {
     for (const auto& [name, location] : test.var_locations) {
-      bool known = prompt.find_variable(name) ||
-                   std::find(used.begin(), used.end(), name) != used.end();
+      bool known =
+          prompt.find_variable(name) || std::find(used.begin(), used.end(), name) != used.end();
       if (!known) {
         add(out, Severity::error, location,
             "test '" + test.name + "' sets unknown variable '" + name + "'" +
@@ -141,7 +141,9 @@ int LintReport::errors() const {
   }));
 }
 
-int LintReport::warnings() const { return static_cast<int>(diagnostics.size()) - errors(); }
+int LintReport::warnings() const {
+  return static_cast<int>(diagnostics.size()) - errors();
+}
 
 LintReport lint(Workspace& workspace, const std::vector<std::string>& names) {
   LintReport report;

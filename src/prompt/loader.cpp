@@ -1,9 +1,9 @@
 // Loading a prompt file: structure, types, templates and tests, with every problem reported.
 #include <regex>
 
-#include "promptctl/prompt.hpp"
 #include "prompt/reader.hpp"
 #include "prompt/tests_reader.hpp"
+#include "promptctl/prompt.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 
@@ -13,14 +13,14 @@ namespace {
 using nlohmann::json;
 using prompt_detail::YamlReader;
 
-const std::vector<std::string> k_prompt_keys = {
-    "description", "tags", "category", "owner",    "model",  "variables",
-    "escape",      "template", "system", "messages", "tests"};
-const std::vector<std::string> k_model_keys = {"provider", "name",   "temperature",    "top_p",
-                                               "max_tokens", "seed", "stop", "response_format"};
+const std::vector<std::string> k_prompt_keys = {"description", "tags",      "category", "owner",
+                                                "model",       "variables", "escape",   "template",
+                                                "system",      "messages",  "tests"};
+const std::vector<std::string> k_model_keys = {
+    "provider", "name", "temperature", "top_p", "max_tokens", "seed", "stop", "response_format"};
 const std::vector<std::string> k_variable_keys = {
-    "type", "required", "default", "description", "enum",
-    "pattern", "min_length", "max_length", "minimum", "maximum"};
+    "type",    "required",   "default",    "description", "enum",
+    "pattern", "min_length", "max_length", "minimum",     "maximum"};
 const std::vector<std::string> k_roles = {"system", "developer", "user", "assistant"};
 
 bool is_identifier(std::string_view name) {
@@ -74,10 +74,10 @@ class PromptLoader {
     }
     size_t nul = m_text.find('\0');
     if (nul != std::string_view::npos) {
-      m_reader.error_at({m_prompt.path, 0, 0},
-                        "file contains a NUL byte at offset " + std::to_string(nul) +
-                            ": not a text file",
-                        "binary");
+      m_reader.error_at(
+          {m_prompt.path, 0, 0},
+          "file contains a NUL byte at offset " + std::to_string(nul) + ": not a text file",
+          "binary");
       return false;
     }
     return true;
@@ -129,7 +129,8 @@ class PromptLoader {
       model.seed = m_reader.integer(node["seed"], "'model.seed'");
     }
     if (node["stop"]) {
-      model.stop = m_reader.strings(node["stop"], "'model.stop'").value_or(std::vector<std::string>{});
+      model.stop =
+          m_reader.strings(node["stop"], "'model.stop'").value_or(std::vector<std::string>{});
     }
     if (node["response_format"]) {
       model.response_format = m_reader.string(node["response_format"], "'model.response_format'");
@@ -201,8 +202,8 @@ class PromptLoader {
       m_reader.error(node,
                      "unknown type '" + util::printable(text) + "' for variable '" + spec.name +
                          "'" +
-                         util::did_you_mean(text, {"string", "number", "integer", "boolean",
-                                                   "array", "object"}),
+                         util::did_you_mean(
+                             text, {"string", "number", "integer", "boolean", "array", "object"}),
                      "variable-type");
       return false;
     }
@@ -241,7 +242,8 @@ class PromptLoader {
         m_reader.error(bound, std::string("'") + key + "' must not be negative", "range");
         return std::nullopt;
       }
-      return value ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(*value)) : std::nullopt;
+      return value ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(*value))
+                   : std::nullopt;
     };
     spec.min_length = length("min_length");
     spec.max_length = length("max_length");
@@ -261,8 +263,8 @@ class PromptLoader {
     if (text == "html") {
       m_prompt.escape = Escape::html;
     } else if (text && *text != "none") {
-      m_reader.error(node, "'escape' must be 'none' or 'html', not '" + util::printable(*text) + "'",
-                     "value");
+      m_reader.error(
+          node, "'escape' must be 'none' or 'html', not '" + util::printable(*text) + "'", "value");
     }
   }
 
@@ -290,7 +292,8 @@ class PromptLoader {
       return;
     }
     if (!template_node && !messages) {
-      m_reader.error_at({m_prompt.path, 1, 1}, "a prompt needs 'template' or 'messages'", "structure");
+      m_reader.error_at({m_prompt.path, 1, 1}, "a prompt needs 'template' or 'messages'",
+                        "structure");
       return;
     }
     if (system && messages) {
@@ -328,9 +331,10 @@ class PromptLoader {
       }
       auto role = m_reader.string(item["role"], "'role'");
       if (role && std::find(k_roles.begin(), k_roles.end(), *role) == k_roles.end()) {
-        m_reader.error(item["role"],
-                       "unknown role '" + util::printable(*role) + "'" + util::did_you_mean(*role, k_roles),
-                       "role");
+        m_reader.error(
+            item["role"],
+            "unknown role '" + util::printable(*role) + "'" + util::did_you_mean(*role, k_roles),
+            "role");
         continue;
       }
       if (auto message = read_message_text(item["content"], role.value_or("user"), "'content'")) {

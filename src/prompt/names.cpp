@@ -45,7 +45,8 @@ std::optional<std::string> name_problem(std::string_view name) {
 
 void validate_name(std::string_view name) {
   if (auto problem = name_problem(name)) {
-    throw Error(ErrorKind::usage, "invalid prompt name '" + util::printable(name) + "': " + *problem);
+    throw Error(ErrorKind::usage,
+                "invalid prompt name '" + util::printable(name) + "': " + *problem);
   }
 }
 

@@ -14,19 +14,20 @@ void YamlReader::error(const YAML::Node& node, std::string message, std::string 
 }
 
 void YamlReader::error_at(SourceLocation location, std::string message, std::string code) {
-  m_diagnostics.push_back({Severity::error, std::move(location), std::move(message), std::move(code)});
+  m_diagnostics.push_back(
+      {Severity::error, std::move(location), std::move(message), std::move(code)});
 }
 
 void YamlReader::check_keys(const YAML::Node& map, const std::vector<std::string>& known,
                             std::string_view context) {
   for (const auto& entry : map) {
     const std::string key = entry.first.Scalar();
-    if (key.starts_with("x-") ||
-        std::find(known.begin(), known.end(), key) != known.end()) {
+    if (key.starts_with("x-") || std::find(known.begin(), known.end(), key) != known.end()) {
       continue;
     }
     std::string in = context.empty() ? std::string() : " in " + std::string(context);
-    error(entry.first, "unknown key '" + util::printable(key) + "'" + in + util::did_you_mean(key, known),
+    error(entry.first,
+          "unknown key '" + util::printable(key) + "'" + in + util::did_you_mean(key, known),
           "unknown-key");
   }
 }

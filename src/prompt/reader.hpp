@@ -1,11 +1,11 @@
 // Typed access to a YAML document that records problems as diagnostics instead of stopping.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-#include <yaml-cpp/yaml.h>
 
 #include "promptctl/error.hpp"
 #include "promptctl/template.hpp"

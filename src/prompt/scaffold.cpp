@@ -36,7 +36,8 @@ std::string yaml_scalar(const std::string& text, const std::string& indent) {
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find('\n', start);
-    std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string line =
+        text.substr(start, end == std::string::npos ? std::string::npos : end - start);
     out += "\n" + (line.empty() ? std::string() : indent + line);
     start = end == std::string::npos ? text.size() : end + 1;
   }
@@ -57,7 +58,8 @@ std::string variables_block(const Prompt& draft, PromptSource& source,
   PromptPartials partials(source);
   std::vector<std::string> sections;
   for (const MessageTemplate& message : draft.messages) {
-    for (const tmpl::NameUse& use : tmpl::Template::parse(message.content, message.origin).names()) {
+    for (const tmpl::NameUse& use :
+         tmpl::Template::parse(message.content, message.origin).names()) {
       if (use.sections.empty() && use.kind != tmpl::UseKind::interpolation) {
         sections.push_back(use.name.substr(0, use.name.find('.')));
       }
@@ -104,8 +106,9 @@ std::string new_prompt_text_from(const std::string& name, const NewPromptOptions
     out += "owner: " + json(options.owner).dump() + "\n";
   }
   std::vector<std::string> required;
-  std::string variables = starter ? "  input: {type: string, description: \"The text to work on\"}\n"
-                                  : variables_block(draft, source, required);
+  std::string variables = starter
+                              ? "  input: {type: string, description: \"The text to work on\"}\n"
+                              : variables_block(draft, source, required);
   if (starter) {
     required.push_back("input");
   }
@@ -305,7 +308,8 @@ std::vector<std::string> remove_prompt(Workspace& workspace, const std::string& 
     std::vector<Diagnostic> details;
     for (const PartialReference& reference : references) {
       details.push_back({Severity::error, reference.location,
-                         "'" + reference.prompt + "' uses '" + name + "' as a partial", "reference"});
+                         "'" + reference.prompt + "' uses '" + name + "' as a partial",
+                         "reference"});
     }
     throw Error(ErrorKind::invalid_input,
                 "prompt '" + name + "' is used as a partial by " +

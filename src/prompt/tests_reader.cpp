@@ -7,10 +7,10 @@ namespace promptctl::prompt_detail {
 
 const std::vector<std::string>& assertion_types() {
   static const std::vector<std::string> types = {
-      "equals",     "contains",   "icontains",  "contains-any", "contains-all", "starts-with",
-      "regex",      "is-json",    "json-schema", "min-length",  "max-length",   "length",
-      "word-count", "latency",    "cost",        "tokens",      "levenshtein",  "similar",
-      "llm-rubric"};
+      "equals",      "contains",    "icontains",  "contains-any", "contains-all",
+      "starts-with", "regex",       "is-json",    "json-schema",  "min-length",
+      "max-length",  "length",      "word-count", "latency",      "cost",
+      "tokens",      "levenshtein", "similar",    "llm-rubric"};
   return types;
 }
 
@@ -118,8 +118,8 @@ void check_test_vars(const Prompt& prompt, const std::vector<TestCase>& tests,
         continue;  // undeclared names are reported by lint, which knows what the template uses
       }
       for (const std::string& problem : spec->check(test.vars[name])) {
-        diagnostics.push_back({Severity::error, location,
-                               "test '" + test.name + "': " + problem, "test-var-type"});
+        diagnostics.push_back(
+            {Severity::error, location, "test '" + test.name + "': " + problem, "test-var-type"});
       }
     }
   }

@@ -3,8 +3,8 @@
 
 #include <vector>
 
-#include "promptctl/prompt.hpp"
 #include "prompt/reader.hpp"
+#include "promptctl/prompt.hpp"
 
 namespace promptctl::prompt_detail {
 

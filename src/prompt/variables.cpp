@@ -13,12 +13,18 @@ using nlohmann::json;
 
 std::string_view to_string(VarType type) {
   switch (type) {
-    case VarType::string: return "string";
-    case VarType::number: return "number";
-    case VarType::integer: return "integer";
-    case VarType::boolean: return "boolean";
-    case VarType::array: return "array";
-    case VarType::object: return "object";
+    case VarType::string:
+      return "string";
+    case VarType::number:
+      return "number";
+    case VarType::integer:
+      return "integer";
+    case VarType::boolean:
+      return "boolean";
+    case VarType::array:
+      return "array";
+    case VarType::object:
+      return "object";
   }
   return "string";
 }
@@ -37,27 +43,39 @@ namespace {
 
 std::string_view json_type_name(const json& value) {
   switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "boolean";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "boolean";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "integer";
-    case json::value_t::number_float: return "number";
-    case json::value_t::string: return "string";
-    case json::value_t::array: return "array";
-    default: return "object";
+    case json::value_t::number_unsigned:
+      return "integer";
+    case json::value_t::number_float:
+      return "number";
+    case json::value_t::string:
+      return "string";
+    case json::value_t::array:
+      return "array";
+    default:
+      return "object";
   }
 }
 
 bool has_type(const json& value, VarType type) {
   switch (type) {
-    case VarType::string: return value.is_string();
-    case VarType::number: return value.is_number();
+    case VarType::string:
+      return value.is_string();
+    case VarType::number:
+      return value.is_number();
     case VarType::integer:
       return value.is_number_integer() ||
              (value.is_number_float() && std::trunc(value.get<double>()) == value.get<double>());
-    case VarType::boolean: return value.is_boolean();
-    case VarType::array: return value.is_array();
-    case VarType::object: return value.is_object();
+    case VarType::boolean:
+      return value.is_boolean();
+    case VarType::array:
+      return value.is_array();
+    case VarType::object:
+      return value.is_object();
   }
   return false;
 }
@@ -131,13 +149,13 @@ std::vector<std::string> VariableSpec::check(const json& value) const {
 
 json VariableSpec::from_text(std::string_view text) const {
   auto fail = [&]() -> json {
-    throw Error(ErrorKind::invalid_input, "variable '" + name + "' must be " +
-                                              (type == VarType::integer ? "an " : "a ") +
-                                              std::string(to_string(type)) + ", not '" +
-                                              util::printable(text) + "'");
+    throw Error(ErrorKind::invalid_input,
+                "variable '" + name + "' must be " + (type == VarType::integer ? "an " : "a ") +
+                    std::string(to_string(type)) + ", not '" + util::printable(text) + "'");
   };
   switch (type) {
-    case VarType::string: return std::string(text);
+    case VarType::string:
+      return std::string(text);
     case VarType::boolean:
       if (text == "true" || text == "false") {
         return text == "true";
@@ -261,12 +279,17 @@ bool LoadResult::has_errors() const {
 }
 
 void throw_if_errors(const std::vector<Diagnostic>& diagnostics) {
-  for (const Diagnostic& diagnostic : diagnostics) {
-    if (diagnostic.severity == Severity::error) {
-      throw Error(ErrorKind::invalid_input, diagnostic.message, diagnostic.location)
-          .with_details(diagnostics);
-    }
+  auto first = std::find_if(diagnostics.begin(), diagnostics.end(),
+                            [](const Diagnostic& d) { return d.severity == Severity::error; });
+  if (first == diagnostics.end()) {
+    return;
   }
+  if (diagnostics.size() == 1) {
+    throw Error(ErrorKind::invalid_input, first->message, first->location);
+  }
+  std::string file = first->location.file.empty() ? "the input" : "'" + first->location.file + "'";
+  throw Error(ErrorKind::invalid_input, std::to_string(diagnostics.size()) + " problems in " + file)
+      .with_details(diagnostics);
 }
 
 }  // namespace promptctl

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "promptctl/names.hpp"
 #include "prompt/reader.hpp"
 #include "prompt/tests_reader.hpp"
+#include "promptctl/names.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
@@ -33,11 +33,14 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
   if (root["version"]) {
     auto version = reader.integer(root["version"], "'version'");
     if (version && *version != 1) {
-      reader.error(root["version"], "unsupported settings version " + std::to_string(*version) +
-                                        " (this promptctl reads version 1)", "version");
+      reader.error(root["version"],
+                   "unsupported settings version " + std::to_string(*version) +
+                       " (this promptctl reads version 1)",
+                   "version");
     }
   }
-  if (const auto& defaults = root["defaults"]; defaults && reader.expect_map(defaults, "'defaults'")) {
+  if (const auto& defaults = root["defaults"];
+      defaults && reader.expect_map(defaults, "'defaults'")) {
     reader.check_keys(defaults, {"model"}, "'defaults'");
     // The model mapping has the prompt file's shape, so the prompt loader reads it.
     if (const auto& model = defaults["model"]) {
@@ -121,7 +124,8 @@ void walk_prompt_files(const fs::path& dir, Visit visit) {
   if (!fs::is_directory(dir, ec)) {
     return;
   }
-  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+  for (auto it =
+           fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
        it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) {
       throw Error(ErrorKind::io, "cannot list '" + dir.string() + "': " + ec.message());
@@ -163,10 +167,27 @@ std::vector<std::string> Workspace::invalid_files() const {
   return files;
 }
 
+namespace {
+
+// Refuses an oversized file before reading it, with the loader's wording.
+void check_size(const fs::path& path, const std::string& shown) {
+  std::error_code ec;
+  std::uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > k_max_prompt_file_size) {
+    throw Error(ErrorKind::invalid_input,
+                "file is " + std::to_string(size) + " bytes, larger than the " +
+                    std::to_string(k_max_prompt_file_size) + " a prompt may be",
+                {shown, 0, 0});
+  }
+}
+
+}  // namespace
+
 std::optional<SourceFile> Workspace::read(std::string_view name) {
   if (name_problem(name)) {
     return std::nullopt;
   }
+  check_size(file_for(name), display_path(name));
   auto text = util::read_file_if_exists(file_for(name), k_max_prompt_file_size + 1);
   if (!text) {
     return std::nullopt;
@@ -178,12 +199,13 @@ std::optional<SourceFile> Workspace::read_tests(std::string_view name) {
   if (name_problem(name)) {
     return std::nullopt;
   }
+  std::string shown = std::string(k_prompts_dir) + "/" + std::string(name) + ".tests.yaml";
+  check_size(tests_file_for(name), shown);
   auto text = util::read_file_if_exists(tests_file_for(name), k_max_prompt_file_size + 1);
   if (!text) {
     return std::nullopt;
   }
-  return SourceFile{std::string(k_prompts_dir) + "/" + std::string(name) + ".tests.yaml",
-                    std::move(*text)};
+  return SourceFile{shown, std::move(*text)};
 }
 
 Error Workspace::not_found(std::string_view name) const {

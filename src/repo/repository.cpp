@@ -17,13 +17,23 @@ void check(int code, const std::string& doing) {
   throw Error(kind, "cannot " + doing + ": " + detail);
 }
 
-Library::Library() { git_libgit2_init(); }
-Library::~Library() { git_libgit2_shutdown(); }
+Library::Library() {
+  git_libgit2_init();
+}
+Library::~Library() {
+  git_libgit2_shutdown();
+}
 
 std::optional<fs::path> find_work_tree(const fs::path& path) {
+  // A folder that does not exist yet belongs to the repository of its nearest existing parent.
+  fs::path existing = path;
+  while (!existing.empty() && !fs::exists(existing) && existing.has_parent_path() &&
+         existing.parent_path() != existing) {
+    existing = existing.parent_path();
+  }
   git_buf found = GIT_BUF_INIT;
   GitBuf owner(&found);
-  if (git_repository_discover(&found, path.c_str(), 0, nullptr) != 0) {
+  if (git_repository_discover(&found, existing.c_str(), 0, nullptr) != 0) {
     return std::nullopt;
   }
   git_repository* raw = nullptr;

@@ -9,12 +9,18 @@ namespace {
 
 UseKind use_kind(NodeType type) {
   switch (type) {
-    case NodeType::section: return UseKind::section;
-    case NodeType::inverted: return UseKind::inverted;
-    case NodeType::partial: return UseKind::partial;
-    case NodeType::parent: return UseKind::parent;
-    case NodeType::block: return UseKind::block;
-    default: return UseKind::interpolation;
+    case NodeType::section:
+      return UseKind::section;
+    case NodeType::inverted:
+      return UseKind::inverted;
+    case NodeType::partial:
+      return UseKind::partial;
+    case NodeType::parent:
+      return UseKind::parent;
+    case NodeType::block:
+      return UseKind::block;
+    default:
+      return UseKind::interpolation;
   }
 }
 
@@ -24,7 +30,8 @@ void collect(const Node& node, const TextOrigin& origin, std::vector<std::string
     if (child.type == NodeType::text) {
       continue;
     }
-    out.push_back({use_kind(child.type), child.text, sections, origin.map(child.line, child.column)});
+    out.push_back(
+        {use_kind(child.type), child.text, sections, origin.map(child.line, child.column)});
     if (child.type == NodeType::partial && child.dynamic) {
       // The name of a dynamic partial is itself a variable.
       out.back().kind = UseKind::interpolation;

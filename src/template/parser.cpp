@@ -32,7 +32,9 @@ struct Token {
   std::string indent;
 };
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
 
 bool can_stand_alone(TokenType type) {
   return type != TokenType::text && type != TokenType::variable && type != TokenType::unescaped;
@@ -129,15 +131,33 @@ class Tokenizer {
     char sigil = content.front();
     content.remove_prefix(1);
     switch (sigil) {
-      case '#': token.type = TokenType::section; break;
-      case '^': token.type = TokenType::inverted; break;
-      case '/': token.type = TokenType::close; break;
-      case '!': token.type = TokenType::comment; break;
-      case '&': token.type = TokenType::unescaped; break;
-      case '<': token.type = TokenType::parent; break;
-      case '$': token.type = TokenType::block; break;
-      case '=': token.type = TokenType::delimiters; break;
-      default: token.type = TokenType::partial; break;
+      case '#':
+        token.type = TokenType::section;
+        break;
+      case '^':
+        token.type = TokenType::inverted;
+        break;
+      case '/':
+        token.type = TokenType::close;
+        break;
+      case '!':
+        token.type = TokenType::comment;
+        break;
+      case '&':
+        token.type = TokenType::unescaped;
+        break;
+      case '<':
+        token.type = TokenType::parent;
+        break;
+      case '$':
+        token.type = TokenType::block;
+        break;
+      case '=':
+        token.type = TokenType::delimiters;
+        break;
+      default:
+        token.type = TokenType::partial;
+        break;
     }
     content = util::trim(content);
     if (token.type == TokenType::partial && !content.empty() && content.front() == '*') {
@@ -257,14 +277,22 @@ void strip_standalone_lines(std::vector<Token>& tokens) {
 
 NodeType node_type(TokenType type) {
   switch (type) {
-    case TokenType::variable: return NodeType::variable;
-    case TokenType::unescaped: return NodeType::unescaped;
-    case TokenType::section: return NodeType::section;
-    case TokenType::inverted: return NodeType::inverted;
-    case TokenType::partial: return NodeType::partial;
-    case TokenType::parent: return NodeType::parent;
-    case TokenType::block: return NodeType::block;
-    default: return NodeType::text;
+    case TokenType::variable:
+      return NodeType::variable;
+    case TokenType::unescaped:
+      return NodeType::unescaped;
+    case TokenType::section:
+      return NodeType::section;
+    case TokenType::inverted:
+      return NodeType::inverted;
+    case TokenType::partial:
+      return NodeType::partial;
+    case TokenType::parent:
+      return NodeType::parent;
+    case TokenType::block:
+      return NodeType::block;
+    default:
+      return NodeType::text;
   }
 }
 
@@ -364,9 +392,13 @@ class TreeBuilder {
     Node& parent = *open.back();
     switch (token.type) {
       case TokenType::comment:
-      case TokenType::delimiters: return;
-      case TokenType::close: close(token, open); return;
-      default: break;
+      case TokenType::delimiters:
+        return;
+      case TokenType::close:
+        close(token, open);
+        return;
+      default:
+        break;
     }
     Node node;
     node.type = node_type(token.type);
@@ -427,8 +459,7 @@ class TreeBuilder {
       if (child.type == NodeType::text && child.text.empty()) {
         continue;
       }
-      if (child.type == NodeType::text && !merged.empty() &&
-          merged.back().type == NodeType::text) {
+      if (child.type == NodeType::text && !merged.empty() && merged.back().type == NodeType::text) {
         merged.back().text += child.text;
         continue;
       }

@@ -11,23 +11,40 @@ using nlohmann::json;
 
 bool is_truthy(const json& value) {
   switch (value.type()) {
-    case json::value_t::null: return false;
-    case json::value_t::boolean: return value.get<bool>();
-    case json::value_t::array: return !value.empty();
-    case json::value_t::string: return !value.get_ref<const std::string&>().empty();
-    default: return true;
+    case json::value_t::null:
+      return false;
+    case json::value_t::boolean:
+      return value.get<bool>();
+    case json::value_t::array:
+      return !value.empty();
+    case json::value_t::string:
+      return !value.get_ref<const std::string&>().empty();
+    default:
+      return true;
   }
 }
 
 void append_escaped(std::string& out, std::string_view text) {
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+        break;
     }
   }
 }
@@ -68,20 +85,37 @@ class Renderer {
 
   void render_node(const Node& node) {
     switch (node.type) {
-      case NodeType::text: emit_template_text(node.text); break;
+      case NodeType::text:
+        emit_template_text(node.text);
+        break;
       case NodeType::variable:
-      case NodeType::unescaped: interpolate(node); break;
-      case NodeType::section: section(node); break;
-      case NodeType::inverted: inverted(node); break;
-      case NodeType::partial: partial(node); break;
-      case NodeType::parent: parent(node); break;
-      case NodeType::block: block(node); break;
-      case NodeType::root: render_children(node); break;
+      case NodeType::unescaped:
+        interpolate(node);
+        break;
+      case NodeType::section:
+        section(node);
+        break;
+      case NodeType::inverted:
+        inverted(node);
+        break;
+      case NodeType::partial:
+        partial(node);
+        break;
+      case NodeType::parent:
+        parent(node);
+        break;
+      case NodeType::block:
+        block(node);
+        break;
+      case NodeType::root:
+        render_children(node);
+        break;
     }
   }
 
   [[noreturn]] void fail(const Node& node, const std::string& message) const {
-    throw Error(ErrorKind::invalid_input, message, m_template->origin().map(node.line, node.column));
+    throw Error(ErrorKind::invalid_input, message,
+                m_template->origin().map(node.line, node.column));
   }
 
   const json* lookup(const std::vector<std::string>& path) const {
@@ -127,10 +161,18 @@ class Renderer {
     std::string scratch;
     std::string_view text;
     switch (value.type()) {
-      case json::value_t::null: return;
-      case json::value_t::string: text = value.get_ref<const std::string&>(); break;
-      case json::value_t::boolean: text = value.get<bool>() ? "true" : "false"; break;
-      default: scratch = value.dump(); text = scratch; break;
+      case json::value_t::null:
+        return;
+      case json::value_t::string:
+        text = value.get_ref<const std::string&>();
+        break;
+      case json::value_t::boolean:
+        text = value.get<bool>() ? "true" : "false";
+        break;
+      default:
+        scratch = value.dump();
+        text = scratch;
+        break;
     }
     if (escape) {
       append_escaped(m_out, text);

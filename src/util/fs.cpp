@@ -56,8 +56,8 @@ std::string read_all(int fd, const fs::path& path, std::size_t max_size) {
     }
     content.append(buffer, static_cast<size_t>(got));
     if (content.size() > max_size) {
-      throw Error(ErrorKind::invalid_input, "'" + path.string() + "' is larger than " +
-                                                std::to_string(max_size) + " bytes");
+      throw Error(ErrorKind::invalid_input,
+                  "'" + path.string() + "' is larger than " + std::to_string(max_size) + " bytes");
     }
   }
 }
@@ -83,7 +83,9 @@ std::string read_file(const fs::path& path, std::size_t max_size) {
   return *content;
 }
 
-std::string read_stdin(std::size_t max_size) { return read_all(STDIN_FILENO, "-", max_size); }
+std::string read_stdin(std::size_t max_size) {
+  return read_all(STDIN_FILENO, "-", max_size);
+}
 
 void write_file_atomic(const fs::path& path, const std::string& content) {
   std::error_code ec;

@@ -70,7 +70,8 @@ json plain_scalar(const std::string& text) {
 json yaml_to_json(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null: return nullptr;
+    case YAML::NodeType::Null:
+      return nullptr;
     case YAML::NodeType::Scalar:
       // yaml-cpp tags quoted and block scalars "!" and plain ones "?".
       return node.Tag() == "?" ? plain_scalar(node.Scalar()) : json(node.Scalar());
@@ -111,10 +112,18 @@ void emit(YAML::Emitter& out, const json& value) {
       }
       out << YAML::EndSeq;
       break;
-    case json::value_t::string: out << YAML::DoubleQuoted << value.get<std::string>(); break;
-    case json::value_t::null: out << YAML::Null; break;
-    case json::value_t::boolean: out << (value.get<bool>() ? "true" : "false"); break;
-    default: out << value.dump(); break;
+    case json::value_t::string:
+      out << YAML::DoubleQuoted << value.get<std::string>();
+      break;
+    case json::value_t::null:
+      out << YAML::Null;
+      break;
+    case json::value_t::boolean:
+      out << (value.get<bool>() ? "true" : "false");
+      break;
+    default:
+      out << value.dump();
+      break;
   }
 }
 

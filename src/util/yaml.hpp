@@ -1,10 +1,10 @@
 // YAML reading and writing through yaml-cpp, with nlohmann::json as the in-memory value.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-#include <yaml-cpp/yaml.h>
 
 #include "promptctl/error.hpp"
 

@@ -1,0 +1,177 @@
+#include "support/process.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstring>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace promptctl::testing {
+namespace {
+
+std::vector<std::string> scrubbed_environment(const ProcessOptions& options) {
+  std::string home = options.cwd.empty() ? "/tmp" : options.cwd.string();
+  std::map<std::string, std::string> env = {
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+      {"HOME", home},
+      {"XDG_CONFIG_HOME", home + "/.config"},
+      {"TZ", "UTC"},
+      {"LANG", "C"},
+      {"LC_ALL", "C"},
+      {"GIT_CONFIG_NOSYSTEM", "1"},
+      {"GIT_AUTHOR_NAME", "Test Author"},
+      {"GIT_AUTHOR_EMAIL", "author@example.com"},
+      {"GIT_COMMITTER_NAME", "Test Committer"},
+      {"GIT_COMMITTER_EMAIL", "committer@example.com"},
+      {"GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z"},
+      {"GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z"},
+  };
+  for (const auto& [key, value] : options.env) {
+    env[key] = value;
+  }
+  std::vector<std::string> out;
+  for (const auto& [key, value] : env) {
+    out.push_back(key + "=" + value);
+  }
+  return out;
+}
+
+class Pipe {
+ public:
+  Pipe() {
+    if (::pipe2(m_fds.data(), O_CLOEXEC) != 0) {
+      throw std::runtime_error("pipe failed");
+    }
+  }
+  ~Pipe() {
+    close_read();
+    close_write();
+  }
+  Pipe(const Pipe&) = delete;
+  Pipe& operator=(const Pipe&) = delete;
+  int read_end() const { return m_fds[0]; }
+  int write_end() const { return m_fds[1]; }
+  void close_read() { close_fd(m_fds[0]); }
+  void close_write() { close_fd(m_fds[1]); }
+
+ private:
+  static void close_fd(int& fd) {
+    if (fd >= 0) {
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  std::array<int, 2> m_fds{-1, -1};
+};
+
+// Feeds stdin and drains stdout and stderr together so neither pipe can fill and block.
+void pump(Pipe& in, Pipe& out, Pipe& err, const std::string& input, ProcessResult& result) {
+  size_t written = 0;
+  if (input.empty()) {
+    in.close_write();
+  }
+  bool out_open = true;
+  bool err_open = true;
+  while (out_open || err_open) {
+    std::vector<pollfd> fds;
+    if (out_open) {
+      fds.push_back({out.read_end(), POLLIN, 0});
+    }
+    if (err_open) {
+      fds.push_back({err.read_end(), POLLIN, 0});
+    }
+    if (in.write_end() >= 0) {
+      fds.push_back({in.write_end(), POLLOUT, 0});
+    }
+    if (::poll(fds.data(), fds.size(), 30000) <= 0) {
+      throw std::runtime_error("child process produced no output for 30 s");
+    }
+    for (const pollfd& p : fds) {
+      if (p.revents == 0) {
+        continue;
+      }
+      if (p.fd == in.write_end()) {
+        ssize_t n = ::write(p.fd, input.data() + written, input.size() - written);
+        written += n > 0 ? static_cast<size_t>(n) : 0;
+        if (n <= 0 || written == input.size()) {
+          in.close_write();
+        }
+        continue;
+      }
+      char buffer[8192];
+      ssize_t n = ::read(p.fd, buffer, sizeof buffer);
+      bool is_out = p.fd == out.read_end();
+      if (n <= 0) {
+        (is_out ? out_open : err_open) = false;
+      } else {
+        (is_out ? result.out : result.err).append(buffer, static_cast<size_t>(n));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
+                          const ProcessOptions& options) {
+  Pipe in;
+  Pipe out;
+  Pipe err;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in.read_end(), STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, out.write_end(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err.write_end(), STDERR_FILENO);
+  if (!options.cwd.empty()) {
+    posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
+  }
+  std::vector<std::string> argv_storage = {program};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : argv_storage) {
+    argv.push_back(arg.data());
+  }
+  argv.push_back(nullptr);
+  std::vector<std::string> env_storage = scrubbed_environment(options);
+  std::vector<char*> envp;
+  for (std::string& entry : env_storage) {
+    envp.push_back(entry.data());
+  }
+  envp.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = ::posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    throw std::runtime_error("cannot start " + program + ": " + std::strerror(rc));
+  }
+  in.close_read();
+  out.close_write();
+  err.close_write();
+  ProcessResult result;
+  pump(in, out, err, options.stdin_text, result);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+ProcessResult run_promptctl(const std::vector<std::string>& args, const ProcessOptions& options) {
+  return run_process(PROMPTCTL_BINARY, args, options);
+}
+
+std::string git(const std::filesystem::path& cwd, const std::vector<std::string>& args) {
+  ProcessOptions options;
+  options.cwd = cwd;
+  ProcessResult result = run_process("git", args, options);
+  EXPECT_EQ(result.exit_code, 0) << "git failed: " << result.err;
+  return result.out;
+}
+
+}  // namespace promptctl::testing

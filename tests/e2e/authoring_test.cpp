@@ -1,0 +1,249 @@
+// init, new, ls, show, vars, render: the built binary in scratch repositories.
+#include "e2e/e2e.hpp"
+
+using namespace promptctl::testing;
+using nlohmann::json;
+
+namespace {
+
+const char* const k_reply = R"(description: Reply to a customer inquiry
+tags: [support, customer-service]
+category: generation
+owner: support-team
+model: {provider: openai, name: gpt-4o-mini, temperature: 0.2}
+variables:
+  inquiry: {type: string, description: The customer's message, max_length: 40}
+  tone: {type: string, enum: [formal, friendly], default: friendly}
+messages:
+  - role: system
+    content: "{{> shared/persona}} Answer in a {{tone}} tone."
+  - role: user
+    content: "{{inquiry}}"
+)";
+const char* const k_persona =
+    "description: Shared persona\ntemplate: You are Ada, a support agent.\n";
+
+class Authoring : public RepoTest {
+ protected:
+  void SetUp() override {
+    RepoTest::SetUp();
+    write("prompts/support/reply.yaml", k_reply);
+    write("prompts/shared/persona.yaml", k_persona);
+  }
+};
+
+}  // namespace
+
+TEST_F(Authoring, InitMakesARepositoryThatGitAccepts) {
+  EXPECT_EQ(git(root(), {"rev-parse", "--is-inside-work-tree"}), "true\n");
+  EXPECT_EQ(git(root(), {"rev-parse", "--show-toplevel"}),
+            std::filesystem::canonical(root()).string() + "\n");
+  std::string status = git(root(), {"status", "--porcelain", "--untracked-files=all"});
+  EXPECT_NE(status.find("?? promptctl.yaml"), std::string::npos) << status;
+  EXPECT_NE(status.find("?? prompts/"), std::string::npos) << status;
+  ProcessResult again = run({"init", "repo"}, m_dir.path());
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("is a prompt repository already"), std::string::npos) << again.err;
+}
+
+TEST_F(Authoring, InitInsideAnExistingGitRepositoryAddsOnlyFiles) {
+  ProcessResult result = run({"init", "sub", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  json report = json::parse(result.out);
+  EXPECT_FALSE(report["created_git_repository"].get<bool>());
+  EXPECT_FALSE(std::filesystem::exists(root() / "sub" / ".git"));
+}
+
+TEST_F(Authoring, NewScaffoldsALintCleanPromptAndRefusesToOverwrite) {
+  ProcessResult created =
+      run({"new", "summarize", "--template",
+           "Summarize {{text}} in {{#bullets}}- {{.}}{{/bullets}}", "--tag", "docs", "--json"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_EQ(json::parse(created.out),
+            (json{{"name", "summarize"}, {"path", "prompts/summarize.yaml"}}));
+  ProcessResult lint = run({"lint", "summarize"});
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+  ProcessResult vars = run({"vars", "summarize", "--json"});
+  json listed = json::parse(vars.out)["variables"];
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0]["name"], "text");
+  EXPECT_EQ(listed[1]["type"], "array");
+  std::string before = read("prompts/summarize.yaml");
+  ProcessResult again = run({"new", "summarize"});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_EQ(again.err, "prompts/summarize.yaml: error: prompt 'summarize' exists already\n");
+  EXPECT_EQ(read("prompts/summarize.yaml"), before);
+}
+
+TEST_F(Authoring, LsListsSortedAndFilters) {
+  ProcessResult all = run({"ls", "--json"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  json listed = json::parse(all.out);
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0]["name"], "shared/persona");
+  EXPECT_EQ(listed[1]["name"], "support/reply");
+  EXPECT_EQ(listed[1]["tags"], json({"support", "customer-service"}));
+  EXPECT_EQ(listed[1]["category"], "generation");
+  EXPECT_EQ(json::parse(run({"ls", "--json", "--tag", "support"}).out).size(), 1u);
+  EXPECT_EQ(json::parse(run({"ls", "--json", "--category", "nope"}).out).size(), 0u);
+  EXPECT_EQ(run({"ls", "-1", "--grep", "ADA"}).out, "shared/persona\n");
+  EXPECT_EQ(run({"ls", "-1", "support/*"}).out, "support/reply\n");
+  EXPECT_EQ(run({"ls", "-1", "shared/"}).out, "shared/persona\n");
+}
+
+TEST_F(Authoring, ShowJsonHasTheWholePrompt) {
+  ProcessResult shown = run({"show", "support/reply", "--json"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  json prompt = json::parse(shown.out);
+  EXPECT_EQ(prompt["name"], "support/reply");
+  EXPECT_EQ(prompt["path"], "prompts/support/reply.yaml");
+  EXPECT_EQ(prompt["model"]["name"], "gpt-4o-mini");
+  EXPECT_EQ(prompt["variables"][1]["default"], "friendly");
+  EXPECT_EQ(prompt["messages"][0]["role"], "system");
+  EXPECT_EQ(prompt["partials"], json({"shared/persona"}));
+  EXPECT_EQ(run({"show", "prompts/support/reply.yaml", "--json"}).out, shown.out);
+  ProcessResult text = run({"show", "support/reply"});
+  EXPECT_NE(text.out.find("openai/gpt-4o-mini temperature=0.2"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("\033["), std::string::npos) << "no colour when not a terminal";
+}
+
+TEST_F(Authoring, RenderPrintsExactlyTheTextAndJsonWithModel) {
+  write("prompts/one.yaml", "variables: {x: string}\ntemplate: \"<{{x}}>\"\n");
+  ProcessResult one = run({"render", "one", "--var", "x=a & b"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.out, "<a & b>");
+  ProcessResult rendered =
+      run({"render", "support/reply", "--var", "inquiry=Where is my order?", "--json"});
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+  json out = json::parse(rendered.out);
+  EXPECT_EQ(out["messages"], json::parse(R"([
+    {"role":"system","content":"You are Ada, a support agent. Answer in a friendly tone."},
+    {"role":"user","content":"Where is my order?"}])"));
+  EXPECT_EQ(out["model"]["provider"], "openai");
+  EXPECT_EQ(out["variables"]["tone"], "friendly");
+  EXPECT_EQ(run({"render", "support/reply", "--var", "inquiry=hi", "--role", "user"}).out, "hi");
+}
+
+TEST_F(Authoring, RenderReadsVariablesFromFilesAndStdin) {
+  write("in.yaml", "inquiry: from the file\ntone: formal\n");
+  write("long.txt", "from @file");
+  ProcessResult from_file =
+      run({"render", "support/reply", "--var-file", "in.yaml", "--role", "user"});
+  EXPECT_EQ(from_file.out, "from the file");
+  ProcessResult overridden = run({"render", "support/reply", "--var-file", "in.yaml", "--var",
+                                  "inquiry=@long.txt", "--role", "user"});
+  EXPECT_EQ(overridden.out, "from @file");
+  ProcessResult from_stdin = run({"render", "support/reply", "--var-file", "-", "--role", "user"},
+                                 {}, R"({"inquiry": "json on stdin"})");
+  EXPECT_EQ(from_stdin.out, "json on stdin") << from_stdin.err;
+}
+
+TEST_F(Authoring, RenderRejectsBadInputsWithEveryProblem) {
+  ProcessResult bad = run({"render", "support/reply", "--var", "tone=rude", "--var",
+                           "inquiry=" + std::string(41, 'x')});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.out, "");
+  EXPECT_EQ(bad.err,
+            "promptctl: error: 2 problems with the variables of 'support/reply'\n"
+            "  error: variable 'inquiry' is 41 characters, more than 40\n"
+            "  error: variable 'tone' must be one of 'formal', 'friendly', not 'rude'\n");
+  ProcessResult missing = run({"render", "support/reply"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.err,
+            "promptctl: error: missing required variable 'inquiry' (The customer's message)\n");
+  ProcessResult unknown = run({"render", "support/replyy", "--var", "a=b"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(
+      unknown.err,
+      "promptctl: error: no prompt named 'support/replyy'\nhint: did you mean 'support/reply'?\n");
+  ProcessResult badname = run({"render", "../etc/passwd"});
+  EXPECT_EQ(badname.exit_code, 2);
+  EXPECT_EQ(badname.err,
+            "promptctl: error: invalid prompt name '../etc/passwd': a prompt name must not contain "
+            "'.' or '..' segments\n");
+  ProcessResult badvar = run({"render", "support/reply", "--var", "novalue"});
+  EXPECT_EQ(badvar.exit_code, 2);
+  EXPECT_EQ(badvar.err,
+            "promptctl: error: invalid --var 'novalue': expected NAME=VALUE or NAME=@FILE\n");
+}
+
+TEST_F(Authoring, RenderTemplateFileOutsideARepository) {
+  TempDir outside;
+  outside.write("t.mustache", "Hi {{name}}{{> sig}}\n{{missing}}.");
+  outside.write("partials/sig", ", from {{who}}");
+  outside.write("vars.json", R"({"name": "<Ann>", "who": "Bob"})");
+  ProcessOptions options;
+  options.cwd = outside.path();
+  ProcessResult strict = run_promptctl({"render", "--template-file", "t.mustache", "--var-file",
+                                        "vars.json", "--partials-dir", "partials"},
+                                       options);
+  EXPECT_EQ(strict.exit_code, 2);
+  EXPECT_EQ(strict.err, "t.mustache:2:1: error: variable 'missing' is not set\n");
+  ProcessResult spec =
+      run_promptctl({"render", "--template-file", "t.mustache", "--var-file", "vars.json",
+                     "--partials-dir", "partials", "--escape", "html", "--lenient"},
+                    options);
+  EXPECT_EQ(spec.exit_code, 0) << spec.err;
+  EXPECT_EQ(spec.out, "Hi &lt;Ann&gt;, from Bob\n.");
+}
+
+TEST_F(Authoring, VarsFlagsUndeclaredAndUnused) {
+  write("prompts/p.yaml",
+        "variables: {a: string, b: {type: integer, default: 3}}\ntemplate: \"{{a}} {{c}}\"\n");
+  ProcessResult text = run({"vars", "p"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("(declared but not used)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("(used but not declared)"), std::string::npos) << text.out;
+  json report = json::parse(run({"vars", "p", "--json"}).out);
+  EXPECT_EQ(report["prompt"], "p");
+  ASSERT_EQ(report["variables"].size(), 3u);
+  EXPECT_EQ(report["variables"][1]["status"], "unused");
+  EXPECT_EQ(report["variables"][1]["default"], 3);
+  EXPECT_EQ(report["variables"][2]["name"], "c");
+  EXPECT_EQ(report["variables"][2]["status"], "undeclared");
+  EXPECT_EQ(report["variables"][2]["uses"][0]["line"], 2);
+  EXPECT_EQ(report["variables"][2]["uses"][0]["column"], 18);
+}
+
+TEST_F(Authoring, OutsideARepositoryCommandsSaySo) {
+  TempDir outside;
+  ProcessResult result = run({"ls"}, outside.path());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err,
+            "promptctl: error: not a prompt repository (or any parent up to /): no promptctl.yaml\n"
+            "hint: run 'promptctl init' to create one\n");
+  ProcessResult with_c = run({"-C", root().string(), "ls", "-1"}, outside.path());
+  EXPECT_EQ(with_c.out, "shared/persona\nsupport/reply\n");
+}
+
+TEST_F(Authoring, ColourOnlyWhenForcedAndNeverWithNoColor) {
+  ProcessResult forced = run({"ls"}, {}, {}, {{"CLICOLOR_FORCE", "1"}});
+  EXPECT_NE(forced.out.find("\033[1m"), std::string::npos);
+  ProcessResult no_color = run({"ls"}, {}, {}, {{"CLICOLOR_FORCE", "1"}, {"NO_COLOR", "1"}});
+  EXPECT_EQ(no_color.out.find("\033["), std::string::npos);
+  ProcessResult never = run({"--color", "never", "ls"}, {}, {}, {{"CLICOLOR_FORCE", "1"}});
+  EXPECT_EQ(never.out.find("\033["), std::string::npos);
+}
+
+TEST_F(Authoring, UsageErrorsExitTwoWithAPointerToHelp) {
+  ProcessResult unknown = run({"rendr"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err,
+            "promptctl: error: 'rendr' is not a promptctl command (did you mean 'render'?)\n"
+            "Run 'promptctl --help' for the list of commands.\n");
+  ProcessResult bad_option = run({"ls", "--bogus"});
+  EXPECT_EQ(bad_option.exit_code, 2);
+  EXPECT_NE(bad_option.err.find("Run 'promptctl --help'"), std::string::npos);
+  EXPECT_EQ(run({"--version"}).out, "promptctl 0.1.0\n");
+}
+
+TEST_F(Authoring, WriteErrorsOnStdoutFailLoudly) {
+  if (!std::filesystem::exists("/dev/full")) {
+    GTEST_SKIP() << "/dev/full is not available";
+  }
+  ProcessResult result =
+      run_process("sh", {"-c", std::string(PROMPTCTL_BINARY) + " ls > /dev/full"},
+                  ProcessOptions{root(), {}, {}});
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.err.find("cannot write the output"), std::string::npos) << result.err;
+}

@@ -1,0 +1,93 @@
+// Keeps --help, man pages and completions in step with the command table.
+#include <fstream>
+#include <sstream>
+
+#include "e2e/e2e.hpp"
+
+using namespace promptctl::testing;
+
+namespace {
+
+std::filesystem::path source_dir() {
+  return PROMPTCTL_SOURCE_DIR;
+}
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream stream(text);
+  for (std::string line; std::getline(stream, line);) {
+    out.push_back(line);
+  }
+  return out;
+}
+
+std::vector<std::string> commands() {
+  ProcessOptions options;
+  options.cwd = std::filesystem::temp_directory_path();
+  return lines(run_promptctl({"__complete", ""}, options).out);
+}
+
+}  // namespace
+
+TEST(Docs, TheCommandTableIsNotEmpty) {
+  EXPECT_GE(commands().size(), 9u);
+}
+
+TEST(Docs, EveryCommandAnswersHelp) {
+  for (const std::string& command : commands()) {
+    ProcessOptions options;
+    options.cwd = std::filesystem::temp_directory_path();
+    ProcessResult help = run_promptctl({command, "--help"}, options);
+    EXPECT_EQ(help.exit_code, 0) << command;
+    EXPECT_NE(help.out.find("Usage: promptctl " + command), std::string::npos) << help.out;
+  }
+}
+
+TEST(Docs, EveryCommandHasAManPageDocumentingEachOption) {
+  EXPECT_TRUE(std::filesystem::exists(source_dir() / "man/promptctl.1"));
+  std::string overview = slurp(source_dir() / "man/promptctl.1");
+  for (const std::string& command : commands()) {
+    auto page = source_dir() / "man" / ("promptctl-" + command + ".1");
+    ASSERT_TRUE(std::filesystem::exists(page)) << page;
+    std::string text = slurp(page);
+    EXPECT_NE(overview.find("promptctl-" + command), std::string::npos)
+        << "promptctl.1 lists " << command;
+    ProcessOptions options;
+    options.cwd = std::filesystem::temp_directory_path();
+    for (const std::string& option :
+         lines(run_promptctl({"__complete", command, "-"}, options).out)) {
+      if (option == "--help" || !option.starts_with("--")) {
+        continue;
+      }
+      std::string roff = "\\-\\-" + option.substr(2);
+      EXPECT_NE(text.find(roff), std::string::npos) << page.filename() << " documents " << option;
+    }
+  }
+}
+
+TEST(Docs, EveryCommandAppearsInEachCompletionFile) {
+  for (const char* file : {"promptctl.bash", "_promptctl", "promptctl.fish"}) {
+    std::string text = slurp(source_dir() / "completions" / file);
+    ASSERT_FALSE(text.empty()) << file;
+    for (const std::string& command : commands()) {
+      EXPECT_NE(text.find(command), std::string::npos) << file << " lacks " << command;
+    }
+  }
+}
+
+TEST_F(RepoTest, CompletionOffersCommandsOptionsAndPromptNames) {
+  write("prompts/support/reply.yaml", "template: x\n");
+  write("prompts/summary.yaml", "template: x\n");
+  EXPECT_EQ(run({"__complete", "re"}).out, "render\n");
+  EXPECT_EQ(run({"__complete", "render", "su"}).out, "summary\nsupport/reply\n");
+  EXPECT_EQ(run({"__complete", "render", "--var-f"}).out, "--var-file\n");
+  EXPECT_EQ(run({"__complete", "render", "--var-file", ""}).out, "");
+  EXPECT_EQ(run({"__complete", "-C", ".", "show", "support/"}).out, "support/reply\n");
+}

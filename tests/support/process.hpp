@@ -1,0 +1,35 @@
+// Running the built promptctl binary (or git) in a scrubbed environment, for end-to-end tests.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace promptctl::testing {
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+struct ProcessOptions {
+  std::filesystem::path cwd;
+  std::string stdin_text;
+  /// Extra variables on top of the scrubbed environment (HOME, XDG_CONFIG_HOME, TZ, LANG,
+  /// PATH, fixed git identity and dates; no API keys, no TERM, no colour variables).
+  std::map<std::string, std::string> env;
+};
+
+/// Runs `program` with `args` and waits for it.
+ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
+                          const ProcessOptions& options);
+
+/// Runs the promptctl binary under test.
+ProcessResult run_promptctl(const std::vector<std::string>& args, const ProcessOptions& options);
+
+/// Runs git; fails the current test when git exits non-zero.
+std::string git(const std::filesystem::path& cwd, const std::vector<std::string>& args);
+
+}  // namespace promptctl::testing

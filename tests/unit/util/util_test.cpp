@@ -1,0 +1,59 @@
+#include <gtest/gtest.h>
+
+#include "support/temp_dir.hpp"
+#include "util/fs.hpp"
+#include "util/strings.hpp"
+#include "util/yaml.hpp"
+
+using namespace promptctl;
+using nlohmann::json;
+
+TEST(Strings, EditDistanceCountsTranspositionsOnce) {
+  EXPECT_EQ(util::levenshtein("input", "inptu"), 1u);
+  EXPECT_EQ(util::levenshtein("ab", "ba"), 1u);
+  EXPECT_EQ(util::levenshtein("", "abc"), 3u);
+  EXPECT_EQ(util::levenshtein("kitten", "sitting"), 3u);
+  EXPECT_EQ(util::did_you_mean("temprature", {"temperature", "top_p"}),
+            " (did you mean 'temperature'?)");
+  EXPECT_EQ(util::did_you_mean("zzz", {"temperature"}), "");
+}
+
+TEST(Strings, PrintableEscapesControlCharactersAndShortens) {
+  EXPECT_EQ(util::printable("a\nb"), "a\\x0ab");
+  EXPECT_EQ(util::printable(std::string(100, 'x'), 5), "xxxxx...");
+}
+
+TEST(Yaml, PlainScalarsFollowTheCoreSchema) {
+  json value = util::yaml_to_json(util::parse_yaml(
+      "{a: 1, b: -2.5, c: true, d: null, e: '1', f: 0x1F, g: hello, h: ~, i: 1e3}", "x"));
+  EXPECT_EQ(
+      value,
+      json::parse(
+          R"({"a":1,"b":-2.5,"c":true,"d":null,"e":"1","f":31,"g":"hello","h":null,"i":1000.0})"));
+}
+
+TEST(Yaml, SyntaxErrorsCarryTheLocation) {
+  try {
+    util::parse_yaml("a: [1,\nb", "vars.yaml");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.location().file, "vars.yaml");
+    EXPECT_GT(e.location().line, 0);
+  }
+}
+
+TEST(Fs, AtomicWriteReplacesWholeFilesAndLeavesNoTemporaries) {
+  promptctl::testing::TempDir dir;
+  auto path = dir.path() / "sub" / "f.txt";
+  util::write_file_atomic(path, "one");
+  util::write_file_atomic(path, "two");
+  EXPECT_EQ(util::read_file(path), "two");
+  int entries = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "sub")) {
+    (void)entry;
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1);
+  EXPECT_FALSE(util::read_file_if_exists(dir.path() / "missing"));
+  EXPECT_THROW(util::read_file(path, 2), Error);
+}
