@@ -1,0 +1,14 @@
+# bash completion for promptctl. Options and prompt names come from `promptctl __complete`.
+# Commands: init new ls show vars render lint mv rm
+_promptctl() {
+  local cur=${COMP_WORDS[COMP_CWORD]}
+  local IFS=$'\n'
+  local candidates
+  candidates=$(promptctl __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
+  if [[ -n $candidates ]]; then
+    COMPREPLY=($(compgen -W "$candidates" -- "$cur"))
+  else
+    COMPREPLY=()  # complete -o default falls back to file names
+  fi
+}
+complete -o default -F _promptctl promptctl
