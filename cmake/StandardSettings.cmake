@@ -8,6 +8,8 @@ target_compile_options(promptctl_standard_settings INTERFACE
   $<$<BOOL:${PROMPTCTL_WERROR}>:-Werror>)
 target_compile_definitions(promptctl_standard_settings INTERFACE
   $<$<CONFIG:Debug>:_GLIBCXX_ASSERTIONS>)
+# Link only the libraries a binary really calls, so that start-up does not load the rest.
+target_link_options(promptctl_standard_settings INTERFACE -Wl,--as-needed)
 if(PROMPTCTL_SANITIZE)
   target_compile_options(promptctl_standard_settings INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)

@@ -27,7 +27,8 @@ struct VariableSpec {
   std::optional<nlohmann::json> default_value;
   std::string description;
   std::vector<nlohmann::json> enum_values;
-  std::optional<std::string> pattern;
+  std::optional<std::string> pattern;  ///< ECMAScript regular expression, searched in values
+  SourceLocation pattern_location;
   /// Bounds on characters (strings) or items (arrays).
   std::optional<std::uint64_t> min_length;
   std::optional<std::uint64_t> max_length;

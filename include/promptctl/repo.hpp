@@ -6,15 +6,6 @@
 
 namespace promptctl::repo {
 
-/// Initialises libgit2 for its lifetime; `main` owns one.
-class Library {
- public:
-  Library();
-  ~Library();
-  Library(const Library&) = delete;
-  Library& operator=(const Library&) = delete;
-};
-
 /// The work tree of the git repository containing `path`, or nothing when there is none.
 std::optional<std::filesystem::path> find_work_tree(const std::filesystem::path& path);
 

@@ -59,6 +59,9 @@ class Workspace : public PromptSource {
   /// The path shown in messages: relative to the repository top, "prompts/NAME.yaml".
   [[nodiscard]] static std::string display_path(std::string_view name);
   [[nodiscard]] bool exists(std::string_view name) const;
+  /// Where local state that is never committed lives (caches): `promptctl/` inside the git
+  /// directory, or nothing when the repository is not in a git work tree.
+  [[nodiscard]] std::optional<std::filesystem::path> state_dir() const;
 
   /// Every prompt name, sorted. Reads directory entries, not files.
   [[nodiscard]] std::vector<std::string> list_names() const;

@@ -55,11 +55,12 @@ int run(Session& session) {
   std::vector<PromptSummary> summaries = summarize(workspace, names, filter);
   Output& out = session.out();
   if (o.json) {
-    nlohmann::json array = nlohmann::json::array();
-    for (const PromptSummary& summary : summaries) {
-      array.push_back(summary.to_json());
+    // One element per line, streamed: the same array without building one large document.
+    out.print(summaries.empty() ? "[" : "[\n");
+    for (size_t i = 0; i < summaries.size(); ++i) {
+      out.print("  " + summaries[i].to_json().dump() + (i + 1 < summaries.size() ? ",\n" : "\n"));
     }
-    out.json(array);
+    out.line("]");
     return 0;
   }
   size_t width = 0;

@@ -85,8 +85,12 @@ void print_text(const Output& out, const RenderedPrompt& rendered, const std::st
     return;
   }
   for (size_t i = 0; i < shown.size(); ++i) {
+    const std::string& content = shown[i]->content;
     out.print((i ? "\n" : "") + out.paint("### " + shown[i]->role, Style::cyan) + "\n");
-    out.line(shown[i]->content);
+    out.print(content);
+    if (!content.empty() && content.back() != '\n') {
+      out.print("\n");
+    }
   }
 }
 

@@ -5,7 +5,6 @@
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "promptctl/names.hpp"
-#include "promptctl/repo.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
@@ -100,7 +99,6 @@ std::vector<std::string> prompt_names(const std::vector<std::string>& arguments)
 }
 
 int main(int argc, char** argv) {
-  repo::Library git;
   CLI::App app{"promptctl: manage LLM prompts in a git repository", "promptctl"};
   app.set_version_flag("--version", "promptctl " PROMPTCTL_VERSION);
   app.require_subcommand(1, 1);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "prompt/summary_cache.hpp"
+#include "util/parallel.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl {
@@ -28,16 +30,88 @@ bool contains_text(const Prompt& prompt, const std::string& needle) {
                      [&](const MessageTemplate& m) { return has(m.content); });
 }
 
-bool passes(const Prompt& prompt, const CatalogFilter& filter) {
+}  // namespace
+
+namespace {
+
+PromptSummary summary_of(const std::string& name, const LoadResult& loaded) {
+  PromptSummary summary;
+  summary.name = name;
+  summary.path = Workspace::display_path(name);
+  if (!loaded.prompt || loaded.has_errors()) {
+    summary.error =
+        loaded.diagnostics.empty() ? "cannot load" : loaded.diagnostics.front().to_string();
+    return summary;
+  }
+  const Prompt& prompt = *loaded.prompt;
+  summary.description = prompt.description;
+  summary.tags = prompt.tags;
+  summary.category = prompt.category;
+  summary.owner = prompt.owner;
+  summary.variables = prompt.variable_names();
+  return summary;
+}
+
+LoadResult load_quietly(Workspace& workspace, const std::string& name) {
+  LoadResult loaded;
+  try {
+    loaded = workspace.load_checked(name);
+  } catch (const Error& e) {
+    loaded.diagnostics.push_back({Severity::error, e.location(), e.message(), "load"});
+  }
+  return loaded;
+}
+
+// Summaries of every name: from the cache where the file is unchanged, else parsed (in
+// parallel) and cached.
+std::vector<PromptSummary> all_summaries(Workspace& workspace,
+                                         const std::vector<std::string>& names) {
+  std::optional<prompt_detail::SummaryCache> cache;
+  if (auto dir = workspace.state_dir()) {
+    cache.emplace(*dir / "cache" / "summaries");
+  }
+  std::vector<PromptSummary> out(names.size());
+  std::vector<std::optional<prompt_detail::FileStamp>> stamps(names.size());
+  std::vector<size_t> misses;
+  for (size_t i = 0; i < names.size(); ++i) {
+    stamps[i] = prompt_detail::stamp_of(workspace.file_for(names[i]));
+    auto hit = cache && stamps[i] ? cache->find(names[i], *stamps[i]) : std::nullopt;
+    if (hit) {
+      out[i] = std::move(*hit);
+    } else {
+      misses.push_back(i);
+    }
+  }
+  util::parallel_for(misses.size(), [&](size_t m) {
+    size_t i = misses[m];
+    out[i] = summary_of(names[i], load_quietly(workspace, names[i]));
+  });
+  if (cache) {
+    for (size_t i : misses) {
+      // A tests file can break a prompt too, but it has no stamp here: cache only clean loads
+      // of prompts without one.
+      bool has_tests_file = std::filesystem::exists(workspace.tests_file_for(names[i]));
+      if (stamps[i] && !has_tests_file) {
+        cache->store(names[i], *stamps[i], out[i]);
+      }
+    }
+    std::vector<std::string> sorted = names;
+    std::sort(sorted.begin(), sorted.end());
+    if (sorted.size() == workspace.list_names().size()) {
+      cache->keep_only(sorted);
+    }
+    cache->save();
+  }
+  return out;
+}
+
+bool passes_metadata(const PromptSummary& summary, const CatalogFilter& filter) {
   for (const std::string& tag : filter.tags) {
-    if (std::find(prompt.tags.begin(), prompt.tags.end(), tag) == prompt.tags.end()) {
+    if (std::find(summary.tags.begin(), summary.tags.end(), tag) == summary.tags.end()) {
       return false;
     }
   }
-  if (!filter.category.empty() && prompt.category != filter.category) {
-    return false;
-  }
-  return filter.text.empty() || contains_text(prompt, util::to_lower(filter.text));
+  return filter.category.empty() || summary.category == filter.category;
 }
 
 }  // namespace
@@ -45,38 +119,35 @@ bool passes(const Prompt& prompt, const CatalogFilter& filter) {
 std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std::string>& names,
                                      const CatalogFilter& filter) {
   bool name_only = filter.tags.empty() && filter.category.empty() && filter.text.empty();
+  std::vector<PromptSummary> summaries = all_summaries(workspace, names);
   std::vector<PromptSummary> out;
-  out.reserve(names.size());
-  for (const std::string& name : names) {
-    PromptSummary summary;
-    summary.name = name;
-    summary.path = Workspace::display_path(name);
-    LoadResult loaded;
-    try {
-      loaded = workspace.load_checked(name);
-    } catch (const Error& e) {
-      loaded.diagnostics.push_back({Severity::error, e.location(), e.message(), "load"});
+  for (PromptSummary& summary : summaries) {
+    bool broken = !summary.error.empty();
+    if ((broken && name_only) || (!broken && passes_metadata(summary, filter))) {
+      out.push_back(std::move(summary));
     }
-    if (!loaded.prompt || loaded.has_errors()) {
-      if (name_only) {
-        summary.error =
-            loaded.diagnostics.empty() ? "cannot load" : loaded.diagnostics.front().to_string();
-        out.push_back(std::move(summary));
-      }
-      continue;
-    }
-    const Prompt& prompt = *loaded.prompt;
-    if (!passes(prompt, filter)) {
-      continue;
-    }
-    summary.description = prompt.description;
-    summary.tags = prompt.tags;
-    summary.category = prompt.category;
-    summary.owner = prompt.owner;
-    summary.variables = prompt.variable_names();
-    out.push_back(std::move(summary));
   }
-  return out;
+  if (filter.text.empty()) {
+    return out;
+  }
+  // Text search needs the templates: only prompts whose file contains the text at all are
+  // loaded to confirm that it is in a searched field.
+  std::string needle = util::to_lower(filter.text);
+  std::vector<char> keep(out.size(), 0);
+  util::parallel_for(out.size(), [&](size_t i) {
+    auto file = workspace.read(out[i].name);
+    if (file && util::to_lower(file->text).find(needle) != std::string::npos) {
+      LoadResult loaded = load_quietly(workspace, out[i].name);
+      keep[i] = loaded.prompt && contains_text(*loaded.prompt, needle);
+    }
+  });
+  std::vector<PromptSummary> found;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (keep[i]) {
+      found.push_back(std::move(out[i]));
+    }
+  }
+  return found;
 }
 
 }  // namespace promptctl

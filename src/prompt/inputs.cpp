@@ -1,6 +1,4 @@
 // Variable inputs from the command line and files, checked against declarations.
-#include <regex>
-
 #include "promptctl/render.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
@@ -18,8 +16,7 @@ void Inputs::add_assignment(std::string_view assignment) {
   }
   std::string name(assignment.substr(0, equals));
   std::string_view value = assignment.substr(equals + 1);
-  static const std::regex identifier("[A-Za-z_][A-Za-z0-9_]*");
-  if (!std::regex_match(name, identifier)) {
+  if (!util::is_identifier(name)) {
     throw Error(ErrorKind::usage, "invalid variable name '" + util::printable(name) + "' in --var");
   }
   if (value.starts_with("@")) {

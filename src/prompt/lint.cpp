@@ -1,6 +1,8 @@
 #include "promptctl/lint.hpp"
 
 #include <algorithm>
+#include <regex>
+#include <tuple>
 
 #include "promptctl/analysis.hpp"
 #include "promptctl/names.hpp"
@@ -28,6 +30,21 @@ void check_variables(const Prompt& prompt, PromptPartials& partials, std::vector
     } else if (entry.status == VariableStatus::unused) {
       add(out, Severity::warning, entry.spec->location,
           "variable '" + entry.name + "' is declared but never used", "unused-variable");
+    }
+  }
+}
+
+void check_patterns(const Prompt& prompt, std::vector<Diagnostic>& out) {
+  for (const VariableSpec& spec : prompt.variables) {
+    if (!spec.pattern) {
+      continue;
+    }
+    try {
+      std::regex compiled(*spec.pattern);
+    } catch (const std::regex_error&) {
+      add(out, Severity::error, spec.pattern_location,
+          "invalid regular expression '" + *spec.pattern + "' for variable '" + spec.name + "'",
+          "pattern");
     }
   }
 }
@@ -110,19 +127,26 @@ bool check_conflict_markers(const SourceFile& file, std::vector<Diagnostic>& out
   return found;
 }
 
-void lint_one(Workspace& workspace, const std::string& name, std::vector<Diagnostic>& out) {
+std::vector<Diagnostic> lint_one(Workspace& workspace, const std::string& name) {
+  std::vector<Diagnostic> out;
   if (auto file = workspace.read(name); file && check_conflict_markers(*file, out)) {
-    return;
+    return out;
   }
   LoadResult loaded = workspace.load_checked(name);
-  out.insert(out.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
-  if (!loaded.prompt) {
-    return;
+  out = std::move(loaded.diagnostics);
+  if (loaded.prompt) {
+    PromptPartials partials(workspace);
+    check_patterns(*loaded.prompt, out);
+    check_partials(*loaded.prompt, partials, out);
+    check_variables(*loaded.prompt, partials, out);
+    check_tests(*loaded.prompt, partials, out);
   }
-  PromptPartials partials(workspace);
-  check_partials(*loaded.prompt, partials, out);
-  check_variables(*loaded.prompt, partials, out);
-  check_tests(*loaded.prompt, partials, out);
+  // Read top to bottom, the way an editor shows a file (a tests file after its prompt).
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.location.file, a.location.line, a.location.column) <
+           std::tie(b.location.file, b.location.line, b.location.column);
+  });
+  return out;
 }
 
 void lint_repository_files(Workspace& workspace, std::vector<Diagnostic>& out) {
@@ -157,7 +181,8 @@ LintReport lint(Workspace& workspace, const std::vector<std::string>& names) {
     lint_repository_files(workspace, report.diagnostics);
   }
   for (const std::string& name : targets) {
-    lint_one(workspace, name, report.diagnostics);
+    std::vector<Diagnostic> found = lint_one(workspace, name);
+    report.diagnostics.insert(report.diagnostics.end(), found.begin(), found.end());
     ++report.prompts_checked;
   }
   return report;

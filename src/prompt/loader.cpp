@@ -1,6 +1,4 @@
 // Loading a prompt file: structure, types, templates and tests, with every problem reported.
-#include <regex>
-
 #include "prompt/reader.hpp"
 #include "prompt/tests_reader.hpp"
 #include "promptctl/prompt.hpp"
@@ -22,11 +20,6 @@ const std::vector<std::string> k_variable_keys = {
     "type",    "required",   "default",    "description", "enum",
     "pattern", "min_length", "max_length", "minimum",     "maximum"};
 const std::vector<std::string> k_roles = {"system", "developer", "user", "assistant"};
-
-bool is_identifier(std::string_view name) {
-  static const std::regex identifier("[A-Za-z_][A-Za-z0-9_]*");
-  return std::regex_match(name.begin(), name.end(), identifier);
-}
 
 class PromptLoader {
  public:
@@ -99,48 +92,9 @@ class PromptLoader {
   }
 
   void read_model(const YAML::Node& node) {
-    if (!node) {
-      return;
+    if (node) {
+      m_prompt.model = prompt_detail::read_model_settings(m_reader, node);
     }
-    if (!m_reader.expect_map(node, "'model'")) {
-      return;
-    }
-    m_reader.check_keys(node, k_model_keys, "'model'");
-    ModelSettings model;
-    if (node["provider"]) {
-      model.provider = m_reader.string(node["provider"], "'model.provider'").value_or("");
-    }
-    if (node["name"]) {
-      model.name = m_reader.string(node["name"], "'model.name'").value_or("");
-    }
-    if (node["temperature"]) {
-      model.temperature = m_reader.number(node["temperature"], "'model.temperature'");
-    }
-    if (node["top_p"]) {
-      model.top_p = m_reader.number(node["top_p"], "'model.top_p'");
-    }
-    if (node["max_tokens"]) {
-      model.max_tokens = m_reader.integer(node["max_tokens"], "'model.max_tokens'");
-      if (model.max_tokens && *model.max_tokens <= 0) {
-        m_reader.error(node["max_tokens"], "'model.max_tokens' must be positive", "range");
-      }
-    }
-    if (node["seed"]) {
-      model.seed = m_reader.integer(node["seed"], "'model.seed'");
-    }
-    if (node["stop"]) {
-      model.stop =
-          m_reader.strings(node["stop"], "'model.stop'").value_or(std::vector<std::string>{});
-    }
-    if (node["response_format"]) {
-      model.response_format = m_reader.string(node["response_format"], "'model.response_format'");
-      if (model.response_format && *model.response_format != "text" &&
-          *model.response_format != "json") {
-        m_reader.error(node["response_format"], "'model.response_format' must be 'text' or 'json'",
-                       "value");
-      }
-    }
-    m_prompt.model = std::move(model);
   }
 
   void read_variables(const YAML::Node& node) {
@@ -154,7 +108,7 @@ class PromptLoader {
       VariableSpec spec;
       spec.name = entry.first.Scalar();
       spec.location = m_reader.where(entry.first);
-      if (!is_identifier(spec.name)) {
+      if (!util::is_identifier(spec.name)) {
         m_reader.error(entry.first,
                        "variable name '" + util::printable(spec.name) +
                            "' must be letters, digits and '_', not starting with a digit",
@@ -222,15 +176,9 @@ class PromptLoader {
       }
     }
     if (const auto& pattern = node["pattern"]) {
+      // Compiled when a value is checked, and by lint: compiling costs more than a render.
       spec.pattern = m_reader.string(pattern, "'pattern'");
-      try {
-        if (spec.pattern) {
-          std::regex compiled(*spec.pattern);
-        }
-      } catch (const std::regex_error& e) {
-        m_reader.error(pattern, "invalid regular expression '" + *spec.pattern + "'", "pattern");
-        spec.pattern.reset();
-      }
+      spec.pattern_location = m_reader.where(pattern);
     }
     auto length = [&](const char* key) -> std::optional<std::uint64_t> {
       const YAML::Node bound = node[key];
@@ -366,6 +314,53 @@ class PromptLoader {
 };
 
 }  // namespace
+
+namespace prompt_detail {
+
+std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML::Node& node) {
+  static const std::vector<std::string> keys = {
+      "provider", "name", "temperature", "top_p", "max_tokens", "seed", "stop", "response_format"};
+  if (!reader.expect_map(node, "'model'")) {
+    return std::nullopt;
+  }
+  reader.check_keys(node, keys, "'model'");
+  ModelSettings model;
+  if (node["provider"]) {
+    model.provider = reader.string(node["provider"], "'model.provider'").value_or("");
+  }
+  if (node["name"]) {
+    model.name = reader.string(node["name"], "'model.name'").value_or("");
+  }
+  if (node["temperature"]) {
+    model.temperature = reader.number(node["temperature"], "'model.temperature'");
+  }
+  if (node["top_p"]) {
+    model.top_p = reader.number(node["top_p"], "'model.top_p'");
+  }
+  if (node["max_tokens"]) {
+    model.max_tokens = reader.integer(node["max_tokens"], "'model.max_tokens'");
+    if (model.max_tokens && *model.max_tokens <= 0) {
+      reader.error(node["max_tokens"], "'model.max_tokens' must be positive", "range");
+    }
+  }
+  if (node["seed"]) {
+    model.seed = reader.integer(node["seed"], "'model.seed'");
+  }
+  if (node["stop"]) {
+    model.stop = reader.strings(node["stop"], "'model.stop'").value_or(std::vector<std::string>{});
+  }
+  if (node["response_format"]) {
+    model.response_format = reader.string(node["response_format"], "'model.response_format'");
+    if (model.response_format && *model.response_format != "text" &&
+        *model.response_format != "json") {
+      reader.error(node["response_format"], "'model.response_format' must be 'text' or 'json'",
+                   "value");
+    }
+  }
+  return model;
+}
+
+}  // namespace prompt_detail
 
 LoadResult parse_prompt(std::string name, std::string path, std::string_view text) {
   LoadResult result;

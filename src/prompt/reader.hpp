@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "promptctl/error.hpp"
+#include "promptctl/prompt.hpp"
 #include "promptctl/template.hpp"
 
 namespace promptctl::prompt_detail {
@@ -43,5 +44,8 @@ class YamlReader {
   std::string_view m_text;
   std::vector<Diagnostic>& m_diagnostics;
 };
+
+/// Reads a `model` mapping (provider, name, temperature, …), reporting problems.
+std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML::Node& node);
 
 }  // namespace promptctl::prompt_detail

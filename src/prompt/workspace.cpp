@@ -42,18 +42,9 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
   if (const auto& defaults = root["defaults"];
       defaults && reader.expect_map(defaults, "'defaults'")) {
     reader.check_keys(defaults, {"model"}, "'defaults'");
-    // The model mapping has the prompt file's shape, so the prompt loader reads it.
     if (const auto& model = defaults["model"]) {
-      YAML::Node wrapper;
-      wrapper["model"] = model;
-      wrapper["template"] = "";
-      std::string synthetic = YAML::Dump(wrapper);
-      LoadResult loaded = parse_prompt("settings", path, synthetic);
-      if (loaded.has_errors()) {
-        reader.error(model, "invalid 'defaults.model': " + loaded.diagnostics.front().message,
-                     "settings");
-      } else if (loaded.prompt && loaded.prompt->model) {
-        settings.default_model = *loaded.prompt->model;
+      if (auto settings_model = prompt_detail::read_model_settings(reader, model)) {
+        settings.default_model = *settings_model;
       }
     }
   }
@@ -104,6 +95,29 @@ fs::path Workspace::file_for(std::string_view name) const {
 
 fs::path Workspace::tests_file_for(std::string_view name) const {
   return prompts_dir() / (std::string(name) + ".tests.yaml");
+}
+
+std::optional<fs::path> Workspace::state_dir() const {
+  // Found by hand rather than through libgit2, which is slow to load: a ".git" folder, or a
+  // ".git" file saying "gitdir: PATH" (worktrees and submodules), here or in a parent.
+  for (fs::path dir = m_root;; dir = dir.parent_path()) {
+    fs::path dot_git = dir / ".git";
+    std::error_code ec;
+    if (fs::is_directory(dot_git, ec)) {
+      return dot_git / "promptctl";
+    }
+    if (fs::is_regular_file(dot_git, ec)) {
+      std::string text = util::read_file(dot_git, 4096);
+      if (text.starts_with("gitdir: ")) {
+        fs::path target = std::string(util::trim(std::string_view(text).substr(8)));
+        return (target.is_absolute() ? target : dir / target) / "promptctl";
+      }
+      return std::nullopt;
+    }
+    if (!dir.has_parent_path() || dir.parent_path() == dir) {
+      return std::nullopt;
+    }
+  }
 }
 
 std::string Workspace::display_path(std::string_view name) {

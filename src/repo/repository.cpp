@@ -9,19 +9,12 @@ void check(int code, const std::string& doing) {
   if (code >= 0) {
     return;
   }
-  const git_error* last = git_error_last();
+  const git_error* last = git().git_error_last();
   std::string detail = last && last->message ? last->message : "unknown libgit2 error";
   ErrorKind kind = code == GIT_ENOTFOUND ? ErrorKind::not_found
                    : code == GIT_EEXISTS ? ErrorKind::already_exists
                                          : ErrorKind::git;
   throw Error(kind, "cannot " + doing + ": " + detail);
-}
-
-Library::Library() {
-  git_libgit2_init();
-}
-Library::~Library() {
-  git_libgit2_shutdown();
 }
 
 std::optional<fs::path> find_work_tree(const fs::path& path) {
@@ -33,15 +26,15 @@ std::optional<fs::path> find_work_tree(const fs::path& path) {
   }
   git_buf found = GIT_BUF_INIT;
   GitBuf owner(&found);
-  if (git_repository_discover(&found, existing.c_str(), 0, nullptr) != 0) {
+  if (git().git_repository_discover(&found, existing.c_str(), 0, nullptr) != 0) {
     return std::nullopt;
   }
   git_repository* raw = nullptr;
-  if (git_repository_open(&raw, found.ptr) != 0) {
+  if (git().git_repository_open(&raw, found.ptr) != 0) {
     return std::nullopt;
   }
   GitRepository repository(raw);
-  const char* workdir = git_repository_workdir(repository.get());
+  const char* workdir = git().git_repository_workdir(repository.get());
   if (!workdir) {
     return std::nullopt;  // a bare repository has no work tree
   }
@@ -52,7 +45,7 @@ void init_repository(const fs::path& dir) {
   git_repository_init_options options = GIT_REPOSITORY_INIT_OPTIONS_INIT;
   options.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_EXTERNAL_TEMPLATE;
   git_repository* raw = nullptr;
-  check(git_repository_init_ext(&raw, dir.c_str(), &options),
+  check(git().git_repository_init_ext(&raw, dir.c_str(), &options),
         "create a git repository in '" + dir.string() + "'");
   GitRepository repository(raw);
 }

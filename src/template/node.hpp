@@ -23,8 +23,10 @@ struct Node {
   NodeType type = NodeType::root;
   /// The literal text of a text node, or the name of a tag as written.
   std::string text;
-  /// The name split on dots; empty for the implicit iterator ".".
+  /// A dotted name split on its dots; empty for a plain name (which is `text`).
   std::vector<std::string> path;
+  /// The implicit iterator ".".
+  bool implicit = false;
   /// `{{>*name}}`: the partial's name is looked up in the context.
   bool dynamic = false;
   /// Whitespace in front of a standalone partial or parent, added to each of its lines.

@@ -29,7 +29,7 @@ struct Token {
   int column = 0;
   bool dynamic = false;
   bool standalone = false;
-  std::string indent;
+  std::string_view indent;
 };
 
 bool is_blank(char c) {
@@ -231,8 +231,7 @@ bool is_inline_block(const std::vector<Token>& tokens, size_t at, size_t line_en
 // partials, …) and white space is "standalone": the white space and line ending disappear, and
 // the white space in front becomes the indentation of partials and parents.
 void strip_standalone_lines(std::vector<Token>& tokens) {
-  std::vector<Token> kept;
-  kept.reserve(tokens.size());
+  size_t kept = 0;  // tokens are compacted in place: kept <= begin at all times
   size_t begin = 0;
   while (begin < tokens.size()) {
     size_t end = begin;
@@ -251,10 +250,10 @@ void strip_standalone_lines(std::vector<Token>& tokens) {
         standalone = can_stand_alone(tokens[i].type) && !is_inline_block(tokens, i, end);
       }
     }
-    std::string indent;
+    std::string_view indent;
     size_t first_tag = begin;
     if (begin < end && tokens[begin].type == TokenType::text && is_blank_text(tokens[begin].text)) {
-      indent = std::string(tokens[begin].text);
+      indent = tokens[begin].text;
       ++first_tag;
     }
     // A block that opens a line is re-indented where it expands, standalone or not.
@@ -263,16 +262,16 @@ void strip_standalone_lines(std::vector<Token>& tokens) {
     }
     for (size_t i = begin; i < end; ++i) {
       if (!(standalone && has_tag)) {
-        kept.push_back(std::move(tokens[i]));
+        tokens[kept++] = tokens[i];
       } else if (tokens[i].type != TokenType::text) {
         tokens[i].standalone = true;
         tokens[i].indent = indent;
-        kept.push_back(std::move(tokens[i]));
+        tokens[kept++] = tokens[i];
       }
     }
     begin = end;
   }
-  tokens = std::move(kept);
+  tokens.resize(kept);
 }
 
 NodeType node_type(TokenType type) {
@@ -296,9 +295,10 @@ NodeType node_type(TokenType type) {
   }
 }
 
+// Splits a dotted name; a plain name needs no path (saving an allocation per tag).
 std::vector<std::string> split_path(std::string_view name) {
   std::vector<std::string> path;
-  if (name == ".") {
+  if (name == "." || name.find('.') == std::string_view::npos) {
     return path;
   }
   for (std::string_view part : util::split(name, '.')) {
@@ -383,7 +383,6 @@ class TreeBuilder {
       throw Error(ErrorKind::invalid_input, "unclosed section '" + unclosed.text + "'",
                   m_origin.map(unclosed.line, unclosed.column));
     }
-    merge_text(*root);
     return root;
   }
 
@@ -397,6 +396,9 @@ class TreeBuilder {
       case TokenType::close:
         close(token, open);
         return;
+      case TokenType::text:
+        add_text(token, parent);
+        return;
       default:
         break;
     }
@@ -409,14 +411,15 @@ class TreeBuilder {
         node.type == NodeType::section || node.type == NodeType::inverted ||
         (node.type == NodeType::partial && token.dynamic)) {
       node.path = split_path(token.text);
+      node.implicit = token.text == ".";
     }
     node.dynamic = token.dynamic;
     if (node.type == NodeType::partial || node.type == NodeType::parent) {
-      node.indent = token.standalone ? token.indent : std::string();
+      node.indent = token.standalone ? std::string(token.indent) : std::string();
     }
     if (node.type == NodeType::block) {
       node.standalone_block = token.standalone;
-      node.block_indent = token.indent;
+      node.block_indent = std::string(token.indent);
     }
     parent.children.push_back(std::move(node));
     Node& added = parent.children.back();
@@ -452,21 +455,21 @@ class TreeBuilder {
     open.pop_back();
   }
 
-  static void merge_text(Node& node) {
-    std::vector<Node> merged;
-    merged.reserve(node.children.size());
-    for (Node& child : node.children) {
-      if (child.type == NodeType::text && child.text.empty()) {
-        continue;
-      }
-      if (child.type == NodeType::text && !merged.empty() && merged.back().type == NodeType::text) {
-        merged.back().text += child.text;
-        continue;
-      }
-      merge_text(child);
-      merged.push_back(std::move(child));
+  // Adjacent text (split by line for standalone handling, or around comments) becomes one node.
+  static void add_text(const Token& token, Node& parent) {
+    if (token.text.empty()) {
+      return;
     }
-    node.children = std::move(merged);
+    if (!parent.children.empty() && parent.children.back().type == NodeType::text) {
+      parent.children.back().text += token.text;
+      return;
+    }
+    Node node;
+    node.type = NodeType::text;
+    node.text = std::string(token.text);
+    node.line = token.line;
+    node.column = token.column;
+    parent.children.push_back(std::move(node));
   }
 
   const TextOrigin& m_origin;

@@ -118,16 +118,19 @@ class Renderer {
                 m_template->origin().map(node.line, node.column));
   }
 
-  const json* lookup(const std::vector<std::string>& path) const {
-    if (path.empty()) {
+  // The value a tag names: "." is the top of the stack; a plain name is looked up from the top
+  // down; a dotted name's first part likewise, and its other parts inside that value only.
+  const json* lookup(const Node& node) const {
+    if (node.implicit) {
       return m_stack.back();
     }
+    const std::string& first = node.path.empty() ? node.text : node.path.front();
     const json* found = nullptr;
     for (auto it = m_stack.rbegin(); it != m_stack.rend() && !found; ++it) {
-      found = child_of(**it, path.front());
+      found = child_of(**it, first);
     }
-    for (size_t i = 1; i < path.size() && found; ++i) {
-      found = child_of(*found, path[i]);
+    for (size_t i = 1; i < node.path.size() && found; ++i) {
+      found = child_of(*found, node.path[i]);
     }
     return found;
   }
@@ -169,6 +172,18 @@ class Renderer {
       case json::value_t::boolean:
         text = value.get<bool>() ? "true" : "false";
         break;
+      case json::value_t::number_integer:
+      case json::value_t::number_unsigned: {
+        // Integers are common in prompt data; to_chars avoids dump()'s allocations and locale.
+        char buffer[24];
+        auto result =
+            value.is_number_unsigned()
+                ? std::to_chars(buffer, buffer + sizeof buffer, value.get<std::uint64_t>())
+                : std::to_chars(buffer, buffer + sizeof buffer, value.get<std::int64_t>());
+        scratch.assign(buffer, result.ptr);
+        text = scratch;
+        break;
+      }
       default:
         scratch = value.dump();
         text = scratch;
@@ -182,7 +197,7 @@ class Renderer {
   }
 
   void interpolate(const Node& node) {
-    const json* value = lookup(node.path);
+    const json* value = lookup(node);
     if (!value) {
       if (m_options.strict) {
         fail(node, "variable '" + node.text + "' is not set");
@@ -194,7 +209,7 @@ class Renderer {
   }
 
   void section(const Node& node) {
-    const json* value = lookup(node.path);
+    const json* value = lookup(node);
     if (!value || !is_truthy(*value)) {
       return;
     }
@@ -212,7 +227,7 @@ class Renderer {
   }
 
   void inverted(const Node& node) {
-    const json* value = lookup(node.path);
+    const json* value = lookup(node);
     if (!value || !is_truthy(*value)) {
       render_children(node);
     }
@@ -221,7 +236,7 @@ class Renderer {
   const Template* find_partial(const Node& node) {
     std::string name = node.text;
     if (node.dynamic) {
-      const json* value = lookup(node.path);
+      const json* value = lookup(node);
       if (!value || !value->is_string()) {
         if (m_options.strict) {
           fail(node, "dynamic partial name '" + node.text + "' does not resolve to a string");

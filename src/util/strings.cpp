@@ -56,6 +56,15 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
+bool is_identifier(std::string_view text) {
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (text.empty() || !letter(text.front())) {
+    return false;
+  }
+  return std::all_of(text.begin(), text.end(),
+                     [&](char c) { return letter(c) || (c >= '0' && c <= '9'); });
+}
+
 size_t levenshtein(std::string_view a, std::string_view b) {
   // Optimal string alignment: an adjacent transposition counts as one edit, as typos do.
   std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));

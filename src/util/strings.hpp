@@ -18,6 +18,9 @@ std::vector<std::string_view> split_whitespace(std::string_view text);
 
 std::string to_lower(std::string_view text);
 
+/// Letters, digits and '_', not starting with a digit.
+bool is_identifier(std::string_view text);
+
 /// Edit distance (insertions, deletions, substitutions, adjacent transpositions).
 size_t levenshtein(std::string_view a, std::string_view b);
 

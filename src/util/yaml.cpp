@@ -1,7 +1,7 @@
 #include "util/yaml.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <regex>
 
 namespace promptctl::util {
 
@@ -29,11 +29,46 @@ SourceLocation location_of(const YAML::Node& node, const std::string& file) {
 
 namespace {
 
+bool all_of_chars(std::string_view text, bool (*accept)(char)) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), accept);
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_octal(char c) {
+  return c >= '0' && c <= '7';
+}
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+std::string_view without_sign(std::string_view text) {
+  return !text.empty() && (text[0] == '-' || text[0] == '+') ? text.substr(1) : text;
+}
+
+// [-+]? ( \.[0-9]+ | [0-9]+ ( \.[0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+bool is_float(std::string_view text) {
+  text = without_sign(text);
+  size_t exponent = text.find_first_of("eE");
+  std::string_view mantissa = text.substr(0, exponent);
+  size_t dot = mantissa.find('.');
+  std::string_view whole = mantissa.substr(0, dot);
+  std::string_view fraction =
+      dot == std::string_view::npos ? std::string_view() : mantissa.substr(dot + 1);
+  bool digits_before = all_of_chars(whole, is_digit);
+  bool digits_after = fraction.empty() || all_of_chars(fraction, is_digit);
+  bool mantissa_ok =
+      (digits_before && digits_after) || (whole.empty() && !fraction.empty() && digits_after);
+  if (!mantissa_ok || mantissa.empty()) {
+    return false;
+  }
+  return exponent == std::string_view::npos ||
+         all_of_chars(without_sign(text.substr(exponent + 1)), is_digit);
+}
+
+// Plain scalars typed by the YAML 1.2 core schema; hand-written because std::regex costs more
+// to compile than a whole render.
 json plain_scalar(const std::string& text) {
-  static const std::regex integer(R"([-+]?[0-9]+)");
-  static const std::regex octal(R"(0o[0-7]+)");
-  static const std::regex hex(R"(0x[0-9a-fA-F]+)");
-  static const std::regex real(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
   if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") {
     return nullptr;
   }
@@ -44,25 +79,22 @@ json plain_scalar(const std::string& text) {
     return false;
   }
   try {
-    if (std::regex_match(text, integer)) {
+    if (all_of_chars(without_sign(text), is_digit)) {
       return text[0] == '-' ? json(std::stoll(text)) : json(std::stoull(text));
     }
-    if (std::regex_match(text, octal)) {
+    if (text.starts_with("0o") && all_of_chars(std::string_view(text).substr(2), is_octal)) {
       return std::stoull(text.substr(2), nullptr, 8);
     }
-    if (std::regex_match(text, hex)) {
+    if (text.starts_with("0x") && all_of_chars(std::string_view(text).substr(2), is_hex)) {
       return std::stoull(text.substr(2), nullptr, 16);
     }
-    if (std::regex_match(text, real)) {
+    if (is_float(text)) {
       return std::stod(text);
     }
   } catch (const std::out_of_range&) {
     return text;  // too large for a number: keep the digits
   }
-  if (text == ".inf" || text == ".Inf" || text == "+.inf" || text == "-.inf" || text == ".nan") {
-    return text;  // JSON has no infinities or NaN
-  }
-  return text;
+  return text;  // includes .inf and .nan, which JSON cannot hold
 }
 
 }  // namespace

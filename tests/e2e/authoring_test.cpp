@@ -1,4 +1,6 @@
 // init, new, ls, show, vars, render: the built binary in scratch repositories.
+#include <thread>
+
 #include "e2e/e2e.hpp"
 
 using namespace promptctl::testing;
@@ -246,4 +248,47 @@ TEST_F(Authoring, WriteErrorsOnStdoutFailLoudly) {
                   ProcessOptions{root(), {}, {}});
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_NE(result.err.find("cannot write the output"), std::string::npos) << result.err;
+}
+
+namespace {
+
+// Sets a file's modification time into the past, as if it had been written long ago.
+void age(const std::filesystem::path& path, std::chrono::minutes by) {
+  std::filesystem::last_write_time(path, std::filesystem::file_time_type::clock::now() - by);
+}
+
+}  // namespace
+
+TEST_F(Authoring, LsCacheIsUsedButNeverStale) {
+  write("prompts/cached.yaml", "description: first\ntemplate: x\n");
+  age(root() / "prompts/cached.yaml", std::chrono::minutes(60));
+  age(root() / "prompts/support/reply.yaml", std::chrono::minutes(60));
+  age(root() / "prompts/shared/persona.yaml", std::chrono::minutes(60));
+  // Files whose change time is under two seconds old are never cached, and a change time
+  // cannot be set back: wait that window out once.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  ASSERT_EQ(run({"ls", "-1"}).exit_code, 0);
+  auto cache = root() / ".git/promptctl/cache/summaries";
+  ASSERT_TRUE(std::filesystem::exists(cache));
+  EXPECT_NE(read(".git/promptctl/cache/summaries").find("cached\t"), std::string::npos);
+
+  // Edited: a new size and a new change time, even with an old modification time.
+  write("prompts/cached.yaml", "description: second version\ntemplate: x\n");
+  age(root() / "prompts/cached.yaml", std::chrono::minutes(30));
+  json listed = json::parse(run({"ls", "--json", "cached"}).out);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["description"], "second version");
+
+  // Broken after being cached: the error shows, not the old summary.
+  write("prompts/cached.yaml", "description: [\n");
+  EXPECT_NE(run({"ls", "cached"}).err.find("prompts/cached.yaml"), std::string::npos);
+
+  // A damaged cache is rebuilt, never trusted.
+  write(".git/promptctl/cache/summaries", "promptctl-summaries 1\ngarbage\tline\n");
+  ProcessResult after = run({"ls", "-1"});
+  EXPECT_EQ(after.exit_code, 0);
+  EXPECT_EQ(after.out, "cached\nshared/persona\nsupport/reply\n");
+  EXPECT_EQ(read(".git/promptctl/cache/summaries").find("garbage"), std::string::npos);
+  EXPECT_EQ(git(root(), {"status", "--porcelain", "--ignored"}).find("promptctl/cache"),
+            std::string::npos);
 }

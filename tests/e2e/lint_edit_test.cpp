@@ -24,12 +24,12 @@ tests:
       "prompts/Bad Name.yaml: error: file name is not a valid prompt name: a prompt name may use "
       "letters, digits, '_', '-', '.' and '/', not ' '\n"
       "prompts/bad.yaml:1:1: error: unknown key 'descripton' (did you mean 'description'?)\n"
+      "prompts/bad.yaml:4:3: warning: variable 'spare' is declared but never used\n"
       "prompts/bad.yaml:4:35: error: default: variable 'spare' must be an integer, not string "
       "'no'\n"
-      "prompts/bad.yaml:8:18: error: test 't': variable 'used' must be a string, not integer 1\n"
-      "prompts/bad.yaml:5:36: error: unknown partial 'missing/partial'\n"
-      "prompts/bad.yaml:4:3: warning: variable 'spare' is declared but never used\n"
       "prompts/bad.yaml:5:21: error: variable 'undeclared' is used but not declared\n"
+      "prompts/bad.yaml:5:36: error: unknown partial 'missing/partial'\n"
+      "prompts/bad.yaml:8:18: error: test 't': variable 'used' must be a string, not integer 1\n"
       "prompts/bad.yaml:8:28: error: test 't' sets unknown variable 'extra'\n"
       "7 error(s), 1 warning(s) in 2 prompts\n");
   EXPECT_EQ(read("prompts/bad.yaml"), before);

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# A walk through promptctl on the starter repository, in a scratch copy that is removed at the
+# end. Works offline: the starter's default model is the echo provider.
+#   PROMPTCTL   the binary to run (default: promptctl on PATH)
+#   KEEP=1      keep the scratch repository and print where it is
+set -euo pipefail
+
+promptctl=${PROMPTCTL:-promptctl}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/promptctl-demo.XXXXXX")
+[ "${KEEP:-}" = 1 ] || trap 'rm -rf "$scratch"' EXIT
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*" | { [ -t 1 ] && cat || sed 's/\x1b\[[0-9;]*m//g'; }; "$@"; }
+
+# A fresh prompt repository (git included), filled with the starter prompts.
+step "$promptctl" init "$scratch/repo"
+cp "$here/starter/promptctl.yaml" "$scratch/repo/"
+cp -R "$here/starter/prompts/." "$scratch/repo/prompts/"
+cp -R "$here/vars" "$scratch/vars"
+cd "$scratch/repo"
+
+step "$promptctl" ls
+step "$promptctl" ls --tag support --json
+step "$promptctl" show support/reply
+step "$promptctl" vars data/sql
+step "$promptctl" render support/reply --var-file ../vars/reply.yaml
+step "$promptctl" render docs/summarize --var document="promptctl keeps prompts in git." --var bullets=2
+step "$promptctl" render data/sql --var-file ../vars/sql.json --json
+step "$promptctl" lint
+
+# Mistakes are caught with their location, and nothing is changed.
+printf 'descripton: typo\ntemplate: "Hi {{nmae}}"\nvariables: {name: string}\n' > prompts/scratch.yaml
+step "$promptctl" lint scratch || echo "(lint exited $?)"
+step "$promptctl" render support/reply --var tone=rude --var inquiry=hi || echo "(render exited $?)"
+rm prompts/scratch.yaml
+
+# Standalone Mustache rendering, for scripts, outside any repository.
+printf 'Dear {{name}},\n{{> signature}}\n' > ../letter.mustache
+mkdir -p ../partials && printf -- '-- {{team}}\n' > ../partials/signature
+step "$promptctl" render --template-file ../letter.mustache --partials-dir ../partials --var name=Ann --var team=Support
+
+[ "${KEEP:-}" = 1 ] && echo "kept $scratch"
+echo
+echo "demo finished"

@@ -1,0 +1,217 @@
+#include "prompt/summary_cache.hpp"
+
+#include <sys/stat.h>
+
+#include <chrono>
+
+#include <charconv>
+#include <stdexcept>
+
+#include "promptctl/workspace.hpp"
+#include "util/fs.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl::prompt_detail {
+
+namespace {
+
+// One line per prompt, fields separated by tabs; lists are joined by \x1f. Backslash, tab,
+// newline and \x1f inside a field are escaped. A line format keeps loading 10,000 entries to a
+// few milliseconds, where building a JSON document took most of `ls`.
+constexpr std::string_view k_header = "promptctl-summaries 1";
+constexpr char k_list_separator = '\x1f';
+// Files modified more recently than this are re-read every time (see the header).
+constexpr std::int64_t k_racy_window_ns = 2'000'000'000;
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void append_escaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case k_list_separator:
+        out += "\\s";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+std::string unescape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\' || i + 1 == text.size()) {
+      out += text[i];
+      continue;
+    }
+    char next = text[++i];
+    out += next == 't' ? '\t' : next == 'n' ? '\n' : next == 's' ? k_list_separator : next;
+  }
+  return out;
+}
+
+void append_list(std::string& out, const std::vector<std::string>& items) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) {
+      out += k_list_separator;
+    }
+    append_escaped(out, items[i]);
+  }
+}
+
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> items;
+  if (text.empty()) {
+    return items;
+  }
+  for (std::string_view item : util::split(text, k_list_separator)) {
+    items.push_back(unescape(item));
+  }
+  return items;
+}
+
+template <class Number>
+Number to_number(std::string_view text) {
+  Number value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw std::invalid_argument("bad number in the summary cache");
+  }
+  return value;
+}
+
+}  // namespace
+
+std::optional<FileStamp> stamp_of(const std::filesystem::path& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    return std::nullopt;
+  }
+  auto ns = [](const timespec& t) {
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+  };
+  return FileStamp{static_cast<std::uintmax_t>(info.st_size),
+                   static_cast<std::uint64_t>(info.st_ino), ns(info.st_mtim), ns(info.st_ctim)};
+}
+
+SummaryCache::SummaryCache(std::filesystem::path file) : m_file(std::move(file)) {
+  try {
+    auto text = util::read_file_if_exists(m_file);
+    if (!text) {
+      return;
+    }
+    std::vector<std::string_view> lines = util::split(*text, '\n');
+    if (lines.empty() || lines.front() != k_header) {
+      m_dirty = true;
+      return;
+    }
+    for (size_t i = 1; i < lines.size(); ++i) {
+      if (lines[i].empty()) {
+        continue;
+      }
+      std::vector<std::string_view> f = util::split(lines[i], '\t');
+      if (f.size() != 11) {
+        throw std::invalid_argument("bad line in the summary cache");
+      }
+      PromptSummary s;
+      s.name = unescape(f[0]);
+      s.path = Workspace::display_path(s.name);
+      s.description = unescape(f[5]);
+      s.tags = split_list(f[6]);
+      s.category = unescape(f[7]);
+      s.owner = unescape(f[8]);
+      s.variables = split_list(f[9]);
+      s.error = unescape(f[10]);
+      FileStamp stamp{to_number<std::uintmax_t>(f[1]), to_number<std::uint64_t>(f[2]),
+                      to_number<std::int64_t>(f[3]), to_number<std::int64_t>(f[4])};
+      std::string name = s.name;
+      m_entries.emplace(std::move(name), Entry{stamp, std::move(s)});
+    }
+  } catch (const std::exception&) {
+    m_entries.clear();  // a damaged cache is rebuilt, never trusted
+    m_dirty = true;
+  }
+}
+
+std::optional<PromptSummary> SummaryCache::find(const std::string& name,
+                                                const FileStamp& stamp) const {
+  auto it = m_entries.find(name);
+  if (it == m_entries.end() || !(it->second.stamp == stamp)) {
+    return std::nullopt;
+  }
+  return it->second.summary;
+}
+
+void SummaryCache::store(const std::string& name, const FileStamp& stamp,
+                         const PromptSummary& summary) {
+  bool racy =
+      stamp.mtime_ns > now_ns() - k_racy_window_ns || stamp.ctime_ns > now_ns() - k_racy_window_ns;
+  if (racy) {
+    m_dirty = m_entries.erase(name) > 0 || m_dirty;
+    return;
+  }
+  m_entries[name] = {stamp, summary};
+  m_dirty = true;
+}
+
+void SummaryCache::keep_only(const std::vector<std::string>& names) {
+  for (auto it = m_entries.begin(); it != m_entries.end();) {
+    if (std::binary_search(names.begin(), names.end(), it->first)) {
+      ++it;
+    } else {
+      it = m_entries.erase(it);
+      m_dirty = true;
+    }
+  }
+}
+
+void SummaryCache::save() const {
+  if (!m_dirty) {
+    return;
+  }
+  std::string text(k_header);
+  text += '\n';
+  for (const auto& [name, entry] : m_entries) {
+    const PromptSummary& s = entry.summary;
+    append_escaped(text, name);
+    for (auto number :
+         {static_cast<std::int64_t>(entry.stamp.size), static_cast<std::int64_t>(entry.stamp.inode),
+          entry.stamp.mtime_ns, entry.stamp.ctime_ns}) {
+      text += '\t' + std::to_string(number);
+    }
+    text += '\t';
+    append_escaped(text, s.description);
+    text += '\t';
+    append_list(text, s.tags);
+    text += '\t';
+    append_escaped(text, s.category);
+    text += '\t';
+    append_escaped(text, s.owner);
+    text += '\t';
+    append_list(text, s.variables);
+    text += '\t';
+    append_escaped(text, s.error);
+    text += '\n';
+  }
+  try {
+    util::write_file_atomic(m_file, text);
+  } catch (const Error&) {
+    // A read-only repository still lists its prompts; it only stays slow.
+  }
+}
+
+}  // namespace promptctl::prompt_detail

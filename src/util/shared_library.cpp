@@ -1,0 +1,33 @@
+#include "util/shared_library.hpp"
+
+#include <dlfcn.h>
+
+#include "promptctl/error.hpp"
+
+namespace promptctl::util {
+
+SharedLibrary::SharedLibrary(const std::string& soname) : m_soname(soname) {
+  m_handle = ::dlopen(soname.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!m_handle) {
+    const char* reason = ::dlerror();
+    throw Error(ErrorKind::io,
+                "cannot load '" + soname + "': " + (reason ? reason : "unknown error"));
+  }
+}
+
+SharedLibrary::~SharedLibrary() {
+  if (m_handle) {
+    ::dlclose(m_handle);
+  }
+}
+
+void* SharedLibrary::symbol(const char* name) const {
+  ::dlerror();
+  void* address = ::dlsym(m_handle, name);
+  if (!address) {
+    throw Error(ErrorKind::io, "'" + m_soname + "' has no symbol '" + name + "'");
+  }
+  return address;
+}
+
+}  // namespace promptctl::util
