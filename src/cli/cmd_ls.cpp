@@ -58,7 +58,9 @@ int run(Session& session) {
     // One element per line, streamed: the same array without building one large document.
     out.print(summaries.empty() ? "[" : "[\n");
     for (size_t i = 0; i < summaries.size(); ++i) {
-      out.print("  " + summaries[i].to_json().dump() + (i + 1 < summaries.size() ? ",\n" : "\n"));
+      std::string element =
+          summaries[i].to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      out.print("  " + element + (i + 1 < summaries.size() ? ",\n" : "\n"));
     }
     out.line("]");
     return 0;

@@ -19,9 +19,17 @@ void Inputs::add_assignment(std::string_view assignment) {
   if (!util::is_identifier(name)) {
     throw Error(ErrorKind::usage, "invalid variable name '" + util::printable(name) + "' in --var");
   }
+  if (util::invalid_utf8_at(value)) {
+    throw Error(ErrorKind::invalid_input, "the value of --var '" + name + "' is not valid UTF-8");
+  }
   if (value.starts_with("@")) {
     std::string path(value.substr(1));
-    values[name] = path == "-" ? util::read_stdin() : util::read_file(path);
+    std::string content = path == "-" ? util::read_stdin() : util::read_file(path);
+    if (auto bad = util::invalid_utf8_at(content)) {
+      auto [line, column] = util::line_and_column(content, *bad);
+      throw Error(ErrorKind::invalid_input, "file is not valid UTF-8", {path, line, column});
+    }
+    values[name] = std::move(content);
   } else {
     values[name] = std::string(value);
   }
@@ -31,6 +39,10 @@ void Inputs::add_assignment(std::string_view assignment) {
 void Inputs::add_file(const std::string& path) {
   std::string text = path == "-" ? util::read_stdin() : util::read_file(path);
   std::string shown = path == "-" ? "<stdin>" : path;
+  if (auto bad = util::invalid_utf8_at(text)) {
+    auto [line, column] = util::line_and_column(text, *bad);
+    throw Error(ErrorKind::invalid_input, "file is not valid UTF-8", {shown, line, column});
+  }
   json parsed = util::yaml_to_json(util::parse_yaml(text, shown));
   if (parsed.is_null()) {
     return;  // an empty file sets nothing

@@ -73,6 +73,11 @@ class PromptLoader {
           "binary");
       return false;
     }
+    if (auto bad = util::invalid_utf8_at(m_text)) {
+      auto [line, column] = util::line_and_column(m_text, *bad);
+      m_reader.error_at({m_prompt.path, line, column}, "file is not valid UTF-8", "encoding");
+      return false;
+    }
     return true;
   }
 

@@ -193,18 +193,21 @@ void SummaryCache::save() const {
           entry.stamp.mtime_ns, entry.stamp.ctime_ns}) {
       text += '\t' + std::to_string(number);
     }
-    text += '\t';
-    append_escaped(text, s.description);
-    text += '\t';
-    append_list(text, s.tags);
-    text += '\t';
-    append_escaped(text, s.category);
-    text += '\t';
-    append_escaped(text, s.owner);
-    text += '\t';
-    append_list(text, s.variables);
-    text += '\t';
-    append_escaped(text, s.error);
+    auto escaped = [](std::string_view field) {
+      std::string out;
+      append_escaped(out, field);
+      return out;
+    };
+    auto list = [](const std::vector<std::string>& items) {
+      std::string out;
+      append_list(out, items);
+      return out;
+    };
+    for (const std::string& field : {escaped(s.description), list(s.tags), escaped(s.category),
+                                     escaped(s.owner), list(s.variables), escaped(s.error)}) {
+      text += '\t';
+      text += field;
+    }
     text += '\n';
   }
   try {

@@ -42,7 +42,8 @@ std::optional<fs::path> find_work_tree(const fs::path& path) {
 }
 
 void init_repository(const fs::path& dir) {
-  git_repository_init_options options = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+  git_repository_init_options options{};  // what GIT_REPOSITORY_INIT_OPTIONS_INIT sets
+  options.version = GIT_REPOSITORY_INIT_OPTIONS_VERSION;
   options.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_EXTERNAL_TEMPLATE;
   git_repository* raw = nullptr;
   check(git().git_repository_init_ext(&raw, dir.c_str(), &options),

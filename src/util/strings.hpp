@@ -1,6 +1,7 @@
 // Generic string helpers; nothing here knows about prompts.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,13 @@ std::vector<std::string_view> split(std::string_view text, char separator);
 std::vector<std::string_view> split_whitespace(std::string_view text);
 
 std::string to_lower(std::string_view text);
+
+/// The offset of the first byte that breaks UTF-8 (overlong forms, surrogates and code points
+/// past U+10FFFF included), or nothing when `text` is valid UTF-8.
+std::optional<size_t> invalid_utf8_at(std::string_view text);
+
+/// Line and column (from 1; columns count bytes) of byte `offset` in `text`.
+std::pair<int, int> line_and_column(std::string_view text, size_t offset);
 
 /// Letters, digits and '_', not starting with a digit.
 bool is_identifier(std::string_view text);

@@ -292,3 +292,17 @@ TEST_F(Authoring, LsCacheIsUsedButNeverStale) {
   EXPECT_EQ(git(root(), {"status", "--porcelain", "--ignored"}).find("promptctl/cache"),
             std::string::npos);
 }
+
+TEST_F(Authoring, LsCacheKeepsAwkwardTextExactly) {
+  write("prompts/odd.yaml",
+        "description: \"tab\\there, back\\\\slash, new\\nline\"\ntags: [\"a b\", "
+        "\"c\\td\"]\ntemplate: x\n");
+  age(root() / "prompts/odd.yaml", std::chrono::minutes(60));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  json first = json::parse(run({"ls", "--json", "odd"}).out);   // parsed, then cached
+  json second = json::parse(run({"ls", "--json", "odd"}).out);  // from the cache
+  EXPECT_NE(read(".git/promptctl/cache/summaries").find("\nodd\t"), std::string::npos);
+  EXPECT_EQ(first[0]["description"], "tab\there, back\\slash, new\nline");
+  EXPECT_EQ(first[0]["tags"], json({"a b", "c\td"}));
+  EXPECT_EQ(second, first);
+}

@@ -158,3 +158,9 @@ TEST(Loader, VariableChecks) {
   EXPECT_EQ(spec.from_text("true"), true);
   EXPECT_THROW((void)spec.from_text("yes"), Error);
 }
+
+TEST(Loader, InvalidUtf8IsRefusedWithItsPosition) {
+  // Found by the prompt fuzzer: such a file loaded, then broke every JSON output.
+  EXPECT_EQ(problems("description: ok\ntemplate: caf\xe9\n"),
+            std::vector<std::string>{"prompts/p.yaml:2:14: error: file is not valid UTF-8"});
+}

@@ -57,3 +57,13 @@ TEST(Fs, AtomicWriteReplacesWholeFilesAndLeavesNoTemporaries) {
   EXPECT_FALSE(util::read_file_if_exists(dir.path() / "missing"));
   EXPECT_THROW(util::read_file(path, 2), Error);
 }
+
+TEST(Strings, Utf8Validation) {
+  EXPECT_FALSE(util::invalid_utf8_at("plain ascii, caf\xc3\xa9, \xe2\x82\xac, \xf0\x9f\x98\x80"));
+  EXPECT_EQ(util::invalid_utf8_at("ab\xf9"), 2u);            // not a lead byte
+  EXPECT_EQ(util::invalid_utf8_at("a\xc3"), 1u);             // truncated
+  EXPECT_EQ(util::invalid_utf8_at("\xc0\xaf"), 0u);          // overlong '/'
+  EXPECT_EQ(util::invalid_utf8_at("x\xed\xa0\x80"), 1u);     // a surrogate
+  EXPECT_EQ(util::invalid_utf8_at("\xf4\x90\x80\x80"), 0u);  // past U+10FFFF
+  EXPECT_EQ(util::line_and_column("ab\ncd\xff", 5), (std::pair<int, int>{2, 3}));
+}

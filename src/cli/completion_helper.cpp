@@ -1,6 +1,6 @@
-// promptctl __complete WORD…: completion candidates for the shell scripts in completions/.
-// The last word is the one being completed (possibly empty); candidates print one per line.
-// Nothing is printed where the shell should complete file names itself.
+// The hidden `promptctl __complete WORD…`: completion candidates for the shell scripts in
+// completions/. The last word is the one being completed (possibly empty); candidates print one per
+// line. Nothing is printed where the shell should complete file names itself.
 #include "cli/command.hpp"
 
 namespace promptctl::cli {
