@@ -43,7 +43,12 @@ void Inputs::add_file(const std::string& path) {
     auto [line, column] = util::line_and_column(text, *bad);
     throw Error(ErrorKind::invalid_input, "file is not valid UTF-8", {shown, line, column});
   }
-  json parsed = util::yaml_to_json(util::parse_yaml(text, shown));
+  json parsed;
+  try {
+    parsed = util::yaml_to_json(util::parse_yaml(text, shown));
+  } catch (const Error& e) {
+    throw Error(e.kind(), e.message(), {shown, e.location().line, e.location().column});
+  }
   if (parsed.is_null()) {
     return;  // an empty file sets nothing
   }

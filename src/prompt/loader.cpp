@@ -45,14 +45,22 @@ class PromptLoader {
       m_reader.error_at({m_prompt.path, 1, 1}, "a prompt file must be a YAML mapping", "type");
       return std::nullopt;
     }
-    m_reader.check_keys(root, k_prompt_keys, "");
-    read_metadata(root);
-    read_model(root["model"]);
-    read_variables(root["variables"]);
-    read_escape(root["escape"]);
-    read_templates(root);
-    read_tests(root["tests"]);
-    read_extensions(root);
+    try {
+      m_reader.check_keys(root, k_prompt_keys, "");
+      read_metadata(root);
+      read_model(root["model"]);
+      read_variables(root["variables"]);
+      read_escape(root["escape"]);
+      read_templates(root);
+      read_tests(root["tests"]);
+      read_extensions(root);
+    } catch (const Error& e) {
+      // A value that cannot become JSON; everything found before it is reported too.
+      SourceLocation where = e.location();
+      where.file = m_prompt.path;
+      m_reader.error_at(where, e.message(), "value");
+      return std::nullopt;
+    }
     return std::move(m_prompt);
   }
 
@@ -393,11 +401,16 @@ std::vector<TestCase> parse_tests_file(std::string_view text, const std::string&
     return {};
   }
   prompt_detail::TestsReader tests(reader);
-  if (root.IsMap()) {
-    reader.check_keys(root, {"tests"}, "a tests file");
-    return root["tests"] ? tests.read_list(root["tests"]) : std::vector<TestCase>{};
+  try {
+    if (root.IsMap()) {
+      reader.check_keys(root, {"tests"}, "a tests file");
+      return root["tests"] ? tests.read_list(root["tests"]) : std::vector<TestCase>{};
+    }
+    return tests.read_list(root);
+  } catch (const Error& e) {
+    reader.error_at({path, e.location().line, e.location().column}, e.message(), "value");
+    return {};
   }
-  return tests.read_list(root);
 }
 
 }  // namespace promptctl

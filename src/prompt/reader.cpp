@@ -47,7 +47,13 @@ std::optional<std::string> YamlReader::string(const YAML::Node& node, std::strin
   if (node.IsNull()) {
     return std::string();
   }
-  error(node, std::string(what) + " must be a string", "type");
+  YAML::Mark mark = node.Mark();
+  bool unquoted_tag =
+      !mark.is_null() && m_text.substr(static_cast<size_t>(mark.pos)).starts_with("{{");
+  error(node,
+        std::string(what) + " must be a string" +
+            (unquoted_tag ? " (a value that starts with '{{' needs quotes)" : ""),
+        "type");
   return std::nullopt;
 }
 

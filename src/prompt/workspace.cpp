@@ -29,29 +29,33 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
   if (!reader.expect_map(root, "'" + path + "'")) {
     return settings;
   }
-  reader.check_keys(root, {"version", "defaults"}, "");
-  if (root["version"]) {
-    auto version = reader.integer(root["version"], "'version'");
-    if (version && *version != 1) {
-      reader.error(root["version"],
-                   "unsupported settings version " + std::to_string(*version) +
-                       " (this promptctl reads version 1)",
-                   "version");
-    }
-  }
-  if (const auto& defaults = root["defaults"];
-      defaults && reader.expect_map(defaults, "'defaults'")) {
-    reader.check_keys(defaults, {"model"}, "'defaults'");
-    if (const auto& model = defaults["model"]) {
-      if (auto settings_model = prompt_detail::read_model_settings(reader, model)) {
-        settings.default_model = *settings_model;
+  try {
+    reader.check_keys(root, {"version", "defaults"}, "");
+    if (root["version"]) {
+      auto version = reader.integer(root["version"], "'version'");
+      if (version && *version != 1) {
+        reader.error(root["version"],
+                     "unsupported settings version " + std::to_string(*version) +
+                         " (this promptctl reads version 1)",
+                     "version");
       }
     }
-  }
-  for (const auto& entry : root) {
-    if (entry.first.Scalar().starts_with("x-")) {
-      settings.extensions[entry.first.Scalar()] = util::yaml_to_json(entry.second);
+    if (const auto& defaults = root["defaults"];
+        defaults && reader.expect_map(defaults, "'defaults'")) {
+      reader.check_keys(defaults, {"model"}, "'defaults'");
+      if (const auto& model = defaults["model"]) {
+        if (auto settings_model = prompt_detail::read_model_settings(reader, model)) {
+          settings.default_model = *settings_model;
+        }
+      }
     }
+    for (const auto& entry : root) {
+      if (entry.first.Scalar().starts_with("x-")) {
+        settings.extensions[entry.first.Scalar()] = util::yaml_to_json(entry.second);
+      }
+    }
+  } catch (const Error& e) {
+    reader.error_at({path, e.location().line, e.location().column}, e.message(), "value");
   }
   return settings;
 }

@@ -119,7 +119,7 @@ class Tokenizer {
     } else if (token.type != TokenType::comment) {
       check_name(token, line, column);
     }
-    m_tokens.push_back(std::move(token));
+    m_tokens.push_back(token);
   }
 
   static void classify(std::string_view content, Token& token) {

@@ -117,7 +117,14 @@ json yaml_to_json(const YAML::Node& node) {
     case YAML::NodeType::Map: {
       json object = json::object();
       for (const auto& entry : node) {
-        object[entry.first.as<std::string>()] = yaml_to_json(entry.second);
+        if (!entry.first.IsScalar()) {
+          // Usually an unquoted "{{name}}", which YAML reads as a mapping inside a mapping.
+          throw Error(ErrorKind::invalid_input,
+                      "a mapping key must be a plain value, not a list or mapping (quote values "
+                      "that start with '{' or '[')",
+                      location_of(entry.first, ""));
+        }
+        object[entry.first.Scalar()] = yaml_to_json(entry.second);
       }
       return object;
     }

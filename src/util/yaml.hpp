@@ -17,7 +17,8 @@ YAML::Node parse_yaml(std::string_view text, const std::string& file);
 SourceLocation location_of(const YAML::Node& node, const std::string& file);
 
 /// Converts a YAML value to JSON. Plain scalars are typed by the YAML 1.2 core schema (null,
-/// booleans, integers, floats); quoted scalars stay strings. Aliases are followed.
+/// booleans, integers, floats); quoted scalars stay strings. Aliases are followed. A mapping
+/// key that is not a scalar throws `Error` (invalid_input) with its line and column and no file.
 nlohmann::json yaml_to_json(const YAML::Node& node);
 
 /// Writes a JSON value as block-style YAML that `yaml_to_json(parse_yaml(...))` reads back

@@ -164,3 +164,14 @@ TEST(Loader, InvalidUtf8IsRefusedWithItsPosition) {
   EXPECT_EQ(problems("description: ok\ntemplate: caf\xe9\n"),
             std::vector<std::string>{"prompts/p.yaml:2:14: error: file is not valid UTF-8"});
 }
+
+TEST(Loader, UnquotedMustacheTagsGetAHint) {
+  EXPECT_EQ(problems("template: {{name}}\n"),
+            std::vector<std::string>{"prompts/p.yaml:1:11: error: 'template' must be a string (a "
+                                     "value that starts with '{{' needs quotes)"});
+  // Found by the prompt fuzzer: a mapping used as a key escaped the loader as an exception.
+  EXPECT_EQ(
+      problems("template: x\ntests:\n  - name: t\n    vars: {a: {{b}}}\n"),
+      std::vector<std::string>{"prompts/p.yaml:4:16: error: a mapping key must be a plain value, "
+                               "not a list or mapping (quote values that start with '{' or '[')"});
+}
