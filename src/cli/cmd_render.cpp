@@ -1,5 +1,6 @@
 // promptctl render NAME | --template-file FILE: fill a template with variables.
 #include "cli/command.hpp"
+#include "promptctl/address.hpp"
 #include "promptctl/names.hpp"
 #include "promptctl/render.hpp"
 #include "util/fs.hpp"
@@ -25,7 +26,7 @@ Options& options() {
 
 void add_options(CLI::App& sub) {
   Options& o = options();
-  sub.add_option("NAME", o.name, "The prompt to render");
+  sub.add_option("NAME", o.name, "The prompt to render: NAME, or NAME@REV for a commit");
   sub.add_option("--var", o.vars, "Set a variable: NAME=VALUE, or NAME=@FILE for a file's content")
       ->type_name("NAME=VALUE");
   sub.add_option("--var-file", o.var_files,
@@ -104,24 +105,25 @@ int run(Session& session) {
   }
   Inputs inputs = gather_inputs(o);
   RenderedPrompt rendered;
+  std::optional<repo::Revision> revision;
   if (!o.template_file.empty()) {
     rendered = render_template_file(o, inputs);
   } else {
-    std::string name = prompt_names({o.name}).front();
-    Workspace& workspace = session.workspace();
-    Prompt prompt = workspace.load(name);
+    ResolvedPrompt resolved = resolve_prompt(session.workspace(), o.name);
     RenderSettings settings{o.lenient, std::nullopt};
     if (!o.escape.empty()) {
       settings.escape = o.escape == "html" ? Escape::html : Escape::none;
     }
     rendered =
-        render_prompt(prompt, inputs, workspace, workspace.settings().default_model, settings);
+        render_prompt(resolved.prompt, inputs, resolved.source(), resolved.default_model, settings);
+    revision = resolved.revision;
   }
   if (o.json) {
     nlohmann::json shown = rendered.to_json();
     if (!o.template_file.empty()) {
       shown["model"] = nullptr;
     }
+    shown["revision"] = revision_json(revision);
     session.out().json(shown);
   } else {
     print_text(session.out(), rendered, o.role);

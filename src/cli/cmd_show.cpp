@@ -1,5 +1,6 @@
 // promptctl show NAME: a prompt, readable or as JSON.
 #include "cli/command.hpp"
+#include "promptctl/address.hpp"
 #include "promptctl/render.hpp"
 
 namespace promptctl::cli {
@@ -15,7 +16,8 @@ Options& options() {
 }
 
 void add_options(CLI::App& sub) {
-  sub.add_option("NAME", options().name, "The prompt to show")->required();
+  sub.add_option("NAME", options().name, "The prompt to show: NAME, or NAME@REV for a commit")
+      ->required();
   sub.add_flag("--json", options().json, "Print the prompt as JSON");
 }
 
@@ -56,8 +58,10 @@ std::string indented(const std::string& text) {
   return out;
 }
 
-void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& model) {
-  out.line(out.paint(prompt.name, Style::bold) + "  " + out.paint(prompt.path, Style::dim));
+void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& model,
+                  const std::optional<repo::Revision>& revision) {
+  std::string at = revision ? " (commit " + revision->short_id() + ")" : "";
+  out.line(out.paint(prompt.name, Style::bold) + "  " + out.paint(prompt.path + at, Style::dim));
   if (!prompt.description.empty()) {
     out.line(prompt.description);
   }
@@ -104,15 +108,13 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
 }
 
 int run(Session& session) {
-  std::string name = prompt_names({options().name}).front();
-  Workspace& workspace = session.workspace();
-  Prompt prompt = workspace.load(name);
-  ModelSettings model =
-      prompt.model.value_or(ModelSettings{}).merged_over(workspace.settings().default_model);
+  ResolvedPrompt resolved = resolve_prompt(session.workspace(), options().name);
+  const Prompt& prompt = resolved.prompt;
+  ModelSettings model = prompt.model.value_or(ModelSettings{}).merged_over(resolved.default_model);
   if (options().json) {
     nlohmann::json shown = to_json(prompt);
     shown["effective_model"] = model.to_json();
-    PromptPartials partials(workspace);
+    shown["revision"] = revision_json(resolved.revision);
     std::vector<std::string> used;
     for (const MessageTemplate& message : prompt.messages) {
       for (const std::string& partial :
@@ -124,7 +126,7 @@ int run(Session& session) {
     session.out().json(shown);
     return 0;
   }
-  print_prompt(session.out(), prompt, model);
+  print_prompt(session.out(), prompt, model, resolved.revision);
   return 0;
 }
 

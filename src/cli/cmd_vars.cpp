@@ -1,5 +1,6 @@
 // promptctl vars NAME: declared and used variables side by side.
 #include "cli/command.hpp"
+#include "promptctl/address.hpp"
 #include "promptctl/analysis.hpp"
 
 namespace promptctl::cli {
@@ -15,7 +16,7 @@ Options& options() {
 }
 
 void add_options(CLI::App& sub) {
-  sub.add_option("NAME", options().name, "The prompt whose variables to list")->required();
+  sub.add_option("NAME", options().name, "The prompt: NAME, or NAME@REV for a commit")->required();
   sub.add_flag("--json", options().json, "Print the variables as JSON");
 }
 
@@ -42,10 +43,10 @@ nlohmann::json entry_json(const VariableEntry& entry) {
 }
 
 int run(Session& session) {
-  std::string name = prompt_names({options().name}).front();
-  Workspace& workspace = session.workspace();
-  Prompt prompt = workspace.load(name);
-  PromptPartials partials(workspace);
+  ResolvedPrompt resolved = resolve_prompt(session.workspace(), options().name);
+  const Prompt& prompt = resolved.prompt;
+  const std::string& name = prompt.name;
+  PromptPartials partials(resolved.source());
   std::vector<VariableEntry> entries = variable_report(prompt, partials);
   Output& out = session.out();
   if (options().json) {

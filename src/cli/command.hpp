@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "cli/output.hpp"
+#include "promptctl/repo.hpp"
 #include "promptctl/workspace.hpp"
 
 namespace promptctl::cli {
@@ -56,5 +57,8 @@ std::span<const CommandSpec* const> all_commands();
 
 /// Prompt-name arguments as given: a name, or a path to a prompt file.
 std::vector<std::string> prompt_names(const std::vector<std::string>& arguments);
+
+/// {"expression": …, "commit": …} for a revision, null for the working tree.
+nlohmann::json revision_json(const std::optional<repo::Revision>& revision);
 
 }  // namespace promptctl::cli

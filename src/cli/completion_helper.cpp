@@ -2,6 +2,7 @@
 // completions/. The last word is the one being completed (possibly empty); candidates print one per
 // line. Nothing is printed where the shell should complete file names itself.
 #include "cli/command.hpp"
+#include "promptctl/repo.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -104,7 +105,18 @@ int run(Session& session) {
   }
   if (spec->positionals == Completes::prompt_names) {
     try {
-      print_matching(out, in_directory.workspace().list_names(), current);
+      if (size_t at_sign = current.find('@'); at_sign != std::string::npos) {
+        // NAME@REV: offer branches and tags after the '@'.
+        std::vector<std::string> revisions;
+        for (const std::string& ref :
+             repo::Repository::discover(in_directory.workspace().root()).ref_names()) {
+          revisions.push_back(current.substr(0, at_sign + 1) + ref);
+        }
+        revisions.push_back(current.substr(0, at_sign + 1) + "HEAD");
+        print_matching(out, revisions, current);
+      } else {
+        print_matching(out, in_directory.workspace().list_names(), current);
+      }
     } catch (const Error&) {
       // Outside a repository there is nothing to offer.
     }

@@ -98,7 +98,14 @@ std::vector<std::string> prompt_names(const std::vector<std::string>& arguments)
   return names;
 }
 
-int main(int argc, char** argv) {
+nlohmann::json revision_json(const std::optional<repo::Revision>& revision) {
+  if (!revision) {
+    return nullptr;
+  }
+  return {{"expression", revision->expression}, {"commit", revision->commit_id}};
+}
+
+int run_main(int argc, char** argv) {
   CLI::App app{"promptctl: manage LLM prompts in a git repository", "promptctl"};
   app.set_version_flag("--version", "promptctl " PROMPTCTL_VERSION);
   app.require_subcommand(1, 1);
@@ -154,5 +161,13 @@ int main(int argc, char** argv) {
 }  // namespace promptctl::cli
 
 int main(int argc, char** argv) {
-  return promptctl::cli::main(argc, argv);
+  // Commands report their own errors; this catches failures of the set-up around them.
+  try {
+    return promptctl::cli::run_main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "promptctl: error: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "promptctl: error: internal error\n");
+  }
+  return promptctl::cli::k_exit_internal;
 }

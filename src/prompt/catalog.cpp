@@ -138,7 +138,7 @@ std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std
     auto file = workspace.read(out[i].name);
     if (file && util::to_lower(file->text).find(needle) != std::string::npos) {
       LoadResult loaded = load_quietly(workspace, out[i].name);
-      keep[i] = loaded.prompt && contains_text(*loaded.prompt, needle);
+      keep[i] = loaded.prompt && contains_text(*loaded.prompt, needle) ? 1 : 0;
     }
   });
   std::vector<PromptSummary> found;

@@ -73,6 +73,7 @@ void check_partials(const Prompt& prompt, PromptPartials& partials, std::vector<
     }
   }
   std::vector<const tmpl::Template*> roots;
+  roots.reserve(parsed.size());
   for (const tmpl::Template& t : parsed) {
     roots.push_back(&t);
   }

@@ -42,7 +42,7 @@ bool YamlReader::expect_map(const YAML::Node& node, std::string_view what) {
 
 std::optional<std::string> YamlReader::string(const YAML::Node& node, std::string_view what) {
   if (node.IsScalar()) {
-    return node.Scalar();
+    return util::scalar_text(node);
   }
   if (node.IsNull()) {
     return std::string();
@@ -87,7 +87,7 @@ std::optional<bool> YamlReader::boolean(const YAML::Node& node, std::string_view
 std::optional<std::vector<std::string>> YamlReader::strings(const YAML::Node& node,
                                                             std::string_view what) {
   if (node.IsScalar()) {
-    return std::vector<std::string>{node.Scalar()};
+    return std::vector<std::string>{util::scalar_text(node)};
   }
   if (!node.IsSequence()) {
     error(node, std::string(what) + " must be a list of strings", "type");
@@ -99,7 +99,7 @@ std::optional<std::vector<std::string>> YamlReader::strings(const YAML::Node& no
       error(item, std::string(what) + " must be a list of strings", "type");
       return std::nullopt;
     }
-    out.push_back(item.Scalar());
+    out.push_back(util::scalar_text(item));
   }
   return out;
 }

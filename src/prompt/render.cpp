@@ -115,6 +115,7 @@ RenderedPrompt render_prompt(const Prompt& prompt, const Inputs& inputs, PromptS
   }
   PromptPartials partials(source);
   std::vector<const tmpl::Template*> roots;
+  roots.reserve(parsed.size());
   for (const tmpl::Template& t : parsed) {
     roots.push_back(&t);
   }

@@ -306,6 +306,7 @@ std::vector<std::string> remove_prompt(Workspace& workspace, const std::string& 
   std::erase_if(references, [&](const PartialReference& r) { return r.prompt == name; });
   if (!references.empty() && !force) {
     std::vector<Diagnostic> details;
+    details.reserve(references.size());
     for (const PartialReference& reference : references) {
       details.push_back({Severity::error, reference.location,
                          "'" + reference.prompt + "' uses '" + name + "' as a partial",

@@ -17,7 +17,26 @@ namespace promptctl::repo {
   X(git_repository_open)           \
   X(git_repository_free)           \
   X(git_repository_workdir)        \
-  X(git_repository_init_ext)
+  X(git_repository_init_ext)       \
+  X(git_repository_open_ext)       \
+  X(git_repository_is_empty)       \
+  X(git_revparse_single)           \
+  X(git_object_peel)               \
+  X(git_object_id)                 \
+  X(git_object_free)               \
+  X(git_oid_tostr_s)               \
+  X(git_commit_tree)               \
+  X(git_tree_free)                 \
+  X(git_tree_entry_bypath)         \
+  X(git_tree_entry_free)           \
+  X(git_tree_entry_id)             \
+  X(git_tree_entry_type)           \
+  X(git_blob_lookup)               \
+  X(git_blob_free)                 \
+  X(git_blob_rawcontent)           \
+  X(git_blob_rawsize)              \
+  X(git_reference_list)            \
+  X(git_strarray_dispose)
 
 struct GitApi {
 #define PROMPTCTL_GIT_POINTER(name) decltype(&::name) name = nullptr;

@@ -22,6 +22,11 @@ using GitHandle = std::unique_ptr<T, GitFree<Free>>;
 
 using GitRepository = GitHandle<git_repository, &GitApi::git_repository_free>;
 using GitBuf = GitHandle<git_buf, &GitApi::git_buf_dispose>;
+using GitObject = GitHandle<git_object, &GitApi::git_object_free>;
+using GitTree = GitHandle<git_tree, &GitApi::git_tree_free>;
+using GitTreeEntry = GitHandle<git_tree_entry, &GitApi::git_tree_entry_free>;
+using GitBlob = GitHandle<git_blob, &GitApi::git_blob_free>;
+using GitStrarray = GitHandle<git_strarray, &GitApi::git_strarray_dispose>;
 
 /// Throws an `Error` describing the last libgit2 failure when `code` is negative.
 void check(int code, const std::string& doing);

@@ -185,7 +185,7 @@ class Renderer {
         break;
       }
       default:
-        scratch = value.dump();
+        scratch = value.dump(-1, ' ', false, json::error_handler_t::replace);
         text = scratch;
         break;
     }

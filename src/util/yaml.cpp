@@ -1,5 +1,7 @@
 #include "util/yaml.hpp"
 
+#include "util/strings.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -99,6 +101,28 @@ json plain_scalar(const std::string& text) {
 
 }  // namespace
 
+std::string scalar_text(const YAML::Node& node) {
+  const std::string& raw = node.Scalar();
+  if (!invalid_utf8_at(raw)) {
+    return raw;
+  }
+  std::string out;
+  std::string_view rest = raw;
+  while (!rest.empty()) {
+    auto bad = invalid_utf8_at(rest);
+    size_t good = bad.value_or(rest.size());
+    out.append(rest.substr(0, good));
+    if (!bad) {
+      break;
+    }
+    auto byte = static_cast<unsigned char>(rest[good]);
+    out += static_cast<char>(0xC0 | (byte >> 6));
+    out += static_cast<char>(0x80 | (byte & 0x3F));
+    rest.remove_prefix(good + 1);
+  }
+  return out;
+}
+
 json yaml_to_json(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
@@ -106,7 +130,7 @@ json yaml_to_json(const YAML::Node& node) {
       return nullptr;
     case YAML::NodeType::Scalar:
       // yaml-cpp tags quoted and block scalars "!" and plain ones "?".
-      return node.Tag() == "?" ? plain_scalar(node.Scalar()) : json(node.Scalar());
+      return node.Tag() == "?" ? plain_scalar(scalar_text(node)) : json(scalar_text(node));
     case YAML::NodeType::Sequence: {
       json array = json::array();
       for (const YAML::Node& item : node) {
@@ -124,7 +148,7 @@ json yaml_to_json(const YAML::Node& node) {
                       "that start with '{' or '[')",
                       location_of(entry.first, ""));
         }
-        object[entry.first.Scalar()] = yaml_to_json(entry.second);
+        object[scalar_text(entry.first)] = yaml_to_json(entry.second);
       }
       return object;
     }

@@ -67,3 +67,13 @@ TEST(Strings, Utf8Validation) {
   EXPECT_EQ(util::invalid_utf8_at("\xf4\x90\x80\x80"), 0u);  // past U+10FFFF
   EXPECT_EQ(util::line_and_column("ab\ncd\xff", 5), (std::pair<int, int>{2, 3}));
 }
+
+TEST(Yaml, EscapesBecomeUtf8EvenWhereYamlCppGivesBytes) {
+  // Found by the prompt fuzzer: "\N" (U+0085) came back from yaml-cpp as the byte 0x85.
+  json value =
+      util::yaml_to_json(util::parse_yaml(R"({a: "x\Ny", b: "\xe9t\xe9", c: "\u00e9"})", "x"));
+  EXPECT_EQ(value["a"], "x\xc2\x85y");
+  EXPECT_EQ(value["b"], "\xc3\xa9t\xc3\xa9");
+  EXPECT_EQ(value["c"], "\xc3\xa9");
+  EXPECT_FALSE(util::invalid_utf8_at(value.dump()));
+}

@@ -1,0 +1,65 @@
+// "NAME" and "NAME@REV": which prompt, and from the working tree or from a commit.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "promptctl/repo.hpp"
+#include "promptctl/workspace.hpp"
+
+namespace promptctl {
+
+struct PromptAddress {
+  std::string name;
+  std::string revision;  ///< empty for the working tree
+};
+
+/// Parses "NAME" or "NAME@REV" (a prompt file's path is accepted for NAME). Names cannot hold
+/// '@', so the first '@' separates them. Throws `Error` (usage) for an invalid name or an
+/// empty revision.
+PromptAddress parse_address(std::string_view text);
+
+/// Prompt files as they are in one commit, read from the object database: no checkout, and
+/// only the files asked for. Paths in messages read "REV:prompts/NAME.yaml", as git writes them.
+class RevisionSource : public PromptSource {
+ public:
+  /// `prefix` is the prompt repository's folder inside the git work tree ("" at its top).
+  RevisionSource(repo::Repository repository, repo::Revision revision, std::string prefix);
+
+  std::optional<SourceFile> read(std::string_view name) override;
+  std::optional<SourceFile> read_tests(std::string_view name) override;
+  /// promptctl.yaml as it was in that commit; defaults when it had none. Throws `Error` for a
+  /// settings file with errors.
+  [[nodiscard]] RepoSettings settings() const;
+  [[nodiscard]] const repo::Revision& revision() const { return m_revision; }
+
+ private:
+  std::optional<SourceFile> read_path(const std::string& relative) const;
+  repo::Repository m_repository;
+  repo::Revision m_revision;
+  std::string m_prefix;
+};
+
+/// A prompt loaded from the working tree or a revision, with the source its partials come from
+/// and the repository settings of the same place.
+class ResolvedPrompt {
+ public:
+  Prompt prompt;
+  ModelSettings default_model;
+  std::optional<repo::Revision> revision;
+
+  [[nodiscard]] PromptSource& source() const { return *m_source; }
+
+ private:
+  friend ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument);
+  std::shared_ptr<RevisionSource> m_owned;
+  PromptSource* m_source = nullptr;
+};
+
+/// Loads the prompt `argument` names. Throws `Error`: not_found for an unknown prompt (at that
+/// revision) or revision, invalid_input for a prompt file with errors.
+ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument);
+
+}  // namespace promptctl

@@ -1,0 +1,92 @@
+#include "promptctl/address.hpp"
+
+#include "promptctl/names.hpp"
+
+namespace promptctl {
+namespace fs = std::filesystem;
+
+PromptAddress parse_address(std::string_view text) {
+  PromptAddress address;
+  size_t at = text.find('@');
+  address.name = normalize_name(text.substr(0, at));
+  validate_name(address.name);
+  if (at != std::string_view::npos) {
+    address.revision = std::string(text.substr(at + 1));
+    if (address.revision.empty()) {
+      throw Error(ErrorKind::usage, "'" + std::string(text) + "' names no revision after '@'");
+    }
+  }
+  return address;
+}
+
+RevisionSource::RevisionSource(repo::Repository repository, repo::Revision revision,
+                               std::string prefix)
+    : m_repository(std::move(repository)),
+      m_revision(std::move(revision)),
+      m_prefix(std::move(prefix)) {}
+
+std::optional<SourceFile> RevisionSource::read_path(const std::string& relative) const {
+  auto text = m_repository.read_file(m_revision, m_prefix + relative);
+  if (!text) {
+    return std::nullopt;
+  }
+  return SourceFile{m_revision.expression + ":" + m_prefix + relative, std::move(*text)};
+}
+
+std::optional<SourceFile> RevisionSource::read(std::string_view name) {
+  if (name_problem(name)) {
+    return std::nullopt;
+  }
+  return read_path(Workspace::display_path(name));
+}
+
+std::optional<SourceFile> RevisionSource::read_tests(std::string_view name) {
+  if (name_problem(name)) {
+    return std::nullopt;
+  }
+  return read_path(std::string(Workspace::k_prompts_dir) + "/" + std::string(name) + ".tests.yaml");
+}
+
+RepoSettings RevisionSource::settings() const {
+  auto file = read_path(Workspace::k_settings_file);
+  if (!file) {
+    return {};
+  }
+  std::vector<Diagnostic> diagnostics;
+  RepoSettings settings = parse_settings(file->text, file->path, diagnostics);
+  throw_if_errors(diagnostics);
+  return settings;
+}
+
+ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
+  PromptAddress address = parse_address(argument);
+  ResolvedPrompt resolved;
+  if (address.revision.empty()) {
+    resolved.prompt = workspace.load(address.name);
+    resolved.default_model = workspace.settings().default_model;
+    resolved.m_source = &workspace;
+    return resolved;
+  }
+  repo::Repository repository = repo::Repository::discover(workspace.root());
+  repo::Revision revision = repository.resolve(address.revision);
+  // Canonical paths, so that symbolic links and trailing separators do not change the prefix.
+  std::string prefix = fs::weakly_canonical(workspace.root())
+                           .lexically_relative(fs::weakly_canonical(repository.work_tree()))
+                           .generic_string();
+  prefix = prefix == "." || prefix.empty() ? std::string() : prefix + "/";
+  auto source = std::make_shared<RevisionSource>(std::move(repository), revision, prefix);
+  if (!source->read(address.name)) {
+    throw Error(ErrorKind::not_found, "no prompt named '" + address.name + "' at revision '" +
+                                          address.revision + "' (" + revision.short_id() + ")");
+  }
+  LoadResult loaded = load_from_source(*source, address.name);
+  throw_if_errors(loaded.diagnostics);
+  resolved.prompt = std::move(*loaded.prompt);
+  resolved.default_model = source->settings().default_model;
+  resolved.revision = revision;
+  resolved.m_owned = source;
+  resolved.m_source = source.get();
+  return resolved;
+}
+
+}  // namespace promptctl

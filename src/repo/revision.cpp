@@ -1,0 +1,134 @@
+// Resolving revisions and reading files from the object database.
+#include <algorithm>
+
+#include "promptctl/repo.hpp"
+#include "repo/git_handle.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl::repo {
+namespace fs = std::filesystem;
+
+struct Repository::Impl {
+  GitRepository repository;
+  fs::path work_tree;
+};
+
+Repository::Repository(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Repository::Repository(Repository&&) noexcept = default;
+Repository& Repository::operator=(Repository&&) noexcept = default;
+Repository::~Repository() = default;
+
+const fs::path& Repository::work_tree() const {
+  return m_impl->work_tree;
+}
+
+Repository Repository::discover(const fs::path& path) {
+  git_repository* raw = nullptr;
+  int code = git().git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
+  if (code == GIT_ENOTFOUND) {
+    throw Error(ErrorKind::not_found,
+                "'" + path.string() + "' is not in a git repository, so it has no revisions");
+  }
+  check(code, "open the git repository at '" + path.string() + "'");
+  auto impl = std::make_unique<Impl>();
+  impl->repository.reset(raw);
+  const char* workdir = git().git_repository_workdir(raw);
+  if (!workdir) {
+    throw Error(ErrorKind::invalid_input,
+                "the git repository at '" + path.string() + "' is bare: prompts need a work tree");
+  }
+  impl->work_tree = fs::path(workdir).lexically_normal();
+  return Repository(std::move(impl));
+}
+
+namespace {
+
+// Branch and tag names, for suggestions.
+std::vector<std::string> short_ref_names(git_repository* repository) {
+  git_strarray names{};
+  std::vector<std::string> out;
+  if (git().git_reference_list(&names, repository) != 0) {
+    return out;
+  }
+  GitStrarray owner(&names);
+  for (size_t i = 0; i < names.count; ++i) {
+    std::string_view name = names.strings[i];
+    for (std::string_view prefix : {"refs/heads/", "refs/tags/", "refs/remotes/"}) {
+      if (name.starts_with(prefix)) {
+        out.emplace_back(name.substr(prefix.size()));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> Repository::ref_names() const {
+  return short_ref_names(m_impl->repository.get());
+}
+
+Revision Repository::resolve(std::string_view expression) const {
+  git_repository* repository = m_impl->repository.get();
+  std::string text(expression);
+  if (text.empty()) {
+    throw Error(ErrorKind::usage, "empty revision");
+  }
+  git_object* raw = nullptr;
+  int code = git().git_revparse_single(&raw, repository, text.c_str());
+  if (code == GIT_ENOTFOUND || code == GIT_EINVALIDSPEC) {
+    if (git().git_repository_is_empty(repository) == 1) {
+      throw Error(ErrorKind::not_found,
+                  "unknown revision '" + text + "': the repository has no commits yet");
+    }
+    std::string hint;
+    std::string close = util::closest_match(text, short_ref_names(repository));
+    if (!close.empty()) {
+      hint = "did you mean '" + close + "'?";
+    }
+    throw Error(ErrorKind::not_found, "unknown revision '" + util::printable(text) + "'", {}, hint);
+  }
+  if (code == GIT_EAMBIGUOUS) {
+    throw Error(ErrorKind::invalid_input, "short commit id '" + text + "' is ambiguous", {},
+                "give more digits");
+  }
+  check(code, "resolve revision '" + text + "'");
+  GitObject object(raw);
+  git_object* peeled = nullptr;
+  if (git().git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) != 0) {
+    throw Error(ErrorKind::invalid_input, "revision '" + text + "' does not name a commit");
+  }
+  GitObject commit(peeled);
+  return {text, git().git_oid_tostr_s(git().git_object_id(commit.get()))};
+}
+
+std::optional<std::string> Repository::read_file(const Revision& revision,
+                                                 const std::string& path) const {
+  git_repository* repository = m_impl->repository.get();
+  git_object* raw = nullptr;
+  check(git().git_revparse_single(&raw, repository, revision.commit_id.c_str()),
+        "look up commit " + revision.short_id());
+  GitObject commit(raw);
+  git_tree* tree_raw = nullptr;
+  check(git().git_commit_tree(&tree_raw, reinterpret_cast<git_commit*>(commit.get())),
+        "read the tree of commit " + revision.short_id());
+  GitTree tree(tree_raw);
+  git_tree_entry* entry_raw = nullptr;
+  int code = git().git_tree_entry_bypath(&entry_raw, tree.get(), path.c_str());
+  if (code == GIT_ENOTFOUND) {
+    return std::nullopt;
+  }
+  check(code, "look up '" + path + "' in commit " + revision.short_id());
+  GitTreeEntry entry(entry_raw);
+  if (git().git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) {
+    return std::nullopt;
+  }
+  git_blob* blob_raw = nullptr;
+  check(git().git_blob_lookup(&blob_raw, repository, git().git_tree_entry_id(entry.get())),
+        "read '" + path + "' in commit " + revision.short_id());
+  GitBlob blob(blob_raw);
+  const char* data = static_cast<const char*>(git().git_blob_rawcontent(blob.get()));
+  return std::string(data, static_cast<size_t>(git().git_blob_rawsize(blob.get())));
+}
+
+}  // namespace promptctl::repo
