@@ -1,5 +1,5 @@
 # bash completion for promptctl. Options and prompt names come from `promptctl __complete`.
-# Commands: init new ls show vars render lint mv rm
+# Commands: init new ls show vars render lint mv rm status commit
 _promptctl() {
   local cur=${COMP_WORDS[COMP_CWORD]}
   local IFS=$'\n'

@@ -28,6 +28,16 @@ step "$promptctl" render docs/summarize --var document="promptctl keeps prompts 
 step "$promptctl" render data/sql --var-file ../vars/sql.json --json
 step "$promptctl" lint
 
+# Versions: commit, change, and render any earlier version straight from git.
+export GIT_AUTHOR_NAME=${GIT_AUTHOR_NAME:-Demo} GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EMAIL:-demo@example.com}
+export GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-Demo} GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-demo@example.com}
+step "$promptctl" status
+step "$promptctl" commit -m "Starter prompts"
+sed -i 's/exactly {{bullets}} bullet points/{{bullets}} short bullet points/' prompts/docs/summarize.yaml
+step "$promptctl" status
+step "$promptctl" commit -m "Shorter summaries" docs/summarize
+step "$promptctl" render docs/summarize@HEAD~1 --var document="promptctl keeps prompts in git."
+
 # Mistakes are caught with their location, and nothing is changed.
 printf 'descripton: typo\ntemplate: "Hi {{nmae}}"\nvariables: {name: string}\n' > prompts/scratch.yaml
 step "$promptctl" lint scratch || echo "(lint exited $?)"

@@ -13,6 +13,7 @@ enum class ErrorKind {
   invalid_input,   ///< a file or value the user supplied is wrong (YAML, template, variable)
   not_found,       ///< a named prompt, file or repository does not exist
   already_exists,  ///< refusing to overwrite something
+  refused,         ///< the request is valid but there is nothing to do (an empty commit)
   io,              ///< the operating system refused a read or write
   git,             ///< libgit2 reported a failure
   internal,        ///< a bug in promptctl

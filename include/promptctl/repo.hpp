@@ -1,6 +1,7 @@
 // Git repositories through libgit2. No libgit2 type appears here.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -22,6 +23,28 @@ struct Revision {
   std::string expression;  ///< as the user wrote it: a sha, branch, tag, HEAD~2, …
   std::string commit_id;   ///< the full hexadecimal id
   [[nodiscard]] std::string short_id() const { return commit_id.substr(0, 7); }
+};
+
+enum class ChangeKind { added, modified, deleted, renamed };
+
+/// A file that differs between HEAD and the working tree (staged or not).
+struct FileChange {
+  ChangeKind kind = ChangeKind::modified;
+  std::string path;      ///< relative to the work tree's top
+  std::string old_path;  ///< for a rename, where it came from
+};
+
+/// The name and e-mail address of a commit's author or committer, and when.
+struct Identity {
+  std::string name;
+  std::string email;
+  std::int64_t time = 0;   ///< seconds since the epoch
+  int offset_minutes = 0;  ///< time zone offset from UTC
+};
+
+struct CommitResult {
+  std::string commit_id;
+  std::string branch;  ///< the branch HEAD pointed to ("" when detached)
 };
 
 /// An open git repository. Reads go straight to the object database: no checkout, and only
@@ -50,6 +73,23 @@ class Repository {
   /// `revision`'s tree, or nothing when there is no such file there.
   [[nodiscard]] std::optional<std::string> read_file(const Revision& revision,
                                                      const std::string& path) const;
+
+  /// Files under `pathspecs` (paths or folders relative to the work tree's top) that differ
+  /// between HEAD and the working tree, renames detected, sorted by path.
+  [[nodiscard]] std::vector<FileChange> changes(const std::vector<std::string>& pathspecs) const;
+
+  /// The author and committer git would use: GIT_AUTHOR_* and GIT_COMMITTER_* variables, else
+  /// user.name and user.email from git configuration. Throws `Error` (invalid_input) when no
+  /// identity is set, or a date variable cannot be read.
+  [[nodiscard]] std::pair<Identity, Identity> identities() const;
+
+  /// Commits the working-tree state of `paths` (a missing file is a deletion) on top of HEAD,
+  /// leaving any other staged change staged, as `git commit --only` does; the index is updated
+  /// for those paths. Throws `Error`: refused when nothing would change, invalid_input during a
+  /// merge or rebase, git (with a clear message) when another process holds the index lock or
+  /// HEAD moved meanwhile.
+  CommitResult commit(const std::vector<std::string>& paths, const std::string& message,
+                      const Identity& author, const Identity& committer);
 
  private:
   struct Impl;

@@ -25,6 +25,8 @@ class Session {
   /// The prompt repository containing the starting folder, found on first use; throws when
   /// there is none.
   Workspace& workspace();
+  /// The git repository holding the prompt repository, opened on first use.
+  repo::Repository& repository();
 
   /// The words after the command name, unparsed, for commands that take raw arguments.
   [[nodiscard]] const std::vector<std::string>& raw_arguments() const { return m_raw; }
@@ -35,6 +37,7 @@ class Session {
   Output& m_output;
   std::filesystem::path m_start;
   std::optional<Workspace> m_workspace;
+  std::optional<repo::Repository> m_repository;
 };
 
 enum class Completes { nothing, prompt_names };

@@ -23,6 +23,8 @@ inline int exit_code_for(ErrorKind kind) {
     case ErrorKind::io:
     case ErrorKind::git:
       return k_exit_system;
+    case ErrorKind::refused:
+      return k_exit_check_failed;
     case ErrorKind::internal:
       return k_exit_internal;
   }

@@ -89,6 +89,13 @@ Workspace& Session::workspace() {
   return *m_workspace;
 }
 
+repo::Repository& Session::repository() {
+  if (!m_repository) {
+    m_repository.emplace(repo::Repository::discover(workspace().root()));
+  }
+  return *m_repository;
+}
+
 std::vector<std::string> prompt_names(const std::vector<std::string>& arguments) {
   std::vector<std::string> names;
   for (const std::string& argument : arguments) {

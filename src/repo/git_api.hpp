@@ -36,7 +36,36 @@ namespace promptctl::repo {
   X(git_blob_rawcontent)           \
   X(git_blob_rawsize)              \
   X(git_reference_list)            \
-  X(git_strarray_dispose)
+  X(git_strarray_dispose)          \
+  X(git_repository_path)           \
+  X(git_repository_state)          \
+  X(git_repository_index)          \
+  X(git_status_list_new)           \
+  X(git_status_list_entrycount)    \
+  X(git_status_byindex)            \
+  X(git_status_list_free)          \
+  X(git_index_new)                 \
+  X(git_index_free)                \
+  X(git_index_read_tree)           \
+  X(git_index_add)                 \
+  X(git_index_remove)              \
+  X(git_index_add_bypath)          \
+  X(git_index_remove_bypath)       \
+  X(git_index_write)               \
+  X(git_index_write_tree_to)       \
+  X(git_blob_create_from_disk)     \
+  X(git_reference_name_to_id)      \
+  X(git_commit_lookup)             \
+  X(git_commit_free)               \
+  X(git_commit_tree_id)            \
+  X(git_commit_create)             \
+  X(git_oid_equal)                 \
+  X(git_signature_new)             \
+  X(git_signature_default)         \
+  X(git_signature_free)            \
+  X(git_repository_head)           \
+  X(git_reference_shorthand)       \
+  X(git_reference_free)
 
 struct GitApi {
 #define PROMPTCTL_GIT_POINTER(name) decltype(&::name) name = nullptr;

@@ -27,6 +27,11 @@ using GitTree = GitHandle<git_tree, &GitApi::git_tree_free>;
 using GitTreeEntry = GitHandle<git_tree_entry, &GitApi::git_tree_entry_free>;
 using GitBlob = GitHandle<git_blob, &GitApi::git_blob_free>;
 using GitStrarray = GitHandle<git_strarray, &GitApi::git_strarray_dispose>;
+using GitStatusList = GitHandle<git_status_list, &GitApi::git_status_list_free>;
+using GitIndex = GitHandle<git_index, &GitApi::git_index_free>;
+using GitCommit = GitHandle<git_commit, &GitApi::git_commit_free>;
+using GitSignature = GitHandle<git_signature, &GitApi::git_signature_free>;
+using GitReference = GitHandle<git_reference, &GitApi::git_reference_free>;
 
 /// Throws an `Error` describing the last libgit2 failure when `code` is negative.
 void check(int code, const std::string& doing);

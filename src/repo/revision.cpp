@@ -3,15 +3,11 @@
 
 #include "promptctl/repo.hpp"
 #include "repo/git_handle.hpp"
+#include "repo/repository_impl.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::repo {
 namespace fs = std::filesystem;
-
-struct Repository::Impl {
-  GitRepository repository;
-  fs::path work_tree;
-};
 
 Repository::Repository(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Repository::Repository(Repository&&) noexcept = default;

@@ -1,0 +1,40 @@
+// Changes since HEAD, by prompt rather than by file, and committing them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "promptctl/repo.hpp"
+#include "promptctl/workspace.hpp"
+
+namespace promptctl {
+
+enum class Subject { prompt, settings, other };
+
+struct PromptChange {
+  Subject subject = Subject::prompt;
+  repo::ChangeKind kind = repo::ChangeKind::modified;
+  std::string name;                ///< the prompt's name; the path for settings and other files
+  std::string old_name;            ///< for a rename
+  std::vector<std::string> paths;  ///< the files involved, relative to the git work tree
+  /// Lint errors and warnings of a changed prompt that exists in the working tree.
+  std::optional<std::pair<int, int>> lint;
+};
+
+[[nodiscard]] std::string_view to_string(repo::ChangeKind kind);
+
+/// What changed under prompts/ and in promptctl.yaml between HEAD and the working tree, one
+/// entry per prompt (its tests file folded in), sorted by name. `with_lint` lints each changed
+/// prompt.
+std::vector<PromptChange> prompt_changes(Workspace& workspace, const repo::Repository& repository,
+                                         bool with_lint);
+
+/// The files a commit of `names` takes: each prompt's file and tests file, and the old file of
+/// a prompt renamed to one of them. With no names, every changed file under prompts/ and
+/// promptctl.yaml. Throws `Error` (not_found) for a name that is neither in the working tree
+/// nor among the changes.
+std::vector<std::string> commit_paths(Workspace& workspace, const repo::Repository& repository,
+                                      const std::vector<std::string>& names);
+
+}  // namespace promptctl

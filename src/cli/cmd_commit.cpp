@@ -1,0 +1,56 @@
+// promptctl commit -m MSG [NAME…]: commit changed prompts.
+#include "cli/command.hpp"
+#include "promptctl/changes.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::string message;
+  std::vector<std::string> names;
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  sub.add_option("-m,--message", options().message, "The commit message")->required();
+  sub.add_option(
+      "NAME", options().names,
+      "Prompts to commit (default: every changed file under prompts/ and promptctl.yaml)");
+  sub.add_flag("--json", options().json, "Print the new commit as JSON");
+}
+
+int run(Session& session) {
+  const Options& o = options();
+  if (o.message.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw Error(ErrorKind::usage, "the commit message is empty");
+  }
+  repo::Repository& repository = session.repository();
+  std::vector<std::string> paths =
+      commit_paths(session.workspace(), repository, prompt_names(o.names));
+  if (paths.empty()) {
+    throw Error(ErrorKind::refused, "nothing to commit: no prompt changed since HEAD");
+  }
+  auto [author, committer] = repository.identities();
+  std::string message = o.message.ends_with("\n") ? o.message : o.message + "\n";
+  repo::CommitResult result = repository.commit(paths, message, author, committer);
+  Output& out = session.out();
+  if (o.json) {
+    out.json({{"commit", result.commit_id}, {"branch", result.branch}, {"paths", paths}});
+    return 0;
+  }
+  std::string subject = o.message.substr(0, o.message.find('\n'));
+  out.line("[" + (result.branch.empty() ? std::string("detached HEAD") : result.branch) + " " +
+           result.commit_id.substr(0, 7) + "] " + subject);
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_commit{"commit", "Commit changed prompts", Completes::prompt_names,
+                                      add_options, run};
+
+}  // namespace promptctl::cli

@@ -1,0 +1,80 @@
+// promptctl status: prompts changed since HEAD, and whether each lints clean.
+#include "cli/command.hpp"
+#include "promptctl/changes.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  bool json = false;
+  bool no_lint = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  sub.add_flag("--no-lint", options().no_lint, "Do not lint the changed prompts");
+  sub.add_flag("--json", options().json, "Print the changes as JSON");
+}
+
+std::string lint_text(const std::optional<std::pair<int, int>>& counts) {
+  if (!counts) {
+    return "";
+  }
+  auto [errors, warnings] = *counts;
+  if (errors == 0 && warnings == 0) {
+    return "lint: ok";
+  }
+  return "lint: " + std::to_string(errors) + " error(s), " + std::to_string(warnings) +
+         " warning(s)";
+}
+
+nlohmann::json change_json(const PromptChange& change) {
+  static const char* subjects[] = {"prompt", "settings", "other"};
+  nlohmann::json lint = nullptr;
+  if (change.lint) {
+    lint = {{"errors", change.lint->first}, {"warnings", change.lint->second}};
+  }
+  return {{"name", change.name},
+          {"subject", subjects[static_cast<int>(change.subject)]},
+          {"status", to_string(change.kind)},
+          {"old_name",
+           change.old_name.empty() ? nlohmann::json(nullptr) : nlohmann::json(change.old_name)},
+          {"paths", change.paths},
+          {"lint", lint}};
+}
+
+int run(Session& session) {
+  std::vector<PromptChange> changes =
+      prompt_changes(session.workspace(), session.repository(), !options().no_lint);
+  Output& out = session.out();
+  if (options().json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const PromptChange& change : changes) {
+      list.push_back(change_json(change));
+    }
+    out.json({{"clean", changes.empty()}, {"changes", list}});
+    return 0;
+  }
+  if (changes.empty()) {
+    out.line("nothing changed since HEAD");
+    return 0;
+  }
+  for (const PromptChange& change : changes) {
+    std::string name =
+        change.old_name.empty() ? change.name : change.old_name + " -> " + change.name;
+    bool failing = change.lint && change.lint->first + change.lint->second > 0;
+    out.line(pad(std::string(to_string(change.kind)), 10) + pad(name, 32) + " " +
+             out.paint(lint_text(change.lint), failing ? Style::red : Style::green));
+  }
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_status{"status", "Show prompts changed since HEAD",
+                                      Completes::nothing, add_options, run};
+
+}  // namespace promptctl::cli

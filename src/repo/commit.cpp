@@ -1,0 +1,219 @@
+// Creating commits of chosen paths, with git's identity rules.
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+
+#include "promptctl/repo.hpp"
+#include "repo/git_handle.hpp"
+#include "repo/repository_impl.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl::repo {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string env(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+// "+0100" or "-05:30" as minutes east of UTC.
+std::optional<int> parse_offset(std::string_view text) {
+  if (text == "Z") {
+    return 0;
+  }
+  std::string digits;
+  for (char c : text.substr(1)) {
+    if (c != ':') {
+      digits += c;
+    }
+  }
+  if (text.empty() || (text[0] != '+' && text[0] != '-') || digits.size() != 4 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  int minutes = std::stoi(digits.substr(0, 2)) * 60 + std::stoi(digits.substr(2));
+  return text[0] == '-' ? -minutes : minutes;
+}
+
+// The date formats git's own tools write: "@1700000000 +0100", "1700000000 +0100", and ISO
+// 8601 "2026-01-01T12:00:00Z" or "2026-01-01 12:00:00 +01:00".
+std::optional<std::pair<std::int64_t, int>> parse_date(std::string_view text) {
+  text = util::trim(text);
+  std::string_view raw = text.starts_with("@") ? text.substr(1) : text;
+  auto parts = util::split_whitespace(raw);
+  if (parts.size() == 2 &&
+      std::all_of(parts[0].begin(), parts[0].end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    auto offset = parse_offset(parts[1]);
+    if (offset) {
+      return std::pair{std::stoll(std::string(parts[0])), *offset};
+    }
+  }
+  std::tm tm{};
+  std::string value(text);
+  const char* rest = strptime(value.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!rest) {
+    rest = strptime(value.c_str(), "%Y-%m-%d %H:%M:%S", &tm);
+  }
+  if (!rest) {
+    return std::nullopt;
+  }
+  auto offset = parse_offset(util::trim(rest));
+  if (!offset) {
+    return std::nullopt;
+  }
+  return std::pair{static_cast<std::int64_t>(timegm(&tm)) - *offset * 60, *offset};
+}
+
+int local_offset_minutes(std::time_t when) {
+  std::tm local{};
+  localtime_r(&when, &local);
+  return static_cast<int>(local.tm_gmtoff / 60);
+}
+
+Identity identity_from(const char* role, const std::optional<Identity>& configured) {
+  std::string upper = role;
+  Identity who;
+  who.name = env(("GIT_" + upper + "_NAME").c_str());
+  who.email = env(("GIT_" + upper + "_EMAIL").c_str());
+  if (who.name.empty() && configured) {
+    who.name = configured->name;
+  }
+  if (who.email.empty() && configured) {
+    who.email = configured->email;
+  }
+  if (who.name.empty() || who.email.empty()) {
+    throw Error(ErrorKind::invalid_input, "no git identity for the " + util::to_lower(upper), {},
+                "set one with 'git config --global user.name \"Your Name\"' and 'git config "
+                "--global user.email you@example.com', or GIT_" +
+                    upper + "_NAME and GIT_" + upper + "_EMAIL");
+  }
+  std::string date = env(("GIT_" + upper + "_DATE").c_str());
+  who.time = static_cast<std::int64_t>(std::time(nullptr));
+  who.offset_minutes = local_offset_minutes(static_cast<std::time_t>(who.time));
+  if (!date.empty()) {
+    auto parsed = parse_date(date);
+    if (!parsed) {
+      throw Error(ErrorKind::invalid_input, "cannot read GIT_" + upper + "_DATE '" + date + "'", {},
+                  "use '2026-01-31T12:00:00+01:00' or '@1769857200 +0100'");
+    }
+    std::tie(who.time, who.offset_minutes) = *parsed;
+  }
+  return who;
+}
+
+GitSignature signature(const Identity& who) {
+  git_signature* raw = nullptr;
+  check(git().git_signature_new(&raw, who.name.c_str(), who.email.c_str(), who.time,
+                                who.offset_minutes),
+        "use the identity '" + who.name + " <" + who.email + ">'");
+  return GitSignature(raw);
+}
+
+}  // namespace
+
+std::pair<Identity, Identity> Repository::identities() const {
+  std::optional<Identity> configured;
+  git_signature* raw = nullptr;
+  if (git().git_signature_default(&raw, m_impl->repository.get()) == 0) {
+    GitSignature owner(raw);
+    configured = Identity{raw->name, raw->email, 0, 0};
+  }
+  return {identity_from("AUTHOR", configured), identity_from("COMMITTER", configured)};
+}
+
+CommitResult Repository::commit(const std::vector<std::string>& paths, const std::string& message,
+                                const Identity& author, const Identity& committer) {
+  git_repository* repository = m_impl->repository.get();
+  if (git().git_repository_state(repository) != GIT_REPOSITORY_STATE_NONE) {
+    throw Error(ErrorKind::invalid_input,
+                "a merge, rebase or cherry-pick is in progress; finish or abort it first");
+  }
+  fs::path git_dir = git().git_repository_path(repository);
+  if (fs::exists(git_dir / "index.lock")) {
+    throw Error(ErrorKind::git, "the repository is locked by another git process",
+                {(git_dir / "index.lock").string(), 0, 0},
+                "if no other git process is running, remove that file");
+  }
+  // The new tree: HEAD's, with only `paths` taken from the working tree.
+  git_oid parent_id{};
+  int head = git().git_reference_name_to_id(&parent_id, repository, "HEAD");
+  bool has_parent = head == 0;
+  if (head != 0 && head != GIT_ENOTFOUND) {
+    check(head, "read HEAD");
+  }
+  GitCommit parent;
+  git_index* mem_raw = nullptr;
+  check(git().git_index_new(&mem_raw), "create an index");
+  GitIndex staged(mem_raw);
+  if (has_parent) {
+    git_commit* parent_raw = nullptr;
+    check(git().git_commit_lookup(&parent_raw, repository, &parent_id), "read the HEAD commit");
+    parent.reset(parent_raw);
+    git_object* tree_object = nullptr;
+    check(git().git_revparse_single(&tree_object, repository, "HEAD^{tree}"), "read HEAD's tree");
+    GitObject tree(tree_object);
+    check(git().git_index_read_tree(staged.get(), reinterpret_cast<git_tree*>(tree.get())),
+          "read HEAD's tree");
+  }
+  for (const std::string& path : paths) {
+    fs::path on_disk = m_impl->work_tree / path;
+    if (fs::is_regular_file(on_disk)) {
+      git_index_entry entry{};
+      check(git().git_blob_create_from_disk(&entry.id, repository, on_disk.c_str()),
+            "store '" + path + "'");
+      entry.mode = GIT_FILEMODE_BLOB;
+      entry.path = path.c_str();
+      check(git().git_index_add(staged.get(), &entry), "stage '" + path + "'");
+    } else {
+      (void)git().git_index_remove(staged.get(), path.c_str(), 0);
+    }
+  }
+  git_oid tree_id{};
+  check(git().git_index_write_tree_to(&tree_id, staged.get(), repository), "write the tree");
+  if (has_parent && git().git_oid_equal(&tree_id, git().git_commit_tree_id(parent.get()))) {
+    throw Error(ErrorKind::refused, "nothing to commit: no change to the chosen files since HEAD");
+  }
+  git_object* tree_object = nullptr;
+  check(git().git_revparse_single(&tree_object, repository, git().git_oid_tostr_s(&tree_id)),
+        "read the new tree");
+  GitObject tree(tree_object);
+  GitSignature author_sig = signature(author);
+  GitSignature committer_sig = signature(committer);
+  const git_commit* parents[] = {parent.get()};
+  git_oid commit_id{};
+  // Updating "HEAD" with the parent we read fails if another process moved it meanwhile.
+  int created =
+      git().git_commit_create(&commit_id, repository, "HEAD", author_sig.get(), committer_sig.get(),
+                              nullptr, message.c_str(), reinterpret_cast<git_tree*>(tree.get()),
+                              has_parent ? 1 : 0, has_parent ? parents : nullptr);
+  if (created == GIT_EMODIFIED) {
+    throw Error(ErrorKind::git, "HEAD moved while committing (another commit was made); try again");
+  }
+  check(created, "create the commit");
+  // The real index follows, for these paths only, so that git sees them as committed.
+  git_index* index_raw = nullptr;
+  check(git().git_repository_index(&index_raw, repository), "open the index");
+  GitIndex index(index_raw);
+  for (const std::string& path : paths) {
+    if (fs::is_regular_file(m_impl->work_tree / path)) {
+      check(git().git_index_add_bypath(index.get(), path.c_str()),
+            "update the index for '" + path + "'");
+    } else {
+      (void)git().git_index_remove_bypath(index.get(), path.c_str());
+    }
+  }
+  check(git().git_index_write(index.get()), "write the index");
+  CommitResult result;
+  result.commit_id = git().git_oid_tostr_s(&commit_id);
+  git_reference* head_raw = nullptr;
+  if (git().git_repository_head(&head_raw, repository) == 0) {
+    GitReference head_ref(head_raw);
+    result.branch = git().git_reference_shorthand(head_ref.get());
+  }
+  return result;
+}
+
+}  // namespace promptctl::repo
