@@ -124,9 +124,9 @@ std::pair<Identity, Identity> Repository::identities() const {
   return {identity_from("AUTHOR", configured), identity_from("COMMITTER", configured)};
 }
 
-CommitResult Repository::commit(const std::vector<std::string>& paths, const std::string& message,
-                                const Identity& author, const Identity& committer) {
-  git_repository* repository = m_impl->repository.get();
+namespace {
+
+void refuse_unless_ready(git_repository* repository) {
   if (git().git_repository_state(repository) != GIT_REPOSITORY_STATE_NONE) {
     throw Error(ErrorKind::invalid_input,
                 "a merge, rebase or cherry-pick is in progress; finish or abort it first");
@@ -137,21 +137,29 @@ CommitResult Repository::commit(const std::vector<std::string>& paths, const std
                 {(git_dir / "index.lock").string(), 0, 0},
                 "if no other git process is running, remove that file");
   }
-  // The new tree: HEAD's, with only `paths` taken from the working tree.
-  git_oid parent_id{};
-  int head = git().git_reference_name_to_id(&parent_id, repository, "HEAD");
-  bool has_parent = head == 0;
-  if (head != 0 && head != GIT_ENOTFOUND) {
-    check(head, "read HEAD");
+}
+
+// HEAD's commit, or nothing on an unborn branch.
+GitCommit head_commit(git_repository* repository) {
+  git_oid id{};
+  int code = git().git_reference_name_to_id(&id, repository, "HEAD");
+  if (code == GIT_ENOTFOUND) {
+    return GitCommit();
   }
-  GitCommit parent;
-  git_index* mem_raw = nullptr;
-  check(git().git_index_new(&mem_raw), "create an index");
-  GitIndex staged(mem_raw);
-  if (has_parent) {
-    git_commit* parent_raw = nullptr;
-    check(git().git_commit_lookup(&parent_raw, repository, &parent_id), "read the HEAD commit");
-    parent.reset(parent_raw);
+  check(code, "read HEAD");
+  git_commit* raw = nullptr;
+  check(git().git_commit_lookup(&raw, repository, &id), "read the HEAD commit");
+  return GitCommit(raw);
+}
+
+// HEAD's tree with only `paths` taken from the working tree (a missing file is a deletion),
+// built in an index of its own so that the repository's index is not involved.
+git_oid build_tree(git_repository* repository, const git_commit* parent, const fs::path& work_tree,
+                   const std::vector<std::string>& paths) {
+  git_index* raw = nullptr;
+  check(git().git_index_new(&raw), "create an index");
+  GitIndex staged(raw);
+  if (parent) {
     git_object* tree_object = nullptr;
     check(git().git_revparse_single(&tree_object, repository, "HEAD^{tree}"), "read HEAD's tree");
     GitObject tree(tree_object);
@@ -159,7 +167,7 @@ CommitResult Repository::commit(const std::vector<std::string>& paths, const std
           "read HEAD's tree");
   }
   for (const std::string& path : paths) {
-    fs::path on_disk = m_impl->work_tree / path;
+    fs::path on_disk = work_tree / path;
     if (fs::is_regular_file(on_disk)) {
       git_index_entry entry{};
       check(git().git_blob_create_from_disk(&entry.id, repository, on_disk.c_str()),
@@ -173,7 +181,44 @@ CommitResult Repository::commit(const std::vector<std::string>& paths, const std
   }
   git_oid tree_id{};
   check(git().git_index_write_tree_to(&tree_id, staged.get(), repository), "write the tree");
-  if (has_parent && git().git_oid_equal(&tree_id, git().git_commit_tree_id(parent.get()))) {
+  return tree_id;
+}
+
+// The repository's index follows the commit for these paths only, so git sees them committed.
+void update_index(git_repository* repository, const fs::path& work_tree,
+                  const std::vector<std::string>& paths) {
+  git_index* raw = nullptr;
+  check(git().git_repository_index(&raw, repository), "open the index");
+  GitIndex index(raw);
+  for (const std::string& path : paths) {
+    if (fs::is_regular_file(work_tree / path)) {
+      check(git().git_index_add_bypath(index.get(), path.c_str()),
+            "update the index for '" + path + "'");
+    } else {
+      (void)git().git_index_remove_bypath(index.get(), path.c_str());
+    }
+  }
+  check(git().git_index_write(index.get()), "write the index");
+}
+
+std::string current_branch(git_repository* repository) {
+  git_reference* raw = nullptr;
+  if (git().git_repository_head(&raw, repository) != 0) {
+    return {};
+  }
+  GitReference head(raw);
+  return git().git_reference_shorthand(head.get());
+}
+
+}  // namespace
+
+CommitResult Repository::commit(const std::vector<std::string>& paths, const std::string& message,
+                                const Identity& author, const Identity& committer) {
+  git_repository* repository = m_impl->repository.get();
+  refuse_unless_ready(repository);
+  GitCommit parent = head_commit(repository);
+  git_oid tree_id = build_tree(repository, parent.get(), m_impl->work_tree, paths);
+  if (parent && git().git_oid_equal(&tree_id, git().git_commit_tree_id(parent.get()))) {
     throw Error(ErrorKind::refused, "nothing to commit: no change to the chosen files since HEAD");
   }
   git_object* tree_object = nullptr;
@@ -184,36 +229,17 @@ CommitResult Repository::commit(const std::vector<std::string>& paths, const std
   GitSignature committer_sig = signature(committer);
   const git_commit* parents[] = {parent.get()};
   git_oid commit_id{};
-  // Updating "HEAD" with the parent we read fails if another process moved it meanwhile.
+  // Updating "HEAD" with the parent read above fails if another process moved it meanwhile.
   int created =
       git().git_commit_create(&commit_id, repository, "HEAD", author_sig.get(), committer_sig.get(),
                               nullptr, message.c_str(), reinterpret_cast<git_tree*>(tree.get()),
-                              has_parent ? 1 : 0, has_parent ? parents : nullptr);
+                              parent ? 1 : 0, parent ? parents : nullptr);
   if (created == GIT_EMODIFIED) {
     throw Error(ErrorKind::git, "HEAD moved while committing (another commit was made); try again");
   }
   check(created, "create the commit");
-  // The real index follows, for these paths only, so that git sees them as committed.
-  git_index* index_raw = nullptr;
-  check(git().git_repository_index(&index_raw, repository), "open the index");
-  GitIndex index(index_raw);
-  for (const std::string& path : paths) {
-    if (fs::is_regular_file(m_impl->work_tree / path)) {
-      check(git().git_index_add_bypath(index.get(), path.c_str()),
-            "update the index for '" + path + "'");
-    } else {
-      (void)git().git_index_remove_bypath(index.get(), path.c_str());
-    }
-  }
-  check(git().git_index_write(index.get()), "write the index");
-  CommitResult result;
-  result.commit_id = git().git_oid_tostr_s(&commit_id);
-  git_reference* head_raw = nullptr;
-  if (git().git_repository_head(&head_raw, repository) == 0) {
-    GitReference head_ref(head_raw);
-    result.branch = git().git_reference_shorthand(head_ref.get());
-  }
-  return result;
+  update_index(repository, m_impl->work_tree, paths);
+  return {git().git_oid_tostr_s(&commit_id), current_branch(repository)};
 }
 
 }  // namespace promptctl::repo
