@@ -28,8 +28,9 @@ struct CatalogFilter {
 };
 
 /// Summaries of the named prompts that pass `filter`, in the order given. A prompt that fails
-/// to load is kept (with `error` set) when the filter has only name criteria.
+/// to load is kept (with `error` set) when the filter has only name criteria. `complete` says
+/// that `names` is every prompt, so that the cache may forget prompts that are gone.
 std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std::string>& names,
-                                     const CatalogFilter& filter);
+                                     const CatalogFilter& filter, bool complete);
 
 }  // namespace promptctl

@@ -52,7 +52,7 @@ int run(Session& session) {
       names.push_back(name);
     }
   }
-  std::vector<PromptSummary> summaries = summarize(workspace, names, filter);
+  std::vector<PromptSummary> summaries = summarize(workspace, names, filter, o.patterns.empty());
   Output& out = session.out();
   if (o.json) {
     // One element per line, streamed: the same array without building one large document.

@@ -65,7 +65,7 @@ LoadResult load_quietly(Workspace& workspace, const std::string& name) {
 // Summaries of every name: from the cache where the file is unchanged, else parsed (in
 // parallel) and cached.
 std::vector<PromptSummary> all_summaries(Workspace& workspace,
-                                         const std::vector<std::string>& names) {
+                                         const std::vector<std::string>& names, bool complete) {
   std::optional<prompt_detail::SummaryCache> cache;
   if (auto dir = workspace.state_dir()) {
     cache.emplace(*dir / "cache" / "summaries");
@@ -95,9 +95,9 @@ std::vector<PromptSummary> all_summaries(Workspace& workspace,
         cache->store(names[i], *stamps[i], out[i]);
       }
     }
-    std::vector<std::string> sorted = names;
-    std::sort(sorted.begin(), sorted.end());
-    if (sorted.size() == workspace.list_names().size()) {
+    if (complete) {  // entries of prompts that no longer exist can go
+      std::vector<std::string> sorted = names;
+      std::sort(sorted.begin(), sorted.end());
       cache->keep_only(sorted);
     }
     cache->save();
@@ -117,9 +117,9 @@ bool passes_metadata(const PromptSummary& summary, const CatalogFilter& filter) 
 }  // namespace
 
 std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std::string>& names,
-                                     const CatalogFilter& filter) {
+                                     const CatalogFilter& filter, bool complete) {
   bool name_only = filter.tags.empty() && filter.category.empty() && filter.text.empty();
-  std::vector<PromptSummary> summaries = all_summaries(workspace, names);
+  std::vector<PromptSummary> summaries = all_summaries(workspace, names, complete);
   std::vector<PromptSummary> out;
   for (PromptSummary& summary : summaries) {
     bool broken = !summary.error.empty();
