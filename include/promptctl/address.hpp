@@ -58,6 +58,10 @@ class ResolvedPrompt {
   PromptSource* m_source = nullptr;
 };
 
+/// The prompt repository's folder inside the git work tree, as a path prefix: "" at its top,
+/// else "sub/dir/". Compared through canonical paths, so symbolic links do not matter.
+std::string repository_prefix(const Workspace& workspace, const repo::Repository& repository);
+
 /// Loads the prompt `argument` names. Throws `Error`: not_found for an unknown prompt (at that
 /// revision) or revision, invalid_input for a prompt file with errors.
 ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument);

@@ -58,6 +58,13 @@ RepoSettings RevisionSource::settings() const {
   return settings;
 }
 
+std::string repository_prefix(const Workspace& workspace, const repo::Repository& repository) {
+  std::string prefix = fs::weakly_canonical(workspace.root())
+                           .lexically_relative(fs::weakly_canonical(repository.work_tree()))
+                           .generic_string();
+  return prefix == "." || prefix.empty() ? std::string() : prefix + "/";
+}
+
 ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
   PromptAddress address = parse_address(argument);
   ResolvedPrompt resolved;
@@ -69,11 +76,7 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
   }
   repo::Repository repository = repo::Repository::discover(workspace.root());
   repo::Revision revision = repository.resolve(address.revision);
-  // Canonical paths, so that symbolic links and trailing separators do not change the prefix.
-  std::string prefix = fs::weakly_canonical(workspace.root())
-                           .lexically_relative(fs::weakly_canonical(repository.work_tree()))
-                           .generic_string();
-  prefix = prefix == "." || prefix.empty() ? std::string() : prefix + "/";
+  std::string prefix = repository_prefix(workspace, repository);
   auto source = std::make_shared<RevisionSource>(std::move(repository), revision, prefix);
   if (!source->read(address.name)) {
     throw Error(ErrorKind::not_found, "no prompt named '" + address.name + "' at revision '" +

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "promptctl/address.hpp"
 #include "promptctl/lint.hpp"
 #include "promptctl/names.hpp"
 
@@ -24,14 +25,6 @@ std::string_view to_string(repo::ChangeKind kind) {
 }
 
 namespace {
-
-// The prompt repository's folder inside the git work tree, "" or "sub/".
-std::string prefix_of(const Workspace& workspace, const repo::Repository& repository) {
-  std::string prefix = fs::weakly_canonical(workspace.root())
-                           .lexically_relative(fs::weakly_canonical(repository.work_tree()))
-                           .generic_string();
-  return prefix == "." || prefix.empty() ? std::string() : prefix + "/";
-}
 
 struct Classified {
   Subject subject = Subject::other;
@@ -59,7 +52,7 @@ Classified classify(const std::string& path, const std::string& prefix) {
 
 std::vector<PromptChange> prompt_changes(Workspace& workspace, const repo::Repository& repository,
                                          bool with_lint) {
-  std::string prefix = prefix_of(workspace, repository);
+  std::string prefix = repository_prefix(workspace, repository);
   std::vector<repo::FileChange> files =
       repository.changes({prefix + Workspace::k_prompts_dir, prefix + Workspace::k_settings_file});
   std::map<std::string, PromptChange> by_name;
@@ -107,7 +100,7 @@ std::vector<std::string> commit_paths(Workspace& workspace, const repo::Reposito
     std::sort(paths.begin(), paths.end());
     return paths;
   }
-  std::string prefix = prefix_of(workspace, repository);
+  std::string prefix = repository_prefix(workspace, repository);
   for (const std::string& name : names) {
     auto changed = std::find_if(changes.begin(), changes.end(), [&](const PromptChange& c) {
       return c.subject == Subject::prompt && c.name == name;
