@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -66,6 +67,9 @@ struct MessageTemplate {
   std::string role;
   std::string content;
   tmpl::TextOrigin origin;
+  /// The content parsed once by the loader and shared by every copy; null when it does not
+  /// parse (the loader reports that as a diagnostic, so a prompt without errors has it).
+  std::shared_ptr<const tmpl::Template> parsed;
 };
 
 struct Assertion {

@@ -47,7 +47,7 @@ class PromptPartials : public tmpl::PartialResolver {
 
  private:
   PromptSource& m_source;
-  std::vector<std::pair<std::string, std::unique_ptr<tmpl::Template>>> m_cache;
+  std::vector<std::pair<std::string, std::shared_ptr<const tmpl::Template>>> m_cache;
   std::vector<std::string> m_order;
 };
 
@@ -89,6 +89,10 @@ struct RenderSettings {
   /// Overrides the prompt's own `escape`.
   std::optional<Escape> escape;
 };
+
+/// The parsed templates of a prompt's messages, in order. Throws `Error` (internal) for a
+/// prompt whose templates did not parse, which only a prompt with errors has.
+std::vector<const tmpl::Template*> parsed_templates(const Prompt& prompt);
 
 /// The top-level variable names a prompt's templates use, partials included.
 std::vector<std::string> used_variable_names(const Prompt& prompt, PromptPartials& partials);

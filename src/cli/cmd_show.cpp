@@ -116,9 +116,8 @@ int run(Session& session) {
     shown["effective_model"] = model.to_json();
     shown["revision"] = revision_json(resolved.revision);
     std::vector<std::string> used;
-    for (const MessageTemplate& message : prompt.messages) {
-      for (const std::string& partial :
-           tmpl::Template::parse(message.content, message.origin).partials()) {
+    for (const tmpl::Template* parsed : parsed_templates(prompt)) {
+      for (const std::string& partial : parsed->partials()) {
         used.push_back(partial);
       }
     }

@@ -46,14 +46,12 @@ std::vector<VariableUse> variable_uses(const Prompt& prompt, PromptPartials& par
   std::vector<VariableUse> uses;
   std::vector<std::string> queue;
   for (const MessageTemplate& message : prompt.messages) {
-    try {
-      auto parsed = tmpl::Template::parse(message.content, message.origin);
-      collect_uses(parsed, prompt, "", uses);
-      for (const std::string& name : parsed.partials()) {
-        queue.push_back(name);
-      }
-    } catch (const Error&) {
-      // Syntax errors are the loader's to report.
+    if (!message.parsed) {
+      continue;  // a syntax error, which the loader reports
+    }
+    collect_uses(*message.parsed, prompt, "", uses);
+    for (const std::string& name : message.parsed->partials()) {
+      queue.push_back(name);
     }
   }
   std::vector<std::string> seen;

@@ -50,14 +50,13 @@ void check_patterns(const Prompt& prompt, std::vector<Diagnostic>& out) {
 }
 
 void check_partials(const Prompt& prompt, PromptPartials& partials, std::vector<Diagnostic>& out) {
-  std::vector<tmpl::Template> parsed;
+  std::vector<const tmpl::Template*> roots;
   for (const MessageTemplate& message : prompt.messages) {
-    try {
-      parsed.push_back(tmpl::Template::parse(message.content, message.origin));
-    } catch (const Error&) {
+    if (!message.parsed) {
       continue;  // reported by the loader
     }
-    for (const tmpl::NameUse& use : parsed.back().names()) {
+    roots.push_back(message.parsed.get());
+    for (const tmpl::NameUse& use : message.parsed->names()) {
       if (use.kind != tmpl::UseKind::partial && use.kind != tmpl::UseKind::parent) {
         continue;
       }
@@ -71,11 +70,6 @@ void check_partials(const Prompt& prompt, PromptPartials& partials, std::vector<
             "partial '" + use.name + "' cannot be used: " + e.message(), "broken-partial");
       }
     }
-  }
-  std::vector<const tmpl::Template*> roots;
-  roots.reserve(parsed.size());
-  for (const tmpl::Template& t : parsed) {
-    roots.push_back(&t);
   }
   try {
     if (std::string cycle = find_partial_cycle(roots, partials); !cycle.empty()) {

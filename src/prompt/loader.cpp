@@ -235,9 +235,10 @@ class PromptLoader {
     if (!text) {
       return std::nullopt;
     }
-    MessageTemplate message{std::move(role), std::move(*text), m_reader.origin_of(node)};
+    MessageTemplate message{std::move(role), std::move(*text), m_reader.origin_of(node), nullptr};
     try {
-      (void)tmpl::Template::parse(message.content, message.origin);
+      message.parsed = std::make_shared<const tmpl::Template>(
+          tmpl::Template::parse(message.content, message.origin));
     } catch (const Error& e) {
       m_reader.error_at(e.location(), e.message(), "template");
     }

@@ -29,9 +29,7 @@ const tmpl::Template* PromptPartials::find(std::string_view name) {
                 "prompt '" + std::string(name) + "' has 'messages' and cannot be used as a partial",
                 {file->path, 1, 1}, "a partial needs a 'template'");
   }
-  auto parsed = std::make_unique<tmpl::Template>(
-      tmpl::Template::parse(prompt.template_text->content, prompt.template_text->origin));
-  m_cache.emplace_back(std::string(name), std::move(parsed));
+  m_cache.emplace_back(std::string(name), prompt.template_text->parsed);
   m_order.emplace_back(name);
   return m_cache.back().second.get();
 }
@@ -107,18 +105,23 @@ json RenderedPrompt::to_json() const {
           {"partials", partials}};
 }
 
+std::vector<const tmpl::Template*> parsed_templates(const Prompt& prompt) {
+  std::vector<const tmpl::Template*> out;
+  out.reserve(prompt.messages.size());
+  for (const MessageTemplate& message : prompt.messages) {
+    if (!message.parsed) {
+      throw Error(ErrorKind::internal,
+                  "prompt '" + prompt.name + "' has a template that did not parse");
+    }
+    out.push_back(message.parsed.get());
+  }
+  return out;
+}
+
 RenderedPrompt render_prompt(const Prompt& prompt, const Inputs& inputs, PromptSource& source,
                              const ModelSettings& default_model, const RenderSettings& settings) {
-  std::vector<tmpl::Template> parsed;
-  for (const MessageTemplate& message : prompt.messages) {
-    parsed.push_back(tmpl::Template::parse(message.content, message.origin));
-  }
   PromptPartials partials(source);
-  std::vector<const tmpl::Template*> roots;
-  roots.reserve(parsed.size());
-  for (const tmpl::Template& t : parsed) {
-    roots.push_back(&t);
-  }
+  std::vector<const tmpl::Template*> roots = parsed_templates(prompt);
   if (std::string cycle = find_partial_cycle(roots, partials); !cycle.empty()) {
     throw Error(ErrorKind::invalid_input, "partials include each other in a cycle: " + cycle,
                 {prompt.path, 0, 0});
@@ -130,9 +133,9 @@ RenderedPrompt render_prompt(const Prompt& prompt, const Inputs& inputs, PromptS
   tmpl::RenderOptions options;
   options.escape_html = settings.escape.value_or(prompt.escape) == Escape::html;
   options.strict = !settings.lenient;
-  for (size_t i = 0; i < parsed.size(); ++i) {
+  for (size_t i = 0; i < roots.size(); ++i) {
     rendered.messages.push_back(
-        {prompt.messages[i].role, tmpl::render(parsed[i], rendered.variables, options, &partials)});
+        {prompt.messages[i].role, tmpl::render(*roots[i], rendered.variables, options, &partials)});
   }
   rendered.model = prompt.model.value_or(ModelSettings{}).merged_over(default_model);
   rendered.partials = partials.loaded();

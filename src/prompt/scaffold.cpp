@@ -58,8 +58,7 @@ std::string variables_block(const Prompt& draft, PromptSource& source,
   PromptPartials partials(source);
   std::vector<std::string> sections;
   for (const MessageTemplate& message : draft.messages) {
-    for (const tmpl::NameUse& use :
-         tmpl::Template::parse(message.content, message.origin).names()) {
+    for (const tmpl::NameUse& use : message.parsed->names()) {
       if (use.sections.empty() && use.kind != tmpl::UseKind::interpolation) {
         sections.push_back(use.name.substr(0, use.name.find('.')));
       }
@@ -233,17 +232,14 @@ std::vector<PartialReference> find_references(Workspace& workspace, const std::s
       continue;
     }
     for (const MessageTemplate& message : loaded.prompt->messages) {
-      try {
-        auto parsed = tmpl::Template::parse(message.content, message.origin);
-        for (const tmpl::NameUse& use : parsed.names()) {
-          bool is_reference =
-              use.kind == tmpl::UseKind::partial || use.kind == tmpl::UseKind::parent;
-          if (is_reference && use.name == name) {
-            found.push_back({other, use.location});
-          }
-        }
-      } catch (const Error&) {
+      if (!message.parsed) {
         continue;  // a broken template is lint's to report
+      }
+      for (const tmpl::NameUse& use : message.parsed->names()) {
+        bool is_reference = use.kind == tmpl::UseKind::partial || use.kind == tmpl::UseKind::parent;
+        if (is_reference && use.name == name) {
+          found.push_back({other, use.location});
+        }
       }
     }
   }
