@@ -104,31 +104,9 @@ void check_tests(const Prompt& prompt, PromptPartials& partials, std::vector<Dia
   }
 }
 
-// Conflict markers left by a merge make the YAML unreadable; name them plainly instead.
-bool check_conflict_markers(const SourceFile& file, std::vector<Diagnostic>& out) {
-  int line = 1;
-  bool found = false;
-  for (std::string_view rest = file.text; !rest.empty(); ++line) {
-    size_t end = rest.find('\n');
-    std::string_view text = rest.substr(0, end);
-    if (text.starts_with("<<<<<<<") || text.starts_with(">>>>>>>") || text == "=======" ||
-        text.starts_with("||||||| ")) {
-      add(out, Severity::error, {file.path, line, 1}, "unresolved merge conflict marker",
-          "conflict-marker");
-      found = true;
-    }
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-  }
-  return found;
-}
-
 std::vector<Diagnostic> lint_one(Workspace& workspace, const std::string& name) {
-  std::vector<Diagnostic> out;
-  if (auto file = workspace.read(name); file && check_conflict_markers(*file, out)) {
-    return out;
-  }
   LoadResult loaded = workspace.load_checked(name);
-  out = std::move(loaded.diagnostics);
+  std::vector<Diagnostic> out = std::move(loaded.diagnostics);
   if (loaded.prompt) {
     PromptPartials partials(workspace);
     check_patterns(*loaded.prompt, out);

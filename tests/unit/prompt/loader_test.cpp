@@ -175,3 +175,11 @@ TEST(Loader, UnquotedMustacheTagsGetAHint) {
       std::vector<std::string>{"prompts/p.yaml:4:16: error: a mapping key must be a plain value, "
                                "not a list or mapping (quote values that start with '{' or '[')"});
 }
+
+TEST(Loader, ConflictMarkersAreNamedWhereverTheFileIsRead) {
+  EXPECT_EQ(
+      problems("template: |\n<<<<<<< HEAD\n  a\n=======\n  b\n>>>>>>> topic\n"),
+      (std::vector<std::string>{"prompts/p.yaml:2:1: error: unresolved merge conflict marker",
+                                "prompts/p.yaml:4:1: error: unresolved merge conflict marker",
+                                "prompts/p.yaml:6:1: error: unresolved merge conflict marker"}));
+}
