@@ -26,7 +26,8 @@ PromptAddress parse_address(std::string_view text);
 class RevisionSource : public PromptSource {
  public:
   /// `prefix` is the prompt repository's folder inside the git work tree ("" at its top).
-  RevisionSource(repo::Repository repository, repo::Revision revision, std::string prefix);
+  RevisionSource(std::shared_ptr<const repo::Repository> repository, repo::Revision revision,
+                 std::string prefix);
 
   std::optional<SourceFile> read(std::string_view name) override;
   std::optional<SourceFile> read_tests(std::string_view name) override;
@@ -37,7 +38,7 @@ class RevisionSource : public PromptSource {
 
  private:
   std::optional<SourceFile> read_path(const std::string& relative) const;
-  repo::Repository m_repository;
+  std::shared_ptr<const repo::Repository> m_repository;
   repo::Revision m_revision;
   std::string m_prefix;
 };

@@ -42,6 +42,28 @@ struct Identity {
   int offset_minutes = 0;  ///< time zone offset from UTC
 };
 
+/// One commit's metadata.
+struct CommitInfo {
+  std::string id;
+  std::vector<std::string> parents;
+  Identity author;
+  Identity committer;
+  std::string summary;  ///< the first line of the message
+  std::string message;
+};
+
+/// A commit where a file's content changed, as `git log -- PATH` lists them.
+struct FileVersion {
+  CommitInfo commit;
+  ChangeKind kind = ChangeKind::modified;
+  std::string path;      ///< where the file is in this commit (where it was, for a deletion)
+  std::string old_path;  ///< for a rename, where it was in the parent
+  std::string blob_id;   ///< the content's id; empty for a deletion
+};
+
+/// The id git gives `data` stored as a blob (`git hash-object`), computed without storing it.
+std::string hash_blob(std::string_view data);
+
 struct CommitResult {
   std::string commit_id;
   std::string branch;  ///< the branch HEAD pointed to ("" when detached)
@@ -73,6 +95,18 @@ class Repository {
   /// `revision`'s tree, or nothing when there is no such file there.
   [[nodiscard]] std::optional<std::string> read_file(const Revision& revision,
                                                      const std::string& path) const;
+
+  /// Commits reachable from `start`, newest first (by commit time, parents after children).
+  [[nodiscard]] std::vector<CommitInfo> log(const Revision& start) const;
+
+  /// The commits reachable from `start` where the file at `path` changed, newest first, with
+  /// git's default history simplification: a merge that took the file unchanged from a parent
+  /// is followed through that parent only. Renames are followed: where the file appears, a
+  /// rename from elsewhere under `rename_scope` (a folder) is looked for and the older path
+  /// followed from there.
+  [[nodiscard]] std::vector<FileVersion> file_history(const Revision& start,
+                                                      const std::string& path,
+                                                      const std::string& rename_scope) const;
 
   /// Files under `pathspecs` (paths or folders relative to the work tree's top) that differ
   /// between HEAD and the working tree, renames detected, sorted by path.

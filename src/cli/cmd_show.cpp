@@ -1,6 +1,7 @@
 // promptctl show NAME: a prompt, readable or as JSON.
 #include "cli/command.hpp"
 #include "promptctl/address.hpp"
+#include "promptctl/history.hpp"
 #include "promptctl/render.hpp"
 
 namespace promptctl::cli {
@@ -122,6 +123,11 @@ int run(Session& session) {
       }
     }
     shown["partials"] = used;
+    ContentIdentity identity = content_identity(resolved.source(), prompt.name);
+    shown["version"] = {
+        {"content_hash", identity.hash},
+        {"commit", resolved.revision ? nlohmann::json(resolved.revision->commit_id) : nullptr},
+        {"partials", identity.partials}};
     session.out().json(shown);
     return 0;
   }

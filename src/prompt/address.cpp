@@ -19,14 +19,14 @@ PromptAddress parse_address(std::string_view text) {
   return address;
 }
 
-RevisionSource::RevisionSource(repo::Repository repository, repo::Revision revision,
-                               std::string prefix)
+RevisionSource::RevisionSource(std::shared_ptr<const repo::Repository> repository,
+                               repo::Revision revision, std::string prefix)
     : m_repository(std::move(repository)),
       m_revision(std::move(revision)),
       m_prefix(std::move(prefix)) {}
 
 std::optional<SourceFile> RevisionSource::read_path(const std::string& relative) const {
-  auto text = m_repository.read_file(m_revision, m_prefix + relative);
+  auto text = m_repository->read_file(m_revision, m_prefix + relative);
   if (!text) {
     return std::nullopt;
   }
@@ -74,10 +74,11 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
     resolved.m_source = &workspace;
     return resolved;
   }
-  repo::Repository repository = repo::Repository::discover(workspace.root());
-  repo::Revision revision = repository.resolve(address.revision);
-  std::string prefix = repository_prefix(workspace, repository);
-  auto source = std::make_shared<RevisionSource>(std::move(repository), revision, prefix);
+  auto repository =
+      std::make_shared<const repo::Repository>(repo::Repository::discover(workspace.root()));
+  repo::Revision revision = repository->resolve(address.revision);
+  std::string prefix = repository_prefix(workspace, *repository);
+  auto source = std::make_shared<RevisionSource>(repository, revision, prefix);
   if (!source->read(address.name)) {
     throw Error(ErrorKind::not_found, "no prompt named '" + address.name + "' at revision '" +
                                           address.revision + "' (" + revision.short_id() + ")");

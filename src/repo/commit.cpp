@@ -7,6 +7,7 @@
 #include "promptctl/repo.hpp"
 #include "repo/git_handle.hpp"
 #include "repo/repository_impl.hpp"
+#include "util/dates.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::repo {
@@ -17,54 +18,6 @@ namespace {
 std::string env(const char* name) {
   const char* value = std::getenv(name);
   return value ? value : "";
-}
-
-// "+0100" or "-05:30" as minutes east of UTC.
-std::optional<int> parse_offset(std::string_view text) {
-  if (text == "Z") {
-    return 0;
-  }
-  std::string digits;
-  for (char c : text.substr(1)) {
-    if (c != ':') {
-      digits += c;
-    }
-  }
-  if (text.empty() || (text[0] != '+' && text[0] != '-') || digits.size() != 4 ||
-      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  int minutes = std::stoi(digits.substr(0, 2)) * 60 + std::stoi(digits.substr(2));
-  return text[0] == '-' ? -minutes : minutes;
-}
-
-// The date formats git's own tools write: "@1700000000 +0100", "1700000000 +0100", and ISO
-// 8601 "2026-01-01T12:00:00Z" or "2026-01-01 12:00:00 +01:00".
-std::optional<std::pair<std::int64_t, int>> parse_date(std::string_view text) {
-  text = util::trim(text);
-  std::string_view raw = text.starts_with("@") ? text.substr(1) : text;
-  auto parts = util::split_whitespace(raw);
-  if (parts.size() == 2 &&
-      std::all_of(parts[0].begin(), parts[0].end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    auto offset = parse_offset(parts[1]);
-    if (offset) {
-      return std::pair{std::stoll(std::string(parts[0])), *offset};
-    }
-  }
-  std::tm tm{};
-  std::string value(text);
-  const char* rest = strptime(value.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!rest) {
-    rest = strptime(value.c_str(), "%Y-%m-%d %H:%M:%S", &tm);
-  }
-  if (!rest) {
-    return std::nullopt;
-  }
-  auto offset = parse_offset(util::trim(rest));
-  if (!offset) {
-    return std::nullopt;
-  }
-  return std::pair{static_cast<std::int64_t>(timegm(&tm)) - *offset * 60, *offset};
 }
 
 int local_offset_minutes(std::time_t when) {
@@ -94,7 +47,7 @@ Identity identity_from(const char* role, const std::optional<Identity>& configur
   who.time = static_cast<std::int64_t>(std::time(nullptr));
   who.offset_minutes = local_offset_minutes(static_cast<std::time_t>(who.time));
   if (!date.empty()) {
-    auto parsed = parse_date(date);
+    auto parsed = util::parse_date(date);
     if (!parsed) {
       throw Error(ErrorKind::invalid_input, "cannot read GIT_" + upper + "_DATE '" + date + "'", {},
                   "use '2026-01-31T12:00:00+01:00' or '@1769857200 +0100'");

@@ -65,7 +65,29 @@ namespace promptctl::repo {
   X(git_signature_free)            \
   X(git_repository_head)           \
   X(git_reference_shorthand)       \
-  X(git_reference_free)
+  X(git_reference_free)            \
+  X(git_revwalk_new)               \
+  X(git_revwalk_free)              \
+  X(git_revwalk_sorting)           \
+  X(git_revwalk_push)              \
+  X(git_revwalk_next)              \
+  X(git_commit_parentcount)        \
+  X(git_commit_parent_id)          \
+  X(git_commit_parent)             \
+  X(git_commit_author)             \
+  X(git_commit_committer)          \
+  X(git_commit_message)            \
+  X(git_commit_time)               \
+  X(git_commit_id)                 \
+  X(git_oid_fromstr)               \
+  X(git_diff_options_init)         \
+  X(git_diff_tree_to_tree)         \
+  X(git_diff_find_options_init)    \
+  X(git_diff_find_similar)         \
+  X(git_diff_num_deltas)           \
+  X(git_diff_get_delta)            \
+  X(git_diff_free)                 \
+  X(git_odb_hash)
 
 struct GitApi {
 #define PROMPTCTL_GIT_POINTER(name) decltype(&::name) name = nullptr;

@@ -1,0 +1,49 @@
+// Prompt versions: what identifies one, and the versions a prompt went through.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "promptctl/prompt.hpp"
+#include "promptctl/repo.hpp"
+#include "promptctl/workspace.hpp"
+
+namespace promptctl {
+
+/// What a prompt version's content is: its file and the partials it uses.
+struct ContentIdentity {
+  /// A hash of the prompt file's content and of each partial it uses (statically, through
+  /// partials of partials too) with its name and content. Identical content has the same hash
+  /// wherever it appears, under any prompt name; a changed partial changes it.
+  std::string hash;
+  std::vector<std::string> partials;  ///< the partials included, sorted
+};
+
+/// The content identity of `name` as `source` has it. A partial that cannot be read leaves
+/// the hash covering what could be; the prompt's own file must exist (throws `Error`
+/// not_found otherwise).
+ContentIdentity content_identity(PromptSource& source, std::string_view name);
+
+/// The short form of a content hash shown to people.
+std::string short_hash(const std::string& hash);
+
+/// One commit where a prompt's file changed.
+struct PromptVersion {
+  /// 1 for the commit that created the prompt, counting up through each later change of its
+  /// file's content; a pure rename keeps the number. 0 for a deletion, which makes no version.
+  int number = 0;
+  repo::FileVersion change;
+  std::string name;      ///< the prompt's name in this commit
+  std::string old_name;  ///< for a rename, its name before
+  std::string content_hash;  ///< empty for a deletion
+};
+
+/// The versions of prompt `name` reachable from `start`, newest first, following renames.
+/// Version numbers count from the first commit, whatever part of the list is shown later.
+std::vector<PromptVersion> prompt_history(const Workspace& workspace,
+                                          const std::shared_ptr<const repo::Repository>& repository,
+                                          const repo::Revision& start, std::string_view name);
+
+}  // namespace promptctl

@@ -1,0 +1,163 @@
+// promptctl log [NAME]: a prompt's versions, or the repository's commits.
+#include <ctime>
+
+#include "cli/command.hpp"
+#include "promptctl/address.hpp"
+#include "promptctl/changes.hpp"
+#include "promptctl/history.hpp"
+#include "util/dates.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::string name;
+  int max_count = -1;
+  std::string since;
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  sub.add_option("NAME", options().name,
+                 "The prompt whose versions to list, or NAME@REV to start from a revision "
+                 "(default: the repository's commits from HEAD)");
+  sub.add_option("-n,--max-count", options().max_count, "Show at most N entries")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber);
+  sub.add_option("--since", options().since,
+                 "Only commits after DATE: 2026-01-31, an ISO 8601 time, or '2 weeks ago'")
+      ->type_name("DATE");
+  sub.add_flag("--json", options().json, "Print the history as JSON");
+}
+
+nlohmann::json identity_json(const repo::Identity& who) {
+  return {{"name", who.name},
+          {"email", who.email},
+          {"date", util::format_date(who.time, who.offset_minutes)}};
+}
+
+nlohmann::json commit_json(const repo::CommitInfo& commit) {
+  return {{"commit", commit.id},           {"parents", commit.parents},
+          {"author", identity_json(commit.author)}, {"committer", identity_json(commit.committer)},
+          {"summary", commit.summary},     {"message", commit.message}};
+}
+
+nlohmann::json version_json(const PromptVersion& version) {
+  nlohmann::json out = commit_json(version.change.commit);
+  out["version"] = version.number == 0 ? nlohmann::json(nullptr) : nlohmann::json(version.number);
+  out["change"] = to_string(version.change.kind);
+  out["name"] = version.name;
+  out["old_name"] =
+      version.old_name.empty() ? nlohmann::json(nullptr) : nlohmann::json(version.old_name);
+  out["path"] = version.change.path;
+  out["content_hash"] =
+      version.content_hash.empty() ? nlohmann::json(nullptr) : nlohmann::json(version.content_hash);
+  return out;
+}
+
+std::string day_of(const repo::Identity& who) {
+  return util::format_date(who.time, who.offset_minutes).substr(0, 10);
+}
+
+// Applies --since and -n to a newest-first list.
+template <class T, class TimeOf>
+void limit(std::vector<T>& entries, TimeOf time_of) {
+  const Options& o = options();
+  if (!o.since.empty()) {
+    auto bound = util::parse_since(o.since, static_cast<std::int64_t>(std::time(nullptr)));
+    if (!bound) {
+      throw Error(ErrorKind::usage, "cannot read the date '" + util::printable(o.since) + "'", {},
+                  "use 2026-01-31, 2026-01-31T12:00:00+01:00 or '2 weeks ago'");
+    }
+    std::erase_if(entries, [&](const T& entry) { return time_of(entry) < *bound; });
+  }
+  if (o.max_count >= 0 && entries.size() > static_cast<size_t>(o.max_count)) {
+    entries.resize(static_cast<size_t>(o.max_count));
+  }
+}
+
+std::string version_note(const PromptVersion& version) {
+  switch (version.change.kind) {
+    case repo::ChangeKind::renamed:
+      return "  (renamed from " + version.old_name + ")";
+    case repo::ChangeKind::deleted:
+      return "  (deleted)";
+    default:
+      return "";
+  }
+}
+
+int log_prompt(Session& session, const PromptAddress& address) {
+  Workspace& workspace = session.workspace();
+  auto repository = std::make_shared<const repo::Repository>(
+      repo::Repository::discover(workspace.root()));
+  repo::Revision start =
+      repository->resolve(address.revision.empty() ? "HEAD" : address.revision);
+  std::vector<PromptVersion> versions =
+      prompt_history(workspace, repository, start, address.name);
+  if (versions.empty()) {
+    throw Error(ErrorKind::not_found,
+                "prompt '" + address.name + "' has no history at " + start.expression +
+                    util::did_you_mean(address.name, workspace.list_names()));
+  }
+  limit(versions, [](const PromptVersion& v) { return v.change.commit.committer.time; });
+  Output& out = session.out();
+  if (options().json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const PromptVersion& version : versions) {
+      list.push_back(version_json(version));
+    }
+    out.json({{"name", address.name}, {"start", revision_json(start)}, {"versions", list}});
+    return 0;
+  }
+  for (const PromptVersion& version : versions) {
+    const repo::CommitInfo& commit = version.change.commit;
+    std::string number = version.number ? "v" + std::to_string(version.number) : "-";
+    std::string hash = version.content_hash.empty() ? "" : short_hash(version.content_hash);
+    out.line(out.paint(pad(number, 5), Style::bold) + " " +
+             out.paint(commit.id.substr(0, 7), Style::yellow) + "  " + day_of(commit.author) +
+             "  " + out.paint(pad(hash, 12), Style::dim) + "  " + commit.author.name + "  " +
+             commit.summary + version_note(version));
+  }
+  return 0;
+}
+
+int log_repository(Session& session) {
+  repo::Repository& repository = session.repository();
+  repo::Revision start = repository.resolve("HEAD");
+  std::vector<repo::CommitInfo> commits = repository.log(start);
+  limit(commits, [](const repo::CommitInfo& c) { return c.committer.time; });
+  Output& out = session.out();
+  if (options().json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const repo::CommitInfo& commit : commits) {
+      list.push_back(commit_json(commit));
+    }
+    out.json({{"start", revision_json(start)}, {"commits", list}});
+    return 0;
+  }
+  for (const repo::CommitInfo& commit : commits) {
+    out.line(out.paint(commit.id.substr(0, 7), Style::yellow) + "  " + day_of(commit.author) +
+             "  " + commit.author.name + "  " + commit.summary);
+  }
+  return 0;
+}
+
+int run(Session& session) {
+  if (options().name.empty()) {
+    return log_repository(session);
+  }
+  return log_prompt(session, parse_address(options().name));
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_log{"log", "Show a prompt's versions or the repository's history",
+                                   Completes::prompt_names, add_options, run};
+
+}  // namespace promptctl::cli

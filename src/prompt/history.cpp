@@ -1,0 +1,103 @@
+#include "promptctl/history.hpp"
+
+#include <algorithm>
+
+#include "promptctl/address.hpp"
+#include "promptctl/render.hpp"
+
+namespace promptctl {
+
+namespace {
+
+// Every partial reachable from the prompt through static references; nothing when the prompt
+// does not load or a partial is broken, since the hash must still be computable for any
+// version in history.
+std::vector<std::string> used_partials(PromptSource& source, std::string_view name) {
+  try {
+    LoadResult loaded = load_from_source(source, name);
+    if (!loaded.prompt || loaded.has_errors()) {
+      return {};
+    }
+    PromptPartials partials(source);
+    (void)find_partial_cycle(parsed_templates(*loaded.prompt), partials);
+    std::vector<std::string> names = partials.loaded();
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+  } catch (const Error&) {
+    return {};
+  }
+}
+
+// "prompts/a/b.yaml" (after the repository prefix) as the prompt name "a/b".
+std::string name_of_path(const std::string& path, const std::string& prompts_prefix) {
+  std::string name = path.starts_with(prompts_prefix) ? path.substr(prompts_prefix.size()) : path;
+  if (name.ends_with(".yaml")) {
+    name.resize(name.size() - 5);
+  }
+  return name;
+}
+
+}  // namespace
+
+ContentIdentity content_identity(PromptSource& source, std::string_view name) {
+  auto file = source.read(name);
+  if (!file) {
+    throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "'");
+  }
+  ContentIdentity identity;
+  std::string manifest = "prompt " + repo::hash_blob(file->text) + "\n";
+  for (const std::string& partial : used_partials(source, name)) {
+    if (auto partial_file = source.read(partial)) {
+      manifest += "partial " + partial + " " + repo::hash_blob(partial_file->text) + "\n";
+      identity.partials.push_back(partial);
+    }
+  }
+  identity.hash = repo::hash_blob(manifest);
+  return identity;
+}
+
+std::string short_hash(const std::string& hash) {
+  return hash.substr(0, 12);
+}
+
+std::vector<PromptVersion> prompt_history(const Workspace& workspace,
+                                          const std::shared_ptr<const repo::Repository>& repository,
+                                          const repo::Revision& start, std::string_view name) {
+  std::string prefix = repository_prefix(workspace, *repository);
+  std::string prompts_prefix = prefix + Workspace::k_prompts_dir + "/";
+  std::vector<repo::FileVersion> changes = repository->file_history(
+      start, prefix + Workspace::display_path(name), prompts_prefix);
+  std::vector<PromptVersion> versions;
+  versions.reserve(changes.size());
+  for (repo::FileVersion& change : changes) {
+    PromptVersion version;
+    version.name = name_of_path(change.path, prompts_prefix);
+    if (!change.old_path.empty()) {
+      version.old_name = name_of_path(change.old_path, prompts_prefix);
+    }
+    if (change.kind != repo::ChangeKind::deleted) {
+      RevisionSource source(repository, {change.commit.id, change.commit.id}, prefix);
+      version.content_hash = content_identity(source, version.name).hash;
+    }
+    version.change = std::move(change);
+    versions.push_back(std::move(version));
+  }
+  // A commit that leaves the file's content as it was (a pure rename, a re-added copy) keeps
+  // the version number it had.
+  int number = 0;
+  std::string last_blob;
+  for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+    if (it->change.kind == repo::ChangeKind::deleted) {
+      continue;
+    }
+    if (it->change.blob_id != last_blob) {
+      ++number;
+      last_blob = it->change.blob_id;
+    }
+    it->number = number;
+  }
+  return versions;
+}
+
+}  // namespace promptctl

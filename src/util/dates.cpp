@@ -1,0 +1,119 @@
+#include "util/dates.hpp"
+
+#include <algorithm>
+#include <ctime>
+
+#include "util/strings.hpp"
+
+namespace promptctl::util {
+
+namespace {
+
+bool all_digits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "+0100" or "-05:30" as minutes east of UTC.
+std::optional<int> parse_offset(std::string_view text) {
+  if (text == "Z") {
+    return 0;
+  }
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  std::string digits;
+  for (char c : text.substr(1)) {
+    if (c != ':') {
+      digits += c;
+    }
+  }
+  if ((text[0] != '+' && text[0] != '-') || digits.size() != 4 || !all_digits(digits)) {
+    return std::nullopt;
+  }
+  int minutes = std::stoi(digits.substr(0, 2)) * 60 + std::stoi(digits.substr(2));
+  return text[0] == '-' ? -minutes : minutes;
+}
+
+}  // namespace
+
+std::optional<std::pair<std::int64_t, int>> parse_date(std::string_view text) {
+  text = trim(text);
+  std::string_view raw = text.starts_with("@") ? text.substr(1) : text;
+  auto parts = split_whitespace(raw);
+  if (parts.size() == 2 && all_digits(parts[0]) && parts[0].size() <= 15) {
+    auto offset = parse_offset(parts[1]);
+    if (offset) {
+      return std::pair{std::stoll(std::string(parts[0])), *offset};
+    }
+  }
+  std::tm tm{};
+  std::string value(text);
+  const char* rest = strptime(value.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!rest) {
+    rest = strptime(value.c_str(), "%Y-%m-%d %H:%M:%S", &tm);
+  }
+  if (!rest) {
+    return std::nullopt;
+  }
+  auto offset = parse_offset(trim(rest));
+  if (!offset) {
+    return std::nullopt;
+  }
+  return std::pair{static_cast<std::int64_t>(timegm(&tm)) - *offset * 60, *offset};
+}
+
+
+std::optional<std::int64_t> parse_since(std::string_view text, std::int64_t now) {
+  text = trim(text);
+  if (auto full = parse_date(text)) {
+    return full->first;
+  }
+  std::tm tm{};
+  std::string value(text);
+  for (const char* format : {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"}) {
+    tm = {};
+    const char* rest = strptime(value.c_str(), format, &tm);
+    if (rest && *rest == '\0') {
+      return static_cast<std::int64_t>(timegm(&tm));
+    }
+  }
+  // "2 weeks ago", "2.weeks.ago", "2.weeks"
+  std::string spaced = value;
+  std::replace(spaced.begin(), spaced.end(), '.', ' ');
+  auto words = split_whitespace(spaced);
+  if (words.size() == 3 && words[2] == "ago") {
+    words.pop_back();
+  }
+  if (words.size() != 2 || !all_digits(words[0]) || words[0].size() > 9) {
+    return std::nullopt;
+  }
+  std::string unit = to_lower(words[1]);
+  if (unit.size() > 1 && unit.back() == 's') {
+    unit.pop_back();
+  }
+  static const std::pair<const char*, std::int64_t> units[] = {
+      {"second", 1},      {"minute", 60},          {"hour", 3600},       {"day", 86400},
+      {"week", 7 * 86400}, {"month", 30 * 86400}, {"year", 365 * 86400}};
+  for (const auto& [name, seconds] : units) {
+    if (unit == name) {
+      return now - std::stoll(std::string(words[0])) * seconds;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string format_date(std::int64_t time, int offset_minutes) {
+  std::time_t local = static_cast<std::time_t>(time + std::int64_t{offset_minutes} * 60);
+  std::tm tm{};
+  gmtime_r(&local, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
+  int magnitude = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  char zone[16];
+  std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', magnitude / 60,
+                magnitude % 60);
+  return std::string(buffer) + zone;
+}
+
+}  // namespace promptctl::util

@@ -1,0 +1,25 @@
+// Dates as git writes and reads them; nothing here knows about prompts.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace promptctl::util {
+
+/// A date in a format git's own tools write: "@1700000000 +0100", "1700000000 +0100", or ISO
+/// 8601 with an offset, "2026-01-01T12:00:00Z" or "2026-01-01 12:00:00 +01:00". Gives seconds
+/// since the epoch and the offset in minutes east of UTC.
+std::optional<std::pair<std::int64_t, int>> parse_date(std::string_view text);
+
+/// A lower time bound as `--since` takes it: any `parse_date` format, a day "2026-01-31"
+/// (midnight UTC), a time without offset (UTC), or "N units ago" / "N.units" with units from
+/// seconds to years. `now` is seconds since the epoch.
+std::optional<std::int64_t> parse_since(std::string_view text, std::int64_t now);
+
+/// "2026-01-31T12:00:00+01:00" for a time and its offset in minutes.
+std::string format_date(std::int64_t time, int offset_minutes);
+
+}  // namespace promptctl::util
