@@ -24,6 +24,14 @@ struct PromptChange {
 
 [[nodiscard]] std::string_view to_string(repo::ChangeKind kind);
 
+/// The pathspecs of what promptctl manages: prompts/ and promptctl.yaml, under the prompt
+/// repository's `prefix` inside the git work tree.
+std::vector<std::string> prompt_pathspecs(const std::string& prefix);
+
+/// File changes folded into one entry per prompt (its tests file folded in), sorted by name.
+std::vector<PromptChange> group_changes(const std::vector<repo::FileChange>& files,
+                                        const std::string& prefix);
+
 /// What changed under prompts/ and in promptctl.yaml between HEAD and the working tree, one
 /// entry per prompt (its tests file folded in), sorted by name. `with_lint` lints each changed
 /// prompt.

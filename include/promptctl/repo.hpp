@@ -61,6 +61,21 @@ struct FileVersion {
   std::string blob_id;   ///< the content's id; empty for a deletion
 };
 
+/// A line of a text diff: ' ' for context, '+' added, '-' removed; text without its newline.
+struct DiffLine {
+  char origin = ' ';
+  std::string text;
+};
+
+/// A run of changed lines with their context, and its "@@ -a,b +c,d @@" header.
+struct DiffHunk {
+  std::string header;
+  std::vector<DiffLine> lines;
+};
+
+/// The line differences between two texts, git's algorithm, with `context` lines around each.
+std::vector<DiffHunk> diff_text(std::string_view before, std::string_view after, int context = 3);
+
 /// The id git gives `data` stored as a blob (`git hash-object`), computed without storing it.
 std::string hash_blob(std::string_view data);
 
@@ -107,6 +122,13 @@ class Repository {
   [[nodiscard]] std::vector<FileVersion> file_history(const Revision& start,
                                                       const std::string& path,
                                                       const std::string& rename_scope) const;
+
+  /// Files under `pathspecs` that differ between `from` and `to`, renames detected, sorted by
+  /// path. Without `to`, against the working tree as `git diff REV` compares, plus untracked
+  /// files (as added), which `promptctl commit` would take.
+  [[nodiscard]] std::vector<FileChange> diff_files(const Revision& from,
+                                                   const std::optional<Revision>& to,
+                                                   const std::vector<std::string>& pathspecs) const;
 
   /// Files under `pathspecs` (paths or folders relative to the work tree's top) that differ
   /// between HEAD and the working tree, renames detected, sorted by path.

@@ -28,7 +28,8 @@ class Session {
   /// The git repository holding the prompt repository, opened on first use.
   repo::Repository& repository();
 
-  /// The words after the command name, unparsed, for commands that take raw arguments.
+  /// The words after the command name, unparsed: all of them for the completion helper, and
+  /// for other commands to see what CLI11 does not keep (where "--" was).
   [[nodiscard]] const std::vector<std::string>& raw_arguments() const { return m_raw; }
   void set_raw_arguments(std::vector<std::string> words) { m_raw = std::move(words); }
 

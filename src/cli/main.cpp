@@ -25,17 +25,22 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
       ->type_name("WHEN");
 }
 
-// The first word that is neither an option nor an option's value, if any.
-std::string first_command_word(int argc, char** argv) {
+// Where the first word that is neither an option nor an option's value is, or argc.
+int command_word_index(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view word = argv[i];
     if (word == "-C" || word == "--color") {
       ++i;
     } else if (!word.starts_with("-")) {
-      return std::string(word);
+      return i;
     }
   }
-  return {};
+  return argc;
+}
+
+std::string first_command_word(int argc, char** argv) {
+  int index = command_word_index(argc, argv);
+  return index < argc ? std::string(argv[index]) : std::string();
 }
 
 bool check_command_word(int argc, char** argv) {
@@ -157,6 +162,9 @@ int run_main(int argc, char** argv) {
   std::filesystem::path start = global.directory.empty() ? std::filesystem::current_path()
                                                          : std::filesystem::path(global.directory);
   Session session(out, start);
+  int command_index = command_word_index(argc, argv);
+  session.set_raw_arguments(
+      std::vector<std::string>(argv + std::min(command_index + 1, argc), argv + argc));
   for (const auto& [sub, spec] : subcommands) {
     if (sub->parsed()) {
       return run_command(*spec, session);

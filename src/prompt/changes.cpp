@@ -50,11 +50,12 @@ Classified classify(const std::string& path, const std::string& prefix) {
 
 }  // namespace
 
-std::vector<PromptChange> prompt_changes(Workspace& workspace, const repo::Repository& repository,
-                                         bool with_lint) {
-  std::string prefix = repository_prefix(workspace, repository);
-  std::vector<repo::FileChange> files =
-      repository.changes({prefix + Workspace::k_prompts_dir, prefix + Workspace::k_settings_file});
+std::vector<std::string> prompt_pathspecs(const std::string& prefix) {
+  return {prefix + Workspace::k_prompts_dir, prefix + Workspace::k_settings_file};
+}
+
+std::vector<PromptChange> group_changes(const std::vector<repo::FileChange>& files,
+                                        const std::string& prefix) {
   std::map<std::string, PromptChange> by_name;
   for (const repo::FileChange& file : files) {
     Classified what = classify(file.path, prefix);
@@ -80,13 +81,23 @@ std::vector<PromptChange> prompt_changes(Workspace& workspace, const repo::Repos
   }
   std::vector<PromptChange> out;
   for (auto& [name, change] : by_name) {
+    out.push_back(std::move(change));
+  }
+  return out;
+}
+
+std::vector<PromptChange> prompt_changes(Workspace& workspace, const repo::Repository& repository,
+                                         bool with_lint) {
+  std::string prefix = repository_prefix(workspace, repository);
+  std::vector<PromptChange> changes =
+      group_changes(repository.changes(prompt_pathspecs(prefix)), prefix);
+  for (PromptChange& change : changes) {
     if (with_lint && change.subject == Subject::prompt && workspace.exists(change.name)) {
       LintReport report = lint(workspace, {change.name});
       change.lint = std::pair{report.errors(), report.warnings()};
     }
-    out.push_back(std::move(change));
   }
-  return out;
+  return changes;
 }
 
 std::vector<std::string> commit_paths(Workspace& workspace, const repo::Repository& repository,

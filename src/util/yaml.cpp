@@ -4,14 +4,51 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace promptctl::util {
 
 using nlohmann::json;
 
+namespace {
+
+// yaml-cpp keeps both entries of a repeated key and lookups see the first; a repeated key is
+// almost always an editing mistake, so it is an error. Aliases can make a node its own
+// descendant, hence the depth bound.
+void refuse_duplicate_keys(const YAML::Node& node, const std::string& file, int depth) {
+  if (depth > 256) {
+    return;
+  }
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node) {
+      refuse_duplicate_keys(item, file, depth + 1);
+    }
+    return;
+  }
+  if (!node.IsMap()) {
+    return;
+  }
+  std::map<std::string, YAML::Mark> seen;
+  for (const auto& entry : node) {
+    if (entry.first.IsScalar()) {
+      auto [it, fresh] = seen.emplace(entry.first.Scalar(), entry.first.Mark());
+      if (!fresh) {
+        throw Error(ErrorKind::invalid_input, "duplicate key '" + entry.first.Scalar() + "'",
+                    location_of(entry.first, file),
+                    "it is already set at line " + std::to_string(it->second.line + 1));
+      }
+    }
+    refuse_duplicate_keys(entry.second, file, depth + 1);
+  }
+}
+
+}  // namespace
+
 YAML::Node parse_yaml(std::string_view text, const std::string& file) {
   try {
-    return YAML::Load(std::string(text));
+    YAML::Node root = YAML::Load(std::string(text));
+    refuse_duplicate_keys(root, file, 0);
+    return root;
   } catch (const YAML::Exception& e) {
     SourceLocation where{file, e.mark.line + 1, e.mark.column + 1};
     if (e.mark.is_null()) {

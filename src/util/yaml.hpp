@@ -10,7 +10,8 @@
 
 namespace promptctl::util {
 
-/// Parses YAML text; a syntax error becomes an `Error` (invalid_input) at `file:line:column`.
+/// Parses YAML text; a syntax error or a repeated mapping key becomes an `Error`
+/// (invalid_input) at `file:line:column`.
 YAML::Node parse_yaml(std::string_view text, const std::string& file);
 
 /// The file location of a node (yaml-cpp counts from 0; ours from 1).

@@ -1,0 +1,222 @@
+// promptctl diff [REV [REV2]] [NAME…]: what changed, prompt by prompt.
+#include <algorithm>
+
+#include "cli/command.hpp"
+#include "promptctl/diff.hpp"
+#include "promptctl/names.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::vector<std::string> words;
+  bool stat = false;
+  bool json = false;
+  bool exit_code = false;
+  bool quiet = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  sub.add_option("REVISION_OR_NAME", options().words,
+                 "Up to two revisions, then prompt names; put '--' before the names when a "
+                 "name could be read as a revision. No revision: the working tree against "
+                 "HEAD; one: the working tree against it; two: the first against the second");
+  sub.add_flag("--stat", options().stat, "Summarize: fields and template lines changed");
+  sub.add_flag("--json", options().json, "Print the differences as JSON");
+  sub.add_flag("--exit-code", options().exit_code, "Exit with 1 when there are differences");
+  sub.add_flag("-q,--quiet", options().quiet, "Print nothing; implies --exit-code");
+}
+
+struct Arguments {
+  std::vector<std::string> revisions;
+  std::vector<std::string> names;
+};
+
+// Revisions come first. Without "--", a word is a revision when it resolves as one and is not
+// also the name of a prompt.
+Arguments split_arguments(Session& session) {
+  const std::vector<std::string>& raw = session.raw_arguments();
+  const std::vector<std::string>& words = options().words;
+  Arguments out;
+  auto separator = std::find(raw.begin(), raw.end(), "--");
+  if (separator != raw.end()) {
+    size_t before = static_cast<size_t>(std::count_if(
+        raw.begin(), separator, [](const std::string& w) { return !w.starts_with("-"); }));
+    out.revisions.assign(words.begin(), words.begin() + static_cast<long>(before));
+    out.names.assign(words.begin() + static_cast<long>(before), words.end());
+  } else {
+    size_t i = 0;
+    for (; i < words.size() && out.revisions.size() < 2; ++i) {
+      bool is_prompt = !name_problem(normalize_name(words[i])) &&
+                       session.workspace().exists(normalize_name(words[i]));
+      bool is_revision = false;
+      try {
+        (void)session.repository().resolve(words[i]);
+        is_revision = true;
+      } catch (const Error&) {
+      }
+      if (is_prompt && is_revision) {
+        throw Error(ErrorKind::usage,
+                    "'" + words[i] + "' is both a revision and a prompt name", {},
+                    "use 'promptctl diff REV -- NAME' to say which");
+      }
+      if (!is_revision) {
+        break;
+      }
+      out.revisions.push_back(words[i]);
+    }
+    out.names.assign(words.begin() + static_cast<long>(i), words.end());
+  }
+  if (out.revisions.size() > 2) {
+    throw Error(ErrorKind::usage, "diff compares at most two revisions");
+  }
+  out.names = prompt_names(out.names);
+  return out;
+}
+
+nlohmann::json or_null(const std::string& text) {
+  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
+
+nlohmann::json diff_json(const PromptDiff& diff) {
+  static const char* subjects[] = {"prompt", "settings", "other"};
+  nlohmann::json fields = nlohmann::json::array();
+  for (const FieldChange& field : diff.fields) {
+    fields.push_back({{"field", field.field},
+                      {"change", to_string(field.kind)},
+                      {"before", field.before},
+                      {"after", field.after}});
+  }
+  nlohmann::json hunks = nlohmann::json::array();
+  for (const repo::DiffHunk& hunk : diff.text) {
+    nlohmann::json lines = nlohmann::json::array();
+    for (const repo::DiffLine& line : hunk.lines) {
+      lines.push_back(std::string(1, line.origin) + line.text);
+    }
+    hunks.push_back({{"header", hunk.header}, {"lines", lines}});
+  }
+  return {{"name", diff.change.name},
+          {"old_name", or_null(diff.change.old_name)},
+          {"subject", subjects[static_cast<int>(diff.change.subject)]},
+          {"status", to_string(diff.change.kind)},
+          {"paths", diff.change.paths},
+          {"fields", fields},
+          {"problem", or_null(diff.problem)},
+          {"added_lines", diff.added_lines()},
+          {"removed_lines", diff.removed_lines()},
+          {"hunks", hunks}};
+}
+
+std::string value_text(const nlohmann::json& value) {
+  std::string text = value.dump();
+  return text.size() > 100 ? text.substr(0, 97) + "..." : text;
+}
+
+void print_fields(const Output& out, const PromptDiff& diff) {
+  for (const FieldChange& field : diff.fields) {
+    std::string line = "  " + out.paint(field.field, Style::cyan) + ": ";
+    switch (field.kind) {
+      case FieldChangeKind::added:
+        line += out.paint("added " + value_text(field.after), Style::green);
+        break;
+      case FieldChangeKind::removed:
+        line += out.paint("removed " + value_text(field.before), Style::red);
+        break;
+      case FieldChangeKind::changed:
+        line += value_text(field.before) + " -> " + value_text(field.after);
+        break;
+    }
+    out.line(line);
+  }
+}
+
+void print_hunks(const Output& out, const PromptDiff& diff) {
+  for (const repo::DiffHunk& hunk : diff.text) {
+    out.line("  " + out.paint(hunk.header, Style::cyan));
+    for (const repo::DiffLine& line : hunk.lines) {
+      Style style = line.origin == '+' ? Style::green : line.origin == '-' ? Style::red : Style::none;
+      out.line("  " + out.paint(std::string(1, line.origin) + line.text, style));
+    }
+  }
+}
+
+std::string title(const PromptDiff& diff) {
+  std::string name = diff.change.old_name.empty()
+                         ? diff.change.name
+                         : diff.change.old_name + " -> " + diff.change.name;
+  return pad(std::string(to_string(diff.change.kind)), 10) + name;
+}
+
+void print_full(const Output& out, const std::vector<PromptDiff>& diffs) {
+  bool first = true;
+  for (const PromptDiff& diff : diffs) {
+    if (!first) {
+      out.line();
+    }
+    first = false;
+    out.line(out.paint(title(diff), Style::bold));
+    if (!diff.problem.empty()) {
+      out.line("  " + out.paint("not compared field by field: " + diff.problem, Style::yellow));
+    }
+    print_fields(out, diff);
+    print_hunks(out, diff);
+  }
+}
+
+void print_stat(const Output& out, const std::vector<PromptDiff>& diffs) {
+  int added = 0;
+  int removed = 0;
+  for (const PromptDiff& diff : diffs) {
+    added += diff.added_lines();
+    removed += diff.removed_lines();
+    std::string fields = std::to_string(diff.fields.size()) + " field(s)";
+    out.line(pad(title(diff), 44) + " | " + pad(fields, 12) + " " +
+             out.paint("+" + std::to_string(diff.added_lines()), Style::green) + " " +
+             out.paint("-" + std::to_string(diff.removed_lines()), Style::red));
+  }
+  out.line(std::to_string(diffs.size()) + " changed, " + std::to_string(added) +
+           " template line(s) added, " + std::to_string(removed) + " removed");
+}
+
+int run(Session& session) {
+  const Options& o = options();
+  Arguments arguments = split_arguments(session);
+  auto repository = std::make_shared<const repo::Repository>(
+      repo::Repository::discover(session.workspace().root()));
+  repo::Revision from =
+      repository->resolve(arguments.revisions.empty() ? "HEAD" : arguments.revisions[0]);
+  std::optional<repo::Revision> to;
+  if (arguments.revisions.size() == 2) {
+    to = repository->resolve(arguments.revisions[1]);
+  }
+  std::vector<PromptDiff> diffs =
+      diff_prompts(session.workspace(), repository, from, to, arguments.names);
+  int code = (o.exit_code || o.quiet) && !diffs.empty() ? 1 : 0;
+  Output& out = session.out();
+  if (o.quiet) {
+    return code;
+  }
+  if (o.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const PromptDiff& diff : diffs) {
+      list.push_back(diff_json(diff));
+    }
+    out.json({{"from", revision_json(from)}, {"to", revision_json(to)}, {"changes", list}});
+  } else if (o.stat) {
+    print_stat(out, diffs);
+  } else {
+    print_full(out, diffs);
+  }
+  return code;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_diff{"diff", "Show prompt-aware differences between versions",
+                                    Completes::prompt_names, add_options, run};
+
+}  // namespace promptctl::cli
