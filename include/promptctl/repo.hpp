@@ -25,7 +25,8 @@ struct Revision {
   [[nodiscard]] std::string short_id() const { return commit_id.substr(0, 7); }
 };
 
-enum class ChangeKind { added, modified, deleted, renamed };
+/// `conflicted`: an unresolved merge conflict, in the working tree's changes only.
+enum class ChangeKind { added, modified, deleted, renamed, conflicted };
 
 /// A file that differs between HEAD and the working tree (staged or not).
 struct FileChange {
@@ -79,6 +80,20 @@ std::vector<DiffHunk> diff_text(std::string_view before, std::string_view after,
 /// The id git gives `data` stored as a blob (`git hash-object`), computed without storing it.
 std::string hash_blob(std::string_view data);
 
+struct BranchInfo {
+  std::string name;
+  std::string commit_id;
+  bool current = false;
+};
+
+enum class MergeOutcome { up_to_date, fast_forward, merged, conflicts };
+
+struct MergeResult {
+  MergeOutcome outcome = MergeOutcome::up_to_date;
+  std::string commit_id;               ///< HEAD afterwards
+  std::vector<std::string> conflicts;  ///< paths left with conflict markers
+};
+
 struct CommitResult {
   std::string commit_id;
   std::string branch;  ///< the branch HEAD pointed to ("" when detached)
@@ -122,6 +137,48 @@ class Repository {
   [[nodiscard]] std::vector<FileVersion> file_history(const Revision& start,
                                                       const std::string& path,
                                                       const std::string& rename_scope) const;
+
+  /// Local branches, sorted by name.
+  [[nodiscard]] std::vector<BranchInfo> branches() const;
+
+  /// The branch HEAD points to (also when it has no commit yet); "" when HEAD is detached.
+  [[nodiscard]] std::string current_branch() const;
+
+  /// Creates branch `name` at `start`. Throws `Error`: usage for an invalid branch name,
+  /// already_exists when there is one.
+  void create_branch(const std::string& name, const Revision& start);
+
+  /// Deletes branch `name`. Throws `Error`: not_found, refused for the current branch or,
+  /// unless `force`, for a branch with commits that HEAD does not contain.
+  void delete_branch(const std::string& name, bool force);
+
+  /// Checks out branch `name` and points HEAD at it. Throws `Error` (refused), naming the
+  /// files, when that would overwrite uncommitted changes or untracked files; nothing is
+  /// changed then.
+  void switch_branch(const std::string& name);
+
+  /// Tracked files with uncommitted changes, staged or not, sorted.
+  [[nodiscard]] std::vector<std::string> dirty_files() const;
+
+  /// Merges `revision` (`label` names it in messages and conflict markers) into HEAD: a
+  /// fast-forward when possible, else a three-way merge committed at once when it is clean.
+  /// Conflicts are left in the working tree with markers, and the merge stays in progress for
+  /// `merge_continue` or `merge_abort`. Throws `Error` (refused) when tracked files have
+  /// uncommitted changes or another operation is in progress, before changing anything.
+  /// The author and committer of a merge commit come from `identities()`, asked only when
+  /// one is made.
+  /// `label` names the other side in conflict markers; `message` is the merge commit's.
+  MergeResult merge(const Revision& revision, const std::string& label,
+                    const std::string& message);
+
+  /// Commits a merge in progress once its conflicts are resolved: the conflicted files are
+  /// taken from the working tree. Throws `Error`: refused when no merge is in progress or a
+  /// file still holds conflict markers (naming it and the line).
+  CommitResult merge_continue(const Identity& author, const Identity& committer);
+
+  /// Abandons a merge in progress, putting HEAD's content back in the index and the working
+  /// tree. Throws `Error` (refused) when no merge is in progress.
+  void merge_abort();
 
   /// Files under `pathspecs` that differ between `from` and `to`, renames detected, sorted by
   /// path. Without `to`, against the working tree as `git diff REV` compares, plus untracked

@@ -148,7 +148,7 @@ std::string title(const PromptDiff& diff) {
   std::string name = diff.change.old_name.empty()
                          ? diff.change.name
                          : diff.change.old_name + " -> " + diff.change.name;
-  return pad(std::string(to_string(diff.change.kind)), 10) + name;
+  return pad(std::string(to_string(diff.change.kind)), 12) + name;
 }
 
 void print_full(const Output& out, const std::vector<PromptDiff>& diffs) {
@@ -217,6 +217,6 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_diff{"diff", "Show prompt-aware differences between versions",
-                                    Completes::prompt_names, add_options, run};
+                                    Completes::revisions_and_prompt_names, add_options, run};
 
 }  // namespace promptctl::cli

@@ -41,7 +41,8 @@ class Session {
   std::optional<repo::Repository> m_repository;
 };
 
-enum class Completes { nothing, prompt_names };
+/// What a command's positional arguments are, for shell completion.
+enum class Completes { nothing, prompt_names, branches, revisions, revisions_and_prompt_names };
 
 /// The hidden command that shells call for completion candidates; it takes its words raw.
 inline constexpr std::string_view k_complete_command = "__complete";

@@ -16,12 +16,15 @@ extern const CommandSpec k_cmd_status;
 extern const CommandSpec k_cmd_commit;
 extern const CommandSpec k_cmd_log;
 extern const CommandSpec k_cmd_diff;
+extern const CommandSpec k_cmd_branch;
+extern const CommandSpec k_cmd_switch;
+extern const CommandSpec k_cmd_merge;
 extern const CommandSpec k_cmd_complete;
 
 std::span<const CommandSpec* const> all_commands() {
   static const CommandSpec* const commands[] = {
       &k_cmd_init, &k_cmd_new, &k_cmd_ls, &k_cmd_show,   &k_cmd_vars,   &k_cmd_render,
-      &k_cmd_lint, &k_cmd_mv,  &k_cmd_rm, &k_cmd_status, &k_cmd_commit, &k_cmd_log, &k_cmd_diff, &k_cmd_complete};
+      &k_cmd_lint, &k_cmd_mv,  &k_cmd_rm, &k_cmd_status, &k_cmd_commit, &k_cmd_log, &k_cmd_diff, &k_cmd_branch, &k_cmd_switch, &k_cmd_merge, &k_cmd_complete};
   return commands;
 }
 

@@ -55,6 +55,33 @@ void print_matching(const Output& out, const std::vector<std::string>& candidate
   }
 }
 
+// Branch names, every ref name, or those and prompt names, as `what` asks; nothing outside a
+// repository.
+std::vector<std::string> revision_candidates(Session& in_directory, Completes what) {
+  std::vector<std::string> out;
+  if (what == Completes::nothing) {
+    return out;
+  }
+  try {
+    repo::Repository& repository = in_directory.repository();
+    if (what == Completes::branches) {
+      for (const repo::BranchInfo& branch : repository.branches()) {
+        out.push_back(branch.name);
+      }
+      return out;
+    }
+    out = repository.ref_names();
+    out.emplace_back("HEAD");
+    if (what == Completes::revisions_and_prompt_names) {
+      for (const std::string& name : in_directory.workspace().list_names()) {
+        out.push_back(name);
+      }
+    }
+  } catch (const Error&) {
+  }
+  return out;
+}
+
 int run(Session& session) {
   std::vector<std::string> words = session.raw_arguments();
   std::string current = words.empty() ? std::string() : words.back();
@@ -103,7 +130,11 @@ int run(Session& session) {
     print_matching(out, names, current);
     return 0;
   }
-  if (spec->positionals == Completes::prompt_names) {
+  if (spec->positionals != Completes::prompt_names) {
+    print_matching(out, revision_candidates(in_directory, spec->positionals), current);
+    return 0;
+  }
+  {
     try {
       if (size_t at_sign = current.find('@'); at_sign != std::string::npos) {
         // NAME@REV: offer branches and tags after the '@'.

@@ -20,6 +20,8 @@ std::string_view to_string(repo::ChangeKind kind) {
       return "deleted";
     case repo::ChangeKind::renamed:
       return "renamed";
+    case repo::ChangeKind::conflicted:
+      return "conflicted";
   }
   return "modified";
 }

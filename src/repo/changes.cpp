@@ -24,7 +24,9 @@ std::optional<FileChange> combine(const git_status_entry& entry) {
   FileChange change;
   const char* path = path_of(unstaged, false) ? path_of(unstaged, false) : path_of(staged, false);
   change.path = path ? path : "";
-  if (s & (GIT_STATUS_INDEX_RENAMED | GIT_STATUS_WT_RENAMED)) {
+  if (s & GIT_STATUS_CONFLICTED) {
+    change.kind = ChangeKind::conflicted;
+  } else if (s & (GIT_STATUS_INDEX_RENAMED | GIT_STATUS_WT_RENAMED)) {
     change.kind = ChangeKind::renamed;
     const char* old_path =
         (s & GIT_STATUS_INDEX_RENAMED) ? path_of(staged, true) : path_of(unstaged, true);

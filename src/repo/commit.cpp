@@ -6,6 +6,7 @@
 
 #include "promptctl/repo.hpp"
 #include "repo/git_handle.hpp"
+#include "repo/helpers.hpp"
 #include "repo/repository_impl.hpp"
 #include "util/dates.hpp"
 #include "util/strings.hpp"
@@ -57,6 +58,8 @@ Identity identity_from(const char* role, const std::optional<Identity>& configur
   return who;
 }
 
+}  // namespace
+
 GitSignature signature(const Identity& who) {
   git_signature* raw = nullptr;
   check(git().git_signature_new(&raw, who.name.c_str(), who.email.c_str(), who.time,
@@ -64,8 +67,6 @@ GitSignature signature(const Identity& who) {
         "use the identity '" + who.name + " <" + who.email + ">'");
   return GitSignature(raw);
 }
-
-}  // namespace
 
 std::pair<Identity, Identity> Repository::identities() const {
   std::optional<Identity> configured;
@@ -77,7 +78,14 @@ std::pair<Identity, Identity> Repository::identities() const {
   return {identity_from("AUTHOR", configured), identity_from("COMMITTER", configured)};
 }
 
-namespace {
+std::vector<Diagnostic> file_details(const std::vector<std::string>& paths,
+                                     const std::string& message) {
+  std::vector<Diagnostic> out;
+  for (const std::string& path : paths) {
+    out.push_back({Severity::error, {path, 0, 0}, message, ""});
+  }
+  return out;
+}
 
 void refuse_unless_ready(git_repository* repository) {
   if (git().git_repository_state(repository) != GIT_REPOSITORY_STATE_NONE) {
@@ -104,6 +112,8 @@ GitCommit head_commit(git_repository* repository) {
   check(git().git_commit_lookup(&raw, repository, &id), "read the HEAD commit");
   return GitCommit(raw);
 }
+
+namespace {
 
 // HEAD's tree with only `paths` taken from the working tree (a missing file is a deletion),
 // built in an index of its own so that the repository's index is not involved.
@@ -154,15 +164,6 @@ void update_index(git_repository* repository, const fs::path& work_tree,
   check(git().git_index_write(index.get()), "write the index");
 }
 
-std::string current_branch(git_repository* repository) {
-  git_reference* raw = nullptr;
-  if (git().git_repository_head(&raw, repository) != 0) {
-    return {};
-  }
-  GitReference head(raw);
-  return git().git_reference_shorthand(head.get());
-}
-
 }  // namespace
 
 CommitResult Repository::commit(const std::vector<std::string>& paths, const std::string& message,
@@ -192,7 +193,7 @@ CommitResult Repository::commit(const std::vector<std::string>& paths, const std
   }
   check(created, "create the commit");
   update_index(repository, m_impl->work_tree, paths);
-  return {git().git_oid_tostr_s(&commit_id), current_branch(repository)};
+  return {git().git_oid_tostr_s(&commit_id), current_branch()};
 }
 
 }  // namespace promptctl::repo

@@ -93,7 +93,43 @@ namespace promptctl::repo {
   X(git_patch_free)                      \
   X(git_patch_num_hunks)                 \
   X(git_patch_get_hunk)                  \
-  X(git_patch_get_line_in_hunk)
+  X(git_patch_get_line_in_hunk)          \
+  X(git_branch_lookup)                   \
+  X(git_branch_name_is_valid)            \
+  X(git_branch_iterator_new)             \
+  X(git_branch_iterator_free)            \
+  X(git_branch_next)                     \
+  X(git_branch_name)                     \
+  X(git_reference_target)                \
+  X(git_branch_is_head)                  \
+  X(git_repository_head_detached)        \
+  X(git_reference_lookup)                \
+  X(git_reference_symbolic_target)       \
+  X(git_branch_create)                   \
+  X(git_branch_delete)                   \
+  X(git_graph_descendant_of)             \
+  X(git_reference_peel)                  \
+  X(git_checkout_options_init)           \
+  X(git_checkout_tree)                   \
+  X(git_repository_set_head)             \
+  X(git_status_options_init)             \
+  X(git_annotated_commit_lookup)         \
+  X(git_annotated_commit_free)           \
+  X(git_index_conflict_iterator_new)     \
+  X(git_index_conflict_next)             \
+  X(git_index_conflict_iterator_free)    \
+  X(git_index_write_tree)                \
+  X(git_tree_lookup)                     \
+  X(git_repository_state_cleanup)        \
+  X(git_merge_analysis)                  \
+  X(git_merge_options_init)              \
+  X(git_merge)                           \
+  X(git_index_has_conflicts)             \
+  X(git_repository_set_head_detached)    \
+  X(git_reference_create)                \
+  X(git_repository_mergehead_foreach)    \
+  X(git_repository_message)              \
+  X(git_reset)
 
 struct GitApi {
 #define PROMPTCTL_GIT_POINTER(name) decltype(&::name) name = nullptr;

@@ -1,0 +1,23 @@
+// Pieces shared by the files that implement promptctl::repo::Repository.
+#pragma once
+
+#include "promptctl/repo.hpp"
+#include "repo/git_handle.hpp"
+
+namespace promptctl::repo {
+
+/// A libgit2 signature for an identity.
+GitSignature signature(const Identity& who);
+
+/// Throws `Error` when a merge or rebase is in progress (invalid_input) or another process
+/// holds the index lock (git).
+void refuse_unless_ready(git_repository* repository);
+
+/// One detail per path, "PATH: message", for an error about several files.
+std::vector<Diagnostic> file_details(const std::vector<std::string>& paths,
+                                     const std::string& message);
+
+/// HEAD's commit, or nothing on an unborn branch.
+GitCommit head_commit(git_repository* repository);
+
+}  // namespace promptctl::repo
