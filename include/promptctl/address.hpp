@@ -63,6 +63,11 @@ class ResolvedPrompt {
 /// else "sub/dir/". Compared through canonical paths, so symbolic links do not matter.
 std::string repository_prefix(const Workspace& workspace, const repo::Repository& repository);
 
+/// The commit an address's revision names: a release "X.Y.Z" is the tag "NAME@X.Y.Z", anything
+/// else a git revision. Throws `Error` (not_found), listing the releases there are for a missing
+/// one.
+repo::Revision resolve_revision(const repo::Repository& repository, const PromptAddress& address);
+
 /// Loads the prompt `argument` names. Throws `Error`: not_found for an unknown prompt (at that
 /// revision) or revision, invalid_input for a prompt file with errors.
 ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument);

@@ -46,4 +46,15 @@ std::vector<PromptVersion> prompt_history(const Workspace& workspace,
                                           const std::shared_ptr<const repo::Repository>& repository,
                                           const repo::Revision& start, std::string_view name);
 
+/// The files `restore_prompt` wrote and removed, relative to the prompt repository.
+struct RestoreResult {
+  std::vector<std::string> written;
+  std::vector<std::string> removed;
+};
+
+/// Puts prompt `name`'s file and tests file as `source` has them into the working tree: each
+/// file is replaced atomically, and a tests file that `source` lacks is removed. Throws `Error`
+/// (not_found) when `source` has no such prompt, before changing anything.
+RestoreResult restore_prompt(Workspace& workspace, PromptSource& source, std::string_view name);
+
 }  // namespace promptctl

@@ -94,6 +94,19 @@ struct MergeResult {
   std::vector<std::string> conflicts;  ///< paths left with conflict markers
 };
 
+/// A tag and, for an annotated tag, its message and tagger.
+struct TagInfo {
+  std::string name;  ///< without "refs/tags/"
+  std::string commit_id;
+  std::string message;
+  std::optional<Identity> tagger;
+};
+
+struct RemoteInfo {
+  std::string name;
+  std::string url;  ///< with any password in it masked
+};
+
 struct CommitResult {
   std::string commit_id;
   std::string branch;  ///< the branch HEAD pointed to ("" when detached)
@@ -106,6 +119,11 @@ class Repository {
   /// The repository whose work tree contains `path`. Throws `Error` (not_found) when there is
   /// none, or (invalid_input) for a bare repository.
   static Repository discover(const std::filesystem::path& path);
+
+  /// Clones `url` (a path, file://, https:// or ssh://) into `dir`, with its tags and
+  /// promptctl's notes and refs. Credentials: see `fetch`. Throws `Error` (git) on failure,
+  /// leaving no partial `dir` behind.
+  static Repository clone(const std::string& url, const std::filesystem::path& dir);
 
   Repository(Repository&&) noexcept;
   Repository& operator=(Repository&&) noexcept;
@@ -137,6 +155,35 @@ class Repository {
   [[nodiscard]] std::vector<FileVersion> file_history(const Revision& start,
                                                       const std::string& path,
                                                       const std::string& rename_scope) const;
+
+  /// Tags whose names match the glob `pattern` ("greet@*"), sorted by name.
+  [[nodiscard]] std::vector<TagInfo> tags(const std::string& pattern) const;
+
+  /// Creates the annotated tag `name` on `target`. Throws `Error`: usage for an invalid tag
+  /// name, already_exists when there is one.
+  void create_tag(const std::string& name, const Revision& target, const std::string& message,
+                  const Identity& tagger);
+
+  /// The configured remotes, sorted by name.
+  [[nodiscard]] std::vector<RemoteInfo> remotes() const;
+
+  /// Adds remote `name` at `url`. Throws `Error`: usage for an invalid name, already_exists.
+  void add_remote(const std::string& name, const std::string& url);
+
+  /// The remote the current branch pushes to and pulls from: its upstream's remote, else
+  /// "origin", else the only remote. Throws `Error` (not_found) when there is none to choose.
+  [[nodiscard]] std::string default_remote() const;
+
+  /// Fetches branches (into refs/remotes/REMOTE/), tags, notes and refs/promptctl/ from
+  /// `remote`. ssh credentials come from ssh-agent; https ones from PROMPTCTL_GIT_TOKEN (with
+  /// PROMPTCTL_GIT_USERNAME, default "x-access-token"). Throws `Error` (git) on failure.
+  void fetch(const std::string& remote);
+
+  /// Pushes the current branch (setting its upstream), every tag, the notes and refs under
+  /// refs/promptctl/ to `remote`. Returns the refs pushed. Throws `Error`: refused, naming the
+  /// refs, when the remote rejects an update (a branch that is not a fast-forward); invalid_input
+  /// on a detached HEAD.
+  std::vector<std::string> push(const std::string& remote);
 
   /// Local branches, sorted by name.
   [[nodiscard]] std::vector<BranchInfo> branches() const;

@@ -96,8 +96,8 @@ int log_prompt(Session& session, const PromptAddress& address) {
   Workspace& workspace = session.workspace();
   auto repository = std::make_shared<const repo::Repository>(
       repo::Repository::discover(workspace.root()));
-  repo::Revision start =
-      repository->resolve(address.revision.empty() ? "HEAD" : address.revision);
+  repo::Revision start = address.revision.empty() ? repository->resolve("HEAD")
+                                                  : resolve_revision(*repository, address);
   std::vector<PromptVersion> versions =
       prompt_history(workspace, repository, start, address.name);
   if (versions.empty()) {

@@ -1,6 +1,7 @@
 #include "promptctl/address.hpp"
 
 #include "promptctl/names.hpp"
+#include "promptctl/release.hpp"
 
 namespace promptctl {
 namespace fs = std::filesystem;
@@ -65,6 +66,32 @@ std::string repository_prefix(const Workspace& workspace, const repo::Repository
   return prefix == "." || prefix.empty() ? std::string() : prefix + "/";
 }
 
+repo::Revision resolve_revision(const repo::Repository& repository, const PromptAddress& address) {
+  auto version = SemVer::parse(address.revision);
+  if (!version) {
+    return repository.resolve(address.revision);
+  }
+  std::string tag = release_tag(address.name, *version);
+  try {
+    repo::Revision revision = repository.resolve("refs/tags/" + tag);
+    revision.expression = tag;
+    return revision;
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::not_found) {
+      throw;
+    }
+  }
+  std::string known;
+  for (const repo::TagInfo& other : repository.tags(address.name + "@*")) {
+    known += (known.empty() ? "" : ", ") + other.name;
+  }
+  throw Error(ErrorKind::not_found,
+              "'" + address.name + "' has no release " + version->to_string(), {},
+              known.empty() ? "it has no releases yet ('promptctl release " + address.name +
+                                  " --bump minor' makes one)"
+                            : "its releases: " + known);
+}
+
 ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
   PromptAddress address = parse_address(argument);
   ResolvedPrompt resolved;
@@ -76,7 +103,7 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
   }
   auto repository =
       std::make_shared<const repo::Repository>(repo::Repository::discover(workspace.root()));
-  repo::Revision revision = repository->resolve(address.revision);
+  repo::Revision revision = resolve_revision(*repository, address);
   std::string prefix = repository_prefix(workspace, *repository);
   auto source = std::make_shared<RevisionSource>(repository, revision, prefix);
   if (!source->read(address.name)) {

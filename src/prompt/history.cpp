@@ -4,6 +4,7 @@
 
 #include "promptctl/address.hpp"
 #include "promptctl/render.hpp"
+#include "util/fs.hpp"
 
 namespace promptctl {
 
@@ -55,6 +56,28 @@ ContentIdentity content_identity(PromptSource& source, std::string_view name) {
   }
   identity.hash = repo::hash_blob(manifest);
   return identity;
+}
+
+RestoreResult restore_prompt(Workspace& workspace, PromptSource& source, std::string_view name) {
+  auto prompt = source.read(name);
+  if (!prompt) {
+    throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "' there");
+  }
+  auto tests = source.read_tests(name);
+  RestoreResult result;
+  std::filesystem::create_directories(workspace.file_for(name).parent_path());
+  util::write_file_atomic(workspace.file_for(name), prompt->text);
+  result.written.push_back(Workspace::display_path(name));
+  std::filesystem::path tests_path = workspace.tests_file_for(name);
+  std::string tests_shown = std::string(Workspace::k_prompts_dir) + "/" + std::string(name) +
+                            ".tests.yaml";
+  if (tests) {
+    util::write_file_atomic(tests_path, tests->text);
+    result.written.push_back(tests_shown);
+  } else if (std::filesystem::remove(tests_path)) {
+    result.removed.push_back(tests_shown);
+  }
+  return result;
 }
 
 std::string short_hash(const std::string& hash) {

@@ -6,6 +6,10 @@
 
 namespace promptctl::repo {
 
+/// `text` with the password of any "scheme://user:password@host" URL in it masked, so that
+/// remote URLs can appear in messages.
+std::string redact_credentials(std::string_view text);
+
 /// A libgit2 signature for an identity.
 GitSignature signature(const Identity& who);
 

@@ -1,0 +1,68 @@
+// promptctl release NAME --bump LEVEL: tag HEAD's version of a prompt as its next release.
+#include "cli/command.hpp"
+#include "promptctl/changes.hpp"
+#include "promptctl/history.hpp"
+#include "promptctl/release.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::string name;
+  Bump bump = Bump::patch;
+  std::string message;
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  sub.add_option("NAME", options().name, "The prompt to release")->required();
+  const std::map<std::string, Bump> levels = {
+      {"major", Bump::major}, {"minor", Bump::minor}, {"patch", Bump::patch}};
+  sub.add_option("--bump", options().bump,
+                 "Which part of the version to raise: major, minor or patch (the first release "
+                 "is 1.0.0 whatever the level)")
+      ->transform(CLI::CheckedTransformer(levels, CLI::ignore_case))
+      ->type_name("LEVEL")
+      ->required();
+  sub.add_option("-m,--message", options().message,
+                 "The tag's message (default: 'Release NAME@X.Y.Z')");
+  sub.add_flag("--json", options().json, "Print the release as JSON");
+}
+
+int run(Session& session) {
+  const Options& o = options();
+  std::string name = prompt_names({o.name}).front();
+  Workspace& workspace = session.workspace();
+  for (const PromptChange& change : prompt_changes(workspace, session.repository(), false)) {
+    if (change.name == name) {
+      session.out().warn("'" + name + "' has uncommitted changes; the release is HEAD's version");
+    }
+  }
+  auto repository = std::make_shared<repo::Repository>(
+      repo::Repository::discover(workspace.root()));
+  Release release = create_release(workspace, repository, name, o.bump, o.message);
+  Output& out = session.out();
+  if (o.json) {
+    out.json({{"name", release.name},
+              {"version", release.version.to_string()},
+              {"tag", release.tag.name},
+              {"commit", release.tag.commit_id},
+              {"content_hash", release.content_hash}});
+    return 0;
+  }
+  out.line("Released " + out.paint(release.tag.name, Style::bold) + " at " +
+           release.tag.commit_id.substr(0, 7) + " (content " +
+           short_hash(release.content_hash) + ")");
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_release{"release", "Tag a prompt's committed version as a release",
+                                       Completes::prompt_names, add_options, run};
+
+}  // namespace promptctl::cli

@@ -1,0 +1,261 @@
+// Remotes: clone, fetch and push over any transport libgit2 has, with tags, notes and
+// promptctl's own refs carried along.
+#include <algorithm>
+#include <cstdlib>
+
+#include "promptctl/repo.hpp"
+#include "repo/git_handle.hpp"
+#include "repo/helpers.hpp"
+#include "repo/repository_impl.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl::repo {
+namespace fs = std::filesystem;
+
+namespace {
+
+using GitRemote = GitHandle<git_remote, &GitApi::git_remote_free>;
+
+// What travels besides branches: notes (approvals, …) and promptctl's refs.
+constexpr const char* k_extra_refspecs[] = {"refs/notes/*:refs/notes/*",
+                                            "refs/promptctl/*:refs/promptctl/*"};
+
+// Each kind of credential is offered once: libgit2 asks again after a failure, and offering
+// the same one forever would loop.
+struct CredentialState {
+  bool tried_agent = false;
+  bool tried_token = false;
+};
+
+int acquire_credentials(git_credential** out, const char*, const char* username_from_url,
+                        unsigned int allowed, void* payload) {
+  auto* state = static_cast<CredentialState*>(payload);
+  if ((allowed & GIT_CREDENTIAL_SSH_KEY) && !state->tried_agent) {
+    state->tried_agent = true;
+    return git().git_credential_ssh_key_from_agent(out,
+                                                   username_from_url ? username_from_url : "git");
+  }
+  const char* token = std::getenv("PROMPTCTL_GIT_TOKEN");
+  if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && token && *token && !state->tried_token) {
+    state->tried_token = true;
+    const char* user = std::getenv("PROMPTCTL_GIT_USERNAME");
+    return git().git_credential_userpass_plaintext_new(
+        out, user && *user ? user : "x-access-token", token);
+  }
+  return GIT_PASSTHROUGH;
+}
+
+void set_callbacks(git_remote_callbacks& callbacks, CredentialState& state) {
+  callbacks.credentials = acquire_credentials;
+  callbacks.payload = &state;
+}
+
+GitRemote lookup_remote(git_repository* repository, const std::string& name) {
+  git_remote* raw = nullptr;
+  int code = git().git_remote_lookup(&raw, repository, name.c_str());
+  if (code == GIT_ENOTFOUND || code == GIT_EINVALIDSPEC) {
+    throw Error(ErrorKind::not_found, "no remote named '" + util::printable(name) + "'", {},
+                "add one with 'promptctl remote add NAME URL'");
+  }
+  check(code, "look up remote '" + name + "'");
+  return GitRemote(raw);
+}
+
+std::vector<std::string> strings_of(const git_strarray& array) {
+  return {array.strings, array.strings + array.count};
+}
+
+struct StringArray {
+  std::vector<std::string> storage;
+  std::vector<char*> pointers;
+  git_strarray array{};
+  explicit StringArray(std::vector<std::string> items) : storage(std::move(items)) {
+    for (std::string& item : storage) {
+      pointers.push_back(item.data());
+    }
+    array = {pointers.data(), pointers.size()};
+  }
+};
+
+void fetch_remote(git_remote* remote, const std::string& name) {
+  git_strarray configured{};
+  check(git().git_remote_get_fetch_refspecs(&configured, remote), "read the fetch refspecs");
+  GitStrarray owner(&configured);
+  std::vector<std::string> specs = strings_of(configured);
+  specs.insert(specs.end(), std::begin(k_extra_refspecs), std::end(k_extra_refspecs));
+  StringArray refspecs(std::move(specs));
+  git_fetch_options options{};
+  check(git().git_fetch_options_init(&options, GIT_FETCH_OPTIONS_VERSION), "set up a fetch");
+  CredentialState state;
+  set_callbacks(options.callbacks, state);
+  options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
+  check(git().git_remote_fetch(remote, &refspecs.array, &options, nullptr),
+        "fetch from '" + name + "'");
+}
+
+std::vector<std::string> refs_matching(git_repository* repository,
+                                       std::initializer_list<std::string_view> prefixes) {
+  git_strarray names{};
+  check(git().git_reference_list(&names, repository), "list references");
+  GitStrarray owner(&names);
+  std::vector<std::string> out;
+  for (const std::string& name : strings_of(names)) {
+    if (std::any_of(prefixes.begin(), prefixes.end(),
+                    [&](std::string_view p) { return name.starts_with(p); })) {
+      out.push_back(name);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+struct PushState {
+  CredentialState credentials;
+  std::vector<std::string> rejected;
+};
+
+}  // namespace
+
+Repository Repository::clone(const std::string& url, const fs::path& dir) {
+  if (fs::exists(dir) && !fs::is_empty(dir)) {
+    throw Error(ErrorKind::already_exists,
+                "'" + dir.string() + "' already exists and is not an empty folder");
+  }
+  bool created = !fs::exists(dir);
+  git_clone_options options{};
+  check(git().git_clone_options_init(&options, GIT_CLONE_OPTIONS_VERSION), "set up a clone");
+  CredentialState state;
+  set_callbacks(options.fetch_opts.callbacks, state);
+  git_repository* raw = nullptr;
+  int code = git().git_clone(&raw, url.c_str(), dir.c_str(), &options);
+  if (code < 0) {
+    const git_error* last = git().git_error_last();
+    std::string detail = last && last->message ? last->message : "unknown libgit2 error";
+    if (created) {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+    throw Error(ErrorKind::git, "cannot clone '" + redact_credentials(url) + "': " +
+                                    redact_credentials(detail));
+  }
+  GitRepository cloned(raw);
+  GitRemote origin = lookup_remote(raw, "origin");
+  fetch_remote(origin.get(), "origin");
+  return discover(dir);
+}
+
+std::vector<RemoteInfo> Repository::remotes() const {
+  git_repository* repository = m_impl->repository.get();
+  git_strarray names{};
+  check(git().git_remote_list(&names, repository), "list remotes");
+  GitStrarray owner(&names);
+  std::vector<RemoteInfo> out;
+  for (const std::string& name : strings_of(names)) {
+    GitRemote remote = lookup_remote(repository, name);
+    const char* url = git().git_remote_url(remote.get());
+    out.push_back({name, redact_credentials(url ? url : "")});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const RemoteInfo& a, const RemoteInfo& b) { return a.name < b.name; });
+  return out;
+}
+
+void Repository::add_remote(const std::string& name, const std::string& url) {
+  int valid = 0;
+  check(git().git_remote_name_is_valid(&valid, name.c_str()), "check a remote name");
+  if (!valid) {
+    throw Error(ErrorKind::usage, "'" + util::printable(name) + "' is not a valid remote name");
+  }
+  git_remote* raw = nullptr;
+  int code = git().git_remote_create(&raw, m_impl->repository.get(), name.c_str(), url.c_str());
+  if (code == GIT_EEXISTS) {
+    throw Error(ErrorKind::already_exists, "a remote named '" + name + "' already exists");
+  }
+  check(code, "add remote '" + name + "'");
+  GitRemote created(raw);
+}
+
+std::string Repository::default_remote() const {
+  git_repository* repository = m_impl->repository.get();
+  std::string branch = current_branch();
+  if (!branch.empty()) {
+    git_buf buffer = GIT_BUF_INIT;
+    std::string ref = "refs/heads/" + branch;
+    if (git().git_branch_upstream_remote(&buffer, repository, ref.c_str()) == 0) {
+      GitBuf owner(&buffer);
+      return std::string(buffer.ptr, buffer.size);
+    }
+  }
+  std::vector<RemoteInfo> all = remotes();
+  for (const RemoteInfo& remote : all) {
+    if (remote.name == "origin") {
+      return remote.name;
+    }
+  }
+  if (all.size() == 1) {
+    return all.front().name;
+  }
+  throw Error(ErrorKind::not_found,
+              all.empty() ? "this repository has no remote" : "which remote? there are several",
+              {}, all.empty() ? "add one with 'promptctl remote add origin URL'"
+                              : "name it: 'promptctl push REMOTE'");
+}
+
+void Repository::fetch(const std::string& remote) {
+  GitRemote found = lookup_remote(m_impl->repository.get(), remote);
+  fetch_remote(found.get(), remote);
+}
+
+std::vector<std::string> Repository::push(const std::string& remote) {
+  git_repository* repository = m_impl->repository.get();
+  std::string branch = current_branch();
+  if (branch.empty()) {
+    throw Error(ErrorKind::invalid_input, "HEAD is detached: there is no branch to push", {},
+                "switch to a branch first ('promptctl switch NAME')");
+  }
+  GitRemote found = lookup_remote(repository, remote);
+  std::vector<std::string> refs = {"refs/heads/" + branch};
+  for (const std::string& ref :
+       refs_matching(repository, {"refs/tags/", "refs/notes/", "refs/promptctl/"})) {
+    refs.push_back(ref);
+  }
+  std::vector<std::string> specs;
+  for (const std::string& ref : refs) {
+    specs.push_back(ref + ":" + ref);
+  }
+  StringArray refspecs(specs);
+  git_push_options options{};
+  check(git().git_push_options_init(&options, GIT_PUSH_OPTIONS_VERSION), "set up a push");
+  PushState state;
+  set_callbacks(options.callbacks, state.credentials);
+  options.callbacks.push_update_reference = [](const char* refname, const char* status,
+                                               void* payload) {
+    if (status) {
+      static_cast<PushState*>(payload)->rejected.push_back(std::string(refname) + " (" + status +
+                                                           ")");
+    }
+    return 0;
+  };
+  options.callbacks.payload = &state;
+  int code = git().git_remote_push(found.get(), &refspecs.array, &options);
+  if (code == GIT_ENONFASTFORWARD && state.rejected.empty()) {
+    // Local and some other transports refuse before reporting per reference.
+    state.rejected.push_back("refs/heads/" + branch + " (non-fast-forward)");
+  }
+  if (!state.rejected.empty()) {
+    throw Error(ErrorKind::refused, "'" + remote + "' rejected the push", {},
+                "fetch and merge its changes first ('promptctl pull'), then push again")
+        .with_details(file_details(state.rejected, "rejected"));
+  }
+  check(code, "push to '" + remote + "'");
+  // Like `git push -u`: the branch now tracks the remote's, so pull and push need no name.
+  std::string upstream = remote + "/" + branch;
+  git_reference* raw = nullptr;
+  if (git().git_branch_lookup(&raw, repository, branch.c_str(), GIT_BRANCH_LOCAL) == 0) {
+    GitReference local(raw);
+    (void)git().git_branch_set_upstream(local.get(), upstream.c_str());
+  }
+  return refs;
+}
+
+}  // namespace promptctl::repo
