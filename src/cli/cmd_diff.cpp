@@ -1,9 +1,11 @@
 // promptctl diff [REV [REV2]] [NAME…]: what changed, prompt by prompt.
 #include <algorithm>
+#include <set>
 
 #include "cli/command.hpp"
 #include "promptctl/diff.hpp"
 #include "promptctl/names.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -29,6 +31,7 @@ void add_options(CLI::App& sub) {
   sub.add_flag("--json", options().json, "Print the differences as JSON");
   sub.add_flag("--exit-code", options().exit_code, "Exit with 1 when there are differences");
   sub.add_flag("-q,--quiet", options().quiet, "Print nothing; implies --exit-code");
+
 }
 
 struct Arguments {
@@ -40,14 +43,22 @@ struct Arguments {
 // also the name of a prompt.
 Arguments split_arguments(Session& session) {
   const std::vector<std::string>& raw = session.raw_arguments();
-  const std::vector<std::string>& words = options().words;
-  Arguments out;
   auto separator = std::find(raw.begin(), raw.end(), "--");
+  std::vector<std::string> words;
+  static const std::set<std::string> flags = {"--stat", "--json", "--exit-code", "-q",
+                                               "--quiet"};
+  for (auto it = raw.begin(); it != separator; ++it) {
+    if (!it->starts_with("-")) {
+      words.push_back(*it);
+    } else if (!flags.contains(*it)) {
+      throw Error(ErrorKind::usage, "unknown option '" + util::printable(*it) + "'", {},
+                  "see 'promptctl diff --help'");
+    }
+  }
+  Arguments out;
   if (separator != raw.end()) {
-    size_t before = static_cast<size_t>(std::count_if(
-        raw.begin(), separator, [](const std::string& w) { return !w.starts_with("-"); }));
-    out.revisions.assign(words.begin(), words.begin() + static_cast<long>(before));
-    out.names.assign(words.begin() + static_cast<long>(before), words.end());
+    out.revisions = words;
+    out.names.assign(separator + 1, raw.end());
   } else {
     size_t i = 0;
     for (; i < words.size() && out.revisions.size() < 2; ++i) {
@@ -195,6 +206,14 @@ int run(Session& session) {
   }
   std::vector<PromptDiff> diffs =
       diff_prompts(session.workspace(), repository, from, to, arguments.names);
+  for (const std::string& name : arguments.names) {
+    bool mentioned = std::any_of(diffs.begin(), diffs.end(), [&](const PromptDiff& d) {
+      return d.change.name == name || d.change.old_name == name;
+    });
+    if (!mentioned && !session.workspace().exists(name)) {
+      throw session.workspace().not_found(name);
+    }
+  }
   int code = (o.exit_code || o.quiet) && !diffs.empty() ? 1 : 0;
   Output& out = session.out();
   if (o.quiet) {

@@ -1,5 +1,7 @@
 // promptctl's entry point: parse the command line, run one command, map errors to exit codes.
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "cli/command.hpp"
@@ -147,8 +149,16 @@ int run_main(int argc, char** argv) {
       }
     }
   }
+  // "--" and the words after it are not shown to CLI11, which cannot take a list of words on
+  // both sides of it; `diff` reads them from the raw arguments.
+  int parsed_count = argc;
+  if (first_command_word(argc, argv) == "diff") {
+    parsed_count = static_cast<int>(
+        std::find_if(argv, argv + argc, [](const char* w) { return std::strcmp(w, "--") == 0; }) -
+        argv);
+  }
   try {
-    app.parse(argc, argv);
+    app.parse(parsed_count, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {
       return app.exit(e);

@@ -153,7 +153,8 @@ namespace promptctl::repo {
   X(git_branch_upstream_remote)            \
   X(git_push_options_init)                 \
   X(git_remote_push)                       \
-  X(git_branch_set_upstream)
+  X(git_branch_set_upstream)               \
+  X(git_repository_head_unborn)
 
 struct GitApi {
 #define PROMPTCTL_GIT_POINTER(name) decltype(&::name) name = nullptr;

@@ -109,6 +109,55 @@ std::vector<std::string> refs_matching(git_repository* repository,
   return out;
 }
 
+// A bare repository's HEAD often names a branch nobody pushed ("master" while "main" was
+// pushed), which leaves a clone with nothing checked out. Then main, master or the only branch
+// is checked out instead.
+void check_out_a_branch_if_none(git_repository* repository) {
+  if (git().git_repository_head_unborn(repository) != 1) {
+    return;
+  }
+  std::vector<std::string> remote_branches;
+  for (const std::string& ref : refs_matching(repository, {"refs/remotes/origin/"})) {
+    if (!ref.ends_with("/HEAD")) {
+      remote_branches.push_back(ref.substr(std::string_view("refs/remotes/origin/").size()));
+    }
+  }
+  std::string chosen;
+  for (const char* preferred : {"main", "master"}) {
+    if (std::find(remote_branches.begin(), remote_branches.end(), preferred) !=
+        remote_branches.end()) {
+      chosen = preferred;
+      break;
+    }
+  }
+  if (chosen.empty() && remote_branches.size() == 1) {
+    chosen = remote_branches.front();
+  }
+  if (chosen.empty()) {
+    return;
+  }
+  git_object* raw = nullptr;
+  std::string tracking = "refs/remotes/origin/" + chosen;
+  check(git().git_revparse_single(&raw, repository, tracking.c_str()), "read " + tracking);
+  GitObject target(raw);
+  git_object* peeled = nullptr;
+  check(git().git_object_peel(&peeled, target.get(), GIT_OBJECT_COMMIT), "read " + tracking);
+  GitObject commit(peeled);
+  git_reference* branch_raw = nullptr;
+  check(git().git_branch_create(&branch_raw, repository, chosen.c_str(),
+                                reinterpret_cast<const git_commit*>(commit.get()), 1),
+        "create branch '" + chosen + "'");
+  GitReference branch(branch_raw);
+  (void)git().git_branch_set_upstream(branch.get(), ("origin/" + chosen).c_str());
+  git_checkout_options options{};
+  check(git().git_checkout_options_init(&options, GIT_CHECKOUT_OPTIONS_VERSION),
+        "set up a checkout");
+  options.checkout_strategy = GIT_CHECKOUT_SAFE;
+  check(git().git_checkout_tree(repository, commit.get(), &options), "check out " + chosen);
+  std::string ref = "refs/heads/" + chosen;
+  check(git().git_repository_set_head(repository, ref.c_str()), "point HEAD at " + chosen);
+}
+
 struct PushState {
   CredentialState credentials;
   std::vector<std::string> rejected;
@@ -141,6 +190,7 @@ Repository Repository::clone(const std::string& url, const fs::path& dir) {
   GitRepository cloned(raw);
   GitRemote origin = lookup_remote(raw, "origin");
   fetch_remote(origin.get(), "origin");
+  check_out_a_branch_if_none(raw);
   return discover(dir);
 }
 
