@@ -1,5 +1,6 @@
-# bash completion for promptctl. Options and prompt names come from `promptctl __complete`.
+# bash completion for promptctl. Options, prompt names and revisions come from `promptctl __complete`.
 # Commands: init new ls show vars render lint mv rm status commit
+#   log diff branch switch merge release releases restore clone remote fetch pull push
 _promptctl() {
   local cur=${COMP_WORDS[COMP_CWORD]}
   local IFS=$'\n'

@@ -1,11 +1,11 @@
-# fish completion for promptctl. Options and prompt names come from `promptctl __complete`.
+# fish completion for promptctl. Options, prompt names and revisions come from `promptctl __complete`.
 
 function __promptctl_complete
     set -l tokens (commandline -opc) (commandline -ct)
     promptctl __complete $tokens[2..-1] 2>/dev/null
 end
 
-set -l commands init new ls show vars render lint mv rm status commit
+set -l commands init new ls show vars render lint mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a init -d 'Create a prompt repository'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a new -d 'Create a prompt file from a starter template'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a ls -d 'List prompts'
@@ -17,4 +17,17 @@ complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a mv -d
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a rm -d 'Delete prompts'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a status -d 'Show prompts changed since HEAD'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a commit -d 'Commit changed prompts'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a log -d 'Show a prompt\'s versions or the repository\'s history'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a diff -d 'Show prompt-aware differences between versions'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a branch -d 'List, create or delete branches'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a switch -d 'Switch to another branch'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a merge -d 'Merge a branch into the current branch'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a release -d 'Tag a prompt\'s committed version as a release'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a releases -d 'List a prompt\'s releases'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a restore -d 'Bring an earlier version of a prompt back'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a clone -d 'Clone a prompt repository'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a remote -d 'List or add remotes'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a fetch -d 'Fetch commits, tags and notes from a remote'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a pull -d 'Fetch from a remote and merge its branch'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a push -d 'Push the branch, tags and notes to a remote'
 complete -c promptctl -n "__fish_seen_subcommand_from $commands" -a '(__promptctl_complete)'

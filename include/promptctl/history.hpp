@@ -35,8 +35,8 @@ struct PromptVersion {
   /// file's content; a pure rename keeps the number. 0 for a deletion, which makes no version.
   int number = 0;
   repo::FileVersion change;
-  std::string name;      ///< the prompt's name in this commit
-  std::string old_name;  ///< for a rename, its name before
+  std::string name;          ///< the prompt's name in this commit
+  std::string old_name;      ///< for a rename, its name before
   std::string content_hash;  ///< empty for a deletion
 };
 

@@ -215,8 +215,7 @@ class Repository {
   /// The author and committer of a merge commit come from `identities()`, asked only when
   /// one is made.
   /// `label` names the other side in conflict markers; `message` is the merge commit's.
-  MergeResult merge(const Revision& revision, const std::string& label,
-                    const std::string& message);
+  MergeResult merge(const Revision& revision, const std::string& label, const std::string& message);
 
   /// Commits a merge in progress once its conflicts are resolved: the conflicted files are
   /// taken from the working tree. Throws `Error`: refused when no merge is in progress or a

@@ -46,8 +46,7 @@ int run(Session& session) {
   }
   std::filesystem::path target = session.start() / directory;
   repo::Repository cloned = repo::Repository::clone(o.url, target);
-  bool is_prompt_repository =
-      std::filesystem::exists(target / Workspace::k_settings_file);
+  bool is_prompt_repository = std::filesystem::exists(target / Workspace::k_settings_file);
   Output& out = session.out();
   if (!is_prompt_repository) {
     out.warn("'" + directory + "' has no " + Workspace::k_settings_file +

@@ -31,7 +31,6 @@ void add_options(CLI::App& sub) {
   sub.add_flag("--json", options().json, "Print the differences as JSON");
   sub.add_flag("--exit-code", options().exit_code, "Exit with 1 when there are differences");
   sub.add_flag("-q,--quiet", options().quiet, "Print nothing; implies --exit-code");
-
 }
 
 struct Arguments {
@@ -45,8 +44,7 @@ Arguments split_arguments(Session& session) {
   const std::vector<std::string>& raw = session.raw_arguments();
   auto separator = std::find(raw.begin(), raw.end(), "--");
   std::vector<std::string> words;
-  static const std::set<std::string> flags = {"--stat", "--json", "--exit-code", "-q",
-                                               "--quiet"};
+  static const std::set<std::string> flags = {"--stat", "--json", "--exit-code", "-q", "--quiet"};
   for (auto it = raw.begin(); it != separator; ++it) {
     if (!it->starts_with("-")) {
       words.push_back(*it);
@@ -71,8 +69,7 @@ Arguments split_arguments(Session& session) {
       } catch (const Error&) {
       }
       if (is_prompt && is_revision) {
-        throw Error(ErrorKind::usage,
-                    "'" + words[i] + "' is both a revision and a prompt name", {},
+        throw Error(ErrorKind::usage, "'" + words[i] + "' is both a revision and a prompt name", {},
                     "use 'promptctl diff REV -- NAME' to say which");
       }
       if (!is_revision) {
@@ -149,7 +146,9 @@ void print_hunks(const Output& out, const PromptDiff& diff) {
   for (const repo::DiffHunk& hunk : diff.text) {
     out.line("  " + out.paint(hunk.header, Style::cyan));
     for (const repo::DiffLine& line : hunk.lines) {
-      Style style = line.origin == '+' ? Style::green : line.origin == '-' ? Style::red : Style::none;
+      Style style = line.origin == '+'   ? Style::green
+                    : line.origin == '-' ? Style::red
+                                         : Style::none;
       out.line("  " + out.paint(std::string(1, line.origin) + line.text, style));
     }
   }

@@ -42,9 +42,12 @@ nlohmann::json identity_json(const repo::Identity& who) {
 }
 
 nlohmann::json commit_json(const repo::CommitInfo& commit) {
-  return {{"commit", commit.id},           {"parents", commit.parents},
-          {"author", identity_json(commit.author)}, {"committer", identity_json(commit.committer)},
-          {"summary", commit.summary},     {"message", commit.message}};
+  return {{"commit", commit.id},
+          {"parents", commit.parents},
+          {"author", identity_json(commit.author)},
+          {"committer", identity_json(commit.committer)},
+          {"summary", commit.summary},
+          {"message", commit.message}};
 }
 
 nlohmann::json version_json(const PromptVersion& version) {
@@ -94,16 +97,15 @@ std::string version_note(const PromptVersion& version) {
 
 int log_prompt(Session& session, const PromptAddress& address) {
   Workspace& workspace = session.workspace();
-  auto repository = std::make_shared<const repo::Repository>(
-      repo::Repository::discover(workspace.root()));
+  auto repository =
+      std::make_shared<const repo::Repository>(repo::Repository::discover(workspace.root()));
   repo::Revision start = address.revision.empty() ? repository->resolve("HEAD")
                                                   : resolve_revision(*repository, address);
-  std::vector<PromptVersion> versions =
-      prompt_history(workspace, repository, start, address.name);
+  std::vector<PromptVersion> versions = prompt_history(workspace, repository, start, address.name);
   if (versions.empty()) {
-    throw Error(ErrorKind::not_found,
-                "prompt '" + address.name + "' has no history at " + start.expression +
-                    util::did_you_mean(address.name, workspace.list_names()));
+    throw Error(ErrorKind::not_found, "prompt '" + address.name + "' has no history at " +
+                                          start.expression +
+                                          util::did_you_mean(address.name, workspace.list_names()));
   }
   limit(versions, [](const PromptVersion& v) { return v.change.commit.committer.time; });
   Output& out = session.out();

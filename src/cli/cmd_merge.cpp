@@ -52,8 +52,9 @@ int report_conflicts(Session& session, const repo::MergeResult& result) {
     out.line(out.paint("conflict  ", Style::red) + pad(conflict.name, 32) + " " +
              out.paint(conflict.paths.front(), Style::dim));
   }
-  out.warn("the merge stopped with conflicts: edit the files above to resolve them, then run "
-           "'promptctl merge --continue' (or 'promptctl merge --abort' to give up)");
+  out.warn(
+      "the merge stopped with conflicts: edit the files above to resolve them, then run "
+      "'promptctl merge --continue' (or 'promptctl merge --abort' to give up)");
   return 1;
 }
 
@@ -88,7 +89,8 @@ std::string merge_message(Session& session) {
       what = "branch " + what;
     }
   }
-  return "Merge " + what + (into.empty() || into == "main" || into == "master" ? "" : " into " + into) + "\n";
+  return "Merge " + what +
+         (into.empty() || into == "main" || into == "master" ? "" : " into " + into) + "\n";
 }
 
 int run(Session& session) {

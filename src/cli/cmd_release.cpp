@@ -42,8 +42,8 @@ int run(Session& session) {
       session.out().warn("'" + name + "' has uncommitted changes; the release is HEAD's version");
     }
   }
-  auto repository = std::make_shared<repo::Repository>(
-      repo::Repository::discover(workspace.root()));
+  auto repository =
+      std::make_shared<repo::Repository>(repo::Repository::discover(workspace.root()));
   Release release = create_release(workspace, repository, name, o.bump, o.message);
   Output& out = session.out();
   if (o.json) {
@@ -55,8 +55,8 @@ int run(Session& session) {
     return 0;
   }
   out.line("Released " + out.paint(release.tag.name, Style::bold) + " at " +
-           release.tag.commit_id.substr(0, 7) + " (content " +
-           short_hash(release.content_hash) + ")");
+           release.tag.commit_id.substr(0, 7) + " (content " + short_hash(release.content_hash) +
+           ")");
   return 0;
 }
 

@@ -33,16 +33,16 @@ int run(Session& session) {
     throw Error(ErrorKind::usage, "restore needs a version: NAME@REV or NAME@X.Y.Z");
   }
   Workspace& workspace = session.workspace();
-  auto repository = std::make_shared<const repo::Repository>(
-      repo::Repository::discover(workspace.root()));
+  auto repository =
+      std::make_shared<const repo::Repository>(repo::Repository::discover(workspace.root()));
   repo::Revision revision = resolve_revision(*repository, address);
   RevisionSource source(repository, revision, repository_prefix(workspace, *repository));
   if (!o.force) {
     for (const PromptChange& change : prompt_changes(workspace, session.repository(), false)) {
       if (change.name == address.name) {
         throw Error(ErrorKind::refused,
-                    "'" + address.name + "' has uncommitted changes that restoring would lose",
-                    {}, "commit them first, or use --force to overwrite them");
+                    "'" + address.name + "' has uncommitted changes that restoring would lose", {},
+                    "commit them first, or use --force to overwrite them");
       }
     }
   }

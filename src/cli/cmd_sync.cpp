@@ -55,8 +55,8 @@ int run_pull(Session& session) {
   repository.fetch(remote);
   std::string tracking = remote + "/" + branch;
   repo::Revision theirs = repository.resolve("refs/remotes/" + tracking);
-  repo::MergeResult result = repository.merge(
-      theirs, tracking, "Merge branch '" + branch + "' of " + remote + "\n");
+  repo::MergeResult result =
+      repository.merge(theirs, tracking, "Merge branch '" + branch + "' of " + remote + "\n");
   static const char* outcomes[] = {"up-to-date", "fast-forward", "merged", "conflicts"};
   Output& out = session.out();
   if (options().json) {
@@ -68,15 +68,15 @@ int run_pull(Session& session) {
     for (const std::string& path : result.conflicts) {
       out.line(out.paint("conflict  ", Style::red) + path);
     }
-    out.warn("the pull stopped with conflicts: resolve them, then 'promptctl merge --continue' "
-             "(or 'promptctl merge --abort')");
+    out.warn(
+        "the pull stopped with conflicts: resolve them, then 'promptctl merge --continue' "
+        "(or 'promptctl merge --abort')");
   } else {
-    out.line(std::string(result.outcome == repo::MergeOutcome::up_to_date ? "Already up to date"
-                         : result.outcome == repo::MergeOutcome::fast_forward
-                             ? "Fast-forward to "
-                             : "Merged: ") +
-             (result.outcome == repo::MergeOutcome::up_to_date ? ""
-                                                                : result.commit_id.substr(0, 7)));
+    out.line(
+        std::string(result.outcome == repo::MergeOutcome::up_to_date     ? "Already up to date"
+                    : result.outcome == repo::MergeOutcome::fast_forward ? "Fast-forward to "
+                                                                         : "Merged: ") +
+        (result.outcome == repo::MergeOutcome::up_to_date ? "" : result.commit_id.substr(0, 7)));
   }
   return result.outcome == repo::MergeOutcome::conflicts ? 1 : 0;
 }

@@ -137,11 +137,13 @@ int run(Session& session) {
   {
     try {
       if (size_t at_sign = current.find('@'); at_sign != std::string::npos) {
-        // NAME@REV: offer branches and tags after the '@'.
+        // NAME@REV: offer branches and tags after the '@'; a release tag "NAME@X.Y.Z" of
+        // this prompt is offered as it is.
         std::vector<std::string> revisions;
+        std::string typed = current.substr(0, at_sign + 1);
         for (const std::string& ref :
              repo::Repository::discover(in_directory.workspace().root()).ref_names()) {
-          revisions.push_back(current.substr(0, at_sign + 1) + ref);
+          revisions.push_back(ref.starts_with(typed) ? ref : typed + ref);
         }
         revisions.push_back(current.substr(0, at_sign + 1) + "HEAD");
         print_matching(out, revisions, current);

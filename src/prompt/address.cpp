@@ -85,8 +85,8 @@ repo::Revision resolve_revision(const repo::Repository& repository, const Prompt
   for (const repo::TagInfo& other : repository.tags(address.name + "@*")) {
     known += (known.empty() ? "" : ", ") + other.name;
   }
-  throw Error(ErrorKind::not_found,
-              "'" + address.name + "' has no release " + version->to_string(), {},
+  throw Error(ErrorKind::not_found, "'" + address.name + "' has no release " + version->to_string(),
+              {},
               known.empty() ? "it has no releases yet ('promptctl release " + address.name +
                                   " --bump minor' makes one)"
                             : "its releases: " + known);

@@ -124,8 +124,9 @@ class Sides {
 int PromptDiff::added_lines() const {
   int count = 0;
   for (const repo::DiffHunk& hunk : text) {
-    count += static_cast<int>(std::count_if(hunk.lines.begin(), hunk.lines.end(),
-                                            [](const repo::DiffLine& l) { return l.origin == '+'; }));
+    count +=
+        static_cast<int>(std::count_if(hunk.lines.begin(), hunk.lines.end(),
+                                       [](const repo::DiffLine& l) { return l.origin == '+'; }));
   }
   return count;
 }
@@ -133,8 +134,9 @@ int PromptDiff::added_lines() const {
 int PromptDiff::removed_lines() const {
   int count = 0;
   for (const repo::DiffHunk& hunk : text) {
-    count += static_cast<int>(std::count_if(hunk.lines.begin(), hunk.lines.end(),
-                                            [](const repo::DiffLine& l) { return l.origin == '-'; }));
+    count +=
+        static_cast<int>(std::count_if(hunk.lines.begin(), hunk.lines.end(),
+                                       [](const repo::DiffLine& l) { return l.origin == '-'; }));
   }
   return count;
 }
@@ -201,8 +203,8 @@ void diff_one_prompt(Sides& sides, PromptDiff& diff) {
   }
   static const Prompt empty;
   diff.fields = compare_fields(before ? *before : empty, after ? *after : empty);
-  diff.text = repo::diff_text(before ? template_text(*before) : "",
-                              after ? template_text(*after) : "");
+  diff.text =
+      repo::diff_text(before ? template_text(*before) : "", after ? template_text(*after) : "");
 }
 
 }  // namespace
@@ -213,9 +215,8 @@ std::vector<PromptDiff> diff_prompts(Workspace& workspace,
                                      const std::optional<repo::Revision>& to,
                                      const std::vector<std::string>& names) {
   Sides sides(workspace, repository, from, to);
-  std::vector<PromptChange> changes =
-      group_changes(repository->diff_files(from, to, prompt_pathspecs(sides.prefix())),
-                    sides.prefix());
+  std::vector<PromptChange> changes = group_changes(
+      repository->diff_files(from, to, prompt_pathspecs(sides.prefix())), sides.prefix());
   std::vector<PromptDiff> out;
   for (PromptChange& change : changes) {
     bool wanted = names.empty() || std::any_of(names.begin(), names.end(), [&](const auto& n) {

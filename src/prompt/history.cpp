@@ -69,8 +69,8 @@ RestoreResult restore_prompt(Workspace& workspace, PromptSource& source, std::st
   util::write_file_atomic(workspace.file_for(name), prompt->text);
   result.written.push_back(Workspace::display_path(name));
   std::filesystem::path tests_path = workspace.tests_file_for(name);
-  std::string tests_shown = std::string(Workspace::k_prompts_dir) + "/" + std::string(name) +
-                            ".tests.yaml";
+  std::string tests_shown =
+      std::string(Workspace::k_prompts_dir) + "/" + std::string(name) + ".tests.yaml";
   if (tests) {
     util::write_file_atomic(tests_path, tests->text);
     result.written.push_back(tests_shown);
@@ -89,8 +89,8 @@ std::vector<PromptVersion> prompt_history(const Workspace& workspace,
                                           const repo::Revision& start, std::string_view name) {
   std::string prefix = repository_prefix(workspace, *repository);
   std::string prompts_prefix = prefix + Workspace::k_prompts_dir + "/";
-  std::vector<repo::FileVersion> changes = repository->file_history(
-      start, prefix + Workspace::display_path(name), prompts_prefix);
+  std::vector<repo::FileVersion> changes =
+      repository->file_history(start, prefix + Workspace::display_path(name), prompts_prefix);
   std::vector<PromptVersion> versions;
   versions.reserve(changes.size());
   for (repo::FileVersion& change : changes) {

@@ -115,8 +115,7 @@ Release create_release(const Workspace& workspace,
   }
   auto [author, committer] = repository->identities();
   repository->create_tag(tag, head, text, committer);
-  return {std::string(name), version,
-          repo::TagInfo{tag, head.commit_id, text, committer}, hash};
+  return {std::string(name), version, repo::TagInfo{tag, head.commit_id, text, committer}, hash};
 }
 
 }  // namespace promptctl

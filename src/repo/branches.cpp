@@ -156,8 +156,8 @@ std::vector<std::string> Repository::dirty_files() const {
   std::vector<std::string> out;
   for (size_t i = 0; i < git().git_status_list_entrycount(list.get()); ++i) {
     const git_status_entry* entry = git().git_status_byindex(list.get(), i);
-    const git_diff_delta* delta = entry->index_to_workdir ? entry->index_to_workdir
-                                                          : entry->head_to_index;
+    const git_diff_delta* delta =
+        entry->index_to_workdir ? entry->index_to_workdir : entry->head_to_index;
     if (entry->status != GIT_STATUS_CURRENT && delta && delta->new_file.path) {
       out.emplace_back(delta->new_file.path);
     }

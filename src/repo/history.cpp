@@ -94,8 +94,8 @@ class FileWalker {
       return;
     }
     GitCommit commit = lookup_commit(m_repository, &id);
-    m_queue.push({static_cast<std::int64_t>(git().git_commit_time(commit.get())), m_order++, id,
-                  path});
+    m_queue.push(
+        {static_cast<std::int64_t>(git().git_commit_time(commit.get())), m_order++, id, path});
   }
 
   Entry entry_at(const git_oid& commit_id, const std::string& path) {

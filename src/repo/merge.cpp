@@ -70,9 +70,9 @@ git_oid commit_index(git_repository* repository, git_index* index,
   GitSignature committer_sig = signature(committer);
   std::vector<const git_commit*> list = parents;
   git_oid id{};
-  int code = git().git_commit_create(&id, repository, "HEAD", author_sig.get(),
-                                     committer_sig.get(), nullptr, message.c_str(), tree.get(),
-                                     list.size(), list.data());
+  int code =
+      git().git_commit_create(&id, repository, "HEAD", author_sig.get(), committer_sig.get(),
+                              nullptr, message.c_str(), tree.get(), list.size(), list.data());
   if (code == GIT_EMODIFIED) {
     throw Error(ErrorKind::git, "HEAD moved while merging (another commit was made); try again");
   }
@@ -167,8 +167,7 @@ MergeResult Repository::merge(const Revision& revision, const std::string& label
   checkout.their_label = label.c_str();
   check(git().git_merge(repository, heads, 1, &merge_options, &checkout), "merge " + label);
   // libgit2 words the message after the commit id; `merge --continue` commits this one.
-  util::write_file_atomic(fs::path(git().git_repository_path(repository)) / "MERGE_MSG",
-                          message);
+  util::write_file_atomic(fs::path(git().git_repository_path(repository)) / "MERGE_MSG", message);
   GitIndex index = open_index(repository);
   if (git().git_index_has_conflicts(index.get()) == 1) {
     result.outcome = MergeOutcome::conflicts;
@@ -199,8 +198,8 @@ CommitResult Repository::merge_continue(const Identity& author, const Identity& 
   for (const std::string& path : conflicts) {
     fs::path on_disk = m_impl->work_tree / path;
     if (int line = conflict_marker_line(on_disk)) {
-      throw Error(ErrorKind::refused, "'" + path + "' still has conflict markers",
-                  {path, line, 1}, "edit the file to resolve them, then run this again");
+      throw Error(ErrorKind::refused, "'" + path + "' still has conflict markers", {path, line, 1},
+                  "edit the file to resolve them, then run this again");
     }
   }
   for (const std::string& path : conflicts) {
@@ -249,8 +248,8 @@ void Repository::merge_abort() {
         "set up a checkout");
   options.checkout_strategy = GIT_CHECKOUT_FORCE;
   // The merge started from a clean tree, so forcing HEAD back only drops the merge's changes.
-  check(git().git_reset(repository, reinterpret_cast<const git_object*>(head.get()),
-                        GIT_RESET_HARD, &options),
+  check(git().git_reset(repository, reinterpret_cast<const git_object*>(head.get()), GIT_RESET_HARD,
+                        &options),
         "put HEAD back");
   check(git().git_repository_state_cleanup(repository), "end the merge");
 }

@@ -39,8 +39,8 @@ int acquire_credentials(git_credential** out, const char*, const char* username_
   if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && token && *token && !state->tried_token) {
     state->tried_token = true;
     const char* user = std::getenv("PROMPTCTL_GIT_USERNAME");
-    return git().git_credential_userpass_plaintext_new(
-        out, user && *user ? user : "x-access-token", token);
+    return git().git_credential_userpass_plaintext_new(out, user && *user ? user : "x-access-token",
+                                                       token);
   }
   return GIT_PASSTHROUGH;
 }
@@ -184,8 +184,8 @@ Repository Repository::clone(const std::string& url, const fs::path& dir) {
       std::error_code ignored;
       fs::remove_all(dir, ignored);
     }
-    throw Error(ErrorKind::git, "cannot clone '" + redact_credentials(url) + "': " +
-                                    redact_credentials(detail));
+    throw Error(ErrorKind::git,
+                "cannot clone '" + redact_credentials(url) + "': " + redact_credentials(detail));
   }
   GitRepository cloned(raw);
   GitRemote origin = lookup_remote(raw, "origin");
@@ -246,9 +246,9 @@ std::string Repository::default_remote() const {
     return all.front().name;
   }
   throw Error(ErrorKind::not_found,
-              all.empty() ? "this repository has no remote" : "which remote? there are several",
-              {}, all.empty() ? "add one with 'promptctl remote add origin URL'"
-                              : "name it: 'promptctl push REMOTE'");
+              all.empty() ? "this repository has no remote" : "which remote? there are several", {},
+              all.empty() ? "add one with 'promptctl remote add origin URL'"
+                          : "name it: 'promptctl push REMOTE'");
 }
 
 void Repository::fetch(const std::string& remote) {

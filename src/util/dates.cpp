@@ -63,7 +63,6 @@ std::optional<std::pair<std::int64_t, int>> parse_date(std::string_view text) {
   return std::pair{static_cast<std::int64_t>(timegm(&tm)) - *offset * 60, *offset};
 }
 
-
 std::optional<std::int64_t> parse_since(std::string_view text, std::int64_t now) {
   text = trim(text);
   if (auto full = parse_date(text)) {
@@ -93,7 +92,7 @@ std::optional<std::int64_t> parse_since(std::string_view text, std::int64_t now)
     unit.pop_back();
   }
   static const std::pair<const char*, std::int64_t> units[] = {
-      {"second", 1},      {"minute", 60},          {"hour", 3600},       {"day", 86400},
+      {"second", 1},       {"minute", 60},        {"hour", 3600},       {"day", 86400},
       {"week", 7 * 86400}, {"month", 30 * 86400}, {"year", 365 * 86400}};
   for (const auto& [name, seconds] : units) {
     if (unit == name) {

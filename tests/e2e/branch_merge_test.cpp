@@ -45,7 +45,8 @@ TEST_F(Branching, BranchesAreGitBranches) {
   EXPECT_EQ(git(root(), {"branch", "--format=%(refname:short)"}), "feature\nmain\n");
   json listed = json::parse(run({"branch", "--json"}).out);
   EXPECT_EQ(listed["current"], "main");
-  EXPECT_EQ(listed["branches"][0], (json{{"name", "feature"}, {"commit", rev("HEAD")}, {"current", false}}));
+  EXPECT_EQ(listed["branches"][0],
+            (json{{"name", "feature"}, {"commit", rev("HEAD")}, {"current", false}}));
   EXPECT_EQ(run({"branch"}).out, "  feature                  " + rev("HEAD").substr(0, 7) +
                                      "\n* main                     " + rev("HEAD").substr(0, 7) +
                                      "\n");
@@ -101,7 +102,8 @@ TEST_F(Branching, FastForwardAndThreeWayMergesAreOrdinaryGitCommits) {
   write("prompts/other.yaml", "template: other changed on feature\n");
   commit("feature again");
   ASSERT_EQ(run({"switch", "main"}).exit_code, 0);
-  write("prompts/greet.yaml", "description: Greets warmly\ntemplate: |\n  Hello\n  there, friend\n");
+  write("prompts/greet.yaml",
+        "description: Greets warmly\ntemplate: |\n  Hello\n  there, friend\n");
   commit("main change");
   ProcessResult merged = run({"merge", "feature"});
   ASSERT_EQ(merged.exit_code, 0) << merged.err;
@@ -209,8 +211,18 @@ TEST_F(Branching, MergeMadeWithGitIsReadAndOneMadeHereIsReadByGit) {
   ASSERT_EQ(run({"merge", "second"}).exit_code, 0);
   EXPECT_EQ(git(root(), {"log", "--format=%s", "--first-parent"}),
             "Merge branch 'second'\nmain again\nMerge branch 'side'\nmain\nbase\n");
-  EXPECT_EQ(git(root(), {"diff", "--stat", "HEAD^2", "HEAD"}).find("greet.yaml") !=
-                std::string::npos,
-            true);
+  EXPECT_EQ(
+      git(root(), {"diff", "--stat", "HEAD^2", "HEAD"}).find("greet.yaml") != std::string::npos,
+      true);
   expect_fsck_clean();
+}
+
+TEST_F(Branching, CompletionOffersBranchesAndRevisions) {
+  ASSERT_EQ(run({"branch", "feature"}).exit_code, 0);
+  ASSERT_EQ(run({"release", "greet", "--bump", "patch"}).exit_code, 0);
+  EXPECT_EQ(run({"__complete", "switch", "f"}).out, "feature\n");
+  EXPECT_EQ(run({"__complete", "branch", "-d", ""}).out, "");
+  EXPECT_EQ(run({"__complete", "merge", "fe"}).out, "feature\n");
+  EXPECT_EQ(run({"__complete", "diff", "g"}).out, "greet@1.0.0\ngreet\n");
+  EXPECT_EQ(run({"__complete", "show", "greet@1"}).out, "greet@1.0.0\n");
 }

@@ -94,7 +94,8 @@ TEST(Docs, EveryCommandAppearsInEachCompletionFile) {
 TEST_F(RepoTest, CompletionOffersCommandsOptionsAndPromptNames) {
   write("prompts/support/reply.yaml", "template: x\n");
   write("prompts/summary.yaml", "template: x\n");
-  EXPECT_EQ(run({"__complete", "re"}).out, "render\n");
+  EXPECT_EQ(run({"__complete", "ren"}).out, "render\n");
+  EXPECT_EQ(run({"__complete", "rel"}).out, "release\nreleases\n");
   EXPECT_EQ(run({"__complete", "render", "su"}).out, "summary\nsupport/reply\n");
   EXPECT_EQ(run({"__complete", "render", "--var-f"}).out, "--var-file\n");
   EXPECT_EQ(run({"__complete", "render", "--var-file", ""}).out, "");

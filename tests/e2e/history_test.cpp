@@ -38,12 +38,12 @@ TEST_F(History, LogNumbersVersionsAndFollowsRenames) {
                    (version["version"].is_null() ? "-" : version["version"].dump()) + "/" +
                    version["change"].get<std::string>() + "/" + version["name"].get<std::string>());
   }
-  EXPECT_EQ(seen, (std::vector<std::string>{"third=3/modified/hello",
-                                            "rename only=2/renamed/hello", "second=2/modified/greet",
-                                            "first=1/added/greet"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"third=3/modified/hello", "rename only=2/renamed/hello",
+                                            "second=2/modified/greet", "first=1/added/greet"}));
   EXPECT_EQ(log["versions"][1]["old_name"], "greet");
   // The same commits git lists for the file with --follow.
-  std::string git_commits = git(root(), {"log", "--follow", "--format=%H", "--", "prompts/hello.yaml"});
+  std::string git_commits =
+      git(root(), {"log", "--follow", "--format=%H", "--", "prompts/hello.yaml"});
   std::string ours;
   for (const json& version : log["versions"]) {
     ours += version["commit"].get<std::string>() + "\n";
@@ -208,7 +208,8 @@ TEST_F(History, DiffComparesAFileThatDoesNotLoadAsText) {
   json diff = json::parse(run({"diff", "--json"}).out);
   ASSERT_EQ(diff["changes"].size(), 1u);
   EXPECT_NE(diff["changes"][0]["problem"], nullptr);
-  EXPECT_EQ(diff["changes"][0]["hunks"][0]["lines"], json({"-template: fine", "+template: [broken"}));
+  EXPECT_EQ(diff["changes"][0]["hunks"][0]["lines"],
+            json({"-template: fine", "+template: [broken"}));
 }
 
 TEST_F(History, ReleasesAreAnnotatedTagsWithSemanticVersions) {

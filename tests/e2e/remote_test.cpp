@@ -54,8 +54,8 @@ TEST_F(Remotes, CloneBringsReleasesAndNotes) {
   EXPECT_EQ(git(second(), {"log", "--format=%H"}), git(root(), {"log", "--format=%H"}));
   ProcessResult again = run({"clone", hub().string(), "second"}, m_dir.path());
   EXPECT_EQ(again.exit_code, 2) << "the folder exists";
-  ProcessResult missing = run({"clone", (m_dir.path() / "nowhere.git").string(), "third"},
-                              m_dir.path());
+  ProcessResult missing =
+      run({"clone", (m_dir.path() / "nowhere.git").string(), "third"}, m_dir.path());
   EXPECT_EQ(missing.exit_code, 3);
   EXPECT_FALSE(std::filesystem::exists(m_dir.path() / "third")) << "no half-made clone";
 }
@@ -117,9 +117,8 @@ TEST_F(Remotes, MistakesGetClearErrors) {
 }
 
 TEST_F(Remotes, PasswordsInRemoteUrlsAreNeverShown) {
-  ASSERT_EQ(run({"remote", "add", "secret", "https://user:s3cr3t-token@127.0.0.1:9/x.git"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      run({"remote", "add", "secret", "https://user:s3cr3t-token@127.0.0.1:9/x.git"}).exit_code, 0);
   std::string listed = run({"remote"}).out;
   EXPECT_EQ(listed.find("s3cr3t-token"), std::string::npos) << listed;
   EXPECT_NE(listed.find("https://user:***@127.0.0.1:9/x.git"), std::string::npos) << listed;
@@ -128,7 +127,7 @@ TEST_F(Remotes, PasswordsInRemoteUrlsAreNeverShown) {
   EXPECT_EQ(failed.err.find("s3cr3t-token"), std::string::npos) << failed.err;
 }
 
-TEST(Revisions, AnAmbiguousShortIdIsRefused) {
+TEST(ShortIds, AnAmbiguousShortIdIsRefused) {
   TempDir dir;
   ASSERT_EQ(run_promptctl({"init", "repo"}, ProcessOptions{dir.path(), {}, {}}).exit_code, 0);
   std::filesystem::path root = dir.path() / "repo";
