@@ -14,6 +14,9 @@ class LoadedGit {
     PROMPTCTL_GIT_FUNCTIONS(PROMPTCTL_GIT_RESOLVE)
 #undef PROMPTCTL_GIT_RESOLVE
     m_api.git_libgit2_init();
+    // libgit2 re-hashes every object it reads by default; git does that only in fsck. Walking
+    // the history of a large repository otherwise spends most of its time hashing trees.
+    m_api.git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
   }
   ~LoadedGit() {
     m_api.git_libgit2_shutdown();

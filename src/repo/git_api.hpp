@@ -154,7 +154,14 @@ namespace promptctl::repo {
   X(git_push_options_init)                 \
   X(git_remote_push)                       \
   X(git_branch_set_upstream)               \
-  X(git_repository_head_unborn)
+  X(git_repository_head_unborn)            \
+  X(git_odb_free)                          \
+  X(git_odb_object_free)                   \
+  X(git_odb_read)                          \
+  X(git_odb_object_data)                   \
+  X(git_odb_object_size)                   \
+  X(git_repository_odb)                    \
+  X(git_libgit2_opts)
 
 struct GitApi {
 #define PROMPTCTL_GIT_POINTER(name) decltype(&::name) name = nullptr;

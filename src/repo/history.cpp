@@ -1,5 +1,6 @@
 // Walking history: the commits of a branch, and the commits where one file changed.
 #include <algorithm>
+#include <cstring>
 #include <queue>
 #include <unordered_map>
 #include <unordered_set>
@@ -13,6 +14,8 @@ namespace promptctl::repo {
 namespace {
 
 using GitRevwalk = GitHandle<git_revwalk, &GitApi::git_revwalk_free>;
+using GitOdb = GitHandle<git_odb, &GitApi::git_odb_free>;
+using GitOdbObject = GitHandle<git_odb_object, &GitApi::git_odb_object_free>;
 using GitDiff = GitHandle<git_diff, &GitApi::git_diff_free>;
 
 std::string hex(const git_oid* id) {
@@ -104,22 +107,76 @@ class FileWalker {
       return found->second;
     }
     GitCommit commit = lookup_commit(m_repository, &commit_id);
-    git_tree* tree_raw = nullptr;
-    check(git().git_commit_tree(&tree_raw, commit.get()), "read the tree of " + hex(&commit_id));
-    GitTree tree(tree_raw);
-    git_tree_entry* raw = nullptr;
-    Entry entry;
-    int code = git().git_tree_entry_bypath(&raw, tree.get(), path.c_str());
-    if (code == 0) {
-      GitTreeEntry owned(raw);
-      if (git().git_tree_entry_type(owned.get()) == GIT_OBJECT_BLOB) {
-        entry = hex(git().git_tree_entry_id(owned.get()));
-      }
-    } else if (code != GIT_ENOTFOUND) {
-      check(code, "look up '" + path + "' in " + hex(&commit_id));
-    }
+    Entry entry = blob_at(*git().git_commit_tree_id(commit.get()), path);
     m_entries.emplace(std::move(key), entry);
     return entry;
+  }
+
+  // The blob at `path` under the tree `tree_id`, found by scanning the raw tree objects rather
+  // than parsing them into libgit2's tree type: a walk over thousands of commits reads one
+  // large folder per commit, and only one entry of it is needed.
+  Entry blob_at(git_oid tree_id, const std::string& path) {
+    size_t start = 0;
+    while (true) {
+      size_t slash = path.find('/', start);
+      bool last = slash == std::string::npos;
+      std::string_view segment = std::string_view(path).substr(
+          start, last ? std::string::npos : slash - start);
+      git_odb_object* raw = nullptr;
+      check(git().git_odb_read(&raw, odb(), &tree_id), "read a tree");
+      GitOdbObject tree(raw);
+      auto found = find_entry(static_cast<const char*>(git().git_odb_object_data(tree.get())),
+                              git().git_odb_object_size(tree.get()), segment, !last);
+      if (!found) {
+        return std::nullopt;
+      }
+      if (last) {
+        return hex(&*found);
+      }
+      tree_id = *found;
+      start = slash + 1;
+    }
+  }
+
+  // In a raw tree ("MODE NAME\0<20-byte id>" entries), the id of `name` if it is a folder
+  // (`want_tree`) or a file as asked.
+  static std::optional<git_oid> find_entry(const char* data, size_t size, std::string_view name,
+                                           bool want_tree) {
+    const char* end = data + size;
+    const char* at = data;
+    while (at < end) {
+      const char* space = static_cast<const char*>(std::memchr(at, ' ', end - at));
+      if (!space) {
+        return std::nullopt;
+      }
+      const char* nul = static_cast<const char*>(std::memchr(space, '\0', end - space));
+      if (!nul || end - nul < 1 + GIT_OID_RAWSZ) {
+        return std::nullopt;
+      }
+      std::string_view mode(at, static_cast<size_t>(space - at));
+      std::string_view entry(space + 1, static_cast<size_t>(nul - space - 1));
+      if (entry == name) {
+        bool is_tree = mode == "40000";
+        bool is_blob = mode.starts_with("100");
+        if (want_tree ? !is_tree : !is_blob) {
+          return std::nullopt;
+        }
+        git_oid id{};
+        std::memcpy(id.id, nul + 1, GIT_OID_RAWSZ);
+        return id;
+      }
+      at = nul + 1 + GIT_OID_RAWSZ;
+    }
+    return std::nullopt;
+  }
+
+  git_odb* odb() {
+    if (!m_odb) {
+      git_odb* raw = nullptr;
+      check(git().git_repository_odb(&raw, m_repository), "open the object database");
+      m_odb.reset(raw);
+    }
+    return m_odb.get();
   }
 
   void visit(const Pending& pending, std::vector<FileVersion>& out) {
@@ -204,6 +261,7 @@ class FileWalker {
   }
 
   git_repository* m_repository;
+  GitOdb m_odb;
   std::string m_rename_scope;
   std::priority_queue<Pending> m_queue;
   std::unordered_set<std::string> m_seen;
