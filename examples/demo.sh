@@ -49,6 +49,9 @@ printf 'Dear {{name}},\n{{> signature}}\n' > ../letter.mustache
 mkdir -p ../partials && printf -- '-- {{team}}\n' > ../partials/signature
 step "$promptctl" render --template-file ../letter.mustache --partials-dir ../partials --var name=Ann --var team=Support
 
+# Branches, diffs, merges, releases and remotes have a walk-through of their own.
+PROMPTCTL=$promptctl "$here/versioning.sh"
+
 [ "${KEEP:-}" = 1 ] && echo "kept $scratch"
 echo
 echo "demo finished"

@@ -124,6 +124,25 @@ std::string value_text(const nlohmann::json& value) {
   return text.size() > 100 ? text.substr(0, 97) + "..." : text;
 }
 
+// "before -> after"; for two objects, only the keys that differ.
+std::string changed_text(const nlohmann::json& before, const nlohmann::json& after) {
+  if (!before.is_object() || !after.is_object()) {
+    return value_text(before) + " -> " + value_text(after);
+  }
+  std::string text;
+  nlohmann::json keys = before;
+  keys.update(after);
+  for (const auto& [key, ignored] : keys.items()) {
+    nlohmann::json old_value = before.contains(key) ? before[key] : nlohmann::json(nullptr);
+    nlohmann::json new_value = after.contains(key) ? after[key] : nlohmann::json(nullptr);
+    if (old_value != new_value) {
+      text += (text.empty() ? "" : ", ") + key + " " + value_text(old_value) + " -> " +
+              value_text(new_value);
+    }
+  }
+  return text;
+}
+
 void print_fields(const Output& out, const PromptDiff& diff) {
   for (const FieldChange& field : diff.fields) {
     std::string line = "  " + out.paint(field.field, Style::cyan) + ": ";
@@ -135,7 +154,7 @@ void print_fields(const Output& out, const PromptDiff& diff) {
         line += out.paint("removed " + value_text(field.before), Style::red);
         break;
       case FieldChangeKind::changed:
-        line += value_text(field.before) + " -> " + value_text(field.after);
+        line += changed_text(field.before, field.after);
         break;
     }
     out.line(line);

@@ -52,6 +52,7 @@ int report_conflicts(Session& session, const repo::MergeResult& result) {
     out.line(out.paint("conflict  ", Style::red) + pad(conflict.name, 32) + " " +
              out.paint(conflict.paths.front(), Style::dim));
   }
+  (void)out.flush();  // the list first, then the advice
   out.warn(
       "the merge stopped with conflicts: edit the files above to resolve them, then run "
       "'promptctl merge --continue' (or 'promptctl merge --abort' to give up)");

@@ -68,6 +68,7 @@ int run_pull(Session& session) {
     for (const std::string& path : result.conflicts) {
       out.line(out.paint("conflict  ", Style::red) + path);
     }
+    (void)out.flush();
     out.warn(
         "the pull stopped with conflicts: resolve them, then 'promptctl merge --continue' "
         "(or 'promptctl merge --abort')");

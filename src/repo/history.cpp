@@ -120,8 +120,8 @@ class FileWalker {
     while (true) {
       size_t slash = path.find('/', start);
       bool last = slash == std::string::npos;
-      std::string_view segment = std::string_view(path).substr(
-          start, last ? std::string::npos : slash - start);
+      std::string_view segment =
+          std::string_view(path).substr(start, last ? std::string::npos : slash - start);
       git_odb_object* raw = nullptr;
       check(git().git_odb_read(&raw, odb(), &tree_id), "read a tree");
       GitOdbObject tree(raw);
