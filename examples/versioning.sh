@@ -44,15 +44,11 @@ step "$promptctl" diff main formal-replies --stat
 step "$promptctl" merge formal-replies || echo "(merge exited $?)"
 step "$promptctl" lint support/reply || echo "(lint exited $?)"
 # Keep both changes, then finish the merge.
-python3 - prompts/support/reply.yaml <<'PY'
-import re, sys
-path = sys.argv[1]
-resolved = ('    content: "{{> shared/persona}} Answer in a {{tone}} tone, in at most 120 words,'
-            ' and sign as {{agent}}."\n')
-text = re.sub(r"<<<<<<< HEAD\n.*?>>>>>>> [^\n]*\n", lambda _: resolved, open(path).read(),
-              flags=re.S)
-open(path, "w").write(text)
-PY
+awk -v resolved='    content: "{{> shared/persona}} Answer in a {{tone}} tone, in at most 120 words, and sign as {{agent}}."' '
+  /^<<<<<<< / { print resolved; skipping = 1; next }
+  /^>>>>>>> / { skipping = 0; next }
+  !skipping' prompts/support/reply.yaml > reply.resolved
+mv reply.resolved prompts/support/reply.yaml
 step "$promptctl" merge --continue
 step "$promptctl" log support/reply -n 3
 

@@ -144,8 +144,10 @@ class Repository {
   [[nodiscard]] std::optional<std::string> read_file(const Revision& revision,
                                                      const std::string& path) const;
 
-  /// Commits reachable from `start`, newest first (by commit time, parents after children).
-  [[nodiscard]] std::vector<CommitInfo> log(const Revision& start) const;
+  /// Commits reachable from `start`, newest first by commit time, as `git log` lists them,
+  /// at most `limit` of them.
+  [[nodiscard]] std::vector<CommitInfo> log(const Revision& start,
+                                            size_t limit = static_cast<size_t>(-1)) const;
 
   /// The commits reachable from `start` where the file at `path` changed, newest first, with
   /// git's default history simplification: a merge that took the file unchanged from a parent

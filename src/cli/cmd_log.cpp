@@ -132,7 +132,11 @@ int log_prompt(Session& session, const PromptAddress& address) {
 int log_repository(Session& session) {
   repo::Repository& repository = session.repository();
   repo::Revision start = repository.resolve("HEAD");
-  std::vector<repo::CommitInfo> commits = repository.log(start);
+  // Without --since, -n can stop the walk early.
+  const Options& o = options();
+  size_t walk_limit = o.since.empty() && o.max_count >= 0 ? static_cast<size_t>(o.max_count)
+                                                          : static_cast<size_t>(-1);
+  std::vector<repo::CommitInfo> commits = repository.log(start, walk_limit);
   limit(commits, [](const repo::CommitInfo& c) { return c.committer.time; });
   Output& out = session.out();
   if (options().json) {

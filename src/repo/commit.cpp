@@ -88,6 +88,11 @@ std::vector<Diagnostic> file_details(const std::vector<std::string>& paths,
 }
 
 void refuse_unless_ready(git_repository* repository) {
+  if (git().git_repository_state(repository) == GIT_REPOSITORY_STATE_MERGE) {
+    throw Error(ErrorKind::invalid_input, "a merge is in progress", {},
+                "finish it with 'promptctl merge --continue', or give it up with 'promptctl "
+                "merge --abort'");
+  }
   if (git().git_repository_state(repository) != GIT_REPOSITORY_STATE_NONE) {
     throw Error(ErrorKind::invalid_input,
                 "a merge, rebase or cherry-pick is in progress; finish or abort it first");

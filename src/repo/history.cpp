@@ -277,18 +277,17 @@ std::string hash_blob(std::string_view data) {
   return hex(&id);
 }
 
-std::vector<CommitInfo> Repository::log(const Revision& start) const {
+std::vector<CommitInfo> Repository::log(const Revision& start, size_t limit) const {
   git_repository* repository = m_impl->repository.get();
   git_revwalk* raw = nullptr;
   check(git().git_revwalk_new(&raw, repository), "walk the history");
   GitRevwalk walk(raw);
-  check(git().git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME),
-        "walk the history");
+  check(git().git_revwalk_sorting(walk.get(), GIT_SORT_TIME), "walk the history");
   git_oid start_id = parse_oid(start.commit_id);
   check(git().git_revwalk_push(walk.get(), &start_id), "walk the history");
   std::vector<CommitInfo> out;
   git_oid id{};
-  while (git().git_revwalk_next(&id, walk.get()) == 0) {
+  while (out.size() < limit && git().git_revwalk_next(&id, walk.get()) == 0) {
     out.push_back(info_of(lookup_commit(repository, &id).get()));
   }
   return out;

@@ -275,3 +275,21 @@ TEST_F(History, RestoreBringsAVersionBackForCommitting) {
   EXPECT_EQ(git(root(), {"diff", "--cached", "--name-only", "HEAD~1"}), "") << "as it was";
   EXPECT_EQ(run({"restore", "greet"}).exit_code, 2);
 }
+
+TEST_F(History, EmptyRepositoriesAndPlainFoldersGetClearErrors) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"log"},
+                                               {"log", "greet"},
+                                               {"diff"},
+                                               {"release", "greet", "--bump", "patch"}}) {
+    ProcessResult empty = run(args);
+    EXPECT_EQ(empty.exit_code, 2) << args[0];
+    EXPECT_NE(empty.err.find("no commits yet"), std::string::npos) << empty.err;
+  }
+  std::filesystem::create_directories(m_dir.path() / "plain");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"log"}, {"diff"}, {"branch"}, {"merge", "x"}, {"push"}}) {
+    ProcessResult outside = run(args, m_dir.path() / "plain");
+    EXPECT_EQ(outside.exit_code, 2) << args[0];
+    EXPECT_NE(outside.err.find("promptctl.yaml"), std::string::npos) << outside.err;
+  }
+}

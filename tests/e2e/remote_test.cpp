@@ -2,6 +2,7 @@
 #include <map>
 
 #include "e2e/e2e.hpp"
+#include "support/git_http_server.hpp"
 
 using namespace promptctl::testing;
 using nlohmann::json;
@@ -125,6 +126,36 @@ TEST_F(Remotes, PasswordsInRemoteUrlsAreNeverShown) {
   ProcessResult failed = run({"fetch", "secret"});
   EXPECT_EQ(failed.exit_code, 3);
   EXPECT_EQ(failed.err.find("s3cr3t-token"), std::string::npos) << failed.err;
+}
+
+TEST_F(Remotes, HttpRemotesTakeATokenFromTheEnvironment) {
+  const std::string token = "tok3n-s3cret";
+  GitHttpServer server(m_dir.path(), "ci-bot", token);
+  ASSERT_EQ(run({"remote", "add", "web", server.url("hub.git")}).exit_code, 0);
+  const std::map<std::string, std::string> credentials = {{"PROMPTCTL_GIT_TOKEN", token},
+                                                          {"PROMPTCTL_GIT_USERNAME", "ci-bot"}};
+
+  ProcessResult anonymous = run({"push", "web"});
+  EXPECT_EQ(anonymous.exit_code, 3);
+  EXPECT_NE(anonymous.err.find("cannot push to 'web'"), std::string::npos) << anonymous.err;
+  ProcessResult wrong =
+      run({"push", "web"}, {}, {},
+          {{"PROMPTCTL_GIT_TOKEN", "not-it"}, {"PROMPTCTL_GIT_USERNAME", "ci-bot"}});
+  EXPECT_EQ(wrong.exit_code, 3);
+  EXPECT_EQ(wrong.err.find("not-it"), std::string::npos) << wrong.err;
+  EXPECT_GT(server.refused(), 0);
+  EXPECT_EQ(git(hub(), {"for-each-ref", "--format=%(refname)"}), "");
+
+  ProcessResult pushed = run({"push", "web"}, {}, {}, credentials);
+  ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
+  EXPECT_EQ(git(hub(), {"rev-parse", "main"}), git(root(), {"rev-parse", "HEAD"}));
+  ProcessResult cloned =
+      run({"clone", server.url("hub.git"), "second"}, m_dir.path(), {}, credentials);
+  ASSERT_EQ(cloned.exit_code, 0) << cloned.err;
+  EXPECT_EQ(run_in_second({"render", "greet@1.0.0"}).out, "hello");
+  // The token is used, never stored.
+  EXPECT_EQ(m_dir.read("second/.git/config").find(token), std::string::npos);
+  EXPECT_EQ(read(".git/config").find(token), std::string::npos);
 }
 
 TEST(ShortIds, AnAmbiguousShortIdIsRefused) {
