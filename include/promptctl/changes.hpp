@@ -23,6 +23,8 @@ struct PromptChange {
 };
 
 [[nodiscard]] std::string_view to_string(repo::ChangeKind kind);
+/// "up-to-date", "fast-forward", "merged" or "conflicts".
+[[nodiscard]] std::string_view to_string(repo::MergeOutcome outcome);
 
 /// The pathspecs of what promptctl manages: prompts/ and promptctl.yaml, under the prompt
 /// repository's `prefix` inside the git work tree.

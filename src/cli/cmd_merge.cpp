@@ -111,10 +111,9 @@ int run(Session& session) {
   if (result.outcome == repo::MergeOutcome::conflicts) {
     return report_conflicts(session, result);
   }
-  static const char* outcomes[] = {"up-to-date", "fast-forward", "merged", "conflicts"};
   Output& out = session.out();
   if (o.json) {
-    out.json({{"outcome", outcomes[static_cast<int>(result.outcome)]},
+    out.json({{"outcome", to_string(result.outcome)},
               {"commit", result.commit_id},
               {"conflicts", nlohmann::json::array()}});
     return 0;

@@ -1,5 +1,6 @@
 // promptctl fetch | pull | push [REMOTE]: exchange commits, tags and notes with a remote.
 #include "cli/command.hpp"
+#include "promptctl/changes.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -57,11 +58,10 @@ int run_pull(Session& session) {
   repo::Revision theirs = repository.resolve("refs/remotes/" + tracking);
   repo::MergeResult result =
       repository.merge(theirs, tracking, "Merge branch '" + branch + "' of " + remote + "\n");
-  static const char* outcomes[] = {"up-to-date", "fast-forward", "merged", "conflicts"};
   Output& out = session.out();
   if (options().json) {
     out.json({{"remote", remote},
-              {"outcome", outcomes[static_cast<int>(result.outcome)]},
+              {"outcome", to_string(result.outcome)},
               {"commit", result.commit_id},
               {"conflicts", result.conflicts}});
   } else if (result.outcome == repo::MergeOutcome::conflicts) {

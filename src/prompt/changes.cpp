@@ -26,6 +26,20 @@ std::string_view to_string(repo::ChangeKind kind) {
   return "modified";
 }
 
+std::string_view to_string(repo::MergeOutcome outcome) {
+  switch (outcome) {
+    case repo::MergeOutcome::up_to_date:
+      return "up-to-date";
+    case repo::MergeOutcome::fast_forward:
+      return "fast-forward";
+    case repo::MergeOutcome::merged:
+      return "merged";
+    case repo::MergeOutcome::conflicts:
+      return "conflicts";
+  }
+  return "merged";
+}
+
 namespace {
 
 struct Classified {

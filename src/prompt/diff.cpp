@@ -121,24 +121,26 @@ class Sides {
 
 }  // namespace
 
-int PromptDiff::added_lines() const {
+namespace {
+
+int count_lines(const std::vector<repo::DiffHunk>& hunks, char origin) {
   int count = 0;
-  for (const repo::DiffHunk& hunk : text) {
-    count +=
-        static_cast<int>(std::count_if(hunk.lines.begin(), hunk.lines.end(),
-                                       [](const repo::DiffLine& l) { return l.origin == '+'; }));
+  for (const repo::DiffHunk& hunk : hunks) {
+    count += static_cast<int>(
+        std::count_if(hunk.lines.begin(), hunk.lines.end(),
+                      [origin](const repo::DiffLine& line) { return line.origin == origin; }));
   }
   return count;
 }
 
+}  // namespace
+
+int PromptDiff::added_lines() const {
+  return count_lines(text, '+');
+}
+
 int PromptDiff::removed_lines() const {
-  int count = 0;
-  for (const repo::DiffHunk& hunk : text) {
-    count +=
-        static_cast<int>(std::count_if(hunk.lines.begin(), hunk.lines.end(),
-                                       [](const repo::DiffLine& l) { return l.origin == '-'; }));
-  }
-  return count;
+  return count_lines(text, '-');
 }
 
 std::string_view to_string(FieldChangeKind kind) {

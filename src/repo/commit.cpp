@@ -60,6 +60,14 @@ Identity identity_from(const char* role, const std::optional<Identity>& configur
 
 }  // namespace
 
+Identity identity_of(const git_signature* signature) {
+  if (!signature) {
+    return {};
+  }
+  return {signature->name ? signature->name : "", signature->email ? signature->email : "",
+          static_cast<std::int64_t>(signature->when.time), signature->when.offset};
+}
+
 GitSignature signature(const Identity& who) {
   git_signature* raw = nullptr;
   check(git().git_signature_new(&raw, who.name.c_str(), who.email.c_str(), who.time,

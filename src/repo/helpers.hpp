@@ -10,6 +10,9 @@ namespace promptctl::repo {
 /// remote URLs can appear in messages.
 std::string redact_credentials(std::string_view text);
 
+/// The identity a libgit2 signature holds (empty for none).
+Identity identity_of(const git_signature* signature);
+
 /// A libgit2 signature for an identity.
 GitSignature signature(const Identity& who);
 

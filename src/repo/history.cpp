@@ -7,6 +7,7 @@
 
 #include "promptctl/repo.hpp"
 #include "repo/git_handle.hpp"
+#include "repo/helpers.hpp"
 #include "repo/repository_impl.hpp"
 
 namespace promptctl::repo {
@@ -31,14 +32,6 @@ git_oid parse_oid(const std::string& text) {
   git_oid id{};
   check(git().git_oid_fromstr(&id, text.c_str()), "read the commit id '" + text + "'");
   return id;
-}
-
-Identity identity_of(const git_signature* signature) {
-  if (!signature) {
-    return {};
-  }
-  return {signature->name ? signature->name : "", signature->email ? signature->email : "",
-          static_cast<std::int64_t>(signature->when.time), signature->when.offset};
 }
 
 CommitInfo info_of(const git_commit* commit) {

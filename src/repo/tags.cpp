@@ -13,11 +13,6 @@ namespace {
 
 using GitTag = GitHandle<git_tag, &GitApi::git_tag_free>;
 
-Identity identity_of(const git_signature* signature) {
-  return {signature->name ? signature->name : "", signature->email ? signature->email : "",
-          static_cast<std::int64_t>(signature->when.time), signature->when.offset};
-}
-
 }  // namespace
 
 std::vector<TagInfo> Repository::tags(const std::string& pattern) const {
