@@ -25,7 +25,7 @@ void add_options(CLI::App& sub) {
   sub.add_option("--bump", options().bump,
                  "Which part of the version to raise: major, minor or patch (the first release "
                  "is 1.0.0 whatever the level)")
-      ->transform(CLI::CheckedTransformer(levels, CLI::ignore_case))
+      ->transform(CLI::CheckedTransformer(levels, CLI::ignore_case).description(""))
       ->type_name("LEVEL")
       ->required();
   sub.add_option("-m,--message", options().message,

@@ -23,7 +23,7 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
   const std::map<std::string, ColorMode> modes = {
       {"auto", ColorMode::automatic}, {"always", ColorMode::always}, {"never", ColorMode::never}};
   app.add_option("--color", global.color, "Colour output: auto (default), always or never")
-      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case))
+      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case).description(""))
       ->type_name("WHEN");
 }
 
