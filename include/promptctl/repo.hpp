@@ -177,9 +177,12 @@ class Repository {
   [[nodiscard]] std::string default_remote() const;
 
   /// Fetches branches (into refs/remotes/REMOTE/), tags, notes and refs/promptctl/ from
-  /// `remote`. ssh credentials come from ssh-agent; https ones from PROMPTCTL_GIT_TOKEN (with
-  /// PROMPTCTL_GIT_USERNAME, default "x-access-token"). Throws `Error` (git) on failure.
-  void fetch(const std::string& remote);
+  /// `remote`. Notes are merged into the local notes refs: fast-forwarded, or, when both sides
+  /// added notes, merged as `git notes merge -s cat_sort_uniq` does (a commit by the committer
+  /// identity). Returns notices about the notes. ssh credentials come from ssh-agent; https
+  /// ones from PROMPTCTL_GIT_TOKEN (with PROMPTCTL_GIT_USERNAME, default "x-access-token").
+  /// Throws `Error` (git) on failure.
+  std::vector<std::string> fetch(const std::string& remote);
 
   /// Pushes the current branch (setting its upstream), every tag, the notes and refs under
   /// refs/promptctl/ to `remote`. Returns the refs pushed. Throws `Error`: refused, naming the

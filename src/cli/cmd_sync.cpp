@@ -26,9 +26,12 @@ std::string chosen_remote(Session& session) {
 
 int run_fetch(Session& session) {
   std::string remote = chosen_remote(session);
-  session.repository().fetch(remote);
+  std::vector<std::string> notices = session.repository().fetch(remote);
+  for (const std::string& notice : notices) {
+    session.out().warn(notice);
+  }
   if (options().json) {
-    session.out().json({{"remote", remote}});
+    session.out().json({{"remote", remote}, {"notices", notices}});
   } else {
     session.out().line("Fetched from " + remote);
   }
@@ -53,7 +56,9 @@ int run_pull(Session& session) {
     throw Error(ErrorKind::invalid_input, "HEAD is detached: there is no branch to pull into");
   }
   std::string remote = chosen_remote(session);
-  repository.fetch(remote);
+  for (const std::string& notice : repository.fetch(remote)) {
+    session.out().warn(notice);
+  }
   std::string tracking = remote + "/" + branch;
   repo::Revision theirs = repository.resolve("refs/remotes/" + tracking);
   repo::MergeResult result =

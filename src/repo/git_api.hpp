@@ -161,7 +161,15 @@ namespace promptctl::repo {
   X(git_odb_object_data)                   \
   X(git_odb_object_size)                   \
   X(git_repository_odb)                    \
-  X(git_libgit2_opts)
+  X(git_libgit2_opts)                      \
+  X(git_treebuilder_free)                  \
+  X(git_treebuilder_new)                   \
+  X(git_treebuilder_insert)                \
+  X(git_treebuilder_write)                 \
+  X(git_tree_entrycount)                   \
+  X(git_tree_entry_byindex)                \
+  X(git_tree_entry_name)                   \
+  X(git_blob_create_from_buffer)
 
 struct GitApi {
 #define PROMPTCTL_GIT_POINTER(name) decltype(&::name) name = nullptr;

@@ -6,6 +6,7 @@
 #include "promptctl/repo.hpp"
 #include "repo/git_handle.hpp"
 #include "repo/helpers.hpp"
+#include "repo/notes.hpp"
 #include "repo/repository_impl.hpp"
 #include "util/strings.hpp"
 
@@ -16,9 +17,12 @@ namespace {
 
 using GitRemote = GitHandle<git_remote, &GitApi::git_remote_free>;
 
-// What travels besides branches: notes (approvals, …) and promptctl's refs.
-constexpr const char* k_extra_refspecs[] = {"refs/notes/*:refs/notes/*",
-                                            "refs/promptctl/*:refs/promptctl/*"};
+// What travels besides branches: promptctl's refs, and notes (approvals, …), which are fetched
+// beside the local ones and then merged into them (repo/notes.hpp).
+std::vector<std::string> extra_fetch_refspecs(const std::string& remote) {
+  return {"refs/promptctl/*:refs/promptctl/*",
+          "+refs/notes/*:" + fetched_notes_prefix(remote) + "*"};
+}
 
 // Each kind of credential is offered once: libgit2 asks again after a failure, and offering
 // the same one forever would loop.
@@ -82,7 +86,9 @@ void fetch_remote(git_remote* remote, const std::string& name) {
   check(git().git_remote_get_fetch_refspecs(&configured, remote), "read the fetch refspecs");
   GitStrarray owner(&configured);
   std::vector<std::string> specs = strings_of(configured);
-  specs.insert(specs.end(), std::begin(k_extra_refspecs), std::end(k_extra_refspecs));
+  for (std::string& extra : extra_fetch_refspecs(name)) {
+    specs.push_back(std::move(extra));
+  }
   StringArray refspecs(std::move(specs));
   git_fetch_options options{};
   check(git().git_fetch_options_init(&options, GIT_FETCH_OPTIONS_VERSION), "set up a fetch");
@@ -188,10 +194,10 @@ Repository Repository::clone(const std::string& url, const fs::path& dir) {
                 "cannot clone '" + redact_credentials(url) + "': " + redact_credentials(detail));
   }
   GitRepository cloned(raw);
-  GitRemote origin = lookup_remote(raw, "origin");
-  fetch_remote(origin.get(), "origin");
   check_out_a_branch_if_none(raw);
-  return discover(dir);
+  Repository result = discover(dir);
+  (void)result.fetch("origin");  // the notes and refs/promptctl/ that a clone leaves out
+  return result;
 }
 
 std::vector<RemoteInfo> Repository::remotes() const {
@@ -251,9 +257,16 @@ std::string Repository::default_remote() const {
                           : "name it: 'promptctl push REMOTE'");
 }
 
-void Repository::fetch(const std::string& remote) {
+std::vector<std::string> Repository::fetch(const std::string& remote) {
   GitRemote found = lookup_remote(m_impl->repository.get(), remote);
   fetch_remote(found.get(), remote);
+  std::optional<Identity> who;
+  try {
+    who = identities().second;
+  } catch (const Error&) {
+    // Without an identity no merge commit can be made; diverged notes are reported instead.
+  }
+  return integrate_fetched_notes(m_impl->repository.get(), remote, who);
 }
 
 std::vector<std::string> Repository::push(const std::string& remote) {

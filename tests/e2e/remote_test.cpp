@@ -128,6 +128,30 @@ TEST_F(Remotes, PasswordsInRemoteUrlsAreNeverShown) {
   EXPECT_EQ(failed.err.find("s3cr3t-token"), std::string::npos) << failed.err;
 }
 
+TEST_F(Remotes, NotesAddedOnBothSidesAreMergedNotLost) {
+  ASSERT_EQ(run({"push"}).exit_code, 0);
+  ASSERT_EQ(run({"clone", hub().string(), "second"}, m_dir.path()).exit_code, 0);
+  git(second(), {"notes", "--ref=promptctl", "append", "-m", "approved: production", "HEAD"});
+  ASSERT_EQ(run_in_second({"push"}).exit_code, 0);
+  git(root(), {"notes", "--ref=promptctl", "append", "-m", "approved: qa", "HEAD"});
+  ProcessResult pushed_first = run({"push"});
+  EXPECT_EQ(pushed_first.exit_code, 1) << "the notes diverged";
+
+  ProcessResult fetched = run({"fetch", "--json"});
+  ASSERT_EQ(fetched.exit_code, 0) << fetched.err;
+  EXPECT_EQ(json::parse(fetched.out)["notices"].size(), 1u);
+  EXPECT_EQ(git(root(), {"notes", "--ref=promptctl", "show", "HEAD"}),
+            "\napproved: production\napproved: qa\napproved: staging\n");
+  EXPECT_EQ(git(root(), {"rev-list", "--count", "--merges", "refs/notes/promptctl"}), "1\n");
+  ASSERT_EQ(run({"push"}).exit_code, 0);
+  ASSERT_EQ(run_in_second({"fetch"}).exit_code, 0);
+  EXPECT_EQ(git(second(), {"rev-parse", "refs/notes/promptctl"}),
+            git(root(), {"rev-parse", "refs/notes/promptctl"}))
+      << "a fast-forward on the other side";
+  ProcessResult fsck = run_process("git", {"fsck", "--strict"}, ProcessOptions{root(), {}, {}});
+  EXPECT_EQ(fsck.exit_code, 0) << fsck.err;
+}
+
 TEST_F(Remotes, HttpRemotesTakeATokenFromTheEnvironment) {
   const std::string token = "tok3n-s3cret";
   GitHttpServer server(m_dir.path(), "ci-bot", token);
