@@ -1,0 +1,36 @@
+// promptctl push [REMOTE]: send the branch, tags and notes to a remote.
+#include "cli/merge_report.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::string remote;
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  add_remote_arguments(sub, options().remote, options().json);
+}
+
+int run(Session& session) {
+  std::string remote = chosen_remote(session, options().remote);
+  std::vector<std::string> refs = session.repository().push(remote);
+  if (options().json) {
+    session.out().json({{"remote", remote}, {"refs", refs}});
+  } else {
+    session.out().line("Pushed " + std::to_string(refs.size()) + " ref(s) to " + remote);
+  }
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_push{"push", "Push the branch, tags and notes to a remote",
+                                    Completes::nothing, add_options, run};
+
+}  // namespace promptctl::cli
