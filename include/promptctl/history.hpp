@@ -37,14 +37,21 @@ struct PromptVersion {
   repo::FileVersion change;
   std::string name;          ///< the prompt's name in this commit
   std::string old_name;      ///< for a rename, its name before
-  std::string content_hash;  ///< empty for a deletion
+  std::string content_hash;  ///< empty for a deletion, and until `add_content_hashes`
 };
 
 /// The versions of prompt `name` reachable from `start`, newest first, following renames.
 /// Version numbers count from the first commit, whatever part of the list is shown later.
+/// Content hashes are left for `add_content_hashes`, so that only the versions shown pay for
+/// reading their partials.
 std::vector<PromptVersion> prompt_history(const Workspace& workspace,
                                           const std::shared_ptr<const repo::Repository>& repository,
                                           const repo::Revision& start, std::string_view name);
+
+/// Fills in the content hash of each version (reading it and its partials at its commit).
+void add_content_hashes(const Workspace& workspace,
+                        const std::shared_ptr<const repo::Repository>& repository,
+                        std::vector<PromptVersion>& versions);
 
 /// The files `restore_prompt` wrote and removed, relative to the prompt repository.
 struct RestoreResult {

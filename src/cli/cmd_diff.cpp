@@ -214,8 +214,7 @@ void print_stat(const Output& out, const std::vector<PromptDiff>& diffs) {
 int run(Session& session) {
   const Options& o = options();
   Arguments arguments = split_arguments(session);
-  auto repository = std::make_shared<const repo::Repository>(
-      repo::Repository::discover(session.workspace().root()));
+  auto repository = session.shared_repository();
   repo::Revision from =
       repository->resolve(arguments.revisions.empty() ? "HEAD" : arguments.revisions[0]);
   std::optional<repo::Revision> to;

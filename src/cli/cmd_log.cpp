@@ -97,8 +97,7 @@ std::string version_note(const PromptVersion& version) {
 
 int log_prompt(Session& session, const PromptAddress& address) {
   Workspace& workspace = session.workspace();
-  auto repository =
-      std::make_shared<const repo::Repository>(repo::Repository::discover(workspace.root()));
+  auto repository = session.shared_repository();
   repo::Revision start = address.revision.empty() ? repository->resolve("HEAD")
                                                   : resolve_revision(*repository, address);
   std::vector<PromptVersion> versions = prompt_history(workspace, repository, start, address.name);
@@ -108,6 +107,7 @@ int log_prompt(Session& session, const PromptAddress& address) {
                                           util::did_you_mean(address.name, workspace.list_names()));
   }
   limit(versions, [](const PromptVersion& v) { return v.change.commit.committer.time; });
+  add_content_hashes(workspace, repository, versions);
   Output& out = session.out();
   if (options().json) {
     nlohmann::json list = nlohmann::json::array();

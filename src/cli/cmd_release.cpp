@@ -42,8 +42,7 @@ int run(Session& session) {
       session.out().warn("'" + name + "' has uncommitted changes; the release is HEAD's version");
     }
   }
-  auto repository =
-      std::make_shared<repo::Repository>(repo::Repository::discover(workspace.root()));
+  auto repository = session.shared_repository();
   Release release = create_release(workspace, repository, name, o.bump, o.message);
   Output& out = session.out();
   if (o.json) {

@@ -24,8 +24,7 @@ void add_options(CLI::App& sub) {
 int run(Session& session) {
   std::string name = prompt_names({options().name}).front();
   Workspace& workspace = session.workspace();
-  auto repository =
-      std::make_shared<const repo::Repository>(repo::Repository::discover(workspace.root()));
+  auto repository = session.shared_repository();
   std::vector<Release> found = releases(workspace, repository, name);
   std::reverse(found.begin(), found.end());
   Output& out = session.out();

@@ -33,8 +33,7 @@ int run(Session& session) {
     throw Error(ErrorKind::usage, "restore needs a version: NAME@REV or NAME@X.Y.Z");
   }
   Workspace& workspace = session.workspace();
-  auto repository =
-      std::make_shared<const repo::Repository>(repo::Repository::discover(workspace.root()));
+  auto repository = session.shared_repository();
   repo::Revision revision = resolve_revision(*repository, address);
   RevisionSource source(repository, revision, repository_prefix(workspace, *repository));
   if (!o.force) {

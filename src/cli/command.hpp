@@ -27,6 +27,8 @@ class Session {
   Workspace& workspace();
   /// The git repository holding the prompt repository, opened on first use.
   repo::Repository& repository();
+  /// The same repository, for sources that keep it (a RevisionSource reading a commit).
+  std::shared_ptr<repo::Repository> shared_repository();
 
   /// The words after the command name, unparsed: all of them for the completion helper, and
   /// for other commands to see what CLI11 does not keep (where "--" was).
@@ -38,7 +40,7 @@ class Session {
   Output& m_output;
   std::filesystem::path m_start;
   std::optional<Workspace> m_workspace;
-  std::optional<repo::Repository> m_repository;
+  std::shared_ptr<repo::Repository> m_repository;
 };
 
 /// What a command's positional arguments are, for shell completion.

@@ -97,10 +97,15 @@ Workspace& Session::workspace() {
 }
 
 repo::Repository& Session::repository() {
+  return *shared_repository();
+}
+
+std::shared_ptr<repo::Repository> Session::shared_repository() {
   if (!m_repository) {
-    m_repository.emplace(repo::Repository::discover(workspace().root()));
+    m_repository =
+        std::make_shared<repo::Repository>(repo::Repository::discover(workspace().root()));
   }
-  return *m_repository;
+  return m_repository;
 }
 
 std::vector<std::string> prompt_names(const std::vector<std::string>& arguments) {

@@ -84,6 +84,19 @@ std::string short_hash(const std::string& hash) {
   return hash.substr(0, 12);
 }
 
+void add_content_hashes(const Workspace& workspace,
+                        const std::shared_ptr<const repo::Repository>& repository,
+                        std::vector<PromptVersion>& versions) {
+  std::string prefix = repository_prefix(workspace, *repository);
+  for (PromptVersion& version : versions) {
+    if (version.change.kind != repo::ChangeKind::deleted) {
+      const std::string& commit = version.change.commit.id;
+      RevisionSource source(repository, {commit, commit}, prefix);
+      version.content_hash = content_identity(source, version.name).hash;
+    }
+  }
+}
+
 std::vector<PromptVersion> prompt_history(const Workspace& workspace,
                                           const std::shared_ptr<const repo::Repository>& repository,
                                           const repo::Revision& start, std::string_view name) {
@@ -98,10 +111,6 @@ std::vector<PromptVersion> prompt_history(const Workspace& workspace,
     version.name = name_of_path(change.path, prompts_prefix);
     if (!change.old_path.empty()) {
       version.old_name = name_of_path(change.old_path, prompts_prefix);
-    }
-    if (change.kind != repo::ChangeKind::deleted) {
-      RevisionSource source(repository, {change.commit.id, change.commit.id}, prefix);
-      version.content_hash = content_identity(source, version.name).hash;
     }
     version.change = std::move(change);
     versions.push_back(std::move(version));

@@ -92,20 +92,12 @@ class PromptLoader {
   // Markers left by a merge make the YAML unreadable; name them plainly instead, wherever the
   // file is read (lint, render, show).
   bool has_conflict_markers() {
-    int line = 1;
-    bool found = false;
-    for (std::string_view rest = m_text; !rest.empty(); ++line) {
-      size_t end = rest.find('\n');
-      std::string_view text = rest.substr(0, end);
-      if (text.starts_with("<<<<<<<") || text.starts_with(">>>>>>>") || text == "=======" ||
-          text.starts_with("||||||| ")) {
-        m_reader.error_at({m_prompt.path, line, 1}, "unresolved merge conflict marker",
-                          "conflict-marker");
-        found = true;
-      }
-      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    std::vector<int> lines = util::conflict_marker_lines(m_text);
+    for (int line : lines) {
+      m_reader.error_at({m_prompt.path, line, 1}, "unresolved merge conflict marker",
+                        "conflict-marker");
     }
-    return found;
+    return !lines.empty();
   }
 
   void read_metadata(const YAML::Node& root) {

@@ -1,13 +1,13 @@
 // Merging: fast-forward, three-way with conflicts left for the user, continue and abort.
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 #include "promptctl/repo.hpp"
 #include "repo/git_handle.hpp"
 #include "repo/helpers.hpp"
 #include "repo/repository_impl.hpp"
 #include "util/fs.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::repo {
 namespace fs = std::filesystem;
@@ -97,14 +97,9 @@ void refuse_dirty(const Repository& repository) {
 
 // The first line of `path` that is a conflict marker, or 0.
 int conflict_marker_line(const fs::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    if (line.starts_with("<<<<<<< ") || line == "=======" || line.starts_with(">>>>>>> ")) {
-      return number;
-    }
-  }
-  return 0;
+  std::vector<int> lines =
+      util::conflict_marker_lines(util::read_file_if_exists(path).value_or(""));
+  return lines.empty() ? 0 : lines.front();
 }
 
 }  // namespace

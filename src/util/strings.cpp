@@ -163,4 +163,19 @@ std::string printable(std::string_view text, size_t max_length) {
   return out;
 }
 
+std::vector<int> conflict_marker_lines(std::string_view text) {
+  std::vector<int> found;
+  int line = 1;
+  for (std::string_view rest = text; !rest.empty(); ++line) {
+    size_t end = rest.find('\n');
+    std::string_view current = rest.substr(0, end);
+    if (current.starts_with("<<<<<<<") || current.starts_with(">>>>>>>") || current == "=======" ||
+        current.starts_with("||||||| ")) {
+      found.push_back(line);
+    }
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+  }
+  return found;
+}
+
 }  // namespace promptctl::util

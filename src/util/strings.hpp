@@ -19,6 +19,10 @@ std::vector<std::string_view> split_whitespace(std::string_view text);
 
 std::string to_lower(std::string_view text);
 
+/// The 1-based numbers of the lines of `text` that are merge conflict markers as git writes
+/// them ("<<<<<<< ", "||||||| ", "=======", ">>>>>>> ").
+std::vector<int> conflict_marker_lines(std::string_view text);
+
 /// The offset of the first byte that breaks UTF-8 (overlong forms, surrogates and code points
 /// past U+10FFFF included), or nothing when `text` is valid UTF-8.
 std::optional<size_t> invalid_utf8_at(std::string_view text);
