@@ -1,6 +1,5 @@
 // promptctl diff [REV [REV2]] [NAME…]: what changed, prompt by prompt.
 #include <algorithm>
-#include <set>
 
 #include "cli/command.hpp"
 #include "promptctl/diff.hpp"
@@ -41,18 +40,10 @@ struct Arguments {
 // Revisions come first. Without "--", a word is a revision when it resolves as one and is not
 // also the name of a prompt.
 Arguments split_arguments(Session& session) {
+  // CLI11 parsed the words before "--" (main.cpp hides the rest from it).
+  const std::vector<std::string>& words = options().words;
   const std::vector<std::string>& raw = session.raw_arguments();
   auto separator = std::find(raw.begin(), raw.end(), "--");
-  std::vector<std::string> words;
-  static const std::set<std::string> flags = {"--stat", "--json", "--exit-code", "-q", "--quiet"};
-  for (auto it = raw.begin(); it != separator; ++it) {
-    if (!it->starts_with("-")) {
-      words.push_back(*it);
-    } else if (!flags.contains(*it)) {
-      throw Error(ErrorKind::usage, "unknown option '" + util::printable(*it) + "'", {},
-                  "see 'promptctl diff --help'");
-    }
-  }
   Arguments out;
   if (separator != raw.end()) {
     out.revisions = words;
