@@ -4,7 +4,6 @@
 #include "cli/command.hpp"
 #include "promptctl/diff.hpp"
 #include "promptctl/names.hpp"
-#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
