@@ -16,6 +16,7 @@ enum class ErrorKind {
   refused,         ///< the request is valid but there is nothing to do (an empty commit)
   io,              ///< the operating system refused a read or write
   git,             ///< libgit2 reported a failure
+  provider,        ///< a model provider failed, could not be reached, or answered unusably
   internal,        ///< a bug in promptctl
 };
 

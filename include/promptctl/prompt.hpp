@@ -56,9 +56,11 @@ struct ModelSettings {
   std::optional<std::int64_t> seed;
   std::vector<std::string> stop;
   std::optional<std::string> response_format;  ///< "text" or "json"
+  /// Models tried in order when this one fails, each "provider/name" (or a name on `provider`).
+  std::vector<std::string> fallback;
 
-  /// These settings with `fallback`'s filling every field left unset here.
-  [[nodiscard]] ModelSettings merged_over(const ModelSettings& fallback) const;
+  /// These settings with `defaults`' filling every field left unset here.
+  [[nodiscard]] ModelSettings merged_over(const ModelSettings& defaults) const;
   [[nodiscard]] nlohmann::json to_json() const;
 };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "promptctl/prompt.hpp"
+#include "promptctl/provider_settings.hpp"
 
 namespace promptctl {
 
@@ -15,6 +16,8 @@ struct RepoSettings {
   int version = 1;
   /// Model settings for prompts that leave fields unset.
   ModelSettings default_model;
+  /// The built-in providers with `providers:` applied.
+  std::map<std::string, ProviderSettings> providers = builtin_providers();
   nlohmann::json extensions = nlohmann::json::object();
 };
 

@@ -11,6 +11,7 @@ enum ExitCode : int {
   k_exit_usage = 2,         ///< bad arguments or invalid input (files, names, values)
   k_exit_system = 3,        ///< the system or git failed (I/O, permissions, libgit2)
   k_exit_internal = 4,      ///< a bug in promptctl
+  k_exit_provider = 5,      ///< a model provider failed (HTTP error, unreachable, bad answer)
 };
 
 inline int exit_code_for(ErrorKind kind) {
@@ -27,6 +28,8 @@ inline int exit_code_for(ErrorKind kind) {
       return k_exit_check_failed;
     case ErrorKind::internal:
       return k_exit_internal;
+    case ErrorKind::provider:
+      return k_exit_provider;
   }
   return k_exit_internal;
 }

@@ -342,14 +342,43 @@ class PromptLoader {
 
 namespace prompt_detail {
 
+// `model: PROVIDER/NAME`, or a list of them: the first to use, then its fallbacks in order.
+std::optional<ModelSettings> model_chain(YamlReader& reader, const YAML::Node& node) {
+  auto names = reader.strings(node, "'model'");
+  if (!names || names->empty()) {
+    if (names) {
+      reader.error(node, "'model' lists no model", "value");
+    }
+    return std::nullopt;
+  }
+  ModelSettings model;
+  const std::string& first = names->front();
+  if (size_t slash = first.find('/'); slash != std::string::npos) {
+    model.provider = first.substr(0, slash);
+    model.name = first.substr(slash + 1);
+  } else {
+    model.name = first;
+  }
+  model.fallback.assign(names->begin() + 1, names->end());
+  return model;
+}
+
 std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML::Node& node) {
   static const std::vector<std::string> keys = {
-      "provider", "name", "temperature", "top_p", "max_tokens", "seed", "stop", "response_format"};
+      "provider", "name", "temperature",     "top_p",   "max_tokens",
+      "seed",     "stop", "response_format", "fallback"};
+  if (node.IsScalar() || node.IsSequence()) {
+    return model_chain(reader, node);
+  }
   if (!reader.expect_map(node, "'model'")) {
     return std::nullopt;
   }
   reader.check_keys(node, keys, "'model'");
   ModelSettings model;
+  if (node["fallback"]) {
+    model.fallback =
+        reader.strings(node["fallback"], "'model.fallback'").value_or(std::vector<std::string>{});
+  }
   if (node["provider"]) {
     model.provider = reader.string(node["provider"], "'model.provider'").value_or("");
   }

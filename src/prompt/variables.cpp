@@ -212,21 +212,24 @@ json VariableSpec::to_json() const {
   return out;
 }
 
-ModelSettings ModelSettings::merged_over(const ModelSettings& fallback) const {
+ModelSettings ModelSettings::merged_over(const ModelSettings& defaults) const {
   ModelSettings out = *this;
   if (out.provider.empty()) {
-    out.provider = fallback.provider;
+    out.provider = defaults.provider;
   }
   if (out.name.empty()) {
-    out.name = fallback.name;
+    out.name = defaults.name;
   }
-  out.temperature = temperature ? temperature : fallback.temperature;
-  out.top_p = top_p ? top_p : fallback.top_p;
-  out.max_tokens = max_tokens ? max_tokens : fallback.max_tokens;
-  out.seed = seed ? seed : fallback.seed;
-  out.response_format = response_format ? response_format : fallback.response_format;
+  out.temperature = temperature ? temperature : defaults.temperature;
+  out.top_p = top_p ? top_p : defaults.top_p;
+  out.max_tokens = max_tokens ? max_tokens : defaults.max_tokens;
+  out.seed = seed ? seed : defaults.seed;
+  out.response_format = response_format ? response_format : defaults.response_format;
   if (out.stop.empty()) {
-    out.stop = fallback.stop;
+    out.stop = defaults.stop;
+  }
+  if (out.fallback.empty()) {
+    out.fallback = defaults.fallback;
   }
   return out;
 }
@@ -252,6 +255,9 @@ json ModelSettings::to_json() const {
   }
   if (response_format) {
     out["response_format"] = *response_format;
+  }
+  if (!fallback.empty()) {
+    out["fallback"] = fallback;
   }
   return out;
 }

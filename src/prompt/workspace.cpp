@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "exec/provider_settings.hpp"
 #include "prompt/reader.hpp"
 #include "prompt/tests_reader.hpp"
 #include "promptctl/names.hpp"
@@ -30,7 +31,7 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
     return settings;
   }
   try {
-    reader.check_keys(root, {"version", "defaults"}, "");
+    reader.check_keys(root, {"version", "defaults", "providers"}, "");
     if (root["version"]) {
       auto version = reader.integer(root["version"], "'version'");
       if (version && *version != 1) {
@@ -48,6 +49,10 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
           settings.default_model = *settings_model;
         }
       }
+    }
+    if (root["providers"]) {
+      exec_detail::read_providers(reader, root["providers"], settings.providers,
+                                  exec_detail::SettingsLayer::repository);
     }
     for (const auto& entry : root) {
       if (entry.first.Scalar().starts_with("x-")) {

@@ -1,5 +1,7 @@
 #include "support/git_http_server.hpp"
 
+#include "support/http_wire.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -36,107 +38,19 @@ std::string base64(const std::string& in) {
   return out;
 }
 
-struct Request {
-  std::string method;
-  std::string target;
-  std::map<std::string, std::string> headers;  // names lower-cased
-  std::string body;
-};
-
-// Reads from `fd` until `buffer` holds `needed` bytes; false at end of stream.
-bool fill(int fd, std::string& buffer, size_t needed) {
-  char chunk[65536];
-  while (buffer.size() < needed) {
-    ssize_t got = ::read(fd, chunk, sizeof chunk);
-    if (got <= 0) {
-      return false;
-    }
-    buffer.append(chunk, static_cast<size_t>(got));
-  }
-  return true;
-}
-
-bool read_line(int fd, std::string& buffer, std::string& line) {
-  size_t end;
-  while ((end = buffer.find("\r\n")) == std::string::npos) {
-    if (!fill(fd, buffer, buffer.size() + 1)) {
-      return false;
-    }
-  }
-  line = buffer.substr(0, end);
-  buffer.erase(0, end + 2);
-  return true;
-}
-
-bool read_request(int fd, Request& request) {
-  std::string buffer;
-  std::string line;
-  if (!read_line(fd, buffer, line)) {
-    return false;
-  }
-  size_t first = line.find(' ');
-  size_t second = line.find(' ', first + 1);
-  request.method = line.substr(0, first);
-  request.target = line.substr(first + 1, second - first - 1);
-  while (read_line(fd, buffer, line) && !line.empty()) {
-    size_t colon = line.find(':');
-    std::string name = line.substr(0, colon);
-    for (char& c : name) {
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    request.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
-  }
-  if (request.headers["transfer-encoding"] == "chunked") {
-    while (read_line(fd, buffer, line)) {
-      size_t size = std::stoul(line, nullptr, 16);
-      if (size == 0) {
-        read_line(fd, buffer, line);
-        break;
-      }
-      if (!fill(fd, buffer, size + 2)) {
-        return false;
-      }
-      request.body += buffer.substr(0, size);
-      buffer.erase(0, size + 2);
-    }
-  } else if (request.headers.contains("content-length")) {
-    size_t size = std::stoul(request.headers["content-length"]);
-    if (!fill(fd, buffer, size)) {
-      return false;
-    }
-    request.body = buffer.substr(0, size);
-  }
-  return true;
-}
-
-void write_all(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t wrote = ::write(fd, data.data() + done, data.size() - done);
-    if (wrote <= 0) {
-      return;
-    }
-    done += static_cast<size_t>(wrote);
-  }
-}
-
 // Runs git http-backend as a CGI program and returns its output.
-std::string run_backend(const std::filesystem::path& root, const Request& request,
+std::string run_backend(const std::filesystem::path& root, const HttpRequest& request,
                         const std::string& user) {
   std::string path = request.target.substr(0, request.target.find('?'));
   std::string query = request.target.find('?') == std::string::npos
                           ? ""
                           : request.target.substr(request.target.find('?') + 1);
-  auto header = [&](const char* name) {
-    auto found = request.headers.find(name);
-    return found == request.headers.end() ? std::string() : found->second;
-  };
   std::vector<std::string> env = {"GIT_PROJECT_ROOT=" + root.string(),
                                   "GIT_HTTP_EXPORT_ALL=1",
                                   "REQUEST_METHOD=" + request.method,
                                   "PATH_INFO=" + path,
                                   "QUERY_STRING=" + query,
-                                  "CONTENT_TYPE=" + header("content-type"),
+                                  "CONTENT_TYPE=" + request.header("content-type"),
                                   "CONTENT_LENGTH=" + std::to_string(request.body.size()),
                                   "REMOTE_USER=" + user,
                                   "REMOTE_ADDR=127.0.0.1",
@@ -168,7 +82,7 @@ std::string run_backend(const std::filesystem::path& root, const Request& reques
   close(to_child[0]);
   close(from_child[1]);
   std::thread feeder([&] {
-    write_all(to_child[1], request.body);
+    (void)write_all(to_child[1], request.body);
     close(to_child[1]);
   });
   std::string output;
@@ -190,17 +104,9 @@ GitHttpServer::GitHttpServer(std::filesystem::path root, std::string user, std::
     : m_root(std::move(root)),
       m_expected_authorization("Basic " + base64(user + ":" + token)),
       m_user(std::move(user)) {
-  m_listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (m_listener < 0 || bind(m_listener, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-      listen(m_listener, 16) != 0 ||
-      getsockname(m_listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    throw std::runtime_error("cannot listen on 127.0.0.1");
-  }
-  m_port = ntohs(address.sin_port);
+  Listener listener = listen_on_loopback();
+  m_listener = listener.fd;
+  m_port = listener.port;
   m_thread = std::thread([this] { serve(); });
 }
 
@@ -230,11 +136,12 @@ void GitHttpServer::serve() {
 
 // One request per connection ("Connection: close"); libgit2 reconnects as needed.
 void GitHttpServer::handle(int connection) {
-  Request request;
-  if (!read_request(connection, request)) {
+  HttpRequest request;
+  HttpReader reader(connection);
+  if (!reader.next(request)) {
     return;
   }
-  if (request.headers["authorization"] != m_expected_authorization) {
+  if (request.header("authorization") != m_expected_authorization) {
     ++m_refused;
     write_all(connection,
               "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"prompts\"\r\n"

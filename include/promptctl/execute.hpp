@@ -1,0 +1,90 @@
+// Calling models: choosing the provider and model for a rendered prompt, and making many calls
+// at once with streaming, retries, rate limits, fallbacks and the response cache.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "promptctl/cache.hpp"
+#include "promptctl/provider.hpp"
+
+namespace promptctl {
+
+/// Splits "provider/model" when `provider` names a configured provider; otherwise the whole
+/// text is a model name for `default_provider`.
+ModelRef parse_model_ref(std::string_view text, const std::string& default_provider,
+                         const std::map<std::string, ProviderSettings>& providers);
+
+/// The provider a model name without one belongs to, by its maker's naming ("gpt-…", "o3…":
+/// openai; "claude…": anthropic), or "" when the name does not tell.
+std::string provider_for_model_name(std::string_view model);
+
+/// The requests to try for `messages` under `model` (with its parameters), in order: the model
+/// itself, then each of its fallbacks. With no provider and no model the offline `echo`
+/// provider answers; a model name without a provider picks one from the name ("gpt-…" is
+/// openai, "claude-…" anthropic). Throws `Error` (invalid_input) for an unknown provider or
+/// an empty model name.
+std::vector<ChatRequest> plan_requests(const std::vector<ChatMessage>& messages,
+                                       const ModelSettings& model,
+                                       const std::map<std::string, ProviderSettings>& providers);
+
+/// How one call ended.
+struct CallResult {
+  bool ok = false;
+  ChatResponse response;
+  ChatRequest request;  ///< the request that answered, or the last one tried
+  int attempts = 0;     ///< HTTP requests made, over every model tried
+  bool cached = false;
+  double latency_ms = 0;
+  std::optional<double> cost;
+  std::int64_t started_ms = 0;
+  std::int64_t finished_ms = 0;
+  std::string error;  ///< why it failed, with no secret in it
+  /// invalid_input when the settings made the call impossible (no key, unknown provider),
+  /// provider when the provider failed or could not be reached.
+  ErrorKind error_kind = ErrorKind::provider;
+};
+
+struct ExecutionOptions {
+  std::size_t parallel = 1;
+  bool stream = false;
+  CacheMode cache = CacheMode::automatic;
+  /// Report each HTTP request and response as a notice (secrets redacted).
+  bool verbose = false;
+};
+
+/// What happens while calls run, for a caller that shows progress. Each is optional and runs
+/// on the calling thread.
+struct ExecutionEvents {
+  /// A piece of a streamed answer for call `index`.
+  std::function<void(std::size_t index, std::string_view text)> on_text;
+  /// A retry or a move to a fallback model, described.
+  std::function<void(std::size_t index, const std::string& notice)> on_notice;
+  /// A call finished; `index` is its place in the list given to `run`.
+  std::function<void(std::size_t index, const CallResult& result)> on_done;
+};
+
+/// Runs calls concurrently on one thread through libcurl's multi interface, reusing
+/// connections. Keys come from the environment or key files and never appear in results.
+class Executor {
+ public:
+  /// `cache` may be null (no cache at all).
+  Executor(const std::map<std::string, ProviderSettings>& providers, const ResponseCache* cache)
+      : m_providers(providers), m_cache(cache) {}
+
+  /// Makes each call (a list of requests to try in order) and returns the results in the same
+  /// order. A failed call never stops the others.
+  std::vector<CallResult> run(const std::vector<std::vector<ChatRequest>>& calls,
+                              const ExecutionOptions& options, const ExecutionEvents& events) const;
+
+ private:
+  const std::map<std::string, ProviderSettings>& m_providers;
+  const ResponseCache* m_cache;
+};
+
+}  // namespace promptctl

@@ -1,0 +1,121 @@
+// The execution ledger: one row for every call to a model, kept in SQLite under the git
+// directory (never committed), and the statistics computed from it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace promptctl {
+
+/// One execution with its full lineage.
+struct RunRecord {
+  std::int64_t id = 0;
+  std::int64_t started_ms = 0;  ///< milliseconds since the epoch
+  std::int64_t finished_ms = 0;
+  std::string prompt;        ///< the prompt's name; empty for an ad-hoc request
+  std::string revision;      ///< as the user wrote it ("HEAD~1", "1.2.0"); empty: working tree
+  std::string commit;        ///< the commit the prompt was read from (HEAD for the working tree)
+  std::string content_hash;  ///< the prompt version's content hash
+  std::string environment;
+  nlohmann::json request = nlohmann::json::object();  ///< ChatRequest::to_json, no secrets
+  std::string request_hash;
+  nlohmann::json variables = nlohmann::json::object();
+  std::string provider;
+  std::string model;
+  std::string output;
+  std::string finish_reason;
+  std::optional<std::int64_t> input_tokens;
+  std::optional<std::int64_t> output_tokens;
+  double latency_ms = 0;
+  std::optional<double> cost;  ///< US dollars; unknown without a price
+  std::string status = "ok";   ///< "ok" or "error"
+  std::string error;
+  int attempts = 0;
+  bool cached = false;                    ///< answered from the response cache
+  std::optional<std::int64_t> parent_id;  ///< the run this one repeats (rerun)
+  std::string experiment;
+  std::string variant;
+
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+struct Feedback {
+  std::int64_t id = 0;
+  std::int64_t run_id = 0;
+  double score = 0;
+  std::string comment;
+  std::string author;
+  std::int64_t created_ms = 0;
+
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+/// Which runs a listing or statistic covers.
+struct RunFilter {
+  std::string prompt;                    ///< empty: every prompt
+  std::optional<std::int64_t> since_ms;  ///< started at or after
+  std::string status;                    ///< empty: any
+  std::string environment;               ///< empty: any
+  std::optional<std::size_t> limit;      ///< the newest N
+};
+
+enum class StatsGrouping { prompt, version, model, provider, env, day };
+
+/// Figures over a group of runs. Latency percentiles are nearest-rank over all runs.
+struct RunStats {
+  std::string group;
+  std::int64_t count = 0;
+  std::int64_t succeeded = 0;
+  double latency_p50_ms = 0;
+  double latency_p95_ms = 0;
+  double latency_p99_ms = 0;
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  double cost = 0;
+  std::int64_t runs_without_cost = 0;  ///< runs whose cost is unknown (no price)
+
+  [[nodiscard]] double success_rate() const;
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+/// The nearest-rank percentile `p` (0–100) of `values`, which it sorts; 0 for none.
+double percentile(std::vector<double>& values, double p);
+
+class Ledger {
+ public:
+  /// Opens (creating and upgrading as needed) the ledger file. Throws `Error` (io) when it
+  /// cannot be opened, or (invalid_input) when it was written by a newer promptctl.
+  static Ledger open(const std::filesystem::path& file);
+  ~Ledger();
+  Ledger(Ledger&&) noexcept;
+  Ledger& operator=(Ledger&&) noexcept;
+
+  /// The schema version this build writes.
+  static int schema_version();
+
+  /// Stores a run in one transaction and returns its id. Safe with other processes writing.
+  std::int64_t record(const RunRecord& run);
+  /// The runs `filter` selects, newest first.
+  [[nodiscard]] std::vector<RunRecord> runs(const RunFilter& filter) const;
+  [[nodiscard]] std::optional<RunRecord> find(std::int64_t id) const;
+  /// Records a score against a run; throws `Error` (not_found) for an unknown run.
+  std::int64_t add_feedback(std::int64_t run_id, double score, const std::string& comment,
+                            const std::string& author);
+  [[nodiscard]] std::vector<Feedback> feedback_for(std::int64_t run_id) const;
+  /// Statistics per group, groups sorted by name.
+  [[nodiscard]] std::vector<RunStats> stats(const RunFilter& filter, StatsGrouping grouping) const;
+  /// How many runs the response cache answered.
+  [[nodiscard]] std::int64_t cached_runs() const;
+
+ private:
+  struct Impl;
+  explicit Ledger(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace promptctl

@@ -1,0 +1,53 @@
+// What ties an execution to its prompt version, and where a repository keeps its execution
+// state (ledger and cache) and finds its providers.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "promptctl/address.hpp"
+#include "promptctl/execute.hpp"
+#include "promptctl/ledger.hpp"
+#include "promptctl/workspace.hpp"
+
+namespace promptctl {
+
+/// The prompt version behind a run, and the labels it is recorded with.
+struct Lineage {
+  std::string prompt;
+  std::string revision;      ///< as written after '@'; empty for the working tree
+  std::string commit;        ///< the revision's commit, or HEAD's for the working tree
+  std::string content_hash;  ///< ContentIdentity::hash
+  std::string environment;
+  std::optional<std::int64_t> parent_id;
+  std::string experiment;
+  std::string variant;
+};
+
+/// The lineage of a loaded prompt. `repository` may be null (no git: no commit recorded).
+Lineage lineage_of(const ResolvedPrompt& resolved, const repo::Repository* repository);
+
+/// The ledger row for a finished call.
+RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variables,
+                          const CallResult& result);
+
+/// Where the ledger and the response cache of a repository live: under the git directory.
+struct StatePaths {
+  std::filesystem::path ledger;
+  std::filesystem::path cache;
+};
+/// Throws `Error` (usage) when the repository is not inside a git work tree.
+StatePaths state_paths(const Workspace& workspace);
+
+/// The user configuration file: $XDG_CONFIG_HOME/promptctl/config.yaml, or
+/// ~/.config/promptctl/config.yaml.
+std::filesystem::path user_config_file();
+
+/// The repository's providers with the user configuration's `providers:` applied on top.
+/// Throws `Error` (invalid_input) with every problem for a user configuration with errors.
+std::map<std::string, ProviderSettings> configured_providers(const RepoSettings& settings);
+
+}  // namespace promptctl

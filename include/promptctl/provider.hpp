@@ -1,0 +1,51 @@
+// Model providers: the chat request sent to them and the response they give.
+// The wire formats and HTTP (libcurl) stay inside src/exec and src/http.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "promptctl/error.hpp"
+#include "promptctl/prompt.hpp"
+#include "promptctl/provider_settings.hpp"
+#include "promptctl/render.hpp"
+
+namespace promptctl {
+
+/// A provider and a model on it.
+struct ModelRef {
+  std::string provider;
+  std::string model;
+
+  /// "provider/model".
+  [[nodiscard]] std::string to_string() const { return provider + "/" + model; }
+};
+
+/// One chat request: everything that decides the answer, and nothing secret.
+struct ChatRequest {
+  std::string provider;
+  std::string model;
+  std::vector<ChatMessage> messages;
+  ModelSettings parameters;  ///< temperature, top_p, max_tokens, seed, stop, response_format
+
+  /// The request as stored in the ledger and hashed for the cache.
+  [[nodiscard]] nlohmann::json to_json() const;
+  /// Reads what `to_json` wrote. Throws `Error` (invalid_input) for anything else.
+  static ChatRequest from_json(const nlohmann::json& json);
+  /// A hash of `to_json()`: the response cache's key.
+  [[nodiscard]] std::string hash() const;
+};
+
+struct ChatResponse {
+  std::string text;
+  std::string finish_reason;
+  std::optional<std::int64_t> input_tokens;
+  std::optional<std::int64_t> output_tokens;
+};
+
+}  // namespace promptctl

@@ -1,0 +1,61 @@
+// How a model provider is reached: its wire format, address, key, limits and prices.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "promptctl/error.hpp"
+
+namespace promptctl {
+
+/// The wire format a provider speaks.
+enum class ProviderType { openai, anthropic, azure_openai, ollama, openai_compatible, echo };
+
+[[nodiscard]] std::string_view to_string(ProviderType type);
+[[nodiscard]] std::optional<ProviderType> parse_provider_type(std::string_view text);
+/// Every type's name, for messages and completion.
+[[nodiscard]] std::vector<std::string> provider_type_names();
+
+/// US dollars per million tokens.
+struct Price {
+  double input = 0;
+  double output = 0;
+};
+
+/// One configured provider: built in, or declared under `providers:` in promptctl.yaml or the
+/// user configuration (each layer overriding the fields it sets).
+struct ProviderSettings {
+  std::string name;
+  ProviderType type = ProviderType::openai;
+  std::string base_url;  ///< empty: the type's default (or its environment variable)
+  /// The environment variable holding the API key; empty when the provider takes none.
+  std::string key_variable;
+  /// A file holding the key (user configuration only); it must be readable by its owner only.
+  std::string key_file;
+  bool key_required = false;
+  std::string api_version;  ///< `anthropic-version`, or Azure's `api-version`
+  /// Extra request headers; "${VAR}" in a value is replaced by that environment variable.
+  std::vector<std::pair<std::string, std::string>> headers;
+  long timeout_ms = 120000;
+  long connect_timeout_ms = 10000;
+  double requests_per_minute = 0;       ///< 0: no limit
+  int max_retries = 3;                  ///< further attempts after the first
+  long max_retry_ms = 60000;            ///< no retry starts after this long
+  long retry_base_ms = 500;             ///< the first backoff; each later one doubles
+  std::map<std::string, Price> prices;  ///< by model name
+  SourceLocation location;              ///< where it was declared, for messages
+
+  /// The base URL after defaults and environment variables (`OPENAI_BASE_URL`, …).
+  [[nodiscard]] std::string effective_base_url() const;
+  /// The price of `model`, from these settings or the built-in table.
+  [[nodiscard]] std::optional<Price> price_of(const std::string& model) const;
+};
+
+/// The providers every repository has: openai, anthropic, azure-openai, ollama and echo.
+std::map<std::string, ProviderSettings> builtin_providers();
+
+}  // namespace promptctl

@@ -1,0 +1,84 @@
+// promptctl cache stats|clear: the response cache under the git directory.
+#include <ctime>
+
+#include "cli/execution.hpp"
+#include "util/dates.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::string action;
+  std::string older_than;
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  Options& o = options();
+  sub.add_option("ACTION", o.action, "stats: how much is stored; clear: remove answers")
+      ->required()
+      ->check(CLI::IsMember({"stats", "clear"}));
+  sub.add_option("--older-than", o.older_than,
+                 "With clear: only answers stored before this, for example '7 days ago' or "
+                 "2026-01-31")
+      ->type_name("DATE");
+  sub.add_flag("--json", o.json, "Print the result as JSON");
+}
+
+int stats(Session& session, const Options& o) {
+  StatePaths paths = state_paths(session.workspace());
+  ResponseCache::Usage usage = ResponseCache(paths.cache).usage();
+  std::int64_t hits = Ledger::open(paths.ledger).cached_runs();
+  if (o.json) {
+    session.out().json({{"entries", usage.entries},
+                        {"bytes", usage.bytes},
+                        {"cached_runs", hits},
+                        {"path", paths.cache.string()}});
+  } else {
+    session.out().line("entries:     " + std::to_string(usage.entries));
+    session.out().line("size:        " + std::to_string(usage.bytes) + " bytes");
+    session.out().line("cached runs: " + std::to_string(hits) + " (answered from the cache)");
+    session.out().line("path:        " + paths.cache.string());
+  }
+  return 0;
+}
+
+int clear(Session& session, const Options& o) {
+  std::optional<std::int64_t> older_than_ms;
+  if (!o.older_than.empty()) {
+    std::int64_t now = std::time(nullptr);
+    auto since = util::parse_since(o.older_than, now);
+    if (!since) {
+      throw Error(ErrorKind::usage, "cannot read the date '" + o.older_than + "'");
+    }
+    older_than_ms = (now - *since) * 1000;
+  }
+  StatePaths paths = state_paths(session.workspace());
+  std::uint64_t removed = ResponseCache(paths.cache).clear(older_than_ms);
+  if (o.json) {
+    session.out().json({{"removed", removed}});
+  } else {
+    session.out().line("removed " + std::to_string(removed) + " cached answer" +
+                       (removed == 1 ? "" : "s"));
+  }
+  return 0;
+}
+
+int run(Session& session) {
+  const Options& o = options();
+  if (!o.older_than.empty() && o.action != "clear") {
+    throw Error(ErrorKind::usage, "--older-than goes with 'cache clear'");
+  }
+  return o.action == "stats" ? stats(session, o) : clear(session, o);
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_cache{"cache", "Show or clear the response cache",
+                                     Completes::nothing, add_options, run};
+
+}  // namespace promptctl::cli

@@ -1,0 +1,219 @@
+// promptctl run NAME[@REV]: render a prompt, call its model, record the run in the ledger.
+// With --input, one call per JSONL row, several at once, results in input order.
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "cli/execution.hpp"
+#include "cli/exit_codes.hpp"
+#include "promptctl/address.hpp"
+#include "util/fs.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::string name;
+  std::vector<std::string> vars;
+  std::vector<std::string> var_files;
+  std::string input;
+  std::size_t jobs = 8;
+  std::string environment;
+  bool json = false;
+  bool lenient = false;
+  ModelOptions model;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  Options& o = options();
+  sub.add_option("NAME", o.name, "The prompt to run: NAME, NAME@REV or NAME@X.Y.Z")->required();
+  sub.add_option("--var", o.vars, "Set a variable: NAME=VALUE, or NAME=@FILE for a file's content")
+      ->type_name("NAME=VALUE");
+  sub.add_option("--var-file", o.var_files,
+                 "Read variables from a YAML or JSON mapping; '-' reads standard input")
+      ->type_name("FILE");
+  sub.add_option("--input", o.input,
+                 "Run once per line of a JSONL file (each line a mapping of variables, on top "
+                 "of --var and --var-file); '-' reads standard input")
+      ->type_name("FILE");
+  sub.add_option("-j,--jobs", o.jobs, "With --input: how many calls run at once (default 8)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 256));
+  sub.add_option("--env", o.environment,
+                 "The environment this run serves, recorded in the ledger (default: "
+                 "$PROMPTCTL_ENV)")
+      ->type_name("ENV");
+  sub.add_flag("--json", o.json,
+               "Print the result as JSON (with --input: one JSON line per row, in input order)");
+  sub.add_flag("--lenient", o.lenient,
+               "Missing variables render empty and unknown ones are ignored");
+  add_model_options(sub, o.model, true);
+}
+
+// One row of input: its variables, or why it could not be read.
+struct Row {
+  nlohmann::json values = nlohmann::json::object();
+  std::string error;
+};
+
+std::vector<Row> read_rows(const std::string& path) {
+  std::string text = path == "-" ? util::read_stdin() : util::read_file(path);
+  std::vector<Row> rows;
+  size_t line_number = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    std::string line =
+        text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    start = end == std::string::npos ? text.size() : end + 1;
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) {
+      continue;
+    }
+    Row row;
+    nlohmann::json parsed = nlohmann::json::parse(line, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) {
+      row.error = path + ":" + std::to_string(line_number) + ": not a JSON object";
+    } else {
+      row.values = std::move(parsed);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// Renders each row and plans its requests; a row that fails keeps its error instead.
+struct Prepared {
+  std::vector<std::vector<ChatRequest>> calls;
+  std::vector<size_t> call_of_row;  // index into calls, or npos
+  std::vector<std::string> row_errors;
+  std::vector<nlohmann::json> variables;
+};
+
+Prepared prepare(const Options& o, const ResolvedPrompt& resolved, const std::vector<Row>& rows,
+                 const std::map<std::string, ProviderSettings>& providers, bool batch) {
+  Prepared prepared;
+  for (const Row& row : rows) {
+    prepared.call_of_row.push_back(std::string::npos);
+    prepared.row_errors.push_back(row.error);
+    prepared.variables.push_back(row.values);
+    if (!row.error.empty()) {
+      continue;
+    }
+    try {
+      Inputs inputs;
+      for (const std::string& file : o.var_files) {
+        inputs.add_file(file);
+      }
+      for (const std::string& assignment : o.vars) {
+        inputs.add_assignment(assignment);
+      }
+      inputs.add_values(row.values);
+      RenderedPrompt rendered = render_prompt(resolved.prompt, inputs, resolved.source(),
+                                              resolved.default_model, {o.lenient, std::nullopt});
+      ModelSettings model = apply_model_options(rendered.model, o.model, providers);
+      prepared.variables.back() = rendered.variables;
+      prepared.calls.push_back(plan_requests(rendered.messages, model, providers));
+      prepared.call_of_row.back() = prepared.calls.size() - 1;
+    } catch (const Error& e) {
+      if (!batch) {
+        throw;
+      }
+      prepared.row_errors.back() = e.what();
+      for (const Diagnostic& detail : e.details()) {
+        prepared.row_errors.back() += "; " + detail.message;
+      }
+    }
+  }
+  return prepared;
+}
+
+int run_single(Session& session, const Options& o, ExecutionState& state, const Lineage& lineage,
+               const Prepared& prepared) {
+  SingleCall call = call_once(session.out(), state, prepared.calls.front(), o.model, o.json);
+  RunRecord record = make_run_record(lineage, prepared.variables.front(), call.result);
+  record.id = state.ledger.record(record);
+  return report_single(session.out(), record, call, o.json);
+}
+
+int run_batch(Session& session, const Options& o, ExecutionState& state, const Lineage& lineage,
+              const Prepared& prepared) {
+  const Output& out = session.out();
+  size_t rows = prepared.call_of_row.size();
+  std::vector<std::optional<nlohmann::json>> lines(rows);
+  std::vector<size_t> row_of_call(prepared.calls.size());
+  int exit_code = k_exit_ok;
+  for (size_t row = 0; row < rows; ++row) {
+    if (prepared.call_of_row[row] == std::string::npos) {
+      RunRecord unrun;  // never sent: no id, and the same keys as every other line
+      unrun.status = "error";
+      unrun.error = prepared.row_errors[row];
+      nlohmann::json line = run_json(unrun);
+      line["run_id"] = nullptr;
+      line["row"] = row + 1;
+      lines[row] = std::move(line);
+      if (exit_code == k_exit_ok) {
+        exit_code = k_exit_usage;
+      }
+    } else {
+      row_of_call[prepared.call_of_row[row]] = row;
+    }
+  }
+  size_t next_to_print = 0;
+  auto print_ready = [&] {
+    while (next_to_print < rows && lines[next_to_print]) {
+      out.line(lines[next_to_print]->dump());
+      lines[next_to_print].reset();
+      ++next_to_print;
+    }
+  };
+  ExecutionEvents events;
+  events.on_notice = [&](size_t call, const std::string& notice) {
+    print_notice(out, "row " + std::to_string(row_of_call[call] + 1) + ": " + notice);
+  };
+  events.on_done = [&](size_t call, const CallResult& result) {
+    size_t row = row_of_call[call];
+    RunRecord record = make_run_record(lineage, prepared.variables[row], result);
+    record.id = state.ledger.record(record);
+    nlohmann::json line = run_json(record);
+    line["row"] = row + 1;
+    lines[row] = std::move(line);
+    if (!result.ok && exit_code == k_exit_ok) {
+      exit_code = exit_code_for(result.error_kind);
+    }
+    print_ready();
+  };
+  ExecutionOptions execution{o.jobs, false, cache_mode(o.model), o.model.verbose};
+  Executor executor(state.providers, &state.cache);
+  executor.run(prepared.calls, execution, events);
+  print_ready();
+  return exit_code;
+}
+
+int run(Session& session) {
+  const Options& o = options();
+  if (o.model.stream && !o.input.empty()) {
+    throw Error(ErrorKind::usage, "--stream prints one answer; it does not go with --input");
+  }
+  ExecutionState state = open_execution_state(session);
+  ResolvedPrompt resolved = resolve_prompt(session.workspace(), o.name);
+  Lineage lineage = lineage_of(resolved, &session.repository());
+  const char* environment = std::getenv("PROMPTCTL_ENV");
+  lineage.environment = !o.environment.empty() ? o.environment : environment ? environment : "";
+  bool batch = !o.input.empty();
+  std::vector<Row> rows = batch ? read_rows(o.input) : std::vector<Row>(1);
+  Prepared prepared = prepare(o, resolved, rows, state.providers, batch);
+  return batch ? run_batch(session, o, state, lineage, prepared)
+               : run_single(session, o, state, lineage, prepared);
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_run{"run", "Render a prompt and call its model",
+                                   Completes::prompt_names, add_options, run};
+
+}  // namespace promptctl::cli

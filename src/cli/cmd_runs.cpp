@@ -1,0 +1,170 @@
+// promptctl runs [NAME] | runs show ID: the executions recorded in the ledger.
+#include <ctime>
+
+#include "cli/execution.hpp"
+#include "promptctl/names.hpp"
+#include "util/dates.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::vector<std::string> words;
+  std::size_t max_count = 20;
+  std::string since;
+  std::string status;
+  std::string environment;
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  Options& o = options();
+  sub.add_option("NAME", o.words, "Only the runs of this prompt; or 'show ID' for one run in full");
+  sub.add_option("-n,--max-count", o.max_count, "Show at most N runs, newest first (default 20)")
+      ->type_name("N");
+  sub.add_option("--since", o.since,
+                 "Only runs started after DATE: 2026-01-31, an ISO 8601 time, or '2 hours ago'")
+      ->type_name("DATE");
+  sub.add_option("--status", o.status, "Only runs that succeeded (ok) or failed (error)")
+      ->check(CLI::IsMember({"ok", "error"}));
+  sub.add_option("--env", o.environment, "Only runs recorded for this environment")
+      ->type_name("ENV");
+  sub.add_flag("--json", o.json, "Print the runs as JSON");
+}
+
+std::optional<std::int64_t> since_ms(const std::string& since) {
+  if (since.empty()) {
+    return std::nullopt;
+  }
+  auto seconds = util::parse_since(since, std::time(nullptr));
+  if (!seconds) {
+    throw Error(ErrorKind::usage, "cannot read the date '" + since + "'", {},
+                "use 2026-01-31, an ISO 8601 time, or '2 hours ago'");
+  }
+  return *seconds * 1000;
+}
+
+std::string tokens_text(const RunRecord& run) {
+  auto part = [](const std::optional<std::int64_t>& value) {
+    return value ? std::to_string(*value) : std::string("?");
+  };
+  return part(run.input_tokens) + "/" + part(run.output_tokens);
+}
+
+void print_table(const Output& out, const std::vector<RunRecord>& runs) {
+  for (const RunRecord& run : runs) {
+    Style style = run.status == "ok" ? Style::green : Style::red;
+    std::string latency = std::to_string(static_cast<long>(run.latency_ms)) + " ms";
+    out.line(pad(out.paint(std::to_string(run.id), Style::yellow), 7) +
+             pad(format_time(run.started_ms), 21) + pad(out.paint(run.status, style), 7) +
+             pad(run.prompt.empty() ? "-" : run.prompt, 24) +
+             pad(run.provider + "/" + run.model, 32) + pad(latency, 10) +
+             pad(tokens_text(run), 12) + format_cost(run.cost) + (run.cached ? " cached" : ""));
+  }
+}
+
+void print_run(const Output& out, const RunRecord& run, const std::vector<Feedback>& feedback) {
+  auto field = [&](const std::string& name, const std::string& value) {
+    if (!value.empty()) {
+      out.line(out.paint(pad(name + ":", 14), Style::bold) + value);
+    }
+  };
+  field("run", std::to_string(run.id));
+  field("status", run.status);
+  field("prompt", run.prompt + (run.revision.empty() ? "" : "@" + run.revision));
+  field("commit", run.commit);
+  field("version", run.content_hash);
+  field("environment", run.environment);
+  field("model", run.provider + "/" + run.model);
+  field("started", format_time(run.started_ms) + " UTC");
+  field("latency", std::to_string(static_cast<long>(run.latency_ms)) + " ms");
+  field("attempts", std::to_string(run.attempts) + (run.cached ? " (answered from cache)" : ""));
+  field("tokens", tokens_text(run) + " (input/output)");
+  field("cost", format_cost(run.cost));
+  field("finish", run.finish_reason);
+  field("rerun of", run.parent_id ? std::to_string(*run.parent_id) : "");
+  field("error", run.error);
+  field("variables", run.variables.empty() ? "" : run.variables.dump());
+  for (const Feedback& entry : feedback) {
+    field("feedback", std::to_string(entry.score) +
+                          (entry.comment.empty() ? "" : " \"" + entry.comment + "\"") +
+                          (entry.author.empty() ? "" : " by " + entry.author));
+  }
+  if (run.request.contains("messages")) {
+    for (const auto& message : run.request["messages"]) {
+      out.line();
+      out.line(out.paint("### " + message.value("role", ""), Style::cyan));
+      out.line(message.value("content", ""));
+    }
+  }
+  if (run.status == "ok") {
+    out.line();
+    out.line(out.paint("### output", Style::cyan));
+    out.line(run.output);
+  }
+}
+
+int show(Session& session, const Options& o) {
+  if (o.words.size() != 2) {
+    throw Error(ErrorKind::usage, "'runs show' takes one run id");
+  }
+  std::int64_t id = parse_run_id(o.words[1]);
+  Ledger ledger = open_ledger(session);
+  std::optional<RunRecord> run = ledger.find(id);
+  if (!run) {
+    throw Error(ErrorKind::not_found, "no run " + std::to_string(id) + " in the ledger", {},
+                "'promptctl runs' lists them");
+  }
+  std::vector<Feedback> feedback = ledger.feedback_for(id);
+  if (o.json) {
+    nlohmann::json shown = run->to_json();
+    shown["feedback"] = nlohmann::json::array();
+    for (const Feedback& entry : feedback) {
+      shown["feedback"].push_back(entry.to_json());
+    }
+    session.out().json(shown);
+  } else {
+    print_run(session.out(), *run, feedback);
+  }
+  return 0;
+}
+
+int run(Session& session) {
+  const Options& o = options();
+  if (!o.words.empty() && o.words.front() == "show") {
+    return show(session, o);
+  }
+  if (o.words.size() > 1) {
+    throw Error(ErrorKind::usage, "runs takes at most one prompt NAME");
+  }
+  RunFilter filter;
+  if (!o.words.empty()) {
+    filter.prompt = normalize_name(o.words.front());
+  }
+  filter.since_ms = since_ms(o.since);
+  filter.status = o.status;
+  filter.environment = o.environment;
+  filter.limit = o.max_count;
+  std::vector<RunRecord> runs = open_ledger(session).runs(filter);
+  if (o.json) {
+    nlohmann::json shown = nlohmann::json::array();
+    for (const RunRecord& record : runs) {
+      shown.push_back(run_json(record));
+    }
+    session.out().json(shown);
+  } else {
+    print_table(session.out(), runs);
+  }
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_runs{"runs", "List recorded runs, or show one",
+                                    Completes::prompt_names, add_options, run};
+
+}  // namespace promptctl::cli

@@ -1,0 +1,162 @@
+// promptctl stats [NAME]: counts, success rate, latency percentiles, tokens and cost from the
+// ledger, as text, JSON or Prometheus exposition format.
+#include <cstdio>
+#include <ctime>
+#include <sstream>
+
+#include "cli/execution.hpp"
+#include "promptctl/names.hpp"
+#include "util/dates.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::string name;
+  std::string by = "prompt";
+  std::string since;
+  std::string environment;
+  std::string format = "text";
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+const std::map<std::string, StatsGrouping>& groupings() {
+  static const std::map<std::string, StatsGrouping> map = {
+      {"prompt", StatsGrouping::prompt}, {"version", StatsGrouping::version},
+      {"model", StatsGrouping::model},   {"provider", StatsGrouping::provider},
+      {"env", StatsGrouping::env},       {"day", StatsGrouping::day}};
+  return map;
+}
+
+void add_options(CLI::App& sub) {
+  Options& o = options();
+  sub.add_option("NAME", o.name, "Only the runs of this prompt");
+  sub.add_option("--by", o.by, "Group by prompt (default), version, model, provider, env or day")
+      ->check(CLI::IsMember({"prompt", "version", "model", "provider", "env", "day"}));
+  sub.add_option("--since", o.since,
+                 "Only runs started after DATE: 2026-01-31, an ISO 8601 time, or '1 day ago'")
+      ->type_name("DATE");
+  sub.add_option("--env", o.environment, "Only runs recorded for this environment")
+      ->type_name("ENV");
+  sub.add_option("--format", o.format, "text (default), json or prometheus")
+      ->check(CLI::IsMember({"text", "json", "prometheus"}));
+  sub.add_flag("--json", o.json, "The same as --format json");
+}
+
+std::string fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+void print_text(const Output& out, const std::vector<RunStats>& groups, const std::string& by) {
+  out.line(out.paint(pad(by, 28) + pad("runs", 7) + pad("ok", 8) + pad("p50", 9) + pad("p95", 9) +
+                         pad("p99", 9) + pad("in tok", 9) + pad("out tok", 9) + "cost",
+                     Style::bold));
+  for (const RunStats& group : groups) {
+    out.line(
+        pad(group.group.empty() ? "-" : group.group, 28) + pad(std::to_string(group.count), 7) +
+        pad(fixed(100 * group.success_rate(), 1) + "%", 8) +
+        pad(fixed(group.latency_p50_ms, 0) + "ms", 9) +
+        pad(fixed(group.latency_p95_ms, 0) + "ms", 9) +
+        pad(fixed(group.latency_p99_ms, 0) + "ms", 9) + pad(std::to_string(group.input_tokens), 9) +
+        pad(std::to_string(group.output_tokens), 9) + "$" + fixed(group.cost, 6) +
+        (group.runs_without_cost ? " (+" + std::to_string(group.runs_without_cost) + " unpriced)"
+                                 : ""));
+  }
+}
+
+// A label value escaped as the exposition format requires.
+std::string label(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void print_prometheus(const Output& out, const std::vector<RunStats>& groups,
+                      const std::string& by) {
+  std::ostringstream text;
+  auto family = [&](const char* name, const char* type, const char* help) {
+    text << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+  };
+  auto key = [&](const RunStats& group) { return by + "=\"" + label(group.group) + "\""; };
+  family("promptctl_runs_total", "counter", "Runs recorded in the ledger.");
+  for (const RunStats& group : groups) {
+    text << "promptctl_runs_total{" << key(group) << ",status=\"ok\"} " << group.succeeded << '\n';
+    text << "promptctl_runs_total{" << key(group) << ",status=\"error\"} "
+         << group.count - group.succeeded << '\n';
+  }
+  family("promptctl_run_latency_milliseconds", "summary", "Latency of runs.");
+  for (const RunStats& group : groups) {
+    for (auto [quantile, value] : {std::pair{"0.5", group.latency_p50_ms},
+                                   {"0.95", group.latency_p95_ms},
+                                   {"0.99", group.latency_p99_ms}}) {
+      text << "promptctl_run_latency_milliseconds{" << key(group) << ",quantile=\"" << quantile
+           << "\"} " << value << '\n';
+    }
+    text << "promptctl_run_latency_milliseconds_count{" << key(group) << "} " << group.count
+         << '\n';
+  }
+  family("promptctl_tokens_total", "counter", "Tokens sent and received.");
+  for (const RunStats& group : groups) {
+    text << "promptctl_tokens_total{" << key(group) << ",direction=\"input\"} "
+         << group.input_tokens << '\n';
+    text << "promptctl_tokens_total{" << key(group) << ",direction=\"output\"} "
+         << group.output_tokens << '\n';
+  }
+  family("promptctl_cost_dollars_total", "counter", "Cost of runs in US dollars.");
+  for (const RunStats& group : groups) {
+    text << "promptctl_cost_dollars_total{" << key(group) << "} " << fixed(group.cost, 6) << '\n';
+  }
+  out.print(text.str());
+}
+
+int run(Session& session) {
+  const Options& o = options();
+  RunFilter filter;
+  if (!o.name.empty()) {
+    filter.prompt = normalize_name(o.name);
+  }
+  if (!o.since.empty()) {
+    auto seconds = util::parse_since(o.since, std::time(nullptr));
+    if (!seconds) {
+      throw Error(ErrorKind::usage, "cannot read the date '" + o.since + "'");
+    }
+    filter.since_ms = *seconds * 1000;
+  }
+  filter.environment = o.environment;
+  std::vector<RunStats> groups = open_ledger(session).stats(filter, groupings().at(o.by));
+  std::string format = o.json ? "json" : o.format;
+  if (format == "json") {
+    nlohmann::json shown = {{"by", o.by}, {"groups", nlohmann::json::array()}};
+    for (const RunStats& group : groups) {
+      shown["groups"].push_back(group.to_json());
+    }
+    session.out().json(shown);
+  } else if (format == "prometheus") {
+    print_prometheus(session.out(), groups, o.by);
+  } else {
+    print_text(session.out(), groups, o.by);
+  }
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_stats{"stats", "Summarise recorded runs: success, latency, cost",
+                                     Completes::prompt_names, add_options, run};
+
+}  // namespace promptctl::cli

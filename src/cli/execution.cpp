@@ -1,0 +1,253 @@
+#include "cli/execution.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+
+#include "cli/exit_codes.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+const std::vector<std::string> k_params = {"temperature", "top_p", "max_tokens",
+                                           "seed",        "stop",  "response_format"};
+
+double number_param(const std::string& key, const std::string& value) {
+  char* end = nullptr;
+  double number = std::strtod(value.c_str(), &end);
+  if (value.empty() || *end != '\0') {
+    throw Error(ErrorKind::usage, "--param " + key + " needs a number, not '" + value + "'");
+  }
+  return number;
+}
+
+std::int64_t integer_param(const std::string& key, const std::string& value) {
+  std::int64_t number = 0;
+  auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (error != std::errc() || end != value.data() + value.size()) {
+    throw Error(ErrorKind::usage, "--param " + key + " needs a whole number, not '" + value + "'");
+  }
+  return number;
+}
+
+void apply_param(ModelSettings& model, const std::string& assignment, bool& stop_replaced) {
+  size_t equals = assignment.find('=');
+  if (equals == std::string::npos) {
+    throw Error(ErrorKind::usage, "--param needs KEY=VALUE, not '" + assignment + "'");
+  }
+  std::string key = assignment.substr(0, equals);
+  std::string value = assignment.substr(equals + 1);
+  if (key == "temperature") {
+    model.temperature = number_param(key, value);
+  } else if (key == "top_p") {
+    model.top_p = number_param(key, value);
+  } else if (key == "max_tokens") {
+    model.max_tokens = integer_param(key, value);
+    if (*model.max_tokens <= 0) {
+      throw Error(ErrorKind::usage, "--param max_tokens must be positive");
+    }
+  } else if (key == "seed") {
+    model.seed = integer_param(key, value);
+  } else if (key == "stop") {
+    if (!stop_replaced) {
+      model.stop.clear();  // the command line replaces the prompt's list, then adds to it
+      stop_replaced = true;
+    }
+    model.stop.push_back(value);
+  } else if (key == "response_format") {
+    if (value != "text" && value != "json") {
+      throw Error(ErrorKind::usage,
+                  "--param response_format is 'text' or 'json', not '" + value + "'");
+    }
+    model.response_format = value;
+  } else {
+    throw Error(ErrorKind::usage,
+                "unknown model parameter '" + key + "'" + util::did_you_mean(key, k_params), {},
+                "known parameters: temperature, top_p, max_tokens, seed, stop, "
+                "response_format");
+  }
+}
+
+}  // namespace
+
+void add_model_options(CLI::App& sub, ModelOptions& options, bool with_model) {
+  if (with_model) {
+    sub.add_option("--provider", options.provider,
+                   "Call this provider instead of the prompt's (a name under 'providers:' or "
+                   "built in: openai, anthropic, azure-openai, ollama, echo)")
+        ->type_name("PROVIDER");
+    sub.add_option("--model", options.model,
+                   "Use this model instead of the prompt's: NAME or PROVIDER/NAME")
+        ->type_name("MODEL");
+    sub.add_option("--param", options.params,
+                   "Set a model parameter: temperature, top_p, max_tokens, seed, stop (repeat "
+                   "for several) or response_format (text or json)")
+        ->type_name("KEY=VALUE");
+  }
+  sub.add_option("--cache", options.cache,
+                 "Response cache: auto (for temperature 0), on, off, replay (never call; fail "
+                 "when an answer is missing) or refresh")
+      ->type_name("MODE")
+      ->check(CLI::IsMember({"auto", "on", "off", "replay", "refresh"}));
+  sub.add_flag("--no-cache", options.no_cache, "Neither read nor write the response cache")
+      ->excludes("--cache");
+  sub.add_flag("--stream", options.stream,
+               "Print the answer as it arrives (the default on a terminal)");
+  sub.add_flag("--no-stream", options.no_stream, "Print the answer only once it is complete")
+      ->excludes("--stream");
+  sub.add_flag("-v,--verbose", options.verbose,
+               "Report each HTTP request and response on stderr (keys are never shown)");
+}
+
+ModelSettings apply_model_options(ModelSettings model, const ModelOptions& options,
+                                  const std::map<std::string, ProviderSettings>& providers) {
+  if (!options.provider.empty()) {
+    if (options.provider != model.provider) {
+      model.fallback.clear();  // the prompt's fallbacks were chosen for its own provider
+    }
+    model.provider = options.provider;
+    if (options.model.empty() && providers.contains(options.provider) &&
+        providers.at(options.provider).type == ProviderType::echo) {
+      model.name = "echo";
+    }
+  }
+  if (!options.model.empty()) {
+    ModelRef ref = parse_model_ref(options.model, options.provider, providers);
+    if (ref.provider.empty()) {
+      // A bare name: its maker's provider when the name tells, else the prompt's provider.
+      std::string inferred = provider_for_model_name(ref.model);
+      ref.provider = inferred.empty() ? model.provider : inferred;
+    }
+    model.provider = ref.provider;
+    model.name = ref.model;
+    model.fallback.clear();
+  }
+  bool stop_replaced = false;
+  for (const std::string& assignment : options.params) {
+    apply_param(model, assignment, stop_replaced);
+  }
+  return model;
+}
+
+CacheMode cache_mode(const ModelOptions& options) {
+  if (options.no_cache) {
+    return CacheMode::off;
+  }
+  return parse_cache_mode(options.cache.empty() ? "auto" : options.cache)
+      .value_or(CacheMode::automatic);
+}
+
+ExecutionState open_execution_state(Session& session) {
+  Workspace& workspace = session.workspace();
+  StatePaths paths = state_paths(workspace);
+  return ExecutionState{configured_providers(workspace.settings()), Ledger::open(paths.ledger),
+                        ResponseCache(paths.cache)};
+}
+
+Ledger open_ledger(Session& session) {
+  return Ledger::open(state_paths(session.workspace()).ledger);
+}
+
+SingleCall call_once(const Output& out, ExecutionState& state,
+                     const std::vector<ChatRequest>& chain, const ModelOptions& options,
+                     bool json) {
+  bool stream = !json && (options.stream || (!options.no_stream && out.stdout_is_terminal()));
+  SingleCall call;
+  ExecutionEvents events;
+  events.on_text = [&](size_t, std::string_view text) {
+    if (stream) {
+      out.print(text);
+      (void)out.flush();
+      call.streamed = true;
+    }
+  };
+  events.on_notice = [&](size_t, const std::string& notice) { print_notice(out, notice); };
+  Executor executor(state.providers, &state.cache);
+  ExecutionOptions execution{1, stream, cache_mode(options), options.verbose};
+  call.result = executor.run({chain}, execution, events).front();
+  return call;
+}
+
+int report_single(const Output& out, const RunRecord& record, const SingleCall& call, bool json) {
+  const CallResult& result = call.result;
+  if (json) {
+    out.json(run_json(record));
+  } else if (result.ok) {
+    if (!call.streamed) {
+      out.print(record.output);
+    }
+    if (out.stdout_is_terminal() && !record.output.ends_with('\n')) {
+      out.print("\n");
+    }
+  } else {
+    out.error(Error(result.error_kind, result.error, {},
+                    "recorded as run " + std::to_string(record.id) + "; 'promptctl runs show " +
+                        std::to_string(record.id) + "' has the details"));
+  }
+  return result.ok ? k_exit_ok : exit_code_for(result.error_kind);
+}
+
+void print_notice(const Output& out, const std::string& notice) {
+  std::cerr << out.paint_err("promptctl: ", Style::dim) << notice << '\n';
+}
+
+nlohmann::json run_json(const RunRecord& run) {
+  auto optional = [](const auto& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+  };
+  auto text_or_null = [](const std::string& text) {
+    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+  };
+  return {{"run_id", run.id},
+          {"status", run.status},
+          {"prompt", text_or_null(run.prompt)},
+          {"revision", text_or_null(run.revision)},
+          {"commit", text_or_null(run.commit)},
+          {"version", text_or_null(run.content_hash)},
+          {"environment", text_or_null(run.environment)},
+          {"provider", run.provider},
+          {"model", run.model},
+          {"output", run.status == "ok" ? nlohmann::json(run.output) : nlohmann::json(nullptr)},
+          {"finish_reason", text_or_null(run.finish_reason)},
+          {"usage",
+           {{"input_tokens", optional(run.input_tokens)},
+            {"output_tokens", optional(run.output_tokens)}}},
+          {"latency_ms", run.latency_ms},
+          {"cost", optional(run.cost)},
+          {"cached", run.cached},
+          {"attempts", run.attempts},
+          {"parent_id", optional(run.parent_id)},
+          {"error", text_or_null(run.error)}};
+}
+
+std::string format_time(std::int64_t ms) {
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  ::gmtime_r(&seconds, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &tm);
+  return buffer;
+}
+
+std::string format_cost(const std::optional<double>& cost) {
+  if (!cost) {
+    return "-";
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "$%.6f", *cost);
+  return buffer;
+}
+
+std::int64_t parse_run_id(const std::string& text) {
+  std::int64_t id = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || id <= 0) {
+    throw Error(ErrorKind::usage, "'" + text + "' is not a run id (a positive number)", {},
+                "'promptctl runs' lists them");
+  }
+  return id;
+}
+
+}  // namespace promptctl::cli

@@ -1,0 +1,78 @@
+// What the commands that call models share: options for choosing the model and the cache, the
+// ledger and cache of the repository, and the JSON shape of a run.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/command.hpp"
+#include "promptctl/cache.hpp"
+#include "promptctl/execute.hpp"
+#include "promptctl/ledger.hpp"
+#include "promptctl/lineage.hpp"
+
+namespace promptctl::cli {
+
+/// --provider, --model, --param, --cache, --no-cache, --stream, --no-stream, --verbose.
+struct ModelOptions {
+  std::string provider;
+  std::string model;
+  std::vector<std::string> params;
+  std::string cache;
+  bool no_cache = false;
+  bool stream = false;
+  bool no_stream = false;
+  bool verbose = false;
+};
+
+/// Declares the options; `with_model` adds --provider, --model and --param.
+void add_model_options(CLI::App& sub, ModelOptions& options, bool with_model);
+
+/// `model` with --provider, --model and --param applied. Throws `Error` (usage) for a
+/// parameter that is unknown or has a bad value.
+ModelSettings apply_model_options(ModelSettings model, const ModelOptions& options,
+                                  const std::map<std::string, ProviderSettings>& providers);
+
+/// The cache mode the options ask for.
+CacheMode cache_mode(const ModelOptions& options);
+
+/// The repository's providers, ledger and response cache, opened together.
+struct ExecutionState {
+  std::map<std::string, ProviderSettings> providers;
+  Ledger ledger;
+  ResponseCache cache;
+};
+ExecutionState open_execution_state(Session& session);
+/// Only the ledger, for commands that read it.
+Ledger open_ledger(Session& session);
+
+/// One call made for a command that prints one answer.
+struct SingleCall {
+  CallResult result;
+  bool streamed = false;  ///< the answer's text already went to stdout as it arrived
+};
+/// Makes the call (the requests of `chain` in order), streaming the answer to stdout when the
+/// options ask for it or stdout is a terminal (never with `json`), with notices on stderr.
+SingleCall call_once(const Output& out, ExecutionState& state,
+                     const std::vector<ChatRequest>& chain, const ModelOptions& options, bool json);
+/// Prints the recorded run of a single call (the answer, JSON, or the error) and returns the
+/// command's exit code.
+int report_single(const Output& out, const RunRecord& record, const SingleCall& call, bool json);
+
+/// Prints notices about retries and fallbacks on stderr, prefixed like other messages.
+void print_notice(const Output& out, const std::string& notice);
+
+/// A run as `run --json` prints it.
+nlohmann::json run_json(const RunRecord& run);
+
+/// "2026-11-22 10:00:01" in UTC, for tables.
+std::string format_time(std::int64_t ms);
+
+/// "$0.000123", or "-" when unknown.
+std::string format_cost(const std::optional<double>& cost);
+
+/// Parses a run id given on the command line; throws `Error` (usage).
+std::int64_t parse_run_id(const std::string& text);
+
+}  // namespace promptctl::cli

@@ -1,0 +1,149 @@
+#include "promptctl/cache.hpp"
+
+#include <array>
+#include <chrono>
+
+#include "promptctl/error.hpp"
+#include "util/fs.hpp"
+
+namespace promptctl {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct ModeName {
+  CacheMode mode;
+  std::string_view name;
+};
+constexpr std::array<ModeName, 5> k_mode_names = {{{CacheMode::automatic, "auto"},
+                                                   {CacheMode::on, "on"},
+                                                   {CacheMode::off, "off"},
+                                                   {CacheMode::replay, "replay"},
+                                                   {CacheMode::refresh, "refresh"}}};
+
+bool deterministic(const ModelSettings& parameters) {
+  return parameters.temperature && *parameters.temperature == 0.0;
+}
+
+json optional_json(const std::optional<std::int64_t>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+}  // namespace
+
+std::optional<CacheMode> parse_cache_mode(std::string_view text) {
+  for (const ModeName& entry : k_mode_names) {
+    if (entry.name == text) {
+      return entry.mode;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(CacheMode mode) {
+  for (const ModeName& entry : k_mode_names) {
+    if (entry.mode == mode) {
+      return entry.name;
+    }
+  }
+  return "auto";
+}
+
+bool cache_reads(CacheMode mode, const ModelSettings& parameters) {
+  return mode == CacheMode::on || mode == CacheMode::replay ||
+         (mode == CacheMode::automatic && deterministic(parameters));
+}
+
+bool cache_writes(CacheMode mode, const ModelSettings& parameters) {
+  return mode == CacheMode::on || mode == CacheMode::refresh ||
+         (mode == CacheMode::automatic && deterministic(parameters));
+}
+
+fs::path ResponseCache::file_for(const std::string& key) const {
+  // Two-character folders keep each folder small, as git does for loose objects.
+  return m_directory / key.substr(0, 2) / (key.substr(2) + ".json");
+}
+
+std::optional<ChatResponse> ResponseCache::find(const std::string& key) const {
+  std::optional<std::string> text;
+  try {
+    text = util::read_file_if_exists(file_for(key), 64 << 20);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+  if (!text) {
+    return std::nullopt;
+  }
+  json stored = json::parse(*text, nullptr, false);
+  if (stored.is_discarded() || !stored.is_object() || !stored.contains("text") ||
+      !stored["text"].is_string()) {
+    return std::nullopt;
+  }
+  ChatResponse response;
+  response.text = stored["text"].get<std::string>();
+  response.finish_reason = stored.value("finish_reason", "");
+  if (stored.contains("input_tokens") && stored["input_tokens"].is_number_integer()) {
+    response.input_tokens = stored["input_tokens"].get<std::int64_t>();
+  }
+  if (stored.contains("output_tokens") && stored["output_tokens"].is_number_integer()) {
+    response.output_tokens = stored["output_tokens"].get<std::int64_t>();
+  }
+  return response;
+}
+
+void ResponseCache::store(const std::string& key, const ChatResponse& response) const {
+  json stored = {{"text", response.text},
+                 {"finish_reason", response.finish_reason},
+                 {"input_tokens", optional_json(response.input_tokens)},
+                 {"output_tokens", optional_json(response.output_tokens)}};
+  util::write_file_atomic(file_for(key), stored.dump() + "\n");
+}
+
+ResponseCache::Usage ResponseCache::usage() const {
+  Usage usage;
+  std::error_code ec;
+  if (!fs::is_directory(m_directory, ec)) {
+    return usage;
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(m_directory, ec)) {
+    if (entry.is_regular_file(ec) && entry.path().extension() == ".json") {
+      ++usage.entries;
+      usage.bytes += entry.file_size(ec);
+    }
+  }
+  return usage;
+}
+
+std::uint64_t ResponseCache::clear(std::optional<std::int64_t> older_than_ms) const {
+  std::error_code ec;
+  if (!fs::is_directory(m_directory, ec)) {
+    return 0;
+  }
+  auto now = fs::file_time_type::clock::now();
+  std::vector<fs::path> doomed;
+  for (const auto& entry : fs::recursive_directory_iterator(m_directory, ec)) {
+    if (!entry.is_regular_file(ec) || entry.path().extension() != ".json") {
+      continue;
+    }
+    if (older_than_ms) {
+      auto age =
+          std::chrono::duration_cast<std::chrono::milliseconds>(now - entry.last_write_time(ec));
+      if (age.count() < *older_than_ms) {
+        continue;
+      }
+    }
+    doomed.push_back(entry.path());
+  }
+  std::uint64_t removed = 0;
+  for (const fs::path& file : doomed) {
+    if (fs::remove(file, ec)) {
+      ++removed;
+    } else if (ec) {
+      throw Error(ErrorKind::io, "cannot remove '" + file.string() + "': " + ec.message());
+    }
+  }
+  return removed;
+}
+
+}  // namespace promptctl

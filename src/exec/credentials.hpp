@@ -1,0 +1,27 @@
+// API keys and secret header values: where they come from, and keeping them out of text.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "promptctl/provider_settings.hpp"
+
+namespace promptctl::exec_detail {
+
+/// What a provider's requests need that must never be written anywhere.
+struct Credentials {
+  std::string key;                                           ///< empty when the provider takes none
+  std::vector<std::pair<std::string, std::string>> headers;  ///< configured, expanded
+  /// Every secret value, for `redact`.
+  std::vector<std::string> secrets;
+};
+
+/// The key and headers for `settings`. Throws `Error` (invalid_input) naming the missing
+/// environment variable or the key file's problem, never a value.
+Credentials credentials_for(const ProviderSettings& settings);
+
+/// `text` with every secret replaced by "[redacted]".
+std::string redact(std::string text, const std::vector<std::string>& secrets);
+
+}  // namespace promptctl::exec_detail

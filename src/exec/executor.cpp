@@ -1,0 +1,462 @@
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <deque>
+#include <optional>
+#include <random>
+#include <thread>
+
+#include "exec/credentials.hpp"
+#include "exec/wire.hpp"
+#include "http/client.hpp"
+#include "promptctl/execute.hpp"
+
+namespace promptctl {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using exec_detail::Credentials;
+using exec_detail::ResponseError;
+
+// Backoff never waits longer than this between two attempts, whatever the count.
+constexpr long k_max_backoff_ms = 30000;
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+long elapsed_ms(Clock::time_point since) {
+  return static_cast<long>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count());
+}
+
+std::int64_t estimated_tokens(std::string_view text) {
+  return static_cast<std::int64_t>((text.size() + 3) / 4);  // about four characters a token
+}
+
+ChatResponse echo_response(const ChatRequest& request) {
+  ChatResponse response;
+  std::int64_t input = 0;
+  for (const ChatMessage& message : request.messages) {
+    input += estimated_tokens(message.content);
+    if (request.messages.size() == 1) {
+      response.text = message.content;
+    } else {
+      response.text +=
+          (response.text.empty() ? "" : "\n\n") + ("[" + message.role + "]\n") + message.content;
+    }
+  }
+  response.finish_reason = "stop";
+  response.input_tokens = input;
+  response.output_tokens = estimated_tokens(response.text);
+  return response;
+}
+
+// Seconds ("30") or an HTTP date; also OpenAI's "retry-after-ms".
+std::optional<long> retry_after_ms(const http::Response& response) {
+  if (auto found = response.headers.find("retry-after-ms"); found != response.headers.end()) {
+    char* end = nullptr;
+    double value = std::strtod(found->second.c_str(), &end);
+    if (end != found->second.c_str() && value >= 0) {
+      return static_cast<long>(value);
+    }
+  }
+  auto found = response.headers.find("retry-after");
+  if (found == response.headers.end()) {
+    return std::nullopt;
+  }
+  const std::string& text = found->second;
+  char* end = nullptr;
+  double seconds = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() && *end == '\0' && seconds >= 0) {
+    return static_cast<long>(seconds * 1000);
+  }
+  std::tm tm{};
+  if (::strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) {
+    long delay = static_cast<long>(::timegm(&tm) - std::time(nullptr)) * 1000;
+    return std::max(0L, delay);
+  }
+  return std::nullopt;
+}
+
+bool retryable_status(long status) {
+  return status == 408 || status == 409 || status == 429 || status >= 500;
+}
+
+std::string transport_message(const http::Response& response, const http::Request& request) {
+  std::string host = request.url.substr(0, request.url.find('/', request.url.find("//") + 2));
+  switch (response.failure) {
+    case http::TransportFailure::timeout:
+      return "no answer from " + host + " within " + std::to_string(request.timeout_ms) + " ms";
+    case http::TransportFailure::connect:
+      return "cannot reach " + host + ": " + response.failure_message;
+    case http::TransportFailure::dropped:
+      return "the connection to " + host + " dropped: " + response.failure_message;
+    case http::TransportFailure::tls:
+      return "TLS failure talking to " + host +
+             " (certificates are always verified): " + response.failure_message;
+    default:
+      return "request to " + host + " failed: " + response.failure_message;
+  }
+}
+
+// One call as it moves through its requests and attempts.
+struct Call {
+  std::size_t index = 0;
+  const std::vector<ChatRequest>* chain = nullptr;
+  std::size_t target = 0;
+  int attempts = 0;
+  int target_attempts = 0;
+  Clock::time_point started;
+  Clock::time_point target_started;
+  Clock::time_point ready_at;
+  std::int64_t started_ms = 0;
+  http::Request http_request;
+  std::unique_ptr<http::Transfer> transfer;
+  std::unique_ptr<exec_detail::StreamDecoder> decoder;
+  Credentials credentials;
+  bool begun = false;
+
+  [[nodiscard]] const ChatRequest& request() const { return (*chain)[target]; }
+};
+
+// The work of one Executor::run.
+class Batch {
+ public:
+  Batch(const std::map<std::string, ProviderSettings>& providers, const ResponseCache* cache,
+        const ExecutionOptions& options, const ExecutionEvents& events, std::size_t count)
+      : m_providers(providers),
+        m_cache(cache),
+        m_options(options),
+        m_events(events),
+        m_calls(count),
+        m_results(count),
+        m_random(std::random_device{}()) {}
+
+  std::vector<CallResult> run(const std::vector<std::vector<ChatRequest>>& calls) {
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+      m_calls[i].index = i;
+      m_calls[i].chain = &calls[i];
+      m_pending.push_back(i);
+    }
+    m_remaining = calls.size();
+    while (m_remaining > 0) {
+      start_ready_calls();
+      if (m_remaining == 0) {
+        break;
+      }
+      wait_for_progress();
+    }
+    return std::move(m_results);
+  }
+
+ private:
+  void start_ready_calls() {
+    std::size_t parallel = std::max<std::size_t>(1, m_options.parallel);
+    auto now = Clock::now();
+    for (auto it = m_pending.begin(); it != m_pending.end() && active() < parallel;) {
+      Call& call = m_calls[*it];
+      if (call.ready_at > now || !take_rate_slot(call, now)) {
+        ++it;
+        continue;
+      }
+      it = m_pending.erase(it);
+      begin(call);
+    }
+  }
+
+  // Spaces requests to a provider with a rate limit evenly over each minute.
+  bool take_rate_slot(Call& call, Clock::time_point now) {
+    const ProviderSettings& settings = m_providers.at(call.request().provider);
+    if (settings.requests_per_minute <= 0 || settings.type == ProviderType::echo) {
+      return true;
+    }
+    Clock::time_point& slot = m_next_slot[settings.name];
+    if (slot > now) {
+      call.ready_at = slot;
+      return false;
+    }
+    auto interval =
+        std::chrono::microseconds(static_cast<std::int64_t>(60e6 / settings.requests_per_minute));
+    slot = std::max(slot, now) + interval;
+    return true;
+  }
+
+  std::size_t active() const { return m_multi ? m_multi->active() : 0; }
+
+  void wait_for_progress() {
+    auto now = Clock::now();
+    std::optional<Clock::time_point> next_ready;
+    for (std::size_t index : m_pending) {
+      if (!next_ready || m_calls[index].ready_at < *next_ready) {
+        next_ready = m_calls[index].ready_at;
+      }
+    }
+    if (active() == 0) {
+      if (next_ready && *next_ready > now) {
+        std::this_thread::sleep_until(*next_ready);
+      }
+      return;
+    }
+    int timeout = 100;
+    if (next_ready) {
+      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next_ready - now);
+      timeout = static_cast<int>(std::clamp<std::int64_t>(until.count(), 0, 100));
+    }
+    for (http::Transfer* finished : m_multi->poll(timeout)) {
+      finish_transfer(*m_by_transfer.at(finished));
+    }
+  }
+
+  void begin(Call& call) {
+    if (!call.begun) {
+      call.begun = true;
+      call.started = Clock::now();
+      call.started_ms = wall_ms();
+      call.target_started = call.started;
+    }
+    const ChatRequest& request = call.request();
+    const ProviderSettings& settings = m_providers.at(request.provider);
+    if (settings.type == ProviderType::echo) {
+      ChatResponse response = echo_response(request);
+      ++call.attempts;
+      emit_text(call, response.text);
+      complete(call, std::move(response), false);
+      return;
+    }
+    if (m_cache && cache_reads(m_options.cache, request.parameters)) {
+      if (auto stored = m_cache->find(request.hash())) {
+        emit_text(call, stored->text);
+        complete(call, std::move(*stored), true);
+        return;
+      }
+      if (m_options.cache == CacheMode::replay) {
+        give_up_on_target(call,
+                          "no recorded answer for this request in the response cache "
+                          "(--cache replay makes no calls)",
+                          ErrorKind::invalid_input);
+        return;
+      }
+    }
+    try {
+      call.credentials = exec_detail::credentials_for(settings);
+    } catch (const Error& e) {
+      give_up_on_target(call, e.message(), ErrorKind::invalid_input);
+      return;
+    }
+    if (settings.effective_base_url().empty()) {
+      give_up_on_target(
+          call,
+          "provider '" + settings.name +
+              "' has no base_url (set it in "
+              "promptctl.yaml" +
+              (settings.type == ProviderType::azure_openai ? " or AZURE_OPENAI_ENDPOINT)" : ")"),
+          ErrorKind::invalid_input);
+      return;
+    }
+    send(call, settings);
+  }
+
+  void send(Call& call, const ProviderSettings& settings) {
+    const exec_detail::WireFormat& wire = exec_detail::wire_format(settings.type);
+    call.http_request =
+        wire.build(call.request(), settings, call.credentials.key, m_options.stream);
+    for (const auto& header : call.credentials.headers) {
+      call.http_request.headers.push_back(header);
+    }
+    call.http_request.timeout_ms = settings.timeout_ms;
+    call.http_request.connect_timeout_ms = settings.connect_timeout_ms;
+    call.decoder = m_options.stream ? wire.decoder() : nullptr;
+    std::function<void(std::string_view)> on_chunk;
+    if (call.decoder) {
+      on_chunk = [this, &call](std::string_view chunk) {
+        call.decoder->feed(chunk, [&](std::string_view text) { emit_text(call, text); });
+      };
+    }
+    if (!m_multi) {
+      m_multi.emplace();
+    }
+    call.transfer = std::make_unique<http::Transfer>(call.http_request, std::move(on_chunk));
+    ++call.attempts;
+    ++call.target_attempts;
+    if (m_options.verbose) {
+      notice(call, "POST " + call.http_request.url + " (" + call.request().provider + "/" +
+                       call.request().model + ", attempt " + std::to_string(call.target_attempts) +
+                       ")");
+    }
+    m_by_transfer[call.transfer.get()] = &call;
+    m_multi->add(*call.transfer);
+  }
+
+  void finish_transfer(Call& call) {
+    std::unique_ptr<http::Transfer> transfer = std::move(call.transfer);
+    m_by_transfer.erase(transfer.get());
+    const http::Response& response = transfer->response();
+    if (m_options.verbose) {
+      notice(call, response.status ? "HTTP " + std::to_string(response.status)
+                                   : "no HTTP response (" + response.failure_message + ")");
+    }
+    if (transfer->chunk_error()) {
+      handle_failure(call, response, transfer->chunk_error_message(), false);
+      return;
+    }
+    if (response.failure != http::TransportFailure::none) {
+      bool retryable = response.failure != http::TransportFailure::tls &&
+                       response.failure != http::TransportFailure::other;
+      handle_failure(call, response, transport_message(response, call.http_request), retryable);
+      return;
+    }
+    const auto& wire = exec_detail::wire_format(m_providers.at(call.request().provider).type);
+    if (response.status < 200 || response.status >= 300) {
+      std::string detail = wire.error_detail(response.body);
+      handle_failure(
+          call, response,
+          "HTTP " + std::to_string(response.status) + (detail.empty() ? "" : ": " + detail),
+          retryable_status(response.status));
+      return;
+    }
+    try {
+      ChatResponse answer = call.decoder ? call.decoder->finish() : wire.parse(response.body);
+      if (m_cache && cache_writes(m_options.cache, call.request().parameters)) {
+        m_cache->store(call.request().hash(), answer);
+      }
+      complete(call, std::move(answer), false);
+    } catch (const ResponseError& e) {
+      handle_failure(call, response, e.what(), e.retryable());
+    }
+  }
+
+  void handle_failure(Call& call, const http::Response& response, const std::string& message,
+                      bool retryable) {
+    const ProviderSettings& settings = m_providers.at(call.request().provider);
+    if (retryable && call.target_attempts <= settings.max_retries) {
+      long delay = backoff_ms(settings, call.target_attempts);
+      if (auto requested = retry_after_ms(response)) {
+        delay = *requested;
+      }
+      if (elapsed_ms(call.target_started) + delay <= settings.max_retry_ms) {
+        notice(call, redact(call, message) + "; retrying in " + std::to_string(delay) + " ms");
+        call.ready_at = Clock::now() + std::chrono::milliseconds(delay);
+        m_pending.push_front(call.index);
+        return;
+      }
+    }
+    std::string attempts = call.target_attempts > 1
+                               ? " (after " + std::to_string(call.target_attempts) + " attempts)"
+                               : "";
+    give_up_on_target(call, message + attempts, ErrorKind::provider);
+  }
+
+  // Full jitter between half and all of an exponentially growing delay.
+  long backoff_ms(const ProviderSettings& settings, int attempt) {
+    double ceiling =
+        std::min<double>(static_cast<double>(k_max_backoff_ms),
+                         static_cast<double>(settings.retry_base_ms) * std::pow(2.0, attempt - 1));
+    std::uniform_real_distribution<double> jitter(0.5, 1.0);
+    return static_cast<long>(ceiling * jitter(m_random));
+  }
+
+  void give_up_on_target(Call& call, const std::string& message, ErrorKind kind) {
+    std::string described =
+        call.request().provider + "/" + call.request().model + ": " + redact(call, message);
+    if (call.target + 1 < call.chain->size()) {
+      ++call.target;
+      call.target_attempts = 0;
+      call.target_started = Clock::now();
+      call.ready_at = {};
+      m_failures[call.index].push_back(described);
+      notice(call, described + "; falling back to " + call.request().provider + "/" +
+                       call.request().model);
+      m_pending.push_front(call.index);
+      return;
+    }
+    CallResult& result = m_results[call.index];
+    fill_common(call, result);
+    result.ok = false;
+    result.error_kind = kind;
+    std::string earlier;
+    for (const std::string& failure : m_failures[call.index]) {
+      earlier += failure + "; then ";
+    }
+    result.error = earlier + described;
+    finish(call, result);
+  }
+
+  void complete(Call& call, ChatResponse response, bool cached) {
+    CallResult& result = m_results[call.index];
+    fill_common(call, result);
+    result.ok = true;
+    result.cached = cached;
+    const ProviderSettings& settings = m_providers.at(call.request().provider);
+    if (cached) {
+      result.cost = 0.0;  // nothing was spent
+    } else if (auto price = settings.price_of(call.request().model);
+               price && response.input_tokens && response.output_tokens) {
+      result.cost = (static_cast<double>(*response.input_tokens) * price->input +
+                     static_cast<double>(*response.output_tokens) * price->output) /
+                    1e6;
+    }
+    result.response = std::move(response);
+    finish(call, result);
+  }
+
+  void fill_common(const Call& call, CallResult& result) const {
+    result.request = call.request();
+    result.attempts = call.attempts;
+    result.started_ms = call.started_ms;
+    result.finished_ms = wall_ms();
+    result.latency_ms =
+        std::chrono::duration<double, std::milli>(Clock::now() - call.started).count();
+  }
+
+  void finish(const Call& call, const CallResult& result) {
+    --m_remaining;
+    if (m_events.on_done) {
+      m_events.on_done(call.index, result);
+    }
+  }
+
+  void emit_text(const Call& call, std::string_view text) {
+    if (m_events.on_text && !text.empty()) {
+      m_events.on_text(call.index, text);
+    }
+  }
+
+  void notice(const Call& call, const std::string& text) {
+    if (m_events.on_notice) {
+      m_events.on_notice(call.index, redact(call, text));
+    }
+  }
+
+  static std::string redact(const Call& call, const std::string& text) {
+    return exec_detail::redact(text, call.credentials.secrets);
+  }
+
+  const std::map<std::string, ProviderSettings>& m_providers;
+  const ResponseCache* m_cache;
+  const ExecutionOptions& m_options;
+  const ExecutionEvents& m_events;
+  std::vector<Call> m_calls;
+  std::vector<CallResult> m_results;
+  std::map<std::size_t, std::vector<std::string>> m_failures;
+  std::deque<std::size_t> m_pending;  // retries at the front, new calls behind
+  std::map<const http::Transfer*, Call*> m_by_transfer;
+  std::map<std::string, Clock::time_point> m_next_slot;
+  std::optional<http::MultiClient> m_multi;  // created on the first HTTP request
+  std::size_t m_remaining = 0;
+  std::mt19937 m_random;
+};
+
+}  // namespace
+
+std::vector<CallResult> Executor::run(const std::vector<std::vector<ChatRequest>>& calls,
+                                      const ExecutionOptions& options,
+                                      const ExecutionEvents& events) const {
+  Batch batch(m_providers, m_cache, options, events, calls.size());
+  return batch.run(calls);
+}
+
+}  // namespace promptctl

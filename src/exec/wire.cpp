@@ -1,0 +1,105 @@
+#include "exec/wire.hpp"
+
+#include "promptctl/error.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl::exec_detail {
+
+using nlohmann::json;
+
+json parse_json(std::string_view body, std::string_view what) {
+  try {
+    return json::parse(body);
+  } catch (const json::parse_error& e) {
+    throw ResponseError(
+        std::string(what) + " is not valid JSON (" + e.what() + "): " + util::printable(body, 120),
+        false);
+  }
+}
+
+std::string WireFormat::error_detail(std::string_view body) const {
+  json parsed = json::parse(body, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return std::string(util::trim(body.substr(0, 300)));
+  }
+  const json& error = parsed.contains("error") ? parsed["error"] : parsed;
+  if (error.is_string()) {
+    return error.get<std::string>();
+  }
+  if (error.is_object() && error.contains("message") && error["message"].is_string()) {
+    std::string message = error["message"].get<std::string>();
+    if (error.contains("type") && error["type"].is_string()) {
+      message = error["type"].get<std::string>() + ": " + message;
+    }
+    return message;
+  }
+  return std::string(util::trim(body.substr(0, 300)));
+}
+
+const WireFormat& wire_format(ProviderType type) {
+  static const auto openai = make_openai_format(false);
+  static const auto azure = make_openai_format(true);
+  static const auto anthropic = make_anthropic_format();
+  static const auto ollama = make_ollama_format();
+  switch (type) {
+    case ProviderType::openai:
+    case ProviderType::openai_compatible:
+      return *openai;
+    case ProviderType::azure_openai:
+      return *azure;
+    case ProviderType::anthropic:
+      return *anthropic;
+    case ProviderType::ollama:
+      return *ollama;
+    case ProviderType::echo:
+      break;
+  }
+  throw Error(ErrorKind::internal, "the echo provider has no wire format");
+}
+
+void SseParser::feed(std::string_view chunk, const EventSink& on_event) {
+  m_pending.append(chunk);
+  size_t start = 0;
+  size_t end;
+  while ((end = m_pending.find('\n', start)) != std::string::npos) {
+    std::string_view text(m_pending.data() + start, end - start);
+    if (!text.empty() && text.back() == '\r') {
+      text.remove_suffix(1);
+    }
+    line(text, on_event);
+    start = end + 1;
+  }
+  m_pending.erase(0, start);
+}
+
+void SseParser::line(std::string_view text, const EventSink& on_event) {
+  if (text.empty()) {  // a blank line ends an event
+    if (m_has_data) {
+      on_event(m_event.empty() ? "message" : m_event, m_data);
+    }
+    m_event.clear();
+    m_data.clear();
+    m_has_data = false;
+    return;
+  }
+  if (text.front() == ':') {
+    return;  // a comment, sent to keep the connection alive
+  }
+  size_t colon = text.find(':');
+  std::string_view field = text.substr(0, colon);
+  std::string_view value = colon == std::string_view::npos ? "" : text.substr(colon + 1);
+  if (value.starts_with(' ')) {
+    value.remove_prefix(1);
+  }
+  if (field == "event") {
+    m_event = value;
+  } else if (field == "data") {
+    if (m_has_data) {
+      m_data += '\n';
+    }
+    m_data += value;
+    m_has_data = true;
+  }
+}
+
+}  // namespace promptctl::exec_detail

@@ -1,0 +1,78 @@
+// The wire formats: how a chat request becomes an HTTP request for each kind of provider, and
+// how its answer (whole or streamed) becomes a ChatResponse.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "http/client.hpp"
+#include "promptctl/provider.hpp"
+
+namespace promptctl::exec_detail {
+
+/// A provider's answer that cannot be used: not JSON, no content, or a stream cut short.
+class ResponseError : public std::runtime_error {
+ public:
+  ResponseError(const std::string& message, bool retryable)
+      : std::runtime_error(message), m_retryable(retryable) {}
+  [[nodiscard]] bool retryable() const { return m_retryable; }
+
+ private:
+  bool m_retryable;
+};
+
+using TextSink = std::function<void(std::string_view)>;
+
+/// Turns the pieces of a streamed answer into text as it arrives.
+class StreamDecoder {
+ public:
+  virtual ~StreamDecoder() = default;
+  /// Takes the next piece of the body, passing each new piece of text to `on_text`.
+  virtual void feed(std::string_view chunk, const TextSink& on_text) = 0;
+  /// The whole answer once the body has ended. Throws `ResponseError` (retryable) when the
+  /// stream stopped before the provider said it was complete.
+  virtual ChatResponse finish() = 0;
+};
+
+class WireFormat {
+ public:
+  virtual ~WireFormat() = default;
+  /// The HTTP request for `request`; `key` is empty for providers without one.
+  [[nodiscard]] virtual http::Request build(const ChatRequest& request,
+                                            const ProviderSettings& settings,
+                                            const std::string& key, bool stream) const = 0;
+  /// Reads a whole (non-streamed) answer. Throws `ResponseError`.
+  [[nodiscard]] virtual ChatResponse parse(std::string_view body) const = 0;
+  [[nodiscard]] virtual std::unique_ptr<StreamDecoder> decoder() const = 0;
+  /// The provider's own explanation in an error body, or "" when it gives none.
+  [[nodiscard]] virtual std::string error_detail(std::string_view body) const;
+};
+
+/// The wire format of a provider type (not echo, which makes no requests).
+const WireFormat& wire_format(ProviderType type);
+
+/// Splits server-sent events (text/event-stream) into (event, data) pairs.
+class SseParser {
+ public:
+  using EventSink = std::function<void(const std::string& event, const std::string& data)>;
+  void feed(std::string_view chunk, const EventSink& on_event);
+
+ private:
+  void line(std::string_view text, const EventSink& on_event);
+  std::string m_pending;
+  std::string m_event;
+  std::string m_data;
+  bool m_has_data = false;
+};
+
+/// Parses JSON from a provider, throwing `ResponseError` (not retryable) when it is not.
+nlohmann::json parse_json(std::string_view body, std::string_view what);
+
+std::unique_ptr<WireFormat> make_openai_format(bool azure);
+std::unique_ptr<WireFormat> make_anthropic_format();
+std::unique_ptr<WireFormat> make_ollama_format();
+
+}  // namespace promptctl::exec_detail

@@ -1,0 +1,153 @@
+// Anthropic's Messages API: the system prompt in its own field, max_tokens required, and a
+// stream of typed events.
+#include "exec/wire.hpp"
+
+namespace promptctl::exec_detail {
+namespace {
+
+using nlohmann::json;
+
+// Anthropic requires max_tokens; this is what a prompt that sets none gets.
+constexpr std::int64_t k_default_max_tokens = 1024;
+
+std::optional<std::int64_t> token_count(const json& usage, const char* field) {
+  if (usage.is_object() && usage.contains(field) && usage[field].is_number_integer()) {
+    return usage[field].get<std::int64_t>();
+  }
+  return std::nullopt;
+}
+
+class AnthropicStream : public StreamDecoder {
+ public:
+  void feed(std::string_view chunk, const TextSink& on_text) override {
+    m_parser.feed(chunk, [&](const std::string& event, const std::string& data) {
+      json body = parse_json(data, "a streamed event");
+      if (event == "error" || body.value("type", "") == "error") {
+        const json& error = body.contains("error") ? body["error"] : body;
+        bool overloaded = error.value("type", "") == "overloaded_error";
+        throw ResponseError("the stream reported an error: " + error.value("message", data),
+                            overloaded);
+      }
+      if (event == "message_start" && body.contains("message")) {
+        const json& usage = body["message"].value("usage", json::object());
+        m_response.input_tokens = token_count(usage, "input_tokens");
+        m_response.output_tokens = token_count(usage, "output_tokens");
+      } else if (event == "content_block_delta" && body.contains("delta")) {
+        const json& delta = body["delta"];
+        if (delta.value("type", "") == "text_delta" && delta.contains("text")) {
+          std::string piece = delta["text"].get<std::string>();
+          m_response.text += piece;
+          on_text(piece);
+        }
+      } else if (event == "message_delta") {
+        if (body.contains("delta") && body["delta"].contains("stop_reason") &&
+            body["delta"]["stop_reason"].is_string()) {
+          m_response.finish_reason = body["delta"]["stop_reason"].get<std::string>();
+        }
+        if (auto output = token_count(body.value("usage", json::object()), "output_tokens")) {
+          m_response.output_tokens = output;
+        }
+      } else if (event == "message_stop") {
+        m_done = true;
+      }
+    });
+  }
+
+  ChatResponse finish() override {
+    if (!m_done) {
+      throw ResponseError("the stream ended before the response was complete", true);
+    }
+    return m_response;
+  }
+
+ private:
+  SseParser m_parser;
+  ChatResponse m_response;
+  bool m_done = false;
+};
+
+class AnthropicFormat : public WireFormat {
+ public:
+  [[nodiscard]] http::Request build(const ChatRequest& request, const ProviderSettings& settings,
+                                    const std::string& key, bool stream) const override {
+    http::Request http;
+    http.url = settings.effective_base_url() + "/v1/messages";
+    http.headers.emplace_back("x-api-key", key);
+    http.headers.emplace_back("anthropic-version", settings.api_version);
+    http.headers.emplace_back("Content-Type", "application/json");
+    http.headers.emplace_back("Accept", stream ? "text/event-stream" : "application/json");
+    http.body = body(request, stream).dump();
+    return http;
+  }
+
+  [[nodiscard]] ChatResponse parse(std::string_view body) const override {
+    json parsed = parse_json(body, "the response");
+    if (!parsed.is_object() || !parsed.contains("content") || !parsed["content"].is_array()) {
+      throw ResponseError("the response has no content", false);
+    }
+    ChatResponse response;
+    bool any_text = false;
+    for (const json& block : parsed["content"]) {
+      if (block.is_object() && block.value("type", "") == "text" && block.contains("text")) {
+        response.text += block["text"].get<std::string>();
+        any_text = true;
+      }
+    }
+    if (!any_text) {
+      throw ResponseError("the response has no text content", false);
+    }
+    if (parsed.contains("stop_reason") && parsed["stop_reason"].is_string()) {
+      response.finish_reason = parsed["stop_reason"].get<std::string>();
+    }
+    const json usage = parsed.value("usage", json::object());
+    response.input_tokens = token_count(usage, "input_tokens");
+    response.output_tokens = token_count(usage, "output_tokens");
+    return response;
+  }
+
+  [[nodiscard]] std::unique_ptr<StreamDecoder> decoder() const override {
+    return std::make_unique<AnthropicStream>();
+  }
+
+ private:
+  static json body(const ChatRequest& request, bool stream) {
+    json body = json::object();
+    body["model"] = request.model;
+    std::string system;
+    json messages = json::array();
+    for (const ChatMessage& message : request.messages) {
+      if (message.role == "system") {
+        system += (system.empty() ? "" : "\n\n") + message.content;
+      } else {
+        messages.push_back({{"role", message.role}, {"content", message.content}});
+      }
+    }
+    if (!system.empty()) {
+      body["system"] = system;
+    }
+    body["messages"] = std::move(messages);
+    const ModelSettings& p = request.parameters;
+    body["max_tokens"] = p.max_tokens.value_or(k_default_max_tokens);
+    if (p.temperature) {
+      body["temperature"] = *p.temperature;
+    }
+    if (p.top_p) {
+      body["top_p"] = *p.top_p;
+    }
+    if (!p.stop.empty()) {
+      body["stop_sequences"] = p.stop;
+    }
+    if (stream) {
+      body["stream"] = true;
+    }
+    return body;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<WireFormat> make_anthropic_format() {
+  return std::make_unique<AnthropicFormat>();
+}
+
+}  // namespace promptctl::exec_detail

@@ -1,0 +1,136 @@
+// Ollama's native chat API: options in their own object and a stream of JSON lines.
+#include "exec/wire.hpp"
+
+namespace promptctl::exec_detail {
+namespace {
+
+using nlohmann::json;
+
+void read_final(const json& body, ChatResponse& response) {
+  if (body.contains("done_reason") && body["done_reason"].is_string()) {
+    response.finish_reason = body["done_reason"].get<std::string>();
+  }
+  if (body.contains("prompt_eval_count") && body["prompt_eval_count"].is_number_integer()) {
+    response.input_tokens = body["prompt_eval_count"].get<std::int64_t>();
+  }
+  if (body.contains("eval_count") && body["eval_count"].is_number_integer()) {
+    response.output_tokens = body["eval_count"].get<std::int64_t>();
+  }
+}
+
+std::string message_text(const json& body) {
+  if (body.is_object() && body.contains("message") && body["message"].is_object() &&
+      body["message"].contains("content") && body["message"]["content"].is_string()) {
+    return body["message"]["content"].get<std::string>();
+  }
+  return {};
+}
+
+class OllamaStream : public StreamDecoder {
+ public:
+  void feed(std::string_view chunk, const TextSink& on_text) override {
+    m_pending.append(chunk);
+    size_t end;
+    while ((end = m_pending.find('\n')) != std::string::npos) {
+      std::string line = m_pending.substr(0, end);
+      m_pending.erase(0, end + 1);
+      if (line.find_first_not_of(" \r\t") == std::string::npos) {
+        continue;
+      }
+      json body = parse_json(line, "a streamed line");
+      if (body.contains("error")) {
+        throw ResponseError("the stream reported an error: " + body["error"].dump(), false);
+      }
+      std::string piece = message_text(body);
+      if (!piece.empty()) {
+        m_response.text += piece;
+        on_text(piece);
+      }
+      if (body.value("done", false)) {
+        read_final(body, m_response);
+        m_done = true;
+      }
+    }
+  }
+
+  ChatResponse finish() override {
+    if (!m_done) {
+      throw ResponseError("the stream ended before the response was complete", true);
+    }
+    return m_response;
+  }
+
+ private:
+  std::string m_pending;
+  ChatResponse m_response;
+  bool m_done = false;
+};
+
+class OllamaFormat : public WireFormat {
+ public:
+  [[nodiscard]] http::Request build(const ChatRequest& request, const ProviderSettings& settings,
+                                    const std::string& key, bool stream) const override {
+    http::Request http;
+    http.url = settings.effective_base_url() + "/api/chat";
+    if (!key.empty()) {  // behind an authenticating proxy
+      http.headers.emplace_back("Authorization", "Bearer " + key);
+    }
+    http.headers.emplace_back("Content-Type", "application/json");
+    json body = json::object();
+    body["model"] = request.model;
+    json messages = json::array();
+    for (const ChatMessage& message : request.messages) {
+      messages.push_back({{"role", message.role}, {"content", message.content}});
+    }
+    body["messages"] = std::move(messages);
+    body["stream"] = stream;  // Ollama streams unless told not to
+    json options = json::object();
+    const ModelSettings& p = request.parameters;
+    if (p.temperature) {
+      options["temperature"] = *p.temperature;
+    }
+    if (p.top_p) {
+      options["top_p"] = *p.top_p;
+    }
+    if (p.max_tokens) {
+      options["num_predict"] = *p.max_tokens;
+    }
+    if (p.seed) {
+      options["seed"] = *p.seed;
+    }
+    if (!p.stop.empty()) {
+      options["stop"] = p.stop;
+    }
+    if (!options.empty()) {
+      body["options"] = std::move(options);
+    }
+    if (p.response_format == "json") {
+      body["format"] = "json";
+    }
+    http.body = body.dump();
+    return http;
+  }
+
+  [[nodiscard]] ChatResponse parse(std::string_view body) const override {
+    json parsed = parse_json(body, "the response");
+    if (!parsed.is_object() || !parsed.contains("message")) {
+      throw ResponseError("the response has no message", false);
+    }
+    ChatResponse response;
+    response.text = message_text(parsed);
+    read_final(parsed, response);
+    return response;
+  }
+
+  [[nodiscard]] std::unique_ptr<StreamDecoder> decoder() const override {
+    return std::make_unique<OllamaStream>();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<WireFormat> make_ollama_format() {
+  return std::make_unique<OllamaFormat>();
+}
+
+}  // namespace promptctl::exec_detail

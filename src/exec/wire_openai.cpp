@@ -1,0 +1,172 @@
+// The OpenAI chat completions format, also spoken by Azure OpenAI and by OpenAI-compatible
+// servers (vLLM, llama.cpp, LM Studio, gateways).
+#include "exec/wire.hpp"
+
+namespace promptctl::exec_detail {
+namespace {
+
+using nlohmann::json;
+
+std::optional<std::int64_t> token_count(const json& usage, const char* field) {
+  if (usage.is_object() && usage.contains(field) && usage[field].is_number_integer()) {
+    return usage[field].get<std::int64_t>();
+  }
+  return std::nullopt;
+}
+
+void read_usage(const json& body, ChatResponse& response) {
+  if (body.contains("usage") && body["usage"].is_object()) {
+    response.input_tokens = token_count(body["usage"], "prompt_tokens");
+    response.output_tokens = token_count(body["usage"], "completion_tokens");
+  }
+}
+
+const json* first_choice(const json& body) {
+  if (!body.is_object() || !body.contains("choices") || !body["choices"].is_array() ||
+      body["choices"].empty() || !body["choices"][0].is_object()) {
+    return nullptr;
+  }
+  return &body["choices"][0];
+}
+
+class OpenAiStream : public StreamDecoder {
+ public:
+  void feed(std::string_view chunk, const TextSink& on_text) override {
+    m_parser.feed(chunk, [&](const std::string&, const std::string& data) {
+      if (data == "[DONE]") {
+        m_done = true;
+        return;
+      }
+      json event = parse_json(data, "a streamed event");
+      if (event.contains("error")) {
+        throw ResponseError("the stream reported an error: " + event["error"].dump(), false);
+      }
+      read_usage(event, m_response);
+      const json* choice = first_choice(event);
+      if (!choice) {
+        return;  // the usage-only event at the end
+      }
+      if (choice->contains("delta") && (*choice)["delta"].contains("content") &&
+          (*choice)["delta"]["content"].is_string()) {
+        std::string piece = (*choice)["delta"]["content"].get<std::string>();
+        m_response.text += piece;
+        on_text(piece);
+      }
+      if (choice->contains("finish_reason") && (*choice)["finish_reason"].is_string()) {
+        m_response.finish_reason = (*choice)["finish_reason"].get<std::string>();
+      }
+    });
+  }
+
+  ChatResponse finish() override {
+    // Some compatible servers end without "[DONE]"; a finish reason says the answer is whole.
+    if (!m_done && m_response.finish_reason.empty()) {
+      throw ResponseError("the stream ended before the response was complete", true);
+    }
+    return m_response;
+  }
+
+ private:
+  SseParser m_parser;
+  ChatResponse m_response;
+  bool m_done = false;
+};
+
+class OpenAiFormat : public WireFormat {
+ public:
+  explicit OpenAiFormat(bool azure) : m_azure(azure) {}
+
+  [[nodiscard]] http::Request build(const ChatRequest& request, const ProviderSettings& settings,
+                                    const std::string& key, bool stream) const override {
+    http::Request http;
+    std::string base = settings.effective_base_url();
+    if (m_azure) {
+      http.url = base + "/openai/deployments/" + request.model +
+                 "/chat/completions?api-version=" + settings.api_version;
+      http.headers.emplace_back("api-key", key);
+    } else {
+      http.url = base + "/chat/completions";
+      if (!key.empty()) {
+        http.headers.emplace_back("Authorization", "Bearer " + key);
+      }
+    }
+    http.headers.emplace_back("Content-Type", "application/json");
+    http.headers.emplace_back("Accept", stream ? "text/event-stream" : "application/json");
+    http.body = body(request, stream).dump();
+    return http;
+  }
+
+  [[nodiscard]] ChatResponse parse(std::string_view body) const override {
+    json parsed = parse_json(body, "the response");
+    const json* choice = first_choice(parsed);
+    if (!choice || !choice->contains("message") || !(*choice)["message"].is_object()) {
+      throw ResponseError("the response has no choices", false);
+    }
+    const json& message = (*choice)["message"];
+    if (!message.contains("content") || !message["content"].is_string()) {
+      std::string refusal =
+          message.contains("refusal") && message["refusal"].is_string()
+              ? ": the model refused (" + message["refusal"].get<std::string>() + ")"
+              : "";
+      throw ResponseError("the response has no content" + refusal, false);
+    }
+    ChatResponse response;
+    response.text = message["content"].get<std::string>();
+    if (choice->contains("finish_reason") && (*choice)["finish_reason"].is_string()) {
+      response.finish_reason = (*choice)["finish_reason"].get<std::string>();
+    }
+    read_usage(parsed, response);
+    return response;
+  }
+
+  [[nodiscard]] std::unique_ptr<StreamDecoder> decoder() const override {
+    return std::make_unique<OpenAiStream>();
+  }
+
+ private:
+  [[nodiscard]] json body(const ChatRequest& request, bool stream) const {
+    json body = json::object();
+    if (!m_azure) {
+      body["model"] = request.model;
+    }
+    json messages = json::array();
+    for (const ChatMessage& message : request.messages) {
+      messages.push_back({{"role", message.role}, {"content", message.content}});
+    }
+    body["messages"] = std::move(messages);
+    const ModelSettings& p = request.parameters;
+    if (p.temperature) {
+      body["temperature"] = *p.temperature;
+    }
+    if (p.top_p) {
+      body["top_p"] = *p.top_p;
+    }
+    if (p.max_tokens) {
+      body["max_tokens"] = *p.max_tokens;
+    }
+    if (p.seed) {
+      body["seed"] = *p.seed;
+    }
+    if (!p.stop.empty()) {
+      body["stop"] = p.stop;
+    }
+    if (p.response_format == "json") {
+      body["response_format"] = {{"type", "json_object"}};
+    }
+    if (stream) {
+      body["stream"] = true;
+      body["stream_options"] = {{"include_usage", true}};
+    }
+    return body;
+  }
+
+  bool m_azure;
+};
+
+}  // namespace
+
+std::unique_ptr<WireFormat> make_openai_format(bool azure) {
+  return std::make_unique<OpenAiFormat>(azure);
+}
+
+}  // namespace promptctl::exec_detail

@@ -1,0 +1,431 @@
+#include "promptctl/ledger.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "ledger/sqlite.hpp"
+#include "promptctl/error.hpp"
+
+namespace promptctl {
+
+using ledger_detail::Database;
+using ledger_detail::Statement;
+using ledger_detail::Transaction;
+using nlohmann::json;
+
+namespace {
+
+// Each entry upgrades the schema by one version; PRAGMA user_version holds how many ran.
+// Never edit a shipped entry: add a new one.
+const std::array<const char*, 1> k_migrations = {
+    R"sql(
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  started_ms INTEGER NOT NULL,
+  finished_ms INTEGER NOT NULL,
+  prompt TEXT NOT NULL,
+  revision TEXT NOT NULL,
+  commit_id TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  request TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  variables TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  output TEXT NOT NULL,
+  finish_reason TEXT NOT NULL,
+  input_tokens INTEGER,
+  output_tokens INTEGER,
+  latency_ms REAL NOT NULL,
+  cost REAL,
+  status TEXT NOT NULL CHECK (status IN ('ok', 'error')),
+  error TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  cached INTEGER NOT NULL,
+  parent_id INTEGER REFERENCES runs(id),
+  experiment TEXT NOT NULL,
+  variant TEXT NOT NULL
+);
+CREATE INDEX runs_by_prompt ON runs(prompt, started_ms);
+CREATE INDEX runs_by_time ON runs(started_ms);
+CREATE TABLE feedback (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  score REAL NOT NULL,
+  comment TEXT NOT NULL,
+  author TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX feedback_by_run ON feedback(run_id);
+)sql",
+};
+
+constexpr const char* k_run_columns =
+    "id, started_ms, finished_ms, prompt, revision, commit_id, content_hash, environment, "
+    "request, request_hash, variables, provider, model, output, finish_reason, input_tokens, "
+    "output_tokens, latency_ms, cost, status, error, attempts, cached, parent_id, experiment, "
+    "variant";
+
+json parse_stored(const std::string& text) {
+  json value = json::parse(text, nullptr, false);
+  return value.is_discarded() ? json(text) : value;
+}
+
+RunRecord read_run(const Statement& row) {
+  RunRecord run;
+  int c = 0;
+  run.id = row.integer(c++);
+  run.started_ms = row.integer(c++);
+  run.finished_ms = row.integer(c++);
+  run.prompt = row.text(c++);
+  run.revision = row.text(c++);
+  run.commit = row.text(c++);
+  run.content_hash = row.text(c++);
+  run.environment = row.text(c++);
+  run.request = parse_stored(row.text(c++));
+  run.request_hash = row.text(c++);
+  run.variables = parse_stored(row.text(c++));
+  run.provider = row.text(c++);
+  run.model = row.text(c++);
+  run.output = row.text(c++);
+  run.finish_reason = row.text(c++);
+  run.input_tokens = row.optional_integer(c++);
+  run.output_tokens = row.optional_integer(c++);
+  run.latency_ms = row.real(c++);
+  run.cost = row.optional_real(c++);
+  run.status = row.text(c++);
+  run.error = row.text(c++);
+  run.attempts = static_cast<int>(row.integer(c++));
+  run.cached = row.integer(c++) != 0;
+  run.parent_id = row.optional_integer(c++);
+  run.experiment = row.text(c++);
+  run.variant = row.text(c++);
+  return run;
+}
+
+// The WHERE clause for a filter, with its values in binding order.
+struct Where {
+  std::string sql;
+  std::vector<std::string> texts;
+  std::optional<std::int64_t> since;
+};
+
+Where where_clause(const RunFilter& filter) {
+  Where where;
+  std::vector<std::string> parts;
+  if (!filter.prompt.empty()) {
+    parts.emplace_back("prompt = ?");
+    where.texts.push_back(filter.prompt);
+  }
+  if (!filter.status.empty()) {
+    parts.emplace_back("status = ?");
+    where.texts.push_back(filter.status);
+  }
+  if (!filter.environment.empty()) {
+    parts.emplace_back("environment = ?");
+    where.texts.push_back(filter.environment);
+  }
+  if (filter.since_ms) {
+    parts.emplace_back("started_ms >= ?");
+    where.since = filter.since_ms;
+  }
+  for (size_t i = 0; i < parts.size(); ++i) {
+    where.sql += (i ? " AND " : " WHERE ") + parts[i];
+  }
+  return where;
+}
+
+int bind_where(Statement& statement, const Where& where) {
+  int index = 1;
+  for (const std::string& text : where.texts) {
+    statement.bind(index++, text);
+  }
+  if (where.since) {
+    statement.bind(index++, *where.since);
+  }
+  return index;
+}
+
+std::string group_expression(StatsGrouping grouping) {
+  switch (grouping) {
+    case StatsGrouping::prompt:
+      return "prompt";
+    case StatsGrouping::version:
+      return "prompt || '@' || substr(content_hash, 1, 12)";
+    case StatsGrouping::model:
+      return "provider || '/' || model";
+    case StatsGrouping::provider:
+      return "provider";
+    case StatsGrouping::env:
+      return "environment";
+    case StatsGrouping::day:
+      return "date(started_ms / 1000, 'unixepoch')";
+  }
+  return "prompt";
+}
+
+void migrate(Database& db) {
+  Transaction transaction(db);
+  Statement version_query(db, "PRAGMA user_version");
+  version_query.step();
+  auto version = static_cast<size_t>(version_query.integer(0));
+  if (version > k_migrations.size()) {
+    throw Error(ErrorKind::invalid_input,
+                "the ledger '" + db.path() + "' has schema version " + std::to_string(version) +
+                    ", newer than this promptctl reads (" + std::to_string(k_migrations.size()) +
+                    ")",
+                {}, "upgrade promptctl");
+  }
+  for (size_t next = version; next < k_migrations.size(); ++next) {
+    db.execute(k_migrations[next]);
+  }
+  if (version != k_migrations.size()) {
+    db.execute("PRAGMA user_version = " + std::to_string(k_migrations.size()));
+  }
+  transaction.commit();
+}
+
+}  // namespace
+
+struct Ledger::Impl {
+  explicit Impl(const std::string& path) : db(path, 30000) {}
+  Database db;
+};
+
+Ledger::Ledger(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Ledger::~Ledger() = default;
+Ledger::Ledger(Ledger&&) noexcept = default;
+Ledger& Ledger::operator=(Ledger&&) noexcept = default;
+
+int Ledger::schema_version() {
+  return static_cast<int>(k_migrations.size());
+}
+
+Ledger Ledger::open(const std::filesystem::path& file) {
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  auto impl = std::make_unique<Impl>(file.string());
+  // WAL lets readers work while a writer commits, and NORMAL syncing is safe with it: a crash
+  // can lose the last commits but never corrupts the file.
+  impl->db.execute("PRAGMA journal_mode = WAL");
+  impl->db.execute("PRAGMA synchronous = NORMAL");
+  impl->db.execute("PRAGMA foreign_keys = ON");
+  migrate(impl->db);
+  return Ledger(std::move(impl));
+}
+
+std::int64_t Ledger::record(const RunRecord& run) {
+  Database& db = m_impl->db;
+  Transaction transaction(db);
+  Statement insert(db,
+                   "INSERT INTO runs (started_ms, finished_ms, prompt, revision, commit_id, "
+                   "content_hash, environment, request, request_hash, variables, provider, model, "
+                   "output, finish_reason, input_tokens, output_tokens, latency_ms, cost, status, "
+                   "error, attempts, cached, parent_id, experiment, variant) VALUES "
+                   "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  int c = 0;
+  insert.bind(++c, run.started_ms);
+  insert.bind(++c, run.finished_ms);
+  insert.bind(++c, run.prompt);
+  insert.bind(++c, run.revision);
+  insert.bind(++c, run.commit);
+  insert.bind(++c, run.content_hash);
+  insert.bind(++c, run.environment);
+  insert.bind(++c, run.request.dump());
+  insert.bind(++c, run.request_hash);
+  insert.bind(++c, run.variables.dump());
+  insert.bind(++c, run.provider);
+  insert.bind(++c, run.model);
+  insert.bind(++c, run.output);
+  insert.bind(++c, run.finish_reason);
+  insert.bind(++c, run.input_tokens);
+  insert.bind(++c, run.output_tokens);
+  insert.bind(++c, run.latency_ms);
+  insert.bind(++c, run.cost);
+  insert.bind(++c, run.status);
+  insert.bind(++c, run.error);
+  insert.bind(++c, std::int64_t{run.attempts});
+  insert.bind(++c, std::int64_t{run.cached ? 1 : 0});
+  insert.bind(++c, run.parent_id);
+  insert.bind(++c, run.experiment);
+  insert.bind(++c, run.variant);
+  insert.run();
+  std::int64_t id = sqlite3_last_insert_rowid(db.get());
+  transaction.commit();
+  return id;
+}
+
+std::vector<RunRecord> Ledger::runs(const RunFilter& filter) const {
+  Where where = where_clause(filter);
+  std::string sql =
+      std::string("SELECT ") + k_run_columns + " FROM runs" + where.sql + " ORDER BY id DESC";
+  if (filter.limit) {
+    sql += " LIMIT " + std::to_string(*filter.limit);
+  }
+  Statement query(m_impl->db, sql);
+  bind_where(query, where);
+  std::vector<RunRecord> runs;
+  while (query.step()) {
+    runs.push_back(read_run(query));
+  }
+  return runs;
+}
+
+std::optional<RunRecord> Ledger::find(std::int64_t id) const {
+  Statement query(m_impl->db, std::string("SELECT ") + k_run_columns + " FROM runs WHERE id = ?");
+  query.bind(1, id);
+  if (!query.step()) {
+    return std::nullopt;
+  }
+  return read_run(query);
+}
+
+std::int64_t Ledger::add_feedback(std::int64_t run_id, double score, const std::string& comment,
+                                  const std::string& author) {
+  Database& db = m_impl->db;
+  Transaction transaction(db);
+  Statement exists(db, "SELECT 1 FROM runs WHERE id = ?");
+  exists.bind(1, run_id);
+  if (!exists.step()) {
+    throw Error(ErrorKind::not_found, "no run " + std::to_string(run_id) + " in the ledger", {},
+                "'promptctl runs' lists them");
+  }
+  Statement insert(db,
+                   "INSERT INTO feedback (run_id, score, comment, author, created_ms) "
+                   "VALUES (?, ?, ?, ?, ?)");
+  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  insert.bind(1, run_id).bind(2, score).bind(3, comment).bind(4, author);
+  insert.bind(5, static_cast<std::int64_t>(now_ms));
+  insert.run();
+  std::int64_t id = sqlite3_last_insert_rowid(db.get());
+  transaction.commit();
+  return id;
+}
+
+std::vector<Feedback> Ledger::feedback_for(std::int64_t run_id) const {
+  Statement query(m_impl->db,
+                  "SELECT id, run_id, score, comment, author, created_ms FROM feedback "
+                  "WHERE run_id = ? ORDER BY id");
+  query.bind(1, run_id);
+  std::vector<Feedback> found;
+  while (query.step()) {
+    found.push_back({query.integer(0), query.integer(1), query.real(2), query.text(3),
+                     query.text(4), query.integer(5)});
+  }
+  return found;
+}
+
+std::vector<RunStats> Ledger::stats(const RunFilter& filter, StatsGrouping grouping) const {
+  Where where = where_clause(filter);
+  Statement query(m_impl->db, "SELECT " + group_expression(grouping) +
+                                  ", status, latency_ms, input_tokens, output_tokens, cost "
+                                  "FROM runs" +
+                                  where.sql);
+  bind_where(query, where);
+  std::map<std::string, RunStats> groups;
+  std::map<std::string, std::vector<double>> latencies;
+  while (query.step()) {
+    std::string group = query.text(0);
+    RunStats& stats = groups[group];
+    stats.group = group;
+    ++stats.count;
+    if (query.text(1) == "ok") {
+      ++stats.succeeded;
+    }
+    latencies[group].push_back(query.real(2));
+    stats.input_tokens += query.optional_integer(3).value_or(0);
+    stats.output_tokens += query.optional_integer(4).value_or(0);
+    if (auto cost = query.optional_real(5)) {
+      stats.cost += *cost;
+    } else {
+      ++stats.runs_without_cost;
+    }
+  }
+  std::vector<RunStats> result;
+  for (auto& [group, stats] : groups) {
+    std::vector<double>& values = latencies[group];
+    stats.latency_p50_ms = percentile(values, 50);
+    stats.latency_p95_ms = percentile(values, 95);
+    stats.latency_p99_ms = percentile(values, 99);
+    result.push_back(stats);
+  }
+  return result;
+}
+
+std::int64_t Ledger::cached_runs() const {
+  Statement query(m_impl->db, "SELECT count(*) FROM runs WHERE cached = 1");
+  query.step();
+  return query.integer(0);
+}
+
+double percentile(std::vector<double>& values, double p) {
+  if (values.empty()) {
+    return 0;
+  }
+  std::sort(values.begin(), values.end());
+  auto rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
+  return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
+}
+
+double RunStats::success_rate() const {
+  return count ? static_cast<double>(succeeded) / static_cast<double>(count) : 0;
+}
+
+json RunStats::to_json() const {
+  return {
+      {"group", group},
+      {"count", count},
+      {"succeeded", succeeded},
+      {"success_rate", success_rate()},
+      {"latency_ms", {{"p50", latency_p50_ms}, {"p95", latency_p95_ms}, {"p99", latency_p99_ms}}},
+      {"input_tokens", input_tokens},
+      {"output_tokens", output_tokens},
+      {"cost", cost},
+      {"runs_without_cost", runs_without_cost}};
+}
+
+json RunRecord::to_json() const {
+  auto optional = [](const auto& value) { return value ? json(*value) : json(nullptr); };
+  auto text_or_null = [](const std::string& text) {
+    return text.empty() ? json(nullptr) : json(text);
+  };
+  return {{"id", id},
+          {"started_ms", started_ms},
+          {"finished_ms", finished_ms},
+          {"prompt", text_or_null(prompt)},
+          {"revision", text_or_null(revision)},
+          {"commit", text_or_null(commit)},
+          {"version", text_or_null(content_hash)},
+          {"environment", text_or_null(environment)},
+          {"provider", provider},
+          {"model", model},
+          {"request", request},
+          {"request_hash", request_hash},
+          {"variables", variables},
+          {"output", output},
+          {"finish_reason", text_or_null(finish_reason)},
+          {"usage",
+           {{"input_tokens", optional(input_tokens)}, {"output_tokens", optional(output_tokens)}}},
+          {"latency_ms", latency_ms},
+          {"cost", optional(cost)},
+          {"status", status},
+          {"error", text_or_null(error)},
+          {"attempts", attempts},
+          {"cached", cached},
+          {"parent_id", optional(parent_id)},
+          {"experiment", text_or_null(experiment)},
+          {"variant", text_or_null(variant)}};
+}
+
+json Feedback::to_json() const {
+  return {{"id", id},           {"run_id", run_id}, {"score", score},
+          {"comment", comment}, {"author", author}, {"created_ms", created_ms}};
+}
+
+}  // namespace promptctl

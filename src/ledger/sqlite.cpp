@@ -1,0 +1,112 @@
+#include "ledger/sqlite.hpp"
+
+#include "promptctl/error.hpp"
+
+namespace promptctl::ledger_detail {
+
+Database::Database(const std::string& path, int busy_ms) : m_path(path) {
+  sqlite3* db = nullptr;
+  int code = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  m_db.reset(db);
+  if (code != SQLITE_OK) {
+    throw Error(ErrorKind::io,
+                "cannot open '" + path + "': " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
+  }
+  sqlite3_busy_timeout(db, busy_ms);
+}
+
+void Database::check(int code, const std::string& doing) const {
+  if (code == SQLITE_OK || code == SQLITE_ROW || code == SQLITE_DONE) {
+    return;
+  }
+  throw Error(ErrorKind::io,
+              "cannot " + doing + " in '" + m_path + "': " + sqlite3_errmsg(m_db.get()));
+}
+
+void Database::execute(const std::string& sql) {
+  check(sqlite3_exec(m_db.get(), sql.c_str(), nullptr, nullptr, nullptr), "update the ledger");
+}
+
+Statement::Statement(Database& db, const std::string& sql) : m_db(db) {
+  sqlite3_stmt* statement = nullptr;
+  db.check(sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &statement, nullptr), "prepare a query");
+  m_statement.reset(statement);
+}
+
+Statement& Statement::bind(int index, const std::string& value) {
+  m_db.check(sqlite3_bind_text(m_statement.get(), index, value.data(),
+                               static_cast<int>(value.size()), SQLITE_TRANSIENT),
+             "bind a value");
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  m_db.check(sqlite3_bind_int64(m_statement.get(), index, value), "bind a value");
+  return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+  m_db.check(sqlite3_bind_double(m_statement.get(), index, value), "bind a value");
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  m_db.check(sqlite3_bind_null(m_statement.get(), index), "bind a value");
+  return *this;
+}
+
+bool Statement::step() {
+  int code = sqlite3_step(m_statement.get());
+  m_db.check(code, "read the ledger");
+  return code == SQLITE_ROW;
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+}
+
+std::string Statement::text(int column) const {
+  const auto* data = sqlite3_column_text(m_statement.get(), column);
+  int size = sqlite3_column_bytes(m_statement.get(), column);
+  return data ? std::string(reinterpret_cast<const char*>(data), static_cast<size_t>(size))
+              : std::string();
+}
+
+std::int64_t Statement::integer(int column) const {
+  return sqlite3_column_int64(m_statement.get(), column);
+}
+
+double Statement::real(int column) const {
+  return sqlite3_column_double(m_statement.get(), column);
+}
+
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(m_statement.get(), column) == SQLITE_NULL;
+}
+
+std::optional<std::int64_t> Statement::optional_integer(int column) const {
+  return is_null(column) ? std::nullopt : std::optional(integer(column));
+}
+
+std::optional<double> Statement::optional_real(int column) const {
+  return is_null(column) ? std::nullopt : std::optional(real(column));
+}
+
+Transaction::Transaction(Database& db) : m_db(db) {
+  m_db.execute("BEGIN IMMEDIATE");
+}
+
+Transaction::~Transaction() {
+  if (!m_done) {
+    sqlite3_exec(m_db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+void Transaction::commit() {
+  m_db.execute("COMMIT");
+  m_done = true;
+}
+
+}  // namespace promptctl::ledger_detail

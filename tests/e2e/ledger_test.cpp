@@ -1,0 +1,216 @@
+// The ledger and the cache through the commands: runs, rerun, stats, feedback, cache, batches
+// and several processes writing at once.
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "e2e/execution.hpp"
+
+namespace promptctl::testing {
+namespace {
+
+using nlohmann::json;
+
+class LedgerTest : public ExecutionTest {};
+
+TEST_F(LedgerTest, EveryRunIsRecordedWithItsLineage) {
+  git(root(), {"add", "-A"});
+  git(root(), {"commit", "-qm", "prompts"});
+  std::string head = git(root(), {"rev-parse", "HEAD"});
+  head.pop_back();
+  json result = run_json({"run", "hello", "--var", "who=Ann", "--env", "staging"});
+  json show = json::parse(run_with_server({"runs", "show", "1", "--json"}).out);
+  EXPECT_EQ(show["id"], 1);
+  EXPECT_EQ(show["prompt"], "hello");
+  EXPECT_EQ(show["commit"], head);
+  EXPECT_EQ(show["version"],
+            json::parse(run({"show", "hello", "--json"}).out)["version"]["content_hash"]);
+  EXPECT_EQ(show["environment"], "staging");
+  EXPECT_EQ(show["variables"], json::parse(R"({"who":"Ann"})"));
+  EXPECT_EQ(show["request"]["messages"], json::parse(R"([{"role":"user","content":"Hello Ann"}])"));
+  EXPECT_EQ(show["request"]["parameters"]["temperature"], 0.7);
+  EXPECT_EQ(show["output"], "echo: Hello Ann");
+  EXPECT_EQ(show["status"], "ok");
+  EXPECT_EQ(show["feedback"], json::array());
+  EXPECT_EQ(result["run_id"], 1);
+}
+
+TEST_F(LedgerTest, RunsAtARevisionRecordThatRevision) {
+  git(root(), {"add", "-A"});
+  git(root(), {"commit", "-qm", "v1"});
+  write("prompts/hello.yaml", "template: \"changed {{who}}\"\nvariables:\n  who: {type: string}\n");
+  json old = run_json({"run", "hello@HEAD", "--var", "who=x"});
+  EXPECT_EQ(old["output"], "echo: Hello x");
+  EXPECT_EQ(old["revision"], "HEAD");
+  json now = run_json({"run", "hello", "--var", "who=x"});
+  EXPECT_EQ(now["output"], "changed x");  // no model in the working tree: the echo provider
+  EXPECT_NE(now["version"], old["version"]);
+}
+
+TEST_F(LedgerTest, RunsFiltersAndShowsFeedback) {
+  run_json({"run", "hello", "--var", "who=a"});
+  run_json({"run", "hello", "--var", "who=b", "--model", "openai/gpt-test~500"});
+  write("prompts/other.yaml", "template: other\n");
+  run_json({"run", "other"});
+  EXPECT_EQ(json::parse(run({"runs", "--json"}).out).size(), 3U);
+  EXPECT_EQ(json::parse(run({"runs", "hello", "--json"}).out).size(), 2U);
+  json failed = json::parse(run({"runs", "--status", "error", "--json"}).out);
+  ASSERT_EQ(failed.size(), 1U);
+  EXPECT_EQ(failed[0]["run_id"], 2);
+  EXPECT_EQ(json::parse(run({"runs", "-n", "1", "--json"}).out)[0]["prompt"], "other");
+  EXPECT_EQ(json::parse(run({"runs", "--since", "2099-01-01", "--json"}).out).size(), 0U);
+  ProcessResult feedback = run({"feedback", "1", "--score", "4", "-m", "helpful"});
+  EXPECT_EQ(feedback.exit_code, 0) << feedback.err;
+  json shown = json::parse(run({"runs", "show", "1", "--json"}).out);
+  ASSERT_EQ(shown["feedback"].size(), 1U);
+  EXPECT_EQ(shown["feedback"][0]["score"], 4.0);
+  EXPECT_EQ(shown["feedback"][0]["comment"], "helpful");
+  EXPECT_EQ(shown["feedback"][0]["author"], "Test Author <author@example.com>");
+  ProcessResult missing = run({"feedback", "99", "--score", "1"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no run 99 in the ledger"), std::string::npos);
+  EXPECT_EQ(run({"runs", "show", "x1"}).exit_code, 2);
+}
+
+TEST_F(LedgerTest, RerunSendsTheSameRequestAndLinksTheRuns) {
+  run_json({"run", "hello", "--var", "who=Zed"});
+  std::string first = m_server.requests().back().body;
+  json again = run_json({"rerun", "1"});
+  EXPECT_EQ(again["run_id"], 2);
+  EXPECT_EQ(again["parent_id"], 1);
+  EXPECT_EQ(again["output"], "echo: Hello Zed");
+  EXPECT_EQ(m_server.requests().back().body, first);
+  json shown = json::parse(run({"runs", "show", "2", "--json"}).out);
+  EXPECT_EQ(shown["variables"], json::parse(R"({"who":"Zed"})"));
+  EXPECT_EQ(shown["prompt"], "hello");
+}
+
+TEST_F(LedgerTest, DeterministicRequestsAreCachedAndReplayedWithoutKeys) {
+  json first = run_json({"run", "hello", "--var", "who=x", "--param", "temperature=0"});
+  EXPECT_FALSE(first["cached"]);
+  json second = run_json({"run", "hello", "--var", "who=x", "--param", "temperature=0"});
+  EXPECT_TRUE(second["cached"]);
+  EXPECT_EQ(second["output"], first["output"]);
+  EXPECT_EQ(second["cost"], 0.0);
+  EXPECT_EQ(m_server.request_count(), 1U);
+  // Replay needs neither the key nor the server.
+  ProcessResult replay =
+      run({"run", "hello", "--var", "who=x", "--param", "temperature=0", "--cache", "replay"});
+  EXPECT_EQ(replay.exit_code, 0) << replay.err;
+  EXPECT_EQ(replay.out, "echo: Hello x");
+  ProcessResult missing =
+      run({"run", "hello", "--var", "who=y", "--param", "temperature=0", "--cache", "replay"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no recorded answer for this request"), std::string::npos);
+  EXPECT_EQ(m_server.request_count(), 1U);
+}
+
+TEST_F(LedgerTest, NonZeroTemperatureIsNotCachedUnlessAsked) {
+  run_json({"run", "hello", "--var", "who=x"});
+  run_json({"run", "hello", "--var", "who=x"});
+  EXPECT_EQ(m_server.request_count(), 2U);
+  run_json({"run", "hello", "--var", "who=x", "--cache", "on"});
+  json cached = run_json({"run", "hello", "--var", "who=x", "--cache", "on"});
+  EXPECT_TRUE(cached["cached"]);
+  EXPECT_EQ(m_server.request_count(), 3U);
+  run_json({"run", "hello", "--var", "who=x", "--no-cache"});
+  EXPECT_EQ(m_server.request_count(), 4U);
+  json stats = json::parse(run({"cache", "stats", "--json"}).out);
+  EXPECT_EQ(stats["entries"], 1);
+  EXPECT_EQ(stats["cached_runs"], 1);
+  EXPECT_EQ(json::parse(run({"cache", "clear", "--json"}).out)["removed"], 1);
+  EXPECT_EQ(json::parse(run({"cache", "stats", "--json"}).out)["entries"], 0);
+}
+
+TEST_F(LedgerTest, BatchResultsComeInInputOrderAndFailuresDoNotStopOthers) {
+  std::string rows =
+      "{\"who\": \"r1\"}\n{\"nobody\": 1}\n\n{\"who\": \"r3\"}\n[1]\n{\"who\": \"r5\"}\n";
+  ProcessResult result = run_with_server(
+      {"run", "hello", "--input", "-", "-j", "4", "--model", "openai/gpt-test~slow=20"}, {}, rows);
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  std::vector<json> lines;
+  std::istringstream stream(result.out);
+  for (std::string line; std::getline(stream, line);) {
+    lines.push_back(json::parse(line));
+  }
+  ASSERT_EQ(lines.size(), 5U);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_EQ(lines[i]["row"], i + 1);
+    EXPECT_EQ(lines[i].size(), lines[0].size()) << "every line has the same keys";
+  }
+  EXPECT_EQ(lines[0]["output"], "echo: Hello r1");
+  EXPECT_EQ(lines[1]["status"], "error");
+  EXPECT_NE(lines[1]["error"].get<std::string>().find("unknown variable 'nobody'"),
+            std::string::npos);
+  EXPECT_EQ(lines[2]["output"], "echo: Hello r3");
+  EXPECT_EQ(lines[3]["error"], "-:5: not a JSON object");
+  EXPECT_EQ(lines[4]["output"], "echo: Hello r5");
+  EXPECT_EQ(json::parse(run({"runs", "--json"}).out).size(), 3U);
+}
+
+TEST_F(LedgerTest, ConcurrentProcessesNeverLoseARow) {
+  std::string rows;
+  for (int i = 0; i < 25; ++i) {
+    rows += "{\"who\": \"p" + std::to_string(i) + "\"}\n";
+  }
+  std::vector<std::thread> processes;
+  std::vector<int> codes(4, -1);
+  for (int p = 0; p < 4; ++p) {
+    processes.emplace_back([&, p] {
+      codes[p] = run_with_server({"run", "hello", "--input", "-", "-j", "5"}, {}, rows).exit_code;
+    });
+  }
+  for (std::thread& process : processes) {
+    process.join();
+  }
+  EXPECT_EQ(codes, std::vector<int>(4, 0));
+  json runs = json::parse(run({"runs", "-n", "1000", "--json"}).out);
+  EXPECT_EQ(runs.size(), 100U);
+  std::set<std::int64_t> ids;
+  for (const json& entry : runs) {
+    ids.insert(entry["run_id"].get<std::int64_t>());
+  }
+  EXPECT_EQ(ids.size(), 100U);
+  // The ledger lives under the git directory: git never sees it as a change.
+  EXPECT_EQ(git(root(), {"status", "--porcelain"}).find("ledger"), std::string::npos);
+}
+
+TEST_F(LedgerTest, StatsGroupAndExportPrometheus) {
+  run_json({"run", "hello", "--var", "who=a"});
+  run_json({"run", "hello", "--var", "who=b"});
+  run_json({"run", "hello", "--var", "who=c", "--model", "openai/gpt-test~malformed"});
+  run_json({"run", "hello", "--var", "who=d", "--provider", "echo"});
+  json by_model = json::parse(run({"stats", "--by", "model", "--json"}).out);
+  ASSERT_EQ(by_model["groups"].size(), 3U);
+  EXPECT_EQ(by_model["groups"][0]["group"], "echo/echo");
+  EXPECT_EQ(by_model["groups"][1]["group"], "openai/gpt-test");
+  EXPECT_EQ(by_model["groups"][1]["count"], 2);
+  EXPECT_EQ(by_model["groups"][1]["success_rate"], 1.0);
+  EXPECT_EQ(by_model["groups"][1]["input_tokens"], 4);
+  EXPECT_EQ(by_model["groups"][2]["success_rate"], 0.0);
+  json by_prompt = json::parse(run({"stats", "hello", "--json"}).out);
+  ASSERT_EQ(by_prompt["groups"].size(), 1U);
+  EXPECT_EQ(by_prompt["groups"][0]["count"], 4);
+  EXPECT_EQ(by_prompt["groups"][0]["succeeded"], 3);
+  ProcessResult prometheus = run({"stats", "--format", "prometheus"});
+  EXPECT_NE(prometheus.out.find("# TYPE promptctl_runs_total counter\n"
+                                "promptctl_runs_total{prompt=\"hello\",status=\"ok\"} 3\n"
+                                "promptctl_runs_total{prompt=\"hello\",status=\"error\"} 1\n"),
+            std::string::npos)
+      << prometheus.out;
+  EXPECT_NE(
+      prometheus.out.find("promptctl_run_latency_milliseconds{prompt=\"hello\",quantile=\"0.95\"}"),
+      std::string::npos);
+  EXPECT_EQ(run({"stats", "--by", "week"}).exit_code, 2);
+}
+
+TEST_F(LedgerTest, ARepositoryWithoutGitCannotRecordRuns) {
+  std::filesystem::remove_all(root() / ".git");
+  ProcessResult result = run({"run", "hello", "--var", "who=x"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("runs are recorded under the git directory"), std::string::npos)
+      << result.err;
+}
+
+}  // namespace
+}  // namespace promptctl::testing

@@ -1,0 +1,557 @@
+#include "support/provider_server.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace promptctl::testing {
+namespace {
+
+using nlohmann::json;
+
+enum class Api { openai, azure, anthropic, ollama, embeddings, models, unknown };
+
+// A fixed creation time keeps answers reproducible.
+constexpr std::int64_t k_created = 1767225600;
+
+Api api_of(const HttpRequest& request) {
+  std::string path = request.target.substr(0, request.target.find('?'));
+  if (path.ends_with("/chat/completions")) {
+    return path.find("/openai/deployments/") != std::string::npos ? Api::azure : Api::openai;
+  }
+  if (path.ends_with("/v1/messages")) {
+    return Api::anthropic;
+  }
+  if (path == "/api/chat") {
+    return Api::ollama;
+  }
+  if (path.ends_with("/embeddings")) {
+    return Api::embeddings;
+  }
+  if (path.ends_with("/models")) {
+    return Api::models;
+  }
+  return Api::unknown;
+}
+
+// The deployment in "/openai/deployments/NAME/chat/completions".
+std::string azure_deployment(const std::string& target) {
+  const std::string marker = "/openai/deployments/";
+  size_t start = target.find(marker) + marker.size();
+  return target.substr(start, target.find('/', start) - start);
+}
+
+struct Directive {
+  std::string value;
+  int times = 0;  // 0: every request
+};
+
+std::map<std::string, Directive> directives_of(const std::string& model) {
+  std::map<std::string, Directive> directives;
+  std::stringstream parts(model);
+  std::string part;
+  std::getline(parts, part, '~');  // the model's own name
+  while (std::getline(parts, part, '~')) {
+    Directive directive;
+    size_t x = part.rfind('x');
+    if (x != std::string::npos && x + 1 < part.size() &&
+        part.find_first_not_of("0123456789", x + 1) == std::string::npos) {
+      directive.times = std::stoi(part.substr(x + 1));
+      part.erase(x);
+    }
+    size_t equals = part.find('=');
+    if (equals != std::string::npos) {
+      directive.value = part.substr(equals + 1);
+      part.erase(equals);
+    }
+    directives[part] = directive;
+  }
+  return directives;
+}
+
+std::vector<std::string> words_of(const std::string& text) {
+  std::vector<std::string> words;
+  std::stringstream stream(text);
+  std::string word;
+  while (stream >> word) {
+    words.push_back(word);
+  }
+  return words;
+}
+
+std::string reason_phrase(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 404:
+      return "Not Found";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
+  }
+}
+
+bool respond(int fd, int status, const std::string& content_type, const std::string& body,
+             const std::string& extra_headers = "") {
+  return write_all(fd, "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) +
+                           "\r\nContent-Type: " + content_type + "\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n" + extra_headers + "\r\n" + body);
+}
+
+json error_body(Api api, int status, const std::string& message) {
+  std::string type = status == 401   ? "authentication_error"
+                     : status == 429 ? "rate_limit_error"
+                     : status >= 500 ? "api_error"
+                                     : "invalid_request_error";
+  if (api == Api::anthropic) {
+    return {{"type", "error"}, {"error", {{"type", type}, {"message", message}}}};
+  }
+  if (api == Api::ollama) {
+    return {{"error", message}};
+  }
+  if (type == "api_error") {
+    type = "server_error";
+  }
+  return {{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", nullptr}}}};
+}
+
+// What the model would say: "echo: " and the last user message, cut at max_tokens words.
+struct Answer {
+  std::string text;
+  std::string finish = "stop";
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+};
+
+Answer answer_for(const json& body, bool as_json) {
+  Answer answer;
+  std::string last_user;
+  for (const json& message : body.value("messages", json::array())) {
+    std::string content = message.value("content", "");
+    answer.input_tokens += static_cast<std::int64_t>(words_of(content).size());
+    if (message.value("role", "") == "user") {
+      last_user = content;
+    }
+  }
+  if (body.contains("system") && body["system"].is_string()) {
+    answer.input_tokens += static_cast<std::int64_t>(words_of(body["system"]).size());
+  }
+  answer.text = as_json ? json{{"answer", last_user}}.dump() : "echo: " + last_user;
+  std::int64_t limit = body.value("max_tokens", std::int64_t{0});
+  if (body.contains("options")) {
+    limit = body["options"].value("num_predict", limit);
+  }
+  std::vector<std::string> words = words_of(answer.text);
+  if (limit > 0 && static_cast<std::int64_t>(words.size()) > limit && !as_json) {
+    words.resize(static_cast<size_t>(limit));
+    answer.text.clear();
+    for (const std::string& word : words) {
+      answer.text += (answer.text.empty() ? "" : " ") + word;
+    }
+    answer.finish = "length";
+  }
+  answer.output_tokens = static_cast<std::int64_t>(words_of(answer.text).size());
+  return answer;
+}
+
+// Why a request is not one the real API would accept, or "".
+std::string invalid_reason(Api api, const json& body) {
+  if (!body.is_object()) {
+    return "the body is not a JSON object";
+  }
+  if (api != Api::azure && !body.contains("model")) {
+    return "'model' is required";
+  }
+  if (!body.contains("messages") || !body["messages"].is_array() || body["messages"].empty()) {
+    return "'messages' must be a non-empty array";
+  }
+  for (const json& message : body["messages"]) {
+    std::string role = message.value("role", "");
+    if (!message.contains("content") || !message["content"].is_string()) {
+      return "each message needs string 'content'";
+    }
+    if (api == Api::anthropic && role != "user" && role != "assistant") {
+      return "messages: roles must be 'user' or 'assistant' (system goes in 'system')";
+    }
+    if (role != "system" && role != "user" && role != "assistant" && role != "developer") {
+      return "messages: unknown role '" + role + "'";
+    }
+  }
+  if (api == Api::anthropic && !body.contains("max_tokens")) {
+    return "max_tokens: Field required";
+  }
+  return "";
+}
+
+bool authorized(Api api, const HttpRequest& request, const std::string& key) {
+  if (key.empty() || api == Api::ollama) {
+    return true;
+  }
+  switch (api) {
+    case Api::anthropic:
+      return request.header("x-api-key") == key;
+    case Api::azure:
+      return request.header("api-key") == key;
+    default:
+      return request.header("authorization") == "Bearer " + key;
+  }
+}
+
+json whole_body(Api api, const std::string& model, const Answer& answer, bool empty) {
+  if (api == Api::anthropic) {
+    json content = empty ? json::array() : json::array({{{"type", "text"}, {"text", answer.text}}});
+    return {{"id", "msg_test"},
+            {"type", "message"},
+            {"role", "assistant"},
+            {"model", model},
+            {"content", content},
+            {"stop_reason", answer.finish == "length" ? "max_tokens" : "end_turn"},
+            {"stop_sequence", nullptr},
+            {"usage",
+             {{"input_tokens", answer.input_tokens}, {"output_tokens", answer.output_tokens}}}};
+  }
+  if (api == Api::ollama) {
+    json body = {{"model", model},
+                 {"created_at", "2026-01-01T00:00:00Z"},
+                 {"done", true},
+                 {"done_reason", answer.finish},
+                 {"prompt_eval_count", answer.input_tokens},
+                 {"eval_count", answer.output_tokens}};
+    if (!empty) {
+      body["message"] = {{"role", "assistant"}, {"content", answer.text}};
+    }
+    return body;
+  }
+  json message = {{"role", "assistant"},
+                  {"content", empty ? json(nullptr) : json(answer.text)},
+                  {"refusal", nullptr}};
+  return {{"id", "chatcmpl-test"},
+          {"object", "chat.completion"},
+          {"created", k_created},
+          {"model", model},
+          {"choices", json::array({{{"index", 0},
+                                    {"message", message},
+                                    {"logprobs", nullptr},
+                                    {"finish_reason", answer.finish}}})},
+          {"usage",
+           {{"prompt_tokens", answer.input_tokens},
+            {"completion_tokens", answer.output_tokens},
+            {"total_tokens", answer.input_tokens + answer.output_tokens}}}};
+}
+
+// The events of a streamed answer, each ready to send as it is written on the wire.
+std::vector<std::string> stream_events(Api api, const std::string& model, const Answer& answer,
+                                       bool include_usage) {
+  std::vector<std::string> pieces;
+  std::vector<std::string> words = words_of(answer.text);
+  for (size_t i = 0; i < words.size(); ++i) {
+    pieces.push_back((i ? " " : "") + words[i]);
+  }
+  std::vector<std::string> events;
+  auto sse = [&](const std::string& event, const json& data) {
+    events.push_back((event.empty() ? "" : "event: " + event + "\n") + "data: " + data.dump() +
+                     "\n\n");
+  };
+  if (api == Api::anthropic) {
+    sse("message_start",
+        {{"type", "message_start"},
+         {"message",
+          {{"id", "msg_test"},
+           {"type", "message"},
+           {"role", "assistant"},
+           {"model", model},
+           {"content", json::array()},
+           {"stop_reason", nullptr},
+           {"usage", {{"input_tokens", answer.input_tokens}, {"output_tokens", 1}}}}}});
+    sse("content_block_start", {{"type", "content_block_start"},
+                                {"index", 0},
+                                {"content_block", {{"type", "text"}, {"text", ""}}}});
+    sse("ping", {{"type", "ping"}});
+    for (const std::string& piece : pieces) {
+      sse("content_block_delta", {{"type", "content_block_delta"},
+                                  {"index", 0},
+                                  {"delta", {{"type", "text_delta"}, {"text", piece}}}});
+    }
+    sse("content_block_stop", {{"type", "content_block_stop"}, {"index", 0}});
+    sse("message_delta", {{"type", "message_delta"},
+                          {"delta",
+                           {{"stop_reason", answer.finish == "length" ? "max_tokens" : "end_turn"},
+                            {"stop_sequence", nullptr}}},
+                          {"usage", {{"output_tokens", answer.output_tokens}}}});
+    sse("message_stop", {{"type", "message_stop"}});
+    return events;
+  }
+  if (api == Api::ollama) {
+    for (const std::string& piece : pieces) {
+      events.push_back(json{{"model", model},
+                            {"created_at", "2026-01-01T00:00:00Z"},
+                            {"message", {{"role", "assistant"}, {"content", piece}}},
+                            {"done", false}}
+                           .dump() +
+                       "\n");
+    }
+    json last = whole_body(api, model, answer, false);
+    last["message"] = {{"role", "assistant"}, {"content", ""}};
+    events.push_back(last.dump() + "\n");
+    return events;
+  }
+  auto chunk = [&](const json& delta, const json& finish) {
+    return json{
+        {"id", "chatcmpl-test"},
+        {"object", "chat.completion.chunk"},
+        {"created", k_created},
+        {"model", model},
+        {"choices", json::array({{{"index", 0}, {"delta", delta}, {"finish_reason", finish}}})}};
+  };
+  sse("", chunk({{"role", "assistant"}, {"content", ""}}, nullptr));
+  for (const std::string& piece : pieces) {
+    sse("", chunk({{"content", piece}}, nullptr));
+  }
+  sse("", chunk(json::object(), answer.finish));
+  if (include_usage) {
+    sse("", {{"id", "chatcmpl-test"},
+             {"object", "chat.completion.chunk"},
+             {"created", k_created},
+             {"model", model},
+             {"choices", json::array()},
+             {"usage",
+              {{"prompt_tokens", answer.input_tokens},
+               {"completion_tokens", answer.output_tokens},
+               {"total_tokens", answer.input_tokens + answer.output_tokens}}}});
+  }
+  events.push_back("data: [DONE]\n\n");
+  return events;
+}
+
+bool write_chunk(int fd, const std::string& data) {
+  std::ostringstream size;
+  size << std::hex << data.size();
+  return write_all(fd, size.str() + "\r\n" + data + "\r\n");
+}
+
+// A deterministic embedding: words hashed into 64 buckets, normalised to length 1.
+json embedding_of(const std::string& text) {
+  std::vector<double> vector(64, 0.0);
+  for (const std::string& word : words_of(text)) {
+    vector[std::hash<std::string>{}(word) % vector.size()] += 1.0;
+  }
+  double norm = 0;
+  for (double value : vector) {
+    norm += value * value;
+  }
+  norm = norm > 0 ? std::sqrt(norm) : 1.0;
+  for (double& value : vector) {
+    value /= norm;
+  }
+  return vector;
+}
+
+bool answer_embeddings(int fd, const json& body) {
+  json inputs = body.value("input", json(nullptr));
+  if (inputs.is_string()) {
+    inputs = json::array({inputs});
+  }
+  if (!inputs.is_array() || inputs.empty()) {
+    return respond(fd, 400, "application/json",
+                   error_body(Api::openai, 400, "'input' must be a string or an array").dump());
+  }
+  json data = json::array();
+  std::int64_t tokens = 0;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::string text = inputs[i].is_string() ? inputs[i].get<std::string>() : inputs[i].dump();
+    tokens += static_cast<std::int64_t>(words_of(text).size());
+    data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", embedding_of(text)}});
+  }
+  json reply = {{"object", "list"},
+                {"data", data},
+                {"model", body.value("model", "")},
+                {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}};
+  return respond(fd, 200, "application/json", reply.dump());
+}
+
+}  // namespace
+
+ProviderServer::ProviderServer(Options options) : m_options(std::move(options)) {
+  Listener listener = listen_on_loopback(m_options.port);
+  m_listener = listener.fd;
+  m_port = listener.port;
+  m_thread = std::thread([this] { serve(); });
+}
+
+ProviderServer::~ProviderServer() {
+  m_stopping = true;
+  m_thread.join();
+  {
+    std::lock_guard lock(m_mutex);
+    for (int fd : m_open) {
+      ::shutdown(fd, SHUT_RDWR);
+    }
+  }
+  for (std::thread& worker : m_workers) {
+    worker.join();
+  }
+  ::close(m_listener);
+}
+
+std::string ProviderServer::url() const {
+  return "http://127.0.0.1:" + std::to_string(m_port);
+}
+
+std::vector<HttpRequest> ProviderServer::requests() const {
+  std::lock_guard lock(m_mutex);
+  return m_requests;
+}
+
+std::size_t ProviderServer::request_count() const {
+  std::lock_guard lock(m_mutex);
+  return m_requests.size();
+}
+
+int ProviderServer::count_use(const std::string& model) {
+  std::lock_guard lock(m_mutex);
+  return ++m_uses[model];
+}
+
+void ProviderServer::serve() {
+  while (!m_stopping) {
+    pollfd waiting{m_listener, POLLIN, 0};
+    if (poll(&waiting, 1, 50) <= 0) {
+      continue;
+    }
+    int connection = accept4(m_listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (connection < 0) {
+      continue;
+    }
+    ++m_connections;
+    std::lock_guard lock(m_mutex);
+    m_open.push_back(connection);
+    m_workers.emplace_back([this, connection] { handle_connection(connection); });
+  }
+}
+
+void ProviderServer::handle_connection(int fd) {
+  HttpReader reader(fd);
+  HttpRequest request;
+  while (!m_stopping && reader.next(request)) {
+    {
+      std::lock_guard lock(m_mutex);
+      m_requests.push_back(request);
+    }
+    if (!answer(fd, request)) {
+      break;
+    }
+  }
+  std::lock_guard lock(m_mutex);
+  std::erase(m_open, fd);
+  ::close(fd);
+}
+
+bool ProviderServer::answer(int fd, const HttpRequest& request) {
+  Api api = api_of(request);
+  if (api == Api::unknown) {
+    return respond(fd, 404, "application/json",
+                   error_body(Api::openai, 404, "no route " + request.target).dump());
+  }
+  if (!authorized(api, request, m_options.key)) {
+    return respond(fd, 401, "application/json",
+                   error_body(api, 401, "invalid x-api-key or bearer token").dump());
+  }
+  if (api == Api::models) {
+    return respond(fd, 200, "application/json",
+                   json{{"object", "list"},
+                        {"data", json::array({{{"id", "gpt-test"},
+                                               {"object", "model"},
+                                               {"created", k_created},
+                                               {"owned_by", "test"}}})}}
+                       .dump());
+  }
+  json body = json::parse(request.body, nullptr, false);
+  if (api == Api::embeddings) {
+    return answer_embeddings(fd, body);
+  }
+  if (std::string invalid =
+          body.is_discarded() ? "the body is not JSON" : invalid_reason(api, body);
+      !invalid.empty()) {
+    return respond(fd, 400, "application/json", error_body(api, 400, invalid).dump());
+  }
+  if (api == Api::anthropic && request.header("anthropic-version").empty()) {
+    return respond(fd, 400, "application/json",
+                   error_body(api, 400, "anthropic-version header is required").dump());
+  }
+  std::string model =
+      api == Api::azure ? azure_deployment(request.target) : body["model"].get<std::string>();
+  int use = count_use(model);
+  std::map<std::string, Directive> directives = directives_of(model);
+  auto active = [&](const std::string& name) {
+    auto found = directives.find(name);
+    return found != directives.end() && (found->second.times == 0 || use <= found->second.times);
+  };
+  int delay = m_options.latency_ms;
+  if (active("slow")) {
+    delay += std::stoi(directives["slow"].value);
+  }
+  if (delay > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+  }
+  std::string retry_after =
+      directives.contains("retry-after") ? directives["retry-after"].value : "0";
+  for (int status : {429, 500, 503}) {
+    if (active(std::to_string(status))) {
+      return respond(fd, status, "application/json",
+                     error_body(api, status, "injected failure " + std::to_string(status)).dump(),
+                     status == 429 ? "Retry-After: " + retry_after + "\r\n" : "");
+    }
+  }
+  if (active("drop")) {
+    return false;
+  }
+  if (active("malformed")) {
+    return respond(fd, 200, "application/json", "{\"choices\": [ not json");
+  }
+  bool stream = api == Api::ollama ? body.value("stream", true) : body.value("stream", false);
+  Answer answer = answer_for(body, active("json"));
+  if (!stream) {
+    std::string whole = whole_body(api, model, answer, active("empty")).dump();
+    if (active("truncate")) {
+      write_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                        std::to_string(whole.size()) + "\r\n\r\n" +
+                        whole.substr(0, whole.size() / 2));
+      return false;
+    }
+    return respond(fd, 200, "application/json", whole);
+  }
+  bool include_usage =
+      body.contains("stream_options") && body["stream_options"].value("include_usage", false);
+  std::vector<std::string> events = stream_events(api, model, answer, include_usage);
+  std::string type = api == Api::ollama ? "application/x-ndjson" : "text/event-stream";
+  if (!write_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: " + type +
+                         "\r\nTransfer-Encoding: chunked\r\nCache-Control: no-cache\r\n\r\n")) {
+    return false;
+  }
+  size_t send_count = active("truncate") ? events.size() / 2 : events.size();
+  for (size_t i = 0; i < send_count; ++i) {
+    if (!write_chunk(fd, events[i])) {
+      return false;
+    }
+  }
+  if (send_count < events.size()) {
+    return false;  // cut short: close without the final chunk
+  }
+  return write_all(fd, "0\r\n\r\n");
+}
+
+}  // namespace promptctl::testing
