@@ -49,8 +49,10 @@ printf 'Dear {{name}},\n{{> signature}}\n' > ../letter.mustache
 mkdir -p ../partials && printf -- '-- {{team}}\n' > ../partials/signature
 step "$promptctl" render --template-file ../letter.mustache --partials-dir ../partials --var name=Ann --var team=Support
 
-# Branches, diffs, merges, releases and remotes have a walk-through of their own.
+# Branches, diffs, merges, releases and remotes have a walk-through of their own, and so do
+# calling models, the ledger and the cache.
 PROMPTCTL=$promptctl "$here/versioning.sh"
+PROMPTCTL=$promptctl "$here/execution.sh"
 
 [ "${KEEP:-}" = 1 ] && echo "kept $scratch"
 echo

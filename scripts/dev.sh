@@ -39,7 +39,11 @@ build() {
 
 case "${1:-}" in
   build) install_packages; build ;;
-  demo) install_packages; build; PROMPTCTL="$build_dir/promptctl" "$here/examples/demo.sh" ;;
+  demo)
+    install_packages; build
+    PROMPTCTL="$build_dir/promptctl" PROMPTCTL_TEST_SERVER="$build_dir/promptctl-test-server" \
+      "$here/examples/demo.sh"
+    ;;
   test)
     install_packages; build
     cd "$build_dir" && ctest --output-on-failure -j "$jobs"

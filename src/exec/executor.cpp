@@ -201,8 +201,11 @@ class Batch {
       }
       return;
     }
+    // A call waiting only for a free slot is started when a transfer finishes, which wakes
+    // the poll; only a retry or rate-limit time can end the wait sooner.
     int timeout = 100;
-    if (next_ready) {
+    bool slot_free = active() < std::max<std::size_t>(1, m_options.parallel);
+    if (next_ready && slot_free) {
       auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next_ready - now);
       timeout = static_cast<int>(std::clamp<std::int64_t>(until.count(), 0, 100));
     }
