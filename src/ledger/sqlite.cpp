@@ -1,10 +1,14 @@
 #include "ledger/sqlite.hpp"
 
+#include <chrono>
+#include <random>
+#include <thread>
+
 #include "promptctl/error.hpp"
 
 namespace promptctl::ledger_detail {
 
-Database::Database(const std::string& path, int busy_ms) : m_path(path) {
+Database::Database(const std::string& path, int busy_ms) : m_path(path), m_busy_ms(busy_ms) {
   sqlite3* db = nullptr;
   int code = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -25,7 +29,17 @@ void Database::check(int code, const std::string& doing) const {
 }
 
 void Database::execute(const std::string& sql) {
-  check(sqlite3_exec(m_db.get(), sql.c_str(), nullptr, nullptr, nullptr), "update the ledger");
+  // The busy handler does not cover every case: a connection that finds another one creating
+  // the file or switching it to WAL gets SQLITE_BUSY at once. Those waits are short, so wait
+  // here as the busy handler would, within the same bound.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_busy_ms);
+  std::minstd_rand random(std::random_device{}());
+  int code;
+  while ((code = sqlite3_exec(m_db.get(), sql.c_str(), nullptr, nullptr, nullptr)) == SQLITE_BUSY &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + random() % 20));
+  }
+  check(code, "update the ledger");
 }
 
 Statement::Statement(Database& db, const std::string& sql) : m_db(db) {

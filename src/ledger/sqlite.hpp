@@ -25,7 +25,8 @@ class Database {
 
   [[nodiscard]] sqlite3* get() const { return m_db.get(); }
   [[nodiscard]] const std::string& path() const { return m_path; }
-  /// Runs statements that return no rows.
+  /// Runs statements that return no rows, waiting (up to the busy time) while another
+  /// connection holds a lock.
   void execute(const std::string& sql);
   /// Throws `Error` (io) describing the connection's last failure when `code` is an error.
   void check(int code, const std::string& doing) const;
@@ -33,6 +34,7 @@ class Database {
  private:
   std::unique_ptr<sqlite3, CloseDatabase> m_db;
   std::string m_path;
+  int m_busy_ms;
 };
 
 class Statement {

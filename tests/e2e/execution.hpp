@@ -31,7 +31,7 @@ class ExecutionTest : public RepoTest {
            "  ollama: {retry_base_ms: 5}\n"
            "  azure-openai: {retry_base_ms: 5}\n"
            "  local: {type: openai-compatible, base_url: '" +
-           m_server.url() + "/v1', retry_base_ms: 5}\n";
+           m_server.url() + "/v1', key_env: OPENAI_API_KEY, retry_base_ms: 5}\n";
   }
 
   /// The environment that points every built-in provider at the test server.

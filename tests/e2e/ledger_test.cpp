@@ -155,15 +155,18 @@ TEST_F(LedgerTest, ConcurrentProcessesNeverLoseARow) {
   }
   std::vector<std::thread> processes;
   std::vector<int> codes(4, -1);
+  std::vector<std::string> errors(4);
   for (int p = 0; p < 4; ++p) {
     processes.emplace_back([&, p] {
-      codes[p] = run_with_server({"run", "hello", "--input", "-", "-j", "5"}, {}, rows).exit_code;
+      ProcessResult result = run_with_server({"run", "hello", "--input", "-", "-j", "5"}, {}, rows);
+      codes[p] = result.exit_code;
+      errors[p] = result.err;
     });
   }
   for (std::thread& process : processes) {
     process.join();
   }
-  EXPECT_EQ(codes, std::vector<int>(4, 0));
+  EXPECT_EQ(codes, std::vector<int>(4, 0)) << ::testing::PrintToString(errors);
   json runs = json::parse(run({"runs", "-n", "1000", "--json"}).out);
   EXPECT_EQ(runs.size(), 100U);
   std::set<std::int64_t> ids;

@@ -1,0 +1,302 @@
+// Unit tests of execution: hashing, the wire formats, model choice, the cache, credentials
+// and the ledger.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "exec/credentials.hpp"
+#include "exec/wire.hpp"
+#include "ledger/sqlite.hpp"
+#include "promptctl/cache.hpp"
+#include "promptctl/execute.hpp"
+#include "promptctl/ledger.hpp"
+#include "promptctl/workspace.hpp"
+#include "support/temp_dir.hpp"
+#include "util/sha256.hpp"
+
+namespace promptctl {
+namespace {
+
+using nlohmann::json;
+
+TEST(Sha256, MatchesTheStandardTestVectors) {
+  EXPECT_EQ(util::sha256_hex(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(util::sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(util::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(util::sha256_hex(std::string(1000000, 'a')),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+std::vector<std::pair<std::string, std::string>> parse_sse(const std::vector<std::string>& chunks) {
+  exec_detail::SseParser parser;
+  std::vector<std::pair<std::string, std::string>> events;
+  for (const std::string& chunk : chunks) {
+    parser.feed(chunk, [&](const std::string& event, const std::string& data) {
+      events.emplace_back(event, data);
+    });
+  }
+  return events;
+}
+
+TEST(SseParser, JoinsDataLinesAndSkipsComments) {
+  auto events = parse_sse({": keep-alive\r\n", "event: delta\r\ndata: a\r\nda", "ta: b\r\n\r\n",
+                           "data: {\"x\":1}\n\n", "data: unfinished"});
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_EQ(events[0], (std::pair<std::string, std::string>{"delta", "a\nb"}));
+  EXPECT_EQ(events[1], (std::pair<std::string, std::string>{"message", "{\"x\":1}"}));
+}
+
+TEST(OpenAiStream, CollectsTextFinishReasonAndUsage) {
+  auto decoder = exec_detail::wire_format(ProviderType::openai).decoder();
+  std::string seen;
+  auto sink = [&](std::string_view text) { seen += text; };
+  decoder->feed(R"(data: {"choices":[{"delta":{"content":"Hel"},"finish_reason":null}]})"
+                "\n\n",
+                sink);
+  decoder->feed(R"(data: {"choices":[{"delta":{"content":"lo"},"finish_reason":"stop"}]})"
+                "\n\n"
+                R"(data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2}})"
+                "\n\ndata: [DONE]\n\n",
+                sink);
+  ChatResponse response = decoder->finish();
+  EXPECT_EQ(seen, "Hello");
+  EXPECT_EQ(response.text, "Hello");
+  EXPECT_EQ(response.finish_reason, "stop");
+  EXPECT_EQ(response.input_tokens, 3);
+  EXPECT_EQ(response.output_tokens, 2);
+}
+
+TEST(OpenAiStream, AStreamWithoutAnEndIsARetryableError) {
+  auto decoder = exec_detail::wire_format(ProviderType::openai).decoder();
+  decoder->feed("data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n",
+                [](std::string_view) {});
+  try {
+    (void)decoder->finish();
+    FAIL() << "a cut stream must not count as an answer";
+  } catch (const exec_detail::ResponseError& e) {
+    EXPECT_TRUE(e.retryable());
+    EXPECT_STREQ(e.what(), "the stream ended before the response was complete");
+  }
+}
+
+TEST(AnthropicFormat, JoinsTextBlocksAndRejectsAnswersWithoutText) {
+  const auto& wire = exec_detail::wire_format(ProviderType::anthropic);
+  ChatResponse response = wire.parse(
+      R"({"content":[{"type":"text","text":"a"},{"type":"tool_use"},{"type":"text","text":"b"}],
+          "stop_reason":"end_turn","usage":{"input_tokens":5,"output_tokens":1}})");
+  EXPECT_EQ(response.text, "ab");
+  EXPECT_EQ(response.finish_reason, "end_turn");
+  EXPECT_EQ(response.input_tokens, 5);
+  EXPECT_THROW((void)wire.parse(R"({"content":[]})"), exec_detail::ResponseError);
+  EXPECT_EQ(
+      wire.error_detail(R"({"type":"error","error":{"type":"overloaded_error","message":"busy"}})"),
+      "overloaded_error: busy");
+}
+
+TEST(OllamaStream, ReadsJsonLinesSplitAnywhere) {
+  auto decoder = exec_detail::wire_format(ProviderType::ollama).decoder();
+  std::string text =
+      R"({"message":{"content":"Hi"},"done":false})"
+      "\n"
+      R"({"message":{"content":""},"done":true,"done_reason":"stop","prompt_eval_count":4,"eval_count":1})"
+      "\n";
+  for (char c : text) {
+    decoder->feed(std::string(1, c), [](std::string_view) {});
+  }
+  ChatResponse response = decoder->finish();
+  EXPECT_EQ(response.text, "Hi");
+  EXPECT_EQ(response.input_tokens, 4);
+  EXPECT_EQ(response.finish_reason, "stop");
+}
+
+TEST(PlanRequests, ChoosesTheProviderAndTheFallbacks) {
+  auto providers = builtin_providers();
+  std::vector<ChatMessage> messages{{"user", "hi"}};
+  EXPECT_EQ(plan_requests(messages, {}, providers).front().provider, "echo");
+  ModelSettings by_name;
+  by_name.name = "claude-3-5-haiku-latest";
+  EXPECT_EQ(plan_requests(messages, by_name, providers).front().provider, "anthropic");
+  ModelSettings chain;
+  chain.provider = "openai";
+  chain.name = "gpt-4o-mini";
+  chain.temperature = 0.0;
+  chain.fallback = {"anthropic/claude-3-5-haiku-latest", "gpt-4o"};
+  std::vector<ChatRequest> planned = plan_requests(messages, chain, providers);
+  ASSERT_EQ(planned.size(), 3U);
+  EXPECT_EQ(planned[1].provider, "anthropic");
+  EXPECT_EQ(planned[1].model, "claude-3-5-haiku-latest");
+  EXPECT_EQ(planned[2].provider, "openai");  // a bare fallback stays on the first's provider
+  EXPECT_EQ(planned[2].parameters.temperature, 0.0);
+  ModelSettings unknown;
+  unknown.provider = "opneai";
+  unknown.name = "x";
+  try {
+    (void)plan_requests(messages, unknown, providers);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.message(), "unknown provider 'opneai' (did you mean 'openai'?)");
+  }
+  ModelSettings nameless;
+  nameless.name = "mistral-large";
+  EXPECT_THROW((void)plan_requests(messages, nameless, providers), Error);
+}
+
+TEST(ChatRequest, HashCoversEverythingThatDecidesTheAnswer) {
+  ChatRequest request;
+  request.provider = "openai";
+  request.model = "gpt-4o-mini";
+  request.messages = {{"user", "hi"}};
+  request.parameters.temperature = 0.0;
+  ChatRequest same = ChatRequest::from_json(request.to_json());
+  EXPECT_EQ(same.hash(), request.hash());
+  ChatRequest other = request;
+  other.parameters.seed = 1;
+  EXPECT_NE(other.hash(), request.hash());
+  other = request;
+  other.messages[0].role = "system";
+  EXPECT_NE(other.hash(), request.hash());
+  EXPECT_THROW((void)ChatRequest::from_json(json::parse(R"({"provider":"x"})")), Error);
+}
+
+TEST(CacheMode, AutomaticCachesOnlyTemperatureZero) {
+  ModelSettings cold;
+  cold.temperature = 0.0;
+  ModelSettings warm;
+  warm.temperature = 0.7;
+  EXPECT_TRUE(cache_reads(CacheMode::automatic, cold));
+  EXPECT_FALSE(cache_reads(CacheMode::automatic, warm));
+  EXPECT_FALSE(cache_reads(CacheMode::automatic, ModelSettings{}));
+  EXPECT_TRUE(cache_reads(CacheMode::replay, warm));
+  EXPECT_FALSE(cache_writes(CacheMode::replay, cold));
+  EXPECT_FALSE(cache_reads(CacheMode::refresh, cold));
+  EXPECT_TRUE(cache_writes(CacheMode::refresh, warm));
+  EXPECT_EQ(parse_cache_mode("sometimes"), std::nullopt);
+}
+
+TEST(ResponseCache, StoresAndFindsAnswersAndIgnoresDamagedEntries) {
+  testing::TempDir dir;
+  ResponseCache cache(dir.path() / "cache");
+  std::string key = util::sha256_hex("request");
+  EXPECT_FALSE(cache.find(key));
+  cache.store(key, {"answer", "stop", 3, 1});
+  std::optional<ChatResponse> found = cache.find(key);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->text, "answer");
+  EXPECT_EQ(found->output_tokens, 1);
+  EXPECT_EQ(cache.usage().entries, 1U);
+  dir.write("cache/" + key.substr(0, 2) + "/" + key.substr(2) + ".json", "{broken");
+  EXPECT_FALSE(cache.find(key));
+  EXPECT_EQ(cache.clear(std::nullopt), 1U);
+  EXPECT_EQ(cache.usage().entries, 0U);
+}
+
+TEST(Credentials, ReadKeysFromTheEnvironmentAndRedactThem) {
+  ProviderSettings settings = builtin_providers().at("openai");
+  settings.key_variable = "PROMPTCTL_UNIT_TEST_KEY";
+  ::unsetenv("PROMPTCTL_UNIT_TEST_KEY");
+  try {
+    (void)exec_detail::credentials_for(settings);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.message(), "provider 'openai' needs an API key: set PROMPTCTL_UNIT_TEST_KEY");
+  }
+  ::setenv("PROMPTCTL_UNIT_TEST_KEY", "sk-abcdef123", 1);
+  exec_detail::Credentials credentials = exec_detail::credentials_for(settings);
+  EXPECT_EQ(credentials.key, "sk-abcdef123");
+  EXPECT_EQ(exec_detail::redact("bad key sk-abcdef123!", credentials.secrets),
+            "bad key [redacted]!");
+  ::unsetenv("PROMPTCTL_UNIT_TEST_KEY");
+}
+
+TEST(Credentials, KeyFilesMustBePrivate) {
+  testing::TempDir dir;
+  dir.write("key", "sk-file-key\n");
+  std::string path = (dir.path() / "key").string();
+  ::chmod(path.c_str(), 0644);
+  ProviderSettings settings = builtin_providers().at("anthropic");
+  settings.key_file = path;
+  try {
+    (void)exec_detail::credentials_for(settings);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.message(),
+              "the key file '" + path + "' of provider 'anthropic' can be read by other users");
+    EXPECT_EQ(e.hint(), "chmod 600 '" + path + "'");
+  }
+  ::chmod(path.c_str(), 0600);
+  EXPECT_EQ(exec_detail::credentials_for(settings).key, "sk-file-key");
+}
+
+TEST(ProviderSettings, AreReadWithLocations) {
+  std::vector<Diagnostic> diagnostics;
+  RepoSettings settings = parse_settings(
+      "providers:\n"
+      "  local: {type: openai-compatible, base_url: 'http://h/v1', max_retries: 1,\n"
+      "          prices: {m: {input: 1.5, output: 2}}}\n"
+      "  openai: {timeout_ms: 0}\n"
+      "  mystery: {base_url: x}\n",
+      "promptctl.yaml", diagnostics);
+  ASSERT_EQ(diagnostics.size(), 2U);
+  EXPECT_EQ(diagnostics[0].to_string(),
+            "promptctl.yaml:4:24: error: 'providers.openai.timeout_ms' must be positive");
+  EXPECT_EQ(diagnostics[1].to_string(),
+            "promptctl.yaml:5:12: error: provider 'mystery' needs a 'type' (one of openai, "
+            "anthropic, azure-openai, ollama, openai-compatible, echo)");
+  const ProviderSettings& local = settings.providers.at("local");
+  EXPECT_EQ(local.type, ProviderType::openai_compatible);
+  EXPECT_EQ(local.max_retries, 1);
+  EXPECT_FALSE(local.key_required);
+  EXPECT_EQ(local.price_of("m")->output, 2.0);
+  EXPECT_EQ(settings.providers.at("openai").price_of("gpt-4o-mini")->input, 0.15);
+}
+
+TEST(Ledger, PercentilesAreNearestRank) {
+  std::vector<double> values = {10, 1, 9, 2, 8, 3, 7, 4, 6, 5};
+  EXPECT_EQ(percentile(values, 50), 5);
+  EXPECT_EQ(percentile(values, 95), 10);
+  EXPECT_EQ(percentile(values, 10), 1);
+  std::vector<double> none;
+  EXPECT_EQ(percentile(none, 50), 0);
+}
+
+TEST(Ledger, RecordsRoundTripAndTheSchemaIsVersioned) {
+  testing::TempDir dir;
+  std::filesystem::path file = dir.path() / "state" / "ledger.db";
+  RunRecord run;
+  run.prompt = "a";
+  run.request = json{{"x", 1}};
+  run.variables = json{{"who", "me"}};
+  run.input_tokens = 3;
+  run.cost = 0.5;
+  run.status = "error";
+  run.error = "boom";
+  {
+    Ledger ledger = Ledger::open(file);
+    EXPECT_EQ(ledger.record(run), 1);
+  }
+  Ledger reopened = Ledger::open(file);  // migrating again changes nothing
+  std::optional<RunRecord> found = reopened.find(1);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->to_json(), [&] {
+    RunRecord expected = run;
+    expected.id = 1;
+    return expected.to_json();
+  }());
+  EXPECT_FALSE(reopened.find(2));
+  {
+    ledger_detail::Database db(file.string(), 1000);
+    db.execute("PRAGMA user_version = 99");
+  }
+  try {
+    (void)Ledger::open(file);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.message(), "the ledger '" + file.string() +
+                               "' has schema version 99, newer than this promptctl reads (1)");
+  }
+}
+
+}  // namespace
+}  // namespace promptctl
