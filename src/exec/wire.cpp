@@ -17,6 +17,33 @@ json parse_json(std::string_view body, std::string_view what) {
   }
 }
 
+ChatResponse AccumulatingDecoder::finish() {
+  if (!complete()) {
+    throw ResponseError("the stream ended before the response was complete", true);
+  }
+  return m_response;
+}
+
+void AccumulatingDecoder::append(const std::string& piece, const TextSink& on_text) {
+  m_response.text += piece;
+  on_text(piece);
+}
+
+std::optional<std::int64_t> integer_field(const json& object, const char* field) {
+  if (object.is_object() && object.contains(field) && object[field].is_number_integer()) {
+    return object[field].get<std::int64_t>();
+  }
+  return std::nullopt;
+}
+
+json role_content_messages(const std::vector<ChatMessage>& messages) {
+  json list = json::array();
+  for (const ChatMessage& message : messages) {
+    list.push_back({{"role", message.role}, {"content", message.content}});
+  }
+  return list;
+}
+
 std::string WireFormat::error_detail(std::string_view body) const {
   json parsed = json::parse(body, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) {

@@ -2,11 +2,14 @@
 // how its answer (whole or streamed) becomes a ChatResponse.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/client.hpp"
 #include "promptctl/provider.hpp"
@@ -36,6 +39,27 @@ class StreamDecoder {
   /// stream stopped before the provider said it was complete.
   virtual ChatResponse finish() = 0;
 };
+
+/// A decoder that builds the answer up as pieces arrive, and is done when the provider says
+/// so (`m_done`, or `complete()` for formats with other signs of an end).
+class AccumulatingDecoder : public StreamDecoder {
+ public:
+  ChatResponse finish() override;
+
+ protected:
+  /// Adds a piece of text to the answer and passes it on.
+  void append(const std::string& piece, const TextSink& on_text);
+  [[nodiscard]] virtual bool complete() const { return m_done; }
+
+  ChatResponse m_response;
+  bool m_done = false;
+};
+
+/// An integer field of a JSON object (a token count), or nothing.
+std::optional<std::int64_t> integer_field(const nlohmann::json& object, const char* field);
+
+/// Messages as the OpenAI and Ollama formats write them: [{"role", "content"}].
+nlohmann::json role_content_messages(const std::vector<ChatMessage>& messages);
 
 class WireFormat {
  public:

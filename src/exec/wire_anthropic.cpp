@@ -10,14 +10,7 @@ using nlohmann::json;
 // Anthropic requires max_tokens; this is what a prompt that sets none gets.
 constexpr std::int64_t k_default_max_tokens = 1024;
 
-std::optional<std::int64_t> token_count(const json& usage, const char* field) {
-  if (usage.is_object() && usage.contains(field) && usage[field].is_number_integer()) {
-    return usage[field].get<std::int64_t>();
-  }
-  return std::nullopt;
-}
-
-class AnthropicStream : public StreamDecoder {
+class AnthropicStream : public AccumulatingDecoder {
  public:
   void feed(std::string_view chunk, const TextSink& on_text) override {
     m_parser.feed(chunk, [&](const std::string& event, const std::string& data) {
@@ -30,21 +23,19 @@ class AnthropicStream : public StreamDecoder {
       }
       if (event == "message_start" && body.contains("message")) {
         const json& usage = body["message"].value("usage", json::object());
-        m_response.input_tokens = token_count(usage, "input_tokens");
-        m_response.output_tokens = token_count(usage, "output_tokens");
+        m_response.input_tokens = integer_field(usage, "input_tokens");
+        m_response.output_tokens = integer_field(usage, "output_tokens");
       } else if (event == "content_block_delta" && body.contains("delta")) {
         const json& delta = body["delta"];
         if (delta.value("type", "") == "text_delta" && delta.contains("text")) {
-          std::string piece = delta["text"].get<std::string>();
-          m_response.text += piece;
-          on_text(piece);
+          append(delta["text"].get<std::string>(), on_text);
         }
       } else if (event == "message_delta") {
         if (body.contains("delta") && body["delta"].contains("stop_reason") &&
             body["delta"]["stop_reason"].is_string()) {
           m_response.finish_reason = body["delta"]["stop_reason"].get<std::string>();
         }
-        if (auto output = token_count(body.value("usage", json::object()), "output_tokens")) {
+        if (auto output = integer_field(body.value("usage", json::object()), "output_tokens")) {
           m_response.output_tokens = output;
         }
       } else if (event == "message_stop") {
@@ -53,17 +44,8 @@ class AnthropicStream : public StreamDecoder {
     });
   }
 
-  ChatResponse finish() override {
-    if (!m_done) {
-      throw ResponseError("the stream ended before the response was complete", true);
-    }
-    return m_response;
-  }
-
  private:
   SseParser m_parser;
-  ChatResponse m_response;
-  bool m_done = false;
 };
 
 class AnthropicFormat : public WireFormat {
@@ -100,8 +82,8 @@ class AnthropicFormat : public WireFormat {
       response.finish_reason = parsed["stop_reason"].get<std::string>();
     }
     const json usage = parsed.value("usage", json::object());
-    response.input_tokens = token_count(usage, "input_tokens");
-    response.output_tokens = token_count(usage, "output_tokens");
+    response.input_tokens = integer_field(usage, "input_tokens");
+    response.output_tokens = integer_field(usage, "output_tokens");
     return response;
   }
 

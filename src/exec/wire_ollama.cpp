@@ -10,12 +10,8 @@ void read_final(const json& body, ChatResponse& response) {
   if (body.contains("done_reason") && body["done_reason"].is_string()) {
     response.finish_reason = body["done_reason"].get<std::string>();
   }
-  if (body.contains("prompt_eval_count") && body["prompt_eval_count"].is_number_integer()) {
-    response.input_tokens = body["prompt_eval_count"].get<std::int64_t>();
-  }
-  if (body.contains("eval_count") && body["eval_count"].is_number_integer()) {
-    response.output_tokens = body["eval_count"].get<std::int64_t>();
-  }
+  response.input_tokens = integer_field(body, "prompt_eval_count");
+  response.output_tokens = integer_field(body, "eval_count");
 }
 
 std::string message_text(const json& body) {
@@ -26,7 +22,7 @@ std::string message_text(const json& body) {
   return {};
 }
 
-class OllamaStream : public StreamDecoder {
+class OllamaStream : public AccumulatingDecoder {
  public:
   void feed(std::string_view chunk, const TextSink& on_text) override {
     m_pending.append(chunk);
@@ -41,10 +37,8 @@ class OllamaStream : public StreamDecoder {
       if (body.contains("error")) {
         throw ResponseError("the stream reported an error: " + body["error"].dump(), false);
       }
-      std::string piece = message_text(body);
-      if (!piece.empty()) {
-        m_response.text += piece;
-        on_text(piece);
+      if (std::string piece = message_text(body); !piece.empty()) {
+        append(piece, on_text);
       }
       if (body.value("done", false)) {
         read_final(body, m_response);
@@ -53,17 +47,8 @@ class OllamaStream : public StreamDecoder {
     }
   }
 
-  ChatResponse finish() override {
-    if (!m_done) {
-      throw ResponseError("the stream ended before the response was complete", true);
-    }
-    return m_response;
-  }
-
  private:
   std::string m_pending;
-  ChatResponse m_response;
-  bool m_done = false;
 };
 
 class OllamaFormat : public WireFormat {
@@ -78,11 +63,7 @@ class OllamaFormat : public WireFormat {
     http.headers.emplace_back("Content-Type", "application/json");
     json body = json::object();
     body["model"] = request.model;
-    json messages = json::array();
-    for (const ChatMessage& message : request.messages) {
-      messages.push_back({{"role", message.role}, {"content", message.content}});
-    }
-    body["messages"] = std::move(messages);
+    body["messages"] = role_content_messages(request.messages);
     body["stream"] = stream;  // Ollama streams unless told not to
     json options = json::object();
     const ModelSettings& p = request.parameters;

@@ -7,17 +7,10 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<std::int64_t> token_count(const json& usage, const char* field) {
-  if (usage.is_object() && usage.contains(field) && usage[field].is_number_integer()) {
-    return usage[field].get<std::int64_t>();
-  }
-  return std::nullopt;
-}
-
 void read_usage(const json& body, ChatResponse& response) {
   if (body.contains("usage") && body["usage"].is_object()) {
-    response.input_tokens = token_count(body["usage"], "prompt_tokens");
-    response.output_tokens = token_count(body["usage"], "completion_tokens");
+    response.input_tokens = integer_field(body["usage"], "prompt_tokens");
+    response.output_tokens = integer_field(body["usage"], "completion_tokens");
   }
 }
 
@@ -29,7 +22,7 @@ const json* first_choice(const json& body) {
   return &body["choices"][0];
 }
 
-class OpenAiStream : public StreamDecoder {
+class OpenAiStream : public AccumulatingDecoder {
  public:
   void feed(std::string_view chunk, const TextSink& on_text) override {
     m_parser.feed(chunk, [&](const std::string&, const std::string& data) {
@@ -48,9 +41,7 @@ class OpenAiStream : public StreamDecoder {
       }
       if (choice->contains("delta") && (*choice)["delta"].contains("content") &&
           (*choice)["delta"]["content"].is_string()) {
-        std::string piece = (*choice)["delta"]["content"].get<std::string>();
-        m_response.text += piece;
-        on_text(piece);
+        append((*choice)["delta"]["content"].get<std::string>(), on_text);
       }
       if (choice->contains("finish_reason") && (*choice)["finish_reason"].is_string()) {
         m_response.finish_reason = (*choice)["finish_reason"].get<std::string>();
@@ -58,18 +49,13 @@ class OpenAiStream : public StreamDecoder {
     });
   }
 
-  ChatResponse finish() override {
-    // Some compatible servers end without "[DONE]"; a finish reason says the answer is whole.
-    if (!m_done && m_response.finish_reason.empty()) {
-      throw ResponseError("the stream ended before the response was complete", true);
-    }
-    return m_response;
+  // Some compatible servers end without "[DONE]"; a finish reason says the answer is whole.
+  [[nodiscard]] bool complete() const override {
+    return m_done || !m_response.finish_reason.empty();
   }
 
  private:
   SseParser m_parser;
-  ChatResponse m_response;
-  bool m_done = false;
 };
 
 class OpenAiFormat : public WireFormat {
@@ -129,11 +115,7 @@ class OpenAiFormat : public WireFormat {
     if (!m_azure) {
       body["model"] = request.model;
     }
-    json messages = json::array();
-    for (const ChatMessage& message : request.messages) {
-      messages.push_back({{"role", message.role}, {"content", message.content}});
-    }
-    body["messages"] = std::move(messages);
+    body["messages"] = role_content_messages(request.messages);
     const ModelSettings& p = request.parameters;
     if (p.temperature) {
       body["temperature"] = *p.temperature;
