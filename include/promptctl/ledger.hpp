@@ -103,6 +103,8 @@ class Ledger {
   /// The runs `filter` selects, newest first.
   [[nodiscard]] std::vector<RunRecord> runs(const RunFilter& filter) const;
   [[nodiscard]] std::optional<RunRecord> find(std::int64_t id) const;
+  /// The run `id`; throws `Error` (not_found) when there is none.
+  [[nodiscard]] RunRecord get(std::int64_t id) const;
   /// Records a score against a run; throws `Error` (not_found) for an unknown run.
   std::int64_t add_feedback(std::int64_t run_id, double score, const std::string& comment,
                             const std::string& author);

@@ -2,7 +2,6 @@
 #include <ctime>
 
 #include "cli/execution.hpp"
-#include "util/dates.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -49,13 +48,8 @@ int stats(Session& session, const Options& o) {
 
 int clear(Session& session, const Options& o) {
   std::optional<std::int64_t> older_than_ms;
-  if (!o.older_than.empty()) {
-    std::int64_t now = std::time(nullptr);
-    auto since = util::parse_since(o.older_than, now);
-    if (!since) {
-      throw Error(ErrorKind::usage, "cannot read the date '" + o.older_than + "'");
-    }
-    older_than_ms = (now - *since) * 1000;
+  if (auto before = since_option(o.older_than)) {
+    older_than_ms = (static_cast<std::int64_t>(std::time(nullptr)) - *before) * 1000;
   }
   StatePaths paths = state_paths(session.workspace());
   std::uint64_t removed = ResponseCache(paths.cache).clear(older_than_ms);

@@ -1,5 +1,4 @@
 // promptctl log [NAME]: a prompt's versions, or the repository's commits.
-#include <ctime>
 
 #include "cli/command.hpp"
 #include "promptctl/address.hpp"
@@ -71,12 +70,7 @@ std::string day_of(const repo::Identity& who) {
 template <class T, class TimeOf>
 void limit(std::vector<T>& entries, TimeOf time_of) {
   const Options& o = options();
-  if (!o.since.empty()) {
-    auto bound = util::parse_since(o.since, static_cast<std::int64_t>(std::time(nullptr)));
-    if (!bound) {
-      throw Error(ErrorKind::usage, "cannot read the date '" + util::printable(o.since) + "'", {},
-                  "use 2026-01-31, 2026-01-31T12:00:00+01:00 or '2 weeks ago'");
-    }
+  if (auto bound = since_option(o.since)) {
     std::erase_if(entries, [&](const T& entry) { return time_of(entry) < *bound; });
   }
   if (o.max_count >= 0 && entries.size() > static_cast<size_t>(o.max_count)) {

@@ -25,21 +25,17 @@ int run(Session& session) {
   const Options& o = options();
   std::int64_t id = parse_run_id(o.id);
   ExecutionState state = open_execution_state(session);
-  std::optional<RunRecord> original = state.ledger.find(id);
-  if (!original) {
-    throw Error(ErrorKind::not_found, "no run " + std::to_string(id) + " in the ledger", {},
-                "'promptctl runs' lists them");
-  }
-  ChatRequest request = ChatRequest::from_json(original->request);
+  RunRecord original = state.ledger.get(id);
+  ChatRequest request = ChatRequest::from_json(original.request);
   if (!state.providers.contains(request.provider)) {
     throw Error(ErrorKind::invalid_input, "run " + std::to_string(id) + " used provider '" +
                                               request.provider + "', which is not configured now");
   }
   SingleCall call = call_once(session.out(), state, {request}, o.model, o.json);
-  Lineage lineage{original->prompt,       original->revision,    original->commit,
-                  original->content_hash, original->environment, original->id,
-                  original->experiment,   original->variant};
-  RunRecord record = make_run_record(lineage, original->variables, call.result);
+  Lineage lineage{original.prompt,       original.revision,    original.commit,
+                  original.content_hash, original.environment, original.id,
+                  original.experiment,   original.variant};
+  RunRecord record = make_run_record(lineage, original.variables, call.result);
   record.id = state.ledger.record(record);
   return report_single(session.out(), record, call, o.json);
 }

@@ -1,9 +1,7 @@
 // promptctl runs [NAME] | runs show ID: the executions recorded in the ledger.
-#include <ctime>
 
 #include "cli/execution.hpp"
 #include "promptctl/names.hpp"
-#include "util/dates.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -34,18 +32,6 @@ void add_options(CLI::App& sub) {
   sub.add_option("--env", o.environment, "Only runs recorded for this environment")
       ->type_name("ENV");
   sub.add_flag("--json", o.json, "Print the runs as JSON");
-}
-
-std::optional<std::int64_t> since_ms(const std::string& since) {
-  if (since.empty()) {
-    return std::nullopt;
-  }
-  auto seconds = util::parse_since(since, std::time(nullptr));
-  if (!seconds) {
-    throw Error(ErrorKind::usage, "cannot read the date '" + since + "'", {},
-                "use 2026-01-31, an ISO 8601 time, or '2 hours ago'");
-  }
-  return *seconds * 1000;
 }
 
 std::string tokens_text(const RunRecord& run) {
@@ -114,21 +100,17 @@ int show(Session& session, const Options& o) {
   }
   std::int64_t id = parse_run_id(o.words[1]);
   Ledger ledger = open_ledger(session);
-  std::optional<RunRecord> run = ledger.find(id);
-  if (!run) {
-    throw Error(ErrorKind::not_found, "no run " + std::to_string(id) + " in the ledger", {},
-                "'promptctl runs' lists them");
-  }
+  RunRecord run = ledger.get(id);
   std::vector<Feedback> feedback = ledger.feedback_for(id);
   if (o.json) {
-    nlohmann::json shown = run->to_json();
+    nlohmann::json shown = run.to_json();
     shown["feedback"] = nlohmann::json::array();
     for (const Feedback& entry : feedback) {
       shown["feedback"].push_back(entry.to_json());
     }
     session.out().json(shown);
   } else {
-    print_run(session.out(), *run, feedback);
+    print_run(session.out(), run, feedback);
   }
   return 0;
 }
@@ -145,7 +127,9 @@ int run(Session& session) {
   if (!o.words.empty()) {
     filter.prompt = normalize_name(o.words.front());
   }
-  filter.since_ms = since_ms(o.since);
+  if (auto since = since_option(o.since)) {
+    filter.since_ms = *since * 1000;
+  }
   filter.status = o.status;
   filter.environment = o.environment;
   filter.limit = o.max_count;

@@ -1,12 +1,10 @@
 // promptctl stats [NAME]: counts, success rate, latency percentiles, tokens and cost from the
 // ledger, as text, JSON or Prometheus exposition format.
 #include <cstdio>
-#include <ctime>
 #include <sstream>
 
 #include "cli/execution.hpp"
 #include "promptctl/names.hpp"
-#include "util/dates.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -130,12 +128,8 @@ int run(Session& session) {
   if (!o.name.empty()) {
     filter.prompt = normalize_name(o.name);
   }
-  if (!o.since.empty()) {
-    auto seconds = util::parse_since(o.since, std::time(nullptr));
-    if (!seconds) {
-      throw Error(ErrorKind::usage, "cannot read the date '" + o.since + "'");
-    }
-    filter.since_ms = *seconds * 1000;
+  if (auto since = since_option(o.since)) {
+    filter.since_ms = *since * 1000;
   }
   filter.environment = o.environment;
   std::vector<RunStats> groups = open_ledger(session).stats(filter, groupings().at(o.by));

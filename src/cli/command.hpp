@@ -65,6 +65,10 @@ std::span<const CommandSpec* const> all_commands();
 /// Prompt-name arguments as given: a name, or a path to a prompt file.
 std::vector<std::string> prompt_names(const std::vector<std::string>& arguments);
 
+/// A --since (or --older-than) DATE as seconds since the epoch: nothing for "". Throws
+/// `Error` (usage) when the date cannot be read.
+std::optional<std::int64_t> since_option(const std::string& text);
+
 /// {"expression": …, "commit": …} for a revision, null for the working tree.
 nlohmann::json revision_json(const std::optional<repo::Revision>& revision);
 

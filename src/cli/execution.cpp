@@ -194,32 +194,19 @@ void print_notice(const Output& out, const std::string& notice) {
 }
 
 nlohmann::json run_json(const RunRecord& run) {
-  auto optional = [](const auto& value) {
-    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-  };
-  auto text_or_null = [](const std::string& text) {
-    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
-  };
-  return {{"run_id", run.id},
-          {"status", run.status},
-          {"prompt", text_or_null(run.prompt)},
-          {"revision", text_or_null(run.revision)},
-          {"commit", text_or_null(run.commit)},
-          {"version", text_or_null(run.content_hash)},
-          {"environment", text_or_null(run.environment)},
-          {"provider", run.provider},
-          {"model", run.model},
-          {"output", run.status == "ok" ? nlohmann::json(run.output) : nlohmann::json(nullptr)},
-          {"finish_reason", text_or_null(run.finish_reason)},
-          {"usage",
-           {{"input_tokens", optional(run.input_tokens)},
-            {"output_tokens", optional(run.output_tokens)}}},
-          {"latency_ms", run.latency_ms},
-          {"cost", optional(run.cost)},
-          {"cached", run.cached},
-          {"attempts", run.attempts},
-          {"parent_id", optional(run.parent_id)},
-          {"error", text_or_null(run.error)}};
+  // The ledger's own JSON, less what belongs to `runs show` (request, variables, times).
+  nlohmann::json full = run.to_json();
+  nlohmann::json shown = nlohmann::json::object();
+  shown["run_id"] = full["id"];
+  for (const char* key : {"status", "prompt", "revision", "commit", "version", "environment",
+                          "provider", "model", "output", "finish_reason", "usage", "latency_ms",
+                          "cost", "cached", "attempts", "parent_id", "error"}) {
+    shown[key] = full[key];
+  }
+  if (run.status != "ok") {
+    shown["output"] = nullptr;
+  }
+  return shown;
 }
 
 std::string format_time(std::int64_t ms) {

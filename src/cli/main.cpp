@@ -2,11 +2,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <iostream>
 
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "promptctl/names.hpp"
+#include "util/dates.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
@@ -115,6 +117,18 @@ std::vector<std::string> prompt_names(const std::vector<std::string>& arguments)
     validate_name(names.back());
   }
   return names;
+}
+
+std::optional<std::int64_t> since_option(const std::string& text) {
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  auto bound = util::parse_since(text, static_cast<std::int64_t>(std::time(nullptr)));
+  if (!bound) {
+    throw Error(ErrorKind::usage, "cannot read the date '" + util::printable(text) + "'", {},
+                "use 2026-01-31, 2026-01-31T12:00:00+01:00 or '2 weeks ago'");
+  }
+  return bound;
 }
 
 nlohmann::json revision_json(const std::optional<repo::Revision>& revision) {

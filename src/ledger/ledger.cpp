@@ -168,6 +168,17 @@ std::string group_expression(StatsGrouping grouping) {
   return "prompt";
 }
 
+// A pragma's value as text; the statement is finished before it returns.
+std::string read_pragma(Database& db, const std::string& name) {
+  Statement query(db, "PRAGMA " + name);
+  return query.step() ? query.text(0) : "";
+}
+
+Error no_such_run(std::int64_t id) {
+  return Error(ErrorKind::not_found, "no run " + std::to_string(id) + " in the ledger", {},
+               "'promptctl runs' lists them");
+}
+
 void migrate(Database& db) {
   Transaction transaction(db);
   Statement version_query(db, "PRAGMA user_version");
@@ -211,10 +222,17 @@ Ledger Ledger::open(const std::filesystem::path& file) {
   auto impl = std::make_unique<Impl>(file.string());
   // WAL lets readers work while a writer commits, and NORMAL syncing is safe with it: a crash
   // can lose the last commits but never corrupts the file.
-  impl->db.execute("PRAGMA journal_mode = WAL");
-  impl->db.execute("PRAGMA synchronous = NORMAL");
-  impl->db.execute("PRAGMA foreign_keys = ON");
-  migrate(impl->db);
+  Database& db = impl->db;
+  if (read_pragma(db, "journal_mode") != "wal") {
+    db.execute("PRAGMA journal_mode = WAL");  // persistent: set once, when the file is new
+  }
+  db.execute("PRAGMA synchronous = NORMAL");
+  db.execute("PRAGMA foreign_keys = ON");
+  // Only a ledger behind this build takes the write lock to migrate; opening one to read or to
+  // append a row does not.
+  if (read_pragma(db, "user_version") != std::to_string(schema_version())) {
+    migrate(db);
+  }
   return Ledger(std::move(impl));
 }
 
@@ -284,6 +302,14 @@ std::optional<RunRecord> Ledger::find(std::int64_t id) const {
   return read_run(query);
 }
 
+RunRecord Ledger::get(std::int64_t id) const {
+  std::optional<RunRecord> run = find(id);
+  if (!run) {
+    throw no_such_run(id);
+  }
+  return *run;
+}
+
 std::int64_t Ledger::add_feedback(std::int64_t run_id, double score, const std::string& comment,
                                   const std::string& author) {
   Database& db = m_impl->db;
@@ -291,8 +317,7 @@ std::int64_t Ledger::add_feedback(std::int64_t run_id, double score, const std::
   Statement exists(db, "SELECT 1 FROM runs WHERE id = ?");
   exists.bind(1, run_id);
   if (!exists.step()) {
-    throw Error(ErrorKind::not_found, "no run " + std::to_string(run_id) + " in the ledger", {},
-                "'promptctl runs' lists them");
+    throw no_such_run(run_id);
   }
   Statement insert(db,
                    "INSERT INTO feedback (run_id, score, comment, author, created_ms) "
