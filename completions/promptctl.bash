@@ -1,7 +1,7 @@
 # bash completion for promptctl. Options, prompt names and revisions come from `promptctl __complete`.
 # Commands: init new ls show vars render lint mv rm status commit
 #   log diff branch switch merge release releases restore clone remote fetch pull push
-#   run runs rerun stats feedback cache
+#   test run runs rerun stats feedback cache
 _promptctl() {
   local cur=${COMP_WORDS[COMP_CWORD]}
   local IFS=$'\n'

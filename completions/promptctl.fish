@@ -5,7 +5,7 @@ function __promptctl_complete
     promptctl __complete $tokens[2..-1] 2>/dev/null
 end
 
-set -l commands init new ls show vars render lint mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push run runs rerun stats feedback cache
+set -l commands init new ls show vars render lint mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a init -d 'Create a prompt repository'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a new -d 'Create a prompt file from a starter template'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a ls -d 'List prompts'
@@ -30,6 +30,7 @@ complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a remot
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a fetch -d 'Fetch commits, tags and notes from a remote'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a pull -d 'Fetch from a remote and merge its branch'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a push -d 'Push the branch, tags and notes to a remote'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a test -d 'Run prompts\' tests and grade the answers'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a run -d 'Render a prompt, call its model and record the run'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a runs -d 'List recorded runs, or show one'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a rerun -d 'Send a recorded run\'s request again'

@@ -31,6 +31,7 @@ class RevisionSource : public PromptSource {
 
   std::optional<SourceFile> read(std::string_view name) override;
   std::optional<SourceFile> read_tests(std::string_view name) override;
+  std::optional<SourceFile> read_data(std::string_view relative) override;
   /// promptctl.yaml as it was in that commit; defaults when it had none. Throws `Error` for a
   /// settings file with errors.
   [[nodiscard]] RepoSettings settings() const;

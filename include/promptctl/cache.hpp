@@ -36,6 +36,9 @@ class ResponseCache {
   [[nodiscard]] std::optional<ChatResponse> find(const std::string& key) const;
   /// Stores an answer; throws `Error` (io) when it cannot be written.
   void store(const std::string& key, const ChatResponse& response) const;
+  /// Other stored answers (embeddings), as JSON, by their own keys.
+  [[nodiscard]] std::optional<nlohmann::json> find_json(const std::string& key) const;
+  void store_json(const std::string& key, const nlohmann::json& value) const;
 
   struct Usage {
     std::uint64_t entries = 0;

@@ -33,6 +33,13 @@ std::vector<ChatRequest> plan_requests(const std::vector<ChatMessage>& messages,
                                        const ModelSettings& model,
                                        const std::map<std::string, ProviderSettings>& providers);
 
+/// `model` with a provider and a model name put in its place, as `--provider` and `--model` ask.
+/// A model without a provider takes the one its name tells ("gpt-…": openai), else keeps the
+/// current one; a changed provider or model drops the fallbacks, chosen for the old one.
+ModelSettings with_model(ModelSettings model, const std::string& provider,
+                         const std::string& model_name,
+                         const std::map<std::string, ProviderSettings>& providers);
+
 /// How one call ended.
 struct CallResult {
   bool ok = false;
@@ -86,5 +93,22 @@ class Executor {
   const std::map<std::string, ProviderSettings>& m_providers;
   const ResponseCache* m_cache;
 };
+
+/// Vectors for texts, from an embeddings endpoint.
+struct EmbeddingResult {
+  bool ok = false;
+  std::vector<std::vector<double>> vectors;  ///< one per text, in order
+  std::string error;                         ///< why not, with no secret in it
+  ErrorKind error_kind = ErrorKind::provider;
+  std::size_t cached = 0;  ///< how many came from the cache
+};
+
+/// Embeds `texts` with `model` ("provider" and "model"): what the cache holds (an embedding is
+/// deterministic, so any mode but off and refresh reads it) and the rest in one request,
+/// retried on rate limits and server errors like chat calls. With `replay` a text the cache
+/// lacks is an error (invalid_input), as for chat calls.
+EmbeddingResult embed_texts(const ModelRef& model, const std::vector<std::string>& texts,
+                            const std::map<std::string, ProviderSettings>& providers,
+                            const ResponseCache* cache, CacheMode mode);
 
 }  // namespace promptctl

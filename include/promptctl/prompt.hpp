@@ -84,13 +84,40 @@ struct TestCase {
   std::string name;
   std::string description;
   nlohmann::json vars = nlohmann::json::object();
+  /// `vars: FILE`: a YAML or JSON mapping of variables, relative to the repository's top.
+  std::string vars_file;
+  /// `dataset: FILE`: one case per row (CSV with a header, JSONL, or a YAML/JSON list of
+  /// mappings), each row's values over `vars`.
+  std::string dataset;
   std::vector<Assertion> assertions;
   std::optional<std::string> provider;
   std::optional<std::string> model;
   int repeat = 1;
+  /// With a threshold the case passes when its weighted score reaches it; without, when every
+  /// assertion of non-zero weight passes.
+  std::optional<double> threshold;
   SourceLocation location;
   /// Where each variable's value is written, for messages about it.
   std::vector<std::pair<std::string, SourceLocation>> var_locations;
+};
+
+/// What every test case shares: `tests:` in promptctl.yaml, and `defaults:` in a tests file.
+struct TestDefaults {
+  std::optional<std::string> provider;
+  std::optional<std::string> model;
+  std::vector<Assertion> assertions;  ///< checked in every case, before the case's own
+};
+
+/// The repository's test settings: `tests:` in promptctl.yaml.
+struct TestSettings {
+  TestDefaults defaults;
+  /// The prompt that grades `llm-rubric` assertions; the built-in one when the repository has
+  /// no prompt of that name.
+  std::string judge_prompt = "judges/llm-rubric";
+  /// The judge's model ("provider/model"); unset: the judge prompt's model, else the tested one.
+  std::optional<std::string> judge_model;
+  /// The embedding model of `similar` assertions.
+  std::string embedding_model = "openai/text-embedding-3-small";
 };
 
 enum class Escape { none, html };

@@ -144,6 +144,11 @@ class Repository {
   [[nodiscard]] std::optional<std::string> read_file(const Revision& revision,
                                                      const std::string& path) const;
 
+  /// The paths of the files under `folder` (relative to the work tree's top, '/'-separated, ""
+  /// for all) in `revision`'s tree, sorted, as `git ls-tree -r --name-only` lists them.
+  [[nodiscard]] std::vector<std::string> list_files(const Revision& revision,
+                                                    const std::string& folder) const;
+
   /// Commits reachable from `start`, newest first by commit time, as `git log` lists them,
   /// at most `limit` of them.
   [[nodiscard]] std::vector<CommitInfo> log(const Revision& start,

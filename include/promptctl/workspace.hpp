@@ -18,6 +18,7 @@ struct RepoSettings {
   ModelSettings default_model;
   /// The built-in providers with `providers:` applied.
   std::map<std::string, ProviderSettings> providers = builtin_providers();
+  TestSettings tests;
   nlohmann::json extensions = nlohmann::json::object();
 };
 
@@ -33,6 +34,10 @@ struct SourceFile {
 
 /// Where prompt files come from: the working tree now, a git revision later. Lookups read only
 /// the prompt asked for.
+/// `relative` made canonical ("a/./b" -> "a/b"). Throws `Error` (invalid_input) for a path that
+/// is absolute or leads outside the repository.
+std::string repository_relative_path(std::string_view relative);
+
 class PromptSource {
  public:
   virtual ~PromptSource() = default;
@@ -40,6 +45,14 @@ class PromptSource {
   virtual std::optional<SourceFile> read(std::string_view name) = 0;
   /// The tests file for `name` (`prompts/NAME.tests.yaml`), or nothing.
   virtual std::optional<SourceFile> read_tests(std::string_view name) = 0;
+  /// A file that tests read (variables, a dataset, a schema), by its path relative to the
+  /// repository's top; nothing when there is none. Throws `Error` (invalid_input) for a path
+  /// that is absolute or leaves the repository, and on I/O failure. A source of prompts only
+  /// (in memory) has none.
+  virtual std::optional<SourceFile> read_data(std::string_view relative) {
+    repository_relative_path(relative);
+    return std::nullopt;
+  }
 };
 
 class Workspace : public PromptSource {
@@ -79,6 +92,7 @@ class Workspace : public PromptSource {
 
   std::optional<SourceFile> read(std::string_view name) override;
   std::optional<SourceFile> read_tests(std::string_view name) override;
+  std::optional<SourceFile> read_data(std::string_view relative) override;
 
   /// The Error for a name that does not exist, suggesting close names.
   [[nodiscard]] Error not_found(std::string_view name) const;

@@ -27,6 +27,7 @@ extern const CommandSpec k_cmd_remote;
 extern const CommandSpec k_cmd_fetch;
 extern const CommandSpec k_cmd_pull;
 extern const CommandSpec k_cmd_push;
+extern const CommandSpec k_cmd_test;
 extern const CommandSpec k_cmd_run;
 extern const CommandSpec k_cmd_runs;
 extern const CommandSpec k_cmd_rerun;
@@ -37,12 +38,12 @@ extern const CommandSpec k_cmd_complete;
 
 std::span<const CommandSpec* const> all_commands() {
   static const CommandSpec* const commands[] = {
-      &k_cmd_init,    &k_cmd_new,    &k_cmd_ls,     &k_cmd_show,   &k_cmd_vars,     &k_cmd_render,
-      &k_cmd_lint,    &k_cmd_mv,     &k_cmd_rm,     &k_cmd_status, &k_cmd_commit,   &k_cmd_log,
-      &k_cmd_diff,    &k_cmd_branch, &k_cmd_switch, &k_cmd_merge,  &k_cmd_release,  &k_cmd_releases,
-      &k_cmd_restore, &k_cmd_clone,  &k_cmd_remote, &k_cmd_fetch,  &k_cmd_pull,     &k_cmd_push,
-      &k_cmd_run,     &k_cmd_runs,   &k_cmd_rerun,  &k_cmd_stats,  &k_cmd_feedback, &k_cmd_cache,
-      &k_cmd_complete};
+      &k_cmd_init,    &k_cmd_new,     &k_cmd_ls,     &k_cmd_show,   &k_cmd_vars,    &k_cmd_render,
+      &k_cmd_lint,    &k_cmd_mv,      &k_cmd_rm,     &k_cmd_status, &k_cmd_commit,  &k_cmd_log,
+      &k_cmd_diff,    &k_cmd_branch,  &k_cmd_switch, &k_cmd_merge,  &k_cmd_release, &k_cmd_releases,
+      &k_cmd_restore, &k_cmd_clone,   &k_cmd_remote, &k_cmd_fetch,  &k_cmd_pull,    &k_cmd_push,
+      &k_cmd_test,    &k_cmd_run,     &k_cmd_runs,   &k_cmd_rerun,  &k_cmd_stats,   &k_cmd_feedback,
+      &k_cmd_cache,   &k_cmd_complete};
   return commands;
 }
 

@@ -103,27 +103,7 @@ void add_model_options(CLI::App& sub, ModelOptions& options, bool with_model) {
 
 ModelSettings apply_model_options(ModelSettings model, const ModelOptions& options,
                                   const std::map<std::string, ProviderSettings>& providers) {
-  if (!options.provider.empty()) {
-    if (options.provider != model.provider) {
-      model.fallback.clear();  // the prompt's fallbacks were chosen for its own provider
-    }
-    model.provider = options.provider;
-    if (options.model.empty() && providers.contains(options.provider) &&
-        providers.at(options.provider).type == ProviderType::echo) {
-      model.name = "echo";
-    }
-  }
-  if (!options.model.empty()) {
-    ModelRef ref = parse_model_ref(options.model, options.provider, providers);
-    if (ref.provider.empty()) {
-      // A bare name: its maker's provider when the name tells, else the prompt's provider.
-      std::string inferred = provider_for_model_name(ref.model);
-      ref.provider = inferred.empty() ? model.provider : inferred;
-    }
-    model.provider = ref.provider;
-    model.name = ref.model;
-    model.fallback.clear();
-  }
+  model = with_model(std::move(model), options.provider, options.model, providers);
   bool stop_replaced = false;
   for (const std::string& assignment : options.params) {
     apply_param(model, assignment, stop_replaced);

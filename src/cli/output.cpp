@@ -77,6 +77,21 @@ void Output::configure(ColorMode mode) {
   bool dumb = term && std::string_view(term) == "dumb";
   m_color_out = m_stdout_tty && !dumb;
   m_color_err = stderr_tty && !dumb;
+  m_progress = stderr_tty && !dumb;
+}
+
+void Output::progress(std::string_view text) const {
+  if (m_progress) {
+    std::fprintf(stderr, "\r\033[K%.*s", static_cast<int>(text.size()), text.data());
+    std::fflush(stderr);
+  }
+}
+
+void Output::end_progress() const {
+  if (m_progress) {
+    std::fputs("\r\033[K", stderr);
+    std::fflush(stderr);
+  }
 }
 
 std::string Output::paint(std::string_view text, Style style) const {

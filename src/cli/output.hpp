@@ -19,6 +19,12 @@ class Output {
   void configure(ColorMode mode);
 
   [[nodiscard]] bool stdout_is_terminal() const { return m_stdout_tty; }
+  /// Whether progress may be drawn on stderr: a terminal that is not TERM=dumb.
+  [[nodiscard]] bool shows_progress() const { return m_progress; }
+  /// Redraws a one-line progress indicator on stderr (nothing unless `shows_progress`).
+  void progress(std::string_view text) const;
+  /// Clears the progress line, before other output.
+  void end_progress() const;
   /// `text` wrapped in the escape codes for `style` when stdout has colour.
   [[nodiscard]] std::string paint(std::string_view text, Style style) const;
   [[nodiscard]] std::string paint_err(std::string_view text, Style style) const;
@@ -39,6 +45,7 @@ class Output {
 
  private:
   bool m_stdout_tty = false;
+  bool m_progress = false;
   bool m_color_out = false;
   bool m_color_err = false;
 };

@@ -65,7 +65,7 @@ fs::path ResponseCache::file_for(const std::string& key) const {
   return m_directory / key.substr(0, 2) / (key.substr(2) + ".json");
 }
 
-std::optional<ChatResponse> ResponseCache::find(const std::string& key) const {
+std::optional<json> ResponseCache::find_json(const std::string& key) const {
   std::optional<std::string> text;
   try {
     text = util::read_file_if_exists(file_for(key), 64 << 20);
@@ -76,10 +76,22 @@ std::optional<ChatResponse> ResponseCache::find(const std::string& key) const {
     return std::nullopt;
   }
   json stored = json::parse(*text, nullptr, false);
-  if (stored.is_discarded() || !stored.is_object() || !stored.contains("text") ||
-      !stored["text"].is_string()) {
+  if (stored.is_discarded()) {
     return std::nullopt;
   }
+  return stored;
+}
+
+void ResponseCache::store_json(const std::string& key, const json& value) const {
+  util::write_file_atomic(file_for(key), value.dump() + "\n");
+}
+
+std::optional<ChatResponse> ResponseCache::find(const std::string& key) const {
+  std::optional<json> found = find_json(key);
+  if (!found || !found->is_object() || !found->contains("text") || !(*found)["text"].is_string()) {
+    return std::nullopt;
+  }
+  const json& stored = *found;
   ChatResponse response;
   response.text = stored["text"].get<std::string>();
   response.finish_reason = stored.value("finish_reason", "");
@@ -97,7 +109,7 @@ void ResponseCache::store(const std::string& key, const ChatResponse& response) 
                  {"finish_reason", response.finish_reason},
                  {"input_tokens", optional_json(response.input_tokens)},
                  {"output_tokens", optional_json(response.output_tokens)}};
-  util::write_file_atomic(file_for(key), stored.dump() + "\n");
+  store_json(key, stored);
 }
 
 ResponseCache::Usage ResponseCache::usage() const {

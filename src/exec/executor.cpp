@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "exec/credentials.hpp"
+#include "exec/http_failure.hpp"
 #include "exec/wire.hpp"
 #include "http/client.hpp"
 #include "promptctl/execute.hpp"
@@ -18,6 +19,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using exec_detail::Credentials;
 using exec_detail::ResponseError;
+using exec_detail::retry_after_ms;
+using exec_detail::retryable_status;
+using exec_detail::transport_message;
 
 // Backoff never waits longer than this between two attempts, whatever the count.
 constexpr long k_max_backoff_ms = 30000;
@@ -53,54 +57,6 @@ ChatResponse echo_response(const ChatRequest& request) {
   response.input_tokens = input;
   response.output_tokens = estimated_tokens(response.text);
   return response;
-}
-
-// Seconds ("30") or an HTTP date; also OpenAI's "retry-after-ms".
-std::optional<long> retry_after_ms(const http::Response& response) {
-  if (auto found = response.headers.find("retry-after-ms"); found != response.headers.end()) {
-    char* end = nullptr;
-    double value = std::strtod(found->second.c_str(), &end);
-    if (end != found->second.c_str() && value >= 0) {
-      return static_cast<long>(value);
-    }
-  }
-  auto found = response.headers.find("retry-after");
-  if (found == response.headers.end()) {
-    return std::nullopt;
-  }
-  const std::string& text = found->second;
-  char* end = nullptr;
-  double seconds = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() && *end == '\0' && seconds >= 0) {
-    return static_cast<long>(seconds * 1000);
-  }
-  std::tm tm{};
-  if (::strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) {
-    long delay = static_cast<long>(::timegm(&tm) - std::time(nullptr)) * 1000;
-    return std::max(0L, delay);
-  }
-  return std::nullopt;
-}
-
-bool retryable_status(long status) {
-  return status == 408 || status == 409 || status == 429 || status >= 500;
-}
-
-std::string transport_message(const http::Response& response, const http::Request& request) {
-  std::string host = request.url.substr(0, request.url.find('/', request.url.find("//") + 2));
-  switch (response.failure) {
-    case http::TransportFailure::timeout:
-      return "no answer from " + host + " within " + std::to_string(request.timeout_ms) + " ms";
-    case http::TransportFailure::connect:
-      return "cannot reach " + host + ": " + response.failure_message;
-    case http::TransportFailure::dropped:
-      return "the connection to " + host + " dropped: " + response.failure_message;
-    case http::TransportFailure::tls:
-      return "TLS failure talking to " + host +
-             " (certificates are always verified): " + response.failure_message;
-    default:
-      return "request to " + host + " failed: " + response.failure_message;
-  }
 }
 
 // One call as it moves through its requests and attempts.

@@ -99,4 +99,31 @@ std::vector<ChatRequest> plan_requests(const std::vector<ChatMessage>& messages,
   return chain;
 }
 
+ModelSettings with_model(ModelSettings model, const std::string& provider,
+                         const std::string& model_name,
+                         const std::map<std::string, ProviderSettings>& providers) {
+  if (!provider.empty()) {
+    if (provider != model.provider) {
+      model.fallback.clear();  // the prompt's fallbacks were chosen for its own provider
+    }
+    model.provider = provider;
+    if (model_name.empty() && providers.contains(provider) &&
+        providers.at(provider).type == ProviderType::echo) {
+      model.name = "echo";
+    }
+  }
+  if (!model_name.empty()) {
+    ModelRef ref = parse_model_ref(model_name, provider, providers);
+    if (ref.provider.empty()) {
+      // A bare name: its maker's provider when the name tells, else the current provider.
+      std::string inferred = provider_for_model_name(ref.model);
+      ref.provider = inferred.empty() ? model.provider : inferred;
+    }
+    model.provider = ref.provider;
+    model.name = ref.model;
+    model.fallback.clear();
+  }
+  return model;
+}
+
 }  // namespace promptctl

@@ -44,6 +44,40 @@ json role_content_messages(const std::vector<ChatMessage>& messages) {
   return list;
 }
 
+http::Request WireFormat::build_embeddings(const std::string&, const std::vector<std::string>&,
+                                           const ProviderSettings& settings,
+                                           const std::string&) const {
+  throw Error(ErrorKind::invalid_input,
+              "provider '" + settings.name + "' (" + std::string(to_string(settings.type)) +
+                  ") has no embeddings endpoint",
+              {}, "choose an embedding model of another provider (tests.embedding_model)");
+}
+
+std::vector<std::vector<double>> WireFormat::parse_embeddings(std::string_view, size_t) const {
+  throw ResponseError("this provider has no embeddings", false);
+}
+
+std::vector<std::vector<double>> read_vectors(const json& vectors, size_t count) {
+  if (!vectors.is_array() || vectors.size() != count) {
+    throw ResponseError("the response does not have one embedding per input", false);
+  }
+  std::vector<std::vector<double>> out;
+  for (const json& vector : vectors) {
+    if (!vector.is_array() || vector.empty() ||
+        (!out.empty() && vector.size() != out.front().size())) {
+      throw ResponseError("the response has an embedding that is not a list of numbers", false);
+    }
+    std::vector<double>& values = out.emplace_back();
+    for (const json& number : vector) {
+      if (!number.is_number()) {
+        throw ResponseError("the response has an embedding that is not a list of numbers", false);
+      }
+      values.push_back(number.get<double>());
+    }
+  }
+  return out;
+}
+
 std::string WireFormat::error_detail(std::string_view body) const {
   json parsed = json::parse(body, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) {

@@ -73,7 +73,21 @@ class WireFormat {
   [[nodiscard]] virtual std::unique_ptr<StreamDecoder> decoder() const = 0;
   /// The provider's own explanation in an error body, or "" when it gives none.
   [[nodiscard]] virtual std::string error_detail(std::string_view body) const;
+
+  /// The request that embeds `texts` with `model`. Throws `Error` (invalid_input) for a kind of
+  /// provider that has no embeddings endpoint, which is what this default does.
+  [[nodiscard]] virtual http::Request build_embeddings(const std::string& model,
+                                                       const std::vector<std::string>& texts,
+                                                       const ProviderSettings& settings,
+                                                       const std::string& key) const;
+  /// The vectors of an embeddings answer, in input order. Throws `ResponseError` unless there
+  /// is one vector of numbers per input.
+  [[nodiscard]] virtual std::vector<std::vector<double>> parse_embeddings(std::string_view body,
+                                                                          size_t count) const;
 };
+
+/// An answer's list of vectors, checked: `count` lists of numbers, each as long as the first.
+std::vector<std::vector<double>> read_vectors(const nlohmann::json& vectors, size_t count);
 
 /// The wire format of a provider type (not echo, which makes no requests).
 const WireFormat& wire_format(ProviderType type);

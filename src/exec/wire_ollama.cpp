@@ -53,6 +53,28 @@ class OllamaStream : public AccumulatingDecoder {
 
 class OllamaFormat : public WireFormat {
  public:
+  [[nodiscard]] http::Request build_embeddings(const std::string& model,
+                                               const std::vector<std::string>& texts,
+                                               const ProviderSettings& settings,
+                                               const std::string& key) const override {
+    http::Request http;
+    http.url = settings.effective_base_url() + "/api/embed";
+    if (!key.empty()) {
+      http.headers.emplace_back("Authorization", "Bearer " + key);
+    }
+    http.headers.emplace_back("Content-Type", "application/json");
+    http.body = json{{"model", model}, {"input", texts}}.dump();
+    return http;
+  }
+
+  [[nodiscard]] std::vector<std::vector<double>> parse_embeddings(std::string_view body,
+                                                                  size_t count) const override {
+    json parsed = parse_json(body, "the response");
+    return read_vectors(
+        parsed.is_object() && parsed.contains("embeddings") ? parsed["embeddings"] : json(nullptr),
+        count);
+  }
+
   [[nodiscard]] http::Request build(const ChatRequest& request, const ProviderSettings& settings,
                                     const std::string& key, bool stream) const override {
     http::Request http;

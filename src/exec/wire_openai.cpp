@@ -82,6 +82,52 @@ class OpenAiFormat : public WireFormat {
     return http;
   }
 
+  [[nodiscard]] http::Request build_embeddings(const std::string& model,
+                                               const std::vector<std::string>& texts,
+                                               const ProviderSettings& settings,
+                                               const std::string& key) const override {
+    http::Request http;
+    std::string base = settings.effective_base_url();
+    json body = {{"input", texts}};
+    if (m_azure) {
+      http.url =
+          base + "/openai/deployments/" + model + "/embeddings?api-version=" + settings.api_version;
+      http.headers.emplace_back("api-key", key);
+    } else {
+      http.url = base + "/embeddings";
+      body["model"] = model;
+      if (!key.empty()) {
+        http.headers.emplace_back("Authorization", "Bearer " + key);
+      }
+    }
+    http.headers.emplace_back("Content-Type", "application/json");
+    http.body = body.dump();
+    return http;
+  }
+
+  [[nodiscard]] std::vector<std::vector<double>> parse_embeddings(std::string_view body,
+                                                                  size_t count) const override {
+    json parsed = parse_json(body, "the response");
+    if (!parsed.contains("data") || !parsed["data"].is_array()) {
+      throw ResponseError("the response has no 'data'", false);
+    }
+    // Each item says which input it embeds; order by that rather than trust the list order.
+    json vectors = json::array();
+    std::vector<const json*> by_index(count, nullptr);
+    for (const json& item : parsed["data"]) {
+      auto index = item.is_object() ? integer_field(item, "index") : std::nullopt;
+      if (!index || *index < 0 || static_cast<size_t>(*index) >= count ||
+          !item.contains("embedding")) {
+        throw ResponseError("the response has an embedding without a valid 'index'", false);
+      }
+      by_index[static_cast<size_t>(*index)] = &item["embedding"];
+    }
+    for (const json* vector : by_index) {
+      vectors.push_back(vector ? *vector : json(nullptr));
+    }
+    return read_vectors(vectors, count);
+  }
+
   [[nodiscard]] ChatResponse parse(std::string_view body) const override {
     json parsed = parse_json(body, "the response");
     const json* choice = first_choice(parsed);

@@ -41,6 +41,10 @@ std::optional<SourceFile> RevisionSource::read(std::string_view name) {
   return read_path(Workspace::display_path(name));
 }
 
+std::optional<SourceFile> RevisionSource::read_data(std::string_view relative) {
+  return read_path(repository_relative_path(relative));
+}
+
 std::optional<SourceFile> RevisionSource::read_tests(std::string_view name) {
   if (name_problem(name)) {
     return std::nullopt;

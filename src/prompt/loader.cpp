@@ -431,6 +431,21 @@ Prompt load_prompt(std::string name, std::string path, std::string_view text) {
   return std::move(*result.prompt);
 }
 
+namespace {
+// A tests file's defaults, written into each of its cases: what a case leaves unset, and the
+// shared assertions ahead of its own.
+void apply_defaults(const TestDefaults& defaults, std::vector<TestCase>& cases) {
+  for (TestCase& test : cases) {
+    if (!test.provider && !test.model) {
+      test.provider = defaults.provider;
+      test.model = defaults.model;
+    }
+    test.assertions.insert(test.assertions.begin(), defaults.assertions.begin(),
+                           defaults.assertions.end());
+  }
+}
+}  // namespace
+
 std::vector<TestCase> parse_tests_file(std::string_view text, const std::string& path,
                                        std::vector<Diagnostic>& diagnostics) {
   YamlReader reader(path, text, diagnostics);
@@ -443,11 +458,17 @@ std::vector<TestCase> parse_tests_file(std::string_view text, const std::string&
   }
   prompt_detail::TestsReader tests(reader);
   try {
-    if (root.IsMap()) {
-      reader.check_keys(root, {"tests"}, "a tests file");
-      return root["tests"] ? tests.read_list(root["tests"]) : std::vector<TestCase>{};
+    if (!root.IsMap()) {
+      return tests.read_list(root);
     }
-    return tests.read_list(root);
+    reader.check_keys(root, {"tests", "defaults"}, "a tests file");
+    std::vector<TestCase> cases =
+        root["tests"] ? tests.read_list(root["tests"]) : std::vector<TestCase>{};
+    if (const auto& node = root["defaults"]; node && reader.expect_map(node, "'defaults'")) {
+      reader.check_keys(node, {"provider", "model", "assert"}, "test 'defaults'");
+      apply_defaults(tests.read_defaults(node), cases);
+    }
+    return cases;
   } catch (const Error& e) {
     reader.error_at({path, e.location().line, e.location().column}, e.message(), "value");
     return {};

@@ -1,24 +1,16 @@
 #include "prompt/tests_reader.hpp"
 
+#include "promptctl/testing.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 
 namespace promptctl::prompt_detail {
 
-const std::vector<std::string>& assertion_types() {
-  static const std::vector<std::string> types = {
-      "equals",      "contains",    "icontains",  "contains-any", "contains-all",
-      "starts-with", "regex",       "is-json",    "json-schema",  "min-length",
-      "max-length",  "length",      "word-count", "latency",      "cost",
-      "tokens",      "levenshtein", "similar",    "llm-rubric"};
-  return types;
-}
-
 namespace {
-const std::vector<std::string> k_case_keys = {"name",     "description", "vars",  "assert",
-                                              "provider", "model",       "repeat"};
-const std::vector<std::string> k_assertion_keys = {"type", "value", "threshold", "weight",
-                                                   "min",  "max",   "provider",  "model"};
+const std::vector<std::string> k_case_keys = {
+    "name", "description", "vars", "dataset", "assert", "provider", "model", "repeat", "threshold"};
+const std::vector<std::string> k_assertion_keys = {"type", "value",    "threshold", "weight", "min",
+                                                   "max",  "provider", "model",     "prompt"};
 }  // namespace
 
 std::vector<TestCase> TestsReader::read_list(const YAML::Node& node) {
@@ -50,21 +42,26 @@ std::optional<TestCase> TestsReader::read_case(const YAML::Node& node) {
   if (node["description"]) {
     test.description = m_reader.string(node["description"], "'description'").value_or("");
   }
-  if (const auto& vars = node["vars"]; vars && m_reader.expect_map(vars, "'vars'")) {
+  if (const auto& vars = node["vars"]; vars && vars.IsScalar()) {
+    test.vars_file = read_path(vars, "'vars'");
+  } else if (vars && m_reader.expect_map(vars, "'vars' (a mapping, or a file's path)")) {
     test.vars = util::yaml_to_json(vars);
     for (const auto& entry : vars) {
       test.var_locations.emplace_back(entry.first.Scalar(), m_reader.where(entry.second));
     }
   }
+  if (const auto& dataset = node["dataset"]) {
+    test.dataset = read_path(dataset, "'dataset'");
+  }
   if (const auto& asserts = node["assert"]) {
-    if (!asserts.IsSequence()) {
-      m_reader.error(asserts, "'assert' must be a list of assertions", "type");
+    test.assertions = read_assertions(asserts);
+  }
+  if (const auto& threshold = node["threshold"]) {
+    auto value = m_reader.number(threshold, "'threshold'");
+    if (value && (*value < 0 || *value > 1)) {
+      m_reader.error(threshold, "'threshold' must be a number from 0 to 1", "range");
     } else {
-      for (const YAML::Node& item : asserts) {
-        if (auto assertion = read_assertion(item)) {
-          test.assertions.push_back(std::move(*assertion));
-        }
-      }
+      test.threshold = value;
     }
   }
   if (node["provider"]) {
@@ -82,6 +79,44 @@ std::optional<TestCase> TestsReader::read_case(const YAML::Node& node) {
     }
   }
   return test;
+}
+
+std::vector<Assertion> TestsReader::read_assertions(const YAML::Node& node) {
+  std::vector<Assertion> assertions;
+  if (!node.IsSequence()) {
+    m_reader.error(node, "'assert' must be a list of assertions", "type");
+    return assertions;
+  }
+  for (const YAML::Node& item : node) {
+    if (auto assertion = read_assertion(item)) {
+      assertions.push_back(std::move(*assertion));
+    }
+  }
+  return assertions;
+}
+
+TestDefaults TestsReader::read_defaults(const YAML::Node& node) {
+  TestDefaults defaults;
+  if (node["provider"]) {
+    defaults.provider = m_reader.string(node["provider"], "'provider'");
+  }
+  if (node["model"]) {
+    defaults.model = m_reader.string(node["model"], "'model'");
+  }
+  if (node["assert"]) {
+    defaults.assertions = read_assertions(node["assert"]);
+  }
+  return defaults;
+}
+
+std::string TestsReader::read_path(const YAML::Node& node, std::string_view what) {
+  std::string path = m_reader.string(node, what).value_or("");
+  try {
+    return repository_relative_path(path);
+  } catch (const Error& e) {
+    m_reader.error(node, e.message(), "path");
+    return "";
+  }
 }
 
 std::optional<Assertion> TestsReader::read_assertion(const YAML::Node& node) {
@@ -106,6 +141,13 @@ std::optional<Assertion> TestsReader::read_assertion(const YAML::Node& node) {
     return std::nullopt;
   }
   assertion.spec = util::yaml_to_json(node);
+  std::vector<std::string> problems = assertion_problems(assertion);
+  for (const std::string& problem : problems) {
+    m_reader.error(node, problem, "assertion");
+  }
+  if (!problems.empty()) {
+    return std::nullopt;
+  }
   return assertion;
 }
 

@@ -8,16 +8,18 @@
 
 namespace promptctl::prompt_detail {
 
-/// The assertion types a test may use; each may also be negated as "not-<type>".
-const std::vector<std::string>& assertion_types();
-
 class TestsReader {
  public:
   explicit TestsReader(YamlReader& reader) : m_reader(reader) {}
   std::vector<TestCase> read_list(const YAML::Node& node);
+  std::vector<Assertion> read_assertions(const YAML::Node& node);
+  /// Reads provider, model and assert from a mapping (`defaults:` of a tests file, `tests:` of
+  /// promptctl.yaml); the caller checks the mapping's keys.
+  TestDefaults read_defaults(const YAML::Node& node);
 
  private:
   std::optional<TestCase> read_case(const YAML::Node& node);
+  std::string read_path(const YAML::Node& node, std::string_view what);
   std::optional<Assertion> read_assertion(const YAML::Node& node);
   YamlReader& m_reader;
 };

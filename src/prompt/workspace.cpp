@@ -13,6 +13,31 @@
 namespace promptctl {
 namespace fs = std::filesystem;
 
+namespace {
+void read_test_settings(prompt_detail::YamlReader& reader, const YAML::Node& node,
+                        TestSettings& settings) {
+  reader.check_keys(node, {"provider", "model", "assert", "judge", "embedding_model"}, "'tests'");
+  prompt_detail::TestsReader tests(reader);
+  settings.defaults = tests.read_defaults(node);
+  if (const auto& judge = node["judge"]; judge && reader.expect_map(judge, "'judge'")) {
+    reader.check_keys(judge, {"prompt", "model"}, "'judge'");
+    if (judge["prompt"]) {
+      settings.judge_prompt = reader.string(judge["prompt"], "'prompt'").value_or("");
+      if (auto problem = name_problem(settings.judge_prompt)) {
+        reader.error(judge["prompt"], *problem, "name");
+      }
+    }
+    if (judge["model"]) {
+      settings.judge_model = reader.string(judge["model"], "'model'");
+    }
+  }
+  if (node["embedding_model"]) {
+    settings.embedding_model =
+        reader.string(node["embedding_model"], "'embedding_model'").value_or("");
+  }
+}
+}  // namespace
+
 RepoSettings parse_settings(std::string_view text, const std::string& path,
                             std::vector<Diagnostic>& diagnostics) {
   RepoSettings settings;
@@ -31,7 +56,7 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
     return settings;
   }
   try {
-    reader.check_keys(root, {"version", "defaults", "providers"}, "");
+    reader.check_keys(root, {"version", "defaults", "providers", "tests"}, "");
     if (root["version"]) {
       auto version = reader.integer(root["version"], "'version'");
       if (version && *version != 1) {
@@ -49,6 +74,9 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
           settings.default_model = *settings_model;
         }
       }
+    }
+    if (const auto& tests = root["tests"]; tests && reader.expect_map(tests, "'tests'")) {
+      read_test_settings(reader, tests, settings.tests);
     }
     if (root["providers"]) {
       exec_detail::read_providers(reader, root["providers"], settings.providers,
@@ -218,6 +246,27 @@ std::optional<SourceFile> Workspace::read(std::string_view name) {
     return std::nullopt;
   }
   return SourceFile{display_path(name), std::move(*text)};
+}
+
+std::string repository_relative_path(std::string_view relative) {
+  fs::path path = fs::path(relative).lexically_normal();
+  if (relative.empty() || path.is_absolute() || path.empty() || *path.begin() == "..") {
+    throw Error(ErrorKind::invalid_input,
+                "'" + util::printable(relative) +
+                    "' must be a path inside the repository, relative to its top");
+  }
+  return path.generic_string();
+}
+
+std::optional<SourceFile> Workspace::read_data(std::string_view relative) {
+  std::string shown = repository_relative_path(relative);
+  // Datasets may be far larger than prompt files; the limit only guards against mistakes.
+  constexpr std::size_t k_max_data_file_size = std::size_t{256} << 20;
+  auto text = util::read_file_if_exists(m_root / shown, k_max_data_file_size);
+  if (!text) {
+    return std::nullopt;
+  }
+  return SourceFile{shown, std::move(*text)};
 }
 
 std::optional<SourceFile> Workspace::read_tests(std::string_view name) {

@@ -127,4 +127,62 @@ std::optional<std::string> Repository::read_file(const Revision& revision,
   return std::string(data, static_cast<size_t>(git().git_blob_rawsize(blob.get())));
 }
 
+namespace {
+void collect_files(git_repository* repository, const git_tree* tree, const std::string& prefix,
+                   std::vector<std::string>& out) {
+  for (size_t i = 0; i < git().git_tree_entrycount(tree); ++i) {
+    const git_tree_entry* entry = git().git_tree_entry_byindex(tree, i);
+    std::string path = prefix + git().git_tree_entry_name(entry);
+    if (git().git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
+      git_tree* raw = nullptr;
+      check(git().git_tree_lookup(&raw, repository, git().git_tree_entry_id(entry)),
+            "read folder '" + path + "'");
+      GitTree subtree(raw);
+      collect_files(repository, subtree.get(), path + "/", out);
+    } else if (git().git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
+      out.push_back(std::move(path));
+    }
+  }
+}
+}  // namespace
+
+std::vector<std::string> Repository::list_files(const Revision& revision,
+                                                const std::string& folder) const {
+  git_repository* repository = m_impl->repository.get();
+  git_object* raw = nullptr;
+  check(git().git_revparse_single(&raw, repository, revision.commit_id.c_str()),
+        "look up commit " + revision.short_id());
+  GitObject commit(raw);
+  git_tree* tree_raw = nullptr;
+  check(git().git_commit_tree(&tree_raw, reinterpret_cast<git_commit*>(commit.get())),
+        "read the tree of commit " + revision.short_id());
+  GitTree root(tree_raw);
+  std::vector<std::string> files;
+  std::string trimmed = folder;
+  while (!trimmed.empty() && trimmed.back() == '/') {
+    trimmed.pop_back();
+  }
+  if (trimmed.empty()) {
+    collect_files(repository, root.get(), "", files);
+  } else {
+    git_tree_entry* entry_raw = nullptr;
+    int code = git().git_tree_entry_bypath(&entry_raw, root.get(), trimmed.c_str());
+    if (code == GIT_ENOTFOUND) {
+      return files;
+    }
+    check(code, "look up '" + trimmed + "' in commit " + revision.short_id());
+    GitTreeEntry entry(entry_raw);
+    if (git().git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) {
+      return files;
+    }
+    git_tree* folder_raw = nullptr;
+    check(git().git_tree_lookup(&folder_raw, repository, git().git_tree_entry_id(entry.get())),
+          "read folder '" + trimmed + "'");
+    GitTree subtree(folder_raw);
+    collect_files(repository, subtree.get(), trimmed + "/", files);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 }  // namespace promptctl::repo

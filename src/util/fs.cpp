@@ -89,7 +89,9 @@ std::string read_stdin(std::size_t max_size) {
 
 void write_file_atomic(const fs::path& path, const std::string& content) {
   std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
+  if (!path.parent_path().empty()) {
+    fs::create_directories(path.parent_path(), ec);
+  }
   if (ec) {
     throw Error(ErrorKind::io,
                 "cannot create folder '" + path.parent_path().string() + "': " + ec.message());

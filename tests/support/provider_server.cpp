@@ -4,9 +4,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 namespace promptctl::testing {
@@ -137,7 +139,59 @@ struct Answer {
   std::int64_t output_tokens = 0;
 };
 
-Answer answer_for(const json& body, bool as_json) {
+// The text between <tag> and </tag>, or "".
+std::string tagged(const std::string& text, const std::string& tag) {
+  size_t open = text.find("<" + tag + ">");
+  size_t close = text.find("</" + tag + ">");
+  if (open == std::string::npos || close == std::string::npos || close < open) {
+    return "";
+  }
+  open += tag.size() + 2;
+  return text.substr(open, close - open);
+}
+
+std::set<std::string> content_words(const std::string& text) {
+  std::set<std::string> words;
+  std::string word;
+  for (char c : text + " ") {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      if (word.size() >= 3) {
+        words.insert(word);
+      }
+      word.clear();
+    }
+  }
+  return words;
+}
+
+// A judge's verdict on a grading request written like the built-in judge prompt: the output
+// passes when it holds every word (of three letters or more) of the rubric.
+std::string verdict_for(const std::string& request) {
+  std::set<std::string> output = content_words(tagged(request, "output"));
+  std::set<std::string> rubric = content_words(tagged(request, "rubric"));
+  std::vector<std::string> missing;
+  for (const std::string& word : rubric) {
+    if (!output.contains(word)) {
+      missing.push_back(word);
+    }
+  }
+  double score = rubric.empty() ? 0.0
+                                : 1.0 - static_cast<double>(missing.size()) /
+                                            static_cast<double>(rubric.size());
+  std::string reason = rubric.empty() ? "there is no rubric" : "the output covers the rubric";
+  if (!missing.empty()) {
+    reason = "the output does not mention";
+    for (const std::string& word : missing) {
+      reason += " " + word;
+    }
+  }
+  return json{{"pass", !rubric.empty() && missing.empty()}, {"score", score}, {"reason", reason}}
+      .dump();
+}
+
+Answer answer_for(const json& body, bool as_json, bool as_judge) {
   Answer answer;
   std::string last_user;
   for (const json& message : body.value("messages", json::array())) {
@@ -150,7 +204,10 @@ Answer answer_for(const json& body, bool as_json) {
   if (body.contains("system") && body["system"].is_string()) {
     answer.input_tokens += static_cast<std::int64_t>(words_of(body["system"]).size());
   }
-  answer.text = as_json ? json{{"answer", last_user}}.dump() : "echo: " + last_user;
+  answer.text = as_judge  ? verdict_for(last_user)
+                : as_json ? json{{"answer", last_user}}.dump()
+                          : "echo: " + last_user;
+  as_json = as_json || as_judge;  // never cut short
   std::int64_t limit = body.value("max_tokens", std::int64_t{0});
   if (body.contains("options")) {
     limit = body["options"].value("num_predict", limit);
@@ -523,7 +580,7 @@ bool ProviderServer::answer(int fd, const HttpRequest& request) {
     return respond(fd, 200, "application/json", "{\"choices\": [ not json");
   }
   bool stream = api == Api::ollama ? body.value("stream", true) : body.value("stream", false);
-  Answer answer = answer_for(body, active("json"));
+  Answer answer = answer_for(body, active("json"), active("judge"));
   if (!stream) {
     std::string whole = whole_body(api, model, answer, active("empty")).dump();
     if (active("truncate")) {

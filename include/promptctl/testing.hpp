@@ -1,0 +1,230 @@
+// Prompt tests: assertions over a model's answer, the runner that renders every case, calls its
+// model through the executor and grades the answers, and the reports CI systems read.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "promptctl/address.hpp"
+#include "promptctl/cache.hpp"
+#include "promptctl/execute.hpp"
+#include "promptctl/ledger.hpp"
+#include "promptctl/lineage.hpp"
+#include "promptctl/prompt.hpp"
+
+namespace promptctl {
+
+// ---- Assertions ---------------------------------------------------------------------------
+
+/// What a call produced, as assertions see it.
+struct Observation {
+  std::string output;
+  double latency_ms = 0;
+  std::optional<double> cost;
+  std::optional<std::int64_t> input_tokens;
+  std::optional<std::int64_t> output_tokens;
+};
+
+struct AssertionResult {
+  std::string type;  ///< as written, "not-contains" included
+  bool pass = false;
+  /// Nothing could be decided: the embedding or judge call it needed failed.
+  bool undecided = false;
+  double score = 0;  ///< from 0 to 1
+  double weight = 1;
+  std::string reason;
+  nlohmann::json expected;  ///< the value compared against, or null
+  SourceLocation location;
+};
+
+/// The assertion types, without their "not-" forms.
+const std::vector<std::string>& assertion_types();
+
+/// What is wrong with an assertion as written (a missing value, a bad pattern or bound), one
+/// message per problem; empty for a usable assertion. A json-schema given as a file is checked
+/// once the file is read.
+std::vector<std::string> assertion_problems(const Assertion& assertion);
+
+/// Whether the assertion needs another call to decide: an embedding (`similar`) or a judge
+/// (`llm-rubric`).
+bool needs_embedding(const Assertion& assertion);
+bool needs_judge(const Assertion& assertion);
+
+/// Decides an assertion that needs no other call. Must not be given one that does.
+AssertionResult evaluate_assertion(const Assertion& assertion, const Observation& observation);
+
+/// Decides `similar` from the cosine similarity of the answer's and the value's embeddings.
+AssertionResult similarity_result(const Assertion& assertion, double cosine);
+
+/// A judge's decision on an answer.
+struct JudgeVerdict {
+  bool pass = false;
+  double score = 0;
+  std::string reason;
+};
+/// Reads a judge's answer: a JSON object with "pass" (or "score") and "reason", possibly inside
+/// a fenced block or surrounded by prose; or text starting with PASS or FAIL. Nothing when
+/// neither is there.
+std::optional<JudgeVerdict> parse_judge_verdict(std::string_view answer);
+/// Decides `llm-rubric` from the judge's verdict (its score against the threshold, if any).
+AssertionResult rubric_result(const Assertion& assertion, const JudgeVerdict& verdict);
+
+/// An assertion that could not be decided, and why.
+AssertionResult undecided_result(const Assertion& assertion, std::string why);
+
+/// Edit distance in characters (code points) between two texts.
+std::size_t levenshtein_distance(std::string_view a, std::string_view b);
+/// Cosine similarity of two vectors of the same length; 0 when either is all zero.
+double cosine_similarity(const std::vector<double>& a, const std::vector<double>& b);
+
+/// The built-in judge prompt's file, used when the repository has none of its own.
+std::string_view builtin_judge_prompt();
+
+// ---- Running tests ------------------------------------------------------------------------
+
+enum class CaseStatus { pass, fail, error };
+[[nodiscard]] std::string_view to_string(CaseStatus status);
+
+/// One graded case: a test of a prompt, for one dataset row, one repetition and one model.
+struct CaseResult {
+  std::string prompt;
+  std::string revision;  ///< the revision tested, "" for the working tree
+  std::string test;
+  std::string file;  ///< where the test is written
+  int line = 0;
+  std::size_t row = 0;  ///< 1-based dataset row, 0 without a dataset
+  int repetition = 1;
+  std::string model;  ///< "provider/model" asked for
+  CaseStatus status = CaseStatus::error;
+  std::vector<AssertionResult> assertions;
+  double score = 0;
+  std::optional<double> threshold;
+  std::string output;
+  nlohmann::json variables = nlohmann::json::object();
+  std::optional<std::int64_t> run_id;
+  double latency_ms = 0;
+  std::optional<double> cost;
+  std::optional<std::int64_t> input_tokens;
+  std::optional<std::int64_t> output_tokens;
+  bool cached = false;
+  std::string error;  ///< why no verdict was reached
+  /// invalid_input when the test itself is broken (a render failure, a bad dataset), provider
+  /// when the provider failed.
+  ErrorKind error_kind = ErrorKind::provider;
+  /// The same case at the baseline revision: "pass", "fail", "error", or "" when it was not
+  /// there (or no baseline was run).
+  std::string baseline;
+
+  /// Identifies the case across revisions: prompt, test, row, repetition and model.
+  [[nodiscard]] std::string key() const;
+  /// "support/reply: greets politely [row 2] (#3) <openai/gpt-4o>", leaving out what is 1-of-1.
+  [[nodiscard]] std::string title(bool with_model) const;
+  /// Passed at the baseline and does not pass now.
+  [[nodiscard]] bool regressed() const { return baseline == "pass" && status != CaseStatus::pass; }
+};
+
+/// The prompts of one place (the working tree or a revision) with the settings found there.
+struct TestSuite {
+  std::string revision;  ///< "" for the working tree
+  TestSettings settings;
+  std::vector<ResolvedPrompt> prompts;
+};
+
+/// Loads `names` (every prompt that has tests when empty) from the working tree, or from
+/// `revision` without a checkout. Throws `Error`: not_found for an unknown prompt or revision,
+/// invalid_input for a prompt with errors.
+TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo::Repository>& repo,
+                          const std::string& revision, const std::vector<std::string>& names);
+
+/// The prompts whose tests may give another answer at `to` (the working tree when empty) than at
+/// `since`: their file or tests file changed, a partial they use changed, a file their tests
+/// read changed, the judge prompt changed (for prompts with llm-rubric), or promptctl.yaml
+/// changed (every prompt then). Sorted. Only prompts that exist at `to` are listed.
+std::vector<std::string> prompts_changed_since(Workspace& workspace,
+                                               const std::shared_ptr<const repo::Repository>& repo,
+                                               const std::string& since, const std::string& to);
+
+struct TestRunOptions {
+  std::size_t jobs = 8;
+  /// Runs each case this many times more than it asks for itself.
+  int repeat = 1;
+  /// A matrix of models, each "provider/model" or a model name: the suite runs once for each.
+  /// Empty: each case's own model.
+  std::vector<std::string> models;
+  /// A matrix of providers: with `models`, every pairing; alone, each case's model on each.
+  std::vector<std::string> providers;
+  CacheMode cache = CacheMode::automatic;
+  bool verbose = false;
+  /// The environment label of the runs in the ledger.
+  std::string environment = "test";
+};
+
+struct TestEvents {
+  /// Another call finished: `done` of `total` so far (answers first, then judges).
+  std::function<void(std::size_t done, std::size_t total)> on_progress;
+  /// A retry, a fallback, or a request or response with --verbose.
+  std::function<void(const std::string& notice)> on_notice;
+};
+
+/// Runs suites through the executor: every call is cached by the usual rules and, with a
+/// ledger, recorded there.
+class TestRunner {
+ public:
+  /// `cache` and `ledger` may be null.
+  TestRunner(const std::map<std::string, ProviderSettings>& providers, const ResponseCache* cache,
+             Ledger* ledger)
+      : m_providers(providers), m_cache(cache), m_ledger(ledger) {}
+
+  /// Every case of `suite`, graded, in the order the tests are written (prompt by prompt,
+  /// then model by model for a matrix).
+  std::vector<CaseResult> run(TestSuite& suite, const repo::Repository* repository,
+                              const TestRunOptions& options, const TestEvents& events) const;
+
+ private:
+  const std::map<std::string, ProviderSettings>& m_providers;
+  const ResponseCache* m_cache;
+  Ledger* m_ledger;
+};
+
+/// Fills each case's `baseline` from the same case in `baseline`.
+void compare_with_baseline(std::vector<CaseResult>& current,
+                           const std::vector<CaseResult>& baseline);
+
+/// Regressions first, then other failures, then errors, then passes; stable otherwise.
+void order_for_report(std::vector<CaseResult>& results);
+
+struct TestSummary {
+  std::size_t total = 0;
+  std::size_t passed = 0;
+  std::size_t failed = 0;
+  std::size_t errors = 0;
+  std::size_t regressions = 0;
+  /// Errors caused by the tests themselves rather than by a provider.
+  std::size_t input_errors = 0;
+  std::int64_t started_ms = 0;  ///< when the run began, milliseconds since the epoch
+  double duration_ms = 0;
+  std::optional<double> cost;  ///< summed over the cases that know theirs
+};
+TestSummary summarize(const std::vector<CaseResult>& results, std::int64_t started_ms,
+                      double duration_ms);
+
+// ---- Reports ------------------------------------------------------------------------------
+
+/// {"summary": {...}, "results": [...]}: the shape `test --format json` prints.
+nlohmann::json json_report(const std::vector<CaseResult>& results, const TestSummary& summary);
+/// JUnit XML: one <testsuite> per prompt, one <testcase> per case; failures and errors with
+/// the assertion, expected value and answer.
+std::string junit_report(const std::vector<CaseResult>& results, const TestSummary& summary);
+/// TAP version 14.
+std::string tap_report(const std::vector<CaseResult>& results);
+/// GitHub Actions workflow commands: an ::error annotation at the test's file and line for each
+/// failure and error, then a ::notice with the summary.
+std::string github_report(const std::vector<CaseResult>& results, const TestSummary& summary);
+
+}  // namespace promptctl

@@ -1,0 +1,222 @@
+// promptctl test [NAME…]: run prompts' test cases against their models and grade the answers,
+// for people at a terminal and for CI (JSON, JUnit, TAP, GitHub annotations, exit codes).
+#include <chrono>
+
+#include "cli/execution.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/test_report.hpp"
+#include "promptctl/testing.hpp"
+#include "util/fs.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::vector<std::string> names;
+  std::size_t jobs = 8;
+  int repeat = 1;
+  std::vector<std::string> providers;
+  std::vector<std::string> models;
+  std::string revision;
+  std::string changed_since;
+  std::string baseline;
+  std::string format = "text";
+  bool json = false;
+  std::string output;
+  bool fail_on_error = true;
+  std::string cache;
+  bool no_cache = false;
+  bool record = false;
+  bool verbose = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  Options& o = options();
+  sub.add_option("NAME", o.names,
+                 "Prompts to test (default: every prompt with tests); NAME@REV tests a revision")
+      ->type_name("NAME");
+  sub.add_option("-j,--jobs", o.jobs, "How many calls run at once (default 8)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 256));
+  sub.add_option("--repeat", o.repeat, "Run every case N times (on top of its own 'repeat')")
+      ->type_name("N")
+      ->check(CLI::Range(1, 1000));
+  sub.add_option("--provider", o.providers, "Run the suite on this provider; repeat for a matrix")
+      ->type_name("NAME");
+  sub.add_option("--model", o.models,
+                 "Run the suite with this model (PROVIDER/MODEL or a name); repeat for a matrix "
+                 "reported side by side")
+      ->type_name("MODEL");
+  sub.add_option("--rev", o.revision, "Test the prompts as they are in REV, without a checkout")
+      ->type_name("REV");
+  sub.add_option("--changed-since", o.changed_since,
+                 "Test only prompts changed since REV: their files, tests, partials, data files "
+                 "or the judge prompt")
+      ->type_name("REV");
+  sub.add_option("--baseline", o.baseline,
+                 "Also run the tests at REV and list the cases that passed there and do not "
+                 "now as regressions, first")
+      ->type_name("REV");
+  sub.add_option("--format", o.format, "text (default), json, junit, tap or github")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"text", "json", "junit", "tap", "github"}));
+  sub.add_flag("--json", o.json, "The same as --format json");
+  sub.add_option("-o,--output", o.output,
+                 "Write the --format report to FILE and print the readable summary")
+      ->type_name("FILE");
+  sub.add_flag("--fail-on-error,!--no-fail-on-error", o.fail_on_error,
+               "Exit 5 when a provider error left a case without a verdict (default); "
+               "--no-fail-on-error lets such cases pass the run");
+  sub.add_option("--cache", o.cache,
+                 "Response cache: auto (default: temperature 0 only), on, off, replay (only "
+                 "recorded answers, no calls) or refresh")
+      ->type_name("MODE")
+      ->check(CLI::IsMember({"auto", "on", "off", "replay", "refresh"}));
+  sub.add_flag("--no-cache", o.no_cache, "The same as --cache off");
+  sub.add_flag("--record", o.record,
+               "Store every answer in the cache, whatever its temperature, for --cache replay");
+  sub.add_flag("-v,--verbose", o.verbose,
+               "List passing cases too, and report each HTTP request and response on stderr");
+}
+
+CacheMode chosen_cache(const Options& o) {
+  int chosen = (o.no_cache ? 1 : 0) + (o.record ? 1 : 0) + (o.cache.empty() ? 0 : 1);
+  if (chosen > 1) {
+    throw Error(ErrorKind::usage, "choose one of --cache, --no-cache and --record");
+  }
+  if (o.no_cache)
+    return CacheMode::off;
+  if (o.record)
+    return CacheMode::on;
+  return parse_cache_mode(o.cache.empty() ? "auto" : o.cache).value_or(CacheMode::automatic);
+}
+
+TestRunOptions run_options(const Options& o) {
+  TestRunOptions run;
+  run.jobs = o.jobs;
+  run.repeat = o.repeat;
+  run.models = o.models;
+  run.providers = o.providers;
+  run.cache = chosen_cache(o);
+  run.verbose = o.verbose;
+  return run;
+}
+
+// The prompts to test: those named, narrowed to what changed when --changed-since asks.
+std::vector<std::string> selected_names(Session& session, const Options& o) {
+  if (o.changed_since.empty()) {
+    return o.names;
+  }
+  std::vector<std::string> changed = prompts_changed_since(
+      session.workspace(), session.shared_repository(), o.changed_since, o.revision);
+  if (o.names.empty()) {
+    return changed;
+  }
+  std::vector<std::string> both;
+  for (const std::string& name : o.names) {
+    if (std::find(changed.begin(), changed.end(), name) != changed.end()) {
+      both.push_back(name);
+    }
+  }
+  return both;
+}
+
+std::vector<CaseResult> run_suite(Session& session, ExecutionState& state, TestSuite& suite,
+                                  const TestRunOptions& run, const std::string& label) {
+  const Output& out = session.out();
+  TestEvents events;
+  events.on_progress = [&](std::size_t done, std::size_t total) {
+    out.progress(label + std::to_string(done) + "/" + std::to_string(total) + " calls");
+  };
+  events.on_notice = [&](const std::string& notice) {
+    out.end_progress();
+    print_notice(out, notice);
+  };
+  TestRunner runner(state.providers, &state.cache, &state.ledger);
+  std::vector<CaseResult> results = runner.run(suite, &session.repository(), run, events);
+  out.end_progress();
+  return results;
+}
+
+// Cases of the baseline revision, for the prompts that exist there.
+std::vector<CaseResult> run_baseline(Session& session, ExecutionState& state,
+                                     const std::vector<std::string>& names,
+                                     const TestRunOptions& run) {
+  TestSuite suite =
+      load_test_suite(session.workspace(), session.shared_repository(), options().baseline, {});
+  std::erase_if(suite.prompts, [&](const ResolvedPrompt& prompt) {
+    return !names.empty() &&
+           std::find(names.begin(), names.end(), prompt.prompt.name) == names.end();
+  });
+  return run_suite(session, state, suite, run, "baseline: ");
+}
+
+std::string report_in(const std::string& format, const std::vector<CaseResult>& results,
+                      const TestSummary& summary) {
+  if (format == "json")
+    return json_report(results, summary).dump(2) + "\n";
+  if (format == "junit")
+    return junit_report(results, summary);
+  if (format == "tap")
+    return tap_report(results);
+  return github_report(results, summary);
+}
+
+int exit_code(const TestSummary& summary, bool fail_on_error) {
+  if (summary.failed > 0)
+    return k_exit_check_failed;
+  if (summary.input_errors > 0)
+    return k_exit_usage;
+  if (summary.errors > 0 && fail_on_error)
+    return k_exit_provider;
+  return k_exit_ok;
+}
+
+int run(Session& session) {
+  Options& o = options();
+  std::string format = o.json ? "json" : o.format;
+  if (!o.output.empty() && format == "text") {
+    throw Error(ErrorKind::usage, "--output writes a report: choose it with --format");
+  }
+  TestRunOptions run = run_options(o);
+  ExecutionState state = open_execution_state(session);
+  std::vector<std::string> names = selected_names(session, o);
+  auto started = std::chrono::steady_clock::now();
+  std::int64_t started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+  std::vector<CaseResult> results;
+  if (o.changed_since.empty() || !names.empty()) {
+    TestSuite suite =
+        load_test_suite(session.workspace(), session.shared_repository(), o.revision, names);
+    results = run_suite(session, state, suite, run, "");
+    if (!o.baseline.empty()) {
+      compare_with_baseline(results, run_baseline(session, state, names, run));
+    }
+  }
+  TestSummary summary = summarize(
+      results, started_ms,
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+          .count());
+  if (!o.output.empty()) {
+    util::write_file_atomic(o.output, report_in(format, results, summary));
+  }
+  if (format == "text" || !o.output.empty()) {
+    order_for_report(results);
+    print_test_report(session.out(), results, summary, o.verbose);
+  } else {
+    session.out().print(report_in(format, results, summary));
+  }
+  return exit_code(summary, o.fail_on_error);
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_test{"test", "Run prompts' tests and grade the answers",
+                                    Completes::prompt_names, add_options, run};
+
+}  // namespace promptctl::cli

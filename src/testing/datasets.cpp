@@ -1,0 +1,167 @@
+#include "testing/datasets.hpp"
+
+#include "util/strings.hpp"
+#include "util/yaml.hpp"
+
+namespace promptctl::testing_detail {
+namespace {
+
+using nlohmann::json;
+
+Error bad_file(const std::string& path, int line, const std::string& message) {
+  return Error(ErrorKind::invalid_input, message, SourceLocation{path, line, 0});
+}
+
+std::vector<json> read_jsonl(const SourceFile& file) {
+  std::vector<json> rows;
+  int line_number = 0;
+  for (std::string_view line : util::split(file.text, '\n')) {
+    ++line_number;
+    if (util::trim(line).empty()) {
+      continue;
+    }
+    json row = json::parse(line, nullptr, false);
+    if (row.is_discarded() || !row.is_object()) {
+      throw bad_file(file.path, line_number, "not a JSON object of variables");
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::vector<json> read_csv(const SourceFile& file) {
+  std::vector<CsvRecord> records = parse_csv(file.text, file.path);
+  if (records.empty()) {
+    return {};
+  }
+  const std::vector<std::string>& header = records.front().fields;
+  for (const std::string& name : header) {
+    if (!util::is_identifier(name)) {
+      throw bad_file(file.path, 1,
+                     "the header names a column '" + util::printable(name) +
+                         "', which is not a variable name");
+    }
+  }
+  std::vector<json> rows;
+  for (size_t i = 1; i < records.size(); ++i) {
+    const CsvRecord& record = records[i];
+    if (record.fields.size() != header.size()) {
+      throw bad_file(file.path, record.line,
+                     "has " + std::to_string(record.fields.size()) + " fields; the header has " +
+                         std::to_string(header.size()));
+    }
+    json row = json::object();
+    for (size_t column = 0; column < header.size(); ++column) {
+      row[header[column]] = record.fields[column];
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+json read_document(const SourceFile& file) {
+  return util::yaml_to_json(util::parse_yaml(file.text, file.path));
+}
+
+json read_vars_file(const SourceFile& file) {
+  json vars = read_document(file);
+  if (vars.is_null()) {
+    return json::object();
+  }
+  if (!vars.is_object()) {
+    throw Error(ErrorKind::invalid_input, file.path + ": must be a mapping of variables");
+  }
+  return vars;
+}
+
+std::vector<json> read_dataset(const SourceFile& file) {
+  if (file.path.ends_with(".csv")) {
+    return read_csv(file);
+  }
+  if (file.path.ends_with(".jsonl")) {
+    return read_jsonl(file);
+  }
+  if (file.path.ends_with(".json") || file.path.ends_with(".yaml") || file.path.ends_with(".yml")) {
+    json rows = read_document(file);
+    if (!rows.is_array()) {
+      throw Error(ErrorKind::invalid_input, file.path + ": must be a list of mappings");
+    }
+    std::vector<json> out;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (!rows[i].is_object()) {
+        throw Error(ErrorKind::invalid_input,
+                    file.path + ": item " + std::to_string(i + 1) + " is not a mapping");
+      }
+      out.push_back(rows[i]);
+    }
+    return out;
+  }
+  throw Error(ErrorKind::invalid_input,
+              "'" + file.path + "': a dataset must be .csv, .jsonl, .json, .yaml or .yml");
+}
+
+std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& path) {
+  std::vector<CsvRecord> records;
+  CsvRecord record;
+  std::string field;
+  bool quoted = false;
+  bool field_started = false;
+  int line = 1;
+  int quote_line = 0;
+  record.line = 1;
+  auto end_field = [&] {
+    record.fields.push_back(std::move(field));
+    field.clear();
+    field_started = false;
+  };
+  auto end_record = [&] {
+    bool blank = record.fields.size() == 1 && record.fields.front().empty();
+    if (!blank) {
+      records.push_back(std::move(record));
+    }
+    record = CsvRecord{};
+    record.line = line;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        line += c == '\n' ? 1 : 0;
+        field += c;
+      }
+    } else if (c == '"' && !field_started) {
+      quoted = true;
+      field_started = true;
+      quote_line = line;
+    } else if (c == ',') {
+      end_field();
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+        ++i;
+      }
+      end_field();
+      ++line;
+      end_record();
+    } else {
+      field += c;
+      field_started = true;
+    }
+  }
+  if (quoted) {
+    throw bad_file(path, quote_line, "a quoted field is never closed");
+  }
+  if (field_started || !record.fields.empty()) {
+    end_field();
+    end_record();
+  }
+  return records;
+}
+
+}  // namespace promptctl::testing_detail

@@ -1,0 +1,217 @@
+#include "testing/plan.hpp"
+
+#include "promptctl/render.hpp"
+#include "testing/datasets.hpp"
+#include "util/json_schema.hpp"
+
+namespace promptctl::testing_detail {
+namespace {
+
+using nlohmann::json;
+
+// A model of a --provider/--model matrix; empty parts leave the case's own.
+struct MatrixEntry {
+  std::string provider;
+  std::string model;
+};
+
+std::vector<MatrixEntry> matrix_of(const TestRunOptions& options) {
+  std::vector<MatrixEntry> entries;
+  std::vector<std::string> providers = options.providers;
+  std::vector<std::string> models = options.models;
+  if (providers.empty())
+    providers.emplace_back();
+  if (models.empty())
+    models.emplace_back();
+  for (const std::string& model : models) {
+    for (const std::string& provider : providers) {
+      entries.push_back({provider, model});
+    }
+  }
+  return entries;
+}
+
+SourceFile read_required(PromptSource& source, const std::string& path, const char* what) {
+  auto file = source.read_data(path);
+  if (!file) {
+    throw Error(ErrorKind::invalid_input, std::string(what) + " '" + path + "' does not exist");
+  }
+  return std::move(*file);
+}
+
+// The test's assertions after the shared ones, with schemas given as files read in.
+std::vector<Assertion> gather_assertions(const TestCase& test, const TestSettings& settings,
+                                         PromptSource& source) {
+  std::vector<Assertion> assertions = settings.defaults.assertions;
+  assertions.insert(assertions.end(), test.assertions.begin(), test.assertions.end());
+  for (Assertion& assertion : assertions) {
+    auto value = assertion.spec.find("value");
+    bool schema_file = assertion.type.ends_with("json-schema") && value != assertion.spec.end() &&
+                       value->is_string();
+    if (!schema_file) {
+      continue;
+    }
+    SourceFile file = read_required(source, value->get<std::string>(), "the schema file");
+    json schema = read_document(file);
+    for (const std::string& problem : util::schema_problems(schema)) {
+      throw Error(ErrorKind::invalid_input, file.path + ": " + problem);
+    }
+    *value = std::move(schema);
+  }
+  return assertions;
+}
+
+// The rows a test runs with: its dataset's, each over its variables, or just its variables.
+std::vector<json> rows_of(const TestCase& test, PromptSource& source) {
+  json vars = test.vars;
+  if (!test.vars_file.empty()) {
+    vars = read_vars_file(read_required(source, test.vars_file, "the variables file"));
+  }
+  if (test.dataset.empty()) {
+    return {vars};
+  }
+  std::vector<json> rows = read_dataset(read_required(source, test.dataset, "the dataset"));
+  if (rows.empty()) {
+    throw Error(ErrorKind::invalid_input, "the dataset '" + test.dataset + "' has no rows");
+  }
+  for (json& row : rows) {
+    json merged = vars;
+    merged.update(row);
+    row = std::move(merged);
+  }
+  return rows;
+}
+
+std::string request_text_of(const RenderedPrompt& rendered) {
+  std::string text;
+  for (const ChatMessage& message : rendered.messages) {
+    if (message.role != "system") {
+      text += (text.empty() ? "" : "\n\n") + message.content;
+    }
+  }
+  return text;
+}
+
+std::string described(const Error& error) {
+  std::string text = error.what();
+  for (const Diagnostic& detail : error.details()) {
+    text += "; " + detail.location.to_string() + ": " + detail.message;
+  }
+  return text;
+}
+
+class Planner {
+ public:
+  Planner(TestSuite& suite, const repo::Repository* repository, const TestRunOptions& options,
+          const std::map<std::string, ProviderSettings>& providers)
+      : m_suite(suite),
+        m_repository(repository),
+        m_options(options),
+        m_providers(providers),
+        m_matrix(matrix_of(options)) {}
+
+  std::vector<PlannedCase> plan() {
+    for (ResolvedPrompt& resolved : m_suite.prompts) {
+      Lineage lineage = lineage_of(resolved, m_repository);
+      lineage.environment = m_options.environment;
+      for (const TestCase& test : resolved.prompt.tests) {
+        plan_test(resolved, lineage, test);
+      }
+    }
+    return std::move(m_cases);
+  }
+
+ private:
+  void plan_test(ResolvedPrompt& resolved, const Lineage& lineage, const TestCase& test) {
+    PlannedCase base;
+    base.lineage = lineage;
+    base.source = &resolved.source();
+    base.result.prompt = resolved.prompt.name;
+    base.result.revision = lineage.revision;
+    base.result.test = test.name;
+    base.result.file = test.location.file;
+    base.result.line = test.location.line;
+    base.result.threshold = test.threshold;
+    std::vector<json> rows;
+    try {
+      base.assertions = gather_assertions(test, m_suite.settings, resolved.source());
+      rows = rows_of(test, resolved.source());
+    } catch (const Error& e) {
+      fail(base, described(e));  // the whole test is broken, not one row of it
+      return;
+    }
+    for (std::size_t row = 0; row < rows.size(); ++row) {
+      base.result.row = test.dataset.empty() ? 0 : row + 1;
+      plan_row(resolved, test, base, rows[row]);
+    }
+  }
+
+  void plan_row(ResolvedPrompt& resolved, const TestCase& test, const PlannedCase& base,
+                const json& vars) {
+    PlannedCase planned = base;
+    planned.result.variables = vars;
+    std::optional<RenderedPrompt> rendered;
+    try {
+      Inputs inputs;
+      inputs.add_values(vars);
+      rendered =
+          render_prompt(resolved.prompt, inputs, resolved.source(), resolved.default_model, {});
+      planned.result.variables = rendered->variables;
+      planned.request_text = request_text_of(*rendered);
+    } catch (const Error& e) {
+      fail(planned, described(e));
+      return;
+    }
+    // The case's own model, else the shared test default, over the prompt's.
+    const TestDefaults& defaults = m_suite.settings.defaults;
+    bool own = test.provider || test.model;
+    ModelSettings model =
+        with_model(rendered->model, (own ? test.provider : defaults.provider).value_or(""),
+                   (own ? test.model : defaults.model).value_or(""), m_providers);
+    int repeat = test.repeat * m_options.repeat;
+    for (const MatrixEntry& entry : m_matrix) {
+      PlannedCase one = planned;
+      try {
+        one.chain =
+            plan_requests(rendered->messages,
+                          with_model(model, entry.provider, entry.model, m_providers), m_providers);
+        one.result.model = one.chain.front().provider + "/" + one.chain.front().model;
+      } catch (const Error& e) {
+        one.result.model = entry.provider.empty() && entry.model.empty()
+                               ? model.provider + "/" + model.name
+                               : entry.provider + "/" + entry.model;
+        fail(one, described(e));
+        continue;
+      }
+      for (int repetition = 1; repetition <= repeat; ++repetition) {
+        one.result.repetition = repetition;
+        m_cases.push_back(one);
+      }
+    }
+  }
+
+  void fail(PlannedCase planned, std::string why) {
+    planned.chain.clear();
+    planned.result.status = CaseStatus::error;
+    planned.result.error = std::move(why);
+    planned.result.error_kind = ErrorKind::invalid_input;
+    m_cases.push_back(std::move(planned));
+  }
+
+  TestSuite& m_suite;
+  const repo::Repository* m_repository;
+  const TestRunOptions& m_options;
+  const std::map<std::string, ProviderSettings>& m_providers;
+  std::vector<MatrixEntry> m_matrix;
+  std::vector<PlannedCase> m_cases;
+};
+
+}  // namespace
+
+std::vector<PlannedCase> plan_suite(TestSuite& suite, const repo::Repository* repository,
+                                    const TestRunOptions& options,
+                                    const std::map<std::string, ProviderSettings>& providers) {
+  return Planner(suite, repository, options, providers).plan();
+}
+
+}  // namespace promptctl::testing_detail

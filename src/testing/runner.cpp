@@ -1,0 +1,381 @@
+// Running a suite: answers from the models first, then embeddings and judges for the
+// assertions that need them, then a verdict for every case.
+#include <algorithm>
+#include <map>
+
+#include "promptctl/history.hpp"
+#include "promptctl/render.hpp"
+#include "testing/plan.hpp"
+
+namespace promptctl {
+namespace {
+
+using nlohmann::json;
+using testing_detail::PlannedCase;
+
+const json& spec_field(const Assertion& assertion, const char* name) {
+  static const json null_value;
+  auto found = assertion.spec.find(name);
+  return found == assertion.spec.end() ? null_value : *found;
+}
+
+std::string spec_text(const Assertion& assertion, const char* name) {
+  const json& value = spec_field(assertion, name);
+  return value.is_string() ? value.get<std::string>() : value.is_null() ? "" : value.dump();
+}
+
+// A judge prompt, loaded once per place it is read from.
+struct Judge {
+  std::shared_ptr<Prompt> prompt;  // null when it could not be loaded
+  std::string error;
+  std::string content_hash;
+  bool names_model = false;  // the judge prompt chooses its own model
+};
+
+// A judge call to make: which case and assertion it grades.
+struct JudgeCall {
+  std::size_t case_index;
+  std::size_t assertion_index;
+  Lineage lineage;
+  json variables;
+};
+
+class SuiteRun {
+ public:
+  SuiteRun(TestSuite& suite, const std::map<std::string, ProviderSettings>& providers,
+           const ResponseCache* cache, Ledger* ledger, const TestRunOptions& options,
+           const TestEvents& events)
+      : m_suite(suite),
+        m_providers(providers),
+        m_cache(cache),
+        m_ledger(ledger),
+        m_options(options),
+        m_events(events) {}
+
+  std::vector<CaseResult> run(std::vector<PlannedCase> cases) {
+    m_cases = std::move(cases);
+    answer();
+    for (PlannedCase& planned : m_cases) {
+      planned.result.assertions.resize(planned.assertions.size());
+      if (planned.answered) {
+        grade_locally(planned);
+      }
+    }
+    embed();
+    judge();
+    std::vector<CaseResult> results;
+    results.reserve(m_cases.size());
+    for (std::size_t i = 0; i < m_cases.size(); ++i) {
+      decide(i);
+      results.push_back(std::move(m_cases[i].result));
+    }
+    return results;
+  }
+
+ private:
+  ExecutionOptions execution_options() const {
+    return {m_options.jobs, false, m_options.cache, m_options.verbose};
+  }
+
+  void progress() {
+    ++m_done;
+    if (m_events.on_progress) {
+      m_events.on_progress(m_done, m_total);
+    }
+  }
+
+  void notice(const std::string& text) {
+    if (m_events.on_notice) {
+      m_events.on_notice(text);
+    }
+  }
+
+  std::optional<std::int64_t> record(const Lineage& lineage, const json& variables,
+                                     const CallResult& result) {
+    if (!m_ledger) {
+      return std::nullopt;
+    }
+    return m_ledger->record(make_run_record(lineage, variables, result));
+  }
+
+  // Phase one: every planned case's call, concurrently.
+  void answer() {
+    std::vector<std::vector<ChatRequest>> calls;
+    std::vector<std::size_t> case_of_call;
+    for (std::size_t i = 0; i < m_cases.size(); ++i) {
+      if (!m_cases[i].chain.empty()) {
+        calls.push_back(m_cases[i].chain);
+        case_of_call.push_back(i);
+      }
+    }
+    m_total = calls.size();
+    ExecutionEvents events;
+    events.on_notice = [&](std::size_t call, const std::string& text) {
+      notice(m_cases[case_of_call[call]].result.title(true) + ": " + text);
+    };
+    events.on_done = [&](std::size_t call, const CallResult& result) {
+      PlannedCase& planned = m_cases[case_of_call[call]];
+      take_answer(planned, result);
+      progress();
+    };
+    Executor(m_providers, m_cache).run(calls, execution_options(), events);
+  }
+
+  void take_answer(PlannedCase& planned, const CallResult& call) {
+    CaseResult& result = planned.result;
+    result.run_id = record(planned.lineage, result.variables, call);
+    result.latency_ms = call.latency_ms;
+    result.cost = call.cost;
+    result.cached = call.cached;
+    if (!call.ok) {
+      result.status = CaseStatus::error;
+      result.error = call.error;
+      result.error_kind = call.error_kind;
+      return;
+    }
+    planned.answered = true;
+    result.output = call.response.text;
+    result.input_tokens = call.response.input_tokens;
+    result.output_tokens = call.response.output_tokens;
+    planned.observation = {call.response.text, call.latency_ms, call.cost,
+                           call.response.input_tokens, call.response.output_tokens};
+  }
+
+  static void grade_locally(PlannedCase& planned) {
+    for (std::size_t i = 0; i < planned.assertions.size(); ++i) {
+      const Assertion& assertion = planned.assertions[i];
+      if (!needs_embedding(assertion) && !needs_judge(assertion)) {
+        planned.result.assertions[i] = evaluate_assertion(assertion, planned.observation);
+      }
+    }
+  }
+
+  ModelRef embedding_model_of(const Assertion& assertion) const {
+    std::string provider = spec_text(assertion, "provider");
+    std::string model = spec_text(assertion, "model");
+    if (model.empty()) {
+      model = m_suite.settings.embedding_model;
+    }
+    ModelRef ref = parse_model_ref(model, provider, m_providers);
+    if (ref.provider.empty()) {
+      ref.provider = provider.empty() ? "openai" : provider;
+    }
+    return ref;
+  }
+
+  // Phase two: one embeddings request per model for every `similar` assertion.
+  void embed() {
+    struct Wanted {
+      ModelRef model;
+      std::vector<std::string> texts;
+      std::map<std::string, std::size_t> index;
+      std::vector<std::pair<std::size_t, std::size_t>> uses;  // (case, assertion)
+    };
+    std::map<std::string, Wanted> by_model;
+    for (std::size_t c = 0; c < m_cases.size(); ++c) {
+      PlannedCase& planned = m_cases[c];
+      for (std::size_t a = 0; planned.answered && a < planned.assertions.size(); ++a) {
+        if (!needs_embedding(planned.assertions[a])) {
+          continue;
+        }
+        ModelRef model = embedding_model_of(planned.assertions[a]);
+        Wanted& wanted = by_model[model.to_string()];
+        wanted.model = model;
+        for (const std::string& text :
+             {planned.observation.output, spec_text(planned.assertions[a], "value")}) {
+          if (wanted.index.emplace(text, wanted.texts.size()).second) {
+            wanted.texts.push_back(text);
+          }
+        }
+        wanted.uses.emplace_back(c, a);
+      }
+    }
+    for (auto& [name, wanted] : by_model) {
+      EmbeddingResult embedded =
+          embed_texts(wanted.model, wanted.texts, m_providers, m_cache, m_options.cache);
+      for (auto [c, a] : wanted.uses) {
+        PlannedCase& planned = m_cases[c];
+        const Assertion& assertion = planned.assertions[a];
+        if (!embedded.ok) {
+          planned.result.assertions[a] = undecided_result(assertion, embedded.error);
+          m_undecided_kind[c] = embedded.error_kind;
+          continue;
+        }
+        const auto& answer = embedded.vectors[wanted.index.at(planned.observation.output)];
+        const auto& expected = embedded.vectors[wanted.index.at(spec_text(assertion, "value"))];
+        planned.result.assertions[a] =
+            similarity_result(assertion, cosine_similarity(answer, expected));
+      }
+    }
+  }
+
+  const Judge& judge_for(const PlannedCase& planned, const Assertion& assertion) {
+    std::string name = spec_text(assertion, "prompt");
+    if (name.empty()) {
+      name = m_suite.settings.judge_prompt;
+    }
+    std::string key = planned.lineage.revision + "\n" + planned.lineage.commit + "\n" + name;
+    auto found = m_judges.find(key);
+    if (found != m_judges.end()) {
+      return found->second;
+    }
+    Judge judge;
+    try {
+      std::optional<SourceFile> file = planned.source->read(name);
+      if (file) {
+        judge.prompt = std::make_shared<Prompt>(load_prompt(name, file->path, file->text));
+        judge.content_hash = content_identity(*planned.source, name).hash;
+      } else if (name == TestSettings{}.judge_prompt) {
+        judge.prompt =
+            std::make_shared<Prompt>(load_prompt(name, "(built-in judge)", builtin_judge_prompt()));
+        judge.content_hash = "built-in";
+      } else {
+        judge.error = "the judge prompt '" + name + "' does not exist";
+      }
+      judge.names_model = judge.prompt && judge.prompt->model && !judge.prompt->model->name.empty();
+    } catch (const Error& e) {
+      judge.error = "the judge prompt '" + name + "' cannot be used: " + e.what();
+    }
+    return m_judges.emplace(key, std::move(judge)).first->second;
+  }
+
+  // The judge's model: the assertion's, the settings', the judge prompt's, else the tested one.
+  ModelSettings judge_model(const PlannedCase& planned, const Assertion& assertion,
+                            const Judge& judge, const ModelSettings& rendered) const {
+    std::string provider = spec_text(assertion, "provider");
+    std::string model = spec_text(assertion, "model");
+    if (provider.empty() && model.empty()) {
+      if (m_suite.settings.judge_model) {
+        model = *m_suite.settings.judge_model;
+      } else if (!judge.names_model) {
+        provider = planned.chain.front().provider;
+        model = planned.chain.front().model;
+      }
+    }
+    return with_model(rendered, provider, model, m_providers);
+  }
+
+  // Phase three: a judge call for every `llm-rubric` assertion, concurrently.
+  void judge() {
+    std::vector<std::vector<ChatRequest>> calls;
+    std::vector<JudgeCall> judged;
+    for (std::size_t c = 0; c < m_cases.size(); ++c) {
+      PlannedCase& planned = m_cases[c];
+      for (std::size_t a = 0; planned.answered && a < planned.assertions.size(); ++a) {
+        const Assertion& assertion = planned.assertions[a];
+        if (!needs_judge(assertion)) {
+          continue;
+        }
+        const Judge& judge = judge_for(planned, assertion);
+        if (!judge.prompt) {
+          planned.result.assertions[a] = undecided_result(assertion, judge.error);
+          m_undecided_kind[c] = ErrorKind::invalid_input;
+          continue;
+        }
+        try {
+          Inputs inputs;
+          inputs.add_values({{"rubric", spec_text(assertion, "value")},
+                             {"output", planned.observation.output},
+                             {"input", planned.request_text}});
+          RenderedPrompt rendered =
+              render_prompt(*judge.prompt, inputs, *planned.source, {}, {true, std::nullopt});
+          ModelSettings model = judge_model(planned, assertion, judge, rendered.model);
+          calls.push_back(plan_requests(rendered.messages, model, m_providers));
+          Lineage lineage = planned.lineage;
+          lineage.prompt = judge.prompt->name;
+          lineage.content_hash = judge.content_hash;
+          judged.push_back({c, a, std::move(lineage), rendered.variables});
+        } catch (const Error& e) {
+          planned.result.assertions[a] =
+              undecided_result(assertion, std::string("the judge prompt: ") + e.what());
+          m_undecided_kind[c] = ErrorKind::invalid_input;
+        }
+      }
+    }
+    if (calls.empty()) {
+      return;
+    }
+    m_total += calls.size();
+    ExecutionEvents events;
+    events.on_notice = [&](std::size_t call, const std::string& text) {
+      notice(m_cases[judged[call].case_index].result.title(true) + ": judge: " + text);
+    };
+    events.on_done = [&](std::size_t call, const CallResult& result) {
+      take_verdict(judged[call], result);
+      progress();
+    };
+    Executor(m_providers, m_cache).run(calls, execution_options(), events);
+  }
+
+  void take_verdict(const JudgeCall& call, const CallResult& result) {
+    record(call.lineage, call.variables, result);
+    PlannedCase& planned = m_cases[call.case_index];
+    const Assertion& assertion = planned.assertions[call.assertion_index];
+    AssertionResult& out = planned.result.assertions[call.assertion_index];
+    if (!result.ok) {
+      out = undecided_result(assertion, "the judge failed: " + result.error);
+      m_undecided_kind[call.case_index] = result.error_kind;
+      return;
+    }
+    std::optional<JudgeVerdict> verdict = parse_judge_verdict(result.response.text);
+    if (!verdict) {
+      out = undecided_result(assertion, "the judge's answer has no verdict: '" +
+                                            result.response.text.substr(0, 120) + "'");
+      m_undecided_kind[call.case_index] = ErrorKind::provider;
+      return;
+    }
+    out = rubric_result(assertion, *verdict);
+  }
+
+  void decide(std::size_t index) {
+    PlannedCase& planned = m_cases[index];
+    CaseResult& result = planned.result;
+    if (!planned.answered) {
+      return;  // planning or the call failed: already an error
+    }
+    for (const AssertionResult& assertion : result.assertions) {
+      if (assertion.undecided) {
+        result.status = CaseStatus::error;
+        result.error = assertion.type + ": " + assertion.reason;
+        auto kind = m_undecided_kind.find(index);
+        result.error_kind = kind == m_undecided_kind.end() ? ErrorKind::provider : kind->second;
+        return;
+      }
+    }
+    double weights = 0;
+    double weighted = 0;
+    bool all_pass = true;
+    for (const AssertionResult& assertion : result.assertions) {
+      weights += assertion.weight;
+      weighted += assertion.weight * assertion.score;
+      all_pass = all_pass && (assertion.pass || assertion.weight == 0);
+    }
+    result.score = weights > 0 ? weighted / weights : (all_pass ? 1.0 : 0.0);
+    bool pass = result.threshold ? result.score >= *result.threshold : all_pass;
+    result.status = pass ? CaseStatus::pass : CaseStatus::fail;
+  }
+
+  TestSuite& m_suite;
+  const std::map<std::string, ProviderSettings>& m_providers;
+  const ResponseCache* m_cache;
+  Ledger* m_ledger;
+  const TestRunOptions& m_options;
+  const TestEvents& m_events;
+  std::vector<PlannedCase> m_cases;
+  std::map<std::string, Judge> m_judges;
+  std::map<std::size_t, ErrorKind> m_undecided_kind;  // by case index
+  std::size_t m_done = 0;
+  std::size_t m_total = 0;
+};
+
+}  // namespace
+
+std::vector<CaseResult> TestRunner::run(TestSuite& suite, const repo::Repository* repository,
+                                        const TestRunOptions& options,
+                                        const TestEvents& events) const {
+  std::vector<PlannedCase> cases =
+      testing_detail::plan_suite(suite, repository, options, m_providers);
+  return SuiteRun(suite, m_providers, m_cache, m_ledger, options, events).run(std::move(cases));
+}
+
+}  // namespace promptctl

@@ -1,0 +1,154 @@
+// Which prompts a test run covers: named ones, every one with tests, or those a change touches.
+#include <algorithm>
+#include <set>
+
+#include "promptctl/changes.hpp"
+#include "promptctl/history.hpp"
+#include "promptctl/names.hpp"
+#include "promptctl/testing.hpp"
+
+namespace promptctl {
+namespace {
+
+// Every prompt name in a revision's tree, sorted.
+std::vector<std::string> names_at(const repo::Repository& repository,
+                                  const repo::Revision& revision, const std::string& prefix) {
+  std::string folder = prefix + Workspace::k_prompts_dir + "/";
+  std::vector<std::string> names;
+  for (const std::string& path : repository.list_files(revision, folder)) {
+    std::string relative = path.substr(folder.size());
+    if (!relative.ends_with(".yaml") || relative.ends_with(".tests.yaml")) {
+      continue;
+    }
+    std::string name = relative.substr(0, relative.size() - 5);
+    if (!name_problem(name)) {
+      names.push_back(std::move(name));
+    }
+  }
+  return names;
+}
+
+std::string address_of(const std::string& name, const std::string& revision) {
+  return revision.empty() || name.find('@') != std::string::npos ? name : name + "@" + revision;
+}
+
+// The files a prompt's tests read besides the prompt's own.
+std::set<std::string> data_files_of(const Prompt& prompt, const TestSettings& settings) {
+  std::set<std::string> files;
+  auto add_schema_files = [&](const std::vector<Assertion>& assertions) {
+    for (const Assertion& assertion : assertions) {
+      auto value = assertion.spec.find("value");
+      if (assertion.type.ends_with("json-schema") && value != assertion.spec.end() &&
+          value->is_string()) {
+        files.insert(value->get<std::string>());
+      }
+    }
+  };
+  add_schema_files(settings.defaults.assertions);
+  for (const TestCase& test : prompt.tests) {
+    if (!test.vars_file.empty())
+      files.insert(test.vars_file);
+    if (!test.dataset.empty())
+      files.insert(test.dataset);
+    add_schema_files(test.assertions);
+  }
+  return files;
+}
+
+bool uses_judge(const Prompt& prompt, const TestSettings& settings) {
+  auto any_judge = [](const std::vector<Assertion>& assertions) {
+    return std::any_of(assertions.begin(), assertions.end(), needs_judge);
+  };
+  return any_judge(settings.defaults.assertions) ||
+         std::any_of(prompt.tests.begin(), prompt.tests.end(),
+                     [&](const TestCase& test) { return any_judge(test.assertions); });
+}
+
+}  // namespace
+
+TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo::Repository>& repo,
+                          const std::string& revision, const std::vector<std::string>& names) {
+  TestSuite suite;
+  suite.revision = revision;
+  std::vector<std::string> selected = names;
+  if (revision.empty()) {
+    suite.settings = workspace.settings().tests;
+    if (selected.empty()) {
+      selected = workspace.list_names();
+    }
+  } else {
+    if (!repo) {
+      throw Error(ErrorKind::usage, "testing a revision needs a git repository");
+    }
+    repo::Revision resolved = repo->resolve(revision);
+    RevisionSource source(repo, resolved, repository_prefix(workspace, *repo));
+    suite.settings = source.settings().tests;
+    if (selected.empty()) {
+      selected = names_at(*repo, resolved, repository_prefix(workspace, *repo));
+    }
+  }
+  bool every = names.empty();
+  for (const std::string& name : selected) {
+    ResolvedPrompt prompt = resolve_prompt(workspace, address_of(name, revision));
+    if (!every || !prompt.prompt.tests.empty()) {
+      suite.prompts.push_back(std::move(prompt));
+    }
+  }
+  return suite;
+}
+
+std::vector<std::string> prompts_changed_since(Workspace& workspace,
+                                               const std::shared_ptr<const repo::Repository>& repo,
+                                               const std::string& since, const std::string& to) {
+  std::string prefix = repository_prefix(workspace, *repo);
+  std::optional<repo::Revision> to_revision;
+  if (!to.empty()) {
+    to_revision = repo->resolve(to);
+  }
+  std::vector<repo::FileChange> files = repo->diff_files(repo->resolve(since), to_revision, {});
+  std::set<std::string> changed_paths;  // relative to the prompt repository's top
+  for (const repo::FileChange& file : files) {
+    for (const std::string& path : {file.path, file.old_path}) {
+      if (!path.empty() && path.starts_with(prefix)) {
+        changed_paths.insert(path.substr(prefix.size()));
+      }
+    }
+  }
+  std::set<std::string> changed_prompts;
+  bool settings_changed = false;
+  for (const PromptChange& change : group_changes(files, prefix)) {
+    if (change.subject == Subject::prompt) {
+      changed_prompts.insert(change.name);
+      if (!change.old_name.empty()) {
+        changed_prompts.insert(change.old_name);
+      }
+    }
+    settings_changed = settings_changed || change.subject == Subject::settings;
+  }
+  TestSuite suite = load_test_suite(workspace, repo, to, {});
+  std::vector<std::string> selected;
+  for (ResolvedPrompt& resolved : suite.prompts) {
+    const Prompt& prompt = resolved.prompt;
+    bool touched = settings_changed || changed_prompts.contains(prompt.name);
+    if (!touched) {
+      for (const std::string& partial : content_identity(resolved.source(), prompt.name).partials) {
+        touched = touched || changed_prompts.contains(partial);
+      }
+    }
+    if (!touched) {
+      for (const std::string& file : data_files_of(prompt, suite.settings)) {
+        touched = touched || changed_paths.contains(file);
+      }
+    }
+    if (!touched && uses_judge(prompt, suite.settings)) {
+      touched = changed_prompts.contains(suite.settings.judge_prompt);
+    }
+    if (touched) {
+      selected.push_back(prompt.name);
+    }
+  }
+  std::sort(selected.begin(), selected.end());
+  return selected;
+}
+
+}  // namespace promptctl

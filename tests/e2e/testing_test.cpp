@@ -1,0 +1,452 @@
+// `promptctl test` against the loopback provider: every assertion type passing and failing,
+// concurrency, repeats, model matrices, changed-since, baselines, replay, reports, exit codes.
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+
+#include "e2e/execution.hpp"
+
+namespace promptctl::testing {
+namespace {
+
+using nlohmann::json;
+
+class TestCommandTest : public ExecutionTest {
+ protected:
+  [[nodiscard]] std::string settings() const override {
+    return ExecutionTest::settings() + "  openai-priced: {type: openai, base_url: '" +
+           m_server.url() +
+           "/v1', key_env: OPENAI_API_KEY, retry_base_ms: 5,\n"
+           "                  prices: {gpt-test: {input: 1000, output: 1000}}}\n"
+           "tests:\n"
+           "  judge: {model: openai/gpt-judge~judge}\n"
+           "  embedding_model: openai/text-embedding-test\n";
+  }
+
+  // A prompt answered "echo: Hello <who>" by the test server, with `tests` as its tests.
+  void write_prompt(const std::string& name, const std::string& tests,
+                    const std::string& model = "openai/gpt-test") const {
+    write("prompts/" + name + ".yaml",
+          "variables:\n  who: {type: string, default: Ann}\n"
+          "model: {provider: " +
+              model.substr(0, model.find('/')) + ", name: " + model.substr(model.find('/') + 1) +
+              ", temperature: 0}\n"
+              "template: \"Hello {{who}}\"\n"
+              "tests:\n" +
+              tests);
+  }
+
+  json test_json(std::vector<std::string> args, int expected_exit,
+                 const std::map<std::string, std::string>& extra = {}) const {
+    args.insert(args.begin(), "test");
+    args.emplace_back("--json");
+    ProcessResult result = run_with_server(args, extra);
+    EXPECT_EQ(result.exit_code, expected_exit) << result.out << result.err;
+    json parsed = json::parse(result.out, nullptr, false);
+    EXPECT_FALSE(parsed.is_discarded()) << result.out << result.err;
+    return parsed;
+  }
+
+  static std::map<std::string, json> by_test(const json& report) {
+    std::map<std::string, json> found;
+    for (const json& result : report["results"]) {
+      found[result["test"].get<std::string>()] = result;
+    }
+    return found;
+  }
+
+  void commit(const std::string& message) const {
+    git(root(), {"add", "-A"});
+    git(root(), {"commit", "-qm", message});
+  }
+};
+
+// Each assertion type, in one test that passes and one that fails.
+constexpr const char* k_assertion_cases = R"(
+  - {name: equals, assert: [{type: equals, value: "echo: Hello Ann"}]}
+  - {name: equals-bad, assert: [{type: equals, value: "Hello"}]}
+  - {name: contains, assert: [{type: contains, value: Ann}]}
+  - {name: contains-bad, assert: [{type: contains, value: ann}]}
+  - {name: icontains, assert: [{type: icontains, value: ANN}]}
+  - {name: not-contains, assert: [{type: not-contains, value: Bob}]}
+  - {name: not-contains-bad, assert: [{type: not-contains, value: Ann}]}
+  - {name: contains-any, assert: [{type: contains-any, value: [Bob, Ann]}]}
+  - {name: contains-any-bad, assert: [{type: contains-any, value: [Bob, Cy]}]}
+  - {name: contains-all, assert: [{type: contains-all, value: [Hello, Ann]}]}
+  - {name: contains-all-bad, assert: [{type: contains-all, value: [Hello, Bob]}]}
+  - {name: starts-with, assert: [{type: starts-with, value: "echo:"}]}
+  - {name: starts-with-bad, assert: [{type: starts-with, value: Hello}]}
+  - {name: regex, assert: [{type: regex, value: "^echo: H\\w+"}]}
+  - {name: regex-bad, assert: [{type: regex, value: "^\\d+$"}]}
+  - {name: is-json-bad, assert: [{type: is-json}]}
+  - {name: not-is-json, assert: [{type: not-is-json}]}
+  - {name: min-length, assert: [{type: min-length, value: 5}]}
+  - {name: min-length-bad, assert: [{type: min-length, value: 500}]}
+  - {name: max-length, assert: [{type: max-length, value: 50}]}
+  - {name: max-length-bad, assert: [{type: max-length, value: 3}]}
+  - {name: length, assert: [{type: length, min: 10, max: 20}]}
+  - {name: length-bad, assert: [{type: length, max: 5}]}
+  - {name: word-count, assert: [{type: word-count, value: 3}]}
+  - {name: word-count-bad, assert: [{type: word-count, min: 4}]}
+  - {name: latency, assert: [{type: latency, value: 60000}]}
+  - {name: tokens, assert: [{type: tokens, max: 3}]}
+  - {name: tokens-bad, assert: [{type: tokens, max: 2}]}
+  - {name: levenshtein, assert: [{type: levenshtein, value: "echo: Hello Anne", threshold: 1}]}
+  - {name: levenshtein-bad, assert: [{type: levenshtein, value: "echo: Bye Bob", threshold: 2}]}
+  - {name: similar, assert: [{type: similar, value: "echo: Hello Ann", threshold: 0.99}]}
+  - {name: similar-bad, assert: [{type: similar, value: "an unrelated sentence entirely"}]}
+  - {name: llm-rubric, assert: [{type: llm-rubric, value: "hello to Ann"}]}
+  - {name: llm-rubric-bad, assert: [{type: llm-rubric, value: "mentions the refund policy"}]}
+  - {name: weighted, threshold: 0.5, assert: [{type: contains, value: Ann, weight: 3}, {type: contains, value: Bob}]}
+  - {name: weighted-bad, threshold: 0.9, assert: [{type: contains, value: Ann, weight: 3}, {type: contains, value: Bob}]}
+  - {name: informational, assert: [{type: contains, value: Ann}, {type: contains, value: Bob, weight: 0}]}
+)";
+
+TEST_F(TestCommandTest, EveryAssertionTypePassesAndFails) {
+  write_prompt("all", k_assertion_cases);
+  json report = test_json({"all"}, 1);
+  std::map<std::string, json> results = by_test(report);
+  ASSERT_EQ(results.size(), 37U);
+  for (const auto& [name, result] : results) {
+    bool bad = name.ends_with("-bad");
+    EXPECT_EQ(result["status"], bad ? "fail" : "pass") << name << ": " << result.dump(2);
+    EXPECT_EQ(result["output"], "echo: Hello Ann") << name;
+  }
+  EXPECT_EQ(report["summary"]["failed"], 17);
+  EXPECT_EQ(report["summary"]["passed"], 20);
+  const json& judged = results["llm-rubric-bad"]["assertions"][0];
+  EXPECT_NE(judged["reason"].get<std::string>().find("refund"), std::string::npos) << judged;
+  const json& contains = results["contains-bad"]["assertions"][0];
+  EXPECT_EQ(contains["expected"], "ann");
+  EXPECT_EQ(contains["pass"], false);
+}
+
+TEST_F(TestCommandTest, JsonAssertionsOnAJsonAnswer) {
+  write_prompt("structured", R"(
+  - {name: is-json, assert: [{type: is-json}]}
+  - name: schema
+    assert:
+      - type: json-schema
+        value: {type: object, required: [answer], properties: {answer: {type: string, pattern: "^Hello"}}}
+  - name: schema-bad
+    assert:
+      - {type: json-schema, value: {type: object, required: [answer, score]}}
+  - {name: schema-file, assert: [{type: json-schema, value: schemas/answer.json}]}
+  - {name: equals-json, assert: [{type: equals, value: {answer: Hello Ann}}]}
+)",
+               "openai/gpt-test~json");
+  write("schemas/answer.json", R"({"type": "object", "additionalProperties": false,
+                                   "properties": {"answer": {"const": "Hello Bob"}}})");
+  std::map<std::string, json> results = by_test(test_json({"structured"}, 1));
+  EXPECT_EQ(results["is-json"]["status"], "pass");
+  EXPECT_EQ(results["schema"]["status"], "pass");
+  EXPECT_EQ(results["schema-bad"]["status"], "fail");
+  EXPECT_NE(results["schema-bad"]["assertions"][0]["reason"].get<std::string>().find("score"),
+            std::string::npos);
+  EXPECT_EQ(results["schema-file"]["status"], "fail");
+  EXPECT_NE(results["schema-file"]["assertions"][0]["reason"].get<std::string>().find("/answer"),
+            std::string::npos);
+  EXPECT_EQ(results["equals-json"]["status"], "pass");
+}
+
+TEST_F(TestCommandTest, LatencyAndCostBounds) {
+  write_prompt("priced", R"(
+  - {name: cheap, assert: [{type: cost, value: 1}]}
+  - {name: too-dear, assert: [{type: cost, max: 0.001}]}
+)",
+               "openai-priced/gpt-test");
+  write_prompt("slow", R"(
+  - {name: too-slow, assert: [{type: latency, value: 20}]}
+)",
+               "openai/gpt-test~slow=150");
+  std::map<std::string, json> results = by_test(test_json({"priced", "slow", "--no-cache"}, 1));
+  EXPECT_EQ(results["cheap"]["status"], "pass");
+  EXPECT_DOUBLE_EQ(results["cheap"]["cost"].get<double>(), 0.005);  // 2 + 3 tokens at $1000/M
+  EXPECT_EQ(results["too-dear"]["status"], "fail");
+  EXPECT_EQ(results["too-slow"]["status"], "fail");
+  EXPECT_GE(results["too-slow"]["latency_ms"].get<double>(), 150);
+}
+
+TEST_F(TestCommandTest, JudgeCallsAreRecordedAndTheJudgePromptCanBeReplaced) {
+  write_prompt("judged", "  - {name: polite, assert: [{type: llm-rubric, value: hello ann}]}\n");
+  EXPECT_EQ(by_test(test_json({"judged"}, 0))["polite"]["status"], "pass");
+  json runs = json::parse(run({"runs", "--json"}).out);
+  std::set<std::string> prompts;
+  for (const json& entry : runs) {
+    prompts.insert(entry["prompt"].get<std::string>());
+  }
+  EXPECT_EQ(prompts, (std::set<std::string>{"judged", "judges/llm-rubric"}));
+  // The repository's own judge prompt replaces the built-in one; this one hides the rubric.
+  write("prompts/judges/llm-rubric.yaml",
+        "variables:\n  output: {type: string}\n  rubric: {type: string}\n"
+        "template: \"Grade this: {{output}}\"\n");
+  json failed = by_test(test_json({"judged"}, 1))["polite"];
+  EXPECT_EQ(failed["status"], "fail");
+  EXPECT_NE(failed["assertions"][0]["reason"].get<std::string>().find("no rubric"),
+            std::string::npos);
+}
+
+TEST_F(TestCommandTest, AJudgeWithoutAVerdictOrEmbeddingsThatFailLeaveNoVerdict) {
+  write_prompt("unjudged", R"(
+  - {name: rubric, assert: [{type: llm-rubric, value: x, model: openai/gpt-test}]}
+  - {name: similar, assert: [{type: similar, value: x, model: anthropic/claude-test}]}
+)");
+  std::map<std::string, json> results = by_test(test_json({"unjudged"}, 2));
+  EXPECT_EQ(results["rubric"]["status"], "error");
+  EXPECT_NE(results["rubric"]["error"].get<std::string>().find("no verdict"), std::string::npos);
+  EXPECT_EQ(results["similar"]["status"], "error");
+  EXPECT_NE(results["similar"]["error"].get<std::string>().find("no embeddings"),
+            std::string::npos);
+}
+
+TEST_F(TestCommandTest, DatasetsAndVariableFilesMakeOneCasePerRow) {
+  write_prompt("rows", R"(
+  - {name: csv, dataset: data/people.csv, assert: [{type: contains, value: Hello}]}
+  - {name: jsonl, dataset: data/people.jsonl, assert: [{type: not-contains, value: Zed}]}
+  - {name: file, vars: data/vars.yaml, assert: [{type: contains, value: Yan}]}
+)");
+  write("data/people.csv", "who\nAnn\n\"Bo, the second\"\n");
+  write("data/people.jsonl", "{\"who\": \"Cy\"}\n\n{\"who\": \"Zed\"}\n");
+  write("data/vars.yaml", "who: Yan\n");
+  json report = test_json({"rows"}, 1);
+  ASSERT_EQ(report["results"].size(), 5U);
+  EXPECT_EQ(report["results"][1]["output"], "echo: Hello Bo, the second");
+  EXPECT_EQ(report["results"][1]["row"], 2);
+  EXPECT_EQ(report["results"][3]["status"], "fail");  // Zed
+  EXPECT_EQ(report["results"][4]["output"], "echo: Hello Yan");
+  EXPECT_EQ(report["results"][4]["row"], nullptr);
+}
+
+TEST_F(TestCommandTest, ABrokenTestIsAnInputErrorNamingTheProblem) {
+  write_prompt("broken", R"(
+  - {name: missing-file, dataset: data/none.csv}
+  - {name: unknown-var, vars: {other: x}}
+)");
+  std::map<std::string, json> results = by_test(test_json({"broken"}, 2));
+  EXPECT_NE(results["missing-file"]["error"].get<std::string>().find("data/none.csv"),
+            std::string::npos);
+  EXPECT_EQ(results["unknown-var"]["status"], "error");
+  EXPECT_NE(results["unknown-var"]["error"].get<std::string>().find("other"), std::string::npos);
+}
+
+TEST_F(TestCommandTest, BadAssertionsAreReportedAtTheirLine) {
+  write_prompt("wrong", R"(
+  - name: t
+    assert:
+      - {type: regex, value: "(unclosed"}
+      - {type: length}
+      - {type: containz, value: x}
+      - {type: contains, value: x, colour: red}
+)");
+  ProcessResult lint = run({"lint", "wrong"});
+  EXPECT_EQ(lint.exit_code, 1);
+  EXPECT_NE(lint.out.find("prompts/wrong.yaml:9:9"), std::string::npos) << lint.out;
+  EXPECT_NE(lint.out.find("not a valid regular expression"), std::string::npos) << lint.out;
+  EXPECT_NE(lint.out.find("needs 'min', 'max'"), std::string::npos) << lint.out;
+  EXPECT_NE(lint.out.find("did you mean 'contains'"), std::string::npos) << lint.out;
+  EXPECT_NE(lint.out.find("colour"), std::string::npos) << lint.out;
+  ProcessResult test = run_with_server({"test", "wrong"});
+  EXPECT_EQ(test.exit_code, 2);
+  EXPECT_NE(test.err.find("prompts/wrong.yaml:9:9"), std::string::npos) << test.err;
+}
+
+TEST_F(TestCommandTest, RepeatsAndConcurrency) {
+  std::string tests;
+  for (int i = 0; i < 20; ++i) {
+    tests += "  - {name: case" + std::to_string(i) + ", vars: {who: p" + std::to_string(i) +
+             "}, repeat: 2, assert: [{type: contains, value: p" + std::to_string(i) + "}]}\n";
+  }
+  write_prompt("many", tests, "openai/gpt-test~slow=20");
+  json report = test_json({"many", "-j", "16", "--repeat", "2", "--no-cache"}, 0);
+  ASSERT_EQ(report["results"].size(), 80U);
+  // Written order whatever the order of completion: case by case, repetition by repetition.
+  for (size_t i = 0; i < 80; ++i) {
+    EXPECT_EQ(report["results"][i]["test"], "case" + std::to_string(i / 4));
+    EXPECT_EQ(report["results"][i]["repetition"], static_cast<int>(i % 4) + 1);
+  }
+  std::set<std::int64_t> runs;
+  for (const json& result : report["results"]) {
+    runs.insert(result["run_id"].get<std::int64_t>());
+  }
+  EXPECT_EQ(runs.size(), 80U);
+}
+
+TEST_F(TestCommandTest, AModelMatrixRunsTheSuiteForEachModelSideBySide) {
+  write_prompt("matrix", "  - {name: greets, assert: [{type: contains, value: Hello}]}\n");
+  json report = test_json(
+      {"matrix", "--model", "openai/gpt-test", "--model", "anthropic/claude-test~500"}, 5);
+  ASSERT_EQ(report["results"].size(), 2U);
+  EXPECT_EQ(report["results"][0]["model"], "openai/gpt-test");
+  EXPECT_EQ(report["results"][0]["status"], "pass");
+  EXPECT_EQ(report["results"][1]["model"], "anthropic/claude-test~500");
+  EXPECT_EQ(report["results"][1]["status"], "error");
+  ProcessResult text = run_with_server({"test", "matrix", "--model", "openai/gpt-test", "--model",
+                                        "ollama/llama-test", "--no-fail-on-error"});
+  EXPECT_EQ(text.exit_code, 0) << text.out << text.err;
+  EXPECT_NE(text.out.find("openai/gpt-test"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("ollama/llama-test: 1/1 passed"), std::string::npos) << text.out;
+}
+
+TEST_F(TestCommandTest, ProviderErrorsHaveTheirOwnExitCode) {
+  write_prompt("down", "  - {name: t, assert: [{type: contains, value: x}]}\n",
+               "openai/gpt-test~500");
+  ProcessResult failed = run_with_server({"test", "down", "--no-cache"});
+  EXPECT_EQ(failed.exit_code, 5) << failed.out << failed.err;
+  EXPECT_NE(failed.out.find("ERROR down: t"), std::string::npos) << failed.out;
+  EXPECT_EQ(run_with_server({"test", "down", "--no-fail-on-error"}).exit_code, 0);
+}
+
+TEST_F(TestCommandTest, ChangedSinceFollowsPartialsAndDataFiles) {
+  write("prompts/shared/tone.yaml", "template: \"Be kind.\"\n");
+  write("prompts/uses-partial.yaml",
+        "template: \"{{> shared/tone}} Hi\"\ntests:\n  - {name: t, assert: [{type: contains, "
+        "value: Hi}]}\n");
+  write_prompt("uses-data", "  - {name: t, dataset: data/rows.jsonl}\n");
+  write("data/rows.jsonl", "{\"who\": \"A\"}\n");
+  write_prompt("untouched", "  - {name: t}\n");
+  commit("base");
+  auto tested = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"--changed-since", "HEAD"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    json report = test_json(args, 0);
+    std::set<std::string> prompts;
+    for (const json& result : report["results"]) {
+      prompts.insert(result["prompt"].get<std::string>());
+    }
+    return prompts;
+  };
+  EXPECT_EQ(tested({}), std::set<std::string>{});
+  write("prompts/shared/tone.yaml", "template: \"Be very kind.\"\n");
+  EXPECT_EQ(tested({}), std::set<std::string>{"uses-partial"});
+  write("data/rows.jsonl", "{\"who\": \"B\"}\n");
+  EXPECT_EQ(tested({}), (std::set<std::string>{"uses-data", "uses-partial"}));
+  commit("changes");
+  EXPECT_EQ(tested({"--rev", "HEAD~0"}), std::set<std::string>{});
+  std::vector<std::string> args = {"--changed-since", "HEAD~1", "--rev", "HEAD"};
+  json report = test_json(args, 0);
+  std::set<std::string> prompts;
+  for (const json& result : report["results"]) {
+    prompts.insert(result["prompt"].get<std::string>());
+  }
+  EXPECT_EQ(prompts, (std::set<std::string>{"uses-data", "uses-partial"}));
+}
+
+TEST_F(TestCommandTest, BaselineListsRegressionsFirst) {
+  write_prompt("a", "  - {name: stays, assert: [{type: contains, value: Hello}]}\n");
+  write_prompt("b", "  - {name: breaks, assert: [{type: contains, value: Hello}]}\n");
+  commit("good");
+  std::string changed = read("prompts/b.yaml");
+  changed.replace(changed.find("Hello {{who}}"), 5, "Bye");
+  write("prompts/b.yaml", changed);
+  json report = test_json({"--baseline", "HEAD"}, 1);
+  EXPECT_EQ(report["summary"]["regressions"], 1);
+  std::map<std::string, json> results = by_test(report);
+  EXPECT_EQ(results["breaks"]["baseline"], "pass");
+  EXPECT_EQ(results["breaks"]["regression"], true);
+  EXPECT_EQ(results["stays"]["regression"], false);
+  ProcessResult text = run_with_server({"test", "--baseline", "HEAD"});
+  EXPECT_EQ(text.out.rfind("REGRESSED b: breaks", 0), 0U) << text.out;
+}
+
+TEST_F(TestCommandTest, RevTestsACommitWithoutACheckout) {
+  write_prompt("rev", "  - {name: t, assert: [{type: contains, value: Hello}]}\n");
+  commit("v1");
+  write("prompts/rev.yaml",
+        "template: nothing\ntests:\n  - {name: t, assert: [{type: contains, "
+        "value: Hello}]}\n");
+  EXPECT_EQ(test_json({"rev"}, 1)["results"][0]["status"], "fail");
+  json at_head = test_json({"--rev", "HEAD"}, 0);
+  ASSERT_EQ(at_head["results"].size(), 1U);
+  EXPECT_EQ(at_head["results"][0]["revision"], "HEAD");
+  EXPECT_EQ(at_head["results"][0]["file"], "HEAD:prompts/rev.yaml");
+}
+
+TEST_F(TestCommandTest, RecordedAnswersReplayWithoutNetworkOrKeys) {
+  write_prompt("replayed", R"(
+  - {name: answer, vars: {who: Replay}, assert: [{type: contains, value: Replay}]}
+  - {name: judged, assert: [{type: llm-rubric, value: hello ann}]}
+  - {name: similar, assert: [{type: similar, value: "echo: Hello Ann"}]}
+)");
+  // Not deterministic: only --record stores its answers.
+  std::string warm = read("prompts/replayed.yaml");
+  warm.replace(warm.find("temperature: 0"), 14, "temperature: 0.9");
+  write("prompts/replayed.yaml", warm);
+  EXPECT_EQ(test_json({"replayed", "--record"}, 0)["summary"]["passed"], 3);
+  std::map<std::string, std::string> offline = {{"OPENAI_BASE_URL", "http://127.0.0.1:9/v1"},
+                                                {"OPENAI_API_KEY", ""}};
+  json replayed = test_json({"replayed", "--cache", "replay"}, 0, offline);
+  EXPECT_EQ(replayed["summary"]["passed"], 3);
+  EXPECT_EQ(replayed["results"][0]["cached"], true);
+  write_prompt("fresh", "  - {name: t, vars: {who: Unrecorded}}\n");
+  json missing = test_json({"fresh", "--cache", "replay"}, 2, offline);
+  EXPECT_EQ(missing["results"][0]["status"], "error");
+}
+
+TEST_F(TestCommandTest, ReportFormats) {
+  write_prompt("fmt", R"(
+  - {name: "good <one>", assert: [{type: contains, value: Hello}]}
+  - {name: "bad & worse", assert: [{type: equals, value: "x\"y"}]}
+)");
+  ProcessResult tap = run_with_server({"test", "fmt", "--format", "tap"});
+  EXPECT_EQ(tap.exit_code, 1);
+  EXPECT_EQ(tap.out.rfind("TAP version 14\n1..2\nok 1 - fmt: good <one>\nnot ok 2 - fmt: bad & "
+                          "worse\n  ---\n",
+                          0),
+            0U)
+      << tap.out;
+  ProcessResult github = run_with_server({"test", "fmt", "--format", "github"});
+  EXPECT_NE(github.out.find("::error file=prompts/fmt.yaml,line=8,title=fmt%3A bad & worse::"
+                            "equals: the answer is 'echo: Hello Ann'\n"),
+            std::string::npos)
+      << github.out;
+  EXPECT_NE(github.out.find("::notice title=promptctl test::1 passed, 1 failed, 0 errors"),
+            std::string::npos);
+  ProcessResult written =
+      run_with_server({"test", "fmt", "--format", "junit", "--output", "report.xml"});
+  EXPECT_EQ(written.exit_code, 1);
+  EXPECT_NE(written.out.find("1 passed, 1 failed"), std::string::npos) << written.out;
+  std::string junit = read("report.xml");
+  EXPECT_NE(junit.find("<testcase name=\"bad &amp; worse\" classname=\"fmt\""), std::string::npos)
+      << junit;
+  EXPECT_NE(junit.find("<failure message=\"equals: the answer is &apos;echo: Hello Ann&apos;\" "
+                       "type=\"assertion\">"),
+            std::string::npos)
+      << junit;
+  ProcessResult usage = run_with_server({"test", "fmt", "--output", "x.txt"});
+  EXPECT_EQ(usage.exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(root() / "x.txt"));
+}
+
+TEST_F(TestCommandTest, JunitIsValidAgainstTheSchema) {
+  std::filesystem::path schema =
+      std::filesystem::path(PROMPTCTL_SOURCE_DIR) / "../shared/conformance/junit/JUnit.xsd";
+  if (!std::filesystem::exists(schema)) {
+    GTEST_SKIP() << "the JUnit schema is absent: " << schema << " (no validation done)";
+  }
+  if (run_process("xmllint", {"--version"}, {}).exit_code != 0) {
+    GTEST_SKIP() << "xmllint (libxml2-utils) is not installed: no JUnit validation done";
+  }
+  write_prompt("x", R"(
+  - {name: pass, assert: [{type: contains, value: Hello}]}
+  - {name: fail, assert: [{type: equals, value: "\u0001 <&>"}]}
+  - {name: error, dataset: missing.csv}
+)");
+  write_prompt("y", "  - {name: other}\n");
+  ProcessResult result =
+      run_with_server({"test", "--format", "junit", "--output", "junit.xml", "--repeat", "2"});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  ProcessResult valid = run_process(
+      "xmllint", {"--noout", "--schema", schema.string(), (root() / "junit.xml").string()}, {});
+  EXPECT_EQ(valid.exit_code, 0) << valid.err << read("junit.xml");
+}
+
+TEST_F(TestCommandTest, NothingToTest) {
+  ProcessResult result = run_with_server({"test"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("no tests to run"), std::string::npos);
+  EXPECT_EQ(run_with_server({"test", "nonexistent"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace promptctl::testing
