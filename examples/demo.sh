@@ -49,10 +49,15 @@ printf 'Dear {{name}},\n{{> signature}}\n' > ../letter.mustache
 mkdir -p ../partials && printf -- '-- {{team}}\n' > ../partials/signature
 step "$promptctl" render --template-file ../letter.mustache --partials-dir ../partials --var name=Ann --var team=Support
 
+# The starter prompts' tests, graded offline by the echo provider.
+step "$promptctl" test --provider echo
+step "$promptctl" test --provider echo --format tap
+
 # Branches, diffs, merges, releases and remotes have a walk-through of their own, and so do
-# calling models, the ledger and the cache.
+# calling models, the ledger and the cache, and gating changes in CI.
 PROMPTCTL=$promptctl "$here/versioning.sh"
 PROMPTCTL=$promptctl "$here/execution.sh"
+PROMPTCTL=$promptctl "$here/ci/ci.sh"
 
 [ "${KEEP:-}" = 1 ] && echo "kept $scratch"
 echo

@@ -25,6 +25,8 @@ struct ContentIdentity {
 /// the hash covering what could be; the prompt's own file must exist (throws `Error`
 /// not_found otherwise).
 ContentIdentity content_identity(PromptSource& source, std::string_view name);
+/// The same for a prompt already loaded from `source`, without loading it again.
+ContentIdentity content_identity(PromptSource& source, const Prompt& loaded);
 
 /// The short form of a content hash shown to people.
 std::string short_hash(const std::string& hash);

@@ -22,7 +22,7 @@ struct Options {
   std::string baseline;
   std::string format = "text";
   bool json = false;
-  std::string output;
+  std::vector<std::string> outputs;
   bool fail_on_error = true;
   std::string cache;
   bool no_cache = false;
@@ -65,9 +65,11 @@ void add_options(CLI::App& sub) {
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"text", "json", "junit", "tap", "github"}));
   sub.add_flag("--json", o.json, "The same as --format json");
-  sub.add_option("-o,--output", o.output,
-                 "Write the --format report to FILE and print the readable summary")
-      ->type_name("FILE");
+  sub.add_option("-o,--output", o.outputs,
+                 "Write the --format report to FILE and print the readable summary; "
+                 "FORMAT:FILE writes that format instead (json, junit, tap, github), leaving "
+                 "--format for standard output. Repeatable")
+      ->type_name("[FORMAT:]FILE");
   sub.add_flag("--fail-on-error,!--no-fail-on-error", o.fail_on_error,
                "Exit 5 when a provider error left a case without a verdict (default); "
                "--no-fail-on-error lets such cases pass the run");
@@ -80,7 +82,8 @@ void add_options(CLI::App& sub) {
   sub.add_flag("--record", o.record,
                "Store every answer in the cache, whatever its temperature, for --cache replay");
   sub.add_flag("-v,--verbose", o.verbose,
-               "List passing cases too, and report each HTTP request and response on stderr");
+               "List passing cases too, and report retries, fallbacks and each HTTP request and "
+               "response on stderr");
 }
 
 CacheMode chosen_cache(const Options& o) {
@@ -132,10 +135,12 @@ std::vector<CaseResult> run_suite(Session& session, ExecutionState& state, TestS
   events.on_progress = [&](std::size_t done, std::size_t total) {
     out.progress(label + std::to_string(done) + "/" + std::to_string(total) + " calls");
   };
-  events.on_notice = [&](const std::string& notice) {
-    out.end_progress();
-    print_notice(out, notice);
-  };
+  if (options().verbose) {  // retries of hundreds of cases would bury the report otherwise
+    events.on_notice = [&](const std::string& notice) {
+      out.end_progress();
+      print_notice(out, notice);
+    };
+  }
   TestRunner runner(state.providers, &state.cache, &state.ledger);
   std::vector<CaseResult> results = runner.run(suite, &session.repository(), run, events);
   out.end_progress();
@@ -166,6 +171,32 @@ std::string report_in(const std::string& format, const std::vector<CaseResult>& 
   return github_report(results, summary);
 }
 
+// Where each report goes: --output's FORMAT:FILE, or FILE for --format.
+struct ReportFile {
+  std::string format;
+  std::string path;
+};
+std::vector<ReportFile> report_files(const Options& o, const std::string& format,
+                                     bool& summary_on_stdout) {
+  std::vector<ReportFile> files;
+  summary_on_stdout = false;
+  for (const std::string& output : o.outputs) {
+    size_t colon = output.find(':');
+    std::string prefix = colon == std::string::npos ? "" : output.substr(0, colon);
+    if (prefix == "json" || prefix == "junit" || prefix == "tap" || prefix == "github") {
+      files.push_back({prefix, output.substr(colon + 1)});
+    } else if (format == "text") {
+      throw Error(ErrorKind::usage, "--output " + output +
+                                        ": choose the report with --format, or write "
+                                        "FORMAT:FILE");
+    } else {
+      files.push_back({format, output});
+      summary_on_stdout = true;
+    }
+  }
+  return files;
+}
+
 int exit_code(const TestSummary& summary, bool fail_on_error) {
   if (summary.failed > 0)
     return k_exit_check_failed;
@@ -179,9 +210,8 @@ int exit_code(const TestSummary& summary, bool fail_on_error) {
 int run(Session& session) {
   Options& o = options();
   std::string format = o.json ? "json" : o.format;
-  if (!o.output.empty() && format == "text") {
-    throw Error(ErrorKind::usage, "--output writes a report: choose it with --format");
-  }
+  bool summary_on_stdout = false;
+  std::vector<ReportFile> files = report_files(o, format, summary_on_stdout);
   TestRunOptions run = run_options(o);
   ExecutionState state = open_execution_state(session);
   std::vector<std::string> names = selected_names(session, o);
@@ -202,10 +232,10 @@ int run(Session& session) {
       results, started_ms,
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
           .count());
-  if (!o.output.empty()) {
-    util::write_file_atomic(o.output, report_in(format, results, summary));
+  for (const ReportFile& file : files) {
+    util::write_file_atomic(file.path, report_in(file.format, results, summary));
   }
-  if (format == "text" || !o.output.empty()) {
+  if (format == "text" || summary_on_stdout) {
     order_for_report(results);
     print_test_report(session.out(), results, summary, o.verbose);
   } else {

@@ -70,7 +70,7 @@ void print_matrix(const Output& out, const std::vector<CaseResult>& results,
   std::size_t width = 4;
   for (const CaseResult& result : results) {
     std::string title = result.title(false);
-    if (!cells.contains(title)) {
+    if (cells.find(title) == cells.end()) {
       rows.push_back(title);
       width = std::max(width, title.size());
     }
@@ -127,14 +127,19 @@ std::string summary_text(const Output& out, const TestSummary& summary) {
 
 void print_test_report(const Output& out, const std::vector<CaseResult>& results,
                        const TestSummary& summary, bool all) {
+  // A matrix: some case ran with more than one model.
   std::vector<std::string> models;
   std::set<std::string> seen;
+  std::map<std::string, std::set<std::string>> models_of_case;
+  bool matrix = false;
   for (const CaseResult& result : results) {
     if (seen.insert(result.model).second) {
       models.push_back(result.model);
     }
+    std::set<std::string>& case_models = models_of_case[result.title(false)];
+    case_models.insert(result.model);
+    matrix = matrix || case_models.size() > 1;
   }
-  bool matrix = models.size() > 1;
   if (matrix) {
     print_matrix(out, results, models);
   }

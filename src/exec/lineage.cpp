@@ -24,7 +24,7 @@ Lineage lineage_of(const ResolvedPrompt& resolved, const repo::Repository* repos
       // A repository without commits yet: the content hash still identifies the version.
     }
   }
-  lineage.content_hash = content_identity(resolved.source(), resolved.prompt.name).hash;
+  lineage.content_hash = content_identity(resolved.source(), resolved.prompt).hash;
   return lineage;
 }
 

@@ -13,14 +13,10 @@ namespace {
 // Every partial reachable from the prompt through static references; nothing when the prompt
 // does not load or a partial is broken, since the hash must still be computable for any
 // version in history.
-std::vector<std::string> used_partials(PromptSource& source, std::string_view name) {
+std::vector<std::string> used_partials(PromptSource& source, const Prompt& prompt) {
   try {
-    LoadResult loaded = load_from_source(source, name);
-    if (!loaded.prompt || loaded.has_errors()) {
-      return {};
-    }
     PromptPartials partials(source);
-    (void)find_partial_cycle(parsed_templates(*loaded.prompt), partials);
+    (void)find_partial_cycle(parsed_templates(prompt), partials);
     std::vector<std::string> names = partials.loaded();
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
@@ -39,16 +35,28 @@ std::string name_of_path(const std::string& path, const std::string& prompts_pre
   return name;
 }
 
-}  // namespace
+std::vector<std::string> used_partials(PromptSource& source, std::string_view name) {
+  LoadResult loaded;
+  try {
+    loaded = load_from_source(source, name);
+  } catch (const Error&) {
+    return {};
+  }
+  if (!loaded.prompt || loaded.has_errors()) {
+    return {};
+  }
+  return used_partials(source, *loaded.prompt);
+}
 
-ContentIdentity content_identity(PromptSource& source, std::string_view name) {
+ContentIdentity identity_of(PromptSource& source, std::string_view name,
+                            const std::vector<std::string>& partials) {
   auto file = source.read(name);
   if (!file) {
     throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "'");
   }
   ContentIdentity identity;
   std::string manifest = "prompt " + repo::hash_blob(file->text) + "\n";
-  for (const std::string& partial : used_partials(source, name)) {
+  for (const std::string& partial : partials) {
     if (auto partial_file = source.read(partial)) {
       manifest += "partial " + partial + " " + repo::hash_blob(partial_file->text) + "\n";
       identity.partials.push_back(partial);
@@ -56,6 +64,16 @@ ContentIdentity content_identity(PromptSource& source, std::string_view name) {
   }
   identity.hash = repo::hash_blob(manifest);
   return identity;
+}
+
+}  // namespace
+
+ContentIdentity content_identity(PromptSource& source, std::string_view name) {
+  return identity_of(source, name, used_partials(source, name));
+}
+
+ContentIdentity content_identity(PromptSource& source, const Prompt& loaded) {
+  return identity_of(source, loaded.name, used_partials(source, loaded));
 }
 
 RestoreResult restore_prompt(Workspace& workspace, PromptSource& source, std::string_view name) {

@@ -56,8 +56,8 @@ class SuiteRun {
     m_cases = std::move(cases);
     answer();
     for (PlannedCase& planned : m_cases) {
-      planned.result.assertions.resize(planned.assertions.size());
-      if (planned.answered) {
+      if (planned.answered) {  // without an answer no assertion has a result
+        planned.result.assertions.resize(planned.assertions.size());
         grade_locally(planned);
       }
     }

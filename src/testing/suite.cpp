@@ -131,7 +131,7 @@ std::vector<std::string> prompts_changed_since(Workspace& workspace,
     const Prompt& prompt = resolved.prompt;
     bool touched = settings_changed || changed_prompts.contains(prompt.name);
     if (!touched) {
-      for (const std::string& partial : content_identity(resolved.source(), prompt.name).partials) {
+      for (const std::string& partial : content_identity(resolved.source(), prompt).partials) {
         touched = touched || changed_prompts.contains(partial);
       }
     }

@@ -413,6 +413,11 @@ TEST_F(TestCommandTest, ReportFormats) {
                        "type=\"assertion\">"),
             std::string::npos)
       << junit;
+  ProcessResult both = run_with_server(
+      {"test", "fmt", "--format", "github", "-o", "junit:out/j.xml", "-o", "tap:t.tap"});
+  EXPECT_EQ(both.out.rfind("::error file=prompts/fmt.yaml", 0), 0U) << both.out;
+  EXPECT_NE(read("out/j.xml").find("<testsuites>"), std::string::npos);
+  EXPECT_EQ(read("t.tap").rfind("TAP version 14", 0), 0U);
   ProcessResult usage = run_with_server({"test", "fmt", "--output", "x.txt"});
   EXPECT_EQ(usage.exit_code, 2);
   EXPECT_FALSE(std::filesystem::exists(root() / "x.txt"));

@@ -1,0 +1,35 @@
+# Shared by the benchmarks that call models: the loopback provider, timing under
+# /usr/bin/time -v, and the median report. Sourced; expects $build and $scratch.
+
+# Starts build/promptctl-test-server answering after $1 ms; sets $server_url and $server_pid.
+start_provider() {
+  "$build/promptctl-test-server" --latency-ms "$1" --url-file "$scratch/url" >/dev/null 2>&1 &
+  server_pid=$!
+  for _ in $(seq 50); do [ -s "$scratch/url" ] && break; sleep 0.1; done
+  server_url=$(cat "$scratch/url")
+}
+
+# Runs a command under /usr/bin/time -v (stdout to $scratch/out) and appends
+# "wall_ms cpu_ms rss_mb" to the array `results`. The command's exit status is returned.
+timed() {
+  local status=0
+  /usr/bin/time -v -o "$scratch/time" "$@" > "$scratch/out" || status=$?
+  local wall cpu rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2, t, ":"); print (t[1] * 60 + t[2]) * 1000}' "$scratch/time")
+  cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print (u + s) * 1000}' "$scratch/time")
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2 / 1024}' "$scratch/time")
+  results+=("$wall $cpu $rss")
+  return $status
+}
+
+# Prints the medians of `results` (each column on its own) against the ideal wall time $2 ms,
+# labelled $1.
+report_medians() {
+  local label=$1 ideal=$2 n=${#results[@]}
+  median() { printf '%s\n' "${results[@]}" | awk -v c="$1" '{print $c}' | sort -n | awk '{v[NR]=$1} END {print v[int((NR + 1) / 2)]}'; }
+  local wall cpu rss
+  wall=$(median 1); cpu=$(median 2); rss=$(median 3)
+  awk -v label="$label" -v wall="$wall" -v ideal="$ideal" -v cpu="$cpu" -v rss="$rss" -v n="$n" 'BEGIN {
+    printf "%s: median wall %.0f ms (ideal %d ms, %.1f%% over), CPU %.0f ms, peak RSS %.1f MB (medians of %d)\n",
+      label, wall, ideal, (wall / ideal - 1) * 100, cpu, rss, n }'
+}
