@@ -1,5 +1,24 @@
-# Shared by the benchmarks that call models: the loopback provider, timing under
-# /usr/bin/time -v, and the median report. Sourced; expects $build and $scratch.
+# Shared by the benchmarks that call models: their arguments, the loopback provider and a
+# prompt repository using it, timing under /usr/bin/time -v, and the median report. Sourced.
+
+# Reads [BUILD_DIR] [COUNT] [JOBS] [LATENCY] [REPEAT] into $build, $count, $jobs, $latency and
+# $repeat; makes $scratch (removed on exit), starts the provider and a repository at
+# $scratch/repo whose provider "local" is it, and moves there.
+bench_setup() {
+  build=$(realpath "${1:-$here/build}")
+  count=${2:-1000}
+  jobs=${3:-20}
+  latency=${4:-50}
+  repeat=${5:-5}
+  scratch=$(mktemp -d)
+  server_pid=
+  trap '[ -z "$server_pid" ] || kill "$server_pid"; rm -rf "$scratch"' EXIT
+  start_provider "$latency"
+  "$build/promptctl" init "$scratch/repo" >/dev/null
+  cd "$scratch/repo"
+  printf 'version: 1\nproviders:\n  local: {type: openai-compatible, base_url: "%s/v1"}\n' \
+    "$server_url" > promptctl.yaml
+}
 
 # Starts build/promptctl-test-server answering after $1 ms; sets $server_url and $server_pid.
 start_provider() {

@@ -5,26 +5,10 @@
 #   bench/run_batch.sh [BUILD_DIR] [ROWS] [JOBS] [LATENCY] [REPEAT]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=$(realpath "${1:-$here/build}")
-rows=${2:-1000}
-jobs=${3:-20}
-latency=${4:-50}
-repeat=${5:-5}
-scratch=$(mktemp -d)
-server_pid=
-trap '[ -z "$server_pid" ] || kill "$server_pid"; rm -rf "$scratch"' EXIT
-
 # shellcheck source=bench/loopback.sh
 . "$here/bench/loopback.sh"
-start_provider "$latency"
-
-"$build/promptctl" init "$scratch/repo" >/dev/null
-cd "$scratch/repo"
-cat > promptctl.yaml <<YAML
-version: 1
-providers:
-  local: {type: openai-compatible, base_url: "$server_url/v1"}
-YAML
+bench_setup "$@"
+rows=$count
 cat > prompts/classify.yaml <<'YAML'
 model: {provider: local, name: bench-model, temperature: 0.3, max_tokens: 20}
 system: Classify the ticket into billing, shipping or other. Reply with one word.

@@ -5,25 +5,10 @@
 #   bench/test_suite.sh [BUILD_DIR] [CASES] [JOBS] [LATENCY] [REPEAT]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=$(realpath "${1:-$here/build}")
-cases=${2:-1000}
-jobs=${3:-20}
-latency=${4:-50}
-repeat=${5:-5}
-scratch=$(mktemp -d)
-server_pid=
-trap '[ -z "$server_pid" ] || kill "$server_pid"; rm -rf "$scratch"' EXIT
 # shellcheck source=bench/loopback.sh
 . "$here/bench/loopback.sh"
-start_provider "$latency"
-
-"$build/promptctl" init "$scratch/repo" >/dev/null
-cd "$scratch/repo"
-cat > promptctl.yaml <<YAML
-version: 1
-providers:
-  local: {type: openai-compatible, base_url: "$server_url/v1"}
-YAML
+bench_setup "$@"
+cases=$count
 {
   cat <<'YAML'
 model: {provider: local, name: bench-model, temperature: 0.3, max_tokens: 20}

@@ -36,12 +36,21 @@ struct AssertionResult {
   bool pass = false;
   /// Nothing could be decided: the embedding or judge call it needed failed.
   bool undecided = false;
+  /// Why, when undecided: provider for a failed call, invalid_input for a broken setting.
+  ErrorKind undecided_kind = ErrorKind::provider;
   double score = 0;  ///< from 0 to 1
   double weight = 1;
   std::string reason;
   nlohmann::json expected;  ///< the value compared against, or null
   SourceLocation location;
 };
+
+/// A key of an assertion as written, or null.
+const nlohmann::json& assertion_field(const Assertion& assertion, const char* name);
+/// The same as text: "" when absent, other scalars as JSON writes them.
+std::string assertion_text(const Assertion& assertion, const char* name);
+/// The schema file a json-schema assertion names, or nothing when its schema is inline.
+std::optional<std::string> schema_file_of(const Assertion& assertion);
 
 /// The assertion types, without their "not-" forms.
 const std::vector<std::string>& assertion_types();
@@ -75,8 +84,9 @@ std::optional<JudgeVerdict> parse_judge_verdict(std::string_view answer);
 /// Decides `llm-rubric` from the judge's verdict (its score against the threshold, if any).
 AssertionResult rubric_result(const Assertion& assertion, const JudgeVerdict& verdict);
 
-/// An assertion that could not be decided, and why.
-AssertionResult undecided_result(const Assertion& assertion, std::string why);
+/// An assertion that could not be decided, why, and whose fault it was.
+AssertionResult undecided_result(const Assertion& assertion, std::string why,
+                                 ErrorKind kind = ErrorKind::provider);
 
 /// Edit distance in characters (code points) between two texts.
 std::size_t levenshtein_distance(std::string_view a, std::string_view b);
@@ -123,8 +133,12 @@ struct CaseResult {
 
   /// Identifies the case across revisions: prompt, test, row, repetition and model.
   [[nodiscard]] std::string key() const;
-  /// "support/reply: greets politely [row 2] (#3) <openai/gpt-4o>", leaving out what is 1-of-1.
-  [[nodiscard]] std::string title(bool with_model) const;
+  /// "greets politely [row 2] (#3) <openai/gpt-4o>", leaving out what is 1-of-1.
+  [[nodiscard]] std::string label(bool with_model) const;
+  /// The label after the prompt's name: "support/reply: greets politely …".
+  [[nodiscard]] std::string title(bool with_model) const {
+    return prompt + ": " + label(with_model);
+  }
   /// Passed at the baseline and does not pass now.
   [[nodiscard]] bool regressed() const { return baseline == "pass" && status != CaseStatus::pass; }
 };
@@ -136,19 +150,23 @@ struct TestSuite {
   std::vector<ResolvedPrompt> prompts;
 };
 
-/// Loads `names` (every prompt that has tests when empty) from the working tree, or from
-/// `revision` without a checkout. Throws `Error`: not_found for an unknown prompt or revision,
-/// invalid_input for a prompt with errors.
-TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo::Repository>& repo,
-                          const std::string& revision, const std::vector<std::string>& names);
+/// What to do with a named prompt that is not there.
+enum class MissingPrompt { error, skip };
 
-/// The prompts whose tests may give another answer at `to` (the working tree when empty) than at
-/// `since`: their file or tests file changed, a partial they use changed, a file their tests
-/// read changed, the judge prompt changed (for prompts with llm-rubric), or promptctl.yaml
-/// changed (every prompt then). Sorted. Only prompts that exist at `to` are listed.
-std::vector<std::string> prompts_changed_since(Workspace& workspace,
-                                               const std::shared_ptr<const repo::Repository>& repo,
-                                               const std::string& since, const std::string& to);
+/// Loads `names` (every prompt that has tests when empty) from the working tree, or from
+/// `revision` without a checkout. Throws `Error`: not_found for an unknown revision, or an
+/// unknown prompt unless `missing` skips it; invalid_input for a prompt with errors.
+TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo::Repository>& repo,
+                          const std::string& revision, const std::vector<std::string>& names,
+                          MissingPrompt missing = MissingPrompt::error);
+
+/// Keeps only the suite's prompts whose tests may give another answer than at `since`: their
+/// file or tests file changed, a partial they use changed, a file their tests read changed,
+/// the judge prompt changed (for prompts with llm-rubric), or promptctl.yaml changed (every
+/// prompt then). Compares `since` with the suite's revision (the working tree when empty).
+void keep_changed_since(TestSuite& suite, Workspace& workspace,
+                        const std::shared_ptr<const repo::Repository>& repo,
+                        const std::string& since);
 
 struct TestRunOptions {
   std::size_t jobs = 8;

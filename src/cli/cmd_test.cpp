@@ -109,25 +109,6 @@ TestRunOptions run_options(const Options& o) {
   return run;
 }
 
-// The prompts to test: those named, narrowed to what changed when --changed-since asks.
-std::vector<std::string> selected_names(Session& session, const Options& o) {
-  if (o.changed_since.empty()) {
-    return o.names;
-  }
-  std::vector<std::string> changed = prompts_changed_since(
-      session.workspace(), session.shared_repository(), o.changed_since, o.revision);
-  if (o.names.empty()) {
-    return changed;
-  }
-  std::vector<std::string> both;
-  for (const std::string& name : o.names) {
-    if (std::find(changed.begin(), changed.end(), name) != changed.end()) {
-      both.push_back(name);
-    }
-  }
-  return both;
-}
-
 std::vector<CaseResult> run_suite(Session& session, ExecutionState& state, TestSuite& suite,
                                   const TestRunOptions& run, const std::string& label) {
   const Output& out = session.out();
@@ -147,16 +128,15 @@ std::vector<CaseResult> run_suite(Session& session, ExecutionState& state, TestS
   return results;
 }
 
-// Cases of the baseline revision, for the prompts that exist there.
+// Cases of the baseline revision, for the tested prompts that exist there.
 std::vector<CaseResult> run_baseline(Session& session, ExecutionState& state,
-                                     const std::vector<std::string>& names,
-                                     const TestRunOptions& run) {
-  TestSuite suite =
-      load_test_suite(session.workspace(), session.shared_repository(), options().baseline, {});
-  std::erase_if(suite.prompts, [&](const ResolvedPrompt& prompt) {
-    return !names.empty() &&
-           std::find(names.begin(), names.end(), prompt.prompt.name) == names.end();
-  });
+                                     const TestSuite& tested, const TestRunOptions& run) {
+  std::vector<std::string> names;
+  for (const ResolvedPrompt& prompt : tested.prompts) {
+    names.push_back(prompt.prompt.name);
+  }
+  TestSuite suite = load_test_suite(session.workspace(), session.shared_repository(),
+                                    options().baseline, names, MissingPrompt::skip);
   return run_suite(session, state, suite, run, "baseline: ");
 }
 
@@ -214,19 +194,18 @@ int run(Session& session) {
   std::vector<ReportFile> files = report_files(o, format, summary_on_stdout);
   TestRunOptions run = run_options(o);
   ExecutionState state = open_execution_state(session);
-  std::vector<std::string> names = selected_names(session, o);
   auto started = std::chrono::steady_clock::now();
   std::int64_t started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
-  std::vector<CaseResult> results;
-  if (o.changed_since.empty() || !names.empty()) {
-    TestSuite suite =
-        load_test_suite(session.workspace(), session.shared_repository(), o.revision, names);
-    results = run_suite(session, state, suite, run, "");
-    if (!o.baseline.empty()) {
-      compare_with_baseline(results, run_baseline(session, state, names, run));
-    }
+  TestSuite suite =
+      load_test_suite(session.workspace(), session.shared_repository(), o.revision, o.names);
+  if (!o.changed_since.empty()) {
+    keep_changed_since(suite, session.workspace(), session.shared_repository(), o.changed_since);
+  }
+  std::vector<CaseResult> results = run_suite(session, state, suite, run, "");
+  if (!o.baseline.empty() && !suite.prompts.empty()) {
+    compare_with_baseline(results, run_baseline(session, state, suite, run));
   }
   TestSummary summary = summarize(
       results, started_ms,

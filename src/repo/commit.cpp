@@ -114,6 +114,14 @@ void refuse_unless_ready(git_repository* repository) {
 }
 
 // HEAD's commit, or nothing on an unborn branch.
+GitTree tree_of(git_repository* repository, const Revision& revision) {
+  git_object* raw = nullptr;
+  std::string spec = revision.commit_id + "^{tree}";
+  check(git().git_revparse_single(&raw, repository, spec.c_str()),
+        "read the tree of " + revision.short_id());
+  return GitTree(reinterpret_cast<git_tree*>(raw));
+}
+
 GitCommit head_commit(git_repository* repository) {
   git_oid id{};
   int code = git().git_reference_name_to_id(&id, repository, "HEAD");

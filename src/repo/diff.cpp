@@ -3,6 +3,7 @@
 
 #include "promptctl/repo.hpp"
 #include "repo/git_handle.hpp"
+#include "repo/helpers.hpp"
 #include "repo/repository_impl.hpp"
 
 namespace promptctl::repo {
@@ -11,14 +12,6 @@ namespace {
 
 using GitDiff = GitHandle<git_diff, &GitApi::git_diff_free>;
 using GitPatch = GitHandle<git_patch, &GitApi::git_patch_free>;
-
-GitTree tree_of(git_repository* repository, const Revision& revision) {
-  git_object* raw = nullptr;
-  std::string spec = revision.commit_id + "^{tree}";
-  check(git().git_revparse_single(&raw, repository, spec.c_str()),
-        "read the tree of " + revision.short_id());
-  return GitTree(reinterpret_cast<git_tree*>(raw));
-}
 
 std::optional<FileChange> change_of(const git_diff_delta& delta) {
   FileChange change;

@@ -24,6 +24,9 @@ void refuse_unless_ready(git_repository* repository);
 std::vector<Diagnostic> file_details(const std::vector<std::string>& paths,
                                      const std::string& message);
 
+/// The tree of a revision's commit.
+GitTree tree_of(git_repository* repository, const Revision& revision);
+
 /// HEAD's commit, or nothing on an unborn branch.
 GitCommit head_commit(git_repository* repository);
 

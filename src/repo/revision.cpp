@@ -3,6 +3,7 @@
 
 #include "promptctl/repo.hpp"
 #include "repo/git_handle.hpp"
+#include "repo/helpers.hpp"
 #include "repo/repository_impl.hpp"
 #include "util/strings.hpp"
 
@@ -101,14 +102,7 @@ Revision Repository::resolve(std::string_view expression) const {
 std::optional<std::string> Repository::read_file(const Revision& revision,
                                                  const std::string& path) const {
   git_repository* repository = m_impl->repository.get();
-  git_object* raw = nullptr;
-  check(git().git_revparse_single(&raw, repository, revision.commit_id.c_str()),
-        "look up commit " + revision.short_id());
-  GitObject commit(raw);
-  git_tree* tree_raw = nullptr;
-  check(git().git_commit_tree(&tree_raw, reinterpret_cast<git_commit*>(commit.get())),
-        "read the tree of commit " + revision.short_id());
-  GitTree tree(tree_raw);
+  GitTree tree = tree_of(repository, revision);
   git_tree_entry* entry_raw = nullptr;
   int code = git().git_tree_entry_bypath(&entry_raw, tree.get(), path.c_str());
   if (code == GIT_ENOTFOUND) {
@@ -149,14 +143,7 @@ void collect_files(git_repository* repository, const git_tree* tree, const std::
 std::vector<std::string> Repository::list_files(const Revision& revision,
                                                 const std::string& folder) const {
   git_repository* repository = m_impl->repository.get();
-  git_object* raw = nullptr;
-  check(git().git_revparse_single(&raw, repository, revision.commit_id.c_str()),
-        "look up commit " + revision.short_id());
-  GitObject commit(raw);
-  git_tree* tree_raw = nullptr;
-  check(git().git_commit_tree(&tree_raw, reinterpret_cast<git_commit*>(commit.get())),
-        "read the tree of commit " + revision.short_id());
-  GitTree root(tree_raw);
+  GitTree root = tree_of(repository, revision);
   std::vector<std::string> files;
   std::string trimmed = folder;
   while (!trimmed.empty() && trimmed.back() == '/') {

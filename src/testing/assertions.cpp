@@ -24,12 +24,6 @@ bool negated(const Assertion& assertion) {
   return assertion.type.starts_with("not-");
 }
 
-const json& field(const Assertion& assertion, const char* name) {
-  static const json null_value;
-  auto found = assertion.spec.find(name);
-  return found == assertion.spec.end() ? null_value : *found;
-}
-
 // A scalar as text: strings as they are, numbers and booleans as JSON writes them.
 std::string text_of(const json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
@@ -71,8 +65,8 @@ AssertionResult conclude(const Assertion& assertion, bool held, double score, st
   AssertionResult result;
   result.type = assertion.type;
   result.location = assertion.location;
-  result.expected = field(assertion, "value");
-  const json& weight = field(assertion, "weight");
+  result.expected = assertion_field(assertion, "value");
+  const json& weight = assertion_field(assertion, "weight");
   result.weight = weight.is_number() ? weight.get<double>() : 1.0;
   result.pass = negated(assertion) ? !held : held;
   result.score = negated(assertion) ? 1.0 - score : score;
@@ -91,9 +85,9 @@ struct Bounds {
 };
 Bounds bounds_of(const Assertion& assertion) {
   Bounds bounds;
-  const json& value = field(assertion, "value");
-  const json& min = field(assertion, "min");
-  const json& max = field(assertion, "max");
+  const json& value = assertion_field(assertion, "value");
+  const json& min = assertion_field(assertion, "min");
+  const json& max = assertion_field(assertion, "max");
   if (min.is_number())
     bounds.min = min.get<double>();
   if (max.is_number())
@@ -126,9 +120,9 @@ AssertionResult check_bounds(const Assertion& assertion, std::optional<double> m
 // An upper bound: `value` or `max`.
 AssertionResult check_limit(const Assertion& assertion, std::optional<double> measured,
                             const std::string& what, const std::string& unit) {
-  const json& value = field(assertion, "value");
+  const json& value = assertion_field(assertion, "value");
   Assertion as_max = assertion;
-  if (value.is_number() && !field(assertion, "max").is_number()) {
+  if (value.is_number() && !assertion_field(assertion, "max").is_number()) {
     as_max.spec["max"] = value;
     as_max.spec.erase("value");
   }
@@ -144,7 +138,7 @@ std::optional<json> parse_json(const std::string& output) {
 }
 
 AssertionResult check_equals(const Assertion& assertion, const std::string& output) {
-  const json& value = field(assertion, "value");
+  const json& value = assertion_field(assertion, "value");
   if (value.is_object() || value.is_array()) {
     auto parsed = parse_json(output);
     bool held = parsed && *parsed == value;
@@ -161,7 +155,7 @@ AssertionResult check_equals(const Assertion& assertion, const std::string& outp
 
 AssertionResult check_contains(const Assertion& assertion, const std::string& output,
                                bool ignore_case) {
-  std::string needle = text_of(field(assertion, "value"));
+  std::string needle = text_of(assertion_field(assertion, "value"));
   bool held = ignore_case ? util::to_lower(output).find(util::to_lower(needle)) != std::string::npos
                           : output.find(needle) != std::string::npos;
   return conclude(assertion, held,
@@ -173,7 +167,7 @@ AssertionResult check_contains_set(const Assertion& assertion, const std::string
                                    bool all) {
   std::vector<std::string> found;
   std::vector<std::string> missing;
-  for (const json& item : field(assertion, "value")) {
+  for (const json& item : assertion_field(assertion, "value")) {
     std::string needle = text_of(item);
     (output.find(needle) != std::string::npos ? found : missing).push_back(excerpt(needle));
   }
@@ -188,7 +182,7 @@ AssertionResult check_contains_set(const Assertion& assertion, const std::string
 }
 
 AssertionResult check_regex(const Assertion& assertion, const std::string& output) {
-  std::string pattern = text_of(field(assertion, "value"));
+  std::string pattern = text_of(assertion_field(assertion, "value"));
   std::smatch match;
   bool held = std::regex_search(output, match, std::regex(pattern));
   return conclude(assertion, held,
@@ -201,7 +195,7 @@ AssertionResult check_json_schema(const Assertion& assertion, const std::string&
   if (!parsed) {
     return conclude(assertion, false, "the answer is not JSON");
   }
-  auto violations = util::check_json_schema(field(assertion, "value"), *parsed);
+  auto violations = util::check_json_schema(assertion_field(assertion, "value"), *parsed);
   if (violations.empty()) {
     return conclude(assertion, true, "the answer conforms to the schema");
   }
@@ -214,8 +208,8 @@ AssertionResult check_json_schema(const Assertion& assertion, const std::string&
 }
 
 AssertionResult check_levenshtein(const Assertion& assertion, const std::string& output) {
-  std::string expected = text_of(field(assertion, "value"));
-  const json& threshold = field(assertion, "threshold");
+  std::string expected = text_of(assertion_field(assertion, "value"));
+  const json& threshold = assertion_field(assertion, "threshold");
   double limit = threshold.is_number() ? threshold.get<double>() : 5;
   auto distance = static_cast<double>(levenshtein_distance(trimmed(output), trimmed(expected)));
   double longest = static_cast<double>(
@@ -227,7 +221,7 @@ AssertionResult check_levenshtein(const Assertion& assertion, const std::string&
 
 // Checks of a type's value, for assertion_problems.
 void need_text_value(const Assertion& assertion, std::vector<std::string>& out) {
-  const json& value = field(assertion, "value");
+  const json& value = assertion_field(assertion, "value");
   if (value.is_null()) {
     out.push_back("'" + assertion.type + "' needs a 'value'");
   } else if (!value.is_primitive()) {
@@ -237,7 +231,7 @@ void need_text_value(const Assertion& assertion, std::vector<std::string>& out) 
 
 void need_number(const Assertion& assertion, const char* name, std::vector<std::string>& out,
                  bool required) {
-  const json& value = field(assertion, name);
+  const json& value = assertion_field(assertion, name);
   if (value.is_null()) {
     if (required) {
       out.push_back("'" + assertion.type + "' needs '" + name + "'");
@@ -252,12 +246,13 @@ void need_bounds(const Assertion& assertion, std::vector<std::string>& out) {
   need_number(assertion, "min", out, false);
   need_number(assertion, "max", out, false);
   need_number(assertion, "value", out, false);
-  bool has_min = field(assertion, "min").is_number();
-  bool has_max = field(assertion, "max").is_number();
-  if (!has_min && !has_max && !field(assertion, "value").is_number()) {
+  bool has_min = assertion_field(assertion, "min").is_number();
+  bool has_max = assertion_field(assertion, "max").is_number();
+  if (!has_min && !has_max && !assertion_field(assertion, "value").is_number()) {
     out.push_back("'" + assertion.type + "' needs 'min', 'max' or both (or an exact 'value')");
   } else if (has_min && has_max &&
-             field(assertion, "min").get<double>() > field(assertion, "max").get<double>()) {
+             assertion_field(assertion, "min").get<double>() >
+                 assertion_field(assertion, "max").get<double>()) {
     out.push_back("'min' is more than 'max' in '" + assertion.type + "'");
   }
 }
@@ -265,14 +260,15 @@ void need_bounds(const Assertion& assertion, std::vector<std::string>& out) {
 void need_limit(const Assertion& assertion, std::vector<std::string>& out) {
   need_number(assertion, "value", out, false);
   need_number(assertion, "max", out, false);
-  if (!field(assertion, "value").is_number() && !field(assertion, "max").is_number()) {
+  if (!assertion_field(assertion, "value").is_number() &&
+      !assertion_field(assertion, "max").is_number()) {
     out.push_back("'" + assertion.type + "' needs a 'value' (the most allowed)");
   }
 }
 
 void check_value_of(const std::string& type, const Assertion& assertion,
                     std::vector<std::string>& out) {
-  const json& value = field(assertion, "value");
+  const json& value = assertion_field(assertion, "value");
   if (type == "equals") {
     if (value.is_null()) {
       out.push_back("'equals' needs a 'value'");
@@ -310,7 +306,7 @@ void check_value_of(const std::string& type, const Assertion& assertion,
 
 void check_threshold(const std::string& type, const Assertion& assertion,
                      std::vector<std::string>& out) {
-  const json& threshold = field(assertion, "threshold");
+  const json& threshold = assertion_field(assertion, "threshold");
   if (threshold.is_null()) {
     return;
   }
@@ -327,6 +323,25 @@ void check_threshold(const std::string& type, const Assertion& assertion,
 }
 
 }  // namespace
+
+const json& assertion_field(const Assertion& assertion, const char* name) {
+  static const json null_value;
+  auto found = assertion.spec.find(name);
+  return found == assertion.spec.end() ? null_value : *found;
+}
+
+std::string assertion_text(const Assertion& assertion, const char* name) {
+  const json& value = assertion_field(assertion, name);
+  return value.is_null() ? "" : text_of(value);
+}
+
+std::optional<std::string> schema_file_of(const Assertion& assertion) {
+  const json& value = assertion_field(assertion, "value");
+  if (base_type(assertion) != "json-schema" || !value.is_string()) {
+    return std::nullopt;
+  }
+  return value.get<std::string>();
+}
 
 const std::vector<std::string>& assertion_types() {
   static const std::vector<std::string> types = {
@@ -345,13 +360,13 @@ std::vector<std::string> assertion_problems(const Assertion& assertion) {
   need_number(assertion, "weight", problems, false);
   bool calls = type == "similar" || type == "llm-rubric";
   for (const char* key : {"provider", "model"}) {
-    const json& value = field(assertion, key);
+    const json& value = assertion_field(assertion, key);
     if (!value.is_null() && (!calls || !value.is_string())) {
       problems.push_back(calls ? "'" + std::string(key) + "' must be text"
                                : "'" + type + "' takes no '" + key + "'");
     }
   }
-  if (!field(assertion, "prompt").is_null() && type != "llm-rubric") {
+  if (!assertion_field(assertion, "prompt").is_null() && type != "llm-rubric") {
     problems.push_back("only 'llm-rubric' takes a 'prompt'");
   }
   return problems;
@@ -384,7 +399,7 @@ AssertionResult evaluate_assertion(const Assertion& assertion, const Observation
   if (type == "levenshtein")
     return check_levenshtein(assertion, output);
   if (type == "starts-with") {
-    std::string prefix = text_of(field(assertion, "value"));
+    std::string prefix = text_of(assertion_field(assertion, "value"));
     bool held = trimmed(output).starts_with(prefix);
     return conclude(assertion, held,
                     "the answer starts with " + excerpt(held ? prefix : trimmed(output)));
@@ -396,7 +411,7 @@ AssertionResult evaluate_assertion(const Assertion& assertion, const Observation
   auto length = static_cast<double>(code_points(output));
   if (type == "min-length") {
     Assertion bounded = assertion;
-    bounded.spec["min"] = field(assertion, "value");
+    bounded.spec["min"] = assertion_field(assertion, "value");
     bounded.spec.erase("value");
     return check_bounds(bounded, length, "answer's length", " characters");
   }
@@ -423,18 +438,19 @@ AssertionResult evaluate_assertion(const Assertion& assertion, const Observation
 }
 
 AssertionResult similarity_result(const Assertion& assertion, double cosine) {
-  const json& threshold = field(assertion, "threshold");
+  const json& threshold = assertion_field(assertion, "threshold");
   double limit = threshold.is_number() ? threshold.get<double>() : 0.8;
   std::ostringstream similarity;
   similarity.precision(3);
   similarity << cosine;
   return conclude(assertion, cosine >= limit, std::clamp(cosine, 0.0, 1.0),
-                  "the similarity to " + excerpt(text_of(field(assertion, "value"))) + " is " +
-                      similarity.str() + " (at least " + number_text(limit) + " expected)");
+                  "the similarity to " + excerpt(text_of(assertion_field(assertion, "value"))) +
+                      " is " + similarity.str() + " (at least " + number_text(limit) +
+                      " expected)");
 }
 
 AssertionResult rubric_result(const Assertion& assertion, const JudgeVerdict& verdict) {
-  const json& threshold = field(assertion, "threshold");
+  const json& threshold = assertion_field(assertion, "threshold");
   bool held = threshold.is_number() ? verdict.score >= threshold.get<double>() : verdict.pass;
   std::string reason =
       "the judge says: " + (verdict.reason.empty() ? "(no reason given)" : verdict.reason);
@@ -445,11 +461,12 @@ AssertionResult rubric_result(const Assertion& assertion, const JudgeVerdict& ve
   return conclude(assertion, held, verdict.score, reason);
 }
 
-AssertionResult undecided_result(const Assertion& assertion, std::string why) {
+AssertionResult undecided_result(const Assertion& assertion, std::string why, ErrorKind kind) {
   AssertionResult result = conclude(assertion, false, std::move(why));
   result.pass = false;
   result.score = 0;
   result.undecided = true;
+  result.undecided_kind = kind;
   return result;
 }
 

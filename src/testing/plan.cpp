@@ -45,18 +45,16 @@ std::vector<Assertion> gather_assertions(const TestCase& test, const TestSetting
   std::vector<Assertion> assertions = settings.defaults.assertions;
   assertions.insert(assertions.end(), test.assertions.begin(), test.assertions.end());
   for (Assertion& assertion : assertions) {
-    auto value = assertion.spec.find("value");
-    bool schema_file = assertion.type.ends_with("json-schema") && value != assertion.spec.end() &&
-                       value->is_string();
-    if (!schema_file) {
+    std::optional<std::string> path = schema_file_of(assertion);
+    if (!path) {
       continue;
     }
-    SourceFile file = read_required(source, value->get<std::string>(), "the schema file");
+    SourceFile file = read_required(source, *path, "the schema file");
     json schema = read_document(file);
     for (const std::string& problem : util::schema_problems(schema)) {
       throw Error(ErrorKind::invalid_input, file.path + ": " + problem);
     }
-    *value = std::move(schema);
+    assertion.spec["value"] = std::move(schema);
   }
   return assertions;
 }

@@ -241,10 +241,8 @@ std::string junit_report(const std::vector<CaseResult>& results, const TestSumma
     }
     out << "    </properties>\n";
     for (const CaseResult* result : cases) {
-      // The suite names the prompt already.
-      std::string name = result->title(with_model).substr(prompt.size() + 2);
-      out << "    <testcase name=\"" << xml(name) << "\" classname=\"" << xml(prompt)
-          << "\" time=\"" << seconds(result->latency_ms) << "\"";
+      out << "    <testcase name=\"" << xml(result->label(with_model)) << "\" classname=\""
+          << xml(prompt) << "\" time=\"" << seconds(result->latency_ms) << "\"";
       if (result->status == CaseStatus::pass) {
         out << "/>\n";
         continue;

@@ -23,8 +23,8 @@ std::string CaseResult::key() const {
          "\n" + model;
 }
 
-std::string CaseResult::title(bool with_model) const {
-  std::string text = prompt + ": " + test;
+std::string CaseResult::label(bool with_model) const {
+  std::string text = test;
   if (row > 0) {
     text += " [row " + std::to_string(row) + "]";
   }

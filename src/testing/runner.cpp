@@ -13,17 +13,6 @@ namespace {
 using nlohmann::json;
 using testing_detail::PlannedCase;
 
-const json& spec_field(const Assertion& assertion, const char* name) {
-  static const json null_value;
-  auto found = assertion.spec.find(name);
-  return found == assertion.spec.end() ? null_value : *found;
-}
-
-std::string spec_text(const Assertion& assertion, const char* name) {
-  const json& value = spec_field(assertion, name);
-  return value.is_string() ? value.get<std::string>() : value.is_null() ? "" : value.dump();
-}
-
 // A judge prompt, loaded once per place it is read from.
 struct Judge {
   std::shared_ptr<Prompt> prompt;  // null when it could not be loaded
@@ -65,9 +54,9 @@ class SuiteRun {
     judge();
     std::vector<CaseResult> results;
     results.reserve(m_cases.size());
-    for (std::size_t i = 0; i < m_cases.size(); ++i) {
-      decide(i);
-      results.push_back(std::move(m_cases[i].result));
+    for (PlannedCase& planned : m_cases) {
+      decide(planned);
+      results.push_back(std::move(planned.result));
     }
     return results;
   }
@@ -151,8 +140,8 @@ class SuiteRun {
   }
 
   ModelRef embedding_model_of(const Assertion& assertion) const {
-    std::string provider = spec_text(assertion, "provider");
-    std::string model = spec_text(assertion, "model");
+    std::string provider = assertion_text(assertion, "provider");
+    std::string model = assertion_text(assertion, "model");
     if (model.empty()) {
       model = m_suite.settings.embedding_model;
     }
@@ -182,7 +171,7 @@ class SuiteRun {
         Wanted& wanted = by_model[model.to_string()];
         wanted.model = model;
         for (const std::string& text :
-             {planned.observation.output, spec_text(planned.assertions[a], "value")}) {
+             {planned.observation.output, assertion_text(planned.assertions[a], "value")}) {
           if (wanted.index.emplace(text, wanted.texts.size()).second) {
             wanted.texts.push_back(text);
           }
@@ -197,12 +186,13 @@ class SuiteRun {
         PlannedCase& planned = m_cases[c];
         const Assertion& assertion = planned.assertions[a];
         if (!embedded.ok) {
-          planned.result.assertions[a] = undecided_result(assertion, embedded.error);
-          m_undecided_kind[c] = embedded.error_kind;
+          planned.result.assertions[a] =
+              undecided_result(assertion, embedded.error, embedded.error_kind);
           continue;
         }
         const auto& answer = embedded.vectors[wanted.index.at(planned.observation.output)];
-        const auto& expected = embedded.vectors[wanted.index.at(spec_text(assertion, "value"))];
+        const auto& expected =
+            embedded.vectors[wanted.index.at(assertion_text(assertion, "value"))];
         planned.result.assertions[a] =
             similarity_result(assertion, cosine_similarity(answer, expected));
       }
@@ -210,7 +200,7 @@ class SuiteRun {
   }
 
   const Judge& judge_for(const PlannedCase& planned, const Assertion& assertion) {
-    std::string name = spec_text(assertion, "prompt");
+    std::string name = assertion_text(assertion, "prompt");
     if (name.empty()) {
       name = m_suite.settings.judge_prompt;
     }
@@ -242,8 +232,8 @@ class SuiteRun {
   // The judge's model: the assertion's, the settings', the judge prompt's, else the tested one.
   ModelSettings judge_model(const PlannedCase& planned, const Assertion& assertion,
                             const Judge& judge, const ModelSettings& rendered) const {
-    std::string provider = spec_text(assertion, "provider");
-    std::string model = spec_text(assertion, "model");
+    std::string provider = assertion_text(assertion, "provider");
+    std::string model = assertion_text(assertion, "model");
     if (provider.empty() && model.empty()) {
       if (m_suite.settings.judge_model) {
         model = *m_suite.settings.judge_model;
@@ -268,13 +258,13 @@ class SuiteRun {
         }
         const Judge& judge = judge_for(planned, assertion);
         if (!judge.prompt) {
-          planned.result.assertions[a] = undecided_result(assertion, judge.error);
-          m_undecided_kind[c] = ErrorKind::invalid_input;
+          planned.result.assertions[a] =
+              undecided_result(assertion, judge.error, ErrorKind::invalid_input);
           continue;
         }
         try {
           Inputs inputs;
-          inputs.add_values({{"rubric", spec_text(assertion, "value")},
+          inputs.add_values({{"rubric", assertion_text(assertion, "value")},
                              {"output", planned.observation.output},
                              {"input", planned.request_text}});
           RenderedPrompt rendered =
@@ -286,9 +276,8 @@ class SuiteRun {
           lineage.content_hash = judge.content_hash;
           judged.push_back({c, a, std::move(lineage), rendered.variables});
         } catch (const Error& e) {
-          planned.result.assertions[a] =
-              undecided_result(assertion, std::string("the judge prompt: ") + e.what());
-          m_undecided_kind[c] = ErrorKind::invalid_input;
+          planned.result.assertions[a] = undecided_result(
+              assertion, std::string("the judge prompt: ") + e.what(), ErrorKind::invalid_input);
         }
       }
     }
@@ -313,22 +302,19 @@ class SuiteRun {
     const Assertion& assertion = planned.assertions[call.assertion_index];
     AssertionResult& out = planned.result.assertions[call.assertion_index];
     if (!result.ok) {
-      out = undecided_result(assertion, "the judge failed: " + result.error);
-      m_undecided_kind[call.case_index] = result.error_kind;
+      out = undecided_result(assertion, "the judge failed: " + result.error, result.error_kind);
       return;
     }
     std::optional<JudgeVerdict> verdict = parse_judge_verdict(result.response.text);
     if (!verdict) {
       out = undecided_result(assertion, "the judge's answer has no verdict: '" +
                                             result.response.text.substr(0, 120) + "'");
-      m_undecided_kind[call.case_index] = ErrorKind::provider;
       return;
     }
     out = rubric_result(assertion, *verdict);
   }
 
-  void decide(std::size_t index) {
-    PlannedCase& planned = m_cases[index];
+  static void decide(PlannedCase& planned) {
     CaseResult& result = planned.result;
     if (!planned.answered) {
       return;  // planning or the call failed: already an error
@@ -337,8 +323,7 @@ class SuiteRun {
       if (assertion.undecided) {
         result.status = CaseStatus::error;
         result.error = assertion.type + ": " + assertion.reason;
-        auto kind = m_undecided_kind.find(index);
-        result.error_kind = kind == m_undecided_kind.end() ? ErrorKind::provider : kind->second;
+        result.error_kind = assertion.undecided_kind;
         return;
       }
     }
@@ -363,7 +348,6 @@ class SuiteRun {
   const TestEvents& m_events;
   std::vector<PlannedCase> m_cases;
   std::map<std::string, Judge> m_judges;
-  std::map<std::size_t, ErrorKind> m_undecided_kind;  // by case index
   std::size_t m_done = 0;
   std::size_t m_total = 0;
 };

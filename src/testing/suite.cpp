@@ -37,10 +37,8 @@ std::set<std::string> data_files_of(const Prompt& prompt, const TestSettings& se
   std::set<std::string> files;
   auto add_schema_files = [&](const std::vector<Assertion>& assertions) {
     for (const Assertion& assertion : assertions) {
-      auto value = assertion.spec.find("value");
-      if (assertion.type.ends_with("json-schema") && value != assertion.spec.end() &&
-          value->is_string()) {
-        files.insert(value->get<std::string>());
+      if (auto path = schema_file_of(assertion)) {
+        files.insert(*path);
       }
     }
   };
@@ -67,7 +65,8 @@ bool uses_judge(const Prompt& prompt, const TestSettings& settings) {
 }  // namespace
 
 TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo::Repository>& repo,
-                          const std::string& revision, const std::vector<std::string>& names) {
+                          const std::string& revision, const std::vector<std::string>& names,
+                          MissingPrompt missing) {
   TestSuite suite;
   suite.revision = revision;
   std::vector<std::string> selected = names;
@@ -89,21 +88,27 @@ TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo
   }
   bool every = names.empty();
   for (const std::string& name : selected) {
-    ResolvedPrompt prompt = resolve_prompt(workspace, address_of(name, revision));
-    if (!every || !prompt.prompt.tests.empty()) {
-      suite.prompts.push_back(std::move(prompt));
+    try {
+      ResolvedPrompt prompt = resolve_prompt(workspace, address_of(name, revision));
+      if (!every || !prompt.prompt.tests.empty()) {
+        suite.prompts.push_back(std::move(prompt));
+      }
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::not_found || missing == MissingPrompt::error) {
+        throw;
+      }
     }
   }
   return suite;
 }
 
-std::vector<std::string> prompts_changed_since(Workspace& workspace,
-                                               const std::shared_ptr<const repo::Repository>& repo,
-                                               const std::string& since, const std::string& to) {
+void keep_changed_since(TestSuite& suite, Workspace& workspace,
+                        const std::shared_ptr<const repo::Repository>& repo,
+                        const std::string& since) {
   std::string prefix = repository_prefix(workspace, *repo);
   std::optional<repo::Revision> to_revision;
-  if (!to.empty()) {
-    to_revision = repo->resolve(to);
+  if (!suite.revision.empty()) {
+    to_revision = repo->resolve(suite.revision);
   }
   std::vector<repo::FileChange> files = repo->diff_files(repo->resolve(since), to_revision, {});
   std::set<std::string> changed_paths;  // relative to the prompt repository's top
@@ -125,30 +130,25 @@ std::vector<std::string> prompts_changed_since(Workspace& workspace,
     }
     settings_changed = settings_changed || change.subject == Subject::settings;
   }
-  TestSuite suite = load_test_suite(workspace, repo, to, {});
-  std::vector<std::string> selected;
-  for (ResolvedPrompt& resolved : suite.prompts) {
+  auto touched = [&](ResolvedPrompt& resolved) {
     const Prompt& prompt = resolved.prompt;
-    bool touched = settings_changed || changed_prompts.contains(prompt.name);
-    if (!touched) {
-      for (const std::string& partial : content_identity(resolved.source(), prompt).partials) {
-        touched = touched || changed_prompts.contains(partial);
+    if (settings_changed || changed_prompts.contains(prompt.name)) {
+      return true;
+    }
+    for (const std::string& partial : content_identity(resolved.source(), prompt).partials) {
+      if (changed_prompts.contains(partial)) {
+        return true;
       }
     }
-    if (!touched) {
-      for (const std::string& file : data_files_of(prompt, suite.settings)) {
-        touched = touched || changed_paths.contains(file);
+    for (const std::string& file : data_files_of(prompt, suite.settings)) {
+      if (changed_paths.contains(file)) {
+        return true;
       }
     }
-    if (!touched && uses_judge(prompt, suite.settings)) {
-      touched = changed_prompts.contains(suite.settings.judge_prompt);
-    }
-    if (touched) {
-      selected.push_back(prompt.name);
-    }
-  }
-  std::sort(selected.begin(), selected.end());
-  return selected;
+    return uses_judge(prompt, suite.settings) &&
+           changed_prompts.contains(suite.settings.judge_prompt);
+  };
+  std::erase_if(suite.prompts, [&](ResolvedPrompt& resolved) { return !touched(resolved); });
 }
 
 }  // namespace promptctl
