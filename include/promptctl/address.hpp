@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "promptctl/repo.hpp"
 #include "promptctl/workspace.hpp"
@@ -60,14 +61,22 @@ class ResolvedPrompt {
   PromptSource* m_source = nullptr;
 };
 
+/// Every prompt name in a revision's tree, sorted; `prefix` as `repository_prefix` gives it.
+std::vector<std::string> prompt_names_at(const repo::Repository& repository,
+                                         const repo::Revision& revision,
+                                         const std::string& prefix);
+
 /// The prompt repository's folder inside the git work tree, as a path prefix: "" at its top,
 /// else "sub/dir/". Compared through canonical paths, so symbolic links do not matter.
 std::string repository_prefix(const Workspace& workspace, const repo::Repository& repository);
 
-/// The commit an address's revision names: a release "X.Y.Z" is the tag "NAME@X.Y.Z", anything
-/// else a git revision. Throws `Error` (not_found), listing the releases there are for a missing
-/// one.
-repo::Revision resolve_revision(const repo::Repository& repository, const PromptAddress& address);
+/// The commit an address's revision names: an environment `workspace` declares is the commit
+/// its pin names in HEAD's pins file; a release "X.Y.Z" is the tag "NAME@X.Y.Z"; anything else
+/// a git revision. Environment names win over branches of the same name (refs/heads/NAME
+/// reaches the branch). Throws `Error` (not_found) for a prompt the environment does not pin,
+/// or a missing release, listing the releases there are.
+repo::Revision resolve_revision(const Workspace& workspace, const repo::Repository& repository,
+                                const PromptAddress& address);
 
 /// Loads the prompt `argument` names. Throws `Error`: not_found for an unknown prompt (at that
 /// revision) or revision, invalid_input for a prompt file with errors.

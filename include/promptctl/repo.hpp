@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -194,6 +195,16 @@ class Repository {
   /// refs, when the remote rejects an update (a branch that is not a fast-forward); invalid_input
   /// on a detached HEAD.
   std::vector<std::string> push(const std::string& remote);
+
+  /// The notes under `ref` ("refs/notes/promptctl"): annotated object id -> note text, the
+  /// pairs `git notes --ref REF list` shows. Empty when there is no such ref.
+  [[nodiscard]] std::map<std::string, std::string> notes(const std::string& ref) const;
+
+  /// Adds `line` to the note on `object` (a full object id) under `ref`, creating the note and
+  /// the ref as needed, in one notes commit by `who`. Safe with other processes adding notes:
+  /// the ref moves only from the commit the note was added to. Throws `Error` (git) on failure.
+  void append_note(const std::string& ref, const std::string& object, const std::string& line,
+                   const Identity& who, const std::string& message);
 
   /// Local branches, sorted by name.
   [[nodiscard]] std::vector<BranchInfo> branches() const;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "promptctl/policy.hpp"
 #include "promptctl/prompt.hpp"
 #include "promptctl/provider_settings.hpp"
 
@@ -19,6 +20,8 @@ struct RepoSettings {
   /// The built-in providers with `providers:` applied.
   std::map<std::string, ProviderSettings> providers = builtin_providers();
   TestSettings tests;
+  /// Environments and their deploy policy, in the order declared.
+  Environments environments;
   nlohmann::json extensions = nlohmann::json::object();
 };
 

@@ -34,7 +34,7 @@ int run(Session& session) {
   }
   Workspace& workspace = session.workspace();
   auto repository = session.shared_repository();
-  repo::Revision revision = resolve_revision(*repository, address);
+  repo::Revision revision = resolve_revision(workspace, *repository, address);
   RevisionSource source(repository, revision, repository_prefix(workspace, *repository));
   if (!o.force) {
     for (const PromptChange& change : prompt_changes(workspace, session.repository(), false)) {

@@ -44,8 +44,8 @@ void add_options(CLI::App& sub) {
       ->type_name("N")
       ->check(CLI::Range(1, 256));
   sub.add_option("--env", o.environment,
-                 "The environment this run serves, recorded in the ledger (default: "
-                 "$PROMPTCTL_ENV)")
+                 "The environment this run serves, recorded in the ledger (default: ENV of "
+                 "NAME@ENV, else $PROMPTCTL_ENV)")
       ->type_name("ENV");
   sub.add_flag("--json", o.json,
                "Print the result as JSON (with --input: one JSON line per row, in input order)");
@@ -203,7 +203,15 @@ int run(Session& session) {
   ResolvedPrompt resolved = resolve_prompt(session.workspace(), o.name);
   Lineage lineage = lineage_of(resolved, &session.repository());
   const char* environment = std::getenv("PROMPTCTL_ENV");
-  lineage.environment = !o.environment.empty() ? o.environment : environment ? environment : "";
+  // NAME@ENV serves that environment unless told otherwise.
+  std::string pinned_by = parse_address(o.name).revision;
+  if (!find_environment(session.workspace().settings().environments, pinned_by)) {
+    pinned_by.clear();
+  }
+  lineage.environment = !o.environment.empty() ? o.environment
+                        : !pinned_by.empty()   ? pinned_by
+                        : environment          ? environment
+                                               : "";
   bool batch = !o.input.empty();
   std::vector<Row> rows = batch ? read_rows(o.input) : std::vector<Row>(1);
   Prepared prepared = prepare(o, resolved, rows, state.providers, batch);

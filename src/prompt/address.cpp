@@ -1,6 +1,7 @@
 #include "promptctl/address.hpp"
 
 #include "promptctl/names.hpp"
+#include "promptctl/pins.hpp"
 #include "promptctl/release.hpp"
 
 namespace promptctl {
@@ -63,6 +64,24 @@ RepoSettings RevisionSource::settings() const {
   return settings;
 }
 
+std::vector<std::string> prompt_names_at(const repo::Repository& repository,
+                                         const repo::Revision& revision,
+                                         const std::string& prefix) {
+  std::string folder = prefix + Workspace::k_prompts_dir + "/";
+  std::vector<std::string> names;
+  for (const std::string& path : repository.list_files(revision, folder)) {
+    std::string relative = path.substr(folder.size());
+    if (!relative.ends_with(".yaml") || relative.ends_with(".tests.yaml")) {
+      continue;
+    }
+    std::string name = relative.substr(0, relative.size() - 5);
+    if (!name_problem(name)) {
+      names.push_back(std::move(name));
+    }
+  }
+  return names;
+}
+
 std::string repository_prefix(const Workspace& workspace, const repo::Repository& repository) {
   std::string prefix = fs::weakly_canonical(workspace.root())
                            .lexically_relative(fs::weakly_canonical(repository.work_tree()))
@@ -70,7 +89,30 @@ std::string repository_prefix(const Workspace& workspace, const repo::Repository
   return prefix == "." || prefix.empty() ? std::string() : prefix + "/";
 }
 
-repo::Revision resolve_revision(const repo::Repository& repository, const PromptAddress& address) {
+namespace {
+
+repo::Revision pinned_revision(const Workspace& workspace, const repo::Repository& repository,
+                               const PromptAddress& address) {
+  PinFile pins =
+      pins_at(repository, repository.resolve("HEAD"), repository_prefix(workspace, repository));
+  const Pin* pin = pins.find(address.revision, address.name);
+  if (!pin) {
+    throw Error(
+        ErrorKind::not_found, "'" + address.name + "' is not deployed to " + address.revision, {},
+        "'promptctl deploy " + address.name + " --env " + address.revision + "' deploys it");
+  }
+  repo::Revision revision = repository.resolve(pin->commit);
+  revision.expression = address.revision;
+  return revision;
+}
+
+}  // namespace
+
+repo::Revision resolve_revision(const Workspace& workspace, const repo::Repository& repository,
+                                const PromptAddress& address) {
+  if (find_environment(workspace.settings().environments, address.revision)) {
+    return pinned_revision(workspace, repository, address);
+  }
   auto version = SemVer::parse(address.revision);
   if (!version) {
     return repository.resolve(address.revision);
@@ -107,7 +149,7 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
   }
   auto repository =
       std::make_shared<const repo::Repository>(repo::Repository::discover(workspace.root()));
-  repo::Revision revision = resolve_revision(*repository, address);
+  repo::Revision revision = resolve_revision(workspace, *repository, address);
   std::string prefix = repository_prefix(workspace, *repository);
   auto source = std::make_shared<RevisionSource>(repository, revision, prefix);
   if (!source->read(address.name)) {

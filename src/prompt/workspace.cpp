@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "exec/provider_settings.hpp"
+#include "governance/policy_reader.hpp"
 #include "prompt/reader.hpp"
 #include "prompt/tests_reader.hpp"
 #include "promptctl/names.hpp"
@@ -56,7 +57,7 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
     return settings;
   }
   try {
-    reader.check_keys(root, {"version", "defaults", "providers", "tests"}, "");
+    reader.check_keys(root, {"version", "defaults", "providers", "tests", "environments"}, "");
     if (root["version"]) {
       auto version = reader.integer(root["version"], "'version'");
       if (version && *version != 1) {
@@ -77,6 +78,9 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
     }
     if (const auto& tests = root["tests"]; tests && reader.expect_map(tests, "'tests'")) {
       read_test_settings(reader, tests, settings.tests);
+    }
+    if (root["environments"]) {
+      settings.environments = governance_detail::read_environments(reader, root["environments"]);
     }
     if (root["providers"]) {
       exec_detail::read_providers(reader, root["providers"], settings.providers,

@@ -169,7 +169,8 @@ namespace promptctl::repo {
   X(git_tree_entrycount)                   \
   X(git_tree_entry_byindex)                \
   X(git_tree_entry_name)                   \
-  X(git_blob_create_from_buffer)
+  X(git_blob_create_from_buffer)           \
+  X(git_reference_create_matching)
 
 struct GitApi {
 #define PROMPTCTL_GIT_POINTER(name) decltype(&::name) name = nullptr;

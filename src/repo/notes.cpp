@@ -8,6 +8,7 @@
 #include "repo/git_handle.hpp"
 #include "repo/helpers.hpp"
 #include "repo/notes.hpp"
+#include "repo/repository_impl.hpp"
 
 namespace promptctl::repo {
 
@@ -73,6 +74,23 @@ git_oid union_note(git_repository* repository, const git_oid& ours, const git_oi
   return id;
 }
 
+// A flat notes tree (no fan-out folders, which git reads as well) holding `notes`.
+GitTree write_notes_tree(git_repository* repository, const std::map<std::string, git_oid>& notes) {
+  git_treebuilder* builder_raw = nullptr;
+  check(git().git_treebuilder_new(&builder_raw, repository, nullptr), "build a notes tree");
+  GitTreebuilder builder(builder_raw);
+  for (const auto& [object, note] : notes) {
+    check(git().git_treebuilder_insert(nullptr, builder.get(), object.c_str(), &note,
+                                       GIT_FILEMODE_BLOB),
+          "build a notes tree");
+  }
+  git_oid tree_id{};
+  check(git().git_treebuilder_write(&tree_id, builder.get()), "write a notes tree");
+  git_tree* tree_raw = nullptr;
+  check(git().git_tree_lookup(&tree_raw, repository, &tree_id), "read a notes tree");
+  return GitTree(tree_raw);
+}
+
 GitCommit lookup(git_repository* repository, const git_oid& id) {
   git_commit* raw = nullptr;
   check(git().git_commit_lookup(&raw, repository, &id), "read a notes commit");
@@ -90,19 +108,7 @@ git_oid merge_notes(git_repository* repository, const git_oid& local, const git_
       it->second = union_note(repository, it->second, note);
     }
   }
-  git_treebuilder* builder_raw = nullptr;
-  check(git().git_treebuilder_new(&builder_raw, repository, nullptr), "build a notes tree");
-  GitTreebuilder builder(builder_raw);
-  for (const auto& [object, note] : merged) {
-    check(git().git_treebuilder_insert(nullptr, builder.get(), object.c_str(), &note,
-                                       GIT_FILEMODE_BLOB),
-          "build a notes tree");
-  }
-  git_oid tree_id{};
-  check(git().git_treebuilder_write(&tree_id, builder.get()), "write a notes tree");
-  git_tree* tree_raw = nullptr;
-  check(git().git_tree_lookup(&tree_raw, repository, &tree_id), "read a notes tree");
-  GitTree tree(tree_raw);
+  GitTree tree = write_notes_tree(repository, merged);
   GitSignature author = signature(who);
   const git_commit* parents[] = {ours.get(), theirs.get()};
   git_oid id{};
@@ -120,7 +126,85 @@ void set_ref(git_repository* repository, const std::string& name, const git_oid&
   GitReference owned(raw);
 }
 
+// The notes commit `ref` points to, or nothing when there is no such ref.
+std::optional<git_oid> notes_head(git_repository* repository, const std::string& ref) {
+  git_oid id{};
+  if (git().git_reference_name_to_id(&id, repository, ref.c_str()) != 0) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+// One attempt at adding `line` to a note; false when another process moved `ref` meanwhile.
+bool try_append_note(git_repository* repository, const std::string& ref, const std::string& object,
+                     const std::string& line, const Identity& who, const std::string& message) {
+  std::optional<git_oid> head = notes_head(repository, ref);
+  std::map<std::string, git_oid> notes;
+  GitCommit parent;
+  if (head) {
+    parent = lookup(repository, *head);
+    notes = notes_of(repository, parent.get());
+  }
+  std::string text;
+  if (auto it = notes.find(object); it != notes.end()) {
+    text = blob_text(repository, it->second);
+    if (!text.empty() && text.back() != '\n') {
+      text += '\n';
+    }
+  }
+  text += line + "\n";
+  git_oid blob{};
+  check(git().git_blob_create_from_buffer(&blob, repository, text.data(), text.size()),
+        "write a note");
+  notes[object] = blob;
+  GitTree tree = write_notes_tree(repository, notes);
+  GitSignature author = signature(who);
+  const git_commit* parents[] = {parent.get()};
+  git_oid commit{};
+  check(git().git_commit_create(&commit, repository, nullptr, author.get(), author.get(), nullptr,
+                                message.c_str(), tree.get(), head ? 1 : 0, parents),
+        "write a notes commit");
+  git_reference* raw = nullptr;
+  int status =
+      head ? git().git_reference_create_matching(&raw, repository, ref.c_str(), &commit, 1, &*head,
+                                                 message.c_str())
+           : git().git_reference_create(&raw, repository, ref.c_str(), &commit, 0, message.c_str());
+  GitReference owned(raw);
+  if (status == GIT_EMODIFIED || status == GIT_EEXISTS) {
+    return false;
+  }
+  check(status, "update " + ref);
+  return true;
+}
+
 }  // namespace
+
+std::map<std::string, std::string> Repository::notes(const std::string& ref) const {
+  git_repository* repository = m_impl->repository.get();
+  std::map<std::string, std::string> out;
+  std::optional<git_oid> head = notes_head(repository, ref);
+  if (!head) {
+    return out;
+  }
+  GitCommit commit = lookup(repository, *head);
+  for (const auto& [object, note] : notes_of(repository, commit.get())) {
+    out[object] = blob_text(repository, note);
+  }
+  return out;
+}
+
+void Repository::append_note(const std::string& ref, const std::string& object,
+                             const std::string& line, const Identity& who,
+                             const std::string& message) {
+  // Another process adding a note at the same moment moves the ref between our read and our
+  // update; the compare-and-swap update notices, and the note is added again on top of theirs.
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    if (try_append_note(m_impl->repository.get(), ref, object, line, who, message)) {
+      return;
+    }
+  }
+  throw Error(ErrorKind::git, ref + " kept changing while a note was added; try again");
+}
 
 std::string fetched_notes_prefix(const std::string& remote) {
   return "refs/remote-notes/" + remote + "/";

@@ -10,24 +10,6 @@
 namespace promptctl {
 namespace {
 
-// Every prompt name in a revision's tree, sorted.
-std::vector<std::string> names_at(const repo::Repository& repository,
-                                  const repo::Revision& revision, const std::string& prefix) {
-  std::string folder = prefix + Workspace::k_prompts_dir + "/";
-  std::vector<std::string> names;
-  for (const std::string& path : repository.list_files(revision, folder)) {
-    std::string relative = path.substr(folder.size());
-    if (!relative.ends_with(".yaml") || relative.ends_with(".tests.yaml")) {
-      continue;
-    }
-    std::string name = relative.substr(0, relative.size() - 5);
-    if (!name_problem(name)) {
-      names.push_back(std::move(name));
-    }
-  }
-  return names;
-}
-
 std::string address_of(const std::string& name, const std::string& revision) {
   return revision.empty() || name.find('@') != std::string::npos ? name : name + "@" + revision;
 }
@@ -83,7 +65,7 @@ TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo
     RevisionSource source(repo, resolved, repository_prefix(workspace, *repo));
     suite.settings = source.settings().tests;
     if (selected.empty()) {
-      selected = names_at(*repo, resolved, repository_prefix(workspace, *repo));
+      selected = prompt_names_at(*repo, resolved, repository_prefix(workspace, *repo));
     }
   }
   bool every = names.empty();

@@ -1,0 +1,265 @@
+// Governance: approvals recorded in git notes, deploys and rollbacks as commits of the pins
+// file, guards over the ledger, and the audit trail. Nothing here prints.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "promptctl/address.hpp"
+#include "promptctl/ledger.hpp"
+#include "promptctl/pins.hpp"
+#include "promptctl/policy.hpp"
+#include "promptctl/repo.hpp"
+#include "promptctl/workspace.hpp"
+
+namespace promptctl {
+
+/// The notes ref approvals live under; it travels with push, fetch and clone.
+inline constexpr const char* k_approvals_ref = "refs/notes/promptctl";
+
+/// A committed prompt version: what approvals and deploys name.
+struct PromptVersionRef {
+  std::string prompt;
+  repo::Revision revision;
+  std::string content;  ///< the content hash
+  ResolvedPrompt resolved;
+};
+
+/// The version `argument` ("NAME", "NAME@REV", "NAME@ENV") names. NAME alone is HEAD's
+/// version; throws `Error` (invalid_input) when the working tree's differs, since only
+/// committed content can be approved or deployed. Throws as `resolve_prompt` does otherwise.
+PromptVersionRef committed_version(Workspace& workspace, std::string_view argument);
+
+enum class Verdict { approve, reject };
+
+/// One approval or rejection, as a line of a note on the commit it was given at.
+struct Decision {
+  Verdict verdict = Verdict::approve;
+  std::string prompt;
+  std::string content;
+  std::string commit;
+  std::string stage;
+  std::string name;  ///< the approver's git identity
+  std::string email;
+  std::int64_t time_ms = 0;
+  std::string comment;
+
+  [[nodiscard]] std::string approver() const { return name + " <" + email + ">"; }
+  [[nodiscard]] nlohmann::json to_json() const;
+  /// The note line: one JSON object, so that notes merged line by line stay readable.
+  [[nodiscard]] std::string to_line() const;
+  /// Nothing for a line that is not a promptctl decision.
+  static std::optional<Decision> from_line(std::string_view line);
+};
+
+/// Every decision recorded in the repository, read once.
+class ApprovalBook {
+ public:
+  explicit ApprovalBook(const repo::Repository& repository);
+  /// Decisions on one version, oldest first.
+  [[nodiscard]] std::vector<Decision> for_version(const std::string& prompt,
+                                                  const std::string& content) const;
+  /// Every decision, oldest first.
+  [[nodiscard]] const std::vector<Decision>& all() const { return m_decisions; }
+  /// Note lines that were not promptctl decisions (left alone).
+  [[nodiscard]] std::size_t foreign_lines() const { return m_foreign_lines; }
+
+ private:
+  std::vector<Decision> m_decisions;
+  std::size_t m_foreign_lines = 0;
+};
+
+enum class StageState { approved, rejected, missing };
+const char* to_string(StageState state);
+
+/// Where one required stage stands for a version under one environment's policy: the latest
+/// decision by someone allowed to make it counts.
+struct StageStatus {
+  std::string stage;
+  StageState state = StageState::missing;
+  std::optional<Decision> decision;
+  std::vector<std::string> approvers;  ///< who may approve (empty: anyone)
+
+  [[nodiscard]] nlohmann::json to_json() const;
+  /// "qa: missing (bob@example.com may approve)", "technical: rejected by A <a@x>: reason".
+  [[nodiscard]] std::string describe() const;
+};
+
+/// The state of each stage `policy` requires, in its order, from one version's decisions.
+std::vector<StageStatus> evaluate_stages(const EnvironmentPolicy& policy,
+                                         const std::vector<Decision>& decisions);
+
+/// Whether every stage is approved.
+bool all_approved(const std::vector<StageStatus>& stages);
+
+/// Records an approval or rejection of `version` at `stage` by the git identity. Throws
+/// `Error`: not_found for a stage no environment requires; refused when the identity may not
+/// decide that stage anywhere; already_exists when its latest decision there is the same;
+/// usage for a rejection without a reason.
+Decision record_decision(const Workspace& workspace, repo::Repository& repository,
+                         const ApprovalBook& book, const PromptVersionRef& version, Verdict verdict,
+                         const std::string& stage, const std::string& comment);
+
+/// A committed version that an environment would need approvals for.
+struct PendingApproval {
+  std::string prompt;
+  std::string commit;
+  std::string content;
+  std::string environment;
+  std::vector<StageStatus> stages;  ///< those not approved
+};
+
+/// HEAD's versions that differ from what an environment pins and lack approvals there. With
+/// `approver` (an e-mail address), only stages that person may approve and has not decided.
+std::vector<PendingApproval> pending_approvals(Workspace& workspace,
+                                               const std::shared_ptr<repo::Repository>& repository,
+                                               const ApprovalBook& book,
+                                               const std::string& approver);
+
+// ---- deploys --------------------------------------------------------------------------------
+
+enum class DeployAction { deploy, promote, rollback, emergency_rollback, auto_rollback, edit };
+const char* to_string(DeployAction action);
+
+struct DeployRequest {
+  std::string environment;
+  DeployAction action = DeployAction::deploy;
+  std::string message;  ///< added to the commit message
+  std::string reason;   ///< why, for rollbacks
+};
+
+/// What a deploy would do, worked out before anything is written.
+struct DeployPlan {
+  DeployRequest request;
+  const EnvironmentPolicy* policy = nullptr;
+  PromptVersionRef target;
+  std::optional<Pin> current;
+  std::vector<StageStatus> stages;
+  /// An emergency or automatic rollback, or an environment that approves automatically.
+  bool bypasses_approvals = false;
+  /// The environment already pins this version.
+  bool unchanged = false;
+
+  /// What is missing for the deploy to go ahead ("qa: missing (…)"); empty when nothing is.
+  [[nodiscard]] std::vector<std::string> missing() const;
+  /// Whether the policy wants the tests run first (never for automatic rollbacks).
+  [[nodiscard]] bool needs_tests() const;
+};
+
+DeployPlan plan_deploy(Workspace& workspace, const std::shared_ptr<repo::Repository>& repository,
+                       PromptVersionRef target, const DeployRequest& request,
+                       const ApprovalBook& book);
+
+/// Throws `Error` (refused) listing exactly what is missing, unless the plan bypasses
+/// approvals or nothing is.
+void require_approvals(const DeployPlan& plan);
+
+/// Checks that the target renders: with no inputs leniently (its partials exist and do not
+/// loop) and strictly with each test case's own variables. Throws `Error` (invalid_input).
+void check_renders(PromptVersionRef& target);
+
+/// Commits the plan's pin: the pins file is rewritten atomically and committed alone, leaving
+/// anything else staged as it was. Deploys are serialised by a lock under the git directory;
+/// throws `Error`: refused when the pin changed since the plan was made or the pins file has
+/// uncommitted changes, git when HEAD moved meanwhile (the file is put back then).
+repo::CommitResult apply_deploy(Workspace& workspace, repo::Repository& repository,
+                                const DeployPlan& plan);
+
+/// One change of one pin, from the pins file's history.
+struct PinChange {
+  repo::CommitInfo commit;
+  std::string environment;
+  std::string prompt;
+  std::optional<Pin> before;
+  std::optional<Pin> after;  ///< nothing when the pin was removed
+  DeployAction action = DeployAction::edit;
+  std::string reason;
+
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+/// Pin changes reachable from HEAD, newest first, for one prompt and environment when given.
+std::vector<PinChange> pin_history(const Workspace& workspace, const repo::Repository& repository,
+                                   const std::string& prompt, const std::string& environment);
+
+/// The pin a rollback returns to: deploys stack up, rollbacks take them off again, so
+/// rolling back twice goes back two deploys. Nothing when there is no earlier deploy.
+std::optional<Pin> rollback_target(const std::vector<PinChange>& history_newest_first);
+
+// ---- guard ----------------------------------------------------------------------------------
+
+/// A pin's health over the guard window.
+struct GuardReport {
+  std::string prompt;
+  Pin pin;
+  std::int64_t runs = 0;
+  double success_rate = 0;
+  double p95_ms = 0;
+  std::optional<double> cost_per_run;  ///< over the runs with a known cost
+  bool enough_runs = false;
+  std::vector<std::string> breaches;  ///< "success rate 0.80 below 0.95", …
+
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+/// The health of every pin of `environment` (or only `prompts`) from the ledger runs in that
+/// environment of the pinned content since `now_ms - thresholds.window_seconds`.
+std::vector<GuardReport> guard_environment(const PinFile& pins, const std::string& environment,
+                                           const std::vector<std::string>& prompts,
+                                           const GuardThresholds& thresholds, const Ledger& ledger,
+                                           std::int64_t now_ms);
+
+// ---- check, export, audit -------------------------------------------------------------------
+
+/// One pin checked against its environment's policy.
+struct PinCheck {
+  std::string environment;
+  std::string prompt;
+  Pin pin;
+  std::vector<std::string> problems;  ///< empty: the pin is sound
+  bool emergency = false;             ///< sound only because it bypassed approvals
+
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+/// Checks every pin in `pins`: the environment is declared, the commit exists and holds the
+/// prompt with that content, and the approvals its policy requires are present for that
+/// content. `source_path` names the file in messages.
+std::vector<PinCheck> check_pins(Workspace& workspace,
+                                 const std::shared_ptr<repo::Repository>& repository,
+                                 const PinFile& pins, const ApprovalBook& book);
+
+/// One JSON bundle of every prompt `environment` pins: message templates with the partials
+/// they use, the variables as a JSON Schema, model settings and version ids.
+nlohmann::json export_environment(Workspace& workspace,
+                                  const std::shared_ptr<repo::Repository>& repository,
+                                  const std::string& environment);
+
+/// Something that happened to a prompt, for the audit trail.
+struct AuditEvent {
+  std::int64_t time = 0;  ///< seconds since the epoch
+  std::string prompt;
+  std::string action;  ///< created, changed, renamed, deleted, approved, rejected, released,
+                       ///< deployed, promoted, rolled-back, …, ran
+  std::string who;
+  std::string revision;  ///< a commit, tag or content hash, as fits
+  std::string environment;
+  std::string detail;  ///< a stage, reason, comment or count
+
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+/// The audit trail, newest first, from the git history of the prompts, the approval notes,
+/// the pins file's history, release tags and (when given) the ledger's runs per environment.
+/// `prompt` empty: every prompt.
+std::vector<AuditEvent> audit_trail(const Workspace& workspace,
+                                    const std::shared_ptr<repo::Repository>& repository,
+                                    const std::string& prompt, std::optional<std::int64_t> since,
+                                    const Ledger* ledger);
+
+}  // namespace promptctl

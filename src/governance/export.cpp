@@ -1,0 +1,122 @@
+// The bundle applications load at run time: every prompt an environment pins, ready to render.
+#include "promptctl/governance.hpp"
+#include "promptctl/history.hpp"
+
+namespace promptctl {
+namespace {
+
+const char* schema_type(VarType type) {
+  switch (type) {
+    case VarType::string:
+      return "string";
+    case VarType::number:
+      return "number";
+    case VarType::integer:
+      return "integer";
+    case VarType::boolean:
+      return "boolean";
+    case VarType::array:
+      return "array";
+    case VarType::object:
+      return "object";
+  }
+  return "string";
+}
+
+// The declared variables as a JSON Schema an application can validate its inputs against.
+nlohmann::json variables_schema(const Prompt& prompt) {
+  nlohmann::json properties = nlohmann::json::object();
+  nlohmann::json required = nlohmann::json::array();
+  for (const VariableSpec& spec : prompt.variables) {
+    nlohmann::json property = {{"type", schema_type(spec.type)}};
+    if (!spec.description.empty()) {
+      property["description"] = spec.description;
+    }
+    if (spec.default_value) {
+      property["default"] = *spec.default_value;
+    }
+    if (!spec.enum_values.empty()) {
+      property["enum"] = spec.enum_values;
+    }
+    if (spec.pattern) {
+      property["pattern"] = *spec.pattern;
+    }
+    bool items = spec.type == VarType::array;
+    if (spec.min_length) {
+      property[items ? "minItems" : "minLength"] = *spec.min_length;
+    }
+    if (spec.max_length) {
+      property[items ? "maxItems" : "maxLength"] = *spec.max_length;
+    }
+    if (spec.minimum) {
+      property["minimum"] = *spec.minimum;
+    }
+    if (spec.maximum) {
+      property["maximum"] = *spec.maximum;
+    }
+    properties[spec.name] = property;
+    if (spec.required) {
+      required.push_back(spec.name);
+    }
+  }
+  return {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+          {"type", "object"},
+          {"properties", properties},
+          {"required", required}};
+}
+
+nlohmann::json exported_prompt(const std::string& name, const Pin& pin, RevisionSource& source,
+                               const ModelSettings& defaults) {
+  LoadResult loaded = load_from_source(source, name);
+  throw_if_errors(loaded.diagnostics);
+  const Prompt& prompt = *loaded.prompt;
+  ContentIdentity identity = content_identity(source, prompt);
+  nlohmann::json messages = nlohmann::json::array();
+  for (const MessageTemplate& message : prompt.messages) {
+    messages.push_back({{"role", message.role}, {"content", message.content}});
+  }
+  nlohmann::json partials = nlohmann::json::object();
+  for (const std::string& partial : identity.partials) {
+    LoadResult used = load_from_source(source, partial);
+    if (used.prompt && used.prompt->template_text) {
+      partials[partial] = used.prompt->template_text->content;
+    }
+  }
+  ModelSettings model = prompt.model ? prompt.model->merged_over(defaults) : defaults;
+  return {{"name", name},
+          {"description", prompt.description},
+          {"commit", pin.commit},
+          {"content_hash", pin.content},
+          {"deployed_at", pin.deployed_at},
+          {"deployed_by", pin.deployed_by},
+          {"escape", prompt.escape == Escape::html ? "html" : "none"},
+          {"model", model.to_json()},
+          {"variables", variables_schema(prompt)},
+          {"messages", messages},
+          {"partials", partials}};
+}
+
+}  // namespace
+
+nlohmann::json export_environment(Workspace& workspace,
+                                  const std::shared_ptr<repo::Repository>& repository,
+                                  const std::string& environment) {
+  (void)environment_named(workspace.settings().environments, environment);
+  repo::Revision head = repository->resolve("HEAD");
+  std::string prefix = repository_prefix(workspace, *repository);
+  PinFile pins = pins_at(*repository, head, prefix);
+  nlohmann::json prompts = nlohmann::json::object();
+  if (auto env = pins.environments.find(environment); env != pins.environments.end()) {
+    for (const auto& [name, pin] : env->second) {
+      RevisionSource source(repository, repository->resolve(pin.commit), prefix);
+      prompts[name] = exported_prompt(name, pin, source, source.settings().default_model);
+    }
+  }
+  return {{"format", "promptctl-bundle"},
+          {"version", 1},
+          {"environment", environment},
+          {"source_commit", head.commit_id},
+          {"prompts", prompts}};
+}
+
+}  // namespace promptctl

@@ -1,0 +1,149 @@
+#include "governance/policy_reader.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace promptctl::governance_detail {
+namespace {
+
+using prompt_detail::YamlReader;
+
+// Environment and stage names appear in NAME@ENV addresses, note lines and file keys: plain
+// words only.
+bool is_plain_word(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+void check_word(YamlReader& reader, const YAML::Node& node, const std::string& word,
+                const std::string& what) {
+  if (!is_plain_word(word)) {
+    reader.error(node, what + " '" + word + "' may hold only letters, digits, '-', '_' and '.'",
+                 "name");
+  }
+}
+
+void read_guard(YamlReader& reader, const YAML::Node& node, const std::string& context,
+                GuardThresholds& guard) {
+  if (!reader.expect_map(node, context)) {
+    return;
+  }
+  reader.check_keys(node, {"window", "min_runs", "min_success", "max_p95_ms", "max_cost_per_run"},
+                    context);
+  if (node["window"]) {
+    auto text = reader.string(node["window"], context + ".window");
+    auto seconds = text ? parse_duration(*text) : std::nullopt;
+    if (text && !seconds) {
+      reader.error(node["window"], "'" + *text + "' is not a duration such as 30m, 1h or 7d",
+                   "value");
+    }
+    guard.window_seconds = seconds.value_or(guard.window_seconds);
+  }
+  if (node["min_runs"]) {
+    auto runs = reader.integer(node["min_runs"], context + ".min_runs");
+    if (runs && *runs < 1) {
+      reader.error(node["min_runs"], context + ".min_runs must be at least 1", "value");
+    }
+    guard.min_runs = runs.value_or(guard.min_runs);
+  }
+  auto read_bound = [&](const char* key, std::optional<double>& target, double low,
+                        std::optional<double> high) {
+    if (!node[key]) {
+      return;
+    }
+    auto value = reader.number(node[key], context + "." + key);
+    if (value && (*value < low || (high && *value > *high))) {
+      reader.error(node[key],
+                   context + "." + key + " must be " +
+                       (high ? "between 0 and 1" : std::string("zero or more")),
+                   "value");
+      return;
+    }
+    target = value;
+  };
+  read_bound("min_success", guard.min_success, 0, 1.0);
+  read_bound("max_p95_ms", guard.max_p95_ms, 0, std::nullopt);
+  read_bound("max_cost_per_run", guard.max_cost_per_run, 0, std::nullopt);
+}
+
+void read_approvers(YamlReader& reader, const YAML::Node& node, const std::string& context,
+                    EnvironmentPolicy& policy) {
+  if (!reader.expect_map(node, context)) {
+    return;
+  }
+  for (const auto& entry : node) {
+    std::string stage = entry.first.Scalar();
+    if (!policy.has_stage(stage)) {
+      reader.error(entry.first,
+                   context + " names stage '" + stage + "', which 'requires' does not list",
+                   "unknown-stage");
+      continue;
+    }
+    if (auto patterns = reader.strings(entry.second, context + "." + stage)) {
+      if (patterns->empty()) {
+        reader.error(entry.second, context + "." + stage + " lists nobody, so nobody could approve",
+                     "value");
+      }
+      policy.approvers[stage] = *patterns;
+    }
+  }
+}
+
+EnvironmentPolicy read_environment(YamlReader& reader, const YAML::Node& key,
+                                   const YAML::Node& node) {
+  EnvironmentPolicy policy;
+  policy.name = key.Scalar();
+  check_word(reader, key, policy.name, "environment name");
+  std::string context = "'environments." + policy.name + "'";
+  if (node.IsNull()) {
+    return policy;
+  }
+  if (!reader.expect_map(node, context)) {
+    return policy;
+  }
+  reader.check_keys(node, {"requires", "approvers", "auto_approve", "tests", "guard"}, context);
+  if (node["requires"]) {
+    for (const std::string& stage : reader.strings(node["requires"], context + ".requires")
+                                        .value_or(std::vector<std::string>{})) {
+      check_word(reader, node["requires"], stage, "stage name");
+      if (!policy.has_stage(stage)) {
+        policy.requires_stages.push_back(stage);
+      }
+    }
+  }
+  if (node["approvers"]) {
+    read_approvers(reader, node["approvers"], context + ".approvers", policy);
+  }
+  if (node["auto_approve"]) {
+    policy.auto_approve =
+        reader.boolean(node["auto_approve"], context + ".auto_approve").value_or(false);
+    if (policy.auto_approve && !policy.requires_stages.empty()) {
+      reader.error(node["auto_approve"],
+                   context + " both requires approvals and approves automatically; keep one",
+                   "value");
+    }
+  }
+  if (node["tests"]) {
+    policy.require_tests = reader.boolean(node["tests"], context + ".tests").value_or(false);
+  }
+  if (node["guard"]) {
+    read_guard(reader, node["guard"], context + ".guard", policy.guard);
+  }
+  return policy;
+}
+
+}  // namespace
+
+Environments read_environments(YamlReader& reader, const YAML::Node& node) {
+  Environments environments;
+  if (!reader.expect_map(node, "'environments'")) {
+    return environments;
+  }
+  for (const auto& entry : node) {
+    environments.push_back(read_environment(reader, entry.first, entry.second));
+  }
+  return environments;
+}
+
+}  // namespace promptctl::governance_detail
