@@ -63,8 +63,7 @@ class ResolvedPrompt {
 
 /// Every prompt name in a revision's tree, sorted; `prefix` as `repository_prefix` gives it.
 std::vector<std::string> prompt_names_at(const repo::Repository& repository,
-                                         const repo::Revision& revision,
-                                         const std::string& prefix);
+                                         const repo::Revision& revision, const std::string& prefix);
 
 /// The prompt repository's folder inside the git work tree, as a path prefix: "" at its top,
 /// else "sub/dir/". Compared through canonical paths, so symbolic links do not matter.

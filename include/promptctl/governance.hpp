@@ -142,7 +142,7 @@ struct DeployPlan {
   std::vector<StageStatus> stages;
   /// An emergency or automatic rollback, or an environment that approves automatically.
   bool bypasses_approvals = false;
-  /// The environment already pins this version.
+  /// The environment already pins this content (not by an emergency).
   bool unchanged = false;
 
   /// What is missing for the deploy to go ahead ("qa: missing (…)"); empty when nothing is.
@@ -164,11 +164,13 @@ void require_approvals(const DeployPlan& plan);
 void check_renders(PromptVersionRef& target);
 
 /// Commits the plan's pin: the pins file is rewritten atomically and committed alone, leaving
-/// anything else staged as it was. Deploys are serialised by a lock under the git directory;
-/// throws `Error`: refused when the pin changed since the plan was made or the pins file has
-/// uncommitted changes, git when HEAD moved meanwhile (the file is put back then).
-repo::CommitResult apply_deploy(Workspace& workspace, repo::Repository& repository,
-                                const DeployPlan& plan);
+/// anything else staged as it was. Deploys are serialised by a lock under the git directory,
+/// and each reads the pins afresh under it, so concurrent deploys of different pins both land.
+/// Nothing when a concurrent deploy pinned the same version meanwhile. Throws `Error`: refused
+/// when the pin moved elsewhere since the plan was made or the pins file has uncommitted
+/// changes, git when HEAD moved meanwhile (the file is put back then).
+std::optional<repo::CommitResult> apply_deploy(Workspace& workspace, repo::Repository& repository,
+                                               const DeployPlan& plan);
 
 /// One change of one pin, from the pins file's history.
 struct PinChange {

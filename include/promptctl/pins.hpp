@@ -28,10 +28,8 @@ struct Pin {
   bool emergency = false;
   std::string reason;
 
-  /// The same version: commit and content alike.
-  [[nodiscard]] bool same_version(const Pin& other) const {
-    return commit == other.commit && content == other.content;
-  }
+  /// The same version: identical content is, wherever it was committed.
+  [[nodiscard]] bool same_version(const Pin& other) const { return content == other.content; }
   [[nodiscard]] nlohmann::json to_json() const;
 };
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "cli/command.hpp"
+#include "promptctl/address.hpp"
 #include "promptctl/diff.hpp"
 #include "promptctl/names.hpp"
 
@@ -24,7 +25,9 @@ void add_options(CLI::App& sub) {
   sub.add_option("REVISION_OR_NAME", options().words,
                  "Up to two revisions, then prompt names; put '--' before the names when a "
                  "name could be read as a revision. No revision: the working tree against "
-                 "HEAD; one: the working tree against it; two: the first against the second");
+                 "HEAD; one: the working tree against it; two: the first against the second. "
+                 "NAME@REV NAME@REV2 (REV an environment, release or revision) compares one "
+                 "prompt's two versions");
   sub.add_flag("--stat", options().stat, "Summarize: fields and template lines changed");
   sub.add_flag("--json", options().json, "Print the differences as JSON");
   sub.add_flag("--exit-code", options().exit_code, "Exit with 1 when there are differences");
@@ -36,6 +39,31 @@ struct Arguments {
   std::vector<std::string> names;
 };
 
+// "NAME@A NAME@B" (or one "NAME@A", against the working tree): one prompt at two versions,
+// each revision as any address takes it (an environment, a release). Nothing when the words
+// are not of that form.
+std::optional<Arguments> same_prompt_addresses(Session& session,
+                                               const std::vector<std::string>& words) {
+  if (words.empty() || words.size() > 2) {
+    return std::nullopt;
+  }
+  Arguments out;
+  for (const std::string& word : words) {
+    size_t at = word.find('@');
+    if (at == std::string::npos || at == 0 || name_problem(normalize_name(word.substr(0, at)))) {
+      return std::nullopt;
+    }
+    PromptAddress address = parse_address(word);
+    if (!out.names.empty() && out.names.front() != address.name) {
+      return std::nullopt;
+    }
+    out.names = {address.name};
+    out.revisions.push_back(
+        resolve_revision(session.workspace(), session.repository(), address).commit_id);
+  }
+  return out;
+}
+
 // Revisions come first. Without "--", a word is a revision when it resolves as one and is not
 // also the name of a prompt.
 Arguments split_arguments(Session& session) {
@@ -43,6 +71,11 @@ Arguments split_arguments(Session& session) {
   const std::vector<std::string>& words = options().words;
   const std::vector<std::string>& raw = session.raw_arguments();
   auto separator = std::find(raw.begin(), raw.end(), "--");
+  if (separator == raw.end()) {
+    if (auto addresses = same_prompt_addresses(session, words)) {
+      return *addresses;
+    }
+  }
   Arguments out;
   if (separator != raw.end()) {
     out.revisions = words;

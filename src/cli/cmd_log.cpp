@@ -92,8 +92,9 @@ std::string version_note(const PromptVersion& version) {
 int log_prompt(Session& session, const PromptAddress& address) {
   Workspace& workspace = session.workspace();
   auto repository = session.shared_repository();
-  repo::Revision start = address.revision.empty() ? repository->resolve("HEAD")
-                                                  : resolve_revision(workspace, *repository, address);
+  repo::Revision start = address.revision.empty()
+                             ? repository->resolve("HEAD")
+                             : resolve_revision(workspace, *repository, address);
   std::vector<PromptVersion> versions = prompt_history(workspace, repository, start, address.name);
   if (versions.empty()) {
     throw Error(ErrorKind::not_found, "prompt '" + address.name + "' has no history at " +

@@ -90,6 +90,7 @@ DeployOutcome carry_out(Session& session, DeployPlan& plan, bool dry_run) {
   }
   if (!dry_run) {
     outcome.commit = apply_deploy(session.workspace(), session.repository(), plan);
+    plan.unchanged = !outcome.commit;
   }
   return outcome;
 }

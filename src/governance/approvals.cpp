@@ -221,18 +221,19 @@ Decision record_decision(const Workspace& workspace, repo::Repository& repositor
                 who.email + " may not decide stage '" + stage + "' in any environment", {},
                 "who may: " + denied);
   }
+  // The same person repeating the latest decision on this stage changes nothing; deciding
+  // again after someone else did (approving after a rejection) is a new decision.
   for (auto it = book.all().rbegin(); it != book.all().rend(); ++it) {
-    if (it->prompt == version.prompt && it->content == version.content && it->stage == stage &&
-        util::to_lower(it->email) == util::to_lower(who.email)) {
-      if (it->verdict == verdict) {
-        throw Error(ErrorKind::already_exists,
-                    who.email + " already " +
-                        (verdict == Verdict::approve ? "approved" : "rejected") + " stage '" +
-                        stage + "' of " + version.prompt + " (content " +
-                        short_hash(version.content) + ")");
-      }
-      break;
+    if (it->prompt != version.prompt || it->content != version.content || it->stage != stage) {
+      continue;
     }
+    if (it->verdict == verdict && util::to_lower(it->email) == util::to_lower(who.email)) {
+      throw Error(ErrorKind::already_exists,
+                  who.email + " already " +
+                      (verdict == Verdict::approve ? "approved" : "rejected") + " stage '" + stage +
+                      "' of " + version.prompt + " (content " + short_hash(version.content) + ")");
+    }
+    break;
   }
   Decision decision;
   decision.verdict = verdict;

@@ -244,8 +244,8 @@ void check_renders(PromptVersionRef& target) {
   }
 }
 
-repo::CommitResult apply_deploy(Workspace& workspace, repo::Repository& repository,
-                                const DeployPlan& plan) {
+std::optional<repo::CommitResult> apply_deploy(Workspace& workspace, repo::Repository& repository,
+                                               const DeployPlan& plan) {
   auto state = workspace.state_dir();
   if (!state) {
     throw Error(ErrorKind::usage, "deploying needs the prompt repository to be in git");
@@ -262,6 +262,9 @@ repo::CommitResult apply_deploy(Workspace& workspace, repo::Repository& reposito
   }
   PinFile pins = pins_at(repository, head, prefix);
   const Pin* now = pins.find(plan.request.environment, plan.target.prompt);
+  if (now && now->content == plan.target.content && !now->emergency) {
+    return std::nullopt;  // a concurrent deploy pinned this very version meanwhile
+  }
   bool moved = now ? !plan.current || !now->same_version(*plan.current) : plan.current.has_value();
   if (moved) {
     throw Error(ErrorKind::refused,
