@@ -2,6 +2,7 @@
 # Commands: init new ls show vars render lint mv rm status commit
 #   log diff branch switch merge release releases restore clone remote fetch pull push
 #   test run runs rerun stats feedback cache
+#   env approve reject approvals pending deploy promote rollback deploys guard check export audit
 _promptctl() {
   local cur=${COMP_WORDS[COMP_CWORD]}
   local IFS=$'\n'

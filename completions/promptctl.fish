@@ -5,7 +5,7 @@ function __promptctl_complete
     promptctl __complete $tokens[2..-1] 2>/dev/null
 end
 
-set -l commands init new ls show vars render lint mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache
+set -l commands init new ls show vars render lint mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache env approve reject approvals pending deploy promote rollback deploys guard check export audit
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a init -d 'Create a prompt repository'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a new -d 'Create a prompt file from a starter template'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a ls -d 'List prompts'
@@ -37,4 +37,17 @@ complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a rerun
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a stats -d 'Summarise recorded runs'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a feedback -d 'Record a score for a run'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a cache -d 'Show or clear the response cache'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a env -d "List environments, their policy and their pins"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a approve -d "Approve a prompt version for a stage"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a reject -d "Reject a prompt version at a stage"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a approvals -d "Show a version's approvals"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a pending -d "List versions waiting for approvals"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a deploy -d "Pin a prompt version in an environment"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a promote -d "Deploy what one environment pins to another"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a rollback -d "Move an environment's pin back"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a deploys -d "Show the deploy and rollback history"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a guard -d "Roll back pins that cross thresholds"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a check -d "Verify every pin against its policy"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a export -d "Write an environment's prompts as a JSON bundle"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a audit -d "Show who changed, approved and deployed what"
 complete -c promptctl -n "__fish_seen_subcommand_from $commands" -a '(__promptctl_complete)'

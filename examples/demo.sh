@@ -54,10 +54,11 @@ step "$promptctl" test --provider echo
 step "$promptctl" test --provider echo --format tap
 
 # Branches, diffs, merges, releases and remotes have a walk-through of their own, and so do
-# calling models, the ledger and the cache, and gating changes in CI.
+# calling models, the ledger and the cache, gating changes in CI, and governing deploys.
 PROMPTCTL=$promptctl "$here/versioning.sh"
 PROMPTCTL=$promptctl "$here/execution.sh"
 PROMPTCTL=$promptctl "$here/ci/ci.sh"
+PROMPTCTL=$promptctl "$here/governance.sh"
 
 [ "${KEEP:-}" = 1 ] && echo "kept $scratch"
 echo

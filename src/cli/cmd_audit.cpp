@@ -51,7 +51,7 @@ int run(Session& session) {
   }
   for (const AuditEvent& e : events) {
     std::string revision = e.revision.substr(0, 12);
-    out.line(util::format_date(e.time, 0) + "  " + out.paint(pad(e.action, 12), Style::bold) + " " +
+    out.line(util::format_date(e.time, 0) + "  " + out.paint(pad(e.action, 21), Style::bold) + " " +
              pad(e.prompt, 20) + " " + pad(revision, 12) + " " + pad(e.environment, 11) +
              (e.who.empty() ? "" : "  " + e.who) + (e.detail.empty() ? "" : "  " + e.detail));
   }

@@ -1,5 +1,7 @@
 // promptctl check [--rev REV]: every pin in the pins file against its environment's policy,
 // so that a hand-edited pin cannot slip through review.
+#include <algorithm>
+
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "promptctl/governance.hpp"
@@ -77,8 +79,11 @@ int run(Session& session) {
       out.line(out.paint("ok   ", Style::green) + where);
     }
   }
+  size_t emergencies = static_cast<size_t>(
+      std::count_if(checks.begin(), checks.end(), [](const PinCheck& c) { return c.emergency; }));
   out.line(std::to_string(checks.size()) + " pins checked" +
-           (failed ? ", " + out.paint("some fail their policy", Style::red) : ", all sound"));
+           (failed ? ", " + out.paint("some fail their policy", Style::red) : ", all sound") +
+           (emergencies ? ", " + std::to_string(emergencies) + " deployed in an emergency" : ""));
   return failed ? k_exit_check_failed : k_exit_ok;
 }
 

@@ -39,27 +39,27 @@ struct Arguments {
   std::vector<std::string> names;
 };
 
-// "NAME@A NAME@B" (or one "NAME@A", against the working tree): one prompt at two versions,
-// each revision as any address takes it (an environment, a release). Nothing when the words
-// are not of that form.
+// "NAME@A NAME@B", or "NAME@A" or "NAME@A NAME" (against the working tree): one prompt at two
+// versions, each revision as any address takes it (an environment, a release). Nothing when
+// the words are not of that form.
 std::optional<Arguments> same_prompt_addresses(Session& session,
                                                const std::vector<std::string>& words) {
-  if (words.empty() || words.size() > 2) {
+  if (words.empty() || words.size() > 2 || words.front().find('@') == std::string::npos) {
     return std::nullopt;
   }
   Arguments out;
   for (const std::string& word : words) {
     size_t at = word.find('@');
-    if (at == std::string::npos || at == 0 || name_problem(normalize_name(word.substr(0, at)))) {
+    std::string name = normalize_name(word.substr(0, at));
+    if (name.empty() || name_problem(name) || (!out.names.empty() && out.names.front() != name)) {
       return std::nullopt;
     }
-    PromptAddress address = parse_address(word);
-    if (!out.names.empty() && out.names.front() != address.name) {
-      return std::nullopt;
+    out.names = {name};
+    if (at != std::string::npos) {
+      out.revisions.push_back(
+          resolve_revision(session.workspace(), session.repository(), parse_address(word))
+              .commit_id);
     }
-    out.names = {address.name};
-    out.revisions.push_back(
-        resolve_revision(session.workspace(), session.repository(), address).commit_id);
   }
   return out;
 }

@@ -1,4 +1,6 @@
 // promptctl pending [--approver EMAIL | --mine]: committed versions waiting for approvals.
+#include <algorithm>
+
 #include "cli/deploying.hpp"
 #include "promptctl/history.hpp"
 
@@ -6,6 +8,7 @@ namespace promptctl::cli {
 namespace {
 
 struct Options {
+  std::vector<std::string> names;
   std::string approver;
   bool mine = false;
   bool json = false;
@@ -17,6 +20,7 @@ Options& options() {
 
 void add_options(CLI::App& sub) {
   Options& o = options();
+  sub.add_option("NAME", o.names, "Only these prompts");
   sub.add_option("--approver", o.approver,
                  "Only stages this e-mail address may approve and has not decided yet")
       ->type_name("EMAIL");
@@ -34,6 +38,12 @@ int run(Session& session) {
   ApprovalBook book(*repository);
   std::vector<PendingApproval> pending =
       pending_approvals(session.workspace(), repository, book, approver);
+  if (!o.names.empty()) {
+    std::vector<std::string> names = prompt_names(o.names);
+    std::erase_if(pending, [&](const PendingApproval& p) {
+      return std::find(names.begin(), names.end(), p.prompt) == names.end();
+    });
+  }
   Output& out = session.out();
   if (o.json) {
     nlohmann::json list = nlohmann::json::array();
@@ -66,6 +76,6 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_pending{"pending", "List versions waiting for approvals",
-                                       Completes::nothing, add_options, run};
+                                       Completes::prompt_names, add_options, run};
 
 }  // namespace promptctl::cli

@@ -27,6 +27,18 @@ std::vector<std::string> option_names(const CLI::App& app) {
   return names;
 }
 
+// The environments promptctl.yaml declares; none outside a repository.
+std::vector<std::string> environment_names(Session& session) {
+  std::vector<std::string> names;
+  try {
+    for (const EnvironmentPolicy& policy : session.workspace().settings().environments) {
+      names.push_back(policy.name);
+    }
+  } catch (const Error&) {
+  }
+  return names;
+}
+
 // Whether `word` is an option of `app` that takes a value.
 bool takes_value(const CLI::App& app, const std::string& word) {
   for (const CLI::Option* option : app.get_options()) {
@@ -122,7 +134,11 @@ int run(Session& session) {
   CLI::App sub;
   spec->add_options(sub);
   if (!words.empty() && words.size() > at + 1 && takes_value(sub, words.back())) {
-    return 0;  // an option's value: let the shell complete file names
+    const CLI::Option* option = sub.get_option_no_throw(words.back());
+    if (option && option->get_type_name() == "ENV") {
+      print_matching(out, environment_names(in_directory), current);
+    }
+    return 0;  // any other option's value: let the shell complete file names
   }
   if (current.starts_with("-")) {
     std::vector<std::string> names = option_names(sub);
@@ -146,6 +162,9 @@ int run(Session& session) {
           revisions.push_back(ref.starts_with(typed) ? ref : typed + ref);
         }
         revisions.push_back(current.substr(0, at_sign + 1) + "HEAD");
+        for (const std::string& environment : environment_names(in_directory)) {
+          revisions.push_back(typed + environment);
+        }
         print_matching(out, revisions, current);
       } else {
         print_matching(out, in_directory.workspace().list_names(), current);
