@@ -16,8 +16,11 @@ bool is_full_commit_id(std::string_view text) {
          });
 }
 
+// `context` is the pin's path, "production.greet", quoted in messages.
 std::optional<Pin> read_pin(prompt_detail::YamlReader& reader, const YAML::Node& node,
-                            const std::string& context) {
+                            const std::string& path) {
+  const std::string context = "'" + path + "'";
+  auto field = [&](const std::string& key) { return "'" + path + "." + key + "'"; };
   if (!reader.expect_map(node, context)) {
     return std::nullopt;
   }
@@ -30,22 +33,22 @@ std::optional<Pin> read_pin(prompt_detail::YamlReader& reader, const YAML::Node&
       reader.error(node, context + " has no '" + key + "'", "missing-key");
       continue;
     }
-    *target = reader.string(node[key], context + "." + key).value_or("");
+    *target = reader.string(node[key], field(key)).value_or("");
   }
   if (node["commit"] && !pin.commit.empty() && !is_full_commit_id(pin.commit)) {
     reader.error(node["commit"],
-                 context + ".commit '" + pin.commit + "' is not a full 40-digit commit id",
+                 field("commit") + " '" + pin.commit + "' is not a full 40-digit commit id",
                  "value");
   }
   for (auto [key, target] :
        {std::pair{"deployed_by", &pin.deployed_by}, std::pair{"deployed_at", &pin.deployed_at},
         std::pair{"reason", &pin.reason}}) {
     if (node[key]) {
-      *target = reader.string(node[key], context + "." + key).value_or("");
+      *target = reader.string(node[key], field(key)).value_or("");
     }
   }
   if (node["emergency"]) {
-    pin.emergency = reader.boolean(node["emergency"], context + ".emergency").value_or(false);
+    pin.emergency = reader.boolean(node["emergency"], field("emergency")).value_or(false);
   }
   return pin;
 }
@@ -129,7 +132,7 @@ PinFile parse_pins(std::string_view text, const std::string& path,
     auto& entries = pins.environments[name];
     for (const auto& entry : environment.second) {
       std::string prompt = entry.first.Scalar();
-      if (auto pin = read_pin(reader, entry.second, "'" + name + "." + prompt + "'")) {
+      if (auto pin = read_pin(reader, entry.second, name + "." + prompt)) {
         entries[prompt] = *pin;
       }
     }

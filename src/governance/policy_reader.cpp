@@ -16,6 +16,10 @@ bool is_plain_word(std::string_view text) {
   });
 }
 
+std::string quoted_key(const std::string& path) {
+  return "'" + path + "'";
+}
+
 void check_word(YamlReader& reader, const YAML::Node& node, const std::string& word,
                 const std::string& what) {
   if (!is_plain_word(word)) {
@@ -26,13 +30,13 @@ void check_word(YamlReader& reader, const YAML::Node& node, const std::string& w
 
 void read_guard(YamlReader& reader, const YAML::Node& node, const std::string& context,
                 GuardThresholds& guard) {
-  if (!reader.expect_map(node, context)) {
+  if (!reader.expect_map(node, quoted_key(context))) {
     return;
   }
   reader.check_keys(node, {"window", "min_runs", "min_success", "max_p95_ms", "max_cost_per_run"},
-                    context);
+                    quoted_key(context));
   if (node["window"]) {
-    auto text = reader.string(node["window"], context + ".window");
+    auto text = reader.string(node["window"], quoted_key(context + ".window"));
     auto seconds = text ? parse_duration(*text) : std::nullopt;
     if (text && !seconds) {
       reader.error(node["window"], "'" + *text + "' is not a duration such as 30m, 1h or 7d",
@@ -41,9 +45,10 @@ void read_guard(YamlReader& reader, const YAML::Node& node, const std::string& c
     guard.window_seconds = seconds.value_or(guard.window_seconds);
   }
   if (node["min_runs"]) {
-    auto runs = reader.integer(node["min_runs"], context + ".min_runs");
+    auto runs = reader.integer(node["min_runs"], quoted_key(context + ".min_runs"));
     if (runs && *runs < 1) {
-      reader.error(node["min_runs"], context + ".min_runs must be at least 1", "value");
+      reader.error(node["min_runs"], quoted_key(context + ".min_runs") + " must be at least 1",
+                   "value");
     }
     guard.min_runs = runs.value_or(guard.min_runs);
   }
@@ -52,10 +57,10 @@ void read_guard(YamlReader& reader, const YAML::Node& node, const std::string& c
     if (!node[key]) {
       return;
     }
-    auto value = reader.number(node[key], context + "." + key);
+    auto value = reader.number(node[key], quoted_key(context + "." + key));
     if (value && (*value < low || (high && *value > *high))) {
       reader.error(node[key],
-                   context + "." + key + " must be " +
+                   quoted_key(context + "." + key) + " must be " +
                        (high ? "between 0 and 1" : std::string("zero or more")),
                    "value");
       return;
@@ -69,20 +74,22 @@ void read_guard(YamlReader& reader, const YAML::Node& node, const std::string& c
 
 void read_approvers(YamlReader& reader, const YAML::Node& node, const std::string& context,
                     EnvironmentPolicy& policy) {
-  if (!reader.expect_map(node, context)) {
+  if (!reader.expect_map(node, quoted_key(context))) {
     return;
   }
   for (const auto& entry : node) {
     std::string stage = entry.first.Scalar();
     if (!policy.has_stage(stage)) {
-      reader.error(entry.first,
-                   context + " names stage '" + stage + "', which 'requires' does not list",
-                   "unknown-stage");
+      reader.error(
+          entry.first,
+          quoted_key(context) + " names stage '" + stage + "', which 'requires' does not list",
+          "unknown-stage");
       continue;
     }
-    if (auto patterns = reader.strings(entry.second, context + "." + stage)) {
+    if (auto patterns = reader.strings(entry.second, quoted_key(context + "." + stage))) {
       if (patterns->empty()) {
-        reader.error(entry.second, context + "." + stage + " lists nobody, so nobody could approve",
+        reader.error(entry.second,
+                     quoted_key(context + "." + stage) + " lists nobody, so nobody could approve",
                      "value");
       }
       policy.approvers[stage] = *patterns;
@@ -95,17 +102,19 @@ EnvironmentPolicy read_environment(YamlReader& reader, const YAML::Node& key,
   EnvironmentPolicy policy;
   policy.name = key.Scalar();
   check_word(reader, key, policy.name, "environment name");
-  std::string context = "'environments." + policy.name + "'";
+  std::string context = "environments." + policy.name;
   if (node.IsNull()) {
     return policy;
   }
-  if (!reader.expect_map(node, context)) {
+  if (!reader.expect_map(node, quoted_key(context))) {
     return policy;
   }
-  reader.check_keys(node, {"requires", "approvers", "auto_approve", "tests", "guard"}, context);
+  reader.check_keys(node, {"requires", "approvers", "auto_approve", "tests", "guard"},
+                    quoted_key(context));
   if (node["requires"]) {
-    for (const std::string& stage : reader.strings(node["requires"], context + ".requires")
-                                        .value_or(std::vector<std::string>{})) {
+    for (const std::string& stage :
+         reader.strings(node["requires"], quoted_key(context + ".requires"))
+             .value_or(std::vector<std::string>{})) {
       check_word(reader, node["requires"], stage, "stage name");
       if (!policy.has_stage(stage)) {
         policy.requires_stages.push_back(stage);
@@ -117,15 +126,17 @@ EnvironmentPolicy read_environment(YamlReader& reader, const YAML::Node& key,
   }
   if (node["auto_approve"]) {
     policy.auto_approve =
-        reader.boolean(node["auto_approve"], context + ".auto_approve").value_or(false);
+        reader.boolean(node["auto_approve"], quoted_key(context + ".auto_approve")).value_or(false);
     if (policy.auto_approve && !policy.requires_stages.empty()) {
-      reader.error(node["auto_approve"],
-                   context + " both requires approvals and approves automatically; keep one",
-                   "value");
+      reader.error(
+          node["auto_approve"],
+          quoted_key(context) + " both requires approvals and approves automatically; keep one",
+          "value");
     }
   }
   if (node["tests"]) {
-    policy.require_tests = reader.boolean(node["tests"], context + ".tests").value_or(false);
+    policy.require_tests =
+        reader.boolean(node["tests"], quoted_key(context + ".tests")).value_or(false);
   }
   if (node["guard"]) {
     read_guard(reader, node["guard"], context + ".guard", policy.guard);
