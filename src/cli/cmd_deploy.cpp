@@ -63,11 +63,7 @@ int deploy_version(Session& session, const Options& o, const std::string& addres
   DeployPlan plan = plan_deploy(workspace, repository, std::move(target),
                                 {o.environment, action, o.message, ""}, ApprovalBook(*repository));
   DeployOutcome outcome = carry_out(session, plan, o.dry_run);
-  if (o.json) {
-    session.out().json(deploy_json(plan, outcome, o.dry_run));
-  } else {
-    print_deploy(session.out(), plan, outcome, o.dry_run);
-  }
+  report_deploy(session.out(), plan, outcome, o.dry_run, o.json);
   return 0;
 }
 

@@ -1,10 +1,9 @@
 // promptctl guard --env E: judge each pin of an environment by its runs in the ledger and roll
 // back the ones that cross a threshold. Meant for cron or a scheduled CI job.
-#include <chrono>
-
 #include "cli/deploying.hpp"
 #include "cli/execution.hpp"
 #include "cli/exit_codes.hpp"
+#include "util/dates.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -118,11 +117,8 @@ int run(Session& session) {
   PinFile pins = pins_at(*repository, repository->resolve("HEAD"),
                          repository_prefix(session.workspace(), *repository));
   Ledger ledger = open_ledger(session);
-  std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
   std::vector<GuardReport> reports =
-      guard_environment(pins, o.environment, prompt_names(o.names), limits, ledger, now);
+      guard_environment(pins, o.environment, prompt_names(o.names), limits, ledger, util::now_ms());
   Output& out = session.out();
   nlohmann::json list = nlohmann::json::array();
   bool breached = false;

@@ -73,11 +73,7 @@ int run(Session& session) {
                 "'promptctl deploy' pins a first version");
   }
   DeployOutcome outcome = carry_out(session, plan, o.dry_run);
-  if (o.json) {
-    session.out().json(deploy_json(plan, outcome, o.dry_run));
-  } else {
-    print_deploy(session.out(), plan, outcome, o.dry_run);
-  }
+  report_deploy(session.out(), plan, outcome, o.dry_run, o.json);
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/test_report.hpp"
 #include "promptctl/testing.hpp"
+#include "util/dates.hpp"
 #include "util/fs.hpp"
 
 namespace promptctl::cli {
@@ -195,9 +196,7 @@ int run(Session& session) {
   TestRunOptions run = run_options(o);
   ExecutionState state = open_execution_state(session);
   auto started = std::chrono::steady_clock::now();
-  std::int64_t started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
+  std::int64_t started_ms = util::now_ms();
   TestSuite suite =
       load_test_suite(session.workspace(), session.shared_repository(), o.revision, o.names);
   if (!o.changed_since.empty()) {

@@ -5,15 +5,10 @@
 #include "cli/execution.hpp"
 #include "promptctl/history.hpp"
 #include "promptctl/testing.hpp"
+#include "util/dates.hpp"
 
 namespace promptctl::cli {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The target's own tests at its commit; refuses when any case does not pass.
 TestSummary gate_on_tests(Session& session, const DeployPlan& plan) {
@@ -27,7 +22,7 @@ TestSummary gate_on_tests(Session& session, const DeployPlan& plan) {
   ExecutionState state = open_execution_state(session);
   TestRunner runner(state.providers, &state.cache, &state.ledger);
   auto started = std::chrono::steady_clock::now();
-  std::int64_t started_ms = now_ms();
+  std::int64_t started_ms = util::now_ms();
   TestEvents events;
   events.on_progress = [&](std::size_t done, std::size_t total) {
     session.out().progress("tests: " + std::to_string(done) + "/" + std::to_string(total));
@@ -149,6 +144,15 @@ void print_deploy(const Output& out, const DeployPlan& plan, const DeployOutcome
   if (plan.bypasses_approvals && !plan.policy->auto_approve) {
     out.line("  approvals bypassed" +
              (plan.request.reason.empty() ? std::string() : ": " + plan.request.reason));
+  }
+}
+
+void report_deploy(const Output& out, const DeployPlan& plan, const DeployOutcome& outcome,
+                   bool dry_run, bool json) {
+  if (json) {
+    out.json(deploy_json(plan, outcome, dry_run));
+  } else {
+    print_deploy(out, plan, outcome, dry_run);
   }
 }
 

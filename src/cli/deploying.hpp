@@ -25,6 +25,10 @@ nlohmann::json deploy_json(const DeployPlan& plan, const DeployOutcome& outcome,
 void print_deploy(const Output& out, const DeployPlan& plan, const DeployOutcome& outcome,
                   bool dry_run);
 
+/// The outcome as JSON, or as a line of text.
+void report_deploy(const Output& out, const DeployPlan& plan, const DeployOutcome& outcome,
+                   bool dry_run, bool json);
+
 /// Stage statuses as an aligned list, each marked approved, rejected or missing.
 void print_stages(const Output& out, const std::vector<StageStatus>& stages,
                   const std::string& indent);

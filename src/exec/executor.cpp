@@ -12,6 +12,7 @@
 #include "exec/wire.hpp"
 #include "http/client.hpp"
 #include "promptctl/execute.hpp"
+#include "util/dates.hpp"
 
 namespace promptctl {
 namespace {
@@ -25,12 +26,6 @@ using exec_detail::transport_message;
 
 // Backoff never waits longer than this between two attempts, whatever the count.
 constexpr long k_max_backoff_ms = 30000;
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 long elapsed_ms(Clock::time_point since) {
   return static_cast<long>(
@@ -174,7 +169,7 @@ class Batch {
     if (!call.begun) {
       call.begun = true;
       call.started = Clock::now();
-      call.started_ms = wall_ms();
+      call.started_ms = util::now_ms();
       call.target_started = call.started;
     }
     const ChatRequest& request = call.request();
@@ -366,7 +361,7 @@ class Batch {
     result.request = call.request();
     result.attempts = call.attempts;
     result.started_ms = call.started_ms;
-    result.finished_ms = wall_ms();
+    result.finished_ms = util::now_ms();
     result.latency_ms =
         std::chrono::duration<double, std::milli>(Clock::now() - call.started).count();
   }

@@ -3,20 +3,14 @@
 // they are merged line by line (repo/notes.hpp), so a decision is never one of several fields
 // to reconcile.
 #include <algorithm>
-#include <chrono>
 
 #include "promptctl/governance.hpp"
 #include "promptctl/history.hpp"
+#include "util/dates.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string text_field(const nlohmann::json& object, const char* key) {
   auto it = object.find(key);
@@ -243,7 +237,7 @@ Decision record_decision(const Workspace& workspace, repo::Repository& repositor
   decision.stage = stage;
   decision.name = who.name;
   decision.email = who.email;
-  decision.time_ms = now_ms();
+  decision.time_ms = util::now_ms();
   decision.comment = comment;
   std::string word = verdict == Verdict::approve ? "Approve" : "Reject";
   repository.append_note(k_approvals_ref, decision.commit, decision.to_line(), who,

@@ -132,10 +132,7 @@ PinFile pins_or_none(const repo::Repository& repository, const std::string& comm
 }
 
 std::string now_iso() {
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
-  return util::format_date(seconds, 0);
+  return util::format_date(util::now_ms() / 1000, 0);
 }
 
 }  // namespace

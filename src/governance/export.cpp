@@ -5,30 +5,12 @@
 namespace promptctl {
 namespace {
 
-const char* schema_type(VarType type) {
-  switch (type) {
-    case VarType::string:
-      return "string";
-    case VarType::number:
-      return "number";
-    case VarType::integer:
-      return "integer";
-    case VarType::boolean:
-      return "boolean";
-    case VarType::array:
-      return "array";
-    case VarType::object:
-      return "object";
-  }
-  return "string";
-}
-
 // The declared variables as a JSON Schema an application can validate its inputs against.
 nlohmann::json variables_schema(const Prompt& prompt) {
   nlohmann::json properties = nlohmann::json::object();
   nlohmann::json required = nlohmann::json::array();
   for (const VariableSpec& spec : prompt.variables) {
-    nlohmann::json property = {{"type", schema_type(spec.type)}};
+    nlohmann::json property = {{"type", std::string(to_string(spec.type))}};
     if (!spec.description.empty()) {
       property["description"] = spec.description;
     }

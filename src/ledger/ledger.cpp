@@ -8,6 +8,7 @@
 
 #include "ledger/sqlite.hpp"
 #include "promptctl/error.hpp"
+#include "util/dates.hpp"
 
 namespace promptctl {
 
@@ -322,11 +323,8 @@ std::int64_t Ledger::add_feedback(std::int64_t run_id, double score, const std::
   Statement insert(db,
                    "INSERT INTO feedback (run_id, score, comment, author, created_ms) "
                    "VALUES (?, ?, ?, ?, ?)");
-  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
   insert.bind(1, run_id).bind(2, score).bind(3, comment).bind(4, author);
-  insert.bind(5, static_cast<std::int64_t>(now_ms));
+  insert.bind(5, util::now_ms());
   insert.run();
   std::int64_t id = sqlite3_last_insert_rowid(db.get());
   transaction.commit();

@@ -1,4 +1,5 @@
 #include "util/dates.hpp"
+#include <chrono>
 
 #include <algorithm>
 #include <ctime>
@@ -113,6 +114,12 @@ std::string format_date(std::int64_t time, int offset_minutes) {
   std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', magnitude / 60,
                 magnitude % 60);
   return std::string(buffer) + zone;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace promptctl::util

@@ -19,6 +19,9 @@ std::optional<std::pair<std::int64_t, int>> parse_date(std::string_view text);
 /// seconds to years. `now` is seconds since the epoch.
 std::optional<std::int64_t> parse_since(std::string_view text, std::int64_t now);
 
+/// Milliseconds since the epoch, now.
+std::int64_t now_ms();
+
 /// "2026-01-31T12:00:00+01:00" for a time and its offset in minutes.
 std::string format_date(std::int64_t time, int offset_minutes);
 
