@@ -43,8 +43,32 @@ struct Gatherer {
   }
 };
 
+// One prompt's changes come from its file's history (renames followed), which compares tree
+// entries instead of diffing every commit.
+void add_prompt_commits(Gatherer& out, const Workspace& workspace,
+                        const std::shared_ptr<repo::Repository>& repository,
+                        const repo::Revision& head) {
+  std::vector<PromptVersion> versions = prompt_history(workspace, repository, head, out.prompt);
+  for (size_t i = 0; i < versions.size(); ++i) {
+    const PromptVersion& version = versions[i];
+    const repo::CommitInfo& commit = version.change.commit;
+    bool first = i + 1 == versions.size();
+    repo::ChangeKind kind = first ? repo::ChangeKind::added : version.change.kind;
+    AuditEvent event{commit.author.time, out.prompt, change_action(kind), who_of(commit.author),
+                     commit.id,          "",         commit.summary};
+    if (kind == repo::ChangeKind::renamed) {
+      event.detail = "from " + version.old_name + ": " + commit.summary;
+    }
+    out.add(std::move(event));
+  }
+}
+
 void add_commits(Gatherer& out, const Workspace& workspace,
                  const std::shared_ptr<repo::Repository>& repository, const repo::Revision& head) {
+  if (!out.prompt.empty()) {
+    add_prompt_commits(out, workspace, repository, head);
+    return;
+  }
   std::string prefix = repository_prefix(workspace, *repository);
   for (const repo::CommitInfo& commit : repository->log(head)) {
     if (out.since && commit.author.time < *out.since) {
