@@ -52,4 +52,10 @@ PinFile parse_pins(std::string_view text, const std::string& path,
 PinFile pins_at(const repo::Repository& repository, const repo::Revision& revision,
                 const std::string& prefix);
 
+/// HEAD's commit, or nothing in a repository without commits.
+std::optional<repo::Revision> head_if_any(const repo::Repository& repository);
+
+/// The pins committed at HEAD; none in a repository without commits.
+PinFile pins_at_head(const repo::Repository& repository, const std::string& prefix);
+
 }  // namespace promptctl

@@ -104,8 +104,7 @@ int run(Session& session) {
     (void)environment_named(all, name);
   }
   auto repository = session.shared_repository();
-  PinFile pins =
-      pins_at(*repository, repository->resolve("HEAD"), repository_prefix(workspace, *repository));
+  PinFile pins = pins_at_head(*repository, repository_prefix(workspace, *repository));
   auto wanted = [&](const EnvironmentPolicy& policy) {
     return o.environments.empty() || std::find(o.environments.begin(), o.environments.end(),
                                                policy.name) != o.environments.end();

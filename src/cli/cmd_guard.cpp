@@ -114,8 +114,7 @@ int run(Session& session) {
       environment_named(session.workspace().settings().environments, o.environment);
   GuardThresholds limits = thresholds(o, policy);
   auto repository = session.shared_repository();
-  PinFile pins = pins_at(*repository, repository->resolve("HEAD"),
-                         repository_prefix(session.workspace(), *repository));
+  PinFile pins = pins_at_head(*repository, repository_prefix(session.workspace(), *repository));
   Ledger ledger = open_ledger(session);
   std::vector<GuardReport> reports =
       guard_environment(pins, o.environment, prompt_names(o.names), limits, ledger, util::now_ms());

@@ -52,15 +52,17 @@ void add_options(CLI::App& sub) {
                  "Run the suite with this model (PROVIDER/MODEL or a name); repeat for a matrix "
                  "reported side by side")
       ->type_name("MODEL");
-  sub.add_option("--rev", o.revision, "Test the prompts as they are in REV, without a checkout")
+  sub.add_option("--rev", o.revision,
+                 "Test the prompts as they are in REV, without a checkout; an environment's "
+                 "name tests each prompt as it pins it")
       ->type_name("REV");
   sub.add_option("--changed-since", o.changed_since,
                  "Test only prompts changed since REV: their files, tests, partials, data files "
                  "or the judge prompt")
       ->type_name("REV");
   sub.add_option("--baseline", o.baseline,
-                 "Also run the tests at REV and list the cases that passed there and do not "
-                 "now as regressions, first")
+                 "Also run the tests at REV (or as an environment pins them) and list the cases "
+                 "that passed there and do not now as regressions, first")
       ->type_name("REV");
   sub.add_option("--format", o.format, "text (default), json, junit, tap or github")
       ->type_name("FORMAT")

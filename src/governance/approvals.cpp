@@ -250,7 +250,11 @@ std::vector<PendingApproval> pending_approvals(Workspace& workspace,
                                                const ApprovalBook& book,
                                                const std::string& approver) {
   std::vector<PendingApproval> out;
-  repo::Revision head = repository->resolve("HEAD");
+  std::optional<repo::Revision> committed = head_if_any(*repository);
+  if (!committed) {
+    return out;  // nothing is committed, so nothing can be approved
+  }
+  const repo::Revision& head = *committed;
   std::string prefix = repository_prefix(workspace, *repository);
   PinFile pins = pins_at(*repository, head, prefix);
   RevisionSource source(repository, head, prefix);

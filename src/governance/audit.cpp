@@ -177,16 +177,11 @@ std::vector<AuditEvent> audit_trail(const Workspace& workspace,
                                     const std::string& prompt, std::optional<std::int64_t> since,
                                     const Ledger* ledger) {
   Gatherer out{prompt, since, {}};
-  repo::Revision head;
-  try {
-    head = repository->resolve("HEAD");
-  } catch (const Error& e) {
-    if (e.kind() != ErrorKind::not_found) {
-      throw;
-    }
+  std::optional<repo::Revision> head = head_if_any(*repository);
+  if (!head) {
     return {};
   }
-  add_commits(out, workspace, repository, head);
+  add_commits(out, workspace, repository, *head);
   add_decisions(out, ApprovalBook(*repository));
   add_deploys(out, workspace, *repository);
   add_releases(out, *repository);

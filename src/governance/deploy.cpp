@@ -179,8 +179,7 @@ DeployPlan plan_deploy(Workspace& workspace, const std::shared_ptr<repo::Reposit
   plan.request = request;
   plan.policy = &environment_named(workspace.settings().environments, request.environment);
   plan.target = std::move(target);
-  PinFile pins =
-      pins_at(*repository, repository->resolve("HEAD"), repository_prefix(workspace, *repository));
+  PinFile pins = pins_at_head(*repository, repository_prefix(workspace, *repository));
   if (const Pin* pin = pins.find(request.environment, plan.target.prompt)) {
     plan.current = *pin;
     plan.unchanged =

@@ -84,9 +84,9 @@ nlohmann::json export_environment(Workspace& workspace,
                                   const std::shared_ptr<repo::Repository>& repository,
                                   const std::string& environment) {
   (void)environment_named(workspace.settings().environments, environment);
-  repo::Revision head = repository->resolve("HEAD");
+  std::optional<repo::Revision> head = head_if_any(*repository);
   std::string prefix = repository_prefix(workspace, *repository);
-  PinFile pins = pins_at(*repository, head, prefix);
+  PinFile pins = pins_at_head(*repository, prefix);
   nlohmann::json prompts = nlohmann::json::object();
   if (auto env = pins.environments.find(environment); env != pins.environments.end()) {
     for (const auto& [name, pin] : env->second) {
@@ -97,7 +97,7 @@ nlohmann::json export_environment(Workspace& workspace,
   return {{"format", "promptctl-bundle"},
           {"version", 1},
           {"environment", environment},
-          {"source_commit", head.commit_id},
+          {"source_commit", head ? nlohmann::json(head->commit_id) : nlohmann::json(nullptr)},
           {"prompts", prompts}};
 }
 

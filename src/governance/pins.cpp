@@ -153,4 +153,21 @@ PinFile pins_at(const repo::Repository& repository, const repo::Revision& revisi
   return pins;
 }
 
+std::optional<repo::Revision> head_if_any(const repo::Repository& repository) {
+  try {
+    return repository.resolve("HEAD");
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::not_found) {
+      return std::nullopt;
+    }
+    throw;
+  }
+}
+
+PinFile pins_at_head(const repo::Repository& repository, const std::string& prefix) {
+  auto head = head_if_any(repository);
+  return head ? pins_at(repository, *head, prefix)
+              : PinFile{};  // nothing committed, nothing pinned
+}
+
 }  // namespace promptctl

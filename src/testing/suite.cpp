@@ -5,6 +5,7 @@
 #include "promptctl/changes.hpp"
 #include "promptctl/history.hpp"
 #include "promptctl/names.hpp"
+#include "promptctl/pins.hpp"
 #include "promptctl/testing.hpp"
 
 namespace promptctl {
@@ -56,6 +57,18 @@ TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo
     suite.settings = workspace.settings().tests;
     if (selected.empty()) {
       selected = workspace.list_names();
+    }
+  } else if (find_environment(workspace.settings().environments, revision)) {
+    // An environment: each prompt as it pins it, each from its own commit.
+    if (!repo) {
+      throw Error(ErrorKind::usage, "testing an environment needs a git repository");
+    }
+    suite.settings = workspace.settings().tests;
+    if (selected.empty()) {
+      PinFile pins = pins_at_head(*repo, repository_prefix(workspace, *repo));
+      for (const auto& entry : pins.environments[revision]) {
+        selected.push_back(entry.first);
+      }
     }
   } else {
     if (!repo) {

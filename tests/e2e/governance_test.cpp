@@ -250,6 +250,13 @@ TEST_F(GovernanceTest, EnvironmentsWorkAsRevisionsEverywhere) {
   EXPECT_EQ(run({"show", "hello@production"}).exit_code, 0);
   json tested = json_of({"test", "hello@dev"}, 0);
   EXPECT_EQ(tested["summary"]["passed"], 1);
+  json pinned = json_of({"test", "--rev", "production"}, 0);
+  EXPECT_EQ(pinned["summary"]["passed"], 1);
+  // A change that breaks what production passes is a regression against production.
+  write_hello("Hi {{who}}", "gpt-test", "Hello");
+  json against = json_of({"test", "--baseline", "production"}, 1);
+  EXPECT_EQ(against["summary"]["regressions"], 1) << against.dump();
+  write_hello("Hi {{who}}", "gpt-test", "Hi");
   EXPECT_EQ(run({"render", "hello@staging"}).exit_code, 2) << "nothing is deployed there";
 
   json bundle = json_of({"export", "--env", "production"}, 0);
