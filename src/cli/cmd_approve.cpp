@@ -61,12 +61,13 @@ int decide(Session& session, const Options& o, Verdict verdict) {
            out.paint(o.stage, Style::bold) + " of " + version.prompt + " at " +
            version.revision.short_id() + " (content " + short_hash(version.content) + ") as " +
            decision.approver());
+  std::vector<Decision> decisions = book.for_version(version.prompt, version.content);
+  decisions.push_back(decision);
   for (const EnvironmentPolicy& policy : workspace.settings().environments) {
     if (!policy.has_stage(o.stage)) {
       continue;
     }
-    std::vector<StageStatus> stages = evaluate_stages(
-        policy, ApprovalBook(*repository).for_version(version.prompt, version.content));
+    std::vector<StageStatus> stages = evaluate_stages(policy, decisions);
     size_t approved =
         static_cast<size_t>(std::count_if(stages.begin(), stages.end(), [](const StageStatus& s) {
           return s.state == StageState::approved;

@@ -9,7 +9,6 @@ namespace promptctl::cli {
 namespace {
 
 struct Options {
-  std::string action = "list";
   std::vector<std::string> environments;
   bool json = false;
 };
@@ -20,9 +19,8 @@ Options& options() {
 
 void add_options(CLI::App& sub) {
   Options& o = options();
-  sub.add_option("ACTION", o.action, "list: show environments (the default)")
-      ->check(CLI::IsMember({"list"}));
-  sub.add_option("ENV", o.environments, "Only these environments");
+  sub.add_option("ENV", o.environments,
+                 "Only these environments; a leading 'list' (the only action) is optional");
   sub.add_flag("--json", o.json, "Print the environments as JSON");
 }
 
@@ -97,7 +95,10 @@ std::string policy_summary(const EnvironmentPolicy& policy) {
 }
 
 int run(Session& session) {
-  const Options& o = options();
+  Options& o = options();
+  if (!o.environments.empty() && o.environments.front() == "list") {
+    o.environments.erase(o.environments.begin());
+  }
   Workspace& workspace = session.workspace();
   const Environments& all = workspace.settings().environments;
   for (const std::string& name : o.environments) {
