@@ -155,8 +155,9 @@ enum class MissingPrompt { error, skip };
 
 /// Loads `names` (every prompt that has tests when empty) from the working tree, or from
 /// `revision` without a checkout; an environment's name as `revision` loads each prompt as
-/// that environment pins it (every pinned prompt when `names` is empty). Throws `Error`: not_found for an unknown revision, or an
-/// unknown prompt unless `missing` skips it; invalid_input for a prompt with errors.
+/// that environment pins it (every pinned prompt when `names` is empty). Throws `Error`: not_found
+/// for an unknown revision, or an unknown prompt unless `missing` skips it; invalid_input for a
+/// prompt with errors.
 TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo::Repository>& repo,
                           const std::string& revision, const std::vector<std::string>& names,
                           MissingPrompt missing = MissingPrompt::error);

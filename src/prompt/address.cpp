@@ -93,8 +93,7 @@ namespace {
 
 repo::Revision pinned_revision(const Workspace& workspace, const repo::Repository& repository,
                                const PromptAddress& address) {
-  PinFile pins =
-      pins_at_head(repository, repository_prefix(workspace, repository));
+  PinFile pins = pins_at_head(repository, repository_prefix(workspace, repository));
   const Pin* pin = pins.find(address.revision, address.name);
   if (!pin) {
     throw Error(
