@@ -3,6 +3,7 @@
 #   log diff branch switch merge release releases restore clone remote fetch pull push
 #   test run runs rerun stats feedback cache
 #   env approve reject approvals pending deploy promote rollback deploys guard check export audit
+#   compare experiment
 _promptctl() {
   local cur=${COMP_WORDS[COMP_CWORD]}
   local IFS=$'\n'

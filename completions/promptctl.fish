@@ -5,7 +5,7 @@ function __promptctl_complete
     promptctl __complete $tokens[2..-1] 2>/dev/null
 end
 
-set -l commands init new ls show vars render lint mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache env approve reject approvals pending deploy promote rollback deploys guard check export audit
+set -l commands init new ls show vars render lint mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache env approve reject approvals pending deploy promote rollback deploys guard check export audit compare experiment
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a init -d 'Create a prompt repository'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a new -d 'Create a prompt file from a starter template'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a ls -d 'List prompts'
@@ -50,4 +50,6 @@ complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a guard
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a check -d "Verify every pin against its policy"
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a export -d "Write an environment's prompts as a JSON bundle"
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a audit -d "Show who changed, approved and deployed what"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a compare -d "Compare two prompt versions or models with statistics"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a experiment -d "List, start, stop, report and promote experiments"
 complete -c promptctl -n "__fish_seen_subcommand_from $commands" -a '(__promptctl_complete)'

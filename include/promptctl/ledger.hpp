@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -61,6 +62,7 @@ struct RunFilter {
   std::optional<std::int64_t> since_ms;  ///< started at or after
   std::string status;                    ///< empty: any
   std::string environment;               ///< empty: any
+  std::string experiment;                ///< empty: any
   std::optional<std::size_t> limit;      ///< the newest N
 };
 
@@ -109,6 +111,8 @@ class Ledger {
   std::int64_t add_feedback(std::int64_t run_id, double score, const std::string& comment,
                             const std::string& author);
   [[nodiscard]] std::vector<Feedback> feedback_for(std::int64_t run_id) const;
+  /// The mean feedback score of each run `filter` selects that has feedback, by run id.
+  [[nodiscard]] std::map<std::int64_t, double> mean_feedback(const RunFilter& filter) const;
   /// Statistics per group, groups sorted by name.
   [[nodiscard]] std::vector<RunStats> stats(const RunFilter& filter, StatsGrouping grouping) const;
   /// How many runs the response cache answered.

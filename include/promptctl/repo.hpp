@@ -206,6 +206,11 @@ class Repository {
   void append_note(const std::string& ref, const std::string& object, const std::string& line,
                    const Identity& who, const std::string& message);
 
+  /// Records an event: a commit with an empty tree and `message`, by `who`, on top of `ref`
+  /// (created when missing), so the ref's history is the log of events. Safe with other
+  /// processes recording: the ref moves only from the commit read. Returns the commit's id.
+  std::string append_event(const std::string& ref, const std::string& message, const Identity& who);
+
   /// Local branches, sorted by name.
   [[nodiscard]] std::vector<BranchInfo> branches() const;
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "promptctl/experiment_settings.hpp"
 #include "promptctl/policy.hpp"
 #include "promptctl/prompt.hpp"
 #include "promptctl/provider_settings.hpp"
@@ -22,6 +23,8 @@ struct RepoSettings {
   TestSettings tests;
   /// Environments and their deploy policy, in the order declared.
   Environments environments;
+  /// Online experiments, in the order declared.
+  Experiments experiments;
   nlohmann::json extensions = nlohmann::json::object();
 };
 

@@ -1,5 +1,6 @@
 // promptctl render NAME | --template-file FILE: fill a template with variables.
 #include "cli/command.hpp"
+#include "cli/execution.hpp"
 #include "promptctl/address.hpp"
 #include "promptctl/names.hpp"
 #include "promptctl/render.hpp"
@@ -18,6 +19,8 @@ struct Options {
   std::string role;
   bool lenient = false;
   bool json = false;
+  std::string experiment;
+  std::string key;
 };
 Options& options() {
   static Options instance;
@@ -45,6 +48,7 @@ void add_options(CLI::App& sub) {
   sub.add_flag("--lenient", o.lenient,
                "Missing variables render empty and unknown ones are ignored");
   sub.add_flag("--json", o.json, "Print the messages and model settings as JSON");
+  add_experiment_options(sub, o.experiment, o.key);
 }
 
 Inputs gather_inputs(const Options& o) {
@@ -106,10 +110,15 @@ int run(Session& session) {
   Inputs inputs = gather_inputs(o);
   RenderedPrompt rendered;
   std::optional<repo::Revision> revision;
+  std::optional<Assignment> assigned = experiment_assignment(session, o.name, o.experiment, o.key);
   if (!o.template_file.empty()) {
+    if (assigned) {
+      throw Error(ErrorKind::usage, "--experiment goes with a prompt NAME, not --template-file");
+    }
     rendered = render_template_file(o, inputs);
   } else {
-    ResolvedPrompt resolved = resolve_prompt(session.workspace(), o.name);
+    ResolvedPrompt resolved =
+        resolve_prompt(session.workspace(), assigned ? assigned->address : o.name);
     RenderSettings settings{o.lenient, std::nullopt};
     if (!o.escape.empty()) {
       settings.escape = o.escape == "html" ? Escape::html : Escape::none;
@@ -117,6 +126,12 @@ int run(Session& session) {
     rendered =
         render_prompt(resolved.prompt, inputs, resolved.source(), resolved.default_model, settings);
     revision = resolved.revision;
+    if (assigned && !assigned->model.empty()) {
+      ModelRef model = parse_model_ref(assigned->model, rendered.model.provider,
+                                       session.workspace().settings().providers);
+      rendered.model.provider = model.provider;
+      rendered.model.name = model.model;
+    }
   }
   if (o.json) {
     nlohmann::json shown = rendered.to_json();
@@ -124,6 +139,9 @@ int run(Session& session) {
       shown["model"] = nullptr;
     }
     shown["revision"] = revision_json(revision);
+    if (assigned) {
+      shown["experiment"] = assigned->to_json();
+    }
     session.out().json(shown);
   } else {
     print_text(session.out(), rendered, o.role);

@@ -22,6 +22,8 @@ struct Options {
   bool json = false;
   bool lenient = false;
   ModelOptions model;
+  std::string experiment;
+  std::string key;
 };
 Options& options() {
   static Options instance;
@@ -49,6 +51,7 @@ void add_options(CLI::App& sub) {
       ->type_name("ENV");
   sub.add_flag("--json", o.json,
                "Print the result as JSON (with --input: one JSON line per row, in input order)");
+  add_experiment_options(sub, o.experiment, o.key);
   sub.add_flag("--lenient", o.lenient,
                "Missing variables render empty and unknown ones are ignored");
   add_model_options(sub, o.model, true);
@@ -194,24 +197,40 @@ int run_batch(Session& session, const Options& o, ExecutionState& state, const L
   return exit_code;
 }
 
+// The environment label of a run: --env, else ENV of NAME@ENV, else $PROMPTCTL_ENV.
+std::string environment_of(Session& session, const Options& o) {
+  if (!o.environment.empty()) {
+    return o.environment;
+  }
+  std::string pinned_by = parse_address(o.name).revision;
+  if (find_environment(session.workspace().settings().environments, pinned_by)) {
+    return pinned_by;
+  }
+  const char* variable = std::getenv("PROMPTCTL_ENV");
+  return variable ? variable : "";
+}
+
 int run(Session& session) {
-  const Options& o = options();
+  Options o = options();
   if (o.model.stream && !o.input.empty()) {
     throw Error(ErrorKind::usage, "--stream prints one answer; it does not go with --input");
+  }
+  std::optional<Assignment> assigned = experiment_assignment(session, o.name, o.experiment, o.key);
+  if (assigned) {
+    // The variant chooses the version and, unless --model says otherwise, the model.
+    o.name = assigned->address;
+    if (o.model.model.empty()) {
+      o.model.model = assigned->model;
+    }
   }
   ExecutionState state = open_execution_state(session);
   ResolvedPrompt resolved = resolve_prompt(session.workspace(), o.name);
   Lineage lineage = lineage_of(resolved, &session.repository());
-  const char* environment = std::getenv("PROMPTCTL_ENV");
-  // NAME@ENV serves that environment unless told otherwise.
-  std::string pinned_by = parse_address(o.name).revision;
-  if (!find_environment(session.workspace().settings().environments, pinned_by)) {
-    pinned_by.clear();
+  lineage.environment = environment_of(session, o);
+  if (assigned && assigned->running) {
+    lineage.experiment = assigned->experiment;
+    lineage.variant = assigned->variant;
   }
-  lineage.environment = !o.environment.empty() ? o.environment
-                        : !pinned_by.empty()   ? pinned_by
-                        : environment          ? environment
-                                               : "";
   bool batch = !o.input.empty();
   std::vector<Row> rows = batch ? read_rows(o.input) : std::vector<Row>(1);
   Prepared prepared = prepare(o, resolved, rows, state.providers, batch);

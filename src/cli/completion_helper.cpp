@@ -39,6 +39,18 @@ std::vector<std::string> environment_names(Session& session) {
   return names;
 }
 
+// The experiments promptctl.yaml declares; none outside a repository.
+std::vector<std::string> experiment_names(Session& session) {
+  std::vector<std::string> names;
+  try {
+    for (const Experiment& experiment : session.workspace().settings().experiments) {
+      names.push_back(experiment.name);
+    }
+  } catch (const Error&) {
+  }
+  return names;
+}
+
 // Whether `word` is an option of `app` that takes a value.
 bool takes_value(const CLI::App& app, const std::string& word) {
   for (const CLI::Option* option : app.get_options()) {
@@ -137,6 +149,8 @@ int run(Session& session) {
     const CLI::Option* option = sub.get_option_no_throw(words.back());
     if (option && option->get_type_name() == "ENV") {
       print_matching(out, environment_names(in_directory), current);
+    } else if (option && option->get_type_name() == "EXPERIMENT") {
+      print_matching(out, experiment_names(in_directory), current);
     }
     return 0;  // any other option's value: let the shell complete file names
   }

@@ -6,6 +6,8 @@
 #include <iostream>
 
 #include "cli/exit_codes.hpp"
+#include "promptctl/address.hpp"
+#include "util/dates.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
@@ -178,9 +180,10 @@ nlohmann::json run_json(const RunRecord& run) {
   nlohmann::json full = run.to_json();
   nlohmann::json shown = nlohmann::json::object();
   shown["run_id"] = full["id"];
-  for (const char* key : {"status", "prompt", "revision", "commit", "version", "environment",
-                          "provider", "model", "output", "finish_reason", "usage", "latency_ms",
-                          "cost", "cached", "attempts", "parent_id", "error"}) {
+  for (const char* key :
+       {"status", "prompt", "revision", "commit", "version", "environment", "provider", "model",
+        "output", "finish_reason", "usage", "latency_ms", "cost", "cached", "attempts", "parent_id",
+        "error", "experiment", "variant"}) {
     shown[key] = full[key];
   }
   if (run.status != "ok") {
@@ -215,6 +218,35 @@ std::int64_t parse_run_id(const std::string& text) {
                 "'promptctl runs' lists them");
   }
   return id;
+}
+
+std::optional<Assignment> experiment_assignment(Session& session, const std::string& name,
+                                                const std::string& experiment,
+                                                const std::string& key) {
+  if (experiment.empty()) {
+    if (!key.empty()) {
+      throw Error(ErrorKind::usage, "--key goes with --experiment");
+    }
+    return std::nullopt;
+  }
+  PromptAddress address = parse_address(name);
+  if (!address.revision.empty()) {
+    throw Error(ErrorKind::usage,
+                "with --experiment, name the prompt without a revision: the variant chooses it");
+  }
+  const Experiment& chosen =
+      experiment_named(session.workspace().settings().experiments, experiment);
+  ExperimentState state = experiment_state(session.repository(), chosen.name);
+  return assign(chosen, state, address.name, key, util::now_ms() / 1000);
+}
+
+void add_experiment_options(CLI::App& sub, std::string& experiment, std::string& key) {
+  sub.add_option("--experiment", experiment,
+                 "Serve the variant of this experiment (promptctl.yaml) that --key is assigned, "
+                 "and record it")
+      ->type_name("EXPERIMENT");
+  sub.add_option("--key", key, "What keeps the assignment sticky: a user, session or request id")
+      ->type_name("KEY");
 }
 
 }  // namespace promptctl::cli

@@ -9,6 +9,7 @@
 #include "cli/command.hpp"
 #include "promptctl/cache.hpp"
 #include "promptctl/execute.hpp"
+#include "promptctl/experiments.hpp"
 #include "promptctl/ledger.hpp"
 #include "promptctl/lineage.hpp"
 
@@ -65,6 +66,16 @@ void print_notice(const Output& out, const std::string& notice);
 
 /// A run as `run --json` prints it.
 nlohmann::json run_json(const RunRecord& run);
+
+/// With --experiment E --key K: which variant of E serves K, for the prompt argument `name`.
+/// Nothing without --experiment. Throws `Error` (usage) for --key alone, an unknown
+/// experiment, or a prompt that is not the experiment's.
+std::optional<Assignment> experiment_assignment(Session& session, const std::string& name,
+                                                const std::string& experiment,
+                                                const std::string& key);
+
+/// Declares --experiment and --key on a command.
+void add_experiment_options(CLI::App& sub, std::string& experiment, std::string& key);
 
 /// "2026-11-22 10:00:01" in UTC, for tables.
 std::string format_time(std::int64_t ms);

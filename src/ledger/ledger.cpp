@@ -130,6 +130,10 @@ Where where_clause(const RunFilter& filter) {
     parts.emplace_back("environment = ?");
     where.texts.push_back(filter.environment);
   }
+  if (!filter.experiment.empty()) {
+    parts.emplace_back("experiment = ?");
+    where.texts.push_back(filter.experiment);
+  }
   if (filter.since_ms) {
     parts.emplace_back("started_ms >= ?");
     where.since = filter.since_ms;
@@ -342,6 +346,19 @@ std::vector<Feedback> Ledger::feedback_for(std::int64_t run_id) const {
                      query.text(4), query.integer(5)});
   }
   return found;
+}
+
+std::map<std::int64_t, double> Ledger::mean_feedback(const RunFilter& filter) const {
+  Where where = where_clause(filter);
+  Statement query(m_impl->db,
+                  "SELECT run_id, AVG(score) FROM feedback WHERE run_id IN (SELECT id FROM runs" +
+                      where.sql + ") GROUP BY run_id");
+  bind_where(query, where);
+  std::map<std::int64_t, double> out;
+  while (query.step()) {
+    out[query.integer(0)] = query.real(1);
+  }
+  return out;
 }
 
 std::vector<RunStats> Ledger::stats(const RunFilter& filter, StatsGrouping grouping) const {

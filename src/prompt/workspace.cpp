@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "exec/provider_settings.hpp"
+#include "experiments/settings_reader.hpp"
 #include "governance/policy_reader.hpp"
 #include "prompt/reader.hpp"
 #include "prompt/tests_reader.hpp"
@@ -57,7 +58,8 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
     return settings;
   }
   try {
-    reader.check_keys(root, {"version", "defaults", "providers", "tests", "environments"}, "");
+    reader.check_keys(
+        root, {"version", "defaults", "providers", "tests", "environments", "experiments"}, "");
     if (root["version"]) {
       auto version = reader.integer(root["version"], "'version'");
       if (version && *version != 1) {
@@ -81,6 +83,9 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
     }
     if (root["environments"]) {
       settings.environments = governance_detail::read_environments(reader, root["environments"]);
+    }
+    if (root["experiments"]) {
+      settings.experiments = experiments_detail::read_experiments(reader, root["experiments"]);
     }
     if (root["providers"]) {
       exec_detail::read_providers(reader, root["providers"], settings.providers,

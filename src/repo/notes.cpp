@@ -14,8 +14,6 @@ namespace promptctl::repo {
 
 namespace {
 
-using GitTreebuilder = GitHandle<git_treebuilder, &GitApi::git_treebuilder_free>;
-
 // A notes tree as annotated object id -> note blob id. Git spreads many notes over fan-out
 // folders ("ab/cdef…"); the folders are joined back into the id.
 void flatten(git_repository* repository, const git_tree* tree, const std::string& prefix,

@@ -235,3 +235,57 @@ TEST(Guard, JudgesOnlyThePinnedContentInItsEnvironmentAndWindow) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ExperimentSettings, ReadsVariantsMetricsAndDates) {
+  std::vector<Diagnostic> diagnostics;
+  RepoSettings settings = settings_of(
+      "experiments:\n"
+      "  tone:\n"
+      "    prompt: support/reply\n"
+      "    variants:\n"
+      "      - {name: control, version: production, weight: 70}\n"
+      "      - {name: short, model: openai/gpt-4o-mini, weight: 30}\n"
+      "    metrics: [latency_ms, feedback]\n"
+      "    primary: feedback\n"
+      "    start: 2026-11-01\n"
+      "    end: 2026-12-01T00:00:00Z\n",
+      diagnostics);
+  ASSERT_TRUE(diagnostics.empty()) << messages(diagnostics);
+  ASSERT_EQ(settings.experiments.size(), 1u);
+  const Experiment& e = settings.experiments[0];
+  EXPECT_EQ(e.primary(), "feedback");
+  EXPECT_EQ(e.metrics, (std::vector<std::string>{"feedback", "latency_ms"}));
+  EXPECT_EQ(e.variants[0].version, "production");
+  EXPECT_EQ(e.variants[1].model, "openai/gpt-4o-mini");
+  EXPECT_EQ(*e.start, 1793491200);
+  EXPECT_EQ(*e.end - *e.start, 30 * 86400);
+}
+
+TEST(ExperimentSettings, ReportsEveryProblemWithItsLocation) {
+  std::vector<Diagnostic> diagnostics;
+  (void)settings_of(
+      "experiments:\n"
+      "  tone:\n"
+      "    prompt: support/reply\n"
+      "    variants:\n"
+      "      - {name: a, weight: 60}\n"
+      "      - {name: a, weight: 30}\n"
+      "    metrics: [feedbak]\n"
+      "    end: someday\n"
+      "  solo:\n"
+      "    variants: [{name: x, weight: 100}]\n",
+      diagnostics);
+  std::string text = messages(diagnostics);
+  EXPECT_NE(text.find("promptctl.yaml:6:9: error: variant 'a' is named twice"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("sum to 90"), std::string::npos) << text;
+  EXPECT_NE(text.find("unknown metric 'feedbak' (did you mean 'feedback'?)"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("'someday' is not a date"), std::string::npos) << text;
+  EXPECT_NE(text.find("'experiments.solo' names no 'prompt'"), std::string::npos) << text;
+  EXPECT_NE(text.find("must list at least two variants"), std::string::npos) << text;
+}
+
+}  // namespace

@@ -1,0 +1,208 @@
+// promptctl experiment list|start|stop|status|report|promote: online experiments declared in
+// promptctl.yaml, their state in git, and their results from the ledger.
+#include "cli/deploying.hpp"
+#include "cli/execution.hpp"
+#include "promptctl/experiments.hpp"
+#include "util/dates.hpp"
+#include "util/fs.hpp"
+#include "util/html.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::string action;
+  std::string name;
+  std::string variant;
+  std::string environment;
+  std::string message;
+  std::string html;
+  bool dry_run = false;
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  Options& o = options();
+  sub.add_option("ACTION", o.action,
+                 "list, start, stop, status, report, or promote (deploy a variant)")
+      ->required()
+      ->check(CLI::IsMember({"list", "start", "stop", "status", "report", "promote"}));
+  sub.add_option("EXPERIMENT", o.name, "The experiment (all but list)");
+  sub.add_option("VARIANT", o.variant, "With promote: the variant to deploy");
+  sub.add_option("--env", o.environment, "With promote: the environment to deploy to")
+      ->type_name("ENV");
+  sub.add_option("-m,--message", o.message, "With promote: added to the deploy commit's message")
+      ->type_name("TEXT");
+  sub.add_flag("-n,--dry-run", o.dry_run, "With promote: check everything, commit nothing");
+  sub.add_option("--html", o.html, "With report: also write a self-contained HTML report")
+      ->type_name("FILE");
+  sub.add_flag("--json", o.json, "Print the result as JSON");
+}
+
+std::int64_t now() {
+  return util::now_ms() / 1000;
+}
+
+nlohmann::json experiment_json(const Experiment& e, const ExperimentState& state) {
+  nlohmann::json variants = nlohmann::json::array();
+  for (const ExperimentVariant& v : e.variants) {
+    variants.push_back(
+        {{"name", v.name},
+         {"version", v.version.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.version)},
+         {"model", v.model.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.model)},
+         {"weight", v.weight}});
+  }
+  return {{"name", e.name},       {"prompt", e.prompt},     {"variants", variants},
+          {"metrics", e.metrics}, {"primary", e.primary()}, {"state", state.to_json(e, now())}};
+}
+
+int list(Session& session, const Options& o) {
+  Output& out = session.out();
+  nlohmann::json all = nlohmann::json::array();
+  for (const Experiment& e : session.workspace().settings().experiments) {
+    ExperimentState state = experiment_state(session.repository(), e.name);
+    if (o.json) {
+      all.push_back(experiment_json(e, state));
+      continue;
+    }
+    std::string variants;
+    for (const ExperimentVariant& v : e.variants) {
+      variants += (variants.empty() ? "" : ", ") + v.name + " " + util::fixed(v.weight, 0) + "%";
+    }
+    out.line(out.paint(pad(e.name, 20), Style::bold) + " " + pad(e.prompt, 20) + " " +
+             (state.running(e, now()) ? out.paint("running", Style::green) : "stopped") + "  " +
+             variants);
+  }
+  if (o.json) {
+    out.json({{"experiments", all}});
+  } else if (session.workspace().settings().experiments.empty()) {
+    out.line("No experiments are declared; add an 'experiments:' section to promptctl.yaml.");
+  }
+  return 0;
+}
+
+std::string metric_text(const VariantMetric& m) {
+  std::string text = m.metric + " " + util::fixed(m.mean, 4) + " [" +
+                     util::fixed(m.interval.low, 4) + ", " + util::fixed(m.interval.high, 4) +
+                     "] n=" + std::to_string(m.samples);
+  if (m.test) {
+    text += "  vs control p=" + util::fixed(m.test->p_value, 4) + " (" + m.test->method + ")";
+  }
+  if (m.rank_test) {
+    text += ", rank p=" + util::fixed(m.rank_test->p_value, 4);
+  }
+  if (m.detectable) {
+    text += ", detectable +/-" + util::fixed(*m.detectable, 4);
+  }
+  return text;
+}
+
+int report(Session& session, const Options& o, const Experiment& e, bool status_only) {
+  Ledger ledger = open_ledger(session);
+  ExperimentReport result = experiment_report(e, ledger);
+  ExperimentState state = experiment_state(session.repository(), e.name);
+  if (!o.html.empty()) {
+    util::write_file_atomic(o.html, experiment_html(result));
+  }
+  Output& out = session.out();
+  if (o.json) {
+    nlohmann::json shown = status_only ? experiment_json(e, state) : result.to_json();
+    if (status_only) {
+      nlohmann::json runs = nlohmann::json::object();
+      for (const VariantReport& v : result.variants)
+        runs[v.name] = v.runs;
+      shown["runs"] = runs;
+      shown["sample_ratio"] = result.to_json()["sample_ratio"];
+    } else {
+      shown["state"] = state.to_json(e, now());
+    }
+    out.json(shown);
+    return 0;
+  }
+  out.line(out.paint(e.name, Style::bold) + " on " + e.prompt + ": " +
+           (state.running(e, now()) ? "running" : "not running") + "; primary metric " +
+           e.primary());
+  for (const VariantReport& v : result.variants) {
+    out.line("  " + pad(v.name, 16) + " weight " + util::fixed(v.weight, 1) + "%  runs " +
+             std::to_string(v.runs));
+    if (status_only)
+      continue;
+    for (const VariantMetric& m : v.metrics)
+      out.line("    " + metric_text(m));
+  }
+  out.line(std::string("  sample ratio: chi-square ") +
+           util::fixed(result.sample_ratio.statistic, 2) +
+           ", p = " + util::fixed(result.sample_ratio.p_value, 4) +
+           (result.sample_ratio_mismatch
+                ? out.paint("  mismatch: the split does not follow the weights", Style::red)
+                : ""));
+  return 0;
+}
+
+int promote(Session& session, const Options& o, const Experiment& e) {
+  if (o.variant.empty() || o.environment.empty()) {
+    throw Error(ErrorKind::usage, "promote needs a VARIANT and --env ENV");
+  }
+  const ExperimentVariant* variant = e.find_variant(o.variant);
+  if (!variant) {
+    throw Error(ErrorKind::not_found,
+                "experiment '" + e.name + "' has no variant '" + o.variant + "'");
+  }
+  if (!variant->model.empty()) {
+    throw Error(ErrorKind::usage,
+                "variant '" + variant->name + "' changes the model (" + variant->model +
+                    "), which is not part of a prompt version",
+                {}, "set that model in the prompt, commit it, and deploy that version");
+  }
+  Workspace& workspace = session.workspace();
+  std::string address = e.prompt + (variant->version.empty() ? "" : "@" + variant->version);
+  auto repository = session.shared_repository();
+  DeployRequest request{o.environment, DeployAction::promote,
+                        "Experiment " + e.name + ": variant " + variant->name +
+                            (o.message.empty() ? "" : "\n\n" + o.message),
+                        ""};
+  (void)environment_named(workspace.settings().environments, o.environment);
+  DeployPlan plan = plan_deploy(workspace, repository, committed_version(workspace, address),
+                                request, ApprovalBook(*repository));
+  DeployOutcome outcome = carry_out(session, plan, o.dry_run);
+  report_deploy(session.out(), plan, outcome, o.dry_run, o.json);
+  return 0;
+}
+
+int run(Session& session) {
+  const Options& o = options();
+  if (o.action == "list") {
+    return list(session, o);
+  }
+  if (o.name.empty()) {
+    throw Error(ErrorKind::usage, "experiment " + o.action + " needs an EXPERIMENT");
+  }
+  const Experiment& e = experiment_named(session.workspace().settings().experiments, o.name);
+  if (o.action == "start" || o.action == "stop") {
+    record_experiment_event(session.repository(), e, o.action == "start", now());
+    ExperimentState state = experiment_state(session.repository(), e.name);
+    if (o.json) {
+      session.out().json(experiment_json(e, state));
+    } else {
+      session.out().line(std::string(o.action == "start" ? "Started" : "Stopped") + " experiment " +
+                         e.name);
+    }
+    return 0;
+  }
+  if (o.action == "promote") {
+    return promote(session, o, e);
+  }
+  return report(session, o, e, o.action == "status");
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_experiment{"experiment",
+                                          "List, start, stop, report and promote experiments",
+                                          Completes::nothing, add_options, run};
+
+}  // namespace promptctl::cli

@@ -1,0 +1,348 @@
+// Experiments: sticky assignment, start and stop on a ref, and the report over the ledger.
+#include "promptctl/experiments.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "promptctl/error.hpp"
+#include "util/dates.hpp"
+#include "util/sha256.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl {
+namespace {
+
+constexpr const char* k_action_trailer = "Promptctl-Experiment-Action: ";
+constexpr const char* k_time_trailer = "Promptctl-Time: ";
+
+std::string trailer(const std::string& message, std::string_view key) {
+  for (std::string_view line : util::split(message, '\n')) {
+    if (line.starts_with(key)) {
+      return std::string(util::trim(line.substr(key.size())));
+    }
+  }
+  return {};
+}
+
+nlohmann::json optional_time(const std::optional<std::int64_t>& seconds) {
+  return seconds ? nlohmann::json(util::format_date(*seconds, 0)) : nlohmann::json(nullptr);
+}
+
+nlohmann::json interval_json(const stats::Interval& interval) {
+  return {interval.low, interval.high};
+}
+
+nlohmann::json test_json(const std::optional<stats::TestResult>& test) {
+  if (!test) {
+    return nullptr;
+  }
+  return {{"method", test->method},
+          {"statistic", test->statistic},
+          {"p_value", test->p_value},
+          {"effect", test->effect},
+          {"effect_name", test->effect_name}};
+}
+
+// What the ledger says about one variant: one entry per run for each metric that applies.
+struct Samples {
+  std::size_t runs = 0;
+  std::int64_t succeeded = 0;
+  std::vector<double> latency;
+  std::vector<double> cost;
+  std::vector<double> feedback;
+};
+
+bool is_rate(const std::string& metric) {
+  return metric == "success_rate";
+}
+
+const std::vector<double>& values_of(const Samples& samples, const std::string& metric) {
+  if (metric == "latency_ms")
+    return samples.latency;
+  if (metric == "cost")
+    return samples.cost;
+  return samples.feedback;
+}
+
+// A rate against the control: Fisher's exact test while any expected cell is small, else the
+// two-proportion z-test.
+stats::TestResult rate_test(const Samples& control, const Samples& variant) {
+  auto n1 = static_cast<std::int64_t>(control.runs);
+  auto n2 = static_cast<std::int64_t>(variant.runs);
+  std::int64_t x1 = control.succeeded;
+  std::int64_t x2 = variant.succeeded;
+  double total = static_cast<double>(n1 + n2);
+  double successes = static_cast<double>(x1 + x2);
+  double smallest_expected = std::min({successes, total - successes}) *
+                             static_cast<double>(std::min(n1, n2)) / std::max(total, 1.0);
+  if (smallest_expected < 5) {
+    return stats::fisher_exact(x2, n2 - x2, x1, n1 - x1);
+  }
+  return stats::two_proportion_z(x1, n1, x2, n2);
+}
+
+VariantMetric measure(const std::string& metric, const Samples& samples, const Samples* control) {
+  VariantMetric out;
+  out.metric = metric;
+  if (is_rate(metric)) {
+    out.samples = samples.runs;
+    out.mean = samples.runs
+                   ? static_cast<double>(samples.succeeded) / static_cast<double>(samples.runs)
+                   : 0;
+    out.interval =
+        stats::wilson_interval(samples.succeeded, static_cast<std::int64_t>(samples.runs));
+    if (control && control->runs > 0 && samples.runs > 0) {
+      out.test = rate_test(*control, samples);
+      double base = static_cast<double>(control->succeeded) / static_cast<double>(control->runs);
+      out.detectable = stats::detectable_proportion_difference(
+          base, static_cast<std::int64_t>(control->runs), static_cast<std::int64_t>(samples.runs));
+    }
+    return out;
+  }
+  const std::vector<double>& values = values_of(samples, metric);
+  out.samples = values.size();
+  out.mean = stats::mean(values);
+  out.interval = stats::bootstrap_mean_interval(values);
+  if (control) {
+    const std::vector<double>& base = values_of(*control, metric);
+    if (base.size() >= 2 && values.size() >= 2) {
+      out.test = stats::welch_t(base, values);
+      out.rank_test = stats::mann_whitney_u(base, values);
+      out.detectable = stats::detectable_mean_difference(
+          std::sqrt(stats::sample_variance(base)), std::sqrt(stats::sample_variance(values)),
+          static_cast<std::int64_t>(base.size()), static_cast<std::int64_t>(values.size()));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+const ExperimentVariant* Experiment::find_variant(std::string_view variant) const {
+  auto it = std::find_if(variants.begin(), variants.end(),
+                         [&](const ExperimentVariant& v) { return v.name == variant; });
+  return it == variants.end() ? nullptr : &*it;
+}
+
+const std::vector<std::string>& experiment_metrics() {
+  static const std::vector<std::string> names = {"feedback", "success_rate", "latency_ms", "cost"};
+  return names;
+}
+
+const Experiment& experiment_named(const Experiments& experiments, std::string_view name) {
+  for (const Experiment& experiment : experiments) {
+    if (experiment.name == name) {
+      return experiment;
+    }
+  }
+  std::vector<std::string> names;
+  std::string known;
+  for (const Experiment& experiment : experiments) {
+    names.push_back(experiment.name);
+    known += (known.empty() ? "" : ", ") + experiment.name;
+  }
+  throw Error(ErrorKind::not_found,
+              "no experiment named '" + std::string(name) + "'" + util::did_you_mean(name, names),
+              {},
+              names.empty() ? "promptctl.yaml declares no experiments; add an 'experiments:' "
+                              "section"
+                            : "promptctl.yaml declares: " + known);
+}
+
+double assignment_point(std::string_view experiment, std::string_view key) {
+  // The first 64 bits of SHA-256 over "experiment\nkey": uniform, stable across platforms and
+  // versions, and independent between experiments.
+  std::string digest = util::sha256_hex(std::string(experiment) + "\n" + std::string(key));
+  std::uint64_t value = std::stoull(digest.substr(0, 16), nullptr, 16);
+  return std::ldexp(static_cast<double>(value >> 11), -53);  // the top 53 bits, exactly
+}
+
+const ExperimentVariant& assign_variant(const Experiment& experiment, std::string_view key) {
+  double point = 100 * assignment_point(experiment.name, key);
+  double edge = 0;
+  for (const ExperimentVariant& variant : experiment.variants) {
+    edge += variant.weight;
+    if (point < edge) {
+      return variant;
+    }
+  }
+  return experiment.variants.back();  // rounding at the very top
+}
+
+nlohmann::json Assignment::to_json() const {
+  return {{"name", experiment}, {"variant", variant}, {"running", running}};
+}
+
+Assignment assign(const Experiment& experiment, const ExperimentState& state,
+                  std::string_view prompt, std::string_view key, std::int64_t now) {
+  if (prompt != experiment.prompt) {
+    throw Error(ErrorKind::usage,
+                "experiment '" + experiment.name + "' is on prompt '" + experiment.prompt +
+                    "', not '" + std::string(prompt) + "'",
+                {}, "name the prompt without a revision: its variants choose the version");
+  }
+  if (util::trim(key).empty()) {
+    throw Error(ErrorKind::usage,
+                "--experiment needs --key: the user, session or request id that "
+                "keeps an assignment sticky");
+  }
+  Assignment out;
+  out.experiment = experiment.name;
+  out.running = state.running(experiment, now);
+  const ExperimentVariant& variant =
+      out.running ? assign_variant(experiment, key) : experiment.variants.front();
+  out.variant = variant.name;
+  out.address =
+      variant.version.empty() ? experiment.prompt : experiment.prompt + "@" + variant.version;
+  out.model = variant.model;
+  return out;
+}
+
+bool ExperimentState::running(const Experiment& experiment, std::int64_t now) const {
+  if (stopped) {
+    return false;
+  }
+  if (experiment.end && now >= *experiment.end) {
+    return false;
+  }
+  return started.has_value() || (experiment.start && *experiment.start <= now);
+}
+
+nlohmann::json ExperimentState::to_json(const Experiment& experiment, std::int64_t now) const {
+  return {{"running", running(experiment, now)},
+          {"started", optional_time(started)},
+          {"started_by", started_by},
+          {"stopped", optional_time(stopped)},
+          {"stopped_by", stopped_by},
+          {"declared_start", optional_time(experiment.start)},
+          {"declared_end", optional_time(experiment.end)}};
+}
+
+std::string experiment_ref(std::string_view name) {
+  return "refs/promptctl/experiments/" + std::string(name);
+}
+
+ExperimentState experiment_state(const repo::Repository& repository, std::string_view name) {
+  ExperimentState state;
+  repo::Revision head;
+  try {
+    head = repository.resolve(experiment_ref(name));
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::not_found) {
+      throw;
+    }
+    return state;  // never started or stopped by command
+  }
+  std::vector<repo::CommitInfo> events = repository.log(head, 1);
+  if (events.empty()) {
+    return state;
+  }
+  const repo::CommitInfo& latest = events.front();
+  std::string when = trailer(latest.message, k_time_trailer);
+  std::int64_t time = when.empty() ? latest.committer.time : std::stoll(when);
+  std::string who = latest.author.name + " <" + latest.author.email + ">";
+  if (trailer(latest.message, k_action_trailer) == "stop") {
+    state.stopped = time;
+    state.stopped_by = who;
+  } else {
+    state.started = time;
+    state.started_by = who;
+  }
+  return state;
+}
+
+void record_experiment_event(repo::Repository& repository, const Experiment& experiment, bool start,
+                             std::int64_t now) {
+  ExperimentState state = experiment_state(repository, experiment.name);
+  if (start == state.running(experiment, now)) {
+    throw Error(ErrorKind::refused, "experiment '" + experiment.name + "' is " +
+                                        (start ? "already running" : "not running"));
+  }
+  if (start && experiment.end && now >= *experiment.end) {
+    throw Error(
+        ErrorKind::refused,
+        "experiment '" + experiment.name + "' ended at " + util::format_date(*experiment.end, 0),
+        {}, "move or remove its 'end' in promptctl.yaml first");
+  }
+  const char* action = start ? "start" : "stop";
+  std::string message = std::string(start ? "Start" : "Stop") + " experiment " + experiment.name +
+                        "\n\n" + k_action_trailer + action + "\n" + k_time_trailer +
+                        std::to_string(now) + "\n";
+  repository.append_event(experiment_ref(experiment.name), message, repository.identities().first);
+}
+
+nlohmann::json VariantMetric::to_json() const {
+  return {{"metric", metric},
+          {"samples", samples},
+          {"mean", mean},
+          {"interval", interval_json(interval)},
+          {"test", test_json(test)},
+          {"rank_test", test_json(rank_test)},
+          {"detectable_difference", detectable ? nlohmann::json(*detectable) : nullptr}};
+}
+
+nlohmann::json VariantReport::to_json() const {
+  nlohmann::json list = nlohmann::json::array();
+  for (const VariantMetric& metric : metrics) {
+    list.push_back(metric.to_json());
+  }
+  return {{"name", name}, {"weight", weight}, {"runs", runs}, {"metrics", list}};
+}
+
+nlohmann::json ExperimentReport::to_json() const {
+  nlohmann::json list = nlohmann::json::array();
+  for (const VariantReport& variant : variants) {
+    list.push_back(variant.to_json());
+  }
+  return {{"experiment", experiment},
+          {"primary", primary},
+          {"variants", list},
+          {"sample_ratio",
+           {{"statistic", sample_ratio.statistic},
+            {"p_value", sample_ratio.p_value},
+            {"mismatch", sample_ratio_mismatch}}}};
+}
+
+ExperimentReport experiment_report(const Experiment& experiment, const Ledger& ledger) {
+  RunFilter filter;
+  filter.experiment = experiment.name;
+  std::map<std::int64_t, double> feedback = ledger.mean_feedback(filter);
+  std::map<std::string, Samples> by_variant;
+  for (const RunRecord& run : ledger.runs(filter)) {
+    Samples& samples = by_variant[run.variant];
+    ++samples.runs;
+    if (run.status == "ok") {
+      ++samples.succeeded;
+      samples.latency.push_back(run.latency_ms);
+    }
+    if (run.cost) {
+      samples.cost.push_back(*run.cost);
+    }
+    if (auto it = feedback.find(run.id); it != feedback.end()) {
+      samples.feedback.push_back(it->second);
+    }
+  }
+  ExperimentReport report;
+  report.experiment = experiment.name;
+  report.primary = experiment.primary();
+  const Samples& control = by_variant[experiment.variants.front().name];
+  std::vector<std::int64_t> counts;
+  std::vector<double> weights;
+  for (const ExperimentVariant& variant : experiment.variants) {
+    const Samples& samples = by_variant[variant.name];
+    VariantReport entry{variant.name, variant.weight, samples.runs, {}};
+    bool is_control = &variant == &experiment.variants.front();
+    for (const std::string& metric : experiment.metrics) {
+      entry.metrics.push_back(measure(metric, samples, is_control ? nullptr : &control));
+    }
+    counts.push_back(static_cast<std::int64_t>(samples.runs));
+    weights.push_back(variant.weight);
+    report.variants.push_back(std::move(entry));
+  }
+  report.sample_ratio = stats::chi_square_fit(counts, weights);
+  report.sample_ratio_mismatch = report.sample_ratio.p_value < 0.001;
+  return report;
+}
+
+}  // namespace promptctl

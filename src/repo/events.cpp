@@ -1,0 +1,62 @@
+// Event logs on refs: commits with an empty tree whose messages record what happened, so the
+// history of a ref under refs/promptctl/ is the log, and push and fetch carry it.
+#include "repo/git_handle.hpp"
+#include "repo/helpers.hpp"
+#include "repo/repository_impl.hpp"
+
+namespace promptctl::repo {
+namespace {
+
+// One attempt; false when another process moved the ref meanwhile.
+bool try_append_event(git_repository* repository, const std::string& ref,
+                      const std::string& message, const Identity& who, std::string& id_out) {
+  git_oid head{};
+  bool exists = git().git_reference_name_to_id(&head, repository, ref.c_str()) == 0;
+  GitCommit parent;
+  if (exists) {
+    git_commit* raw = nullptr;
+    check(git().git_commit_lookup(&raw, repository, &head), "read " + ref);
+    parent = GitCommit(raw);
+  }
+  git_treebuilder* builder_raw = nullptr;
+  check(git().git_treebuilder_new(&builder_raw, repository, nullptr), "build an empty tree");
+  GitTreebuilder builder(builder_raw);
+  git_oid tree_id{};
+  check(git().git_treebuilder_write(&tree_id, builder.get()), "write an empty tree");
+  git_tree* tree_raw = nullptr;
+  check(git().git_tree_lookup(&tree_raw, repository, &tree_id), "read an empty tree");
+  GitTree tree(tree_raw);
+  GitSignature author = signature(who);
+  const git_commit* parents[] = {parent.get()};
+  git_oid commit{};
+  check(git().git_commit_create(&commit, repository, nullptr, author.get(), author.get(), nullptr,
+                                message.c_str(), tree.get(), exists ? 1 : 0, parents),
+        "write an event commit");
+  git_reference* raw = nullptr;
+  int status = exists ? git().git_reference_create_matching(&raw, repository, ref.c_str(), &commit,
+                                                            1, &head, message.c_str())
+                      : git().git_reference_create(&raw, repository, ref.c_str(), &commit, 0,
+                                                   message.c_str());
+  GitReference owned(raw);
+  if (status == GIT_EMODIFIED || status == GIT_EEXISTS) {
+    return false;
+  }
+  check(status, "update " + ref);
+  id_out = git().git_oid_tostr_s(&commit);
+  return true;
+}
+
+}  // namespace
+
+std::string Repository::append_event(const std::string& ref, const std::string& message,
+                                     const Identity& who) {
+  std::string id;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    if (try_append_event(m_impl->repository.get(), ref, message, who, id)) {
+      return id;
+    }
+  }
+  throw Error(ErrorKind::git, ref + " kept changing while an event was recorded; try again");
+}
+
+}  // namespace promptctl::repo

@@ -1,0 +1,190 @@
+// `promptctl compare` and online experiments against the loopback provider, with variants
+// that really differ: one fails an assertion more often, is slower, or errors.
+#include <filesystem>
+
+#include "e2e/execution.hpp"
+
+namespace promptctl::testing {
+namespace {
+
+using nlohmann::json;
+
+class CompareTest : public ExecutionTest {
+ protected:
+  void SetUp() override {
+    ExecutionTest::SetUp();
+    std::string rows;
+    for (int i = 0; i < 20; ++i) {
+      rows += "{\"who\": \"P" + std::to_string(i) +
+              "\", \"formal\": " + (i % 2 ? "true" : "false") + "}\n";
+    }
+    write("data/people.jsonl", rows);
+    write_greet("Hello {{who}}");
+    ProcessResult committed = run({"commit", "-m", "greet"});
+    ASSERT_EQ(committed.exit_code, 0) << committed.err;
+    git(root(), {"add", "data"});
+    git(root(), {"commit", "-q", "-m", "data"});
+  }
+
+  [[nodiscard]] std::string settings() const override {
+    return ExecutionTest::settings() +
+           "environments:\n  dev: {auto_approve: true}\n"
+           "experiments:\n"
+           "  tone:\n"
+           "    prompt: greet\n"
+           "    variants:\n"
+           "      - {name: control, weight: 50}\n"
+           "      - {name: broken, model: 'openai/gpt-test~500', weight: 50}\n"
+           "    metrics: [success_rate, latency_ms, feedback]\n"
+           "    primary: success_rate\n";
+  }
+
+  void write_greet(const std::string& text) const {
+    write("prompts/greet.yaml",
+          "variables:\n  who: {type: string}\n  formal: {type: boolean, default: false}\n"
+          "model: {provider: openai, name: gpt-test, temperature: 0}\n"
+          "template: \"" +
+              text +
+              "\"\n"
+              "tests:\n"
+              "  - {name: people, dataset: data/people.jsonl, assert: [{type: contains, value: "
+              "Hello}]}\n");
+  }
+
+  json json_of(std::vector<std::string> args, int expected_exit) const {
+    args.emplace_back("--json");
+    ProcessResult result = run_with_server(args);
+    EXPECT_EQ(result.exit_code, expected_exit) << result.out << result.err;
+    json parsed = json::parse(result.out, nullptr, false);
+    EXPECT_FALSE(parsed.is_discarded()) << result.out << result.err;
+    return parsed;
+  }
+
+  static const json& metric(const json& comparison, const std::string& name) {
+    for (const json& m : comparison["metrics"]) {
+      if (m["metric"] == name) {
+        return m;
+      }
+    }
+    static const json none;
+    return none;
+  }
+};
+
+TEST_F(CompareTest, AVersionThatFailsMoreOftenIsSignificantlyWorse) {
+  // Half the rows are formal; the new version greets only those with "Hello".
+  write_greet("{{#formal}}Hello{{/formal}}{{^formal}}Hi{{/formal}} {{who}}");
+  json c = json_of({"compare", "greet@HEAD", "greet", "--fail-if-worse"}, 1);
+  EXPECT_EQ(c["a"]["passed"], 20);
+  EXPECT_EQ(c["b"]["passed"], 10);
+  const json& pass = metric(c, "pass_rate");
+  EXPECT_EQ(pass["pairs"], 20);
+  EXPECT_EQ(pass["test"], "exact McNemar (sign) test");
+  EXPECT_DOUBLE_EQ(pass["p_value"].get<double>(), 2.0 / 1024);  // 10 discordant pairs, one way
+  EXPECT_DOUBLE_EQ(pass["difference"].get<double>(), -0.5);
+  EXPECT_EQ(pass["verdict"], "worse");
+  EXPECT_EQ(c["verdict"], "worse");
+  double low = c["b"]["pass_rate_interval"][0];
+  double high = c["b"]["pass_rate_interval"][1];
+  EXPECT_LT(low, 0.5);
+  EXPECT_GT(high, 0.5);
+  // Without --fail-if-worse the same result exits 0; the same version twice is no different.
+  EXPECT_EQ(run_with_server({"compare", "greet@HEAD", "greet"}).exit_code, 0);
+  json same = json_of({"compare", "greet@HEAD", "greet@HEAD", "--fail-if-worse"}, 0);
+  EXPECT_EQ(same["verdict"], "no significant difference");
+  EXPECT_EQ(metric(same, "pass_rate")["p_value"], 1.0);
+}
+
+TEST_F(CompareTest, ASlowerModelLosesOnLatencyAndTheHtmlReportStandsAlone) {
+  std::filesystem::path html = m_dir.path() / "report.html";
+  json c = json_of({"compare", "greet", "--model", "openai/gpt-test", "--model",
+                    "openai/gpt-test~slow=25", "--metric", "latency_ms", "--html", html.string()},
+                   0);
+  const json& latency = metric(c, "latency_ms");
+  EXPECT_EQ(latency["test"], "Wilcoxon signed-rank test (exact)");
+  EXPECT_LT(latency["p_value"].get<double>(), 1e-4);
+  EXPECT_EQ(latency["verdict"], "worse");
+  EXPECT_GT(latency["difference"].get<double>(), 20);
+  EXPECT_EQ(metric(c, "pass_rate")["verdict"], "no significant difference");
+  std::string page = m_dir.read("report.html");
+  EXPECT_NE(page.find("<svg"), std::string::npos);
+  EXPECT_EQ(page.find("<script"), std::string::npos);
+  for (const char* external : {"http:", "https:", "src=", "href="}) {
+    EXPECT_EQ(page.find(external), std::string::npos) << external;
+  }
+  EXPECT_NE(page.find("worse"), std::string::npos);
+}
+
+TEST_F(CompareTest, BadRequestsAreUsageErrors) {
+  EXPECT_EQ(run_with_server({"compare", "greet"}).exit_code, 2);
+  EXPECT_EQ(run_with_server({"compare", "greet@HEAD", "greet", "--metric", "vibes"}).exit_code, 2);
+  write("rows.jsonl", "{\"who\": \"Ann\"}\nnot json\n");
+  ProcessResult bad = run_with_server({"compare", "greet@HEAD", "greet", "--input", "rows.jsonl"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("rows.jsonl:2:1"), std::string::npos) << bad.err;
+  write("rows.jsonl", "{\"who\": \"Ann\"}\n{\"who\": \"Bo\"}\n");
+  json rows = json_of({"compare", "greet@HEAD", "greet", "--input", "rows.jsonl"}, 0);
+  EXPECT_EQ(rows["a"]["cases"], 2);
+}
+
+TEST_F(CompareTest, ExperimentsAssignStickilyRecordAndReport) {
+  // Before it starts, the control serves and nothing is recorded as the experiment's.
+  json before =
+      json_of({"run", "greet", "--var", "who=Ann", "--experiment", "tone", "--key", "user-1"}, 0);
+  EXPECT_EQ(before["experiment"], nullptr);
+  ASSERT_EQ(run({"experiment", "start", "tone"}).exit_code, 0);
+  EXPECT_NE(git(root(), {"log", "--format=%s", "refs/promptctl/experiments/tone"})
+                .find("Start experiment tone"),
+            std::string::npos);
+  EXPECT_EQ(run({"experiment", "start", "tone"}).exit_code, 1) << "already running";
+
+  std::map<std::string, int> served;
+  for (int i = 0; i < 40; ++i) {
+    std::string key = "user-" + std::to_string(i);
+    ProcessResult result = run_with_server(
+        {"run", "greet", "--var", "who=Ann", "--experiment", "tone", "--key", key, "--json"});
+    json parsed = json::parse(result.out);
+    std::string variant = parsed["variant"];
+    EXPECT_EQ(parsed["experiment"], "tone");
+    EXPECT_EQ(result.exit_code, variant == "broken" ? 5 : 0) << result.err;
+    ++served[variant];
+    if (i < 3) {  // the same key always gets the same variant
+      json again =
+          json_of({"render", "greet", "--var", "who=Ann", "--experiment", "tone", "--key", key}, 0);
+      EXPECT_EQ(again["experiment"]["variant"], variant);
+    }
+  }
+  EXPECT_EQ(served["control"] + served["broken"], 40);
+  EXPECT_GT(served["control"], 5);
+  EXPECT_GT(served["broken"], 5);
+
+  json report = json_of({"experiment", "report", "tone"}, 0);
+  EXPECT_EQ(report["primary"], "success_rate");
+  ASSERT_EQ(report["variants"].size(), 2u);
+  const json& control = report["variants"][0];
+  const json& broken = report["variants"][1];
+  EXPECT_EQ(control["runs"].get<int>() + broken["runs"].get<int>(), 40);
+  EXPECT_EQ(control["metrics"][0]["mean"], 1.0);
+  EXPECT_EQ(broken["metrics"][0]["mean"], 0.0);
+  EXPECT_LT(broken["metrics"][0]["test"]["p_value"].get<double>(), 1e-4);
+  EXPECT_GT(report["sample_ratio"]["p_value"].get<double>(), 0.001);
+  EXPECT_EQ(report["sample_ratio"]["mismatch"], false);
+
+  ASSERT_EQ(run({"experiment", "stop", "tone"}).exit_code, 0);
+  json after =
+      json_of({"run", "greet", "--var", "who=Ann", "--experiment", "tone", "--key", "user-2"}, 0);
+  EXPECT_EQ(after["experiment"], nullptr) << "stopped: the control serves, unrecorded";
+  json status = json_of({"experiment", "status", "tone"}, 0);
+  EXPECT_EQ(status["state"]["running"], false);
+
+  // The winner deploys through the normal path; a variant that only changes the model cannot.
+  EXPECT_EQ(run({"experiment", "promote", "tone", "broken", "--env", "dev"}).exit_code, 2);
+  json promoted = json_of({"experiment", "promote", "tone", "control", "--env", "dev"}, 0);
+  EXPECT_EQ(promoted["action"], "promote");
+  EXPECT_EQ(run({"experiment", "report", "nope"}).exit_code, 2);
+  EXPECT_EQ(run({"run", "hello", "--experiment", "tone", "--key", "k"}).exit_code, 2)
+      << "another prompt";
+}
+
+}  // namespace
+}  // namespace promptctl::testing
