@@ -16,15 +16,6 @@ namespace {
 constexpr const char* k_action_trailer = "Promptctl-Experiment-Action: ";
 constexpr const char* k_time_trailer = "Promptctl-Time: ";
 
-std::string trailer(const std::string& message, std::string_view key) {
-  for (std::string_view line : util::split(message, '\n')) {
-    if (line.starts_with(key)) {
-      return std::string(util::trim(line.substr(key.size())));
-    }
-  }
-  return {};
-}
-
 nlohmann::json optional_time(const std::optional<std::int64_t>& seconds) {
   return seconds ? nlohmann::json(util::format_date(*seconds, 0)) : nlohmann::json(nullptr);
 }
@@ -239,10 +230,10 @@ ExperimentState experiment_state(const repo::Repository& repository, std::string
     return state;
   }
   const repo::CommitInfo& latest = events.front();
-  std::string when = trailer(latest.message, k_time_trailer);
+  std::string when = util::trailer_value(latest.message, k_time_trailer);
   std::int64_t time = when.empty() ? latest.committer.time : std::stoll(when);
   std::string who = latest.author.name + " <" + latest.author.email + ">";
-  if (trailer(latest.message, k_action_trailer) == "stop") {
+  if (util::trailer_value(latest.message, k_action_trailer) == "stop") {
     state.stopped = time;
     state.stopped_by = who;
   } else {

@@ -1,7 +1,6 @@
 #include "experiments/settings_reader.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -17,12 +16,6 @@ using prompt_detail::YamlReader;
 
 std::string quoted_key(const std::string& path) {
   return "'" + path + "'";
-}
-
-bool is_plain_word(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-  });
 }
 
 std::optional<std::int64_t> read_date(YamlReader& reader, const YAML::Node& node,
@@ -51,7 +44,7 @@ std::optional<ExperimentVariant> read_variant(YamlReader& reader, const YAML::No
     return std::nullopt;
   }
   variant.name = reader.string(node["name"], quoted_key(context + ".name")).value_or("");
-  if (!is_plain_word(variant.name)) {
+  if (!util::is_plain_word(variant.name)) {
     reader.error(
         node["name"],
         "variant name '" + variant.name + "' may hold only letters, digits, '-', '_' and '.'",
@@ -109,7 +102,7 @@ Experiment read_experiment(YamlReader& reader, const YAML::Node& key, const YAML
   Experiment experiment;
   experiment.name = key.Scalar();
   std::string context = "experiments." + experiment.name;
-  if (!is_plain_word(experiment.name)) {
+  if (!util::is_plain_word(experiment.name)) {
     reader.error(
         key,
         "experiment name '" + experiment.name + "' may hold only letters, digits, '-', '_' and '.'",

@@ -101,15 +101,6 @@ std::string commit_message(const DeployPlan& plan) {
   return message;
 }
 
-std::string trailer(const std::string& message, std::string_view key) {
-  for (std::string_view line : util::split(message, '\n')) {
-    if (line.starts_with(key)) {
-      return std::string(util::trim(line.substr(key.size())));
-    }
-  }
-  return {};
-}
-
 DeployAction action_named(const std::string& text) {
   for (DeployAction action : {DeployAction::deploy, DeployAction::promote, DeployAction::rollback,
                               DeployAction::emergency_rollback, DeployAction::auto_rollback}) {
@@ -328,8 +319,9 @@ std::vector<PinChange> pin_history(const Workspace& workspace, const repo::Repos
         }
       }
     }
-    DeployAction action = action_named(trailer(version.commit.message, k_action_trailer));
-    std::string reason = trailer(version.commit.message, k_reason_trailer);
+    DeployAction action =
+        action_named(util::trailer_value(version.commit.message, k_action_trailer));
+    std::string reason = util::trailer_value(version.commit.message, k_reason_trailer);
     for (const auto& [env, name] : keys) {
       if ((!environment.empty() && env != environment) || (!prompt.empty() && name != prompt)) {
         continue;

@@ -1,20 +1,11 @@
 #include "governance/policy_reader.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include "util/strings.hpp"
 
 namespace promptctl::governance_detail {
 namespace {
 
 using prompt_detail::YamlReader;
-
-// Environment and stage names appear in NAME@ENV addresses, note lines and file keys: plain
-// words only.
-bool is_plain_word(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-  });
-}
 
 std::string quoted_key(const std::string& path) {
   return "'" + path + "'";
@@ -22,7 +13,7 @@ std::string quoted_key(const std::string& path) {
 
 void check_word(YamlReader& reader, const YAML::Node& node, const std::string& word,
                 const std::string& what) {
-  if (!is_plain_word(word)) {
+  if (!util::is_plain_word(word)) {
     reader.error(node, what + " '" + word + "' may hold only letters, digits, '-', '_' and '.'",
                  "name");
   }

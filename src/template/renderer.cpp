@@ -1,5 +1,6 @@
 // Mustache rendering over nlohmann::json data, with partials, parents and blocks.
 #include <charconv>
+#include "util/html.hpp"
 
 #include "promptctl/template.hpp"
 #include "template/node.hpp"
@@ -21,31 +22,6 @@ bool is_truthy(const json& value) {
       return !value.get_ref<const std::string&>().empty();
     default:
       return true;
-  }
-}
-
-void append_escaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-        break;
-    }
   }
 }
 
@@ -190,7 +166,7 @@ class Renderer {
         break;
     }
     if (escape) {
-      append_escaped(m_out, text);
+      util::append_escaped_html(m_out, text);
     } else {
       m_out.append(text);
     }

@@ -4,9 +4,7 @@
 
 namespace promptctl::util {
 
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+void append_escaped_html(std::string& out, std::string_view text) {
   for (char c : text) {
     switch (c) {
       case '&':
@@ -21,10 +19,19 @@ std::string escape_html(std::string_view text) {
       case '"':
         out += "&quot;";
         break;
+      case '\'':
+        out += "&#39;";
+        break;
       default:
         out += c;
     }
   }
+}
+
+std::string escape_html(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  append_escaped_html(out, text);
   return out;
 }
 

@@ -6,7 +6,11 @@
 
 namespace promptctl::util {
 
-/// `text` with &, <, > and " escaped, for element text and attribute values.
+/// Appends `text` with &, <, >, " and ' escaped (Mustache's escaping, safe in element text and
+/// in attribute values quoted either way).
+void append_escaped_html(std::string& out, std::string_view text);
+
+/// `text` escaped as `append_escaped_html` does.
 std::string escape_html(std::string_view text);
 
 /// `value` with `decimals` digits after the point ("%.*f").

@@ -1,6 +1,7 @@
 #include "util/strings.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <numeric>
@@ -176,6 +177,21 @@ std::vector<int> conflict_marker_lines(std::string_view text) {
     rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
   }
   return found;
+}
+
+bool is_plain_word(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+std::string trailer_value(std::string_view message, std::string_view key) {
+  for (std::string_view line : split(message, '\n')) {
+    if (line.starts_with(key)) {
+      return std::string(trim(line.substr(key.size())));
+    }
+  }
+  return {};
 }
 
 }  // namespace promptctl::util

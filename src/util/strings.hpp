@@ -30,6 +30,14 @@ std::optional<size_t> invalid_utf8_at(std::string_view text);
 /// Line and column (from 1; columns count bytes) of byte `offset` in `text`.
 std::pair<int, int> line_and_column(std::string_view text, size_t offset);
 
+/// Non-empty, and only letters, digits, '-', '_' and '.': a name that can stand in an address,
+/// a file key or a ref without quoting.
+bool is_plain_word(std::string_view text);
+
+/// The value of the first line of `message` that starts with `key` ("Promptctl-Action: "),
+/// trimmed; "" when there is none. For git trailers.
+std::string trailer_value(std::string_view message, std::string_view key);
+
 /// Letters, digits and '_', not starting with a digit.
 bool is_identifier(std::string_view text);
 
