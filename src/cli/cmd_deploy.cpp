@@ -56,12 +56,7 @@ void add_promote_options(CLI::App& sub) {
 
 int deploy_version(Session& session, const Options& o, const std::string& address,
                    DeployAction action) {
-  Workspace& workspace = session.workspace();
-  (void)environment_named(workspace.settings().environments, o.environment);
-  PromptVersionRef target = committed_version(workspace, address);
-  auto repository = session.shared_repository();
-  DeployPlan plan = plan_deploy(workspace, repository, std::move(target),
-                                {o.environment, action, o.message, ""}, ApprovalBook(*repository));
+  DeployPlan plan = plan_address(session, address, {o.environment, action, o.message, ""});
   DeployOutcome outcome = carry_out(session, plan, o.dry_run);
   report_deploy(session.out(), plan, outcome, o.dry_run, o.json);
   return 0;

@@ -158,16 +158,12 @@ int promote(Session& session, const Options& o, const Experiment& e) {
                     "), which is not part of a prompt version",
                 {}, "set that model in the prompt, commit it, and deploy that version");
   }
-  Workspace& workspace = session.workspace();
   std::string address = e.prompt + (variant->version.empty() ? "" : "@" + variant->version);
-  auto repository = session.shared_repository();
   DeployRequest request{o.environment, DeployAction::promote,
                         "Experiment " + e.name + ": variant " + variant->name +
                             (o.message.empty() ? "" : "\n\n" + o.message),
                         ""};
-  (void)environment_named(workspace.settings().environments, o.environment);
-  DeployPlan plan = plan_deploy(workspace, repository, committed_version(workspace, address),
-                                request, ApprovalBook(*repository));
+  DeployPlan plan = plan_address(session, address, request);
   DeployOutcome outcome = carry_out(session, plan, o.dry_run);
   report_deploy(session.out(), plan, outcome, o.dry_run, o.json);
   return 0;

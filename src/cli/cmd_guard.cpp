@@ -86,9 +86,8 @@ nlohmann::json roll_back(Session& session, const Options& o, const GuardReport& 
                        o.environment + " to roll back to");
     return {{"rolled_back", false}, {"reason", reason}, {"error", "no earlier deploy"}};
   }
-  DeployPlan plan = plan_deploy(
-      workspace, repository, committed_version(workspace, report.prompt + "@" + previous->commit),
-      {o.environment, DeployAction::auto_rollback, "", reason}, ApprovalBook(*repository));
+  DeployPlan plan = plan_address(session, report.prompt + "@" + previous->commit,
+                                 {o.environment, DeployAction::auto_rollback, "", reason});
   DeployOutcome outcome = carry_out(session, plan, o.dry_run);
   if (!o.json) {
     print_deploy(session.out(), plan, outcome, o.dry_run);

@@ -62,12 +62,10 @@ int run(Session& session) {
     }
     target_address = name + "@" + previous->commit;
   }
-  PromptVersionRef target = committed_version(workspace, target_address);
   DeployRequest request{o.environment,
                         o.emergency ? DeployAction::emergency_rollback : DeployAction::rollback,
                         o.message, o.reason};
-  DeployPlan plan =
-      plan_deploy(workspace, repository, std::move(target), request, ApprovalBook(*repository));
+  DeployPlan plan = plan_address(session, target_address, request);
   if (!plan.current) {
     throw Error(ErrorKind::not_found, name + " is not deployed to " + o.environment, {},
                 "'promptctl deploy' pins a first version");

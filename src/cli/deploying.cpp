@@ -73,6 +73,15 @@ const char* verb(DeployAction action, bool dry_run) {
 
 }  // namespace
 
+DeployPlan plan_address(Session& session, const std::string& address,
+                        const DeployRequest& request) {
+  Workspace& workspace = session.workspace();
+  (void)environment_named(workspace.settings().environments, request.environment);
+  PromptVersionRef target = committed_version(workspace, address);
+  auto repository = session.shared_repository();
+  return plan_deploy(workspace, repository, std::move(target), request, ApprovalBook(*repository));
+}
+
 DeployOutcome carry_out(Session& session, DeployPlan& plan, bool dry_run) {
   DeployOutcome outcome;
   if (plan.unchanged) {

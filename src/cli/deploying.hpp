@@ -14,6 +14,11 @@ struct DeployOutcome {
   std::optional<TestSummary> tests;          ///< when the policy ran them
 };
 
+/// The plan for deploying the committed version `address` names ("NAME", "NAME@REV",
+/// "NAME@ENV") under `request`: the environment is checked before the version is loaded, and
+/// the approvals are read from the repository.
+DeployPlan plan_address(Session& session, const std::string& address, const DeployRequest& request);
+
 /// Checks the plan (renders, approvals unless bypassed, tests when the policy wants them)
 /// and, unless `dry_run`, commits it. Throws `Error` (refused) naming what stands in the way.
 DeployOutcome carry_out(Session& session, DeployPlan& plan, bool dry_run);
