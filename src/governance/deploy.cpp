@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -117,7 +118,10 @@ PinFile pins_or_none(const repo::Repository& repository, const std::string& comm
                      const std::string& prefix) {
   try {
     return pins_at(repository, repo::Revision{commit, commit}, prefix);
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::invalid_input) {
+      throw;  // a git failure is not a broken file
+    }
     return {};
   }
 }
@@ -299,18 +303,25 @@ std::vector<PinChange> pin_history(const Workspace& workspace, const repo::Repos
                                    const std::string& prompt, const std::string& environment) {
   std::vector<PinChange> out;
   std::string prefix = repository_prefix(workspace, repository);
-  repo::Revision head;
-  try {
-    head = repository.resolve("HEAD");
-  } catch (const Error&) {
+  std::optional<repo::Revision> head = head_if_any(repository);
+  if (!head) {
     return out;  // no commits yet
   }
-  for (const repo::FileVersion& version : repository.file_history(head, prefix + k_pins_file, "")) {
-    PinFile after =
-        version.blob_id.empty() ? PinFile{} : pins_or_none(repository, version.commit.id, prefix);
-    PinFile before = version.commit.parents.empty()
-                         ? PinFile{}
-                         : pins_or_none(repository, version.commit.parents.front(), prefix);
+  // A version's parent is usually the next older version: each file is parsed once.
+  std::map<std::string, PinFile> parsed;
+  auto pins_of = [&](const std::string& commit) -> const PinFile& {
+    auto it = parsed.find(commit);
+    if (it == parsed.end()) {
+      it = parsed.emplace(commit, pins_or_none(repository, commit, prefix)).first;
+    }
+    return it->second;
+  };
+  const PinFile none;
+  for (const repo::FileVersion& version :
+       repository.file_history(*head, prefix + k_pins_file, "")) {
+    const PinFile& after = version.blob_id.empty() ? none : pins_of(version.commit.id);
+    const PinFile& before =
+        version.commit.parents.empty() ? none : pins_of(version.commit.parents.front());
     std::set<std::pair<std::string, std::string>> keys;
     for (const PinFile* side : {&before, &after}) {
       for (const auto& [env, entries] : side->environments) {
