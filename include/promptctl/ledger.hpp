@@ -63,7 +63,10 @@ struct RunFilter {
   std::string status;                    ///< empty: any
   std::string environment;               ///< empty: any
   std::string experiment;                ///< empty: any
-  std::optional<std::size_t> limit;      ///< the newest N
+  /// Only runs whose variables, rendered request or output contain this text (ASCII letters
+  /// in any case); empty: any.
+  std::string grep;
+  std::optional<std::size_t> limit;  ///< the newest N
 };
 
 enum class StatsGrouping { prompt, version, model, provider, env, day };

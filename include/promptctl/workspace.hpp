@@ -13,6 +13,13 @@
 
 namespace promptctl {
 
+/// `search:` in promptctl.yaml.
+struct SearchSettings {
+  /// The model of `search --similar/--like` and `dupes` ("provider/model"); empty: the tests'
+  /// embedding model.
+  std::string embedding_model;
+};
+
 /// Repository settings from `promptctl.yaml`.
 struct RepoSettings {
   int version = 1;
@@ -25,6 +32,7 @@ struct RepoSettings {
   Environments environments;
   /// Online experiments, in the order declared.
   Experiments experiments;
+  SearchSettings search;
   nlohmann::json extensions = nlohmann::json::object();
 };
 

@@ -12,6 +12,7 @@ struct Options {
   std::string since;
   std::string status;
   std::string environment;
+  std::string grep;
   bool json = false;
 };
 Options& options() {
@@ -31,7 +32,59 @@ void add_options(CLI::App& sub) {
       ->check(CLI::IsMember({"ok", "error"}));
   sub.add_option("--env", o.environment, "Only runs recorded for this environment")
       ->type_name("ENV");
+  sub.add_option("--grep", o.grep,
+                 "Only runs whose variables, rendered messages or output contain TEXT (ASCII "
+                 "letters in any case); exit 1 when none do")
+      ->type_name("TEXT");
   sub.add_flag("--json", o.json, "Print the runs as JSON");
+}
+
+// Where `needle` first occurs in `text`, ignoring ASCII case.
+std::optional<std::size_t> find_ignoring_case(std::string_view text, std::string_view needle) {
+  auto it = std::search(text.begin(), text.end(), needle.begin(), needle.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  });
+  return it == text.end() ? std::nullopt
+                          : std::optional<std::size_t>(static_cast<std::size_t>(it - text.begin()));
+}
+
+// "field: …context MATCH context…" for the first field of `run` holding `needle`.
+std::string match_line(const Output& out, const RunRecord& run, const std::string& needle) {
+  std::string messages;
+  if (run.request.contains("messages")) {
+    for (const auto& message : run.request["messages"]) {
+      messages += message.value("content", "") + " ";
+    }
+  }
+  constexpr std::size_t k_context = 30;
+  std::pair<const char*, std::string> fields[] = {
+      {"output", run.output}, {"variables", run.variables.dump()}, {"messages", messages}};
+  for (const auto& [label, text] : fields) {
+    auto at = find_ignoring_case(text, needle);
+    if (!at) {
+      continue;
+    }
+    std::size_t start = *at > k_context ? *at - k_context : 0;
+    std::size_t end = std::min(text.size(), *at + needle.size() + k_context);
+    auto inside_character = [&](std::size_t i) {
+      return i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80;
+    };
+    while (inside_character(start)) {  // never cut a UTF-8 character in two
+      ++start;
+    }
+    while (inside_character(end)) {
+      ++end;
+    }
+    std::string before = text.substr(start, *at - start);
+    std::string after = text.substr(*at + needle.size(), end - *at - needle.size());
+    std::string line = std::string(start > 0 ? "…" : "") + before +
+                       out.paint(text.substr(*at, needle.size()), Style::yellow) + after +
+                       (end < text.size() ? "…" : "");
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    return "    " + out.paint(std::string(label) + ":", Style::dim) + " " + line;
+  }
+  return "";
 }
 
 std::string tokens_text(const RunRecord& run) {
@@ -41,7 +94,7 @@ std::string tokens_text(const RunRecord& run) {
   return part(run.input_tokens) + "/" + part(run.output_tokens);
 }
 
-void print_table(const Output& out, const std::vector<RunRecord>& runs) {
+void print_table(const Output& out, const std::vector<RunRecord>& runs, const std::string& grep) {
   for (const RunRecord& run : runs) {
     Style style = run.status == "ok" ? Style::green : Style::red;
     std::string latency = std::to_string(static_cast<long>(run.latency_ms)) + " ms";
@@ -50,6 +103,11 @@ void print_table(const Output& out, const std::vector<RunRecord>& runs) {
              pad(run.prompt.empty() ? "-" : run.prompt, 24) +
              pad(run.provider + "/" + run.model, 32) + pad(latency, 10) +
              pad(tokens_text(run), 12) + format_cost(run.cost) + (run.cached ? " cached" : ""));
+    if (!grep.empty()) {
+      if (std::string line = match_line(out, run, grep); !line.empty()) {
+        out.line(line);
+      }
+    }
   }
 }
 
@@ -132,6 +190,7 @@ int run(Session& session) {
   }
   filter.status = o.status;
   filter.environment = o.environment;
+  filter.grep = o.grep;
   filter.limit = o.max_count;
   std::vector<RunRecord> runs = open_ledger(session).runs(filter);
   if (o.json) {
@@ -141,9 +200,9 @@ int run(Session& session) {
     }
     session.out().json(shown);
   } else {
-    print_table(session.out(), runs);
+    print_table(session.out(), runs, o.grep);
   }
-  return 0;
+  return !o.grep.empty() && runs.empty() ? 1 : 0;
 }
 
 }  // namespace

@@ -134,6 +134,13 @@ Where where_clause(const RunFilter& filter) {
     parts.emplace_back("experiment = ?");
     where.texts.push_back(filter.experiment);
   }
+  if (!filter.grep.empty()) {
+    // instr() on lower(): a plain substring test, where LIKE would read % and _ as wildcards.
+    parts.emplace_back(
+        "(instr(lower(variables), lower(?)) > 0 OR instr(lower(request), lower(?)) > 0 OR "
+        "instr(lower(output), lower(?)) > 0)");
+    where.texts.insert(where.texts.end(), 3, filter.grep);
+  }
   if (filter.since_ms) {
     parts.emplace_back("started_ms >= ?");
     where.since = filter.since_ms;

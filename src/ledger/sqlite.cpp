@@ -8,7 +8,8 @@
 
 namespace promptctl::ledger_detail {
 
-Database::Database(const std::string& path, int busy_ms) : m_path(path), m_busy_ms(busy_ms) {
+Database::Database(const std::string& path, int busy_ms, std::string what)
+    : m_path(path), m_what(std::move(what)), m_busy_ms(busy_ms) {
   sqlite3* db = nullptr;
   int code = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -39,7 +40,7 @@ void Database::execute(const std::string& sql) {
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5 + random() % 20));
   }
-  check(code, "update the ledger");
+  check(code, "update " + m_what);
 }
 
 Statement::Statement(Database& db, const std::string& sql) : m_db(db) {
@@ -70,9 +71,16 @@ Statement& Statement::bind_null(int index) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  m_db.check(sqlite3_bind_blob(m_statement.get(), index, bytes.data(),
+                               static_cast<int>(bytes.size()), SQLITE_TRANSIENT),
+             "bind a value");
+  return *this;
+}
+
 bool Statement::step() {
   int code = sqlite3_step(m_statement.get());
-  m_db.check(code, "read the ledger");
+  m_db.check(code, "read " + m_db.what());
   return code == SQLITE_ROW;
 }
 
@@ -86,6 +94,13 @@ std::string Statement::text(int column) const {
   int size = sqlite3_column_bytes(m_statement.get(), column);
   return data ? std::string(reinterpret_cast<const char*>(data), static_cast<size_t>(size))
               : std::string();
+}
+
+std::string_view Statement::blob(int column) const {
+  const void* data = sqlite3_column_blob(m_statement.get(), column);
+  int size = sqlite3_column_bytes(m_statement.get(), column);
+  return data ? std::string_view(static_cast<const char*>(data), static_cast<size_t>(size))
+              : std::string_view();
 }
 
 std::int64_t Statement::integer(int column) const {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace promptctl::ledger_detail {
 
@@ -20,11 +21,13 @@ struct FinalizeStatement {
 
 class Database {
  public:
-  /// Opens or creates `path`, waiting up to `busy_ms` for other writers. Throws `Error` (io).
-  Database(const std::string& path, int busy_ms);
+  /// Opens or creates `path`, waiting up to `busy_ms` for other writers; `what` names the
+  /// database in messages ("the ledger"). Throws `Error` (io).
+  Database(const std::string& path, int busy_ms, std::string what = "the ledger");
 
   [[nodiscard]] sqlite3* get() const { return m_db.get(); }
   [[nodiscard]] const std::string& path() const { return m_path; }
+  [[nodiscard]] const std::string& what() const { return m_what; }
   /// Runs statements that return no rows, waiting (up to the busy time) while another
   /// connection holds a lock.
   void execute(const std::string& sql);
@@ -34,6 +37,7 @@ class Database {
  private:
   std::unique_ptr<sqlite3, CloseDatabase> m_db;
   std::string m_path;
+  std::string m_what;
   int m_busy_ms;
 };
 
@@ -45,6 +49,7 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, double value);
   Statement& bind_null(int index);
+  Statement& bind_blob(int index, std::string_view bytes);
   template <class T>
   Statement& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bind_null(index);
@@ -55,6 +60,7 @@ class Statement {
   void run();
 
   [[nodiscard]] std::string text(int column) const;
+  [[nodiscard]] std::string_view blob(int column) const;
   [[nodiscard]] std::int64_t integer(int column) const;
   [[nodiscard]] double real(int column) const;
   [[nodiscard]] bool is_null(int column) const;

@@ -59,7 +59,8 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
   }
   try {
     reader.check_keys(
-        root, {"version", "defaults", "providers", "tests", "environments", "experiments"}, "");
+        root,
+        {"version", "defaults", "providers", "tests", "environments", "experiments", "search"}, "");
     if (root["version"]) {
       auto version = reader.integer(root["version"], "'version'");
       if (version && *version != 1) {
@@ -80,6 +81,13 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
     }
     if (const auto& tests = root["tests"]; tests && reader.expect_map(tests, "'tests'")) {
       read_test_settings(reader, tests, settings.tests);
+    }
+    if (const auto& search = root["search"]; search && reader.expect_map(search, "'search'")) {
+      reader.check_keys(search, {"embedding_model"}, "'search'");
+      if (search["embedding_model"]) {
+        settings.search.embedding_model =
+            reader.string(search["embedding_model"], "'embedding_model'").value_or("");
+      }
     }
     if (root["environments"]) {
       settings.environments = governance_detail::read_environments(reader, root["environments"]);

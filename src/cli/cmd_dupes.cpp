@@ -1,0 +1,131 @@
+// promptctl dupes: pairs of prompts that are nearly the same, by meaning or by wording.
+#include "cli/searching.hpp"
+#include "promptctl/lineage.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+constexpr double k_embedding_threshold = 0.95;
+constexpr double k_shingle_threshold = 0.8;
+
+struct Options {
+  std::optional<double> threshold;
+  std::string method = "auto";
+  DocumentFilter filter;
+  EmbeddingOptions embedding;
+  bool exit_code = false;
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  Options& o = options();
+  sub.add_option("--threshold", o.threshold,
+                 "Least similarity of a pair, 0 to 1 (default 0.95 for embeddings' cosine, 0.8 "
+                 "for shingles' Jaccard)")
+      ->type_name("X");
+  sub.add_option("--method", o.method,
+                 "auto (embeddings when they can be had, else shingles), embeddings or shingles")
+      ->check(CLI::IsMember({"auto", "embeddings", "shingles"}));
+  add_document_filter(sub, o.filter);
+  add_embedding_options(sub, o.embedding);
+  sub.add_flag("--exit-code", o.exit_code, "Exit with 1 when any pair is found");
+  sub.add_flag("--json", o.json, "Print the pairs as JSON");
+}
+
+struct Found {
+  std::string method;
+  std::string model;
+  double threshold = 0;
+  std::vector<DuplicatePair> pairs;
+  std::vector<std::string> missing;
+  std::string note;  ///< why embeddings were not used
+};
+
+Found by_embeddings(Session& session, SearchIndex& index, const std::vector<IndexedPrompt>& docs,
+                    bool required) {
+  const Options& o = options();
+  auto providers = configured_providers(session.workspace().settings());
+  EmbeddingSource source = embedding_source(session, o.embedding, providers);
+  Found found;
+  found.model = source.model.to_string();
+  EmbeddedPrompts embedded;
+  try {
+    embedded = embed_prompts(index, docs, source);
+  } catch (const Error& e) {  // an unknown provider, a missing key
+    embedded.error = e.message();
+    embedded.missing.push_back("");
+  }
+  session.out().end_progress();
+  if (!embedded.missing.empty()) {
+    if (required) {
+      throw Error(o.embedding.offline ? ErrorKind::not_found : ErrorKind::provider,
+                  "cannot embed every prompt with " + found.model + ": " + embedded.error);
+    }
+    found.note = "embeddings from " + found.model + " unavailable (" + embedded.error +
+                 "): comparing wording instead";
+    return found;
+  }
+  found.method = "embeddings";
+  found.threshold = o.threshold.value_or(k_embedding_threshold);
+  found.pairs = duplicates_by_embedding(embedded, found.threshold);
+  return found;
+}
+
+int run(Session& session) {
+  const Options& o = options();
+  if (o.threshold && !(*o.threshold >= 0 && *o.threshold <= 1)) {
+    throw Error(ErrorKind::usage,
+                "--threshold " + std::to_string(*o.threshold) + " is not between 0 and 1");
+  }
+  IndexRefresh refresh;
+  std::unique_ptr<SearchIndex> index = open_search_index(session, false, refresh);
+  std::vector<IndexedPrompt> docs = index->documents(o.filter);
+  Found found;
+  if (o.method != "shingles") {
+    found = by_embeddings(session, *index, docs, o.method == "embeddings");
+  }
+  if (found.method.empty()) {
+    std::string note = found.note;
+    found = Found{"shingles",
+                  "",
+                  o.threshold.value_or(k_shingle_threshold),
+                  duplicates_by_shingles(docs, o.threshold.value_or(k_shingle_threshold)),
+                  {},
+                  note};
+  }
+  const Output& out = session.out();
+  if (!found.note.empty() && !o.json) {
+    out.warn(found.note);
+  }
+  if (o.json) {
+    nlohmann::json pairs = nlohmann::json::array();
+    for (const DuplicatePair& pair : found.pairs) {
+      pairs.push_back(pair.to_json());
+    }
+    out.json(
+        {{"method", found.method},
+         {"model", found.model.empty() ? nlohmann::json(nullptr) : nlohmann::json(found.model)},
+         {"threshold", found.threshold},
+         {"prompts", docs.size()},
+         {"note", found.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(found.note)},
+         {"pairs", pairs}});
+  } else {
+    for (const DuplicatePair& pair : found.pairs) {
+      char score[16];
+      std::snprintf(score, sizeof score, "%.3f  ", pair.score);
+      out.line(out.paint(score, Style::cyan) + pair.first + "  " + pair.second);
+    }
+  }
+  return o.exit_code && !found.pairs.empty() ? 1 : 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_dupes{"dupes", "Find near-duplicate prompts", Completes::nothing,
+                                     add_options, run};
+
+}  // namespace promptctl::cli

@@ -1,0 +1,209 @@
+// promptctl search QUERY | --similar TEXT | --like NAME: find prompts by words or by meaning.
+#include "cli/searching.hpp"
+#include "promptctl/lineage.hpp"
+#include "promptctl/names.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  std::vector<std::string> words;
+  std::string similar;
+  std::string like;
+  std::size_t limit = 10;
+  DocumentFilter filter;
+  EmbeddingOptions embedding;
+  bool reindex = false;
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  Options& o = options();
+  sub.add_option("QUERY", o.words,
+                 "Words to look for (a trailing * matches a prefix; \"quoted words\" match as a "
+                 "phrase)");
+  sub.add_option("--similar", o.similar, "Rank prompts by closeness in meaning to TEXT")
+      ->type_name("TEXT");
+  sub.add_option("--like", o.like, "Rank prompts by closeness in meaning to the prompt NAME")
+      ->type_name("NAME");
+  sub.add_option("-n,--limit", o.limit, "Show at most N results (default 10)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+  add_document_filter(sub, o.filter);
+  add_embedding_options(sub, o.embedding);
+  sub.add_flag("--reindex", o.reindex,
+               "Build the index again from nothing first (alone: only that, reporting counts)");
+  sub.add_flag("--json", o.json, "Print the results as JSON");
+}
+
+std::string joined_query(const std::vector<std::string>& words) {
+  std::string text;
+  for (const std::string& word : words) {
+    text += (text.empty() ? "" : " ") + word;
+  }
+  return text;
+}
+
+// The snippet with its matches in bold, when the output has colour.
+std::string highlighted(const Output& out, const SearchHit& hit) {
+  std::string text;
+  std::size_t at = 0;
+  for (const Highlight& h : hit.highlights) {
+    text += hit.snippet.substr(at, h.start - at);
+    text += out.paint(hit.snippet.substr(h.start, h.length), Style::yellow);
+    at = h.start + h.length;
+  }
+  return text + hit.snippet.substr(std::min(at, hit.snippet.size()));
+}
+
+void print_summary_line(const Output& out, const std::string& lead, const std::string& name,
+                        const std::string& description, const std::vector<std::string>& tags) {
+  std::string line = lead + out.paint(name, Style::bold);
+  if (!description.empty()) {
+    line += "  " + description;
+  }
+  if (!tags.empty()) {
+    std::string list;
+    for (const std::string& tag : tags) {
+      list += (list.empty() ? "" : ", ") + tag;
+    }
+    line += "  " + out.paint("[" + list + "]", Style::dim);
+  }
+  out.line(line);
+}
+
+int text_search(Session& session, SearchIndex& index, const IndexRefresh& refresh) {
+  const Options& o = options();
+  SearchQuery query{joined_query(o.words), o.filter.tags, o.filter.category, o.limit};
+  std::vector<SearchHit> hits = index.search(query);
+  const Output& out = session.out();
+  if (o.json) {
+    nlohmann::json results = nlohmann::json::array();
+    for (const SearchHit& hit : hits) {
+      results.push_back(hit.to_json());
+    }
+    out.json({{"mode", "text"},
+              {"query", query.text},
+              {"match", match_expression(query.text)},
+              {"index", refresh.to_json()},
+              {"results", results}});
+  } else {
+    for (const SearchHit& hit : hits) {
+      print_summary_line(out, "", hit.name, hit.description, hit.tags);
+      if (!hit.snippet.empty() && !(hit.field == "description" && hit.highlights.empty())) {
+        out.line("    " + out.paint(hit.field + ":", Style::dim) + " " + highlighted(out, hit));
+      }
+    }
+  }
+  return hits.empty() ? 1 : 0;  // as grep: 1 when nothing matched
+}
+
+// The prompt --like names, as the index has it.
+IndexedPrompt like_prompt(Session& session, SearchIndex& index, const std::string& argument) {
+  std::string name = normalize_name(argument);
+  validate_name(name);
+  std::optional<IndexedPrompt> doc = index.document(name);
+  if (!doc) {
+    throw session.workspace().not_found(name);
+  }
+  return *doc;
+}
+
+int similarity_search(Session& session, SearchIndex& index, const IndexRefresh& refresh) {
+  const Options& o = options();
+  const Output& out = session.out();
+  auto providers = configured_providers(session.workspace().settings());
+  EmbeddingSource source = embedding_source(session, o.embedding, providers);
+  std::vector<float> query_vector;
+  std::string exclude;
+  if (!o.like.empty()) {
+    IndexedPrompt like = like_prompt(session, index, o.like);
+    EmbeddedPrompts own = embed_prompts(index, {like}, source);
+    if (own.vectors.empty()) {
+      throw Error(o.embedding.offline ? ErrorKind::not_found : ErrorKind::provider,
+                  "cannot embed '" + like.name + "': " + own.error);
+    }
+    query_vector = own.vectors.front();
+    exclude = like.name;
+  } else {
+    query_vector = embed_text(index, o.similar, source);
+  }
+  EmbeddedPrompts embedded = embed_prompts(index, index.documents(o.filter), source);
+  out.end_progress();
+  if (embedded.names.empty() && !embedded.missing.empty()) {
+    throw Error(o.embedding.offline ? ErrorKind::not_found : ErrorKind::provider,
+                "no prompt could be embedded: " + embedded.error);
+  }
+  std::vector<SimilarPrompt> ranked = rank_by_cosine(query_vector, embedded, o.limit, exclude);
+  if (!embedded.missing.empty() && !o.json) {
+    out.warn(std::to_string(embedded.missing.size()) +
+             " prompt(s) left out, without an embedding: " + embedded.error);
+  }
+  if (o.json) {
+    nlohmann::json results = nlohmann::json::array();
+    for (const SimilarPrompt& hit : ranked) {
+      IndexedPrompt doc = index.document(hit.name).value_or(IndexedPrompt{});
+      results.push_back({{"name", hit.name},
+                         {"description", doc.description},
+                         {"tags", doc.tags},
+                         {"category", doc.category},
+                         {"score", hit.score}});
+    }
+    out.json({{"mode", o.like.empty() ? "similar" : "like"},
+              {"query", o.like.empty() ? o.similar : exclude},
+              {"model", source.model.to_string()},
+              {"index", refresh.to_json()},
+              {"embedded", {{"requested", embedded.requested}, {"stored", embedded.stored}}},
+              {"missing", embedded.missing},
+              {"error",
+               embedded.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(embedded.error)},
+              {"results", results}});
+  } else {
+    for (const SimilarPrompt& hit : ranked) {
+      IndexedPrompt doc = index.document(hit.name).value_or(IndexedPrompt{});
+      char score[16];
+      std::snprintf(score, sizeof score, "%.3f  ", hit.score);
+      print_summary_line(out, out.paint(score, Style::cyan), hit.name, doc.description, doc.tags);
+    }
+  }
+  return ranked.empty() ? 1 : 0;
+}
+
+int run(Session& session) {
+  const Options& o = options();
+  int modes = static_cast<int>(!o.words.empty()) + static_cast<int>(!o.similar.empty()) +
+              static_cast<int>(!o.like.empty());
+  if (modes > 1) {
+    throw Error(ErrorKind::usage, "give one of QUERY, --similar and --like");
+  }
+  if (modes == 0 && !o.reindex) {
+    throw Error(ErrorKind::usage, "empty search query", {},
+                "give words to look for, --similar TEXT or --like NAME");
+  }
+  if (!o.words.empty()) {
+    match_expression(joined_query(o.words));  // a query without words fails before any work
+  }
+  IndexRefresh refresh;
+  std::unique_ptr<SearchIndex> index = open_search_index(session, o.reindex, refresh);
+  if (modes == 0) {
+    if (o.json) {
+      session.out().json(refresh.to_json());
+    } else {
+      session.out().line("indexed " + std::to_string(refresh.total) + " prompt(s)");
+    }
+    return 0;
+  }
+  return o.words.empty() ? similarity_search(session, *index, refresh)
+                         : text_search(session, *index, refresh);
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_search{"search", "Find prompts by words (ranked) or by meaning",
+                                      Completes::nothing, add_options, run};
+
+}  // namespace promptctl::cli

@@ -1,0 +1,67 @@
+#include "cli/searching.hpp"
+
+#include "promptctl/execute.hpp"
+
+namespace promptctl::cli {
+
+std::unique_ptr<SearchIndex> open_search_index(Session& session, bool rebuild,
+                                               IndexRefresh& refresh) {
+  Workspace& workspace = session.workspace();
+  std::shared_ptr<const repo::Repository> repository;
+  try {
+    repository = session.shared_repository();
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::not_found) {
+      throw;
+    }
+    // Prompts outside a git work tree: the index lives in memory, read from the files.
+  }
+  auto index = std::make_unique<SearchIndex>(workspace, repository);
+  const Output& out = session.out();
+  out.progress("indexing prompts…");
+  refresh = index->refresh(rebuild);
+  out.end_progress();
+  if (refresh.rebuilt && repository && !refresh.reason.empty() &&
+      refresh.reason != "no index yet" && refresh.reason != "asked to rebuild") {
+    out.warn("the search index was built again: " + refresh.reason);
+  }
+  return index;
+}
+
+void add_embedding_options(CLI::App& sub, EmbeddingOptions& options) {
+  sub.add_option("--embedding-model", options.model,
+                 "The embedding model, PROVIDER/MODEL (default: search.embedding_model, else "
+                 "tests.embedding_model in promptctl.yaml)")
+      ->type_name("MODEL");
+  sub.add_flag("--offline", options.offline,
+               "Use only stored embeddings: never call the embeddings endpoint");
+}
+
+EmbeddingSource embedding_source(Session& session, const EmbeddingOptions& options,
+                                 const std::map<std::string, ProviderSettings>& providers) {
+  const RepoSettings& settings = session.workspace().settings();
+  std::string text = !options.model.empty()                     ? options.model
+                     : !settings.search.embedding_model.empty() ? settings.search.embedding_model
+                                                                : settings.tests.embedding_model;
+  EmbeddingSource source;
+  source.model = parse_model_ref(text, "", providers);
+  if (source.model.provider.empty()) {
+    source.model.provider = "openai";
+  }
+  source.providers = &providers;
+  source.offline = options.offline;
+  const Output& out = session.out();
+  source.progress = [&out](std::size_t done, std::size_t total) {
+    out.progress("embedding prompts: " + std::to_string(done) + "/" + std::to_string(total));
+  };
+  return source;
+}
+
+void add_document_filter(CLI::App& sub, DocumentFilter& filter) {
+  sub.add_option("-t,--tag", filter.tags, "Only prompts with this tag (repeatable: all must match)")
+      ->type_name("TAG");
+  sub.add_option("-c,--category", filter.category, "Only prompts in this category")
+      ->type_name("CATEGORY");
+}
+
+}  // namespace promptctl::cli

@@ -1,0 +1,474 @@
+// Opening the search index and bringing it up to date from what git says changed.
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "promptctl/address.hpp"
+#include "promptctl/names.hpp"
+#include "search/index_impl.hpp"
+#include "util/fs.hpp"
+#include "util/parallel.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl {
+
+namespace fs = std::filesystem;
+using ledger_detail::Database;
+using ledger_detail::Statement;
+using ledger_detail::Transaction;
+using search_detail::Plan;
+using search_detail::Stored;
+using search_detail::Wanted;
+
+namespace {
+
+// Bump when the documents' shape or the tokenizer changes: an index of another format is
+// built again from nothing.
+constexpr int k_format = 1;
+constexpr int k_busy_ms = 10'000;
+
+constexpr const char* k_schema = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE documents (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  blob TEXT NOT NULL,
+  from_worktree INTEGER NOT NULL,
+  description TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  tag_set TEXT NOT NULL,
+  category TEXT NOT NULL,
+  variables TEXT NOT NULL,
+  body TEXT NOT NULL,
+  error TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE terms USING fts5(
+  name, description, tags, variables, body,
+  content = 'documents', content_rowid = 'id',
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TABLE overlay (name TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE embeddings (
+  model TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  vector BLOB NOT NULL,
+  PRIMARY KEY (model, hash)
+) WITHOUT ROWID;
+)sql";
+
+int user_version(Database& db) {
+  Statement query(db, "PRAGMA user_version");
+  return query.step() ? static_cast<int>(query.integer(0)) : 0;
+}
+
+// Opens `path` and makes sure it holds an index of this format; throws `Error` when the file
+// cannot be used as one (damaged, not a database, another format).
+std::unique_ptr<Database> open_index(const std::string& path) {
+  auto db = std::make_unique<Database>(path, k_busy_ms, "the search index");
+  int version = user_version(*db);
+  if (version == 0) {
+    if (path != ":memory:") {
+      db->execute("PRAGMA journal_mode = WAL");
+    }
+    Transaction transaction(*db);
+    if (user_version(*db) == 0) {  // another process may have created it meanwhile
+      db->execute(k_schema);
+      db->execute("PRAGMA user_version = " + std::to_string(k_format));
+    }
+    transaction.commit();
+  } else if (version != k_format) {
+    throw Error(ErrorKind::io, "'" + path + "' holds a search index of another format");
+  }
+  db->execute("PRAGMA synchronous = NORMAL");
+  Statement check(*db, "SELECT count(*) FROM meta");
+  check.step();
+  return db;
+}
+
+void remove_index_files(const std::string& path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    fs::remove(path + suffix, ignored);
+  }
+}
+
+std::string meta_value(Database& db, const std::string& key) {
+  Statement query(db, "SELECT value FROM meta WHERE key = ?");
+  query.bind(1, key);
+  return query.step() ? query.text(0) : std::string();
+}
+
+void set_meta(Database& db, const std::string& key, const std::string& value) {
+  Statement(db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")
+      .bind(1, key)
+      .bind(2, value)
+      .run();
+}
+
+std::map<std::string, Stored> stored_documents(Database& db) {
+  std::map<std::string, Stored> out;
+  Statement query(db, "SELECT name, blob, from_worktree FROM documents");
+  while (query.step()) {
+    out[query.text(0)] = {query.text(1), query.integer(2) != 0};
+  }
+  return out;
+}
+
+void remove_document(Database& db, const std::string& name) {
+  Statement(db,
+            "INSERT INTO terms (terms, rowid, name, description, tags, variables, body) "
+            "SELECT 'delete', id, name, description, tags, variables, body FROM documents "
+            "WHERE name = ?")
+      .bind(1, name)
+      .run();
+  Statement(db, "DELETE FROM documents WHERE name = ?").bind(1, name).run();
+}
+
+void insert_document(Database& db, const IndexedPrompt& doc, const std::string& blob,
+                     bool from_worktree) {
+  std::string tags;
+  for (const std::string& tag : doc.tags) {
+    tags += (tags.empty() ? "" : ", ") + tag;
+  }
+  Statement(db,
+            "INSERT INTO documents (name, blob, from_worktree, description, tags, tag_set, "
+            "category, variables, body, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, doc.name)
+      .bind(2, blob)
+      .bind(3, std::int64_t{from_worktree})
+      .bind(4, doc.description)
+      .bind(5, tags)
+      .bind(6, search_detail::tag_set(doc.tags))
+      .bind(7, doc.category)
+      .bind(8, doc.variables)
+      .bind(9, doc.body)
+      .bind(10, doc.error)
+      .run();
+  Statement(db,
+            "INSERT INTO terms (rowid, name, description, tags, variables, body) "
+            "SELECT id, name, description, tags, variables, body FROM documents WHERE name = ?")
+      .bind(1, doc.name)
+      .run();
+}
+
+}  // namespace
+
+namespace search_detail {
+
+std::string tag_set(const std::vector<std::string>& tags) {
+  std::string out(1, '\x1f');
+  for (const std::string& tag : tags) {
+    out += tag + '\x1f';
+  }
+  return out;
+}
+
+std::vector<std::string> tags_of(std::string_view tag_set) {
+  std::vector<std::string> tags;
+  for (std::string_view tag : util::split(tag_set, '\x1f')) {
+    if (!tag.empty()) {
+      tags.emplace_back(tag);
+    }
+  }
+  return tags;
+}
+
+}  // namespace search_detail
+
+SearchIndex::SearchIndex(Workspace& workspace, std::shared_ptr<const repo::Repository> repository)
+    : m_impl(std::make_unique<Impl>(workspace, std::move(repository))) {
+  Impl& impl = *m_impl;
+  if (impl.repository) {
+    impl.prefix = repository_prefix(workspace, *impl.repository);
+    impl.folder = impl.prefix + Workspace::k_prompts_dir + "/";
+  }
+  std::optional<fs::path> dir = impl.repository ? workspace.state_dir() : std::nullopt;
+  std::error_code ec;
+  if (dir && (fs::create_directories(*dir, ec), !ec)) {
+    std::string path = (*dir / "search.db").string();
+    try {
+      impl.db = open_index(path);
+      impl.persistent = true;
+    } catch (const Error& first) {
+      // A damaged or foreign index is only a cache: start it again.
+      remove_index_files(path);
+      impl.rebuild_reason = "the index file could not be used (" + first.message() + ")";
+      try {
+        impl.db = open_index(path);
+        impl.persistent = true;
+      } catch (const Error&) {
+        impl.db.reset();  // cannot be written: an index in memory serves this once
+      }
+    }
+  }
+  if (!impl.db) {
+    impl.db = open_index(":memory:");
+  }
+}
+
+SearchIndex::~SearchIndex() = default;
+
+std::string SearchIndex::file() const {
+  return m_impl->persistent ? m_impl->db->path() : std::string();
+}
+
+namespace {
+
+// The prompt name of a path in git's work tree, when it is a prompt file in `folder`.
+std::optional<std::string> name_at(const std::string& folder, const std::string& path) {
+  if (!path.starts_with(folder) || !path.ends_with(".yaml") || path.ends_with(".tests.yaml")) {
+    return std::nullopt;
+  }
+  std::string name = path.substr(folder.size(), path.size() - folder.size() - 5);
+  if (name_problem(name)) {
+    return std::nullopt;
+  }
+  return name;
+}
+
+std::optional<repo::Revision> head_of(const repo::Repository& repository) {
+  try {
+    return repository.resolve("HEAD");
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::not_found) {
+      return std::nullopt;  // no commit yet
+    }
+    throw;
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// Records which prompts differ from HEAD in the working tree; true when that changed.
+bool write_overlay(Database& db, const std::map<std::string, bool>& worktree) {
+  std::set<std::string> before;
+  Statement query(db, "SELECT name FROM overlay");
+  while (query.step()) {
+    before.insert(query.text(0));
+  }
+  std::set<std::string> now;
+  for (const auto& entry : worktree) {
+    now.insert(entry.first);
+  }
+  if (before == now) {
+    return false;
+  }
+  db.execute("DELETE FROM overlay");
+  for (const std::string& name : now) {
+    Statement(db, "INSERT INTO overlay (name) VALUES (?)").bind(1, name).run();
+  }
+  return true;
+}
+
+std::size_t document_count(Database& db) {
+  Statement count(db, "SELECT count(*) FROM documents");
+  count.step();
+  return static_cast<std::size_t>(count.integer(0));
+}
+
+// Prompts that differ between HEAD and the working tree, as git's status reports them: name ->
+// whether the working tree has the file.
+std::map<std::string, bool> worktree_changes(const repo::Repository& repository,
+                                             const std::string& folder) {
+  std::map<std::string, bool> worktree;
+  for (const repo::FileChange& change : repository.changes({folder})) {
+    if (change.kind == repo::ChangeKind::renamed) {
+      if (auto old_name = name_at(folder, change.old_path)) {
+        worktree[*old_name] = false;
+      }
+    }
+    if (auto name = name_at(folder, change.path)) {
+      worktree[*name] = change.kind != repo::ChangeKind::deleted;
+    }
+  }
+  return worktree;
+}
+
+// Prompts whose file differs between two commits. Throws `Error` when one cannot be read.
+std::set<std::string> committed_changes(const repo::Repository& repository,
+                                        const std::string& folder, const std::string& base,
+                                        const repo::Revision& head) {
+  std::set<std::string> names;
+  for (const repo::FileChange& change :
+       repository.diff_files(repo::Revision{base, base}, head, {folder})) {
+    for (const std::string& path : {change.path, change.old_path}) {
+      if (auto name = name_at(folder, path)) {
+        names.insert(*name);
+      }
+    }
+  }
+  return names;
+}
+
+}  // namespace
+
+// Decides which prompts to look at: everything when building from nothing; else what git says
+// changed since the index's commit, what differs in the working tree now, and what differed
+// last time (it may have been committed or reverted since). When the index's commit cannot be
+// compared with HEAD (HEAD was born, or the commit is gone), every prompt is looked at, but
+// only those whose blob changed are read again.
+std::vector<std::string> SearchIndex::Impl::candidates(Plan& plan) const {
+  std::set<std::string> names;
+  auto add_all_at_head = [&] {
+    std::vector<std::string> all = !repository ? workspace.list_names()
+                                   : plan.head ? prompt_names_at(*repository, *plan.head, prefix)
+                                               : std::vector<std::string>{};
+    names.insert(all.begin(), all.end());
+  };
+  if (plan.from_nothing) {
+    add_all_at_head();
+  } else if (plan.base != plan.head_id) {
+    bool compared = false;
+    if (!plan.base.empty() && plan.head) {
+      try {
+        names = committed_changes(*repository, folder, plan.base, *plan.head);
+        compared = true;
+      } catch (const Error&) {
+        // the commit is gone (a rebase and gc): look at everything below
+      }
+    }
+    if (!compared) {
+      add_all_at_head();
+      for (const auto& entry : stored_documents(*db)) {
+        names.insert(entry.first);
+      }
+    }
+  }
+  if (!plan.from_nothing) {
+    Statement overlay(*db, "SELECT name FROM overlay");
+    while (overlay.step()) {
+      names.insert(overlay.text(0));
+    }
+  }
+  for (const auto& entry : plan.worktree) {
+    names.insert(entry.first);
+  }
+  if (!plan.from_nothing) {  // what the index holds for them
+    std::map<std::string, Stored> all =
+        names.size() > 256 ? stored_documents(*db) : std::map<std::string, Stored>{};
+    for (const std::string& name : names) {
+      if (names.size() > 256) {
+        if (auto it = all.find(name); it != all.end()) {
+          plan.stored.insert(*it);
+        }
+        continue;
+      }
+      Statement one(*db, "SELECT blob, from_worktree FROM documents WHERE name = ?");
+      one.bind(1, name);
+      if (one.step()) {
+        plan.stored[name] = {one.text(0), one.integer(1) != 0};
+      }
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
+IndexRefresh SearchIndex::refresh(bool rebuild) {
+  Impl& impl = *m_impl;
+  Database& db = *impl.db;
+  const repo::Repository* repository = impl.repository.get();
+  Plan plan;
+  plan.reason = std::exchange(impl.rebuild_reason, std::string());
+  plan.head = repository ? head_of(*repository) : std::nullopt;
+  plan.head_id = plan.head ? plan.head->commit_id : "";
+  plan.base = meta_value(db, "commit");
+  bool built = meta_value(db, "built") == "1";
+  plan.from_nothing = rebuild || !built || !plan.reason.empty() || !repository;
+  if (plan.reason.empty() && plan.from_nothing) {
+    plan.reason = rebuild ? "asked to rebuild" : !built ? "no index yet" : "";
+  }
+  if (repository) {
+    plan.worktree = worktree_changes(*repository, impl.folder);
+  }
+  std::vector<std::string> names = impl.candidates(plan);
+  IndexRefresh result;
+  if (!plan.from_nothing && names.empty() && plan.base == plan.head_id) {
+    result.total = document_count(db);
+    return result;  // nothing changed: no write at all
+  }
+  std::vector<Wanted> wanted = impl.wanted(names, plan);
+  // Only texts whose blob differs from the stored one are parsed (in parallel).
+  std::vector<std::string> blobs(wanted.size());
+  std::vector<size_t> to_parse;
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    if (!wanted[i].text) {
+      continue;
+    }
+    blobs[i] = repo::hash_blob(*wanted[i].text);
+    auto it = plan.stored.find(wanted[i].name);
+    if (it == plan.stored.end() || it->second.blob != blobs[i]) {
+      to_parse.push_back(i);
+    }
+  }
+  std::vector<IndexedPrompt> parsed(to_parse.size());
+  util::parallel_for(to_parse.size(), [&](size_t k) {
+    const Wanted& w = wanted[to_parse[k]];
+    parsed[k] = index_document(w.name, *w.text);
+  });
+
+  Transaction transaction(db);
+  bool changed = plan.from_nothing || plan.base != plan.head_id || !to_parse.empty();
+  if (plan.from_nothing) {
+    db.execute("DELETE FROM documents; INSERT INTO terms (terms) VALUES ('delete-all');");
+    result.rebuilt = true;
+    result.reason = plan.reason;
+  }
+  size_t next_parsed = 0;
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    const Wanted& w = wanted[i];
+    auto it = plan.stored.find(w.name);
+    bool is_stored = it != plan.stored.end();
+    if (!w.text) {
+      if (is_stored) {
+        remove_document(db, w.name);
+        ++result.removed;
+        changed = true;
+      }
+    } else if (next_parsed < to_parse.size() && to_parse[next_parsed] == i) {
+      if (is_stored) {
+        remove_document(db, w.name);
+      }
+      insert_document(db, parsed[next_parsed++], blobs[i], w.from_worktree);
+      ++result.updated;
+    } else if (it->second.from_worktree != w.from_worktree) {
+      changed = true;
+      Statement(db, "UPDATE documents SET from_worktree = ? WHERE name = ?")
+          .bind(1, std::int64_t{w.from_worktree})
+          .bind(2, w.name)
+          .run();
+    }
+  }
+  changed = write_overlay(db, plan.worktree) || changed;
+  result.total = document_count(db);
+  if (changed) {  // else the transaction rolls back: a search with nothing new writes nothing
+    set_meta(db, "commit", plan.head_id);
+    set_meta(db, "built", "1");
+    transaction.commit();
+  }
+  return result;
+}
+
+// What each name should be indexed as now: the working tree's file where git reports a
+// change (or everywhere outside git), else HEAD's.
+std::vector<Wanted> SearchIndex::Impl::wanted(const std::vector<std::string>& names,
+                                              const Plan& plan) const {
+  std::vector<Wanted> out;
+  for (const std::string& name : names) {
+    Wanted w{name, std::nullopt, false};
+    auto changed = plan.worktree.find(name);
+    if (!repository || changed != plan.worktree.end()) {
+      w.from_worktree = true;
+      if (!repository || changed->second) {
+        w.text = util::read_file_if_exists(workspace.file_for(name), k_max_prompt_file_size);
+      }
+    } else if (plan.head) {
+      w.text = repository->read_file(*plan.head, folder + name + ".yaml");
+    }
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+}  // namespace promptctl

@@ -1,0 +1,70 @@
+// The search index's state, shared by the files that build and query it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ledger/sqlite.hpp"
+#include "promptctl/search.hpp"
+
+namespace promptctl {
+
+namespace search_detail {
+
+/// What the index holds for one name: the blob its document came from, and whether that was
+/// an uncommitted file.
+struct Stored {
+  std::string blob;
+  bool from_worktree = false;
+};
+
+/// A prompt's text as it should be indexed now, and where it came from.
+struct Wanted {
+  std::string name;
+  std::optional<std::string> text;  ///< nothing: the prompt is gone
+  bool from_worktree = false;
+};
+
+/// One refresh's view of git and of the index.
+struct Plan {
+  std::optional<repo::Revision> head;  ///< nothing before the first commit
+  std::string head_id;
+  std::string base;  ///< the commit the index was last brought up to date with
+  bool from_nothing = false;
+  std::string reason;
+  std::map<std::string, bool> worktree;  ///< changed prompts -> whether the file exists
+  std::map<std::string, Stored> stored;  ///< the index's state of the names looked at
+};
+
+}  // namespace search_detail
+
+struct SearchIndex::Impl {
+  Workspace& workspace;
+  std::shared_ptr<const repo::Repository> repository;  ///< null outside a git work tree
+  std::string prefix;  ///< the prompt repository's folder inside the git work tree ("" or "a/")
+  std::string folder;  ///< the prompts folder inside the git work tree: prefix + "prompts/"
+  std::unique_ptr<ledger_detail::Database> db;
+  bool persistent = false;
+  /// Set when the index file had to be started again on opening.
+  std::string rebuild_reason;
+
+  Impl(Workspace& w, std::shared_ptr<const repo::Repository> r)
+      : workspace(w), repository(std::move(r)) {}
+
+  std::vector<std::string> candidates(search_detail::Plan& plan) const;
+  std::vector<search_detail::Wanted> wanted(const std::vector<std::string>& names,
+                                            const search_detail::Plan& plan) const;
+};
+
+namespace search_detail {
+
+/// The bytes the index stores for a list of tags: each tag between two \x1f, so that
+/// `instr(tag_set, char(31) || tag || char(31))` tests membership.
+std::string tag_set(const std::vector<std::string>& tags);
+std::vector<std::string> tags_of(std::string_view tag_set);
+
+}  // namespace search_detail
+
+}  // namespace promptctl
