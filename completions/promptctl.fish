@@ -5,10 +5,12 @@ function __promptctl_complete
     promptctl __complete $tokens[2..-1] 2>/dev/null
 end
 
-set -l commands init new ls show vars render lint mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache env approve reject approvals pending deploy promote rollback deploys guard check export audit compare experiment
+set -l commands init new ls search dupes show vars render lint mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache env approve reject approvals pending deploy promote rollback deploys guard check export audit compare experiment
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a init -d 'Create a prompt repository'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a new -d 'Create a prompt file from a starter template'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a ls -d 'List prompts'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a search -d 'Find prompts by words (ranked) or by meaning'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a dupes -d 'Find near-duplicate prompts'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a show -d 'Show a prompt'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a vars -d 'List declared and used variables'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a render -d 'Render a prompt with variables'

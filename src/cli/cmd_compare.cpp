@@ -44,7 +44,7 @@ void add_options(CLI::App& sub) {
   sub.add_option("--cases", o.cases,
                  "Run these test cases: a prompt (NAME or NAME@REV) whose tests to use "
                  "(default: A's own tests)")
-      ->type_name("NAME");
+      ->type_name("PROMPT");
   sub.add_option("--input", o.input,
                  "Run one case per line of a JSONL file of variables instead, graded by the "
                  "repository's default assertions (a case passes when the call succeeds if "

@@ -29,7 +29,7 @@ void add_options(CLI::App& sub) {
   sub.add_option("--similar", o.similar, "Rank prompts by closeness in meaning to TEXT")
       ->type_name("TEXT");
   sub.add_option("--like", o.like, "Rank prompts by closeness in meaning to the prompt NAME")
-      ->type_name("NAME");
+      ->type_name("PROMPT");
   sub.add_option("-n,--limit", o.limit, "Show at most N results (default 10)")
       ->type_name("N")
       ->check(CLI::PositiveNumber);

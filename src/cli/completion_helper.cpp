@@ -151,6 +151,12 @@ int run(Session& session) {
       print_matching(out, environment_names(in_directory), current);
     } else if (option && option->get_type_name() == "EXPERIMENT") {
       print_matching(out, experiment_names(in_directory), current);
+    } else if (option && option->get_type_name() == "PROMPT") {
+      try {
+        print_matching(out, in_directory.workspace().list_names(), current);
+      } catch (const Error&) {
+        // Outside a repository there is nothing to offer.
+      }
     }
     return 0;  // any other option's value: let the shell complete file names
   }
