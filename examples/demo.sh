@@ -55,12 +55,13 @@ step "$promptctl" test --provider echo --format tap
 
 # Branches, diffs, merges, releases and remotes have a walk-through of their own, and so do
 # calling models, the ledger and the cache, gating changes in CI, governing deploys, and
-# comparing versions and running experiments.
+# comparing versions and running experiments, and finding prompts.
 PROMPTCTL=$promptctl "$here/versioning.sh"
 PROMPTCTL=$promptctl "$here/execution.sh"
 PROMPTCTL=$promptctl "$here/ci/ci.sh"
 PROMPTCTL=$promptctl "$here/governance.sh"
 PROMPTCTL=$promptctl "$here/experiments.sh"
+PROMPTCTL=$promptctl "$here/search.sh"
 
 [ "${KEEP:-}" = 1 ] && echo "kept $scratch"
 echo

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -116,6 +117,9 @@ class SearchIndex {
   /// The embedding stored for `text_hash` under `model` ("provider/model").
   [[nodiscard]] std::optional<std::vector<float>> embedding(const std::string& model,
                                                             const std::string& text_hash) const;
+  /// Every embedding stored under `model`, by text hash: one read instead of one per prompt.
+  [[nodiscard]] std::map<std::string, std::vector<float>> embeddings(
+      const std::string& model) const;
   void store_embedding(const std::string& model, const std::string& text_hash,
                        const std::vector<float>& vector);
 

@@ -93,8 +93,11 @@ int text_search(Session& session, SearchIndex& index, const IndexRefresh& refres
               {"results", results}});
   } else {
     for (const SearchHit& hit : hits) {
-      print_summary_line(out, "", hit.name, hit.description, hit.tags);
-      if (!hit.snippet.empty() && !(hit.field == "description" && hit.highlights.empty())) {
+      // A match in the description is highlighted where the description is shown anyway.
+      bool in_description = hit.field == "description";
+      print_summary_line(out, "", hit.name,
+                         in_description ? highlighted(out, hit) : hit.description, hit.tags);
+      if (!in_description && !hit.snippet.empty()) {
         out.line("    " + out.paint(hit.field + ":", Style::dim) + " " + highlighted(out, hit));
       }
     }

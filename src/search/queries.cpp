@@ -164,20 +164,36 @@ std::optional<IndexedPrompt> SearchIndex::document(const std::string& name) cons
 
 // Vectors are stored as 32-bit floats in the machine's byte order (the index is local state,
 // never shared): the precision embeddings come in, at half the size of doubles.
-std::optional<std::vector<float>> SearchIndex::embedding(const std::string& model,
-                                                         const std::string& text_hash) const {
-  Statement query(*m_impl->db, "SELECT vector FROM embeddings WHERE model = ? AND hash = ?");
-  query.bind(1, model).bind(2, text_hash);
-  if (!query.step()) {
-    return std::nullopt;
-  }
-  std::string_view bytes = query.blob(0);
+namespace {
+
+std::optional<std::vector<float>> vector_of(std::string_view bytes) {
   if (bytes.empty() || bytes.size() % sizeof(float) != 0) {
     return std::nullopt;  // damaged: embedded again
   }
   std::vector<float> vector(bytes.size() / sizeof(float));
   std::memcpy(vector.data(), bytes.data(), bytes.size());
   return vector;
+}
+
+}  // namespace
+
+std::optional<std::vector<float>> SearchIndex::embedding(const std::string& model,
+                                                         const std::string& text_hash) const {
+  Statement query(*m_impl->db, "SELECT vector FROM embeddings WHERE model = ? AND hash = ?");
+  query.bind(1, model).bind(2, text_hash);
+  return query.step() ? vector_of(query.blob(0)) : std::nullopt;
+}
+
+std::map<std::string, std::vector<float>> SearchIndex::embeddings(const std::string& model) const {
+  Statement query(*m_impl->db, "SELECT hash, vector FROM embeddings WHERE model = ?");
+  query.bind(1, model);
+  std::map<std::string, std::vector<float>> out;
+  while (query.step()) {
+    if (auto vector = vector_of(query.blob(1))) {
+      out.emplace(query.text(0), std::move(*vector));
+    }
+  }
+  return out;
 }
 
 void SearchIndex::store_embedding(const std::string& model, const std::string& text_hash,

@@ -64,10 +64,20 @@ EmbeddedPrompts embed_prompts(SearchIndex& index, const std::vector<IndexedPromp
   std::vector<std::string> hashes(prompts.size());
   std::vector<std::optional<std::vector<float>>> vectors(prompts.size());
   std::map<std::string, std::string> missing_texts;  // hash -> text, each text once
+  // Many prompts: read the whole store for the model at once; a few: look each one up.
+  bool read_all = prompts.size() > k_batch;
+  std::map<std::string, std::vector<float>> all =
+      read_all ? index.embeddings(model) : std::map<std::string, std::vector<float>>{};
   for (std::size_t i = 0; i < prompts.size(); ++i) {
     std::string text = text_for(prompts[i]);
     hashes[i] = embedding_hash(text);
-    vectors[i] = index.embedding(model, hashes[i]);
+    if (read_all) {
+      if (auto it = all.find(hashes[i]); it != all.end()) {
+        vectors[i] = it->second;
+      }
+    } else {
+      vectors[i] = index.embedding(model, hashes[i]);
+    }
     if (vectors[i]) {
       ++out.stored;
     } else {
