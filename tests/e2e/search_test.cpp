@@ -3,6 +3,7 @@
 // history), and similarity uses the loopback server's embeddings endpoint.
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "e2e/execution.hpp"
 
@@ -188,6 +189,33 @@ TEST_F(SearchTest, RewrittenHistoryAndADamagedIndexAreRecoveredFrom) {
   EXPECT_TRUE(rebuilt["rebuilt"].get<bool>());
   EXPECT_EQ(rebuilt["total"], 4);
   EXPECT_EQ(git(root(), {"fsck", "--strict", "--no-progress"}), "");
+}
+
+TEST_F(SearchTest, ConcurrentSearchesShareOneIndex) {
+  // Four processes find no index and build it at once; then four refresh after an edit.
+  for (int round = 0; round < 2; ++round) {
+    if (round == 1) {
+      write("prompts/support/late.yaml",
+            prompt_file("Apologise for a late delivery", "support", "A refund, always."));
+    }
+    std::vector<ProcessResult> results(4);
+    std::vector<std::thread> threads;
+    for (ProcessResult& result : results) {
+      threads.emplace_back([&] { result = run({"search", "refund", "--json"}); });
+    }
+    for (std::thread& thread : threads) {
+      thread.join();
+    }
+    for (const ProcessResult& result : results) {
+      ASSERT_EQ(result.exit_code, 0) << result.err;
+      EXPECT_EQ(result.err, "");
+      EXPECT_EQ(names(json::parse(result.out)),
+                (std::vector<std::string>{"support/refund", "support/late"}));
+    }
+  }
+  json settled = search({"refund"});
+  EXPECT_EQ(settled["index"]["total"], 4);
+  EXPECT_EQ(settled["index"]["updated"], 0);
 }
 
 TEST_F(SearchTest, SimilarityUsesStoredEmbeddingsAndWorksOffline) {
