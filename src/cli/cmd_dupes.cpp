@@ -115,9 +115,8 @@ int run(Session& session) {
          {"pairs", pairs}});
   } else {
     for (const DuplicatePair& pair : found.pairs) {
-      char score[16];
-      std::snprintf(score, sizeof score, "%.3f  ", pair.score);
-      out.line(out.paint(score, Style::cyan) + pair.first + "  " + pair.second);
+      out.line(out.paint(format_score(pair.score), Style::cyan) + "  " + pair.first + "  " +
+               pair.second);
     }
   }
   return o.exit_code && !found.pairs.empty() ? 1 : 0;

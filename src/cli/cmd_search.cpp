@@ -168,9 +168,8 @@ int similarity_search(Session& session, SearchIndex& index, const IndexRefresh& 
   } else {
     for (const SimilarPrompt& hit : ranked) {
       IndexedPrompt doc = index.document(hit.name).value_or(IndexedPrompt{});
-      char score[16];
-      std::snprintf(score, sizeof score, "%.3f  ", hit.score);
-      print_summary_line(out, out.paint(score, Style::cyan), hit.name, doc.description, doc.tags);
+      print_summary_line(out, out.paint(format_score(hit.score), Style::cyan) + "  ", hit.name,
+                         doc.description, doc.tags);
     }
   }
   return ranked.empty() ? 1 : 0;

@@ -57,6 +57,12 @@ EmbeddingSource embedding_source(Session& session, const EmbeddingOptions& optio
   return source;
 }
 
+std::string format_score(double score) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.3f", score);
+  return text;
+}
+
 void add_document_filter(CLI::App& sub, DocumentFilter& filter) {
   sub.add_option("-t,--tag", filter.tags, "Only prompts with this tag (repeatable: all must match)")
       ->type_name("TAG");

@@ -28,6 +28,9 @@ void add_embedding_options(CLI::App& sub, EmbeddingOptions& options);
 EmbeddingSource embedding_source(Session& session, const EmbeddingOptions& options,
                                  const std::map<std::string, ProviderSettings>& providers);
 
+/// A similarity score as listings show it: "0.912".
+std::string format_score(double score);
+
 /// Adds --tag and --category, for a filter.
 void add_document_filter(CLI::App& sub, DocumentFilter& filter);
 

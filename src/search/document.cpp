@@ -4,8 +4,11 @@
 #include "promptctl/prompt.hpp"
 #include "promptctl/search.hpp"
 #include "promptctl/workspace.hpp"
+#include "search/words.hpp"
 
 namespace promptctl {
+
+using search_detail::words_of;
 
 namespace {
 
@@ -14,29 +17,6 @@ std::string without_markers(std::string_view text) {
   std::string out(text);
   std::erase_if(out, [](char c) { return c == '\x02' || c == '\x03'; });
   return out;
-}
-
-bool is_word_byte(char c) {
-  auto byte = static_cast<unsigned char>(c);
-  return std::isalnum(byte) != 0 || byte >= 0x80;
-}
-
-// The runs of word characters in `text`.
-std::vector<std::string> words_of(std::string_view text) {
-  std::vector<std::string> words;
-  std::string current;
-  for (char c : text) {
-    if (is_word_byte(c)) {
-      current += c;
-    } else if (!current.empty()) {
-      words.push_back(std::move(current));
-      current.clear();
-    }
-  }
-  if (!current.empty()) {
-    words.push_back(std::move(current));
-  }
-  return words;
 }
 
 // One query element as a match expression: a term, a prefix or a phrase.

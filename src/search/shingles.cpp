@@ -7,6 +7,7 @@
 
 #include "promptctl/similarity.hpp"
 #include "search/pairs.hpp"
+#include "search/words.hpp"
 #include "util/parallel.hpp"
 
 namespace promptctl {
@@ -33,19 +34,11 @@ std::uint64_t mix(std::uint64_t x) {
 }
 
 std::vector<std::string> lower_words(std::string_view text) {
-  std::vector<std::string> words;
-  std::string current;
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) != 0 || byte >= 0x80) {
-      current += static_cast<char>(std::tolower(byte));
-    } else if (!current.empty()) {
-      words.push_back(std::move(current));
-      current.clear();
+  std::vector<std::string> words = search_detail::words_of(text);
+  for (std::string& word : words) {
+    for (char& c : word) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-  }
-  if (!current.empty()) {
-    words.push_back(std::move(current));
   }
   return words;
 }
