@@ -5,6 +5,7 @@
 #   - a search after editing one prompt (uncommitted), and after a commit of 100 changed
 #     prompts made with git: the index reads only what git reports as changed;
 #   - `dupes --method shingles`, and `ls` for scale;
+#   - four first searches started at once, sharing one index build;
 #   - with the loopback test server (its path as the third argument, or built beside the
 #     binary): the first --similar, which embeds every prompt, and later ones from the store.
 #   bench/search.sh [BINARY] [N] [TEST_SERVER] [RUNS]
@@ -12,7 +13,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 promptctl=$(realpath "${1:-$here/build/promptctl}")
 count=${2:-10000}
-server=${3:-$(dirname "$promptctl")/promptctl-test-server}
+server=$(realpath -m "${3:-$(dirname "$promptctl")/promptctl-test-server}")
 runs=${4:-15}
 repo=$(mktemp -d)
 server_pid=
@@ -84,6 +85,12 @@ git status >/dev/null
 echo "search after a git commit of 100 changed prompts: $(once_ms "$promptctl" search briefly) ms"
 echo "search --reindex (from nothing): $(once_ms "$promptctl" search --reindex) ms"
 echo "dupes --method shingles: $(once_ms "$promptctl" dupes --method shingles) ms"
+four_at_once() {
+  for _ in 1 2 3 4; do "$promptctl" search refund3 >/dev/null & done
+  wait
+}
+rm -f .git/promptctl/search.db .git/promptctl/search.db-wal .git/promptctl/search.db-shm
+echo "four first searches at once (one builds the index, three find it built): $(once_ms four_at_once) ms"
 
 if [[ -x $server ]]; then
   port=$(( 20000 + RANDOM % 20000 ))

@@ -1,4 +1,5 @@
 // Opening the search index and bringing it up to date from what git says changed.
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -25,7 +26,11 @@ namespace {
 // Bump when the documents' shape or the tokenizer changes: an index of another format is
 // built again from nothing.
 constexpr int k_format = 1;
-constexpr int k_busy_ms = 10'000;
+// How long to wait for another process's write: building 10,000 prompts from nothing holds
+// the lock for about a second.
+constexpr int k_busy_ms = 60'000;
+// Tries at bringing the index up to date while other processes write it too.
+constexpr int k_refresh_attempts = 3;
 
 constexpr const char* k_schema = R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -366,88 +371,121 @@ std::vector<std::string> SearchIndex::Impl::candidates(Plan& plan) const {
 }
 
 IndexRefresh SearchIndex::refresh(bool rebuild) {
-  Impl& impl = *m_impl;
-  Database& db = *impl.db;
-  const repo::Repository* repository = impl.repository.get();
+  std::string reason = std::exchange(m_impl->rebuild_reason, std::string());
+  // Another process may write the index between this one's asking git and its taking the write
+  // lock: the next attempt then plans from that write and usually finds nothing left to do. The
+  // last attempt writes regardless; every write below is correct whatever the index holds.
+  for (int attempt = 1;; ++attempt) {
+    if (auto done = m_impl->try_refresh(rebuild, reason, attempt == k_refresh_attempts)) {
+      return *done;
+    }
+  }
+}
+
+Plan SearchIndex::Impl::plan(bool rebuild, const std::string& reason) const {
   Plan plan;
-  plan.reason = std::exchange(impl.rebuild_reason, std::string());
+  // Read first: whatever is read after it is at least as new, so a write that the plan missed
+  // shows as a later generation under the lock.
+  plan.generation = meta_value(*db, "generation");
+  plan.reason = reason;
   plan.head = repository ? head_of(*repository) : std::nullopt;
   plan.head_id = plan.head ? plan.head->commit_id : "";
-  plan.base = meta_value(db, "commit");
-  bool built = meta_value(db, "built") == "1";
+  plan.base = meta_value(*db, "commit");
+  bool built = meta_value(*db, "built") == "1";
   plan.from_nothing = rebuild || !built || !plan.reason.empty() || !repository;
   if (plan.reason.empty() && plan.from_nothing) {
     plan.reason = rebuild ? "asked to rebuild" : !built ? "no index yet" : "";
   }
   if (repository) {
-    plan.worktree = worktree_changes(*repository, impl.folder);
+    plan.worktree = worktree_changes(*repository, folder);
   }
-  std::vector<std::string> names = impl.candidates(plan);
+  return plan;
+}
+
+std::optional<IndexRefresh> SearchIndex::Impl::try_refresh(bool rebuild, const std::string& reason,
+                                                           bool last_attempt) {
+  Plan plan = this->plan(rebuild, reason);
+  std::vector<std::string> names = candidates(plan);
   IndexRefresh result;
   if (!plan.from_nothing && names.empty() && plan.base == plan.head_id) {
-    result.total = document_count(db);
+    result.total = document_count(*db);
     return result;  // nothing changed: no write at all
   }
-  std::vector<Wanted> wanted = impl.wanted(names, plan);
-  // Only texts whose blob differs from the stored one are parsed (in parallel).
-  std::vector<std::string> blobs(wanted.size());
+  // The files are read and parsed under the write lock, so that processes started together
+  // do the work once: the others wait, see the new generation and plan again.
+  Transaction transaction(*db);
+  if (!last_attempt && meta_value(*db, "generation") != plan.generation) {
+    return std::nullopt;  // written meanwhile: plan again from what is there now
+  }
+  std::vector<Wanted> wanted = this->wanted(names, plan);
+  std::vector<std::optional<IndexedPrompt>> parsed = parse_new_texts(wanted, plan);
+  bool changed = plan.from_nothing || plan.base != plan.head_id;
+  if (plan.from_nothing) {
+    db->execute("DELETE FROM documents; INSERT INTO terms (terms) VALUES ('delete-all');");
+    result.rebuilt = true;
+    result.reason = plan.reason;
+  }
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    changed = write_wanted(wanted[i], parsed[i], plan, result) || changed;
+  }
+  changed = write_overlay(*db, plan.worktree) || changed;
+  result.total = document_count(*db);
+  if (changed) {  // else the transaction rolls back: a search with nothing new writes nothing
+    set_meta(*db, "commit", plan.head_id);
+    set_meta(*db, "built", "1");
+    set_meta(*db, "generation",
+             std::to_string(std::strtoll(plan.generation.c_str(), nullptr, 10) + 1));
+    transaction.commit();
+  }
+  return result;
+}
+
+// Parses, in parallel, the texts whose blob differs from the stored one; the others stay empty.
+std::vector<std::optional<IndexedPrompt>> SearchIndex::Impl::parse_new_texts(
+    std::vector<Wanted>& wanted, const Plan& plan) const {
   std::vector<size_t> to_parse;
   for (size_t i = 0; i < wanted.size(); ++i) {
     if (!wanted[i].text) {
       continue;
     }
-    blobs[i] = repo::hash_blob(*wanted[i].text);
+    wanted[i].blob = repo::hash_blob(*wanted[i].text);
     auto it = plan.stored.find(wanted[i].name);
-    if (it == plan.stored.end() || it->second.blob != blobs[i]) {
+    if (it == plan.stored.end() || it->second.blob != wanted[i].blob) {
       to_parse.push_back(i);
     }
   }
-  std::vector<IndexedPrompt> parsed(to_parse.size());
+  std::vector<std::optional<IndexedPrompt>> parsed(wanted.size());
   util::parallel_for(to_parse.size(), [&](size_t k) {
     const Wanted& w = wanted[to_parse[k]];
-    parsed[k] = index_document(w.name, *w.text);
+    parsed[to_parse[k]] = index_document(w.name, *w.text);
   });
+  return parsed;
+}
 
-  Transaction transaction(db);
-  bool changed = plan.from_nothing || plan.base != plan.head_id || !to_parse.empty();
-  if (plan.from_nothing) {
-    db.execute("DELETE FROM documents; INSERT INTO terms (terms) VALUES ('delete-all');");
-    result.rebuilt = true;
-    result.reason = plan.reason;
+// Brings one document in line with `w`, counting what it did; true when the index changed.
+bool SearchIndex::Impl::write_wanted(const Wanted& w, const std::optional<IndexedPrompt>& parsed,
+                                     const Plan& plan, IndexRefresh& result) {
+  auto it = plan.stored.find(w.name);
+  bool is_stored = it != plan.stored.end();
+  if (!w.text) {
+    remove_document(*db, w.name);
+    result.removed += is_stored ? 1 : 0;
+    return is_stored;
   }
-  size_t next_parsed = 0;
-  for (size_t i = 0; i < wanted.size(); ++i) {
-    const Wanted& w = wanted[i];
-    auto it = plan.stored.find(w.name);
-    bool is_stored = it != plan.stored.end();
-    if (!w.text) {
-      if (is_stored) {
-        remove_document(db, w.name);
-        ++result.removed;
-        changed = true;
-      }
-    } else if (next_parsed < to_parse.size() && to_parse[next_parsed] == i) {
-      if (is_stored) {
-        remove_document(db, w.name);
-      }
-      insert_document(db, parsed[next_parsed++], blobs[i], w.from_worktree);
-      ++result.updated;
-    } else if (it->second.from_worktree != w.from_worktree) {
-      changed = true;
-      Statement(db, "UPDATE documents SET from_worktree = ? WHERE name = ?")
-          .bind(1, std::int64_t{w.from_worktree})
-          .bind(2, w.name)
-          .run();
-    }
+  if (parsed) {
+    remove_document(*db, w.name);  // whatever is there now, even if it was not when planned
+    insert_document(*db, *parsed, w.blob, w.from_worktree);
+    ++result.updated;
+    return true;
   }
-  changed = write_overlay(db, plan.worktree) || changed;
-  result.total = document_count(db);
-  if (changed) {  // else the transaction rolls back: a search with nothing new writes nothing
-    set_meta(db, "commit", plan.head_id);
-    set_meta(db, "built", "1");
-    transaction.commit();
+  if (it->second.from_worktree == w.from_worktree) {
+    return false;
   }
-  return result;
+  Statement(*db, "UPDATE documents SET from_worktree = ? WHERE name = ?")
+      .bind(1, std::int64_t{w.from_worktree})
+      .bind(2, w.name)
+      .run();
+  return true;
 }
 
 // What each name should be indexed as now: the working tree's file where git reports a
@@ -456,7 +494,8 @@ std::vector<Wanted> SearchIndex::Impl::wanted(const std::vector<std::string>& na
                                               const Plan& plan) const {
   std::vector<Wanted> out;
   for (const std::string& name : names) {
-    Wanted w{name, std::nullopt, false};
+    Wanted w;
+    w.name = name;
     auto changed = plan.worktree.find(name);
     if (!repository || changed != plan.worktree.end()) {
       w.from_worktree = true;

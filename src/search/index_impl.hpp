@@ -25,13 +25,15 @@ struct Wanted {
   std::string name;
   std::optional<std::string> text;  ///< nothing: the prompt is gone
   bool from_worktree = false;
+  std::string blob;  ///< the git blob id of `text`, once computed
 };
 
 /// One refresh's view of git and of the index.
 struct Plan {
   std::optional<repo::Revision> head;  ///< nothing before the first commit
   std::string head_id;
-  std::string base;  ///< the commit the index was last brought up to date with
+  std::string base;        ///< the commit the index was last brought up to date with
+  std::string generation;  ///< counts the index's writes, to notice another process's
   bool from_nothing = false;
   std::string reason;
   std::map<std::string, bool> worktree;  ///< changed prompts -> whether the file exists
@@ -53,9 +55,18 @@ struct SearchIndex::Impl {
   Impl(Workspace& w, std::shared_ptr<const repo::Repository> r)
       : workspace(w), repository(std::move(r)) {}
 
+  [[nodiscard]] search_detail::Plan plan(bool rebuild, const std::string& reason) const;
   std::vector<std::string> candidates(search_detail::Plan& plan) const;
   std::vector<search_detail::Wanted> wanted(const std::vector<std::string>& names,
                                             const search_detail::Plan& plan) const;
+  std::vector<std::optional<IndexedPrompt>> parse_new_texts(
+      std::vector<search_detail::Wanted>& wanted, const search_detail::Plan& plan) const;
+  /// One attempt at `refresh`; nothing when another process wrote the index meanwhile (and
+  /// this is not the last attempt), after rolling back.
+  std::optional<IndexRefresh> try_refresh(bool rebuild, const std::string& reason,
+                                          bool last_attempt);
+  bool write_wanted(const search_detail::Wanted& w, const std::optional<IndexedPrompt>& parsed,
+                    const search_detail::Plan& plan, IndexRefresh& result);
 };
 
 namespace search_detail {
