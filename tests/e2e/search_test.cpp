@@ -280,6 +280,46 @@ TEST_F(SearchTest, SimilarityUsesStoredEmbeddingsAndWorksOffline) {
   EXPECT_EQ(text_down.err.find(k_test_key), std::string::npos);
 }
 
+TEST_F(SearchTest, EveryEmbeddingsWireFormatRanksAlikeAndIsStoredApart) {
+  // The test server embeds a text the same way whatever the route, so each endpoint must rank
+  // the same; each model keeps its own vectors in the index.
+  struct Endpoint {
+    std::string model;
+    std::string target;
+    std::string auth_header;
+  };
+  const std::vector<Endpoint> endpoints = {
+      {"openai/text-embedding-3-small", "/v1/embeddings", "authorization"},
+      {"ollama/nomic-embed-text", "/api/embed", ""},
+      {"azure-openai/embed-dep", "/openai/deployments/embed-dep/embeddings?api-version=2024-10-21",
+       "api-key"},
+      {"local/bge-small", "/v1/embeddings", "authorization"}};
+  for (const Endpoint& endpoint : endpoints) {
+    SCOPED_TRACE(endpoint.model);
+    json found = search(
+        {"--similar", "refunds for a late order delivery", "--embedding-model", endpoint.model});
+    EXPECT_EQ(found["model"], endpoint.model);
+    EXPECT_EQ(found["embedded"]["requested"], 4) << "every prompt, once per model";
+    ASSERT_FALSE(found["results"].empty()) << found;
+    EXPECT_EQ(found["results"][0]["name"], "support/late");
+
+    HttpRequest request = m_server.requests().back();
+    EXPECT_EQ(request.target, endpoint.target);
+    json body = json::parse(request.body);
+    EXPECT_EQ(body.contains("model"), endpoint.target.find("deployments") == std::string::npos)
+        << body;
+    EXPECT_TRUE(body["input"].is_array()) << body;
+    if (!endpoint.auth_header.empty()) {
+      EXPECT_NE(request.header(endpoint.auth_header).find(k_test_key), std::string::npos);
+    }
+  }
+  // Each model's vectors were stored: asking again calls nothing.
+  std::size_t before = m_server.requests().size();
+  json again = search({"--like", "support/late", "--embedding-model", "ollama/nomic-embed-text"});
+  EXPECT_EQ(again["embedded"]["requested"], 0);
+  EXPECT_EQ(m_server.requests().size(), before) << "stored vectors need no call";
+}
+
 TEST_F(SearchTest, DupesFindsNearCopiesByEmbeddingsOrShingles) {
   // Two prompts of 40 words that differ by one word.
   std::string policy =

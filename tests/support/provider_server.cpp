@@ -16,21 +16,28 @@ namespace {
 
 using nlohmann::json;
 
-enum class Api { openai, azure, anthropic, ollama, embeddings, models, unknown };
+enum class Api { openai, azure, anthropic, ollama, embeddings, ollama_embed, models, unknown };
 
 // A fixed creation time keeps answers reproducible.
 constexpr std::int64_t k_created = 1767225600;
 
+bool is_azure(const std::string& target) {
+  return target.find("/openai/deployments/") != std::string::npos;
+}
+
 Api api_of(const HttpRequest& request) {
   std::string path = request.target.substr(0, request.target.find('?'));
   if (path.ends_with("/chat/completions")) {
-    return path.find("/openai/deployments/") != std::string::npos ? Api::azure : Api::openai;
+    return is_azure(path) ? Api::azure : Api::openai;
   }
   if (path.ends_with("/v1/messages")) {
     return Api::anthropic;
   }
   if (path == "/api/chat") {
     return Api::ollama;
+  }
+  if (path == "/api/embed") {
+    return Api::ollama_embed;
   }
   if (path.ends_with("/embeddings")) {
     return Api::embeddings;
@@ -255,7 +262,7 @@ std::string invalid_reason(Api api, const json& body) {
 }
 
 bool authorized(Api api, const HttpRequest& request, const std::string& key) {
-  if (key.empty() || api == Api::ollama) {
+  if (key.empty() || api == Api::ollama || api == Api::ollama_embed) {
     return true;
   }
   switch (api) {
@@ -263,6 +270,9 @@ bool authorized(Api api, const HttpRequest& request, const std::string& key) {
       return request.header("x-api-key") == key;
     case Api::azure:
       return request.header("api-key") == key;
+    case Api::embeddings:
+      return is_azure(request.target) ? request.header("api-key") == key
+                                      : request.header("authorization") == "Bearer " + key;
     default:
       return request.header("authorization") == "Bearer " + key;
   }
@@ -417,26 +427,53 @@ json embedding_of(const std::string& text) {
   return vector;
 }
 
-bool answer_embeddings(int fd, const json& body) {
+// OpenAI's /embeddings and Ollama's /api/embed take the same "input" (one string or a list)
+// and answer in their own shapes.
+// Azure names the deployment in the path instead of a model in the body.
+bool answer_embeddings(int fd, Api api, const HttpRequest& request, const json& body) {
+  Api errors = api == Api::ollama_embed ? Api::ollama : Api::openai;
+  if (!body.is_object()) {
+    return respond(fd, 400, "application/json",
+                   error_body(errors, 400, "the body is not a JSON object").dump());
+  }
+  bool azure = is_azure(request.target);
+  json model = azure ? json(azure_deployment(request.target)) : body.value("model", json(nullptr));
+  if (!model.is_string()) {
+    return respond(fd, 400, "application/json",
+                   error_body(errors, 400, "'model' must be a string").dump());
+  }
   json inputs = body.value("input", json(nullptr));
   if (inputs.is_string()) {
     inputs = json::array({inputs});
   }
   if (!inputs.is_array() || inputs.empty()) {
     return respond(fd, 400, "application/json",
-                   error_body(Api::openai, 400, "'input' must be a string or an array").dump());
+                   error_body(errors, 400, "'input' must be a string or an array").dump());
   }
-  json data = json::array();
+  json vectors = json::array();
   std::int64_t tokens = 0;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    std::string text = inputs[i].is_string() ? inputs[i].get<std::string>() : inputs[i].dump();
+  for (const json& input : inputs) {
+    std::string text = input.is_string() ? input.get<std::string>() : input.dump();
     tokens += static_cast<std::int64_t>(words_of(text).size());
-    data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", embedding_of(text)}});
+    vectors.push_back(embedding_of(text));
   }
-  json reply = {{"object", "list"},
-                {"data", data},
-                {"model", body.value("model", "")},
-                {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}};
+  json reply;
+  if (api == Api::ollama_embed) {
+    reply = {{"model", model},
+             {"embeddings", vectors},
+             {"total_duration", 14143917},
+             {"load_duration", 1019500},
+             {"prompt_eval_count", tokens}};
+  } else {
+    json data = json::array();
+    for (size_t i = 0; i < vectors.size(); ++i) {
+      data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", vectors[i]}});
+    }
+    reply = {{"object", "list"},
+             {"data", data},
+             {"model", model},
+             {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}};
+  }
   return respond(fd, 200, "application/json", reply.dump());
 }
 
@@ -537,8 +574,8 @@ bool ProviderServer::answer(int fd, const HttpRequest& request) {
                        .dump());
   }
   json body = json::parse(request.body, nullptr, false);
-  if (api == Api::embeddings) {
-    return answer_embeddings(fd, body);
+  if (api == Api::embeddings || api == Api::ollama_embed) {
+    return answer_embeddings(fd, api, request, body);
   }
   if (std::string invalid =
           body.is_discarded() ? "the body is not JSON" : invalid_reason(api, body);
