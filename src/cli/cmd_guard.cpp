@@ -3,6 +3,7 @@
 #include "cli/deploying.hpp"
 #include "cli/execution.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/validators.hpp"
 #include "util/dates.hpp"
 
 namespace promptctl::cli {
@@ -32,17 +33,17 @@ void add_options(CLI::App& sub) {
       ->type_name("DURATION");
   sub.add_option("--min-runs", o.min_runs, "Judge a pin only after this many runs (default 10)")
       ->type_name("N")
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   sub.add_option("--min-success", o.min_success, "The lowest acceptable success rate, 0 to 1")
       ->type_name("RATE")
       ->check(CLI::Range(0.0, 1.0));
   sub.add_option("--max-p95-ms", o.max_p95_ms, "The highest acceptable p95 latency")
       ->type_name("MS")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   sub.add_option("--max-cost-per-run", o.max_cost_per_run,
                  "The highest acceptable mean cost of a run, in US dollars")
       ->type_name("USD")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   sub.add_flag("-n,--dry-run", o.dry_run, "Report what would be rolled back; commit nothing");
   sub.add_flag("--json", o.json, "Print each pin's figures and what was done as JSON");
 }

@@ -1,6 +1,7 @@
 // promptctl log [NAME]: a prompt's versions, or the repository's commits.
 
 #include "cli/command.hpp"
+#include "cli/validators.hpp"
 #include "promptctl/address.hpp"
 #include "promptctl/changes.hpp"
 #include "promptctl/history.hpp"
@@ -27,7 +28,7 @@ void add_options(CLI::App& sub) {
                  "(default: the repository's commits from HEAD)");
   sub.add_option("-n,--max-count", options().max_count, "Show at most N entries")
       ->type_name("N")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   sub.add_option("--since", options().since,
                  "Only commits after DATE: 2026-01-31, an ISO 8601 time, or '2 weeks ago'")
       ->type_name("DATE");

@@ -1,5 +1,6 @@
 // promptctl search QUERY | --similar TEXT | --like NAME: find prompts by words or by meaning.
 #include "cli/searching.hpp"
+#include "cli/validators.hpp"
 #include "promptctl/lineage.hpp"
 #include "promptctl/names.hpp"
 
@@ -32,7 +33,7 @@ void add_options(CLI::App& sub) {
       ->type_name("PROMPT");
   sub.add_option("-n,--limit", o.limit, "Show at most N results (default 10)")
       ->type_name("N")
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   add_document_filter(sub, o.filter);
   add_embedding_options(sub, o.embedding);
   sub.add_flag("--reindex", o.reindex,

@@ -103,6 +103,9 @@ TEST_F(SearchTest, BadQueriesAreUsageErrorsAndNothingFoundIsExitOne) {
   ProcessResult punctuation = run({"search", "?!"});
   EXPECT_EQ(punctuation.exit_code, 2);
   EXPECT_NE(punctuation.err.find("'?!' has no words"), std::string::npos) << punctuation.err;
+  ProcessResult zero = run({"search", "refund", "-n", "0"});
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_EQ(zero.err.find("promptctl: error: --limit: '0' is less than 1\n"), 0u) << zero.err;
   ProcessResult both = run({"search", "refund", "--similar", "money back"});
   EXPECT_EQ(both.exit_code, 2);
   ProcessResult missing = run({"search", "zebra"});

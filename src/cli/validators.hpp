@@ -1,0 +1,13 @@
+// Option checks whose messages read as sentences: CLI11's own number checks print the whole
+// range of a double ("not in range 0.000000 to 1797693…").
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace promptctl::cli {
+
+/// Accepts a number of at least `minimum`; anything else fails as "'0' is less than 1", which
+/// CLI11 prefixes with the option's name.
+CLI::Validator at_least(double minimum);
+
+}  // namespace promptctl::cli
