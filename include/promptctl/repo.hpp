@@ -29,6 +29,9 @@ struct Revision {
 /// `conflicted`: an unresolved merge conflict, in the working tree's changes only.
 enum class ChangeKind { added, modified, deleted, renamed, conflicted };
 
+/// Whether files that git ignores count among the working tree's changes.
+enum class IgnoredFiles { left_out, included };
+
 /// A file that differs between HEAD and the working tree (staged or not).
 struct FileChange {
   ChangeKind kind = ChangeKind::modified;
@@ -260,8 +263,12 @@ class Repository {
                                                    const std::vector<std::string>& pathspecs) const;
 
   /// Files under `pathspecs` (paths or folders relative to the work tree's top) that differ
-  /// between HEAD and the working tree, renames detected, sorted by path.
-  [[nodiscard]] std::vector<FileChange> changes(const std::vector<std::string>& pathspecs) const;
+  /// between HEAD and the working tree, renames detected, sorted by path. Untracked files are
+  /// added ones; those git ignores too when `ignored` says so (a reader of the working tree,
+  /// such as the search index, sees them as `ls` does).
+  [[nodiscard]] std::vector<FileChange> changes(
+      const std::vector<std::string>& pathspecs,
+      IgnoredFiles ignored = IgnoredFiles::left_out) const;
 
   /// The author and committer git would use: GIT_AUTHOR_* and GIT_COMMITTER_* variables, else
   /// user.name and user.email from git configuration. Throws `Error` (invalid_input) when no

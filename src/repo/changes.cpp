@@ -31,7 +31,7 @@ std::optional<FileChange> combine(const git_status_entry& entry) {
     const char* old_path =
         (s & GIT_STATUS_INDEX_RENAMED) ? path_of(staged, true) : path_of(unstaged, true);
     change.old_path = old_path ? old_path : "";
-  } else if (s & (GIT_STATUS_INDEX_NEW | GIT_STATUS_WT_NEW)) {
+  } else if (s & (GIT_STATUS_INDEX_NEW | GIT_STATUS_WT_NEW | GIT_STATUS_IGNORED)) {
     if (s & GIT_STATUS_WT_DELETED) {
       return std::nullopt;  // staged, then deleted: nothing against HEAD
     }
@@ -49,7 +49,8 @@ std::optional<FileChange> combine(const git_status_entry& entry) {
 
 }  // namespace
 
-std::vector<FileChange> Repository::changes(const std::vector<std::string>& pathspecs) const {
+std::vector<FileChange> Repository::changes(const std::vector<std::string>& pathspecs,
+                                            IgnoredFiles ignored) const {
   std::vector<char*> specs;
   std::vector<std::string> storage = pathspecs;
   for (std::string& spec : storage) {
@@ -61,6 +62,9 @@ std::vector<FileChange> Repository::changes(const std::vector<std::string>& path
   options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
                   GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX | GIT_STATUS_OPT_RENAMES_INDEX_TO_WORKDIR |
                   GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
+  if (ignored == IgnoredFiles::included) {
+    options.flags |= GIT_STATUS_OPT_INCLUDE_IGNORED | GIT_STATUS_OPT_RECURSE_IGNORED_DIRS;
+  }
   options.pathspec = {specs.data(), specs.size()};
   git_status_list* raw = nullptr;
   check(git().git_status_list_new(&raw, m_impl->repository.get(), &options), "read the status");

@@ -273,12 +273,13 @@ std::size_t document_count(Database& db) {
   return static_cast<std::size_t>(count.integer(0));
 }
 
-// Prompts that differ between HEAD and the working tree, as git's status reports them: name ->
-// whether the working tree has the file.
+// Prompts that differ between HEAD and the working tree, as git's status reports them, files it
+// ignores included (`ls` and `show` read them too): name -> whether the working tree has it.
 std::map<std::string, bool> worktree_changes(const repo::Repository& repository,
                                              const std::string& folder) {
   std::map<std::string, bool> worktree;
-  for (const repo::FileChange& change : repository.changes({folder})) {
+  for (const repo::FileChange& change :
+       repository.changes({folder}, repo::IgnoredFiles::included)) {
     if (change.kind == repo::ChangeKind::renamed) {
       if (auto old_name = name_at(folder, change.old_path)) {
         worktree[*old_name] = false;

@@ -162,6 +162,14 @@ TEST_F(SearchTest, TheIndexFollowsGitAndTheWorkingTree) {
   git(root(), {"switch", "-q", "-"});
   EXPECT_EQ(names(search({"brainstorm"})), (std::vector<std::string>{"new/idea"}));
 
+  // A prompt git ignores is found, as `ls` lists it, and forgotten once deleted.
+  write(".gitignore", "prompts/local/\n");
+  write("prompts/local/scratch.yaml", prompt_file("Local notes", "draft", "Quokka facts."));
+  EXPECT_NE(run({"ls"}).out.find("local/scratch"), std::string::npos);
+  EXPECT_EQ(names(search({"quokka"})), (std::vector<std::string>{"local/scratch"}));
+  std::filesystem::remove(root() / "prompts/local/scratch.yaml");
+  EXPECT_EQ(search({"quokka"}, 1)["index"]["removed"], 1);
+
   // A broken file is still found by its text.
   write("prompts/broken.yaml", "description: [unclosed zeppelin\n");
   EXPECT_EQ(names(search({"zeppelin"})), (std::vector<std::string>{"broken"}));
