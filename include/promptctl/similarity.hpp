@@ -32,6 +32,9 @@ struct EmbeddedPrompts {
   std::size_t stored = 0;                   ///< vectors found in the index
   std::vector<std::string> missing;         ///< prompts left without a vector
   std::string error;                        ///< why some are missing
+  /// What kind of failure left them out: not_found offline, else the endpoint's (a missing key
+  /// is invalid_input, an unreachable endpoint provider).
+  ErrorKind error_kind = ErrorKind::provider;
 };
 
 /// The content hash an embedding is stored under.

@@ -41,10 +41,11 @@ struct Found {
   std::string model;
   double threshold = 0;
   std::vector<DuplicatePair> pairs;
-  std::vector<std::string> missing;
   std::string note;  ///< why embeddings were not used
 };
 
+// Pairs by embeddings; with `required`, a prompt that cannot be embedded is an error, else the
+// result has no method and a note saying why.
 Found by_embeddings(Session& session, SearchIndex& index, const std::vector<IndexedPrompt>& docs,
                     bool required) {
   const Options& o = options();
@@ -55,14 +56,16 @@ Found by_embeddings(Session& session, SearchIndex& index, const std::vector<Inde
   EmbeddedPrompts embedded;
   try {
     embedded = embed_prompts(index, docs, source);
-  } catch (const Error& e) {  // an unknown provider, a missing key
+  } catch (const Error& e) {  // a provider that has no embeddings
+    if (required) {
+      throw;
+    }
     embedded.error = e.message();
-    embedded.missing.push_back("");
   }
   session.out().end_progress();
-  if (!embedded.missing.empty()) {
+  if (!embedded.missing.empty() || !embedded.error.empty()) {
     if (required) {
-      throw Error(o.embedding.offline ? ErrorKind::not_found : ErrorKind::provider,
+      throw Error(embedded.error_kind,
                   "cannot embed every prompt with " + found.model + ": " + embedded.error);
     }
     found.note = "embeddings from " + found.model + " unavailable (" + embedded.error +
@@ -90,12 +93,8 @@ int run(Session& session) {
   }
   if (found.method.empty()) {
     std::string note = found.note;
-    found = Found{"shingles",
-                  "",
-                  o.threshold.value_or(k_shingle_threshold),
-                  duplicates_by_shingles(docs, o.threshold.value_or(k_shingle_threshold)),
-                  {},
-                  note};
+    double threshold = o.threshold.value_or(k_shingle_threshold);
+    found = Found{"shingles", "", threshold, duplicates_by_shingles(docs, threshold), note};
   }
   const Output& out = session.out();
   if (!found.note.empty() && !o.json) {

@@ -128,8 +128,7 @@ int similarity_search(Session& session, SearchIndex& index, const IndexRefresh& 
     IndexedPrompt like = like_prompt(session, index, o.like);
     EmbeddedPrompts own = embed_prompts(index, {like}, source);
     if (own.vectors.empty()) {
-      throw Error(o.embedding.offline ? ErrorKind::not_found : ErrorKind::provider,
-                  "cannot embed '" + like.name + "': " + own.error);
+      throw Error(own.error_kind, "cannot embed '" + like.name + "': " + own.error);
     }
     query_vector = own.vectors.front();
     exclude = like.name;
@@ -139,8 +138,7 @@ int similarity_search(Session& session, SearchIndex& index, const IndexRefresh& 
   EmbeddedPrompts embedded = embed_prompts(index, index.documents(o.filter), source);
   out.end_progress();
   if (embedded.names.empty() && !embedded.missing.empty()) {
-    throw Error(o.embedding.offline ? ErrorKind::not_found : ErrorKind::provider,
-                "no prompt could be embedded: " + embedded.error);
+    throw Error(embedded.error_kind, "no prompt could be embedded: " + embedded.error);
   }
   std::vector<SimilarPrompt> ranked = rank_by_cosine(query_vector, embedded, o.limit, exclude);
   if (!embedded.missing.empty() && !o.json) {

@@ -88,6 +88,7 @@ EmbeddedPrompts embed_prompts(SearchIndex& index, const std::vector<IndexedPromp
   if (!missing_texts.empty() && source.offline) {
     out.error = "no stored embedding from " + model + " for " +
                 std::to_string(missing_texts.size()) + " text(s), and no calls are made offline";
+    out.error_kind = ErrorKind::not_found;
   }
   std::vector<std::pair<std::string, std::string>> pending(missing_texts.begin(),
                                                            missing_texts.end());
@@ -101,6 +102,7 @@ EmbeddedPrompts embed_prompts(SearchIndex& index, const std::vector<IndexedPromp
         embed_texts(source.model, texts, *source.providers, nullptr, CacheMode::off);
     if (!result.ok) {
       out.error = result.error;
+      out.error_kind = result.error_kind;
       break;
     }
     for (std::size_t j = start; j < end; ++j) {

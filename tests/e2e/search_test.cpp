@@ -377,6 +377,11 @@ TEST_F(SearchTest, DupesFindsNearCopiesByEmbeddingsOrShingles) {
       << fallback.out;
   ProcessResult strict = run_with_server({"dupes", "--method", "embeddings"}, down);
   EXPECT_EQ(strict.exit_code, 5) << strict.err;
+  // A missing key is the user's to fix, not the provider's failure.
+  ProcessResult no_key = run({"dupes", "--method", "embeddings"});
+  EXPECT_EQ(no_key.exit_code, 2) << no_key.err;
+  EXPECT_NE(no_key.err.find("needs an API key"), std::string::npos) << no_key.err;
+  EXPECT_EQ(run({"dupes", "--method", "embeddings", "--offline"}).exit_code, 2);
 
   ProcessResult bad = run({"dupes", "--threshold", "1.5"});
   EXPECT_EQ(bad.exit_code, 2);
