@@ -33,8 +33,8 @@ void add_options(CLI::App& sub) {
   sub.add_option("--env", o.environment, "Only runs recorded for this environment")
       ->type_name("ENV");
   sub.add_option("--grep", o.grep,
-                 "Only runs whose variables, rendered messages or output contain TEXT (ASCII "
-                 "letters in any case); exit 1 when none do")
+                 "Only runs whose variables' values, rendered messages or output contain TEXT "
+                 "(ASCII letters in any case); exit 1 when none do")
       ->type_name("TEXT");
   sub.add_flag("--json", o.json, "Print the runs as JSON");
 }
@@ -51,15 +51,20 @@ std::optional<std::size_t> find_ignoring_case(std::string_view text, std::string
 
 // "field: …context MATCH context…" for the first field of `run` holding `needle`.
 std::string match_line(const Output& out, const RunRecord& run, const std::string& needle) {
+  // The texts the ledger searched: the output, the variables' values, the messages' contents.
   std::string messages;
   if (run.request.contains("messages")) {
     for (const auto& message : run.request["messages"]) {
       messages += message.value("content", "") + " ";
     }
   }
+  std::string variables;
+  for (const auto& [name, value] : run.variables.items()) {
+    variables += name + "=" + (value.is_string() ? value.get<std::string>() : value.dump()) + " ";
+  }
   constexpr std::size_t k_context = 30;
   std::pair<const char*, std::string> fields[] = {
-      {"output", run.output}, {"variables", run.variables.dump()}, {"messages", messages}};
+      {"output", run.output}, {"variables", variables}, {"messages", messages}};
   for (const auto& [label, text] : fields) {
     auto at = find_ignoring_case(text, needle);
     if (!at) {

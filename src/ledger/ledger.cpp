@@ -136,9 +136,14 @@ Where where_clause(const RunFilter& filter) {
   }
   if (!filter.grep.empty()) {
     // instr() on lower(): a plain substring test, where LIKE would read % and _ as wildcards.
+    // The inputs are the variables' values and the messages' contents as text, not their JSON
+    // (whose keys and escapes would match too).
     parts.emplace_back(
-        "(instr(lower(variables), lower(?)) > 0 OR instr(lower(request), lower(?)) > 0 OR "
-        "instr(lower(output), lower(?)) > 0)");
+        "(instr(lower(output), lower(?)) > 0"
+        " OR EXISTS (SELECT 1 FROM json_tree(CASE WHEN json_valid(variables) THEN variables END)"
+        " WHERE type = 'text' AND instr(lower(value), lower(?)) > 0)"
+        " OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(request) THEN request END,"
+        " '$.messages') WHERE instr(lower(json_extract(value, '$.content')), lower(?)) > 0))");
     where.texts.insert(where.texts.end(), 3, filter.grep);
   }
   if (filter.since_ms) {

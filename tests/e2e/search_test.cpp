@@ -403,6 +403,26 @@ TEST_F(SearchTest, RunsGrepSearchesInputsAndOutputs) {
   ProcessResult text = run({"runs", "--grep", "C-300"});
   EXPECT_NE(text.out.find("output: "), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("C-300"), std::string::npos) << text.out;
+  // Values are matched as text, not as JSON: quotes and newlines as they were given, and
+  // neither the request's keys nor its settings.
+  ProcessResult quoted = run(
+      {"run", "support/refund", "--var", "order=He said \"now\"\nplease", "--provider", "echo"});
+  ASSERT_EQ(quoted.exit_code, 0) << quoted.err;
+  ProcessResult by_value = run({"runs", "--grep", "said \"now\"\nplease", "--json"});
+  ASSERT_EQ(by_value.exit_code, 0) << by_value.err;
+  EXPECT_EQ(json::parse(by_value.out).size(), 1u);
+  EXPECT_EQ(run({"runs", "--grep", "\"order\":"}).exit_code, 1);
+  EXPECT_EQ(run({"runs", "--grep", "messages"}).exit_code, 1);
+  EXPECT_EQ(run({"runs", "--grep", "\\n"}).exit_code, 1) << "no JSON escapes";
+  // A variable the template left out is still an input.
+  write("prompts/quiet.yaml",
+        "variables:\n  note: {type: string}\n  loud: {type: boolean, default: false}\n"
+        "template: \"{{#loud}}{{note}}{{/loud}}Hello\"\n");
+  ASSERT_EQ(run({"run", "quiet", "--var", "note=Zanzibar", "--provider", "echo"}).exit_code, 0);
+  ProcessResult unused = run({"runs", "--grep", "zanzibar"});
+  ASSERT_EQ(unused.exit_code, 0) << unused.err;
+  EXPECT_NE(unused.out.find("variables: loud=false note=Zanzibar"), std::string::npos)
+      << unused.out;
   // Wildcards are plain characters.
   EXPECT_EQ(run({"runs", "--grep", "%"}).exit_code, 1);
   EXPECT_EQ(run({"runs", "--grep", "nothing like this"}).exit_code, 1);
