@@ -53,17 +53,11 @@ Found by_embeddings(Session& session, SearchIndex& index, const std::vector<Inde
   EmbeddingSource source = embedding_source(session, o.embedding, providers);
   Found found;
   found.model = source.model.to_string();
-  EmbeddedPrompts embedded;
-  try {
-    embedded = embed_prompts(index, docs, source);
-  } catch (const Error& e) {  // a provider that has no embeddings
-    if (required) {
-      throw;
-    }
-    embedded.error = e.message();
-  }
+  // The endpoint's failures (no key, unreachable, no embeddings) come back as missing prompts;
+  // what throws (the index cannot be written) ends the command.
+  EmbeddedPrompts embedded = embed_prompts(index, docs, source);
   session.out().end_progress();
-  if (!embedded.missing.empty() || !embedded.error.empty()) {
+  if (!embedded.missing.empty()) {
     if (required) {
       throw Error(embedded.error_kind,
                   "cannot embed every prompt with " + found.model + ": " + embedded.error);

@@ -110,6 +110,11 @@ void set_meta(Database& db, const std::string& key, const std::string& value) {
       .run();
 }
 
+// How many times the index has been written; 0 for an index from before it was counted.
+std::int64_t generation_of(Database& db) {
+  return std::strtoll(meta_value(db, "generation").c_str(), nullptr, 10);
+}
+
 std::map<std::string, Stored> stored_documents(Database& db) {
   std::map<std::string, Stored> out;
   Statement query(db, "SELECT name, blob, from_worktree FROM documents");
@@ -387,7 +392,7 @@ Plan SearchIndex::Impl::plan(bool rebuild, const std::string& reason) const {
   Plan plan;
   // Read first: whatever is read after it is at least as new, so a write that the plan missed
   // shows as a later generation under the lock.
-  plan.generation = meta_value(*db, "generation");
+  plan.generation = generation_of(*db);
   plan.reason = reason;
   plan.head = repository ? head_of(*repository) : std::nullopt;
   plan.head_id = plan.head ? plan.head->commit_id : "";
@@ -415,7 +420,7 @@ std::optional<IndexRefresh> SearchIndex::Impl::try_refresh(bool rebuild, const s
   // The files are read and parsed under the write lock, so that processes started together
   // do the work once: the others wait, see the new generation and plan again.
   Transaction transaction(*db);
-  if (!last_attempt && meta_value(*db, "generation") != plan.generation) {
+  if (!last_attempt && generation_of(*db) != plan.generation) {
     return std::nullopt;  // written meanwhile: plan again from what is there now
   }
   std::vector<Wanted> wanted = this->wanted(names, plan);
@@ -434,8 +439,7 @@ std::optional<IndexRefresh> SearchIndex::Impl::try_refresh(bool rebuild, const s
   if (changed) {  // else the transaction rolls back: a search with nothing new writes nothing
     set_meta(*db, "commit", plan.head_id);
     set_meta(*db, "built", "1");
-    set_meta(*db, "generation",
-             std::to_string(std::strtoll(plan.generation.c_str(), nullptr, 10) + 1));
+    set_meta(*db, "generation", std::to_string(plan.generation + 1));
     transaction.commit();
   }
   return result;

@@ -1,6 +1,7 @@
 // The search index's state, shared by the files that build and query it.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -32,8 +33,8 @@ struct Wanted {
 struct Plan {
   std::optional<repo::Revision> head;  ///< nothing before the first commit
   std::string head_id;
-  std::string base;        ///< the commit the index was last brought up to date with
-  std::string generation;  ///< counts the index's writes, to notice another process's
+  std::string base;             ///< the commit the index was last brought up to date with
+  std::int64_t generation = 0;  ///< counts the index's writes, to notice another process's
   bool from_nothing = false;
   std::string reason;
   std::map<std::string, bool> worktree;  ///< changed prompts -> whether the file exists

@@ -265,14 +265,14 @@ bool authorized(Api api, const HttpRequest& request, const std::string& key) {
   if (key.empty() || api == Api::ollama || api == Api::ollama_embed) {
     return true;
   }
+  if (api == Api::embeddings && is_azure(request.target)) {
+    api = Api::azure;  // Azure's embedding deployments take its key header too
+  }
   switch (api) {
     case Api::anthropic:
       return request.header("x-api-key") == key;
     case Api::azure:
       return request.header("api-key") == key;
-    case Api::embeddings:
-      return is_azure(request.target) ? request.header("api-key") == key
-                                      : request.header("authorization") == "Bearer " + key;
     default:
       return request.header("authorization") == "Bearer " + key;
   }
@@ -428,8 +428,7 @@ json embedding_of(const std::string& text) {
 }
 
 // OpenAI's /embeddings and Ollama's /api/embed take the same "input" (one string or a list)
-// and answer in their own shapes.
-// Azure names the deployment in the path instead of a model in the body.
+// and answer in their own shapes; Azure names the deployment in the path, not in the body.
 bool answer_embeddings(int fd, Api api, const HttpRequest& request, const json& body) {
   Api errors = api == Api::ollama_embed ? Api::ollama : Api::openai;
   if (!body.is_object()) {
