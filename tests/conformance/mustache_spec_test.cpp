@@ -71,9 +71,8 @@ FileResult run_file(const std::string& file) {
 }
 
 void require_spec_dir() {
-  ASSERT_TRUE(fs::is_directory(k_spec_dir))
-      << "Mustache specification data not found at " << k_spec_dir
-      << ": the conformance suite cannot run (set PROMPTCTL_CONFORMANCE_DIR)";
+  ASSERT_TRUE(fs::is_directory(k_spec_dir)) << "Mustache specification data not found at "
+                                            << k_spec_dir << ": the repository is incomplete";
 }
 
 class MustacheSpec : public testing::TestWithParam<std::string> {};

@@ -185,7 +185,7 @@ class OpenAiWire : public ::testing::Test {
   }
   void SetUp() override {
     ASSERT_TRUE(s_checker) << "the OpenAI OpenAPI description was not found at " << k_description
-                           << " (set PROMPTCTL_CONFORMANCE_DIR)";
+                           << ": the repository is incomplete";
   }
 
   static ChatRequest full_request() {

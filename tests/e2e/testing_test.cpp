@@ -425,13 +425,10 @@ TEST_F(TestCommandTest, ReportFormats) {
 
 TEST_F(TestCommandTest, JunitIsValidAgainstTheSchema) {
   std::filesystem::path schema =
-      std::filesystem::path(PROMPTCTL_SOURCE_DIR) / "../shared/conformance/junit/JUnit.xsd";
-  if (!std::filesystem::exists(schema)) {
-    GTEST_SKIP() << "the JUnit schema is absent: " << schema << " (no validation done)";
-  }
-  if (run_process("xmllint", {"--version"}, {}).exit_code != 0) {
-    GTEST_SKIP() << "xmllint (libxml2-utils) is not installed: no JUnit validation done";
-  }
+      std::filesystem::path(PROMPTCTL_CONFORMANCE_DIR) / "junit" / "JUnit.xsd";
+  ASSERT_TRUE(std::filesystem::exists(schema)) << "the repository lacks " << schema;
+  ASSERT_EQ(run_process("xmllint", {"--version"}, {}).exit_code, 0)
+      << "xmllint (Debian's libxml2-utils) is needed to validate JUnit reports";
   write_prompt("x", R"(
   - {name: pass, assert: [{type: contains, value: Hello}]}
   - {name: fail, assert: [{type: equals, value: "\u0001 <&>"}]}
