@@ -3,21 +3,27 @@
 #   scripts/dev.sh demo    install packages, build, run the example walk-through
 #   scripts/dev.sh test    install packages, build, run the whole test suite
 #   scripts/dev.sh build   install packages and build only
+#   scripts/dev.sh sanitize  build with clang, AddressSanitizer and UndefinedBehaviorSanitizer,
+#                          run the whole test suite under them, then each fuzz target for a while
 # BUILD_DIR (default: build) and JOBS (default: number of cores) may be set.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${BUILD_DIR:-$here/build}
+sanitize_dir=${SANITIZE_BUILD_DIR:-$here/build-sanitize}
+fuzz_seconds=${FUZZ_SECONDS:-60}
 jobs=${JOBS:-$(nproc)}
 
 packages=(build-essential cmake pkg-config git ca-certificates
   libcli11-dev libgit2-dev libyaml-cpp-dev libcurl4-openssl-dev libsqlite3-dev
   nlohmann-json3-dev librapidcheck-dev libgtest-dev libgmock-dev
-  libbenchmark-dev libkainjow-mustache-dev libxml2-utils clang-format)
+  libbenchmark-dev libkainjow-mustache-dev libxml2-utils clang-format
+  mandoc dpkg-dev man-db)
+sanitize_packages=(clang libclang-rt-14-dev)
 
 install_packages() {
   local missing=()
-  for p in "${packages[@]}"; do
+  for p in "${packages[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -37,6 +43,46 @@ build() {
   cmake --build "$build_dir" -j "$jobs"
 }
 
+sanitize_build() {
+  cmake -S "$here" -B "$sanitize_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+    -DPROMPTCTL_WERROR=ON -DPROMPTCTL_SANITIZE=ON -DPROMPTCTL_BUILD_FUZZ=ON >/dev/null
+  cmake --build "$sanitize_dir" -j "$jobs"
+}
+
+# Every fuzz target, seeded from its corpus (copied: libFuzzer adds what it finds to the first
+# folder), for $fuzz_seconds each; any crash, leak, timeout or sanitizer report fails.
+fuzz_smoke() {
+  local scratch; scratch=$(mktemp -d)
+  local failed=0
+  for target in template:16384 prompt:16384 data:16384 settings:16384 wire:16384; do
+    local name=${target%%:*} max_len=${target##*:}
+    mkdir -p "$scratch/$name"
+    cp "$here/fuzz/corpus/$name/"* "$scratch/$name/"
+    echo "fuzz: ${name}_fuzzer for ${fuzz_seconds} s"
+    if ! (cd "$scratch" && "$sanitize_dir/fuzz/${name}_fuzzer" "$scratch/$name" -seed=1 \
+        -max_total_time="$fuzz_seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 >"$scratch/$name.log" 2>&1); then
+      failed=1
+      tail -n 60 "$scratch/$name.log" >&2
+      echo "fuzz: ${name}_fuzzer found a problem (the input is kept in $scratch)" >&2
+    else
+      grep -E '^stat::number_of_executed_units' "$scratch/$name.log" || true
+    fi
+  done
+  [ "$failed" -eq 0 ] && rm -rf "$scratch"
+  return "$failed"
+}
+
+sanitize() {
+  install_packages "${sanitize_packages[@]}"
+  sanitize_build
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export LSAN_OPTIONS=suppressions=$here/tests/sanitizers/lsan.supp:print_suppressions=0
+  (cd "$sanitize_dir" && ctest --output-on-failure -j "$jobs")
+  fuzz_smoke
+}
+
 case "${1:-}" in
   build) install_packages; build ;;
   demo)
@@ -48,5 +94,6 @@ case "${1:-}" in
     install_packages; build
     cd "$build_dir" && ctest --output-on-failure -j "$jobs"
     ;;
-  *) echo "usage: scripts/dev.sh build|demo|test" >&2; exit 2 ;;
+  sanitize) sanitize ;;
+  *) echo "usage: scripts/dev.sh build|demo|test|sanitize" >&2; exit 2 ;;
 esac

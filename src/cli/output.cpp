@@ -103,7 +103,10 @@ std::string Output::paint_err(std::string_view text, Style style) const {
 }
 
 void Output::print(std::string_view text) const {
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  // An empty view may hold a null pointer, which fwrite must not be given.
+  if (!text.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  }
 }
 
 void Output::line(std::string_view text) const {

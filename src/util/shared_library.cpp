@@ -7,7 +7,9 @@
 namespace promptctl::util {
 
 SharedLibrary::SharedLibrary(const std::string& soname) : m_soname(soname) {
-  m_handle = ::dlopen(soname.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // RTLD_NODELETE keeps the code mapped after dlclose: exit handlers and leak checkers that run
+  // after the handle is gone can still find the library's functions by name.
+  m_handle = ::dlopen(soname.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (!m_handle) {
     const char* reason = ::dlerror();
     throw Error(ErrorKind::io,

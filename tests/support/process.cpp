@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -33,6 +34,12 @@ std::vector<std::string> scrubbed_environment(const ProcessOptions& options) {
       {"GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z"},
       {"GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z"},
   };
+  // A sanitizer build's settings (suppressions, exit codes) must reach the binaries under test.
+  for (const char* sanitizer : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+    if (const char* value = std::getenv(sanitizer)) {
+      env[sanitizer] = value;
+    }
+  }
   for (const auto& [key, value] : options.env) {
     env[key] = value;
   }

@@ -1,0 +1,50 @@
+// Any answer body, whole or streamed in pieces, decodes into a response or a ResponseError, for
+// every provider wire format. The first byte picks the format and where the stream is split.
+#include <cstdint>
+
+#include "exec/wire.hpp"
+
+using namespace promptctl;
+using namespace promptctl::exec_detail;
+
+namespace {
+
+constexpr ProviderType k_types[] = {ProviderType::openai, ProviderType::azure_openai,
+                                    ProviderType::anthropic, ProviderType::ollama};
+
+void decode_whole(const WireFormat& format, std::string_view body) {
+  try {
+    (void)format.parse(body);
+  } catch (const ResponseError&) {
+  }
+  (void)format.error_detail(body);
+  try {
+    (void)format.parse_embeddings(body, 2);
+  } catch (const ResponseError&) {
+  }
+}
+
+void decode_stream(const WireFormat& format, std::string_view body, size_t piece) {
+  auto decoder = format.decoder();
+  std::string text;
+  try {
+    for (size_t at = 0; at < body.size(); at += piece) {
+      decoder->feed(body.substr(at, piece), [&](std::string_view part) { text += part; });
+    }
+    (void)decoder->finish();
+  } catch (const ResponseError&) {
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) {
+    return 0;
+  }
+  const WireFormat& format = wire_format(k_types[data[0] % std::size(k_types)]);
+  std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
+  decode_whole(format, body);
+  decode_stream(format, body, 1 + data[0] / std::size(k_types) % 16);
+  return 0;
+}
