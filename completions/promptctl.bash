@@ -3,14 +3,15 @@
 #   log diff branch switch merge release releases restore clone remote fetch pull push
 #   test run runs rerun stats feedback cache
 #   env approve reject approvals pending deploy promote rollback deploys guard check export audit
-#   compare experiment
+#   compare experiment completion version
+# Candidates come back already matched against the word being completed, one per line. They are
+# taken as they are: never through compgen -W or an unquoted expansion, which would run '$(…)'
+# or expand globs inside a branch or tag name.
 _promptctl() {
-  local cur=${COMP_WORDS[COMP_CWORD]}
-  local IFS=$'\n'
   local candidates
   candidates=$(promptctl __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
   if [[ -n $candidates ]]; then
-    COMPREPLY=($(compgen -W "$candidates" -- "$cur"))
+    mapfile -t COMPREPLY <<<"$candidates"
   else
     COMPREPLY=()  # complete -o default falls back to file names
   fi

@@ -5,7 +5,7 @@ function __promptctl_complete
     promptctl __complete $tokens[2..-1] 2>/dev/null
 end
 
-set -l commands init new ls search dupes show vars render lint mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache env approve reject approvals pending deploy promote rollback deploys guard check export audit compare experiment
+set -l commands init new ls search dupes show vars render lint mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache env approve reject approvals pending deploy promote rollback deploys guard check export audit compare experiment completion version
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a init -d 'Create a prompt repository'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a new -d 'Create a prompt file from a starter template'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a ls -d 'List prompts'
@@ -54,4 +54,6 @@ complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a expor
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a audit -d "Show who changed, approved and deployed what"
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a compare -d "Compare two prompt versions or models with statistics"
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a experiment -d "List, start, stop, report and promote experiments"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a completion -d 'Print the shell completion script'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a version -d 'Show the version of promptctl'
 complete -c promptctl -n "__fish_seen_subcommand_from $commands" -a '(__promptctl_complete)'

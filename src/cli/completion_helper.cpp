@@ -127,7 +127,7 @@ int run(Session& session) {
   Session in_directory(out, directory);
   if (at >= words.size()) {
     if (current.starts_with("-")) {
-      print_matching(out, {"-C", "--color", "--help", "--version"}, current);
+      print_matching(out, {"-C", "--color", "--help", "--version", "-V"}, current);
       return 0;
     }
     std::vector<std::string> names;

@@ -7,6 +7,7 @@
 
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/version.hpp"
 #include "promptctl/names.hpp"
 #include "util/dates.hpp"
 #include "util/strings.hpp"
@@ -63,6 +64,18 @@ bool check_command_word(int argc, char** argv) {
                util::printable(word).c_str(), util::did_you_mean(word, names).c_str());
   std::fprintf(stderr, "Run 'promptctl --help' for the list of commands.\n");
   return false;
+}
+
+// Whether -V or --version comes before the command word; `json` tells whether --json does too.
+bool asks_for_version(int argc, char** argv, bool& json) {
+  bool version = false;
+  int end = command_word_index(argc, argv);
+  for (int i = 1; i < end; ++i) {
+    std::string_view word = argv[i];
+    version = version || word == "-V" || word == "--version";
+    json = json || word == "--json";
+  }
+  return version;
 }
 
 int run_command(const CommandSpec& spec, Session& session) {
@@ -140,7 +153,9 @@ nlohmann::json revision_json(const std::optional<repo::Revision>& revision) {
 
 int run_main(int argc, char** argv) {
   CLI::App app{"promptctl: manage LLM prompts in a git repository", "promptctl"};
-  app.set_version_flag("--version", "promptctl " PROMPTCTL_VERSION);
+  // Read before parsing (asks_for_version), so that --json may go with it; declared for --help.
+  app.add_flag("-V,--version")
+      ->description("Print the version and exit (with --json: the commit, build and libraries)");
   app.require_subcommand(1, 1);
   GlobalOptions global;
   add_global_options(app, global);
@@ -152,6 +167,12 @@ int run_main(int argc, char** argv) {
     }
     spec->add_options(*sub);
     subcommands.emplace_back(sub, spec);
+  }
+  if (bool json = false; asks_for_version(argc, argv, json)) {
+    Output out;
+    out.configure(ColorMode::never);
+    print_version(out, json);
+    return out.flush() ? 0 : k_exit_system;
   }
   if (!check_command_word(argc, argv)) {
     return k_exit_usage;

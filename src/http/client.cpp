@@ -4,6 +4,7 @@
 
 #include "http/curl_api.hpp"
 #include "promptctl/error.hpp"
+#include "promptctl/version.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::http {
@@ -71,7 +72,8 @@ Transfer::Transfer(const Request& request, std::function<void(std::string_view)>
   api.curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
   api.curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
   api.curl_easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");
-  api.curl_easy_setopt(handle, CURLOPT_USERAGENT, "promptctl/" PROMPTCTL_VERSION);
+  static const std::string user_agent = "promptctl/" + build_info().version;
+  api.curl_easy_setopt(handle, CURLOPT_USERAGENT, user_agent.c_str());
   api.curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
   api.curl_easy_setopt(handle, CURLOPT_WRITEDATA, this);
   api.curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &Transfer::on_header);

@@ -13,6 +13,7 @@ namespace promptctl::http {
 #define PROMPTCTL_CURL_FUNCTIONS(X) \
   X(curl_global_init)               \
   X(curl_global_cleanup)            \
+  X(curl_version_info)              \
   X(curl_easy_init)                 \
   X(curl_easy_cleanup)              \
   X(curl_easy_setopt)               \

@@ -10,6 +10,7 @@ namespace promptctl::repo {
 // Every libgit2 function promptctl uses. To use another, add it here.
 #define PROMPTCTL_GIT_FUNCTIONS(X)         \
   X(git_libgit2_init)                      \
+  X(git_libgit2_version)                   \
   X(git_libgit2_shutdown)                  \
   X(git_error_last)                        \
   X(git_buf_dispose)                       \

@@ -236,7 +236,7 @@ TEST_F(Authoring, UsageErrorsExitTwoWithAPointerToHelp) {
   ProcessResult bad_option = run({"ls", "--bogus"});
   EXPECT_EQ(bad_option.exit_code, 2);
   EXPECT_NE(bad_option.err.find("Run 'promptctl --help'"), std::string::npos);
-  EXPECT_EQ(run({"--version"}).out, "promptctl 0.1.0\n");
+  EXPECT_EQ(run({"--version"}).out.rfind("promptctl ", 0), 0U);
 }
 
 TEST_F(Authoring, WriteErrorsOnStdoutFailLoudly) {

@@ -101,3 +101,19 @@ TEST_F(RepoTest, CompletionOffersCommandsOptionsAndPromptNames) {
   EXPECT_EQ(run({"__complete", "render", "--var-file", ""}).out, "");
   EXPECT_EQ(run({"__complete", "-C", ".", "show", "support/"}).out, "support/reply\n");
 }
+
+// A clone has nothing beside it: no test, benchmark, example or build file may read outside the
+// repository (conformance data lives in tests/conformance/data).
+TEST(Docs, NothingReadsOutsideTheRepository) {
+  const std::string outside = std::string("..") + "/shared";
+  for (const char* folder : {"tests", "bench", "examples", "scripts", "fuzz", "cmake", "src"}) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(source_dir() / folder)) {
+      if (entry.is_regular_file() && entry.file_size() < 1'000'000) {
+        EXPECT_EQ(slurp(entry.path()).find(outside), std::string::npos) << entry.path();
+      }
+    }
+  }
+  for (const char* file : {"CMakeLists.txt", ".ci/run"}) {
+    EXPECT_EQ(slurp(source_dir() / file).find(outside), std::string::npos) << file;
+  }
+}

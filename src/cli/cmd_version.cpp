@@ -1,0 +1,49 @@
+// promptctl version [--json] (also -V, --version): what this build is and what it runs with.
+#include "cli/command.hpp"
+#include "cli/version.hpp"
+#include "promptctl/version.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+struct Options {
+  bool json = false;
+};
+Options& options() {
+  static Options instance;
+  return instance;
+}
+
+void add_options(CLI::App& sub) {
+  sub.add_flag("--json", options().json,
+               "Print the version, commit, build type and library versions as JSON");
+}
+
+int run(Session& session) {
+  print_version(session.out(), options().json);
+  return 0;
+}
+
+}  // namespace
+
+void print_version(const Output& out, bool json) {
+  const BuildInfo& build = build_info();
+  if (!json) {
+    out.line("promptctl " + build.version);
+    return;
+  }
+  nlohmann::json libraries = nlohmann::json::object();
+  for (const auto& [name, version] : library_versions()) {
+    libraries[name] = version ? nlohmann::json(*version) : nlohmann::json(nullptr);
+  }
+  out.json(
+      {{"version", build.version},
+       {"commit", build.commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(build.commit)},
+       {"build_type", build.build_type},
+       {"libraries", libraries}});
+}
+
+extern const CommandSpec k_cmd_version{"version", "Show the version of promptctl",
+                                       Completes::nothing, add_options, run};
+
+}  // namespace promptctl::cli
