@@ -2,34 +2,13 @@
 
 #include "repo/git_handle.hpp"
 #include "repo/helpers.hpp"
+#include "util/url.hpp"
 
 namespace promptctl::repo {
 namespace fs = std::filesystem;
 
 std::string redact_credentials(std::string_view text) {
-  std::string out;
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t scheme = text.find("://", at);
-    if (scheme == std::string_view::npos) {
-      break;
-    }
-    size_t start = scheme + 3;
-    size_t end = text.find_first_of("/ \t\n'\"", start);
-    std::string_view authority =
-        text.substr(start, (end == std::string_view::npos ? text.size() : end) - start);
-    size_t sign = authority.rfind('@');
-    size_t colon = authority.find(':');
-    out.append(text.substr(at, start - at));
-    if (sign != std::string_view::npos && colon != std::string_view::npos && colon < sign) {
-      out.append(authority.substr(0, colon)).append(":***").append(authority.substr(sign));
-    } else {
-      out.append(authority);
-    }
-    at = start + authority.size();
-  }
-  out.append(text.substr(std::min(at, text.size())));
-  return out;
+  return util::redact_url_credentials(text);
 }
 
 void check(int code, const std::string& doing) {
