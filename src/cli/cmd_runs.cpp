@@ -65,7 +65,10 @@ std::string match_line(const Output& out, const RunRecord& run, const std::strin
   constexpr std::size_t k_context = 30;
   std::pair<const char*, std::string> fields[] = {
       {"output", run.output}, {"variables", variables}, {"messages", messages}};
-  for (const auto& [label, text] : fields) {
+  for (const auto& field : fields) {
+    // Named, not a structured binding: clang 14 cannot capture those in the lambda below.
+    const char* label = field.first;
+    const std::string& text = field.second;
     auto at = find_ignoring_case(text, needle);
     if (!at) {
       continue;
