@@ -6,6 +6,7 @@
 #include "cli/exit_codes.hpp"
 #include "promptctl/compare.hpp"
 #include "util/fs.hpp"
+#include "util/json_input.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
@@ -95,7 +96,7 @@ std::vector<TestCase> chosen_cases(Session& session, const Options& o, const Var
       if (util::trim(line).empty()) {
         continue;
       }
-      nlohmann::json row = nlohmann::json::parse(line, nullptr, false);
+      nlohmann::json row = util::parse_json_input(line);
       if (!row.is_object()) {
         throw Error(ErrorKind::invalid_input, "not a JSON object of variables",
                     {o.input, line_number, 1});

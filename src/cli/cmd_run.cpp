@@ -8,6 +8,7 @@
 #include "cli/exit_codes.hpp"
 #include "promptctl/address.hpp"
 #include "util/fs.hpp"
+#include "util/json_input.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -78,8 +79,12 @@ std::vector<Row> read_rows(const std::string& path) {
       continue;
     }
     Row row;
-    nlohmann::json parsed = nlohmann::json::parse(line, nullptr, false);
-    if (parsed.is_discarded() || !parsed.is_object()) {
+    bool too_deep = false;
+    nlohmann::json parsed = util::parse_json_input(line, &too_deep);
+    if (too_deep) {
+      row.error = path + ":" + std::to_string(line_number) + ": nested more than " +
+                  std::to_string(util::k_max_json_depth) + " levels deep";
+    } else if (parsed.is_discarded() || !parsed.is_object()) {
       row.error = path + ":" + std::to_string(line_number) + ": not a JSON object";
     } else {
       row.values = std::move(parsed);

@@ -1,6 +1,7 @@
 #include "exec/wire.hpp"
 
 #include "promptctl/error.hpp"
+#include "util/json_input.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::exec_detail {
@@ -8,6 +9,11 @@ namespace promptctl::exec_detail {
 using nlohmann::json;
 
 json parse_json(std::string_view body, std::string_view what) {
+  if (util::json_too_deep_at(body)) {
+    throw ResponseError(std::string(what) + " nests more than " +
+                            std::to_string(util::k_max_json_depth) + " levels deep",
+                        false);
+  }
   try {
     return json::parse(body);
   } catch (const json::parse_error& e) {
@@ -79,7 +85,7 @@ std::vector<std::vector<double>> read_vectors(const json& vectors, size_t count)
 }
 
 std::string WireFormat::error_detail(std::string_view body) const {
-  json parsed = json::parse(body, nullptr, false);
+  json parsed = util::parse_json_input(body);
   if (parsed.is_discarded() || !parsed.is_object()) {
     return std::string(util::trim(body.substr(0, 300)));
   }

@@ -1,19 +1,15 @@
 // Deploys and rollbacks: each moves one pin in the pins file and commits that file alone.
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "promptctl/governance.hpp"
 #include "promptctl/history.hpp"
 #include "promptctl/render.hpp"
 #include "util/dates.hpp"
+#include "util/file_lock.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 
@@ -28,37 +24,6 @@ bool is_rollback(DeployAction action) {
   return action == DeployAction::rollback || action == DeployAction::emergency_rollback ||
          action == DeployAction::auto_rollback;
 }
-
-// One deploy at a time per repository: the pins file is read, changed and committed under an
-// exclusive lock file in the git directory, so a second deploy waits and then sees the first.
-class DeployLock {
- public:
-  explicit DeployLock(const fs::path& dir) : m_path(dir / "deploy.lock") {
-    fs::create_directories(dir);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while ((m_fd = ::open(m_path.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0600)) < 0) {
-      if (errno != EEXIST) {
-        throw Error(ErrorKind::io, "cannot create " + m_path.string() + ": " + strerror(errno));
-      }
-      if (std::chrono::steady_clock::now() > deadline) {
-        throw Error(ErrorKind::refused,
-                    "another deploy has held " + m_path.string() + " for 10 seconds", {},
-                    "if no promptctl is running, remove that file");
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  ~DeployLock() {
-    ::close(m_fd);
-    ::unlink(m_path.c_str());
-  }
-  DeployLock(const DeployLock&) = delete;
-  DeployLock& operator=(const DeployLock&) = delete;
-
- private:
-  fs::path m_path;
-  int m_fd = -1;
-};
 
 std::string title_of(const DeployPlan& plan) {
   const std::string& name = plan.target.prompt;
@@ -241,7 +206,10 @@ std::optional<repo::CommitResult> apply_deploy(Workspace& workspace, repo::Repos
   if (!state) {
     throw Error(ErrorKind::usage, "deploying needs the prompt repository to be in git");
   }
-  DeployLock lock(*state);
+  // One deploy at a time per repository: the pins file is read, changed and committed under
+  // this lock, so a second deploy waits and then sees the first. The kernel drops it when its
+  // holder dies, so an interrupted deploy never blocks the next one (an emergency rollback).
+  util::FileLock lock(*state / "deploy.lock", std::chrono::seconds(30), "deploy");
   std::string prefix = repository_prefix(workspace, repository);
   repo::Revision head = repository.resolve("HEAD");
   std::optional<std::string> committed = repository.read_file(head, prefix + k_pins_file);

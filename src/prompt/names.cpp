@@ -15,15 +15,18 @@ std::optional<std::string> name_problem(std::string_view name) {
   if (name.front() == '/') {
     return "a prompt name must not be an absolute path";
   }
-  for (unsigned char c : name) {
+  for (size_t i = 0; i < name.size(); ++i) {
+    auto c = static_cast<unsigned char>(name[i]);
     bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                    c == '_' || c == '-' || c == '.' || c == '/';
     if (c < 0x20 || c == 0x7f) {
       return "a prompt name must not contain control characters";
     }
     if (!allowed) {
-      return std::string("a prompt name may use letters, digits, '_', '-', '.' and '/', not '") +
-             static_cast<char>(c) + "'";
+      // The whole character, however many bytes it takes in UTF-8.
+      size_t length = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+      return "a prompt name may use letters, digits, '_', '-', '.' and '/', not '" +
+             util::printable(name.substr(i, length)) + "'";
     }
   }
   for (std::string_view segment : util::split(name, '/')) {
@@ -35,6 +38,10 @@ std::optional<std::string> name_problem(std::string_view name) {
     }
     if (segment.front() == '.') {
       return "a prompt name segment must not start with '.'";
+    }
+    if (segment.front() == '-') {
+      // It would read as an option on a command line, to promptctl and to git alike.
+      return "a prompt name segment must not start with '-'";
     }
   }
   if (name.ends_with(".tests") || name.ends_with(".yaml")) {

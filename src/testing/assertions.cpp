@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "promptctl/testing.hpp"
+#include "util/json_input.hpp"
 #include "util/json_schema.hpp"
 #include "util/strings.hpp"
 
@@ -130,7 +131,7 @@ AssertionResult check_limit(const Assertion& assertion, std::optional<double> me
 }
 
 std::optional<json> parse_json(const std::string& output) {
-  json parsed = json::parse(output, nullptr, false);
+  json parsed = util::parse_json_input(output);
   if (parsed.is_discarded()) {
     return std::nullopt;
   }

@@ -1,5 +1,7 @@
 #include "util/yaml.hpp"
 
+#include <yaml-cpp/depthguard.h>
+
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -12,16 +14,31 @@ using nlohmann::json;
 
 namespace {
 
-// yaml-cpp keeps both entries of a repeated key and lookups see the first; a repeated key is
-// almost always an editing mistake, so it is an error. Aliases can make a node its own
+// The values a document may hold once its aliases are followed: a few bytes of anchors and
+// aliases can otherwise stand for billions of values (an "alias bomb"). Without aliases a
+// document holds fewer values than it has bytes, so only alias expansion can reach this.
+std::size_t expansion_budget(std::string_view text) {
+  return text.size() + 100'000;
+}
+
+// Walks the document once as its readers will, aliases followed: refuses repeated mapping keys
+// (yaml-cpp keeps both entries and lookups see the first: almost always an editing mistake)
+// and documents whose aliases expand past `budget` values. Aliases can make a node its own
 // descendant, hence the depth bound.
-void refuse_duplicate_keys(const YAML::Node& node, const std::string& file, int depth) {
+void check_document(const YAML::Node& node, const std::string& file, int depth,
+                    std::size_t& budget) {
+  if (budget == 0) {
+    throw Error(ErrorKind::invalid_input,
+                "aliases expand this file to too many values (an alias bomb?)",
+                location_of(node, file), "write the values out, or use fewer aliases");
+  }
+  --budget;
   if (depth > 256) {
     return;
   }
   if (node.IsSequence()) {
     for (const YAML::Node& item : node) {
-      refuse_duplicate_keys(item, file, depth + 1);
+      check_document(item, file, depth + 1, budget);
     }
     return;
   }
@@ -38,7 +55,7 @@ void refuse_duplicate_keys(const YAML::Node& node, const std::string& file, int 
                     "it is already set at line " + std::to_string(it->second.line + 1));
       }
     }
-    refuse_duplicate_keys(entry.second, file, depth + 1);
+    check_document(entry.second, file, depth + 1, budget);
   }
 }
 
@@ -47,14 +64,20 @@ void refuse_duplicate_keys(const YAML::Node& node, const std::string& file, int 
 YAML::Node parse_yaml(std::string_view text, const std::string& file) {
   try {
     YAML::Node root = YAML::Load(std::string(text));
-    refuse_duplicate_keys(root, file, 0);
+    std::size_t budget = expansion_budget(text);
+    check_document(root, file, 0, budget);
     return root;
   } catch (const YAML::Exception& e) {
     SourceLocation where{file, e.mark.line + 1, e.mark.column + 1};
     if (e.mark.is_null()) {
       where = {file, 0, 0};
     }
-    throw Error(ErrorKind::invalid_input, "invalid YAML: " + e.msg, where);
+    // yaml-cpp's own words for too deep a document are "bad file".
+    bool too_deep = dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr;
+    throw Error(
+        ErrorKind::invalid_input,
+        too_deep ? "invalid YAML: nested more than 2000 levels deep" : "invalid YAML: " + e.msg,
+        where);
   }
 }
 

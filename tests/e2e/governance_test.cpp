@@ -141,6 +141,38 @@ TEST_F(GovernanceTest, ApproveDeployRunGuardRollbackAndAudit) {
   EXPECT_EQ(checked["ok"], true);
 }
 
+// A deploy that was killed leaves its lock file behind; the kernel released the lock with the
+// process, so the next deploy (an emergency rollback above all) goes ahead at once. A lock that
+// a live process holds is waited for.
+TEST_F(GovernanceTest, AnInterruptedDeployNeverBlocksTheNext) {
+  std::filesystem::create_directories(root() / ".git/promptctl");
+  m_dir.write("repo/.git/promptctl/deploy.lock", "left by a killed deploy\n");
+  ProcessResult deployed = run({"deploy", "hello", "--env", "dev"});
+  EXPECT_EQ(deployed.exit_code, 0) << deployed.err;
+
+  write_hello("Hi {{who}}", "gpt-test", "Hi");
+  commit("v2");
+  ProcessOptions options;
+  options.cwd = root();
+  // The holder writes a marker just before it lets go: a deploy that waited finds it.
+  std::thread holder([&] {
+    (void)run_process(
+        "flock", {".git/promptctl/deploy.lock", "sh", "-c", "touch held; sleep 1; touch released"},
+        options);
+  });
+  while (!std::filesystem::exists(root() / "held")) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ProcessResult waited = run({"deploy", "hello", "--env", "dev"});
+  bool released_first = std::filesystem::exists(root() / "released");
+  holder.join();
+  EXPECT_EQ(waited.exit_code, 0) << waited.err;
+  EXPECT_TRUE(released_first) << "the deploy went ahead while another process held the lock";
+  std::filesystem::remove(root() / "held");
+  std::filesystem::remove(root() / "released");
+  EXPECT_EQ(git(root(), {"status", "--porcelain"}), "");
+}
+
 TEST_F(GovernanceTest, RefusalsNameWhatIsMissingAndChangeNothing) {
   std::string before = head();
   ProcessResult refused = run({"deploy", "hello", "--env", "production"});

@@ -142,9 +142,12 @@ RC_GTEST_PROP(YamlProperties, JsonSurvivesAYamlRoundTrip, ()) {
 }
 
 RC_GTEST_PROP(NameProperties, SegmentsOfAllowedCharactersMakeValidNames, ()) {
+  // A segment may not start with '-' (it would read as an option), so the first character is
+  // drawn without it.
   auto make_segment = [] {
-    int length = *rc::gen::inRange(1, 12);
-    return *rc::gen::container<std::string>(static_cast<size_t>(length),
+    int length = *rc::gen::inRange(0, 11);
+    return *rc::gen::elementOf(std::string("abz09_")) +
+           *rc::gen::container<std::string>(static_cast<size_t>(length),
                                             rc::gen::elementOf(std::string("abz09_-")));
   };
   std::vector<std::string> segments;

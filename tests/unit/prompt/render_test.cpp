@@ -166,6 +166,13 @@ TEST(Names, Validation) {
   EXPECT_EQ(name_problem("a b"),
             "a prompt name may use letters, digits, '_', '-', '.' and '/', not ' '");
   EXPECT_EQ(name_problem(".hidden"), "a prompt name segment must not start with '.'");
+  EXPECT_EQ(name_problem("-rf"), "a prompt name segment must not start with '-'");
+  EXPECT_EQ(name_problem("support/--force"), "a prompt name segment must not start with '-'");
+  EXPECT_EQ(name_problem("caf\xc3\xa9"),
+            "a prompt name may use letters, digits, '_', '-', '.' and '/', not '\xc3\xa9'");
+  EXPECT_EQ(name_problem("\xf0\x9f\x98\x80x"),
+            "a prompt name may use letters, digits, '_', '-', '.' and '/', not "
+            "'\xf0\x9f\x98\x80'");
   EXPECT_EQ(name_problem("x.tests"), "a prompt name must not end in '.tests' or '.yaml'");
   EXPECT_EQ(normalize_name("prompts/a/b.yaml"), "a/b");
   EXPECT_EQ(normalize_name("a/b"), "a/b");
