@@ -1,5 +1,6 @@
 // Any answer body, whole or streamed in pieces, decodes into a response or a ResponseError, for
-// every provider wire format. The first byte picks the format and where the stream is split.
+// every provider wire format, read as promptctl reads them (through `decoding`). The first byte
+// picks the format and where the stream is split.
 #include <cstdint>
 
 #include "exec/wire.hpp"
@@ -14,12 +15,12 @@ constexpr ProviderType k_types[] = {ProviderType::openai, ProviderType::azure_op
 
 void decode_whole(const WireFormat& format, std::string_view body) {
   try {
-    (void)format.parse(body);
+    (void)decoding([&] { return format.parse(body); });
   } catch (const ResponseError&) {
   }
   (void)format.error_detail(body);
   try {
-    (void)format.parse_embeddings(body, 2);
+    (void)decoding([&] { return format.parse_embeddings(body, 2); });
   } catch (const ResponseError&) {
   }
 }
@@ -29,9 +30,11 @@ void decode_stream(const WireFormat& format, std::string_view body, size_t piece
   std::string text;
   try {
     for (size_t at = 0; at < body.size(); at += piece) {
-      decoder->feed(body.substr(at, piece), [&](std::string_view part) { text += part; });
+      decoding([&] {
+        decoder->feed(body.substr(at, piece), [&](std::string_view part) { text += part; });
+      });
     }
-    (void)decoder->finish();
+    (void)decoding([&] { return decoder->finish(); });
   } catch (const ResponseError&) {
   }
 }

@@ -65,7 +65,8 @@ EmbeddingResult request_vectors(const ModelRef& model, const std::vector<std::st
     } else {
       try {
         EmbeddingResult result;
-        result.vectors = wire.parse_embeddings(response.body, texts.size());
+        result.vectors = exec_detail::decoding(
+            [&] { return wire.parse_embeddings(response.body, texts.size()); });
         result.ok = true;
         return result;
       } catch (const exec_detail::ResponseError& e) {

@@ -198,7 +198,10 @@ class Batch {
     try {
       call.credentials = exec_detail::credentials_for(settings);
     } catch (const Error& e) {
-      give_up_on_target(call, e.message(), ErrorKind::invalid_input);
+      // The run's error is one line of text: keep where the setting is and what to do.
+      give_up_on_target(call,
+                        std::string(e.what()) + (e.hint().empty() ? "" : " (" + e.hint() + ")"),
+                        ErrorKind::invalid_input);
       return;
     }
     if (settings.effective_base_url().empty()) {
@@ -227,7 +230,9 @@ class Batch {
     std::function<void(std::string_view)> on_chunk;
     if (call.decoder) {
       on_chunk = [this, &call](std::string_view chunk) {
-        call.decoder->feed(chunk, [&](std::string_view text) { emit_text(call, text); });
+        exec_detail::decoding([&] {
+          call.decoder->feed(chunk, [&](std::string_view text) { emit_text(call, text); });
+        });
       };
     }
     if (!m_multi) {
@@ -273,7 +278,8 @@ class Batch {
       return;
     }
     try {
-      ChatResponse answer = call.decoder ? call.decoder->finish() : wire.parse(response.body);
+      ChatResponse answer = exec_detail::decoding(
+          [&] { return call.decoder ? call.decoder->finish() : wire.parse(response.body); });
       if (m_cache && cache_writes(m_options.cache, call.request().parameters)) {
         m_cache->store(call.request().hash(), answer);
       }

@@ -106,6 +106,19 @@ class SseParser {
   bool m_has_data = false;
 };
 
+/// Runs `decode`, a reading of a provider's answer, with nlohmann-json's complaints about an
+/// answer of the wrong shape (a string where a flag belongs, a number out of range) turned into
+/// a `ResponseError` (not retryable): callers handle one kind of bad answer.
+template <class Decode>
+auto decoding(Decode&& decode) -> decltype(decode()) {
+  try {
+    return decode();
+  } catch (const nlohmann::json::exception& e) {
+    throw ResponseError(std::string("the answer has an unexpected shape (") + e.what() + ")",
+                        false);
+  }
+}
+
 /// Parses JSON from a provider, throwing `ResponseError` (not retryable) when it is not.
 nlohmann::json parse_json(std::string_view body, std::string_view what);
 

@@ -1,5 +1,6 @@
 #include "testing/datasets.hpp"
 
+#include "util/json_input.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 
@@ -20,7 +21,12 @@ std::vector<json> read_jsonl(const SourceFile& file) {
     if (util::trim(line).empty()) {
       continue;
     }
-    json row = json::parse(line, nullptr, false);
+    bool too_deep = false;
+    json row = util::parse_json_input(line, &too_deep);
+    if (too_deep) {
+      throw bad_file(file.path, line_number,
+                     "nested more than " + std::to_string(util::k_max_json_depth) + " levels deep");
+    }
     if (row.is_discarded() || !row.is_object()) {
       throw bad_file(file.path, line_number, "not a JSON object of variables");
     }
@@ -62,7 +68,15 @@ std::vector<json> read_csv(const SourceFile& file) {
 }  // namespace
 
 json read_document(const SourceFile& file) {
-  return util::yaml_to_json(util::parse_yaml(file.text, file.path));
+  YAML::Node document = util::parse_yaml(file.text, file.path);
+  try {
+    return util::yaml_to_json(document);
+  } catch (const Error& e) {
+    // yaml_to_json knows the line and column, not the file.
+    SourceLocation where = e.location();
+    where.file = file.path;
+    throw Error(e.kind(), e.message(), where, e.hint());
+  }
 }
 
 json read_vars_file(const SourceFile& file) {
@@ -71,7 +85,7 @@ json read_vars_file(const SourceFile& file) {
     return json::object();
   }
   if (!vars.is_object()) {
-    throw Error(ErrorKind::invalid_input, file.path + ": must be a mapping of variables");
+    throw Error(ErrorKind::invalid_input, "must be a mapping of variables", {file.path, 0, 0});
   }
   return vars;
 }
@@ -86,13 +100,13 @@ std::vector<json> read_dataset(const SourceFile& file) {
   if (file.path.ends_with(".json") || file.path.ends_with(".yaml") || file.path.ends_with(".yml")) {
     json rows = read_document(file);
     if (!rows.is_array()) {
-      throw Error(ErrorKind::invalid_input, file.path + ": must be a list of mappings");
+      throw Error(ErrorKind::invalid_input, "must be a list of mappings", {file.path, 0, 0});
     }
     std::vector<json> out;
     for (size_t i = 0; i < rows.size(); ++i) {
       if (!rows[i].is_object()) {
-        throw Error(ErrorKind::invalid_input,
-                    file.path + ": item " + std::to_string(i + 1) + " is not a mapping");
+        throw Error(ErrorKind::invalid_input, "item " + std::to_string(i + 1) + " is not a mapping",
+                    {file.path, 0, 0});
       }
       out.push_back(rows[i]);
     }

@@ -95,6 +95,25 @@ TEST(AnthropicFormat, JoinsTextBlocksAndRejectsAnswersWithoutText) {
       "overloaded_error: busy");
 }
 
+// Found by the wire fuzzer: a flag sent as a string ended the command as an internal error.
+TEST(WireFormats, AnAnswerOfTheWrongShapeIsAResponseError) {
+  auto decoder = exec_detail::wire_format(ProviderType::ollama).decoder();
+  std::string line = R"({"message":{"content":"H"},"done":"stop"})"
+                     "\n";
+  try {
+    exec_detail::decoding([&] { decoder->feed(line, [](std::string_view) {}); });
+    ADD_FAILURE() << "no error";
+  } catch (const exec_detail::ResponseError& e) {
+    EXPECT_FALSE(e.retryable());
+    EXPECT_NE(std::string(e.what()).find("the answer has an unexpected shape"), std::string::npos)
+        << e.what();
+  }
+  const auto& openai = exec_detail::wire_format(ProviderType::openai);
+  EXPECT_THROW((void)exec_detail::decoding(
+                   [&] { return openai.parse(R"({"choices":[{"message":{"content":7}}]})"); }),
+               exec_detail::ResponseError);
+}
+
 TEST(OllamaStream, ReadsJsonLinesSplitAnywhere) {
   auto decoder = exec_detail::wire_format(ProviderType::ollama).decoder();
   std::string text =
