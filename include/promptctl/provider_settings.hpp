@@ -49,6 +49,16 @@ struct ProviderSettings {
   std::map<std::string, Price> prices;  ///< by model name
   SourceLocation location;              ///< where it was declared, for messages
 
+  /// What the repository's committed settings chose, rather than the user (built-in defaults,
+  /// the environment, the user configuration): the address, a key variable other than the
+  /// type's own, headers. Secrets go to such a choice only when the user trusts the address.
+  bool base_url_from_repository = false;
+  bool key_variable_from_repository = false;
+  bool headers_from_repository = false;
+  /// URL prefixes the user trusts with secrets whose destination the repository chose:
+  /// `trusted_endpoints` in the user configuration and PROMPTCTL_TRUSTED_ENDPOINTS.
+  std::vector<std::string> trusted_endpoints;
+
   /// The base URL after defaults and environment variables (`OPENAI_BASE_URL`, …).
   [[nodiscard]] std::string effective_base_url() const;
   /// The price of `model`, from these settings or the built-in table.

@@ -90,7 +90,8 @@ class Workspace : public PromptSource {
   [[nodiscard]] static std::string display_path(std::string_view name);
   [[nodiscard]] bool exists(std::string_view name) const;
   /// Where local state that is never committed lives (caches): `promptctl/` inside the git
-  /// directory, or nothing when the repository is not in a git work tree.
+  /// directory, or nothing when the repository is not in a git work tree. Throws `Error`
+  /// (invalid_input) when a `.git` file points at a folder that is not a git directory.
   [[nodiscard]] std::optional<std::filesystem::path> state_dir() const;
 
   /// Every prompt name, sorted. Reads directory entries, not files.
@@ -110,6 +111,12 @@ class Workspace : public PromptSource {
 
   /// The Error for a name that does not exist, suggesting close names.
   [[nodiscard]] Error not_found(std::string_view name) const;
+
+  /// Throws `Error` (invalid_input) when `path`, a file in the repository shown as `shown`,
+  /// really lies outside the repository's top folder through a symbolic link (of the file or
+  /// of a folder on the way). For a file that does not exist yet, its nearest existing folder
+  /// is checked, so nothing is ever read or written outside the repository.
+  void check_inside(const std::filesystem::path& path, std::string_view shown) const;
 
  private:
   explicit Workspace(std::filesystem::path root);

@@ -4,6 +4,7 @@
 #include "cli/execution.hpp"
 #include "promptctl/governance.hpp"
 #include "util/dates.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -52,8 +53,10 @@ int run(Session& session) {
   for (const AuditEvent& e : events) {
     std::string revision = e.revision.substr(0, 12);
     out.line(util::format_date(e.time, 0) + "  " + out.paint(pad(e.action, 21), Style::bold) + " " +
-             pad(e.prompt, 20) + " " + pad(revision, 12) + " " + pad(e.environment, 11) +
-             (e.who.empty() ? "" : "  " + e.who) + (e.detail.empty() ? "" : "  " + e.detail));
+             pad(util::visible(e.prompt), 20) + " " + pad(revision, 12) + " " +
+             pad(util::visible(e.environment), 11) +
+             (e.who.empty() ? "" : "  " + util::visible(e.who)) +
+             (e.detail.empty() ? "" : "  " + util::visible(e.detail)));
   }
   return 0;
 }

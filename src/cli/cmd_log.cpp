@@ -119,8 +119,9 @@ int log_prompt(Session& session, const PromptAddress& address) {
     std::string hash = version.content_hash.empty() ? "" : short_hash(version.content_hash);
     out.line(out.paint(pad(number, 5), Style::bold) + " " +
              out.paint(commit.id.substr(0, 7), Style::yellow) + "  " + day_of(commit.author) +
-             "  " + out.paint(pad(hash, 12), Style::dim) + "  " + commit.author.name + "  " +
-             commit.summary + version_note(version));
+             "  " + out.paint(pad(hash, 12), Style::dim) + "  " +
+             util::visible(commit.author.name) + "  " + util::visible(commit.summary) +
+             version_note(version));
   }
   return 0;
 }
@@ -145,7 +146,7 @@ int log_repository(Session& session) {
   }
   for (const repo::CommitInfo& commit : commits) {
     out.line(out.paint(commit.id.substr(0, 7), Style::yellow) + "  " + day_of(commit.author) +
-             "  " + commit.author.name + "  " + commit.summary);
+             "  " + util::visible(commit.author.name) + "  " + util::visible(commit.summary));
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 // promptctl status: prompts changed since HEAD, and whether each lints clean.
 #include "cli/command.hpp"
 #include "promptctl/changes.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -66,7 +67,7 @@ int run(Session& session) {
     std::string name =
         change.old_name.empty() ? change.name : change.old_name + " -> " + change.name;
     bool failing = change.lint && change.lint->first + change.lint->second > 0;
-    out.line(pad(std::string(to_string(change.kind)), 12) + pad(name, 32) + " " +
+    out.line(pad(std::string(to_string(change.kind)), 12) + pad(util::visible(name), 32) + " " +
              out.paint(lint_text(change.lint), failing ? Style::red : Style::green));
   }
   return 0;

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "util/strings.hpp"
+
 namespace promptctl::cli {
 
 namespace {
@@ -124,18 +126,22 @@ void Output::warn(std::string_view message) const {
 }
 
 void Output::error(const Error& error) const {
-  std::string where = error.location().to_string();
+  // Messages quote names, paths and values from the repository: no control character of
+  // theirs reaches the terminal.
+  std::string where = util::visible(error.location().to_string());
+  std::string message = util::visible(error.message(), true);
   std::string prefix = paint_err("error:", Style::red);
   if (where.empty()) {
-    std::fprintf(stderr, "promptctl: %s %s\n", prefix.c_str(), error.message().c_str());
+    std::fprintf(stderr, "promptctl: %s %s\n", prefix.c_str(), message.c_str());
   } else {
-    std::fprintf(stderr, "%s: %s %s\n", where.c_str(), prefix.c_str(), error.message().c_str());
+    std::fprintf(stderr, "%s: %s %s\n", where.c_str(), prefix.c_str(), message.c_str());
   }
   for (const Diagnostic& detail : error.details()) {
     diagnostic(detail, true);
   }
   if (!error.hint().empty()) {
-    std::fprintf(stderr, "%s %s\n", paint_err("hint:", Style::cyan).c_str(), error.hint().c_str());
+    std::fprintf(stderr, "%s %s\n", paint_err("hint:", Style::cyan).c_str(),
+                 util::visible(error.hint(), true).c_str());
   }
 }
 
@@ -144,10 +150,10 @@ void Output::diagnostic(const Diagnostic& diagnostic, bool to_stderr) const {
   auto painter = [&](std::string_view text, Style style) {
     return to_stderr ? paint_err(text, style) : paint(text, style);
   };
-  std::string where = diagnostic.location.to_string();
+  std::string where = util::visible(diagnostic.location.to_string());
   std::string text = where.empty() ? std::string("  ") : where + ": ";
   text += painter(is_error ? "error:" : "warning:", is_error ? Style::red : Style::yellow);
-  text += " " + diagnostic.message + "\n";
+  text += " " + util::visible(diagnostic.message, true) + "\n";
   std::fputs(text.c_str(), to_stderr ? stderr : stdout);
 }
 

@@ -83,7 +83,7 @@ std::optional<json> ResponseCache::find_json(const std::string& key) const {
 }
 
 void ResponseCache::store_json(const std::string& key, const json& value) const {
-  util::write_file_atomic(file_for(key), value.dump() + "\n");
+  util::write_file_atomic(file_for(key), value.dump() + "\n", 0600);
 }
 
 std::optional<ChatResponse> ResponseCache::find(const std::string& key) const {

@@ -2,11 +2,13 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "promptctl/error.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
+#include "util/url.hpp"
 
 namespace promptctl::exec_detail {
 namespace {
@@ -58,6 +60,65 @@ std::string expand(const std::string& value, const ProviderSettings& settings,
   }
 }
 
+// What a request would carry that is secret, by name: "the key in OPENAI_API_KEY", "header
+// 'X-Token'". Values never appear.
+std::string secrets_named(const ProviderSettings& settings, const Credentials& credentials,
+                          const std::vector<std::string>& secret_headers) {
+  std::string named;
+  if (!credentials.key.empty()) {
+    named = settings.key_file.empty() ? "the key in " + settings.key_variable
+                                      : "the key in '" + settings.key_file + "'";
+  }
+  for (const std::string& header : secret_headers) {
+    named += (named.empty() ? "header '" : ", header '") + header + "'";
+  }
+  return named;
+}
+
+bool user_trusts(const ProviderSettings& settings, const std::string& url) {
+  return std::any_of(
+      settings.trusted_endpoints.begin(), settings.trusted_endpoints.end(),
+      [&](const std::string& endpoint) { return util::url_is_under(url, endpoint); });
+}
+
+// Secrets go over https, or over plain http to this machine only; and where the repository's
+// committed settings chose the address, the key variable or the headers, only to an address
+// the user trusts. Throws `Error` (invalid_input) naming the provider, the secrets by name
+// and the address, never a value.
+void check_destination(const ProviderSettings& settings, const Credentials& credentials,
+                       const std::vector<std::string>& secret_headers) {
+  if (credentials.secrets.empty()) {
+    return;
+  }
+  std::string url = util::redact_url_credentials(settings.effective_base_url());
+  std::optional<util::UrlParts> parts = util::parse_url(settings.effective_base_url());
+  if (!parts) {
+    return;  // no address: the executor says that the provider has no base_url
+  }
+  std::string what = secrets_named(settings, credentials, secret_headers);
+  if (parts->scheme != "https" && !util::is_loopback_host(parts->host)) {  // http, or worse
+    throw Error(ErrorKind::invalid_input,
+                "refusing to send " + what + " of provider '" + settings.name + "' over plain " +
+                    parts->scheme + " to '" + url + "'",
+                {}, "use an https:// address; secrets go over plain http only to this machine");
+  }
+  bool repository_chose = settings.base_url_from_repository ||
+                          settings.key_variable_from_repository ||
+                          (settings.headers_from_repository && !secret_headers.empty());
+  if (!repository_chose || user_trusts(settings, settings.effective_base_url())) {
+    return;
+  }
+  throw Error(ErrorKind::invalid_input,
+              "refusing to send " + what + " of provider '" + settings.name + "' to '" + url +
+                  "': the repository's promptctl.yaml chose " +
+                  (settings.base_url_from_repository ? "that address" : "what is sent there") +
+                  ", and only the user decides where secrets go",
+              settings.location,
+              "if you trust it, add '" + url +
+                  "' to PROMPTCTL_TRUSTED_ENDPOINTS or to trusted_endpoints in "
+                  "~/.config/promptctl/config.yaml, or configure the provider there");
+}
+
 }  // namespace
 
 Credentials credentials_for(const ProviderSettings& settings) {
@@ -77,18 +138,22 @@ Credentials credentials_for(const ProviderSettings& settings) {
   if (!credentials.key.empty()) {
     credentials.secrets.push_back(credentials.key);
   }
+  std::vector<std::string> secret_headers;
   for (const auto& [name, value] : settings.headers) {
     bool secret = false;
     std::string expanded = expand(value, settings, name, secret);
     if (secret) {
       credentials.secrets.push_back(expanded);
+      secret_headers.push_back(name);
     }
     credentials.headers.emplace_back(name, expanded);
   }
+  check_destination(settings, credentials, secret_headers);
   return credentials;
 }
 
 std::string redact(std::string text, const std::vector<std::string>& secrets) {
+  text = util::redact_url_credentials(text);
   for (const std::string& secret : secrets) {
     if (secret.size() < 4) {
       continue;  // too short to tell from ordinary text

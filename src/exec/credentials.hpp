@@ -18,10 +18,12 @@ struct Credentials {
 };
 
 /// The key and headers for `settings`. Throws `Error` (invalid_input) naming the missing
-/// environment variable or the key file's problem, never a value.
+/// environment variable or the key file's problem, never a value; and when the secrets would
+/// go over plain http to another machine, or to an address, key variable or headers that the
+/// repository's settings chose and the user does not trust (`trusted_endpoints`).
 Credentials credentials_for(const ProviderSettings& settings);
 
-/// `text` with every secret replaced by "[redacted]".
+/// `text` with every secret replaced by "[redacted]", and the password of any URL in it masked.
 std::string redact(std::string text, const std::vector<std::string>& secrets);
 
 }  // namespace promptctl::exec_detail

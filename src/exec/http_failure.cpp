@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "util/url.hpp"
+
 namespace promptctl::exec_detail {
 
 std::optional<long> retry_after_ms(const http::Response& response) {
@@ -37,7 +39,9 @@ bool retryable_status(long status) {
 }
 
 std::string transport_message(const http::Response& response, const http::Request& request) {
-  std::string host = request.url.substr(0, request.url.find('/', request.url.find("//") + 2));
+  // A password in the address ("https://user:key@host") never reaches a message.
+  std::string host = util::redact_url_credentials(
+      request.url.substr(0, request.url.find('/', request.url.find("//") + 2)));
   switch (response.failure) {
     case http::TransportFailure::timeout:
       return "no answer from " + host + " within " + std::to_string(request.timeout_ms) + " ms";

@@ -21,6 +21,16 @@ const std::vector<std::string> k_provider_keys = {"type",
                                                   "prices",
                                                   "requests_per_minute"};
 
+// The key variable a built-in provider of `type` reads ("" for types without one).
+std::string default_key_variable(ProviderType type) {
+  for (const auto& [name, builtin] : builtin_providers()) {
+    if (builtin.type == type) {
+      return builtin.key_variable;
+    }
+  }
+  return "";
+}
+
 // A new provider's starting point: what its type needs by default.
 ProviderSettings defaults_for(const std::string& name, ProviderType type) {
   ProviderSettings settings;
@@ -103,11 +113,17 @@ void read_fields(YamlReader& reader, const YAML::Node& node, const std::string& 
       target = reader.string(node[key], "'" + context + "." + key + "'").value_or(target);
     }
   };
-  text("base_url", settings.base_url);
+  const bool from_repository = layer == SettingsLayer::repository;
+  if (node["base_url"]) {
+    text("base_url", settings.base_url);
+    settings.base_url_from_repository = from_repository;
+  }
   text("api_version", settings.api_version);
   if (node["key_env"]) {
     text("key_env", settings.key_variable);
     settings.key_required = !settings.key_variable.empty();
+    settings.key_variable_from_repository =
+        from_repository && settings.key_variable != default_key_variable(settings.type);
   }
   if (node["key_file"]) {
     if (layer == SettingsLayer::repository) {
@@ -123,6 +139,7 @@ void read_fields(YamlReader& reader, const YAML::Node& node, const std::string& 
   }
   if (node["headers"]) {
     read_headers(reader, node["headers"], context + ".headers", settings);
+    settings.headers_from_repository = from_repository;
   }
   read_positive(reader, node["timeout_ms"], "'" + context + ".timeout_ms'", settings.timeout_ms,
                 false);

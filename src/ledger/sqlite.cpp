@@ -1,5 +1,8 @@
 #include "ledger/sqlite.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <random>
 #include <thread>
@@ -10,6 +13,12 @@ namespace promptctl::ledger_detail {
 
 Database::Database(const std::string& path, int busy_ms, std::string what)
     : m_path(path), m_what(std::move(what)), m_busy_ms(busy_ms) {
+  // A new database file is the owner's alone; SQLite gives its journal files the same mode.
+  if (path != ":memory:") {
+    if (int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) {
+      ::close(fd);
+    }
+  }
   sqlite3* db = nullptr;
   int code = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -214,6 +214,7 @@ fs::path create_prompt(Workspace& workspace, const std::string& name,
     throw Error(ErrorKind::already_exists, "prompt '" + name + "' exists already",
                 {Workspace::display_path(name), 0, 0});
   }
+  workspace.check_inside(path, Workspace::display_path(name));
   std::string text = new_prompt_text_from(name, options, workspace);
   (void)load_prompt(name, Workspace::display_path(name), text);  // never write a broken file
   util::write_file_atomic(path, text);
@@ -260,6 +261,9 @@ MoveReport move_prompt(Workspace& workspace, const std::string& from, const std:
   std::vector<std::pair<fs::path, fs::path>> moves = {
       {workspace.file_for(from), workspace.file_for(to)},
       {workspace.tests_file_for(from), workspace.tests_file_for(to)}};
+  for (const auto& [old_path, new_path] : moves) {
+    workspace.check_inside(new_path, fs::relative(new_path, workspace.root()).string());
+  }
   for (const auto& [old_path, new_path] : moves) {
     if (!fs::exists(old_path)) {
       continue;

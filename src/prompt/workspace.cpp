@@ -44,6 +44,12 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
                             std::vector<Diagnostic>& diagnostics) {
   RepoSettings settings;
   prompt_detail::YamlReader reader(path, text, diagnostics);
+  // As for prompt files: text that is not UTF-8 would reach JSON output and messages.
+  if (auto bad = util::invalid_utf8_at(text)) {
+    auto [line, column] = util::line_and_column(text, *bad);
+    reader.error_at({path, line, column}, "file is not valid UTF-8", "encoding");
+    return settings;
+  }
   YAML::Node root;
   try {
     root = util::parse_yaml(text, path);
@@ -164,7 +170,17 @@ std::optional<fs::path> Workspace::state_dir() const {
       std::string text = util::read_file(dot_git, 4096);
       if (text.starts_with("gitdir: ")) {
         fs::path target = std::string(util::trim(std::string_view(text).substr(8)));
-        return (target.is_absolute() ? target : dir / target) / "promptctl";
+        fs::path git_dir = target.is_absolute() ? target : dir / target;
+        // The file may come with the repository: trust it only where it names a git directory,
+        // so that nothing of promptctl's is ever written to another folder it points at.
+        if (!fs::is_regular_file(git_dir / "HEAD", ec) ||
+            !fs::is_directory(git_dir / "objects", ec)) {
+          throw Error(ErrorKind::invalid_input,
+                      "'" + dot_git.string() + "' points at '" + git_dir.string() +
+                          "', which is not a git directory",
+                      {}, "fix or remove that .git file");
+        }
+        return git_dir / "promptctl";
       }
       return std::nullopt;
     }
@@ -253,10 +269,28 @@ void check_size(const fs::path& path, const std::string& shown) {
 
 }  // namespace
 
+void Workspace::check_inside(const fs::path& path, std::string_view shown) const {
+  std::error_code ec;
+  fs::path real = fs::weakly_canonical(path, ec);
+  fs::path top = fs::canonical(m_root, ec);
+  if (ec) {
+    return;  // the top folder itself is gone: reading or writing will say so
+  }
+  auto [top_end, real_at] = std::mismatch(top.begin(), top.end(), real.begin(), real.end());
+  if (top_end != top.end()) {
+    throw Error(ErrorKind::invalid_input,
+                "'" + util::printable(shown, 200) +
+                    "' leads outside the repository through a symbolic link (to '" +
+                    util::printable(real.string(), 200) + "')",
+                {}, "promptctl reads and writes only files inside the repository");
+  }
+}
+
 std::optional<SourceFile> Workspace::read(std::string_view name) {
   if (name_problem(name)) {
     return std::nullopt;
   }
+  check_inside(file_for(name), display_path(name));
   check_size(file_for(name), display_path(name));
   auto text = util::read_file_if_exists(file_for(name), k_max_prompt_file_size + 1);
   if (!text) {
@@ -279,6 +313,7 @@ std::optional<SourceFile> Workspace::read_data(std::string_view relative) {
   std::string shown = repository_relative_path(relative);
   // Datasets may be far larger than prompt files; the limit only guards against mistakes.
   constexpr std::size_t k_max_data_file_size = std::size_t{256} << 20;
+  check_inside(m_root / shown, shown);
   auto text = util::read_file_if_exists(m_root / shown, k_max_data_file_size);
   if (!text) {
     return std::nullopt;
@@ -291,6 +326,7 @@ std::optional<SourceFile> Workspace::read_tests(std::string_view name) {
     return std::nullopt;
   }
   std::string shown = std::string(k_prompts_dir) + "/" + std::string(name) + ".tests.yaml";
+  check_inside(tests_file_for(name), shown);
   check_size(tests_file_for(name), shown);
   auto text = util::read_file_if_exists(tests_file_for(name), k_max_prompt_file_size + 1);
   if (!text) {

@@ -152,7 +152,18 @@ git_oid build_tree(git_repository* repository, const git_commit* parent, const f
   }
   for (const std::string& path : paths) {
     fs::path on_disk = work_tree / path;
-    if (fs::is_regular_file(on_disk)) {
+    std::error_code ec;
+    fs::file_status status = fs::symlink_status(on_disk, ec);
+    if (fs::is_symlink(status)) {
+      // A link is committed as a link, as git does: its target's path, never its content.
+      std::string target = fs::read_symlink(on_disk).string();
+      git_index_entry entry{};
+      check(git().git_blob_create_from_buffer(&entry.id, repository, target.data(), target.size()),
+            "store '" + path + "'");
+      entry.mode = GIT_FILEMODE_LINK;
+      entry.path = path.c_str();
+      check(git().git_index_add(staged.get(), &entry), "stage '" + path + "'");
+    } else if (fs::is_regular_file(status)) {
       git_index_entry entry{};
       check(git().git_blob_create_from_disk(&entry.id, repository, on_disk.c_str()),
             "store '" + path + "'");
@@ -175,7 +186,9 @@ void update_index(git_repository* repository, const fs::path& work_tree,
   check(git().git_repository_index(&raw, repository), "open the index");
   GitIndex index(raw);
   for (const std::string& path : paths) {
-    if (fs::is_regular_file(work_tree / path)) {
+    std::error_code ec;
+    fs::file_status status = fs::symlink_status(work_tree / path, ec);
+    if (fs::is_regular_file(status) || fs::is_symlink(status)) {
       check(git().git_index_add_bypath(index.get(), path.c_str()),
             "update the index for '" + path + "'");
     } else {

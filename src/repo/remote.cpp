@@ -9,6 +9,7 @@
 #include "repo/notes.hpp"
 #include "repo/repository_impl.hpp"
 #include "util/strings.hpp"
+#include "util/url.hpp"
 
 namespace promptctl::repo {
 namespace fs = std::filesystem;
@@ -29,9 +30,21 @@ std::vector<std::string> extra_fetch_refspecs(const std::string& remote) {
 struct CredentialState {
   bool tried_agent = false;
   bool tried_token = false;
+  /// The address PROMPTCTL_GIT_TOKEN was withheld from: plain http to another machine.
+  std::string withheld_from;
 };
 
-int acquire_credentials(git_credential** out, const char*, const char* username_from_url,
+// After a remote operation: the reason it failed, when the token was withheld.
+void throw_if_token_withheld(const CredentialState& state) {
+  if (!state.withheld_from.empty()) {
+    throw Error(ErrorKind::refused,
+                "refusing to send PROMPTCTL_GIT_TOKEN over plain http to '" +
+                    redact_credentials(state.withheld_from) + "'",
+                {}, "use an https:// remote URL; tokens go over plain http only to this machine");
+  }
+}
+
+int acquire_credentials(git_credential** out, const char* url, const char* username_from_url,
                         unsigned int allowed, void* payload) {
   auto* state = static_cast<CredentialState*>(payload);
   if ((allowed & GIT_CREDENTIAL_SSH_KEY) && !state->tried_agent) {
@@ -42,6 +55,10 @@ int acquire_credentials(git_credential** out, const char*, const char* username_
   const char* token = std::getenv("PROMPTCTL_GIT_TOKEN");
   if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && token && *token && !state->tried_token) {
     state->tried_token = true;
+    if (util::is_cleartext_to_another_machine(url ? url : "")) {
+      state->withheld_from = url ? url : "";
+      return GIT_PASSTHROUGH;
+    }
     const char* user = std::getenv("PROMPTCTL_GIT_USERNAME");
     return git().git_credential_userpass_plaintext_new(out, user && *user ? user : "x-access-token",
                                                        token);
@@ -95,8 +112,9 @@ void fetch_remote(git_remote* remote, const std::string& name) {
   CredentialState state;
   set_callbacks(options.callbacks, state);
   options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
-  check(git().git_remote_fetch(remote, &refspecs.array, &options, nullptr),
-        "fetch from '" + name + "'");
+  int code = git().git_remote_fetch(remote, &refspecs.array, &options, nullptr);
+  throw_if_token_withheld(state);
+  check(code, "fetch from '" + name + "'");
 }
 
 std::vector<std::string> refs_matching(git_repository* repository,
@@ -183,6 +201,11 @@ Repository Repository::clone(const std::string& url, const fs::path& dir) {
   set_callbacks(options.fetch_opts.callbacks, state);
   git_repository* raw = nullptr;
   int code = git().git_clone(&raw, url.c_str(), dir.c_str(), &options);
+  if (code < 0 && !state.withheld_from.empty() && created) {
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
+  }
+  throw_if_token_withheld(state);
   if (code < 0) {
     const git_error* last = git().git_error_last();
     std::string detail = last && last->message ? last->message : "unknown libgit2 error";
@@ -301,6 +324,7 @@ std::vector<std::string> Repository::push(const std::string& remote) {
   };
   options.callbacks.payload = &state;
   int code = git().git_remote_push(found.get(), &refspecs.array, &options);
+  throw_if_token_withheld(state.credentials);
   if (code == GIT_ENONFASTFORWARD && state.rejected.empty()) {
     // Local and some other transports refuse before reporting per reference.
     state.rejected.push_back("refs/heads/" + branch + " (non-fast-forward)");

@@ -87,7 +87,7 @@ std::string read_stdin(std::size_t max_size) {
   return read_all(STDIN_FILENO, "-", max_size);
 }
 
-void write_file_atomic(const fs::path& path, const std::string& content) {
+void write_file_atomic(const fs::path& path, const std::string& content, unsigned mode) {
   std::error_code ec;
   if (!path.parent_path().empty()) {
     fs::create_directories(path.parent_path(), ec);
@@ -110,12 +110,24 @@ void write_file_atomic(const fs::path& path, const std::string& content) {
     ok = n > 0;
     written += ok ? static_cast<size_t>(n) : 0;
   }
-  ok = ok && ::fchmod(fd.get(), 0644) == 0 && ::fsync(fd.get()) == 0;
+  ok = ok && ::fchmod(fd.get(), static_cast<mode_t>(mode)) == 0 && ::fsync(fd.get()) == 0;
   ok = ::close(fd.release()) == 0 && ok;
   if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
     Error error = io_error("cannot write", path);
     ::unlink(temp.c_str());
     throw error;
+  }
+}
+
+void make_private_directory(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (!ec) {
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  }
+  if (ec) {
+    throw Error(ErrorKind::io,
+                "cannot create the private folder '" + dir.string() + "': " + ec.message());
   }
 }
 

@@ -20,6 +20,12 @@ std::string read_stdin(std::size_t max_size = 64 << 20);
 
 /// Writes through a temporary file in the same folder and renames it into place, so that
 /// readers see the old or the new content and never a part. Creates missing parent folders.
-void write_file_atomic(const std::filesystem::path& path, const std::string& content);
+/// The file gets `mode` (0644: readable by all, as git writes files; 0600 for private state).
+void write_file_atomic(const std::filesystem::path& path, const std::string& content,
+                       unsigned mode = 0644);
+
+/// Creates `dir` and its missing parents, and makes `dir` readable by its owner only (0700),
+/// for state that holds requests, answers and variables. Throws `Error` (io) when it cannot.
+void make_private_directory(const std::filesystem::path& dir);
 
 }  // namespace promptctl::util

@@ -164,6 +164,21 @@ std::string printable(std::string_view text, size_t max_length) {
   return out;
 }
 
+std::string visible(std::string_view text, bool keep_line_breaks) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if ((c < 0x20 && c != '\t' && !(keep_line_breaks && c == '\n')) || c == 0x7f) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
+      out += buffer;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::vector<int> conflict_marker_lines(std::string_view text) {
   std::vector<int> found;
   int line = 1;

@@ -73,6 +73,11 @@ bool is_loopback_url(std::string_view url) {
   return parts && is_loopback_host(parts->host);
 }
 
+bool is_cleartext_to_another_machine(std::string_view url) {
+  std::optional<UrlParts> parts = parse_url(url);
+  return parts && parts->scheme == "http" && !is_loopback_host(parts->host);
+}
+
 bool url_is_under(std::string_view url, std::string_view prefix) {
   std::optional<UrlParts> a = parse_url(url);
   std::optional<UrlParts> b = parse_url(prefix);

@@ -26,6 +26,10 @@ bool is_loopback_host(std::string_view host);
 /// Whether `url` points at this machine (see `is_loopback_host`).
 bool is_loopback_url(std::string_view url);
 
+/// Whether a request to `url` would cross the network unencrypted: plain http to a host that
+/// is not this machine. Secrets (API keys, tokens) are never sent where this is true.
+bool is_cleartext_to_another_machine(std::string_view url);
+
 /// Whether `url` is `prefix` or lies under it: the same scheme, host and port, and a path that
 /// is the prefix's path or continues it after a '/'. "https://a.example/v1" is under
 /// "https://a.example" but "https://a.example.evil/v1" and "https://a.example/v10" are not

@@ -42,7 +42,9 @@ class ExecutionTest : public RepoTest {
             {"ANTHROPIC_API_KEY", k_test_key},
             {"AZURE_OPENAI_ENDPOINT", m_server.url()},
             {"AZURE_OPENAI_API_KEY", k_test_key},
-            {"OLLAMA_HOST", m_server.url()}};
+            {"OLLAMA_HOST", m_server.url()},
+            // The user trusts the test server with the keys that promptctl.yaml routes there.
+            {"PROMPTCTL_TRUSTED_ENDPOINTS", m_server.url()}};
   }
 
   ProcessResult run_with_server(const std::vector<std::string>& args,

@@ -390,7 +390,7 @@ TEST_F(TestCommandTest, ReportFormats) {
 )");
   ProcessResult tap = run_with_server({"test", "fmt", "--format", "tap"});
   EXPECT_EQ(tap.exit_code, 1);
-  EXPECT_EQ(tap.out.rfind("TAP version 14\n1..2\nok 1 - fmt: good <one>\nnot ok 2 - fmt: bad & "
+  EXPECT_EQ(tap.out.rfind("TAP version 13\n1..2\nok 1 - fmt: good <one>\nnot ok 2 - fmt: bad & "
                           "worse\n  ---\n",
                           0),
             0U)
@@ -417,10 +417,38 @@ TEST_F(TestCommandTest, ReportFormats) {
       {"test", "fmt", "--format", "github", "-o", "junit:out/j.xml", "-o", "tap:t.tap"});
   EXPECT_EQ(both.out.rfind("::error file=prompts/fmt.yaml", 0), 0U) << both.out;
   EXPECT_NE(read("out/j.xml").find("<testsuites>"), std::string::npos);
-  EXPECT_EQ(read("t.tap").rfind("TAP version 14", 0), 0U);
+  EXPECT_EQ(read("t.tap").rfind("TAP version 13", 0), 0U);
   ProcessResult usage = run_with_server({"test", "fmt", "--output", "x.txt"});
   EXPECT_EQ(usage.exit_code, 2);
   EXPECT_FALSE(std::filesystem::exists(root() / "x.txt"));
+}
+
+// Names come from the repository: none may turn a failure into a to-do, add a test point or
+// stop the consumer. prove (Perl's TAP::Harness) reads the report as CI would.
+TEST_F(TestCommandTest, TapReportsSurviveHostileNamesInProve) {
+  write_prompt("tap", R"(
+  - {name: "refund # TODO later", assert: [{type: equals, value: never}]}
+  - {name: "back\\slash # SKIP", assert: [{type: equals, value: never}]}
+  - {name: "two\nok 3 - injected\rlines", assert: [{type: equals, value: never}]}
+  - {name: "passes", assert: [{type: contains, value: Hello}]}
+)");
+  ProcessResult result = run_with_server({"test", "tap", "--format", "tap", "-o", "tap:r.tap"});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  std::string report = read("r.tap");
+  EXPECT_NE(report.find("not ok 1 - tap: refund \\# TODO later\n"), std::string::npos) << report;
+  EXPECT_NE(report.find("not ok 2 - tap: back\\\\slash \\# SKIP\n"), std::string::npos) << report;
+  EXPECT_NE(report.find("not ok 3 - tap: two\\\\x0aok 3 - injected\\\\x0dlines\n"),
+            std::string::npos)
+      << report;
+  ProcessResult prove = run_process("prove", {"--exec", "cat", (root() / "r.tap").string()}, {});
+  EXPECT_NE(prove.exit_code, 0) << prove.out;
+  EXPECT_NE(prove.out.find("Failed 3/4 subtests"), std::string::npos) << prove.out << prove.err;
+
+  write_prompt("tap", "  - {name: \"all # good\", assert: [{type: contains, value: Hello}]}\n");
+  ASSERT_EQ(run_with_server({"test", "tap", "--format", "tap", "-o", "tap:ok.tap"}).exit_code, 0);
+  ProcessResult passing = run_process("prove", {"--exec", "cat", (root() / "ok.tap").string()}, {});
+  EXPECT_EQ(passing.exit_code, 0) << passing.out << passing.err;
+  EXPECT_NE(passing.out.find("Result: PASS"), std::string::npos) << passing.out;
 }
 
 TEST_F(TestCommandTest, JunitIsValidAgainstTheSchema) {

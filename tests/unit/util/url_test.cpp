@@ -50,3 +50,11 @@ TEST(Url, PasswordsInUrlsAreMasked) {
   EXPECT_EQ(util::redact_url_credentials("ssh://git@host/x and https://h/y"),
             "ssh://git@host/x and https://h/y");
 }
+
+TEST(Url, CleartextToAnotherMachine) {
+  EXPECT_TRUE(util::is_cleartext_to_another_machine("http://git.example/repo.git"));
+  EXPECT_TRUE(util::is_cleartext_to_another_machine("HTTP://10.0.0.1:8080/x"));
+  EXPECT_FALSE(util::is_cleartext_to_another_machine("https://git.example/repo.git"));
+  EXPECT_FALSE(util::is_cleartext_to_another_machine("http://127.0.0.1:9418/repo.git"));
+  EXPECT_FALSE(util::is_cleartext_to_another_machine("ssh://git@git.example/repo.git"));
+}
