@@ -4,14 +4,15 @@
 #   scripts/dev.sh test    install packages, build, run the whole test suite
 #   scripts/dev.sh build   install packages and build only
 #   scripts/dev.sh sanitize  build with clang, AddressSanitizer and UndefinedBehaviorSanitizer,
-#                          run the whole test suite under them, then each fuzz target for a while
+#                          run the whole test suite under them, then each fuzz target for about
+#                          a minute (a fixed number of inputs; FUZZ_SECONDS caps each target)
 # BUILD_DIR (default: build) and JOBS (default: number of cores) may be set.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${BUILD_DIR:-$here/build}
 sanitize_dir=${SANITIZE_BUILD_DIR:-$here/build-sanitize}
-fuzz_seconds=${FUZZ_SECONDS:-60}
+fuzz_seconds=${FUZZ_SECONDS:-180}
 jobs=${JOBS:-$(nproc)}
 
 packages=(build-essential cmake pkg-config git ca-certificates
@@ -53,18 +54,20 @@ sanitize_build() {
 }
 
 # Every fuzz target, seeded from its corpus (copied: libFuzzer adds what it finds to the first
-# folder), for $fuzz_seconds each; any crash, leak, timeout or sanitizer report fails.
+# folder), for a fixed number of inputs from a fixed seed, about a minute each here: the same
+# build explores the same inputs, so a verdict can be reproduced. $fuzz_seconds caps each
+# target on a slower machine. Any crash, leak, timeout or sanitizer report fails.
 fuzz_smoke() {
   local scratch; scratch=$(mktemp -d)
   local failed=0
-  for target in template:16384 prompt:16384 data:16384 settings:16384 wire:16384; do
-    local name=${target%%:*} max_len=${target##*:}
+  for target in template:400000 prompt:80000 data:150000 settings:80000 wire:150000; do
+    local name=${target%%:*} runs=${target##*:}
     mkdir -p "$scratch/$name"
     cp "$here/fuzz/corpus/$name/"* "$scratch/$name/"
-    echo "fuzz: ${name}_fuzzer for ${fuzz_seconds} s"
+    echo "fuzz: ${name}_fuzzer, $runs inputs"
     if ! (cd "$scratch" && "$sanitize_dir/fuzz/${name}_fuzzer" "$scratch/$name" -seed=1 \
-        -max_total_time="$fuzz_seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 >"$scratch/$name.log" 2>&1); then
+        -runs="$runs" -max_total_time="$fuzz_seconds" -max_len=16384 -timeout=10 \
+        -rss_limit_mb=2048 -print_final_stats=1 >"$scratch/$name.log" 2>&1); then
       failed=1
       tail -n 60 "$scratch/$name.log" >&2
       echo "fuzz: ${name}_fuzzer found a problem (the input is kept in $scratch)" >&2

@@ -65,9 +65,18 @@ std::vector<json> read_csv(const SourceFile& file) {
   return rows;
 }
 
+// Values from a data file reach requests, the ledger and JSON output, which hold only UTF-8.
+void require_utf8(const SourceFile& file) {
+  if (auto bad = util::invalid_utf8_at(file.text)) {
+    auto [line, column] = util::line_and_column(file.text, *bad);
+    throw Error(ErrorKind::invalid_input, "file is not valid UTF-8", {file.path, line, column});
+  }
+}
+
 }  // namespace
 
 json read_document(const SourceFile& file) {
+  require_utf8(file);
   YAML::Node document = util::parse_yaml(file.text, file.path);
   try {
     return util::yaml_to_json(document);
@@ -91,6 +100,7 @@ json read_vars_file(const SourceFile& file) {
 }
 
 std::vector<json> read_dataset(const SourceFile& file) {
+  require_utf8(file);
   if (file.path.ends_with(".csv")) {
     return read_csv(file);
   }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "promptctl/testing.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl {
 namespace {
@@ -122,9 +123,7 @@ std::string xml(std::string_view text) {
         break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\x%02x", static_cast<unsigned char>(c));
-          out += buffer;
+          out += util::escaped_byte(static_cast<unsigned char>(c));
         } else {
           out += c;
         }
@@ -273,9 +272,7 @@ std::string tap_description(std::string_view text) {
       out += '\\';
       out += c;
     } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\\\x%02x", static_cast<unsigned char>(c));
-      out += buffer;
+      out += '\\' + util::escaped_byte(static_cast<unsigned char>(c));  // "\\xNN": "\xNN" shown
     } else {
       out += c;
     }

@@ -146,6 +146,12 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   return match.empty() ? std::string() : " (did you mean '" + match + "'?)";
 }
 
+std::string escaped_byte(unsigned char c) {
+  char buffer[8];
+  std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
+  return buffer;
+}
+
 std::string printable(std::string_view text, size_t max_length) {
   std::string out;
   for (unsigned char c : text) {
@@ -153,13 +159,7 @@ std::string printable(std::string_view text, size_t max_length) {
       out += "...";
       break;
     }
-    if (c < 0x20 || c == 0x7f) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
-      out += buffer;
-    } else {
-      out += static_cast<char>(c);
-    }
+    out += c < 0x20 || c == 0x7f ? escaped_byte(c) : std::string(1, static_cast<char>(c));
   }
   return out;
 }
@@ -168,10 +168,9 @@ std::string visible(std::string_view text, bool keep_line_breaks) {
   std::string out;
   out.reserve(text.size());
   for (unsigned char c : text) {
-    if ((c < 0x20 && c != '\t' && !(keep_line_breaks && c == '\n')) || c == 0x7f) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
-      out += buffer;
+    bool kept = c == '\t' || (keep_line_breaks && c == '\n');
+    if ((c < 0x20 && !kept) || c == 0x7f) {
+      out += escaped_byte(c);
     } else {
       out += static_cast<char>(c);
     }

@@ -54,6 +54,9 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 /// values shortened.
 std::string printable(std::string_view text, size_t max_length = 60);
 
+/// One byte as the four characters "\xNN", for showing a control character as text.
+std::string escaped_byte(unsigned char c);
+
 /// `text` safe to show on a terminal: every control character (escape sequences, carriage
 /// returns, bells) written as "\xNN", except tabs and, with `keep_line_breaks`, newlines. For
 /// data from a repository (names, messages, comments) in text output.

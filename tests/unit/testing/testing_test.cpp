@@ -142,6 +142,15 @@ TEST(Judge, VerdictsInJsonOrPlainWords) {
   EXPECT_TRUE(words->pass);
   EXPECT_EQ(words->reason, "it apologises");
   EXPECT_FALSE(parse_judge_verdict("I think it is fine"));
+  // As the man page says: a line starting PASS or FAIL, wherever it stands.
+  auto third = parse_judge_verdict("The answer apologises.\nIt offers a refund.\nPASS");
+  ASSERT_TRUE(third);
+  EXPECT_TRUE(third->pass);
+  auto bold = parse_judge_verdict("Reasoning first.\n**FAIL** - no next step\nPASS later");
+  ASSERT_TRUE(bold);
+  EXPECT_FALSE(bold->pass);
+  EXPECT_EQ(bold->reason, "no next step");
+  EXPECT_FALSE(parse_judge_verdict("Passing grades are rare.\nFailure is common."));
   Assertion rubric = assertion(R"({"type": "llm-rubric", "value": "x", "threshold": 0.5})");
   EXPECT_TRUE(rubric_result(rubric, {false, 0.6, "close"}).pass);  // the score decides
   EXPECT_FALSE(builtin_judge_prompt().empty());
@@ -209,3 +218,20 @@ TEST(Reports, GithubAnnotationsEscapeTheirFields) {
 }
 
 }  // namespace
+
+// Found by the data fuzzer: a CSV cell that is not UTF-8 reached JSON output and ended the
+// command as an internal error.
+TEST(Datasets, TextThatIsNotUtf8IsRefusedWhereItIs) {
+  try {
+    (void)testing_detail::read_dataset({"data/rows.csv", "who\nAnn\nB\xff\xfeo\n"});
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "data/rows.csv:3:2: file is not valid UTF-8");
+  }
+  EXPECT_THROW((void)testing_detail::read_vars_file({"vars.yaml", "who: \"\xc3\x28\"\n"}), Error);
+}
+
+TEST(Judge, ShortLinesAreNoVerdict) {
+  EXPECT_FALSE(parse_judge_verdict("ok\n\nno\nPas"));
+  EXPECT_TRUE(parse_judge_verdict("ok\nFail"));
+}
