@@ -147,6 +147,10 @@ struct DeployPlan {
 
   /// What is missing for the deploy to go ahead ("qa: missing (…)"); empty when nothing is.
   [[nodiscard]] std::vector<std::string> missing() const;
+  /// Whether this deploy goes ahead without approvals its environment requires: an emergency
+  /// or automatic rollback to content some required stage has not approved. Only such a pin
+  /// is marked emergency.
+  [[nodiscard]] bool skips_approvals() const;
   /// Whether the policy wants the tests run first (never for automatic rollbacks).
   [[nodiscard]] bool needs_tests() const;
 };
@@ -199,7 +203,10 @@ std::optional<Pin> rollback_target(const std::vector<PinChange>& history_newest_
 struct GuardReport {
   std::string prompt;
   Pin pin;
+  /// Runs answered by the provider: cache hits (counted in `cached`) and runs that failed
+  /// before sending anything say nothing about the pinned version's health.
   std::int64_t runs = 0;
+  std::int64_t cached = 0;
   double success_rate = 0;
   double p95_ms = 0;
   std::optional<double> cost_per_run;  ///< over the runs with a known cost

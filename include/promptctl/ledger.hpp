@@ -71,11 +71,15 @@ struct RunFilter {
 
 enum class StatsGrouping { prompt, version, model, provider, env, day };
 
-/// Figures over a group of runs. Latency percentiles are nearest-rank over all runs.
+/// Figures over a group of runs. Latency percentiles are nearest-rank over the runs that
+/// reached a provider (not cache hits, not runs that failed before sending anything).
 struct RunStats {
   std::string group;
   std::int64_t count = 0;
   std::int64_t succeeded = 0;
+  /// Runs answered from the response cache. They count as runs but not in the latencies,
+  /// which describe only calls that reached a provider.
+  std::int64_t cached = 0;
   double latency_p50_ms = 0;
   double latency_p95_ms = 0;
   double latency_p99_ms = 0;

@@ -52,13 +52,14 @@ std::string fixed(double value, int decimals) {
 }
 
 void print_text(const Output& out, const std::vector<RunStats>& groups, const std::string& by) {
-  out.line(out.paint(pad(by, 28) + pad("runs", 7) + pad("ok", 8) + pad("p50", 9) + pad("p95", 9) +
-                         pad("p99", 9) + pad("in tok", 9) + pad("out tok", 9) + "cost",
+  out.line(out.paint(pad(by, 28) + pad("runs", 7) + pad("ok", 8) + pad("cached", 8) +
+                         pad("p50", 9) + pad("p95", 9) + pad("p99", 9) + pad("in tok", 9) +
+                         pad("out tok", 9) + "cost",
                      Style::bold));
   for (const RunStats& group : groups) {
     out.line(
         pad(group.group.empty() ? "-" : group.group, 28) + pad(std::to_string(group.count), 7) +
-        pad(fixed(100 * group.success_rate(), 1) + "%", 8) +
+        pad(fixed(100 * group.success_rate(), 1) + "%", 8) + pad(std::to_string(group.cached), 8) +
         pad(fixed(group.latency_p50_ms, 0) + "ms", 9) +
         pad(fixed(group.latency_p95_ms, 0) + "ms", 9) +
         pad(fixed(group.latency_p99_ms, 0) + "ms", 9) + pad(std::to_string(group.input_tokens), 9) +

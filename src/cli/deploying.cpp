@@ -119,7 +119,7 @@ nlohmann::json deploy_json(const DeployPlan& plan, const DeployOutcome& outcome,
           {"previous", plan.current ? plan.current->to_json() : nlohmann::json(nullptr)},
           {"unchanged", plan.unchanged},
           {"dry_run", dry_run},
-          {"approvals_bypassed", plan.bypasses_approvals},
+          {"approvals_bypassed", plan.skips_approvals()},
           {"approvals", stages},
           {"tests", tests},
           {"reason", plan.request.reason},
@@ -150,7 +150,7 @@ void print_deploy(const Output& out, const DeployPlan& plan, const DeployOutcome
     out.line("  tests: " + std::to_string(outcome.tests->passed) + " of " +
              std::to_string(outcome.tests->total) + " passed");
   }
-  if (plan.bypasses_approvals && !plan.policy->auto_approve) {
+  if (plan.skips_approvals()) {
     out.line("  approvals bypassed" +
              (plan.request.reason.empty() ? std::string() : ": " + plan.request.reason));
   }

@@ -85,7 +85,10 @@ VariantMetric measure(const std::string& metric, const Samples& samples, const S
         stats::wilson_interval(samples.succeeded, static_cast<std::int64_t>(samples.runs));
     if (control && control->runs > 0 && samples.runs > 0) {
       out.test = rate_test(*control, samples);
-      double base = static_cast<double>(control->succeeded) / static_cast<double>(control->runs);
+      // The Agresti–Coull estimate (two successes and two failures added): at 0% or 100% the
+      // observed rate would make the variance, and the detectable difference, 0.
+      double base =
+          (static_cast<double>(control->succeeded) + 2) / (static_cast<double>(control->runs) + 4);
       out.detectable = stats::detectable_proportion_difference(
           base, static_cast<std::int64_t>(control->runs), static_cast<std::int64_t>(samples.runs));
     }
@@ -305,7 +308,9 @@ ExperimentReport experiment_report(const Experiment& experiment, const Ledger& l
     ++samples.runs;
     if (run.status == "ok") {
       ++samples.succeeded;
-      samples.latency.push_back(run.latency_ms);
+      if (!run.cached) {  // a cache hit's latency is not the variant's
+        samples.latency.push_back(run.latency_ms);
+      }
     }
     if (run.cost) {
       samples.cost.push_back(*run.cost);

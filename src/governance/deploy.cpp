@@ -115,6 +115,12 @@ const char* to_string(DeployAction action) {
   return "edit";
 }
 
+bool DeployPlan::skips_approvals() const {
+  return bypasses_approvals && !policy->auto_approve &&
+         std::any_of(stages.begin(), stages.end(),
+                     [](const StageStatus& stage) { return stage.state != StageState::approved; });
+}
+
 std::vector<std::string> DeployPlan::missing() const {
   std::vector<std::string> out;
   if (bypasses_approvals) {
@@ -237,8 +243,7 @@ std::optional<repo::CommitResult> apply_deploy(Workspace& workspace, repo::Repos
   pin.content = plan.target.content;
   pin.deployed_by = author.name + " <" + author.email + ">";
   pin.deployed_at = now_iso();
-  pin.emergency = plan.request.action == DeployAction::emergency_rollback ||
-                  plan.request.action == DeployAction::auto_rollback;
+  pin.emergency = plan.skips_approvals();
   pin.reason = one_line(plan.request.reason);
   pins.environments[plan.request.environment][plan.target.prompt] = pin;
   util::write_file_atomic(file, pins.to_yaml());

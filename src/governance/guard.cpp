@@ -35,6 +35,7 @@ nlohmann::json GuardReport::to_json() const {
   return {{"prompt", prompt},
           {"pin", pin.to_json()},
           {"runs", runs},
+          {"cached", cached},
           {"success_rate", success_rate},
           {"p95_ms", p95_ms},
           {"cost_per_run", cost_per_run ? nlohmann::json(*cost_per_run) : nlohmann::json(nullptr)},
@@ -69,6 +70,12 @@ std::vector<GuardReport> guard_environment(const PinFile& pins, const std::strin
     for (const RunRecord& run : ledger.runs(filter)) {
       if (run.content_hash != pin.content) {
         continue;  // an earlier version's runs say nothing about this one
+      }
+      // The offline echo provider answers without an attempt; a failed run without one
+      // (no key, a replay miss) never reached the provider.
+      if (run.cached || (run.attempts == 0 && run.status != "ok")) {
+        report.cached += run.cached ? 1 : 0;
+        continue;
       }
       ++report.runs;
       succeeded += run.status == "ok" ? 1 : 0;

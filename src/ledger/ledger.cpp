@@ -376,7 +376,8 @@ std::map<std::int64_t, double> Ledger::mean_feedback(const RunFilter& filter) co
 std::vector<RunStats> Ledger::stats(const RunFilter& filter, StatsGrouping grouping) const {
   Where where = where_clause(filter);
   Statement query(m_impl->db, "SELECT " + group_expression(grouping) +
-                                  ", status, latency_ms, input_tokens, output_tokens, cost "
+                                  ", status, latency_ms, input_tokens, output_tokens, cost, "
+                                  "cached, attempts "
                                   "FROM runs" +
                                   where.sql);
   bind_where(query, where);
@@ -390,7 +391,14 @@ std::vector<RunStats> Ledger::stats(const RunFilter& filter, StatsGrouping group
     if (query.text(1) == "ok") {
       ++stats.succeeded;
     }
-    latencies[group].push_back(query.real(2));
+    // A cache hit took no time at a provider, and a run that failed before sending anything
+    // (no key, a replay miss) took none either: neither says how fast the provider is.
+    bool cached = query.integer(6) != 0;
+    bool sent_nothing = query.integer(7) == 0 && query.text(1) != "ok";
+    stats.cached += cached ? 1 : 0;
+    if (!cached && !sent_nothing) {
+      latencies[group].push_back(query.real(2));
+    }
     stats.input_tokens += query.optional_integer(3).value_or(0);
     stats.output_tokens += query.optional_integer(4).value_or(0);
     if (auto cost = query.optional_real(5)) {
@@ -435,6 +443,7 @@ json RunStats::to_json() const {
       {"count", count},
       {"succeeded", succeeded},
       {"success_rate", success_rate()},
+      {"cached", cached},
       {"latency_ms", {{"p50", latency_p50_ms}, {"p95", latency_p95_ms}, {"p99", latency_p99_ms}}},
       {"input_tokens", input_tokens},
       {"output_tokens", output_tokens},

@@ -60,6 +60,32 @@ std::optional<JudgeVerdict> verdict_from_json(const json& object) {
   return verdict;
 }
 
+// "PASS: reason", "**FAIL** - reason", "# Pass": a verdict; "Passing grade", "fine": none.
+std::optional<JudgeVerdict> verdict_from_line(std::string_view line) {
+  std::string_view text = util::trim(line);
+  while (!text.empty() && (text.front() == '*' || text.front() == '_' || text.front() == '#')) {
+    text = util::trim(text.substr(1));
+  }
+  if (text.size() < 4) {
+    return std::nullopt;
+  }
+  std::string head = util::to_lower(text.substr(0, 4));
+  bool word_ends = text.size() == 4 || !std::isalnum(static_cast<unsigned char>(text[4]));
+  if ((head != "pass" && head != "fail") || !word_ends) {
+    return std::nullopt;
+  }
+  JudgeVerdict verdict;
+  verdict.pass = head == "pass";
+  verdict.score = verdict.pass ? 1.0 : 0.0;
+  std::string_view rest = util::trim(text.substr(4));
+  while (!rest.empty() && (rest.front() == ':' || rest.front() == '-' || rest.front() == '.' ||
+                           rest.front() == '*' || rest.front() == '_')) {
+    rest = util::trim(rest.substr(1));
+  }
+  verdict.reason = std::string(rest);
+  return verdict;
+}
+
 }  // namespace
 
 std::string_view builtin_judge_prompt() {
@@ -76,18 +102,12 @@ std::optional<JudgeVerdict> parse_judge_verdict(std::string_view answer) {
       return verdict;
     }
   }
-  std::string_view text = util::trim(answer);
-  std::string head = util::to_lower(text.substr(0, 4));
-  if (head == "pass" || head == "fail") {
-    JudgeVerdict verdict;
-    verdict.pass = head == "pass";
-    verdict.score = verdict.pass ? 1.0 : 0.0;
-    std::string_view rest = util::trim(text.substr(4));
-    while (!rest.empty() && (rest.front() == ':' || rest.front() == '-' || rest.front() == '.')) {
-      rest = util::trim(rest.substr(1));
+  // Otherwise the first line that starts with the word PASS or FAIL (any case, after
+  // Markdown emphasis or a heading mark), as the man page says.
+  for (std::string_view line : util::split(answer, '\n')) {
+    if (auto verdict = verdict_from_line(line)) {
+      return verdict;
     }
-    verdict.reason = std::string(rest);
-    return verdict;
   }
   return std::nullopt;
 }

@@ -117,6 +117,10 @@ TEST_F(GovernanceTest, ApproveDeployRunGuardRollbackAndAudit) {
   EXPECT_NE(body.find("Promptctl-Reason: guard: success rate 0.000 below 0.800"), std::string::npos)
       << body;
   EXPECT_EQ(run({"render", "hello@production"}).out, "Hello Ann");
+  // v1 has every approval production requires: rolling back to it bypassed none, so the pin
+  // is no emergency.
+  EXPECT_EQ(read("deployments.yaml").find("emergency: true"), std::string::npos)
+      << read("deployments.yaml");
   // The rolled-back version has runs no more: the guard is quiet now.
   EXPECT_EQ(run({"guard", "--env", "production"}).exit_code, 0);
 

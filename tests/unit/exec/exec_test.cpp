@@ -317,5 +317,35 @@ TEST(Ledger, RecordsRoundTripAndTheSchemaIsVersioned) {
   }
 }
 
+// Cache hits and runs that sent nothing say nothing about a provider's latency.
+TEST(Ledger, LatenciesCountOnlyCallsThatReachedAProvider) {
+  testing::TempDir dir;
+  Ledger ledger = Ledger::open(dir.path() / "ledger.db");
+  RunRecord call;
+  call.prompt = "p";
+  call.attempts = 1;
+  call.latency_ms = 400;
+  for (int i = 0; i < 3; ++i) {
+    ledger.record(call);
+  }
+  RunRecord hit = call;
+  hit.cached = true;
+  hit.latency_ms = 0;
+  RunRecord miss = hit;
+  miss.cached = false;
+  miss.attempts = 0;
+  miss.status = "error";
+  for (int i = 0; i < 20; ++i) {
+    ledger.record(hit);
+  }
+  ledger.record(miss);
+  std::vector<RunStats> stats = ledger.stats(RunFilter{}, StatsGrouping::prompt);
+  ASSERT_EQ(stats.size(), 1U);
+  EXPECT_EQ(stats[0].count, 24);
+  EXPECT_EQ(stats[0].cached, 20);
+  EXPECT_DOUBLE_EQ(stats[0].latency_p50_ms, 400);
+  EXPECT_DOUBLE_EQ(stats[0].latency_p95_ms, 400);
+}
+
 }  // namespace
 }  // namespace promptctl

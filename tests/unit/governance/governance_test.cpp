@@ -199,6 +199,7 @@ TEST(Guard, JudgesOnlyThePinnedContentInItsEnvironmentAndWindow) {
     run.content_hash = content;
     run.environment = environment;
     run.status = ok ? "ok" : "error";
+    run.attempts = 1;  // each reached the provider
     run.latency_ms = latency;
     run.started_ms = now - age_ms;
     run.finished_ms = run.started_ms + static_cast<std::int64_t>(latency);
@@ -232,6 +233,22 @@ TEST(Guard, JudgesOnlyThePinnedContentInItsEnvironmentAndWindow) {
   reports = guard_environment(pins, "production", {}, thresholds, ledger, now);
   EXPECT_FALSE(reports[0].enough_runs);
   EXPECT_TRUE(reports[0].breaches.empty()) << "too few runs to judge";
+  // Cache hits answer instantly and always: they are counted apart, never as healthy runs.
+  for (int i = 0; i < 20; ++i) {
+    RunRecord hit;
+    hit.prompt = "greet";
+    hit.content_hash = "v2";
+    hit.environment = "production";
+    hit.cached = true;
+    hit.started_ms = now - 1000;
+    ledger.record(hit);
+  }
+  thresholds.min_runs = 10;
+  reports = guard_environment(pins, "production", {}, thresholds, ledger, now);
+  EXPECT_EQ(reports[0].runs, 10);
+  EXPECT_EQ(reports[0].cached, 20);
+  EXPECT_DOUBLE_EQ(reports[0].success_rate, 0.8);
+  EXPECT_DOUBLE_EQ(reports[0].p95_ms, 5000);
 }
 
 }  // namespace
