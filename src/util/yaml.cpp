@@ -216,48 +216,4 @@ json yaml_to_json(const YAML::Node& node) {
   return nullptr;
 }
 
-namespace {
-
-void emit(YAML::Emitter& out, const json& value) {
-  switch (value.type()) {
-    case json::value_t::object:
-      out << YAML::BeginMap;
-      for (const auto& [key, item] : value.items()) {
-        out << YAML::Key << YAML::DoubleQuoted << key << YAML::Value;
-        emit(out, item);
-      }
-      out << YAML::EndMap;
-      break;
-    case json::value_t::array:
-      out << YAML::BeginSeq;
-      for (const json& item : value) {
-        emit(out, item);
-      }
-      out << YAML::EndSeq;
-      break;
-    case json::value_t::string:
-      out << YAML::DoubleQuoted << value.get<std::string>();
-      break;
-    case json::value_t::null:
-      out << YAML::Null;
-      break;
-    case json::value_t::boolean:
-      out << (value.get<bool>() ? "true" : "false");
-      break;
-    default:
-      out << value.dump();
-      break;
-  }
-}
-
-}  // namespace
-
-std::string json_to_yaml(const json& value) {
-  YAML::Emitter out;
-  out.SetOutputCharset(YAML::EscapeNonAscii);
-  emit(out, value);
-  std::string text = out.c_str();
-  return text + "\n";
-}
-
 }  // namespace promptctl::util

@@ -1,4 +1,4 @@
-// YAML reading and writing through yaml-cpp, with nlohmann::json as the in-memory value.
+// YAML reading through yaml-cpp, with nlohmann::json as the in-memory value.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -27,9 +27,5 @@ std::string scalar_text(const YAML::Node& node);
 /// booleans, integers, floats); quoted scalars stay strings. Aliases are followed. A mapping
 /// key that is not a scalar throws `Error` (invalid_input) with its line and column and no file.
 nlohmann::json yaml_to_json(const YAML::Node& node);
-
-/// Writes a JSON value as block-style YAML that `yaml_to_json(parse_yaml(...))` reads back
-/// as the same value.
-std::string json_to_yaml(const nlohmann::json& value);
 
 }  // namespace promptctl::util

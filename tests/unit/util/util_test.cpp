@@ -77,3 +77,12 @@ TEST(Yaml, EscapesBecomeUtf8EvenWhereYamlCppGivesBytes) {
   EXPECT_EQ(value["c"], "\xc3\xa9");
   EXPECT_FALSE(util::invalid_utf8_at(value.dump()));
 }
+
+TEST(Yaml, NoncharactersAreKeptAsWritten) {
+  // Unicode noncharacters are valid in UTF-8 text and must not become U+FFFD.
+  json value = util::yaml_to_json(
+      util::parse_yaml("{a: \"\\uFDD0\", b: \"\\uFFFF\", c: \"\xef\xb7\x90\"}", "x"));
+  EXPECT_EQ(value["a"], "\xef\xb7\x90");
+  EXPECT_EQ(value["b"], "\xef\xbf\xbf");
+  EXPECT_EQ(value["c"], "\xef\xb7\x90");
+}
