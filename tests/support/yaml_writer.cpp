@@ -49,7 +49,9 @@ std::string scalar(const json& value) {
   return value.dump();  // null, true, false and numbers are spelled alike in both
 }
 
-bool is_nested(const json& value) { return value.is_structured() && !value.empty(); }
+bool is_nested(const json& value) {
+  return value.is_structured() && !value.empty();
+}
 
 void write(const json& value, const std::string& indent, std::string& out);
 
