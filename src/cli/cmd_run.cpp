@@ -102,8 +102,29 @@ struct Prepared {
   std::vector<nlohmann::json> variables;
 };
 
+// The variables of --var-file and --var, read once: standard input and pipes can be read only
+// once, and a batch should not parse the same file for every row.
+Inputs command_line_inputs(const Options& o) {
+  bool stdin_is_input = o.input == "-";
+  Inputs inputs;
+  for (const std::string& file : o.var_files) {
+    if (stdin_is_input && file == "-") {
+      throw Error(ErrorKind::usage, "--input - and --var-file - both read standard input");
+    }
+    inputs.add_file(file);
+  }
+  for (const std::string& assignment : o.vars) {
+    if (stdin_is_input && assignment.ends_with("=@-")) {
+      throw Error(ErrorKind::usage, "--input - and --var NAME=@- both read standard input");
+    }
+    inputs.add_assignment(assignment);
+  }
+  return inputs;
+}
+
 Prepared prepare(const Options& o, const ResolvedPrompt& resolved, const std::vector<Row>& rows,
                  const std::map<std::string, ProviderSettings>& providers, bool batch) {
+  const Inputs given = command_line_inputs(o);
   Prepared prepared;
   for (const Row& row : rows) {
     prepared.call_of_row.push_back(std::string::npos);
@@ -113,13 +134,7 @@ Prepared prepare(const Options& o, const ResolvedPrompt& resolved, const std::ve
       continue;
     }
     try {
-      Inputs inputs;
-      for (const std::string& file : o.var_files) {
-        inputs.add_file(file);
-      }
-      for (const std::string& assignment : o.vars) {
-        inputs.add_assignment(assignment);
-      }
+      Inputs inputs = given;
       inputs.add_values(row.values);
       RenderedPrompt rendered = render_prompt(resolved.prompt, inputs, resolved.source(),
                                               resolved.default_model, {o.lenient, std::nullopt});

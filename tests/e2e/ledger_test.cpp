@@ -148,6 +148,71 @@ TEST_F(LedgerTest, BatchResultsComeInInputOrderAndFailuresDoNotStopOthers) {
   EXPECT_EQ(json::parse(run({"runs", "--json"}).out).size(), 3U);
 }
 
+// Outputs of a batch whose rows give `who` and whose command line gives `greeting`.
+std::vector<std::string> batch_outputs(const ProcessResult& result) {
+  std::vector<std::string> outputs;
+  std::istringstream stream(result.out);
+  for (std::string line; std::getline(stream, line);) {
+    json parsed = json::parse(line);
+    outputs.push_back(parsed["status"] == "ok" ? parsed["output"].get<std::string>()
+                                               : parsed["error"].get<std::string>());
+  }
+  return outputs;
+}
+
+class BatchInputsTest : public LedgerTest {
+ protected:
+  void SetUp() override {
+    LedgerTest::SetUp();
+    write("prompts/greet.yaml",
+          "variables:\n  who: {type: string}\n  greeting: {type: string}\n"
+          "model: {provider: openai, name: gpt-test, temperature: 0}\n"
+          "template: \"{{greeting}} {{who}}\"\n");
+    write("rows.jsonl", "{\"who\": \"r1\"}\n{\"who\": \"r2\"}\n{\"who\": \"r3\"}\n");
+  }
+  const std::vector<std::string> m_expected{"echo: Hi r1", "echo: Hi r2", "echo: Hi r3"};
+};
+
+TEST_F(BatchInputsTest, AVariablesFileOnStandardInputServesEveryRow) {
+  ProcessResult result = run_with_server(
+      {"run", "greet", "--input", "rows.jsonl", "--var-file", "-"}, {}, "greeting: Hi\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(batch_outputs(result), m_expected);
+}
+
+TEST_F(BatchInputsTest, AVariableFromStandardInputServesEveryRow) {
+  ProcessResult result =
+      run_with_server({"run", "greet", "--input", "rows.jsonl", "--var", "greeting=@-"}, {}, "Hi");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(batch_outputs(result), m_expected);
+}
+
+TEST_F(BatchInputsTest, AVariablesFileIsReadOnceForTheWholeBatch) {
+  // A pipe gives its content to the first reader only: a second read would find it empty.
+  ProcessResult result = run_with_server(
+      {"run", "greet", "--input", "rows.jsonl", "--var-file", "/dev/stdin"}, {}, "greeting: Hi\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(batch_outputs(result), m_expected);
+}
+
+TEST_F(BatchInputsTest, StandardInputCannotServeTwoPurposes) {
+  ProcessResult result = run_with_server({"run", "greet", "--input", "-", "--var-file", "-"}, {},
+                                         "{\"who\": \"r1\"}\n");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("both read standard input"), std::string::npos) << result.err;
+  EXPECT_EQ(m_server.request_count(), 0U);
+}
+
+TEST_F(BatchInputsTest, ABrokenVariablesFileStopsTheBatchBeforeAnyCall) {
+  write("vars.yaml", "greeting: [unclosed\n");
+  ProcessResult result =
+      run_with_server({"run", "greet", "--input", "rows.jsonl", "--var-file", "vars.yaml"});
+  EXPECT_EQ(result.exit_code, 2) << result.out;
+  EXPECT_NE(result.err.find("vars.yaml:"), std::string::npos) << result.err;
+  EXPECT_EQ(result.out, "");
+  EXPECT_EQ(m_server.request_count(), 0U);
+}
+
 TEST_F(LedgerTest, ConcurrentProcessesNeverLoseARow) {
   std::string rows;
   for (int i = 0; i < 25; ++i) {
