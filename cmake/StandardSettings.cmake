@@ -5,7 +5,10 @@ target_compile_options(promptctl_standard_settings INTERFACE
   # Targets that include CLI11 set PROMPTCTL_NO_NULL_DEREFERENCE_WARNING: GCC 12 reports a
   # false "potential null pointer dereference" in CLI11's inlined string helpers.
   $<$<NOT:$<BOOL:$<TARGET_PROPERTY:PROMPTCTL_NO_NULL_DEREFERENCE_WARNING>>>:-Wnull-dereference>
-  $<$<BOOL:${PROMPTCTL_WERROR}>:-Werror>)
+  $<$<BOOL:${PROMPTCTL_WERROR}>:-Werror>
+  # __FILE__ (in PROMPTCTL_CHECK messages) names files from the project's top, not the path of
+  # the machine that built them.
+  -fmacro-prefix-map=${PROJECT_SOURCE_DIR}/=)
 target_compile_definitions(promptctl_standard_settings INTERFACE
   $<$<CONFIG:Debug>:_GLIBCXX_ASSERTIONS>)
 # Link only the libraries a binary really calls, so that start-up does not load the rest.

@@ -65,4 +65,7 @@ class Error : public std::runtime_error {
   std::vector<Diagnostic> m_details;
 };
 
+/// Throws on the first error among `diagnostics`, carrying all of them as details.
+void throw_if_errors(const std::vector<Diagnostic>& diagnostics);
+
 }  // namespace promptctl

@@ -42,12 +42,4 @@ struct StatePaths {
 /// Throws `Error` (usage) when the repository is not inside a git work tree.
 StatePaths state_paths(const Workspace& workspace);
 
-/// The user configuration file: $XDG_CONFIG_HOME/promptctl/config.yaml, or
-/// ~/.config/promptctl/config.yaml.
-std::filesystem::path user_config_file();
-
-/// The repository's providers with the user configuration's `providers:` applied on top.
-/// Throws `Error` (invalid_input) with every problem for a user configuration with errors.
-std::map<std::string, ProviderSettings> configured_providers(const RepoSettings& settings);
-
 }  // namespace promptctl

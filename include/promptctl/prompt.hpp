@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "promptctl/assertions.hpp"
 #include "promptctl/error.hpp"
 #include "promptctl/template.hpp"
 
@@ -72,12 +73,6 @@ struct MessageTemplate {
   /// The content parsed once by the loader and shared by every copy; null when it does not
   /// parse (the loader reports that as a diagnostic, so a prompt without errors has it).
   std::shared_ptr<const tmpl::Template> parsed;
-};
-
-struct Assertion {
-  std::string type;
-  nlohmann::json spec;  ///< the whole assertion mapping, for the test runner
-  SourceLocation location;
 };
 
 struct TestCase {
@@ -166,8 +161,5 @@ std::vector<TestCase> parse_tests_file(std::string_view text, const std::string&
 
 /// The whole prompt as JSON (the shape `promptctl show --json` prints).
 nlohmann::json to_json(const Prompt& prompt);
-
-/// Throws on the first error among `diagnostics`, carrying all of them as details.
-void throw_if_errors(const std::vector<Diagnostic>& diagnostics);
 
 }  // namespace promptctl

@@ -1,6 +1,7 @@
 // How a model provider is reached: its wire format, address, key, limits and prices.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -67,5 +68,16 @@ struct ProviderSettings {
 
 /// The providers every repository has: openai, anthropic, azure-openai, ollama and echo.
 std::map<std::string, ProviderSettings> builtin_providers();
+
+/// The user configuration file: $XDG_CONFIG_HOME/promptctl/config.yaml, or
+/// ~/.config/promptctl/config.yaml.
+std::filesystem::path user_config_file();
+
+/// The repository's providers (`providers:` in promptctl.yaml over the built-in ones) with the
+/// user configuration's `providers:` applied on top, and the endpoints the user trusts
+/// (`trusted_endpoints:` there and PROMPTCTL_TRUSTED_ENDPOINTS). Throws `Error`
+/// (invalid_input) with every problem for a user configuration with errors.
+std::map<std::string, ProviderSettings> configured_providers(
+    const std::map<std::string, ProviderSettings>& repository_providers);
 
 }  // namespace promptctl

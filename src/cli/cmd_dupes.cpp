@@ -49,7 +49,7 @@ struct Found {
 Found by_embeddings(Session& session, SearchIndex& index, const std::vector<IndexedPrompt>& docs,
                     bool required) {
   const Options& o = options();
-  auto providers = configured_providers(session.workspace().settings());
+  auto providers = configured_providers(session.workspace().settings().providers);
   EmbeddingSource source = embedding_source(session, o.embedding, providers);
   Found found;
   found.model = source.model.to_string();

@@ -7,6 +7,7 @@
 #include "cli/execution.hpp"
 #include "cli/exit_codes.hpp"
 #include "promptctl/address.hpp"
+#include "promptctl/check.hpp"
 #include "util/fs.hpp"
 #include "util/json_input.hpp"
 
@@ -199,6 +200,7 @@ int run_batch(Session& session, const Options& o, ExecutionState& state, const L
     print_notice(out, "row " + std::to_string(row_of_call[call] + 1) + ": " + notice);
   };
   events.on_done = [&](size_t call, const CallResult& result) {
+    PROMPTCTL_CHECK(call < row_of_call.size());
     size_t row = row_of_call[call];
     RunRecord record = make_run_record(lineage, prepared.variables[row], result);
     record.id = state.ledger.record(record);

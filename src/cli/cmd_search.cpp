@@ -120,7 +120,7 @@ IndexedPrompt like_prompt(Session& session, SearchIndex& index, const std::strin
 int similarity_search(Session& session, SearchIndex& index, const IndexRefresh& refresh) {
   const Options& o = options();
   const Output& out = session.out();
-  auto providers = configured_providers(session.workspace().settings());
+  auto providers = configured_providers(session.workspace().settings().providers);
   EmbeddingSource source = embedding_source(session, o.embedding, providers);
   std::vector<float> query_vector;
   std::string exclude;

@@ -124,8 +124,8 @@ CacheMode cache_mode(const ModelOptions& options) {
 ExecutionState open_execution_state(Session& session) {
   Workspace& workspace = session.workspace();
   StatePaths paths = state_paths(workspace);
-  return ExecutionState{configured_providers(workspace.settings()), Ledger::open(paths.ledger),
-                        ResponseCache(paths.cache)};
+  return ExecutionState{configured_providers(workspace.settings().providers),
+                        Ledger::open(paths.ledger), ResponseCache(paths.cache)};
 }
 
 Ledger open_ledger(Session& session) {

@@ -1,5 +1,9 @@
 #include "promptctl/error.hpp"
 
+#include <algorithm>
+
+#include "promptctl/check.hpp"
+
 namespace promptctl {
 
 std::string SourceLocation::to_string() const {
@@ -39,4 +43,27 @@ Error& Error::with_details(std::vector<Diagnostic> details) {
   return *this;
 }
 
+void throw_if_errors(const std::vector<Diagnostic>& diagnostics) {
+  auto first = std::find_if(diagnostics.begin(), diagnostics.end(),
+                            [](const Diagnostic& d) { return d.severity == Severity::error; });
+  if (first == diagnostics.end()) {
+    return;
+  }
+  if (diagnostics.size() == 1) {
+    throw Error(ErrorKind::invalid_input, first->message, first->location);
+  }
+  std::string file = first->location.file.empty() ? "the input" : "'" + first->location.file + "'";
+  throw Error(ErrorKind::invalid_input, std::to_string(diagnostics.size()) + " problems in " + file)
+      .with_details(diagnostics);
+}
+
 }  // namespace promptctl
+
+namespace promptctl::check_detail {
+
+void invariant_failed(const char* condition, const char* file, int line) {
+  throw Error(ErrorKind::internal, std::string("invariant '") + condition + "' does not hold",
+              {file, line, 0});
+}
+
+}  // namespace promptctl::check_detail

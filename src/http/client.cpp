@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "http/curl_api.hpp"
+#include "promptctl/build_info.hpp"
 #include "promptctl/error.hpp"
-#include "promptctl/version.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::http {

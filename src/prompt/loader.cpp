@@ -246,7 +246,8 @@ class PromptLoader {
     if (!text) {
       return std::nullopt;
     }
-    MessageTemplate message{std::move(role), std::move(*text), m_reader.origin_of(node), nullptr};
+    MessageTemplate message{std::move(role), std::move(*text),
+                            prompt_detail::origin_of(m_reader, node), nullptr};
     try {
       message.parsed = std::make_shared<const tmpl::Template>(
           tmpl::Template::parse(message.content, message.origin));

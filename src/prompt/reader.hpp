@@ -1,49 +1,19 @@
-// Typed access to a YAML document that records problems as diagnostics instead of stopping.
+// Reading prompt files: where a template in a YAML scalar starts, and the `model` mapping.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
 #include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
 
-#include "promptctl/error.hpp"
 #include "promptctl/prompt.hpp"
 #include "promptctl/template.hpp"
+#include "util/yaml_reader.hpp"
 
 namespace promptctl::prompt_detail {
 
-class YamlReader {
- public:
-  YamlReader(std::string path, std::string_view text, std::vector<Diagnostic>& diagnostics)
-      : m_path(std::move(path)), m_text(text), m_diagnostics(diagnostics) {}
+using util::YamlReader;
 
-  [[nodiscard]] const std::string& path() const { return m_path; }
-  [[nodiscard]] SourceLocation where(const YAML::Node& node) const;
-
-  void error(const YAML::Node& node, std::string message, std::string code);
-  void error_at(SourceLocation location, std::string message, std::string code);
-
-  /// Reports every key of `map` that is not in `known` and does not start with "x-".
-  void check_keys(const YAML::Node& map, const std::vector<std::string>& known,
-                  std::string_view context);
-
-  bool expect_map(const YAML::Node& node, std::string_view what);
-  std::optional<std::string> string(const YAML::Node& node, std::string_view what);
-  std::optional<double> number(const YAML::Node& node, std::string_view what);
-  std::optional<std::int64_t> integer(const YAML::Node& node, std::string_view what);
-  std::optional<bool> boolean(const YAML::Node& node, std::string_view what);
-  /// A list of strings; a single string counts as a list of one.
-  std::optional<std::vector<std::string>> strings(const YAML::Node& node, std::string_view what);
-
-  /// Where a scalar's text starts in the file, so template positions map to file positions.
-  [[nodiscard]] tmpl::TextOrigin origin_of(const YAML::Node& scalar) const;
-
- private:
-  std::string m_path;
-  std::string_view m_text;
-  std::vector<Diagnostic>& m_diagnostics;
-};
+/// Where a scalar's text starts in the file, so template positions map to file positions.
+tmpl::TextOrigin origin_of(const YamlReader& reader, const YAML::Node& scalar);
 
 /// Reads a `model` mapping (provider, name, temperature, …), reporting problems.
 std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML::Node& node);

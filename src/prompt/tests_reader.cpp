@@ -1,6 +1,7 @@
 #include "prompt/tests_reader.hpp"
 
-#include "promptctl/testing.hpp"
+#include "promptctl/assertions.hpp"
+#include "promptctl/workspace.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 

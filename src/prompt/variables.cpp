@@ -283,19 +283,4 @@ bool LoadResult::has_errors() const {
   return std::any_of(diagnostics.begin(), diagnostics.end(),
                      [](const Diagnostic& d) { return d.severity == Severity::error; });
 }
-
-void throw_if_errors(const std::vector<Diagnostic>& diagnostics) {
-  auto first = std::find_if(diagnostics.begin(), diagnostics.end(),
-                            [](const Diagnostic& d) { return d.severity == Severity::error; });
-  if (first == diagnostics.end()) {
-    return;
-  }
-  if (diagnostics.size() == 1) {
-    throw Error(ErrorKind::invalid_input, first->message, first->location);
-  }
-  std::string file = first->location.file.empty() ? "the input" : "'" + first->location.file + "'";
-  throw Error(ErrorKind::invalid_input, std::to_string(diagnostics.size()) + " problems in " + file)
-      .with_details(diagnostics);
-}
-
 }  // namespace promptctl

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 
-#include "exec/provider_settings.hpp"
-#include "experiments/settings_reader.hpp"
-#include "governance/policy_reader.hpp"
 #include "prompt/reader.hpp"
 #include "prompt/tests_reader.hpp"
 #include "promptctl/names.hpp"
+#include "settings/environments_reader.hpp"
+#include "settings/experiments_reader.hpp"
+#include "settings/providers_reader.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
@@ -16,8 +16,7 @@ namespace promptctl {
 namespace fs = std::filesystem;
 
 namespace {
-void read_test_settings(prompt_detail::YamlReader& reader, const YAML::Node& node,
-                        TestSettings& settings) {
+void read_test_settings(util::YamlReader& reader, const YAML::Node& node, TestSettings& settings) {
   reader.check_keys(node, {"provider", "model", "assert", "judge", "embedding_model"}, "'tests'");
   prompt_detail::TestsReader tests(reader);
   settings.defaults = tests.read_defaults(node);
@@ -43,7 +42,7 @@ void read_test_settings(prompt_detail::YamlReader& reader, const YAML::Node& nod
 RepoSettings parse_settings(std::string_view text, const std::string& path,
                             std::vector<Diagnostic>& diagnostics) {
   RepoSettings settings;
-  prompt_detail::YamlReader reader(path, text, diagnostics);
+  util::YamlReader reader(path, text, diagnostics);
   // As for prompt files: text that is not UTF-8 would reach JSON output and messages.
   if (auto bad = util::invalid_utf8_at(text)) {
     auto [line, column] = util::line_and_column(text, *bad);
@@ -96,14 +95,14 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
       }
     }
     if (root["environments"]) {
-      settings.environments = governance_detail::read_environments(reader, root["environments"]);
+      settings.environments = settings_detail::read_environments(reader, root["environments"]);
     }
     if (root["experiments"]) {
-      settings.experiments = experiments_detail::read_experiments(reader, root["experiments"]);
+      settings.experiments = settings_detail::read_experiments(reader, root["experiments"]);
     }
     if (root["providers"]) {
-      exec_detail::read_providers(reader, root["providers"], settings.providers,
-                                  exec_detail::SettingsLayer::repository);
+      settings_detail::read_providers(reader, root["providers"], settings.providers,
+                                      settings_detail::SettingsLayer::repository);
     }
     for (const auto& entry : root) {
       if (entry.first.Scalar().starts_with("x-")) {

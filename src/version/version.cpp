@@ -4,7 +4,6 @@
 
 #include "http/curl_api.hpp"
 #include "promptctl/error.hpp"
-#include "promptctl_build_version.hpp"
 #include "repo/git_api.hpp"
 
 namespace promptctl {
@@ -34,12 +33,6 @@ std::optional<std::string> loaded_libcurl() {
 }
 
 }  // namespace
-
-const BuildInfo& build_info() {
-  static const BuildInfo info{PROMPTCTL_BUILD_VERSION, PROMPTCTL_BUILD_COMMIT,
-                              PROMPTCTL_BUILD_TYPE};
-  return info;
-}
 
 std::map<std::string, std::optional<std::string>> library_versions() {
   return {{"libgit2", loaded_libgit2()},

@@ -26,6 +26,24 @@ AssertionResult check(const std::string& spec, const std::string& output) {
   return evaluate_assertion(assertion(spec), observation);
 }
 
+TEST(Assertions, EveryTypeThatNeedsNoCallIsDecidedLocally) {
+  // A type listed in assertion_types() without a case in evaluate_assertion is a broken
+  // invariant, reported as an internal error.
+  for (const std::string& type : assertion_types()) {
+    Assertion written = assertion(json{{"type", type}, {"value", 1}}.dump());
+    if (needs_embedding(written) || needs_judge(written)) {
+      continue;
+    }
+    try {
+      (void)check(json{{"type", type}, {"value", 1}}.dump(), "42");
+    } catch (const Error& e) {
+      EXPECT_NE(e.kind(), ErrorKind::internal) << type << ": " << e.what();
+    } catch (const std::exception&) {
+      // A malformed setting may fail its own way; this test is about the dispatch.
+    }
+  }
+}
+
 TEST(Assertions, TextChecks) {
   EXPECT_TRUE(check(R"({"type": "equals", "value": "yes"})", " yes\n").pass);
   EXPECT_FALSE(check(R"({"type": "equals", "value": "yes"})", "yes!").pass);

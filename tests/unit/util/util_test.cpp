@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "promptctl/check.hpp"
 #include "support/temp_dir.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
@@ -85,4 +86,17 @@ TEST(Yaml, NoncharactersAreKeptAsWritten) {
   EXPECT_EQ(value["a"], "\xef\xb7\x90");
   EXPECT_EQ(value["b"], "\xef\xbf\xbf");
   EXPECT_EQ(value["c"], "\xef\xb7\x90");
+}
+
+TEST(Check, ABrokenInvariantIsAnInternalErrorNamingTheSourceLine) {
+  try {
+    PROMPTCTL_CHECK(1 + 1 == 3);
+    FAIL() << "the check passed";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::internal);
+    EXPECT_EQ(e.message(), "invariant '1 + 1 == 3' does not hold");
+    EXPECT_EQ(e.location().file, "tests/unit/util/util_test.cpp");
+    EXPECT_GT(e.location().line, 0);
+  }
+  EXPECT_NO_THROW(PROMPTCTL_CHECK(1 + 1 == 2));
 }

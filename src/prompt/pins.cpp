@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
-#include "prompt/reader.hpp"
 #include "promptctl/prompt.hpp"
 #include "util/yaml.hpp"
+#include "util/yaml_reader.hpp"
 
 namespace promptctl {
 namespace {
@@ -17,7 +17,7 @@ bool is_full_commit_id(std::string_view text) {
 }
 
 // `context` is the pin's path, "production.greet", quoted in messages.
-std::optional<Pin> read_pin(prompt_detail::YamlReader& reader, const YAML::Node& node,
+std::optional<Pin> read_pin(util::YamlReader& reader, const YAML::Node& node,
                             const std::string& path) {
   const std::string context = "'" + path + "'";
   auto field = [&](const std::string& key) { return "'" + path + "." + key + "'"; };
@@ -113,7 +113,7 @@ std::string PinFile::to_yaml() const {
 PinFile parse_pins(std::string_view text, const std::string& path,
                    std::vector<Diagnostic>& diagnostics) {
   PinFile pins;
-  prompt_detail::YamlReader reader(path, text, diagnostics);
+  util::YamlReader reader(path, text, diagnostics);
   YAML::Node root;
   try {
     root = util::parse_yaml(text, path);

@@ -4,7 +4,8 @@
 #include <regex>
 #include <sstream>
 
-#include "promptctl/testing.hpp"
+#include "promptctl/assertions.hpp"
+#include "promptctl/check.hpp"
 #include "util/json_input.hpp"
 #include "util/json_schema.hpp"
 #include "util/strings.hpp"
@@ -381,6 +382,7 @@ bool needs_judge(const Assertion& assertion) {
 }
 
 AssertionResult evaluate_assertion(const Assertion& assertion, const Observation& observation) {
+  PROMPTCTL_CHECK(!needs_embedding(assertion) && !needs_judge(assertion));
   const std::string type = base_type(assertion);
   const std::string& output = observation.output;
   if (type == "equals")
@@ -435,7 +437,7 @@ AssertionResult evaluate_assertion(const Assertion& assertion, const Observation
     }
     return check_bounds(assertion, tokens, "answer's token count", "");
   }
-  return undecided_result(assertion, "'" + type + "' is decided by another call");
+  PROMPTCTL_UNREACHABLE("every type in assertion_types() has its case here");
 }
 
 AssertionResult similarity_result(const Assertion& assertion, double cosine) {

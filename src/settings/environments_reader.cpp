@@ -1,11 +1,11 @@
-#include "governance/policy_reader.hpp"
+#include "settings/environments_reader.hpp"
 
 #include "util/strings.hpp"
 
-namespace promptctl::governance_detail {
+namespace promptctl::settings_detail {
 namespace {
 
-using prompt_detail::YamlReader;
+using util::YamlReader;
 
 std::string quoted_key(const std::string& path) {
   return "'" + path + "'";
@@ -148,4 +148,4 @@ Environments read_environments(YamlReader& reader, const YAML::Node& node) {
   return environments;
 }
 
-}  // namespace promptctl::governance_detail
+}  // namespace promptctl::settings_detail

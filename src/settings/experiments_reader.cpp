@@ -1,4 +1,4 @@
-#include "experiments/settings_reader.hpp"
+#include "settings/experiments_reader.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,10 +9,10 @@
 #include "util/dates.hpp"
 #include "util/strings.hpp"
 
-namespace promptctl::experiments_detail {
+namespace promptctl::settings_detail {
 namespace {
 
-using prompt_detail::YamlReader;
+using util::YamlReader;
 
 std::string quoted_key(const std::string& path) {
   return "'" + path + "'";
@@ -175,4 +175,4 @@ Experiments read_experiments(YamlReader& reader, const YAML::Node& node) {
   return experiments;
 }
 
-}  // namespace promptctl::experiments_detail
+}  // namespace promptctl::settings_detail

@@ -1,11 +1,11 @@
-#include "exec/provider_settings.hpp"
+#include "settings/providers_reader.hpp"
 
 #include "util/strings.hpp"
 
-namespace promptctl::exec_detail {
+namespace promptctl::settings_detail {
 namespace {
 
-using prompt_detail::YamlReader;
+using util::YamlReader;
 
 const std::vector<std::string> k_provider_keys = {"type",
                                                   "base_url",
@@ -234,4 +234,4 @@ void read_providers(YamlReader& reader, const YAML::Node& node,
   }
 }
 
-}  // namespace promptctl::exec_detail
+}  // namespace promptctl::settings_detail

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "promptctl/testing.hpp"
+#include "promptctl/assertions.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl {
