@@ -40,6 +40,11 @@ std::vector<PromptChange> group_changes(const std::vector<repo::FileChange>& fil
 std::vector<PromptChange> prompt_changes(Workspace& workspace, const repo::Repository& repository,
                                          bool with_lint);
 
+/// Throws `Error` (invalid_input) naming the first YAML file among `paths` (as `commit_paths`
+/// gives them) that is larger than a prompt file may be.
+void check_commit_sizes(const Workspace& workspace, const repo::Repository& repository,
+                        const std::vector<std::string>& paths);
+
 /// The files a commit of `names` takes: each prompt's file and tests file, and the old file of
 /// a prompt renamed to one of them. With no names, every changed file under prompts/ and
 /// promptctl.yaml. Throws `Error` (not_found) for a name that is neither in the working tree

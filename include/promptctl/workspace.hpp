@@ -124,6 +124,10 @@ class Workspace : public PromptSource {
   RepoSettings m_settings;
 };
 
+/// Throws `Error` (invalid_input) at `shown` when the file at `path` is larger than a prompt file
+/// may be (`k_max_prompt_file_size`), before anything reads it.
+void check_prompt_file_size(const std::filesystem::path& path, const std::string& shown);
+
 /// Loads a prompt from any source, merging its tests file; problems become diagnostics.
 LoadResult load_from_source(PromptSource& source, std::string_view name);
 

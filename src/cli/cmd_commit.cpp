@@ -34,6 +34,7 @@ int run(Session& session) {
   if (paths.empty()) {
     throw Error(ErrorKind::refused, "nothing to commit: no prompt changed since HEAD");
   }
+  check_commit_sizes(session.workspace(), repository, paths);
   auto [author, committer] = repository.identities();
   std::string message = o.message.ends_with("\n") ? o.message : o.message + "\n";
   repo::CommitResult result = repository.commit(paths, message, author, committer);

@@ -148,4 +148,16 @@ std::vector<std::string> commit_paths(Workspace& workspace, const repo::Reposito
   return paths;
 }
 
+void check_commit_sizes(const Workspace& workspace, const repo::Repository& repository,
+                        const std::vector<std::string>& paths) {
+  std::string prefix = repository_prefix(workspace, repository);
+  for (const std::string& path : paths) {
+    // A file larger than the loader reads would be committed and then refused by every
+    // command that reads it.
+    if (path.ends_with(".yaml") && path.starts_with(prefix)) {
+      check_prompt_file_size(workspace.root() / path.substr(prefix.size()), path);
+    }
+  }
+}
+
 }  // namespace promptctl

@@ -252,10 +252,7 @@ std::vector<std::string> Workspace::invalid_files() const {
   return files;
 }
 
-namespace {
-
-// Refuses an oversized file before reading it, with the loader's wording.
-void check_size(const fs::path& path, const std::string& shown) {
+void check_prompt_file_size(const fs::path& path, const std::string& shown) {
   std::error_code ec;
   std::uintmax_t size = fs::file_size(path, ec);
   if (!ec && size > k_max_prompt_file_size) {
@@ -265,8 +262,6 @@ void check_size(const fs::path& path, const std::string& shown) {
                 {shown, 0, 0});
   }
 }
-
-}  // namespace
 
 void Workspace::check_inside(const fs::path& path, std::string_view shown) const {
   std::error_code ec;
@@ -290,7 +285,7 @@ std::optional<SourceFile> Workspace::read(std::string_view name) {
     return std::nullopt;
   }
   check_inside(file_for(name), display_path(name));
-  check_size(file_for(name), display_path(name));
+  check_prompt_file_size(file_for(name), display_path(name));
   auto text = util::read_file_if_exists(file_for(name), k_max_prompt_file_size + 1);
   if (!text) {
     return std::nullopt;
@@ -326,7 +321,7 @@ std::optional<SourceFile> Workspace::read_tests(std::string_view name) {
   }
   std::string shown = std::string(k_prompts_dir) + "/" + std::string(name) + ".tests.yaml";
   check_inside(tests_file_for(name), shown);
-  check_size(tests_file_for(name), shown);
+  check_prompt_file_size(tests_file_for(name), shown);
   auto text = util::read_file_if_exists(tests_file_for(name), k_max_prompt_file_size + 1);
   if (!text) {
     return std::nullopt;

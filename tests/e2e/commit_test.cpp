@@ -110,6 +110,19 @@ TEST_F(Committing, RefusalsLeaveTheRepositoryAsItWas) {
   EXPECT_EQ(git(root(), {"status", "--porcelain"}), " M prompts/a.yaml\n");
 }
 
+TEST_F(Committing, AFileTooLargeToReadIsNotCommitted) {
+  ASSERT_EQ(run({"commit", "-m", "one"}).exit_code, 0);
+  write("prompts/a.yaml", "template: |\n" + std::string(11 * 1024 * 1024, 'x') + "\n");
+  write("prompts/b.yaml", "template: b2\n");
+  ProcessResult refused = run({"commit", "-m", "big"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("prompts/a.yaml: error: file is "), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("larger than the 10485760 a prompt may be"), std::string::npos);
+  EXPECT_EQ(commit_count(), 1);
+  EXPECT_EQ(git(root(), {"status", "--porcelain"}), " M prompts/a.yaml\n M prompts/b.yaml\n");
+  EXPECT_EQ(run({"commit", "-m", "small", "b"}).exit_code, 0);
+}
+
 TEST_F(Committing, GitAndPromptctlSeeEachOthersCommits) {
   git(root(), {"add", "-A"});
   git(root(), {"commit", "-q", "-m", "by git"});
