@@ -17,9 +17,11 @@ json parse_json(std::string_view body, std::string_view what) {
   try {
     return json::parse(body);
   } catch (const json::parse_error& e) {
+    // A garbled or cut body is usually the connection's fault, not the request's: worth the
+    // same bounded retries as a 5xx.
     throw ResponseError(
         std::string(what) + " is not valid JSON (" + e.what() + "): " + util::printable(body, 120),
-        false);
+        true);
   }
 }
 

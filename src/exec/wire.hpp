@@ -119,7 +119,8 @@ auto decoding(Decode&& decode) -> decltype(decode()) {
   }
 }
 
-/// Parses JSON from a provider, throwing `ResponseError` (not retryable) when it is not.
+/// Parses JSON from a provider. Throws `ResponseError`: retryable when the text is not JSON,
+/// not retryable when it nests too deep.
 nlohmann::json parse_json(std::string_view body, std::string_view what);
 
 std::unique_ptr<WireFormat> make_openai_format(bool azure);

@@ -69,6 +69,21 @@ TEST_F(ReliabilityTest, DroppedConnectionsAndCutStreamsAreRetried) {
   EXPECT_EQ(last_run()["output"], "echo: Hello x");
 }
 
+TEST_F(ReliabilityTest, AnAnswerThatIsNotJsonIsRetriedAndEachAttemptCounted) {
+  ProcessResult once =
+      run_with_server({"run", "hello", "--var", "who=x", "--model", "openai/gpt-test~malformedx1"});
+  EXPECT_EQ(once.exit_code, 0) << once.err;
+  EXPECT_EQ(last_run()["attempts"], 2);
+  EXPECT_EQ(last_run()["output"], "echo: Hello x");
+  EXPECT_EQ(m_server.request_count(), 2U);
+  ProcessResult always =
+      run_with_server({"run", "hello", "--var", "who=x", "--model", "openai/gpt-test~malformed"});
+  EXPECT_EQ(always.exit_code, 5);
+  EXPECT_NE(always.err.find("is not valid JSON"), std::string::npos) << always.err;
+  EXPECT_NE(always.err.find("(after 4 attempts)"), std::string::npos) << always.err;
+  EXPECT_EQ(last_run()["attempts"], 4);
+}
+
 TEST_F(ReliabilityTest, AStreamThatNeverCompletesFails) {
   ProcessResult result = run_with_server(
       {"run", "hello", "--var", "who=x", "--model", "ollama/m~truncate", "--stream"});
