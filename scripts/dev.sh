@@ -38,10 +38,29 @@ install_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# promtool (for the test that checks `stats --format prometheus`) from Debian's prometheus
+# package, unpacked into the build folder: installing the package would also install and start
+# a Prometheus server.
+fetch_promtool() {
+  local dest="$1/tools"
+  [ -x "$dest/usr/bin/promtool" ] && return 0
+  local scratch; scratch=$(mktemp -d)
+  chmod 755 "$scratch"  # apt downloads as its own user where it can
+  if ! (cd "$scratch" && apt-get download prometheus >/dev/null 2>&1); then
+    [ "$(id -u)" -eq 0 ] && apt-get update -qq
+    (cd "$scratch" && apt-get download prometheus >/dev/null)
+  fi
+  mkdir -p "$dest"
+  dpkg-deb -x "$scratch"/prometheus_*.deb "$scratch/unpacked"
+  mkdir -p "$dest/usr/bin" && cp "$scratch/unpacked/usr/bin/promtool" "$dest/usr/bin/"
+  rm -rf "$scratch"
+}
+
 build() {
   cmake -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROMPTCTL_WERROR=ON \
     -DPROMPTCTL_BUILD_BENCH=ON >/dev/null
   cmake --build "$build_dir" -j "$jobs"
+  fetch_promtool "$build_dir"
 }
 
 sanitize_build() {
@@ -51,6 +70,7 @@ sanitize_build() {
     -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DCMAKE_CXX_COMPILER=clang++ \
     -DPROMPTCTL_WERROR=ON -DPROMPTCTL_SANITIZE=ON -DPROMPTCTL_BUILD_FUZZ=ON >/dev/null
   cmake --build "$sanitize_dir" -j "$jobs"
+  fetch_promtool "$sanitize_dir"
 }
 
 # Every fuzz target, seeded from its corpus (copied: libFuzzer adds what it finds to the first

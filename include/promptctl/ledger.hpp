@@ -87,6 +87,12 @@ struct RunStats {
   std::int64_t output_tokens = 0;
   double cost = 0;
   std::int64_t runs_without_cost = 0;  ///< runs whose cost is unknown (no price)
+  /// Over the calls that reached a provider: how many, their latencies added up, and how many
+  /// took at most each bound of `latency_bucket_bounds_seconds()` (cumulative, as a histogram's
+  /// buckets are).
+  std::int64_t latency_count = 0;
+  double latency_sum_ms = 0;
+  std::vector<std::int64_t> latency_buckets;
 
   [[nodiscard]] double success_rate() const;
   [[nodiscard]] nlohmann::json to_json() const;
@@ -94,6 +100,18 @@ struct RunStats {
 
 /// The nearest-rank percentile `p` (0–100) of `values`, which it sorts; 0 for none.
 double percentile(std::vector<double>& values, double p);
+
+/// The upper bounds, in seconds, of the latency histogram's buckets, from 50 ms to 2 minutes
+/// (the last bucket, +Inf, is implied).
+const std::vector<double>& latency_bucket_bounds_seconds();
+
+/// Figures in the Prometheus text exposition format, each group labelled `label`="group".
+/// Without a window, every run in the ledger so far: counters and a latency histogram in
+/// seconds, which only grow as runs are added. With one (`window` as the user wrote it, e.g.
+/// "1 day ago"), figures over that window go up and down: they are gauges, named `_window`
+/// and labelled `since`.
+std::string prometheus_exposition(const std::vector<RunStats>& groups, const std::string& label,
+                                  const std::string& window);
 
 class Ledger {
  public:

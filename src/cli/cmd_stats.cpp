@@ -1,7 +1,6 @@
 // promptctl stats [NAME]: counts, success rate, latency percentiles, tokens and cost from the
 // ledger, as text, JSON or Prometheus exposition format.
 #include <cstdio>
-#include <sstream>
 
 #include "cli/execution.hpp"
 #include "promptctl/names.hpp"
@@ -69,60 +68,6 @@ void print_text(const Output& out, const std::vector<RunStats>& groups, const st
   }
 }
 
-// A label value escaped as the exposition format requires.
-std::string label(const std::string& value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\' || c == '"') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-void print_prometheus(const Output& out, const std::vector<RunStats>& groups,
-                      const std::string& by) {
-  std::ostringstream text;
-  auto family = [&](const char* name, const char* type, const char* help) {
-    text << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
-  };
-  auto key = [&](const RunStats& group) { return by + "=\"" + label(group.group) + "\""; };
-  family("promptctl_runs_total", "counter", "Runs recorded in the ledger.");
-  for (const RunStats& group : groups) {
-    text << "promptctl_runs_total{" << key(group) << ",status=\"ok\"} " << group.succeeded << '\n';
-    text << "promptctl_runs_total{" << key(group) << ",status=\"error\"} "
-         << group.count - group.succeeded << '\n';
-  }
-  family("promptctl_run_latency_milliseconds", "summary", "Latency of runs.");
-  for (const RunStats& group : groups) {
-    for (auto [quantile, value] : {std::pair{"0.5", group.latency_p50_ms},
-                                   {"0.95", group.latency_p95_ms},
-                                   {"0.99", group.latency_p99_ms}}) {
-      text << "promptctl_run_latency_milliseconds{" << key(group) << ",quantile=\"" << quantile
-           << "\"} " << value << '\n';
-    }
-    text << "promptctl_run_latency_milliseconds_count{" << key(group) << "} " << group.count
-         << '\n';
-  }
-  family("promptctl_tokens_total", "counter", "Tokens sent and received.");
-  for (const RunStats& group : groups) {
-    text << "promptctl_tokens_total{" << key(group) << ",direction=\"input\"} "
-         << group.input_tokens << '\n';
-    text << "promptctl_tokens_total{" << key(group) << ",direction=\"output\"} "
-         << group.output_tokens << '\n';
-  }
-  family("promptctl_cost_dollars_total", "counter", "Cost of runs in US dollars.");
-  for (const RunStats& group : groups) {
-    text << "promptctl_cost_dollars_total{" << key(group) << "} " << fixed(group.cost, 6) << '\n';
-  }
-  out.print(text.str());
-}
-
 int run(Session& session) {
   const Options& o = options();
   RunFilter filter;
@@ -142,7 +87,7 @@ int run(Session& session) {
     }
     session.out().json(shown);
   } else if (format == "prometheus") {
-    print_prometheus(session.out(), groups, o.by);
+    session.out().print(prometheus_exposition(groups, o.by, o.since));
   } else {
     print_text(session.out(), groups, o.by);
   }

@@ -410,6 +410,14 @@ std::vector<RunStats> Ledger::stats(const RunFilter& filter, StatsGrouping group
   std::vector<RunStats> result;
   for (auto& [group, stats] : groups) {
     std::vector<double>& values = latencies[group];
+    stats.latency_count = static_cast<std::int64_t>(values.size());
+    stats.latency_buckets.assign(latency_bucket_bounds_seconds().size(), 0);
+    for (double value : values) {
+      stats.latency_sum_ms += value;
+      for (std::size_t i = 0; i < latency_bucket_bounds_seconds().size(); ++i) {
+        stats.latency_buckets[i] += value <= latency_bucket_bounds_seconds()[i] * 1000 ? 1 : 0;
+      }
+    }
     stats.latency_p50_ms = percentile(values, 50);
     stats.latency_p95_ms = percentile(values, 95);
     stats.latency_p99_ms = percentile(values, 99);

@@ -1,5 +1,6 @@
 // The ledger and the cache through the commands: runs, rerun, stats, feedback, cache, batches
 // and several processes writing at once.
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -266,10 +267,70 @@ TEST_F(LedgerTest, StatsGroupAndExportPrometheus) {
                                 "promptctl_runs_total{prompt=\"hello\",status=\"error\"} 1\n"),
             std::string::npos)
       << prometheus.out;
-  EXPECT_NE(
-      prometheus.out.find("promptctl_run_latency_milliseconds{prompt=\"hello\",quantile=\"0.95\"}"),
-      std::string::npos);
+  EXPECT_NE(prometheus.out.find("# TYPE promptctl_provider_latency_seconds histogram\n"),
+            std::string::npos);
+  EXPECT_NE(prometheus.out.find("promptctl_provider_latency_seconds_bucket{prompt=\"hello\","
+                                "le=\"+Inf\"} "),
+            std::string::npos)
+      << prometheus.out;
   EXPECT_EQ(run({"stats", "--by", "week"}).exit_code, 2);
+}
+
+// The value of every sample line ("name{labels} value") by its name and labels.
+std::map<std::string, double> samples(const std::string& exposition) {
+  std::map<std::string, double> values;
+  std::istringstream stream(exposition);
+  for (std::string line; std::getline(stream, line);) {
+    if (!line.empty() && line[0] != '#') {
+      size_t space = line.rfind(' ');
+      values[line.substr(0, space)] = std::stod(line.substr(space + 1));
+    }
+  }
+  return values;
+}
+
+TEST_F(LedgerTest, PrometheusCountersOnlyGrowAndWindowsAreGauges) {
+  run_json({"run", "hello", "--var", "who=a"});
+  run_json({"run", "hello", "--var", "who=b", "--model", "openai/gpt-test~500"});
+  std::map<std::string, double> before = samples(run({"stats", "--format", "prometheus"}).out);
+  run_json({"run", "hello", "--var", "who=c", "--model", "openai/gpt-test~slow=20"});
+  std::map<std::string, double> after = samples(run({"stats", "--format", "prometheus"}).out);
+  ASSERT_FALSE(before.empty());
+  for (const auto& [sample, value] : before) {
+    ASSERT_TRUE(after.count(sample)) << sample;
+    EXPECT_GE(after[sample], value) << sample;
+  }
+  EXPECT_EQ(after["promptctl_runs_total{prompt=\"hello\",status=\"ok\"}"], 2);
+  EXPECT_EQ(after["promptctl_provider_latency_seconds_count{prompt=\"hello\"}"], 3);
+  EXPECT_GT(after["promptctl_provider_latency_seconds_sum{prompt=\"hello\"}"], 0.02);
+  EXPECT_GE(after["promptctl_provider_latency_seconds_bucket{prompt=\"hello\",le=\"+Inf\"}"],
+            after["promptctl_provider_latency_seconds_bucket{prompt=\"hello\",le=\"0.05\"}"]);
+
+  std::string windowed = run({"stats", "--format", "prometheus", "--since", "1 day ago"}).out;
+  EXPECT_EQ(windowed.find("_total"), std::string::npos) << windowed;
+  EXPECT_NE(windowed.find("# TYPE promptctl_runs_window gauge\n"
+                          "promptctl_runs_window{prompt=\"hello\",since=\"1 day ago\","
+                          "status=\"ok\"} 2\n"),
+            std::string::npos)
+      << windowed;
+}
+
+TEST_F(LedgerTest, PrometheusOutputPassesPromtool) {
+  const std::string promtool = PROMPTCTL_PROMTOOL;
+  ASSERT_TRUE(std::filesystem::exists(promtool))
+      << promtool << " is missing: scripts/dev.sh test fetches it from Debian's prometheus package";
+  run_json({"run", "hello", "--var", "who=a"});
+  run_json({"run", "hello", "--var", "who=b", "--model", "anthropic/claude-test"});
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"stats", "--format", "prometheus"},
+           {"stats", "--by", "model", "--format", "prometheus", "--since", "1 day ago"}}) {
+    ProcessResult exposition = run(args);
+    ASSERT_EQ(exposition.exit_code, 0) << exposition.err;
+    ProcessResult checked =
+        run_process(promtool, {"check", "metrics"}, {root(), exposition.out, {}});
+    EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err << exposition.out;
+    EXPECT_EQ(checked.out + checked.err, "") << exposition.out;
+  }
 }
 
 TEST_F(LedgerTest, ARepositoryWithoutGitCannotRecordRuns) {
