@@ -27,6 +27,19 @@ struct Price {
   double output = 0;
 };
 
+/// The files a provider's TLS connections use besides the system's trusted certificates.
+/// Empty fields are not set. Paths may start with "~/".
+struct TlsFiles {
+  std::string ca_file;      ///< a PEM bundle of the certificate authorities to trust instead
+  std::string ca_path;      ///< a folder of hashed CA certificates (as `openssl rehash` makes)
+  std::string client_cert;  ///< a PEM client certificate, for gateways that ask for one (mTLS)
+  std::string client_key;   ///< its private key; it must be readable by its owner only
+
+  /// Which setting or variable named each file, for messages ("ca_file", "SSL_CERT_FILE").
+  std::string ca_file_origin;
+  std::string ca_path_origin;
+};
+
 /// One configured provider: built in, or declared under `providers:` in promptctl.yaml or the
 /// user configuration (each layer overriding the fields it sets).
 struct ProviderSettings {
@@ -41,6 +54,8 @@ struct ProviderSettings {
   std::string api_version;  ///< `anthropic-version`, or Azure's `api-version`
   /// Extra request headers; "${VAR}" in a value is replaced by that environment variable.
   std::vector<std::pair<std::string, std::string>> headers;
+  /// TLS files (user configuration only: the repository never chooses whom a key trusts).
+  TlsFiles tls;
   long timeout_ms = 120000;
   long connect_timeout_ms = 10000;
   double requests_per_minute = 0;       ///< 0: no limit
@@ -62,6 +77,9 @@ struct ProviderSettings {
 
   /// The base URL after defaults and environment variables (`OPENAI_BASE_URL`, …).
   [[nodiscard]] std::string effective_base_url() const;
+  /// `tls` after the standard variables: without `ca_file`, CURL_CA_BUNDLE or SSL_CERT_FILE;
+  /// without `ca_path`, SSL_CERT_DIR (as curl and OpenSSL read them).
+  [[nodiscard]] TlsFiles effective_tls() const;
   /// The price of `model`, from these settings or the built-in table.
   [[nodiscard]] std::optional<Price> price_of(const std::string& model) const;
 };

@@ -13,24 +13,53 @@
 namespace promptctl::exec_detail {
 namespace {
 
-std::string read_key_file(const ProviderSettings& settings) {
-  std::string path = settings.key_file;
+std::string expand_home(std::string path) {
   if (path.starts_with("~/")) {
     const char* home = std::getenv("HOME");
     path = std::string(home ? home : "") + path.substr(1);
   }
+  return path;
+}
+
+// `path` (named `what` in messages) exists; a private key must also be its owner's alone.
+void check_file(const std::string& path, const std::string& what, const ProviderSettings& settings,
+                bool owner_only) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) {
     throw Error(ErrorKind::invalid_input,
-                "the key file '" + path + "' of provider '" + settings.name + "' does not exist");
+                what + " '" + path + "' of provider '" + settings.name + "' does not exist");
   }
-  if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    throw Error(ErrorKind::invalid_input,
-                "the key file '" + path + "' of provider '" + settings.name +
-                    "' can be read by other users",
-                {}, "chmod 600 '" + path + "'");
+  if (owner_only && (info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    throw Error(
+        ErrorKind::invalid_input,
+        what + " '" + path + "' of provider '" + settings.name + "' can be read by other users", {},
+        "chmod 600 '" + path + "'");
   }
+}
+
+std::string read_key_file(const ProviderSettings& settings) {
+  std::string path = expand_home(settings.key_file);
+  check_file(path, "the key file", settings, true);
   return std::string(util::trim(util::read_file(path, 64 << 10)));
+}
+
+http::TlsFiles tls_files_for(const ProviderSettings& settings) {
+  TlsFiles configured = settings.effective_tls();
+  http::TlsFiles files{expand_home(configured.ca_file), expand_home(configured.ca_path),
+                       expand_home(configured.client_cert), expand_home(configured.client_key)};
+  if (!files.ca_file.empty()) {
+    check_file(files.ca_file, "the CA file (" + configured.ca_file_origin + ")", settings, false);
+  }
+  if (!files.ca_path.empty()) {
+    check_file(files.ca_path, "the CA folder (" + configured.ca_path_origin + ")", settings, false);
+  }
+  if (!files.client_cert.empty()) {
+    check_file(files.client_cert, "the client certificate", settings, false);
+  }
+  if (!files.client_key.empty()) {
+    check_file(files.client_key, "the client key", settings, true);
+  }
+  return files;
 }
 
 // Replaces each "${NAME}" with that environment variable, which must be set.
@@ -149,7 +178,18 @@ Credentials credentials_for(const ProviderSettings& settings) {
     credentials.headers.emplace_back(name, expanded);
   }
   check_destination(settings, credentials, secret_headers);
+  credentials.tls = tls_files_for(settings);
   return credentials;
+}
+
+void apply_connection_settings(const ProviderSettings& settings, const Credentials& credentials,
+                               http::Request& request) {
+  for (const auto& header : credentials.headers) {
+    request.headers.push_back(header);
+  }
+  request.timeout_ms = settings.timeout_ms;
+  request.connect_timeout_ms = settings.connect_timeout_ms;
+  request.tls = credentials.tls;
 }
 
 std::string redact(std::string text, const std::vector<std::string>& secrets) {

@@ -44,11 +44,7 @@ EmbeddingResult request_vectors(const ModelRef& model, const std::vector<std::st
   exec_detail::Credentials credentials = exec_detail::credentials_for(settings);
   const exec_detail::WireFormat& wire = exec_detail::wire_format(settings.type);
   http::Request request = wire.build_embeddings(model.model, texts, settings, credentials.key);
-  for (const auto& header : credentials.headers) {
-    request.headers.push_back(header);
-  }
-  request.timeout_ms = settings.timeout_ms;
-  request.connect_timeout_ms = settings.connect_timeout_ms;
+  exec_detail::apply_connection_settings(settings, credentials, request);
   std::string described = model.to_string() + " embeddings: ";
   for (int attempt = 1;; ++attempt) {
     http::Response response = send(request);

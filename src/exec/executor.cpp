@@ -221,11 +221,7 @@ class Batch {
     const exec_detail::WireFormat& wire = exec_detail::wire_format(settings.type);
     call.http_request =
         wire.build(call.request(), settings, call.credentials.key, m_options.stream);
-    for (const auto& header : call.credentials.headers) {
-      call.http_request.headers.push_back(header);
-    }
-    call.http_request.timeout_ms = settings.timeout_ms;
-    call.http_request.connect_timeout_ms = settings.connect_timeout_ms;
+    exec_detail::apply_connection_settings(settings, call.credentials, call.http_request);
     call.decoder = m_options.stream ? wire.decoder() : nullptr;
     std::function<void(std::string_view)> on_chunk;
     if (call.decoder) {

@@ -1,6 +1,7 @@
 #include "http/client.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "http/curl_api.hpp"
 #include "promptctl/build_info.hpp"
@@ -40,6 +41,18 @@ CURL* easy(void* handle) {
   return static_cast<CURL*>(handle);
 }
 
+void set_tls_files(CURL* handle, const TlsFiles& tls) {
+  const CurlApi& api = curl();
+  for (auto [option, value] : {std::pair{CURLOPT_CAINFO, &tls.ca_file},
+                               {CURLOPT_CAPATH, &tls.ca_path},
+                               {CURLOPT_SSLCERT, &tls.client_cert},
+                               {CURLOPT_SSLKEY, &tls.client_key}}) {
+    if (!value->empty()) {
+      api.curl_easy_setopt(handle, option, value->c_str());  // libcurl copies the string
+    }
+  }
+}
+
 }  // namespace
 
 Transfer::Transfer(const Request& request, std::function<void(std::string_view)> on_chunk)
@@ -70,6 +83,7 @@ Transfer::Transfer(const Request& request, std::function<void(std::string_view)>
   api.curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
   api.curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
   api.curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
+  set_tls_files(handle, request.tls);
   api.curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
   api.curl_easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");
   static const std::string user_agent = "promptctl/" + build_info().version;

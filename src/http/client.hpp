@@ -12,6 +12,15 @@
 
 namespace promptctl::http {
 
+/// TLS files besides the system's trusted certificates; an empty field is left at libcurl's
+/// default. Verification of the server is always on.
+struct TlsFiles {
+  std::string ca_file;
+  std::string ca_path;
+  std::string client_cert;
+  std::string client_key;
+};
+
 struct Request {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -19,6 +28,7 @@ struct Request {
   std::string method = "POST";
   long timeout_ms = 120000;
   long connect_timeout_ms = 10000;
+  TlsFiles tls;
 };
 
 /// How a transfer failed below HTTP, coarsely, for deciding whether to try again.

@@ -93,6 +93,28 @@ std::vector<std::string> provider_type_names() {
   return names;
 }
 
+TlsFiles ProviderSettings::effective_tls() const {
+  TlsFiles files = tls;
+  if (!files.ca_file.empty()) {
+    files.ca_file_origin = "ca_file";
+  } else {
+    for (const char* variable : {"CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+      if (std::string value = environment(variable); !value.empty()) {
+        files.ca_file = value;
+        files.ca_file_origin = variable;
+        break;
+      }
+    }
+  }
+  if (!files.ca_path.empty()) {
+    files.ca_path_origin = "ca_path";
+  } else if (std::string value = environment("SSL_CERT_DIR"); !value.empty()) {
+    files.ca_path = value;
+    files.ca_path_origin = "SSL_CERT_DIR";
+  }
+  return files;
+}
+
 std::string ProviderSettings::effective_base_url() const {
   if (!base_url.empty()) {
     return without_trailing_slash(base_url);

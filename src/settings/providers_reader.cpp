@@ -7,19 +7,11 @@ namespace {
 
 using util::YamlReader;
 
-const std::vector<std::string> k_provider_keys = {"type",
-                                                  "base_url",
-                                                  "key_env",
-                                                  "key_file",
-                                                  "api_version",
-                                                  "headers",
-                                                  "timeout_ms",
-                                                  "connect_timeout_ms",
-                                                  "max_retries",
-                                                  "max_retry_ms",
-                                                  "retry_base_ms",
-                                                  "prices",
-                                                  "requests_per_minute"};
+const std::vector<std::string> k_provider_keys = {
+    "type",       "base_url",           "key_env",     "key_file",     "ca_file",
+    "ca_path",    "client_cert",        "client_key",  "api_version",  "headers",
+    "timeout_ms", "connect_timeout_ms", "max_retries", "max_retry_ms", "retry_base_ms",
+    "prices",     "requests_per_minute"};
 
 // The key variable a built-in provider of `type` reads ("" for types without one).
 std::string default_key_variable(ProviderType type) {
@@ -106,6 +98,31 @@ void read_headers(YamlReader& reader, const YAML::Node& node, const std::string&
   }
 }
 
+// A gateway's CA and client certificate are the user's to set: a repository that chose the
+// certificate authority could vouch for any address it likes.
+void read_tls_files(YamlReader& reader, const YAML::Node& node, const std::string& context,
+                    TlsFiles& tls, SettingsLayer layer) {
+  for (auto [key, target] : {std::pair{"ca_file", &tls.ca_file},
+                             {"ca_path", &tls.ca_path},
+                             {"client_cert", &tls.client_cert},
+                             {"client_key", &tls.client_key}}) {
+    if (!node[key]) {
+      continue;
+    }
+    std::string what = "'" + context + "." + key + "'";
+    if (layer == SettingsLayer::repository) {
+      reader.error(node[key], what + " belongs in the user configuration, not in a committed file",
+                   "secret");
+    } else if (auto value = reader.string(node[key], what)) {
+      *target = *value;
+    }
+  }
+  if (layer == SettingsLayer::user && tls.client_cert.empty() != tls.client_key.empty()) {
+    reader.error(node, "'" + context + "' needs both 'client_cert' and 'client_key', or neither",
+                 "missing");
+  }
+}
+
 void read_fields(YamlReader& reader, const YAML::Node& node, const std::string& context,
                  ProviderSettings& settings, SettingsLayer layer) {
   auto text = [&](const char* key, std::string& target) {
@@ -137,6 +154,7 @@ void read_fields(YamlReader& reader, const YAML::Node& node, const std::string& 
       settings.key_required = true;
     }
   }
+  read_tls_files(reader, node, context, settings.tls, layer);
   if (node["headers"]) {
     read_headers(reader, node["headers"], context + ".headers", settings);
     settings.headers_from_repository = from_repository;

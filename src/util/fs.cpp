@@ -11,30 +11,12 @@
 #include <utility>
 
 #include "promptctl/error.hpp"
+#include "util/fd.hpp"
 
 namespace promptctl::util {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Owns a file descriptor.
-class Fd {
- public:
-  explicit Fd(int fd) : m_fd(fd) {}
-  ~Fd() {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  [[nodiscard]] int get() const { return m_fd; }
-  explicit operator bool() const { return m_fd >= 0; }
-  int release() { return std::exchange(m_fd, -1); }
-
- private:
-  int m_fd;
-};
 
 Error io_error(const std::string& what, const fs::path& path) {
   return Error(ErrorKind::io, what + " '" + path.string() + "': " + std::strerror(errno));

@@ -38,6 +38,7 @@ class ProviderServer {
 
   /// "http://127.0.0.1:PORT".
   [[nodiscard]] std::string url() const;
+  [[nodiscard]] int port() const { return m_port; }
   /// Every request received so far, in order.
   [[nodiscard]] std::vector<HttpRequest> requests() const;
   [[nodiscard]] std::size_t request_count() const;
