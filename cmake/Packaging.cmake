@@ -50,5 +50,6 @@ set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libgit2 and libcurl are loaded with dlopen on first use, which dpkg-shlibdeps cannot see.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libgit2-${PROMPTCTL_LIBGIT2_ABI}, libcurl4")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "git, bash-completion")
+# ssh-keygen signs and verifies approvals.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "git, bash-completion, openssh-client")
 include(CPack)

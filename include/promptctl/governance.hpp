@@ -37,6 +37,12 @@ PromptVersionRef committed_version(Workspace& workspace, std::string_view argume
 
 enum class Verdict { approve, reject };
 
+/// Whether a decision's signature shows who made it. `unchecked` until `ApprovalBook` has
+/// checked it against the repository's allowed signers.
+enum class SignatureState { none, unchecked, verified, invalid };
+/// "unsigned", "unchecked", "verified", "unverified".
+const char* to_string(SignatureState state);
+
 /// One approval or rejection, as a line of a note on the commit it was given at.
 struct Decision {
   Verdict verdict = Verdict::approve;
@@ -48,8 +54,17 @@ struct Decision {
   std::string email;
   std::int64_t time_ms = 0;
   std::string comment;
+  /// An armored SSH signature over `signed_payload()`, or "" for an unsigned decision.
+  std::string signature;
+  SignatureState signature_state = SignatureState::none;
+  std::string signature_problem;  ///< why the signature did not verify
 
   [[nodiscard]] std::string approver() const { return name + " <" + email + ">"; }
+  /// The bytes a signature covers: every field above but the signature, canonically.
+  [[nodiscard]] std::string signed_payload() const;
+  /// "signed, verified", "signature does not verify: why", or "" without a checked signature.
+  [[nodiscard]] std::string describe_signature() const;
+  /// The decision for output, with the signature's state rather than the signature.
   [[nodiscard]] nlohmann::json to_json() const;
   /// The note line: one JSON object, so that notes merged line by line stay readable.
   [[nodiscard]] std::string to_line() const;
@@ -60,18 +75,22 @@ struct Decision {
 /// Every decision recorded in the repository, read once.
 class ApprovalBook {
  public:
-  explicit ApprovalBook(const repo::Repository& repository);
-  /// Decisions on one version, oldest first.
+  /// Signatures are checked against the workspace's allowed signers file.
+  ApprovalBook(const Workspace& workspace, const repo::Repository& repository);
+  /// Decisions on one version, oldest first, their signatures checked.
   [[nodiscard]] std::vector<Decision> for_version(const std::string& prompt,
                                                   const std::string& content) const;
-  /// Every decision, oldest first.
+  /// Every decision, oldest first; signatures are left unchecked.
   [[nodiscard]] const std::vector<Decision>& all() const { return m_decisions; }
   /// Note lines that were not promptctl decisions (left alone).
   [[nodiscard]] std::size_t foreign_lines() const { return m_foreign_lines; }
+  /// Sets `decision`'s signature state from its signature and the allowed signers file.
+  void check_signature(Decision& decision) const;
 
  private:
   std::vector<Decision> m_decisions;
   std::size_t m_foreign_lines = 0;
+  std::filesystem::path m_allowed_signers;
 };
 
 enum class StageState { approved, rejected, missing };
@@ -84,6 +103,9 @@ struct StageStatus {
   StageState state = StageState::missing;
   std::optional<Decision> decision;
   std::vector<std::string> approvers;  ///< who may approve (empty: anyone)
+  /// Decisions on this stage that did not count because the policy requires signatures and
+  /// theirs were missing or did not verify.
+  std::size_t unsigned_decisions = 0;
 
   [[nodiscard]] nlohmann::json to_json() const;
   /// "qa: missing (bob@example.com may approve)", "technical: rejected by A <a@x>: reason".
@@ -97,13 +119,20 @@ std::vector<StageStatus> evaluate_stages(const EnvironmentPolicy& policy,
 /// Whether every stage is approved.
 bool all_approved(const std::vector<StageStatus>& stages);
 
-/// Records an approval or rejection of `version` at `stage` by the git identity. Throws
+/// The key that signs decisions when none is named: git's `user.signingkey` when
+/// `gpg.format` is `ssh`, as git signs with; "" otherwise.
+std::string default_signing_key(const repo::Repository& repository);
+
+/// Records an approval or rejection of `version` at `stage` by the git identity, signed with
+/// `signing_key` (a key file) unless it is empty; the returned decision's signature is
+/// checked. Throws
 /// `Error`: not_found for a stage no environment requires; refused when the identity may not
 /// decide that stage anywhere; already_exists when its latest decision there is the same;
 /// usage for a rejection without a reason.
 Decision record_decision(const Workspace& workspace, repo::Repository& repository,
                          const ApprovalBook& book, const PromptVersionRef& version, Verdict verdict,
-                         const std::string& stage, const std::string& comment);
+                         const std::string& stage, const std::string& comment,
+                         const std::string& signing_key = {});
 
 /// A committed version that an environment would need approvals for.
 struct PendingApproval {
@@ -112,9 +141,12 @@ struct PendingApproval {
   std::string content;
   std::string environment;
   std::vector<StageStatus> stages;  ///< those not approved
+  /// The environment pins this version already, deployed in an emergency without approvals.
+  bool emergency = false;
 };
 
-/// HEAD's versions that differ from what an environment pins and lack approvals there. With
+/// Versions pinned in an emergency that still lack approvals, first; then HEAD's versions
+/// that differ from what an environment pins and lack approvals there. With
 /// `approver` (an e-mail address), only stages that person may approve and has not decided.
 std::vector<PendingApproval> pending_approvals(Workspace& workspace,
                                                const std::shared_ptr<repo::Repository>& repository,
@@ -235,6 +267,21 @@ struct PinCheck {
 
   [[nodiscard]] nlohmann::json to_json() const;
 };
+
+/// A change to the approval notes that took a decision away: the history of refs/notes/promptctl
+/// only ever grows (decisions are added and notes merged line by line), so a removed or
+/// rewritten line is tampering, or a mistake to look into.
+struct NotesTampering {
+  std::string commit;   ///< the notes commit that lost the line
+  repo::Identity who;   ///< who made that commit
+  std::string removed;  ///< the decision that is gone, described
+  [[nodiscard]] nlohmann::json to_json() const;
+  /// "notes commit 1a2b3c4 by A <a@x> removed or rewrote: approve qa of hello by q@x".
+  [[nodiscard]] std::string describe() const;
+};
+
+/// Every decision that a commit in the history of the approval notes removed or rewrote.
+std::vector<NotesTampering> check_notes_history(const repo::Repository& repository);
 
 /// Checks every pin in `pins`: the environment is declared, the commit exists and holds the
 /// prompt with that content, and the approvals its policy requires are present for that

@@ -31,6 +31,11 @@ struct EnvironmentPolicy {
   bool auto_approve = false;
   /// Deploys need the prompt's tests to pass.
   bool require_tests = false;
+  /// Only approvals signed with a key that the allowed signers file gives the approver count.
+  bool require_signed = false;
+  /// How long a pin deployed in an emergency (without the approvals required) stays sound;
+  /// after that `check` fails it until its content is approved.
+  std::int64_t emergency_grace_seconds = 24 * 3600;
   GuardThresholds guard;
 
   /// Whether `email` may approve `stage` here; false for a stage this environment does not

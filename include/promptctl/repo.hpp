@@ -274,6 +274,9 @@ class Repository {
   /// user.name and user.email from git configuration. Throws `Error` (invalid_input) when no
   /// identity is set, or a date variable cannot be read.
   [[nodiscard]] std::pair<Identity, Identity> identities() const;
+  /// A git configuration value as git would read it for this repository (local, global,
+  /// system); nothing when it is not set.
+  [[nodiscard]] std::optional<std::string> config_value(const std::string& name) const;
 
   /// Commits the working-tree state of `paths` (a missing file is a deletion) on top of HEAD,
   /// leaving any other staged change staged, as `git commit --only` does; the index is updated

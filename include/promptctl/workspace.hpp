@@ -30,6 +30,9 @@ struct RepoSettings {
   TestSettings tests;
   /// Environments and their deploy policy, in the order declared.
   Environments environments;
+  /// The ssh-keygen ALLOWED SIGNERS file that maps approvers' e-mail addresses to their public
+  /// keys, relative to the repository's root.
+  std::string allowed_signers = "allowed_signers";
   /// Online experiments, in the order declared.
   Experiments experiments;
   SearchSettings search;

@@ -25,7 +25,7 @@ int run(Session& session) {
   const Options& o = options();
   Workspace& workspace = session.workspace();
   PromptVersionRef version = committed_version(workspace, o.address);
-  ApprovalBook book(session.repository());
+  ApprovalBook book(workspace, session.repository());
   std::vector<Decision> decisions = book.for_version(version.prompt, version.content);
   Output& out = session.out();
   if (o.json) {
@@ -66,7 +66,8 @@ int run(Session& session) {
   for (const Decision& d : decisions) {
     out.line("  " + util::format_date(d.time_ms / 1000, 0) + "  " +
              (d.verdict == Verdict::approve ? "approve " : "reject  ") + pad(d.stage, 10) + " " +
-             d.approver() + (d.comment.empty() ? "" : ": " + d.comment));
+             d.approver() + (d.comment.empty() ? "" : ": " + d.comment) +
+             (d.describe_signature().empty() ? "" : "  [" + d.describe_signature() + "]"));
   }
   return 0;
 }

@@ -51,9 +51,10 @@ int run(Session& session) {
   const Options& o = options();
   PinFile pins = read_pins(session, o.revision);
   auto repository = session.shared_repository();
-  std::vector<PinCheck> checks =
-      check_pins(session.workspace(), repository, pins, ApprovalBook(*repository));
-  bool failed = false;
+  std::vector<PinCheck> checks = check_pins(session.workspace(), repository, pins,
+                                            ApprovalBook(session.workspace(), *repository));
+  std::vector<NotesTampering> tampering = check_notes_history(*repository);
+  bool failed = !tampering.empty();
   for (const PinCheck& check : checks) {
     failed = failed || !check.problems.empty() || (o.strict && check.emergency);
   }
@@ -62,8 +63,14 @@ int run(Session& session) {
     nlohmann::json list = nlohmann::json::array();
     for (const PinCheck& check : checks)
       list.push_back(check.to_json());
-    out.json({{"ok", !failed}, {"pins", list}});
+    nlohmann::json removed = nlohmann::json::array();
+    for (const NotesTampering& t : tampering)
+      removed.push_back(t.to_json());
+    out.json({{"ok", !failed}, {"pins", list}, {"approvals_removed", removed}});
     return failed ? k_exit_check_failed : k_exit_ok;
+  }
+  for (const NotesTampering& t : tampering) {
+    out.line(out.paint("fail ", Style::red) + "approval history: " + t.describe());
   }
   for (const PinCheck& check : checks) {
     std::string where =

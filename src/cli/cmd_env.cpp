@@ -53,6 +53,8 @@ nlohmann::json environment_json(const EnvironmentPolicy& policy, const PinFile& 
           {"approvers", policy.approvers},
           {"auto_approve", policy.auto_approve},
           {"tests", policy.require_tests},
+          {"require_signed", policy.require_signed},
+          {"emergency_grace_seconds", policy.emergency_grace_seconds},
           {"guard", guard_json(policy.guard)},
           {"pins", pinned}};
 }
@@ -76,6 +78,9 @@ std::string policy_summary(const EnvironmentPolicy& policy) {
       text += " " + stage + (who.empty() ? "" : " (" + who + ")") + ";";
     }
     text.pop_back();
+  }
+  if (policy.require_signed) {
+    text += "; signed approvals";
   }
   if (policy.require_tests) {
     text += "; passing tests";

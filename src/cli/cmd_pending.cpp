@@ -35,7 +35,7 @@ int run(Session& session) {
   }
   std::string approver = o.mine ? session.repository().identities().first.email : o.approver;
   auto repository = session.shared_repository();
-  ApprovalBook book(*repository);
+  ApprovalBook book(session.workspace(), *repository);
   std::vector<PendingApproval> pending =
       pending_approvals(session.workspace(), repository, book, approver);
   if (!o.names.empty()) {
@@ -55,6 +55,7 @@ int run(Session& session) {
                       {"commit", p.commit},
                       {"content_hash", p.content},
                       {"environment", p.environment},
+                      {"emergency", p.emergency},
                       {"stages", stages}});
     }
     out.json({{"approver", approver.empty() ? nlohmann::json(nullptr) : nlohmann::json(approver)},
@@ -67,7 +68,8 @@ int run(Session& session) {
   }
   for (const PendingApproval& p : pending) {
     out.line(out.paint(p.prompt, Style::bold) + " " + p.commit.substr(0, 7) + " (content " +
-             short_hash(p.content) + ") for " + p.environment);
+             short_hash(p.content) + ") for " + p.environment +
+             (p.emergency ? " " + out.paint("deployed in an emergency", Style::red) : ""));
     print_stages(out, p.stages, "  ");
   }
   return 0;

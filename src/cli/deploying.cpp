@@ -79,7 +79,8 @@ DeployPlan plan_address(Session& session, const std::string& address,
   (void)environment_named(workspace.settings().environments, request.environment);
   PromptVersionRef target = committed_version(workspace, address);
   auto repository = session.shared_repository();
-  return plan_deploy(workspace, repository, std::move(target), request, ApprovalBook(*repository));
+  return plan_deploy(workspace, repository, std::move(target), request,
+                     ApprovalBook(workspace, *repository));
 }
 
 DeployOutcome carry_out(Session& session, DeployPlan& plan, bool dry_run) {

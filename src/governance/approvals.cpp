@@ -4,6 +4,7 @@
 // to reconcile.
 #include <algorithm>
 
+#include "governance/signatures.hpp"
 #include "promptctl/governance.hpp"
 #include "promptctl/history.hpp"
 #include "util/dates.hpp"
@@ -39,21 +40,70 @@ PromptVersionRef committed_version(Workspace& workspace, std::string_view argume
   return version;
 }
 
+namespace {
+
+// The fields a signature covers, as the note line stores them.
+nlohmann::json signed_fields(const Decision& decision) {
+  return {{"type", "promptctl-decision"},
+          {"verdict", decision.verdict == Verdict::approve ? "approve" : "reject"},
+          {"prompt", decision.prompt},
+          {"content", decision.content},
+          {"commit", decision.commit},
+          {"stage", decision.stage},
+          {"name", decision.name},
+          {"email", decision.email},
+          {"time_ms", decision.time_ms},
+          {"comment", decision.comment}};
+}
+
+}  // namespace
+
+const char* to_string(SignatureState state) {
+  switch (state) {
+    case SignatureState::none:
+      return "unsigned";
+    case SignatureState::unchecked:
+      return "unchecked";
+    case SignatureState::verified:
+      return "verified";
+    case SignatureState::invalid:
+      return "unverified";
+  }
+  return "unsigned";
+}
+
+std::string Decision::signed_payload() const {
+  // nlohmann::json keeps keys sorted, so the same fields always give the same bytes.
+  return "promptctl decision v1\n" + signed_fields(*this).dump() + "\n";
+}
+
+std::string Decision::describe_signature() const {
+  switch (signature_state) {
+    case SignatureState::verified:
+      return "signed, verified";
+    case SignatureState::invalid:
+      return "signature does not verify: " + signature_problem;
+    case SignatureState::none:
+    case SignatureState::unchecked:
+      break;
+  }
+  return "";
+}
+
 nlohmann::json Decision::to_json() const {
-  return {{"verdict", verdict == Verdict::approve ? "approve" : "reject"},
-          {"prompt", prompt},
-          {"content", content},
-          {"commit", commit},
-          {"stage", stage},
-          {"name", name},
-          {"email", email},
-          {"time_ms", time_ms},
-          {"comment", comment}};
+  nlohmann::json out = signed_fields(*this);
+  out.erase("type");
+  out["signature"] = to_string(signature_state);
+  out["signature_problem"] =
+      signature_problem.empty() ? nlohmann::json(nullptr) : nlohmann::json(signature_problem);
+  return out;
 }
 
 std::string Decision::to_line() const {
-  nlohmann::json line = to_json();
-  line["type"] = "promptctl-decision";
+  nlohmann::json line = signed_fields(*this);
+  if (!signature.empty()) {
+    line["ssh_signature"] = signature;
+  }
   return line.dump();
 }
 
@@ -75,6 +125,9 @@ std::optional<Decision> Decision::from_line(std::string_view line) {
   decision.name = text_field(object, "name");
   decision.email = text_field(object, "email");
   decision.comment = text_field(object, "comment");
+  decision.signature = text_field(object, "ssh_signature");
+  decision.signature_state =
+      decision.signature.empty() ? SignatureState::none : SignatureState::unchecked;
   if (auto it = object.find("time_ms"); it != object.end() && it->is_number_integer()) {
     decision.time_ms = it->get<std::int64_t>();
   }
@@ -84,7 +137,8 @@ std::optional<Decision> Decision::from_line(std::string_view line) {
   return decision;
 }
 
-ApprovalBook::ApprovalBook(const repo::Repository& repository) {
+ApprovalBook::ApprovalBook(const Workspace& workspace, const repo::Repository& repository)
+    : m_allowed_signers(workspace.root() / workspace.settings().allowed_signers) {
   for (const auto& [object, text] : repository.notes(k_approvals_ref)) {
     for (std::string_view line : util::split(text, '\n')) {
       if (util::trim(line).empty()) {
@@ -107,9 +161,22 @@ std::vector<Decision> ApprovalBook::for_version(const std::string& prompt,
   for (const Decision& decision : m_decisions) {
     if (decision.prompt == prompt && decision.content == content) {
       out.push_back(decision);
+      check_signature(out.back());
     }
   }
   return out;
+}
+
+void ApprovalBook::check_signature(Decision& decision) const {
+  if (decision.signature.empty()) {
+    decision.signature_state = SignatureState::none;
+    return;
+  }
+  std::optional<std::string> problem =
+      governance_detail::signature_problem(decision.signed_payload(), decision.signature,
+                                           decision.email, m_allowed_signers, decision.time_ms);
+  decision.signature_state = problem ? SignatureState::invalid : SignatureState::verified;
+  decision.signature_problem = problem.value_or("");
 }
 
 const char* to_string(StageState state) {
@@ -128,7 +195,8 @@ nlohmann::json StageStatus::to_json() const {
   return {{"stage", stage},
           {"state", to_string(state)},
           {"decision", decision ? decision->to_json() : nlohmann::json(nullptr)},
-          {"approvers", approvers}};
+          {"approvers", approvers},
+          {"unsigned_decisions", unsigned_decisions}};
 }
 
 std::string StageStatus::describe() const {
@@ -145,7 +213,13 @@ std::string StageStatus::describe() const {
   for (const std::string& pattern : approvers) {
     who += (who.empty() ? "" : ", ") + pattern;
   }
-  return stage + ": missing (" + (who.empty() ? "anyone" : who) + " may approve)";
+  std::string ignored;
+  if (unsigned_decisions > 0) {
+    ignored = "; " + std::to_string(unsigned_decisions) +
+              (unsigned_decisions == 1 ? " decision does" : " decisions do") +
+              " not count without a verified signature";
+  }
+  return stage + ": missing (" + (who.empty() ? "anyone" : who) + " may approve" + ignored + ")";
 }
 
 std::vector<StageStatus> evaluate_stages(const EnvironmentPolicy& policy,
@@ -159,11 +233,16 @@ std::vector<StageStatus> evaluate_stages(const EnvironmentPolicy& policy,
     }
     // Decisions are oldest first: the last one that counts here decides.
     for (const Decision& decision : decisions) {
-      if (decision.stage == stage && policy.may_approve(stage, decision.email)) {
-        status.state =
-            decision.verdict == Verdict::approve ? StageState::approved : StageState::rejected;
-        status.decision = decision;
+      if (decision.stage != stage || !policy.may_approve(stage, decision.email)) {
+        continue;
       }
+      if (policy.require_signed && decision.signature_state != SignatureState::verified) {
+        ++status.unsigned_decisions;
+        continue;
+      }
+      status.state =
+          decision.verdict == Verdict::approve ? StageState::approved : StageState::rejected;
+      status.decision = decision;
     }
     out.push_back(std::move(status));
   }
@@ -175,9 +254,17 @@ bool all_approved(const std::vector<StageStatus>& stages) {
                      [](const StageStatus& s) { return s.state == StageState::approved; });
 }
 
+std::string default_signing_key(const repo::Repository& repository) {
+  if (repository.config_value("gpg.format") != "ssh") {
+    return "";
+  }
+  return repository.config_value("user.signingkey").value_or("");
+}
+
 Decision record_decision(const Workspace& workspace, repo::Repository& repository,
                          const ApprovalBook& book, const PromptVersionRef& version, Verdict verdict,
-                         const std::string& stage, const std::string& comment) {
+                         const std::string& stage, const std::string& comment,
+                         const std::string& signing_key) {
   const Environments& environments = workspace.settings().environments;
   std::vector<std::string> stages = all_stages(environments);
   if (std::find(stages.begin(), stages.end(), stage) == stages.end()) {
@@ -221,7 +308,15 @@ Decision record_decision(const Workspace& workspace, repo::Repository& repositor
     if (it->prompt != version.prompt || it->content != version.content || it->stage != stage) {
       continue;
     }
-    if (it->verdict == verdict && util::to_lower(it->email) == util::to_lower(who.email)) {
+    // Signing what was decided without a signature that verifies adds what the first lacked.
+    bool adds_signature = false;
+    if (!signing_key.empty()) {
+      Decision earlier = *it;
+      book.check_signature(earlier);
+      adds_signature = earlier.signature_state != SignatureState::verified;
+    }
+    if (it->verdict == verdict && util::to_lower(it->email) == util::to_lower(who.email) &&
+        !adds_signature) {
       throw Error(ErrorKind::already_exists,
                   who.email + " already " +
                       (verdict == Verdict::approve ? "approved" : "rejected") + " stage '" + stage +
@@ -239,11 +334,41 @@ Decision record_decision(const Workspace& workspace, repo::Repository& repositor
   decision.email = who.email;
   decision.time_ms = util::now_ms();
   decision.comment = comment;
+  if (!signing_key.empty()) {
+    decision.signature = governance_detail::sign_payload(decision.signed_payload(), signing_key);
+    book.check_signature(decision);
+  }
   std::string word = verdict == Verdict::approve ? "Approve" : "Reject";
   repository.append_note(k_approvals_ref, decision.commit, decision.to_line(), who,
                          word + " " + stage + " of " + version.prompt + "\n");
   return decision;
 }
+
+namespace {
+
+// The stages of one version still open under `policy`: not approved, and with `approver`, only
+// those that person may approve and has not decided.
+std::vector<StageStatus> open_stages(const EnvironmentPolicy& policy,
+                                     const std::vector<Decision>& decisions,
+                                     const std::string& approver) {
+  std::vector<StageStatus> out;
+  for (StageStatus& status : evaluate_stages(policy, decisions)) {
+    bool open = status.state != StageState::approved;
+    if (!approver.empty()) {
+      open =
+          open && policy.may_approve(status.stage, approver) &&
+          std::none_of(decisions.begin(), decisions.end(), [&](const Decision& d) {
+            return d.stage == status.stage && util::to_lower(d.email) == util::to_lower(approver);
+          });
+    }
+    if (open) {
+      out.push_back(std::move(status));
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 std::vector<PendingApproval> pending_approvals(Workspace& workspace,
                                                const std::shared_ptr<repo::Repository>& repository,
@@ -257,6 +382,23 @@ std::vector<PendingApproval> pending_approvals(Workspace& workspace,
   const repo::Revision& head = *committed;
   std::string prefix = repository_prefix(workspace, *repository);
   PinFile pins = pins_at(*repository, head, prefix);
+  for (const EnvironmentPolicy& policy : workspace.settings().environments) {
+    if (policy.requires_stages.empty()) {
+      continue;
+    }
+    if (auto it = pins.environments.find(policy.name); it != pins.environments.end()) {
+      for (const auto& [name, pin] : it->second) {
+        if (!pin.emergency) {
+          continue;
+        }
+        PendingApproval pending{name, pin.commit, pin.content, policy.name, {}, true};
+        pending.stages = open_stages(policy, book.for_version(name, pin.content), approver);
+        if (!pending.stages.empty()) {
+          out.push_back(std::move(pending));
+        }
+      }
+    }
+  }
   RevisionSource source(repository, head, prefix);
   for (const std::string& name : prompt_names_at(*repository, head, prefix)) {
     std::string content = content_identity(source, name).hash;
@@ -264,22 +406,10 @@ std::vector<PendingApproval> pending_approvals(Workspace& workspace,
     for (const EnvironmentPolicy& policy : workspace.settings().environments) {
       const Pin* pin = pins.find(policy.name, name);
       if (policy.requires_stages.empty() || (pin && pin->content == content)) {
-        continue;
+        continue;  // an emergency pin of this content is listed above
       }
-      PendingApproval pending{name, head.commit_id, content, policy.name, {}};
-      for (StageStatus& status : evaluate_stages(policy, decisions)) {
-        bool open = status.state != StageState::approved;
-        if (!approver.empty()) {
-          open = open && policy.may_approve(status.stage, approver) &&
-                 std::none_of(decisions.begin(), decisions.end(), [&](const Decision& d) {
-                   return d.stage == status.stage &&
-                          util::to_lower(d.email) == util::to_lower(approver);
-                 });
-        }
-        if (open) {
-          pending.stages.push_back(std::move(status));
-        }
-      }
+      PendingApproval pending{name, head.commit_id, content, policy.name, {}, false};
+      pending.stages = open_stages(policy, decisions, approver);
       if (!pending.stages.empty()) {
         out.push_back(std::move(pending));
       }

@@ -182,7 +182,7 @@ std::vector<AuditEvent> audit_trail(const Workspace& workspace,
     return {};
   }
   add_commits(out, workspace, repository, *head);
-  add_decisions(out, ApprovalBook(*repository));
+  add_decisions(out, ApprovalBook(workspace, *repository));
   add_deploys(out, workspace, *repository);
   add_releases(out, *repository);
   if (ledger) {

@@ -2,6 +2,7 @@
 // pin edited by hand must hold up exactly as one written by `deploy`.
 #include "promptctl/governance.hpp"
 #include "promptctl/history.hpp"
+#include "util/dates.hpp"
 
 namespace promptctl {
 namespace {
@@ -30,6 +31,23 @@ std::optional<std::string> pinned_content(Workspace& workspace,
     return std::nullopt;
   }
   return content_identity(source, *loaded.prompt).hash;
+}
+
+// Whether an emergency pin is still inside its environment's grace period. A date that cannot
+// be read gets no grace: an emergency must not last for ever because its date was mangled.
+bool within_grace(const Pin& pin, const EnvironmentPolicy& policy) {
+  auto deployed = util::parse_date(pin.deployed_at);
+  return deployed && util::now_ms() / 1000 - deployed->first <= policy.emergency_grace_seconds;
+}
+
+std::string describe_duration(const EnvironmentPolicy& policy) {
+  std::int64_t seconds = policy.emergency_grace_seconds;
+  for (auto [unit, size] : {std::pair{"d", 86400}, {"h", 3600}, {"m", 60}}) {
+    if (seconds % size == 0) {
+      return std::to_string(seconds / size) + unit;
+    }
+  }
+  return std::to_string(seconds) + "s";
 }
 
 }  // namespace
@@ -66,10 +84,14 @@ std::vector<PinCheck> check_pins(Workspace& workspace,
           if (stage.state == StageState::approved) {
             continue;
           }
-          if (pin.emergency) {
+          if (pin.emergency && within_grace(pin, *policy)) {
             check.emergency = true;  // deployed without approvals, and says so
           } else {
-            check.problems.push_back(stage.describe());
+            check.problems.push_back(stage.describe() +
+                                     (pin.emergency ? " (deployed in an emergency at " +
+                                                          pin.deployed_at + "; the grace of " +
+                                                          describe_duration(*policy) + " is over)"
+                                                    : ""));
           }
         }
       }

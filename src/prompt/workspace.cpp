@@ -63,9 +63,10 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
     return settings;
   }
   try {
-    reader.check_keys(
-        root,
-        {"version", "defaults", "providers", "tests", "environments", "experiments", "search"}, "");
+    reader.check_keys(root,
+                      {"version", "defaults", "providers", "tests", "environments", "experiments",
+                       "search", "allowed_signers"},
+                      "");
     if (root["version"]) {
       auto version = reader.integer(root["version"], "'version'");
       if (version && *version != 1) {
@@ -96,6 +97,18 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
     }
     if (root["environments"]) {
       settings.environments = settings_detail::read_environments(reader, root["environments"]);
+    }
+    if (root["allowed_signers"]) {
+      settings.allowed_signers =
+          reader.string(root["allowed_signers"], "'allowed_signers'").value_or("");
+      std::filesystem::path signers(settings.allowed_signers);
+      bool escapes = signers.is_absolute() ||
+                     std::any_of(signers.begin(), signers.end(),
+                                 [](const std::filesystem::path& part) { return part == ".."; });
+      if (settings.allowed_signers.empty() || escapes) {
+        reader.error(root["allowed_signers"],
+                     "'allowed_signers' must name a file inside the repository", "value");
+      }
     }
     if (root["experiments"]) {
       settings.experiments = settings_detail::read_experiments(reader, root["experiments"]);

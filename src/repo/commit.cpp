@@ -86,6 +86,18 @@ std::pair<Identity, Identity> Repository::identities() const {
   return {identity_from("AUTHOR", configured), identity_from("COMMITTER", configured)};
 }
 
+std::optional<std::string> Repository::config_value(const std::string& name) const {
+  git_config* raw = nullptr;
+  check(git().git_repository_config_snapshot(&raw, m_impl->repository.get()),
+        "read the git configuration");
+  GitConfig config(raw);
+  const char* value = nullptr;
+  if (git().git_config_get_string(&value, config.get(), name.c_str()) != 0 || !value) {
+    return std::nullopt;
+  }
+  return std::string(value);
+}
+
 std::vector<Diagnostic> file_details(const std::vector<std::string>& paths,
                                      const std::string& message) {
   std::vector<Diagnostic> out;

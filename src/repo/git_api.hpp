@@ -171,7 +171,10 @@ namespace promptctl::repo {
   X(git_tree_entry_byindex)                \
   X(git_tree_entry_name)                   \
   X(git_blob_create_from_buffer)           \
-  X(git_reference_create_matching)
+  X(git_reference_create_matching)         \
+  X(git_repository_config_snapshot)        \
+  X(git_config_get_string)                 \
+  X(git_config_free)
 
 struct GitApi {
 #define PROMPTCTL_GIT_POINTER(name) decltype(&::name) name = nullptr;

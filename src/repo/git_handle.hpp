@@ -33,6 +33,7 @@ using GitCommit = GitHandle<git_commit, &GitApi::git_commit_free>;
 using GitSignature = GitHandle<git_signature, &GitApi::git_signature_free>;
 using GitReference = GitHandle<git_reference, &GitApi::git_reference_free>;
 using GitTreebuilder = GitHandle<git_treebuilder, &GitApi::git_treebuilder_free>;
+using GitConfig = GitHandle<git_config, &GitApi::git_config_free>;
 
 /// Throws an `Error` describing the last libgit2 failure when `code` is negative.
 void check(int code, const std::string& doing);

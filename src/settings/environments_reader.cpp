@@ -100,7 +100,9 @@ EnvironmentPolicy read_environment(YamlReader& reader, const YAML::Node& key,
   if (!reader.expect_map(node, quoted_key(context))) {
     return policy;
   }
-  reader.check_keys(node, {"requires", "approvers", "auto_approve", "tests", "guard"},
+  reader.check_keys(node,
+                    {"requires", "approvers", "auto_approve", "tests", "guard", "require_signed",
+                     "emergency_grace"},
                     quoted_key(context));
   if (node["requires"]) {
     for (const std::string& stage :
@@ -128,6 +130,22 @@ EnvironmentPolicy read_environment(YamlReader& reader, const YAML::Node& key,
   if (node["tests"]) {
     policy.require_tests =
         reader.boolean(node["tests"], quoted_key(context + ".tests")).value_or(false);
+  }
+  if (node["require_signed"]) {
+    policy.require_signed =
+        reader.boolean(node["require_signed"], quoted_key(context + ".require_signed"))
+            .value_or(false);
+  }
+  if (node["emergency_grace"]) {
+    std::string what = quoted_key(context + ".emergency_grace");
+    if (auto text = reader.string(node["emergency_grace"], what)) {
+      if (auto seconds = parse_duration(*text)) {
+        policy.emergency_grace_seconds = *seconds;
+      } else {
+        reader.error(node["emergency_grace"],
+                     "'" + *text + "' is not a duration such as 30m, 1h or 7d", "value");
+      }
+    }
   }
   if (node["guard"]) {
     read_guard(reader, node["guard"], context + ".guard", policy.guard);

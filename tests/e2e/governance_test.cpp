@@ -346,6 +346,23 @@ TEST_F(GovernanceTest, RollbackStepsBackAndEmergenciesAreRecorded) {
   json history = json_of({"deploys", "hello"}, 0);
   EXPECT_EQ(history["deploys"][0]["action"], "emergency-rollback");
   EXPECT_EQ(history["deploys"][0]["reason"], "outage 42");
+
+  // The emergency heads the reviewers' list, and passes check only within its grace.
+  json pending = json_of({"pending"}, 0);
+  ASSERT_FALSE(pending["pending"].empty()) << pending;
+  EXPECT_EQ(pending["pending"][0]["emergency"], true);
+  EXPECT_EQ(pending["pending"][0]["environment"], "production");
+  std::string pins = read("deployments.yaml");
+  std::string deployed_at =
+      json_of({"env", "list"}, 0)["environments"][2]["pins"]["hello"]["deployed_at"];
+  ASSERT_NE(pins.find(deployed_at), std::string::npos) << pins;
+  pins.replace(pins.find(deployed_at), deployed_at.size(), "2020-01-01T00:00:00Z");
+  write("deployments.yaml", pins);
+  json late = json_of({"check"}, 1);
+  EXPECT_EQ(late["pins"][0]["ok"], false) << late;
+  EXPECT_NE(late["pins"][0]["problems"][0].get<std::string>().find("the grace of 1d is over"),
+            std::string::npos)
+      << late;
 }
 
 TEST_F(GovernanceTest, CheckCatchesHandEditedPins) {

@@ -80,11 +80,50 @@ RC_GTEST_PROP(GovernanceProperties, DecisionsSurviveTheirNoteLine, ()) {
   d.email = valid_utf8(*text());
   d.time_ms = *rc::gen::inRange<std::int64_t>(0, 4'000'000'000'000);
   d.comment = valid_utf8(*text());
+  // An armored signature has line breaks; the note line must still be one line.
+  d.signature = *rc::gen::element(std::string(), std::string("-----BEGIN SSH SIGNATURE-----\n"
+                                                             "U1NIU0lHAAAAAQ==\n"
+                                                             "-----END SSH SIGNATURE-----\n"));
   std::string line = d.to_line();
   RC_ASSERT(line.find('\n') == std::string::npos);  // one decision, one line, for line merges
   auto back = Decision::from_line(line);
   RC_ASSERT(back.has_value());
+  RC_ASSERT(back->signature == d.signature);
+  // What was signed reads back byte for byte, or no signature could ever verify.
+  RC_ASSERT(back->signed_payload() == d.signed_payload());
+  back->signature_state = d.signature_state;
   RC_ASSERT(back->to_json() == d.to_json());
+}
+
+RC_GTEST_PROP(GovernanceProperties, EverySignedFieldChangesThePayload, ()) {
+  Decision d;
+  d.prompt = *word();
+  d.content = *hex_id();
+  d.stage = *word();
+  d.email = valid_utf8(*text());
+  d.comment = valid_utf8(*text());
+  Decision changed = d;
+  switch (*rc::gen::inRange(0, 5)) {
+    case 0:
+      changed.verdict = Verdict::reject;
+      break;
+    case 1:
+      changed.stage += "x";
+      break;
+    case 2:
+      changed.email += "x";
+      break;
+    case 3:
+      changed.comment += "x";
+      break;
+    default:
+      changed.time_ms += 1;
+      break;
+  }
+  RC_ASSERT(changed.signed_payload() != d.signed_payload());
+  changed = d;
+  changed.signature = "anything";
+  RC_ASSERT(changed.signed_payload() == d.signed_payload());  // the signature is not signed
 }
 
 }  // namespace

@@ -1,0 +1,107 @@
+#include "governance/signatures.hpp"
+
+#include <unistd.h>
+
+#include <ctime>
+
+#include "promptctl/error.hpp"
+#include "util/fs.hpp"
+#include "util/process.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl::governance_detail {
+namespace {
+
+// A private temporary file holding `content`, removed when the object goes away: ssh-keygen
+// reads a signature only from a file.
+class TemporaryFile {
+ public:
+  explicit TemporaryFile(const std::string& content) {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "promptctl-sig-XXXXXX").string();
+    int fd = ::mkstemp(pattern.data());
+    if (fd < 0) {
+      throw Error(ErrorKind::io, "cannot create a temporary file in " +
+                                     std::filesystem::temp_directory_path().string());
+    }
+    m_path = pattern;
+    bool written =
+        ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+    ::close(fd);
+    if (!written) {
+      throw Error(ErrorKind::io, "cannot write the temporary file " + m_path);
+    }
+  }
+  ~TemporaryFile() { ::unlink(m_path.c_str()); }
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  [[nodiscard]] const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;
+};
+
+// ssh-keygen's first line of complaint, without its program-name prefix.
+std::string reason_from(const util::ProgramResult& result) {
+  std::string text(util::trim(result.err));
+  if (size_t end = text.find('\n'); end != std::string::npos) {
+    text.resize(end);
+  }
+  return text.empty() ? "ssh-keygen exited with " + std::to_string(result.exit_code) : text;
+}
+
+util::ProgramResult ssh_keygen(const std::vector<std::string>& arguments,
+                               const std::string& input) {
+  std::vector<std::string> argv = {"ssh-keygen"};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  try {
+    return util::run_program(argv, input);
+  } catch (const Error&) {
+    throw Error(ErrorKind::not_found, "signed approvals need ssh-keygen, which cannot be run", {},
+                "install OpenSSH's client tools (Debian: openssh-client)");
+  }
+}
+
+// "YYYYMMDDHHMMSSZ", the form ssh-keygen's verify-time option takes.
+std::string verify_time(std::int64_t time_ms) {
+  std::time_t seconds = static_cast<std::time_t>(time_ms / 1000);
+  std::tm parts{};
+  ::gmtime_r(&seconds, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%d%H%M%SZ", &parts);
+  return text;
+}
+
+}  // namespace
+
+std::string sign_payload(const std::string& payload, const std::string& key_file) {
+  util::ProgramResult result =
+      ssh_keygen({"-q", "-Y", "sign", "-n", k_signature_namespace, "-f", key_file}, payload);
+  if (result.exit_code != 0 || result.out.find("-----BEGIN SSH SIGNATURE-----") != 0) {
+    throw Error(ErrorKind::invalid_input,
+                "cannot sign with '" + key_file + "': " + reason_from(result));
+  }
+  return result.out;
+}
+
+std::optional<std::string> signature_problem(const std::string& payload,
+                                             const std::string& signature, const std::string& email,
+                                             const std::filesystem::path& allowed_signers,
+                                             std::int64_t time_ms) {
+  if (!std::filesystem::is_regular_file(allowed_signers)) {
+    return "the repository has no allowed signers file '" + allowed_signers.filename().string() +
+           "'";
+  }
+  TemporaryFile signature_file(signature);
+  util::ProgramResult result = ssh_keygen(
+      {"-Y", "verify", "-f", allowed_signers.string(), "-I", email, "-n", k_signature_namespace,
+       "-s", signature_file.path(), "-O", "verify-time=" + verify_time(time_ms)},
+      payload);
+  if (result.exit_code == 0) {
+    return std::nullopt;
+  }
+  return "not signed by a key the allowed signers file gives " + email + " (" +
+         reason_from(result) + ")";
+}
+
+}  // namespace promptctl::governance_detail
