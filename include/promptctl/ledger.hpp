@@ -113,6 +113,12 @@ const std::vector<double>& latency_bucket_bounds_seconds();
 std::string prometheus_exposition(const std::vector<RunStats>& groups, const std::string& label,
                                   const std::string& window);
 
+/// What `Ledger::prune` removed, or would remove.
+struct PruneResult {
+  std::int64_t runs = 0;
+  std::int64_t feedback = 0;
+};
+
 class Ledger {
  public:
   /// Opens (creating and upgrading as needed) the ledger file. Throws `Error` (io) when it
@@ -142,6 +148,11 @@ class Ledger {
   [[nodiscard]] std::vector<RunStats> stats(const RunFilter& filter, StatsGrouping grouping) const;
   /// How many runs the response cache answered.
   [[nodiscard]] std::int64_t cached_runs() const;
+  /// Removes the runs started before `cutoff_ms`, with their feedback, in one transaction.
+  /// What they held is overwritten in the file and flushed out of the write-ahead log, not
+  /// merely unlinked; later reruns of a removed run keep their own record but lose the link.
+  /// With `dry_run`, only counts.
+  PruneResult prune(std::int64_t cutoff_ms, bool dry_run);
 
  private:
   struct Impl;

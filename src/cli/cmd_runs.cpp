@@ -1,7 +1,8 @@
-// promptctl runs [NAME] | runs show ID: the executions recorded in the ledger.
+// promptctl runs [NAME] | runs show ID | runs prune: the executions recorded in the ledger.
 
 #include "cli/execution.hpp"
 #include "promptctl/names.hpp"
+#include "util/dates.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -13,6 +14,8 @@ struct Options {
   std::string status;
   std::string environment;
   std::string grep;
+  std::string older_than;
+  bool dry_run = false;
   bool json = false;
 };
 Options& options() {
@@ -22,7 +25,9 @@ Options& options() {
 
 void add_options(CLI::App& sub) {
   Options& o = options();
-  sub.add_option("NAME", o.words, "Only the runs of this prompt; or 'show ID' for one run in full");
+  sub.add_option("NAME", o.words,
+                 "Only the runs of this prompt; 'show ID' for one run in full; 'prune' to remove "
+                 "old runs");
   sub.add_option("-n,--max-count", o.max_count, "Show at most N runs, newest first (default 20)")
       ->type_name("N");
   sub.add_option("--since", o.since,
@@ -36,6 +41,11 @@ void add_options(CLI::App& sub) {
                  "Only runs whose variables' values, rendered messages or output contain TEXT "
                  "(ASCII letters in any case); exit 1 when none do")
       ->type_name("TEXT");
+  sub.add_option("--older-than", o.older_than,
+                 "With prune: remove runs started longer ago than this (90d, 12h; default: "
+                 "promptctl.yaml's ledger.retention)")
+      ->type_name("DURATION");
+  sub.add_flag("--dry-run", o.dry_run, "With prune: count what would be removed, remove nothing");
   sub.add_flag("--json", o.json, "Print the runs as JSON");
 }
 
@@ -181,10 +191,49 @@ int show(Session& session, const Options& o) {
   return 0;
 }
 
+int prune(Session& session, const Options& o) {
+  if (o.words.size() != 1) {
+    throw Error(ErrorKind::usage,
+                "'runs prune' takes no prompt name: it prunes every prompt's runs");
+  }
+  std::optional<std::int64_t> age = o.older_than.empty()
+                                        ? session.workspace().settings().ledger_retention_seconds
+                                        : parse_duration(o.older_than);
+  if (!age) {
+    throw Error(ErrorKind::usage,
+                o.older_than.empty()
+                    ? "'runs prune' needs --older-than DURATION"
+                    : "--older-than '" + o.older_than + "' is not a duration such as 90d or 12h",
+                {},
+                o.older_than.empty() ? "or set ledger: {retention: 90d} in promptctl.yaml" : "");
+  }
+  std::int64_t cutoff_ms = util::now_ms() - *age * 1000;
+  PruneResult result = open_ledger(session).prune(cutoff_ms, o.dry_run);
+  Output& out = session.out();
+  if (o.json) {
+    out.json({{"dry_run", o.dry_run},
+              {"before", util::format_date(cutoff_ms / 1000, 0)},
+              {"runs", result.runs},
+              {"feedback", result.feedback}});
+    return 0;
+  }
+  out.line(std::string(o.dry_run ? "Would remove " : "Removed ") + std::to_string(result.runs) +
+           (result.runs == 1 ? " run" : " runs") + " and " + std::to_string(result.feedback) +
+           " feedback " + (result.feedback == 1 ? "entry" : "entries") + " started before " +
+           util::format_date(cutoff_ms / 1000, 0));
+  return 0;
+}
+
 int run(Session& session) {
   const Options& o = options();
   if (!o.words.empty() && o.words.front() == "show") {
     return show(session, o);
+  }
+  if (!o.words.empty() && o.words.front() == "prune") {
+    return prune(session, o);
+  }
+  if (!o.older_than.empty() || o.dry_run) {
+    throw Error(ErrorKind::usage, "--older-than and --dry-run go with 'runs prune'");
   }
   if (o.words.size() > 1) {
     throw Error(ErrorKind::usage, "runs takes at most one prompt NAME");

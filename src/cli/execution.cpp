@@ -124,8 +124,12 @@ CacheMode cache_mode(const ModelOptions& options) {
 ExecutionState open_execution_state(Session& session) {
   Workspace& workspace = session.workspace();
   StatePaths paths = state_paths(workspace);
-  return ExecutionState{configured_providers(workspace.settings().providers),
-                        Ledger::open(paths.ledger), ResponseCache(paths.cache)};
+  Ledger ledger = Ledger::open(paths.ledger);
+  if (auto retention = workspace.settings().ledger_retention_seconds) {
+    (void)ledger.prune(util::now_ms() - *retention * 1000, false);
+  }
+  return ExecutionState{configured_providers(workspace.settings().providers), std::move(ledger),
+                        ResponseCache(paths.cache)};
 }
 
 Ledger open_ledger(Session& session) {

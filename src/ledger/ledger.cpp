@@ -432,6 +432,41 @@ std::int64_t Ledger::cached_runs() const {
   return query.integer(0);
 }
 
+PruneResult Ledger::prune(std::int64_t cutoff_ms, bool dry_run) {
+  Database& db = m_impl->db;
+  PruneResult result;
+  {
+    Statement count(db,
+                    "SELECT count(*), (SELECT count(*) FROM feedback WHERE run_id IN "
+                    "(SELECT id FROM runs WHERE started_ms < ?1)) FROM runs WHERE started_ms < ?1");
+    count.bind(1, cutoff_ms);
+    count.step();
+    result.runs = count.integer(0);
+    result.feedback = count.integer(1);
+  }
+  if (dry_run || result.runs == 0) {
+    return result;
+  }
+  // Rows hold rendered requests, variables and answers: zero their pages as they are freed.
+  db.execute("PRAGMA secure_delete = ON");
+  {
+    Transaction transaction(db);
+    for (const char* sql :
+         {"UPDATE runs SET parent_id = NULL WHERE parent_id IN "
+          "(SELECT id FROM runs WHERE started_ms < ?1)",
+          "DELETE FROM feedback WHERE run_id IN (SELECT id FROM runs WHERE started_ms < ?1)",
+          "DELETE FROM runs WHERE started_ms < ?1"}) {
+      Statement statement(db, sql);
+      statement.bind(1, cutoff_ms);
+      statement.run();
+    }
+    transaction.commit();
+  }
+  // The log still holds the pages as they were before; copy back and empty it.
+  db.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  return result;
+}
+
 double percentile(std::vector<double>& values, double p) {
   if (values.empty()) {
     return 0;

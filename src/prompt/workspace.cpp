@@ -65,7 +65,7 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
   try {
     reader.check_keys(root,
                       {"version", "defaults", "providers", "tests", "environments", "experiments",
-                       "search", "allowed_signers"},
+                       "search", "allowed_signers", "ledger"},
                       "");
     if (root["version"]) {
       auto version = reader.integer(root["version"], "'version'");
@@ -97,6 +97,18 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
     }
     if (root["environments"]) {
       settings.environments = settings_detail::read_environments(reader, root["environments"]);
+    }
+    if (const auto& ledger = root["ledger"]; ledger && reader.expect_map(ledger, "'ledger'")) {
+      reader.check_keys(ledger, {"retention"}, "'ledger'");
+      if (ledger["retention"]) {
+        auto retention = reader.string(ledger["retention"], "'ledger.retention'");
+        if (auto seconds = retention ? parse_duration(*retention) : std::nullopt) {
+          settings.ledger_retention_seconds = *seconds;
+        } else if (retention) {
+          reader.error(ledger["retention"],
+                       "'" + *retention + "' is not a duration such as 30d, 12h or 90d", "value");
+        }
+      }
     }
     if (root["allowed_signers"]) {
       settings.allowed_signers =

@@ -36,6 +36,33 @@ TEST_F(LedgerTest, EveryRunIsRecordedWithItsLineage) {
   EXPECT_EQ(result["run_id"], 1);
 }
 
+TEST_F(LedgerTest, OldRunsArePrunedOnRequestAndByTheRetentionSetting) {
+  run_json({"run", "hello", "--var", "who=Ann"});
+  run_json({"run", "hello", "--var", "who=Bo"});
+  json dry = json::parse(run({"runs", "prune", "--older-than", "1d", "--json"}).out);
+  EXPECT_EQ(dry["runs"], 0);
+  EXPECT_EQ(run({"runs", "prune"}).exit_code, 2) << "no age and no retention setting";
+  EXPECT_EQ(run({"runs", "--dry-run"}).exit_code, 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+
+  json counted =
+      json::parse(run({"runs", "prune", "--older-than", "1s", "--dry-run", "--json"}).out);
+  EXPECT_EQ(counted["runs"], 2);
+  EXPECT_EQ(counted["dry_run"], true);
+  EXPECT_EQ(json::parse(run({"runs", "--json"}).out).size(), 2U);
+
+  // With a retention period, a command that records runs first removes those past it.
+  write("promptctl.yaml", settings() + "ledger: {retention: 1s}\n");
+  run_json({"run", "hello", "--var", "who=Cy"});
+  json left = json::parse(run({"runs", "--json"}).out);
+  ASSERT_EQ(left.size(), 1U) << left;
+  EXPECT_EQ(left[0]["output"], "echo: Hello Cy");
+  write("promptctl.yaml", settings() + "ledger: {retention: soon}\n");
+  ProcessResult bad = run({"runs"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("promptctl.yaml:"), std::string::npos) << bad.err;
+}
+
 TEST_F(LedgerTest, RunsAtARevisionRecordThatRevision) {
   git(root(), {"add", "-A"});
   git(root(), {"commit", "-qm", "v1"});

@@ -11,6 +11,7 @@
 #include "promptctl/ledger.hpp"
 #include "promptctl/workspace.hpp"
 #include "support/temp_dir.hpp"
+#include "util/fs.hpp"
 #include "util/sha256.hpp"
 
 namespace promptctl {
@@ -345,6 +346,44 @@ TEST(Ledger, LatenciesCountOnlyCallsThatReachedAProvider) {
   EXPECT_EQ(stats[0].cached, 20);
   EXPECT_DOUBLE_EQ(stats[0].latency_p50_ms, 400);
   EXPECT_DOUBLE_EQ(stats[0].latency_p95_ms, 400);
+}
+
+// Retention is for data that must go: after a prune, no byte of the ledger's files holds what
+// the removed runs said, and newer runs (including a rerun of a removed one) are untouched.
+TEST(Ledger, PruneRemovesOldRunsFromEveryByteOfTheFiles) {
+  testing::TempDir dir;
+  std::filesystem::path file = dir.path() / "ledger.db";
+  Ledger ledger = Ledger::open(file);
+  RunRecord old_run;
+  old_run.prompt = "p";
+  old_run.started_ms = 1'000;
+  old_run.output = "secret-answer-7f3a9c";
+  std::int64_t old_id = ledger.record(old_run);
+  ledger.add_feedback(old_id, 1, "good", "me");
+  RunRecord rerun = old_run;
+  rerun.started_ms = 5'000;
+  rerun.output = "fresh";
+  rerun.parent_id = old_id;
+  std::int64_t rerun_id = ledger.record(rerun);
+
+  PruneResult counted = ledger.prune(2'000, true);
+  EXPECT_EQ(counted.runs, 1);
+  EXPECT_EQ(counted.feedback, 1);
+  EXPECT_TRUE(ledger.find(old_id)) << "a dry run removes nothing";
+
+  PruneResult removed = ledger.prune(2'000, false);
+  EXPECT_EQ(removed.runs, 1);
+  EXPECT_FALSE(ledger.find(old_id));
+  std::optional<RunRecord> kept = ledger.find(rerun_id);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->output, "fresh");
+  EXPECT_FALSE(kept->parent_id);
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(util::read_file(entry.path(), 1 << 24).find("secret-answer-7f3a9c"),
+              std::string::npos)
+        << entry.path();
+  }
+  EXPECT_EQ(ledger.prune(2'000, false).runs, 0);
 }
 
 }  // namespace
