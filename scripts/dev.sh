@@ -60,7 +60,6 @@ build() {
   cmake -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROMPTCTL_WERROR=ON \
     -DPROMPTCTL_BUILD_BENCH=ON >/dev/null
   cmake --build "$build_dir" -j "$jobs"
-  fetch_promtool "$build_dir"
 }
 
 sanitize_build() {
@@ -117,7 +116,7 @@ case "${1:-}" in
       "$here/examples/demo.sh"
     ;;
   test)
-    install_packages; build
+    install_packages; build; fetch_promtool "$build_dir"
     cd "$build_dir" && ctest --output-on-failure -j "$jobs"
     ;;
   sanitize) sanitize ;;
