@@ -13,6 +13,7 @@
 namespace promptctl::repo {
 
 /// The work tree of the git repository containing `path`, or nothing when there is none.
+/// Throws `Error` (invalid_input) for a repository another user owns, which git refuses too.
 std::optional<std::filesystem::path> find_work_tree(const std::filesystem::path& path);
 
 /// Creates a git repository with a work tree at `dir` (creating the folder), as `git init`

@@ -1,10 +1,14 @@
 #include "promptctl/workspace.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "prompt/reader.hpp"
 #include "prompt/tests_reader.hpp"
 #include "promptctl/names.hpp"
+#include "promptctl/repo.hpp"
 #include "settings/environments_reader.hpp"
 #include "settings/experiments_reader.hpp"
 #include "settings/providers_reader.hpp"
@@ -181,6 +185,21 @@ fs::path Workspace::tests_file_for(std::string_view name) const {
   return prompts_dir() / (std::string(name) + ".tests.yaml");
 }
 
+namespace {
+
+// The state folder inside `git_dir`, once the repository is known to be one git would use:
+// another user's repository gets nothing written into it (git's safe.directory rule, which
+// libgit2 applies; it is loaded only in that rare case).
+fs::path state_folder(const fs::path& git_dir, const fs::path& root) {
+  struct stat info {};
+  if (::stat(git_dir.c_str(), &info) == 0 && info.st_uid != ::geteuid()) {
+    (void)repo::Repository::discover(root);
+  }
+  return git_dir / "promptctl";
+}
+
+}  // namespace
+
 std::optional<fs::path> Workspace::state_dir() const {
   // Found by hand rather than through libgit2, which is slow to load: a ".git" folder, or a
   // ".git" file saying "gitdir: PATH" (worktrees and submodules), here or in a parent.
@@ -188,7 +207,7 @@ std::optional<fs::path> Workspace::state_dir() const {
     fs::path dot_git = dir / ".git";
     std::error_code ec;
     if (fs::is_directory(dot_git, ec)) {
-      return dot_git / "promptctl";
+      return state_folder(dot_git, m_root);
     }
     if (fs::is_regular_file(dot_git, ec)) {
       std::string text = util::read_file(dot_git, 4096);
@@ -204,7 +223,7 @@ std::optional<fs::path> Workspace::state_dir() const {
                           "', which is not a git directory",
                       {}, "fix or remove that .git file");
         }
-        return git_dir / "promptctl";
+        return state_folder(git_dir, m_root);
       }
       return std::nullopt;
     }

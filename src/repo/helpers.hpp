@@ -24,6 +24,11 @@ void refuse_unless_ready(git_repository* repository);
 std::vector<Diagnostic> file_details(const std::vector<std::string>& paths,
                                      const std::string& message);
 
+/// Throws `Error` (invalid_input) when `path` is in a git repository that libgit2 refused to
+/// open because another user owns it (git's safe.directory rule), saying so; does nothing
+/// otherwise. libgit2 reports that refusal as "not found".
+void refuse_foreign_owner(const std::filesystem::path& path);
+
 /// The tree of a revision's commit.
 GitTree tree_of(git_repository* repository, const Revision& revision);
 

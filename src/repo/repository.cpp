@@ -1,5 +1,8 @@
 #include "promptctl/repo.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "repo/git_handle.hpp"
 #include "repo/helpers.hpp"
 #include "util/url.hpp"
@@ -24,6 +27,26 @@ void check(int code, const std::string& doing) {
   throw Error(kind, "cannot " + redact_credentials(doing) + ": " + detail);
 }
 
+void refuse_foreign_owner(const fs::path& path) {
+  git_buf found = GIT_BUF_INIT;
+  GitBuf owner(&found);
+  if (git().git_repository_discover(&found, path.c_str(), 0, nullptr) != 0) {
+    return;
+  }
+  fs::path git_dir = fs::path(found.ptr).lexically_normal();
+  struct stat info {};
+  if (::stat(git_dir.c_str(), &info) != 0 || info.st_uid == ::geteuid()) {
+    return;
+  }
+  fs::path top =
+      git_dir.filename().empty() ? git_dir.parent_path().parent_path() : git_dir.parent_path();
+  throw Error(ErrorKind::invalid_input,
+              "the git repository at '" + top.string() + "' belongs to another user (uid " +
+                  std::to_string(info.st_uid) + "), so git and promptctl will not use it",
+              {},
+              "if you trust it: git config --global --add safe.directory '" + top.string() + "'");
+}
+
 std::optional<fs::path> find_work_tree(const fs::path& path) {
   // A folder that does not exist yet belongs to the repository of its nearest existing parent.
   fs::path existing = path;
@@ -38,6 +61,7 @@ std::optional<fs::path> find_work_tree(const fs::path& path) {
   }
   git_repository* raw = nullptr;
   if (git().git_repository_open(&raw, found.ptr) != 0) {
+    refuse_foreign_owner(existing);
     return std::nullopt;
   }
   GitRepository repository(raw);

@@ -23,6 +23,7 @@ Repository Repository::discover(const fs::path& path) {
   git_repository* raw = nullptr;
   int code = git().git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
   if (code == GIT_ENOTFOUND) {
+    refuse_foreign_owner(path);
     throw Error(ErrorKind::not_found,
                 "'" + path.string() + "' is not in a git repository, so it has no revisions");
   }

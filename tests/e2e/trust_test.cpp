@@ -1,5 +1,7 @@
 // The repository may say which provider and model; where a key goes is the user's decision. A
 // pull request that edits promptctl.yaml must not be able to send CI's secrets anywhere.
+#include <unistd.h>
+
 #include "e2e/e2e.hpp"
 #include "support/provider_server.hpp"
 
@@ -300,4 +302,29 @@ TEST_F(RepoTest, AGitFilePointingElsewhereGetsNothingWritten) {
   EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
   EXPECT_NE(result.err.find("which is not a git directory"), std::string::npos) << result.err;
   EXPECT_FALSE(std::filesystem::exists(m_dir.path() / "elsewhere/promptctl"));
+}
+
+// git's safe.directory rule: a repository another user owns is not used (its configuration
+// could run their commands), and nothing is written into it, unless the user vouches for it.
+TEST_F(RepoTest, ARepositoryOwnedByAnotherUserIsRefusedBeforeAnythingIsWritten) {
+  if (::geteuid() != 0) {
+    GTEST_SKIP() << "giving the repository to another user needs root";
+  }
+  write("prompts/hello.yaml", "model: {provider: echo, name: e}\ntemplate: Hi\n");
+  ProcessResult given = run_process("chown", {"-R", "65534", root().string()}, {});
+  ASSERT_EQ(given.exit_code, 0) << given.err;
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"run", "hello"}, std::vector<std::string>{"log"}}) {
+    ProcessResult refused = run(args);
+    EXPECT_EQ(refused.exit_code, 2) << args[0] << ": " << refused.err;
+    EXPECT_NE(refused.err.find("belongs to another user (uid 65534)"), std::string::npos)
+        << refused.err;
+    EXPECT_NE(refused.err.find("safe.directory"), std::string::npos) << refused.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(root() / ".git/promptctl"));
+
+  m_dir.write(".gitconfig", "[safe]\n\tdirectory = " + root().string() + "\n");
+  ProcessResult trusted = run({"run", "hello"}, {}, {}, {{"HOME", m_dir.path().string()}});
+  EXPECT_EQ(trusted.exit_code, 0) << trusted.err;
+  EXPECT_NE(trusted.out.find("Hi"), std::string::npos) << trusted.out;
 }
