@@ -75,33 +75,60 @@ TEST(Completion, PrintsTheScriptsThatAreInstalled) {
   EXPECT_EQ(run_outside({"completion"}).exit_code, 2);
 }
 
-// Branch names come from any remote. Bash must offer them as text and never evaluate them.
-TEST_F(RepoTest, BashCompletionNeverRunsBranchNames) {
-  write("prompts/p.yaml", "template: Hello\n");
-  ASSERT_EQ(run({"commit", "-m", "p"}).exit_code, 0);
-  const std::vector<std::string> hostile = {"$(touch${IFS}PWNED)", "`touch${IFS}PWNED2`",
-                                            "a;touch${IFS}PWNED3", "quote'\"s"};
-  for (const std::string& name : hostile) {
-    git(root(), {"branch", name});
+// Branch names come from any remote. Every shell must offer them as text and never evaluate
+// them: each completion script runs in its real shell, with hostile names on the branches.
+class CompletionTest : public RepoTest {
+ protected:
+  void SetUp() override {
+    RepoTest::SetUp();
+    write("prompts/p.yaml", "template: Hello\n");
+    ASSERT_EQ(run({"commit", "-m", "p"}).exit_code, 0);
+    for (const std::string& name : m_hostile) {
+      git(root(), {"branch", name});
+    }
   }
-  ProcessOptions options;
-  options.cwd = root();
-  options.env["PATH"] = std::filesystem::path(PROMPTCTL_BINARY).parent_path().string() +
-                        ":/usr/local/bin:/usr/bin:/bin";
-  options.env["SCRIPT"] =
-      (std::filesystem::path(PROMPTCTL_SOURCE_DIR) / "completions" / "promptctl.bash").string();
-  ProcessResult completed = run_process(
-      "bash",
-      {"-c",
-       "source \"$SCRIPT\"; COMP_WORDS=(promptctl show 'p@'); COMP_CWORD=2; _promptctl; "
-       "printf '%s\\n' \"${COMPREPLY[@]}\""},
-      options);
-  ASSERT_EQ(completed.exit_code, 0) << completed.err;
-  for (const std::string& name : hostile) {
-    EXPECT_NE(completed.out.find("p@" + name + "\n"), std::string::npos)
-        << name << " in " << completed.out;
+
+  // Runs `script` in `shell` with the completion file `file` in $SCRIPT and checks that it
+  // offered every hostile name after "p@" and ran none of them.
+  void expect_literal_candidates(const std::string& shell, const std::string& file,
+                                 const std::string& script) const {
+    ProcessOptions options;
+    options.cwd = root();
+    options.env["PATH"] = std::filesystem::path(PROMPTCTL_BINARY).parent_path().string() +
+                          ":/usr/local/bin:/usr/bin:/bin";
+    options.env["SCRIPT"] =
+        (std::filesystem::path(PROMPTCTL_SOURCE_DIR) / "completions" / file).string();
+    ProcessResult completed = run_process(shell, {"-c", script}, options);
+    ASSERT_EQ(completed.exit_code, 0) << shell << ": " << completed.err;
+    for (const std::string& name : m_hostile) {
+      EXPECT_NE(completed.out.find("p@" + name + "\n"), std::string::npos)
+          << shell << ": " << name << " in " << completed.out;
+    }
+    for (const char* created : {"PWNED", "PWNED2", "PWNED3"}) {
+      EXPECT_FALSE(std::filesystem::exists(root() / created)) << shell << " ran " << created;
+    }
   }
-  for (const char* file : {"PWNED", "PWNED2", "PWNED3"}) {
-    EXPECT_FALSE(std::filesystem::exists(root() / file)) << file << " was created";
-  }
+
+  const std::vector<std::string> m_hostile = {"$(touch${IFS}PWNED)", "`touch${IFS}PWNED2`",
+                                              "a;touch${IFS}PWNED3", "quote'\"s"};
+};
+
+TEST_F(CompletionTest, BashNeverRunsBranchNames) {
+  expect_literal_candidates("bash", "promptctl.bash",
+                            "source \"$SCRIPT\"; COMP_WORDS=(promptctl show 'p@'); COMP_CWORD=2; "
+                            "_promptctl; printf '%s\\n' \"${COMPREPLY[@]}\"");
+}
+
+TEST_F(CompletionTest, FishNeverRunsBranchNames) {
+  expect_literal_candidates("fish", "promptctl.fish",
+                            "source $SCRIPT; complete -C 'promptctl show p@'");
+}
+
+// zsh's completion builtins exist only inside its completion system: compadd is replaced by
+// a function that prints what it is given, so the script's own code runs as it would.
+TEST_F(CompletionTest, ZshNeverRunsBranchNames) {
+  expect_literal_candidates("zsh", "_promptctl",
+                            "compdef() { :; }; _files() { :; }; "
+                            "compadd() { [[ $1 == -a ]] && print -rl -- \"${(@P)2}\"; }; "
+                            "source $SCRIPT; words=(promptctl show 'p@'); CURRENT=3; _promptctl");
 }
