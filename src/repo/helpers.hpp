@@ -26,7 +26,7 @@ std::vector<Diagnostic> file_details(const std::vector<std::string>& paths,
 
 /// Throws `Error` (invalid_input) when `path` is in a git repository that libgit2 refused to
 /// open because another user owns it (git's safe.directory rule), saying so; does nothing
-/// otherwise. libgit2 reports that refusal as "not found".
+/// otherwise. libgit2 reports that refusal as "not found" when no safe.directory is set.
 void refuse_foreign_owner(const std::filesystem::path& path);
 
 /// The tree of a revision's commit.

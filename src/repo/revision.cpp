@@ -22,8 +22,11 @@ const fs::path& Repository::work_tree() const {
 Repository Repository::discover(const fs::path& path) {
   git_repository* raw = nullptr;
   int code = git().git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
+  if (code == GIT_EOWNER) {
+    refuse_foreign_owner(path);  // with a safe.directory list that does not name it
+  }
   if (code == GIT_ENOTFOUND) {
-    refuse_foreign_owner(path);
+    refuse_foreign_owner(path);  // libgit2's answer when no safe.directory is set at all
     throw Error(ErrorKind::not_found,
                 "'" + path.string() + "' is not in a git repository, so it has no revisions");
   }

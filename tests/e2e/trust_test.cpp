@@ -323,6 +323,12 @@ TEST_F(RepoTest, ARepositoryOwnedByAnotherUserIsRefusedBeforeAnythingIsWritten) 
   }
   EXPECT_FALSE(std::filesystem::exists(root() / ".git/promptctl"));
 
+  // A safe.directory list that names another folder changes nothing.
+  m_dir.write(".gitconfig", "[safe]\n\tdirectory = /elsewhere\n");
+  ProcessResult elsewhere = run({"log"}, {}, {}, {{"HOME", m_dir.path().string()}});
+  EXPECT_EQ(elsewhere.exit_code, 2) << elsewhere.err;
+  EXPECT_NE(elsewhere.err.find("belongs to another user"), std::string::npos) << elsewhere.err;
+
   m_dir.write(".gitconfig", "[safe]\n\tdirectory = " + root().string() + "\n");
   ProcessResult trusted = run({"run", "hello"}, {}, {}, {{"HOME", m_dir.path().string()}});
   EXPECT_EQ(trusted.exit_code, 0) << trusted.err;
