@@ -10,6 +10,7 @@
 #include "cli/version.hpp"
 #include "promptctl/names.hpp"
 #include "util/dates.hpp"
+#include "util/interrupts.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
@@ -226,6 +227,7 @@ int run_main(int argc, char** argv) {
 }  // namespace promptctl::cli
 
 int main(int argc, char** argv) {
+  promptctl::util::install_interrupt_handlers();
   // Commands report their own errors; this catches failures of the set-up around them.
   try {
     return promptctl::cli::run_main(argc, argv);

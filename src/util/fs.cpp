@@ -12,6 +12,7 @@
 
 #include "promptctl/error.hpp"
 #include "util/fd.hpp"
+#include "util/interrupts.hpp"
 
 namespace promptctl::util {
 namespace fs = std::filesystem;
@@ -69,6 +70,20 @@ std::string read_stdin(std::size_t max_size) {
   return read_all(STDIN_FILENO, "-", max_size);
 }
 
+bool write_all(int fd, std::string_view bytes) {
+  for (size_t written = 0; written < bytes.size();) {
+    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
+    written += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 void write_file_atomic(const fs::path& path, const std::string& content, unsigned mode) {
   std::error_code ec;
   if (!path.parent_path().empty()) {
@@ -78,20 +93,14 @@ void write_file_atomic(const fs::path& path, const std::string& content, unsigne
     throw Error(ErrorKind::io,
                 "cannot create folder '" + path.parent_path().string() + "': " + ec.message());
   }
+  // A Ctrl-C meanwhile waits, so that it leaves neither a temporary file nor half a file.
+  UninterruptedSection whole;
   std::string temp = path.string() + ".tmp-XXXXXX";
   Fd fd(::mkstemp(temp.data()));
   if (!fd) {
     throw io_error("cannot create a temporary file for", path);
   }
-  bool ok = true;
-  for (size_t written = 0; ok && written < content.size();) {
-    ssize_t n = ::write(fd.get(), content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    ok = n > 0;
-    written += ok ? static_cast<size_t>(n) : 0;
-  }
+  bool ok = write_all(fd.get(), content);
   ok = ok && ::fchmod(fd.get(), static_cast<mode_t>(mode)) == 0 && ::fsync(fd.get()) == 0;
   ok = ::close(fd.release()) == 0 && ok;
   if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {

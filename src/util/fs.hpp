@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace promptctl::util {
 
@@ -17,6 +18,10 @@ std::optional<std::string> read_file_if_exists(const std::filesystem::path& path
 
 /// Everything on standard input.
 std::string read_stdin(std::size_t max_size = 64 << 20);
+
+/// Writes all of `bytes` to the descriptor, retrying short writes and EINTR; false (errno
+/// set) when the system refuses.
+bool write_all(int fd, std::string_view bytes);
 
 /// Writes through a temporary file in the same folder and renames it into place, so that
 /// readers see the old or the new content and never a part. Creates missing parent folders.
