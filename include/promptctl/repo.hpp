@@ -112,6 +112,12 @@ struct RemoteInfo {
   std::string url;  ///< with any password in it masked
 };
 
+/// A file's new content, for `Repository::commit_contents`.
+struct FileContent {
+  std::string path;  ///< relative to the work tree, with '/'
+  std::string content;
+};
+
 struct CommitResult {
   std::string commit_id;
   std::string branch;  ///< the branch HEAD pointed to ("" when detached)
@@ -281,11 +287,17 @@ class Repository {
 
   /// Commits the working-tree state of `paths` (a missing file is a deletion) on top of HEAD,
   /// leaving any other staged change staged, as `git commit --only` does; the index is updated
-  /// for those paths. Throws `Error`: refused when nothing would change, invalid_input during a
-  /// merge or rebase, git (with a clear message) when another process holds the index lock or
-  /// HEAD moved meanwhile.
+  /// for those paths. One promptctl commit runs at a time; one that was interrupted is
+  /// finished (or undone) first, so HEAD and the index never disagree. Throws `Error`: refused
+  /// when nothing would change, invalid_input during a merge or rebase, git (with a clear
+  /// message) when another process holds the index lock or HEAD moved meanwhile.
   CommitResult commit(const std::vector<std::string>& paths, const std::string& message,
                       const Identity& author, const Identity& committer);
+  /// Commits `files` with the given contents on top of HEAD, from the object database: the
+  /// working tree and the index follow only once HEAD has moved, so an interrupted commit
+  /// never leaves a file that differs from HEAD. Errors as for `commit`.
+  CommitResult commit_contents(const std::vector<FileContent>& files, const std::string& message,
+                               const Identity& author, const Identity& committer);
 
  private:
   struct Impl;

@@ -246,18 +246,10 @@ std::optional<repo::CommitResult> apply_deploy(Workspace& workspace, repo::Repos
   pin.emergency = plan.skips_approvals();
   pin.reason = one_line(plan.request.reason);
   pins.environments[plan.request.environment][plan.target.prompt] = pin;
-  util::write_file_atomic(file, pins.to_yaml());
-  try {
-    return repository.commit({prefix + k_pins_file}, commit_message(plan), author, committer);
-  } catch (...) {
-    // Put the committed file back, so a failed deploy leaves nothing behind.
-    if (committed) {
-      util::write_file_atomic(file, *committed);
-    } else {
-      fs::remove(file);
-    }
-    throw;
-  }
+  // Committed from the object database: the file in the working tree changes only once HEAD
+  // has, so an interrupted deploy leaves the old pins, committed, or the new ones.
+  return repository.commit_contents({{prefix + k_pins_file, pins.to_yaml()}}, commit_message(plan),
+                                    author, committer);
 }
 
 nlohmann::json PinChange::to_json() const {

@@ -3,12 +3,15 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <thread>
 
 #include "promptctl/repo.hpp"
+#include "repo/commit_journal.hpp"
 #include "repo/git_handle.hpp"
 #include "repo/helpers.hpp"
 #include "repo/repository_impl.hpp"
 #include "util/dates.hpp"
+#include "util/interrupts.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::repo {
@@ -107,7 +110,7 @@ std::vector<Diagnostic> file_details(const std::vector<std::string>& paths,
   return out;
 }
 
-void refuse_unless_ready(git_repository* repository) {
+void refuse_during_operation(git_repository* repository) {
   if (git().git_repository_state(repository) == GIT_REPOSITORY_STATE_MERGE) {
     throw Error(ErrorKind::invalid_input, "a merge is in progress", {},
                 "finish it with 'promptctl merge --continue', or give it up with 'promptctl "
@@ -117,12 +120,57 @@ void refuse_unless_ready(git_repository* repository) {
     throw Error(ErrorKind::invalid_input,
                 "a merge, rebase or cherry-pick is in progress; finish or abort it first");
   }
+}
+
+void refuse_unless_ready(git_repository* repository) {
+  refuse_during_operation(repository);
   fs::path git_dir = git().git_repository_path(repository);
   if (fs::exists(git_dir / "index.lock")) {
     throw Error(ErrorKind::git, "the repository is locked by another git process",
                 {(git_dir / "index.lock").string(), 0, 0},
                 "if no other git process is running, remove that file");
   }
+}
+
+RefUpdate ref_update_outcome(int status, const std::string& ref) {
+  if (status == GIT_EMODIFIED || status == GIT_EEXISTS) {
+    return RefUpdate::moved;
+  }
+  if (status == GIT_ELOCKED) {
+    return RefUpdate::locked;
+  }
+  check(status, "update " + ref);
+  return RefUpdate::done;
+}
+
+Error ref_locked_error(git_repository* repository, const std::string& ref) {
+  fs::path lock = fs::path(git().git_repository_path(repository)) / (ref + ".lock");
+  return Error(ErrorKind::git, "another process kept " + ref + " locked", {lock.string(), 0, 0},
+               "wait for it to finish and try again; if no git process is running, remove "
+               "that file");
+}
+
+bool remove_stale_ref_lock(git_repository* repository, const std::string& ref) {
+  // git holds a ref's lock for the moment it takes to write one line and rename it, and gives
+  // up after 100 ms (core.filesRefLockTimeout) when another holds it; a lock left for seconds
+  // belongs to a process that died in that moment.
+  constexpr auto k_stale_after = std::chrono::seconds(2);
+  fs::path lock = fs::path(git().git_repository_path(repository)) / (ref + ".lock");
+  std::error_code ec;
+  auto written = fs::last_write_time(lock, ec);
+  if (ec || fs::file_time_type::clock::now() - written < k_stale_after) {
+    return false;
+  }
+  return fs::remove(lock, ec) && !ec;
+}
+
+bool wait_for_ref_lock(int attempt) {
+  constexpr int k_attempts = 35;  // 10, 20, 40, 80, then 160 ms: about 5 s in all
+  if (attempt >= k_attempts) {
+    return false;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::min(10 << std::min(attempt, 4), 160)));
+  return true;
 }
 
 // HEAD's commit, or nothing on an unborn branch.
@@ -148,66 +196,104 @@ GitCommit head_commit(git_repository* repository) {
 
 namespace {
 
-// HEAD's tree with only `paths` taken from the working tree (a missing file is a deletion),
-// built in an index of its own so that the repository's index is not involved.
-git_oid build_tree(git_repository* repository, const git_commit* parent, const fs::path& work_tree,
-                   const std::vector<std::string>& paths) {
-  git_index* raw = nullptr;
-  check(git().git_index_new(&raw), "create an index");
-  GitIndex staged(raw);
-  if (parent) {
-    git_object* tree_object = nullptr;
-    check(git().git_revparse_single(&tree_object, repository, "HEAD^{tree}"), "read HEAD's tree");
-    GitObject tree(tree_object);
-    check(git().git_index_read_tree(staged.get(), reinterpret_cast<git_tree*>(tree.get())),
-          "read HEAD's tree");
-  }
-  for (const std::string& path : paths) {
-    fs::path on_disk = work_tree / path;
-    std::error_code ec;
-    fs::file_status status = fs::symlink_status(on_disk, ec);
-    if (fs::is_symlink(status)) {
-      // A link is committed as a link, as git does: its target's path, never its content.
-      std::string target = fs::read_symlink(on_disk).string();
-      git_index_entry entry{};
-      check(git().git_blob_create_from_buffer(&entry.id, repository, target.data(), target.size()),
-            "store '" + path + "'");
-      entry.mode = GIT_FILEMODE_LINK;
-      entry.path = path.c_str();
-      check(git().git_index_add(staged.get(), &entry), "stage '" + path + "'");
-    } else if (fs::is_regular_file(status)) {
-      git_index_entry entry{};
-      check(git().git_blob_create_from_disk(&entry.id, repository, on_disk.c_str()),
-            "store '" + path + "'");
-      entry.mode = GIT_FILEMODE_BLOB;
-      entry.path = path.c_str();
-      check(git().git_index_add(staged.get(), &entry), "stage '" + path + "'");
-    } else {
-      (void)git().git_index_remove(staged.get(), path.c_str(), 0);
-    }
-  }
-  git_oid tree_id{};
-  check(git().git_index_write_tree_to(&tree_id, staged.get(), repository), "write the tree");
-  return tree_id;
+// The ref a commit moves: the branch HEAD points to, or HEAD itself when detached.
+std::string head_ref_name(git_repository* repository) {
+  git_reference* raw = nullptr;
+  check(git().git_reference_lookup(&raw, repository, "HEAD"), "read HEAD");
+  GitReference head(raw);
+  const char* target = git().git_reference_symbolic_target(head.get());
+  return target ? target : "HEAD";
 }
 
-// The repository's index follows the commit for these paths only, so git sees them committed.
-void update_index(git_repository* repository, const fs::path& work_tree,
-                  const std::vector<std::string>& paths) {
-  git_index* raw = nullptr;
-  check(git().git_repository_index(&raw, repository), "open the index");
-  GitIndex index(raw);
-  for (const std::string& path : paths) {
-    std::error_code ec;
-    fs::file_status status = fs::symlink_status(work_tree / path, ec);
-    if (fs::is_regular_file(status) || fs::is_symlink(status)) {
-      check(git().git_index_add_bypath(index.get(), path.c_str()),
-            "update the index for '" + path + "'");
-    } else {
-      (void)git().git_index_remove_bypath(index.get(), path.c_str());
+std::string reflog_message(const std::string& message, bool initial) {
+  std::string subject = message.substr(0, message.find('\n'));
+  return (initial ? "commit (initial): " : "commit: ") + subject;
+}
+
+// Moves `ref` from `old_commit` (nothing: it must not exist) to `new_commit`; false when
+// another process moved it first. A ref another process has locked is waited for briefly,
+// as git waits (core.filesRefLockTimeout).
+bool move_ref(git_repository* repository, const std::string& ref,
+              const std::optional<git_oid>& old_commit, const git_oid& new_commit,
+              const std::string& log_message) {
+  for (int attempt = 0;; ++attempt) {
+    git_reference* raw = nullptr;
+    int status =
+        old_commit ? git().git_reference_create_matching(&raw, repository, ref.c_str(), &new_commit,
+                                                         1, &*old_commit, log_message.c_str())
+                   : git().git_reference_create(&raw, repository, ref.c_str(), &new_commit, 0,
+                                                log_message.c_str());
+    GitReference owned(raw);
+    switch (ref_update_outcome(status, ref)) {
+      case RefUpdate::done:
+        return true;
+      case RefUpdate::moved:
+        return false;
+      case RefUpdate::locked:
+        if (!remove_stale_ref_lock(repository, ref) && !wait_for_ref_lock(attempt)) {
+          throw ref_locked_error(repository, ref);
+        }
     }
   }
-  check(git().git_index_write(index.get()), "write the index");
+}
+
+CommitResult commit_staged(git_repository* repository, CommitJournal& journal,
+                           std::vector<StagedPath> staged, const std::string& message,
+                           const Identity& author, const Identity& committer) {
+  struct ReadyFiles {
+    const std::vector<StagedPath>& staged;
+    bool kept = false;  // for the journal, which moves them into place
+    ~ReadyFiles() {
+      if (!kept) {
+        discard_ready_files(staged);
+      }
+    }
+  } ready{staged};
+  GitCommit parent = head_commit(repository);
+  git_oid tree_id = write_staged_tree(repository, parent.get(), staged);
+  if (parent && git().git_oid_equal(&tree_id, git().git_commit_tree_id(parent.get()))) {
+    throw Error(ErrorKind::refused, "nothing to commit: no change to the chosen files since HEAD");
+  }
+  git_tree* tree_raw = nullptr;
+  check(git().git_tree_lookup(&tree_raw, repository, &tree_id), "read the new tree");
+  GitTree tree(tree_raw);
+  GitSignature author_sig = signature(author);
+  GitSignature committer_sig = signature(committer);
+  const git_commit* parents[] = {parent.get()};
+  git_oid commit_id{};
+  check(git().git_commit_create(&commit_id, repository, nullptr, author_sig.get(),
+                                committer_sig.get(), nullptr, message.c_str(), tree.get(),
+                                parent ? 1 : 0, parent ? parents : nullptr),
+        "create the commit");
+  std::optional<git_oid> old_commit;
+  if (parent) {
+    old_commit = *git().git_commit_id(parent.get());
+  }
+  std::string ref = head_ref_name(repository);
+
+  // From here on a Ctrl-C waits for the commit to be whole; a SIGKILL leaves the journal,
+  // which the next command reads to finish or undo it.
+  util::UninterruptedSection whole;
+  IndexLock index(fs::path(git().git_repository_path(repository)), journal.index_claim());
+  journal.record_lock(index);
+  index.acquire(std::chrono::seconds(2));
+  index.write(staged, journal.scratch_index());
+  journal.record_commit(index, ref, old_commit, commit_id, staged);
+  if (!move_ref(repository, ref, old_commit, commit_id, reflog_message(message, !parent))) {
+    journal.clear();
+    throw Error(ErrorKind::git, "HEAD moved while committing (another commit was made); try again");
+  }
+  // HEAD has moved: what is left is finished now, or by the next command from the journal.
+  ready.kept = true;
+  index.publish();
+  fs::path work_tree = git().git_repository_workdir(repository);
+  for (const StagedPath& one : staged) {
+    if (one.ready) {
+      move_into_place(*one.ready, work_tree / one.path);
+    }
+  }
+  journal.clear();
+  return {git().git_oid_tostr_s(&commit_id), ref.starts_with("refs/heads/") ? ref.substr(11) : ""};
 }
 
 }  // namespace
@@ -215,31 +301,21 @@ void update_index(git_repository* repository, const fs::path& work_tree,
 CommitResult Repository::commit(const std::vector<std::string>& paths, const std::string& message,
                                 const Identity& author, const Identity& committer) {
   git_repository* repository = m_impl->repository.get();
-  refuse_unless_ready(repository);
-  GitCommit parent = head_commit(repository);
-  git_oid tree_id = build_tree(repository, parent.get(), m_impl->work_tree, paths);
-  if (parent && git().git_oid_equal(&tree_id, git().git_commit_tree_id(parent.get()))) {
-    throw Error(ErrorKind::refused, "nothing to commit: no change to the chosen files since HEAD");
-  }
-  git_object* tree_object = nullptr;
-  check(git().git_revparse_single(&tree_object, repository, git().git_oid_tostr_s(&tree_id)),
-        "read the new tree");
-  GitObject tree(tree_object);
-  GitSignature author_sig = signature(author);
-  GitSignature committer_sig = signature(committer);
-  const git_commit* parents[] = {parent.get()};
-  git_oid commit_id{};
-  // Updating "HEAD" with the parent read above fails if another process moved it meanwhile.
-  int created =
-      git().git_commit_create(&commit_id, repository, "HEAD", author_sig.get(), committer_sig.get(),
-                              nullptr, message.c_str(), reinterpret_cast<git_tree*>(tree.get()),
-                              parent ? 1 : 0, parent ? parents : nullptr);
-  if (created == GIT_EMODIFIED) {
-    throw Error(ErrorKind::git, "HEAD moved while committing (another commit was made); try again");
-  }
-  check(created, "create the commit");
-  update_index(repository, m_impl->work_tree, paths);
-  return {git().git_oid_tostr_s(&commit_id), current_branch()};
+  refuse_during_operation(repository);
+  CommitJournal journal(repository);
+  return commit_staged(repository, journal, stage_work_tree(repository, m_impl->work_tree, paths),
+                       message, author, committer);
+}
+
+CommitResult Repository::commit_contents(const std::vector<FileContent>& files,
+                                         const std::string& message, const Identity& author,
+                                         const Identity& committer) {
+  git_repository* repository = m_impl->repository.get();
+  refuse_during_operation(repository);
+  CommitJournal journal(repository);
+  return commit_staged(repository, journal,
+                       stage_contents(repository, journal.ready_folder(), files), message, author,
+                       committer);
 }
 
 }  // namespace promptctl::repo

@@ -7,9 +7,9 @@
 namespace promptctl::repo {
 namespace {
 
-// One attempt; false when another process moved the ref meanwhile.
-bool try_append_event(git_repository* repository, const std::string& ref,
-                      const std::string& message, const Identity& who, std::string& id_out) {
+// One attempt; `id_out` is the event's commit when done.
+RefUpdate try_append_event(git_repository* repository, const std::string& ref,
+                           const std::string& message, const Identity& who, std::string& id_out) {
   git_oid head{};
   bool exists = git().git_reference_name_to_id(&head, repository, ref.c_str()) == 0;
   GitCommit parent;
@@ -38,12 +38,12 @@ bool try_append_event(git_repository* repository, const std::string& ref,
                       : git().git_reference_create(&raw, repository, ref.c_str(), &commit, 0,
                                                    message.c_str());
   GitReference owned(raw);
-  if (status == GIT_EMODIFIED || status == GIT_EEXISTS) {
-    return false;
+  RefUpdate outcome = ref_update_outcome(status, ref);
+  if (outcome != RefUpdate::done) {
+    return outcome;
   }
-  check(status, "update " + ref);
   id_out = git().git_oid_tostr_s(&commit);
-  return true;
+  return RefUpdate::done;
 }
 
 }  // namespace
@@ -51,12 +51,10 @@ bool try_append_event(git_repository* repository, const std::string& ref,
 std::string Repository::append_event(const std::string& ref, const std::string& message,
                                      const Identity& who) {
   std::string id;
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    if (try_append_event(m_impl->repository.get(), ref, message, who, id)) {
-      return id;
-    }
-  }
-  throw Error(ErrorKind::git, ref + " kept changing while an event was recorded; try again");
+  git_repository* repository = m_impl->repository.get();
+  update_ref_until_done(repository, ref, "an event was recorded",
+                        [&] { return try_append_event(repository, ref, message, who, id); });
+  return id;
 }
 
 }  // namespace promptctl::repo

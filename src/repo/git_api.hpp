@@ -53,6 +53,7 @@ namespace promptctl::repo {
   X(git_index_add_bypath)                  \
   X(git_index_remove_bypath)               \
   X(git_index_write)                       \
+  X(git_index_open)                        \
   X(git_index_write_tree_to)               \
   X(git_blob_create_from_disk)             \
   X(git_reference_name_to_id)              \

@@ -133,9 +133,10 @@ std::optional<git_oid> notes_head(git_repository* repository, const std::string&
   return id;
 }
 
-// One attempt at adding `line` to a note; false when another process moved `ref` meanwhile.
-bool try_append_note(git_repository* repository, const std::string& ref, const std::string& object,
-                     const std::string& line, const Identity& who, const std::string& message) {
+// One attempt at adding `line` to a note.
+RefUpdate try_append_note(git_repository* repository, const std::string& ref,
+                          const std::string& object, const std::string& line, const Identity& who,
+                          const std::string& message) {
   std::optional<git_oid> head = notes_head(repository, ref);
   std::map<std::string, git_oid> notes;
   GitCommit parent;
@@ -168,11 +169,11 @@ bool try_append_note(git_repository* repository, const std::string& ref, const s
                                                  message.c_str())
            : git().git_reference_create(&raw, repository, ref.c_str(), &commit, 0, message.c_str());
   GitReference owned(raw);
-  if (status == GIT_EMODIFIED || status == GIT_EEXISTS) {
-    return false;
+  RefUpdate outcome = ref_update_outcome(status, ref);
+  if (outcome != RefUpdate::done) {
+    return outcome;
   }
-  check(status, "update " + ref);
-  return true;
+  return RefUpdate::done;
 }
 
 }  // namespace
@@ -196,12 +197,10 @@ void Repository::append_note(const std::string& ref, const std::string& object,
                              const std::string& message) {
   // Another process adding a note at the same moment moves the ref between our read and our
   // update; the compare-and-swap update notices, and the note is added again on top of theirs.
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    if (try_append_note(m_impl->repository.get(), ref, object, line, who, message)) {
-      return;
-    }
-  }
-  throw Error(ErrorKind::git, ref + " kept changing while a note was added; try again");
+  git_repository* repository = m_impl->repository.get();
+  update_ref_until_done(repository, ref, "a note was added", [&] {
+    return try_append_note(repository, ref, object, line, who, message);
+  });
 }
 
 std::string fetched_notes_prefix(const std::string& remote) {

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "promptctl/repo.hpp"
+#include "repo/commit_journal.hpp"
 #include "repo/git_handle.hpp"
 #include "repo/helpers.hpp"
 #include "repo/repository_impl.hpp"
@@ -39,6 +40,11 @@ Repository Repository::discover(const fs::path& path) {
                 "the git repository at '" + path.string() + "' is bare: prompts need a work tree");
   }
   impl->work_tree = fs::path(workdir).lexically_normal();
+  try {
+    finish_interrupted_commit(raw);
+  } catch (const Error&) {
+    // Left for the next command that commits, which reports why it cannot finish it.
+  }
   return Repository(std::move(impl));
 }
 
