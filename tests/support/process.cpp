@@ -7,7 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -78,8 +80,50 @@ class Pipe {
   std::array<int, 2> m_fds{-1, -1};
 };
 
+// Sends the interruption, if any, once its time has come. The child is not reaped before
+// this runs out, so its pid cannot belong to another process yet.
+class Interrupter {
+ public:
+  Interrupter(pid_t pid, const std::optional<Interruption>& interruption)
+      : m_pid(pid),
+        m_interruption(interruption),
+        m_due(std::chrono::steady_clock::now() +
+              (interruption ? interruption->after : std::chrono::microseconds(0))) {}
+  // How long to wait for output before the next look at the clock.
+  [[nodiscard]] timespec wait() const {
+    auto left = std::chrono::seconds(30);
+    if (m_interruption) {
+      auto until = std::chrono::duration_cast<std::chrono::nanoseconds>(
+          m_due - std::chrono::steady_clock::now());
+      until = std::max(until, std::chrono::nanoseconds(0));
+      if (until < left) {
+        return {static_cast<time_t>(until.count() / 1000000000),
+                static_cast<long>(until.count() % 1000000000)};
+      }
+    }
+    return {left.count(), 0};
+  }
+  // True while a timeout means nothing is wrong: an interruption is still to come.
+  bool send_if_due() {
+    if (!m_interruption) {
+      return false;
+    }
+    if (std::chrono::steady_clock::now() >= m_due) {
+      ::kill(m_pid, m_interruption->signal);
+      m_interruption.reset();
+    }
+    return true;
+  }
+
+ private:
+  pid_t m_pid;
+  std::optional<Interruption> m_interruption;
+  std::chrono::steady_clock::time_point m_due;
+};
+
 // Feeds stdin and drains stdout and stderr together so neither pipe can fill and block.
-void pump(Pipe& in, Pipe& out, Pipe& err, const std::string& input, ProcessResult& result) {
+void pump(Pipe& in, Pipe& out, Pipe& err, const std::string& input, ProcessResult& result,
+          Interrupter& interrupter) {
   size_t written = 0;
   if (input.empty()) {
     in.close_write();
@@ -97,9 +141,15 @@ void pump(Pipe& in, Pipe& out, Pipe& err, const std::string& input, ProcessResul
     if (in.write_end() >= 0) {
       fds.push_back({in.write_end(), POLLOUT, 0});
     }
-    if (::poll(fds.data(), fds.size(), 30000) <= 0) {
+    timespec wait = interrupter.wait();
+    int ready = ::ppoll(fds.data(), fds.size(), &wait, nullptr);
+    if (ready <= 0 && !interrupter.send_if_due()) {
       throw std::runtime_error("child process produced no output for 30 s");
     }
+    if (ready <= 0) {
+      continue;
+    }
+    interrupter.send_if_due();
     for (const pollfd& p : fds) {
       if (p.revents == 0) {
         continue;
@@ -162,7 +212,8 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
   out.close_write();
   err.close_write();
   ProcessResult result;
-  pump(in, out, err, options.stdin_text, result);
+  Interrupter interrupter(pid, options.interruption);
+  pump(in, out, err, options.stdin_text, result, interrupter);
   int status = 0;
   ::waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -1,8 +1,10 @@
 // Running the built promptctl binary (or git) in a scrubbed environment, for end-to-end tests.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,12 +16,19 @@ struct ProcessResult {
   std::string err;
 };
 
+/// A signal sent to the child a given time after it started (if it is still running then).
+struct Interruption {
+  std::chrono::microseconds after{0};
+  int signal = 0;
+};
+
 struct ProcessOptions {
   std::filesystem::path cwd;
   std::string stdin_text;
   /// Extra variables on top of the scrubbed environment (HOME, XDG_CONFIG_HOME, TZ, LANG,
   /// PATH, fixed git identity and dates; no API keys, no TERM, no colour variables).
   std::map<std::string, std::string> env;
+  std::optional<Interruption> interruption = std::nullopt;
 };
 
 /// Runs `program` with `args` and waits for it.
