@@ -250,6 +250,8 @@ class Batch {
     std::unique_ptr<http::Transfer> transfer = std::move(call.transfer);
     m_by_transfer.erase(transfer.get());
     const http::Response& response = transfer->response();
+    // Requests libcurl sent again by itself reached the server too: each is an attempt.
+    call.attempts += std::max(0, response.requests_sent - 1);
     if (m_options.verbose) {
       notice(call, response.status ? "HTTP " + std::to_string(response.status)
                                    : "no HTTP response (" + response.failure_message + ")");

@@ -55,6 +55,18 @@ void set_tls_files(CURL* handle, const TlsFiles& tls) {
 
 }  // namespace
 
+// libcurl's callbacks that need libcurl's own types.
+struct TransferHooks {
+  static int on_debug(CURL* /*handle*/, curl_infotype kind, char* data, size_t size, void* self) {
+    auto* transfer = static_cast<Transfer*>(self);
+    std::string_view text(data, size);
+    if (kind == CURLINFO_HEADER_OUT && text.starts_with(transfer->m_method + " ")) {
+      ++transfer->m_response.requests_sent;
+    }
+    return 0;
+  }
+};
+
 Transfer::Transfer(const Request& request, std::function<void(std::string_view)> on_chunk)
     : m_on_chunk(std::move(on_chunk)) {
   const CurlApi& api = curl();
@@ -93,6 +105,12 @@ Transfer::Transfer(const Request& request, std::function<void(std::string_view)>
   api.curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
   api.curl_easy_setopt(handle, CURLOPT_HEADERDATA, this);
   api.curl_easy_setopt(handle, CURLOPT_PRIVATE, this);
+  // libcurl reports each request it sends only through its debug hook, which needs VERBOSE;
+  // nothing is printed, since the hook takes the text.
+  m_method = request.method;
+  api.curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, &TransferHooks::on_debug);
+  api.curl_easy_setopt(handle, CURLOPT_DEBUGDATA, this);
+  api.curl_easy_setopt(handle, CURLOPT_VERBOSE, 1L);
 }
 
 Transfer::~Transfer() {

@@ -40,6 +40,9 @@ struct Response {
   std::map<std::string, std::string> headers;  ///< names in lowercase; the last value wins
   TransportFailure failure = TransportFailure::none;
   std::string failure_message;  ///< libcurl's description, when `failure` is set
+  /// Requests sent: more than one when libcurl sent it again by itself, on a fresh connection
+  /// after a reused one turned out closed. Each reached the server, and may have been charged.
+  int requests_sent = 0;
 };
 
 /// One request in flight. Receives the body as it arrives; `on_chunk` (optional) sees each piece
@@ -62,9 +65,11 @@ class Transfer {
  private:
   static size_t on_body(char* data, size_t size, size_t count, void* self);
   static size_t on_header(char* data, size_t size, size_t count, void* self);
+  friend struct TransferHooks;
 
   void* m_easy = nullptr;
   void* m_header_list = nullptr;
+  std::string m_method;
   std::string m_body;
   std::function<void(std::string_view)> m_on_chunk;
   std::string m_chunk_error;

@@ -84,6 +84,24 @@ TEST_F(ReliabilityTest, AnAnswerThatIsNotJsonIsRetriedAndEachAttemptCounted) {
   EXPECT_EQ(last_run()["attempts"], 4);
 }
 
+// The second request of a batch goes out on the connection the first one used; the server
+// takes it and closes without a word, and libcurl sends it again on a fresh connection by
+// itself. That request reached the server (and may have been charged): it is an attempt.
+TEST_F(ReliabilityTest, RequestsLibcurlSendsAgainByItselfAreCounted) {
+  write("rows.jsonl", "{\"who\": \"a\"}\n{\"who\": \"b\"}\n{\"who\": \"c\"}\n");
+  ProcessResult result = run_with_server({"run", "hello", "--input", "rows.jsonl", "-j", "1",
+                                          "--model", "openai/gpt-test~drop-on=2", "--no-cache"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(m_server.request_count(), 4U);
+  EXPECT_EQ(m_server.connection_count(), 2U);  // the second request did go out on a reused one
+  ProcessResult shown = run_with_server({"runs", "-n", "3", "--json"});
+  int attempts = 0;
+  for (const json& run : json::parse(shown.out)) {
+    attempts += run["attempts"].get<int>();
+  }
+  EXPECT_EQ(attempts, 4);
+}
+
 TEST_F(ReliabilityTest, AStreamThatNeverCompletesFails) {
   ProcessResult result = run_with_server(
       {"run", "hello", "--var", "who=x", "--model", "ollama/m~truncate", "--stream"});

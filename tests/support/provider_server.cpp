@@ -609,7 +609,8 @@ bool ProviderServer::answer(int fd, const HttpRequest& request) {
                      status == 429 ? "Retry-After: " + retry_after + "\r\n" : "");
     }
   }
-  if (active("drop")) {
+  bool drop_now = directives.contains("drop-on") && use == std::stoi(directives["drop-on"].value);
+  if (active("drop") || drop_now) {
     return false;
   }
   if (active("malformed")) {

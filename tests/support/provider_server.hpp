@@ -5,11 +5,12 @@
 //
 // Faults are asked for in the model name, after '~': "gpt-test~429x2" gets 429 (with
 // Retry-After) twice, then answers. Directives: 429, 500, 503, malformed (invalid JSON), drop
-// (close without answering), truncate (a body or stream cut short), empty (no content),
-// json (answer with a JSON object), judge (answer as the built-in judge prompt asks: a JSON
-// verdict that passes when the <output> holds every word of the <rubric>), slow=MS (wait
-// before answering), retry-after=S. A
-// directive with xN applies to the first N requests naming that model, otherwise to every one.
+// (close without answering), drop-on=N (close without answering the Nth request naming that
+// model only, which a client has usually sent on a reused connection), truncate (a body or stream
+// cut short), empty (no content), json (answer with a JSON object), judge (answer as the built-in
+// judge prompt asks: a JSON verdict that passes when the <output> holds every word of the
+// <rubric>), slow=MS (wait before answering), retry-after=S. A directive with xN applies to the
+// first N requests naming that model, otherwise to every one.
 #pragma once
 
 #include <atomic>
