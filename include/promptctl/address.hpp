@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "promptctl/render.hpp"
 #include "promptctl/repo.hpp"
 #include "promptctl/workspace.hpp"
 
@@ -52,6 +53,8 @@ class ResolvedPrompt {
   Prompt prompt;
   ModelSettings default_model;
   std::optional<repo::Revision> revision;
+  /// The settings of the same place's promptctl.yaml for rendering it.
+  RenderSettings render_settings;
 
   [[nodiscard]] PromptSource& source() const { return *m_source; }
 

@@ -88,6 +88,8 @@ struct RenderSettings {
   bool lenient = false;
   /// Overrides the prompt's own `escape`.
   std::optional<Escape> escape;
+  /// The most bytes all messages together may render to.
+  std::size_t max_size = k_default_max_rendered_size;
 };
 
 /// The parsed templates of a prompt's messages, in order. Throws `Error` (internal) for a
@@ -98,7 +100,8 @@ std::vector<const tmpl::Template*> parsed_templates(const Prompt& prompt);
 std::vector<std::string> used_variable_names(const Prompt& prompt, PromptPartials& partials);
 
 /// Binds `inputs` and renders every message. Throws `Error` for invalid inputs, a missing
-/// variable (naming it and its file:line:column), an unknown or cyclic partial.
+/// variable (naming it and its file:line:column), an unknown or cyclic partial, or text
+/// larger than `settings.max_size` (at the tag that passed it).
 RenderedPrompt render_prompt(const Prompt& prompt, const Inputs& inputs, PromptSource& source,
                              const ModelSettings& default_model, const RenderSettings& settings);
 

@@ -86,13 +86,17 @@ struct RenderOptions {
   bool strict_partials = true;
   /// How deep partials may nest, which bounds recursive partials.
   int max_partial_depth = 64;
+  /// The most bytes a render may produce (0: no limit); more is an error at the tag that
+  /// passed it.
+  std::size_t max_size = 0;
 
   /// The Mustache specification's behaviour: escaping on, missing names render empty.
-  static RenderOptions spec() { return {true, false, false, 64}; }
+  static RenderOptions spec() { return {true, false, false, 64, 0}; }
 };
 
 /// Renders `tmpl` against `data`. Throws `Error` (kind `invalid_input`) for a missing name in
-/// strict mode, a missing partial when partials are strict, or partials nested too deeply.
+/// strict mode, a missing partial when partials are strict, partials nested too deeply, or
+/// text longer than `max_size`.
 std::string render(const Template& tmpl, const nlohmann::json& data, const RenderOptions& options,
                    PartialResolver* partials = nullptr);
 

@@ -20,6 +20,12 @@ struct SearchSettings {
   std::string embedding_model;
 };
 
+/// The most text a prompt renders to, all messages together, unless `render: {max_size}` in
+/// promptctl.yaml says otherwise; and the most that setting may allow. A few kilobytes of
+/// partials that include each other ten times over would otherwise render to gigabytes.
+constexpr std::size_t k_default_max_rendered_size = std::size_t{1} << 20;
+constexpr std::size_t k_largest_max_rendered_size = std::size_t{64} << 20;
+
 /// Repository settings from `promptctl.yaml`.
 struct RepoSettings {
   int version = 1;
@@ -36,6 +42,8 @@ struct RepoSettings {
   /// `ledger: {retention: 90d}`: runs older than this are removed from the ledger when a
   /// command that records runs starts, and by `runs prune`.
   std::optional<std::int64_t> ledger_retention_seconds;
+  /// `render: {max_size: 2MiB}`: the most text a prompt may render to.
+  std::size_t max_rendered_size = k_default_max_rendered_size;
   /// Online experiments, in the order declared.
   Experiments experiments;
   SearchSettings search;

@@ -70,6 +70,7 @@ RenderedPrompt render_template_file(const Options& o, const Inputs& inputs) {
   render_options.escape_html = o.escape == "html";
   render_options.strict = !o.lenient;
   render_options.strict_partials = !o.lenient;
+  render_options.max_size = k_default_max_rendered_size;
   RenderedPrompt rendered;
   rendered.name = o.template_file;
   rendered.variables = inputs.values;
@@ -119,7 +120,8 @@ int run(Session& session) {
   } else {
     ResolvedPrompt resolved =
         resolve_prompt(session.workspace(), assigned ? assigned->address : o.name);
-    RenderSettings settings{o.lenient, std::nullopt};
+    RenderSettings settings = resolved.render_settings;
+    settings.lenient = o.lenient;
     if (!o.escape.empty()) {
       settings.escape = o.escape == "html" ? Escape::html : Escape::none;
     }

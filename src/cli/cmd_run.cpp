@@ -137,8 +137,10 @@ Prepared prepare(const Options& o, const ResolvedPrompt& resolved, const std::ve
     try {
       Inputs inputs = given;
       inputs.add_values(row.values);
+      RenderSettings settings = resolved.render_settings;
+      settings.lenient = o.lenient;
       RenderedPrompt rendered = render_prompt(resolved.prompt, inputs, resolved.source(),
-                                              resolved.default_model, {o.lenient, std::nullopt});
+                                              resolved.default_model, settings);
       ModelSettings model = apply_model_options(rendered.model, o.model, providers);
       prepared.variables.back() = rendered.variables;
       prepared.calls.push_back(plan_requests(rendered.messages, model, providers));

@@ -181,7 +181,7 @@ void check_renders(PromptVersionRef& target) {
   const Prompt& prompt = target.resolved.prompt;
   std::string label = target.prompt + "@" + target.revision.short_id();
   try {
-    RenderSettings lenient;
+    RenderSettings lenient = target.resolved.render_settings;
     lenient.lenient = true;
     (void)render_prompt(prompt, Inputs{}, target.resolved.source(), target.resolved.default_model,
                         lenient);
@@ -196,7 +196,7 @@ void check_renders(PromptVersionRef& target) {
     inputs.add_values(test.vars);
     try {
       (void)render_prompt(prompt, inputs, target.resolved.source(), target.resolved.default_model,
-                          RenderSettings{});
+                          target.resolved.render_settings);
     } catch (const Error& e) {
       throw Error(
           ErrorKind::invalid_input,

@@ -143,6 +143,7 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
   if (address.revision.empty()) {
     resolved.prompt = workspace.load(address.name);
     resolved.default_model = workspace.settings().default_model;
+    resolved.render_settings.max_size = workspace.settings().max_rendered_size;
     resolved.m_source = &workspace;
     return resolved;
   }
@@ -158,7 +159,9 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
   LoadResult loaded = load_from_source(*source, address.name);
   throw_if_errors(loaded.diagnostics);
   resolved.prompt = std::move(*loaded.prompt);
-  resolved.default_model = source->settings().default_model;
+  RepoSettings settings = source->settings();
+  resolved.default_model = settings.default_model;
+  resolved.render_settings.max_size = settings.max_rendered_size;
   resolved.revision = revision;
   resolved.m_owned = source;
   resolved.m_source = source.get();

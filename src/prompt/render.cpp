@@ -133,9 +133,14 @@ RenderedPrompt render_prompt(const Prompt& prompt, const Inputs& inputs, PromptS
   tmpl::RenderOptions options;
   options.escape_html = settings.escape.value_or(prompt.escape) == Escape::html;
   options.strict = !settings.lenient;
+  std::size_t used = 0;
   for (size_t i = 0; i < roots.size(); ++i) {
+    // Each message may use what the ones before it left; 0 would mean "no limit".
+    options.max_size =
+        std::max<std::size_t>(settings.max_size - std::min(used, settings.max_size), 1);
     rendered.messages.push_back(
         {prompt.messages[i].role, tmpl::render(*roots[i], rendered.variables, options, &partials)});
+    used += rendered.messages.back().content.size();
   }
   rendered.model = prompt.model.value_or(ModelSettings{}).merged_over(default_model);
   rendered.partials = partials.loaded();

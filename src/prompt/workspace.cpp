@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "prompt/reader.hpp"
 #include "prompt/tests_reader.hpp"
@@ -41,6 +42,46 @@ void read_test_settings(util::YamlReader& reader, const YAML::Node& node, TestSe
         reader.string(node["embedding_model"], "'embedding_model'").value_or("");
   }
 }
+
+// A size in bytes: a number, or a number followed by KiB or MiB.
+std::optional<std::size_t> parse_size(std::string_view text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && digits < 9 &&
+         std::isdigit(static_cast<unsigned char>(text[digits]))) {
+    ++digits;
+  }
+  if (digits == 0) {
+    return std::nullopt;
+  }
+  std::size_t number = std::stoull(std::string(text.substr(0, digits)));
+  std::string_view unit = util::trim(text.substr(digits));
+  if (unit.empty() || unit == "B") {
+    return number;
+  }
+  if (unit == "KiB") {
+    return number << 10;
+  }
+  if (unit == "MiB") {
+    return number << 20;
+  }
+  return std::nullopt;
+}
+
+void read_max_rendered_size(util::YamlReader& reader, const YAML::Node& node, std::size_t& out) {
+  std::optional<std::string> text = reader.string(node, "'render.max_size'");
+  if (!text) {
+    return;
+  }
+  std::optional<std::size_t> size = parse_size(*text);
+  if (!size || *size == 0 || *size > k_largest_max_rendered_size) {
+    reader.error(node,
+                 "'" + *text + "' is not a size from 1 to 64MiB, such as 2MiB, 512KiB or 100000",
+                 "value");
+    return;
+  }
+  out = *size;
+}
+
 }  // namespace
 
 RepoSettings parse_settings(std::string_view text, const std::string& path,
@@ -69,7 +110,7 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
   try {
     reader.check_keys(root,
                       {"version", "defaults", "providers", "tests", "environments", "experiments",
-                       "search", "allowed_signers", "ledger"},
+                       "search", "allowed_signers", "ledger", "render"},
                       "");
     if (root["version"]) {
       auto version = reader.integer(root["version"], "'version'");
@@ -112,6 +153,12 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
           reader.error(ledger["retention"],
                        "'" + *retention + "' is not a duration such as 30d, 12h or 90d", "value");
         }
+      }
+    }
+    if (const auto& render = root["render"]; render && reader.expect_map(render, "'render'")) {
+      reader.check_keys(render, {"max_size"}, "'render'");
+      if (render["max_size"]) {
+        read_max_rendered_size(reader, render["max_size"], settings.max_rendered_size);
       }
     }
     if (root["allowed_signers"]) {

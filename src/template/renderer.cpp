@@ -87,6 +87,12 @@ class Renderer {
         render_children(node);
         break;
     }
+    // Checked after every tag, so that a template that multiplies its text (partials that
+    // include each other many times, big lists) stops near the limit, not after using it up.
+    if (m_options.max_size != 0 && m_out.size() > m_options.max_size) {
+      fail(node, "the rendered text is larger than " + std::to_string(m_options.max_size) +
+                     " bytes, the most a render may produce");
+    }
   }
 
   [[noreturn]] void fail(const Node& node, const std::string& message) const {

@@ -152,8 +152,8 @@ class Planner {
     try {
       Inputs inputs;
       inputs.add_values(vars);
-      rendered =
-          render_prompt(resolved.prompt, inputs, resolved.source(), resolved.default_model, {});
+      rendered = render_prompt(resolved.prompt, inputs, resolved.source(), resolved.default_model,
+                               resolved.render_settings);
       planned.result.variables = rendered->variables;
       planned.request_text = request_text_of(*rendered);
     } catch (const Error& e) {

@@ -306,3 +306,36 @@ TEST_F(Authoring, LsCacheKeepsAwkwardTextExactly) {
   EXPECT_EQ(first[0]["tags"], json({"a b", "c\td"}));
   EXPECT_EQ(second, first);
 }
+
+// Nine small prompt files, each including the next ten times, would render to a gigabyte.
+TEST_F(Authoring, RenderingStopsAtTheSizeLimitWithTheTagThatPassedIt) {
+  for (int level = 0; level < 9; ++level) {
+    std::string body;
+    for (int i = 0; i < 10; ++i) {
+      body += "{{> bomb/p" + std::to_string(level + 1) + "}}";
+    }
+    write("prompts/bomb/p" + std::to_string(level) + ".yaml", "template: \"" + body + "\"\n");
+  }
+  write("prompts/bomb/p9.yaml", "template: \"0123456789\"\n");
+  ProcessResult bomb = run({"render", "bomb/p0"});
+  EXPECT_EQ(bomb.exit_code, 2);
+  EXPECT_NE(bomb.err.find("the rendered text is larger than 1048576 bytes"), std::string::npos)
+      << bomb.err;
+  EXPECT_NE(bomb.err.find("prompts/bomb/p"), std::string::npos) << bomb.err;
+  // p5 renders 100,000 bytes; a limit below that in promptctl.yaml stops it, one above lets it.
+  write("promptctl.yaml", read("promptctl.yaml") + "render: {max_size: 64KiB}\n");
+  EXPECT_EQ(run({"render", "bomb/p5"}).exit_code, 2);
+  std::string settings = read("promptctl.yaml");
+  settings.replace(settings.find("64KiB"), 5, "128KiB");
+  write("promptctl.yaml", settings);
+  ProcessResult fits = run({"render", "bomb/p5"});
+  EXPECT_EQ(fits.exit_code, 0) << fits.err;
+  EXPECT_EQ(fits.out.size(), 100000U + (fits.out.ends_with("\n") ? 1 : 0));
+  settings.replace(settings.find("128KiB"), 6, "1GiB");
+  write("promptctl.yaml", settings);
+  ProcessResult refused = run({"render", "bomb/p5"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("promptctl.yaml:"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("'1GiB' is not a size from 1 to 64MiB"), std::string::npos)
+      << refused.err;
+}

@@ -111,6 +111,36 @@ TEST(Template, RecursivePartialsStopAtTheDepthLimit) {
   }
 }
 
+// Ten partials each including the next ten times would render 10^10 bytes; the render stops
+// at the tag that passes the limit, in the partial where that happens.
+TEST(Template, RenderedTextStopsAtTheSizeLimit) {
+  MapPartialResolver partials;
+  for (int level = 0; level < 10; ++level) {
+    std::string next = level == 9 ? "x" : std::string(10, ' ');
+    if (level < 9) {
+      next.clear();
+      for (int i = 0; i < 10; ++i) {
+        next += "{{>p" + std::to_string(level + 1) + "}}";
+      }
+    }
+    partials.add("p" + std::to_string(level),
+                 Template::parse(next, {"p" + std::to_string(level) + ".mustache", 1, 1, 0}));
+  }
+  RenderOptions options;
+  options.max_size = 1000;
+  try {
+    render(Template::parse("{{>p0}}", {"top.mustache", 1, 1, 0}), json::object(), options,
+           &partials);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("larger than 1000 bytes"), std::string::npos) << e.message();
+    EXPECT_NE(e.location().file.find(".mustache"), std::string::npos);
+  }
+  options.max_size = 1000000;
+  partials.add("small", Template::parse("{{>p7}}"));  // 100 bytes
+  EXPECT_EQ(render(Template::parse("{{>small}}"), json::object(), options, &partials).size(), 100U);
+}
+
 TEST(Template, UnknownPartialIsAnErrorWhenStrict) {
   MapPartialResolver partials;
   EXPECT_THROW(render(Template::parse("{{>nope}}"), json::object(), RenderOptions{}, &partials),
