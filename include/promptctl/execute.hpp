@@ -65,6 +65,15 @@ struct ExecutionOptions {
   bool verbose = false;
 };
 
+/// A call whose request has gone out and of whose answer nothing has come back yet.
+struct Waiting {
+  std::size_t index = 0;  ///< its place in the list given to `Executor::run`
+  std::string provider;
+  std::string model;
+  double seconds = 0;          ///< since the request went out
+  double timeout_seconds = 0;  ///< when the request gives up
+};
+
 /// What happens while calls run, for a caller that shows progress. Each is optional and runs
 /// on the calling thread.
 struct ExecutionEvents {
@@ -72,6 +81,9 @@ struct ExecutionEvents {
   std::function<void(std::size_t index, std::string_view text)> on_text;
   /// A retry or a move to a fallback model, described.
   std::function<void(std::size_t index, const std::string& notice)> on_notice;
+  /// About once a second while requests are out: the call waited on longest, so that a caller
+  /// at a terminal can say what it is waiting for instead of going quiet.
+  std::function<void(const Waiting& waiting)> on_waiting;
   /// A call finished; `index` is its place in the list given to `run`.
   std::function<void(std::size_t index, const CallResult& result)> on_done;
 };

@@ -56,7 +56,7 @@ struct ProviderSettings {
   std::vector<std::pair<std::string, std::string>> headers;
   /// TLS files (user configuration only: the repository never chooses whom a key trusts).
   TlsFiles tls;
-  long timeout_ms = 120000;
+  long timeout_ms = 600000;
   long connect_timeout_ms = 10000;
   double requests_per_minute = 0;       ///< 0: no limit
   int max_retries = 3;                  ///< further attempts after the first

@@ -13,6 +13,9 @@
 namespace promptctl::cli {
 namespace {
 
+// How long a model may take before `run` says what it is waiting for.
+constexpr double k_quiet_wait_seconds = 3;
+
 const std::vector<std::string> k_params = {"temperature", "top_p", "max_tokens",
                                            "seed",        "stop",  "response_format"};
 
@@ -142,17 +145,40 @@ SingleCall call_once(const Output& out, ExecutionState& state,
   bool stream = !json && (options.stream || (!options.no_stream && out.stdout_is_terminal()));
   SingleCall call;
   ExecutionEvents events;
+  // A quiet wait of a few seconds is normal for a model; past that, say what is being waited
+  // on (only at a terminal: progress lines never go to a file or a pipe).
+  bool waiting_shown = false;
+  auto end_waiting = [&] {
+    if (waiting_shown) {
+      out.end_progress();
+      waiting_shown = false;
+    }
+  };
+  events.on_waiting = [&](const Waiting& waiting) {
+    if (waiting.seconds < k_quiet_wait_seconds) {
+      return;
+    }
+    out.progress("waiting for " + waiting.provider + "/" + waiting.model + ": " +
+                 std::to_string(static_cast<long>(waiting.seconds)) + " s (gives up after " +
+                 std::to_string(static_cast<long>(waiting.timeout_seconds)) + " s)");
+    waiting_shown = true;
+  };
   events.on_text = [&](size_t, std::string_view text) {
+    end_waiting();
     if (stream) {
       out.print(text);
       (void)out.flush();
       call.streamed = true;
     }
   };
-  events.on_notice = [&](size_t, const std::string& notice) { print_notice(out, notice); };
+  events.on_notice = [&](size_t, const std::string& notice) {
+    end_waiting();
+    print_notice(out, notice);
+  };
   Executor executor(state.providers, &state.cache);
   ExecutionOptions execution{1, stream, cache_mode(options), options.verbose};
   call.result = executor.run({chain}, execution, events).front();
+  end_waiting();
   return call;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 #include "util/strings.hpp"
 
@@ -35,6 +36,21 @@ const char* code_for(Style style) {
   }
   return "";
 }
+
+// nlohmann's serializer writes through an output adapter; this one writes to a stdio stream,
+// so a large document leaves as it is serialized rather than first becoming one string as
+// large as itself (deep indentation can make the text many times the size of the value).
+class StdioOutput final : public nlohmann::detail::output_adapter_protocol<char> {
+ public:
+  explicit StdioOutput(std::FILE* file) : m_file(file) {}
+  void write_character(char c) override { std::fputc(c, m_file); }
+  void write_characters(const char* text, std::size_t length) override {
+    std::fwrite(text, 1, length, m_file);
+  }
+
+ private:
+  std::FILE* m_file;
+};
 
 std::string wrap(std::string_view text, Style style, bool enabled) {
   if (!enabled || style == Style::none) {
@@ -117,7 +133,10 @@ void Output::line(std::string_view text) const {
 }
 
 void Output::json(const nlohmann::json& value) const {
-  line(value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+  nlohmann::detail::serializer<nlohmann::json> writer(std::make_shared<StdioOutput>(stdout), ' ',
+                                                      nlohmann::json::error_handler_t::replace);
+  writer.dump(value, true, false, 2);
+  std::fputc('\n', stdout);
 }
 
 void Output::warn(std::string_view message) const {

@@ -64,6 +64,9 @@ struct Call {
   Clock::time_point started;
   Clock::time_point target_started;
   Clock::time_point ready_at;
+  Clock::time_point sent;    // when the request now out was sent
+  bool answering = false;    // some of its answer has come back
+  bool replay_miss = false;  // the last target tried had no answer in the replay cache
   std::int64_t started_ms = 0;
   http::Request http_request;
   std::unique_ptr<http::Transfer> transfer;
@@ -163,6 +166,29 @@ class Batch {
     for (http::Transfer* finished : m_multi->poll(timeout)) {
       finish_transfer(*m_by_transfer.at(finished));
     }
+    report_waiting();
+  }
+
+  // Tells the caller, at most once a second, about the request waited on longest.
+  void report_waiting() {
+    auto now = Clock::now();
+    if (!m_events.on_waiting || now - m_last_waiting_report < std::chrono::seconds(1)) {
+      return;
+    }
+    const Call* longest = nullptr;
+    for (const auto& [transfer, call] : m_by_transfer) {
+      if (!call->answering && (!longest || call->sent < longest->sent)) {
+        longest = call;
+      }
+    }
+    if (!longest || now - longest->sent < std::chrono::seconds(1)) {
+      return;
+    }
+    m_last_waiting_report = now;
+    m_events.on_waiting(Waiting{longest->index, longest->request().provider,
+                                longest->request().model,
+                                std::chrono::duration<double>(now - longest->sent).count(),
+                                static_cast<double>(longest->http_request.timeout_ms) / 1000.0});
   }
 
   void begin(Call& call) {
@@ -237,6 +263,8 @@ class Batch {
     call.transfer = std::make_unique<http::Transfer>(call.http_request, std::move(on_chunk));
     ++call.attempts;
     ++call.target_attempts;
+    call.sent = Clock::now();
+    call.answering = false;
     if (m_options.verbose) {
       notice(call, "POST " + call.http_request.url + " (" + call.request().provider + "/" +
                        call.request().model + ", attempt " + std::to_string(call.target_attempts) +
@@ -377,7 +405,8 @@ class Batch {
     }
   }
 
-  void emit_text(const Call& call, std::string_view text) {
+  void emit_text(Call& call, std::string_view text) {
+    call.answering = true;
     if (m_events.on_text && !text.empty()) {
       m_events.on_text(call.index, text);
     }
@@ -404,6 +433,7 @@ class Batch {
   std::map<const http::Transfer*, Call*> m_by_transfer;
   std::map<std::string, Clock::time_point> m_next_slot;
   std::optional<http::MultiClient> m_multi;  // created on the first HTTP request
+  Clock::time_point m_last_waiting_report;
   std::size_t m_remaining = 0;
   std::mt19937 m_random;
 };

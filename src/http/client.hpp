@@ -26,7 +26,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;  ///< sent with POST; empty with `method` GET
   std::string method = "POST";
-  long timeout_ms = 120000;
+  long timeout_ms = 600000;
   long connect_timeout_ms = 10000;
   TlsFiles tls;
 };

@@ -134,7 +134,8 @@ void write_usage(Writer& out, const std::vector<RunStats>& groups) {
 }  // namespace
 
 const std::vector<double>& latency_bucket_bounds_seconds() {
-  static const std::vector<double> bounds = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+  static const std::vector<double> bounds = {0.05, 0.1, 0.25, 0.5, 1,   2.5, 5,
+                                             10,   30,  60,   120, 300, 600};
   return bounds;
 }
 

@@ -189,6 +189,27 @@ TEST_F(ReliabilityTest, TimeoutsAreReported) {
   EXPECT_NE(result.err.find("within 200 ms"), std::string::npos) << result.err;
 }
 
+// A slow model is named on a terminal once the wait is longer than usual; a pipe or a file
+// gets no progress line.
+TEST_F(ReliabilityTest, ALongWaitIsNamedOnATerminalOnly) {
+  ProcessOptions terminal;
+  terminal.cwd = root();
+  terminal.env = provider_env();
+  terminal.stderr_is_terminal = true;
+  std::vector<std::string> args = {"run",   "hello",   "--var",
+                                   "who=x", "--model", "openai/gpt-test~slow=3800"};
+  ProcessResult shown = run_promptctl(args, terminal);
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(shown.out, "echo: Hello x");
+  EXPECT_NE(shown.err.find("waiting for openai/gpt-test~slow=3800: 3 s (gives up after 600 s)"),
+            std::string::npos)
+      << shown.err;
+  EXPECT_TRUE(shown.err.ends_with("\r\033[K")) << "the line is cleared once the answer comes";
+  ProcessResult piped = run_with_server(args);
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(piped.err, "");
+}
+
 TEST_F(ReliabilityTest, UnknownProviderSuggestsTheClosest) {
   ProcessResult result =
       run_with_server({"run", "hello", "--var", "who=x", "--provider", "antropic"});

@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <pty.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -52,11 +54,24 @@ std::vector<std::string> scrubbed_environment(const ProcessOptions& options) {
   return out;
 }
 
+// A pipe, or with `terminal` a pseudo-terminal whose far end the child sees as a terminal
+// (raw, so its bytes arrive as written).
 class Pipe {
  public:
-  Pipe() {
-    if (::pipe2(m_fds.data(), O_CLOEXEC) != 0) {
-      throw std::runtime_error("pipe failed");
+  explicit Pipe(bool terminal = false) {
+    if (!terminal) {
+      if (::pipe2(m_fds.data(), O_CLOEXEC) != 0) {
+        throw std::runtime_error("pipe failed");
+      }
+      return;
+    }
+    termios raw{};
+    ::cfmakeraw(&raw);
+    if (::openpty(&m_fds[0], &m_fds[1], nullptr, &raw, nullptr) != 0) {
+      throw std::runtime_error("openpty failed");
+    }
+    for (int fd : m_fds) {
+      ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     }
   }
   ~Pipe() {
@@ -180,7 +195,7 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
                           const ProcessOptions& options) {
   Pipe in;
   Pipe out;
-  Pipe err;
+  Pipe err(options.stderr_is_terminal);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in.read_end(), STDIN_FILENO);

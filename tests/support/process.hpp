@@ -29,6 +29,8 @@ struct ProcessOptions {
   /// PATH, fixed git identity and dates; no API keys, no TERM, no colour variables).
   std::map<std::string, std::string> env;
   std::optional<Interruption> interruption = std::nullopt;
+  /// Standard error is a pseudo-terminal, as at an interactive shell.
+  bool stderr_is_terminal = false;
 };
 
 /// Runs `program` with `args` and waits for it.
