@@ -2,6 +2,7 @@
 // figures with intervals, and a paired test for each difference.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -58,6 +59,8 @@ struct Comparison {
   VariantFigures b;
   double alpha = 0.05;
   std::string primary = "pass_rate";
+  /// The seed of the coins that chose, case by case, whether A's or B's call was queued first.
+  std::uint64_t seed = 0;
   std::vector<MetricComparison> metrics;  ///< pass rate, latency, tokens, then cost if priced
 
   /// The primary metric's comparison.

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "promptctl/address.hpp"
@@ -130,6 +131,16 @@ class TestRunner {
   /// then model by model for a matrix).
   std::vector<CaseResult> run(TestSuite& suite, const repo::Repository* repository,
                               const TestRunOptions& options, const TestEvents& events) const;
+
+  /// Two suites over the same cases as one batch, for a comparison: case i of `a` and case i
+  /// of `b` are queued side by side, which of the two first decided by a coin drawn from
+  /// `seed`, and they share the executor's connections and concurrency, so that warm-up, time
+  /// and provider drift fall on both alike. Both suites must plan the same number of cases.
+  /// Jobs, cache and judges follow `a_options` and `a`'s settings. Returns A's results and B's,
+  /// each in written order.
+  std::pair<std::vector<CaseResult>, std::vector<CaseResult>> run_interleaved(
+      TestSuite& a, const TestRunOptions& a_options, TestSuite& b, const TestRunOptions& b_options,
+      const repo::Repository* repository, std::uint64_t seed, const TestEvents& events) const;
 
  private:
   const std::map<std::string, ProviderSettings>& m_providers;

@@ -1,6 +1,7 @@
 // promptctl compare A [B]: two prompt versions, or one version on two models, run over the
 // same cases, with intervals and paired significance tests.
 #include <cstdio>
+#include <random>
 
 #include "cli/execution.hpp"
 #include "cli/exit_codes.hpp"
@@ -21,6 +22,7 @@ struct Options {
   std::size_t jobs = 8;
   std::string metric = "pass_rate";
   double alpha = 0.05;
+  std::optional<std::uint64_t> seed;
   bool fail_if_worse = false;
   std::string cache = "off";
   bool json = false;
@@ -64,6 +66,10 @@ void add_options(CLI::App& sub) {
   sub.add_option("--alpha", o.alpha, "The significance level (default 0.05)")
       ->type_name("ALPHA")
       ->check(CLI::Range(0.0001, 0.5));
+  sub.add_option("--seed", o.seed,
+                 "Seed the coins that choose, case by case, whether A's or B's call goes first "
+                 "(default: a fresh seed, printed with the result)")
+      ->type_name("N");
   sub.add_flag("--fail-if-worse", o.fail_if_worse,
                "Exit 1 when B is significantly worse than A on the chosen metric");
   sub.add_option("--cache", o.cache,
@@ -140,12 +146,7 @@ std::vector<Variant> variants_of(Session& session, const Options& o) {
   return out;
 }
 
-std::vector<CaseResult> run_variant(Session& session, ExecutionState& state, Variant& variant,
-                                    const std::vector<TestCase>& cases, const Options& o) {
-  TestSuite suite;
-  suite.settings = session.workspace().settings().tests;
-  variant.prompt.prompt.tests = cases;
-  suite.prompts.push_back(variant.prompt);
+TestRunOptions run_options(const Variant& variant, const Options& o) {
   TestRunOptions run;
   run.jobs = o.jobs;
   run.repeat = o.repeat;
@@ -154,13 +155,28 @@ std::vector<CaseResult> run_variant(Session& session, ExecutionState& state, Var
   }
   run.cache = parse_cache_mode(o.cache).value_or(CacheMode::off);
   run.environment = "compare";
+  return run;
+}
+
+// Both variants in one batch, each case's two calls side by side in a seeded order, so that
+// neither variant gets the cold connections or the quieter minute.
+std::pair<std::vector<CaseResult>, std::vector<CaseResult>> run_variants(
+    Session& session, ExecutionState& state, std::vector<Variant>& variants,
+    const std::vector<TestCase>& cases, const Options& o, std::uint64_t seed) {
+  std::vector<TestSuite> suites(2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    suites[i].settings = session.workspace().settings().tests;
+    variants[i].prompt.prompt.tests = cases;
+    suites[i].prompts.push_back(variants[i].prompt);
+  }
   TestEvents events;
   events.on_progress = [&](std::size_t done, std::size_t total) {
-    session.out().progress(variant.label + ": " + std::to_string(done) + "/" +
-                           std::to_string(total));
+    session.out().progress("calls: " + std::to_string(done) + "/" + std::to_string(total));
   };
   TestRunner runner(state.providers, &state.cache, &state.ledger);
-  std::vector<CaseResult> results = runner.run(suite, &session.repository(), run, events);
+  auto results =
+      runner.run_interleaved(suites[0], run_options(variants[0], o), suites[1],
+                             run_options(variants[1], o), &session.repository(), seed, events);
   session.out().end_progress();
   return results;
 }
@@ -203,6 +219,9 @@ void print_comparison(const Output& out, const Comparison& c) {
                             : "B is " + std::string(to_string(primary.verdict)) + " than A";
   out.line("verdict: " + verdict + " on " + primary.metric +
            " (p = " + fixed(primary.test.p_value, 4) + ", alpha = " + fixed(c.alpha, 3) + ")");
+  out.line(out.paint("calls of A and B interleaved case by case; --seed " + std::to_string(c.seed) +
+                         " repeats the order",
+                     Style::dim));
 }
 
 int run(Session& session) {
@@ -210,10 +229,11 @@ int run(Session& session) {
   std::vector<Variant> variants = variants_of(session, o);
   std::vector<TestCase> cases = chosen_cases(session, o, variants[0]);
   ExecutionState state = open_execution_state(session);
-  std::vector<CaseResult> a = run_variant(session, state, variants[0], cases, o);
-  std::vector<CaseResult> b = run_variant(session, state, variants[1], cases, o);
+  std::uint64_t seed = o.seed ? *o.seed : std::random_device{}();
+  auto [a, b] = run_variants(session, state, variants, cases, o, seed);
   Comparison comparison =
       compare_variants(a, b, variants[0].label, variants[1].label, o.metric, o.alpha);
+  comparison.seed = seed;
   if (!o.html.empty()) {
     util::write_file_atomic(o.html, comparison_html(comparison));
   }

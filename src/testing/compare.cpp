@@ -162,11 +162,9 @@ nlohmann::json Comparison::to_json() const {
   for (const MetricComparison& metric : metrics) {
     list.push_back(metric.to_json());
   }
-  return {{"a", a.to_json()},
-          {"b", b.to_json()},
-          {"alpha", alpha},
-          {"primary", primary},
-          {"verdict", to_string(primary_metric().verdict)},
+  return {{"a", a.to_json()}, {"b", b.to_json()},
+          {"alpha", alpha},   {"primary", primary},
+          {"seed", seed},     {"verdict", to_string(primary_metric().verdict)},
           {"metrics", list}};
 }
 

@@ -2,7 +2,9 @@
 // assertions that need them, then a verdict for every case.
 #include <algorithm>
 #include <map>
+#include <random>
 
+#include "promptctl/check.hpp"
 #include "promptctl/history.hpp"
 #include "promptctl/render.hpp"
 #include "testing/plan.hpp"
@@ -360,6 +362,33 @@ std::vector<CaseResult> TestRunner::run(TestSuite& suite, const repo::Repository
   std::vector<PlannedCase> cases =
       testing_detail::plan_suite(suite, repository, options, m_providers);
   return SuiteRun(suite, m_providers, m_cache, m_ledger, options, events).run(std::move(cases));
+}
+
+std::pair<std::vector<CaseResult>, std::vector<CaseResult>> TestRunner::run_interleaved(
+    TestSuite& a, const TestRunOptions& a_options, TestSuite& b, const TestRunOptions& b_options,
+    const repo::Repository* repository, std::uint64_t seed, const TestEvents& events) const {
+  std::vector<PlannedCase> planned_a =
+      testing_detail::plan_suite(a, repository, a_options, m_providers);
+  std::vector<PlannedCase> planned_b =
+      testing_detail::plan_suite(b, repository, b_options, m_providers);
+  PROMPTCTL_CHECK(planned_a.size() == planned_b.size());
+  std::mt19937_64 coin(seed);
+  std::vector<PlannedCase> together;
+  std::vector<bool> a_first;
+  together.reserve(2 * planned_a.size());
+  for (std::size_t i = 0; i < planned_a.size(); ++i) {
+    a_first.push_back((coin() & 1U) == 0);
+    together.push_back(std::move(a_first.back() ? planned_a[i] : planned_b[i]));
+    together.push_back(std::move(a_first.back() ? planned_b[i] : planned_a[i]));
+  }
+  std::vector<CaseResult> results =
+      SuiteRun(a, m_providers, m_cache, m_ledger, a_options, events).run(std::move(together));
+  std::pair<std::vector<CaseResult>, std::vector<CaseResult>> split;
+  for (std::size_t i = 0; i < a_first.size(); ++i) {
+    split.first.push_back(std::move(results[2 * i + (a_first[i] ? 0 : 1)]));
+    split.second.push_back(std::move(results[2 * i + (a_first[i] ? 1 : 0)]));
+  }
+  return split;
 }
 
 }  // namespace promptctl

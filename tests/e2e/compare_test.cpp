@@ -1,6 +1,8 @@
 // `promptctl compare` and online experiments against the loopback provider, with variants
 // that really differ: one fails an assertion more often, is slower, or errors.
+#include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "e2e/execution.hpp"
 
@@ -114,6 +116,30 @@ TEST_F(CompareTest, ASlowerModelLosesOnLatencyAndTheHtmlReportStandsAlone) {
     EXPECT_EQ(page.find(external), std::string::npos) << external;
   }
   EXPECT_NE(page.find("worse"), std::string::npos);
+}
+
+// A/A: the same version and model against itself, with the server's answers taking a random
+// 0-3 ms. Every difference is noise, so at alpha 0.05 about 5 in 100 comparisons may come out
+// significant on any metric; B going after A, on warmer connections, made most of them
+// "better" on latency. 14 or more of 100 has a chance under 0.1% when the rate is 5%.
+TEST_F(CompareTest, AComparisonOfAVersionWithItselfIsSignificantAtAlphaOnly) {
+  constexpr int k_trials = 100;
+  std::map<std::string, int> significant;
+  for (int seed = 1; seed <= k_trials; ++seed) {
+    json c = json_of({"compare", "greet@HEAD", "greet@HEAD", "--model", "openai/gpt-test~jitter=3",
+                      "--metric", "latency_ms", "--seed", std::to_string(seed)},
+                     0);
+    ASSERT_EQ(c["seed"], seed);
+    for (const json& m : c["metrics"]) {
+      significant[m["metric"].get<std::string>()] += m["verdict"] != "no significant difference";
+    }
+  }
+  ASSERT_TRUE(significant.contains("latency_ms"));
+  for (const auto& [name, count] : significant) {
+    RecordProperty("significant_" + name, count);
+    EXPECT_LT(count, 14) << name << " was significant in " << count << " of " << k_trials
+                         << " A/A comparisons";
+  }
 }
 
 TEST_F(CompareTest, BadRequestsAreUsageErrors) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -596,6 +597,10 @@ bool ProviderServer::answer(int fd, const HttpRequest& request) {
   int delay = m_options.latency_ms;
   if (active("slow")) {
     delay += std::stoi(directives["slow"].value);
+  }
+  if (active("jitter")) {
+    thread_local std::mt19937 random{std::random_device{}()};
+    delay += std::uniform_int_distribution<int>(0, std::stoi(directives["jitter"].value))(random);
   }
   if (delay > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(delay));

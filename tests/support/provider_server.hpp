@@ -9,7 +9,8 @@
 // model only, which a client has usually sent on a reused connection), truncate (a body or stream
 // cut short), empty (no content), json (answer with a JSON object), judge (answer as the built-in
 // judge prompt asks: a JSON verdict that passes when the <output> holds every word of the
-// <rubric>), slow=MS (wait before answering), retry-after=S. A directive with xN applies to the
+// <rubric>), slow=MS (wait before answering), jitter=MS (wait a random 0 to MS ms, drawn anew
+// for each request), retry-after=S. A directive with xN applies to the
 // first N requests naming that model, otherwise to every one.
 #pragma once
 
