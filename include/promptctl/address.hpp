@@ -58,10 +58,17 @@ class ResolvedPrompt {
 
   [[nodiscard]] PromptSource& source() const { return *m_source; }
 
+  /// The content hash this prompt has in `repository`'s HEAD commit (its file and the partials
+  /// it uses, as there), or nothing when HEAD lacks it or there is no commit yet. For a prompt
+  /// loaded from the working tree, a hash unlike its own means it has uncommitted edits.
+  [[nodiscard]] std::optional<std::string> head_content_hash(
+      const repo::Repository& repository) const;
+
  private:
   friend ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument);
   std::shared_ptr<RevisionSource> m_owned;
   PromptSource* m_source = nullptr;
+  const Workspace* m_workspace = nullptr;
 };
 
 /// Every prompt name in a revision's tree, sorted; `prefix` as `repository_prefix` gives it.

@@ -47,6 +47,9 @@ struct CallResult {
   ChatRequest request;  ///< the request that answered, or the last one tried
   int attempts = 0;     ///< HTTP requests made, over every model tried
   bool cached = false;
+  /// `--cache replay` found no recorded answer: no call was made, so there is nothing about
+  /// the prompt or the provider to record.
+  bool replay_miss = false;
   double latency_ms = 0;
   std::optional<double> cost;
   std::int64_t started_ms = 0;

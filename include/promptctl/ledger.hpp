@@ -18,9 +18,12 @@ struct RunRecord {
   std::int64_t id = 0;
   std::int64_t started_ms = 0;  ///< milliseconds since the epoch
   std::int64_t finished_ms = 0;
-  std::string prompt;        ///< the prompt's name; empty for an ad-hoc request
-  std::string revision;      ///< as the user wrote it ("HEAD~1", "1.2.0"); empty: working tree
-  std::string commit;        ///< the commit the prompt was read from (HEAD for the working tree)
+  std::string prompt;    ///< the prompt's name; empty for an ad-hoc request
+  std::string revision;  ///< as the user wrote it ("HEAD~1", "1.2.0"); empty: working tree
+  std::string commit;    ///< the commit the prompt was read from (HEAD for the working tree)
+  /// Read from the working tree with content HEAD does not have (edited, or not committed yet):
+  /// `commit` is then where the edits started from, not where the content is.
+  bool dirty = false;
   std::string content_hash;  ///< the prompt version's content hash
   std::string environment;
   nlohmann::json request = nlohmann::json::object();  ///< ChatRequest::to_json, no secrets
@@ -58,11 +61,12 @@ struct Feedback {
 
 /// Which runs a listing or statistic covers.
 struct RunFilter {
-  std::string prompt;                    ///< empty: every prompt
-  std::optional<std::int64_t> since_ms;  ///< started at or after
-  std::string status;                    ///< empty: any
-  std::string environment;               ///< empty: any
-  std::string experiment;                ///< empty: any
+  std::string prompt;                                ///< empty: every prompt
+  std::optional<std::int64_t> since_ms;              ///< started at or after
+  std::string status;                                ///< empty: any
+  std::string environment;                           ///< empty: any
+  std::vector<std::string> other_than_environments;  ///< leave out runs recorded for these
+  std::string experiment;                            ///< empty: any
   /// Only runs whose variables, rendered request or output contain this text (ASCII letters
   /// in any case); empty: any.
   std::string grep;

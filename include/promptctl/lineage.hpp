@@ -20,6 +20,7 @@ struct Lineage {
   std::string prompt;
   std::string revision;      ///< as written after '@'; empty for the working tree
   std::string commit;        ///< the revision's commit, or HEAD's for the working tree
+  bool dirty = false;        ///< from the working tree, with content that HEAD does not have
   std::string content_hash;  ///< ContentIdentity::hash
   std::string environment;
   std::optional<std::int64_t> parent_id;
@@ -29,6 +30,11 @@ struct Lineage {
 
 /// The lineage of a loaded prompt. `repository` may be null (no git: no commit recorded).
 Lineage lineage_of(const ResolvedPrompt& resolved, const repo::Repository* repository);
+
+/// Whether a finished call belongs in the ledger: every call made, and every one that failed
+/// for want of a key or a setting, but not a `--cache replay` miss, which sent nothing and
+/// would count as a failure of a prompt that never ran.
+bool worth_recording(const CallResult& result);
 
 /// The ledger row for a finished call.
 RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variables,

@@ -32,11 +32,19 @@ int run(Session& session) {
                                               request.provider + "', which is not configured now");
   }
   SingleCall call = call_once(session.out(), state, {request}, o.model, o.json);
-  Lineage lineage{original.prompt,       original.revision,    original.commit,
-                  original.content_hash, original.environment, original.id,
-                  original.experiment,   original.variant};
+  Lineage lineage{.prompt = original.prompt,
+                  .revision = original.revision,
+                  .commit = original.commit,
+                  .dirty = original.dirty,
+                  .content_hash = original.content_hash,
+                  .environment = original.environment,
+                  .parent_id = original.id,
+                  .experiment = original.experiment,
+                  .variant = original.variant};
   RunRecord record = make_run_record(lineage, original.variables, call.result);
-  record.id = state.ledger.record(record);
+  if (worth_recording(call.result)) {
+    record.id = state.ledger.record(record);
+  }
   return report_single(session.out(), record, call, o.json);
 }
 

@@ -162,7 +162,9 @@ int run_single(Session& session, const Options& o, ExecutionState& state, const 
                const Prepared& prepared) {
   SingleCall call = call_once(session.out(), state, prepared.calls.front(), o.model, o.json);
   RunRecord record = make_run_record(lineage, prepared.variables.front(), call.result);
-  record.id = state.ledger.record(record);
+  if (worth_recording(call.result)) {
+    record.id = state.ledger.record(record);
+  }
   return report_single(session.out(), record, call, o.json);
 }
 
@@ -205,7 +207,9 @@ int run_batch(Session& session, const Options& o, ExecutionState& state, const L
     PROMPTCTL_CHECK(call < row_of_call.size());
     size_t row = row_of_call[call];
     RunRecord record = make_run_record(lineage, prepared.variables[row], result);
-    record.id = state.ledger.record(record);
+    if (worth_recording(result)) {
+      record.id = state.ledger.record(record);
+    }
     nlohmann::json line = run_json(record);
     line["row"] = row + 1;
     lines[row] = std::move(line);

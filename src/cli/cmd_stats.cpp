@@ -14,6 +14,7 @@ struct Options {
   std::string since;
   std::string environment;
   std::string format = "text";
+  bool all = false;
   bool json = false;
 };
 Options& options() {
@@ -39,6 +40,9 @@ void add_options(CLI::App& sub) {
       ->type_name("DATE");
   sub.add_option("--env", o.environment, "Only runs recorded for this environment")
       ->type_name("ENV");
+  sub.add_flag("--all", o.all,
+               "Include the runs of 'test' and 'compare', which are left out unless --env names "
+               "them");
   sub.add_option("--format", o.format, "text (default), json or prometheus")
       ->check(CLI::IsMember({"text", "json", "prometheus"}));
   sub.add_flag("--json", o.json, "The same as --format json");
@@ -78,6 +82,11 @@ int run(Session& session) {
     filter.since_ms = *since * 1000;
   }
   filter.environment = o.environment;
+  if (!o.all && o.environment.empty()) {
+    // Test suites and comparisons call with made-up cases, often with faults on purpose: they
+    // say nothing about how a prompt does for its users.
+    filter.other_than_environments = {"test", "compare"};
+  }
   std::vector<RunStats> groups = open_ledger(session).stats(filter, groupings().at(o.by));
   std::string format = o.json ? "json" : o.format;
   if (format == "json") {

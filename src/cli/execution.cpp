@@ -193,6 +193,9 @@ int report_single(const Output& out, const RunRecord& record, const SingleCall& 
     if (out.stdout_is_terminal() && !record.output.ends_with('\n')) {
       out.print("\n");
     }
+  } else if (record.id == 0) {
+    out.error(
+        Error(result.error_kind, result.error, {}, "not recorded in the ledger: no call was made"));
   } else {
     out.error(Error(result.error_kind, result.error, {},
                     "recorded as run " + std::to_string(record.id) + "; 'promptctl runs show " +
@@ -209,11 +212,11 @@ nlohmann::json run_json(const RunRecord& run) {
   // The ledger's own JSON, less what belongs to `runs show` (request, variables, times).
   nlohmann::json full = run.to_json();
   nlohmann::json shown = nlohmann::json::object();
-  shown["run_id"] = full["id"];
-  for (const char* key :
-       {"status", "prompt", "revision", "commit", "version", "environment", "provider", "model",
-        "output", "finish_reason", "usage", "latency_ms", "cost", "cached", "attempts", "parent_id",
-        "error", "experiment", "variant"}) {
+  shown["run_id"] = run.id ? full["id"] : nlohmann::json(nullptr);  // 0: not recorded
+  for (const char* key : {"status",        "prompt",      "revision",   "commit",     "dirty",
+                          "version",       "environment", "provider",   "model",      "output",
+                          "finish_reason", "usage",       "latency_ms", "cost",       "cached",
+                          "attempts",      "parent_id",   "error",      "experiment", "variant"}) {
     shown[key] = full[key];
   }
   if (run.status != "ok") {

@@ -214,6 +214,7 @@ class Batch {
         return;
       }
       if (m_options.cache == CacheMode::replay) {
+        call.replay_miss = true;
         give_up_on_target(call,
                           "no recorded answer for this request in the response cache "
                           "(--cache replay makes no calls)",
@@ -363,6 +364,7 @@ class Batch {
     fill_common(call, result);
     result.ok = false;
     result.error_kind = kind;
+    result.replay_miss = call.replay_miss;
     std::string earlier;
     for (const std::string& failure : m_failures[call.index]) {
       earlier += failure + "; then ";

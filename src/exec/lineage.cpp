@@ -26,7 +26,14 @@ Lineage lineage_of(const ResolvedPrompt& resolved, const repo::Repository* repos
     }
   }
   lineage.content_hash = content_identity(resolved.source(), resolved.prompt).hash;
+  if (!resolved.revision && repository) {
+    lineage.dirty = resolved.head_content_hash(*repository) != lineage.content_hash;
+  }
   return lineage;
+}
+
+bool worth_recording(const CallResult& result) {
+  return !result.replay_miss;
 }
 
 RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variables,
@@ -37,6 +44,7 @@ RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variable
   run.prompt = lineage.prompt;
   run.revision = lineage.revision;
   run.commit = lineage.commit;
+  run.dirty = lineage.dirty;
   run.content_hash = lineage.content_hash;
   run.environment = lineage.environment;
   run.request = result.request.to_json();

@@ -21,7 +21,7 @@ namespace {
 
 // Each entry upgrades the schema by one version; PRAGMA user_version holds how many ran.
 // Never edit a shipped entry: add a new one.
-const std::array<const char*, 1> k_migrations = {
+const std::array<const char*, 2> k_migrations = {
     R"sql(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -63,13 +63,15 @@ CREATE TABLE feedback (
 );
 CREATE INDEX feedback_by_run ON feedback(run_id);
 )sql",
+    // Runs of a working-tree prompt whose content was not HEAD's.
+    "ALTER TABLE runs ADD COLUMN dirty INTEGER NOT NULL DEFAULT 0;",
 };
 
 constexpr const char* k_run_columns =
     "id, started_ms, finished_ms, prompt, revision, commit_id, content_hash, environment, "
     "request, request_hash, variables, provider, model, output, finish_reason, input_tokens, "
     "output_tokens, latency_ms, cost, status, error, attempts, cached, parent_id, experiment, "
-    "variant";
+    "variant, dirty";
 
 json parse_stored(const std::string& text) {
   json value = json::parse(text, nullptr, false);
@@ -105,6 +107,7 @@ RunRecord read_run(const Statement& row) {
   run.parent_id = row.optional_integer(c++);
   run.experiment = row.text(c++);
   run.variant = row.text(c++);
+  run.dirty = row.integer(c++) != 0;
   return run;
 }
 
@@ -133,6 +136,10 @@ Where where_clause(const RunFilter& filter) {
   if (!filter.experiment.empty()) {
     parts.emplace_back("experiment = ?");
     where.texts.push_back(filter.experiment);
+  }
+  for (const std::string& environment : filter.other_than_environments) {
+    parts.emplace_back("environment <> ?");
+    where.texts.push_back(environment);
   }
   if (!filter.grep.empty()) {
     // instr() on lower(): a plain substring test, where LIKE would read % and _ as wildcards.
@@ -260,8 +267,8 @@ std::int64_t Ledger::record(const RunRecord& run) {
                    "INSERT INTO runs (started_ms, finished_ms, prompt, revision, commit_id, "
                    "content_hash, environment, request, request_hash, variables, provider, model, "
                    "output, finish_reason, input_tokens, output_tokens, latency_ms, cost, status, "
-                   "error, attempts, cached, parent_id, experiment, variant) VALUES "
-                   "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                   "error, attempts, cached, parent_id, experiment, variant, dirty) VALUES "
+                   "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   int c = 0;
   insert.bind(++c, run.started_ms);
   insert.bind(++c, run.finished_ms);
@@ -288,6 +295,7 @@ std::int64_t Ledger::record(const RunRecord& run) {
   insert.bind(++c, run.parent_id);
   insert.bind(++c, run.experiment);
   insert.bind(++c, run.variant);
+  insert.bind(++c, std::int64_t{run.dirty ? 1 : 0});
   insert.run();
   std::int64_t id = sqlite3_last_insert_rowid(db.get());
   transaction.commit();
@@ -505,6 +513,7 @@ json RunRecord::to_json() const {
           {"prompt", text_or_null(prompt)},
           {"revision", text_or_null(revision)},
           {"commit", text_or_null(commit)},
+          {"dirty", dirty},
           {"version", text_or_null(content_hash)},
           {"environment", text_or_null(environment)},
           {"provider", provider},

@@ -1,5 +1,6 @@
 #include "promptctl/address.hpp"
 
+#include "promptctl/history.hpp"
 #include "promptctl/names.hpp"
 #include "promptctl/pins.hpp"
 #include "promptctl/release.hpp"
@@ -145,6 +146,7 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
     resolved.default_model = workspace.settings().default_model;
     resolved.render_settings.max_size = workspace.settings().max_rendered_size;
     resolved.m_source = &workspace;
+    resolved.m_workspace = &workspace;
     return resolved;
   }
   auto repository =
@@ -165,7 +167,26 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
   resolved.revision = revision;
   resolved.m_owned = source;
   resolved.m_source = source.get();
+  resolved.m_workspace = &workspace;
   return resolved;
+}
+
+std::optional<std::string> ResolvedPrompt::head_content_hash(
+    const repo::Repository& repository) const {
+  std::optional<repo::Revision> head;
+  try {
+    head = repository.resolve("HEAD");
+  } catch (const Error&) {
+    return std::nullopt;  // no commit yet
+  }
+  // The source lives only for this call, while the caller keeps `repository` alive: it may
+  // refer to it without owning it.
+  std::shared_ptr<const repo::Repository> borrowed(std::shared_ptr<void>(), &repository);
+  RevisionSource at_head(borrowed, *head, repository_prefix(*m_workspace, repository));
+  if (!at_head.read(prompt.name)) {
+    return std::nullopt;
+  }
+  return content_identity(at_head, prompt.name).hash;
 }
 
 }  // namespace promptctl

@@ -83,7 +83,7 @@ class SuiteRun {
 
   std::optional<std::int64_t> record(const Lineage& lineage, const json& variables,
                                      const CallResult& result) {
-    if (!m_ledger) {
+    if (!m_ledger || !worth_recording(result)) {
       return std::nullopt;
     }
     return m_ledger->record(make_run_record(lineage, variables, result));

@@ -33,7 +33,19 @@ TEST_F(LedgerTest, EveryRunIsRecordedWithItsLineage) {
   EXPECT_EQ(show["output"], "echo: Hello Ann");
   EXPECT_EQ(show["status"], "ok");
   EXPECT_EQ(show["feedback"], json::array());
+  EXPECT_EQ(show["dirty"], false);
   EXPECT_EQ(result["run_id"], 1);
+  EXPECT_EQ(result["dirty"], false);
+
+  // Edited since HEAD: the run says so, and still names the commit the edits start from.
+  write("prompts/hello.yaml", read("prompts/hello.yaml") + "# edited\n");
+  json edited = run_json({"run", "hello", "--var", "who=Ann"});
+  EXPECT_EQ(edited["dirty"], true);
+  EXPECT_EQ(edited["commit"], head);
+  EXPECT_NE(edited["version"], show["version"]);
+  EXPECT_EQ(run_json({"run", "hello@HEAD", "--var", "who=Ann"})["dirty"], false);
+  write("prompts/fresh.yaml", read("prompts/hello.yaml"));
+  EXPECT_EQ(run_json({"run", "fresh", "--var", "who=Ann"})["dirty"], true) << "never committed";
 }
 
 TEST_F(LedgerTest, OldRunsArePrunedOnRequestAndByTheRetentionSetting) {
@@ -130,7 +142,19 @@ TEST_F(LedgerTest, DeterministicRequestsAreCachedAndReplayedWithoutKeys) {
       run({"run", "hello", "--var", "who=y", "--param", "temperature=0", "--cache", "replay"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("no recorded answer for this request"), std::string::npos);
+  EXPECT_NE(missing.err.find("not recorded in the ledger: no call was made"), std::string::npos)
+      << missing.err;
   EXPECT_EQ(m_server.request_count(), 1U);
+  // A miss made no call: it is not a failed run, and the success rate does not fall.
+  json runs = json::parse(run({"runs", "--json"}).out);
+  ASSERT_EQ(runs.size(), 3U);
+  for (const json& recorded : runs) {
+    EXPECT_EQ(recorded["status"], "ok");
+  }
+  json missed =
+      run_json({"run", "hello", "--var", "who=z", "--param", "temperature=0", "--cache", "replay"});
+  EXPECT_EQ(missed["run_id"], nullptr);
+  EXPECT_EQ(missed["status"], "error");
 }
 
 TEST_F(LedgerTest, NonZeroTemperatureIsNotCachedUnlessAsked) {
@@ -288,6 +312,16 @@ TEST_F(LedgerTest, StatsGroupAndExportPrometheus) {
   ASSERT_EQ(by_prompt["groups"].size(), 1U);
   EXPECT_EQ(by_prompt["groups"][0]["count"], 4);
   EXPECT_EQ(by_prompt["groups"][0]["succeeded"], 3);
+  // The runs of test suites and comparisons are left out unless asked for.
+  run_json({"run", "hello", "--var", "who=e", "--env", "test"});
+  run_json({"run", "hello", "--var", "who=f", "--env", "compare"});
+  auto count = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"stats", "hello", "--json"});
+    return json::parse(run(args).out)["groups"][0]["count"].get<int>();
+  };
+  EXPECT_EQ(count({}), 4);
+  EXPECT_EQ(count({"--all"}), 6);
+  EXPECT_EQ(count({"--env", "test"}), 1);
   ProcessResult prometheus = run({"stats", "--format", "prometheus"});
   EXPECT_NE(prometheus.out.find("# TYPE promptctl_runs_total counter\n"
                                 "promptctl_runs_total{prompt=\"hello\",status=\"ok\"} 3\n"

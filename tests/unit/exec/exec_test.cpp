@@ -281,6 +281,28 @@ TEST(Ledger, PercentilesAreNearestRank) {
   EXPECT_EQ(percentile(none, 50), 0);
 }
 
+// A ledger written before runs had a `dirty` column gains it, with its old runs clean.
+TEST(Ledger, ALedgerOfTheFirstSchemaIsMigrated) {
+  testing::TempDir dir;
+  std::filesystem::path file = dir.path() / "ledger.db";
+  RunRecord run;
+  run.prompt = "a";
+  run.dirty = true;
+  {
+    Ledger ledger = Ledger::open(file);
+    EXPECT_EQ(ledger.record(run), 1);
+  }
+  {
+    ledger_detail::Database db(file.string(), 1000);
+    db.execute("ALTER TABLE runs DROP COLUMN dirty");
+    db.execute("PRAGMA user_version = 1");
+  }
+  Ledger migrated = Ledger::open(file);
+  EXPECT_FALSE(migrated.find(1)->dirty);
+  EXPECT_EQ(migrated.record(run), 2);
+  EXPECT_TRUE(migrated.find(2)->dirty);
+}
+
 TEST(Ledger, RecordsRoundTripAndTheSchemaIsVersioned) {
   testing::TempDir dir;
   std::filesystem::path file = dir.path() / "state" / "ledger.db";
@@ -314,7 +336,7 @@ TEST(Ledger, RecordsRoundTripAndTheSchemaIsVersioned) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.message(), "the ledger '" + file.string() +
-                               "' has schema version 99, newer than this promptctl reads (1)");
+                               "' has schema version 99, newer than this promptctl reads (2)");
   }
 }
 
