@@ -8,13 +8,16 @@
 #include <string_view>
 #include <vector>
 
+#include "promptctl/error.hpp"
+
 namespace promptctl {
 
 struct ExperimentVariant {
   std::string name;
-  std::string version;  ///< a revision, release or environment; empty: the working tree
-  std::string model;    ///< "provider/model" overriding the prompt's; empty: its own
-  double weight = 0;    ///< percent of traffic; the variants' weights sum to 100
+  std::string version;      ///< a revision, release or environment; empty: the working tree
+  std::string model;        ///< "provider/model" overriding the prompt's; empty: its own
+  double weight = 0;        ///< percent of traffic; the variants' weights sum to 100
+  SourceLocation location;  ///< where the variant's version (else the variant) is written
 };
 
 /// An experiment as promptctl.yaml declares it.
@@ -26,6 +29,13 @@ struct Experiment {
   std::vector<std::string> metrics;
   std::optional<std::int64_t> start;  ///< seconds since the epoch
   std::optional<std::int64_t> end;
+  /// The smallest difference from the control on the primary metric worth shipping, in its
+  /// units (0.02: two points of success rate); lets the report recommend stopping for want of
+  /// an effect.
+  std::optional<double> min_effect;
+  /// The runs per variant the fixed-horizon tests were planned for; they are valid read once,
+  /// at that size.
+  std::optional<std::int64_t> sample_size;
 
   [[nodiscard]] const std::string& primary() const { return metrics.front(); }
   [[nodiscard]] const ExperimentVariant* find_variant(std::string_view variant) const;

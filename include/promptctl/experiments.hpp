@@ -76,15 +76,29 @@ struct VariantMetric {
   /// The smallest difference from the control detectable at this sample size (alpha 0.05,
   /// power 0.8).
   std::optional<double> detectable;
+  /// Anytime-valid, against the control (absent for the control itself): valid however often
+  /// the report is read. The p-value and the confidence sequence of (variant − control) come
+  /// from the mixture sequential probability ratio test over the runs in the order they ran.
+  struct Sequential {
+    double p_value = 1;
+    double difference = 0;
+    stats::Interval interval;
+  };
+  std::optional<Sequential> sequential;
 
   [[nodiscard]] nlohmann::json to_json() const;
 };
+
+/// What the sequential test says of a variant against the control, on the primary metric.
+enum class VariantDecision { undecided, better, worse, no_effect };
+const char* to_string(VariantDecision decision);
 
 struct VariantReport {
   std::string name;
   double weight = 0;
   std::size_t runs = 0;
-  std::vector<VariantMetric> metrics;  ///< in the experiment's order
+  std::vector<VariantMetric> metrics;                     ///< in the experiment's order
+  VariantDecision decision = VariantDecision::undecided;  ///< undecided for the control
 
   [[nodiscard]] nlohmann::json to_json() const;
 };
@@ -95,6 +109,15 @@ struct ExperimentReport {
   std::vector<VariantReport> variants;
   stats::TestResult sample_ratio;      ///< chi-square of assignments against the weights
   bool sample_ratio_mismatch = false;  ///< p below 0.001: the split is broken, distrust the rest
+  /// The sequential tests' level: 0.05 shared among the variants compared with the control
+  /// (Bonferroni), so that the chance of any false "better" or "worse" stays at 0.05.
+  double sequential_alpha = 0.05;
+  /// The fixed-horizon tests' planned runs per variant, and whether every variant has them.
+  std::optional<std::int64_t> sample_size;
+  bool sample_size_reached = false;
+  /// "keep running", "ship VARIANT", "stop: no effect large enough", "stop: every variant is
+  /// worse than the control" or "stop: sample ratio mismatch".
+  std::string recommendation;
 
   [[nodiscard]] nlohmann::json to_json() const;
 };

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "promptctl/experiment_settings.hpp"
 #include "promptctl/workspace.hpp"
 
 namespace promptctl {
@@ -21,5 +22,9 @@ struct LintReport {
 /// variables, missing, unusable and cyclic partials, test variables, conflict markers.
 /// Throws `Error` (not_found) for a name that does not exist.
 LintReport lint(Workspace& workspace, const std::vector<std::string>& names);
+
+/// An error at each variant of `experiment` whose version does not load: a revision, release or
+/// environment that does not exist or lacks the prompt, or a prompt file with errors there.
+std::vector<Diagnostic> unresolved_variants(Workspace& workspace, const Experiment& experiment);
 
 }  // namespace promptctl

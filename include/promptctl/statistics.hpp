@@ -1,5 +1,6 @@
 // Statistics for comparing prompt versions and experiment variants: intervals, paired and
-// two-sample tests, sample-ratio checks and detectable effects. Pure functions, no I/O.
+// two-sample tests, sample-ratio checks, detectable effects and anytime-valid sequential
+// inference. Pure computation, no I/O.
 #pragma once
 
 #include <cstdint>
@@ -110,5 +111,54 @@ double detectable_proportion_difference(double p, std::int64_t n1, std::int64_t 
 /// The same for a difference in means, with standard deviations sd1 and sd2.
 double detectable_mean_difference(double sd1, double sd2, std::int64_t n1, std::int64_t n2,
                                   double alpha = 0.05, double power = 0.8);
+
+// ---- anytime-valid inference ------------------------------------------------------------------
+
+/// A difference of means (B minus A) followed as observations arrive, with inference that stays
+/// valid however often it is looked at: the mixture sequential probability ratio test (mSPRT)
+/// of Johari, Pekelis and Walsh ("Always Valid Inference"), with a normal mixture over the
+/// standardized effect. After each observation the mixture likelihood ratio is
+///   L = sqrt(V / (V + t2)) * exp(t2 * d^2 / (2 V (V + t2)))
+/// where d is the observed difference, V its variance and t2 the mixing variance (the squared
+/// mixing standard deviation times the pooled variance of one observation). The p-value is the
+/// smallest 1/L over every look so far, and the interval the intersection of every look's
+/// confidence interval; stopping whenever p < alpha keeps the false-positive rate at alpha.
+/// Variances are estimated from the data (exact in the limit, close at a few dozen samples).
+class SequentialDifference {
+ public:
+  /// `binary`: the observations are 0 or 1, and each arm's variance comes from its
+  /// Agresti–Coull rate, which is never 0. `mixing_sd`: the effect sizes, in standard deviations
+  /// of one observation, the test is most sensitive to.
+  SequentialDifference(double alpha, bool binary, double mixing_sd = 0.1);
+
+  /// One more observation, to B (`to_b`) or A, and a look at the data.
+  void add(bool to_b, double value);
+
+  [[nodiscard]] double p_value() const { return m_p_value; }
+  /// The confidence sequence for B − A at 1 − alpha; all reals before the first look.
+  [[nodiscard]] Interval interval() const { return m_interval; }
+  [[nodiscard]] double difference() const { return m_b.mean - m_a.mean; }
+  [[nodiscard]] std::int64_t count_a() const { return m_a.count; }
+  [[nodiscard]] std::int64_t count_b() const { return m_b.count; }
+
+ private:
+  // Welford's running mean and sum of squared deviations.
+  struct Arm {
+    std::int64_t count = 0;
+    double mean = 0;
+    double squares = 0;
+    void add(double value);
+  };
+  [[nodiscard]] double variance_of(const Arm& arm) const;
+  void look();
+
+  double m_alpha;
+  bool m_binary;
+  double m_mixing_sd;
+  Arm m_a;
+  Arm m_b;
+  double m_p_value = 1;
+  Interval m_interval;
+};
 
 }  // namespace promptctl::stats

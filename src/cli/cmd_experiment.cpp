@@ -3,6 +3,7 @@
 #include "cli/deploying.hpp"
 #include "cli/execution.hpp"
 #include "promptctl/experiments.hpp"
+#include "promptctl/lint.hpp"
 #include "util/dates.hpp"
 #include "util/fs.hpp"
 #include "util/html.hpp"
@@ -89,8 +90,14 @@ std::string metric_text(const VariantMetric& m) {
   std::string text = m.metric + " " + util::fixed(m.mean, 4) + " [" +
                      util::fixed(m.interval.low, 4) + ", " + util::fixed(m.interval.high, 4) +
                      "] n=" + std::to_string(m.samples);
+  if (m.sequential) {
+    const VariantMetric::Sequential& s = *m.sequential;
+    text += "  anytime-valid: diff " + util::fixed(s.difference, 4) + " [" +
+            util::fixed(s.interval.low, 4) + ", " + util::fixed(s.interval.high, 4) +
+            "] p=" + util::fixed(s.p_value, 4);
+  }
   if (m.test) {
-    text += "  vs control p=" + util::fixed(m.test->p_value, 4) + " (" + m.test->method + ")";
+    text += "  fixed-horizon: p=" + util::fixed(m.test->p_value, 4) + " (" + m.test->method + ")";
   }
   if (m.rank_test) {
     text += ", rank p=" + util::fixed(m.rank_test->p_value, 4);
@@ -127,8 +134,10 @@ int report(Session& session, const Options& o, const Experiment& e, bool status_
            (state.running(e, now()) ? "running" : "not running") + "; primary metric " +
            e.primary());
   for (const VariantReport& v : result.variants) {
+    bool control = &v == &result.variants.front();
     out.line("  " + pad(v.name, 16) + " weight " + util::fixed(v.weight, 1) + "%  runs " +
-             std::to_string(v.runs));
+             std::to_string(v.runs) +
+             (control ? "  (control)" : "  " + std::string(to_string(v.decision))));
     if (status_only)
       continue;
     for (const VariantMetric& m : v.metrics)
@@ -140,6 +149,18 @@ int report(Session& session, const Options& o, const Experiment& e, bool status_
            (result.sample_ratio_mismatch
                 ? out.paint("  mismatch: the split does not follow the weights", Style::red)
                 : ""));
+  if (status_only) {
+    return 0;
+  }
+  out.line("  anytime-valid results hold however often the report is read (alpha " +
+           util::fixed(result.sequential_alpha, 4) + " per variant);");
+  out.line(result.sample_size
+               ? "  fixed-horizon results hold read once, at " +
+                     std::to_string(*result.sample_size) + " runs per variant (" +
+                     (result.sample_size_reached ? "reached" : "not reached yet") + ")"
+               : "  fixed-horizon results hold only at a sample size fixed in advance "
+                 "(none declared: go by the anytime-valid ones)");
+  out.line(out.paint("recommendation: " + result.recommendation, Style::bold));
   return 0;
 }
 
@@ -169,6 +190,11 @@ int promote(Session& session, const Options& o, const Experiment& e) {
   return 0;
 }
 
+// Every run of a variant whose version does not load would fail: refuse to start instead.
+void refuse_unresolved_variants(Session& session, const Experiment& e) {
+  throw_if_errors(unresolved_variants(session.workspace(), e));
+}
+
 int run(Session& session) {
   const Options& o = options();
   if (o.action == "list") {
@@ -178,6 +204,9 @@ int run(Session& session) {
     throw Error(ErrorKind::usage, "experiment " + o.action + " needs an EXPERIMENT");
   }
   const Experiment& e = experiment_named(session.workspace().settings().experiments, o.name);
+  if (o.action == "start") {
+    refuse_unresolved_variants(session, e);
+  }
   if (o.action == "start" || o.action == "stop") {
     record_experiment_event(session.repository(), e, o.action == "start", now());
     ExperimentState state = experiment_state(session.repository(), e.name);

@@ -111,7 +111,105 @@ VariantMetric measure(const std::string& metric, const Samples& samples, const S
   return out;
 }
 
+bool higher_is_better(const std::string& metric) {
+  return metric == "success_rate" || metric == "feedback";
+}
+
+// What one run says of `metric`, if anything: success for every run; latency for calls that
+// reached a provider; cost where priced; feedback where given.
+std::optional<double> observation(const std::string& metric, const RunRecord& run,
+                                  const std::map<std::int64_t, double>& feedback) {
+  if (is_rate(metric)) {
+    return run.status == "ok" ? 1.0 : 0.0;
+  }
+  if (metric == "latency_ms") {
+    return run.status == "ok" && !run.cached ? std::optional<double>(run.latency_ms) : std::nullopt;
+  }
+  if (metric == "cost") {
+    return run.cost;
+  }
+  auto it = feedback.find(run.id);
+  return it == feedback.end() ? std::nullopt : std::optional<double>(it->second);
+}
+
+// The sequential test of `variant` against the control on `metric`, over the runs oldest first.
+VariantMetric::Sequential sequential_test(const std::string& metric, const std::string& control,
+                                          const std::string& variant,
+                                          const std::vector<RunRecord>& oldest_first,
+                                          const std::map<std::int64_t, double>& feedback,
+                                          double alpha) {
+  stats::SequentialDifference test(alpha, is_rate(metric));
+  for (const RunRecord& run : oldest_first) {
+    if (run.variant != control && run.variant != variant) {
+      continue;
+    }
+    if (auto value = observation(metric, run, feedback)) {
+      test.add(run.variant == variant, *value);
+    }
+  }
+  return {test.p_value(), test.difference(), test.interval()};
+}
+
+VariantDecision decide(const Experiment& experiment, const VariantMetric& primary, double alpha) {
+  if (!primary.sequential) {
+    return VariantDecision::undecided;
+  }
+  const VariantMetric::Sequential& s = *primary.sequential;
+  if (s.p_value < alpha) {
+    return (s.difference > 0) == higher_is_better(primary.metric) ? VariantDecision::better
+                                                                  : VariantDecision::worse;
+  }
+  if (experiment.min_effect && s.interval.low > -*experiment.min_effect &&
+      s.interval.high < *experiment.min_effect) {
+    return VariantDecision::no_effect;
+  }
+  return VariantDecision::undecided;
+}
+
+std::string recommend(const ExperimentReport& report) {
+  if (report.sample_ratio_mismatch) {
+    return "stop: sample ratio mismatch";
+  }
+  const VariantReport* best = nullptr;
+  bool all_worse = true;
+  bool all_settled = true;
+  for (std::size_t i = 1; i < report.variants.size(); ++i) {
+    const VariantReport& variant = report.variants[i];
+    const VariantMetric& primary = variant.metrics.front();
+    bool gains_more = best && primary.sequential &&
+                      std::abs(primary.sequential->difference) >
+                          std::abs(best->metrics.front().sequential->difference);
+    if (variant.decision == VariantDecision::better && (!best || gains_more)) {
+      best = &variant;
+    }
+    all_worse = all_worse && variant.decision == VariantDecision::worse;
+    all_settled = all_settled && (variant.decision == VariantDecision::worse ||
+                                  variant.decision == VariantDecision::no_effect);
+  }
+  if (best) {
+    return "ship " + best->name;
+  }
+  if (all_worse) {
+    return "stop: every variant is worse than the control";
+  }
+  return all_settled ? "stop: no effect large enough" : "keep running";
+}
+
 }  // namespace
+
+const char* to_string(VariantDecision decision) {
+  switch (decision) {
+    case VariantDecision::better:
+      return "better";
+    case VariantDecision::worse:
+      return "worse";
+    case VariantDecision::no_effect:
+      return "no effect large enough";
+    case VariantDecision::undecided:
+      return "undecided";
+  }
+  return "undecided";
+}
 
 double assignment_point(std::string_view experiment, std::string_view key) {
   // The first 64 bits of SHA-256 over "experiment\nkey": uniform, stable across platforms and
@@ -236,13 +334,18 @@ void record_experiment_event(repo::Repository& repository, const Experiment& exp
 }
 
 nlohmann::json VariantMetric::to_json() const {
-  return {{"metric", metric},
-          {"samples", samples},
-          {"mean", mean},
-          {"interval", interval_json(interval)},
-          {"test", test_json(test)},
-          {"rank_test", test_json(rank_test)},
-          {"detectable_difference", detectable ? nlohmann::json(*detectable) : nullptr}};
+  return {
+      {"metric", metric},
+      {"samples", samples},
+      {"mean", mean},
+      {"interval", interval_json(interval)},
+      {"test", test_json(test)},
+      {"rank_test", test_json(rank_test)},
+      {"detectable_difference", detectable ? nlohmann::json(*detectable) : nullptr},
+      {"sequential", sequential ? nlohmann::json{{"p_value", sequential->p_value},
+                                                 {"difference", sequential->difference},
+                                                 {"interval", interval_json(sequential->interval)}}
+                                : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json VariantReport::to_json() const {
@@ -250,7 +353,11 @@ nlohmann::json VariantReport::to_json() const {
   for (const VariantMetric& metric : metrics) {
     list.push_back(metric.to_json());
   }
-  return {{"name", name}, {"weight", weight}, {"runs", runs}, {"metrics", list}};
+  return {{"name", name},
+          {"weight", weight},
+          {"runs", runs},
+          {"metrics", list},
+          {"decision", to_string(decision)}};
 }
 
 nlohmann::json ExperimentReport::to_json() const {
@@ -264,7 +371,12 @@ nlohmann::json ExperimentReport::to_json() const {
           {"sample_ratio",
            {{"statistic", sample_ratio.statistic},
             {"p_value", sample_ratio.p_value},
-            {"mismatch", sample_ratio_mismatch}}}};
+            {"mismatch", sample_ratio_mismatch}}},
+          {"sequential_alpha", sequential_alpha},
+          {"fixed_horizon",
+           {{"sample_size", sample_size ? nlohmann::json(*sample_size) : nullptr},
+            {"reached", sample_size_reached}}},
+          {"recommendation", recommendation}};
 }
 
 ExperimentReport experiment_report(const Experiment& experiment, const Ledger& ledger) {
@@ -272,7 +384,9 @@ ExperimentReport experiment_report(const Experiment& experiment, const Ledger& l
   filter.experiment = experiment.name;
   std::map<std::int64_t, double> feedback = ledger.mean_feedback(filter);
   std::map<std::string, Samples> by_variant;
-  for (const RunRecord& run : ledger.runs(filter)) {
+  std::vector<RunRecord> runs = ledger.runs(filter);
+  std::reverse(runs.begin(), runs.end());  // oldest first: the order the sequential test saw
+  for (const RunRecord& run : runs) {
     Samples& samples = by_variant[run.variant];
     ++samples.runs;
     if (run.status == "ok") {
@@ -291,7 +405,11 @@ ExperimentReport experiment_report(const Experiment& experiment, const Ledger& l
   ExperimentReport report;
   report.experiment = experiment.name;
   report.primary = experiment.primary();
-  const Samples& control = by_variant[experiment.variants.front().name];
+  report.sequential_alpha = 0.05 / static_cast<double>(experiment.variants.size() - 1);
+  report.sample_size = experiment.sample_size;
+  report.sample_size_reached = experiment.sample_size.has_value();
+  const std::string& control_name = experiment.variants.front().name;
+  const Samples& control = by_variant[control_name];
   std::vector<std::int64_t> counts;
   std::vector<double> weights;
   for (const ExperimentVariant& variant : experiment.variants) {
@@ -300,6 +418,17 @@ ExperimentReport experiment_report(const Experiment& experiment, const Ledger& l
     bool is_control = &variant == &experiment.variants.front();
     for (const std::string& metric : experiment.metrics) {
       entry.metrics.push_back(measure(metric, samples, is_control ? nullptr : &control));
+      if (!is_control) {
+        entry.metrics.back().sequential = sequential_test(metric, control_name, variant.name, runs,
+                                                          feedback, report.sequential_alpha);
+      }
+    }
+    if (!is_control) {
+      entry.decision = decide(experiment, entry.metrics.front(), report.sequential_alpha);
+    }
+    if (experiment.sample_size &&
+        static_cast<std::int64_t>(samples.runs) < *experiment.sample_size) {
+      report.sample_size_reached = false;
     }
     counts.push_back(static_cast<std::int64_t>(samples.runs));
     weights.push_back(variant.weight);
@@ -307,6 +436,7 @@ ExperimentReport experiment_report(const Experiment& experiment, const Ledger& l
   }
   report.sample_ratio = stats::chi_square_fit(counts, weights);
   report.sample_ratio_mismatch = report.sample_ratio.p_value < 0.001;
+  report.recommendation = recommend(report);
   return report;
 }
 

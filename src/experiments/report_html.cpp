@@ -53,6 +53,16 @@ std::string metric_chart(const ExperimentReport& report, size_t index) {
   return svg + "</svg>";
 }
 
+// The difference with its confidence sequence, then the always-valid p-value.
+std::string sequential_cells(const VariantMetric& m) {
+  if (!m.sequential) {
+    return "&ndash;</td><td>&ndash;";
+  }
+  const VariantMetric::Sequential& s = *m.sequential;
+  return fixed(s.difference, 4) + " [" + fixed(s.interval.low, 4) + ", " +
+         fixed(s.interval.high, 4) + "]</td><td>" + fixed(s.p_value, 4);
+}
+
 }  // namespace
 
 std::string experiment_html(const ExperimentReport& report) {
@@ -72,10 +82,14 @@ std::string experiment_html(const ExperimentReport& report) {
                ? " &mdash; the split does not match the weights; distrust the results below"
                : " (no mismatch)") +
           "</p>\n";
-  html += "<table><tr><th>variant</th><th>weight</th><th>runs</th></tr>";
+  html += "<p><strong>Recommendation: " + escape_html(report.recommendation) +
+          "</strong> (anytime-valid: may be read as often as you like)</p>\n";
+  html += "<table><tr><th>variant</th><th>weight</th><th>runs</th><th>decision</th></tr>";
   for (const VariantReport& v : report.variants) {
+    bool control = &v == &report.variants.front();
     html += "<tr><td>" + escape_html(v.name) + "</td><td>" + fixed(v.weight, 1) + "%</td><td>" +
-            std::to_string(v.runs) + "</td></tr>";
+            std::to_string(v.runs) + "</td><td>" +
+            (control ? std::string("control") : to_string(v.decision)) + "</td></tr>";
   }
   html += "</table>\n";
   if (report.variants.empty()) {
@@ -85,12 +99,13 @@ std::string experiment_html(const ExperimentReport& report) {
     const std::string& metric = report.variants.front().metrics[i].metric;
     html += "<h2>" + escape_html(metric) + (metric == report.primary ? " (primary)" : "") +
             "</h2>\n<table><tr><th>variant</th><th>n</th><th>mean [95%]</th>"
-            "<th>test against control</th><th>p</th><th>rank test p</th><th>detectable</th></tr>";
+            "<th>anytime-valid difference</th><th>anytime-valid p</th>"
+            "<th>fixed-horizon test</th><th>p</th><th>rank test p</th><th>detectable</th></tr>";
     for (const VariantReport& v : report.variants) {
       const VariantMetric& m = v.metrics[i];
       html += "<tr><td>" + escape_html(v.name) + "</td><td>" + std::to_string(m.samples) +
               "</td><td>" + fixed(m.mean, 4) + " [" + fixed(m.interval.low, 4) + ", " +
-              fixed(m.interval.high, 4) + "]</td><td>" +
+              fixed(m.interval.high, 4) + "]</td><td>" + sequential_cells(m) + "</td><td>" +
               (m.test ? escape_html(m.test->method) : std::string("control")) + "</td><td>" +
               p_text(m.test) + "</td><td>" + p_text(m.rank_test) + "</td><td>" +
               (m.detectable ? "&plusmn;" + fixed(*m.detectable, 4) : std::string("&ndash;")) +

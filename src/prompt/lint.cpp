@@ -4,6 +4,7 @@
 #include <regex>
 #include <tuple>
 
+#include "promptctl/address.hpp"
 #include "promptctl/analysis.hpp"
 #include "promptctl/names.hpp"
 #include "util/fs.hpp"
@@ -130,7 +131,35 @@ void lint_repository_files(Workspace& workspace, std::vector<Diagnostic>& out) {
   }
 }
 
+// The experiments on the prompts being linted, each variant resolved.
+void lint_experiments(Workspace& workspace, const std::vector<std::string>& targets,
+                      std::vector<Diagnostic>& out) {
+  for (const Experiment& experiment : workspace.settings().experiments) {
+    if (std::find(targets.begin(), targets.end(), experiment.prompt) != targets.end()) {
+      std::vector<Diagnostic> found = unresolved_variants(workspace, experiment);
+      out.insert(out.end(), found.begin(), found.end());
+    }
+  }
+}
+
 }  // namespace
+
+std::vector<Diagnostic> unresolved_variants(Workspace& workspace, const Experiment& experiment) {
+  std::vector<Diagnostic> out;
+  for (const ExperimentVariant& variant : experiment.variants) {
+    std::string address =
+        experiment.prompt + (variant.version.empty() ? "" : "@" + variant.version);
+    try {
+      (void)resolve_prompt(workspace, address);
+    } catch (const Error& e) {
+      add(out, Severity::error, variant.location,
+          "variant '" + variant.name + "' of experiment '" + experiment.name + "': " + address +
+              " does not load: " + e.what(),
+          "experiment-variant");
+    }
+  }
+  return out;
+}
 
 int LintReport::errors() const {
   return static_cast<int>(std::count_if(diagnostics.begin(), diagnostics.end(), [](const auto& d) {
@@ -158,6 +187,7 @@ LintReport lint(Workspace& workspace, const std::vector<std::string>& names) {
     report.diagnostics.insert(report.diagnostics.end(), found.begin(), found.end());
     ++report.prompts_checked;
   }
+  lint_experiments(workspace, targets, report.diagnostics);
   return report;
 }
 

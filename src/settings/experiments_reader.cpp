@@ -39,6 +39,7 @@ std::optional<ExperimentVariant> read_variant(YamlReader& reader, const YAML::No
   }
   reader.check_keys(node, {"name", "version", "model", "weight"}, quoted_key(context));
   ExperimentVariant variant;
+  variant.location = reader.where(node["version"] ? node["version"] : node);
   if (!node["name"] || !node["weight"]) {
     reader.error(node, quoted_key(context) + " needs a 'name' and a 'weight'", "missing-key");
     return std::nullopt;
@@ -62,6 +63,28 @@ std::optional<ExperimentVariant> read_variant(YamlReader& reader, const YAML::No
     variant.model = reader.string(node["model"], quoted_key(context + ".model")).value_or("");
   }
   return variant;
+}
+
+// What the report needs to recommend stopping: the smallest difference worth having, and the
+// sample size the fixed-horizon tests were planned for.
+void read_decision_settings(YamlReader& reader, const YAML::Node& node, const std::string& context,
+                            Experiment& experiment) {
+  if (node["min_effect"]) {
+    experiment.min_effect = reader.number(node["min_effect"], quoted_key(context + ".min_effect"));
+    if (experiment.min_effect && *experiment.min_effect <= 0) {
+      reader.error(node["min_effect"], quoted_key(context + ".min_effect") + " must be above 0",
+                   "value");
+    }
+  }
+  if (node["sample_size"]) {
+    experiment.sample_size =
+        reader.integer(node["sample_size"], quoted_key(context + ".sample_size"));
+    if (experiment.sample_size && *experiment.sample_size < 2) {
+      reader.error(node["sample_size"],
+                   quoted_key(context + ".sample_size") + " must be at least 2 runs per variant",
+                   "value");
+    }
+  }
 }
 
 void read_metrics(YamlReader& reader, const YAML::Node& node, const std::string& context,
@@ -111,8 +134,10 @@ Experiment read_experiment(YamlReader& reader, const YAML::Node& key, const YAML
   if (!reader.expect_map(node, quoted_key(context))) {
     return experiment;
   }
-  reader.check_keys(node, {"prompt", "variants", "metrics", "primary", "start", "end"},
-                    quoted_key(context));
+  reader.check_keys(
+      node,
+      {"prompt", "variants", "metrics", "primary", "start", "end", "min_effect", "sample_size"},
+      quoted_key(context));
   if (!node["prompt"]) {
     reader.error(node, quoted_key(context) + " names no 'prompt'", "missing-key");
   } else {
@@ -159,6 +184,7 @@ Experiment read_experiment(YamlReader& reader, const YAML::Node& key, const YAML
   if (experiment.start && experiment.end && *experiment.end <= *experiment.start) {
     reader.error(node["end"], quoted_key(context + ".end") + " is not after its start", "value");
   }
+  read_decision_settings(reader, node, context, experiment);
   return experiment;
 }
 

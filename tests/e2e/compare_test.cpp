@@ -196,6 +196,14 @@ TEST_F(CompareTest, ExperimentsAssignStickilyRecordAndReport) {
   EXPECT_LT(broken["metrics"][0]["test"]["p_value"].get<double>(), 1e-4);
   EXPECT_GT(report["sample_ratio"]["p_value"].get<double>(), 0.001);
   EXPECT_EQ(report["sample_ratio"]["mismatch"], false);
+  // The anytime-valid test sees it too, and the report says what to do.
+  const json& sequential = broken["metrics"][0]["sequential"];
+  EXPECT_LT(sequential["p_value"].get<double>(), 0.05);
+  EXPECT_LT(sequential["interval"][1].get<double>(), 0) << "the whole interval is a loss";
+  EXPECT_EQ(control["metrics"][0]["sequential"], nullptr);
+  EXPECT_EQ(broken["decision"], "worse");
+  EXPECT_EQ(report["recommendation"], "stop: every variant is worse than the control");
+  EXPECT_EQ(report["fixed_horizon"]["sample_size"], nullptr);
 
   ASSERT_EQ(run({"experiment", "stop", "tone"}).exit_code, 0);
   json after =
@@ -211,6 +219,30 @@ TEST_F(CompareTest, ExperimentsAssignStickilyRecordAndReport) {
   EXPECT_EQ(run({"experiment", "report", "nope"}).exit_code, 2);
   EXPECT_EQ(run({"run", "hello", "--experiment", "tone", "--key", "k"}).exit_code, 2)
       << "another prompt";
+}
+
+TEST_F(CompareTest, AVariantWhoseVersionDoesNotLoadIsRefusedAtStartAndByLint) {
+  std::string declared = settings() +
+                         "  typo:\n"
+                         "    prompt: greet\n"
+                         "    variants:\n"
+                         "      - {name: control, weight: 50}\n"
+                         "      - {name: next, version: 9.9.9, weight: 50}\n";
+  write("promptctl.yaml", declared);
+  auto version_line =
+      std::count(declared.begin(), declared.begin() + declared.find("9.9.9"), '\n') + 1;
+  std::string where = "promptctl.yaml:" + std::to_string(version_line) + ":";
+  ProcessResult start = run({"experiment", "start", "typo"});
+  EXPECT_EQ(start.exit_code, 2);
+  EXPECT_NE(start.err.find(where), std::string::npos) << start.err;
+  EXPECT_NE(start.err.find("variant 'next' of experiment 'typo': greet@9.9.9 does not load"),
+            std::string::npos)
+      << start.err;
+  EXPECT_EQ(git(root(), {"for-each-ref", "refs/promptctl/experiments/"}), "") << "not started";
+  ProcessResult lint = run({"lint"});
+  EXPECT_EQ(lint.exit_code, 1);
+  EXPECT_NE((lint.out + lint.err).find(where), std::string::npos) << lint.out << lint.err;
+  EXPECT_EQ(run({"experiment", "start", "tone"}).exit_code, 0) << "a sound experiment starts";
 }
 
 }  // namespace

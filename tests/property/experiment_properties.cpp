@@ -18,7 +18,7 @@ Experiment experiment_with(const std::vector<double>& weights) {
   experiment.name = "e";
   experiment.prompt = "p";
   for (size_t i = 0; i < weights.size(); ++i) {
-    experiment.variants.push_back({"v" + std::to_string(i), "", "", weights[i]});
+    experiment.variants.push_back({"v" + std::to_string(i), "", "", weights[i], {}});
   }
   experiment.metrics = {"success_rate"};
   return experiment;

@@ -24,7 +24,7 @@ TEST(ExperimentReport, TheDetectableDifferenceIsNeverZero) {
   Experiment experiment;
   experiment.name = "tone";
   experiment.prompt = "p";
-  experiment.variants = {{"control", "", "", 50}, {"short", "", "", 50}};
+  experiment.variants = {{"control", "", "", 50, {}}, {"short", "", "", 50, {}}};
   experiment.metrics = {"success_rate"};
   ExperimentReport report = experiment_report(experiment, ledger);
   ASSERT_EQ(report.variants.size(), 2U);
