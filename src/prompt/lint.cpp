@@ -131,11 +131,12 @@ void lint_repository_files(Workspace& workspace, std::vector<Diagnostic>& out) {
   }
 }
 
-// The experiments on the prompts being linted, each variant resolved.
-void lint_experiments(Workspace& workspace, const std::vector<std::string>& targets,
+// Each variant resolved, of every experiment (when linting everything, which finds one on a
+// prompt that does not exist) or of those on the prompts named.
+void lint_experiments(Workspace& workspace, const std::vector<std::string>& names,
                       std::vector<Diagnostic>& out) {
   for (const Experiment& experiment : workspace.settings().experiments) {
-    if (std::find(targets.begin(), targets.end(), experiment.prompt) != targets.end()) {
+    if (names.empty() || std::find(names.begin(), names.end(), experiment.prompt) != names.end()) {
       std::vector<Diagnostic> found = unresolved_variants(workspace, experiment);
       out.insert(out.end(), found.begin(), found.end());
     }
@@ -187,7 +188,7 @@ LintReport lint(Workspace& workspace, const std::vector<std::string>& names) {
     report.diagnostics.insert(report.diagnostics.end(), found.begin(), found.end());
     ++report.prompts_checked;
   }
-  lint_experiments(workspace, targets, report.diagnostics);
+  lint_experiments(workspace, names, report.diagnostics);
   return report;
 }
 

@@ -227,7 +227,12 @@ TEST_F(CompareTest, AVariantWhoseVersionDoesNotLoadIsRefusedAtStartAndByLint) {
                          "    prompt: greet\n"
                          "    variants:\n"
                          "      - {name: control, weight: 50}\n"
-                         "      - {name: next, version: 9.9.9, weight: 50}\n";
+                         "      - {name: next, version: 9.9.9, weight: 50}\n"
+                         "  ghost:\n"
+                         "    prompt: gone\n"
+                         "    variants:\n"
+                         "      - {name: control, weight: 50}\n"
+                         "      - {name: other, weight: 50}\n";
   write("promptctl.yaml", declared);
   auto version_line =
       std::count(declared.begin(), declared.begin() + declared.find("9.9.9"), '\n') + 1;
@@ -242,6 +247,10 @@ TEST_F(CompareTest, AVariantWhoseVersionDoesNotLoadIsRefusedAtStartAndByLint) {
   ProcessResult lint = run({"lint"});
   EXPECT_EQ(lint.exit_code, 1);
   EXPECT_NE((lint.out + lint.err).find(where), std::string::npos) << lint.out << lint.err;
+  EXPECT_NE(
+      (lint.out + lint.err).find("variant 'control' of experiment 'ghost': gone does not load"),
+      std::string::npos)
+      << "an experiment on a prompt that does not exist: " << lint.out << lint.err;
   EXPECT_EQ(run({"experiment", "start", "tone"}).exit_code, 0) << "a sound experiment starts";
 }
 
