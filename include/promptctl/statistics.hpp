@@ -121,11 +121,14 @@ double detectable_mean_difference(double sd1, double sd2, std::int64_t n1, std::
 ///   L = sqrt(V / (V + t2)) * exp(t2 * d^2 / (2 V (V + t2)))
 /// where d is the observed difference, V its variance and t2 the mixing variance (the squared
 /// mixing standard deviation times the pooled variance of one observation). The p-value is the
-/// smallest 1/L over every look so far, and the interval the intersection of every look's
-/// confidence interval; stopping whenever p < alpha keeps the false-positive rate at alpha.
-/// Variances are estimated from the data (exact in the limit, close at a few dozen samples).
+/// smallest 1/L over every look so far, and the interval the latest look's confidence
+/// sequence; stopping whenever p < alpha keeps the false-positive rate at alpha. Variances are
+/// estimated from the data (exact in the limit), so the first look waits until each arm has
+/// `k_first_look` observations.
 class SequentialDifference {
  public:
+  static constexpr std::int64_t k_first_look = 10;
+
   /// `binary`: the observations are 0 or 1, and each arm's variance comes from its
   /// Agresti–Coull rate, which is never 0. `mixing_sd`: the effect sizes, in standard deviations
   /// of one observation, the test is most sensitive to.
@@ -135,7 +138,8 @@ class SequentialDifference {
   void add(bool to_b, double value);
 
   [[nodiscard]] double p_value() const { return m_p_value; }
-  /// The confidence sequence for B − A at 1 − alpha; all reals before the first look.
+  /// The confidence sequence for B − A at 1 − alpha at the latest look; all reals before the
+  /// first.
   [[nodiscard]] Interval interval() const { return m_interval; }
   [[nodiscard]] double difference() const { return m_b.mean - m_a.mean; }
   [[nodiscard]] std::int64_t count_a() const { return m_a.count; }

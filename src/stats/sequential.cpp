@@ -38,8 +38,9 @@ void SequentialDifference::add(bool to_b, double value) {
 }
 
 void SequentialDifference::look() {
-  std::int64_t least = m_binary ? 1 : 2;
-  if (m_a.count < least || m_b.count < least) {
+  // The test's guarantee assumes known variances; estimates from a handful of runs can be far
+  // off (one slow call among fast ones), so the first looks wait for a few runs in each arm.
+  if (m_a.count < k_first_look || m_b.count < k_first_look) {
     return;
   }
   double variance_a = variance_of(m_a);
@@ -55,18 +56,12 @@ void SequentialDifference::look() {
   double d = difference();
   double log_ratio = 0.5 * std::log(v / (v + t2)) + t2 * d * d / (2 * v * (v + t2));
   m_p_value = std::min(m_p_value, std::min(1.0, std::exp(-log_ratio)));
-  // The differences the test would not reject at alpha at this look.
+  // The differences the test would not reject at alpha at this look. Intersecting the looks'
+  // intervals would be valid with known variances; with estimated ones an early, too narrow
+  // interval could exclude the estimate for good, so each look stands on its own.
   double half_width =
       std::sqrt(2 * v * (v + t2) / t2 * (std::log(1 / m_alpha) + 0.5 * std::log((v + t2) / v)));
-  double low = std::max(m_interval.low, d - half_width);
-  double high = std::min(m_interval.high, d + half_width);
-  if (low <= high) {
-    m_interval = {low, high};
-  } else {
-    // Estimated variances can make successive intervals miss each other, which the exact
-    // test cannot: keep the latest rather than an empty set.
-    m_interval = {d - half_width, d + half_width};
-  }
+  m_interval = {d - half_width, d + half_width};
 }
 
 }  // namespace promptctl::stats

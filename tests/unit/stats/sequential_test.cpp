@@ -94,21 +94,43 @@ TEST(SequentialDifference, MeansOfSkewedSamplesStayAtAlpha) {
             k_alpha + 3 * standard_error(k_alpha, k_trials));
 }
 
-TEST(SequentialDifference, NothingIsConcludedBeforeBothArmsHaveData) {
+TEST(SequentialDifference, NothingIsConcludedBeforeEachArmHasAFewRuns) {
   SequentialDifference test(k_alpha, false);
-  test.add(false, 1.0);
-  test.add(false, 2.0);
-  test.add(true, 100.0);
+  for (int i = 0; i < SequentialDifference::k_first_look; ++i) {
+    test.add(false, 1.0 + i % 2);
+    if (i + 1 < SequentialDifference::k_first_look) {
+      test.add(true, 100.0 + i % 2);
+    }
+  }
   EXPECT_EQ(test.p_value(), 1.0);
   EXPECT_TRUE(std::isinf(test.interval().low));
   test.add(true, 101.0);
-  EXPECT_LT(test.interval().high - test.interval().low, INFINITY);
+  EXPECT_LT(test.p_value(), k_alpha);
   EXPECT_TRUE(test.interval().contains(test.difference()));
-  // Rates of 0% and 100% after one run each: a variance of 0 would make this certain.
+  EXPECT_GT(test.interval().low, 0);
+  // Rates of 0% and 100%: a variance of 0 would make any difference certain.
   SequentialDifference rates(k_alpha, true);
-  rates.add(false, 0);
+  for (int i = 0; i < SequentialDifference::k_first_look; ++i) {
+    rates.add(false, 0);
+    rates.add(true, 0);
+  }
   rates.add(true, 1);
   EXPECT_GT(rates.p_value(), k_alpha);
+  EXPECT_TRUE(rates.interval().contains(rates.difference()));
+}
+
+// One slow call among fast ones after the first look: the interval moves with the estimate
+// instead of staying where the first, too confident, looks put it.
+TEST(SequentialDifference, TheIntervalAlwaysHoldsTheEstimate) {
+  SequentialDifference test(k_alpha, false);
+  for (int i = 0; i < 40; ++i) {
+    test.add(false, 6.0 + 0.01 * (i % 3));
+    test.add(true, 6.0 + 0.01 * ((i + 1) % 3));
+    if (i == 20) {
+      test.add(false, 400.0);
+    }
+    ASSERT_TRUE(test.interval().contains(test.difference())) << i;
+  }
 }
 
 }  // namespace
