@@ -55,6 +55,9 @@ class ResolvedPrompt {
   std::optional<repo::Revision> revision;
   /// The settings of the same place's promptctl.yaml for rendering it.
   RenderSettings render_settings;
+  /// How much of its runs the ledger keeps: the least that the prompt, the working tree's
+  /// promptctl.yaml and (at a revision) that revision's promptctl.yaml allow.
+  LedgerStore ledger_store = LedgerStore::full;
 
   [[nodiscard]] PromptSource& source() const { return *m_source; }
 

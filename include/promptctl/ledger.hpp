@@ -9,9 +9,24 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace promptctl {
+
+/// How much of a run the ledger keeps (`ledger: {store: …}` in promptctl.yaml and in a prompt).
+/// Each keeps less than the one before; lineage, model, tokens, latency, cost and status are
+/// always kept, so statistics and experiments work whatever the mode.
+enum class LedgerStore {
+  full,      ///< the rendered request, the variables, the answer and the error as they were
+  redacted,  ///< the same, with every variable's text cut out wherever it appears
+  hashes,    ///< no text: SHA-256 digests of the messages, variables and answer instead
+};
+
+[[nodiscard]] std::string_view to_string(LedgerStore store);
+[[nodiscard]] std::optional<LedgerStore> parse_ledger_store(std::string_view text);
+/// The one of the two that keeps less.
+[[nodiscard]] LedgerStore stricter(LedgerStore a, LedgerStore b);
 
 /// One execution with its full lineage.
 struct RunRecord {
@@ -44,9 +59,26 @@ struct RunRecord {
   std::optional<std::int64_t> parent_id;  ///< the run this one repeats (rerun)
   std::string experiment;
   std::string variant;
+  /// How much of this run the ledger keeps; `Ledger::record` stores `stored_form()`.
+  LedgerStore store = LedgerStore::full;
+  /// The answer's SHA-256 when the answer itself is not kept (store `hashes`).
+  std::string output_sha256;
 
+  /// What the ledger keeps of this run under `store`: itself for `full`. Under `redacted`,
+  /// each string in the variables is replaced by `[redacted:NAME]` there and in the messages,
+  /// the answer and the error. Under `hashes`, the messages' contents, the variables' values
+  /// and the answer are replaced by their SHA-256 digests, and the error is redacted.
+  [[nodiscard]] RunRecord stored_form() const;
   [[nodiscard]] nlohmann::json to_json() const;
 };
+
+/// `text` with every occurrence of each value cut out and replaced by its marker, longer values
+/// first. No occurrence of a value is left outside the markers.
+struct Redaction {
+  std::string value;
+  std::string marker;
+};
+std::string redact(std::string text, const std::vector<Redaction>& redactions);
 
 struct Feedback {
   std::int64_t id = 0;
@@ -135,7 +167,8 @@ class Ledger {
   /// The schema version this build writes.
   static int schema_version();
 
-  /// Stores a run in one transaction and returns its id. Safe with other processes writing.
+  /// Stores `run.stored_form()` in one transaction and returns its id. Safe with other
+  /// processes writing.
   std::int64_t record(const RunRecord& run);
   /// The runs `filter` selects, newest first.
   [[nodiscard]] std::vector<RunRecord> runs(const RunFilter& filter) const;

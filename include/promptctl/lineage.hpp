@@ -26,6 +26,8 @@ struct Lineage {
   std::optional<std::int64_t> parent_id;
   std::string experiment;
   std::string variant;
+  /// How much of the run the ledger keeps.
+  LedgerStore store = LedgerStore::full;
 };
 
 /// The lineage of a loaded prompt. `repository` may be null (no git: no commit recorded).
@@ -35,6 +37,10 @@ Lineage lineage_of(const ResolvedPrompt& resolved, const repo::Repository* repos
 /// for want of a key or a setting, but not a `--cache replay` miss, which sent nothing and
 /// would count as a failure of a prompt that never ran.
 bool worth_recording(const CallResult& result);
+
+/// Keeps the answers to `chain` out of the response cache when the run's ledger keeps less
+/// than everything: a cached answer would be the whole answer, stored in the clear.
+void follow_ledger_store(const Lineage& lineage, std::vector<ChatRequest>& chain);
 
 /// The ledger row for a finished call.
 RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variables,

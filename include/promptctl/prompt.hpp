@@ -11,6 +11,7 @@
 
 #include "promptctl/assertions.hpp"
 #include "promptctl/error.hpp"
+#include "promptctl/ledger.hpp"
 #include "promptctl/template.hpp"
 
 namespace promptctl {
@@ -132,6 +133,9 @@ struct Prompt {
   /// The messages to send: `messages`, or `system` and `template` made into messages.
   std::vector<MessageTemplate> messages;
   std::vector<TestCase> tests;
+  /// `ledger: {store: hashes}`: how much of this prompt's runs the ledger keeps, when less than
+  /// the repository's setting says.
+  std::optional<LedgerStore> ledger_store;
   nlohmann::json extensions = nlohmann::json::object();  ///< `x-*` keys, kept as written
 
   [[nodiscard]] const VariableSpec* find_variable(std::string_view variable) const;

@@ -32,6 +32,9 @@ struct ChatRequest {
   std::string model;
   std::vector<ChatMessage> messages;
   ModelSettings parameters;  ///< temperature, top_p, max_tokens, seed, stop, response_format
+  /// Whether the answer may be written to the response cache: not for a prompt whose ledger
+  /// keeps less than everything (`ledger: {store}`). Neither sent nor hashed nor stored.
+  bool cache_answer = true;
 
   /// The request as stored in the ledger and hashed for the cache.
   [[nodiscard]] nlohmann::json to_json() const;

@@ -42,6 +42,9 @@ struct RepoSettings {
   /// `ledger: {retention: 90d}`: runs older than this are removed from the ledger when a
   /// command that records runs starts, and by `runs prune`.
   std::optional<std::int64_t> ledger_retention_seconds;
+  /// `ledger: {store: redacted}`: how much of each run the ledger keeps; a prompt may ask for
+  /// less, never for more.
+  LedgerStore ledger_store = LedgerStore::full;
   /// `render: {max_size: 2MiB}`: the most text a prompt may render to.
   std::size_t max_rendered_size = k_default_max_rendered_size;
   /// Online experiments, in the order declared.

@@ -26,6 +26,13 @@ int run(Session& session) {
   std::int64_t id = parse_run_id(o.id);
   ExecutionState state = open_execution_state(session);
   RunRecord original = state.ledger.get(id);
+  if (original.store != LedgerStore::full) {
+    throw Error(ErrorKind::invalid_input,
+                "run " + std::to_string(id) + " was recorded with ledger store '" +
+                    std::string(to_string(original.store)) +
+                    "', so its request was not kept and cannot be sent again",
+                {}, "run the prompt again with 'promptctl run'");
+  }
   ChatRequest request = ChatRequest::from_json(original.request);
   if (!state.providers.contains(request.provider)) {
     throw Error(ErrorKind::invalid_input, "run " + std::to_string(id) + " used provider '" +
@@ -40,7 +47,8 @@ int run(Session& session) {
                   .environment = original.environment,
                   .parent_id = original.id,
                   .experiment = original.experiment,
-                  .variant = original.variant};
+                  .variant = original.variant,
+                  .store = original.store};
   RunRecord record = make_run_record(lineage, original.variables, call.result);
   if (worth_recording(call.result)) {
     record.id = state.ledger.record(record);

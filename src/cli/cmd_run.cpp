@@ -262,6 +262,9 @@ int run(Session& session) {
   bool batch = !o.input.empty();
   std::vector<Row> rows = batch ? read_rows(o.input) : std::vector<Row>(1);
   Prepared prepared = prepare(o, resolved, rows, state.providers, batch);
+  for (std::vector<ChatRequest>& chain : prepared.calls) {
+    follow_ledger_store(lineage, chain);
+  }
   return batch ? run_batch(session, o, state, lineage, prepared)
                : run_single(session, o, state, lineage, prepared);
 }

@@ -149,6 +149,9 @@ void print_run(const Output& out, const RunRecord& run, const std::vector<Feedba
   field("cost", format_cost(run.cost));
   field("finish", run.finish_reason);
   field("rerun of", run.parent_id ? std::to_string(*run.parent_id) : "");
+  field("kept", run.store == LedgerStore::full
+                    ? ""
+                    : std::string(to_string(run.store)) + " (ledger: {store} in promptctl.yaml)");
   field("error", run.error);
   field("variables", run.variables.empty() ? "" : run.variables.dump());
   for (const Feedback& entry : feedback) {
@@ -166,7 +169,8 @@ void print_run(const Output& out, const RunRecord& run, const std::vector<Feedba
   if (run.status == "ok") {
     out.line();
     out.line(out.paint("### output", Style::cyan));
-    out.line(run.output);
+    out.line(run.output_sha256.empty() ? run.output
+                                       : "(not kept; its SHA-256 is " + run.output_sha256 + ")");
   }
 }
 

@@ -81,6 +81,8 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
   field("owner", prompt.owner);
   field("model", model_line(model));
   field("escape", prompt.escape == Escape::html ? "html" : "");
+  field("ledger",
+        prompt.ledger_store ? "keeps " + std::string(to_string(*prompt.ledger_store)) : "");
   if (!prompt.variables.empty()) {
     out.line();
     out.line(out.paint("variables", Style::cyan));

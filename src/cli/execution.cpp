@@ -213,10 +213,11 @@ nlohmann::json run_json(const RunRecord& run) {
   nlohmann::json full = run.to_json();
   nlohmann::json shown = nlohmann::json::object();
   shown["run_id"] = run.id ? full["id"] : nlohmann::json(nullptr);  // 0: not recorded
-  for (const char* key : {"status",        "prompt",      "revision",   "commit",     "dirty",
-                          "version",       "environment", "provider",   "model",      "output",
-                          "finish_reason", "usage",       "latency_ms", "cost",       "cached",
-                          "attempts",      "parent_id",   "error",      "experiment", "variant"}) {
+  for (const char* key :
+       {"status",      "prompt",   "revision", "commit",       "dirty",         "version",
+        "environment", "provider", "model",    "output",       "finish_reason", "usage",
+        "latency_ms",  "cost",     "cached",   "attempts",     "parent_id",     "error",
+        "experiment",  "variant",  "store",    "output_sha256"}) {
     shown[key] = full[key];
   }
   if (run.status != "ok") {

@@ -307,7 +307,8 @@ class Batch {
     try {
       ChatResponse answer = exec_detail::decoding(
           [&] { return call.decoder ? call.decoder->finish() : wire.parse(response.body); });
-      if (m_cache && cache_writes(m_options.cache, call.request().parameters)) {
+      if (m_cache && call.request().cache_answer &&
+          cache_writes(m_options.cache, call.request().parameters)) {
         m_cache->store(call.request().hash(), answer);
       }
       complete(call, std::move(answer), false);

@@ -26,6 +26,7 @@ Lineage lineage_of(const ResolvedPrompt& resolved, const repo::Repository* repos
     }
   }
   lineage.content_hash = content_identity(resolved.source(), resolved.prompt).hash;
+  lineage.store = resolved.ledger_store;
   if (!resolved.revision && repository) {
     lineage.dirty = resolved.head_content_hash(*repository) != lineage.content_hash;
   }
@@ -34,6 +35,12 @@ Lineage lineage_of(const ResolvedPrompt& resolved, const repo::Repository* repos
 
 bool worth_recording(const CallResult& result) {
   return !result.replay_miss;
+}
+
+void follow_ledger_store(const Lineage& lineage, std::vector<ChatRequest>& chain) {
+  for (ChatRequest& request : chain) {
+    request.cache_answer = lineage.store == LedgerStore::full;
+  }
 }
 
 RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variables,
@@ -65,6 +72,7 @@ RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variable
   run.parent_id = lineage.parent_id;
   run.experiment = lineage.experiment;
   run.variant = lineage.variant;
+  run.store = lineage.store;
   return run;
 }
 

@@ -21,7 +21,7 @@ namespace {
 
 // Each entry upgrades the schema by one version; PRAGMA user_version holds how many ran.
 // Never edit a shipped entry: add a new one.
-const std::array<const char*, 2> k_migrations = {
+const std::array<const char*, 3> k_migrations = {
     R"sql(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -65,13 +65,17 @@ CREATE INDEX feedback_by_run ON feedback(run_id);
 )sql",
     // Runs of a working-tree prompt whose content was not HEAD's.
     "ALTER TABLE runs ADD COLUMN dirty INTEGER NOT NULL DEFAULT 0;",
+    // How much of each run was kept (`ledger: {store}`), and the answer's digest when it was not.
+    "ALTER TABLE runs ADD COLUMN store TEXT NOT NULL DEFAULT 'full'"
+    " CHECK (store IN ('full', 'redacted', 'hashes'));"
+    "ALTER TABLE runs ADD COLUMN output_sha256 TEXT NOT NULL DEFAULT '';",
 };
 
 constexpr const char* k_run_columns =
     "id, started_ms, finished_ms, prompt, revision, commit_id, content_hash, environment, "
     "request, request_hash, variables, provider, model, output, finish_reason, input_tokens, "
     "output_tokens, latency_ms, cost, status, error, attempts, cached, parent_id, experiment, "
-    "variant, dirty";
+    "variant, dirty, store, output_sha256";
 
 json parse_stored(const std::string& text) {
   json value = json::parse(text, nullptr, false);
@@ -108,6 +112,8 @@ RunRecord read_run(const Statement& row) {
   run.experiment = row.text(c++);
   run.variant = row.text(c++);
   run.dirty = row.integer(c++) != 0;
+  run.store = parse_ledger_store(row.text(c++)).value_or(LedgerStore::full);
+  run.output_sha256 = row.text(c++);
   return run;
 }
 
@@ -260,15 +266,17 @@ Ledger Ledger::open(const std::filesystem::path& file) {
   return Ledger(std::move(impl));
 }
 
-std::int64_t Ledger::record(const RunRecord& run) {
+std::int64_t Ledger::record(const RunRecord& given) {
+  const RunRecord run = given.stored_form();
   Database& db = m_impl->db;
   Transaction transaction(db);
   Statement insert(db,
                    "INSERT INTO runs (started_ms, finished_ms, prompt, revision, commit_id, "
                    "content_hash, environment, request, request_hash, variables, provider, model, "
                    "output, finish_reason, input_tokens, output_tokens, latency_ms, cost, status, "
-                   "error, attempts, cached, parent_id, experiment, variant, dirty) VALUES "
-                   "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                   "error, attempts, cached, parent_id, experiment, variant, dirty, store, "
+                   "output_sha256) VALUES "
+                   "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   int c = 0;
   insert.bind(++c, run.started_ms);
   insert.bind(++c, run.finished_ms);
@@ -296,6 +304,8 @@ std::int64_t Ledger::record(const RunRecord& run) {
   insert.bind(++c, run.experiment);
   insert.bind(++c, run.variant);
   insert.bind(++c, std::int64_t{run.dirty ? 1 : 0});
+  insert.bind(++c, std::string(to_string(run.store)));
+  insert.bind(++c, run.output_sha256);
   insert.run();
   std::int64_t id = sqlite3_last_insert_rowid(db.get());
   transaction.commit();
@@ -521,7 +531,9 @@ json RunRecord::to_json() const {
           {"request", request},
           {"request_hash", request_hash},
           {"variables", variables},
-          {"output", output},
+          {"output", output_sha256.empty() ? json(output) : json(nullptr)},
+          {"output_sha256", text_or_null(output_sha256)},
+          {"store", to_string(store)},
           {"finish_reason", text_or_null(finish_reason)},
           {"usage",
            {{"input_tokens", optional(input_tokens)}, {"output_tokens", optional(output_tokens)}}},

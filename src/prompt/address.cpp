@@ -145,6 +145,8 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
     resolved.prompt = workspace.load(address.name);
     resolved.default_model = workspace.settings().default_model;
     resolved.render_settings.max_size = workspace.settings().max_rendered_size;
+    resolved.ledger_store = stricter(workspace.settings().ledger_store,
+                                     resolved.prompt.ledger_store.value_or(LedgerStore::full));
     resolved.m_source = &workspace;
     resolved.m_workspace = &workspace;
     return resolved;
@@ -164,6 +166,9 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
   RepoSettings settings = source->settings();
   resolved.default_model = settings.default_model;
   resolved.render_settings.max_size = settings.max_rendered_size;
+  resolved.ledger_store =
+      stricter(stricter(workspace.settings().ledger_store, settings.ledger_store),
+               resolved.prompt.ledger_store.value_or(LedgerStore::full));
   resolved.revision = revision;
   resolved.m_owned = source;
   resolved.m_source = source.get();

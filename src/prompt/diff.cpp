@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "prompt/prompt_json.hpp"
 #include "promptctl/address.hpp"
 #include "util/fs.hpp"
 
@@ -11,17 +12,6 @@ namespace promptctl {
 using nlohmann::json;
 
 namespace {
-
-// The parts of a prompt that are compared as a whole.
-json scalar_fields(const Prompt& prompt) {
-  return {{"description", prompt.description},
-          {"tags", prompt.tags},
-          {"category", prompt.category},
-          {"owner", prompt.owner},
-          {"model", prompt.model ? prompt.model->to_json() : json(nullptr)},
-          {"escape", prompt.escape == Escape::html ? "html" : "none"},
-          {"extensions", prompt.extensions}};
-}
 
 std::map<std::string, json> variables_by_name(const Prompt& prompt) {
   std::map<std::string, json> out;
@@ -157,8 +147,8 @@ std::string_view to_string(FieldChangeKind kind) {
 
 std::vector<FieldChange> compare_fields(const Prompt& before, const Prompt& after) {
   std::vector<FieldChange> out;
-  json old_fields = scalar_fields(before);
-  json new_fields = scalar_fields(after);
+  json old_fields = prompt_detail::settings_json(before);
+  json new_fields = prompt_detail::settings_json(after);
   for (const auto& [key, value] : old_fields.items()) {
     if (new_fields[key] != value) {
       out.push_back({key, FieldChangeKind::changed, value, new_fields[key]});

@@ -13,7 +13,7 @@ using prompt_detail::YamlReader;
 
 const std::vector<std::string> k_prompt_keys = {"description", "tags",      "category", "owner",
                                                 "model",       "variables", "escape",   "template",
-                                                "system",      "messages",  "tests"};
+                                                "system",      "messages",  "tests",    "ledger"};
 const std::vector<std::string> k_model_keys = {
     "provider", "name", "temperature", "top_p", "max_tokens", "seed", "stop", "response_format"};
 const std::vector<std::string> k_variable_keys = {
@@ -53,6 +53,7 @@ class PromptLoader {
       read_escape(root["escape"]);
       read_templates(root);
       read_tests(root["tests"]);
+      read_ledger(root["ledger"]);
       read_extensions(root);
     } catch (const Error& e) {
       // A value that cannot become JSON; everything found before it is reported too.
@@ -112,6 +113,15 @@ class PromptLoader {
     }
     if (const auto& node = root["owner"]) {
       m_prompt.owner = m_reader.string(node, "'owner'").value_or("");
+    }
+  }
+
+  void read_ledger(const YAML::Node& node) {
+    if (node && m_reader.expect_map(node, "'ledger'")) {
+      m_reader.check_keys(node, {"store"}, "'ledger'");
+      if (node["store"]) {
+        m_prompt.ledger_store = prompt_detail::read_ledger_store(m_reader, node["store"]);
+      }
     }
   }
 
@@ -362,6 +372,20 @@ std::optional<ModelSettings> model_chain(YamlReader& reader, const YAML::Node& n
   }
   model.fallback.assign(names->begin() + 1, names->end());
   return model;
+}
+
+std::optional<LedgerStore> read_ledger_store(YamlReader& reader, const YAML::Node& node) {
+  std::optional<std::string> text = reader.string(node, "'ledger.store'");
+  if (!text) {
+    return std::nullopt;
+  }
+  std::optional<LedgerStore> store = parse_ledger_store(*text);
+  if (!store) {
+    reader.error(node,
+                 "'" + util::printable(*text) + "' is not a ledger store: full, redacted or hashes",
+                 "value");
+  }
+  return store;
 }
 
 std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML::Node& node) {

@@ -1,8 +1,20 @@
-#include "promptctl/prompt.hpp"
+#include "prompt/prompt_json.hpp"
 
 namespace promptctl {
 
 using nlohmann::json;
+
+json prompt_detail::settings_json(const Prompt& prompt) {
+  return {
+      {"description", prompt.description},
+      {"tags", prompt.tags},
+      {"category", prompt.category},
+      {"owner", prompt.owner},
+      {"model", prompt.model ? prompt.model->to_json() : json(nullptr)},
+      {"escape", prompt.escape == Escape::html ? "html" : "none"},
+      {"ledger_store", prompt.ledger_store ? json(to_string(*prompt.ledger_store)) : json(nullptr)},
+      {"extensions", prompt.extensions}};
+}
 
 json to_json(const Prompt& prompt) {
   json variables = json::array();
@@ -27,19 +39,15 @@ json to_json(const Prompt& prompt) {
                      {"file", test.location.file},
                      {"line", test.location.line}});
   }
-  return {{"name", prompt.name},
-          {"path", prompt.path},
-          {"description", prompt.description},
-          {"tags", prompt.tags},
-          {"category", prompt.category},
-          {"owner", prompt.owner},
-          {"model", prompt.model ? prompt.model->to_json() : json(nullptr)},
-          {"escape", prompt.escape == Escape::html ? "html" : "none"},
-          {"variables", variables},
-          {"template", prompt.template_text ? json(prompt.template_text->content) : json(nullptr)},
-          {"messages", messages},
-          {"tests", tests},
-          {"extensions", prompt.extensions}};
+  json shown = prompt_detail::settings_json(prompt);
+  shown.update(
+      {{"name", prompt.name},
+       {"path", prompt.path},
+       {"variables", variables},
+       {"template", prompt.template_text ? json(prompt.template_text->content) : json(nullptr)},
+       {"messages", messages},
+       {"tests", tests}});
+  return shown;
 }
 
 }  // namespace promptctl

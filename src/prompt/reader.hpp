@@ -18,4 +18,7 @@ tmpl::TextOrigin origin_of(const YamlReader& reader, const YAML::Node& scalar);
 /// Reads a `model` mapping (provider, name, temperature, …), reporting problems.
 std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML::Node& node);
 
+/// Reads a `store` value (`full`, `redacted` or `hashes`) of a `ledger` mapping.
+std::optional<LedgerStore> read_ledger_store(YamlReader& reader, const YAML::Node& node);
+
 }  // namespace promptctl::prompt_detail

@@ -144,7 +144,11 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
       settings.environments = settings_detail::read_environments(reader, root["environments"]);
     }
     if (const auto& ledger = root["ledger"]; ledger && reader.expect_map(ledger, "'ledger'")) {
-      reader.check_keys(ledger, {"retention"}, "'ledger'");
+      reader.check_keys(ledger, {"retention", "store"}, "'ledger'");
+      if (ledger["store"]) {
+        settings.ledger_store =
+            prompt_detail::read_ledger_store(reader, ledger["store"]).value_or(LedgerStore::full);
+      }
       if (ledger["retention"]) {
         auto retention = reader.string(ledger["retention"], "'ledger.retention'");
         if (auto seconds = retention ? parse_duration(*retention) : std::nullopt) {

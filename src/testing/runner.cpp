@@ -272,10 +272,15 @@ class SuiteRun {
           RenderedPrompt rendered =
               render_prompt(*judge.prompt, inputs, *planned.source, {}, {true, std::nullopt});
           ModelSettings model = judge_model(planned, assertion, judge, rendered.model);
-          calls.push_back(plan_requests(rendered.messages, model, m_providers));
+          // The judge reads the answer it grades, so its run is kept no more fully than the
+          // graded one's.
           Lineage lineage = planned.lineage;
           lineage.prompt = judge.prompt->name;
           lineage.content_hash = judge.content_hash;
+          lineage.store =
+              stricter(lineage.store, judge.prompt->ledger_store.value_or(LedgerStore::full));
+          calls.push_back(plan_requests(rendered.messages, model, m_providers));
+          follow_ledger_store(lineage, calls.back());
           judged.push_back({c, a, std::move(lineage), rendered.variables});
         } catch (const Error& e) {
           planned.result.assertions[a] = undecided_result(

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "e2e/execution.hpp"
+#include "util/fs.hpp"
 
 namespace promptctl::testing {
 namespace {
@@ -392,6 +393,79 @@ TEST_F(LedgerTest, PrometheusOutputPassesPromtool) {
     EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err << exposition.out;
     EXPECT_EQ(checked.out + checked.err, "") << exposition.out;
   }
+}
+
+// Every byte promptctl keeps for the repository (ledger, write-ahead log, cache), as one text.
+std::string kept_state(const std::filesystem::path& root) {
+  std::string all;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(root / ".git" / "promptctl")) {
+    if (entry.is_regular_file()) {
+      all += util::read_file(entry.path());
+    }
+  }
+  return all;
+}
+
+TEST_F(LedgerTest, ARedactedLedgerKeepsTheTemplateButNoVariableText) {
+  write("promptctl.yaml", settings() + "ledger: {store: redacted}\n");
+  // A prompt cannot ask for more than the repository allows.
+  write("prompts/hello.yaml", read("prompts/hello.yaml") + "ledger: {store: full}\n");
+  json result = run_json({"run", "hello", "--var", "who=Zanzibar-7", "--param", "temperature=0"});
+  EXPECT_EQ(result["output"], "echo: Hello Zanzibar-7") << "the answer is the user's to see";
+  EXPECT_EQ(result["store"], "redacted");
+  json shown = json::parse(run({"runs", "show", "1", "--json"}).out);
+  EXPECT_EQ(shown["store"], "redacted");
+  EXPECT_EQ(shown["variables"], json::parse(R"({"who":"[redacted:who]"})"));
+  EXPECT_EQ(shown["request"]["messages"][0]["content"], "Hello [redacted:who]");
+  EXPECT_EQ(shown["output"], "echo: Hello [redacted:who]");
+  EXPECT_EQ(kept_state(root()).find("Zanzibar-7"), std::string::npos);
+  EXPECT_NE(m_server.requests().back().body.find("Zanzibar-7"), std::string::npos)
+      << "the provider still gets the real request";
+  // Not cached either, so the same deterministic request goes out again.
+  run_json({"run", "hello", "--var", "who=Zanzibar-7", "--param", "temperature=0"});
+  EXPECT_EQ(m_server.request_count(), 2U);
+
+  ProcessResult rerun = run_with_server({"rerun", "1"});
+  EXPECT_EQ(rerun.exit_code, 2);
+  EXPECT_NE(rerun.err.find("recorded with ledger store 'redacted'"), std::string::npos)
+      << rerun.err;
+  EXPECT_EQ(m_server.request_count(), 2U);
+}
+
+TEST_F(LedgerTest, AHashesPromptKeepsOnlyDigestsThroughRunAndTest) {
+  write("prompts/vault.yaml",
+        "variables:\n  who: {type: string}\n"
+        "model: {provider: openai, name: gpt-test, temperature: 0}\n"
+        "template: \"Hello {{who}}\"\n"
+        "ledger: {store: hashes}\n"
+        "tests:\n"
+        "  - name: greets\n"
+        "    vars: {who: Quokka-9}\n"
+        "    assert: [{type: contains, value: Quokka-9}]\n");
+  json result = run_json({"run", "vault", "--var", "who=Quokka-9"});
+  EXPECT_EQ(result["output"], "echo: Hello Quokka-9");
+  ProcessResult tested = run_with_server({"test", "vault"});
+  EXPECT_EQ(tested.exit_code, 0) << tested.out << tested.err;
+  json shown = json::parse(run({"runs", "show", "1", "--json"}).out);
+  EXPECT_EQ(shown["store"], "hashes");
+  EXPECT_EQ(shown["output"], nullptr);
+  EXPECT_EQ(shown["output_sha256"].get<std::string>().size(), 64U);
+  EXPECT_TRUE(shown["variables"]["who"].get<std::string>().starts_with("sha256:"));
+  EXPECT_EQ(shown["status"], "ok");
+  EXPECT_EQ(json::parse(run({"runs", "--json"}).out).size(), 2U) << "both runs are recorded";
+  EXPECT_EQ(kept_state(root()).find("Quokka-9"), std::string::npos);
+  EXPECT_EQ(m_server.request_count(), 2U) << "the test's call was not answered from a cache";
+  EXPECT_NE(run({"runs", "show", "1"}).out.find("not kept; its SHA-256 is"), std::string::npos);
+
+  write("prompts/vault.yaml", read("prompts/vault.yaml") + "# edited\n");
+  write("promptctl.yaml", settings() + "ledger: {store: all}\n");
+  ProcessResult bad = run({"runs"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("promptctl.yaml:"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("'all' is not a ledger store: full, redacted or hashes"),
+            std::string::npos)
+      << bad.err;
 }
 
 TEST_F(LedgerTest, ARepositoryWithoutGitCannotRecordRuns) {

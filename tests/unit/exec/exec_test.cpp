@@ -295,12 +295,65 @@ TEST(Ledger, ALedgerOfTheFirstSchemaIsMigrated) {
   {
     ledger_detail::Database db(file.string(), 1000);
     db.execute("ALTER TABLE runs DROP COLUMN dirty");
+    db.execute("ALTER TABLE runs DROP COLUMN store");
+    db.execute("ALTER TABLE runs DROP COLUMN output_sha256");
     db.execute("PRAGMA user_version = 1");
   }
   Ledger migrated = Ledger::open(file);
   EXPECT_FALSE(migrated.find(1)->dirty);
+  EXPECT_EQ(migrated.find(1)->store, LedgerStore::full);
+  run.store = LedgerStore::hashes;
   EXPECT_EQ(migrated.record(run), 2);
   EXPECT_TRUE(migrated.find(2)->dirty);
+  EXPECT_EQ(migrated.find(2)->store, LedgerStore::hashes);
+}
+
+RunRecord run_with_a_secret(LedgerStore store) {
+  RunRecord run;
+  run.store = store;
+  run.variables = {{"card", "4111 1111"}, {"tone", "warm"}, {"count", 3}};
+  run.request = {
+      {"provider", "echo"},
+      {"messages", json::array({{{"role", "user"}, {"content", "Card 4111 1111, warm"}}})}};
+  run.output = "Your card 4111 1111 is warm";
+  run.error = "rejected 4111 1111";
+  return run;
+}
+
+TEST(Ledger, EachStoreModeKeepsWhatItSays) {
+  RunRecord full = run_with_a_secret(LedgerStore::full).stored_form();
+  EXPECT_EQ(full.to_json(), run_with_a_secret(LedgerStore::full).to_json());
+
+  RunRecord redacted = run_with_a_secret(LedgerStore::redacted).stored_form();
+  EXPECT_EQ(redacted.variables,
+            json::parse(R"({"card":"[redacted:card]","tone":"[redacted:tone]","count":3})"));
+  EXPECT_EQ(redacted.request["messages"][0]["content"], "Card [redacted:card], [redacted:tone]");
+  EXPECT_EQ(redacted.output, "Your card [redacted:card] is [redacted:tone]");
+  EXPECT_EQ(redacted.error, "rejected [redacted:card]");
+  EXPECT_EQ(redacted.request["provider"], "echo");
+  EXPECT_TRUE(redacted.output_sha256.empty());
+
+  RunRecord hashed = run_with_a_secret(LedgerStore::hashes).stored_form();
+  // Digests a user can check with sha256sum: of a string's bytes, else of its JSON.
+  EXPECT_EQ(hashed.variables["card"], "sha256:" + util::sha256_hex("4111 1111"));
+  EXPECT_EQ(hashed.variables["count"], "sha256:" + util::sha256_hex("3"));
+  EXPECT_EQ(hashed.request["messages"][0]["content"],
+            "sha256:" + util::sha256_hex("Card 4111 1111, warm"));
+  EXPECT_EQ(hashed.request["messages"][0]["role"], "user");
+  EXPECT_EQ(hashed.output, "");
+  EXPECT_EQ(hashed.output_sha256, util::sha256_hex("Your card 4111 1111 is warm"));
+  EXPECT_EQ(hashed.to_json()["output"], nullptr);
+  EXPECT_EQ(hashed.error, "rejected [redacted:card]");
+}
+
+TEST(Ledger, StoreModesParseAndOrder) {
+  EXPECT_EQ(parse_ledger_store("redacted"), LedgerStore::redacted);
+  EXPECT_FALSE(parse_ledger_store("none"));
+  EXPECT_EQ(stricter(LedgerStore::full, LedgerStore::hashes), LedgerStore::hashes);
+  EXPECT_EQ(stricter(LedgerStore::redacted, LedgerStore::full), LedgerStore::redacted);
+  for (LedgerStore store : {LedgerStore::full, LedgerStore::redacted, LedgerStore::hashes}) {
+    EXPECT_EQ(parse_ledger_store(to_string(store)), store);
+  }
 }
 
 TEST(Ledger, RecordsRoundTripAndTheSchemaIsVersioned) {
@@ -336,7 +389,7 @@ TEST(Ledger, RecordsRoundTripAndTheSchemaIsVersioned) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.message(), "the ledger '" + file.string() +
-                               "' has schema version 99, newer than this promptctl reads (2)");
+                               "' has schema version 99, newer than this promptctl reads (3)");
   }
 }
 

@@ -1,0 +1,14 @@
+// The JSON of a prompt's settings, shared by `show --json` and the prompt-aware diff.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "promptctl/prompt.hpp"
+
+namespace promptctl::prompt_detail {
+
+/// The fields of a prompt that are compared as a whole: metadata, model, escaping, what the
+/// ledger keeps, extensions.
+nlohmann::json settings_json(const Prompt& prompt);
+
+}  // namespace promptctl::prompt_detail
