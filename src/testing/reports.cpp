@@ -132,6 +132,28 @@ std::string xml(std::string_view text) {
   return out;
 }
 
+// An attribute value: as `xml`, with tabs and line breaks as character references, since a
+// reader turns raw ones in an attribute into spaces (a test name with a line break keeps it).
+std::string xml_attribute(std::string_view text) {
+  std::string out;
+  for (char c : xml(text)) {
+    switch (c) {
+      case '\n':
+        out += "&#10;";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;
+      case '\t':
+        out += "&#9;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 std::string seconds(double ms) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.3f", ms / 1000.0);
@@ -228,20 +250,28 @@ std::string junit_report(const std::vector<CaseResult>& results, const TestSumma
       errors += result->status == CaseStatus::error ? 1 : 0;
       time_ms += result->latency_ms;
     }
-    out << "  <testsuite name=\"" << xml(prompt) << "\" package=\"promptctl\" id=\"" << id++
-        << "\" timestamp=\"" << iso_time(summary.started_ms) << "\" hostname=\"localhost\" tests=\""
-        << cases.size() << "\" failures=\"" << failures << "\" errors=\"" << errors
-        << "\" skipped=\"0\" time=\"" << seconds(time_ms) << "\">\n";
-    out << "    <properties>\n      <property name=\"file\" value=\"" << xml(cases.front()->file)
-        << "\"/>\n";
+    out << "  <testsuite name=\"" << xml_attribute(prompt) << "\" package=\"promptctl\" id=\""
+        << id++ << "\" timestamp=\"" << iso_time(summary.started_ms)
+        << "\" hostname=\"localhost\" tests=\"" << cases.size() << "\" failures=\"" << failures
+        << "\" errors=\"" << errors << "\" skipped=\"0\" time=\"" << seconds(time_ms) << "\">\n";
+    out << "    <properties>\n      <property name=\"file\" value=\""
+        << xml_attribute(cases.front()->file) << "\"/>\n";
     if (!cases.front()->revision.empty()) {
-      out << "      <property name=\"revision\" value=\"" << xml(cases.front()->revision)
+      out << "      <property name=\"revision\" value=\"" << xml_attribute(cases.front()->revision)
           << "\"/>\n";
     }
     out << "    </properties>\n";
     for (const CaseResult* result : cases) {
-      out << "    <testcase name=\"" << xml(result->label(with_model)) << "\" classname=\""
-          << xml(prompt) << "\" time=\"" << seconds(result->latency_ms) << "\"";
+      out << "    <testcase name=\"" << xml_attribute(result->label(with_model))
+          << "\" classname=\"" << xml_attribute(prompt) << "\" time=\""
+          << seconds(result->latency_ms) << "\"";
+      // Where the test is written, as pytest writes it and GitLab reads it.
+      if (!result->file.empty()) {
+        out << " file=\"" << xml_attribute(work_tree_path(result->file)) << "\"";
+      }
+      if (result->line > 0) {
+        out << " line=\"" << result->line << "\"";
+      }
       if (result->status == CaseStatus::pass) {
         out << "/>\n";
         continue;
@@ -250,8 +280,8 @@ std::string junit_report(const std::vector<CaseResult>& results, const TestSumma
       std::string type = result->status == CaseStatus::fail
                              ? (result->regressed() ? "regression" : "assertion")
                              : (result->error_kind == ErrorKind::provider ? "provider" : "input");
-      out << ">\n      <" << element << " message=\"" << xml(why(*result)) << "\" type=\"" << type
-          << "\">" << xml(details(*result)) << "</" << element << ">\n    </testcase>\n";
+      out << ">\n      <" << element << " message=\"" << xml_attribute(why(*result)) << "\" type=\""
+          << type << "\">" << xml(details(*result)) << "</" << element << ">\n    </testcase>\n";
     }
     out << "    <system-out/>\n    <system-err/>\n  </testsuite>\n";
   }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "e2e/execution.hpp"
+#include "util/fs.hpp"
 
 namespace promptctl::testing {
 namespace {
@@ -451,6 +452,18 @@ TEST_F(TestCommandTest, TapReportsSurviveHostileNamesInProve) {
   EXPECT_NE(passing.out.find("Result: PASS"), std::string::npos) << passing.out;
 }
 
+// The JUnit schema with the two attributes promptctl adds to a test case, `file` and `line`
+// (as pytest writes them and GitLab reads them), made from the untouched one.
+std::string junit_schema_with_locations(const std::string& schema) {
+  const std::string testcase_time = "<xs:attribute name=\"time\" type=\"xs:decimal\"";
+  std::size_t at = schema.find(testcase_time);  // the first is the test case's
+  EXPECT_NE(at, std::string::npos);
+  return schema.substr(0, at) +
+         "<xs:attribute name=\"file\" type=\"xs:string\"/>"
+         "<xs:attribute name=\"line\" type=\"xs:positiveInteger\"/>" +
+         schema.substr(at);
+}
+
 TEST_F(TestCommandTest, JunitIsValidAgainstTheSchema) {
   std::filesystem::path schema =
       std::filesystem::path(PROMPTCTL_CONFORMANCE_DIR) / "junit" / "JUnit.xsd";
@@ -461,14 +474,35 @@ TEST_F(TestCommandTest, JunitIsValidAgainstTheSchema) {
   - {name: pass, assert: [{type: contains, value: Hello}]}
   - {name: fail, assert: [{type: equals, value: "\u0001 <&>"}]}
   - {name: error, dataset: missing.csv}
+  - {name: "two\nlines", assert: [{type: equals, value: "a\nb"}]}
 )");
   write_prompt("y", "  - {name: other}\n");
   ProcessResult result =
       run_with_server({"test", "--format", "junit", "--output", "junit.xml", "--repeat", "2"});
   EXPECT_EQ(result.exit_code, 1) << result.err;
-  ProcessResult valid = run_process(
-      "xmllint", {"--noout", "--schema", schema.string(), (root() / "junit.xml").string()}, {});
-  EXPECT_EQ(valid.exit_code, 0) << valid.err << read("junit.xml");
+  std::string report = read("junit.xml");
+
+  // Valid against the schema with locations, and against the untouched schema once the two
+  // added attributes are taken out: they are the only addition.
+  write("with-locations.xsd", junit_schema_with_locations(util::read_file(schema)));
+  ProcessResult valid =
+      run_process("xmllint",
+                  {"--noout", "--schema", (root() / "with-locations.xsd").string(),
+                   (root() / "junit.xml").string()},
+                  {});
+  EXPECT_EQ(valid.exit_code, 0) << valid.err << report;
+  write("stripped.xml", std::regex_replace(report, std::regex(R"( file="[^"]*" line="\d+")"), ""));
+  ProcessResult strict = run_process(
+      "xmllint", {"--noout", "--schema", schema.string(), (root() / "stripped.xml").string()}, {});
+  EXPECT_EQ(strict.exit_code, 0) << strict.err;
+
+  // Each case points at its test, and a line break in a name survives the XML reader.
+  EXPECT_NE(report.find(R"(file="prompts/x.yaml" line="7")"), std::string::npos) << report;
+  EXPECT_NE(report.find(R"(file="prompts/y.yaml" line="6")"), std::string::npos) << report;
+  ProcessResult name = run_process(
+      "xmllint",
+      {"--xpath", "string(//testcase[@line='10'][1]/@name)", (root() / "junit.xml").string()}, {});
+  EXPECT_TRUE(name.out.starts_with("two\nlines")) << name.out;
 }
 
 TEST_F(TestCommandTest, NothingToTest) {
