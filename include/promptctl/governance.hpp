@@ -163,6 +163,8 @@ struct DeployRequest {
   DeployAction action = DeployAction::deploy;
   std::string message;  ///< added to the commit message
   std::string reason;   ///< why, for rollbacks
+  /// The SSH key that signs the deploy commit as git signs commits; "" leaves it unsigned.
+  std::string signing_key;
 };
 
 /// What a deploy would do, worked out before anything is written.
@@ -194,6 +196,11 @@ DeployPlan plan_deploy(Workspace& workspace, const std::shared_ptr<repo::Reposit
 /// Throws `Error` (refused) listing exactly what is missing, unless the plan bypasses
 /// approvals or nothing is.
 void require_approvals(const DeployPlan& plan);
+
+/// Throws `Error` (refused) when the committer may not make this deploy under the
+/// environment's `deployers` and `emergency_deployers`, or the environment requires signed
+/// deploys (`require_signed` with deployers named) and the plan has no signing key.
+void require_deploy_role(const DeployPlan& plan, const repo::Repository& repository);
 
 /// Checks that the target renders: with no inputs leniently (its partials exist and do not
 /// loop) and strictly with each test case's own variables. Throws `Error` (invalid_input).
@@ -285,7 +292,9 @@ std::vector<NotesTampering> check_notes_history(const repo::Repository& reposito
 
 /// Checks every pin in `pins`: the environment is declared, the commit exists and holds the
 /// prompt with that content, and the approvals its policy requires are present for that
-/// content. `source_path` names the file in messages.
+/// content. Where the policy names deployers, the commit in HEAD's history that set the pin
+/// was made by one of them, and signed by a key the allowed signers file gives them where
+/// signatures are required. `source_path` names the file in messages.
 std::vector<PinCheck> check_pins(Workspace& workspace,
                                  const std::shared_ptr<repo::Repository>& repository,
                                  const PinFile& pins, const ApprovalBook& book);

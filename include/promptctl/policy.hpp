@@ -27,6 +27,13 @@ struct EnvironmentPolicy {
   /// Who may approve each stage: e-mail addresses or glob patterns ("*@example.com"), matched
   /// against the approver's git e-mail. A stage without an entry may be approved by anyone.
   std::map<std::string, std::vector<std::string>> approvers;
+  /// Who may deploy, promote and roll back here, matched as approvers are against the
+  /// committer's e-mail (verified from the deploy commit's signature where signatures are
+  /// required). Empty: anyone.
+  std::vector<std::string> deployers;
+  /// Who may move a pin to a version that lacks the approvals (an emergency rollback). Empty:
+  /// whoever may deploy.
+  std::vector<std::string> emergency_deployers;
   /// Deploys need no approvals at all (a development environment).
   bool auto_approve = false;
   /// Deploys need the prompt's tests to pass.
@@ -43,6 +50,12 @@ struct EnvironmentPolicy {
   [[nodiscard]] bool may_approve(std::string_view stage, std::string_view email) const;
   /// Whether any environment's policy names this stage.
   [[nodiscard]] bool has_stage(std::string_view stage) const;
+  /// Whether `email` may move a pin here, in an emergency (bypassing approvals) or not.
+  [[nodiscard]] bool may_deploy(std::string_view email, bool emergency) const;
+  /// Whether the policy says who may deploy at all.
+  [[nodiscard]] bool has_deployers() const {
+    return !deployers.empty() || !emergency_deployers.empty();
+  }
 };
 
 /// Environments in the order promptctl.yaml declares them.

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -121,6 +122,16 @@ struct FileContent {
 struct CommitResult {
   std::string commit_id;
   std::string branch;  ///< the branch HEAD pointed to ("" when detached)
+};
+
+/// Signs a commit as git does: given the commit's text, returns the armored signature to put
+/// in its `gpgsig` header. May throw; the commit is then not made.
+using CommitSigner = std::function<std::string(const std::string& commit_text)>;
+
+/// A commit's signature and the text it signs (the commit without its `gpgsig` header).
+struct CommitSignature {
+  std::string signature;
+  std::string signed_text;
 };
 
 /// An open git repository. Reads go straight to the object database: no checkout, and only
@@ -296,8 +307,13 @@ class Repository {
   /// Commits `files` with the given contents on top of HEAD, from the object database: the
   /// working tree and the index follow only once HEAD has moved, so an interrupted commit
   /// never leaves a file that differs from HEAD. Errors as for `commit`.
+  /// With `sign`, the commit carries its signature, as `git commit -S` makes it.
   CommitResult commit_contents(const std::vector<FileContent>& files, const std::string& message,
-                               const Identity& author, const Identity& committer);
+                               const Identity& author, const Identity& committer,
+                               const CommitSigner& sign = {});
+  /// The signature of commit `commit_id`, or nothing for an unsigned commit. Throws `Error`
+  /// (not_found) for an unknown commit.
+  [[nodiscard]] std::optional<CommitSignature> commit_signature(const std::string& commit_id) const;
 
  private:
   struct Impl;

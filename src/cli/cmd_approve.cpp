@@ -1,8 +1,6 @@
 // promptctl approve|reject NAME[@REV] --stage S: record a decision on a committed version in
 // git notes, under the committer's git identity.
-#include <cstdlib>
-
-#include "cli/command.hpp"
+#include "cli/signing.hpp"
 #include "promptctl/governance.hpp"
 #include "promptctl/history.hpp"
 
@@ -13,9 +11,7 @@ struct Options {
   std::string address;
   std::string stage;
   std::string message;
-  std::string signing_key;
-  bool sign = false;
-  bool no_sign = false;
+  SigningOptions signing;
   bool json = false;
 };
 Options& approve_options() {
@@ -35,38 +31,8 @@ void add_common(CLI::App& sub, Options& o, const char* what) {
   sub.add_option("--stage", o.stage, "The approval stage, as promptctl.yaml's 'requires' names it")
       ->required()
       ->type_name("STAGE");
-  auto* sign = sub.add_flag("--sign", o.sign,
-                            "Sign the decision with SSH (git's user.signingkey, or --signing-key)");
-  sub.add_flag("--no-sign", o.no_sign,
-               "Do not sign, even when git signs with SSH (gpg.format=ssh, user.signingkey)")
-      ->excludes(sign);
-  sub.add_option("--signing-key", o.signing_key,
-                 "The SSH key to sign with: a private key file, or a public one whose private "
-                 "key ssh-agent holds")
-      ->type_name("FILE");
+  add_signing_options(sub, o.signing, "the decision");
   sub.add_flag("--json", o.json, "Print the recorded decision as JSON");
-}
-
-// The key to sign with, or "" for an unsigned decision: --signing-key, else git's own SSH
-// signing key unless --no-sign.
-std::string signing_key_for(const Options& o, const repo::Repository& repository) {
-  if (o.no_sign && !o.signing_key.empty()) {
-    throw Error(ErrorKind::usage, "--no-sign and --signing-key contradict each other");
-  }
-  std::string key = o.no_sign ? "" : o.signing_key;
-  if (key.empty() && !o.no_sign) {
-    key = default_signing_key(repository);
-  }
-  if (o.sign && key.empty()) {
-    throw Error(ErrorKind::usage, "--sign needs an SSH key", {},
-                "name one with --signing-key FILE, or set git's user.signingkey with "
-                "gpg.format=ssh");
-  }
-  if (key.starts_with("~/")) {
-    const char* home = std::getenv("HOME");
-    key = std::string(home ? home : "") + key.substr(1);
-  }
-  return key;
 }
 
 void add_approve_options(CLI::App& sub) {
@@ -87,7 +53,7 @@ int decide(Session& session, const Options& o, Verdict verdict) {
   auto repository = session.shared_repository();
   ApprovalBook book(workspace, *repository);
   Decision decision = record_decision(workspace, *repository, book, version, verdict, o.stage,
-                                      o.message, signing_key_for(o, *repository));
+                                      o.message, signing_key_for(o.signing, *repository));
   Output& out = session.out();
   if (o.json) {
     out.json(decision.to_json());

@@ -1,6 +1,7 @@
 // promptctl deploy NAME[@REV] --env E and promote NAME --from E1 --to E2: move a pin, as a
 // commit of the pins file, once the environment's policy is satisfied.
 #include "cli/deploying.hpp"
+#include "cli/signing.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -10,6 +11,7 @@ struct Options {
   std::string environment;
   std::string from;
   std::string message;
+  SigningOptions signing;
   bool dry_run = false;
   bool json = false;
 };
@@ -27,6 +29,7 @@ void add_common(CLI::App& sub, Options& o) {
       ->type_name("TEXT");
   sub.add_flag("-n,--dry-run", o.dry_run,
                "Check everything (approvals, rendering, tests) but commit nothing");
+  add_signing_options(sub, o.signing, "the deploy commit");
   sub.add_flag("--json", o.json, "Print the deploy as JSON");
 }
 
@@ -56,7 +59,9 @@ void add_promote_options(CLI::App& sub) {
 
 int deploy_version(Session& session, const Options& o, const std::string& address,
                    DeployAction action) {
-  DeployPlan plan = plan_address(session, address, {o.environment, action, o.message, ""});
+  DeployPlan plan = plan_address(
+      session, address,
+      {o.environment, action, o.message, "", signing_key_for(o.signing, session.repository())});
   DeployOutcome outcome = carry_out(session, plan, o.dry_run);
   report_deploy(session.out(), plan, outcome, o.dry_run, o.json);
   return 0;

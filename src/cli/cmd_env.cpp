@@ -55,8 +55,18 @@ nlohmann::json environment_json(const EnvironmentPolicy& policy, const PinFile& 
           {"tests", policy.require_tests},
           {"require_signed", policy.require_signed},
           {"emergency_grace_seconds", policy.emergency_grace_seconds},
+          {"deployers", policy.deployers},
+          {"emergency_deployers", policy.emergency_deployers},
           {"guard", guard_json(policy.guard)},
           {"pins", pinned}};
+}
+
+std::string joined(const std::vector<std::string>& patterns) {
+  std::string text;
+  for (const std::string& pattern : patterns) {
+    text += (text.empty() ? "" : ", ") + pattern;
+  }
+  return text;
 }
 
 std::string policy_summary(const EnvironmentPolicy& policy) {
@@ -69,18 +79,19 @@ std::string policy_summary(const EnvironmentPolicy& policy) {
     text = "requires";
     for (const std::string& stage : policy.requires_stages) {
       auto it = policy.approvers.find(stage);
-      std::string who;
-      if (it != policy.approvers.end()) {
-        for (const std::string& pattern : it->second) {
-          who += (who.empty() ? "" : ", ") + pattern;
-        }
-      }
+      std::string who = it == policy.approvers.end() ? "" : joined(it->second);
       text += " " + stage + (who.empty() ? "" : " (" + who + ")") + ";";
     }
     text.pop_back();
   }
   if (policy.require_signed) {
-    text += "; signed approvals";
+    text += policy.has_deployers() ? "; signed approvals and deploys" : "; signed approvals";
+  }
+  if (!policy.deployers.empty()) {
+    text += "; deployed by " + joined(policy.deployers);
+  }
+  if (!policy.emergency_deployers.empty()) {
+    text += "; emergencies by " + joined(policy.emergency_deployers);
   }
   if (policy.require_tests) {
     text += "; passing tests";

@@ -183,7 +183,7 @@ int promote(Session& session, const Options& o, const Experiment& e) {
   DeployRequest request{o.environment, DeployAction::promote,
                         "Experiment " + e.name + ": variant " + variant->name +
                             (o.message.empty() ? "" : "\n\n" + o.message),
-                        ""};
+                        "", default_signing_key(session.repository())};
   DeployPlan plan = plan_address(session, address, request);
   DeployOutcome outcome = carry_out(session, plan, o.dry_run);
   report_deploy(session.out(), plan, outcome, o.dry_run, o.json);

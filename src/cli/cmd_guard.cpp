@@ -88,7 +88,8 @@ nlohmann::json roll_back(Session& session, const Options& o, const GuardReport& 
     return {{"rolled_back", false}, {"reason", reason}, {"error", "no earlier deploy"}};
   }
   DeployPlan plan = plan_address(session, report.prompt + "@" + previous->commit,
-                                 {o.environment, DeployAction::auto_rollback, "", reason});
+                                 {o.environment, DeployAction::auto_rollback, "", reason,
+                                  default_signing_key(session.repository())});
   DeployOutcome outcome = carry_out(session, plan, o.dry_run);
   if (!o.json) {
     print_deploy(session.out(), plan, outcome, o.dry_run);

@@ -1,5 +1,6 @@
 // promptctl rollback NAME --env E [--to REV]: move a pin back, validating the target first.
 #include "cli/deploying.hpp"
+#include "cli/signing.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -10,6 +11,7 @@ struct Options {
   std::string to;
   std::string reason;
   std::string message;
+  SigningOptions signing;
   bool emergency = false;
   bool dry_run = false;
   bool json = false;
@@ -36,6 +38,7 @@ void add_options(CLI::App& sub) {
   sub.add_option("-m,--message", o.message, "Added to the rollback commit's message")
       ->type_name("TEXT");
   sub.add_flag("-n,--dry-run", o.dry_run, "Validate the target and report; commit nothing");
+  add_signing_options(sub, o.signing, "the rollback commit");
   sub.add_flag("--json", o.json, "Print the rollback as JSON");
 }
 
@@ -64,7 +67,7 @@ int run(Session& session) {
   }
   DeployRequest request{o.environment,
                         o.emergency ? DeployAction::emergency_rollback : DeployAction::rollback,
-                        o.message, o.reason};
+                        o.message, o.reason, signing_key_for(o.signing, *repository)};
   DeployPlan plan = plan_address(session, target_address, request);
   if (!plan.current) {
     throw Error(ErrorKind::not_found, name + " is not deployed to " + o.environment, {},

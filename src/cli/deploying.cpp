@@ -90,6 +90,7 @@ DeployOutcome carry_out(Session& session, DeployPlan& plan, bool dry_run) {
   }
   check_renders(plan.target);
   require_approvals(plan);
+  require_deploy_role(plan, session.repository());
   if (plan.needs_tests()) {
     outcome.tests = gate_on_tests(session, plan);
   }

@@ -13,14 +13,6 @@
 namespace promptctl::exec_detail {
 namespace {
 
-std::string expand_home(std::string path) {
-  if (path.starts_with("~/")) {
-    const char* home = std::getenv("HOME");
-    path = std::string(home ? home : "") + path.substr(1);
-  }
-  return path;
-}
-
 // `path` (named `what` in messages) exists; a private key must also be its owner's alone.
 void check_file(const std::string& path, const std::string& what, const ProviderSettings& settings,
                 bool owner_only) {
@@ -38,15 +30,16 @@ void check_file(const std::string& path, const std::string& what, const Provider
 }
 
 std::string read_key_file(const ProviderSettings& settings) {
-  std::string path = expand_home(settings.key_file);
+  std::string path = util::expand_home(settings.key_file);
   check_file(path, "the key file", settings, true);
   return std::string(util::trim(util::read_file(path, 64 << 10)));
 }
 
 http::TlsFiles tls_files_for(const ProviderSettings& settings) {
   TlsFiles configured = settings.effective_tls();
-  http::TlsFiles files{expand_home(configured.ca_file), expand_home(configured.ca_path),
-                       expand_home(configured.client_cert), expand_home(configured.client_key)};
+  http::TlsFiles files{util::expand_home(configured.ca_file), util::expand_home(configured.ca_path),
+                       util::expand_home(configured.client_cert),
+                       util::expand_home(configured.client_key)};
   if (!files.ca_file.empty()) {
     check_file(files.ca_file, "the CA file (" + configured.ca_file_origin + ")", settings, false);
   }

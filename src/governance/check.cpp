@@ -1,5 +1,6 @@
 // Checking committed pins against their environments' policy, for CI on the server side: a
 // pin edited by hand must hold up exactly as one written by `deploy`.
+#include "governance/deploy_roles.hpp"
 #include "promptctl/governance.hpp"
 #include "promptctl/history.hpp"
 #include "util/dates.hpp"
@@ -77,6 +78,12 @@ std::vector<PinCheck> check_pins(Workspace& workspace,
         check.problems.push_back("the pin says content " + short_hash(pin.content) +
                                  " but commit " + pin.commit.substr(0, 7) + " has " +
                                  short_hash(*content));
+      }
+      if (policy->has_deployers()) {
+        for (std::string& problem : governance_detail::deploy_commit_problems(
+                 workspace, *repository, *policy, prompt, pin)) {
+          check.problems.push_back(std::move(problem));
+        }
       }
       if (!policy->auto_approve) {
         for (const StageStatus& stage :

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "governance/deploy_roles.hpp"
 #include "promptctl/governance.hpp"
 #include "promptctl/history.hpp"
 #include "promptctl/render.hpp"
@@ -248,8 +249,10 @@ std::optional<repo::CommitResult> apply_deploy(Workspace& workspace, repo::Repos
   pins.environments[plan.request.environment][plan.target.prompt] = pin;
   // Committed from the object database: the file in the working tree changes only once HEAD
   // has, so an interrupted deploy leaves the old pins, committed, or the new ones.
-  return repository.commit_contents({{prefix + k_pins_file, pins.to_yaml()}}, commit_message(plan),
-                                    author, committer);
+  return repository.commit_contents(
+      {{prefix + k_pins_file, pins.to_yaml()}}, commit_message(plan), author, committer,
+      governance_detail::deploy_signer(plan.request.signing_key, committer, plan.policy,
+                                       workspace.root() / workspace.settings().allowed_signers));
 }
 
 nlohmann::json PinChange::to_json() const {

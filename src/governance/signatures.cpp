@@ -57,7 +57,7 @@ util::ProgramResult ssh_keygen(const std::vector<std::string>& arguments,
   try {
     return util::run_program(argv, input);
   } catch (const Error&) {
-    throw Error(ErrorKind::not_found, "signed approvals need ssh-keygen, which cannot be run", {},
+    throw Error(ErrorKind::not_found, "signatures need ssh-keygen, which cannot be run", {},
                 "install OpenSSH's client tools (Debian: openssh-client)");
   }
 }
@@ -74,9 +74,10 @@ std::string verify_time(std::int64_t time_ms) {
 
 }  // namespace
 
-std::string sign_payload(const std::string& payload, const std::string& key_file) {
+std::string sign_payload(const std::string& payload, const std::string& key_file,
+                         const char* signature_namespace) {
   util::ProgramResult result =
-      ssh_keygen({"-q", "-Y", "sign", "-n", k_signature_namespace, "-f", key_file}, payload);
+      ssh_keygen({"-q", "-Y", "sign", "-n", signature_namespace, "-f", key_file}, payload);
   if (result.exit_code != 0 || result.out.find("-----BEGIN SSH SIGNATURE-----") != 0) {
     throw Error(ErrorKind::invalid_input,
                 "cannot sign with '" + key_file + "': " + reason_from(result));
@@ -87,15 +88,16 @@ std::string sign_payload(const std::string& payload, const std::string& key_file
 std::optional<std::string> signature_problem(const std::string& payload,
                                              const std::string& signature, const std::string& email,
                                              const std::filesystem::path& allowed_signers,
-                                             std::int64_t time_ms) {
+                                             std::int64_t time_ms,
+                                             const char* signature_namespace) {
   if (!std::filesystem::is_regular_file(allowed_signers)) {
     return "the repository has no allowed signers file '" + allowed_signers.filename().string() +
            "'";
   }
   TemporaryFile signature_file(signature);
   util::ProgramResult result = ssh_keygen(
-      {"-Y", "verify", "-f", allowed_signers.string(), "-I", email, "-n", k_signature_namespace,
-       "-s", signature_file.path(), "-O", "verify-time=" + verify_time(time_ms)},
+      {"-Y", "verify", "-f", allowed_signers.string(), "-I", email, "-n", signature_namespace, "-s",
+       signature_file.path(), "-O", "verify-time=" + verify_time(time_ms)},
       payload);
   if (result.exit_code == 0) {
     return std::nullopt;

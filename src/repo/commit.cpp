@@ -237,9 +237,37 @@ bool move_ref(git_repository* repository, const std::string& ref,
   }
 }
 
+// Writes the commit object, signed when `sign` is given.
+git_oid create_commit(git_repository* repository, const git_signature* author,
+                      const git_signature* committer, const std::string& message,
+                      const git_tree* tree, const git_commit* parent, const CommitSigner& sign) {
+  const git_commit* parents[] = {parent};
+  git_oid commit_id{};
+  if (!sign) {
+    check(
+        git().git_commit_create(&commit_id, repository, nullptr, author, committer, nullptr,
+                                message.c_str(), tree, parent ? 1 : 0, parent ? parents : nullptr),
+        "create the commit");
+    return commit_id;
+  }
+  git_buf text = GIT_BUF_INIT;
+  check(
+      git().git_commit_create_buffer(&text, repository, author, committer, nullptr, message.c_str(),
+                                     tree, parent ? 1 : 0, parent ? parents : nullptr),
+      "create the commit");
+  std::string content(text.ptr, text.size);
+  git().git_buf_dispose(&text);
+  std::string signature = sign(content);
+  check(git().git_commit_create_with_signature(&commit_id, repository, content.c_str(),
+                                               signature.c_str(), nullptr),
+        "create the signed commit");
+  return commit_id;
+}
+
 CommitResult commit_staged(git_repository* repository, CommitJournal& journal,
                            std::vector<StagedPath> staged, const std::string& message,
-                           const Identity& author, const Identity& committer) {
+                           const Identity& author, const Identity& committer,
+                           const CommitSigner& sign = {}) {
   struct ReadyFiles {
     const std::vector<StagedPath>& staged;
     bool kept = false;  // for the journal, which moves them into place
@@ -259,12 +287,8 @@ CommitResult commit_staged(git_repository* repository, CommitJournal& journal,
   GitTree tree(tree_raw);
   GitSignature author_sig = signature(author);
   GitSignature committer_sig = signature(committer);
-  const git_commit* parents[] = {parent.get()};
-  git_oid commit_id{};
-  check(git().git_commit_create(&commit_id, repository, nullptr, author_sig.get(),
-                                committer_sig.get(), nullptr, message.c_str(), tree.get(),
-                                parent ? 1 : 0, parent ? parents : nullptr),
-        "create the commit");
+  git_oid commit_id = create_commit(repository, author_sig.get(), committer_sig.get(), message,
+                                    tree.get(), parent.get(), sign);
   std::optional<git_oid> old_commit;
   if (parent) {
     old_commit = *git().git_commit_id(parent.get());
@@ -309,13 +333,35 @@ CommitResult Repository::commit(const std::vector<std::string>& paths, const std
 
 CommitResult Repository::commit_contents(const std::vector<FileContent>& files,
                                          const std::string& message, const Identity& author,
-                                         const Identity& committer) {
+                                         const Identity& committer, const CommitSigner& sign) {
   git_repository* repository = m_impl->repository.get();
   refuse_during_operation(repository);
   CommitJournal journal(repository);
   return commit_staged(repository, journal,
                        stage_contents(repository, journal.ready_folder(), files), message, author,
-                       committer);
+                       committer, sign);
+}
+
+std::optional<CommitSignature> Repository::commit_signature(const std::string& commit_id) const {
+  git_repository* repository = m_impl->repository.get();
+  git_oid id{};
+  check(git().git_oid_fromstr(&id, resolve(commit_id).commit_id.c_str()), "read a commit id");
+  git_buf signature = GIT_BUF_INIT;
+  git_buf signed_text = GIT_BUF_INIT;
+  int status =
+      git().git_commit_extract_signature(&signature, &signed_text, repository, &id, nullptr);
+  if (status == GIT_ENOTFOUND) {
+    return std::nullopt;
+  }
+  CommitSignature out;
+  if (status == 0) {
+    out = {std::string(signature.ptr, signature.size),
+           std::string(signed_text.ptr, signed_text.size)};
+  }
+  git().git_buf_dispose(&signature);
+  git().git_buf_dispose(&signed_text);
+  check(status, "read the signature of commit " + commit_id);
+  return out;
 }
 
 }  // namespace promptctl::repo

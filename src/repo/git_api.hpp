@@ -61,6 +61,9 @@ namespace promptctl::repo {
   X(git_commit_free)                       \
   X(git_commit_tree_id)                    \
   X(git_commit_create)                     \
+  X(git_commit_create_buffer)              \
+  X(git_commit_create_with_signature)      \
+  X(git_commit_extract_signature)          \
   X(git_oid_equal)                         \
   X(git_signature_new)                     \
   X(git_signature_default)                 \

@@ -9,20 +9,31 @@
 #include "util/strings.hpp"
 
 namespace promptctl {
+namespace {
+
+bool matches_any(const std::vector<std::string>& patterns, std::string_view email) {
+  std::string address = util::to_lower(email);
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
+    // E-mail addresses compare without regard to case, as git hosts treat them.
+    return fnmatch(util::to_lower(pattern).c_str(), address.c_str(), 0) == 0;
+  });
+}
+
+}  // namespace
 
 bool EnvironmentPolicy::may_approve(std::string_view stage, std::string_view email) const {
   if (!has_stage(stage)) {
     return false;
   }
   auto it = approvers.find(std::string(stage));
-  if (it == approvers.end()) {
-    return true;
+  return it == approvers.end() || matches_any(it->second, email);
+}
+
+bool EnvironmentPolicy::may_deploy(std::string_view email, bool emergency) const {
+  if (emergency && !emergency_deployers.empty()) {
+    return matches_any(emergency_deployers, email);
   }
-  std::string address = util::to_lower(email);
-  return std::any_of(it->second.begin(), it->second.end(), [&](const std::string& pattern) {
-    // E-mail addresses compare without regard to case, as git hosts treat them.
-    return fnmatch(util::to_lower(pattern).c_str(), address.c_str(), 0) == 0;
-  });
+  return deployers.empty() || matches_any(deployers, email);
 }
 
 bool EnvironmentPolicy::has_stage(std::string_view stage) const {

@@ -88,6 +88,20 @@ void read_approvers(YamlReader& reader, const YAML::Node& node, const std::strin
   }
 }
 
+// A list of e-mail addresses or patterns that must name somebody.
+void read_people(YamlReader& reader, const YAML::Node& node, const std::string& context,
+                 std::vector<std::string>& out) {
+  if (!node) {
+    return;
+  }
+  if (auto patterns = reader.strings(node, quoted_key(context))) {
+    if (patterns->empty()) {
+      reader.error(node, quoted_key(context) + " lists nobody", "value");
+    }
+    out = *patterns;
+  }
+}
+
 EnvironmentPolicy read_environment(YamlReader& reader, const YAML::Node& key,
                                    const YAML::Node& node) {
   EnvironmentPolicy policy;
@@ -102,7 +116,7 @@ EnvironmentPolicy read_environment(YamlReader& reader, const YAML::Node& key,
   }
   reader.check_keys(node,
                     {"requires", "approvers", "auto_approve", "tests", "guard", "require_signed",
-                     "emergency_grace"},
+                     "emergency_grace", "deployers", "emergency_deployers"},
                     quoted_key(context));
   if (node["requires"]) {
     for (const std::string& stage :
@@ -117,6 +131,9 @@ EnvironmentPolicy read_environment(YamlReader& reader, const YAML::Node& key,
   if (node["approvers"]) {
     read_approvers(reader, node["approvers"], context + ".approvers", policy);
   }
+  read_people(reader, node["deployers"], context + ".deployers", policy.deployers);
+  read_people(reader, node["emergency_deployers"], context + ".emergency_deployers",
+              policy.emergency_deployers);
   if (node["auto_approve"]) {
     policy.auto_approve =
         reader.boolean(node["auto_approve"], quoted_key(context + ".auto_approve")).value_or(false);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <iterator>
@@ -120,6 +121,14 @@ void make_private_directory(const fs::path& dir) {
     throw Error(ErrorKind::io,
                 "cannot create the private folder '" + dir.string() + "': " + ec.message());
   }
+}
+
+std::string expand_home(std::string path) {
+  if (path.starts_with("~/")) {
+    const char* home = std::getenv("HOME");
+    path = std::string(home ? home : "") + path.substr(1);
+  }
+  return path;
 }
 
 }  // namespace promptctl::util

@@ -33,4 +33,7 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
 /// for state that holds requests, answers and variables. Throws `Error` (io) when it cannot.
 void make_private_directory(const std::filesystem::path& dir);
 
+/// `path` with a leading "~/" made the home folder ($HOME), as a shell would expand it.
+std::string expand_home(std::string path);
+
 }  // namespace promptctl::util

@@ -176,3 +176,151 @@ TEST_F(SigningTest, CheckNamesTheNotesCommitThatRemovedAnApproval) {
             std::string::npos)
       << text.out;
 }
+
+// Deployers: who may move a pin is checked when the deploy is made and again by `check`, from
+// the commit that set the pin and its signature, which git itself verifies too.
+class DeployRolesTest : public SigningTest {
+ protected:
+  void SetUp() override {
+    SigningTest::SetUp();
+    make_key("ops");
+    make_key("oncall");
+    write("promptctl.yaml",
+          "version: 1\n"
+          "environments:\n"
+          "  production:\n"
+          "    requires: [qa]\n"
+          "    approvers: {qa: [qa@example.com]}\n"
+          "    require_signed: true\n"
+          "    deployers: [ops@example.com]\n"
+          "    emergency_deployers: [oncall@example.com]\n");
+    write("allowed_signers", "qa@example.com " + public_key("qa") + "ops@example.com " +
+                                 public_key("ops") + "oncall@example.com " + public_key("oncall"));
+    git(root(), {"add", "-A"});
+    git(root(), {"commit", "-qm", "policy with deployers"});
+    approve_head();
+  }
+
+  void approve_head() const {
+    ProcessResult approved =
+        run({"approve", "hello", "--stage", "qa", "--signing-key", key("qa")}, {}, {}, k_qa);
+    ASSERT_EQ(approved.exit_code, 0) << approved.err;
+  }
+
+  [[nodiscard]] static std::map<std::string, std::string> as(const std::string& who) {
+    return {{"GIT_COMMITTER_NAME", who}, {"GIT_COMMITTER_EMAIL", who + "@example.com"}};
+  }
+
+  [[nodiscard]] std::string head() const {
+    std::string id = git(root(), {"rev-parse", "HEAD"});
+    return id.substr(0, id.find('\n'));
+  }
+
+  void commit_new_version(const std::string& text) const {
+    write("prompts/hello.yaml", "model: {provider: echo, name: e}\ntemplate: " + text + "\n");
+    ASSERT_EQ(run({"commit", "-m", text}).exit_code, 0);
+  }
+
+  [[nodiscard]] ProcessResult git_as(const std::string& who,
+                                     const std::vector<std::string>& args) const {
+    return run_process("git", args, ProcessOptions{root(), {}, as(who)});
+  }
+};
+
+TEST_F(DeployRolesTest, OnlyADeployerWithAVerifiedKeyMayDeploy) {
+  std::string before = head();
+  ProcessResult stranger =
+      run({"deploy", "hello", "--env", "production", "--signing-key", key("mallory")}, {}, {},
+          as("dev"));
+  EXPECT_EQ(stranger.exit_code, 1) << stranger.err;
+  EXPECT_NE(stranger.err.find("dev <dev@example.com> may not deploy in production"),
+            std::string::npos)
+      << stranger.err;
+
+  ProcessResult unsigned_deploy =
+      run({"deploy", "hello", "--env", "production", "--no-sign"}, {}, {}, as("ops"));
+  EXPECT_EQ(unsigned_deploy.exit_code, 1);
+  EXPECT_NE(unsigned_deploy.err.find("production requires signed deploys"), std::string::npos)
+      << unsigned_deploy.err;
+
+  ProcessResult wrong_key =
+      run({"deploy", "hello", "--env", "production", "--signing-key", key("mallory")}, {}, {},
+          as("ops"));
+  EXPECT_EQ(wrong_key.exit_code, 1);
+  EXPECT_NE(wrong_key.err.find("the deploy commit's signature does not verify"), std::string::npos)
+      << wrong_key.err;
+  EXPECT_EQ(head(), before) << "no refused deploy commits anything";
+
+  ProcessResult deployed = run(
+      {"deploy", "hello", "--env", "production", "--signing-key", key("ops")}, {}, {}, as("ops"));
+  ASSERT_EQ(deployed.exit_code, 0) << deployed.err;
+  EXPECT_NE(head(), before);
+  // git verifies the deploy commit's signature with the same allowed signers file.
+  ProcessResult verified =
+      git_as("ops", {"-c", "gpg.ssh.allowedSignersFile=" + (root() / "allowed_signers").string(),
+                     "verify-commit", "HEAD"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  EXPECT_NE(verified.err.find("Good \"git\" signature for ops@example.com"), std::string::npos)
+      << verified.err;
+  ProcessResult checked = run({"check"});
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+}
+
+TEST_F(DeployRolesTest, CheckNamesAPinSetByAnUnsignedOrUnlistedCommit) {
+  ASSERT_EQ(run({"deploy", "hello", "--env", "production", "--signing-key", key("ops")}, {}, {},
+                as("ops"))
+                .exit_code,
+            0);
+  commit_new_version("Hi");
+  approve_head();
+  ASSERT_EQ(run({"deploy", "hello", "--env", "production", "--signing-key", key("ops")}, {}, {},
+                as("ops"))
+                .exit_code,
+            0);
+  ASSERT_EQ(run({"check"}).exit_code, 0);
+
+  // Moving the pin back by hand, as the deployer but unsigned.
+  ProcessResult reverted = git_as("ops", {"revert", "--no-edit", "HEAD"});
+  ASSERT_EQ(reverted.exit_code, 0) << reverted.err;
+  std::string revert = head().substr(0, 7);
+  ProcessResult unsigned_pin = run({"check"});
+  EXPECT_EQ(unsigned_pin.exit_code, 1);
+  EXPECT_NE(unsigned_pin.out.find("set by commit " + revert +
+                                  " of ops <ops@example.com>, which is not signed"),
+            std::string::npos)
+      << unsigned_pin.out;
+
+  // And by someone who is no deployer.
+  git(root(), {"reset", "-q", "--hard", "HEAD~1"});
+  ASSERT_EQ(git_as("dev", {"revert", "--no-edit", "HEAD"}).exit_code, 0);
+  ProcessResult stranger_pin = run({"check", "--json"});
+  EXPECT_EQ(stranger_pin.exit_code, 1);
+  EXPECT_NE(stranger_pin.out.find("of dev <dev@example.com>, who may not deploy here"),
+            std::string::npos)
+      << stranger_pin.out;
+}
+
+TEST_F(DeployRolesTest, OnlyEmergencyDeployersMayBypassApprovals) {
+  ASSERT_EQ(run({"deploy", "hello", "--env", "production", "--signing-key", key("ops")}, {}, {},
+                as("ops"))
+                .exit_code,
+            0);
+  commit_new_version("Unreviewed");
+  std::string unreviewed = head();
+  std::vector<std::string> rollback = {"rollback", "hello",        "--env",       "production",
+                                       "--to",     unreviewed,     "--emergency", "--reason",
+                                       "outage",   "--signing-key"};
+  rollback.push_back(key("ops"));
+  ProcessResult by_ops = run(rollback, {}, {}, as("ops"));
+  EXPECT_EQ(by_ops.exit_code, 1);
+  EXPECT_NE(by_ops.err.find("may not move a pin past missing approvals in production"),
+            std::string::npos)
+      << by_ops.err;
+
+  rollback.back() = key("oncall");
+  ProcessResult by_oncall = run(rollback, {}, {}, as("oncall"));
+  ASSERT_EQ(by_oncall.exit_code, 0) << by_oncall.err;
+  ProcessResult checked = run({"check", "--json"});
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+  EXPECT_NE(checked.out.find("\"emergency\": true"), std::string::npos) << checked.out;
+}

@@ -56,6 +56,38 @@ TEST(Policy, WhoMayApprove) {
   EXPECT_FALSE(policy.may_approve("security", "bob@example.com")) << "not a required stage";
 }
 
+TEST(Policy, WhoMayDeploy) {
+  EnvironmentPolicy open;
+  EXPECT_TRUE(open.may_deploy("anyone@example.org", true)) << "no deployers named: anyone";
+  EXPECT_FALSE(open.has_deployers());
+
+  std::vector<Diagnostic> diagnostics;
+  RepoSettings settings = settings_of(
+      "environments:\n"
+      "  production:\n"
+      "    deployers: ['*@ops.example.com']\n"
+      "    emergency_deployers: [oncall@example.com]\n"
+      "  staging: {deployers: [dev@example.com]}\n",
+      diagnostics);
+  ASSERT_TRUE(diagnostics.empty()) << messages(diagnostics);
+  const EnvironmentPolicy& production = settings.environments[0];
+  EXPECT_TRUE(production.may_deploy("Ann@OPS.example.com", false));
+  EXPECT_FALSE(production.may_deploy("oncall@example.com", false));
+  EXPECT_TRUE(production.may_deploy("oncall@example.com", true));
+  EXPECT_FALSE(production.may_deploy("ann@ops.example.com", true))
+      << "emergencies are for the emergency deployers";
+  const EnvironmentPolicy& staging = settings.environments[1];
+  EXPECT_TRUE(staging.may_deploy("dev@example.com", true)) << "no emergency list: the deployers";
+  EXPECT_FALSE(staging.may_deploy("eve@example.com", true));
+
+  (void)settings_of("environments:\n  production: {deployers: []}\n", diagnostics);
+  EXPECT_NE(
+      messages(diagnostics)
+          .find("promptctl.yaml:2:27: error: 'environments.production.deployers' lists nobody"),
+      std::string::npos)
+      << messages(diagnostics);
+}
+
 TEST(Policy, ReportsEveryProblemWithItsLocation) {
   std::vector<Diagnostic> diagnostics;
   (void)settings_of(
