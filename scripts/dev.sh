@@ -56,6 +56,19 @@ fetch_promtool() {
   rm -rf "$scratch"
 }
 
+# tap-parser (node-tap's TAP parser), for the test that reads `test --format tap` as CI tools
+# do: a pinned version from npm, into the build folder. Node.js comes from Debian when the
+# machine has none.
+tap_parser_version=17.0.0
+fetch_tap_parser() {
+  local dest="$1/tools/tap-parser"
+  [ -x "$dest/node_modules/.bin/tap-parser" ] && return 0
+  command -v npm >/dev/null || install_packages nodejs npm
+  mkdir -p "$dest"
+  npm install --prefix "$dest" --no-audit --no-fund --no-save --no-package-lock \
+    --loglevel=error "tap-parser@$tap_parser_version" >/dev/null
+}
+
 build() {
   cmake -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROMPTCTL_WERROR=ON \
     -DPROMPTCTL_BUILD_BENCH=ON >/dev/null
@@ -70,6 +83,7 @@ sanitize_build() {
     -DPROMPTCTL_WERROR=ON -DPROMPTCTL_SANITIZE=ON -DPROMPTCTL_BUILD_FUZZ=ON >/dev/null
   cmake --build "$sanitize_dir" -j "$jobs"
   fetch_promtool "$sanitize_dir"
+  fetch_tap_parser "$sanitize_dir"
 }
 
 # Every fuzz target, seeded from its corpus (copied: libFuzzer adds what it finds to the first
@@ -116,7 +130,7 @@ case "${1:-}" in
       "$here/examples/demo.sh"
     ;;
   test)
-    install_packages; build; fetch_promtool "$build_dir"
+    install_packages; build; fetch_promtool "$build_dir"; fetch_tap_parser "$build_dir"
     cd "$build_dir" && ctest --output-on-failure -j "$jobs"
     ;;
   sanitize) sanitize ;;

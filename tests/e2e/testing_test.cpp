@@ -424,9 +424,28 @@ TEST_F(TestCommandTest, ReportFormats) {
   EXPECT_FALSE(std::filesystem::exists(root() / "x.txt"));
 }
 
+// The event tap-parser reports at the end of a stream: counts, and the failed test points.
+json tap_parser_summary(const std::string& tap) {
+  const std::string tap_parser = PROMPTCTL_TAP_PARSER;
+  EXPECT_TRUE(std::filesystem::exists(tap_parser))
+      << tap_parser << " is missing: scripts/dev.sh test installs it from npm";
+  // A program from npm runs with no network at all: a fresh network namespace of its own.
+  ProcessResult parsed = run_process("unshare", {"-rn", tap_parser, "-j", "0"},
+                                     {std::filesystem::temp_directory_path(), tap, {}});
+  json events = json::parse(parsed.out, nullptr, false);
+  for (const json& event : events.is_array() ? events : json::array()) {
+    if (event.is_array() && event.size() == 2 && event[0] == "complete") {
+      return event[1];
+    }
+  }
+  ADD_FAILURE() << "no summary from tap-parser: " << parsed.out << parsed.err;
+  return json::object();
+}
+
 // Names come from the repository: none may turn a failure into a to-do, add a test point or
-// stop the consumer. prove (Perl's TAP::Harness) reads the report as CI would.
-TEST_F(TestCommandTest, TapReportsSurviveHostileNamesInProve) {
+// stop the consumer. prove (Perl's TAP::Harness) and tap-parser (node-tap's parser, from npm)
+// read the report as CI would.
+TEST_F(TestCommandTest, TapReportsSurviveHostileNamesInProveAndTapParser) {
   write_prompt("tap", R"(
   - {name: "refund # TODO later", assert: [{type: equals, value: never}]}
   - {name: "back\\slash # SKIP", assert: [{type: equals, value: never}]}
@@ -444,12 +463,26 @@ TEST_F(TestCommandTest, TapReportsSurviveHostileNamesInProve) {
   ProcessResult prove = run_process("prove", {"--exec", "cat", (root() / "r.tap").string()}, {});
   EXPECT_NE(prove.exit_code, 0) << prove.out;
   EXPECT_NE(prove.out.find("Failed 3/4 subtests"), std::string::npos) << prove.out << prove.err;
+  json summary = tap_parser_summary(report);
+  EXPECT_EQ(summary["count"], 4) << summary;
+  EXPECT_EQ(summary["fail"], 3) << summary;
+  EXPECT_EQ(summary["todo"], 0) << summary;
+  EXPECT_EQ(summary["skip"], 0) << summary;
+  std::vector<std::string> failed;
+  for (const json& failure : summary.value("failures", json::array())) {
+    failed.push_back(failure.value("name", ""));
+  }
+  EXPECT_EQ(failed, (std::vector<std::string>{"tap: refund # TODO later", "tap: back\\slash # SKIP",
+                                              "tap: two\\x0aok 3 - injected\\x0dlines"}));
 
   write_prompt("tap", "  - {name: \"all # good\", assert: [{type: contains, value: Hello}]}\n");
   ASSERT_EQ(run_with_server({"test", "tap", "--format", "tap", "-o", "tap:ok.tap"}).exit_code, 0);
   ProcessResult passing = run_process("prove", {"--exec", "cat", (root() / "ok.tap").string()}, {});
   EXPECT_EQ(passing.exit_code, 0) << passing.out << passing.err;
   EXPECT_NE(passing.out.find("Result: PASS"), std::string::npos) << passing.out;
+  json all_pass = tap_parser_summary(read("ok.tap"));
+  EXPECT_EQ(all_pass["ok"], true) << all_pass;
+  EXPECT_EQ(all_pass["pass"], 1) << all_pass;
 }
 
 // The JUnit schema with the two attributes promptctl adds to a test case, `file` and `line`
