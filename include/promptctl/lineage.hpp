@@ -46,6 +46,11 @@ void follow_ledger_store(const Lineage& lineage, std::vector<ChatRequest>& chain
 RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variables,
                           const CallResult& result);
 
+/// The ledger row for a finished call, recorded in `ledger` (null: nowhere) when it belongs
+/// there (`worth_recording`); its `id` is 0 when it was not recorded.
+RunRecord record_run(Ledger* ledger, const Lineage& lineage, const nlohmann::json& variables,
+                     const CallResult& result);
+
 /// Where the ledger and the response cache of a repository live: under the git directory.
 struct StatePaths {
   std::filesystem::path ledger;

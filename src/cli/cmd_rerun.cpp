@@ -49,10 +49,7 @@ int run(Session& session) {
                   .experiment = original.experiment,
                   .variant = original.variant,
                   .store = original.store};
-  RunRecord record = make_run_record(lineage, original.variables, call.result);
-  if (worth_recording(call.result)) {
-    record.id = state.ledger.record(record);
-  }
+  RunRecord record = record_run(&state.ledger, lineage, original.variables, call.result);
   return report_single(session.out(), record, call, o.json);
 }
 

@@ -161,10 +161,7 @@ Prepared prepare(const Options& o, const ResolvedPrompt& resolved, const std::ve
 int run_single(Session& session, const Options& o, ExecutionState& state, const Lineage& lineage,
                const Prepared& prepared) {
   SingleCall call = call_once(session.out(), state, prepared.calls.front(), o.model, o.json);
-  RunRecord record = make_run_record(lineage, prepared.variables.front(), call.result);
-  if (worth_recording(call.result)) {
-    record.id = state.ledger.record(record);
-  }
+  RunRecord record = record_run(&state.ledger, lineage, prepared.variables.front(), call.result);
   return report_single(session.out(), record, call, o.json);
 }
 
@@ -206,10 +203,7 @@ int run_batch(Session& session, const Options& o, ExecutionState& state, const L
   events.on_done = [&](size_t call, const CallResult& result) {
     PROMPTCTL_CHECK(call < row_of_call.size());
     size_t row = row_of_call[call];
-    RunRecord record = make_run_record(lineage, prepared.variables[row], result);
-    if (worth_recording(result)) {
-      record.id = state.ledger.record(record);
-    }
+    RunRecord record = record_run(&state.ledger, lineage, prepared.variables[row], result);
     nlohmann::json line = run_json(record);
     line["row"] = row + 1;
     lines[row] = std::move(line);

@@ -76,6 +76,15 @@ RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variable
   return run;
 }
 
+RunRecord record_run(Ledger* ledger, const Lineage& lineage, const nlohmann::json& variables,
+                     const CallResult& result) {
+  RunRecord run = make_run_record(lineage, variables, result);
+  if (ledger && worth_recording(result)) {
+    run.id = ledger->record(run);
+  }
+  return run;
+}
+
 StatePaths state_paths(const Workspace& workspace) {
   std::optional<fs::path> state = workspace.state_dir();
   if (!state) {

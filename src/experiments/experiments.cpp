@@ -389,17 +389,14 @@ ExperimentReport experiment_report(const Experiment& experiment, const Ledger& l
   for (const RunRecord& run : runs) {
     Samples& samples = by_variant[run.variant];
     ++samples.runs;
-    if (run.status == "ok") {
-      ++samples.succeeded;
-      if (!run.cached) {  // a cache hit's latency is not the variant's
-        samples.latency.push_back(run.latency_ms);
+    samples.succeeded += run.status == "ok" ? 1 : 0;
+    // The same observations the sequential test reads, so both describe the same runs.
+    for (auto [metric, values] :
+         {std::pair{"latency_ms", &samples.latency}, std::pair{"cost", &samples.cost},
+          std::pair{"feedback", &samples.feedback}}) {
+      if (auto value = observation(metric, run, feedback)) {
+        values->push_back(*value);
       }
-    }
-    if (run.cost) {
-      samples.cost.push_back(*run.cost);
-    }
-    if (auto it = feedback.find(run.id); it != feedback.end()) {
-      samples.feedback.push_back(it->second);
     }
   }
   ExperimentReport report;

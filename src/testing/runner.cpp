@@ -83,10 +83,8 @@ class SuiteRun {
 
   std::optional<std::int64_t> record(const Lineage& lineage, const json& variables,
                                      const CallResult& result) {
-    if (!m_ledger || !worth_recording(result)) {
-      return std::nullopt;
-    }
-    return m_ledger->record(make_run_record(lineage, variables, result));
+    std::int64_t id = record_run(m_ledger, lineage, variables, result).id;
+    return id ? std::optional(id) : std::nullopt;
   }
 
   // Phase one: every planned case's call, concurrently.
