@@ -2,6 +2,8 @@
 // at once with streaming, retries, rate limits, fallbacks and the response cache.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -50,6 +52,11 @@ struct CallResult {
   /// `--cache replay` found no recorded answer: no call was made, so there is nothing about
   /// the prompt or the provider to record.
   bool replay_miss = false;
+  /// `ExecutionOptions::stop` ended the call before it finished: it was never sent, or its
+  /// answer was abandoned. Such a call is not reported to `on_done` and has nothing to record.
+  bool interrupted = false;
+  /// The HTTP status of the last response, 0 when none came (a transport failure, the cache).
+  int http_status = 0;
   double latency_ms = 0;
   std::optional<double> cost;
   std::int64_t started_ms = 0;
@@ -66,6 +73,10 @@ struct ExecutionOptions {
   CacheMode cache = CacheMode::automatic;
   /// Report each HTTP request and response as a notice (secrets redacted).
   bool verbose = false;
+  /// When this becomes true (Ctrl-C), no further call or retry starts; calls in flight have
+  /// `stop_grace` to finish, then are abandoned. Null: the batch always runs to its end.
+  const std::atomic<bool>* stop = nullptr;
+  std::chrono::milliseconds stop_grace{5000};
 };
 
 /// A call whose request has gone out and of whose answer nothing has come back yet.

@@ -2,6 +2,8 @@
 // model through the executor and grades the answers, and the reports CI systems read.
 #pragma once
 
+#include <atomic>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -50,6 +52,8 @@ struct CaseResult {
   std::optional<std::int64_t> output_tokens;
   bool cached = false;
   std::string error;  ///< why no verdict was reached
+  /// A stop (Ctrl-C) left the case without its answer or a grade.
+  bool stopped = false;
   /// invalid_input when the test itself is broken (a render failure, a bad dataset), provider
   /// when the provider failed.
   ErrorKind error_kind = ErrorKind::provider;
@@ -109,6 +113,9 @@ struct TestRunOptions {
   bool verbose = false;
   /// The environment label of the runs in the ledger.
   std::string environment = "test";
+  /// When this becomes true (Ctrl-C), no further call starts and the calls under way finish;
+  /// cases left without an answer or a grade end as errors saying so. Null: never stops.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct TestEvents {

@@ -7,6 +7,7 @@
 #include "cli/exit_codes.hpp"
 #include "promptctl/compare.hpp"
 #include "util/fs.hpp"
+#include "util/interrupts.hpp"
 #include "util/json_input.hpp"
 #include "util/strings.hpp"
 
@@ -173,12 +174,22 @@ std::pair<std::vector<CaseResult>, std::vector<CaseResult>> run_variants(
   events.on_progress = [&](std::size_t done, std::size_t total) {
     session.out().progress("calls: " + std::to_string(done) + "/" + std::to_string(total));
   };
+  TestRunOptions a_options = run_options(variants[0], o);
+  TestRunOptions b_options = run_options(variants[1], o);
+  a_options.stop = b_options.stop = &util::GracefulStop::requested();
   TestRunner runner(state.providers, &state.cache, &state.ledger);
-  auto results =
-      runner.run_interleaved(suites[0], run_options(variants[0], o), suites[1],
-                             run_options(variants[1], o), &session.repository(), seed, events);
+  auto [a, b] = runner.run_interleaved(suites[0], a_options, suites[1], b_options,
+                                       &session.repository(), seed, events);
   session.out().end_progress();
-  return results;
+  // A pair that a stop cut short on either side says nothing about the difference.
+  std::pair<std::vector<CaseResult>, std::vector<CaseResult>> whole;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!a[i].stopped && !b[i].stopped) {
+      whole.first.push_back(std::move(a[i]));
+      whole.second.push_back(std::move(b[i]));
+    }
+  }
+  return whole;
 }
 
 std::string fixed(double value, int decimals) {
@@ -230,6 +241,7 @@ int run(Session& session) {
   std::vector<TestCase> cases = chosen_cases(session, o, variants[0]);
   ExecutionState state = open_execution_state(session);
   std::uint64_t seed = o.seed ? *o.seed : std::random_device{}();
+  util::GracefulStop graceful_stop;
   auto [a, b] = run_variants(session, state, variants, cases, o, seed);
   Comparison comparison =
       compare_variants(a, b, variants[0].label, variants[1].label, o.metric, o.alpha);
@@ -241,6 +253,11 @@ int run(Session& session) {
     session.out().json(comparison.to_json());
   } else {
     print_comparison(session.out(), comparison);
+  }
+  if (int code =
+          report_stop(session.out(), "the comparison rests on the " + std::to_string(a.size()) +
+                                         " pairs that finished on both sides")) {
+    return code;
   }
   if (comparison.a.errors == comparison.a.cases || comparison.b.errors == comparison.b.cases) {
     throw Error(ErrorKind::provider,

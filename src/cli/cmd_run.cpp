@@ -1,15 +1,14 @@
 // promptctl run NAME[@REV]: render a prompt, call its model, record the run in the ledger.
 // With --input, one call per JSONL row, several at once, results in input order.
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 
 #include "cli/execution.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/run_batch.hpp"
 #include "promptctl/address.hpp"
 #include "promptctl/check.hpp"
 #include "util/fs.hpp"
-#include "util/json_input.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -19,6 +18,8 @@ struct Options {
   std::vector<std::string> vars;
   std::vector<std::string> var_files;
   std::string input;
+  std::string output;
+  bool resume = false;
   std::size_t jobs = 8;
   std::string environment;
   bool json = false;
@@ -44,6 +45,13 @@ void add_options(CLI::App& sub) {
                  "Run once per line of a JSONL file (each line a mapping of variables, on top "
                  "of --var and --var-file); '-' reads standard input")
       ->type_name("FILE");
+  sub.add_option("-o,--output", o.output,
+                 "With --input: write the JSON lines to FILE, each whole and flushed as it is "
+                 "written, instead of standard output")
+      ->type_name("FILE");
+  sub.add_flag("--resume", o.resume,
+               "With -o: keep the rows FILE already answers (same row, same input) and run "
+               "only the others, appending to FILE");
   sub.add_option("-j,--jobs", o.jobs, "With --input: how many calls run at once (default 8)")
       ->type_name("N")
       ->check(CLI::Range(1, 256));
@@ -58,50 +66,6 @@ void add_options(CLI::App& sub) {
                "Missing variables render empty and unknown ones are ignored");
   add_model_options(sub, o.model, true);
 }
-
-// One row of input: its variables, or why it could not be read.
-struct Row {
-  nlohmann::json values = nlohmann::json::object();
-  std::string error;
-};
-
-std::vector<Row> read_rows(const std::string& path) {
-  std::string text = path == "-" ? util::read_stdin() : util::read_file(path);
-  std::vector<Row> rows;
-  size_t line_number = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    std::string line =
-        text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    start = end == std::string::npos ? text.size() : end + 1;
-    ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) {
-      continue;
-    }
-    Row row;
-    bool too_deep = false;
-    nlohmann::json parsed = util::parse_json_input(line, &too_deep);
-    if (too_deep) {
-      row.error = path + ":" + std::to_string(line_number) + ": nested more than " +
-                  std::to_string(util::k_max_json_depth) + " levels deep";
-    } else if (parsed.is_discarded() || !parsed.is_object()) {
-      row.error = path + ":" + std::to_string(line_number) + ": not a JSON object";
-    } else {
-      row.values = std::move(parsed);
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-// Renders each row and plans its requests; a row that fails keeps its error instead.
-struct Prepared {
-  std::vector<std::vector<ChatRequest>> calls;
-  std::vector<size_t> call_of_row;  // index into calls, or npos
-  std::vector<std::string> row_errors;
-  std::vector<nlohmann::json> variables;
-};
 
 // The variables of --var-file and --var, read once: standard input and pipes can be read only
 // once, and a batch should not parse the same file for every row.
@@ -123,15 +87,16 @@ Inputs command_line_inputs(const Options& o) {
   return inputs;
 }
 
-Prepared prepare(const Options& o, const ResolvedPrompt& resolved, const std::vector<Row>& rows,
-                 const std::map<std::string, ProviderSettings>& providers, bool batch) {
+BatchPlan prepare(const Options& o, const ResolvedPrompt& resolved,
+                  const std::vector<BatchRow>& rows,
+                  const std::map<std::string, ProviderSettings>& providers, bool batch) {
   const Inputs given = command_line_inputs(o);
-  Prepared prepared;
-  for (const Row& row : rows) {
+  BatchPlan prepared;
+  for (const BatchRow& row : rows) {
     prepared.call_of_row.push_back(std::string::npos);
     prepared.row_errors.push_back(row.error);
     prepared.variables.push_back(row.values);
-    if (!row.error.empty()) {
+    if (!row.error.empty() || row.answered) {
       continue;
     }
     try {
@@ -159,64 +124,10 @@ Prepared prepare(const Options& o, const ResolvedPrompt& resolved, const std::ve
 }
 
 int run_single(Session& session, const Options& o, ExecutionState& state, const Lineage& lineage,
-               const Prepared& prepared) {
+               const BatchPlan& prepared) {
   SingleCall call = call_once(session.out(), state, prepared.calls.front(), o.model, o.json);
   RunRecord record = record_run(&state.ledger, lineage, prepared.variables.front(), call.result);
   return report_single(session.out(), record, call, o.json);
-}
-
-int run_batch(Session& session, const Options& o, ExecutionState& state, const Lineage& lineage,
-              const Prepared& prepared) {
-  const Output& out = session.out();
-  size_t rows = prepared.call_of_row.size();
-  std::vector<std::optional<nlohmann::json>> lines(rows);
-  std::vector<size_t> row_of_call(prepared.calls.size());
-  int exit_code = k_exit_ok;
-  for (size_t row = 0; row < rows; ++row) {
-    if (prepared.call_of_row[row] == std::string::npos) {
-      RunRecord unrun;  // never sent: no id, and the same keys as every other line
-      unrun.status = "error";
-      unrun.error = prepared.row_errors[row];
-      nlohmann::json line = run_json(unrun);
-      line["run_id"] = nullptr;
-      line["row"] = row + 1;
-      lines[row] = std::move(line);
-      if (exit_code == k_exit_ok) {
-        exit_code = k_exit_usage;
-      }
-    } else {
-      row_of_call[prepared.call_of_row[row]] = row;
-    }
-  }
-  size_t next_to_print = 0;
-  auto print_ready = [&] {
-    while (next_to_print < rows && lines[next_to_print]) {
-      out.line(lines[next_to_print]->dump());
-      lines[next_to_print].reset();
-      ++next_to_print;
-    }
-  };
-  ExecutionEvents events;
-  events.on_notice = [&](size_t call, const std::string& notice) {
-    print_notice(out, "row " + std::to_string(row_of_call[call] + 1) + ": " + notice);
-  };
-  events.on_done = [&](size_t call, const CallResult& result) {
-    PROMPTCTL_CHECK(call < row_of_call.size());
-    size_t row = row_of_call[call];
-    RunRecord record = record_run(&state.ledger, lineage, prepared.variables[row], result);
-    nlohmann::json line = run_json(record);
-    line["row"] = row + 1;
-    lines[row] = std::move(line);
-    if (!result.ok && exit_code == k_exit_ok) {
-      exit_code = exit_code_for(result.error_kind);
-    }
-    print_ready();
-  };
-  ExecutionOptions execution{o.jobs, false, cache_mode(o.model), o.model.verbose};
-  Executor executor(state.providers, &state.cache);
-  executor.run(prepared.calls, execution, events);
-  print_ready();
-  return exit_code;
 }
 
 // The environment label of a run: --env, else ENV of NAME@ENV, else $PROMPTCTL_ENV.
@@ -237,6 +148,10 @@ int run(Session& session) {
   if (o.model.stream && !o.input.empty()) {
     throw Error(ErrorKind::usage, "--stream prints one answer; it does not go with --input");
   }
+  if (o.input.empty() && (!o.output.empty() || o.resume)) {
+    throw Error(ErrorKind::usage, std::string(o.resume ? "--resume" : "-o") +
+                                      " is for batches: it goes with --input");
+  }
   std::optional<Assignment> assigned = experiment_assignment(session, o.name, o.experiment, o.key);
   if (assigned) {
     // The variant chooses the version and, unless --model says otherwise, the model.
@@ -254,13 +169,20 @@ int run(Session& session) {
     lineage.variant = assigned->variant;
   }
   bool batch = !o.input.empty();
-  std::vector<Row> rows = batch ? read_rows(o.input) : std::vector<Row>(1);
-  Prepared prepared = prepare(o, resolved, rows, state.providers, batch);
+  BatchOutput output{o.json, o.output, o.resume};
+  std::vector<BatchRow> rows = batch ? read_batch_rows(o.input) : std::vector<BatchRow>(1);
+  if (batch) {
+    prepare_output_file(output, rows);
+  }
+  BatchPlan prepared = prepare(o, resolved, rows, state.providers, batch);
   for (std::vector<ChatRequest>& chain : prepared.calls) {
     follow_ledger_store(lineage, chain);
   }
-  return batch ? run_batch(session, o, state, lineage, prepared)
-               : run_single(session, o, state, lineage, prepared);
+  if (!batch) {
+    return run_single(session, o, state, lineage, prepared);
+  }
+  BatchExecution execution{o.jobs, cache_mode(o.model), o.model.verbose};
+  return run_batch(session.out(), state, lineage, rows, prepared, execution, output);
 }
 
 }  // namespace

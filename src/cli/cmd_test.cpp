@@ -1,5 +1,6 @@
 // promptctl test [NAME…]: run prompts' test cases against their models and grade the answers,
 // for people at a terminal and for CI (JSON, JUnit, TAP, GitHub annotations, exit codes).
+#include <algorithm>
 #include <chrono>
 
 #include "cli/execution.hpp"
@@ -8,6 +9,7 @@
 #include "promptctl/testing.hpp"
 #include "util/dates.hpp"
 #include "util/fs.hpp"
+#include "util/interrupts.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -196,6 +198,8 @@ int run(Session& session) {
   bool summary_on_stdout = false;
   std::vector<ReportFile> files = report_files(o, format, summary_on_stdout);
   TestRunOptions run = run_options(o);
+  util::GracefulStop graceful_stop;
+  run.stop = &util::GracefulStop::requested();
   ExecutionState state = open_execution_state(session);
   auto started = std::chrono::steady_clock::now();
   std::int64_t started_ms = util::now_ms();
@@ -205,7 +209,7 @@ int run(Session& session) {
     keep_changed_since(suite, session.workspace(), session.shared_repository(), o.changed_since);
   }
   std::vector<CaseResult> results = run_suite(session, state, suite, run, "");
-  if (!o.baseline.empty() && !suite.prompts.empty()) {
+  if (!o.baseline.empty() && !suite.prompts.empty() && !util::GracefulStop::requested()) {
     compare_with_baseline(results, run_baseline(session, state, suite, run));
   }
   TestSummary summary = summarize(
@@ -220,6 +224,13 @@ int run(Session& session) {
     print_test_report(session.out(), results, summary, o.verbose);
   } else {
     session.out().print(report_in(format, results, summary));
+  }
+  auto stopped = std::count_if(results.begin(), results.end(),
+                               [](const CaseResult& result) { return result.stopped; });
+  if (int code = report_stop(session.out(),
+                             std::to_string(stopped) + " of " + std::to_string(results.size()) +
+                                 " cases not run or not graded (reported as errors)")) {
+    return code;
   }
   return exit_code(summary, o.fail_on_error);
 }

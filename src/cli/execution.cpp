@@ -1,6 +1,7 @@
 #include "cli/execution.hpp"
 
 #include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -8,6 +9,7 @@
 #include "cli/exit_codes.hpp"
 #include "promptctl/address.hpp"
 #include "util/dates.hpp"
+#include "util/interrupts.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
@@ -176,7 +178,10 @@ SingleCall call_once(const Output& out, ExecutionState& state,
     print_notice(out, notice);
   };
   Executor executor(state.providers, &state.cache);
-  ExecutionOptions execution{1, stream, cache_mode(options), options.verbose};
+  ExecutionOptions execution;
+  execution.stream = stream;
+  execution.cache = cache_mode(options);
+  execution.verbose = options.verbose;
   call.result = executor.run({chain}, execution, events).front();
   end_waiting();
   return call;
@@ -206,6 +211,16 @@ int report_single(const Output& out, const RunRecord& record, const SingleCall& 
 
 void print_notice(const Output& out, const std::string& notice) {
   std::cerr << out.paint_err("promptctl: ", Style::dim) << notice << '\n';
+}
+
+int report_stop(const Output& out, const std::string& what_was_left) {
+  int signal = util::GracefulStop::signal_number();
+  if (signal == 0) {
+    return 0;
+  }
+  print_notice(out, std::string("stopped by ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ": " +
+                        what_was_left);
+  return 128 + signal;
 }
 
 nlohmann::json run_json(const RunRecord& run) {

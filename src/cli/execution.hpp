@@ -64,6 +64,11 @@ int report_single(const Output& out, const RunRecord& record, const SingleCall& 
 /// Prints notices about retries and fallbacks on stderr, prefixed like other messages.
 void print_notice(const Output& out, const std::string& notice);
 
+/// After work that SIGINT or SIGTERM stopped (`util::GracefulStop`): says so on stderr with
+/// `what_was_left`, and returns the exit code 128 + the signal. Returns 0 when nothing
+/// stopped it.
+int report_stop(const Output& out, const std::string& what_was_left);
+
 /// A run as `run --json` prints it.
 nlohmann::json run_json(const RunRecord& run);
 

@@ -1,5 +1,6 @@
 #include "cli/output.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -79,6 +80,10 @@ size_t display_width(std::string_view text) {
 void Output::configure(ColorMode mode) {
   m_stdout_tty = ::isatty(STDOUT_FILENO) == 1;
   bool stderr_tty = ::isatty(STDERR_FILENO) == 1;
+  const char* term = std::getenv("TERM");
+  bool dumb = term && std::string_view(term) == "dumb";
+  // Progress is about where stderr goes, never about colour: NO_COLOR keeps it.
+  m_progress = stderr_tty && !dumb;
   if (mode != ColorMode::automatic) {
     m_color_out = m_color_err = mode == ColorMode::always;
     return;
@@ -91,11 +96,23 @@ void Output::configure(ColorMode mode) {
     m_color_out = m_color_err = true;
     return;
   }
-  const char* term = std::getenv("TERM");
-  bool dumb = term && std::string_view(term) == "dumb";
   m_color_out = m_stdout_tty && !dumb;
   m_color_err = stderr_tty && !dumb;
-  m_progress = stderr_tty && !dumb;
+}
+
+std::size_t Output::columns() const {
+  struct winsize size {};
+  if (m_stdout_tty && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    return size.ws_col;
+  }
+  if (const char* variable = std::getenv("COLUMNS")) {
+    char* end = nullptr;
+    long value = std::strtol(variable, &end, 10);
+    if (end != variable && *end == '\0' && value > 0 && value < 10000) {
+      return static_cast<std::size_t>(value);
+    }
+  }
+  return 80;
 }
 
 void Output::progress(std::string_view text) const {
@@ -178,6 +195,24 @@ void Output::diagnostic(const Diagnostic& diagnostic, bool to_stderr) const {
 
 bool Output::flush() const {
   return std::fflush(stdout) == 0 && !std::ferror(stdout);
+}
+
+std::string fit(std::string_view text, size_t width) {
+  if (display_width(text) <= width) {
+    return std::string(text);
+  }
+  std::string out;
+  size_t shown = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    bool starts_character = (c & 0xC0) != 0x80;
+    if (starts_character && shown + 1 >= width) {
+      break;
+    }
+    shown += starts_character ? 1 : 0;
+    out += text[i];
+  }
+  return out + "…";
 }
 
 std::string pad(std::string_view text, size_t width) {

@@ -21,6 +21,8 @@ class Output {
   [[nodiscard]] bool stdout_is_terminal() const { return m_stdout_tty; }
   /// Whether progress may be drawn on stderr: a terminal that is not TERM=dumb.
   [[nodiscard]] bool shows_progress() const { return m_progress; }
+  /// The width of the terminal on stdout (its size, else $COLUMNS, else 80).
+  [[nodiscard]] std::size_t columns() const;
   /// Redraws a one-line progress indicator on stderr (nothing unless `shows_progress`).
   void progress(std::string_view text) const;
   /// Clears the progress line, before other output.
@@ -52,5 +54,9 @@ class Output {
 
 /// A column of text padded to `width` characters (UTF-8 aware, escape codes not counted).
 std::string pad(std::string_view text, size_t width);
+
+/// `text` cut to at most `width` characters, ending in "…" when it was cut (UTF-8 aware; for
+/// text without escape codes).
+std::string fit(std::string_view text, size_t width);
 
 }  // namespace promptctl::cli

@@ -67,6 +67,8 @@ struct Call {
   Clock::time_point sent;    // when the request now out was sent
   bool answering = false;    // some of its answer has come back
   bool replay_miss = false;  // the last target tried had no answer in the replay cache
+  bool finished = false;     // reported to on_done
+  int http_status = 0;       // of the last response
   std::int64_t started_ms = 0;
   http::Request http_request;
   std::unique_ptr<http::Transfer> transfer;
@@ -98,7 +100,16 @@ class Batch {
     }
     m_remaining = calls.size();
     while (m_remaining > 0) {
-      start_ready_calls();
+      if (stop_requested()) {
+        // Nothing new starts, retries and fallbacks included; what is out may still land.
+        m_pending.clear();
+        if (active() == 0 || Clock::now() - *m_stopping_since >= m_options.stop_grace) {
+          abandon_unfinished();
+          break;
+        }
+      } else {
+        start_ready_calls();
+      }
       if (m_remaining == 0) {
         break;
       }
@@ -108,6 +119,30 @@ class Batch {
   }
 
  private:
+  bool stop_requested() {
+    if (!m_stopping_since && m_options.stop && m_options.stop->load()) {
+      m_stopping_since = Clock::now();
+    }
+    return m_stopping_since.has_value();
+  }
+
+  // Calls still out are dropped with the multi handle when the batch ends.
+  void abandon_unfinished() {
+    for (Call& call : m_calls) {
+      if (call.finished) {
+        continue;
+      }
+      CallResult& result = m_results[call.index];
+      if (call.begun) {
+        fill_common(call, result);
+      }
+      result.ok = false;
+      result.interrupted = true;
+      result.error = call.begun ? "stopped before the answer came" : "stopped before it was sent";
+    }
+    m_remaining = 0;
+  }
+
   void start_ready_calls() {
     std::size_t parallel = std::max<std::size_t>(1, m_options.parallel);
     auto now = Clock::now();
@@ -151,7 +186,8 @@ class Batch {
     }
     if (active() == 0) {
       if (next_ready && *next_ready > now) {
-        std::this_thread::sleep_until(*next_ready);
+        // In steps, so that a stop request is noticed during a long retry delay.
+        std::this_thread::sleep_until(std::min(*next_ready, now + std::chrono::milliseconds(100)));
       }
       return;
     }
@@ -279,6 +315,7 @@ class Batch {
     std::unique_ptr<http::Transfer> transfer = std::move(call.transfer);
     m_by_transfer.erase(transfer.get());
     const http::Response& response = transfer->response();
+    call.http_status = static_cast<int>(response.status);
     // Requests libcurl sent again by itself reached the server too: each is an attempt.
     call.attempts += std::max(0, response.requests_sent - 1);
     if (m_options.verbose) {
@@ -395,13 +432,15 @@ class Batch {
   void fill_common(const Call& call, CallResult& result) const {
     result.request = call.request();
     result.attempts = call.attempts;
+    result.http_status = call.http_status;
     result.started_ms = call.started_ms;
     result.finished_ms = util::now_ms();
     result.latency_ms =
         std::chrono::duration<double, std::milli>(Clock::now() - call.started).count();
   }
 
-  void finish(const Call& call, const CallResult& result) {
+  void finish(Call& call, const CallResult& result) {
+    call.finished = true;
     --m_remaining;
     if (m_events.on_done) {
       m_events.on_done(call.index, result);
@@ -437,6 +476,7 @@ class Batch {
   std::map<std::string, Clock::time_point> m_next_slot;
   std::optional<http::MultiClient> m_multi;  // created on the first HTTP request
   Clock::time_point m_last_waiting_report;
+  std::optional<Clock::time_point> m_stopping_since;
   std::size_t m_remaining = 0;
   std::mt19937 m_random;
 };

@@ -15,6 +15,8 @@ namespace {
 using nlohmann::json;
 using testing_detail::PlannedCase;
 
+constexpr const char* k_stopped_before_grading = "not graded: the run was stopped";
+
 // A judge prompt, loaded once per place it is read from.
 struct Judge {
   std::shared_ptr<Prompt> prompt;  // null when it could not be loaded
@@ -65,7 +67,27 @@ class SuiteRun {
 
  private:
   ExecutionOptions execution_options() const {
-    return {m_options.jobs, false, m_options.cache, m_options.verbose};
+    ExecutionOptions options;
+    options.parallel = m_options.jobs;
+    options.cache = m_options.cache;
+    options.verbose = m_options.verbose;
+    options.stop = m_options.stop;
+    return options;
+  }
+
+  [[nodiscard]] bool stopped() const { return m_options.stop && m_options.stop->load(); }
+
+  // After a stop: the assertions that `needs` another call are left without a verdict.
+  void leave_ungraded(bool (*needs)(const Assertion&)) {
+    for (PlannedCase& planned : m_cases) {
+      for (std::size_t a = 0; planned.answered && a < planned.assertions.size(); ++a) {
+        if (needs(planned.assertions[a])) {
+          planned.result.assertions[a] =
+              undecided_result(planned.assertions[a], k_stopped_before_grading);
+          planned.result.stopped = true;
+        }
+      }
+    }
   }
 
   void progress() {
@@ -107,7 +129,16 @@ class SuiteRun {
       take_answer(planned, result);
       progress();
     };
-    Executor(m_providers, m_cache).run(calls, execution_options(), events);
+    std::vector<CallResult> results =
+        Executor(m_providers, m_cache).run(calls, execution_options(), events);
+    for (std::size_t call = 0; call < results.size(); ++call) {
+      if (results[call].interrupted) {
+        CaseResult& result = m_cases[case_of_call[call]].result;
+        result.status = CaseStatus::error;
+        result.error = "not run: the run was stopped before its answer came";
+        result.stopped = true;
+      }
+    }
   }
 
   void take_answer(PlannedCase& planned, const CallResult& call) {
@@ -154,6 +185,10 @@ class SuiteRun {
 
   // Phase two: one embeddings request per model for every `similar` assertion.
   void embed() {
+    if (stopped()) {
+      leave_ungraded(needs_embedding);
+      return;
+    }
     struct Wanted {
       ModelRef model;
       std::vector<std::string> texts;
@@ -247,6 +282,10 @@ class SuiteRun {
 
   // Phase three: a judge call for every `llm-rubric` assertion, concurrently.
   void judge() {
+    if (stopped()) {
+      leave_ungraded(needs_judge);
+      return;
+    }
     std::vector<std::vector<ChatRequest>> calls;
     std::vector<JudgeCall> judged;
     for (std::size_t c = 0; c < m_cases.size(); ++c) {
@@ -298,7 +337,17 @@ class SuiteRun {
       take_verdict(judged[call], result);
       progress();
     };
-    Executor(m_providers, m_cache).run(calls, execution_options(), events);
+    std::vector<CallResult> results =
+        Executor(m_providers, m_cache).run(calls, execution_options(), events);
+    for (std::size_t call = 0; call < results.size(); ++call) {
+      if (results[call].interrupted) {
+        PlannedCase& planned = m_cases[judged[call].case_index];
+        std::size_t a = judged[call].assertion_index;
+        planned.result.assertions[a] =
+            undecided_result(planned.assertions[a], k_stopped_before_grading);
+        planned.result.stopped = true;
+      }
+    }
   }
 
   void take_verdict(const JudgeCall& call, const CallResult& result) {

@@ -2,6 +2,8 @@
 // that writes several files or moves a ref and then the index would otherwise be cut in two.
 #pragma once
 
+#include <atomic>
+
 namespace promptctl::util {
 
 /// Installs handlers for SIGINT, SIGTERM, SIGHUP and SIGQUIT that end the process at once, as
@@ -19,6 +21,23 @@ class UninterruptedSection {
   ~UninterruptedSection();
   UninterruptedSection(const UninterruptedSection&) = delete;
   UninterruptedSection& operator=(const UninterruptedSection&) = delete;
+};
+
+/// A scope for long work that can end early and still leave whole results (a batch of model
+/// calls): while it is alive, the first SIGINT or SIGTERM does not end the process but sets
+/// `requested()`, for the work to notice, stop starting new steps and finish the ones under
+/// way. A second signal, or any signal once the scope has ended, ends the process as usual.
+class GracefulStop {
+ public:
+  GracefulStop();
+  ~GracefulStop();
+  GracefulStop(const GracefulStop&) = delete;
+  GracefulStop& operator=(const GracefulStop&) = delete;
+
+  /// Set by the first SIGINT or SIGTERM; safe to read from any thread.
+  [[nodiscard]] static const std::atomic<bool>& requested();
+  /// The signal that asked to stop, or 0.
+  [[nodiscard]] static int signal_number();
 };
 
 }  // namespace promptctl::util

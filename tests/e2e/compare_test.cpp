@@ -1,6 +1,7 @@
 // `promptctl compare` and online experiments against the loopback provider, with variants
 // that really differ: one fails an assertion more often, is slower, or errors.
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <map>
 
@@ -140,6 +141,52 @@ TEST_F(CompareTest, AComparisonOfAVersionWithItselfIsSignificantAtAlphaOnly) {
     EXPECT_LT(count, 14) << name << " was significant in " << count << " of " << k_trials
                          << " A/A comparisons";
   }
+}
+
+// Ctrl-C part-way: the calls under way finish, the report covers what ran, exit 130.
+TEST_F(CompareTest, CtrlCEndsATestRunWithAReportOfWhatRan) {
+  ProcessOptions interrupted;
+  interrupted.cwd = root();
+  interrupted.env = provider_env();
+  interrupted.interruption = Interruption{std::chrono::milliseconds(1000), SIGINT};
+  ProcessResult result = run_promptctl(
+      {"test", "greet", "-j", "2", "--model", "openai/gpt-test~slow=200", "--json"}, interrupted);
+  EXPECT_EQ(result.exit_code, 130) << result.err;
+  json report = json::parse(result.out);  // whole, not cut off
+  std::size_t passed = 0;
+  std::size_t not_run = 0;
+  for (const json& one : report["results"]) {
+    passed += one["status"] == "pass" ? 1 : 0;
+    not_run += one["error"] == "not run: the run was stopped before its answer came" ? 1 : 0;
+  }
+  EXPECT_GT(passed, 0U);
+  EXPECT_GT(not_run, 0U);
+  EXPECT_EQ(passed + not_run, 20U);
+  EXPECT_NE(result.err.find("stopped by SIGINT: " + std::to_string(not_run) +
+                            " of 20 cases not run or not graded"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST_F(CompareTest, CtrlCComparesOnlyThePairsThatFinishedOnBothSides) {
+  ProcessOptions interrupted;
+  interrupted.cwd = root();
+  interrupted.env = provider_env();
+  interrupted.interruption = Interruption{std::chrono::milliseconds(1200), SIGINT};
+  ProcessResult result = run_promptctl({"compare", "greet@HEAD", "greet", "-j", "2", "--model",
+                                        "openai/gpt-test~slow=200", "--json"},
+                                       interrupted);
+  EXPECT_EQ(result.exit_code, 130) << result.err;
+  json c = json::parse(result.out);
+  std::size_t pairs = c["a"]["cases"].get<std::size_t>();
+  EXPECT_EQ(c["b"]["cases"], pairs);
+  EXPECT_GT(pairs, 0U);
+  EXPECT_LT(pairs, 20U);
+  EXPECT_EQ(c["a"]["errors"], 0) << "a pair cut short is left out, not counted as an error";
+  EXPECT_NE(result.err.find("stopped by SIGINT: the comparison rests on the " +
+                            std::to_string(pairs) + " pairs"),
+            std::string::npos)
+      << result.err;
 }
 
 TEST_F(CompareTest, BadRequestsAreUsageErrors) {

@@ -196,7 +196,7 @@ TEST_F(LedgerTest, BatchResultsComeInInputOrderAndFailuresDoNotStopOthers) {
   EXPECT_NE(lines[1]["error"].get<std::string>().find("unknown variable 'nobody'"),
             std::string::npos);
   EXPECT_EQ(lines[2]["output"], "echo: Hello r3");
-  EXPECT_EQ(lines[3]["error"], "-:5: not a JSON object");
+  EXPECT_EQ(lines[3]["error"], "<stdin>:5: not a JSON object of variables");
   EXPECT_EQ(lines[4]["output"], "echo: Hello r5");
   EXPECT_EQ(json::parse(run({"runs", "--json"}).out).size(), 3U);
 }

@@ -194,7 +194,7 @@ void pump(Pipe& in, Pipe& out, Pipe& err, const std::string& input, ProcessResul
 ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
                           const ProcessOptions& options) {
   Pipe in;
-  Pipe out;
+  Pipe out(options.stdout_is_terminal);
   Pipe err(options.stderr_is_terminal);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

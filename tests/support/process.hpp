@@ -31,6 +31,8 @@ struct ProcessOptions {
   std::optional<Interruption> interruption = std::nullopt;
   /// Standard error is a pseudo-terminal, as at an interactive shell.
   bool stderr_is_terminal = false;
+  /// Standard output is a pseudo-terminal (of its own, so that it is still read apart).
+  bool stdout_is_terminal = false;
 };
 
 /// Runs `program` with `args` and waits for it.
