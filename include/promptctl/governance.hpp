@@ -202,6 +202,14 @@ void require_approvals(const DeployPlan& plan);
 /// deploys (`require_signed` with deployers named) and the plan has no signing key.
 void require_deploy_role(const DeployPlan& plan, const repo::Repository& repository);
 
+/// The branch that pins are committed to: `deploy_branch` from promptctl.yaml, else the
+/// repository's default branch, else (a repository with none of those names) the current one.
+std::string deploy_branch(const Workspace& workspace, const repo::Repository& repository);
+
+/// Throws `Error` (refused) unless HEAD is on the deploy branch: a pin committed elsewhere
+/// would not be seen from the branch that everyone deploys from.
+void require_deploy_branch(const Workspace& workspace, const repo::Repository& repository);
+
 /// Checks that the target renders: with no inputs leniently (its partials exist and do not
 /// loop) and strictly with each test case's own variables. Throws `Error` (invalid_input).
 void check_renders(PromptVersionRef& target);

@@ -238,6 +238,11 @@ class Repository {
   /// The branch HEAD points to (also when it has no commit yet); "" when HEAD is detached.
   [[nodiscard]] std::string current_branch() const;
 
+  /// The repository's main line, as git and its hosts see it: the branch the default
+  /// remote's HEAD names (set by clone), else `init.defaultBranch`, else `main`, else
+  /// `master`, the first of these that exists here as a local branch; "" when none does.
+  [[nodiscard]] std::string default_branch() const;
+
   /// Creates branch `name` at `start`. Throws `Error`: usage for an invalid branch name,
   /// already_exists when there is one.
   void create_branch(const std::string& name, const Revision& start);

@@ -39,6 +39,9 @@ struct RepoSettings {
   /// The ssh-keygen ALLOWED SIGNERS file that maps approvers' e-mail addresses to their public
   /// keys, relative to the repository's root.
   std::string allowed_signers = "allowed_signers";
+  /// `deploy_branch: main`: the only branch that deploys, promotions and rollbacks commit pins
+  /// to. "" : the repository's default branch (`Repository::default_branch`).
+  std::string deploy_branch;
   /// `ledger: {retention: 90d}`: runs older than this are removed from the ledger when a
   /// command that records runs starts, and by `runs prune`.
   std::optional<std::int64_t> ledger_retention_seconds;

@@ -88,6 +88,7 @@ DeployOutcome carry_out(Session& session, DeployPlan& plan, bool dry_run) {
   if (plan.unchanged) {
     return outcome;
   }
+  require_deploy_branch(session.workspace(), session.repository());
   check_renders(plan.target);
   require_approvals(plan);
   require_deploy_role(plan, session.repository());

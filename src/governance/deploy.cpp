@@ -217,6 +217,7 @@ std::optional<repo::CommitResult> apply_deploy(Workspace& workspace, repo::Repos
   // this lock, so a second deploy waits and then sees the first. The kernel drops it when its
   // holder dies, so an interrupted deploy never blocks the next one (an emergency rollback).
   util::FileLock lock(*state / "deploy.lock", std::chrono::seconds(30), "deploy");
+  require_deploy_branch(workspace, repository);
   std::string prefix = repository_prefix(workspace, repository);
   repo::Revision head = repository.resolve("HEAD");
   std::optional<std::string> committed = repository.read_file(head, prefix + k_pins_file);

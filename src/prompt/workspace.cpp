@@ -110,7 +110,7 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
   try {
     reader.check_keys(root,
                       {"version", "defaults", "providers", "tests", "environments", "experiments",
-                       "search", "allowed_signers", "ledger", "render"},
+                       "search", "allowed_signers", "deploy_branch", "ledger", "render"},
                       "");
     if (root["version"]) {
       auto version = reader.integer(root["version"], "'version'");
@@ -175,6 +175,12 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
       if (settings.allowed_signers.empty() || escapes) {
         reader.error(root["allowed_signers"],
                      "'allowed_signers' must name a file inside the repository", "value");
+      }
+    }
+    if (root["deploy_branch"]) {
+      settings.deploy_branch = reader.string(root["deploy_branch"], "'deploy_branch'").value_or("");
+      if (settings.deploy_branch.empty()) {
+        reader.error(root["deploy_branch"], "'deploy_branch' must name a branch", "value");
       }
     }
     if (root["experiments"]) {

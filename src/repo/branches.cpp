@@ -78,6 +78,37 @@ std::string Repository::current_branch() const {
   return name.starts_with("refs/heads/") ? name.substr(11) : name;
 }
 
+std::string Repository::default_branch() const {
+  std::vector<std::string> candidates;
+  try {
+    std::string remote = default_remote();
+    git_reference* raw = nullptr;
+    std::string remote_head = "refs/remotes/" + remote + "/HEAD";
+    if (git().git_reference_lookup(&raw, m_impl->repository.get(), remote_head.c_str()) == 0) {
+      GitReference head(raw);
+      const char* target = git().git_reference_symbolic_target(head.get());
+      std::string prefix = "refs/remotes/" + remote + "/";
+      if (target && std::string_view(target).starts_with(prefix)) {
+        candidates.push_back(std::string(target).substr(prefix.size()));
+      }
+    }
+  } catch (const Error&) {
+    // No remote: the local names decide.
+  }
+  if (auto configured = config_value("init.defaultBranch")) {
+    candidates.push_back(*configured);
+  }
+  candidates.insert(candidates.end(), {"main", "master"});
+  std::vector<BranchInfo> local = branches();
+  for (const std::string& candidate : candidates) {
+    if (std::any_of(local.begin(), local.end(),
+                    [&](const BranchInfo& branch) { return branch.name == candidate; })) {
+      return candidate;
+    }
+  }
+  return {};
+}
+
 void Repository::create_branch(const std::string& name, const Revision& start) {
   validate_branch_name(name);
   git_repository* repository = m_impl->repository.get();

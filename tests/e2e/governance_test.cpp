@@ -449,5 +449,41 @@ TEST_F(GovernanceTest, ApprovalsTravelWithPushAndClone) {
   EXPECT_EQ(deployed.exit_code, 0) << deployed.err;
 }
 
+// Pins live on one branch: a deploy from a side branch or a detached HEAD is refused with the
+// way back, and leaves every ref as it was; deploy_branch names another branch.
+TEST_F(GovernanceTest, PinsAreCommittedToTheDeployBranchOnly) {
+  std::string main_line = git(root(), {"symbolic-ref", "--short", "HEAD"});
+  main_line.erase(main_line.find_last_not_of('\n') + 1);
+  git(root(), {"switch", "-q", "-c", "side"});
+  std::string side_head = head();
+  ProcessResult refused = run_with_server({"deploy", "hello", "--env", "dev"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_NE(refused.err.find("pins are committed to '" + main_line +
+                             "' (the repository's default branch), not to branch 'side'"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("promptctl switch " + main_line), std::string::npos);
+  EXPECT_EQ(head(), side_head) << "nothing committed";
+  EXPECT_EQ(run_with_server({"deploy", "hello", "--env", "dev", "--dry-run"}).exit_code, 1);
+
+  git(root(), {"switch", "-q", "--detach"});
+  ProcessResult detached = run_with_server({"deploy", "hello", "--env", "dev"});
+  EXPECT_EQ(detached.exit_code, 1);
+  EXPECT_NE(detached.err.find("not to a detached HEAD"), std::string::npos) << detached.err;
+
+  git(root(), {"switch", "-q", main_line});
+  ProcessResult deployed = run_with_server({"deploy", "hello", "--env", "dev"});
+  EXPECT_EQ(deployed.exit_code, 0) << deployed.err;
+
+  // With deploy_branch: side, the main line is the wrong place.
+  write("promptctl.yaml", settings() + "deploy_branch: side\n");
+  git(root(), {"commit", "-qam", "deploy from side"});
+  ProcessResult elsewhere = run_with_server({"deploy", "hello", "--env", "staging"});
+  EXPECT_EQ(elsewhere.exit_code, 1);
+  EXPECT_NE(elsewhere.err.find("pins are committed to 'side' (deploy_branch in promptctl.yaml)"),
+            std::string::npos)
+      << elsewhere.err;
+}
+
 }  // namespace
 }  // namespace promptctl::testing
