@@ -7,6 +7,7 @@
 
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/usage_errors.hpp"
 #include "cli/version.hpp"
 #include "promptctl/names.hpp"
 #include "util/dates.hpp"
@@ -77,6 +78,38 @@ bool asks_for_version(int argc, char** argv, bool& json) {
     json = json || word == "--json";
   }
   return version;
+}
+
+// `promptctl help [COMMAND]`: the overview, or a command's help, on stdout.
+int print_help(CLI::App& app, int argc, char** argv) {
+  int index = command_word_index(argc, argv) + 1;
+  if (index >= argc) {
+    std::fputs(app.help().c_str(), stdout);
+    return k_exit_ok;
+  }
+  std::string wanted = argv[index];
+  std::vector<std::string> names;
+  for (const CommandSpec* spec : all_commands()) {
+    if (spec->name == wanted && spec->name != k_complete_command) {
+      std::fputs(app.get_subcommand(wanted)->help("promptctl").c_str(), stdout);
+      std::printf("\nThe manual has more: man promptctl-%s\n", wanted.c_str());
+      return k_exit_ok;
+    }
+    names.emplace_back(spec->name);
+  }
+  std::fprintf(stderr, "promptctl: error: '%s' is not a promptctl command%s\n",
+               util::printable(wanted).c_str(), util::did_you_mean(wanted, names).c_str());
+  return k_exit_usage;
+}
+
+// The subcommand the parser was in when it stopped, else the main app.
+const CLI::App& command_being_parsed(const CLI::App& app) {
+  for (const CLI::App* sub : app.get_subcommands()) {
+    if (sub->parsed()) {
+      return *sub;
+    }
+  }
+  return app;
 }
 
 int run_command(const CommandSpec& spec, Session& session) {
@@ -167,6 +200,8 @@ int run_main(int argc, char** argv) {
       sub->group("");
     }
     spec->add_options(*sub);
+    // -C and --color may come after the command too, as `git log --color` does.
+    sub->fallthrough();
     subcommands.emplace_back(sub, spec);
   }
   if (bool json = false; asks_for_version(argc, argv, json)) {
@@ -174,6 +209,17 @@ int run_main(int argc, char** argv) {
     out.configure(ColorMode::never);
     print_version(out, json);
     return out.flush() ? 0 : k_exit_system;
+  }
+  if (first_command_word(argc, argv) == "help") {
+    return print_help(app, argc, argv);
+  }
+  bool asks_for_help = std::any_of(argv + 1, argv + argc, [](const char* word) {
+    return std::strcmp(word, "-h") == 0 || std::strcmp(word, "--help") == 0;
+  });
+  if (first_command_word(argc, argv).empty() && !asks_for_help) {
+    // As git does: the overview, and a usage error since no command was given.
+    std::fputs(app.help().c_str(), stdout);
+    return k_exit_usage;
   }
   if (!check_command_word(argc, argv)) {
     return k_exit_usage;
@@ -204,8 +250,9 @@ int run_main(int argc, char** argv) {
     if (e.get_exit_code() == 0) {
       return app.exit(e);
     }
-    std::fprintf(stderr, "promptctl: error: %s\n", e.what());
-    std::fprintf(stderr, "Run 'promptctl --help' or 'promptctl COMMAND --help' for usage.\n");
+    const CLI::App& command = command_being_parsed(app);
+    std::fprintf(stderr, "promptctl: error: %s\n", usage_error_message(e, command).c_str());
+    std::fprintf(stderr, "%s\n", usage_hint(command).c_str());
     return k_exit_usage;
   }
   Output out;

@@ -235,7 +235,7 @@ TEST_F(Authoring, UsageErrorsExitTwoWithAPointerToHelp) {
             "Run 'promptctl --help' for the list of commands.\n");
   ProcessResult bad_option = run({"ls", "--bogus"});
   EXPECT_EQ(bad_option.exit_code, 2);
-  EXPECT_NE(bad_option.err.find("Run 'promptctl --help'"), std::string::npos);
+  EXPECT_NE(bad_option.err.find("Run 'promptctl ls --help' for its options."), std::string::npos);
   EXPECT_EQ(run({"--version"}).out.rfind("promptctl ", 0), 0U);
 }
 
