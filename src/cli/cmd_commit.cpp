@@ -1,12 +1,14 @@
 // promptctl commit -m MSG [NAME…]: commit changed prompts.
 #include "cli/command.hpp"
 #include "promptctl/changes.hpp"
+#include "util/fs.hpp"
 
 namespace promptctl::cli {
 namespace {
 
 struct Options {
   std::string message;
+  std::string message_file;
   std::vector<std::string> names;
   bool json = false;
 };
@@ -16,7 +18,11 @@ Options& options() {
 }
 
 void add_options(CLI::App& sub) {
-  sub.add_option("-m,--message", options().message, "The commit message")->required();
+  CLI::Option* message = sub.add_option("-m,--message", options().message, "The commit message");
+  sub.add_option("-F,--file", options().message_file,
+                 "Take the commit message from FILE; '-' reads standard input")
+      ->type_name("FILE")
+      ->excludes(message);
   sub.add_option(
       "NAME", options().names,
       "Prompts to commit (default: every changed file under prompts/ and promptctl.yaml)");
@@ -24,7 +30,13 @@ void add_options(CLI::App& sub) {
 }
 
 int run(Session& session) {
-  const Options& o = options();
+  Options o = options();
+  if (!o.message_file.empty()) {
+    o.message = o.message_file == "-" ? util::read_stdin() : util::read_file(o.message_file);
+  } else if (o.message.empty()) {
+    throw Error(ErrorKind::usage, "a commit needs a message", {},
+                "give it with -m TEXT or -F FILE");
+  }
   if (o.message.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw Error(ErrorKind::usage, "the commit message is empty");
   }

@@ -5,6 +5,7 @@
 #include "promptctl/address.hpp"
 #include "promptctl/diff.hpp"
 #include "promptctl/names.hpp"
+#include "promptctl/pins.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -238,6 +239,14 @@ int run(Session& session) {
   const Options& o = options();
   Arguments arguments = split_arguments(session);
   auto repository = session.shared_repository();
+  if (arguments.revisions.empty() && !head_if_any(*repository)) {
+    // As `git diff` in a repository without commits: nothing to compare with, nothing shown.
+    if (o.json) {
+      session.out().json(
+          {{"from", nullptr}, {"to", nullptr}, {"changes", nlohmann::json::array()}});
+    }
+    return 0;
+  }
   repo::Revision from =
       repository->resolve(arguments.revisions.empty() ? "HEAD" : arguments.revisions[0]);
   std::optional<repo::Revision> to;

@@ -5,6 +5,7 @@
 #include "promptctl/address.hpp"
 #include "promptctl/changes.hpp"
 #include "promptctl/history.hpp"
+#include "promptctl/pins.hpp"
 #include "util/dates.hpp"
 #include "util/strings.hpp"
 
@@ -128,7 +129,15 @@ int log_prompt(Session& session, const PromptAddress& address) {
 
 int log_repository(Session& session) {
   repo::Repository& repository = session.repository();
-  repo::Revision start = repository.resolve("HEAD");
+  std::optional<repo::Revision> head = head_if_any(repository);
+  if (!head) {
+    // No commits yet: an empty history rather than an error.
+    if (options().json) {
+      session.out().json({{"start", nullptr}, {"commits", nlohmann::json::array()}});
+    }
+    return 0;
+  }
+  repo::Revision start = *head;
   // Without --since, -n can stop the walk early.
   const Options& o = options();
   size_t walk_limit = o.since.empty() && o.max_count >= 0 ? static_cast<size_t>(o.max_count)

@@ -65,6 +65,10 @@ int run(Session& session) {
     out.line("]");
     return 0;
   }
+  if (workspace.list_names().empty()) {
+    out.hint("no prompts yet: create one with 'promptctl new NAME'");  // a new repository
+    return 0;
+  }
   size_t width = 0;
   for (const PromptSummary& summary : summaries) {
     width = std::max(width, summary.name.size());

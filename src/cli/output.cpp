@@ -161,6 +161,11 @@ void Output::warn(std::string_view message) const {
                static_cast<int>(message.size()), message.data());
 }
 
+void Output::hint(std::string_view message) const {
+  std::fprintf(stderr, "%s %.*s\n", paint_err("hint:", Style::cyan).c_str(),
+               static_cast<int>(message.size()), message.data());
+}
+
 void Output::error(const Error& error) const {
   // Messages quote names, paths and values from the repository: no control character of
   // theirs reaches the terminal.

@@ -37,6 +37,8 @@ class Output {
 
   /// "warning: …" on stderr.
   void warn(std::string_view message) const;
+  /// "hint: …" on stderr: what to do next.
+  void hint(std::string_view message) const;
   /// An error with its location, details and hint on stderr.
   void error(const Error& error) const;
   /// A diagnostic as "file:line:column: error: message".

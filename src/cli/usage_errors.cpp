@@ -78,6 +78,7 @@ std::string bad_value(const std::string& message) {
   static const std::regex out_of_range("^(.+): Value (.*) not in range (\\S+) to (\\S+)$");
   static const std::regex not_converted("^Could not convert: (.+) = (.*)$");
   static const std::regex missing_value("^(.+): \\d+ required (.+) missing$");
+  static const std::regex excludes("^(\\S+) excludes (\\S+)$");
   if (std::regex_match(message, match, not_in)) {
     std::vector<std::string> items;
     std::string listed = choices(match[3], items);
@@ -90,6 +91,9 @@ std::string bad_value(const std::string& message) {
   }
   if (std::regex_match(message, match, not_converted)) {
     return in_quotes(match[2]) + " is not a valid value for " + match[1].str();
+  }
+  if (std::regex_match(message, match, excludes)) {
+    return match[1].str() + " and " + match[2].str() + " do not go together";
   }
   if (std::regex_match(message, match, missing_value)) {
     return match[1].str() + " needs a value: " + match[2].str();

@@ -68,5 +68,42 @@ TEST_F(CommandLine, HelpShowsTheOverviewOrACommandsHelp) {
   EXPECT_EQ(nothing.out, overview.out);
 }
 
+// A repository without commits behaves as git's does: an empty history, no differences, and
+// `ls` says how to begin.
+TEST(CommandLineEmpty, ARepositoryWithoutCommitsHasAnEmptyHistory) {
+  TempDir dir;
+  ProcessOptions options;
+  options.cwd = dir.path();
+  ASSERT_EQ(run_promptctl({"init", "."}, options).exit_code, 0);
+  ProcessResult log = run_promptctl({"log"}, options);
+  EXPECT_EQ(log.exit_code, 0) << log.err;
+  EXPECT_EQ(log.out, "");
+  ProcessResult log_json = run_promptctl({"log", "--json"}, options);
+  EXPECT_EQ(nlohmann::json::parse(log_json.out)["commits"], nlohmann::json::array());
+  ProcessResult diff = run_promptctl({"diff"}, options);
+  EXPECT_EQ(diff.exit_code, 0) << diff.err;
+  EXPECT_EQ(diff.out, "");
+  ProcessResult ls = run_promptctl({"ls"}, options);
+  EXPECT_EQ(ls.exit_code, 0);
+  EXPECT_EQ(ls.err, "hint: no prompts yet: create one with 'promptctl new NAME'\n");
+}
+
+TEST_F(CommandLine, CommitTakesItsMessageFromAFileOrStandardInput) {
+  write("message.txt", "Greet by name\n\nThe body explains why.\n");
+  ProcessResult from_file = run({"commit", "-F", "message.txt", "hello"});
+  EXPECT_EQ(from_file.exit_code, 0) << from_file.err;
+  EXPECT_EQ(git(root(), {"log", "-1", "--format=%B"}),
+            "Greet by name\n\nThe body explains why.\n\n");
+  write("prompts/hello.yaml", "variables:\n  who: {type: string}\ntemplate: Hi {{who}}\n");
+  ProcessResult from_stdin = run({"commit", "-F", "-"}, {}, "Say hi\n");
+  EXPECT_EQ(from_stdin.exit_code, 0) << from_stdin.err;
+  EXPECT_EQ(git(root(), {"log", "-1", "--format=%s"}), "Say hi\n");
+  ProcessResult neither = run({"commit"});
+  EXPECT_EQ(neither.exit_code, 2);
+  EXPECT_NE(neither.err.find("give it with -m TEXT or -F FILE"), std::string::npos) << neither.err;
+  expect_usage_error({"commit", "-m", "x", "-F", "message.txt"},
+                     "--message and --file do not go together", "commit");
+}
+
 }  // namespace
 }  // namespace promptctl::testing
