@@ -2,6 +2,7 @@
 #include <ctime>
 
 #include "cli/execution.hpp"
+#include "cli/validators.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -18,9 +19,9 @@ Options& options() {
 
 void add_options(CLI::App& sub) {
   Options& o = options();
-  sub.add_option("ACTION", o.action, "stats: how much is stored; clear: remove answers")
-      ->required()
-      ->check(CLI::IsMember({"stats", "clear"}));
+  one_of(sub.add_option("ACTION", o.action, "stats: how much is stored; clear: remove answers")
+             ->required(),
+         {"stats", "clear"});
   sub.add_option("--older-than", o.older_than,
                  "With clear: only answers stored before this, for example '7 days ago' or "
                  "2026-01-31")

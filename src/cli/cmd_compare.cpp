@@ -5,6 +5,7 @@
 
 #include "cli/execution.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/validators.hpp"
 #include "promptctl/compare.hpp"
 #include "util/fs.hpp"
 #include "util/interrupts.hpp"
@@ -60,10 +61,10 @@ void add_options(CLI::App& sub) {
   sub.add_option("-j,--jobs", o.jobs, "How many calls run at once (default 8)")
       ->type_name("N")
       ->check(CLI::Range(1, 256));
-  sub.add_option("--metric", o.metric,
-                 "The metric the verdict is on: pass_rate (default), latency_ms, tokens or cost")
-      ->type_name("METRIC")
-      ->check(CLI::IsMember(comparison_metrics()));
+  one_of(sub.add_option(
+             "--metric", o.metric,
+             "The metric the verdict is on: pass_rate (default), latency_ms, tokens or cost"),
+         comparison_metrics());
   sub.add_option("--alpha", o.alpha, "The significance level (default 0.05)")
       ->type_name("ALPHA")
       ->check(CLI::Range(0.0001, 0.5));
@@ -73,11 +74,11 @@ void add_options(CLI::App& sub) {
       ->type_name("N");
   sub.add_flag("--fail-if-worse", o.fail_if_worse,
                "Exit 1 when B is significantly worse than A on the chosen metric");
-  sub.add_option("--cache", o.cache,
-                 "Response cache: off (default: every call is made, so latency is real), auto, "
-                 "on, replay or refresh")
-      ->type_name("MODE")
-      ->check(CLI::IsMember({"auto", "on", "off", "replay", "refresh"}));
+  one_of(
+      sub.add_option("--cache", o.cache,
+                     "Response cache: off (default: every call is made, so latency is real), auto, "
+                     "on, replay or refresh"),
+      {"auto", "on", "off", "replay", "refresh"});
   sub.add_flag("--json", o.json, "Print the comparison as JSON");
   sub.add_option("--html", o.html, "Also write a self-contained HTML report with charts")
       ->type_name("FILE");

@@ -1,5 +1,6 @@
 // promptctl dupes: pairs of prompts that are nearly the same, by meaning or by wording.
 #include "cli/searching.hpp"
+#include "cli/validators.hpp"
 #include "promptctl/lineage.hpp"
 
 namespace promptctl::cli {
@@ -27,9 +28,10 @@ void add_options(CLI::App& sub) {
                  "Least similarity of a pair, 0 to 1 (default 0.95 for embeddings' cosine, 0.8 "
                  "for shingles' Jaccard)")
       ->type_name("X");
-  sub.add_option("--method", o.method,
-                 "auto (embeddings when they can be had, else shingles), embeddings or shingles")
-      ->check(CLI::IsMember({"auto", "embeddings", "shingles"}));
+  one_of(sub.add_option(
+             "--method", o.method,
+             "auto (embeddings when they can be had, else shingles), embeddings or shingles"),
+         {"auto", "embeddings", "shingles"});
   add_document_filter(sub, o.filter);
   add_embedding_options(sub, o.embedding);
   sub.add_flag("--exit-code", o.exit_code, "Exit with 1 when any pair is found");

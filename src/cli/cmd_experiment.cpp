@@ -2,6 +2,7 @@
 // promptctl.yaml, their state in git, and their results from the ledger.
 #include "cli/deploying.hpp"
 #include "cli/execution.hpp"
+#include "cli/validators.hpp"
 #include "promptctl/experiments.hpp"
 #include "promptctl/lint.hpp"
 #include "util/dates.hpp"
@@ -28,10 +29,10 @@ Options& options() {
 
 void add_options(CLI::App& sub) {
   Options& o = options();
-  sub.add_option("ACTION", o.action,
-                 "list, start, stop, status, report, or promote (deploy a variant)")
-      ->required()
-      ->check(CLI::IsMember({"list", "start", "stop", "status", "report", "promote"}));
+  one_of(sub.add_option("ACTION", o.action,
+                        "list, start, stop, status, report, or promote (deploy a variant)")
+             ->required(),
+         {"list", "start", "stop", "status", "report", "promote"});
   sub.add_option("EXPERIMENT", o.name, "The experiment (all but list)");
   sub.add_option("VARIANT", o.variant, "With promote: the variant to deploy");
   sub.add_option("--env", o.environment, "With promote: the environment to deploy to")

@@ -1,6 +1,7 @@
 // promptctl lint [NAME…]: every problem in every prompt file.
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/validators.hpp"
 #include "promptctl/lint.hpp"
 
 namespace promptctl::cli {
@@ -18,8 +19,9 @@ Options& options() {
 
 void add_options(CLI::App& sub) {
   sub.add_option("NAME", options().names, "Prompts to lint (default: the whole repository)");
-  sub.add_option("--format", options().format, "text, json, or github (workflow annotations)")
-      ->check(CLI::IsMember({"text", "json", "github"}));
+  one_of(
+      sub.add_option("--format", options().format, "text, json, or github (workflow annotations)"),
+      {"text", "json", "github"});
   sub.add_flag("--json", options().json, "Same as --format json");
 }
 

@@ -26,7 +26,7 @@ void add_options(CLI::App& sub) {
                  "Which part of the version to raise: major, minor or patch (the first release "
                  "is 1.0.0 whatever the level)")
       ->transform(CLI::CheckedTransformer(levels, CLI::ignore_case).description(""))
-      ->type_name("LEVEL")
+      ->type_name("major|minor|patch")
       ->required();
   sub.add_option("-m,--message", options().message,
                  "The tag's message (default: 'Release NAME@X.Y.Z')");

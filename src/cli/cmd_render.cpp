@@ -1,6 +1,7 @@
 // promptctl render NAME | --template-file FILE: fill a template with variables.
 #include "cli/command.hpp"
 #include "cli/execution.hpp"
+#include "cli/validators.hpp"
 #include "promptctl/address.hpp"
 #include "promptctl/names.hpp"
 #include "promptctl/render.hpp"
@@ -42,8 +43,8 @@ void add_options(CLI::App& sub) {
   sub.add_option("--partials-dir", o.partials_dir,
                  "With --template-file: {{> p}} reads the file DIR/p")
       ->type_name("DIR");
-  sub.add_option("--escape", o.escape, "HTML-escape {{name}} values: html or none")
-      ->check(CLI::IsMember({"html", "none"}));
+  one_of(sub.add_option("--escape", o.escape, "HTML-escape {{name}} values: html or none"),
+         {"html", "none"});
   sub.add_option("--role", o.role, "Print only the messages with this role");
   sub.add_flag("--lenient", o.lenient,
                "Missing variables render empty and unknown ones are ignored");

@@ -1,6 +1,7 @@
 // promptctl runs [NAME] | runs show ID | runs prune: the executions recorded in the ledger.
 
 #include "cli/execution.hpp"
+#include "cli/validators.hpp"
 #include "promptctl/names.hpp"
 #include "util/dates.hpp"
 
@@ -33,8 +34,8 @@ void add_options(CLI::App& sub) {
   sub.add_option("--since", o.since,
                  "Only runs started after DATE: 2026-01-31, an ISO 8601 time, or '2 hours ago'")
       ->type_name("DATE");
-  sub.add_option("--status", o.status, "Only runs that succeeded (ok) or failed (error)")
-      ->check(CLI::IsMember({"ok", "error"}));
+  one_of(sub.add_option("--status", o.status, "Only runs that succeeded (ok) or failed (error)"),
+         {"ok", "error"});
   sub.add_option("--env", o.environment, "Only runs recorded for this environment")
       ->type_name("ENV");
   sub.add_option("--grep", o.grep,

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/execution.hpp"
+#include "cli/validators.hpp"
 #include "promptctl/names.hpp"
 
 namespace promptctl::cli {
@@ -33,8 +34,9 @@ const std::map<std::string, StatsGrouping>& groupings() {
 void add_options(CLI::App& sub) {
   Options& o = options();
   sub.add_option("NAME", o.name, "Only the runs of this prompt");
-  sub.add_option("--by", o.by, "Group by prompt (default), version, model, provider, env or day")
-      ->check(CLI::IsMember({"prompt", "version", "model", "provider", "env", "day"}));
+  one_of(sub.add_option("--by", o.by,
+                        "Group by prompt (default), version, model, provider, env or day"),
+         {"prompt", "version", "model", "provider", "env", "day"});
   sub.add_option("--since", o.since,
                  "Only runs started after DATE: 2026-01-31, an ISO 8601 time, or '1 day ago'")
       ->type_name("DATE");
@@ -43,8 +45,8 @@ void add_options(CLI::App& sub) {
   sub.add_flag("--all", o.all,
                "Include the runs of 'test' and 'compare', which are left out unless --env names "
                "them");
-  sub.add_option("--format", o.format, "text (default), json or prometheus")
-      ->check(CLI::IsMember({"text", "json", "prometheus"}));
+  one_of(sub.add_option("--format", o.format, "text (default), json or prometheus"),
+         {"text", "json", "prometheus"});
   sub.add_flag("--json", o.json, "The same as --format json");
 }
 

@@ -6,6 +6,7 @@
 #include "cli/execution.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/test_report.hpp"
+#include "cli/validators.hpp"
 #include "promptctl/testing.hpp"
 #include "util/dates.hpp"
 #include "util/fs.hpp"
@@ -66,9 +67,8 @@ void add_options(CLI::App& sub) {
                  "Also run the tests at REV (or as an environment pins them) and list the cases "
                  "that passed there and do not now as regressions, first")
       ->type_name("REV");
-  sub.add_option("--format", o.format, "text (default), json, junit, tap or github")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"text", "json", "junit", "tap", "github"}));
+  one_of(sub.add_option("--format", o.format, "text (default), json, junit, tap or github"),
+         {"text", "json", "junit", "tap", "github"});
   sub.add_flag("--json", o.json, "The same as --format json");
   sub.add_option("-o,--output", o.outputs,
                  "Write the --format report to FILE and print the readable summary; "
@@ -78,11 +78,10 @@ void add_options(CLI::App& sub) {
   sub.add_flag("--fail-on-error,!--no-fail-on-error", o.fail_on_error,
                "Exit 5 when a provider error left a case without a verdict (default); "
                "--no-fail-on-error lets such cases pass the run");
-  sub.add_option("--cache", o.cache,
-                 "Response cache: auto (default: temperature 0 only), on, off, replay (only "
-                 "recorded answers, no calls) or refresh")
-      ->type_name("MODE")
-      ->check(CLI::IsMember({"auto", "on", "off", "replay", "refresh"}));
+  one_of(sub.add_option("--cache", o.cache,
+                        "Response cache: auto (default: temperature 0 only), on, off, replay (only "
+                        "recorded answers, no calls) or refresh"),
+         {"auto", "on", "off", "replay", "refresh"});
   sub.add_flag("--no-cache", o.no_cache, "The same as --cache off");
   sub.add_flag("--record", o.record,
                "Store every answer in the cache, whatever its temperature, for --cache replay");

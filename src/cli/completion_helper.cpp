@@ -2,6 +2,7 @@
 // completions/. The last word is the one being completed (possibly empty); candidates print one per
 // line. Nothing is printed where the shell should complete file names itself.
 #include "cli/command.hpp"
+#include "cli/validators.hpp"
 #include "promptctl/repo.hpp"
 
 namespace promptctl::cli {
@@ -49,6 +50,69 @@ std::vector<std::string> experiment_names(Session& session) {
   } catch (const Error&) {
   }
   return names;
+}
+
+// The providers a model may name: the built-in ones and promptctl.yaml's.
+std::vector<std::string> provider_names(Session& session) {
+  std::vector<std::string> names;
+  try {
+    for (const auto& [name, settings] : session.workspace().settings().providers) {
+      names.push_back(name);
+    }
+  } catch (const Error&) {
+  }
+  return names;
+}
+
+// The values an option's argument may take, where they are known.
+std::vector<std::string> option_values(Session& session, const CLI::Option& option) {
+  std::vector<std::string> choices = choices_of(option);
+  if (!choices.empty()) {
+    return choices;
+  }
+  const std::string& type = option.get_type_name();
+  if (type == "ENV") {
+    return environment_names(session);
+  }
+  if (type == "EXPERIMENT") {
+    return experiment_names(session);
+  }
+  if (type == "PROVIDER" || option.check_name("--provider")) {
+    return provider_names(session);
+  }
+  if (type == "PROMPT") {
+    try {
+      return session.workspace().list_names();
+    } catch (const Error&) {
+      // Outside a repository there is nothing to offer.
+    }
+  }
+  return {};
+}
+
+// How many positional words follow the command word, options and their values left out.
+std::size_t positionals_typed(const CLI::App& app, const std::vector<std::string>& words,
+                              std::size_t command_at) {
+  std::size_t count = 0;
+  for (std::size_t i = command_at + 1; i < words.size(); ++i) {
+    if (!words[i].starts_with("-")) {
+      ++count;
+    } else if (words[i].find('=') == std::string::npos) {
+      const CLI::Option* option = app.get_option_no_throw(words[i]);
+      i += option && option->get_type_size_max() > 0 ? 1 : 0;
+    }
+  }
+  return count;
+}
+
+// The choices of the first positional argument (an ACTION), when it has them.
+std::vector<std::string> first_positional_choices(const CLI::App& app) {
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_positional()) {
+      return choices_of(*option);
+    }
+  }
+  return {};
 }
 
 // Whether `word` is an option of `app` that takes a value.
@@ -125,6 +189,10 @@ int run(Session& session) {
     }
   }
   Session in_directory(out, directory);
+  if (!words.empty() && words.back() == "--color") {
+    print_matching(out, {"auto", "always", "never"}, current);
+    return 0;
+  }
   if (at >= words.size()) {
     if (current.starts_with("-")) {
       print_matching(out, {"-C", "--color", "--help", "--version", "-V"}, current);
@@ -147,23 +215,22 @@ int run(Session& session) {
   spec->add_options(sub);
   if (!words.empty() && words.size() > at + 1 && takes_value(sub, words.back())) {
     const CLI::Option* option = sub.get_option_no_throw(words.back());
-    if (option && option->get_type_name() == "ENV") {
-      print_matching(out, environment_names(in_directory), current);
-    } else if (option && option->get_type_name() == "EXPERIMENT") {
-      print_matching(out, experiment_names(in_directory), current);
-    } else if (option && option->get_type_name() == "PROMPT") {
-      try {
-        print_matching(out, in_directory.workspace().list_names(), current);
-      } catch (const Error&) {
-        // Outside a repository there is nothing to offer.
-      }
+    if (option) {
+      print_matching(out, option_values(in_directory, *option), current);
     }
-    return 0;  // any other option's value: let the shell complete file names
+    return 0;  // nothing printed: let the shell complete file names
   }
   if (current.starts_with("-")) {
     std::vector<std::string> names = option_names(sub);
-    names.emplace_back("--help");
+    if (std::find(names.begin(), names.end(), "--help") == names.end()) {
+      names.emplace_back("--help");
+    }
     print_matching(out, names, current);
+    return 0;
+  }
+  if (std::vector<std::string> actions = first_positional_choices(sub);
+      !actions.empty() && positionals_typed(sub, words, at) == 0) {
+    print_matching(out, actions, current);
     return 0;
   }
   if (spec->positionals != Completes::prompt_names) {

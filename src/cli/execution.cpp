@@ -1,4 +1,5 @@
 #include "cli/execution.hpp"
+#include "cli/validators.hpp"
 
 #include <charconv>
 #include <csignal>
@@ -93,11 +94,11 @@ void add_model_options(CLI::App& sub, ModelOptions& options, bool with_model) {
                    "for several) or response_format (text or json)")
         ->type_name("KEY=VALUE");
   }
-  sub.add_option("--cache", options.cache,
-                 "Response cache: auto (for temperature 0), on, off, replay (never call; fail "
-                 "when an answer is missing) or refresh")
-      ->type_name("MODE")
-      ->check(CLI::IsMember({"auto", "on", "off", "replay", "refresh"}));
+  one_of(
+      sub.add_option("--cache", options.cache,
+                     "Response cache: auto (for temperature 0), on, off, replay (never call; fail "
+                     "when an answer is missing) or refresh"),
+      {"auto", "on", "off", "replay", "refresh"});
   sub.add_flag("--no-cache", options.no_cache, "Neither read nor write the response cache")
       ->excludes("--cache");
   sub.add_flag("--stream", options.stream,

@@ -29,7 +29,7 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
       {"auto", ColorMode::automatic}, {"always", ColorMode::always}, {"never", ColorMode::never}};
   app.add_option("--color", global.color, "Colour output: auto (default), always or never")
       ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case).description(""))
-      ->type_name("WHEN");
+      ->type_name("auto|always|never");
 }
 
 // Where the first word that is neither an option nor an option's value is, or argc.

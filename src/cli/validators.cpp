@@ -18,4 +18,29 @@ CLI::Validator at_least(double minimum) {
           ">= " + bound, "AT_LEAST"};
 }
 
+CLI::Option* one_of(CLI::Option* option, const std::vector<std::string>& values) {
+  std::string listed;
+  for (const std::string& value : values) {
+    listed += (listed.empty() ? "" : "|") + value;
+  }
+  // The set goes in the type name, where help and completion both read it, and not in the
+  // validator's description, which CLI11 would print as "TEXT:{a,b}".
+  return option->check(CLI::IsMember(values).description(""))->type_name(listed);
+}
+
+std::vector<std::string> choices_of(const CLI::Option& option) {
+  std::string type = option.get_type_name();
+  std::vector<std::string> values;
+  if (type.find('|') == std::string::npos) {
+    return values;
+  }
+  std::size_t start = 0;
+  while (start <= type.size()) {
+    std::size_t end = std::min(type.find('|', start), type.size());
+    values.push_back(type.substr(start, end - start));
+    start = end + 1;
+  }
+  return values;
+}
+
 }  // namespace promptctl::cli

@@ -102,6 +102,26 @@ TEST_F(RepoTest, CompletionOffersCommandsOptionsAndPromptNames) {
   EXPECT_EQ(run({"__complete", "-C", ".", "show", "support/"}).out, "support/reply\n");
 }
 
+TEST_F(RepoTest, CompletionKnowsTheValuesOfOptionsAndActions) {
+  EXPECT_EQ(run({"__complete", "test", "--format", ""}).out, "text\njson\njunit\ntap\ngithub\n");
+  EXPECT_EQ(run({"__complete", "stats", "--by", "m"}).out, "model\n");
+  EXPECT_EQ(run({"__complete", "compare", "--metric", "l"}).out, "latency_ms\n");
+  EXPECT_EQ(run({"__complete", "release", "x", "--bump", "m"}).out, "major\nminor\n");
+  EXPECT_EQ(run({"__complete", "run", "x", "--cache", "re"}).out, "replay\nrefresh\n");
+  EXPECT_EQ(run({"__complete", "ls", "--color", "a"}).out, "auto\nalways\n");
+  EXPECT_EQ(run({"__complete", "--color", "n"}).out, "never\n");
+  EXPECT_EQ(run({"__complete", "run", "x", "--provider", "an"}).out, "anthropic\n");
+  EXPECT_EQ(run({"__complete", "cache", ""}).out, "stats\nclear\n");
+  EXPECT_EQ(run({"__complete", "experiment", "st"}).out, "start\nstop\nstatus\n");
+  EXPECT_EQ(run({"__complete", "experiment", "start", "st"}).out, "") << "the action is given";
+  std::string options = run({"__complete", "render", "--"}).out;
+  EXPECT_EQ(options.find("--help"), options.rfind("--help")) << "--help once: " << options;
+  // Help shows the values the same way, without CLI11's "TEXT:{…}".
+  std::string help = run({"render", "--help"}).out;
+  EXPECT_NE(help.find("--escape html|none"), std::string::npos) << help;
+  EXPECT_EQ(help.find(":{"), std::string::npos) << help;
+}
+
 // A clone has nothing beside it: no test, benchmark, example or build file may read outside the
 // repository (conformance data lives in tests/conformance/data).
 TEST(Docs, NothingReadsOutsideTheRepository) {
