@@ -50,20 +50,27 @@ std::string first_command_word(int argc, char** argv) {
   return index < argc ? std::string(argv[index]) : std::string();
 }
 
-bool check_command_word(int argc, char** argv) {
-  std::string word = first_command_word(argc, argv);
-  if (word.empty()) {
-    return true;
-  }
+// Whether `word` names a command; if not, says so on stderr with the nearest command.
+bool is_command(const std::string& word) {
   std::vector<std::string> names;
   for (const CommandSpec* spec : all_commands()) {
-    names.emplace_back(spec->name);
-  }
-  if (std::find(names.begin(), names.end(), word) != names.end()) {
-    return true;
+    if (spec->name == word) {
+      return true;
+    }
+    if (spec->name != k_complete_command) {
+      names.emplace_back(spec->name);
+    }
   }
   std::fprintf(stderr, "promptctl: error: '%s' is not a promptctl command%s\n",
                util::printable(word).c_str(), util::did_you_mean(word, names).c_str());
+  return false;
+}
+
+bool check_command_word(int argc, char** argv) {
+  std::string word = first_command_word(argc, argv);
+  if (word.empty() || is_command(word)) {
+    return true;
+  }
   std::fprintf(stderr, "Run 'promptctl --help' for the list of commands.\n");
   return false;
 }
@@ -88,18 +95,17 @@ int print_help(CLI::App& app, int argc, char** argv) {
     return k_exit_ok;
   }
   std::string wanted = argv[index];
-  std::vector<std::string> names;
-  for (const CommandSpec* spec : all_commands()) {
-    if (spec->name == wanted && spec->name != k_complete_command) {
-      std::fputs(app.get_subcommand(wanted)->help("promptctl").c_str(), stdout);
-      std::printf("\nThe manual has more: man promptctl-%s\n", wanted.c_str());
-      return k_exit_ok;
-    }
-    names.emplace_back(spec->name);
+  if (wanted == k_complete_command) {
+    std::fprintf(stderr, "promptctl: error: '%s' has no help: it serves the shells\n",
+                 wanted.c_str());
+    return k_exit_usage;
   }
-  std::fprintf(stderr, "promptctl: error: '%s' is not a promptctl command%s\n",
-               util::printable(wanted).c_str(), util::did_you_mean(wanted, names).c_str());
-  return k_exit_usage;
+  if (!is_command(wanted)) {
+    return k_exit_usage;
+  }
+  std::fputs(app.get_subcommand(wanted)->help("promptctl").c_str(), stdout);
+  std::printf("\nThe manual has more: man promptctl-%s\n", wanted.c_str());
+  return k_exit_ok;
 }
 
 // The subcommand the parser was in when it stopped, else the main app.
