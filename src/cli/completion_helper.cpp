@@ -90,21 +90,6 @@ std::vector<std::string> option_values(Session& session, const CLI::Option& opti
   return {};
 }
 
-// How many positional words follow the command word, options and their values left out.
-std::size_t positionals_typed(const CLI::App& app, const std::vector<std::string>& words,
-                              std::size_t command_at) {
-  std::size_t count = 0;
-  for (std::size_t i = command_at + 1; i < words.size(); ++i) {
-    if (!words[i].starts_with("-")) {
-      ++count;
-    } else if (words[i].find('=') == std::string::npos) {
-      const CLI::Option* option = app.get_option_no_throw(words[i]);
-      i += option && option->get_type_size_max() > 0 ? 1 : 0;
-    }
-  }
-  return count;
-}
-
 // The choices of the first positional argument (an ACTION), when it has them.
 std::vector<std::string> first_positional_choices(const CLI::App& app) {
   for (const CLI::Option* option : app.get_options()) {
@@ -123,6 +108,20 @@ bool takes_value(const CLI::App& app, const std::string& word) {
     }
   }
   return false;
+}
+
+// How many positional words follow the command word, options and their values left out.
+std::size_t positionals_typed(const CLI::App& app, const std::vector<std::string>& words,
+                              std::size_t command_at) {
+  std::size_t count = 0;
+  for (std::size_t i = command_at + 1; i < words.size(); ++i) {
+    if (!words[i].starts_with("-")) {
+      ++count;
+    } else if (words[i].find('=') == std::string::npos && takes_value(app, words[i])) {
+      ++i;  // the option's value
+    }
+  }
+  return count;
 }
 
 const CommandSpec* find_spec(const std::string& name) {

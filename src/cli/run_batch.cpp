@@ -309,6 +309,8 @@ int run_batch(const Output& out, ExecutionState& state, const Lineage& lineage,
       unrun.error = plan.row_errors[row];
       nlohmann::json line = run_json(unrun);
       line["run_id"] = nullptr;
+      line["row"] = row + 1;
+      line["input_sha256"] = rows[row].input_sha256;
       lines[row] = std::move(line);
       tally.fail("bad row");
       if (exit_code == k_exit_ok) {
@@ -316,12 +318,6 @@ int run_batch(const Output& out, ExecutionState& state, const Lineage& lineage,
       }
     } else {
       row_of_call[plan.call_of_row[row]] = row;
-    }
-  }
-  for (std::size_t row = 0; row < rows.size(); ++row) {
-    if (lines[row]) {
-      (*lines[row])["row"] = row + 1;
-      (*lines[row])["input_sha256"] = rows[row].input_sha256;
     }
   }
   // Lines leave in input order; an answered row (already in the file) is never waited for.

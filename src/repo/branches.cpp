@@ -23,6 +23,15 @@ GitReference lookup_branch(git_repository* repository, const std::string& name) 
   return GitReference(raw);
 }
 
+bool has_local_branch(git_repository* repository, const std::string& name) {
+  git_reference* raw = nullptr;
+  if (git().git_branch_lookup(&raw, repository, name.c_str(), GIT_BRANCH_LOCAL) != 0) {
+    return false;
+  }
+  GitReference found(raw);
+  return true;
+}
+
 void validate_branch_name(const std::string& name) {
   int valid = 0;
   check(git().git_branch_name_is_valid(&valid, name.c_str()), "check a branch name");
@@ -99,10 +108,8 @@ std::string Repository::default_branch() const {
     candidates.push_back(*configured);
   }
   candidates.insert(candidates.end(), {"main", "master"});
-  std::vector<BranchInfo> local = branches();
   for (const std::string& candidate : candidates) {
-    if (std::any_of(local.begin(), local.end(),
-                    [&](const BranchInfo& branch) { return branch.name == candidate; })) {
+    if (has_local_branch(m_impl->repository.get(), candidate)) {
       return candidate;
     }
   }
