@@ -10,19 +10,13 @@ struct Options {
   std::string address;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.address, "The version: NAME (HEAD's), NAME@REV or NAME@ENV")->required();
   sub.add_flag("--json", o.json, "Print the decisions and stage states as JSON");
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   Workspace& workspace = session.workspace();
   PromptVersionRef version = committed_version(workspace, o.address);
   ApprovalBook book(workspace, session.repository());
@@ -74,8 +68,8 @@ int run(Session& session) {
 
 }  // namespace
 
-extern const CommandSpec k_cmd_approvals{"approvals",
-                                         "Show a version's approvals in each environment",
-                                         Completes::prompt_names, add_options, run};
+extern const CommandSpec k_cmd_approvals{
+    "approvals", "Show a version's approvals in each environment", Completes::prompt_names,
+    Setup::workspace, declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -14,14 +14,6 @@ struct Options {
   SigningOptions signing;
   bool json = false;
 };
-Options& approve_options() {
-  static Options instance;
-  return instance;
-}
-Options& reject_options() {
-  static Options instance;
-  return instance;
-}
 
 void add_common(CLI::App& sub, Options& o, const char* what) {
   sub.add_option("NAME", o.address,
@@ -35,14 +27,12 @@ void add_common(CLI::App& sub, Options& o, const char* what) {
   sub.add_flag("--json", o.json, "Print the recorded decision as JSON");
 }
 
-void add_approve_options(CLI::App& sub) {
-  Options& o = approve_options();
+void add_approve_options(CLI::App& sub, Options& o) {
   add_common(sub, o, "approve");
   sub.add_option("-m,--message", o.message, "A comment kept with the approval")->type_name("TEXT");
 }
 
-void add_reject_options(CLI::App& sub) {
-  Options& o = reject_options();
+void add_reject_options(CLI::App& sub, Options& o) {
   add_common(sub, o, "reject");
   sub.add_option("-m,--message", o.message, "Why (required)")->type_name("REASON")->required();
 }
@@ -82,19 +72,21 @@ int decide(Session& session, const Options& o, Verdict verdict) {
   return 0;
 }
 
-int run_approve(Session& session) {
-  return decide(session, approve_options(), Verdict::approve);
+int run_approve(Session& session, const Options& o) {
+  return decide(session, o, Verdict::approve);
 }
 
-int run_reject(Session& session) {
-  return decide(session, reject_options(), Verdict::reject);
+int run_reject(Session& session, const Options& o) {
+  return decide(session, o, Verdict::reject);
 }
 
 }  // namespace
 
 extern const CommandSpec k_cmd_approve{"approve", "Approve a prompt version for a stage",
-                                       Completes::prompt_names, add_approve_options, run_approve};
+                                       Completes::prompt_names, Setup::workspace,
+                                       declare<Options, add_approve_options, run_approve>};
 extern const CommandSpec k_cmd_reject{"reject", "Reject a prompt version at a stage, with a reason",
-                                      Completes::prompt_names, add_reject_options, run_reject};
+                                      Completes::prompt_names, Setup::workspace,
+                                      declare<Options, add_reject_options, run_reject>};
 
 }  // namespace promptctl::cli

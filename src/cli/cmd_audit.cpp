@@ -15,13 +15,8 @@ struct Options {
   std::size_t limit = 0;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.name, "Only this prompt");
   sub.add_option("--since", o.since, "Only events since DATE, e.g. '7 days ago' or 2026-01-31")
       ->type_name("DATE");
@@ -29,8 +24,7 @@ void add_options(CLI::App& sub) {
   sub.add_flag("--json", o.json, "Print the events as JSON");
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   std::string name = o.name.empty() ? "" : prompt_names({o.name}).front();
   std::optional<Ledger> ledger;
   if (session.workspace().state_dir()) {
@@ -64,6 +58,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_audit{"audit", "Show who changed, approved and deployed what",
-                                     Completes::prompt_names, add_options, run};
+                                     Completes::prompt_names, Setup::ledger,
+                                     declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

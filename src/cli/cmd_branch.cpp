@@ -10,28 +10,24 @@ struct Options {
   std::string force_delete_name;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  sub.add_option("NAME", options().words,
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("NAME", o.words,
                  "Create branch NAME at START (default: HEAD); with no NAME, list branches")
       ->expected(0, 2);
-  sub.add_option("-d,--delete", options().delete_name,
+  sub.add_option("-d,--delete", o.delete_name,
                  "Delete branch NAME, refusing when it has unmerged commits")
       ->type_name("NAME");
-  sub.add_option("-D", options().force_delete_name, "Delete branch NAME even when unmerged")
+  sub.add_option("-D", o.force_delete_name, "Delete branch NAME even when unmerged")
       ->type_name("NAME");
-  sub.add_flag("--json", options().json, "Print the branches as JSON");
+  sub.add_flag("--json", o.json, "Print the branches as JSON");
 }
 
-int list(Session& session) {
+int list(Session& session, const Options& o) {
   repo::Repository& repository = session.repository();
   std::vector<repo::BranchInfo> branches = repository.branches();
   Output& out = session.out();
-  if (options().json) {
+  if (o.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const repo::BranchInfo& branch : branches) {
       list.push_back(
@@ -50,8 +46,7 @@ int list(Session& session) {
   return 0;
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   int actions = (o.words.empty() ? 0 : 1) + (o.delete_name.empty() ? 0 : 1) +
                 (o.force_delete_name.empty() ? 0 : 1);
   if (actions > 1) {
@@ -71,7 +66,7 @@ int run(Session& session) {
     return 0;
   }
   if (o.words.empty()) {
-    return list(session);
+    return list(session, o);
   }
   repo::Revision start = repository.resolve(o.words.size() == 2 ? o.words[1] : "HEAD");
   repository.create_branch(o.words[0], start);
@@ -86,6 +81,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_branch{"branch", "List, create or delete branches",
-                                      Completes::branches, add_options, run};
+                                      Completes::branches, Setup::workspace,
+                                      declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

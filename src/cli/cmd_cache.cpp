@@ -12,13 +12,8 @@ struct Options {
   std::string older_than;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   one_of(sub.add_option("ACTION", o.action, "stats: how much is stored; clear: remove answers")
              ->required(),
          {"stats", "clear"});
@@ -32,7 +27,7 @@ void add_options(CLI::App& sub) {
 int stats(Session& session, const Options& o) {
   StatePaths paths = state_paths(session.workspace());
   ResponseCache::Usage usage = ResponseCache(paths.cache).usage();
-  std::int64_t hits = Ledger::open(paths.ledger).cached_runs();
+  std::int64_t hits = open_ledger(session).cached_runs();
   if (o.json) {
     session.out().json({{"entries", usage.entries},
                         {"bytes", usage.bytes},
@@ -63,8 +58,7 @@ int clear(Session& session, const Options& o) {
   return 0;
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   if (!o.older_than.empty() && o.action != "clear") {
     throw Error(ErrorKind::usage, "--older-than goes with 'cache clear'");
   }
@@ -74,6 +68,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_cache{"cache", "Show or clear the response cache",
-                                     Completes::nothing, add_options, run};
+                                     Completes::nothing, Setup::ledger,
+                                     declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -15,13 +15,8 @@ struct Options {
   bool strict = false;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("--rev", o.revision,
                  "Check the pins file committed at this revision (default: the working tree's)")
       ->type_name("REV");
@@ -47,8 +42,7 @@ PinFile read_pins(Session& session, const std::string& revision) {
   return pins;
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   PinFile pins = read_pins(session, o.revision);
   auto repository = session.shared_repository();
   std::vector<PinCheck> checks = check_pins(session.workspace(), repository, pins,
@@ -97,6 +91,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_check{"check", "Verify every pin against its environment's policy",
-                                     Completes::nothing, add_options, run};
+                                     Completes::nothing, Setup::workspace,
+                                     declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

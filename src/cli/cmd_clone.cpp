@@ -11,18 +11,13 @@ struct Options {
   std::string directory;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  sub.add_option("URL", options().url,
-                 "Where the repository is: a path, file://, https:// or ssh:// URL")
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("URL", o.url, "Where the repository is: a path, file://, https:// or ssh:// URL")
       ->required();
-  sub.add_option("DIR", options().directory,
+  sub.add_option("DIR", o.directory,
                  "The folder to create (default: the URL's last part without .git)");
-  sub.add_flag("--json", options().json, "Print the result as JSON");
+  sub.add_flag("--json", o.json, "Print the result as JSON");
 }
 
 // "https://host/team/prompts.git" -> "prompts"
@@ -37,8 +32,7 @@ std::string default_directory(std::string url) {
   return last;
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   std::string directory = o.directory.empty() ? default_directory(o.url) : o.directory;
   if (directory.empty()) {
     throw Error(ErrorKind::usage, "cannot name a folder after '" + o.url + "'", {},
@@ -65,6 +59,6 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_clone{"clone", "Clone a prompt repository", Completes::nothing,
-                                     add_options, run};
+                                     Setup::none, declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -12,25 +12,21 @@ struct Options {
   std::vector<std::string> names;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  CLI::Option* message = sub.add_option("-m,--message", options().message, "The commit message");
-  sub.add_option("-F,--file", options().message_file,
+void add_options(CLI::App& sub, Options& o) {
+  CLI::Option* message = sub.add_option("-m,--message", o.message, "The commit message");
+  sub.add_option("-F,--file", o.message_file,
                  "Take the commit message from FILE; '-' reads standard input")
       ->type_name("FILE")
       ->excludes(message);
   sub.add_option(
-      "NAME", options().names,
+      "NAME", o.names,
       "Prompts to commit (default: every changed file under prompts/ and promptctl.yaml)");
-  sub.add_flag("--json", options().json, "Print the new commit as JSON");
+  sub.add_flag("--json", o.json, "Print the new commit as JSON");
 }
 
-int run(Session& session) {
-  Options o = options();
+int run(Session& session, const Options& given) {
+  Options o = given;
   if (!o.message_file.empty()) {
     o.message = o.message_file == "-" ? util::read_stdin() : util::read_file(o.message_file);
   } else if (o.message.empty()) {
@@ -64,6 +60,6 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_commit{"commit", "Commit changed prompts", Completes::prompt_names,
-                                      add_options, run};
+                                      Setup::workspace, declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -30,13 +30,8 @@ struct Options {
   bool json = false;
   std::string html;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("VERSION", o.versions,
                  "A, then B: NAME, NAME@REV, NAME@X.Y.Z or NAME@ENV; one version with two "
                  "--model options compares the models")
@@ -236,8 +231,7 @@ void print_comparison(const Output& out, const Comparison& c) {
                      Style::dim));
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   std::vector<Variant> variants = variants_of(session, o);
   std::vector<TestCase> cases = chosen_cases(session, o, variants[0]);
   ExecutionState state = open_execution_state(session);
@@ -270,8 +264,8 @@ int run(Session& session) {
 
 }  // namespace
 
-extern const CommandSpec k_cmd_compare{"compare",
-                                       "Compare two prompt versions or models with statistics",
-                                       Completes::prompt_names, add_options, run};
+extern const CommandSpec k_cmd_compare{
+    "compare", "Compare two prompt versions or models with statistics", Completes::prompt_names,
+    Setup::ledger, declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

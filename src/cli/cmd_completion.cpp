@@ -10,17 +10,13 @@ namespace {
 struct Options {
   std::string shell;
 };
-Options& options() {
-  static Options instance;
-  return instance;
+
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("SHELL", o.shell, "bash, zsh or fish")->required();
 }
 
-void add_options(CLI::App& sub) {
-  sub.add_option("SHELL", options().shell, "bash, zsh or fish")->required();
-}
-
-int run(Session& session) {
-  const std::string& shell = options().shell;
+int run(Session& session, const Options& o) {
+  const std::string& shell = o.shell;
   if (shell != "bash" && shell != "zsh" && shell != "fish") {
     throw Error(ErrorKind::usage,
                 "no completion script for the shell '" + util::printable(shell) + "'", {},
@@ -35,6 +31,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_completion{"completion", "Print the shell completion script",
-                                          Completes::nothing, add_options, run};
+                                          Completes::nothing, Setup::none,
+                                          declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -15,14 +15,6 @@ struct Options {
   bool dry_run = false;
   bool json = false;
 };
-Options& deploy_options() {
-  static Options instance;
-  return instance;
-}
-Options& promote_options() {
-  static Options instance;
-  return instance;
-}
 
 void add_common(CLI::App& sub, Options& o) {
   sub.add_option("-m,--message", o.message, "Added to the deploy commit's message")
@@ -33,8 +25,7 @@ void add_common(CLI::App& sub, Options& o) {
   sub.add_flag("--json", o.json, "Print the deploy as JSON");
 }
 
-void add_deploy_options(CLI::App& sub) {
-  Options& o = deploy_options();
+void add_deploy_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.address,
                  "The version to deploy: NAME (HEAD's, which must be committed), NAME@REV, "
                  "NAME@X.Y.Z or NAME@ENV")
@@ -45,8 +36,7 @@ void add_deploy_options(CLI::App& sub) {
   add_common(sub, o);
 }
 
-void add_promote_options(CLI::App& sub) {
-  Options& o = promote_options();
+void add_promote_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.address, "The prompt to promote")->required();
   sub.add_option("--from", o.from, "The environment whose pinned version is promoted")
       ->required()
@@ -67,13 +57,11 @@ int deploy_version(Session& session, const Options& o, const std::string& addres
   return 0;
 }
 
-int run_deploy(Session& session) {
-  const Options& o = deploy_options();
+int run_deploy(Session& session, const Options& o) {
   return deploy_version(session, o, o.address, DeployAction::deploy);
 }
 
-int run_promote(Session& session) {
-  const Options& o = promote_options();
+int run_promote(Session& session, const Options& o) {
   PromptAddress address = parse_address(o.address);
   if (!address.revision.empty()) {
     throw Error(ErrorKind::usage, "promote takes a prompt name; --from says which version");
@@ -88,8 +76,10 @@ int run_promote(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_deploy{"deploy", "Pin a prompt version in an environment",
-                                      Completes::prompt_names, add_deploy_options, run_deploy};
+                                      Completes::prompt_names, Setup::ledger,
+                                      declare<Options, add_deploy_options, run_deploy>};
 extern const CommandSpec k_cmd_promote{"promote", "Deploy what one environment pins to another",
-                                       Completes::prompt_names, add_promote_options, run_promote};
+                                       Completes::prompt_names, Setup::ledger,
+                                       declare<Options, add_promote_options, run_promote>};
 
 }  // namespace promptctl::cli

@@ -13,21 +13,15 @@ struct Options {
   std::size_t limit = 0;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.name, "Only this prompt's pins");
   sub.add_option("--env", o.environment, "Only this environment")->type_name("ENV");
   sub.add_option("-n,--max-count", o.limit, "Show at most N changes")->type_name("N");
   sub.add_flag("--json", o.json, "Print the history as JSON");
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   std::string name = o.name.empty() ? "" : prompt_names({o.name}).front();
   Workspace& workspace = session.workspace();
   if (!o.environment.empty()) {
@@ -70,6 +64,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_deploys{"deploys", "Show the deploy and rollback history",
-                                       Completes::prompt_names, add_options, run};
+                                       Completes::prompt_names, Setup::workspace,
+                                       declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -17,22 +17,18 @@ struct Options {
   bool exit_code = false;
   bool quiet = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  sub.add_option("REVISION_OR_NAME", options().words,
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("REVISION_OR_NAME", o.words,
                  "Up to two revisions, then prompt names; put '--' before the names when a "
                  "name could be read as a revision. No revision: the working tree against "
                  "HEAD; one: the working tree against it; two: the first against the second. "
                  "NAME@REV NAME@REV2 (REV an environment, release or revision) compares one "
                  "prompt's two versions");
-  sub.add_flag("--stat", options().stat, "Summarize: fields and template lines changed");
-  sub.add_flag("--json", options().json, "Print the differences as JSON");
-  sub.add_flag("--exit-code", options().exit_code, "Exit with 1 when there are differences");
-  sub.add_flag("-q,--quiet", options().quiet, "Print nothing; implies --exit-code");
+  sub.add_flag("--stat", o.stat, "Summarize: fields and template lines changed");
+  sub.add_flag("--json", o.json, "Print the differences as JSON");
+  sub.add_flag("--exit-code", o.exit_code, "Exit with 1 when there are differences");
+  sub.add_flag("-q,--quiet", o.quiet, "Print nothing; implies --exit-code");
 }
 
 struct Arguments {
@@ -67,9 +63,9 @@ std::optional<Arguments> same_prompt_addresses(Session& session,
 
 // Revisions come first. Without "--", a word is a revision when it resolves as one and is not
 // also the name of a prompt.
-Arguments split_arguments(Session& session) {
-  // CLI11 parsed the words before "--" (main.cpp hides the rest from it).
-  const std::vector<std::string>& words = options().words;
+Arguments split_arguments(Session& session, const Options& o) {
+  // CLI11 parsed the words before "--" (command_line.cpp hides the rest from it).
+  const std::vector<std::string>& words = o.words;
   const std::vector<std::string>& raw = session.raw_arguments();
   auto separator = std::find(raw.begin(), raw.end(), "--");
   if (separator == raw.end()) {
@@ -235,9 +231,8 @@ void print_stat(const Output& out, const std::vector<PromptDiff>& diffs) {
            " template line(s) added, " + std::to_string(removed) + " removed");
 }
 
-int run(Session& session) {
-  const Options& o = options();
-  Arguments arguments = split_arguments(session);
+int run(Session& session, const Options& o) {
+  Arguments arguments = split_arguments(session, o);
   auto repository = session.shared_repository();
   if (arguments.revisions.empty() && !head_if_any(*repository)) {
     // As `git diff` in a repository without commits: nothing to compare with, nothing shown.
@@ -285,6 +280,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_diff{"diff", "Show prompt-aware differences between versions",
-                                    Completes::revisions_and_prompt_names, add_options, run};
+                                    Completes::revisions_and_prompt_names, Setup::workspace,
+                                    declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -17,13 +17,8 @@ struct Options {
   bool exit_code = false;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("--threshold", o.threshold,
                  "Least similarity of a pair, 0 to 1 (default 0.95 for embeddings' cosine, 0.8 "
                  "for shingles' Jaccard)")
@@ -48,9 +43,8 @@ struct Found {
 
 // Pairs by embeddings; with `required`, a prompt that cannot be embedded is an error, else the
 // result has no method and a note saying why.
-Found by_embeddings(Session& session, SearchIndex& index, const std::vector<IndexedPrompt>& docs,
-                    bool required) {
-  const Options& o = options();
+Found by_embeddings(Session& session, const Options& o, SearchIndex& index,
+                    const std::vector<IndexedPrompt>& docs, bool required) {
   auto providers = configured_providers(session.workspace().settings().providers);
   EmbeddingSource source = embedding_source(session, o.embedding, providers);
   Found found;
@@ -74,8 +68,7 @@ Found by_embeddings(Session& session, SearchIndex& index, const std::vector<Inde
   return found;
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   if (o.threshold && !(*o.threshold >= 0 && *o.threshold <= 1)) {
     throw Error(ErrorKind::usage,
                 "--threshold " + std::to_string(*o.threshold) + " is not between 0 and 1");
@@ -85,7 +78,7 @@ int run(Session& session) {
   std::vector<IndexedPrompt> docs = index->documents(o.filter);
   Found found;
   if (o.method != "shingles") {
-    found = by_embeddings(session, *index, docs, o.method == "embeddings");
+    found = by_embeddings(session, o, *index, docs, o.method == "embeddings");
   }
   if (found.method.empty()) {
     std::string note = found.note;
@@ -120,6 +113,6 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_dupes{"dupes", "Find near-duplicate prompts", Completes::nothing,
-                                     add_options, run};
+                                     Setup::workspace, declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -12,13 +12,8 @@ struct Options {
   std::vector<std::string> environments;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("ENV", o.environments,
                  "Only these environments; a leading 'list' (the only action) is optional");
   sub.add_flag("--json", o.json, "Print the environments as JSON");
@@ -110,21 +105,20 @@ std::string policy_summary(const EnvironmentPolicy& policy) {
   return text;
 }
 
-int run(Session& session) {
-  Options& o = options();
-  if (!o.environments.empty() && o.environments.front() == "list") {
-    o.environments.erase(o.environments.begin());
+int run(Session& session, const Options& o) {
+  std::vector<std::string> names = o.environments;
+  if (!names.empty() && names.front() == "list") {
+    names.erase(names.begin());
   }
   Workspace& workspace = session.workspace();
   const Environments& all = workspace.settings().environments;
-  for (const std::string& name : o.environments) {
+  for (const std::string& name : names) {
     (void)environment_named(all, name);
   }
   auto repository = session.shared_repository();
   PinFile pins = pins_at_head(*repository, repository_prefix(workspace, *repository));
   auto wanted = [&](const EnvironmentPolicy& policy) {
-    return o.environments.empty() || std::find(o.environments.begin(), o.environments.end(),
-                                               policy.name) != o.environments.end();
+    return names.empty() || std::find(names.begin(), names.end(), policy.name) != names.end();
   };
   Output& out = session.out();
   if (o.json) {
@@ -160,6 +154,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_env{"env", "List environments, their policy and their pins",
-                                   Completes::nothing, add_options, run};
+                                   Completes::nothing, Setup::workspace,
+                                   declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

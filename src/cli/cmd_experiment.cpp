@@ -22,13 +22,8 @@ struct Options {
   bool dry_run = false;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   one_of(sub.add_option("ACTION", o.action,
                         "list, start, stop, status, report, or promote (deploy a variant)")
              ->required(),
@@ -196,8 +191,7 @@ void refuse_unresolved_variants(Session& session, const Experiment& e) {
   throw_if_errors(unresolved_variants(session.workspace(), e));
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   if (o.action == "list") {
     return list(session, o);
   }
@@ -227,8 +221,8 @@ int run(Session& session) {
 
 }  // namespace
 
-extern const CommandSpec k_cmd_experiment{"experiment",
-                                          "List, start, stop, report and promote experiments",
-                                          Completes::nothing, add_options, run};
+extern const CommandSpec k_cmd_experiment{
+    "experiment", "List, start, stop, report and promote experiments", Completes::nothing,
+    Setup::ledger, declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -11,13 +11,8 @@ struct Options {
   std::string output;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("--env", o.environment, "The environment to export")->required()->type_name("ENV");
   sub.add_option("-o,--output", o.output,
                  "Write the bundle to FILE (atomically) instead of standard output")
@@ -25,8 +20,7 @@ void add_options(CLI::App& sub) {
   sub.add_flag("--json", o.json, "Write the bundle on one line (it is JSON either way)");
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   nlohmann::json bundle =
       export_environment(session.workspace(), session.shared_repository(), o.environment);
   std::string text = (o.json ? bundle.dump() : bundle.dump(2)) + "\n";
@@ -40,8 +34,8 @@ int run(Session& session) {
 
 }  // namespace
 
-extern const CommandSpec k_cmd_export{"export",
-                                      "Write every prompt an environment pins as one JSON bundle",
-                                      Completes::nothing, add_options, run};
+extern const CommandSpec k_cmd_export{
+    "export", "Write every prompt an environment pins as one JSON bundle", Completes::nothing,
+    Setup::workspace, declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

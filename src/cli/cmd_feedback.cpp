@@ -10,13 +10,8 @@ struct Options {
   std::string comment;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("ID", o.id, "The run to score (see 'promptctl runs')")->required();
   sub.add_option("--score", o.score, "The score, a number (for example 0 to 1, or 1 to 5)")
       ->required();
@@ -34,8 +29,7 @@ std::string author(Session& session) {
   }
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   std::int64_t run_id = parse_run_id(o.id);
   Ledger ledger = open_ledger(session);
   std::int64_t id = ledger.add_feedback(run_id, o.score, o.comment, author(session));
@@ -51,6 +45,6 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_feedback{"feedback", "Record a score for a run", Completes::nothing,
-                                        add_options, run};
+                                        Setup::ledger, declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -8,22 +8,18 @@ struct Options {
   std::string remote;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
+
+void add_options(CLI::App& sub, Options& o) {
+  add_remote_arguments(sub, o.remote, o.json);
 }
 
-void add_options(CLI::App& sub) {
-  add_remote_arguments(sub, options().remote, options().json);
-}
-
-int run(Session& session) {
-  std::string remote = chosen_remote(session, options().remote);
+int run(Session& session, const Options& o) {
+  std::string remote = chosen_remote(session, o.remote);
   std::vector<std::string> notices = session.repository().fetch(remote);
   for (const std::string& notice : notices) {
     session.out().warn(notice);
   }
-  if (options().json) {
+  if (o.json) {
     session.out().json({{"remote", remote}, {"notices", notices}});
   } else {
     session.out().line("Fetched from " + remote);
@@ -34,6 +30,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_fetch{"fetch", "Fetch commits, tags and notes from a remote",
-                                     Completes::nothing, add_options, run};
+                                     Completes::nothing, Setup::workspace,
+                                     declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -20,13 +20,8 @@ struct Options {
   bool dry_run = false;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.names, "Only these prompts (default: every pin of the environment)");
   sub.add_option("--env", o.environment, "The environment to guard")->required()->type_name("ENV");
   sub.add_option("--window", o.window, "How far back to read the ledger, e.g. 30m, 1h, 7d")
@@ -109,8 +104,7 @@ std::string report_line(const GuardReport& r) {
   return text;
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   const EnvironmentPolicy& policy =
       environment_named(session.workspace().settings().environments, o.environment);
   GuardThresholds limits = thresholds(o, policy);
@@ -148,8 +142,8 @@ int run(Session& session) {
 
 }  // namespace
 
-extern const CommandSpec k_cmd_guard{"guard",
-                                     "Roll back pins whose runs cross the environment's thresholds",
-                                     Completes::prompt_names, add_options, run};
+extern const CommandSpec k_cmd_guard{
+    "guard", "Roll back pins whose runs cross the environment's thresholds",
+    Completes::prompt_names, Setup::ledger, declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

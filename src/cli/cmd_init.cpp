@@ -9,20 +9,16 @@ struct Options {
   std::string directory = ".";
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
+
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("DIR", o.directory, "Folder to make a prompt repository (default: .)");
+  sub.add_flag("--json", o.json, "Print the result as JSON");
 }
 
-void add_options(CLI::App& sub) {
-  sub.add_option("DIR", options().directory, "Folder to make a prompt repository (default: .)");
-  sub.add_flag("--json", options().json, "Print the result as JSON");
-}
-
-int run(Session& session) {
-  std::filesystem::path dir = options().directory;
+int run(Session& session, const Options& o) {
+  std::filesystem::path dir = o.directory;
   InitReport report = init_repository(dir.is_absolute() ? dir : session.start() / dir);
-  if (options().json) {
+  if (o.json) {
     session.out().json({{"root", report.root.string()},
                         {"created_git_repository", report.created_git_repository},
                         {"files", report.files}});
@@ -38,6 +34,6 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_init{"init", "Create a prompt repository", Completes::nothing,
-                                    add_options, run};
+                                    Setup::none, declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -12,17 +12,12 @@ struct Options {
   std::string format = "text";
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  sub.add_option("NAME", options().names, "Prompts to lint (default: the whole repository)");
-  one_of(
-      sub.add_option("--format", options().format, "text, json, or github (workflow annotations)"),
-      {"text", "json", "github"});
-  sub.add_flag("--json", options().json, "Same as --format json");
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("NAME", o.names, "Prompts to lint (default: the whole repository)");
+  one_of(sub.add_option("--format", o.format, "text, json, or github (workflow annotations)"),
+         {"text", "json", "github"});
+  sub.add_flag("--json", o.json, "Same as --format json");
 }
 
 // GitHub workflow commands escape %, CR and LF in messages, and also , and : in properties.
@@ -83,8 +78,7 @@ nlohmann::json report_json(const LintReport& report) {
           {"diagnostics", diagnostics}};
 }
 
-int run(Session& session) {
-  Options& o = options();
+int run(Session& session, const Options& o) {
   Workspace& workspace = session.workspace();
   LintReport report = lint(workspace, prompt_names(o.names));
   Output& out = session.out();
@@ -112,6 +106,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_lint{"lint", "Check prompt files for problems",
-                                    Completes::prompt_names, add_options, run};
+                                    Completes::prompt_names, Setup::workspace,
+                                    declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

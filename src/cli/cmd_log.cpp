@@ -18,22 +18,18 @@ struct Options {
   std::string since;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  sub.add_option("NAME", options().name,
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("NAME", o.name,
                  "The prompt whose versions to list, or NAME@REV to start from a revision "
                  "(default: the repository's commits from HEAD)");
-  sub.add_option("-n,--max-count", options().max_count, "Show at most N entries")
+  sub.add_option("-n,--max-count", o.max_count, "Show at most N entries")
       ->type_name("N")
       ->check(at_least(0));
-  sub.add_option("--since", options().since,
+  sub.add_option("--since", o.since,
                  "Only commits after DATE: 2026-01-31, an ISO 8601 time, or '2 weeks ago'")
       ->type_name("DATE");
-  sub.add_flag("--json", options().json, "Print the history as JSON");
+  sub.add_flag("--json", o.json, "Print the history as JSON");
 }
 
 nlohmann::json identity_json(const repo::Identity& who) {
@@ -70,8 +66,7 @@ std::string day_of(const repo::Identity& who) {
 
 // Applies --since and -n to a newest-first list.
 template <class T, class TimeOf>
-void limit(std::vector<T>& entries, TimeOf time_of) {
-  const Options& o = options();
+void limit(const Options& o, std::vector<T>& entries, TimeOf time_of) {
   if (auto bound = since_option(o.since)) {
     std::erase_if(entries, [&](const T& entry) { return time_of(entry) < *bound; });
   }
@@ -91,7 +86,7 @@ std::string version_note(const PromptVersion& version) {
   }
 }
 
-int log_prompt(Session& session, const PromptAddress& address) {
+int log_prompt(Session& session, const Options& o, const PromptAddress& address) {
   Workspace& workspace = session.workspace();
   auto repository = session.shared_repository();
   repo::Revision start = address.revision.empty()
@@ -103,10 +98,10 @@ int log_prompt(Session& session, const PromptAddress& address) {
                                           start.expression +
                                           util::did_you_mean(address.name, workspace.list_names()));
   }
-  limit(versions, [](const PromptVersion& v) { return v.change.commit.committer.time; });
+  limit(o, versions, [](const PromptVersion& v) { return v.change.commit.committer.time; });
   add_content_hashes(workspace, repository, versions);
   Output& out = session.out();
-  if (options().json) {
+  if (o.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const PromptVersion& version : versions) {
       list.push_back(version_json(version));
@@ -127,25 +122,24 @@ int log_prompt(Session& session, const PromptAddress& address) {
   return 0;
 }
 
-int log_repository(Session& session) {
+int log_repository(Session& session, const Options& o) {
   repo::Repository& repository = session.repository();
   std::optional<repo::Revision> head = head_if_any(repository);
   if (!head) {
     // No commits yet: an empty history rather than an error.
-    if (options().json) {
+    if (o.json) {
       session.out().json({{"start", nullptr}, {"commits", nlohmann::json::array()}});
     }
     return 0;
   }
   repo::Revision start = *head;
   // Without --since, -n can stop the walk early.
-  const Options& o = options();
   size_t walk_limit = o.since.empty() && o.max_count >= 0 ? static_cast<size_t>(o.max_count)
                                                           : static_cast<size_t>(-1);
   std::vector<repo::CommitInfo> commits = repository.log(start, walk_limit);
-  limit(commits, [](const repo::CommitInfo& c) { return c.committer.time; });
+  limit(o, commits, [](const repo::CommitInfo& c) { return c.committer.time; });
   Output& out = session.out();
-  if (options().json) {
+  if (o.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const repo::CommitInfo& commit : commits) {
       list.push_back(commit_json(commit));
@@ -160,16 +154,17 @@ int log_repository(Session& session) {
   return 0;
 }
 
-int run(Session& session) {
-  if (options().name.empty()) {
-    return log_repository(session);
+int run(Session& session, const Options& o) {
+  if (o.name.empty()) {
+    return log_repository(session, o);
   }
-  return log_prompt(session, parse_address(options().name));
+  return log_prompt(session, o, parse_address(o.name));
 }
 
 }  // namespace
 
 extern const CommandSpec k_cmd_log{"log", "Show a prompt's versions or the repository's history",
-                                   Completes::prompt_names, add_options, run};
+                                   Completes::prompt_names, Setup::workspace,
+                                   declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -16,13 +16,8 @@ struct Options {
   bool json = false;
   bool names_only = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("PATTERN", o.patterns,
                  "Only names matching these shell patterns (support/*) or prefixes (support/)");
   sub.add_option("-t,--tag", o.tags, "Only prompts with this tag (repeatable: all must match)");
@@ -42,8 +37,7 @@ bool matches_patterns(const std::string& name, const std::vector<std::string>& p
   });
 }
 
-int run(Session& session) {
-  Options& o = options();
+int run(Session& session, const Options& o) {
   Workspace& workspace = session.workspace();
   CatalogFilter filter{o.tags, o.category, o.grep};
   std::vector<std::string> names;
@@ -97,6 +91,7 @@ int run(Session& session) {
 
 }  // namespace
 
-extern const CommandSpec k_cmd_ls{"ls", "List prompts", Completes::prompt_names, add_options, run};
+extern const CommandSpec k_cmd_ls{"ls", "List prompts", Completes::prompt_names, Setup::workspace,
+                                  declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

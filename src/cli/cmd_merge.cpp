@@ -10,25 +10,20 @@ struct Options {
   bool resume = false;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  sub.add_option("BRANCH", options().revision,
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("BRANCH", o.revision,
                  "The branch (or any revision) to merge into the current branch");
-  sub.add_flag("--continue", options().resume,
+  sub.add_flag("--continue", o.resume,
                "Commit the merge in progress once its conflicts are resolved");
-  sub.add_flag("--abort", options().abort,
-               "Abandon the merge in progress and restore the state before it");
-  sub.add_flag("--json", options().json, "Print the result as JSON");
+  sub.add_flag("--abort", o.abort, "Abandon the merge in progress and restore the state before it");
+  sub.add_flag("--json", o.json, "Print the result as JSON");
 }
 
-int finish(Session& session) {
+int finish(Session& session, const Options& o) {
   auto [author, committer] = session.repository().identities();
   repo::CommitResult result = session.repository().merge_continue(author, committer);
-  if (options().json) {
+  if (o.json) {
     session.out().json({{"outcome", "merged"}, {"commit", result.commit_id}, {"conflicts", {}}});
   } else {
     session.out().line("Merge committed: " + result.commit_id.substr(0, 7));
@@ -36,10 +31,10 @@ int finish(Session& session) {
   return 0;
 }
 
-int abandon(Session& session) {
+int abandon(Session& session, const Options& o) {
   session.repository().merge_abort();
   repo::Revision head = session.repository().resolve("HEAD");
-  if (options().json) {
+  if (o.json) {
     session.out().json({{"outcome", "aborted"}, {"commit", head.commit_id}, {"conflicts", {}}});
   } else {
     session.out().line("Merge aborted; back at " + head.short_id());
@@ -48,11 +43,11 @@ int abandon(Session& session) {
 }
 
 // "Merge branch 'x'" for a local branch, as git words it; "Merge 'x'" for other revisions.
-std::string merge_message(Session& session) {
+std::string merge_message(Session& session, const Options& o) {
   std::string into = session.repository().current_branch();
-  std::string what = "'" + options().revision + "'";
+  std::string what = "'" + o.revision + "'";
   for (const repo::BranchInfo& branch : session.repository().branches()) {
-    if (branch.name == options().revision) {
+    if (branch.name == o.revision) {
       what = "branch " + what;
     }
   }
@@ -60,26 +55,26 @@ std::string merge_message(Session& session) {
          (into.empty() || into == "main" || into == "master" ? "" : " into " + into) + "\n";
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   if (static_cast<int>(o.abort) + static_cast<int>(o.resume) + (o.revision.empty() ? 0 : 1) != 1) {
     throw Error(ErrorKind::usage, "give one of BRANCH, --continue or --abort");
   }
   if (o.resume) {
-    return finish(session);
+    return finish(session, o);
   }
   if (o.abort) {
-    return abandon(session);
+    return abandon(session, o);
   }
   repo::Repository& repository = session.repository();
   repo::Revision revision = repository.resolve(o.revision);
-  repo::MergeResult result = repository.merge(revision, o.revision, merge_message(session));
+  repo::MergeResult result = repository.merge(revision, o.revision, merge_message(session, o));
   return report_merge(session, result, o.revision, o.json);
 }
 
 }  // namespace
 
 extern const CommandSpec k_cmd_merge{"merge", "Merge a branch into the current branch",
-                                     Completes::revisions, add_options, run};
+                                     Completes::revisions, Setup::workspace,
+                                     declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

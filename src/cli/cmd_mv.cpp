@@ -11,25 +11,20 @@ struct MvOptions {
   bool no_rewrite = false;
   bool json = false;
 };
-MvOptions& mv_options() {
-  static MvOptions instance;
-  return instance;
-}
 
-void add_mv_options(CLI::App& sub) {
-  sub.add_option("OLD", mv_options().from, "The prompt to rename")->required();
-  sub.add_option("NEW", mv_options().to, "Its new name")->required();
-  sub.add_flag("--no-rewrite", mv_options().no_rewrite,
+void add_mv_options(CLI::App& sub, MvOptions& o) {
+  sub.add_option("OLD", o.from, "The prompt to rename")->required();
+  sub.add_option("NEW", o.to, "Its new name")->required();
+  sub.add_flag("--no-rewrite", o.no_rewrite,
                "Only report partial references to OLD instead of rewriting them");
-  sub.add_flag("--json", mv_options().json, "Print what was moved and rewritten as JSON");
+  sub.add_flag("--json", o.json, "Print what was moved and rewritten as JSON");
 }
 
-int run_mv(Session& session) {
-  std::vector<std::string> names = prompt_names({mv_options().from, mv_options().to});
-  MoveReport report =
-      move_prompt(session.workspace(), names[0], names[1], !mv_options().no_rewrite);
+int run_mv(Session& session, const MvOptions& o) {
+  std::vector<std::string> names = prompt_names({o.from, o.to});
+  MoveReport report = move_prompt(session.workspace(), names[0], names[1], !o.no_rewrite);
   Output& out = session.out();
-  if (mv_options().json) {
+  if (o.json) {
     nlohmann::json left = nlohmann::json::array();
     for (const PartialReference& reference : report.left) {
       left.push_back({{"prompt", reference.prompt},
@@ -58,6 +53,7 @@ int run_mv(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_mv{"mv", "Rename a prompt and update references to it",
-                                  Completes::prompt_names, add_mv_options, run_mv};
+                                  Completes::prompt_names, Setup::workspace,
+                                  declare<MvOptions, add_mv_options, run_mv>};
 
 }  // namespace promptctl::cli

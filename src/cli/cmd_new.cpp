@@ -13,13 +13,8 @@ struct Options {
   std::string template_file;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.name, "Name of the new prompt, for example support/reply")->required();
   sub.add_option("-d,--description", o.prompt.description, "One-line description");
   sub.add_option("--template", o.prompt.template_text,
@@ -33,14 +28,14 @@ void add_options(CLI::App& sub) {
   sub.add_flag("--json", o.json, "Print the result as JSON");
 }
 
-int run(Session& session) {
-  Options& o = options();
+int run(Session& session, const Options& o) {
   std::string name = normalize_name(o.name);
+  NewPromptOptions prompt = o.prompt;
   if (!o.template_file.empty()) {
-    o.prompt.template_text = util::read_file(o.template_file);
+    prompt.template_text = util::read_file(o.template_file);
   }
   Workspace& workspace = session.workspace();
-  std::filesystem::path path = create_prompt(workspace, name, o.prompt);
+  std::filesystem::path path = create_prompt(workspace, name, prompt);
   std::string shown = Workspace::display_path(name);
   if (o.json) {
     session.out().json({{"name", name}, {"path", shown}});
@@ -53,6 +48,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_new{"new", "Create a prompt file from a starter template",
-                                   Completes::nothing, add_options, run};
+                                   Completes::nothing, Setup::workspace,
+                                   declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -13,13 +13,8 @@ struct Options {
   bool mine = false;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.names, "Only these prompts");
   sub.add_option("--approver", o.approver,
                  "Only stages this e-mail address may approve and has not decided yet")
@@ -28,8 +23,7 @@ void add_options(CLI::App& sub) {
   sub.add_flag("--json", o.json, "Print the waiting versions as JSON");
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   if (o.mine && !o.approver.empty()) {
     throw Error(ErrorKind::usage, "--mine and --approver both name the approver; use one");
   }
@@ -78,6 +72,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_pending{"pending", "List versions waiting for approvals",
-                                       Completes::prompt_names, add_options, run};
+                                       Completes::prompt_names, Setup::workspace,
+                                       declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

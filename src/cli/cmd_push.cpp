@@ -8,19 +8,15 @@ struct Options {
   std::string remote;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
+
+void add_options(CLI::App& sub, Options& o) {
+  add_remote_arguments(sub, o.remote, o.json);
 }
 
-void add_options(CLI::App& sub) {
-  add_remote_arguments(sub, options().remote, options().json);
-}
-
-int run(Session& session) {
-  std::string remote = chosen_remote(session, options().remote);
+int run(Session& session, const Options& o) {
+  std::string remote = chosen_remote(session, o.remote);
   std::vector<std::string> refs = session.repository().push(remote);
-  if (options().json) {
+  if (o.json) {
     session.out().json({{"remote", remote}, {"refs", refs}});
   } else {
     session.out().line("Pushed " + std::to_string(refs.size()) + " ref(s) to " + remote);
@@ -31,6 +27,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_push{"push", "Push the branch, tags and notes to a remote",
-                                    Completes::nothing, add_options, run};
+                                    Completes::nothing, Setup::workspace,
+                                    declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

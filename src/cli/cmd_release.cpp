@@ -13,28 +13,22 @@ struct Options {
   std::string message;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  sub.add_option("NAME", options().name, "The prompt to release")->required();
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("NAME", o.name, "The prompt to release")->required();
   const std::map<std::string, Bump> levels = {
       {"major", Bump::major}, {"minor", Bump::minor}, {"patch", Bump::patch}};
-  sub.add_option("--bump", options().bump,
+  sub.add_option("--bump", o.bump,
                  "Which part of the version to raise: major, minor or patch (the first release "
                  "is 1.0.0 whatever the level)")
       ->transform(CLI::CheckedTransformer(levels, CLI::ignore_case).description(""))
       ->type_name("major|minor|patch")
       ->required();
-  sub.add_option("-m,--message", options().message,
-                 "The tag's message (default: 'Release NAME@X.Y.Z')");
-  sub.add_flag("--json", options().json, "Print the release as JSON");
+  sub.add_option("-m,--message", o.message, "The tag's message (default: 'Release NAME@X.Y.Z')");
+  sub.add_flag("--json", o.json, "Print the release as JSON");
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   std::string name = prompt_names({o.name}).front();
   Workspace& workspace = session.workspace();
   for (const PromptChange& change : prompt_changes(workspace, session.repository(), false)) {
@@ -62,6 +56,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_release{"release", "Tag a prompt's committed version as a release",
-                                       Completes::prompt_names, add_options, run};
+                                       Completes::prompt_names, Setup::workspace,
+                                       declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

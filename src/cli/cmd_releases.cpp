@@ -11,24 +11,20 @@ struct Options {
   std::string name;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
+
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("NAME", o.name, "The prompt whose releases to list")->required();
+  sub.add_flag("--json", o.json, "Print the releases as JSON");
 }
 
-void add_options(CLI::App& sub) {
-  sub.add_option("NAME", options().name, "The prompt whose releases to list")->required();
-  sub.add_flag("--json", options().json, "Print the releases as JSON");
-}
-
-int run(Session& session) {
-  std::string name = prompt_names({options().name}).front();
+int run(Session& session, const Options& o) {
+  std::string name = prompt_names({o.name}).front();
   Workspace& workspace = session.workspace();
   auto repository = session.shared_repository();
   std::vector<Release> found = releases(workspace, repository, name);
   std::reverse(found.begin(), found.end());
   Output& out = session.out();
-  if (options().json) {
+  if (o.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const Release& release : found) {
       nlohmann::json tagger = nullptr;
@@ -68,6 +64,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_releases{"releases", "List a prompt's releases",
-                                        Completes::prompt_names, add_options, run};
+                                        Completes::prompt_names, Setup::workspace,
+                                        declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -8,22 +8,18 @@ struct Options {
   std::vector<std::string> words;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  sub.add_option("ACTION", options().words,
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("ACTION", o.words,
                  "'list' (the default) or 'add NAME URL' (a path, file://, https:// or ssh://)")
       ->expected(0, 3);
-  sub.add_flag("--json", options().json, "Print the remotes as JSON");
+  sub.add_flag("--json", o.json, "Print the remotes as JSON");
 }
 
-int list(Session& session) {
+int list(Session& session, const Options& o) {
   std::vector<repo::RemoteInfo> remotes = session.repository().remotes();
   Output& out = session.out();
-  if (options().json) {
+  if (o.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const repo::RemoteInfo& remote : remotes) {
       list.push_back({{"name", remote.name}, {"url", remote.url}});
@@ -37,10 +33,10 @@ int list(Session& session) {
   return 0;
 }
 
-int run(Session& session) {
-  const std::vector<std::string>& words = options().words;
+int run(Session& session, const Options& o) {
+  const std::vector<std::string>& words = o.words;
   if (words.empty() || (words.size() == 1 && words[0] == "list")) {
-    return list(session);
+    return list(session, o);
   }
   if (words[0] != "add") {
     throw Error(ErrorKind::usage, "unknown remote action '" + words[0] + "'", {},
@@ -50,7 +46,7 @@ int run(Session& session) {
     throw Error(ErrorKind::usage, "'remote add' takes a NAME and a URL");
   }
   session.repository().add_remote(words[1], words[2]);
-  if (options().json) {
+  if (o.json) {
     session.out().json({{"added", words[1]}});
   } else {
     session.out().line("Added remote " + words[1]);
@@ -61,6 +57,6 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_remote{"remote", "List or add remotes", Completes::nothing,
-                                      add_options, run};
+                                      Setup::workspace, declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -23,13 +23,8 @@ struct Options {
   std::string experiment;
   std::string key;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.name, "The prompt to render: NAME, or NAME@REV for a commit");
   sub.add_option("--var", o.vars, "Set a variable: NAME=VALUE, or NAME=@FILE for a file's content")
       ->type_name("NAME=VALUE");
@@ -101,8 +96,7 @@ void print_text(const Output& out, const RenderedPrompt& rendered, const std::st
   }
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   if (o.name.empty() && o.template_file.empty()) {
     throw Error(ErrorKind::usage, "render needs a prompt NAME or --template-file FILE");
   }
@@ -155,6 +149,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_render{"render", "Render a prompt with variables",
-                                      Completes::prompt_names, add_options, run};
+                                      Completes::prompt_names, Setup::gently,
+                                      declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -9,20 +9,14 @@ struct Options {
   bool json = false;
   ModelOptions model;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("ID", o.id, "The run to repeat (see 'promptctl runs')")->required();
   sub.add_flag("--json", o.json, "Print the new run as JSON");
   add_model_options(sub, o.model, false);
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   std::int64_t id = parse_run_id(o.id);
   ExecutionState state = open_execution_state(session);
   RunRecord original = state.ledger.get(id);
@@ -56,6 +50,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_rerun{"rerun", "Send a recorded run's request again",
-                                     Completes::nothing, add_options, run};
+                                     Completes::nothing, Setup::ledger,
+                                     declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

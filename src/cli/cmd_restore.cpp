@@ -12,22 +12,16 @@ struct Options {
   bool force = false;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  sub.add_option("NAME@REV", options().address,
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("NAME@REV", o.address,
                  "The version to bring back: NAME@REV (a revision) or NAME@X.Y.Z (a release)")
       ->required();
-  sub.add_flag("-f,--force", options().force,
-               "Overwrite the prompt even when it has uncommitted changes");
-  sub.add_flag("--json", options().json, "Print what was written as JSON");
+  sub.add_flag("-f,--force", o.force, "Overwrite the prompt even when it has uncommitted changes");
+  sub.add_flag("--json", o.json, "Print what was written as JSON");
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   PromptAddress address = parse_address(o.address);
   if (address.revision.empty()) {
     throw Error(ErrorKind::usage, "restore needs a version: NAME@REV or NAME@X.Y.Z");
@@ -62,6 +56,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_restore{"restore", "Bring an earlier version of a prompt back",
-                                       Completes::prompt_names, add_options, run};
+                                       Completes::prompt_names, Setup::workspace,
+                                       declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

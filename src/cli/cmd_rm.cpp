@@ -10,21 +10,16 @@ struct RmOptions {
   bool force = false;
   bool json = false;
 };
-RmOptions& rm_options() {
-  static RmOptions instance;
-  return instance;
+
+void add_rm_options(CLI::App& sub, RmOptions& o) {
+  sub.add_option("NAME", o.names, "Prompts to delete")->required();
+  sub.add_flag("-f,--force", o.force, "Delete even when other prompts use it as a partial");
+  sub.add_flag("--json", o.json, "Print the files removed as JSON");
 }
 
-void add_rm_options(CLI::App& sub) {
-  sub.add_option("NAME", rm_options().names, "Prompts to delete")->required();
-  sub.add_flag("-f,--force", rm_options().force,
-               "Delete even when other prompts use it as a partial");
-  sub.add_flag("--json", rm_options().json, "Print the files removed as JSON");
-}
-
-int run_rm(Session& session) {
+int run_rm(Session& session, const RmOptions& o) {
   Workspace& workspace = session.workspace();
-  std::vector<std::string> names = prompt_names(rm_options().names);
+  std::vector<std::string> names = prompt_names(o.names);
   for (const std::string& name : names) {  // check them all before deleting any
     if (!workspace.exists(name)) {
       throw workspace.not_found(name);
@@ -32,14 +27,14 @@ int run_rm(Session& session) {
   }
   nlohmann::json removed = nlohmann::json::array();
   for (const std::string& name : names) {
-    for (const std::string& file : remove_prompt(workspace, name, rm_options().force)) {
+    for (const std::string& file : remove_prompt(workspace, name, o.force)) {
       removed.push_back(file);
-      if (!rm_options().json) {
+      if (!o.json) {
         session.out().line("Removed " + file);
       }
     }
   }
-  if (rm_options().json) {
+  if (o.json) {
     session.out().json({{"removed", removed}});
   }
   return 0;
@@ -47,7 +42,7 @@ int run_rm(Session& session) {
 
 }  // namespace
 
-extern const CommandSpec k_cmd_rm{"rm", "Delete prompts", Completes::prompt_names, add_rm_options,
-                                  run_rm};
+extern const CommandSpec k_cmd_rm{"rm", "Delete prompts", Completes::prompt_names, Setup::workspace,
+                                  declare<RmOptions, add_rm_options, run_rm>};
 
 }  // namespace promptctl::cli

@@ -16,13 +16,8 @@ struct Options {
   bool dry_run = false;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.name, "The prompt to roll back")->required();
   sub.add_option("--env", o.environment, "The environment whose pin moves")
       ->required()
@@ -42,8 +37,7 @@ void add_options(CLI::App& sub) {
   sub.add_flag("--json", o.json, "Print the rollback as JSON");
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   if (o.emergency && o.reason.empty()) {
     throw Error(ErrorKind::usage, "an emergency rollback needs --reason TEXT");
   }
@@ -81,6 +75,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_rollback{"rollback", "Move an environment's pin back",
-                                        Completes::prompt_names, add_options, run};
+                                        Completes::prompt_names, Setup::ledger,
+                                        declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -28,13 +28,8 @@ struct Options {
   std::string experiment;
   std::string key;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.name, "The prompt to run: NAME, NAME@REV or NAME@X.Y.Z")->required();
   sub.add_option("--var", o.vars, "Set a variable: NAME=VALUE, or NAME=@FILE for a file's content")
       ->type_name("NAME=VALUE");
@@ -143,8 +138,8 @@ std::string environment_of(Session& session, const Options& o) {
   return variable ? variable : "";
 }
 
-int run(Session& session) {
-  Options o = options();
+int run(Session& session, const Options& given) {
+  Options o = given;
   if (o.model.stream && !o.input.empty()) {
     throw Error(ErrorKind::usage, "--stream prints one answer; it does not go with --input");
   }
@@ -188,6 +183,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_run{"run", "Render a prompt and call its model",
-                                   Completes::prompt_names, add_options, run};
+                                   Completes::prompt_names, Setup::ledger,
+                                   declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -19,13 +19,8 @@ struct Options {
   bool dry_run = false;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.words,
                  "Only the runs of this prompt; 'show ID' for one run in full; 'prune' to remove "
                  "old runs");
@@ -229,8 +224,7 @@ int prune(Session& session, const Options& o) {
   return 0;
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   if (!o.words.empty() && o.words.front() == "show") {
     return show(session, o);
   }
@@ -270,6 +264,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_runs{"runs", "List recorded runs, or show one",
-                                    Completes::prompt_names, add_options, run};
+                                    Completes::prompt_names, Setup::ledger,
+                                    declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -17,13 +17,8 @@ struct Options {
   bool reindex = false;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("QUERY", o.words,
                  "Words to look for (a trailing * matches a prefix; \"quoted words\" match as a "
                  "phrase)");
@@ -77,8 +72,8 @@ void print_summary_line(const Output& out, const std::string& lead, const std::s
   out.line(line);
 }
 
-int text_search(Session& session, SearchIndex& index, const IndexRefresh& refresh) {
-  const Options& o = options();
+int text_search(Session& session, const Options& o, SearchIndex& index,
+                const IndexRefresh& refresh) {
   SearchQuery query{joined_query(o.words), o.filter.tags, o.filter.category, o.limit};
   std::vector<SearchHit> hits = index.search(query);
   const Output& out = session.out();
@@ -117,8 +112,8 @@ IndexedPrompt like_prompt(Session& session, SearchIndex& index, const std::strin
   return *doc;
 }
 
-int similarity_search(Session& session, SearchIndex& index, const IndexRefresh& refresh) {
-  const Options& o = options();
+int similarity_search(Session& session, const Options& o, SearchIndex& index,
+                      const IndexRefresh& refresh) {
   const Output& out = session.out();
   auto providers = configured_providers(session.workspace().settings().providers);
   EmbeddingSource source = embedding_source(session, o.embedding, providers);
@@ -174,8 +169,7 @@ int similarity_search(Session& session, SearchIndex& index, const IndexRefresh& 
   return ranked.empty() ? 1 : 0;
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   int modes = static_cast<int>(!o.words.empty()) + static_cast<int>(!o.similar.empty()) +
               static_cast<int>(!o.like.empty());
   if (modes > 1) {
@@ -198,13 +192,14 @@ int run(Session& session) {
     }
     return 0;
   }
-  return o.words.empty() ? similarity_search(session, *index, refresh)
-                         : text_search(session, *index, refresh);
+  return o.words.empty() ? similarity_search(session, o, *index, refresh)
+                         : text_search(session, o, *index, refresh);
 }
 
 }  // namespace
 
 extern const CommandSpec k_cmd_search{"search", "Find prompts by words (ranked) or by meaning",
-                                      Completes::nothing, add_options, run};
+                                      Completes::nothing, Setup::workspace,
+                                      declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -11,15 +11,10 @@ struct Options {
   std::string name;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  sub.add_option("NAME", options().name, "The prompt to show: NAME, or NAME@REV for a commit")
-      ->required();
-  sub.add_flag("--json", options().json, "Print the prompt as JSON");
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("NAME", o.name, "The prompt to show: NAME, or NAME@REV for a commit")->required();
+  sub.add_flag("--json", o.json, "Print the prompt as JSON");
 }
 
 std::string model_line(const ModelSettings& model) {
@@ -110,11 +105,11 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
   }
 }
 
-int run(Session& session) {
-  ResolvedPrompt resolved = resolve_prompt(session.workspace(), options().name);
+int run(Session& session, const Options& o) {
+  ResolvedPrompt resolved = resolve_prompt(session.workspace(), o.name);
   const Prompt& prompt = resolved.prompt;
   ModelSettings model = prompt.model.value_or(ModelSettings{}).merged_over(resolved.default_model);
-  if (options().json) {
+  if (o.json) {
     nlohmann::json shown = to_json(prompt);
     shown["effective_model"] = model.to_json();
     shown["revision"] = revision_json(resolved.revision);
@@ -139,7 +134,7 @@ int run(Session& session) {
 
 }  // namespace
 
-extern const CommandSpec k_cmd_show{"show", "Show a prompt", Completes::prompt_names, add_options,
-                                    run};
+extern const CommandSpec k_cmd_show{"show", "Show a prompt", Completes::prompt_names,
+                                    Setup::workspace, declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

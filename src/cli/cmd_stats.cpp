@@ -18,10 +18,6 @@ struct Options {
   bool all = false;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
 const std::map<std::string, StatsGrouping>& groupings() {
   static const std::map<std::string, StatsGrouping> map = {
@@ -31,8 +27,7 @@ const std::map<std::string, StatsGrouping>& groupings() {
   return map;
 }
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.name, "Only the runs of this prompt");
   one_of(sub.add_option("--by", o.by,
                         "Group by prompt (default), version, model, provider, env or day"),
@@ -74,8 +69,7 @@ void print_text(const Output& out, const std::vector<RunStats>& groups, const st
   }
 }
 
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   RunFilter filter;
   if (!o.name.empty()) {
     filter.prompt = normalize_name(o.name);
@@ -108,6 +102,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_stats{"stats", "Summarise recorded runs: success, latency, cost",
-                                     Completes::prompt_names, add_options, run};
+                                     Completes::prompt_names, Setup::ledger,
+                                     declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

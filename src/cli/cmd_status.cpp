@@ -10,14 +10,10 @@ struct Options {
   bool json = false;
   bool no_lint = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  sub.add_flag("--no-lint", options().no_lint, "Do not lint the changed prompts");
-  sub.add_flag("--json", options().json, "Print the changes as JSON");
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_flag("--no-lint", o.no_lint, "Do not lint the changed prompts");
+  sub.add_flag("--json", o.json, "Print the changes as JSON");
 }
 
 std::string lint_text(const std::optional<std::pair<int, int>>& counts) {
@@ -47,11 +43,11 @@ nlohmann::json change_json(const PromptChange& change) {
           {"lint", lint}};
 }
 
-int run(Session& session) {
+int run(Session& session, const Options& o) {
   std::vector<PromptChange> changes =
-      prompt_changes(session.workspace(), session.repository(), !options().no_lint);
+      prompt_changes(session.workspace(), session.repository(), !o.no_lint);
   Output& out = session.out();
-  if (options().json) {
+  if (o.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const PromptChange& change : changes) {
       list.push_back(change_json(change));
@@ -76,6 +72,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_status{"status", "Show prompts changed since HEAD",
-                                      Completes::nothing, add_options, run};
+                                      Completes::nothing, Setup::workspace,
+                                      declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -9,19 +9,14 @@ struct Options {
   bool create = false;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
+
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("NAME", o.name, "The branch to switch to")->required();
+  sub.add_flag("-c,--create", o.create, "Create the branch at HEAD first");
+  sub.add_flag("--json", o.json, "Print the result as JSON");
 }
 
-void add_options(CLI::App& sub) {
-  sub.add_option("NAME", options().name, "The branch to switch to")->required();
-  sub.add_flag("-c,--create", options().create, "Create the branch at HEAD first");
-  sub.add_flag("--json", options().json, "Print the result as JSON");
-}
-
-int run(Session& session) {
-  const Options& o = options();
+int run(Session& session, const Options& o) {
   repo::Repository& repository = session.repository();
   if (o.create) {
     repository.create_branch(o.name, repository.resolve("HEAD"));
@@ -41,6 +36,6 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_switch{"switch", "Switch to another branch", Completes::branches,
-                                      add_options, run};
+                                      Setup::workspace, declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

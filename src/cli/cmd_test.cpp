@@ -33,13 +33,8 @@ struct Options {
   bool record = false;
   bool verbose = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  Options& o = options();
+void add_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.names,
                  "Prompts to test (default: every prompt with tests); NAME@REV tests a revision")
       ->type_name("NAME");
@@ -113,14 +108,15 @@ TestRunOptions run_options(const Options& o) {
   return run;
 }
 
-std::vector<CaseResult> run_suite(Session& session, ExecutionState& state, TestSuite& suite,
-                                  const TestRunOptions& run, const std::string& label) {
+std::vector<CaseResult> run_suite(Session& session, const Options& o, ExecutionState& state,
+                                  TestSuite& suite, const TestRunOptions& run,
+                                  const std::string& label) {
   const Output& out = session.out();
   TestEvents events;
   events.on_progress = [&](std::size_t done, std::size_t total) {
     out.progress(label + std::to_string(done) + "/" + std::to_string(total) + " calls");
   };
-  if (options().verbose) {  // retries of hundreds of cases would bury the report otherwise
+  if (o.verbose) {  // retries of hundreds of cases would bury the report otherwise
     events.on_notice = [&](const std::string& notice) {
       out.end_progress();
       print_notice(out, notice);
@@ -133,15 +129,15 @@ std::vector<CaseResult> run_suite(Session& session, ExecutionState& state, TestS
 }
 
 // Cases of the baseline revision, for the tested prompts that exist there.
-std::vector<CaseResult> run_baseline(Session& session, ExecutionState& state,
+std::vector<CaseResult> run_baseline(Session& session, const Options& o, ExecutionState& state,
                                      const TestSuite& tested, const TestRunOptions& run) {
   std::vector<std::string> names;
   for (const ResolvedPrompt& prompt : tested.prompts) {
     names.push_back(prompt.prompt.name);
   }
-  TestSuite suite = load_test_suite(session.workspace(), session.shared_repository(),
-                                    options().baseline, names, MissingPrompt::skip);
-  return run_suite(session, state, suite, run, "baseline: ");
+  TestSuite suite = load_test_suite(session.workspace(), session.shared_repository(), o.baseline,
+                                    names, MissingPrompt::skip);
+  return run_suite(session, o, state, suite, run, "baseline: ");
 }
 
 std::string report_in(const std::string& format, const std::vector<CaseResult>& results,
@@ -191,8 +187,7 @@ int exit_code(const TestSummary& summary, bool fail_on_error) {
   return k_exit_ok;
 }
 
-int run(Session& session) {
-  Options& o = options();
+int run(Session& session, const Options& o) {
   std::string format = o.json ? "json" : o.format;
   bool summary_on_stdout = false;
   std::vector<ReportFile> files = report_files(o, format, summary_on_stdout);
@@ -207,9 +202,9 @@ int run(Session& session) {
   if (!o.changed_since.empty()) {
     keep_changed_since(suite, session.workspace(), session.shared_repository(), o.changed_since);
   }
-  std::vector<CaseResult> results = run_suite(session, state, suite, run, "");
+  std::vector<CaseResult> results = run_suite(session, o, state, suite, run, "");
   if (!o.baseline.empty() && !suite.prompts.empty() && !util::GracefulStop::requested()) {
-    compare_with_baseline(results, run_baseline(session, state, suite, run));
+    compare_with_baseline(results, run_baseline(session, o, state, suite, run));
   }
   TestSummary summary = summarize(
       results, started_ms,
@@ -237,6 +232,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_test{"test", "Run prompts' tests and grade the answers",
-                                    Completes::prompt_names, add_options, run};
+                                    Completes::prompt_names, Setup::ledger,
+                                    declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

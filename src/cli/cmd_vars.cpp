@@ -10,14 +10,10 @@ struct Options {
   std::string name;
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  sub.add_option("NAME", options().name, "The prompt: NAME, or NAME@REV for a commit")->required();
-  sub.add_flag("--json", options().json, "Print the variables as JSON");
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("NAME", o.name, "The prompt: NAME, or NAME@REV for a commit")->required();
+  sub.add_flag("--json", o.json, "Print the variables as JSON");
 }
 
 nlohmann::json entry_json(const VariableEntry& entry) {
@@ -42,14 +38,14 @@ nlohmann::json entry_json(const VariableEntry& entry) {
   return out;
 }
 
-int run(Session& session) {
-  ResolvedPrompt resolved = resolve_prompt(session.workspace(), options().name);
+int run(Session& session, const Options& o) {
+  ResolvedPrompt resolved = resolve_prompt(session.workspace(), o.name);
   const Prompt& prompt = resolved.prompt;
   const std::string& name = prompt.name;
   PromptPartials partials(resolved.source());
   std::vector<VariableEntry> entries = variable_report(prompt, partials);
   Output& out = session.out();
-  if (options().json) {
+  if (o.json) {
     nlohmann::json variables = nlohmann::json::array();
     for (const VariableEntry& entry : entries) {
       variables.push_back(entry_json(entry));
@@ -86,6 +82,7 @@ int run(Session& session) {
 }  // namespace
 
 extern const CommandSpec k_cmd_vars{"vars", "List a prompt's declared and used variables",
-                                    Completes::prompt_names, add_options, run};
+                                    Completes::prompt_names, Setup::workspace,
+                                    declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

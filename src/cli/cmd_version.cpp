@@ -9,18 +9,14 @@ namespace {
 struct Options {
   bool json = false;
 };
-Options& options() {
-  static Options instance;
-  return instance;
-}
 
-void add_options(CLI::App& sub) {
-  sub.add_flag("--json", options().json,
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_flag("--json", o.json,
                "Print the version, commit, build type and library versions as JSON");
 }
 
-int run(Session& session) {
-  print_version(session.out(), options().json);
+int run(Session& session, const Options& o) {
+  print_version(session.out(), o.json);
   return 0;
 }
 
@@ -44,6 +40,7 @@ void print_version(const Output& out, bool json) {
 }
 
 extern const CommandSpec k_cmd_version{"version", "Show the version of promptctl",
-                                       Completes::nothing, add_options, run};
+                                       Completes::nothing, Setup::none,
+                                       declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -8,7 +8,9 @@
 namespace promptctl::cli {
 namespace {
 
-void add_options(CLI::App& sub) {
+struct Options {};  // the words are read raw, from the session
+
+void add_options(CLI::App& sub, Options& /*unused*/) {
   sub.add_option("WORD", "The command line after 'promptctl'; the last word is being completed");
 }
 
@@ -169,7 +171,7 @@ std::vector<std::string> revision_candidates(Session& in_directory, Completes wh
   return out;
 }
 
-int run(Session& session) {
+int run(Session& session, const Options& /*unused*/) {
   std::vector<std::string> words = session.raw_arguments();
   std::string current = words.empty() ? std::string() : words.back();
   if (!words.empty()) {
@@ -187,7 +189,7 @@ int run(Session& session) {
       directory = words[i + 1];
     }
   }
-  Session in_directory(out, directory);
+  Session in_directory(out, directory, Setup::gently);
   if (!words.empty() && words.back() == "--color") {
     print_matching(out, {"auto", "always", "never"}, current);
     return 0;
@@ -211,7 +213,7 @@ int run(Session& session) {
     return 0;
   }
   CLI::App sub;
-  spec->add_options(sub);
+  std::unique_ptr<Invocation> unused = spec->declare(sub);
   if (!words.empty() && words.size() > at + 1 && takes_value(sub, words.back())) {
     const CLI::Option* option = sub.get_option_no_throw(words.back());
     if (option) {
@@ -264,8 +266,8 @@ int run(Session& session) {
 
 }  // namespace
 
-extern const CommandSpec k_cmd_complete{k_complete_command,
-                                        "Print completion candidates for shells",
-                                        Completes::nothing, add_options, run};
+extern const CommandSpec k_cmd_complete{
+    k_complete_command, "Print completion candidates for shells", Completes::nothing, Setup::none,
+    declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

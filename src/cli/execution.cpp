@@ -9,6 +9,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "promptctl/address.hpp"
+#include "promptctl/check.hpp"
 #include "util/dates.hpp"
 #include "util/interrupts.hpp"
 #include "util/strings.hpp"
@@ -128,6 +129,7 @@ CacheMode cache_mode(const ModelOptions& options) {
 }
 
 ExecutionState open_execution_state(Session& session) {
+  PROMPTCTL_CHECK(session.setup() == Setup::ledger);
   Workspace& workspace = session.workspace();
   StatePaths paths = state_paths(workspace);
   Ledger ledger = Ledger::open(paths.ledger);
@@ -139,6 +141,7 @@ ExecutionState open_execution_state(Session& session) {
 }
 
 Ledger open_ledger(Session& session) {
+  PROMPTCTL_CHECK(session.setup() == Setup::ledger);
   return Ledger::open(state_paths(session.workspace()).ledger);
 }
 
