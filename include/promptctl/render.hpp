@@ -26,6 +26,19 @@ struct Inputs {
   void add_values(const nlohmann::json& object);
 };
 
+/// One line of a JSON Lines file of variables ("rows": run --input, compare --input, datasets).
+struct VariableRow {
+  int line = 0;           ///< where it is, from 1
+  std::string text;       ///< the line as written
+  nlohmann::json values;  ///< the variables, when `error` is empty
+  std::string error;      ///< why the line is not a row of variables: not JSON, too deep, no object
+};
+
+/// The non-blank lines of `text`, each read as a JSON object of variables. A line that is not
+/// one keeps its error rather than throwing: a batch reports it as that row's result, while a
+/// test suite stops on it. The last line needs no newline.
+std::vector<VariableRow> read_variable_rows(std::string_view text);
+
 /// Checks inputs against the prompt's declarations and fills in defaults. Every problem
 /// (wrong type, enum, pattern, bounds, missing required, unknown name) is reported at once in
 /// one `Error` of kind invalid_input. With `lenient`, missing and unknown names are allowed.

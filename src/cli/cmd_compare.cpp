@@ -9,7 +9,6 @@
 #include "promptctl/compare.hpp"
 #include "util/fs.hpp"
 #include "util/interrupts.hpp"
-#include "util/json_input.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
@@ -93,21 +92,14 @@ std::vector<TestCase> chosen_cases(Session& session, const Options& o, const Var
   std::vector<TestCase> cases;
   if (!o.input.empty()) {
     std::string text = o.input == "-" ? util::read_stdin() : util::read_file(o.input);
-    int line_number = 0;
-    for (std::string_view line : util::split(text, '\n')) {
-      ++line_number;
-      if (util::trim(line).empty()) {
-        continue;
-      }
-      nlohmann::json row = util::parse_json_input(line);
-      if (!row.is_object()) {
-        throw Error(ErrorKind::invalid_input, "not a JSON object of variables",
-                    {o.input, line_number, 1});
+    for (VariableRow& row : read_variable_rows(text)) {
+      if (!row.error.empty()) {
+        throw Error(ErrorKind::invalid_input, row.error, {o.input, row.line, 1});
       }
       TestCase test;
-      test.name = "row " + std::to_string(line_number);
-      test.vars = row;
-      test.location = {o.input, line_number, 1};
+      test.name = "row " + std::to_string(row.line);
+      test.vars = std::move(row.values);
+      test.location = {o.input, row.line, 1};
       cases.push_back(std::move(test));
     }
   } else if (!o.cases.empty()) {

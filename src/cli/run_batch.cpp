@@ -29,24 +29,16 @@ std::string located(const std::string& path, std::size_t line, const std::string
          message;
 }
 
-BatchRow row_of_line(const std::string& path, std::size_t line_number, const std::string& line) {
+BatchRow batch_row(const std::string& path, VariableRow& read) {
   BatchRow row;
-  bool too_deep = false;
-  nlohmann::json parsed = util::parse_json_input(line, &too_deep);
-  if (too_deep) {
-    row.error =
-        located(path, line_number,
-                "nested more than " + std::to_string(util::k_max_json_depth) + " levels deep");
-  } else if (parsed.is_discarded()) {
-    row.error = located(path, line_number, "not valid JSON");
-  } else if (!parsed.is_object()) {
-    row.error = located(path, line_number, "not a JSON object of variables");
+  if (read.error.empty()) {
+    row.values = std::move(read.values);
   } else {
-    row.values = std::move(parsed);
+    row.error = located(path, static_cast<std::size_t>(read.line), read.error);
   }
   // A row that cannot be read is matched by its text, so that --resume never takes it for
   // an answered one.
-  row.input_sha256 = util::sha256_hex(row.error.empty() ? row.values.dump() : line);
+  row.input_sha256 = util::sha256_hex(row.error.empty() ? row.values.dump() : read.text);
   return row;
 }
 
@@ -249,17 +241,8 @@ class LineSink {
 std::vector<BatchRow> read_batch_rows(const std::string& path) {
   std::string text = path == "-" ? util::read_stdin() : util::read_file(path);
   std::vector<BatchRow> rows;
-  std::size_t line_number = 0;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    std::string line =
-        text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    start = end == std::string::npos ? text.size() : end + 1;
-    ++line_number;
-    if (line.find_first_not_of(" \t\r") != std::string::npos) {
-      rows.push_back(row_of_line(path, line_number, line));
-    }
+  for (VariableRow& read : read_variable_rows(text)) {
+    rows.push_back(batch_row(path, read));
   }
   return rows;
 }

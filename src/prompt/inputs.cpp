@@ -1,6 +1,7 @@
 // Variable inputs from the command line and files, checked against declarations.
 #include "promptctl/render.hpp"
 #include "util/fs.hpp"
+#include "util/json_input.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 
@@ -115,6 +116,33 @@ json bind_inputs(const Prompt& prompt, const Inputs& inputs, const std::vector<s
         .with_details(problems.size() == 1 ? std::vector<Diagnostic>{} : problems);
   }
   return bound;
+}
+
+std::vector<VariableRow> read_variable_rows(std::string_view text) {
+  std::vector<VariableRow> rows;
+  int line_number = 0;
+  for (std::string_view line : util::split(text, '\n')) {
+    ++line_number;
+    if (util::trim(line).empty()) {
+      continue;
+    }
+    VariableRow row;
+    row.line = line_number;
+    row.text = std::string(line);
+    bool too_deep = false;
+    json parsed = util::parse_json_input(line, &too_deep);
+    if (too_deep) {
+      row.error = "nested more than " + std::to_string(util::k_max_json_depth) + " levels deep";
+    } else if (parsed.is_discarded()) {
+      row.error = "not valid JSON";
+    } else if (!parsed.is_object()) {
+      row.error = "not a JSON object of variables";
+    } else {
+      row.values = std::move(parsed);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 }  // namespace promptctl

@@ -1,6 +1,6 @@
 #include "testing/datasets.hpp"
 
-#include "util/json_input.hpp"
+#include "promptctl/render.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 
@@ -15,22 +15,11 @@ Error bad_file(const std::string& path, int line, const std::string& message) {
 
 std::vector<json> read_jsonl(const SourceFile& file) {
   std::vector<json> rows;
-  int line_number = 0;
-  for (std::string_view line : util::split(file.text, '\n')) {
-    ++line_number;
-    if (util::trim(line).empty()) {
-      continue;
+  for (VariableRow& row : read_variable_rows(file.text)) {
+    if (!row.error.empty()) {
+      throw bad_file(file.path, row.line, row.error);
     }
-    bool too_deep = false;
-    json row = util::parse_json_input(line, &too_deep);
-    if (too_deep) {
-      throw bad_file(file.path, line_number,
-                     "nested more than " + std::to_string(util::k_max_json_depth) + " levels deep");
-    }
-    if (row.is_discarded() || !row.is_object()) {
-      throw bad_file(file.path, line_number, "not a JSON object of variables");
-    }
-    rows.push_back(std::move(row));
+    rows.push_back(std::move(row.values));
   }
   return rows;
 }

@@ -177,3 +177,31 @@ TEST(Names, Validation) {
   EXPECT_EQ(normalize_name("prompts/a/b.yaml"), "a/b");
   EXPECT_EQ(normalize_name("a/b"), "a/b");
 }
+
+namespace {
+
+TEST(VariableRows, EachLineIsARowOrSaysWhyItIsNot) {
+  std::string deep = std::string(600, '[') + std::string(600, ']');
+  std::vector<VariableRow> rows =
+      read_variable_rows("{\"a\": 1}\n\n  \nnot json\n[1, 2]\n" + deep + "\n{\"b\": \"x\"}");
+  ASSERT_EQ(rows.size(), 5U);
+  EXPECT_EQ(rows[0].line, 1);
+  EXPECT_EQ(rows[0].values, json({{"a", 1}}));
+  EXPECT_EQ(rows[1].line, 4) << "blank lines are skipped, and still counted";
+  EXPECT_EQ(rows[1].error, "not valid JSON");
+  EXPECT_EQ(rows[1].text, "not json");
+  EXPECT_EQ(rows[2].error, "not a JSON object of variables");
+  EXPECT_EQ(rows[3].error, "nested more than 512 levels deep");
+  EXPECT_EQ(rows[4].line, 7) << "the last line needs no newline";
+  EXPECT_EQ(rows[4].values, json({{"b", "x"}}));
+  EXPECT_TRUE(rows[4].error.empty());
+}
+
+TEST(VariableRows, CarriageReturnsBeforeTheNewlineAreWhiteSpace) {
+  std::vector<VariableRow> rows = read_variable_rows("{\"a\": 1}\r\n\r\n{\"a\": 2}\r\n");
+  ASSERT_EQ(rows.size(), 2U);
+  EXPECT_EQ(rows[1].values, json({{"a", 2}}));
+  EXPECT_EQ(rows[1].line, 3);
+}
+
+}  // namespace
