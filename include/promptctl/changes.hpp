@@ -40,16 +40,24 @@ std::vector<PromptChange> group_changes(const std::vector<repo::FileChange>& fil
 std::vector<PromptChange> prompt_changes(Workspace& workspace, const repo::Repository& repository,
                                          bool with_lint);
 
-/// Throws `Error` (invalid_input) naming the first YAML file among `paths` (as `commit_paths`
-/// gives them) that is larger than a prompt file may be.
-void check_commit_sizes(const Workspace& workspace, const repo::Repository& repository,
-                        const std::vector<std::string>& paths);
-
 /// The files a commit of `names` takes: each prompt's file and tests file, and the old file of
 /// a prompt renamed to one of them. With no names, every changed file under prompts/ and
 /// promptctl.yaml. Throws `Error` (not_found) for a name that is neither in the working tree
 /// nor among the changes.
 std::vector<std::string> commit_paths(Workspace& workspace, const repo::Repository& repository,
                                       const std::vector<std::string>& names);
+
+/// A commit of prompts, and the files it took.
+struct PromptCommit {
+  repo::CommitResult result;
+  std::vector<std::string> paths;
+};
+
+/// Commits the files `commit_paths` gives for `names` with `message` (a final newline added),
+/// under the repository's configured identities. Throws `Error` (refused) when nothing
+/// changed, and (invalid_input) naming a YAML file larger than a prompt file may be, which
+/// every command would refuse to read once committed.
+PromptCommit commit_prompts(Workspace& workspace, repo::Repository& repository,
+                            const std::vector<std::string>& names, const std::string& message);
 
 }  // namespace promptctl

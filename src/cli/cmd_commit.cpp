@@ -36,19 +36,12 @@ int run(Session& session, const Options& given) {
   if (o.message.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw Error(ErrorKind::usage, "the commit message is empty");
   }
-  repo::Repository& repository = session.repository();
-  std::vector<std::string> paths =
-      commit_paths(session.workspace(), repository, prompt_names(o.names));
-  if (paths.empty()) {
-    throw Error(ErrorKind::refused, "nothing to commit: no prompt changed since HEAD");
-  }
-  check_commit_sizes(session.workspace(), repository, paths);
-  auto [author, committer] = repository.identities();
-  std::string message = o.message.ends_with("\n") ? o.message : o.message + "\n";
-  repo::CommitResult result = repository.commit(paths, message, author, committer);
+  PromptCommit commit =
+      commit_prompts(session.workspace(), session.repository(), prompt_names(o.names), o.message);
+  const repo::CommitResult& result = commit.result;
   Output& out = session.out();
   if (o.json) {
-    out.json({{"commit", result.commit_id}, {"branch", result.branch}, {"paths", paths}});
+    out.json({{"commit", result.commit_id}, {"branch", result.branch}, {"paths", commit.paths}});
     return 0;
   }
   std::string subject = o.message.substr(0, o.message.find('\n'));

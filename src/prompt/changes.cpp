@@ -148,16 +148,23 @@ std::vector<std::string> commit_paths(Workspace& workspace, const repo::Reposito
   return paths;
 }
 
-void check_commit_sizes(const Workspace& workspace, const repo::Repository& repository,
-                        const std::vector<std::string>& paths) {
+PromptCommit commit_prompts(Workspace& workspace, repo::Repository& repository,
+                            const std::vector<std::string>& names, const std::string& message) {
+  PromptCommit commit;
+  commit.paths = commit_paths(workspace, repository, names);
+  if (commit.paths.empty()) {
+    throw Error(ErrorKind::refused, "nothing to commit: no prompt changed since HEAD");
+  }
   std::string prefix = repository_prefix(workspace, repository);
-  for (const std::string& path : paths) {
-    // A file larger than the loader reads would be committed and then refused by every
-    // command that reads it.
+  for (const std::string& path : commit.paths) {
     if (path.ends_with(".yaml") && path.starts_with(prefix)) {
       check_prompt_file_size(workspace.root() / path.substr(prefix.size()), path);
     }
   }
+  auto [author, committer] = repository.identities();
+  commit.result = repository.commit(
+      commit.paths, message.ends_with("\n") ? message : message + "\n", author, committer);
+  return commit;
 }
 
 }  // namespace promptctl
