@@ -67,12 +67,19 @@ class ResolvedPrompt {
   [[nodiscard]] std::optional<std::string> head_content_hash(
       const repo::Repository& repository) const;
 
+  /// The prompt as `show --json` prints it: its fields, the effective model, the revision,
+  /// the partials its templates use, and its version (content hash, commit, partials' hashes).
+  [[nodiscard]] nlohmann::json to_json() const;
+
  private:
   friend ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument);
   std::shared_ptr<RevisionSource> m_owned;
   PromptSource* m_source = nullptr;
   const Workspace* m_workspace = nullptr;
 };
+
+/// {"expression": …, "commit": …} for a revision, null for the working tree.
+nlohmann::json revision_json(const std::optional<repo::Revision>& revision);
 
 /// Every prompt name in a revision's tree, sorted; `prefix` as `repository_prefix` gives it.
 std::vector<std::string> prompt_names_at(const repo::Repository& repository,

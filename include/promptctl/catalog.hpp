@@ -22,6 +22,8 @@ struct PromptSummary {
 };
 
 struct CatalogFilter {
+  /// Shell patterns ("support/*") or name prefixes ("support/"); any one may match.
+  std::vector<std::string> patterns;
   std::vector<std::string> tags;  ///< every one must be present
   std::string category;
   std::string text;  ///< case-insensitive, in name, description, tags or templates
@@ -32,5 +34,8 @@ struct CatalogFilter {
 /// that `names` is every prompt, so that the cache may forget prompts that are gone.
 std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std::string>& names,
                                      const CatalogFilter& filter, bool complete);
+
+/// Summaries of the repository's prompts that pass `filter`, sorted by name: what `ls` lists.
+std::vector<PromptSummary> list_prompts(Workspace& workspace, const CatalogFilter& filter);
 
 }  // namespace promptctl

@@ -53,6 +53,14 @@ struct Assignment {
 Assignment assign(const Experiment& experiment, const ExperimentState& state,
                   std::string_view prompt, std::string_view key, std::int64_t now);
 
+/// The assignment of `key` in the declared experiment called `name`, with its start and stop
+/// as `repository` records them: what every front end that serves a prompt asks. `prompt` is
+/// the prompt as the caller named it. Throws `Error` (usage) for an unknown experiment and for
+/// a prompt named with a revision (the variant chooses the version), and as `assign` does.
+Assignment assign_in(const Experiments& declared, const repo::Repository& repository,
+                     std::string_view name, std::string_view prompt, std::string_view key,
+                     std::int64_t now);
+
 /// The ref an experiment's start and stop are recorded on.
 std::string experiment_ref(std::string_view name);
 

@@ -1,6 +1,4 @@
 // promptctl ls [PATTERN…]: list prompts, filtered by name, tag, category and text.
-#include <fnmatch.h>
-
 #include "cli/command.hpp"
 #include "promptctl/catalog.hpp"
 #include "util/strings.hpp"
@@ -28,25 +26,10 @@ void add_options(CLI::App& sub, Options& o) {
   sub.add_flag("--json", o.json, "Print a JSON array of prompt summaries");
 }
 
-bool matches_patterns(const std::string& name, const std::vector<std::string>& patterns) {
-  if (patterns.empty()) {
-    return true;
-  }
-  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
-    return name.starts_with(pattern) || ::fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
-  });
-}
-
 int run(Session& session, const Options& o) {
   Workspace& workspace = session.workspace();
-  CatalogFilter filter{o.tags, o.category, o.grep};
-  std::vector<std::string> names;
-  for (const std::string& name : workspace.list_names()) {
-    if (matches_patterns(name, o.patterns)) {
-      names.push_back(name);
-    }
-  }
-  std::vector<PromptSummary> summaries = summarize(workspace, names, filter, o.patterns.empty());
+  std::vector<PromptSummary> summaries =
+      list_prompts(workspace, {o.patterns, o.tags, o.category, o.grep});
   Output& out = session.out();
   if (o.json) {
     // One element per line, streamed: the same array without building one large document.

@@ -107,28 +107,14 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
 
 int run(Session& session, const Options& o) {
   ResolvedPrompt resolved = resolve_prompt(session.workspace(), o.name);
-  const Prompt& prompt = resolved.prompt;
-  ModelSettings model = prompt.model.value_or(ModelSettings{}).merged_over(resolved.default_model);
   if (o.json) {
-    nlohmann::json shown = to_json(prompt);
-    shown["effective_model"] = model.to_json();
-    shown["revision"] = revision_json(resolved.revision);
-    std::vector<std::string> used;
-    for (const tmpl::Template* parsed : parsed_templates(prompt)) {
-      for (const std::string& partial : parsed->partials()) {
-        used.push_back(partial);
-      }
-    }
-    shown["partials"] = used;
-    ContentIdentity identity = content_identity(resolved.source(), prompt.name);
-    shown["version"] = {
-        {"content_hash", identity.hash},
-        {"commit", resolved.revision ? nlohmann::json(resolved.revision->commit_id) : nullptr},
-        {"partials", identity.partials}};
-    session.out().json(shown);
+    session.out().json(resolved.to_json());
     return 0;
   }
-  print_prompt(session.out(), prompt, model, resolved.revision);
+  const Prompt& prompt = resolved.prompt;
+  print_prompt(session.out(), prompt,
+               prompt.model.value_or(ModelSettings{}).merged_over(resolved.default_model),
+               resolved.revision);
   return 0;
 }
 

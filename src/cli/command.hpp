@@ -120,7 +120,4 @@ std::vector<std::string> prompt_names(const std::vector<std::string>& arguments)
 /// `Error` (usage) when the date cannot be read.
 std::optional<std::int64_t> since_option(const std::string& text);
 
-/// {"expression": …, "commit": …} for a revision, null for the working tree.
-nlohmann::json revision_json(const std::optional<repo::Revision>& revision);
-
 }  // namespace promptctl::cli

@@ -194,13 +194,6 @@ std::optional<std::int64_t> since_option(const std::string& text) {
   return bound;
 }
 
-nlohmann::json revision_json(const std::optional<repo::Revision>& revision) {
-  if (!revision) {
-    return nullptr;
-  }
-  return {{"expression", revision->expression}, {"commit", revision->commit_id}};
-}
-
 int run_main(int argc, char** argv) {
   CLI::App app{"promptctl: manage LLM prompts in a git repository", "promptctl"};
   // Read before parsing (asks_for_version), so that --json may go with it; declared for --help.

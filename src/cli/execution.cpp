@@ -282,15 +282,8 @@ std::optional<Assignment> experiment_assignment(Session& session, const std::str
     }
     return std::nullopt;
   }
-  PromptAddress address = parse_address(name);
-  if (!address.revision.empty()) {
-    throw Error(ErrorKind::usage,
-                "with --experiment, name the prompt without a revision: the variant chooses it");
-  }
-  const Experiment& chosen =
-      experiment_named(session.workspace().settings().experiments, experiment);
-  ExperimentState state = experiment_state(session.repository(), chosen.name);
-  return assign(chosen, state, address.name, key, util::now_ms() / 1000);
+  return assign_in(session.workspace().settings().experiments, session.repository(), experiment,
+                   name, key, util::now_ms() / 1000);
 }
 
 void add_experiment_options(CLI::App& sub, std::string& experiment, std::string& key) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 
+#include "promptctl/address.hpp"
 #include "promptctl/error.hpp"
 #include "util/dates.hpp"
 #include "util/sha256.hpp"
@@ -258,6 +259,18 @@ Assignment assign(const Experiment& experiment, const ExperimentState& state,
       variant.version.empty() ? experiment.prompt : experiment.prompt + "@" + variant.version;
   out.model = variant.model;
   return out;
+}
+
+Assignment assign_in(const Experiments& declared, const repo::Repository& repository,
+                     std::string_view name, std::string_view prompt, std::string_view key,
+                     std::int64_t now) {
+  PromptAddress address = parse_address(prompt);
+  if (!address.revision.empty()) {
+    throw Error(ErrorKind::usage,
+                "with --experiment, name the prompt without a revision: the variant chooses it");
+  }
+  const Experiment& experiment = experiment_named(declared, name);
+  return assign(experiment, experiment_state(repository, experiment.name), address.name, key, now);
 }
 
 bool ExperimentState::running(const Experiment& experiment, std::int64_t now) const {

@@ -194,4 +194,30 @@ std::optional<std::string> ResolvedPrompt::head_content_hash(
   return content_identity(at_head, prompt.name).hash;
 }
 
+nlohmann::json revision_json(const std::optional<repo::Revision>& revision) {
+  if (!revision) {
+    return nullptr;
+  }
+  return {{"expression", revision->expression}, {"commit", revision->commit_id}};
+}
+
+nlohmann::json ResolvedPrompt::to_json() const {
+  nlohmann::json shown = promptctl::to_json(prompt);
+  shown["effective_model"] =
+      prompt.model.value_or(ModelSettings{}).merged_over(default_model).to_json();
+  shown["revision"] = revision_json(revision);
+  std::vector<std::string> used;
+  for (const tmpl::Template* parsed : parsed_templates(prompt)) {
+    for (const std::string& partial : parsed->partials()) {
+      used.push_back(partial);
+    }
+  }
+  shown["partials"] = used;
+  ContentIdentity identity = content_identity(source(), prompt.name);
+  shown["version"] = {{"content_hash", identity.hash},
+                      {"commit", revision ? nlohmann::json(revision->commit_id) : nullptr},
+                      {"partials", identity.partials}};
+  return shown;
+}
+
 }  // namespace promptctl

@@ -1,5 +1,7 @@
 #include "promptctl/catalog.hpp"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 
 #include "prompt/summary_cache.hpp"
@@ -148,6 +150,24 @@ std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std
     }
   }
   return found;
+}
+
+std::vector<PromptSummary> list_prompts(Workspace& workspace, const CatalogFilter& filter) {
+  auto matches_patterns = [&](const std::string& name) {
+    return filter.patterns.empty() ||
+           std::any_of(filter.patterns.begin(), filter.patterns.end(),
+                       [&](const std::string& pattern) {
+                         return name.starts_with(pattern) ||
+                                ::fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
+                       });
+  };
+  std::vector<std::string> names;
+  for (const std::string& name : workspace.list_names()) {
+    if (matches_patterns(name)) {
+      names.push_back(name);
+    }
+  }
+  return summarize(workspace, names, filter, filter.patterns.empty());
 }
 
 }  // namespace promptctl
