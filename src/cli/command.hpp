@@ -23,7 +23,7 @@ namespace promptctl::cli {
 /// What a command needs before it runs.
 enum class Setup {
   none,       ///< never opens a prompt repository (init, clone, version)
-  gently,     ///< uses the prompt repository when it asks for one (render --file works anywhere)
+  gently,     ///< the prompt repository when it asks for one (render --template-file: anywhere)
   workspace,  ///< the prompt repository, found before the command runs: outside one it fails
   ledger,     ///< the prompt repository, and the run ledger in its state folder
 };
