@@ -67,6 +67,11 @@ class ResolvedPrompt {
   [[nodiscard]] std::optional<std::string> head_content_hash(
       const repo::Repository& repository) const;
 
+  /// The prompt's model settings over the repository's defaults: what a call would use.
+  [[nodiscard]] ModelSettings effective_model() const {
+    return prompt.model.value_or(ModelSettings{}).merged_over(default_model);
+  }
+
   /// The prompt as `show --json` prints it: its fields, the effective model, the revision,
   /// the partials its templates use, and its version (content hash, commit, partials' hashes).
   [[nodiscard]] nlohmann::json to_json() const;

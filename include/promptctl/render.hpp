@@ -29,7 +29,7 @@ struct Inputs {
 /// One line of a JSON Lines file of variables ("rows": run --input, compare --input, datasets).
 struct VariableRow {
   int line = 0;           ///< where it is, from 1
-  std::string text;       ///< the line as written
+  std::string text;       ///< the line as written, for a line that is not a row
   nlohmann::json values;  ///< the variables, when `error` is empty
   std::string error;      ///< why the line is not a row of variables: not JSON, too deep, no object
 };

@@ -111,10 +111,7 @@ int run(Session& session, const Options& o) {
     session.out().json(resolved.to_json());
     return 0;
   }
-  const Prompt& prompt = resolved.prompt;
-  print_prompt(session.out(), prompt,
-               prompt.model.value_or(ModelSettings{}).merged_over(resolved.default_model),
-               resolved.revision);
+  print_prompt(session.out(), resolved.prompt, resolved.effective_model(), resolved.revision);
   return 0;
 }
 

@@ -31,7 +31,7 @@ enum class Setup {
 /// What a command may use: output, the starting folder, and the repository found from it.
 class Session {
  public:
-  Session(Output& output, std::filesystem::path start, Setup setup = Setup::gently)
+  Session(Output& output, std::filesystem::path start, Setup setup)
       : m_output(output), m_start(std::move(start)), m_setup(setup) {}
 
   [[nodiscard]] Output& out() const { return m_output; }

@@ -203,8 +203,7 @@ nlohmann::json revision_json(const std::optional<repo::Revision>& revision) {
 
 nlohmann::json ResolvedPrompt::to_json() const {
   nlohmann::json shown = promptctl::to_json(prompt);
-  shown["effective_model"] =
-      prompt.model.value_or(ModelSettings{}).merged_over(default_model).to_json();
+  shown["effective_model"] = effective_model().to_json();
   shown["revision"] = revision_json(revision);
   std::vector<std::string> used;
   for (const tmpl::Template* parsed : parsed_templates(prompt)) {

@@ -128,7 +128,6 @@ std::vector<VariableRow> read_variable_rows(std::string_view text) {
     }
     VariableRow row;
     row.line = line_number;
-    row.text = std::string(line);
     bool too_deep = false;
     json parsed = util::parse_json_input(line, &too_deep);
     if (too_deep) {
@@ -137,8 +136,11 @@ std::vector<VariableRow> read_variable_rows(std::string_view text) {
       row.error = "not valid JSON";
     } else if (!parsed.is_object()) {
       row.error = "not a JSON object of variables";
-    } else {
+    }
+    if (row.error.empty()) {
       row.values = std::move(parsed);
+    } else {
+      row.text = std::string(line);  // a good row's values say all: a batch keeps no second copy
     }
     rows.push_back(std::move(row));
   }

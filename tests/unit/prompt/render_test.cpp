@@ -187,6 +187,7 @@ TEST(VariableRows, EachLineIsARowOrSaysWhyItIsNot) {
   ASSERT_EQ(rows.size(), 5U);
   EXPECT_EQ(rows[0].line, 1);
   EXPECT_EQ(rows[0].values, json({{"a", 1}}));
+  EXPECT_TRUE(rows[0].text.empty()) << "a good row is kept once, as its values";
   EXPECT_EQ(rows[1].line, 4) << "blank lines are skipped, and still counted";
   EXPECT_EQ(rows[1].error, "not valid JSON");
   EXPECT_EQ(rows[1].text, "not json");
