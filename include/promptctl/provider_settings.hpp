@@ -13,13 +13,46 @@
 
 namespace promptctl {
 
-/// The wire format a provider speaks.
+/// A type of provider, as `type:` names it. Each has one row in the table of provider kinds
+/// (settings/providers.cpp), in this order; the compiler checks that every value has its row.
 enum class ProviderType { openai, anthropic, azure_openai, ollama, openai_compatible, echo };
 
+/// The format of requests and answers a provider speaks; exec/ has one wire format for each.
+enum class WireDialect { openai, azure_openai, anthropic, ollama, offline };
+
+/// Where a provider's prices come from when its settings give none.
+enum class Pricing {
+  listed,     ///< the built-in list prices of the maker's models
+  free,       ///< it runs on this machine: no charge
+  configured  ///< only `prices:` in the settings
+};
+
+/// Everything promptctl knows about a type of provider. Adding a type that speaks a known dialect
+/// is adding one row; a new dialect is also one wire format in exec/.
+struct ProviderKind {
+  ProviderType type;
+  std::string_view name;  ///< as written in `type:`; also the built-in provider's name
+  WireDialect dialect;
+  bool built_in;                       ///< every repository has a provider of this name
+  std::string_view key_variable;       ///< the variable holding its key; empty: it takes none
+  std::string_view api_version;        ///< the default `api_version`
+  std::string_view base_url_variable;  ///< the environment variable that sets the address
+  bool variable_may_be_bare_host;      ///< that variable may be "host:port" (as OLLAMA_HOST)
+  std::string_view base_url;           ///< the default address; empty: it must be configured
+  Pricing pricing;
+
+  /// It answers on this machine without a model (echo): no calls, no keys, no limits.
+  [[nodiscard]] bool answers_offline() const { return dialect == WireDialect::offline; }
+};
+
+/// The row of a type.
+[[nodiscard]] const ProviderKind& provider_kind(ProviderType type);
 [[nodiscard]] std::string_view to_string(ProviderType type);
 [[nodiscard]] std::optional<ProviderType> parse_provider_type(std::string_view text);
 /// Every type's name, for messages and completion.
 [[nodiscard]] std::vector<std::string> provider_type_names();
+/// The built-in providers' names, in the table's order.
+[[nodiscard]] std::vector<std::string> builtin_provider_names();
 
 /// US dollars per million tokens.
 struct Price {
@@ -82,7 +115,12 @@ struct ProviderSettings {
   [[nodiscard]] TlsFiles effective_tls() const;
   /// The price of `model`, from these settings or the built-in table.
   [[nodiscard]] std::optional<Price> price_of(const std::string& model) const;
+  /// The row of its type.
+  [[nodiscard]] const ProviderKind& kind() const { return provider_kind(type); }
 };
+
+/// The settings a new provider of `type` starts from: its type's key variable and api_version.
+ProviderSettings default_provider_settings(const std::string& name, ProviderType type);
 
 /// The providers every repository has: openai, anthropic, azure-openai, ollama and echo.
 std::map<std::string, ProviderSettings> builtin_providers();

@@ -23,14 +23,6 @@ std::string trimmed(std::string_view text) {
   return std::string(util::trim(text));
 }
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) {
-    out += (out.empty() ? "" : ", ") + item;
-  }
-  return out;
-}
-
 std::size_t code_points(std::string_view text) {
   return static_cast<std::size_t>(
       std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
@@ -179,10 +171,10 @@ AssertionResult check_contains_set(const Assertion& assertion, const std::string
   std::size_t total = found.size() + missing.size();
   double score = total ? static_cast<double>(found.size()) / static_cast<double>(total) : 0;
   bool held = all ? missing.empty() : !found.empty();
-  std::string reason = found.empty() ? "the answer contains none of them"
-                       : missing.empty()
-                           ? "the answer contains all of them"
-                           : "the answer contains " + joined(found) + " but not " + joined(missing);
+  std::string reason = found.empty()     ? "the answer contains none of them"
+                       : missing.empty() ? "the answer contains all of them"
+                                         : "the answer contains " + util::join(found, ", ") +
+                                               " but not " + util::join(missing, ", ");
   return conclude(assertion, held, all ? score : (held ? 1.0 : 0.0), reason);
 }
 

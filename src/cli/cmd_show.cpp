@@ -3,6 +3,7 @@
 #include "promptctl/address.hpp"
 #include "promptctl/history.hpp"
 #include "promptctl/render.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -62,10 +63,7 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
     out.line(prompt.description);
   }
   out.line();
-  std::string tags;
-  for (const std::string& tag : prompt.tags) {
-    tags += (tags.empty() ? "" : ", ") + tag;
-  }
+  std::string tags = util::join(prompt.tags, ", ");
   auto field = [&](const char* key, const std::string& value) {
     if (!value.empty()) {
       out.line(out.paint(pad(key, 10), Style::cyan) + value);

@@ -85,7 +85,8 @@ void add_model_options(CLI::App& sub, ModelOptions& options, bool with_model) {
   if (with_model) {
     sub.add_option("--provider", options.provider,
                    "Call this provider instead of the prompt's (a name under 'providers:' or "
-                   "built in: openai, anthropic, azure-openai, ollama, echo)")
+                   "built in: " +
+                       util::join(builtin_provider_names(), ", ") + ")")
         ->type_name("PROVIDER");
     sub.add_option("--model", options.model,
                    "Use this model instead of the prompt's: NAME or PROVIDER/NAME")

@@ -90,7 +90,7 @@ EmbeddingResult embed_texts(const ModelRef& model, const std::vector<std::string
     return failure("unknown provider '" + model.provider + "' for embeddings",
                    ErrorKind::invalid_input);
   }
-  if (provider->second.type == ProviderType::echo) {
+  if (provider->second.kind().answers_offline()) {
     return failure("provider '" + model.provider + "' answers offline and has no embeddings",
                    ErrorKind::invalid_input);
   }

@@ -36,6 +36,11 @@ std::int64_t estimated_tokens(std::string_view text) {
   return static_cast<std::int64_t>((text.size() + 3) / 4);  // about four characters a token
 }
 
+// Where else an address may come from, for a message about a missing one.
+std::string address_variable_hint(const ProviderKind& kind) {
+  return kind.base_url_variable.empty() ? "" : " or " + std::string(kind.base_url_variable);
+}
+
 ChatResponse echo_response(const ChatRequest& request) {
   ChatResponse response;
   std::int64_t input = 0;
@@ -160,7 +165,7 @@ class Batch {
   // Spaces requests to a provider with a rate limit evenly over each minute.
   bool take_rate_slot(Call& call, Clock::time_point now) {
     const ProviderSettings& settings = m_providers.at(call.request().provider);
-    if (settings.requests_per_minute <= 0 || settings.type == ProviderType::echo) {
+    if (settings.requests_per_minute <= 0 || settings.kind().answers_offline()) {
       return true;
     }
     Clock::time_point& slot = m_next_slot[settings.name];
@@ -236,7 +241,7 @@ class Batch {
     }
     const ChatRequest& request = call.request();
     const ProviderSettings& settings = m_providers.at(request.provider);
-    if (settings.type == ProviderType::echo) {
+    if (settings.kind().answers_offline()) {
       ChatResponse response = echo_response(request);
       ++call.attempts;
       emit_text(call, response.text);
@@ -268,13 +273,11 @@ class Batch {
       return;
     }
     if (settings.effective_base_url().empty()) {
-      give_up_on_target(
-          call,
-          "provider '" + settings.name +
-              "' has no base_url (set it in "
-              "promptctl.yaml" +
-              (settings.type == ProviderType::azure_openai ? " or AZURE_OPENAI_ENDPOINT)" : ")"),
-          ErrorKind::invalid_input);
+      give_up_on_target(call,
+                        "provider '" + settings.name +
+                            "' has no base_url (set it in promptctl.yaml" +
+                            address_variable_hint(settings.kind()) + ")",
+                        ErrorKind::invalid_input);
       return;
     }
     send(call, settings);

@@ -80,7 +80,7 @@ std::vector<ChatRequest> plan_requests(const std::vector<ChatMessage>& messages,
   }
   check_provider(primary.provider, providers);
   if (primary.model.empty()) {
-    if (providers.at(primary.provider).type != ProviderType::echo) {
+    if (!providers.at(primary.provider).kind().answers_offline()) {
       throw Error(ErrorKind::invalid_input,
                   "no model is set for provider '" + primary.provider + "'", {},
                   "set 'model.name', or pass --model");
@@ -108,7 +108,7 @@ ModelSettings with_model(ModelSettings model, const std::string& provider,
     }
     model.provider = provider;
     if (model_name.empty() && providers.contains(provider) &&
-        providers.at(provider).type == ProviderType::echo) {
+        providers.at(provider).kind().answers_offline()) {
       model.name = "echo";
     }
   }

@@ -105,25 +105,28 @@ std::string WireFormat::error_detail(std::string_view body) const {
   return std::string(util::trim(body.substr(0, 300)));
 }
 
-const WireFormat& wire_format(ProviderType type) {
+const WireFormat& wire_format(WireDialect dialect) {
   static const auto openai = make_openai_format(false);
   static const auto azure = make_openai_format(true);
   static const auto anthropic = make_anthropic_format();
   static const auto ollama = make_ollama_format();
-  switch (type) {
-    case ProviderType::openai:
-    case ProviderType::openai_compatible:
+  switch (dialect) {
+    case WireDialect::openai:
       return *openai;
-    case ProviderType::azure_openai:
+    case WireDialect::azure_openai:
       return *azure;
-    case ProviderType::anthropic:
+    case WireDialect::anthropic:
       return *anthropic;
-    case ProviderType::ollama:
+    case WireDialect::ollama:
       return *ollama;
-    case ProviderType::echo:
+    case WireDialect::offline:
       break;
   }
-  throw Error(ErrorKind::internal, "the echo provider has no wire format");
+  throw Error(ErrorKind::internal, "a provider that answers offline has no wire format");
+}
+
+const WireFormat& wire_format(ProviderType type) {
+  return wire_format(provider_kind(type).dialect);
 }
 
 void SseParser::feed(std::string_view chunk, const EventSink& on_event) {

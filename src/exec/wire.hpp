@@ -90,6 +90,8 @@ class WireFormat {
 std::vector<std::vector<double>> read_vectors(const nlohmann::json& vectors, size_t count);
 
 /// The wire format of a provider type (not echo, which makes no requests).
+const WireFormat& wire_format(WireDialect dialect);
+/// The wire format of a type's dialect.
 const WireFormat& wire_format(ProviderType type);
 
 /// Splits server-sent events (text/event-stream) into (event, data) pairs.

@@ -268,10 +268,7 @@ Decision record_decision(const Workspace& workspace, repo::Repository& repositor
   const Environments& environments = workspace.settings().environments;
   std::vector<std::string> stages = all_stages(environments);
   if (std::find(stages.begin(), stages.end(), stage) == stages.end()) {
-    std::string known;
-    for (const std::string& s : stages) {
-      known += (known.empty() ? "" : ", ") + s;
-    }
+    std::string known = util::join(stages, ", ");
     throw Error(
         ErrorKind::not_found,
         "no environment requires a stage named '" + stage + "'" + util::did_you_mean(stage, stages),

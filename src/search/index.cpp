@@ -136,10 +136,7 @@ void remove_document(Database& db, const std::string& name) {
 
 void insert_document(Database& db, const IndexedPrompt& doc, const std::string& blob,
                      bool from_worktree) {
-  std::string tags;
-  for (const std::string& tag : doc.tags) {
-    tags += (tags.empty() ? "" : ", ") + tag;
-  }
+  std::string tags = util::join(doc.tags, ", ");
   Statement(db,
             "INSERT INTO documents (name, blob, from_worktree, description, tags, tag_set, "
             "category, variables, body, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")

@@ -55,10 +55,7 @@ const EnvironmentPolicy& environment_named(const Environments& environments,
   for (const EnvironmentPolicy& e : environments) {
     names.push_back(e.name);
   }
-  std::string known;
-  for (const std::string& n : names) {
-    known += (known.empty() ? "" : ", ") + n;
-  }
+  std::string known = util::join(names, ", ");
   throw Error(ErrorKind::not_found,
               "no environment named '" + std::string(name) + "'" + util::did_you_mean(name, names),
               {},

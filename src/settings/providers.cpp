@@ -7,18 +7,36 @@
 namespace promptctl {
 namespace {
 
-struct TypeName {
-  ProviderType type;
-  std::string_view name;
+constexpr std::array k_provider_kinds = {
+    ProviderKind{ProviderType::openai, "openai", WireDialect::openai, true, "OPENAI_API_KEY", "",
+                 "OPENAI_BASE_URL", false, "https://api.openai.com/v1", Pricing::listed},
+    ProviderKind{ProviderType::anthropic, "anthropic", WireDialect::anthropic, true,
+                 "ANTHROPIC_API_KEY", "2023-06-01", "ANTHROPIC_BASE_URL", false,
+                 "https://api.anthropic.com", Pricing::listed},
+    ProviderKind{ProviderType::azure_openai, "azure-openai", WireDialect::azure_openai, true,
+                 "AZURE_OPENAI_API_KEY", "2024-10-21", "AZURE_OPENAI_ENDPOINT", false, "",
+                 Pricing::listed},
+    ProviderKind{ProviderType::ollama, "ollama", WireDialect::ollama, true, "", "", "OLLAMA_HOST",
+                 true, "http://127.0.0.1:11434", Pricing::free},
+    ProviderKind{ProviderType::openai_compatible, "openai-compatible", WireDialect::openai, false,
+                 "", "", "", false, "", Pricing::configured},
+    ProviderKind{ProviderType::echo, "echo", WireDialect::offline, true, "", "", "", false, "",
+                 Pricing::free},
 };
-constexpr std::array<TypeName, 6> k_type_names = {{
-    {ProviderType::openai, "openai"},
-    {ProviderType::anthropic, "anthropic"},
-    {ProviderType::azure_openai, "azure-openai"},
-    {ProviderType::ollama, "ollama"},
-    {ProviderType::openai_compatible, "openai-compatible"},
-    {ProviderType::echo, "echo"},
-}};
+
+// Row i describes the type whose value is i, and the last type has the last row: a type added
+// to the enum without a row, or rows out of order, do not compile.
+constexpr bool rows_follow_the_enum() {
+  for (std::size_t i = 0; i < k_provider_kinds.size(); ++i) {
+    if (static_cast<std::size_t>(k_provider_kinds[i].type) != i) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(rows_follow_the_enum(), "one row per ProviderType, in the enum's order");
+static_assert(k_provider_kinds.size() == static_cast<std::size_t>(ProviderType::echo) + 1,
+              "every ProviderType has its row (echo is the enum's last value)");
 
 // List prices in US dollars per million tokens for common models, so that cost is known
 // without configuration; `prices:` in the settings overrides them.
@@ -51,35 +69,20 @@ std::string without_trailing_slash(std::string url) {
   return url;
 }
 
-ProviderSettings builtin(std::string name, ProviderType type, std::string key_variable) {
-  ProviderSettings settings;
-  settings.name = std::move(name);
-  settings.type = type;
-  settings.key_required = !key_variable.empty();
-  settings.key_variable = std::move(key_variable);
-  if (type == ProviderType::anthropic) {
-    settings.api_version = "2023-06-01";
-  } else if (type == ProviderType::azure_openai) {
-    settings.api_version = "2024-10-21";
-  }
-  return settings;
-}
-
 }  // namespace
 
+const ProviderKind& provider_kind(ProviderType type) {
+  return k_provider_kinds.at(static_cast<std::size_t>(type));
+}
+
 std::string_view to_string(ProviderType type) {
-  for (const TypeName& entry : k_type_names) {
-    if (entry.type == type) {
-      return entry.name;
-    }
-  }
-  return "unknown";
+  return provider_kind(type).name;
 }
 
 std::optional<ProviderType> parse_provider_type(std::string_view text) {
-  for (const TypeName& entry : k_type_names) {
-    if (entry.name == text) {
-      return entry.type;
+  for (const ProviderKind& kind : k_provider_kinds) {
+    if (kind.name == text) {
+      return kind.type;
     }
   }
   return std::nullopt;
@@ -87,10 +90,31 @@ std::optional<ProviderType> parse_provider_type(std::string_view text) {
 
 std::vector<std::string> provider_type_names() {
   std::vector<std::string> names;
-  for (const TypeName& entry : k_type_names) {
-    names.emplace_back(entry.name);
+  for (const ProviderKind& kind : k_provider_kinds) {
+    names.emplace_back(kind.name);
   }
   return names;
+}
+
+std::vector<std::string> builtin_provider_names() {
+  std::vector<std::string> names;
+  for (const ProviderKind& kind : k_provider_kinds) {
+    if (kind.built_in) {
+      names.emplace_back(kind.name);
+    }
+  }
+  return names;
+}
+
+ProviderSettings default_provider_settings(const std::string& name, ProviderType type) {
+  const ProviderKind& kind = provider_kind(type);
+  ProviderSettings settings;
+  settings.name = name;
+  settings.type = type;
+  settings.key_variable = kind.key_variable;
+  settings.key_required = !kind.key_variable.empty();
+  settings.api_version = kind.api_version;
+  return settings;
 }
 
 TlsFiles ProviderSettings::effective_tls() const {
@@ -119,58 +143,43 @@ std::string ProviderSettings::effective_base_url() const {
   if (!base_url.empty()) {
     return without_trailing_slash(base_url);
   }
-  auto from_environment = [](const char* variable, const char* fallback) {
-    std::string value = environment(variable);
-    return without_trailing_slash(value.empty() ? fallback : value);
-  };
-  switch (type) {
-    case ProviderType::openai:
-      return from_environment("OPENAI_BASE_URL", "https://api.openai.com/v1");
-    case ProviderType::anthropic:
-      return from_environment("ANTHROPIC_BASE_URL", "https://api.anthropic.com");
-    case ProviderType::azure_openai:
-      return from_environment("AZURE_OPENAI_ENDPOINT", "");
-    case ProviderType::ollama: {
-      std::string host = environment("OLLAMA_HOST");
-      if (host.empty()) {
-        return "http://127.0.0.1:11434";
-      }
-      return without_trailing_slash(host.find("://") == std::string::npos ? "http://" + host
-                                                                          : host);
-    }
-    case ProviderType::openai_compatible:
-    case ProviderType::echo:
-      return "";
+  const ProviderKind& type_kind = kind();
+  std::string value = type_kind.base_url_variable.empty()
+                          ? ""
+                          : environment(std::string(type_kind.base_url_variable).c_str());
+  if (value.empty()) {
+    return without_trailing_slash(std::string(type_kind.base_url));
   }
-  return "";
+  if (type_kind.variable_may_be_bare_host && value.find("://") == std::string::npos) {
+    value = "http://" + value;
+  }
+  return without_trailing_slash(value);
 }
 
 std::optional<Price> ProviderSettings::price_of(const std::string& model) const {
   if (auto found = prices.find(model); found != prices.end()) {
     return found->second;
   }
-  if (type == ProviderType::openai || type == ProviderType::anthropic ||
-      type == ProviderType::azure_openai) {
-    if (auto found = builtin_prices().find(model); found != builtin_prices().end()) {
-      return found->second;
-    }
-  }
-  if (type == ProviderType::echo || type == ProviderType::ollama) {
-    return Price{};  // runs locally: no charge
+  switch (kind().pricing) {
+    case Pricing::listed:
+      if (auto found = builtin_prices().find(model); found != builtin_prices().end()) {
+        return found->second;
+      }
+      return std::nullopt;
+    case Pricing::free:
+      return Price{};
+    case Pricing::configured:
+      return std::nullopt;
   }
   return std::nullopt;
 }
 
 std::map<std::string, ProviderSettings> builtin_providers() {
   std::map<std::string, ProviderSettings> providers;
-  for (ProviderSettings settings : {
-           builtin("openai", ProviderType::openai, "OPENAI_API_KEY"),
-           builtin("anthropic", ProviderType::anthropic, "ANTHROPIC_API_KEY"),
-           builtin("azure-openai", ProviderType::azure_openai, "AZURE_OPENAI_API_KEY"),
-           builtin("ollama", ProviderType::ollama, ""),
-           builtin("echo", ProviderType::echo, ""),
-       }) {
-    providers.emplace(settings.name, std::move(settings));
+  for (const ProviderKind& kind : k_provider_kinds) {
+    if (kind.built_in) {
+      providers.emplace(kind.name, default_provider_settings(std::string(kind.name), kind.type));
+    }
   }
   return providers;
 }

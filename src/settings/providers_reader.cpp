@@ -13,33 +13,6 @@ const std::vector<std::string> k_provider_keys = {
     "timeout_ms", "connect_timeout_ms", "max_retries", "max_retry_ms", "retry_base_ms",
     "prices",     "requests_per_minute"};
 
-// The key variable a built-in provider of `type` reads ("" for types without one).
-std::string default_key_variable(ProviderType type) {
-  for (const auto& [name, builtin] : builtin_providers()) {
-    if (builtin.type == type) {
-      return builtin.key_variable;
-    }
-  }
-  return "";
-}
-
-// A new provider's starting point: what its type needs by default.
-ProviderSettings defaults_for(const std::string& name, ProviderType type) {
-  ProviderSettings settings;
-  for (const auto& [builtin_name, builtin] : builtin_providers()) {
-    if (builtin.type == type) {
-      settings = builtin;
-    }
-  }
-  settings.name = name;
-  settings.type = type;
-  if (type == ProviderType::openai_compatible) {
-    settings.key_variable.clear();
-    settings.key_required = false;
-  }
-  return settings;
-}
-
 void read_positive(YamlReader& reader, const YAML::Node& node, const std::string& what,
                    long& target, bool zero_allowed) {
   if (!node) {
@@ -140,7 +113,7 @@ void read_fields(YamlReader& reader, const YAML::Node& node, const std::string& 
     text("key_env", settings.key_variable);
     settings.key_required = !settings.key_variable.empty();
     settings.key_variable_from_repository =
-        from_repository && settings.key_variable != default_key_variable(settings.type);
+        from_repository && settings.key_variable != settings.kind().key_variable;
   }
   if (node["key_file"]) {
     if (layer == SettingsLayer::repository) {
@@ -217,22 +190,14 @@ void read_provider(YamlReader& reader, const std::string& name, const YAML::Node
     }
     settings = existing != providers.end() && existing->second.type == *type
                    ? existing->second
-                   : defaults_for(name, *type);
+                   : default_provider_settings(name, *type);
   } else if (existing != providers.end()) {
     settings = existing->second;
   } else {
-    reader.error(
-        node,
-        "provider '" + name + "' needs a 'type' (one of " +
-            [] {
-              std::string list;
-              for (const std::string& type : provider_type_names()) {
-                list += (list.empty() ? "" : ", ") + type;
-              }
-              return list;
-            }() +
-            ")",
-        "missing");
+    reader.error(node,
+                 "provider '" + name + "' needs a 'type' (one of " +
+                     util::join(provider_type_names(), ", ") + ")",
+                 "missing");
     return;
   }
   settings.location = reader.where(node);

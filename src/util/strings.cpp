@@ -32,6 +32,17 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
   }
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) {
+      out += separator;
+    }
+    out += parts[i];
+  }
+  return out;
+}
+
 std::vector<std::string_view> split_whitespace(std::string_view text) {
   std::vector<std::string_view> parts;
   size_t i = 0;

@@ -17,6 +17,9 @@ std::vector<std::string_view> split(std::string_view text, char separator);
 /// Splits on runs of white space, dropping empty parts.
 std::vector<std::string_view> split_whitespace(std::string_view text);
 
+/// The parts with `separator` between each two: {"a", "b"} and ", " make "a, b".
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
 std::string to_lower(std::string_view text);
 
 /// The 1-based numbers of the lines of `text` that are merge conflict markers as git writes

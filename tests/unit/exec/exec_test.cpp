@@ -131,6 +131,32 @@ TEST(OllamaStream, ReadsJsonLinesSplitAnywhere) {
   EXPECT_EQ(response.finish_reason, "stop");
 }
 
+TEST(ProviderKinds, TheTableMakesTheBuiltInProvidersAndTheirAddresses) {
+  EXPECT_EQ(builtin_provider_names(),
+            (std::vector<std::string>{"openai", "anthropic", "azure-openai", "ollama", "echo"}));
+  for (const std::string& name : provider_type_names()) {
+    std::optional<ProviderType> type = parse_provider_type(name);
+    ASSERT_TRUE(type);
+    EXPECT_EQ(to_string(*type), name);
+  }
+  auto providers = builtin_providers();
+  EXPECT_EQ(providers.size(), 5U);
+  EXPECT_EQ(providers.at("anthropic").api_version, "2023-06-01");
+  EXPECT_EQ(providers.at("azure-openai").key_variable, "AZURE_OPENAI_API_KEY");
+  EXPECT_TRUE(providers.at("echo").kind().answers_offline());
+  EXPECT_FALSE(default_provider_settings("local", ProviderType::openai_compatible).key_required);
+  // OLLAMA_HOST may be a bare host:port; the other address variables are whole URLs.
+  ::setenv("OLLAMA_HOST", "127.0.0.1:9/", 1);
+  EXPECT_EQ(providers.at("ollama").effective_base_url(), "http://127.0.0.1:9");
+  ::unsetenv("OLLAMA_HOST");
+  EXPECT_EQ(providers.at("ollama").effective_base_url(), "http://127.0.0.1:11434");
+  EXPECT_EQ(providers.at("echo").price_of("anything")->input, 0);
+  EXPECT_FALSE(default_provider_settings("local", ProviderType::openai_compatible)
+                   .price_of("gpt-4o")
+                   .has_value());
+  EXPECT_DOUBLE_EQ(providers.at("openai").price_of("gpt-4o")->output, 10.0);
+}
+
 TEST(PlanRequests, ChoosesTheProviderAndTheFallbacks) {
   auto providers = builtin_providers();
   std::vector<ChatMessage> messages{{"user", "hi"}};

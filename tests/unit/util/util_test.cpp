@@ -24,6 +24,12 @@ TEST(Strings, PrintableEscapesControlCharactersAndShortens) {
   EXPECT_EQ(util::printable(std::string(100, 'x'), 5), "xxxxx...");
 }
 
+TEST(Strings, JoinPutsTheSeparatorBetweenPartsOnly) {
+  EXPECT_EQ(util::join({}, ", "), "");
+  EXPECT_EQ(util::join({"a"}, ", "), "a");
+  EXPECT_EQ(util::join({"a", "", "b"}, ", "), "a, , b");
+}
+
 TEST(Yaml, PlainScalarsFollowTheCoreSchema) {
   json value = util::yaml_to_json(util::parse_yaml(
       "{a: 1, b: -2.5, c: true, d: null, e: '1', f: 0x1F, g: hello, h: ~, i: 1e3}", "x"));
