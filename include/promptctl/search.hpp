@@ -78,6 +78,9 @@ struct IndexRefresh {
   std::string reason;     ///< why it was built from nothing
 
   [[nodiscard]] nlohmann::json to_json() const;
+  /// Built from nothing for a reason the user did not expect: not because there was no index
+  /// yet or a rebuild was asked for, but because the index was unreadable or out of step.
+  [[nodiscard]] bool unexpected_rebuild() const;
 };
 
 /// Which prompts to take.

@@ -24,6 +24,12 @@ struct EmbeddingSource {
   std::function<void(std::size_t, std::size_t)> progress;
 };
 
+/// The embedding model search and dupes use: `requested` when given, else
+/// `search.embedding_model`, else `tests.embedding_model`; a name without a provider is
+/// OpenAI's.
+ModelRef search_embedding_model(const RepoSettings& settings, const std::string& requested,
+                                const std::map<std::string, ProviderSettings>& providers);
+
 /// Unit-length vectors for prompts, as far as they could be had.
 struct EmbeddedPrompts {
   std::vector<std::string> names;           ///< the prompts with a vector

@@ -21,8 +21,7 @@ std::unique_ptr<SearchIndex> open_search_index(Session& session, bool rebuild,
   out.progress("indexing prompts…");
   refresh = index->refresh(rebuild);
   out.end_progress();
-  if (refresh.rebuilt && repository && !refresh.reason.empty() &&
-      refresh.reason != "no index yet" && refresh.reason != "asked to rebuild") {
+  if (repository && refresh.unexpected_rebuild()) {
     out.warn("the search index was built again: " + refresh.reason);
   }
   return index;
@@ -39,15 +38,8 @@ void add_embedding_options(CLI::App& sub, EmbeddingOptions& options) {
 
 EmbeddingSource embedding_source(Session& session, const EmbeddingOptions& options,
                                  const std::map<std::string, ProviderSettings>& providers) {
-  const RepoSettings& settings = session.workspace().settings();
-  std::string text = !options.model.empty()                     ? options.model
-                     : !settings.search.embedding_model.empty() ? settings.search.embedding_model
-                                                                : settings.tests.embedding_model;
   EmbeddingSource source;
-  source.model = parse_model_ref(text, "", providers);
-  if (source.model.provider.empty()) {
-    source.model.provider = "openai";
-  }
+  source.model = search_embedding_model(session.workspace().settings(), options.model, providers);
   source.providers = &providers;
   source.offline = options.offline;
   const Output& out = session.out();

@@ -385,6 +385,14 @@ IndexRefresh SearchIndex::refresh(bool rebuild) {
   }
 }
 
+// Why an index is built from nothing when nothing is wrong with it.
+constexpr std::string_view k_asked_to_rebuild = "asked to rebuild";
+constexpr std::string_view k_no_index_yet = "no index yet";
+
+bool IndexRefresh::unexpected_rebuild() const {
+  return rebuilt && !reason.empty() && reason != k_asked_to_rebuild && reason != k_no_index_yet;
+}
+
 Plan SearchIndex::Impl::plan(bool rebuild, const std::string& reason) const {
   Plan plan;
   // Read first: whatever is read after it is at least as new, so a write that the plan missed
@@ -397,7 +405,7 @@ Plan SearchIndex::Impl::plan(bool rebuild, const std::string& reason) const {
   bool built = meta_value(*db, "built") == "1";
   plan.from_nothing = rebuild || !built || !plan.reason.empty() || !repository;
   if (plan.reason.empty() && plan.from_nothing) {
-    plan.reason = rebuild ? "asked to rebuild" : !built ? "no index yet" : "";
+    plan.reason = rebuild ? k_asked_to_rebuild : !built ? k_no_index_yet : "";
   }
   if (repository) {
     plan.worktree = worktree_changes(*repository, folder);

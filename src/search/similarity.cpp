@@ -57,6 +57,19 @@ double cosine(const std::vector<float>& a, const std::vector<float>& b) {
   return std::clamp(static_cast<double>(sum), -1.0, 1.0);
 }
 
+ModelRef search_embedding_model(const RepoSettings& settings, const std::string& requested,
+                                const std::map<std::string, ProviderSettings>& providers) {
+  const std::string& text = !requested.empty() ? requested
+                            : !settings.search.embedding_model.empty()
+                                ? settings.search.embedding_model
+                                : settings.tests.embedding_model;
+  ModelRef model = parse_model_ref(text, "", providers);
+  if (model.provider.empty()) {
+    model.provider = "openai";
+  }
+  return model;
+}
+
 EmbeddedPrompts embed_prompts(SearchIndex& index, const std::vector<IndexedPrompt>& prompts,
                               const EmbeddingSource& source) {
   EmbeddedPrompts out;
