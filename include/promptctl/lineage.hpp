@@ -9,6 +9,7 @@
 #include <string>
 
 #include "promptctl/address.hpp"
+#include "promptctl/cache.hpp"
 #include "promptctl/execute.hpp"
 #include "promptctl/ledger.hpp"
 #include "promptctl/workspace.hpp"
@@ -58,5 +59,16 @@ struct StatePaths {
 };
 /// Throws `Error` (usage) when the repository is not inside a git work tree.
 StatePaths state_paths(const Workspace& workspace);
+
+/// The repository's providers (with the user configuration's), ledger and response cache,
+/// opened together for commands that call models.
+struct ExecutionState {
+  std::map<std::string, ProviderSettings> providers;
+  Ledger ledger;
+  ResponseCache cache;
+};
+/// Opens them, pruning the ledger to `ledger.retention` first when the settings ask for it.
+/// Throws `Error` for a broken user configuration, ledger or cache.
+ExecutionState open_execution_state(const Workspace& workspace);
 
 }  // namespace promptctl

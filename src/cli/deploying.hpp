@@ -3,28 +3,15 @@
 #pragma once
 
 #include "cli/command.hpp"
-#include "promptctl/governance.hpp"
-#include "promptctl/testing.hpp"
+#include "promptctl/deploy_gate.hpp"
 
 namespace promptctl::cli {
 
-/// The result of carrying out one plan.
-struct DeployOutcome {
-  std::optional<repo::CommitResult> commit;  ///< nothing for a dry run or no change
-  std::optional<TestSummary> tests;          ///< when the policy ran them
-};
-
-/// The plan for deploying the committed version `address` names ("NAME", "NAME@REV",
-/// "NAME@ENV") under `request`: the environment is checked before the version is loaded, and
-/// the approvals are read from the repository.
+/// `plan_deploy_of` in the session's repository.
 DeployPlan plan_address(Session& session, const std::string& address, const DeployRequest& request);
 
-/// Checks the plan (renders, approvals unless bypassed, tests when the policy wants them)
-/// and, unless `dry_run`, commits it. Throws `Error` (refused) naming what stands in the way.
+/// `carry_out_deploy`, showing the tests' progress at a terminal.
 DeployOutcome carry_out(Session& session, DeployPlan& plan, bool dry_run);
-
-/// The plan and its outcome, as --json prints them.
-nlohmann::json deploy_json(const DeployPlan& plan, const DeployOutcome& outcome, bool dry_run);
 
 /// One line saying what happened ("Deployed …", "Would roll back …").
 void print_deploy(const Output& out, const DeployPlan& plan, const DeployOutcome& outcome,

@@ -131,14 +131,7 @@ CacheMode cache_mode(const ModelOptions& options) {
 
 ExecutionState open_execution_state(Session& session) {
   PROMPTCTL_CHECK(session.setup() == Setup::ledger);
-  Workspace& workspace = session.workspace();
-  StatePaths paths = state_paths(workspace);
-  Ledger ledger = Ledger::open(paths.ledger);
-  if (auto retention = workspace.settings().ledger_retention_seconds) {
-    (void)ledger.prune(util::now_ms() - *retention * 1000, false);
-  }
-  return ExecutionState{configured_providers(workspace.settings().providers), std::move(ledger),
-                        ResponseCache(paths.cache)};
+  return promptctl::open_execution_state(session.workspace());
 }
 
 Ledger open_ledger(Session& session) {

@@ -38,12 +38,7 @@ ModelSettings apply_model_options(ModelSettings model, const ModelOptions& optio
 /// The cache mode the options ask for.
 CacheMode cache_mode(const ModelOptions& options);
 
-/// The repository's providers, ledger and response cache, opened together.
-struct ExecutionState {
-  std::map<std::string, ProviderSettings> providers;
-  Ledger ledger;
-  ResponseCache cache;
-};
+/// `promptctl::open_execution_state`, in a command that declared `Setup::ledger`.
 ExecutionState open_execution_state(Session& session);
 /// Only the ledger, for commands that read it.
 Ledger open_ledger(Session& session);

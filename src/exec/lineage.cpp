@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "promptctl/history.hpp"
+#include "util/dates.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
@@ -97,6 +98,16 @@ StatePaths state_paths(const Workspace& workspace) {
   // may read them, whatever the umask.
   util::make_private_directory(*state);
   return {*state / "ledger.db", *state / "cache"};
+}
+
+ExecutionState open_execution_state(const Workspace& workspace) {
+  StatePaths paths = state_paths(workspace);
+  Ledger ledger = Ledger::open(paths.ledger);
+  if (auto retention = workspace.settings().ledger_retention_seconds) {
+    (void)ledger.prune(util::now_ms() - *retention * 1000, false);
+  }
+  return ExecutionState{configured_providers(workspace.settings().providers), std::move(ledger),
+                        ResponseCache(paths.cache)};
 }
 
 }  // namespace promptctl
