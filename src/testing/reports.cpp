@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "promptctl/testing.hpp"
+#include "util/html.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl {
@@ -105,28 +106,10 @@ std::string details(const CaseResult& result) {
 std::string xml(std::string_view text) {
   std::string out;
   for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += util::escaped_byte(static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+      out += util::escaped_byte(static_cast<unsigned char>(c));
+    } else {
+      util::append_escaped_html(out, std::string_view(&c, 1), "&apos;");
     }
   }
   return out;

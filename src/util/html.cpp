@@ -4,7 +4,7 @@
 
 namespace promptctl::util {
 
-void append_escaped_html(std::string& out, std::string_view text) {
+void append_escaped_html(std::string& out, std::string_view text, std::string_view apostrophe) {
   for (char c : text) {
     switch (c) {
       case '&':
@@ -20,7 +20,7 @@ void append_escaped_html(std::string& out, std::string_view text) {
         out += "&quot;";
         break;
       case '\'':
-        out += "&#39;";
+        out += apostrophe;
         break;
       default:
         out += c;

@@ -7,8 +7,10 @@
 namespace promptctl::util {
 
 /// Appends `text` with &, <, >, " and ' escaped (Mustache's escaping, safe in element text and
-/// in attribute values quoted either way).
-void append_escaped_html(std::string& out, std::string_view text);
+/// in attribute values quoted either way). The apostrophe is "&#39;" unless told otherwise:
+/// XML writes it "&apos;", which HTML 4 lacks.
+void append_escaped_html(std::string& out, std::string_view text,
+                         std::string_view apostrophe = "&#39;");
 
 /// `text` escaped as `append_escaped_html` does.
 std::string escape_html(std::string_view text);
