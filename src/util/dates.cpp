@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 
 #include "util/strings.hpp"
@@ -34,6 +35,16 @@ std::optional<int> parse_offset(std::string_view text) {
   }
   int minutes = std::stoi(digits.substr(0, 2)) * 60 + std::stoi(digits.substr(2));
   return text[0] == '-' ? -minutes : minutes;
+}
+
+// "2026-01-31T11:00:00" in UTC, without a zone.
+std::string utc_without_zone(std::int64_t seconds) {
+  auto time = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&time, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
+  return buffer;
 }
 
 }  // namespace
@@ -114,6 +125,19 @@ std::string format_date(std::int64_t time, int offset_minutes) {
   std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', magnitude / 60,
                 magnitude % 60);
   return std::string(buffer) + zone;
+}
+
+std::string format_utc(std::int64_t seconds) {
+  return utc_without_zone(seconds) + "Z";
+}
+
+std::string format_utc_ms(std::int64_t milliseconds) {
+  // Floor division, so that a time before 1970 keeps a fraction between 0 and 999.
+  std::int64_t seconds = milliseconds / 1000 - (milliseconds % 1000 < 0 ? 1 : 0);
+  auto fraction = static_cast<int>(milliseconds - seconds * 1000);
+  char millis[8];
+  std::snprintf(millis, sizeof millis, ".%03d", fraction);
+  return utc_without_zone(seconds) + millis + "Z";
 }
 
 std::int64_t now_ms() {

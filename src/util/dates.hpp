@@ -25,4 +25,11 @@ std::int64_t now_ms();
 /// "2026-01-31T12:00:00+01:00" for a time and its offset in minutes.
 std::string format_date(std::int64_t time, int offset_minutes);
 
+/// A timestamp as promptctl's JSON writes it: RFC 3339 in UTC with a "Z",
+/// "2026-01-31T11:00:00Z" for seconds since the epoch.
+std::string format_utc(std::int64_t seconds);
+
+/// The same for milliseconds since the epoch, keeping them: "2026-01-31T11:00:00.250Z".
+std::string format_utc_ms(std::int64_t milliseconds);
+
 }  // namespace promptctl::util

@@ -20,6 +20,17 @@ TEST(Dates, GitFormatsAndOffsets) {
   EXPECT_EQ(util::format_date(1769857200, -330), "2026-01-31T05:30:00-05:30");
 }
 
+TEST(Dates, JsonTimestampsAreUtcWithAZ) {
+  EXPECT_EQ(util::format_utc(1769857200), "2026-01-31T11:00:00Z");
+  EXPECT_EQ(util::format_utc_ms(1769857200250), "2026-01-31T11:00:00.250Z");
+  EXPECT_EQ(util::format_utc_ms(1769857200005), "2026-01-31T11:00:00.005Z");
+  EXPECT_EQ(util::format_utc_ms(-1), "1969-12-31T23:59:59.999Z");
+  auto read_back = util::parse_date(util::format_utc(1769857200));
+  ASSERT_TRUE(read_back);
+  EXPECT_EQ(read_back->first, 1769857200);
+  EXPECT_EQ(read_back->second, 0);
+}
+
 TEST(Dates, SinceTakesDaysTimesAndAges) {
   const std::int64_t now = 1769857200;
   EXPECT_EQ(util::parse_since("2026-01-31", now), 1769817600);
