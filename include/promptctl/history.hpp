@@ -28,6 +28,10 @@ ContentIdentity content_identity(PromptSource& source, std::string_view name);
 /// The same for a prompt already loaded from `source`, without loading it again.
 ContentIdentity content_identity(PromptSource& source, const Prompt& loaded);
 
+/// The content hash of a prompt's text when it uses no partials: what `content_identity`
+/// gives for a file with this text. For prompts that are not files, such as the built-in judge.
+std::string content_hash_of_text(std::string_view prompt_text);
+
 /// The short form of a content hash shown to people.
 std::string short_hash(const std::string& hash);
 

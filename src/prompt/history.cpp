@@ -48,6 +48,11 @@ std::vector<std::string> used_partials(PromptSource& source, std::string_view na
   return used_partials(source, *loaded.prompt);
 }
 
+// The first line of a content manifest: the prompt file's own text. Partials follow.
+std::string prompt_manifest_line(std::string_view prompt_text) {
+  return "prompt " + repo::hash_blob(prompt_text) + "\n";
+}
+
 ContentIdentity identity_of(PromptSource& source, std::string_view name,
                             const std::vector<std::string>& partials) {
   auto file = source.read(name);
@@ -55,7 +60,7 @@ ContentIdentity identity_of(PromptSource& source, std::string_view name,
     throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "'");
   }
   ContentIdentity identity;
-  std::string manifest = "prompt " + repo::hash_blob(file->text) + "\n";
+  std::string manifest = prompt_manifest_line(file->text);
   for (const std::string& partial : partials) {
     if (auto partial_file = source.read(partial)) {
       manifest += "partial " + partial + " " + repo::hash_blob(partial_file->text) + "\n";
@@ -67,6 +72,10 @@ ContentIdentity identity_of(PromptSource& source, std::string_view name,
 }
 
 }  // namespace
+
+std::string content_hash_of_text(std::string_view prompt_text) {
+  return repo::hash_blob(prompt_manifest_line(prompt_text));
+}
 
 ContentIdentity content_identity(PromptSource& source, std::string_view name) {
   return identity_of(source, name, used_partials(source, name));

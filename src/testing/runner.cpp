@@ -253,7 +253,7 @@ class SuiteRun {
       } else if (name == TestSettings{}.judge_prompt) {
         judge.prompt =
             std::make_shared<Prompt>(load_prompt(name, "(built-in judge)", builtin_judge_prompt()));
-        judge.content_hash = "built-in";
+        judge.content_hash = content_hash_of_text(builtin_judge_prompt());
       } else {
         judge.error = "the judge prompt '" + name + "' does not exist";
       }
