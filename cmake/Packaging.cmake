@@ -2,20 +2,25 @@
 include(GNUInstallDirs)
 
 install(TARGETS promptctl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-# Man pages are installed compressed, as Debian ships them.
-file(GLOB PROMPTCTL_MAN_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/man/*.1)
+# Man pages are installed compressed, as Debian ships them: commands in section 1, the JSON
+# vocabulary in section 7.
 set(PROMPTCTL_MAN_COMPRESSED)
-foreach(page ${PROMPTCTL_MAN_SOURCES})
-  get_filename_component(page_name ${page} NAME)
-  set(compressed ${PROJECT_BINARY_DIR}/man/${page_name}.gz)
-  add_custom_command(OUTPUT ${compressed}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/man
-    COMMAND sh -c "gzip -9nc \"$0\" > \"$1\"" ${page} ${compressed}
-    DEPENDS ${page} VERBATIM)
-  list(APPEND PROMPTCTL_MAN_COMPRESSED ${compressed})
+foreach(section 1 7)
+  file(GLOB pages CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/man/*.${section})
+  set(compressed_pages)
+  foreach(page ${pages})
+    get_filename_component(page_name ${page} NAME)
+    set(compressed ${PROJECT_BINARY_DIR}/man/${page_name}.gz)
+    add_custom_command(OUTPUT ${compressed}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/man
+      COMMAND sh -c "gzip -9nc \"$0\" > \"$1\"" ${page} ${compressed}
+      DEPENDS ${page} VERBATIM)
+    list(APPEND compressed_pages ${compressed})
+  endforeach()
+  install(FILES ${compressed_pages} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section})
+  list(APPEND PROMPTCTL_MAN_COMPRESSED ${compressed_pages})
 endforeach()
 add_custom_target(promptctl_man_pages ALL DEPENDS ${PROMPTCTL_MAN_COMPRESSED})
-install(FILES ${PROMPTCTL_MAN_COMPRESSED} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
 # Completion scripts go where each shell looks for them. Debian's zsh searches
 # vendor-completions under /usr and site-functions under /usr/local; the prefix is known only

@@ -17,6 +17,10 @@ struct BuildInfo {
   std::string build_type;
 };
 
+/// The version of the JSON vocabulary (promptctl-json(7)) that `--json` output follows. Every
+/// document carries it as `schema_version`; it grows when a shape changes incompatibly.
+inline constexpr int k_json_schema_version = 1;
+
 /// This build's facts.
 [[nodiscard]] const BuildInfo& build_info();
 

@@ -34,7 +34,7 @@ int run(Session& session, const Options& o) {
   Ledger ledger = open_ledger(session);
   std::int64_t id = ledger.add_feedback(run_id, o.score, o.comment, author(session));
   if (o.json) {
-    session.out().json(ledger.feedback_for(run_id).back().to_json());
+    session.out().document(ledger.feedback_for(run_id).back().to_json());
   } else {
     session.out().line("recorded feedback " + std::to_string(id) + " for run " +
                        std::to_string(run_id));

@@ -7,6 +7,7 @@
 #include "promptctl/history.hpp"
 #include "promptctl/pins.hpp"
 #include "util/dates.hpp"
+#include "util/json_output.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
@@ -32,17 +33,13 @@ void add_options(CLI::App& sub, Options& o) {
   sub.add_flag("--json", o.json, "Print the history as JSON");
 }
 
-nlohmann::json identity_json(const repo::Identity& who) {
-  return {{"name", who.name},
-          {"email", who.email},
-          {"date", util::format_date(who.time, who.offset_minutes)}};
-}
-
 nlohmann::json commit_json(const repo::CommitInfo& commit) {
   return {{"commit", commit.id},
           {"parents", commit.parents},
-          {"author", identity_json(commit.author)},
-          {"committer", identity_json(commit.committer)},
+          {"author", util::identity_json(commit.author.name, commit.author.email)},
+          {"authored_at", util::format_utc(commit.author.time)},
+          {"committer", util::identity_json(commit.committer.name, commit.committer.email)},
+          {"committed_at", util::format_utc(commit.committer.time)},
           {"summary", commit.summary},
           {"message", commit.message}};
 }
@@ -52,11 +49,9 @@ nlohmann::json version_json(const PromptVersion& version) {
   out["version"] = version.number == 0 ? nlohmann::json(nullptr) : nlohmann::json(version.number);
   out["change"] = to_string(version.change.kind);
   out["name"] = version.name;
-  out["old_name"] =
-      version.old_name.empty() ? nlohmann::json(nullptr) : nlohmann::json(version.old_name);
+  out["old_name"] = util::text_or_null(version.old_name);
   out["path"] = version.change.path;
-  out["content_hash"] =
-      version.content_hash.empty() ? nlohmann::json(nullptr) : nlohmann::json(version.content_hash);
+  out["content_hash"] = util::text_or_null(version.content_hash);
   return out;
 }
 
@@ -106,7 +101,7 @@ int log_prompt(Session& session, const Options& o, const PromptAddress& address)
     for (const PromptVersion& version : versions) {
       list.push_back(version_json(version));
     }
-    out.json({{"name", address.name}, {"start", revision_json(start)}, {"versions", list}});
+    out.document({{"prompt", address.name}, {"start", revision_json(start)}, {"versions", list}});
     return 0;
   }
   for (const PromptVersion& version : versions) {
@@ -128,7 +123,7 @@ int log_repository(Session& session, const Options& o) {
   if (!head) {
     // No commits yet: an empty history rather than an error.
     if (o.json) {
-      session.out().json({{"start", nullptr}, {"commits", nlohmann::json::array()}});
+      session.out().document({{"start", nullptr}, {"commits", nlohmann::json::array()}});
     }
     return 0;
   }
@@ -144,7 +139,7 @@ int log_repository(Session& session, const Options& o) {
     for (const repo::CommitInfo& commit : commits) {
       list.push_back(commit_json(commit));
     }
-    out.json({{"start", revision_json(start)}, {"commits", list}});
+    out.document({{"start", revision_json(start)}, {"commits", list}});
     return 0;
   }
   for (const repo::CommitInfo& commit : commits) {

@@ -1,5 +1,6 @@
 // promptctl ls [PATTERN…]: list prompts, filtered by name, tag, category and text.
 #include "cli/command.hpp"
+#include "promptctl/build_info.hpp"
 #include "promptctl/catalog.hpp"
 #include "util/strings.hpp"
 
@@ -23,7 +24,7 @@ void add_options(CLI::App& sub, Options& o) {
   sub.add_option("-g,--grep", o.grep,
                  "Only prompts whose name, description, tags or templates contain TEXT (any case)");
   sub.add_flag("-1,--names-only", o.names_only, "Print names only, one per line");
-  sub.add_flag("--json", o.json, "Print a JSON array of prompt summaries");
+  sub.add_flag("--json", o.json, "Print the prompt summaries as JSON");
 }
 
 int run(Session& session, const Options& o) {
@@ -32,14 +33,15 @@ int run(Session& session, const Options& o) {
       list_prompts(workspace, {o.patterns, o.tags, o.category, o.grep});
   Output& out = session.out();
   if (o.json) {
-    // One element per line, streamed: the same array without building one large document.
-    out.print(summaries.empty() ? "[" : "[\n");
+    // One prompt per line, streamed: the document without building it whole in memory.
+    out.print("{\"schema_version\": " + std::to_string(k_json_schema_version) + ", \"prompts\": [" +
+              (summaries.empty() ? "" : "\n"));
     for (size_t i = 0; i < summaries.size(); ++i) {
       std::string element =
           summaries[i].to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       out.print("  " + element + (i + 1 < summaries.size() ? ",\n" : "\n"));
     }
-    out.line("]");
+    out.line("]}");
     return 0;
   }
   if (workspace.list_names().empty()) {

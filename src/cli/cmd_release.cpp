@@ -40,11 +40,11 @@ int run(Session& session, const Options& o) {
   Release release = create_release(workspace, repository, name, o.bump, o.message);
   Output& out = session.out();
   if (o.json) {
-    out.json({{"name", release.name},
-              {"version", release.version.to_string()},
-              {"tag", release.tag.name},
-              {"commit", release.tag.commit_id},
-              {"content_hash", release.content_hash}});
+    out.document({{"prompt", release.name},
+                  {"release", release.version.to_string()},
+                  {"tag", release.tag.name},
+                  {"commit", release.tag.commit_id},
+                  {"content_hash", release.content_hash}});
     return 0;
   }
   out.line("Released " + out.paint(release.tag.name, Style::bold) + " at " +

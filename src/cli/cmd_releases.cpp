@@ -3,6 +3,7 @@
 #include "promptctl/history.hpp"
 #include "promptctl/release.hpp"
 #include "util/dates.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -27,21 +28,17 @@ int run(Session& session, const Options& o) {
   if (o.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const Release& release : found) {
-      nlohmann::json tagger = nullptr;
-      if (release.tag.tagger) {
-        tagger = {{"name", release.tag.tagger->name},
-                  {"email", release.tag.tagger->email},
-                  {"date", util::format_date(release.tag.tagger->time,
-                                             release.tag.tagger->offset_minutes)}};
-      }
-      list.push_back({{"version", release.version.to_string()},
-                      {"tag", release.tag.name},
-                      {"commit", release.tag.commit_id},
-                      {"content_hash", release.content_hash},
-                      {"message", release.tag.message},
-                      {"tagger", tagger}});
+      const std::optional<repo::Identity>& tagger = release.tag.tagger;
+      list.push_back(
+          {{"release", release.version.to_string()},
+           {"tag", release.tag.name},
+           {"commit", release.tag.commit_id},
+           {"content_hash", release.content_hash},
+           {"message", release.tag.message},
+           {"tagger", tagger ? util::identity_json(tagger->name, tagger->email) : nullptr},
+           {"tagged_at", tagger ? nlohmann::json(util::format_utc(tagger->time)) : nullptr}});
     }
-    out.json({{"name", name}, {"releases", list}});
+    out.document({{"prompt", name}, {"releases", list}});
     return 0;
   }
   if (found.empty()) {

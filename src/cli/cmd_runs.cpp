@@ -184,7 +184,7 @@ int show(Session& session, const Options& o) {
     for (const Feedback& entry : feedback) {
       shown["feedback"].push_back(entry.to_json());
     }
-    session.out().json(shown);
+    session.out().document(shown);
   } else {
     print_run(session.out(), run, feedback);
   }
@@ -211,10 +211,10 @@ int prune(Session& session, const Options& o) {
   PruneResult result = open_ledger(session).prune(cutoff_ms, o.dry_run);
   Output& out = session.out();
   if (o.json) {
-    out.json({{"dry_run", o.dry_run},
-              {"before", util::format_date(cutoff_ms / 1000, 0)},
-              {"runs", result.runs},
-              {"feedback", result.feedback}});
+    out.document({{"dry_run", o.dry_run},
+                  {"before", util::format_utc(cutoff_ms / 1000)},
+                  {"runs", result.runs},
+                  {"feedback", result.feedback}});
     return 0;
   }
   out.line(std::string(o.dry_run ? "Would remove " : "Removed ") + std::to_string(result.runs) +
@@ -250,11 +250,11 @@ int run(Session& session, const Options& o) {
   filter.limit = o.max_count;
   std::vector<RunRecord> runs = open_ledger(session).runs(filter);
   if (o.json) {
-    nlohmann::json shown = nlohmann::json::array();
+    nlohmann::json list = nlohmann::json::array();
     for (const RunRecord& record : runs) {
-      shown.push_back(run_json(record));
+      list.push_back(run_json(record));
     }
-    session.out().json(shown);
+    session.out().document({{"runs", list}});
   } else {
     print_table(session.out(), runs, o.grep);
   }

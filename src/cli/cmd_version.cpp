@@ -2,6 +2,7 @@
 #include "cli/command.hpp"
 #include "cli/version.hpp"
 #include "promptctl/version.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -32,11 +33,10 @@ void print_version(const Output& out, bool json) {
   for (const auto& [name, version] : library_versions()) {
     libraries[name] = version ? nlohmann::json(*version) : nlohmann::json(nullptr);
   }
-  out.json(
-      {{"version", build.version},
-       {"commit", build.commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(build.commit)},
-       {"build_type", build.build_type},
-       {"libraries", libraries}});
+  out.document({{"promptctl", build.version},
+                {"commit", util::text_or_null(build.commit)},
+                {"build_type", build.build_type},
+                {"libraries", libraries}});
 }
 
 extern const CommandSpec k_cmd_version{"version", "Show the version of promptctl",

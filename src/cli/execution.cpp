@@ -188,7 +188,7 @@ SingleCall call_once(const Output& out, ExecutionState& state,
 int report_single(const Output& out, const RunRecord& record, const SingleCall& call, bool json) {
   const CallResult& result = call.result;
   if (json) {
-    out.json(run_json(record));
+    out.document(run_json(record));
   } else if (result.ok) {
     if (!call.streamed) {
       out.print(record.output);
@@ -222,15 +222,16 @@ int report_stop(const Output& out, const std::string& what_was_left) {
 }
 
 nlohmann::json run_json(const RunRecord& run) {
-  // The ledger's own JSON, less what belongs to `runs show` (request, variables, times).
+  // The ledger's own JSON, less what belongs to `runs show` (request, variables, the end time).
   nlohmann::json full = run.to_json();
   nlohmann::json shown = nlohmann::json::object();
-  shown["run_id"] = run.id ? full["id"] : nlohmann::json(nullptr);  // 0: not recorded
+  shown["run_id"] = run.id ? full["run_id"] : nlohmann::json(nullptr);  // 0: not recorded
+  shown["started_at"] = run.started_ms ? full["started_at"] : nlohmann::json(nullptr);
   for (const char* key :
-       {"status",      "prompt",   "revision", "commit",       "dirty",         "version",
-        "environment", "provider", "model",    "output",       "finish_reason", "usage",
-        "latency_ms",  "cost",     "cached",   "attempts",     "parent_id",     "error",
-        "experiment",  "variant",  "store",    "output_sha256"}) {
+       {"status",        "prompt",     "revision", "commit", "dirty",         "content_hash",
+        "environment",   "provider",   "model",    "output", "finish_reason", "input_tokens",
+        "output_tokens", "latency_ms", "cost",     "cached", "attempts",      "parent_run_id",
+        "error",         "experiment", "variant",  "store",  "output_sha256"}) {
     shown[key] = full[key];
   }
   if (run.status != "ok") {

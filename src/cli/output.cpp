@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "promptctl/build_info.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
@@ -147,6 +148,11 @@ void Output::print(std::string_view text) const {
 void Output::line(std::string_view text) const {
   print(text);
   std::fputc('\n', stdout);
+}
+
+void Output::document(nlohmann::json object) const {
+  object["schema_version"] = k_json_schema_version;
+  json(object);
 }
 
 void Output::json(const nlohmann::json& value) const {

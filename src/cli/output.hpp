@@ -34,6 +34,8 @@ class Output {
   void print(std::string_view text) const;
   void line(std::string_view text = {}) const;
   void json(const nlohmann::json& value) const;
+  /// An object of the JSON vocabulary (promptctl-json(7)), stamped with its `schema_version`.
+  void document(nlohmann::json object) const;
 
   /// "warning: …" on stderr.
   void warn(std::string_view message) const;

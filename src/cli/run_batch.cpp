@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "cli/exit_codes.hpp"
+#include "promptctl/build_info.hpp"
 #include "promptctl/check.hpp"
 #include "util/fs.hpp"
 #include "util/interrupts.hpp"
@@ -199,7 +200,10 @@ class LineSink {
       write_table_row(line);
       return;
     }
-    std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    nlohmann::json document = line;
+    document["schema_version"] = k_json_schema_version;
+    std::string text =
+        document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     if (!m_file) {
       m_out.print(text);
       return;

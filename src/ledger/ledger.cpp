@@ -9,6 +9,7 @@
 #include "ledger/sqlite.hpp"
 #include "promptctl/error.hpp"
 #include "util/dates.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl {
 
@@ -514,17 +515,15 @@ json RunStats::to_json() const {
 
 json RunRecord::to_json() const {
   auto optional = [](const auto& value) { return value ? json(*value) : json(nullptr); };
-  auto text_or_null = [](const std::string& text) {
-    return text.empty() ? json(nullptr) : json(text);
-  };
-  return {{"id", id},
-          {"started_ms", started_ms},
-          {"finished_ms", finished_ms},
+  using util::text_or_null;
+  return {{"run_id", id},
+          {"started_at", util::format_utc_ms(started_ms)},
+          {"finished_at", util::format_utc_ms(finished_ms)},
           {"prompt", text_or_null(prompt)},
           {"revision", text_or_null(revision)},
           {"commit", text_or_null(commit)},
           {"dirty", dirty},
-          {"version", text_or_null(content_hash)},
+          {"content_hash", text_or_null(content_hash)},
           {"environment", text_or_null(environment)},
           {"provider", provider},
           {"model", model},
@@ -535,22 +534,26 @@ json RunRecord::to_json() const {
           {"output_sha256", text_or_null(output_sha256)},
           {"store", to_string(store)},
           {"finish_reason", text_or_null(finish_reason)},
-          {"usage",
-           {{"input_tokens", optional(input_tokens)}, {"output_tokens", optional(output_tokens)}}},
+          {"input_tokens", optional(input_tokens)},
+          {"output_tokens", optional(output_tokens)},
           {"latency_ms", latency_ms},
           {"cost", optional(cost)},
           {"status", status},
           {"error", text_or_null(error)},
           {"attempts", attempts},
           {"cached", cached},
-          {"parent_id", optional(parent_id)},
+          {"parent_run_id", optional(parent_id)},
           {"experiment", text_or_null(experiment)},
           {"variant", text_or_null(variant)}};
 }
 
 json Feedback::to_json() const {
-  return {{"id", id},           {"run_id", run_id}, {"score", score},
-          {"comment", comment}, {"author", author}, {"created_ms", created_ms}};
+  return {{"feedback_id", id},
+          {"run_id", run_id},
+          {"score", score},
+          {"comment", util::text_or_null(comment)},
+          {"author", util::identity_json(author)},
+          {"created_at", util::format_utc_ms(created_ms)}};
 }
 
 }  // namespace promptctl

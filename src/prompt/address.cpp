@@ -213,9 +213,8 @@ nlohmann::json ResolvedPrompt::to_json() const {
   }
   shown["partials"] = used;
   ContentIdentity identity = content_identity(source(), prompt.name);
-  shown["version"] = {{"content_hash", identity.hash},
-                      {"commit", revision ? nlohmann::json(revision->commit_id) : nullptr},
-                      {"partials", identity.partials}};
+  shown["content_hash"] = identity.hash;
+  shown["content_partials"] = identity.partials;  // through partials of partials too
   return shown;
 }
 

@@ -5,17 +5,22 @@
 #include <algorithm>
 
 #include "prompt/summary_cache.hpp"
+#include "util/json_output.hpp"
 #include "util/parallel.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl {
 
 nlohmann::json PromptSummary::to_json() const {
-  nlohmann::json out = {
-      {"name", name},         {"path", path},   {"description", description}, {"tags", tags},
-      {"category", category}, {"owner", owner}, {"variables", variables}};
-  out["error"] = error.empty() ? nlohmann::json(nullptr) : nlohmann::json(error);
-  return out;
+  using util::text_or_null;
+  return {{"name", name},
+          {"path", path},
+          {"description", text_or_null(description)},
+          {"tags", tags},
+          {"category", text_or_null(category)},
+          {"owner", text_or_null(owner)},
+          {"variables", variables},
+          {"error", text_or_null(error)}};
 }
 
 namespace {

@@ -80,14 +80,14 @@ TEST_F(Authoring, NewScaffoldsALintCleanPromptAndRefusesToOverwrite) {
 TEST_F(Authoring, LsListsSortedAndFilters) {
   ProcessResult all = run({"ls", "--json"});
   ASSERT_EQ(all.exit_code, 0) << all.err;
-  json listed = json::parse(all.out);
+  json listed = json::parse(all.out)["prompts"];
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(listed[0]["name"], "shared/persona");
   EXPECT_EQ(listed[1]["name"], "support/reply");
   EXPECT_EQ(listed[1]["tags"], json({"support", "customer-service"}));
   EXPECT_EQ(listed[1]["category"], "generation");
-  EXPECT_EQ(json::parse(run({"ls", "--json", "--tag", "support"}).out).size(), 1u);
-  EXPECT_EQ(json::parse(run({"ls", "--json", "--category", "nope"}).out).size(), 0u);
+  EXPECT_EQ(json::parse(run({"ls", "--json", "--tag", "support"}).out)["prompts"].size(), 1u);
+  EXPECT_EQ(json::parse(run({"ls", "--json", "--category", "nope"}).out)["prompts"].size(), 0u);
   EXPECT_EQ(run({"ls", "-1", "--grep", "ADA"}).out, "shared/persona\n");
   EXPECT_EQ(run({"ls", "-1", "support/*"}).out, "support/reply\n");
   EXPECT_EQ(run({"ls", "-1", "shared/"}).out, "shared/persona\n");
@@ -275,7 +275,7 @@ TEST_F(Authoring, LsCacheIsUsedButNeverStale) {
   // Edited: a new size and a new change time, even with an old modification time.
   write("prompts/cached.yaml", "description: second version\ntemplate: x\n");
   age(root() / "prompts/cached.yaml", std::chrono::minutes(30));
-  json listed = json::parse(run({"ls", "--json", "cached"}).out);
+  json listed = json::parse(run({"ls", "--json", "cached"}).out)["prompts"];
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0]["description"], "second version");
 
@@ -299,8 +299,8 @@ TEST_F(Authoring, LsCacheKeepsAwkwardTextExactly) {
         "\"c\\td\"]\ntemplate: x\n");
   age(root() / "prompts/odd.yaml", std::chrono::minutes(60));
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  json first = json::parse(run({"ls", "--json", "odd"}).out);   // parsed, then cached
-  json second = json::parse(run({"ls", "--json", "odd"}).out);  // from the cache
+  json first = json::parse(run({"ls", "--json", "odd"}).out)["prompts"];   // parsed, then cached
+  json second = json::parse(run({"ls", "--json", "odd"}).out)["prompts"];  // from the cache
   EXPECT_NE(read(".git/promptctl/cache/summaries").find("\nodd\t"), std::string::npos);
   EXPECT_EQ(first[0]["description"], "tab\there, back\\slash, new\nline");
   EXPECT_EQ(first[0]["tags"], json({"a b", "c\td"}));

@@ -46,7 +46,7 @@ class BatchTest : public ExecutionTest {
   }
 
   [[nodiscard]] std::size_t ledger_runs() const {
-    return json::parse(run({"runs", "--json", "-n", "1000"}).out).size();
+    return json::parse(run({"runs", "--json", "-n", "1000"}).out)["runs"].size();
   }
 };
 

@@ -109,16 +109,16 @@ TEST_F(History, ContentHashCoversPartialsAndIgnoresTheName) {
   write("prompts/a.yaml", "template: \"{{> shared/persona}} A\"\n");
   write("prompts/copy.yaml", "template: \"{{> shared/persona}} A\"\n");
   commit("first");
-  json a = json::parse(run({"show", "a", "--json"}).out)["version"];
-  json copy = json::parse(run({"show", "copy", "--json"}).out)["version"];
+  json a = json::parse(run({"show", "a", "--json"}).out);
+  json copy = json::parse(run({"show", "copy", "--json"}).out);
   EXPECT_EQ(a["content_hash"], copy["content_hash"]);
-  EXPECT_EQ(a["partials"], json({"shared/persona"}));
-  EXPECT_EQ(a["commit"], nullptr);
-  json at_head = json::parse(run({"show", "a@HEAD", "--json"}).out)["version"];
+  EXPECT_EQ(a["content_partials"], json({"shared/persona"}));
+  EXPECT_EQ(a["revision"], nullptr);
+  json at_head = json::parse(run({"show", "a@HEAD", "--json"}).out);
   EXPECT_EQ(at_head["content_hash"], a["content_hash"]);
-  EXPECT_EQ(at_head["commit"], head());
+  EXPECT_EQ(at_head["revision"]["commit"], head());
   write("prompts/shared/persona.yaml", "template: You are terse.\n");
-  json changed = json::parse(run({"show", "a", "--json"}).out)["version"];
+  json changed = json::parse(run({"show", "a", "--json"}).out);
   EXPECT_NE(changed["content_hash"], a["content_hash"]);
 }
 
@@ -216,7 +216,7 @@ TEST_F(History, ReleasesAreAnnotatedTagsWithSemanticVersions) {
   write("prompts/greet.yaml", "template: one\n");
   commit("first");
   json first = json::parse(run({"release", "greet", "--bump", "minor", "--json"}).out);
-  EXPECT_EQ(first["version"], "1.0.0");
+  EXPECT_EQ(first["release"], "1.0.0");
   EXPECT_EQ(first["tag"], "greet@1.0.0");
   EXPECT_EQ(git(root(), {"cat-file", "-t", "greet@1.0.0"}), "tag\n");
   EXPECT_EQ(git(root(), {"rev-parse", "greet@1.0.0^{commit}"}).substr(0, 40), head());
@@ -234,7 +234,7 @@ TEST_F(History, ReleasesAreAnnotatedTagsWithSemanticVersions) {
   json listed = json::parse(run({"releases", "greet", "--json"}).out);
   std::vector<std::string> versions;
   for (const json& release : listed["releases"]) {
-    versions.push_back(release["version"]);
+    versions.push_back(release["release"]);
   }
   EXPECT_EQ(versions, (std::vector<std::string>{"2.0.0", "1.1.0", "1.0.0"}));
   EXPECT_EQ(listed["releases"][1]["message"], "Warmer\n");
@@ -243,7 +243,7 @@ TEST_F(History, ReleasesAreAnnotatedTagsWithSemanticVersions) {
   EXPECT_EQ(run({"render", "greet@1.1.0"}).out, "two");
   json shown = json::parse(run({"show", "greet@1.0.0", "--json"}).out);
   EXPECT_EQ(shown["path"], "greet@1.0.0:prompts/greet.yaml");
-  EXPECT_EQ(shown["version"]["content_hash"], listed["releases"][2]["content_hash"]);
+  EXPECT_EQ(shown["content_hash"], listed["releases"][2]["content_hash"]);
   ProcessResult missing = run({"show", "greet@3.0.0"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("its releases: greet@1.0.0, greet@1.1.0, greet@2.0.0"),

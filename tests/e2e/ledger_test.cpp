@@ -22,11 +22,11 @@ TEST_F(LedgerTest, EveryRunIsRecordedWithItsLineage) {
   head.pop_back();
   json result = run_json({"run", "hello", "--var", "who=Ann", "--env", "staging"});
   json show = json::parse(run_with_server({"runs", "show", "1", "--json"}).out);
-  EXPECT_EQ(show["id"], 1);
+  EXPECT_EQ(show["run_id"], 1);
   EXPECT_EQ(show["prompt"], "hello");
   EXPECT_EQ(show["commit"], head);
-  EXPECT_EQ(show["version"],
-            json::parse(run({"show", "hello", "--json"}).out)["version"]["content_hash"]);
+  EXPECT_EQ(show["content_hash"],
+            json::parse(run({"show", "hello", "--json"}).out)["content_hash"]);
   EXPECT_EQ(show["environment"], "staging");
   EXPECT_EQ(show["variables"], json::parse(R"({"who":"Ann"})"));
   EXPECT_EQ(show["request"]["messages"], json::parse(R"([{"role":"user","content":"Hello Ann"}])"));
@@ -43,7 +43,7 @@ TEST_F(LedgerTest, EveryRunIsRecordedWithItsLineage) {
   json edited = run_json({"run", "hello", "--var", "who=Ann"});
   EXPECT_EQ(edited["dirty"], true);
   EXPECT_EQ(edited["commit"], head);
-  EXPECT_NE(edited["version"], show["version"]);
+  EXPECT_NE(edited["content_hash"], show["content_hash"]);
   EXPECT_EQ(run_json({"run", "hello@HEAD", "--var", "who=Ann"})["dirty"], false);
   write("prompts/fresh.yaml", read("prompts/hello.yaml"));
   EXPECT_EQ(run_json({"run", "fresh", "--var", "who=Ann"})["dirty"], true) << "never committed";
@@ -62,12 +62,12 @@ TEST_F(LedgerTest, OldRunsArePrunedOnRequestAndByTheRetentionSetting) {
       json::parse(run({"runs", "prune", "--older-than", "1s", "--dry-run", "--json"}).out);
   EXPECT_EQ(counted["runs"], 2);
   EXPECT_EQ(counted["dry_run"], true);
-  EXPECT_EQ(json::parse(run({"runs", "--json"}).out).size(), 2U);
+  EXPECT_EQ(json::parse(run({"runs", "--json"}).out)["runs"].size(), 2U);
 
   // With a retention period, a command that records runs first removes those past it.
   write("promptctl.yaml", settings() + "ledger: {retention: 1s}\n");
   run_json({"run", "hello", "--var", "who=Cy"});
-  json left = json::parse(run({"runs", "--json"}).out);
+  json left = json::parse(run({"runs", "--json"}).out)["runs"];
   ASSERT_EQ(left.size(), 1U) << left;
   EXPECT_EQ(left[0]["output"], "echo: Hello Cy");
   write("promptctl.yaml", settings() + "ledger: {retention: soon}\n");
@@ -85,7 +85,7 @@ TEST_F(LedgerTest, RunsAtARevisionRecordThatRevision) {
   EXPECT_EQ(old["revision"], "HEAD");
   json now = run_json({"run", "hello", "--var", "who=x"});
   EXPECT_EQ(now["output"], "changed x");  // no model in the working tree: the echo provider
-  EXPECT_NE(now["version"], old["version"]);
+  EXPECT_NE(now["content_hash"], old["content_hash"]);
 }
 
 TEST_F(LedgerTest, RunsFiltersAndShowsFeedback) {
@@ -93,20 +93,26 @@ TEST_F(LedgerTest, RunsFiltersAndShowsFeedback) {
   run_json({"run", "hello", "--var", "who=b", "--model", "openai/gpt-test~500"});
   write("prompts/other.yaml", "template: other\n");
   run_json({"run", "other"});
-  EXPECT_EQ(json::parse(run({"runs", "--json"}).out).size(), 3U);
-  EXPECT_EQ(json::parse(run({"runs", "hello", "--json"}).out).size(), 2U);
-  json failed = json::parse(run({"runs", "--status", "error", "--json"}).out);
+  EXPECT_EQ(json::parse(run({"runs", "--json"}).out)["runs"].size(), 3U);
+  EXPECT_EQ(json::parse(run({"runs", "hello", "--json"}).out)["runs"].size(), 2U);
+  json failed = json::parse(run({"runs", "--status", "error", "--json"}).out)["runs"];
   ASSERT_EQ(failed.size(), 1U);
   EXPECT_EQ(failed[0]["run_id"], 2);
-  EXPECT_EQ(json::parse(run({"runs", "-n", "1", "--json"}).out)[0]["prompt"], "other");
-  EXPECT_EQ(json::parse(run({"runs", "--since", "2099-01-01", "--json"}).out).size(), 0U);
-  ProcessResult feedback = run({"feedback", "1", "--score", "4", "-m", "helpful"});
-  EXPECT_EQ(feedback.exit_code, 0) << feedback.err;
+  EXPECT_EQ(json::parse(run({"runs", "-n", "1", "--json"}).out)["runs"][0]["prompt"], "other");
+  EXPECT_EQ(json::parse(run({"runs", "--since", "2099-01-01", "--json"}).out)["runs"].size(), 0U);
+  ProcessResult feedback = run({"feedback", "1", "--score", "4", "-m", "helpful", "--json"});
+  ASSERT_EQ(feedback.exit_code, 0) << feedback.err;
+  json recorded = json::parse(feedback.out);
+  EXPECT_EQ(recorded["run_id"], 1);
+  EXPECT_EQ(recorded["feedback_id"], 1);
   json shown = json::parse(run({"runs", "show", "1", "--json"}).out);
   ASSERT_EQ(shown["feedback"].size(), 1U);
+  recorded.erase("schema_version");
+  EXPECT_EQ(shown["feedback"][0], recorded) << "the same feedback in both shapes";
   EXPECT_EQ(shown["feedback"][0]["score"], 4.0);
   EXPECT_EQ(shown["feedback"][0]["comment"], "helpful");
-  EXPECT_EQ(shown["feedback"][0]["author"], "Test Author <author@example.com>");
+  EXPECT_EQ(shown["feedback"][0]["author"],
+            json({{"name", "Test Author"}, {"email", "author@example.com"}}));
   ProcessResult missing = run({"feedback", "99", "--score", "1"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("no run 99 in the ledger"), std::string::npos);
@@ -118,7 +124,7 @@ TEST_F(LedgerTest, RerunSendsTheSameRequestAndLinksTheRuns) {
   std::string first = m_server.requests().back().body;
   json again = run_json({"rerun", "1"});
   EXPECT_EQ(again["run_id"], 2);
-  EXPECT_EQ(again["parent_id"], 1);
+  EXPECT_EQ(again["parent_run_id"], 1);
   EXPECT_EQ(again["output"], "echo: Hello Zed");
   EXPECT_EQ(m_server.requests().back().body, first);
   json shown = json::parse(run({"runs", "show", "2", "--json"}).out);
@@ -147,7 +153,7 @@ TEST_F(LedgerTest, DeterministicRequestsAreCachedAndReplayedWithoutKeys) {
       << missing.err;
   EXPECT_EQ(m_server.request_count(), 1U);
   // A miss made no call: it is not a failed run, and the success rate does not fall.
-  json runs = json::parse(run({"runs", "--json"}).out);
+  json runs = json::parse(run({"runs", "--json"}).out)["runs"];
   ASSERT_EQ(runs.size(), 3U);
   for (const json& recorded : runs) {
     EXPECT_EQ(recorded["status"], "ok");
@@ -198,7 +204,7 @@ TEST_F(LedgerTest, BatchResultsComeInInputOrderAndFailuresDoNotStopOthers) {
   EXPECT_EQ(lines[2]["output"], "echo: Hello r3");
   EXPECT_EQ(lines[3]["error"], "<stdin>:5: not a JSON object of variables");
   EXPECT_EQ(lines[4]["output"], "echo: Hello r5");
-  EXPECT_EQ(json::parse(run({"runs", "--json"}).out).size(), 3U);
+  EXPECT_EQ(json::parse(run({"runs", "--json"}).out)["runs"].size(), 3U);
 }
 
 // Outputs of a batch whose rows give `who` and whose command line gives `greeting`.
@@ -285,7 +291,7 @@ TEST_F(LedgerTest, ConcurrentProcessesNeverLoseARow) {
     process.join();
   }
   EXPECT_EQ(codes, std::vector<int>(4, 0)) << ::testing::PrintToString(errors);
-  json runs = json::parse(run({"runs", "-n", "1000", "--json"}).out);
+  json runs = json::parse(run({"runs", "-n", "1000", "--json"}).out)["runs"];
   EXPECT_EQ(runs.size(), 100U);
   std::set<std::int64_t> ids;
   for (const json& entry : runs) {
@@ -453,7 +459,8 @@ TEST_F(LedgerTest, AHashesPromptKeepsOnlyDigestsThroughRunAndTest) {
   EXPECT_EQ(shown["output_sha256"].get<std::string>().size(), 64U);
   EXPECT_TRUE(shown["variables"]["who"].get<std::string>().starts_with("sha256:"));
   EXPECT_EQ(shown["status"], "ok");
-  EXPECT_EQ(json::parse(run({"runs", "--json"}).out).size(), 2U) << "both runs are recorded";
+  EXPECT_EQ(json::parse(run({"runs", "--json"}).out)["runs"].size(), 2U)
+      << "both runs are recorded";
   EXPECT_EQ(kept_state(root()).find("Quokka-9"), std::string::npos);
   EXPECT_EQ(m_server.request_count(), 2U) << "the test's call was not answered from a cache";
   EXPECT_NE(run({"runs", "show", "1"}).out.find("not kept; its SHA-256 is"), std::string::npos);

@@ -81,7 +81,7 @@ TEST_F(RepoTest, BrokenFilesGiveLocatedErrorsEverywhere) {
   EXPECT_EQ(render.err, "prompts/broken.yaml:1:12: error: unclosed section 'open'\n");
   ProcessResult ls = run({"ls", "--json"});
   EXPECT_EQ(ls.exit_code, 0);
-  EXPECT_EQ(json::parse(ls.out)[0]["error"],
+  EXPECT_EQ(json::parse(ls.out)["prompts"][0]["error"],
             "prompts/broken.yaml:1:12: error: unclosed section 'open'");
   write("prompts/huge.yaml",
         "template: x\nx-pad: \"" + std::string(11 * 1024 * 1024, 'a') + "\"\n");

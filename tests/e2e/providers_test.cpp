@@ -25,8 +25,8 @@ TEST_F(ProvidersTest, OpenAiSendsChatCompletionsWithBearerKey) {
   json result = run_json({"run", "support", "--var", "q=where is my order", "--no-cache"});
   EXPECT_EQ(result["status"], "ok");
   EXPECT_EQ(result["output"], "echo: where is my order");
-  EXPECT_EQ(result["usage"]["input_tokens"], 7);
-  EXPECT_EQ(result["usage"]["output_tokens"], 5);
+  EXPECT_EQ(result["input_tokens"], 7);
+  EXPECT_EQ(result["output_tokens"], 5);
   EXPECT_EQ(result["finish_reason"], "stop");
   HttpRequest request = m_server.requests().back();
   EXPECT_EQ(request.target, "/v1/chat/completions");
@@ -85,7 +85,7 @@ TEST_F(ProvidersTest, OllamaSendsOptionsAndAsksForNoStream) {
   EXPECT_EQ(body["stream"], false);
   EXPECT_EQ(body["options"]["num_predict"], 50);
   EXPECT_EQ(body["options"]["seed"], 7);
-  EXPECT_EQ(result["usage"]["input_tokens"], 4);
+  EXPECT_EQ(result["input_tokens"], 4);
 }
 
 TEST_F(ProvidersTest, OpenAiCompatibleNeedsNoKey) {
@@ -125,8 +125,8 @@ TEST_P(StreamingTest, StreamedAnswerMatchesTheWholeOne) {
   EXPECT_TRUE(json::parse(m_server.requests().back().body).value("stream", false));
   json run = json::parse(run_with_server({"runs", "show", "1", "--json"}).out);
   EXPECT_EQ(run["output"], "echo: one two three four");
-  EXPECT_EQ(run["usage"]["output_tokens"], 5);
-  EXPECT_EQ(run["usage"]["input_tokens"], 7);
+  EXPECT_EQ(run["output_tokens"], 5);
+  EXPECT_EQ(run["input_tokens"], 7);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryAdapter, StreamingTest,

@@ -14,7 +14,7 @@ class ReliabilityTest : public ExecutionTest {
  protected:
   json last_run() const {
     ProcessResult shown = run_with_server({"runs", "-n", "1", "--json"});
-    return json::parse(shown.out).at(0);
+    return json::parse(shown.out)["runs"].at(0);
   }
 };
 
@@ -96,7 +96,8 @@ TEST_F(ReliabilityTest, RequestsLibcurlSendsAgainByItselfAreCounted) {
   EXPECT_EQ(m_server.connection_count(), 2U);  // the second request did go out on a reused one
   ProcessResult shown = run_with_server({"runs", "-n", "3", "--json"});
   int attempts = 0;
-  for (const json& run : json::parse(shown.out)) {
+  json runs = json::parse(shown.out)["runs"];
+  for (const json& run : runs) {
     attempts += run["attempts"].get<int>();
   }
   EXPECT_EQ(attempts, 4);

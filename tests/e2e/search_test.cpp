@@ -396,10 +396,11 @@ TEST_F(SearchTest, RunsGrepSearchesInputsAndOutputs) {
   }
   ProcessResult one = run({"runs", "--grep", "b-200", "--json"});
   ASSERT_EQ(one.exit_code, 0) << one.err;
-  json runs = json::parse(one.out);
+  json runs = json::parse(one.out)["runs"];
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_NE(runs[0]["output"].get<std::string>().find("B-200"), std::string::npos) << runs;
-  EXPECT_EQ(json::parse(run({"runs", "--grep", "how refunds work", "--json"}).out).size(), 3u);
+  EXPECT_EQ(json::parse(run({"runs", "--grep", "how refunds work", "--json"}).out)["runs"].size(),
+            3u);
   ProcessResult text = run({"runs", "--grep", "C-300"});
   EXPECT_NE(text.out.find("output: "), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("C-300"), std::string::npos) << text.out;
@@ -410,7 +411,7 @@ TEST_F(SearchTest, RunsGrepSearchesInputsAndOutputs) {
   ASSERT_EQ(quoted.exit_code, 0) << quoted.err;
   ProcessResult by_value = run({"runs", "--grep", "said \"now\"\nplease", "--json"});
   ASSERT_EQ(by_value.exit_code, 0) << by_value.err;
-  EXPECT_EQ(json::parse(by_value.out).size(), 1u);
+  EXPECT_EQ(json::parse(by_value.out)["runs"].size(), 1u);
   EXPECT_EQ(run({"runs", "--grep", "\"order\":"}).exit_code, 1);
   EXPECT_EQ(run({"runs", "--grep", "messages"}).exit_code, 1);
   EXPECT_EQ(run({"runs", "--grep", "\\n"}).exit_code, 1) << "no JSON escapes";

@@ -41,13 +41,13 @@ TEST(Version, JsonNamesTheCommitTheBuildAndTheLoadedLibraries) {
   ProcessResult result = run_outside({"version", "--json"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   nlohmann::json version = nlohmann::json::parse(result.out);
-  EXPECT_EQ("promptctl " + version["version"].get<std::string>() + "\n",
+  EXPECT_EQ("promptctl " + version["promptctl"].get<std::string>() + "\n",
             run_outside({"version"}).out);
   if (!version["commit"].is_null()) {
     std::string commit = version["commit"];
     EXPECT_TRUE(std::regex_match(commit, std::regex("[0-9a-f]{40}"))) << commit;
     // Without a release tag the version carries the commit as build metadata.
-    std::string text = version["version"];
+    std::string text = version["promptctl"];
     if (text.find('+') != std::string::npos) {
       EXPECT_NE(text.find("+g" + commit.substr(0, 12)), std::string::npos) << text;
     }

@@ -172,7 +172,7 @@ TEST_F(TestCommandTest, LatencyAndCostBounds) {
 TEST_F(TestCommandTest, JudgeCallsAreRecordedAndTheJudgePromptCanBeReplaced) {
   write_prompt("judged", "  - {name: polite, assert: [{type: llm-rubric, value: hello ann}]}\n");
   EXPECT_EQ(by_test(test_json({"judged"}, 0))["polite"]["status"], "pass");
-  json runs = json::parse(run({"runs", "--json"}).out);
+  json runs = json::parse(run({"runs", "--json"}).out)["runs"];
   std::set<std::string> prompts;
   for (const json& entry : runs) {
     prompts.insert(entry["prompt"].get<std::string>());

@@ -51,6 +51,7 @@ echo "installed binary: $(du -k /usr/bin/promptctl | cut -f1) KiB"
 /usr/bin/promptctl --version | grep -q '^promptctl [0-9]' || fail "promptctl --version"
 [ "$(man -w promptctl)" = /usr/share/man/man1/promptctl.1.gz ] || fail "man -w promptctl"
 [ "$(man -w promptctl-run)" = /usr/share/man/man1/promptctl-run.1.gz ] || fail "man -w promptctl-run"
+[ "$(man -w 7 promptctl-json)" = /usr/share/man/man7/promptctl-json.7.gz ] || fail "man -w 7 promptctl-json"
 completed=$(cd "$scratch" && bash -c '
   source /usr/share/bash-completion/completions/promptctl
   COMP_WORDS=(promptctl vers); COMP_CWORD=1; _promptctl; printf "%s\n" "${COMPREPLY[@]}"')

@@ -14,6 +14,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 extern char** environ;
@@ -189,6 +191,34 @@ void pump(Pipe& in, Pipe& out, Pipe& err, const std::string& input, ProcessResul
   }
 }
 
+bool asks_for_json(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--json" || args[i] == "--format=json" ||
+        (args[i] == "--format" && i + 1 < args.size() && args[i + 1] == "json")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Every --json output of the binary, for the check against docs/schemas after the tests (one
+// file per test process, a line per output).
+void record_json_output(const std::vector<std::string>& args, const ProcessResult& result) {
+#ifdef PROMPTCTL_JSON_CAPTURE_DIR
+  static const std::filesystem::path file = [] {
+    std::filesystem::create_directories(PROMPTCTL_JSON_CAPTURE_DIR);
+    return std::filesystem::path(PROMPTCTL_JSON_CAPTURE_DIR) /
+           (std::to_string(::getpid()) + ".jsonl");
+  }();
+  nlohmann::json record = {{"args", args}, {"exit_code", result.exit_code}, {"stdout", result.out}};
+  std::ofstream(file, std::ios::app)
+      << record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+#else
+  (void)args;
+  (void)result;
+#endif
+}
+
 }  // namespace
 
 ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
@@ -236,7 +266,11 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
 }
 
 ProcessResult run_promptctl(const std::vector<std::string>& args, const ProcessOptions& options) {
-  return run_process(PROMPTCTL_BINARY, args, options);
+  ProcessResult result = run_process(PROMPTCTL_BINARY, args, options);
+  if (asks_for_json(args) && !options.stdout_is_terminal) {
+    record_json_output(args, result);
+  }
+  return result;
 }
 
 std::string git(const std::filesystem::path& cwd, const std::vector<std::string>& args) {
