@@ -83,8 +83,13 @@ class ResolvedPrompt {
   const Workspace* m_workspace = nullptr;
 };
 
-/// {"expression": …, "commit": …} for a revision, null for the working tree.
+/// {"revision": …, "commit": …}, the revision as it was asked for and the commit it resolved
+/// to, for a point of a history (log's start, diff's ends); null for the working tree.
 nlohmann::json revision_json(const std::optional<repo::Revision>& revision);
+
+/// Sets `revision` and `commit` in a document about one prompt (show, render, restore): the
+/// revision as it was asked for and its commit, both null for the working tree.
+void add_revision_fields(nlohmann::json& shown, const std::optional<repo::Revision>& revision);
 
 /// Every prompt name in a revision's tree, sorted; `prefix` as `repository_prefix` gives it.
 std::vector<std::string> prompt_names_at(const repo::Repository& repository,

@@ -30,7 +30,10 @@ struct Pin {
 
   /// The same version: identical content is, wherever it was committed.
   [[nodiscard]] bool same_version(const Pin& other) const { return content == other.content; }
+  /// The pin as JSON output shows it (promptctl-json(7)): UTC time, identity, null for absent.
   [[nodiscard]] nlohmann::json to_json() const;
+  /// The fields as the pins file keeps them.
+  [[nodiscard]] nlohmann::json file_fields() const;
 };
 
 /// Every pin: environment -> prompt -> pin, sorted by name.

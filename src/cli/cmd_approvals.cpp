@@ -36,11 +36,11 @@ int run(Session& session, const Options& o) {
                               {"approved", policy.auto_approve || all_approved(stages)},
                               {"stages", states}});
     }
-    out.json({{"prompt", version.prompt},
-              {"commit", version.revision.commit_id},
-              {"content_hash", version.content},
-              {"decisions", list},
-              {"environments", environments}});
+    out.document({{"prompt", version.prompt},
+                  {"commit", version.revision.commit_id},
+                  {"content_hash", version.content},
+                  {"decisions", list},
+                  {"environments", environments}});
     return 0;
   }
   out.line(out.paint(version.prompt, Style::bold) + " at " + version.revision.short_id() +

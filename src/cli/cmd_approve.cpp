@@ -46,7 +46,7 @@ int decide(Session& session, const Options& o, Verdict verdict) {
                                       o.message, signing_key_for(o.signing, *repository));
   Output& out = session.out();
   if (o.json) {
-    out.json(decision.to_json());
+    out.document(decision.to_json());
     return 0;
   }
   out.line(

@@ -41,7 +41,7 @@ int run(Session& session, const Options& o) {
     nlohmann::json list = nlohmann::json::array();
     for (const AuditEvent& event : events)
       list.push_back(event.to_json());
-    out.json({{"events", list}});
+    out.document({{"events", list}});
     return 0;
   }
   for (const AuditEvent& e : events) {

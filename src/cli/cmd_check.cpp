@@ -60,7 +60,7 @@ int run(Session& session, const Options& o) {
     nlohmann::json removed = nlohmann::json::array();
     for (const NotesTampering& t : tampering)
       removed.push_back(t.to_json());
-    out.json({{"ok", !failed}, {"pins", list}, {"approvals_removed", removed}});
+    out.document({{"ok", !failed}, {"pins", list}, {"approvals_removed", removed}});
     return failed ? k_exit_check_failed : k_exit_ok;
   }
   for (const NotesTampering& t : tampering) {

@@ -37,7 +37,7 @@ int run(Session& session, const Options& o) {
     nlohmann::json list = nlohmann::json::array();
     for (const PinChange& change : history)
       list.push_back(change.to_json());
-    out.json({{"deploys", list}});
+    out.document({{"deploys", list}});
     return 0;
   }
   if (history.empty()) {

@@ -29,7 +29,7 @@ nlohmann::json guard_json(const GuardThresholds& guard) {
   auto optional = [](const std::optional<double>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
   };
-  return {{"window_seconds", guard.window_seconds},
+  return {{"window_ms", guard.window_seconds * 1000},
           {"min_runs", guard.min_runs},
           {"min_success", optional(guard.min_success)},
           {"max_p95_ms", optional(guard.max_p95_ms)},
@@ -49,7 +49,7 @@ nlohmann::json environment_json(const EnvironmentPolicy& policy, const PinFile& 
           {"auto_approve", policy.auto_approve},
           {"tests", policy.require_tests},
           {"require_signed", policy.require_signed},
-          {"emergency_grace_seconds", policy.emergency_grace_seconds},
+          {"emergency_grace_ms", policy.emergency_grace_seconds * 1000},
           {"deployers", policy.deployers},
           {"emergency_deployers", policy.emergency_deployers},
           {"guard", guard_json(policy.guard)},
@@ -127,7 +127,7 @@ int run(Session& session, const Options& o) {
       if (wanted(policy))
         list.push_back(environment_json(policy, pins));
     }
-    out.json({{"environments", list}});
+    out.document({{"environments", list}});
     return 0;
   }
   if (all.empty()) {

@@ -133,7 +133,7 @@ int run(Session& session, const Options& o) {
     list.push_back(entry);
   }
   if (o.json) {
-    out.json({{"environment", o.environment}, {"dry_run", o.dry_run}, {"pins", list}});
+    out.document({{"environment", o.environment}, {"dry_run", o.dry_run}, {"pins", list}});
   } else if (reports.empty()) {
     out.line(o.environment + " pins nothing to guard.");
   }

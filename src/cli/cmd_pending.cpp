@@ -3,6 +3,7 @@
 
 #include "cli/deploying.hpp"
 #include "promptctl/history.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -52,8 +53,7 @@ int run(Session& session, const Options& o) {
                       {"emergency", p.emergency},
                       {"stages", stages}});
     }
-    out.json({{"approver", approver.empty() ? nlohmann::json(nullptr) : nlohmann::json(approver)},
-              {"pending", list}});
+    out.document({{"approver", util::identity_json("", approver)}, {"pending", list}});
     return 0;
   }
   if (pending.empty()) {

@@ -135,7 +135,7 @@ int run(Session& session, const Options& o) {
     if (!o.template_file.empty()) {
       shown["model"] = nullptr;
     }
-    shown["revision"] = revision_json(revision);
+    add_revision_fields(shown, revision);
     if (assigned) {
       shown["experiment"] = assigned->to_json();
     }

@@ -42,10 +42,10 @@ int run(Session& session, const Options& o) {
   RestoreResult result = restore_prompt(workspace, source, address.name);
   Output& out = session.out();
   if (o.json) {
-    out.json({{"name", address.name},
-              {"revision", revision_json(revision)},
-              {"written", result.written},
-              {"removed", result.removed}});
+    nlohmann::json shown = {
+        {"name", address.name}, {"written", result.written}, {"removed", result.removed}};
+    add_revision_fields(shown, revision);
+    out.json(shown);
     return 0;
   }
   out.line("Restored " + address.name + " from " + revision.expression + " (" +

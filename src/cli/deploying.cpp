@@ -74,7 +74,7 @@ void print_deploy(const Output& out, const DeployPlan& plan, const DeployOutcome
 void report_deploy(const Output& out, const DeployPlan& plan, const DeployOutcome& outcome,
                    bool dry_run, bool json) {
   if (json) {
-    out.json(deploy_json(plan, outcome, dry_run));
+    out.document(deploy_json(plan, outcome, dry_run));
   } else {
     print_deploy(out, plan, outcome, dry_run);
   }

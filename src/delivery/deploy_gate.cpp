@@ -6,6 +6,7 @@
 #include "promptctl/lineage.hpp"
 #include "promptctl/policy.hpp"
 #include "util/dates.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl {
 namespace {
@@ -107,7 +108,7 @@ nlohmann::json deploy_json(const DeployPlan& plan, const DeployOutcome& outcome,
           {"approvals_bypassed", plan.skips_approvals()},
           {"approvals", stages},
           {"tests", tests},
-          {"reason", plan.request.reason},
+          {"reason", util::text_or_null(plan.request.reason)},
           {"deploy_commit",
            outcome.commit ? nlohmann::json(outcome.commit->commit_id) : nlohmann::json(nullptr)}};
 }

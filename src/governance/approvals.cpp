@@ -8,6 +8,7 @@
 #include "promptctl/governance.hpp"
 #include "promptctl/history.hpp"
 #include "util/dates.hpp"
+#include "util/json_output.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl {
@@ -91,12 +92,17 @@ std::string Decision::describe_signature() const {
 }
 
 nlohmann::json Decision::to_json() const {
-  nlohmann::json out = signed_fields(*this);
-  out.erase("type");
-  out["signature"] = to_string(signature_state);
-  out["signature_problem"] =
-      signature_problem.empty() ? nlohmann::json(nullptr) : nlohmann::json(signature_problem);
-  return out;
+  // The vocabulary's names (promptctl-json(7)); the note line keeps the signed ones.
+  return {{"verdict", verdict == Verdict::approve ? "approve" : "reject"},
+          {"prompt", prompt},
+          {"content_hash", content},
+          {"commit", commit},
+          {"stage", stage},
+          {"decided_by", util::identity_json(name, email)},
+          {"decided_at", util::format_utc_ms(time_ms)},
+          {"comment", util::text_or_null(comment)},
+          {"signature", to_string(signature_state)},
+          {"signature_problem", util::text_or_null(signature_problem)}};
 }
 
 std::string Decision::to_line() const {

@@ -7,6 +7,8 @@
 #include "promptctl/changes.hpp"
 #include "promptctl/governance.hpp"
 #include "promptctl/history.hpp"
+#include "util/dates.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl {
 namespace {
@@ -168,8 +170,13 @@ void add_runs(Gatherer& out, const Workspace& workspace, const Ledger& ledger) {
 }  // namespace
 
 nlohmann::json AuditEvent::to_json() const {
-  return {{"time", time},         {"prompt", prompt},           {"action", action}, {"who", who},
-          {"revision", revision}, {"environment", environment}, {"detail", detail}};
+  return {{"occurred_at", util::format_utc(time)},
+          {"prompt", prompt},
+          {"action", action},
+          {"actor", util::identity_json(who)},
+          {"target", util::text_or_null(revision)},
+          {"environment", util::text_or_null(environment)},
+          {"detail", util::text_or_null(detail)}};
 }
 
 std::vector<AuditEvent> audit_trail(const Workspace& workspace,

@@ -12,6 +12,7 @@
 #include "util/dates.hpp"
 #include "util/file_lock.hpp"
 #include "util/fs.hpp"
+#include "util/json_output.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl {
@@ -258,12 +259,12 @@ std::optional<repo::CommitResult> apply_deploy(Workspace& workspace, repo::Repos
 
 nlohmann::json PinChange::to_json() const {
   return {{"commit", commit.id},
-          {"time", commit.author.time},
-          {"author", commit.author.name + " <" + commit.author.email + ">"},
+          {"changed_at", util::format_utc(commit.author.time)},
+          {"author", util::identity_json(commit.author.name, commit.author.email)},
           {"environment", environment},
           {"prompt", prompt},
           {"action", to_string(action)},
-          {"reason", reason},
+          {"reason", util::text_or_null(reason)},
           {"before", before ? before->to_json() : nlohmann::json(nullptr)},
           {"after", after ? after->to_json() : nlohmann::json(nullptr)}};
 }

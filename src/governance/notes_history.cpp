@@ -4,6 +4,7 @@
 #include <set>
 
 #include "promptctl/governance.hpp"
+#include "util/json_output.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl {
@@ -54,7 +55,7 @@ void compare_with_parent(const repo::Repository& repository, const repo::CommitI
 
 nlohmann::json NotesTampering::to_json() const {
   return {{"commit", commit},
-          {"committer", {{"name", who.name}, {"email", who.email}}},
+          {"committer", util::identity_json(who.name, who.email)},
           {"removed", removed}};
 }
 

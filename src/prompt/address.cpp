@@ -198,13 +198,18 @@ nlohmann::json revision_json(const std::optional<repo::Revision>& revision) {
   if (!revision) {
     return nullptr;
   }
-  return {{"expression", revision->expression}, {"commit", revision->commit_id}};
+  return {{"revision", revision->expression}, {"commit", revision->commit_id}};
+}
+
+void add_revision_fields(nlohmann::json& shown, const std::optional<repo::Revision>& revision) {
+  shown["revision"] = revision ? nlohmann::json(revision->expression) : nullptr;
+  shown["commit"] = revision ? nlohmann::json(revision->commit_id) : nullptr;
 }
 
 nlohmann::json ResolvedPrompt::to_json() const {
   nlohmann::json shown = promptctl::to_json(prompt);
   shown["effective_model"] = effective_model().to_json();
-  shown["revision"] = revision_json(revision);
+  add_revision_fields(shown, revision);
   std::vector<std::string> used;
   for (const tmpl::Template* parsed : parsed_templates(prompt)) {
     for (const std::string& partial : parsed->partials()) {

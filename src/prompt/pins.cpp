@@ -4,13 +4,15 @@
 #include <cctype>
 
 #include "promptctl/prompt.hpp"
+#include "util/json_output.hpp"
 #include "util/yaml.hpp"
 #include "util/yaml_reader.hpp"
 
 namespace promptctl {
 namespace {
 
-bool is_full_commit_id(std::string_view text) {
+// 40 lowercase hexadecimal digits: a commit id, or a content hash.
+bool is_full_object_id(std::string_view text) {
   return text.size() == 40 && std::all_of(text.begin(), text.end(), [](char c) {
            return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f');
          });
@@ -35,9 +37,15 @@ std::optional<Pin> read_pin(util::YamlReader& reader, const YAML::Node& node,
     }
     *target = reader.string(node[key], field(key)).value_or("");
   }
-  if (node["commit"] && !pin.commit.empty() && !is_full_commit_id(pin.commit)) {
+  if (node["commit"] && !pin.commit.empty() && !is_full_object_id(pin.commit)) {
     reader.error(node["commit"],
                  field("commit") + " '" + pin.commit + "' is not a full 40-digit commit id",
+                 "value");
+  }
+  // A content hash has the form of an object id (promptctl show prints it).
+  if (node["content"] && !pin.content.empty() && !is_full_object_id(pin.content)) {
+    reader.error(node["content"],
+                 field("content") + " '" + pin.content + "' is not a 40-digit content hash",
                  "value");
   }
   for (auto [key, target] :
@@ -65,6 +73,15 @@ std::string key_text(const std::string& key) {
 }  // namespace
 
 nlohmann::json Pin::to_json() const {
+  return {{"commit", commit},
+          {"content_hash", content},
+          {"deployed_by", util::identity_json(deployed_by)},
+          {"deployed_at", util::timestamp_or_null(deployed_at)},
+          {"emergency", emergency},
+          {"reason", util::text_or_null(reason)}};
+}
+
+nlohmann::json Pin::file_fields() const {
   nlohmann::json out = {{"commit", commit},
                         {"content", content},
                         {"deployed_by", deployed_by},
@@ -100,7 +117,7 @@ std::string PinFile::to_yaml() const {
     text += key_text(environment) + ":\n";
     for (const auto& [prompt, pin] : pins) {
       text += "  " + key_text(prompt) + ":\n";
-      const nlohmann::json fields = pin.to_json();
+      const nlohmann::json fields = pin.file_fields();
       for (auto field = fields.begin(); field != fields.end(); ++field) {
         // JSON's strings and booleans are YAML flow scalars, so every value reads back as is.
         text += "    " + field.key() + ": " + field.value().dump() + "\n";

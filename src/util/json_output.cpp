@@ -1,11 +1,17 @@
 #include "util/json_output.hpp"
 
+#include "util/dates.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::util {
 
 nlohmann::json text_or_null(const std::string& text) {
   return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
+
+nlohmann::json timestamp_or_null(std::string_view date_text) {
+  auto parsed = parse_date(date_text);
+  return parsed ? nlohmann::json(format_utc(parsed->first)) : nlohmann::json(nullptr);
 }
 
 nlohmann::json identity_json(std::string_view name, std::string_view email) {

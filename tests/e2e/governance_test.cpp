@@ -212,10 +212,14 @@ TEST_F(GovernanceTest, RefusalsNameWhatIsMissingAndChangeNothing) {
   EXPECT_EQ(run({"reject", "hello", "--stage", "technical"}).exit_code, 2) << "needs a reason";
 
   // A rejection after the approval blocks the stage and says who and why.
-  ASSERT_EQ(run({"reject", "hello", "--stage", "technical", "-m", "tone is off"}, {}, {},
-                {{"GIT_AUTHOR_EMAIL", "rita@example.com"}})
-                .exit_code,
-            0);
+  ProcessResult rejection =
+      run({"reject", "hello", "--stage", "technical", "-m", "tone is off", "--json"}, {}, {},
+          {{"GIT_AUTHOR_EMAIL", "rita@example.com"}});
+  ASSERT_EQ(rejection.exit_code, 0) << rejection.err;
+  json decision = json::parse(rejection.out);
+  EXPECT_EQ(decision["verdict"], "reject");
+  EXPECT_EQ(decision["decided_by"], json({{"name", "Test Author"}, {"email", "rita@example.com"}}));
+  EXPECT_EQ(decision["comment"], "tone is off");
   ProcessResult rejected = run({"deploy", "hello", "--env", "production"});
   EXPECT_EQ(rejected.exit_code, 1);
   EXPECT_NE(rejected.err.find("technical: rejected by Test Author <rita@example.com>: tone is off"),
@@ -225,7 +229,9 @@ TEST_F(GovernanceTest, RefusalsNameWhatIsMissingAndChangeNothing) {
 
   // Approvals belong to content: uncommitted changes cannot be approved, and a new version
   // needs its own.
-  ASSERT_EQ(run({"approve", "hello", "--stage", "technical", "-m", "fixed"}).exit_code, 0);
+  ProcessResult fixed = run({"approve", "hello", "--stage", "technical", "-m", "fixed", "--json"});
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_EQ(json::parse(fixed.out)["verdict"], "approve");
   write_hello("Hi {{who}}", "gpt-test", "Hi");
   ProcessResult dirty = run({"approve", "hello", "--stage", "technical"});
   EXPECT_EQ(dirty.exit_code, 2);
@@ -270,8 +276,8 @@ TEST_F(GovernanceTest, StagingRequiresPassingTests) {
   ASSERT_EQ(envs["environments"].size(), 3u);
   EXPECT_EQ(envs["environments"][1]["pins"]["hello"]["commit"], passing["commit"]);
   // Dev took the version whose test fails; staging kept the one that passed.
-  EXPECT_NE(envs["environments"][0]["pins"]["hello"]["content"],
-            envs["environments"][1]["pins"]["hello"]["content"]);
+  EXPECT_NE(envs["environments"][0]["pins"]["hello"]["content_hash"],
+            envs["environments"][1]["pins"]["hello"]["content_hash"]);
 }
 
 TEST_F(GovernanceTest, EnvironmentsWorkAsRevisionsEverywhere) {
@@ -305,7 +311,10 @@ TEST_F(GovernanceTest, EnvironmentsWorkAsRevisionsEverywhere) {
   // promote moves what one environment runs to another, with that one's policy.
   EXPECT_EQ(run({"promote", "hello", "--from", "dev", "--to", "production"}).exit_code, 1);
   approve_all();
-  EXPECT_EQ(run({"promote", "hello", "--from", "dev", "--to", "production"}).exit_code, 0);
+  ProcessResult promoted =
+      run({"promote", "hello", "--from", "dev", "--to", "production", "--json"});
+  ASSERT_EQ(promoted.exit_code, 0) << promoted.err;
+  EXPECT_EQ(json::parse(promoted.out)["action"], "promote");
   EXPECT_EQ(run({"render", "hello@production"}).out, "Hi Ann");
 }
 
@@ -322,7 +331,11 @@ TEST_F(GovernanceTest, RollbackStepsBackAndEmergenciesAreRecorded) {
   std::string before = head();
   EXPECT_EQ(run({"rollback", "hello", "--env", "production", "--dry-run"}).exit_code, 0);
   EXPECT_EQ(head(), before);
-  ASSERT_EQ(run({"rollback", "hello", "--env", "production"}).exit_code, 0);
+  ProcessResult rolled_back = run({"rollback", "hello", "--env", "production", "--json"});
+  ASSERT_EQ(rolled_back.exit_code, 0) << rolled_back.err;
+  json rollback = json::parse(rolled_back.out);
+  EXPECT_EQ(rollback["action"], "rollback");
+  EXPECT_EQ(rollback["previous"]["content_hash"].get<std::string>().size(), 40u);
   EXPECT_EQ(run({"render", "hello@production"}).out, "Hi Ann");
   ASSERT_EQ(run({"rollback", "hello", "--env", "production"}).exit_code, 0);
   EXPECT_EQ(run({"render", "hello@production"}).out, "Hello Ann") << "two deploys back";
@@ -353,8 +366,10 @@ TEST_F(GovernanceTest, RollbackStepsBackAndEmergenciesAreRecorded) {
   EXPECT_EQ(pending["pending"][0]["emergency"], true);
   EXPECT_EQ(pending["pending"][0]["environment"], "production");
   std::string pins = read("deployments.yaml");
-  std::string deployed_at =
+  std::string shown_at =
       json_of({"env", "list"}, 0)["environments"][2]["pins"]["hello"]["deployed_at"];
+  ASSERT_TRUE(shown_at.ends_with("Z")) << shown_at;
+  std::string deployed_at = shown_at.substr(0, 19) + "+00:00";  // as the file keeps it
   ASSERT_NE(pins.find(deployed_at), std::string::npos) << pins;
   pins.replace(pins.find(deployed_at), deployed_at.size(), "2020-01-01T00:00:00Z");
   write("deployments.yaml", pins);
@@ -394,6 +409,15 @@ TEST_F(GovernanceTest, CheckCatchesHandEditedPins) {
   write("deployments.yaml",
         "staging:\n  hello:\n    commit: 0123456789012345678901234567890123456789\n"
         "    content: abc\n");
+  ProcessResult short_hash = run({"check"});
+  EXPECT_EQ(short_hash.exit_code, 2);
+  EXPECT_NE(short_hash.err.find("deployments.yaml:4:14: error: 'staging.hello.content' 'abc' is "
+                                "not a 40-digit content hash"),
+            std::string::npos)
+      << short_hash.err;
+  write("deployments.yaml",
+        "staging:\n  hello:\n    commit: 0123456789012345678901234567890123456789\n"
+        "    content: fedcba9876543210fedcba9876543210fedcba98\n");
   json missing = json_of({"check"}, 1);
   EXPECT_NE(missing["pins"][0]["problems"][0].get<std::string>().find("does not exist"),
             std::string::npos);

@@ -134,7 +134,10 @@ TEST(Pins, ParseErrorsNameTheLine) {
       "    commit: abc123\n"
       "  other:\n"
       "    commit: 0123456789012345678901234567890123456789\n"
-      "    extra: 1\n",
+      "    extra: 1\n"
+      "  third:\n"
+      "    commit: 0123456789012345678901234567890123456789\n"
+      "    content: C0FFEE\n",
       "deployments.yaml", diagnostics);
   std::string text = messages(diagnostics);
   EXPECT_NE(text.find("deployments.yaml:3:13: error: 'production.greet.commit' 'abc123' is not "
@@ -143,6 +146,10 @@ TEST(Pins, ParseErrorsNameTheLine) {
       << text;
   EXPECT_NE(text.find("has no 'content'"), std::string::npos) << text;
   EXPECT_NE(text.find("extra"), std::string::npos) << text;
+  EXPECT_NE(text.find("deployments.yaml:9:14: error: 'production.third.content' 'C0FFEE' is "
+                      "not a 40-digit content hash"),
+            std::string::npos)
+      << text;
 }
 
 Decision decision(Verdict verdict, const std::string& stage, const std::string& email,
