@@ -47,8 +47,14 @@ struct PartialReference {
 /// Every static partial or parent reference to `name` in the working tree's prompts.
 std::vector<PartialReference> find_references(Workspace& workspace, const std::string& name);
 
+/// A file renamed, both paths relative to the repository's root.
+struct FileMove {
+  std::string from;
+  std::string to;
+};
+
 struct MoveReport {
-  std::vector<std::string> files_moved;      ///< "old -> new" paths
+  std::vector<FileMove> files_moved;
   std::vector<std::string> prompts_updated;  ///< prompts whose references were rewritten
   std::vector<PartialReference> left;        ///< references that could not be rewritten
 };

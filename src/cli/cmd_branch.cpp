@@ -34,8 +34,8 @@ int list(Session& session, const Options& o) {
           {{"name", branch.name}, {"commit", branch.commit_id}, {"current", branch.current}});
     }
     std::string current = repository.current_branch();
-    out.json({{"current", current.empty() ? nlohmann::json(nullptr) : nlohmann::json(current)},
-              {"branches", list}});
+    out.document({{"current", current.empty() ? nlohmann::json(nullptr) : nlohmann::json(current)},
+                  {"branches", list}});
     return 0;
   }
   for (const repo::BranchInfo& branch : branches) {
@@ -59,7 +59,7 @@ int run(Session& session, const Options& o) {
     const std::string& name = force ? o.force_delete_name : o.delete_name;
     repository.delete_branch(name, force);
     if (o.json) {
-      out.json({{"deleted", name}});
+      out.document({{"deleted", name}});
     } else {
       out.line("Deleted branch " + name);
     }
@@ -71,7 +71,7 @@ int run(Session& session, const Options& o) {
   repo::Revision start = repository.resolve(o.words.size() == 2 ? o.words[1] : "HEAD");
   repository.create_branch(o.words[0], start);
   if (o.json) {
-    out.json({{"created", o.words[0]}, {"commit", start.commit_id}});
+    out.document({{"created", o.words[0]}, {"commit", start.commit_id}});
   } else {
     out.line("Created branch " + o.words[0] + " at " + start.short_id());
   }

@@ -29,10 +29,10 @@ int stats(Session& session, const Options& o) {
   ResponseCache::Usage usage = ResponseCache(paths.cache).usage();
   std::int64_t hits = open_ledger(session).cached_runs();
   if (o.json) {
-    session.out().json({{"entries", usage.entries},
-                        {"bytes", usage.bytes},
-                        {"cached_runs", hits},
-                        {"path", paths.cache.string()}});
+    session.out().document({{"entries", usage.entries},
+                            {"bytes", usage.bytes},
+                            {"cached_runs", hits},
+                            {"path", paths.cache.string()}});
   } else {
     session.out().line("entries:     " + std::to_string(usage.entries));
     session.out().line("size:        " + std::to_string(usage.bytes) + " bytes");
@@ -50,7 +50,7 @@ int clear(Session& session, const Options& o) {
   StatePaths paths = state_paths(session.workspace());
   std::uint64_t removed = ResponseCache(paths.cache).clear(older_than_ms);
   if (o.json) {
-    session.out().json({{"removed", removed}});
+    session.out().document({{"removed", removed}});
   } else {
     session.out().line("removed " + std::to_string(removed) + " cached answer" +
                        (removed == 1 ? "" : "s"));

@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "cli/command.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -47,9 +48,9 @@ int run(Session& session, const Options& o) {
              ": it is not a prompt repository yet ('promptctl init " + directory + "')");
   }
   if (o.json) {
-    out.json({{"directory", target.lexically_normal().string()},
-              {"branch", cloned.current_branch()},
-              {"prompt_repository", is_prompt_repository}});
+    out.document({{"directory", target.lexically_normal().string()},
+                  {"branch", util::text_or_null(cloned.current_branch())},
+                  {"prompt_repository", is_prompt_repository}});
     return 0;
   }
   out.line("Cloned into '" + directory + "'");

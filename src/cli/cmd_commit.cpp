@@ -41,7 +41,8 @@ int run(Session& session, const Options& given) {
   const repo::CommitResult& result = commit.result;
   Output& out = session.out();
   if (o.json) {
-    out.json({{"commit", result.commit_id}, {"branch", result.branch}, {"paths", commit.paths}});
+    out.document(
+        {{"commit", result.commit_id}, {"branch", result.branch}, {"paths", commit.paths}});
     return 0;
   }
   std::string subject = o.message.substr(0, o.message.find('\n'));

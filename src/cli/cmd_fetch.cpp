@@ -20,7 +20,7 @@ int run(Session& session, const Options& o) {
     session.out().warn(notice);
   }
   if (o.json) {
-    session.out().json({{"remote", remote}, {"notices", notices}});
+    session.out().document({{"remote", remote}, {"notices", notices}});
   } else {
     session.out().line("Fetched from " + remote);
   }

@@ -19,9 +19,9 @@ int run(Session& session, const Options& o) {
   std::filesystem::path dir = o.directory;
   InitReport report = init_repository(dir.is_absolute() ? dir : session.start() / dir);
   if (o.json) {
-    session.out().json({{"root", report.root.string()},
-                        {"created_git_repository", report.created_git_repository},
-                        {"files", report.files}});
+    session.out().document({{"root", report.root.string()},
+                            {"created_git_repository", report.created_git_repository},
+                            {"files", report.files}});
     return 0;
   }
   session.out().line("Initialized prompt repository in " + report.root.string());

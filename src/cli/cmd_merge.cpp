@@ -24,7 +24,8 @@ int finish(Session& session, const Options& o) {
   auto [author, committer] = session.repository().identities();
   repo::CommitResult result = session.repository().merge_continue(author, committer);
   if (o.json) {
-    session.out().json({{"outcome", "merged"}, {"commit", result.commit_id}, {"conflicts", {}}});
+    session.out().document(
+        {{"outcome", "merged"}, {"commit", result.commit_id}, {"conflicts", {}}});
   } else {
     session.out().line("Merge committed: " + result.commit_id.substr(0, 7));
   }
@@ -35,7 +36,7 @@ int abandon(Session& session, const Options& o) {
   session.repository().merge_abort();
   repo::Revision head = session.repository().resolve("HEAD");
   if (o.json) {
-    session.out().json({{"outcome", "aborted"}, {"commit", head.commit_id}, {"conflicts", {}}});
+    session.out().document({{"outcome", "aborted"}, {"commit", head.commit_id}, {"conflicts", {}}});
   } else {
     session.out().line("Merge aborted; back at " + head.short_id());
   }

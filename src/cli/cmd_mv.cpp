@@ -32,13 +32,16 @@ int run_mv(Session& session, const MvOptions& o) {
                       {"line", reference.location.line},
                       {"column", reference.location.column}});
     }
-    out.json({{"moved", report.files_moved},
-              {"rewritten", report.prompts_updated},
-              {"references_left", left}});
+    nlohmann::json moved = nlohmann::json::array();
+    for (const FileMove& move : report.files_moved) {
+      moved.push_back({{"from", move.from}, {"to", move.to}});
+    }
+    out.document(
+        {{"moved", moved}, {"rewritten", report.prompts_updated}, {"references_left", left}});
     return 0;
   }
-  for (const std::string& move : report.files_moved) {
-    out.line("Renamed " + move);
+  for (const FileMove& move : report.files_moved) {
+    out.line("Renamed " + move.from + " -> " + move.to);
   }
   for (const std::string& prompt : report.prompts_updated) {
     out.line("Updated partial references in " + prompt);

@@ -38,7 +38,7 @@ int run(Session& session, const Options& o) {
   std::filesystem::path path = create_prompt(workspace, name, prompt);
   std::string shown = Workspace::display_path(name);
   if (o.json) {
-    session.out().json({{"name", name}, {"path", shown}});
+    session.out().document({{"name", name}, {"path", shown}});
   } else {
     session.out().line("Created " + shown);
   }

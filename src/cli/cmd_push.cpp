@@ -17,7 +17,7 @@ int run(Session& session, const Options& o) {
   std::string remote = chosen_remote(session, o.remote);
   std::vector<std::string> refs = session.repository().push(remote);
   if (o.json) {
-    session.out().json({{"remote", remote}, {"refs", refs}});
+    session.out().document({{"remote", remote}, {"refs", refs}});
   } else {
     session.out().line("Pushed " + std::to_string(refs.size()) + " ref(s) to " + remote);
   }

@@ -24,7 +24,7 @@ int list(Session& session, const Options& o) {
     for (const repo::RemoteInfo& remote : remotes) {
       list.push_back({{"name", remote.name}, {"url", remote.url}});
     }
-    out.json({{"remotes", list}});
+    out.document({{"remotes", list}});
     return 0;
   }
   for (const repo::RemoteInfo& remote : remotes) {
@@ -47,7 +47,7 @@ int run(Session& session, const Options& o) {
   }
   session.repository().add_remote(words[1], words[2]);
   if (o.json) {
-    session.out().json({{"added", words[1]}});
+    session.out().document({{"added", words[1]}});
   } else {
     session.out().line("Added remote " + words[1]);
   }

@@ -43,9 +43,9 @@ int run(Session& session, const Options& o) {
   Output& out = session.out();
   if (o.json) {
     nlohmann::json shown = {
-        {"name", address.name}, {"written", result.written}, {"removed", result.removed}};
+        {"prompt", address.name}, {"written", result.written}, {"removed", result.removed}};
     add_revision_fields(shown, revision);
-    out.json(shown);
+    out.document(shown);
     return 0;
   }
   out.line("Restored " + address.name + " from " + revision.expression + " (" +

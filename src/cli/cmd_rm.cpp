@@ -35,7 +35,7 @@ int run_rm(Session& session, const RmOptions& o) {
     }
   }
   if (o.json) {
-    session.out().json({{"removed", removed}});
+    session.out().document({{"removed", removed}});
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 // promptctl status: prompts changed since HEAD, and whether each lints clean.
 #include "cli/command.hpp"
 #include "promptctl/changes.hpp"
+#include "util/json_output.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
@@ -37,8 +38,7 @@ nlohmann::json change_json(const PromptChange& change) {
   return {{"name", change.name},
           {"subject", subjects[static_cast<int>(change.subject)]},
           {"status", to_string(change.kind)},
-          {"old_name",
-           change.old_name.empty() ? nlohmann::json(nullptr) : nlohmann::json(change.old_name)},
+          {"old_name", util::text_or_null(change.old_name)},
           {"paths", change.paths},
           {"lint", lint}};
 }
@@ -52,7 +52,7 @@ int run(Session& session, const Options& o) {
     for (const PromptChange& change : changes) {
       list.push_back(change_json(change));
     }
-    out.json({{"clean", changes.empty()}, {"changes", list}});
+    out.document({{"clean", changes.empty()}, {"changes", list}});
     return 0;
   }
   if (changes.empty()) {

@@ -25,7 +25,7 @@ int run(Session& session, const Options& o) {
   repo::Revision head = repository.resolve("HEAD");
   Output& out = session.out();
   if (o.json) {
-    out.json({{"branch", o.name}, {"commit", head.commit_id}, {"created", o.create}});
+    out.document({{"branch", o.name}, {"commit", head.commit_id}, {"created", o.create}});
   } else {
     out.line(std::string(o.create ? "Switched to a new branch '" : "Switched to branch '") +
              o.name + "'");

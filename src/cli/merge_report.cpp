@@ -57,7 +57,7 @@ int report_merge(Session& session, const repo::MergeResult& result, const std::s
     extra["outcome"] = to_string(result.outcome);
     extra["commit"] = result.commit_id;
     extra["conflicts"] = list;
-    out.json(extra);
+    out.document(extra);
   } else if (stopped) {
     print_conflicts(out, conflicts);
   } else {

@@ -270,8 +270,8 @@ MoveReport move_prompt(Workspace& workspace, const std::string& from, const std:
     }
     fs::create_directories(new_path.parent_path());
     fs::rename(old_path, new_path);
-    report.files_moved.push_back(fs::relative(old_path, workspace.root()).string() + " -> " +
-                                 fs::relative(new_path, workspace.root()).string());
+    report.files_moved.push_back({fs::relative(old_path, workspace.root()).string(),
+                                  fs::relative(new_path, workspace.root()).string()});
   }
   remove_empty_parents(workspace.file_for(from).parent_path(), workspace.prompts_dir());
   std::vector<PartialReference> references = find_references(workspace, from);

@@ -61,8 +61,9 @@ TEST_F(Authoring, NewScaffoldsALintCleanPromptAndRefusesToOverwrite) {
       run({"new", "summarize", "--template",
            "Summarize {{text}} in {{#bullets}}- {{.}}{{/bullets}}", "--tag", "docs", "--json"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
-  EXPECT_EQ(json::parse(created.out),
-            (json{{"name", "summarize"}, {"path", "prompts/summarize.yaml"}}));
+  EXPECT_EQ(
+      json::parse(created.out),
+      (json{{"schema_version", 1}, {"name", "summarize"}, {"path", "prompts/summarize.yaml"}}));
   ProcessResult lint = run({"lint", "summarize"});
   EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
   ProcessResult vars = run({"vars", "summarize", "--json"});

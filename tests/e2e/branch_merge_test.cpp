@@ -54,7 +54,10 @@ TEST_F(Branching, BranchesAreGitBranches) {
   EXPECT_EQ(run({"branch", "bad..name"}).exit_code, 2);
   EXPECT_EQ(run({"branch", "-d", "main"}).exit_code, 1) << "the current branch";
 
-  ASSERT_EQ(run({"switch", "feature"}).exit_code, 0);
+  ProcessResult switched = run({"switch", "feature", "--json"});
+  ASSERT_EQ(switched.exit_code, 0) << switched.err;
+  EXPECT_EQ(json::parse(switched.out)["branch"], "feature");
+  EXPECT_EQ(json::parse(switched.out)["created"], false);
   EXPECT_EQ(git(root(), {"symbolic-ref", "--short", "HEAD"}), "feature\n");
   write("prompts/greet.yaml", "template: on feature\n");
   commit("feature work");
@@ -83,7 +86,10 @@ TEST_F(Branching, SwitchRefusesToOverwriteUncommittedChanges) {
   // A change to a file both branches share unchanged travels along, as with git.
   write("prompts/greet.yaml", "description: Greets\ntemplate: |\n  Hello\n  there\n");
   write("prompts/other.yaml", "template: carried\n");
-  ASSERT_EQ(run({"switch", "feature"}).exit_code, 0);
+  ProcessResult switched = run({"switch", "feature", "--json"});
+  ASSERT_EQ(switched.exit_code, 0) << switched.err;
+  EXPECT_EQ(json::parse(switched.out)["branch"], "feature");
+  EXPECT_EQ(json::parse(switched.out)["created"], false);
   EXPECT_EQ(read("prompts/other.yaml"), "template: carried\n");
 }
 
@@ -98,7 +104,10 @@ TEST_F(Branching, FastForwardAndThreeWayMergesAreOrdinaryGitCommits) {
   EXPECT_EQ(git(root(), {"status", "--porcelain"}), "");
   EXPECT_EQ(json::parse(run({"merge", "feature", "--json"}).out)["outcome"], "up-to-date");
 
-  ASSERT_EQ(run({"switch", "feature"}).exit_code, 0);
+  ProcessResult switched = run({"switch", "feature", "--json"});
+  ASSERT_EQ(switched.exit_code, 0) << switched.err;
+  EXPECT_EQ(json::parse(switched.out)["branch"], "feature");
+  EXPECT_EQ(json::parse(switched.out)["created"], false);
   write("prompts/other.yaml", "template: other changed on feature\n");
   commit("feature again");
   ASSERT_EQ(run({"switch", "main"}).exit_code, 0);

@@ -103,8 +103,9 @@ TEST_F(RepoTest, MvRenamesAndRewritesPartialReferences) {
   ASSERT_EQ(moved.exit_code, 0) << moved.err;
   json report = json::parse(moved.out);
   EXPECT_EQ(report["moved"],
-            json({"prompts/shared/persona.yaml -> prompts/people/ada.yaml",
-                  "prompts/shared/persona.tests.yaml -> prompts/people/ada.tests.yaml"}));
+            json({{{"from", "prompts/shared/persona.yaml"}, {"to", "prompts/people/ada.yaml"}},
+                  {{"from", "prompts/shared/persona.tests.yaml"},
+                   {"to", "prompts/people/ada.tests.yaml"}}}));
   EXPECT_EQ(report["rewritten"], json({"a"}));
   ASSERT_EQ(report["references_left"].size(), 1u);
   EXPECT_EQ(report["references_left"][0]["prompt"], "b");
@@ -128,7 +129,8 @@ TEST_F(RepoTest, RmRefusesWhileAPartialIsInUse) {
   EXPECT_TRUE(std::filesystem::exists(root() / "prompts/p.yaml"));
   ProcessResult forced = run({"rm", "--force", "p", "--json"});
   EXPECT_EQ(forced.exit_code, 0) << forced.err;
-  EXPECT_EQ(json::parse(forced.out), (json{{"removed", {"prompts/p.yaml"}}}));
+  EXPECT_EQ(json::parse(forced.out),
+            (json{{"schema_version", 1}, {"removed", {"prompts/p.yaml"}}}));
   ProcessResult missing = run({"rm", "user", "nope"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_TRUE(std::filesystem::exists(root() / "prompts/user.yaml")) << "nothing removed on error";

@@ -19,7 +19,9 @@ class Remotes : public RepoTest {
     git(root(), {"branch", "-M", "main"});
     ASSERT_EQ(run({"release", "greet", "--bump", "minor"}).exit_code, 0);
     git(root(), {"notes", "--ref=promptctl", "add", "-m", "approved: staging", "HEAD"});
-    ASSERT_EQ(run({"remote", "add", "origin", hub().string()}).exit_code, 0);
+    ProcessResult added = run({"remote", "add", "origin", hub().string(), "--json"});
+    ASSERT_EQ(added.exit_code, 0) << added.err;
+    ASSERT_EQ(json::parse(added.out)["added"], "origin");
   }
   [[nodiscard]] std::filesystem::path hub() const { return m_dir.path() / "hub.git"; }
   [[nodiscard]] std::filesystem::path second() const { return m_dir.path() / "second"; }

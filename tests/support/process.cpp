@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -202,7 +203,8 @@ bool asks_for_json(const std::vector<std::string>& args) {
 }
 
 // Every --json output of the binary, for the check against docs/schemas after the tests (one
-// file per test process, a line per output).
+// file per test process, a line per output; tests that run the binary from several threads
+// take turns).
 void record_json_output(const std::vector<std::string>& args, const ProcessResult& result) {
 #ifdef PROMPTCTL_JSON_CAPTURE_DIR
   static const std::filesystem::path file = [] {
@@ -211,6 +213,8 @@ void record_json_output(const std::vector<std::string>& args, const ProcessResul
            (std::to_string(::getpid()) + ".jsonl");
   }();
   nlohmann::json record = {{"args", args}, {"exit_code", result.exit_code}, {"stdout", result.out}};
+  static std::mutex writing;
+  std::lock_guard<std::mutex> turn(writing);
   std::ofstream(file, std::ios::app)
       << record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 #else
