@@ -237,7 +237,7 @@ int run(Session& session, const Options& o) {
   if (arguments.revisions.empty() && !head_if_any(*repository)) {
     // As `git diff` in a repository without commits: nothing to compare with, nothing shown.
     if (o.json) {
-      session.out().json(
+      session.out().document(
           {{"from", nullptr}, {"to", nullptr}, {"changes", nlohmann::json::array()}});
     }
     return 0;
@@ -268,7 +268,7 @@ int run(Session& session, const Options& o) {
     for (const PromptDiff& diff : diffs) {
       list.push_back(diff_json(diff));
     }
-    out.json({{"from", revision_json(from)}, {"to", revision_json(to)}, {"changes", list}});
+    out.document({{"from", revision_json(from)}, {"to", revision_json(to)}, {"changes", list}});
   } else if (o.stat) {
     print_stat(out, diffs);
   } else {

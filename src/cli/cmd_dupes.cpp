@@ -94,7 +94,7 @@ int run(Session& session, const Options& o) {
     for (const DuplicatePair& pair : found.pairs) {
       pairs.push_back(pair.to_json());
     }
-    out.json(
+    out.document(
         {{"method", found.method},
          {"model", found.model.empty() ? nlohmann::json(nullptr) : nlohmann::json(found.model)},
          {"threshold", found.threshold},

@@ -65,9 +65,11 @@ void print_github(const Output& out, const LintReport& report) {
 nlohmann::json report_json(const LintReport& report) {
   nlohmann::json diagnostics = nlohmann::json::array();
   for (const Diagnostic& d : report.diagnostics) {
+    // A problem with a whole file (its name, its size) has no line or column: null.
+    auto position = [](int value) { return value > 0 ? nlohmann::json(value) : nullptr; };
     diagnostics.push_back({{"file", d.location.file},
-                           {"line", d.location.line},
-                           {"column", d.location.column},
+                           {"line", position(d.location.line)},
+                           {"column", position(d.location.column)},
                            {"severity", d.severity == Severity::error ? "error" : "warning"},
                            {"code", d.code},
                            {"message", d.message}});
@@ -84,7 +86,7 @@ int run(Session& session, const Options& o) {
   Output& out = session.out();
   std::string format = o.json ? "json" : o.format;
   if (format == "json") {
-    out.json(report_json(report));
+    out.document(report_json(report));
   } else if (format == "github") {
     print_github(out, report);
   } else {

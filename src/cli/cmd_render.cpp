@@ -139,7 +139,7 @@ int run(Session& session, const Options& o) {
     if (assigned) {
       shown["experiment"] = assigned->to_json();
     }
-    session.out().json(shown);
+    session.out().document(shown);
   } else {
     print_text(session.out(), rendered, o.role);
   }

@@ -3,6 +3,7 @@
 #include "cli/validators.hpp"
 #include "promptctl/lineage.hpp"
 #include "promptctl/names.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -82,11 +83,11 @@ int text_search(Session& session, const Options& o, SearchIndex& index,
     for (const SearchHit& hit : hits) {
       results.push_back(hit.to_json());
     }
-    out.json({{"mode", "text"},
-              {"query", query.text},
-              {"match", match_expression(query.text)},
-              {"index", refresh.to_json()},
-              {"results", results}});
+    out.document({{"mode", "text"},
+                  {"query", query.text},
+                  {"match", match_expression(query.text)},
+                  {"index", refresh.to_json()},
+                  {"results", results}});
   } else {
     for (const SearchHit& hit : hits) {
       // A match in the description is highlighted where the description is shown anyway.
@@ -145,20 +146,19 @@ int similarity_search(Session& session, const Options& o, SearchIndex& index,
     for (const SimilarPrompt& hit : ranked) {
       IndexedPrompt doc = index.document(hit.name).value_or(IndexedPrompt{});
       results.push_back({{"name", hit.name},
-                         {"description", doc.description},
+                         {"description", util::text_or_null(doc.description)},
                          {"tags", doc.tags},
-                         {"category", doc.category},
+                         {"category", util::text_or_null(doc.category)},
                          {"score", hit.score}});
     }
-    out.json({{"mode", o.like.empty() ? "similar" : "like"},
-              {"query", o.like.empty() ? o.similar : exclude},
-              {"model", source.model.to_string()},
-              {"index", refresh.to_json()},
-              {"embedded", {{"requested", embedded.requested}, {"stored", embedded.stored}}},
-              {"missing", embedded.missing},
-              {"error",
-               embedded.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(embedded.error)},
-              {"results", results}});
+    out.document({{"mode", o.like.empty() ? "similar" : "like"},
+                  {"query", o.like.empty() ? o.similar : exclude},
+                  {"model", source.model.to_string()},
+                  {"index", refresh.to_json()},
+                  {"embedded", {{"requested", embedded.requested}, {"stored", embedded.stored}}},
+                  {"missing", embedded.missing},
+                  {"error", util::text_or_null(embedded.error)},
+                  {"results", results}});
   } else {
     for (const SimilarPrompt& hit : ranked) {
       IndexedPrompt doc = index.document(hit.name).value_or(IndexedPrompt{});
@@ -186,7 +186,7 @@ int run(Session& session, const Options& o) {
   std::unique_ptr<SearchIndex> index = open_search_index(session, o.reindex, refresh);
   if (modes == 0) {
     if (o.json) {
-      session.out().json(refresh.to_json());
+      session.out().document(refresh.to_json());
     } else {
       session.out().line("indexed " + std::to_string(refresh.total) + " prompt(s)");
     }

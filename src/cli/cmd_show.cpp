@@ -106,7 +106,7 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
 int run(Session& session, const Options& o) {
   ResolvedPrompt resolved = resolve_prompt(session.workspace(), o.name);
   if (o.json) {
-    session.out().json(resolved.to_json());
+    session.out().document(resolved.to_json());
     return 0;
   }
   print_prompt(session.out(), resolved.prompt, resolved.effective_model(), resolved.revision);

@@ -2,6 +2,7 @@
 #include "cli/command.hpp"
 #include "promptctl/address.hpp"
 #include "promptctl/analysis.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -28,11 +29,10 @@ nlohmann::json entry_json(const VariableEntry& entry) {
   out["status"] = to_string(entry.status);
   nlohmann::json uses = nlohmann::json::array();
   for (const VariableUse& use : entry.uses) {
-    uses.push_back(
-        {{"file", use.location.file},
-         {"line", use.location.line},
-         {"column", use.location.column},
-         {"partial", use.partial.empty() ? nlohmann::json(nullptr) : nlohmann::json(use.partial)}});
+    uses.push_back({{"file", use.location.file},
+                    {"line", use.location.line},
+                    {"column", use.location.column},
+                    {"partial", util::text_or_null(use.partial)}});
   }
   out["uses"] = uses;
   return out;
@@ -50,7 +50,7 @@ int run(Session& session, const Options& o) {
     for (const VariableEntry& entry : entries) {
       variables.push_back(entry_json(entry));
     }
-    out.json({{"prompt", name}, {"variables", variables}});
+    out.document({{"prompt", name}, {"variables", variables}});
     return 0;
   }
   if (entries.empty()) {

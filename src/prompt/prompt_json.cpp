@@ -1,15 +1,17 @@
 #include "prompt/prompt_json.hpp"
 
+#include "util/json_output.hpp"
+
 namespace promptctl {
 
 using nlohmann::json;
 
 json prompt_detail::settings_json(const Prompt& prompt) {
   return {
-      {"description", prompt.description},
+      {"description", util::text_or_null(prompt.description)},
       {"tags", prompt.tags},
-      {"category", prompt.category},
-      {"owner", prompt.owner},
+      {"category", util::text_or_null(prompt.category)},
+      {"owner", util::text_or_null(prompt.owner)},
       {"model", prompt.model ? prompt.model->to_json() : json(nullptr)},
       {"escape", prompt.escape == Escape::html ? "html" : "none"},
       {"ledger_store", prompt.ledger_store ? json(to_string(*prompt.ledger_store)) : json(nullptr)},
@@ -32,7 +34,7 @@ json to_json(const Prompt& prompt) {
       assertions.push_back(assertion.spec);
     }
     tests.push_back({{"name", test.name},
-                     {"description", test.description},
+                     {"description", util::text_or_null(test.description)},
                      {"vars", test.vars},
                      {"assert", assertions},
                      {"repeat", test.repeat},

@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "promptctl/prompt.hpp"
+#include "util/json_output.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 
@@ -189,7 +190,7 @@ json VariableSpec::to_json() const {
   json out = {{"name", name},
               {"type", to_string(type)},
               {"required", required},
-              {"description", description}};
+              {"description", util::text_or_null(description)}};
   out["default"] = default_value ? *default_value : json(nullptr);
   if (!enum_values.empty()) {
     out["enum"] = enum_values;

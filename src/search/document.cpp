@@ -5,6 +5,7 @@
 #include "promptctl/search.hpp"
 #include "promptctl/workspace.hpp"
 #include "search/words.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl {
 
@@ -113,8 +114,8 @@ nlohmann::json SearchHit::to_json() const {
   for (const Highlight& h : highlights) {
     marks.push_back({{"start", h.start}, {"length", h.length}});
   }
-  return {{"name", name},       {"description", description},
-          {"tags", tags},       {"category", category},
+  return {{"name", name},       {"description", util::text_or_null(description)},
+          {"tags", tags},       {"category", util::text_or_null(category)},
           {"score", score},     {"field", field},
           {"snippet", snippet}, {"highlights", marks}};
 }
