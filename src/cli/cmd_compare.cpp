@@ -237,7 +237,7 @@ int run(Session& session, const Options& o) {
     util::write_file_atomic(o.html, comparison_html(comparison));
   }
   if (o.json) {
-    session.out().json(comparison.to_json());
+    session.out().document(comparison.to_json());
   } else {
     print_comparison(session.out(), comparison);
   }

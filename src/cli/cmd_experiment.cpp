@@ -8,6 +8,7 @@
 #include "util/dates.hpp"
 #include "util/fs.hpp"
 #include "util/html.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -47,11 +48,10 @@ std::int64_t now() {
 nlohmann::json experiment_json(const Experiment& e, const ExperimentState& state) {
   nlohmann::json variants = nlohmann::json::array();
   for (const ExperimentVariant& v : e.variants) {
-    variants.push_back(
-        {{"name", v.name},
-         {"version", v.version.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.version)},
-         {"model", v.model.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.model)},
-         {"weight", v.weight}});
+    variants.push_back({{"name", v.name},
+                        {"revision", util::text_or_null(v.version)},
+                        {"model", util::text_or_null(v.model)},
+                        {"weight", v.weight}});
   }
   return {{"name", e.name},       {"prompt", e.prompt},     {"variants", variants},
           {"metrics", e.metrics}, {"primary", e.primary()}, {"state", state.to_json(e, now())}};
@@ -75,7 +75,7 @@ int list(Session& session, const Options& o) {
              variants);
   }
   if (o.json) {
-    out.json({{"experiments", all}});
+    out.document({{"experiments", all}});
   } else if (session.workspace().settings().experiments.empty()) {
     out.line("No experiments are declared; add an 'experiments:' section to promptctl.yaml.");
   }
@@ -123,7 +123,7 @@ int report(Session& session, const Options& o, const Experiment& e, bool status_
     } else {
       shown["state"] = state.to_json(e, now());
     }
-    out.json(shown);
+    out.document(shown);
     return 0;
   }
   out.line(out.paint(e.name, Style::bold) + " on " + e.prompt + ": " +
@@ -206,7 +206,7 @@ int run(Session& session, const Options& o) {
     record_experiment_event(session.repository(), e, o.action == "start", now());
     ExperimentState state = experiment_state(session.repository(), e.name);
     if (o.json) {
-      session.out().json(experiment_json(e, state));
+      session.out().document(experiment_json(e, state));
     } else {
       session.out().line(std::string(o.action == "start" ? "Started" : "Stopped") + " experiment " +
                          e.name);

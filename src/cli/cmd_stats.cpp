@@ -90,7 +90,7 @@ int run(Session& session, const Options& o) {
     for (const RunStats& group : groups) {
       shown["groups"].push_back(group.to_json());
     }
-    session.out().json(shown);
+    session.out().document(shown);
   } else if (format == "prometheus") {
     session.out().print(prometheus_exposition(groups, o.by, o.since));
   } else {

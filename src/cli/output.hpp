@@ -33,8 +33,8 @@ class Output {
 
   void print(std::string_view text) const;
   void line(std::string_view text = {}) const;
-  void json(const nlohmann::json& value) const;
-  /// An object of the JSON vocabulary (promptctl-json(7)), stamped with its `schema_version`.
+  /// An object of the JSON vocabulary (promptctl-json(7)), stamped with its `schema_version`:
+  /// every --json document goes out this way.
   void document(nlohmann::json object) const;
 
   /// "warning: …" on stderr.
@@ -50,6 +50,8 @@ class Output {
   [[nodiscard]] bool flush() const;
 
  private:
+  void json(const nlohmann::json& value) const;
+
   bool m_stdout_tty = false;
   bool m_progress = false;
   bool m_color_out = false;

@@ -8,6 +8,7 @@
 #include "promptctl/address.hpp"
 #include "promptctl/error.hpp"
 #include "util/dates.hpp"
+#include "util/json_output.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 
@@ -18,7 +19,7 @@ constexpr const char* k_action_trailer = "Promptctl-Experiment-Action: ";
 constexpr const char* k_time_trailer = "Promptctl-Time: ";
 
 nlohmann::json optional_time(const std::optional<std::int64_t>& seconds) {
-  return seconds ? nlohmann::json(util::format_date(*seconds, 0)) : nlohmann::json(nullptr);
+  return seconds ? nlohmann::json(util::format_utc(*seconds)) : nlohmann::json(nullptr);
 }
 
 nlohmann::json interval_json(const stats::Interval& interval) {
@@ -285,12 +286,12 @@ bool ExperimentState::running(const Experiment& experiment, std::int64_t now) co
 
 nlohmann::json ExperimentState::to_json(const Experiment& experiment, std::int64_t now) const {
   return {{"running", running(experiment, now)},
-          {"started", optional_time(started)},
-          {"started_by", started_by},
-          {"stopped", optional_time(stopped)},
-          {"stopped_by", stopped_by},
-          {"declared_start", optional_time(experiment.start)},
-          {"declared_end", optional_time(experiment.end)}};
+          {"started_at", optional_time(started)},
+          {"started_by", util::identity_json(started_by)},
+          {"stopped_at", optional_time(stopped)},
+          {"stopped_by", util::identity_json(stopped_by)},
+          {"declared_start_at", optional_time(experiment.start)},
+          {"declared_end_at", optional_time(experiment.end)}};
 }
 
 std::string experiment_ref(std::string_view name) {

@@ -1,6 +1,8 @@
 // The bundle applications load at run time: every prompt an environment pins, ready to render.
+#include "promptctl/build_info.hpp"
 #include "promptctl/governance.hpp"
 #include "promptctl/history.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl {
 namespace {
@@ -66,11 +68,11 @@ nlohmann::json exported_prompt(const std::string& name, const Pin& pin, Revision
   }
   ModelSettings model = prompt.model ? prompt.model->merged_over(defaults) : defaults;
   return {{"name", name},
-          {"description", prompt.description},
+          {"description", util::text_or_null(prompt.description)},
           {"commit", pin.commit},
           {"content_hash", pin.content},
-          {"deployed_at", pin.deployed_at},
-          {"deployed_by", pin.deployed_by},
+          {"deployed_at", util::timestamp_or_null(pin.deployed_at)},
+          {"deployed_by", util::identity_json(pin.deployed_by)},
           {"escape", prompt.escape == Escape::html ? "html" : "none"},
           {"model", model.to_json()},
           {"variables", variables_schema(prompt)},
@@ -94,8 +96,9 @@ nlohmann::json export_environment(Workspace& workspace,
       prompts[name] = exported_prompt(name, pin, source, source.settings().default_model);
     }
   }
+  // The bundle follows the JSON vocabulary; schema_version is the bundle's version too.
   return {{"format", "promptctl-bundle"},
-          {"version", 1},
+          {"schema_version", k_json_schema_version},
           {"environment", environment},
           {"source_commit", head ? nlohmann::json(head->commit_id) : nlohmann::json(nullptr)},
           {"prompts", prompts}};

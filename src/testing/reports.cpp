@@ -4,8 +4,10 @@
 #include <map>
 #include <sstream>
 
+#include "promptctl/build_info.hpp"
 #include "promptctl/testing.hpp"
 #include "util/html.hpp"
+#include "util/json_output.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl {
@@ -33,7 +35,7 @@ json case_json(const CaseResult& result) {
     assertions.push_back(assertion_json(assertion));
   }
   return {{"prompt", result.prompt},
-          {"revision", result.revision},
+          {"revision", util::text_or_null(result.revision)},
           {"test", result.test},
           {"file", result.file},
           {"line", result.line},
@@ -204,7 +206,8 @@ json json_report(const std::vector<CaseResult>& results, const TestSummary& summ
   for (const CaseResult& result : results) {
     cases.push_back(case_json(result));
   }
-  return {{"summary",
+  return {{"schema_version", k_json_schema_version},
+          {"summary",
            {{"total", summary.total},
             {"passed", summary.passed},
             {"failed", summary.failed},

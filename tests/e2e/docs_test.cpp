@@ -1,5 +1,6 @@
 // Keeps --help, man pages and completions in step with the command table.
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "e2e/e2e.hpp"
@@ -79,6 +80,27 @@ TEST(Docs, EveryCommandHasAManPageDocumentingEachOption) {
           << page.filename() << " documents " << option;
     }
   }
+}
+
+// Every command that prints --json has its schema in docs/schemas: NAME.schema.json, or one
+// per action, NAME-ACTION.schema.json.
+TEST(Docs, EveryJsonOutputHasASchema) {
+  std::set<std::string> schemas;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "docs/schemas")) {
+    std::string file = entry.path().filename().string();
+    schemas.insert(file.substr(0, file.find_first_of(".-")));
+  }
+  int with_json = 0;
+  for (const std::string& command : commands()) {
+    ProcessOptions options;
+    options.cwd = std::filesystem::temp_directory_path();
+    if (run_promptctl({command, "--help"}, options).out.find("--json") == std::string::npos) {
+      continue;
+    }
+    ++with_json;
+    EXPECT_TRUE(schemas.count(command)) << command << " prints --json without a schema";
+  }
+  EXPECT_GE(with_json, 40);
 }
 
 TEST(Docs, EveryCommandAppearsInEachCompletionFile) {
