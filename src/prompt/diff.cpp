@@ -6,6 +6,7 @@
 #include "prompt/prompt_json.hpp"
 #include "promptctl/address.hpp"
 #include "util/fs.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl {
 
@@ -29,7 +30,7 @@ std::map<std::string, json> tests_by_name(const Prompt& prompt) {
     for (const Assertion& assertion : test.assertions) {
       assertions.push_back(assertion.spec);
     }
-    out[test.name] = {{"description", test.description},
+    out[test.name] = {{"description", util::text_or_null(test.description)},
                       {"vars", test.vars},
                       {"assert", assertions},
                       {"repeat", test.repeat}};
