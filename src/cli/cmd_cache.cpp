@@ -3,6 +3,7 @@
 
 #include "cli/execution.hpp"
 #include "cli/validators.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -52,8 +53,7 @@ int clear(Session& session, const Options& o) {
   if (o.json) {
     session.out().document({{"removed", removed}});
   } else {
-    session.out().line("removed " + std::to_string(removed) + " cached answer" +
-                       (removed == 1 ? "" : "s"));
+    session.out().line("removed " + util::counted(removed, "cached answer"));
   }
   return 0;
 }

@@ -6,6 +6,7 @@
 #include "cli/exit_codes.hpp"
 #include "promptctl/governance.hpp"
 #include "util/fs.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -82,7 +83,7 @@ int run(Session& session, const Options& o) {
   }
   size_t emergencies = static_cast<size_t>(
       std::count_if(checks.begin(), checks.end(), [](const PinCheck& c) { return c.emergency; }));
-  out.line(std::to_string(checks.size()) + " pins checked" +
+  out.line(util::counted(checks.size(), "pin") + " checked" +
            (failed ? ", " + out.paint("some fail their policy", Style::red) : ", all sound") +
            (emergencies ? ", " + std::to_string(emergencies) + " deployed in an emergency" : ""));
   return failed ? k_exit_check_failed : k_exit_ok;

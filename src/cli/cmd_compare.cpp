@@ -188,8 +188,8 @@ std::string fixed(double value, int decimals) {
 
 void print_figures(const Output& out, const std::string& name, const VariantFigures& f) {
   out.line(out.paint(name, Style::bold) + "  " + f.label);
-  out.line("   cases " + std::to_string(f.cases) + " (" + std::to_string(f.errors) +
-           " errors)  pass " + fixed(100 * f.pass_rate(), 1) + "% [" +
+  out.line("   cases " + std::to_string(f.cases) + " (" + util::counted(f.errors, "error") +
+           ")  pass " + fixed(100 * f.pass_rate(), 1) + "% [" +
            fixed(100 * f.pass_interval.low, 1) + ", " + fixed(100 * f.pass_interval.high, 1) +
            "]  latency " + fixed(f.latency_mean_ms, 1) + " ms [" +
            fixed(f.latency_interval.low, 1) + ", " + fixed(f.latency_interval.high, 1) + "], p95 " +
@@ -208,8 +208,8 @@ void print_comparison(const Output& out, const Comparison& c) {
     out.line(pad(m.metric, 11) + " B-A " + fixed(m.difference, 4) + " [" +
              fixed(m.difference_interval.low, 4) + ", " + fixed(m.difference_interval.high, 4) +
              "]  p = " + fixed(m.test.p_value, 4) + "  " + m.test.effect_name + " " +
-             fixed(m.test.effect, 3) + "  (" + m.test.method + ", " + std::to_string(m.pairs) +
-             " pairs)  " + out.paint(to_string(m.verdict), style));
+             fixed(m.test.effect, 3) + "  (" + m.test.method + ", " +
+             util::counted(m.pairs, "pair") + ")  " + out.paint(to_string(m.verdict), style));
   }
   const MetricComparison& primary = c.primary_metric();
   out.line();
@@ -241,9 +241,9 @@ int run(Session& session, const Options& o) {
   } else {
     print_comparison(session.out(), comparison);
   }
-  if (int code =
-          report_stop(session.out(), "the comparison rests on the " + std::to_string(a.size()) +
-                                         " pairs that finished on both sides")) {
+  if (int code = report_stop(session.out(), "the comparison rests on the " +
+                                                util::counted(a.size(), "pair") +
+                                                " that finished on both sides")) {
     return code;
   }
   if (comparison.a.errors == comparison.a.cases || comparison.b.errors == comparison.b.cases) {

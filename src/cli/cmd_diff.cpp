@@ -6,6 +6,7 @@
 #include "promptctl/diff.hpp"
 #include "promptctl/names.hpp"
 #include "promptctl/pins.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -222,13 +223,13 @@ void print_stat(const Output& out, const std::vector<PromptDiff>& diffs) {
   for (const PromptDiff& diff : diffs) {
     added += diff.added_lines();
     removed += diff.removed_lines();
-    std::string fields = std::to_string(diff.fields.size()) + " field(s)";
+    std::string fields = util::counted(diff.fields.size(), "field");
     out.line(pad(title(diff), 44) + " | " + pad(fields, 12) + " " +
              out.paint("+" + std::to_string(diff.added_lines()), Style::green) + " " +
              out.paint("-" + std::to_string(diff.removed_lines()), Style::red));
   }
-  out.line(std::to_string(diffs.size()) + " changed, " + std::to_string(added) +
-           " template line(s) added, " + std::to_string(removed) + " removed");
+  out.line(std::to_string(diffs.size()) + " changed, " + util::counted(added, "template line") +
+           " added, " + std::to_string(removed) + " removed");
 }
 
 int run(Session& session, const Options& o) {

@@ -3,6 +3,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/validators.hpp"
 #include "promptctl/lint.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -93,13 +94,12 @@ int run(Session& session, const Options& o) {
     for (const Diagnostic& d : report.diagnostics) {
       out.diagnostic(d, false);
     }
-    std::string checked = std::to_string(report.prompts_checked) +
-                          (report.prompts_checked == 1 ? " prompt" : " prompts");
+    std::string checked = util::counted(report.prompts_checked, "prompt");
     if (report.diagnostics.empty()) {
       out.line(checked + " checked, no problems");
     } else {
-      out.line(std::to_string(report.errors()) + " error(s), " + std::to_string(report.warnings()) +
-               " warning(s) in " + checked);
+      out.line(util::counted(report.errors(), "error") + ", " +
+               util::counted(report.warnings(), "warning") + " in " + checked);
     }
   }
   return report.diagnostics.empty() ? k_exit_ok : k_exit_check_failed;

@@ -1,5 +1,6 @@
 // promptctl push [REMOTE]: send the branch, tags and notes to a remote.
 #include "cli/merge_report.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -19,7 +20,7 @@ int run(Session& session, const Options& o) {
   if (o.json) {
     session.out().document({{"remote", remote}, {"refs", refs}});
   } else {
-    session.out().line("Pushed " + std::to_string(refs.size()) + " ref(s) to " + remote);
+    session.out().line("Pushed " + util::counted(refs.size(), "ref") + " to " + remote);
   }
   return 0;
 }

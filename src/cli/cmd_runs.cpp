@@ -4,6 +4,7 @@
 #include "cli/validators.hpp"
 #include "promptctl/names.hpp"
 #include "util/dates.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -217,10 +218,10 @@ int prune(Session& session, const Options& o) {
                   {"feedback", result.feedback}});
     return 0;
   }
-  out.line(std::string(o.dry_run ? "Would remove " : "Removed ") + std::to_string(result.runs) +
-           (result.runs == 1 ? " run" : " runs") + " and " + std::to_string(result.feedback) +
-           " feedback " + (result.feedback == 1 ? "entry" : "entries") + " started before " +
-           util::format_date(cutoff_ms / 1000, 0));
+  out.line(std::string(o.dry_run ? "Would remove " : "Removed ") +
+           util::counted(result.runs, "run") + " and " +
+           util::counted(result.feedback, "feedback entry", "feedback entries") +
+           " started before " + util::format_date(cutoff_ms / 1000, 0));
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #include "promptctl/lineage.hpp"
 #include "promptctl/names.hpp"
 #include "util/json_output.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -138,8 +139,8 @@ int similarity_search(Session& session, const Options& o, SearchIndex& index,
   }
   std::vector<SimilarPrompt> ranked = rank_by_cosine(query_vector, embedded, o.limit, exclude);
   if (!embedded.missing.empty() && !o.json) {
-    out.warn(std::to_string(embedded.missing.size()) +
-             " prompt(s) left out, without an embedding: " + embedded.error);
+    out.warn(util::counted(embedded.missing.size(), "prompt") +
+             " left out, without an embedding: " + embedded.error);
   }
   if (o.json) {
     nlohmann::json results = nlohmann::json::array();
@@ -188,7 +189,7 @@ int run(Session& session, const Options& o) {
     if (o.json) {
       session.out().document(refresh.to_json());
     } else {
-      session.out().line("indexed " + std::to_string(refresh.total) + " prompt(s)");
+      session.out().line("indexed " + util::counted(refresh.total, "prompt"));
     }
     return 0;
   }

@@ -25,8 +25,7 @@ std::string lint_text(const std::optional<std::pair<int, int>>& counts) {
   if (errors == 0 && warnings == 0) {
     return "lint: ok";
   }
-  return "lint: " + std::to_string(errors) + " error(s), " + std::to_string(warnings) +
-         " warning(s)";
+  return "lint: " + util::counted(errors, "error") + ", " + util::counted(warnings, "warning");
 }
 
 nlohmann::json change_json(const PromptChange& change) {

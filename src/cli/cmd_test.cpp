@@ -11,6 +11,7 @@
 #include "util/dates.hpp"
 #include "util/fs.hpp"
 #include "util/interrupts.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -221,9 +222,9 @@ int run(Session& session, const Options& o) {
   }
   auto stopped = std::count_if(results.begin(), results.end(),
                                [](const CaseResult& result) { return result.stopped; });
-  if (int code = report_stop(session.out(),
-                             std::to_string(stopped) + " of " + std::to_string(results.size()) +
-                                 " cases not run or not graded (reported as errors)")) {
+  if (int code = report_stop(session.out(), std::to_string(stopped) + " of " +
+                                                util::counted(results.size(), "case") +
+                                                " not run or not graded (reported as errors)")) {
     return code;
   }
   return exit_code(summary, o.fail_on_error);

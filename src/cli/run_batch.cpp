@@ -138,13 +138,9 @@ std::string progress_text(const Tally& tally) {
   return text;
 }
 
-std::string plural(std::size_t count, const std::string& one, const std::string& many) {
-  return std::to_string(count) + " " + (count == 1 ? one : many);
-}
-
 // "300 rows: 280 ok, 20 failed (HTTP 429 after retries: 20) in 14.2 s"
 std::string summary_text(const Tally& tally, int stop_signal) {
-  std::string text = plural(tally.rows, "row", "rows") + ": " + std::to_string(tally.ok) + " ok, " +
+  std::string text = util::counted(tally.rows, "row") + ": " + std::to_string(tally.ok) + " ok, " +
                      std::to_string(tally.failed) + " failed";
   if (!tally.failures.empty()) {
     std::vector<std::pair<std::string, std::size_t>> kinds(tally.failures.begin(),

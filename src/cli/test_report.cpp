@@ -109,14 +109,14 @@ std::string summary_text(const Output& out, const TestSummary& summary) {
                      out.paint(std::to_string(summary.failed) + " failed",
                                summary.failed ? Style::red : Style::none) +
                      ", " +
-                     out.paint(std::to_string(summary.errors) + " errors",
+                     out.paint(util::counted(summary.errors, "error"),
                                summary.errors ? Style::yellow : Style::none);
   if (summary.regressions > 0) {
-    text += ", " + out.paint(std::to_string(summary.regressions) + " regressions", Style::red);
+    text += ", " + out.paint(util::counted(summary.regressions, "regression"), Style::red);
   }
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.2f s", summary.duration_ms / 1000.0);
-  text += " (" + std::to_string(summary.total) + " cases in " + seconds;
+  text += " (" + util::counted(summary.total, "case") + " in " + seconds;
   if (summary.cost && *summary.cost > 0) {
     text += ", " + format_cost(summary.cost);
   }

@@ -7,6 +7,7 @@
 #include "exec/wire.hpp"
 #include "promptctl/execute.hpp"
 #include "util/sha256.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl {
 namespace {
@@ -113,8 +114,8 @@ EmbeddingResult embed_texts(const ModelRef& model, const std::vector<std::string
   }
   if (!missing.empty() && mode == CacheMode::replay) {
     return failure("no recorded embedding from " + model.to_string() + " for " +
-                       std::to_string(missing.size()) +
-                       " text(s), and --cache replay makes no calls",
+                       util::counted(missing.size(), "text") +
+                       ", and --cache replay makes no calls",
                    ErrorKind::invalid_input);
   }
   if (!missing.empty()) {

@@ -9,6 +9,7 @@
 #include "promptctl/history.hpp"
 #include "util/dates.hpp"
 #include "util/json_output.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl {
 namespace {
@@ -162,7 +163,7 @@ void add_runs(Gatherer& out, const Workspace& workspace, const Ledger& ledger) {
     for (const auto& [key, figures] : tally) {
       const auto& [count, errors, last] = figures;
       out.add({last / 1000, key.first, "ran", "", key.second, policy.name,
-               std::to_string(count) + " runs, " + std::to_string(errors) + " failed"});
+               util::counted(count, "run") + ", " + std::to_string(errors) + " failed"});
     }
   }
 }

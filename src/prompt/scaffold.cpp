@@ -7,6 +7,7 @@
 #include "promptctl/names.hpp"
 #include "promptctl/repo.hpp"
 #include "util/fs.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl {
 namespace fs = std::filesystem;
@@ -314,7 +315,7 @@ std::vector<std::string> remove_prompt(Workspace& workspace, const std::string& 
     }
     throw Error(ErrorKind::invalid_input,
                 "prompt '" + name + "' is used as a partial by " +
-                    std::to_string(references.size()) + " place(s)",
+                    util::counted(references.size(), "place"),
                 {}, "use --force to remove it anyway")
         .with_details(details);
   }

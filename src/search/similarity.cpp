@@ -8,6 +8,7 @@
 #include "search/pairs.hpp"
 #include "util/parallel.hpp"
 #include "util/sha256.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl {
 
@@ -100,7 +101,7 @@ EmbeddedPrompts embed_prompts(SearchIndex& index, const std::vector<IndexedPromp
   std::map<std::string, std::vector<float>> fetched;
   if (!missing_texts.empty() && source.offline) {
     out.error = "no stored embedding from " + model + " for " +
-                std::to_string(missing_texts.size()) + " text(s), and no calls are made offline";
+                util::counted(missing_texts.size(), "text") + ", and no calls are made offline";
     out.error_kind = ErrorKind::not_found;
   }
   std::vector<std::pair<std::string, std::string>> pending(missing_texts.begin(),

@@ -7,6 +7,7 @@
 
 #include "promptctl/compare.hpp"
 #include "util/html.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl {
 namespace {
@@ -142,8 +143,8 @@ std::string comparison_html(const Comparison& c) {
   html += "<p class='" + verdict_class + "'><strong>" + escape_html(c.b.label) + ": " +
           to_string(primary.verdict) + "</strong> on " + primary.metric +
           " at &alpha; = " + util::fixed(c.alpha, 3) + " (" + escape_html(primary.test.method) +
-          ", p = " + p_value_text(primary.test.p_value) + ", " + std::to_string(primary.pairs) +
-          " pairs)</p>\n";
+          ", p = " + p_value_text(primary.test.p_value) + ", " +
+          util::counted(primary.pairs, "pair") + ")</p>\n";
   html +=
       "<h2>Figures</h2><table><tr><th>variant</th><th>cases</th><th>pass rate [95%]</th>"
       "<th>mean latency ms [95%]</th><th>p95 ms</th><th>tokens</th><th>cost [95%]</th>"

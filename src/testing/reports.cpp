@@ -184,11 +184,11 @@ std::string work_tree_path(const std::string& file) {
 
 std::string summary_line(const TestSummary& summary) {
   std::string text = std::to_string(summary.passed) + " passed, " + std::to_string(summary.failed) +
-                     " failed, " + std::to_string(summary.errors) + " errors";
+                     " failed, " + util::counted(summary.errors, "error");
   if (summary.regressions > 0) {
-    text += ", " + std::to_string(summary.regressions) + " regressions";
+    text += ", " + util::counted(summary.regressions, "regression");
   }
-  return text + " (" + std::to_string(summary.total) + " cases)";
+  return text + " (" + util::counted(summary.total, "case") + ")";
 }
 
 // Whether results span several models, so that titles must name theirs.

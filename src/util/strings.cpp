@@ -61,6 +61,14 @@ std::vector<std::string_view> split_whitespace(std::string_view text) {
   return parts;
 }
 
+std::string counted(std::size_t count, std::string_view singular, std::string_view plural) {
+  std::string noun(count == 1 ? singular : plural.empty() ? singular : plural);
+  if (count != 1 && plural.empty()) {
+    noun += 's';
+  }
+  return std::to_string(count) + " " + noun;
+}
+
 std::string to_lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {

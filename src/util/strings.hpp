@@ -22,6 +22,10 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 
 std::string to_lower(std::string_view text);
 
+/// A count with its noun: "1 error", "2 errors", "1 entry", "3 entries". The plural is the
+/// singular with an "s" unless given.
+std::string counted(std::size_t count, std::string_view singular, std::string_view plural = {});
+
 /// The 1-based numbers of the lines of `text` that are merge conflict markers as git writes
 /// them ("<<<<<<< ", "||||||| ", "=======", ">>>>>>> ").
 std::vector<int> conflict_marker_lines(std::string_view text);

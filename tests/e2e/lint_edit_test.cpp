@@ -31,7 +31,7 @@ tests:
       "prompts/bad.yaml:5:36: error: unknown partial 'missing/partial'\n"
       "prompts/bad.yaml:8:18: error: test 't': variable 'used' must be a string, not integer 1\n"
       "prompts/bad.yaml:8:28: error: test 't' sets unknown variable 'extra'\n"
-      "7 error(s), 1 warning(s) in 2 prompts\n");
+      "7 errors, 1 warning in 2 prompts\n");
   EXPECT_EQ(read("prompts/bad.yaml"), before);
 
   json report = json::parse(run({"lint", "--json"}).out);
@@ -123,7 +123,7 @@ TEST_F(RepoTest, RmRefusesWhileAPartialIsInUse) {
   ProcessResult refused = run({"rm", "p"});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_EQ(refused.err,
-            "promptctl: error: prompt 'p' is used as a partial by 1 place(s)\n"
+            "promptctl: error: prompt 'p' is used as a partial by 1 place\n"
             "prompts/user.yaml:1:12: error: 'user' uses 'p' as a partial\n"
             "hint: use --force to remove it anyway\n");
   EXPECT_TRUE(std::filesystem::exists(root() / "prompts/p.yaml"));

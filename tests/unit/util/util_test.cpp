@@ -65,6 +65,14 @@ TEST(Fs, AtomicWriteReplacesWholeFilesAndLeavesNoTemporaries) {
   EXPECT_THROW(util::read_file(path, 2), Error);
 }
 
+TEST(Strings, CountedNounsAreSingularForOne) {
+  EXPECT_EQ(util::counted(0, "error"), "0 errors");
+  EXPECT_EQ(util::counted(1, "error"), "1 error");
+  EXPECT_EQ(util::counted(2, "template line"), "2 template lines");
+  EXPECT_EQ(util::counted(1, "entry", "entries"), "1 entry");
+  EXPECT_EQ(util::counted(3, "entry", "entries"), "3 entries");
+}
+
 TEST(Strings, Utf8Validation) {
   EXPECT_FALSE(util::invalid_utf8_at("plain ascii, caf\xc3\xa9, \xe2\x82\xac, \xf0\x9f\x98\x80"));
   EXPECT_EQ(util::invalid_utf8_at("ab\xf9"), 2u);            // not a lead byte
