@@ -3,6 +3,7 @@
 #include <map>
 
 #include "promptctl/analysis.hpp"
+#include "promptctl/history.hpp"
 #include "promptctl/names.hpp"
 #include "promptctl/render.hpp"
 
@@ -206,3 +207,16 @@ TEST(VariableRows, CarriageReturnsBeforeTheNewlineAreWhiteSpace) {
 }
 
 }  // namespace
+
+// A prompt that is not a file (the built-in judge) is hashed as a file with its text would be,
+// and a partial changes the hash.
+TEST(ContentHash, TextWithoutPartialsHashesAsItsFileWould) {
+  MemorySource source;
+  source.files["plain"] = "template: Grade {{output}}\n";
+  source.files["uses"] = "template: \"{{> shared}} Grade {{output}}\"\n";
+  source.files["shared"] = "template: Be fair.\n";
+  EXPECT_EQ(content_hash_of_text("template: Grade {{output}}\n"),
+            content_identity(source, "plain").hash);
+  EXPECT_NE(content_hash_of_text(source.files["uses"]), content_identity(source, "uses").hash);
+  EXPECT_EQ(content_hash_of_text("x").size(), 40u);
+}
