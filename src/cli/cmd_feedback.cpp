@@ -44,7 +44,7 @@ int run(Session& session, const Options& o) {
 
 }  // namespace
 
-extern const CommandSpec k_cmd_feedback{"feedback", "Record a score for a run", Completes::nothing,
+extern const CommandSpec k_cmd_feedback{"feedback", "Record a score for a run", Completes::run_ids,
                                         Setup::ledger, declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

@@ -50,7 +50,7 @@ int run(Session& session, const Options& o) {
 }  // namespace
 
 extern const CommandSpec k_cmd_rerun{"rerun", "Send a recorded run's request again",
-                                     Completes::nothing, Setup::ledger,
+                                     Completes::run_ids, Setup::ledger,
                                      declare<Options, add_options, run>};
 
 }  // namespace promptctl::cli

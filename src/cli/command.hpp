@@ -64,7 +64,14 @@ class Session {
 };
 
 /// What a command's positional arguments are, for shell completion.
-enum class Completes { nothing, prompt_names, branches, revisions, revisions_and_prompt_names };
+enum class Completes {
+  nothing,
+  prompt_names,
+  branches,
+  revisions,
+  revisions_and_prompt_names,
+  run_ids,  ///< the ledger's newest runs (rerun, feedback)
+};
 
 /// The hidden command that shells call for completion candidates; it takes its words raw.
 inline constexpr std::string_view k_complete_command = "__complete";

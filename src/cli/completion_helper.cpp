@@ -2,6 +2,7 @@
 // completions/. The last word is the one being completed (possibly empty); candidates print one per
 // line. Nothing is printed where the shell should complete file names itself.
 #include "cli/command.hpp"
+#include "cli/execution.hpp"
 #include "cli/validators.hpp"
 #include "promptctl/repo.hpp"
 
@@ -171,6 +172,59 @@ std::vector<std::string> revision_candidates(Session& in_directory, Completes wh
   return out;
 }
 
+// How many run ids completion offers, newest first.
+constexpr std::size_t k_completed_run_ids = 20;
+
+// The newest runs' ids; none outside a repository or before the first run (completing never
+// creates a ledger).
+std::vector<std::string> run_ids(Output& out, const std::filesystem::path& directory) {
+  std::vector<std::string> ids;
+  try {
+    Session with_ledger(out, directory, Setup::ledger);
+    if (!std::filesystem::exists(state_paths(with_ledger.workspace()).ledger)) {
+      return ids;
+    }
+    RunFilter newest;
+    newest.limit = k_completed_run_ids;
+    for (const RunRecord& run : open_ledger(with_ledger).runs(newest)) {
+      ids.push_back(std::to_string(run.id));
+    }
+  } catch (const Error&) {
+  }
+  return ids;
+}
+
+// Whether the word being completed is a run id: rerun ID, feedback ID, runs show ID.
+bool completes_run_id(const CommandSpec& spec, const CLI::App& app,
+                      const std::vector<std::string>& words, std::size_t at) {
+  if (spec.positionals == Completes::run_ids) {
+    return positionals_typed(app, words, at) == 0;
+  }
+  return spec.name == "runs" && positionals_typed(app, words, at) == 1 &&
+         std::find(words.begin() + static_cast<std::ptrdiff_t>(at) + 1, words.end(), "show") !=
+             words.end();
+}
+
+// NAME@REV candidates after "NAME@": branches, tags and environments, and this prompt's own
+// release tags as they are; another prompt's release tag ("other@1.0.0") is never offered.
+std::vector<std::string> address_candidates(Session& in_directory, const std::string& current) {
+  std::string typed = current.substr(0, current.find('@') + 1);
+  std::vector<std::string> revisions;
+  for (const std::string& ref :
+       repo::Repository::discover(in_directory.workspace().root()).ref_names()) {
+    if (ref.starts_with(typed)) {
+      revisions.push_back(ref);
+    } else if (ref.find('@') == std::string::npos) {
+      revisions.push_back(typed + ref);
+    }
+  }
+  revisions.push_back(typed + "HEAD");
+  for (const std::string& environment : environment_names(in_directory)) {
+    revisions.push_back(typed + environment);
+  }
+  return revisions;
+}
+
 int run(Session& session, const Options& /*unused*/) {
   std::vector<std::string> words = session.raw_arguments();
   std::string current = words.empty() ? std::string() : words.back();
@@ -229,10 +283,17 @@ int run(Session& session, const Options& /*unused*/) {
     print_matching(out, names, current);
     return 0;
   }
+  if (completes_run_id(*spec, sub, words, at)) {
+    print_matching(out, run_ids(out, directory), current);
+    return 0;
+  }
   if (std::vector<std::string> actions = first_positional_choices(sub);
       !actions.empty() && positionals_typed(sub, words, at) == 0) {
     print_matching(out, actions, current);
     return 0;
+  }
+  if (spec->positionals == Completes::run_ids) {
+    return 0;  // the run id was given: nothing more to offer
   }
   if (spec->positionals != Completes::prompt_names) {
     print_matching(out, revision_candidates(in_directory, spec->positionals), current);
@@ -240,20 +301,8 @@ int run(Session& session, const Options& /*unused*/) {
   }
   {
     try {
-      if (size_t at_sign = current.find('@'); at_sign != std::string::npos) {
-        // NAME@REV: offer branches and tags after the '@'; a release tag "NAME@X.Y.Z" of
-        // this prompt is offered as it is.
-        std::vector<std::string> revisions;
-        std::string typed = current.substr(0, at_sign + 1);
-        for (const std::string& ref :
-             repo::Repository::discover(in_directory.workspace().root()).ref_names()) {
-          revisions.push_back(ref.starts_with(typed) ? ref : typed + ref);
-        }
-        revisions.push_back(current.substr(0, at_sign + 1) + "HEAD");
-        for (const std::string& environment : environment_names(in_directory)) {
-          revisions.push_back(typed + environment);
-        }
-        print_matching(out, revisions, current);
+      if (current.find('@') != std::string::npos) {
+        print_matching(out, address_candidates(in_directory, current), current);
       } else {
         print_matching(out, in_directory.workspace().list_names(), current);
       }

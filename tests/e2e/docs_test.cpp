@@ -144,6 +144,28 @@ TEST_F(RepoTest, CompletionKnowsTheValuesOfOptionsAndActions) {
   EXPECT_EQ(help.find(":{"), std::string::npos) << help;
 }
 
+TEST_F(RepoTest, CompletionOffersRunIdsAndOnlyThisPromptsReleases) {
+  write("prompts/a.yaml", "template: A\n");
+  write("prompts/b.yaml", "template: B\n");
+  EXPECT_EQ(run({"__complete", "rerun", ""}).out, "") << "no runs yet";
+  EXPECT_FALSE(std::filesystem::exists(root() / ".git/promptctl/ledger.db"))
+      << "completing never creates the ledger";
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(run({"run", "a", "--provider", "echo"}).exit_code, 0);
+  }
+  EXPECT_EQ(run({"__complete", "rerun", ""}).out, "2\n1\n") << "newest first";
+  EXPECT_EQ(run({"__complete", "feedback", "1"}).out, "1\n");
+  EXPECT_EQ(run({"__complete", "runs", "show", ""}).out, "2\n1\n");
+  EXPECT_EQ(run({"__complete", "rerun", "2", ""}).out, "") << "the id was given";
+  ASSERT_EQ(run({"commit", "-m", "two prompts"}).exit_code, 0);
+  ASSERT_EQ(run({"release", "a", "--bump", "minor"}).exit_code, 0);
+  ASSERT_EQ(run({"release", "b", "--bump", "minor"}).exit_code, 0);
+  std::string after_at = run({"__complete", "show", "a@"}).out;
+  EXPECT_NE(after_at.find("a@1.0.0\n"), std::string::npos) << after_at;
+  EXPECT_NE(after_at.find("a@HEAD\n"), std::string::npos) << after_at;
+  EXPECT_EQ(after_at.find("b@"), std::string::npos) << "another prompt's release: " << after_at;
+}
+
 // A clone has nothing beside it: no test, benchmark, example or build file may read outside the
 // repository (conformance data lives in tests/conformance/data).
 TEST(Docs, NothingReadsOutsideTheRepository) {
