@@ -12,6 +12,9 @@ _promptctl() {
   candidates=$(promptctl __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
   if [[ -n $candidates ]]; then
     mapfile -t COMPREPLY <<<"$candidates"
+    if [[ ${COMPREPLY[0]} == *= ]]; then
+      compopt -o nospace 2>/dev/null  # "--var NAME=": the value follows the '=' directly
+    fi
   else
     COMPREPLY=()  # complete -o default falls back to file names
   fi

@@ -4,6 +4,7 @@
 #include "cli/command.hpp"
 #include "cli/execution.hpp"
 #include "cli/validators.hpp"
+#include "promptctl/address.hpp"
 #include "promptctl/repo.hpp"
 
 namespace promptctl::cli {
@@ -172,6 +173,37 @@ std::vector<std::string> revision_candidates(Session& in_directory, Completes wh
   return out;
 }
 
+// The first positional word after the command: the prompt, for commands that take one.
+std::string first_positional(const CLI::App& app, const std::vector<std::string>& words,
+                             std::size_t command_at) {
+  for (std::size_t i = command_at + 1; i < words.size(); ++i) {
+    if (!words[i].starts_with("-")) {
+      return words[i];
+    }
+    if (words[i].find('=') == std::string::npos && takes_value(app, words[i])) {
+      ++i;
+    }
+  }
+  return "";
+}
+
+// "NAME=" for each variable the prompt declares (at its revision, for NAME@REV), for --var.
+std::vector<std::string> variable_assignments(Session& in_directory, const std::string& prompt) {
+  std::vector<std::string> out;
+  if (prompt.empty()) {
+    return out;
+  }
+  try {
+    for (const VariableSpec& spec :
+         resolve_prompt(in_directory.workspace(), prompt).prompt.variables) {
+      out.push_back(spec.name + "=");
+    }
+  } catch (const Error&) {
+    // An unknown or broken prompt: nothing to offer.
+  }
+  return out;
+}
+
 // How many run ids completion offers, newest first.
 constexpr std::size_t k_completed_run_ids = 20;
 
@@ -270,7 +302,10 @@ int run(Session& session, const Options& /*unused*/) {
   std::unique_ptr<Invocation> unused = spec->declare(sub);
   if (!words.empty() && words.size() > at + 1 && takes_value(sub, words.back())) {
     const CLI::Option* option = sub.get_option_no_throw(words.back());
-    if (option) {
+    if (option && option->check_name("--var")) {
+      print_matching(out, variable_assignments(in_directory, first_positional(sub, words, at)),
+                     current);
+    } else if (option) {
       print_matching(out, option_values(in_directory, *option), current);
     }
     return 0;  // nothing printed: let the shell complete file names

@@ -144,6 +144,21 @@ TEST_F(RepoTest, CompletionKnowsTheValuesOfOptionsAndActions) {
   EXPECT_EQ(help.find(":{"), std::string::npos) << help;
 }
 
+TEST_F(RepoTest, CompletionOffersThePromptsVariablesAfterVar) {
+  write("prompts/reply.yaml",
+        "template: \"{{inquiry}} {{tone}}\"\nvariables:\n  inquiry: {type: string}\n"
+        "  tone: {type: string, default: warm}\n");
+  EXPECT_EQ(run({"__complete", "run", "reply", "--var", ""}).out, "inquiry=\ntone=\n");
+  EXPECT_EQ(run({"__complete", "render", "--var-file", "x.yaml", "reply", "--var", "t"}).out,
+            "tone=\n")
+      << "an option's value is not the prompt";
+  EXPECT_EQ(run({"__complete", "run", "nosuch", "--var", ""}).out, "");
+  ASSERT_EQ(run({"commit", "-m", "reply"}).exit_code, 0);
+  write("prompts/reply.yaml", "template: \"{{only}}\"\nvariables:\n  only: {type: string}\n");
+  EXPECT_EQ(run({"__complete", "run", "reply@HEAD", "--var", ""}).out, "inquiry=\ntone=\n")
+      << "the variables at the revision";
+}
+
 TEST_F(RepoTest, CompletionOffersRunIdsAndOnlyThisPromptsReleases) {
   write("prompts/a.yaml", "template: A\n");
   write("prompts/b.yaml", "template: B\n");
