@@ -5,6 +5,13 @@ function __promptctl_complete
     promptctl __complete $tokens[2..-1] 2>/dev/null
 end
 
+# File names only where promptctl offers nothing (--var-file, -o): never mixed into the
+# environments, revisions or prompt names it knows.
+function __promptctl_offers_nothing
+    set -l candidates (__promptctl_complete)
+    test (count $candidates) -eq 0
+end
+
 set -l commands init new ls search dupes show vars render lint mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache env approve reject approvals pending deploy promote rollback deploys guard check export audit compare experiment completion version
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a init -d 'Create a prompt repository'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a new -d 'Create a prompt file from a starter template'
@@ -56,4 +63,5 @@ complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a compa
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a experiment -d "List, start, stop, report and promote experiments"
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a completion -d 'Print the shell completion script'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a version -d 'Show the version of promptctl'
-complete -c promptctl -n "__fish_seen_subcommand_from $commands" -a '(__promptctl_complete)'
+complete -c promptctl -n "__fish_seen_subcommand_from $commands" -f -a '(__promptctl_complete)'
+complete -c promptctl -n "__fish_seen_subcommand_from $commands; and __promptctl_offers_nothing" -F

@@ -88,17 +88,23 @@ class CompletionTest : public RepoTest {
     }
   }
 
-  // Runs `script` in `shell` with the completion file `file` in $SCRIPT and checks that it
-  // offered every hostile name after "p@" and ran none of them.
-  void expect_literal_candidates(const std::string& shell, const std::string& file,
-                                 const std::string& script) const {
+  // Runs `script` in `shell` in the repository, with the completion file `file` in $SCRIPT.
+  [[nodiscard]] ProcessResult run_shell(const std::string& shell, const std::string& file,
+                                        const std::string& script) const {
     ProcessOptions options;
     options.cwd = root();
     options.env["PATH"] = std::filesystem::path(PROMPTCTL_BINARY).parent_path().string() +
                           ":/usr/local/bin:/usr/bin:/bin";
     options.env["SCRIPT"] =
         (std::filesystem::path(PROMPTCTL_SOURCE_DIR) / "completions" / file).string();
-    ProcessResult completed = run_process(shell, {"-c", script}, options);
+    return run_process(shell, {"-c", script}, options);
+  }
+
+  // Runs `script` and checks that it offered every hostile name after "p@" and ran none of
+  // them.
+  void expect_literal_candidates(const std::string& shell, const std::string& file,
+                                 const std::string& script) const {
+    ProcessResult completed = run_shell(shell, file, script);
     ASSERT_EQ(completed.exit_code, 0) << shell << ": " << completed.err;
     for (const std::string& name : m_hostile) {
       EXPECT_NE(completed.out.find("p@" + name + "\n"), std::string::npos)
@@ -122,6 +128,20 @@ TEST_F(CompletionTest, BashNeverRunsBranchNames) {
 TEST_F(CompletionTest, FishNeverRunsBranchNames) {
   expect_literal_candidates("fish", "promptctl.fish",
                             "source $SCRIPT; complete -C 'promptctl show p@'");
+}
+
+// fish offers file names only where promptctl offers nothing (--var-file), never mixed into the
+// environments it knows.
+TEST_F(CompletionTest, FishOffersFileNamesOnlyWherePromptctlHasNothing) {
+  write("promptctl.yaml", read("promptctl.yaml") + "environments:\n  dev: {auto_approve: true}\n");
+  ProcessResult env = run_shell("fish", "promptctl.fish",
+                                "source $SCRIPT; complete -C 'promptctl deploy p --env '");
+  ASSERT_EQ(env.exit_code, 0) << env.err;
+  EXPECT_EQ(env.out, "dev\n");
+  ProcessResult file = run_shell("fish", "promptctl.fish",
+                                 "source $SCRIPT; complete -C 'promptctl render p --var-file '");
+  ASSERT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_NE(file.out.find("promptctl.yaml\n"), std::string::npos) << file.out;
 }
 
 // zsh's completion builtins exist only inside its completion system: compadd is replaced by
