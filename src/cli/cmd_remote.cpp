@@ -12,6 +12,7 @@ struct Options {
 void add_options(CLI::App& sub, Options& o) {
   sub.add_option("ACTION", o.words,
                  "'list' (the default) or 'add NAME URL' (a path, file://, https:// or ssh://)")
+      ->type_name("list|add")  // the actions completion offers
       ->expected(0, 3);
   sub.add_flag("--json", o.json, "Print the remotes as JSON");
 }

@@ -134,6 +134,7 @@ TEST_F(RepoTest, CompletionKnowsTheValuesOfOptionsAndActions) {
   EXPECT_EQ(run({"__complete", "--color", "n"}).out, "never\n");
   EXPECT_EQ(run({"__complete", "run", "x", "--provider", "an"}).out, "anthropic\n");
   EXPECT_EQ(run({"__complete", "cache", ""}).out, "stats\nclear\n");
+  EXPECT_EQ(run({"__complete", "remote", ""}).out, "list\nadd\n");
   EXPECT_EQ(run({"__complete", "experiment", "st"}).out, "start\nstop\nstatus\n");
   EXPECT_EQ(run({"__complete", "experiment", "start", "st"}).out, "") << "the action is given";
   std::string options = run({"__complete", "render", "--"}).out;
