@@ -106,12 +106,58 @@ repo::Revision pinned_revision(const Workspace& workspace, const repo::Repositor
   return revision;
 }
 
+// "v3" names a prompt's third version, as `promptctl log NAME` numbers them: nothing else.
+std::optional<int> version_number(std::string_view revision) {
+  if (revision.size() < 2 || revision[0] != 'v' || revision[1] == '0' || revision.size() > 10) {
+    return std::nullopt;
+  }
+  int number = 0;
+  for (char c : revision.substr(1)) {
+    if (c < '0' || c > '9') {
+      return std::nullopt;
+    }
+    number = number * 10 + (c - '0');
+  }
+  return number;
+}
+
+// The commit of version `number` of the prompt, counted in the history reachable from HEAD.
+repo::Revision numbered_revision(const Workspace& workspace, const repo::Repository& repository,
+                                 const PromptAddress& address, int number) {
+  // The history only reads through the repository for this call: it may borrow it.
+  std::shared_ptr<const repo::Repository> borrowed(std::shared_ptr<void>(), &repository);
+  std::vector<PromptVersion> versions =
+      prompt_history(workspace, borrowed, repository.resolve("HEAD"), address.name);
+  int newest = 0;
+  for (const PromptVersion& version : versions) {
+    newest = std::max(newest, version.number);
+    if (version.number != number) {
+      continue;
+    }
+    repo::Revision revision = repository.resolve(version.change.commit.id);
+    if (version.name != address.name) {
+      throw Error(ErrorKind::not_found,
+                  "'" + address.name + "' was named '" + version.name + "' at " + address.revision,
+                  {}, "'" + version.name + "@" + revision.short_id() + "' reads it");
+    }
+    revision.expression = address.revision;
+    return revision;
+  }
+  throw Error(ErrorKind::not_found, "'" + address.name + "' has no version " + address.revision, {},
+              newest == 0 ? "it has no committed version yet"
+                          : "its versions are v1 to v" + std::to_string(newest) +
+                                " ('promptctl log " + address.name + "' lists them)");
+}
+
 }  // namespace
 
 repo::Revision resolve_revision(const Workspace& workspace, const repo::Repository& repository,
                                 const PromptAddress& address) {
   if (find_environment(workspace.settings().environments, address.revision)) {
     return pinned_revision(workspace, repository, address);
+  }
+  if (auto number = version_number(address.revision)) {
+    return numbered_revision(workspace, repository, address, *number);
   }
   auto version = SemVer::parse(address.revision);
   if (!version) {

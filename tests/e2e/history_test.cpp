@@ -53,6 +53,18 @@ TEST_F(History, LogNumbersVersionsAndFollowsRenames) {
   EXPECT_EQ(log["versions"][1]["content_hash"], log["versions"][2]["content_hash"]);
   EXPECT_NE(log["versions"][0]["content_hash"], log["versions"][1]["content_hash"]);
 
+  // The numbers log prints address the versions.
+  EXPECT_EQ(run({"render", "hello@v3"}).out, "v3");
+  EXPECT_EQ(run({"render", "hello@v2"}).out, "v2") << "the rename kept the content";
+  EXPECT_EQ(json::parse(run({"show", "hello@v2", "--json"}).out)["revision"], "v2");
+  ProcessResult renamed = run({"render", "hello@v1"});
+  EXPECT_EQ(renamed.exit_code, 2);
+  EXPECT_NE(renamed.err.find("'hello' was named 'greet' at v1"), std::string::npos) << renamed.err;
+  ProcessResult past = run({"render", "hello@v9"});
+  EXPECT_EQ(past.exit_code, 2);
+  EXPECT_NE(past.err.find("'hello' has no version v9"), std::string::npos) << past.err;
+  EXPECT_NE(past.err.find("its versions are v1 to v3"), std::string::npos) << past.err;
+
   json limited = json::parse(run({"log", "hello", "-n", "1", "--json"}).out);
   ASSERT_EQ(limited["versions"].size(), 1u);
   EXPECT_EQ(limited["versions"][0]["version"], 3);
