@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <vector>
 
 #include "util/strings.hpp"
 
@@ -35,6 +36,57 @@ std::optional<int> parse_offset(std::string_view text) {
   }
   int minutes = std::stoi(digits.substr(0, 2)) * 60 + std::stoi(digits.substr(2));
   return text[0] == '-' ? -minutes : minutes;
+}
+
+// Seconds in one `unit` ("weeks" or "week"), or 0 for a word that is not a unit.
+std::int64_t unit_seconds(std::string unit) {
+  if (unit.size() > 1 && unit.back() == 's') {
+    unit.pop_back();
+  }
+  static const std::pair<const char*, std::int64_t> units[] = {
+      {"second", 1},       {"minute", 60},        {"hour", 3600},       {"day", 86400},
+      {"week", 7 * 86400}, {"month", 30 * 86400}, {"year", 365 * 86400}};
+  for (const auto& [name, seconds] : units) {
+    if (unit == name) {
+      return seconds;
+    }
+  }
+  return 0;
+}
+
+// The relative forms git's --since takes: "now", "today" and "midnight" (midnight UTC),
+// "yesterday", "last week", and counts of units, "2 weeks ago", "2.weeks.3.days.ago",
+// "a month ago" ("ago" optional).
+std::optional<std::int64_t> relative_time(std::string text, std::int64_t now) {
+  std::replace_if(
+      text.begin(), text.end(), [](char c) { return c == '.' || c == ','; }, ' ');
+  std::vector<std::string> words;
+  for (std::string_view word : split_whitespace(text)) {
+    words.push_back(to_lower(word));
+  }
+  if (words.size() == 1 && (words[0] == "today" || words[0] == "midnight")) {
+    return now - now % 86400;
+  }
+  if (words.size() == 1 && (words[0] == "now" || words[0] == "yesterday")) {
+    return words[0] == "now" ? now : now - 86400;
+  }
+  if (!words.empty() && words.back() == "ago") {
+    words.pop_back();
+  }
+  if (words.empty() || words.size() % 2 != 0) {
+    return std::nullopt;
+  }
+  std::int64_t back = 0;
+  for (std::size_t i = 0; i < words.size(); i += 2) {
+    const std::string& count = words[i];
+    std::int64_t seconds = unit_seconds(words[i + 1]);
+    bool one = count == "a" || count == "an" || count == "last";
+    if (seconds == 0 || (!one && (!all_digits(count) || count.size() > 9))) {
+      return std::nullopt;
+    }
+    back += (one ? 1 : std::stoll(count)) * seconds;
+  }
+  return now - back;
 }
 
 // "2026-01-31T11:00:00" in UTC, without a zone.
@@ -89,29 +141,7 @@ std::optional<std::int64_t> parse_since(std::string_view text, std::int64_t now)
       return static_cast<std::int64_t>(timegm(&tm));
     }
   }
-  // "2 weeks ago", "2.weeks.ago", "2.weeks"
-  std::string spaced = value;
-  std::replace(spaced.begin(), spaced.end(), '.', ' ');
-  auto words = split_whitespace(spaced);
-  if (words.size() == 3 && words[2] == "ago") {
-    words.pop_back();
-  }
-  if (words.size() != 2 || !all_digits(words[0]) || words[0].size() > 9) {
-    return std::nullopt;
-  }
-  std::string unit = to_lower(words[1]);
-  if (unit.size() > 1 && unit.back() == 's') {
-    unit.pop_back();
-  }
-  static const std::pair<const char*, std::int64_t> units[] = {
-      {"second", 1},       {"minute", 60},        {"hour", 3600},       {"day", 86400},
-      {"week", 7 * 86400}, {"month", 30 * 86400}, {"year", 365 * 86400}};
-  for (const auto& [name, seconds] : units) {
-    if (unit == name) {
-      return now - std::stoll(std::string(words[0])) * seconds;
-    }
-  }
-  return std::nullopt;
+  return relative_time(value, now);
 }
 
 std::string format_date(std::int64_t time, int offset_minutes) {

@@ -39,7 +39,17 @@ TEST(Dates, SinceTakesDaysTimesAndAges) {
   EXPECT_EQ(util::parse_since("2 weeks ago", now), now - 14 * 86400);
   EXPECT_EQ(util::parse_since("3.days", now), now - 3 * 86400);
   EXPECT_EQ(util::parse_since("1 hour ago", now), now - 3600);
+  EXPECT_EQ(util::parse_since("2.weeks.3.days.ago", now), now - 17 * 86400);
+  EXPECT_EQ(util::parse_since("1 week, 2 days ago", now), now - 9 * 86400);
+  EXPECT_EQ(util::parse_since("a month ago", now), now - 30 * 86400);
+  EXPECT_EQ(util::parse_since("last week", now), now - 7 * 86400);
+  EXPECT_EQ(util::parse_since("yesterday", now), now - 86400);
+  EXPECT_EQ(util::parse_since("Yesterday", now), now - 86400);
+  EXPECT_EQ(util::parse_since("today", now), 1769817600);
+  EXPECT_EQ(util::parse_since("now", now), now);
   EXPECT_EQ(util::parse_since("yesterday-ish", now), std::nullopt);
+  EXPECT_EQ(util::parse_since("2 weeks 3 ago", now), std::nullopt);
+  EXPECT_EQ(util::parse_since("ago", now), std::nullopt);
   EXPECT_EQ(util::parse_since("2 fortnights ago", now), std::nullopt);
   EXPECT_EQ(util::parse_since("9999999999 years ago", now), std::nullopt);
 }
