@@ -19,7 +19,8 @@ void add_options(CLI::App& sub, Options& o) {
   sub.add_option("-d,--description", o.prompt.description, "One-line description");
   sub.add_option("--template", o.prompt.template_text,
                  "Template text; every variable it uses is declared as a string");
-  sub.add_option("--template-file", o.template_file, "Read the template text from FILE")
+  sub.add_option("--template-file", o.template_file,
+                 "Read the template text from FILE; '-' reads standard input")
       ->excludes("--template");
   sub.add_option("--system", o.prompt.system, "System message template");
   sub.add_option("--tag", o.prompt.tags, "A tag (repeatable)");
@@ -32,7 +33,8 @@ int run(Session& session, const Options& o) {
   std::string name = normalize_name(o.name);
   NewPromptOptions prompt = o.prompt;
   if (!o.template_file.empty()) {
-    prompt.template_text = util::read_file(o.template_file);
+    prompt.template_text =
+        o.template_file == "-" ? util::read_stdin() : util::read_file(o.template_file);
   }
   Workspace& workspace = session.workspace();
   std::filesystem::path path = create_prompt(workspace, name, prompt);

@@ -1,4 +1,6 @@
 // promptctl render NAME | --template-file FILE: fill a template with variables.
+#include <algorithm>
+
 #include "cli/command.hpp"
 #include "cli/execution.hpp"
 #include "cli/validators.hpp"
@@ -32,7 +34,8 @@ void add_options(CLI::App& sub, Options& o) {
                  "Read variables from a YAML or JSON mapping; '-' reads standard input")
       ->type_name("FILE");
   sub.add_option("--template-file", o.template_file,
-                 "Render this template file instead of a prompt (no repository needed)")
+                 "Render this template file instead of a prompt (no repository needed); '-' "
+                 "reads standard input")
       ->type_name("FILE")
       ->excludes("NAME");
   sub.add_option("--partials-dir", o.partials_dir,
@@ -48,6 +51,11 @@ void add_options(CLI::App& sub, Options& o) {
 }
 
 Inputs gather_inputs(const Options& o) {
+  if (o.template_file == "-" &&
+      std::find(o.var_files.begin(), o.var_files.end(), "-") != o.var_files.end()) {
+    throw Error(ErrorKind::usage,
+                "--template-file - and --var-file - both read standard input; give one a file");
+  }
   Inputs inputs;
   for (const std::string& file : o.var_files) {
     inputs.add_file(file);
@@ -59,8 +67,11 @@ Inputs gather_inputs(const Options& o) {
 }
 
 RenderedPrompt render_template_file(const Options& o, const Inputs& inputs) {
-  std::string text = util::read_file(o.template_file, k_max_prompt_file_size);
-  auto parsed = tmpl::Template::parse(text, tmpl::TextOrigin{o.template_file, 1, 1, 0});
+  bool from_stdin = o.template_file == "-";
+  std::string text = from_stdin ? util::read_stdin(k_max_prompt_file_size)
+                                : util::read_file(o.template_file, k_max_prompt_file_size);
+  std::string shown = from_stdin ? "<stdin>" : o.template_file;
+  auto parsed = tmpl::Template::parse(text, tmpl::TextOrigin{shown, 1, 1, 0});
   DirectoryPartials partials(o.partials_dir);
   tmpl::RenderOptions render_options;
   render_options.escape_html = o.escape == "html";
@@ -68,7 +79,7 @@ RenderedPrompt render_template_file(const Options& o, const Inputs& inputs) {
   render_options.strict_partials = !o.lenient;
   render_options.max_size = k_default_max_rendered_size;
   RenderedPrompt rendered;
-  rendered.name = o.template_file;
+  rendered.name = shown;
   rendered.variables = inputs.values;
   rendered.messages.push_back(
       {"user", tmpl::render(parsed, inputs.values, render_options, &partials)});

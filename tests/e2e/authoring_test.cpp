@@ -188,6 +188,25 @@ TEST_F(Authoring, RenderTemplateFileOutsideARepository) {
                     options);
   EXPECT_EQ(spec.exit_code, 0) << spec.err;
   EXPECT_EQ(spec.out, "Hi &lt;Ann&gt;, from Bob\n.");
+  // '-' reads the template from standard input; errors name it <stdin>.
+  options.stdin_text = "Hi {{name}}\n{{missing}}";
+  ProcessResult piped =
+      run_promptctl({"render", "--template-file", "-", "--var-file", "vars.json"}, options);
+  EXPECT_EQ(piped.exit_code, 2);
+  EXPECT_EQ(piped.err, "<stdin>:2:1: error: variable 'missing' is not set\n");
+  options.stdin_text = "Hi {{name}}";
+  EXPECT_EQ(run_promptctl({"render", "--template-file", "-", "--var", "name=Ann"}, options).out,
+            "Hi Ann");
+  ProcessResult twice =
+      run_promptctl({"render", "--template-file", "-", "--var-file", "-"}, options);
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.err.find("both read standard input"), std::string::npos) << twice.err;
+}
+
+TEST_F(Authoring, NewReadsTheTemplateFromStandardInput) {
+  ProcessResult created = run({"new", "piped", "--template-file", "-"}, {}, "Summarize {{text}}");
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_EQ(run({"render", "piped", "--var", "text=this"}).out, "Summarize this");
 }
 
 TEST_F(Authoring, VarsFlagsUndeclaredAndUnused) {
