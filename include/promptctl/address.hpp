@@ -101,7 +101,9 @@ std::string repository_prefix(const Workspace& workspace, const repo::Repository
 
 /// The commit an address's revision names: an environment `workspace` declares is the commit
 /// its pin names in HEAD's pins file; "vN" is the prompt's Nth version as `log` numbers them
-/// from HEAD; a release "X.Y.Z" is the tag "NAME@X.Y.Z"; anything else a git revision. Environment names win over branches of the same name (refs/heads/NAME
+/// from HEAD (or a ref of that name when the prompt has no such version; invalid_input when
+/// both name different commits); a release "X.Y.Z" is the tag "NAME@X.Y.Z"; anything else a
+/// git revision. Environment names win over branches of the same name (refs/heads/NAME
 /// reaches the branch). Throws `Error` (not_found) for a prompt the environment does not pin,
 /// or a missing release, listing the releases there are.
 repo::Revision resolve_revision(const Workspace& workspace, const repo::Repository& repository,

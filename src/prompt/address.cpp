@@ -149,6 +149,39 @@ repo::Revision numbered_revision(const Workspace& workspace, const repo::Reposit
                                 " ('promptctl log " + address.name + "' lists them)");
 }
 
+// "vN" is the prompt's Nth version. A branch or tag of that name is taken when the prompt has
+// no such version; when both name different commits, the address is ambiguous.
+repo::Revision version_or_ref(const Workspace& workspace, const repo::Repository& repository,
+                              const PromptAddress& address, int number) {
+  std::optional<repo::Revision> ref;
+  try {
+    ref = repository.resolve(address.revision);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::not_found) {
+      throw;
+    }
+  }
+  std::optional<repo::Revision> numbered;
+  try {
+    numbered = numbered_revision(workspace, repository, address, number);
+  } catch (const Error& e) {
+    if (!ref || e.kind() != ErrorKind::not_found) {
+      throw;
+    }
+    return *ref;
+  }
+  if (ref && ref->commit_id != numbered->commit_id) {
+    throw Error(ErrorKind::invalid_input,
+                "'" + address.name + "@" + address.revision + "' is ambiguous: version " +
+                    address.revision + " of '" + address.name + "' is " + numbered->short_id() +
+                    ", the ref " + address.revision + " is " + ref->short_id(),
+                {},
+                "write refs/tags/" + address.revision + " or refs/heads/" + address.revision +
+                    " for the ref");
+  }
+  return *numbered;
+}
+
 }  // namespace
 
 repo::Revision resolve_revision(const Workspace& workspace, const repo::Repository& repository,
@@ -157,7 +190,7 @@ repo::Revision resolve_revision(const Workspace& workspace, const repo::Reposito
     return pinned_revision(workspace, repository, address);
   }
   if (auto number = version_number(address.revision)) {
-    return numbered_revision(workspace, repository, address, *number);
+    return version_or_ref(workspace, repository, address, *number);
   }
   auto version = SemVer::parse(address.revision);
   if (!version) {

@@ -67,10 +67,28 @@ TEST_F(Revisions, ShowAndVarsTakeRevisionsToo) {
   EXPECT_EQ(json::parse(run({"vars", "a@v2", "--json"}).out)["variables"][0]["status"], "ok");
 }
 
+TEST_F(Revisions, VersionNumbersAndRefsOfTheSameNameMustAgree) {
+  EXPECT_EQ(run({"render", "a@v2", "--var", "who=x"}).out, "v2 x new partial")
+      << "the tag v2 and a's version 2 are the same commit";
+  git(root(), {"tag", "v1"});  // HEAD, where a is at its version 2
+  ProcessResult ambiguous = run({"render", "a@v1", "--var", "who=x"});
+  EXPECT_EQ(ambiguous.exit_code, 2);
+  EXPECT_NE(ambiguous.err.find("'a@v1' is ambiguous: version v1 of 'a' is " + m_first.substr(0, 7)),
+            std::string::npos)
+      << ambiguous.err;
+  EXPECT_EQ(run({"render", "a@refs/tags/v1", "--var", "who=x"}).out, "v2 x new partial");
+  git(root(), {"tag", "v7", m_first});
+  EXPECT_EQ(run({"render", "a@v7", "--var", "who=x"}).out, "v1 x old partial")
+      << "a has no version 7: the tag";
+}
+
 TEST_F(Revisions, BadRevisionsAreClearErrors) {
   ProcessResult unknown = run({"render", "a@v3"});
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_EQ(unknown.err, "promptctl: error: unknown revision 'v3'\nhint: did you mean 'v2'?\n");
+  EXPECT_EQ(unknown.err,
+            "promptctl: error: 'a' has no version v3\n"
+            "hint: its versions are v1 to v2 ('promptctl log a' lists them)\n")
+      << "v3 reads as a version number; no tag of that name exists";
   ProcessResult missing = run({"show", "nope@HEAD"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_EQ(missing.err.rfind("promptctl: error: no prompt named 'nope' at revision 'HEAD' (", 0),
