@@ -172,6 +172,8 @@ class Ledger {
   std::int64_t record(const RunRecord& run);
   /// The runs `filter` selects, newest first.
   [[nodiscard]] std::vector<RunRecord> runs(const RunFilter& filter) const;
+  /// The ids of the newest `limit` runs, newest first, without reading the runs.
+  [[nodiscard]] std::vector<std::int64_t> newest_run_ids(std::size_t limit) const;
   [[nodiscard]] std::optional<RunRecord> find(std::int64_t id) const;
   /// The run `id`; throws `Error` (not_found) when there is none.
   [[nodiscard]] RunRecord get(std::int64_t id) const;

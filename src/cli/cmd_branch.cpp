@@ -1,5 +1,6 @@
 // promptctl branch [NAME [START]] [-d NAME]: list, create and delete branches.
 #include "cli/command.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -34,8 +35,7 @@ int list(Session& session, const Options& o) {
           {{"name", branch.name}, {"commit", branch.commit_id}, {"current", branch.current}});
     }
     std::string current = repository.current_branch();
-    out.document({{"current", current.empty() ? nlohmann::json(nullptr) : nlohmann::json(current)},
-                  {"branches", list}});
+    out.document({{"current", util::text_or_null(current)}, {"branches", list}});
     return 0;
   }
   for (const repo::BranchInfo& branch : branches) {

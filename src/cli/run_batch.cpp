@@ -164,6 +164,17 @@ std::string summary_text(const Tally& tally, int stop_signal) {
   return text + " in " + format_duration(tally.elapsed());
 }
 
+// One row's JSON line: the run, where the row is in the input and the input's hash. Each line
+// is a document of its own, so it carries the vocabulary's version.
+nlohmann::json batch_line(const RunRecord& record, std::size_t row,
+                          const std::string& input_sha256) {
+  nlohmann::json line = run_json(record);
+  line["row"] = row + 1;
+  line["input_sha256"] = input_sha256;
+  line["schema_version"] = k_json_schema_version;
+  return line;
+}
+
 // Where the lines go: JSON lines to stdout or a file, or a table at a terminal.
 class LineSink {
  public:
@@ -196,10 +207,7 @@ class LineSink {
       write_table_row(line);
       return;
     }
-    nlohmann::json document = line;
-    document["schema_version"] = k_json_schema_version;
-    std::string text =
-        document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     if (!m_file) {
       m_out.print(text);
       return;
@@ -290,10 +298,8 @@ int run_batch(const Output& out, ExecutionState& state, const Lineage& lineage,
       RunRecord unrun;  // never sent: no id, and the same keys as every other line
       unrun.status = "error";
       unrun.error = plan.row_errors[row];
-      nlohmann::json line = run_json(unrun);
+      nlohmann::json line = batch_line(unrun, row, rows[row].input_sha256);
       line["run_id"] = nullptr;
-      line["row"] = row + 1;
-      line["input_sha256"] = rows[row].input_sha256;
       lines[row] = std::move(line);
       tally.fail("bad row");
       if (exit_code == k_exit_ok) {
@@ -330,10 +336,7 @@ int run_batch(const Output& out, ExecutionState& state, const Lineage& lineage,
     PROMPTCTL_CHECK(call < row_of_call.size());
     std::size_t row = row_of_call[call];
     RunRecord record = record_run(&state.ledger, lineage, plan.variables[row], result);
-    nlohmann::json line = run_json(record);
-    line["row"] = row + 1;
-    line["input_sha256"] = rows[row].input_sha256;
-    lines[row] = std::move(line);
+    lines[row] = batch_line(record, row, rows[row].input_sha256);
     if (result.ok) {
       ++tally.ok;
     } else {

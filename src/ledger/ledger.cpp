@@ -329,6 +329,16 @@ std::vector<RunRecord> Ledger::runs(const RunFilter& filter) const {
   return runs;
 }
 
+std::vector<std::int64_t> Ledger::newest_run_ids(std::size_t limit) const {
+  Statement query(m_impl->db, "SELECT id FROM runs ORDER BY id DESC LIMIT ?");
+  query.bind(1, static_cast<std::int64_t>(limit));
+  std::vector<std::int64_t> ids;
+  while (query.step()) {
+    ids.push_back(query.integer(0));
+  }
+  return ids;
+}
+
 std::optional<RunRecord> Ledger::find(std::int64_t id) const {
   Statement query(m_impl->db, std::string("SELECT ") + k_run_columns + " FROM runs WHERE id = ?");
   query.bind(1, id);

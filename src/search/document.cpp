@@ -125,7 +125,7 @@ nlohmann::json IndexRefresh::to_json() const {
           {"removed", removed},
           {"total", total},
           {"rebuilt", rebuilt},
-          {"reason", reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(reason)}};
+          {"reason", util::text_or_null(reason)}};
 }
 
 }  // namespace promptctl

@@ -56,8 +56,8 @@ json case_json(const CaseResult& result) {
           {"input_tokens", optional_json(result.input_tokens)},
           {"output_tokens", optional_json(result.output_tokens)},
           {"cached", result.cached},
-          {"error", result.error.empty() ? json(nullptr) : json(result.error)},
-          {"baseline", result.baseline.empty() ? json(nullptr) : json(result.baseline)},
+          {"error", util::text_or_null(result.error)},
+          {"baseline", util::text_or_null(result.baseline)},
           {"regression", result.regressed()}};
 }
 

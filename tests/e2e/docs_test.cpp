@@ -83,22 +83,31 @@ TEST(Docs, EveryCommandHasAManPageDocumentingEachOption) {
 }
 
 // Every command that prints --json has its schema in docs/schemas: NAME.schema.json, or one
-// per action, NAME-ACTION.schema.json.
+// for each of its actions, NAME-ACTION.schema.json.
 TEST(Docs, EveryJsonOutputHasASchema) {
   std::set<std::string> schemas;
   for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "docs/schemas")) {
     std::string file = entry.path().filename().string();
-    schemas.insert(file.substr(0, file.find_first_of(".-")));
+    schemas.insert(file.substr(0, file.find('.')));
   }
+  ProcessOptions options;
+  options.cwd = std::filesystem::temp_directory_path();
   int with_json = 0;
   for (const std::string& command : commands()) {
-    ProcessOptions options;
-    options.cwd = std::filesystem::temp_directory_path();
     if (run_promptctl({command, "--help"}, options).out.find("--json") == std::string::npos) {
       continue;
     }
     ++with_json;
-    EXPECT_TRUE(schemas.count(command)) << command << " prints --json without a schema";
+    if (schemas.count(command)) {
+      continue;
+    }
+    std::vector<std::string> actions =
+        lines(run_promptctl({"__complete", command, ""}, options).out);
+    EXPECT_FALSE(actions.empty()) << command << " prints --json without a schema";
+    for (const std::string& action : actions) {
+      EXPECT_TRUE(schemas.count(command + "-" + action))
+          << command << " " << action << " prints --json without a schema";
+    }
   }
   EXPECT_GE(with_json, 40);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Checks every --json output the end-to-end tests recorded against its schema in docs/schemas.
 
-usage: check_outputs.py SCHEMA_DIR CAPTURE_DIR
+usage: check_outputs.py SCHEMA_DIR CAPTURE_DIR PROMPTCTL
 
 Each line of a capture file is {"args": [...], "exit_code": N, "stdout": "..."}. The command
 words name the schema: "runs show 1 --json" is checked against runs-show.schema.json when that
@@ -11,21 +11,39 @@ without a schema, or when a schema was never exercised.
 """
 import json
 import pathlib
+import re
+import subprocess
 import sys
 import warnings
 
 import jsonschema
 
-GLOBAL_OPTIONS_WITH_VALUE = {"-C", "--color"}
+def global_options_with_value(promptctl):
+    """The options before the command that take a value, as promptctl's own help lists them:
+    "  -C DIR   Run as if..." names an option and its value."""
+    help_text = subprocess.run([promptctl, "--help"], capture_output=True, text=True,
+                               check=True).stdout
+    options = set()
+    in_options = False
+    for line in help_text.splitlines():
+        if not line.startswith(" "):
+            in_options = line.startswith("Options:")
+            continue
+        synopsis = re.split(r"\s{2,}", line.strip())[0].split()
+        if in_options and len(synopsis) == 2:
+            options.update(synopsis[0].split(","))
+    if not options:
+        sys.exit(f"{promptctl} --help lists no option that takes a value")
+    return options
 
 
-def command_words(args):
+def command_words(args, options_with_value):
     words = []
     skip = False
     for arg in args:
         if skip:
             skip = False
-        elif arg in GLOBAL_OPTIONS_WITH_VALUE and not words:
+        elif arg in options_with_value and not words:
             skip = True
         elif arg in ("-V", "--version") and not words:
             return ["version"]
@@ -74,6 +92,7 @@ def documents(stdout):
 
 def main():
     schema_dir, capture_dir = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    options_with_value = global_options_with_value(sys.argv[3])
     store = load_schemas(schema_dir)
     schemas = {p.name[: -len(".schema.json")]: p for p in schema_dir.glob("*.schema.json")}
     schemas.pop("vocabulary", None)
@@ -90,7 +109,7 @@ def main():
             record = json.loads(record_text)
             if not record["stdout"].strip():
                 continue  # an error on stderr, and nothing on stdout
-            words = command_words(record["args"])
+            words = command_words(record["args"], options_with_value)
             if not words:
                 continue
             shown = "promptctl " + " ".join(record["args"])

@@ -419,6 +419,19 @@ TEST(Ledger, RecordsRoundTripAndTheSchemaIsVersioned) {
   }
 }
 
+TEST(Ledger, NewestRunIdsComeNewestFirstAndStopAtTheLimit) {
+  testing::TempDir dir;
+  Ledger ledger = Ledger::open(dir.path() / "ledger.db");
+  EXPECT_TRUE(ledger.newest_run_ids(3).empty());
+  RunRecord run;
+  run.prompt = "a";
+  for (int i = 0; i < 5; ++i) {
+    ledger.record(run);
+  }
+  EXPECT_EQ(ledger.newest_run_ids(3), (std::vector<std::int64_t>{5, 4, 3}));
+  EXPECT_EQ(ledger.newest_run_ids(10).size(), 5U);
+}
+
 // Cache hits and runs that sent nothing say nothing about a provider's latency.
 TEST(Ledger, LatenciesCountOnlyCallsThatReachedAProvider) {
   testing::TempDir dir;
