@@ -40,6 +40,7 @@ struct ProviderKind {
   bool variable_may_be_bare_host;      ///< that variable may be "host:port" (as OLLAMA_HOST)
   std::string_view base_url;           ///< the default address; empty: it must be configured
   Pricing pricing;
+  std::string_view model;  ///< the model a call gets when it names none; empty: it must name one
 
   /// It answers on this machine without a model (echo): no calls, no keys, no limits.
   [[nodiscard]] bool answers_offline() const { return dialect == WireDialect::offline; }

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -102,6 +105,11 @@ class Workspace : public PromptSource {
 
   [[nodiscard]] const std::filesystem::path& root() const { return m_root; }
   [[nodiscard]] const RepoSettings& settings() const { return m_settings; }
+  /// The providers that calls use: promptctl.yaml's with the user configuration applied on
+  /// top (`configured_providers`). The user configuration is read the first time any copy of
+  /// this workspace asks, and once only, so a command that calls no model never reads it.
+  /// Throws `Error` (invalid_input) for a user configuration with errors.
+  [[nodiscard]] const std::map<std::string, ProviderSettings>& providers() const;
   [[nodiscard]] std::filesystem::path prompts_dir() const { return m_root / k_prompts_dir; }
   /// The file for a (valid) prompt name.
   [[nodiscard]] std::filesystem::path file_for(std::string_view name) const;
@@ -142,6 +150,13 @@ class Workspace : public PromptSource {
   explicit Workspace(std::filesystem::path root);
   std::filesystem::path m_root;
   RepoSettings m_settings;
+  // Not std::call_once: a user configuration with errors throws, and the next call reads it
+  // again, which call_once does not survive everywhere.
+  struct ConfiguredProviders {
+    std::mutex reading;
+    std::optional<std::map<std::string, ProviderSettings>> providers;
+  };
+  std::shared_ptr<ConfiguredProviders> m_configured = std::make_shared<ConfiguredProviders>();
 };
 
 /// Throws `Error` (invalid_input) at `shown` when the file at `path` is larger than a prompt file

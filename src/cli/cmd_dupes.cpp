@@ -2,6 +2,7 @@
 #include "cli/searching.hpp"
 #include "cli/validators.hpp"
 #include "promptctl/lineage.hpp"
+#include "util/json_output.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -45,7 +46,7 @@ struct Found {
 // result has no method and a note saying why.
 Found by_embeddings(Session& session, const Options& o, SearchIndex& index,
                     const std::vector<IndexedPrompt>& docs, bool required) {
-  auto providers = configured_providers(session.workspace().settings().providers);
+  const auto& providers = session.workspace().providers();
   EmbeddingSource source = embedding_source(session, o.embedding, providers);
   Found found;
   found.model = source.model.to_string();
@@ -94,13 +95,12 @@ int run(Session& session, const Options& o) {
     for (const DuplicatePair& pair : found.pairs) {
       pairs.push_back(pair.to_json());
     }
-    out.document(
-        {{"method", found.method},
-         {"model", found.model.empty() ? nlohmann::json(nullptr) : nlohmann::json(found.model)},
-         {"threshold", found.threshold},
-         {"prompts", docs.size()},
-         {"note", found.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(found.note)},
-         {"pairs", pairs}});
+    out.document({{"method", found.method},
+                  {"model", util::text_or_null(found.model)},
+                  {"threshold", found.threshold},
+                  {"prompts", docs.size()},
+                  {"note", util::text_or_null(found.note)},
+                  {"pairs", pairs}});
   } else {
     for (const DuplicatePair& pair : found.pairs) {
       out.line(out.paint(format_score(pair.score), Style::cyan) + "  " + pair.first + "  " +

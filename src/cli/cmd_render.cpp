@@ -136,7 +136,7 @@ int run(Session& session, const Options& o) {
     revision = resolved.revision;
     if (assigned && !assigned->model.empty()) {
       ModelRef model = parse_model_ref(assigned->model, rendered.model.provider,
-                                       session.workspace().settings().providers);
+                                       session.workspace().providers());
       rendered.model.provider = model.provider;
       rendered.model.name = model.model;
     }

@@ -117,7 +117,7 @@ IndexedPrompt like_prompt(Session& session, SearchIndex& index, const std::strin
 int similarity_search(Session& session, const Options& o, SearchIndex& index,
                       const IndexRefresh& refresh) {
   const Output& out = session.out();
-  auto providers = configured_providers(session.workspace().settings().providers);
+  const auto& providers = session.workspace().providers();
   EmbeddingSource source = embedding_source(session, o.embedding, providers);
   std::vector<float> query_vector;
   std::string exclude;

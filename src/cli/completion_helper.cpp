@@ -56,11 +56,11 @@ std::vector<std::string> experiment_names(Session& session) {
   return names;
 }
 
-// The providers a model may name: the built-in ones and promptctl.yaml's.
+// The providers a model may name: the built-in ones, promptctl.yaml's and the user's.
 std::vector<std::string> provider_names(Session& session) {
   std::vector<std::string> names;
   try {
-    for (const auto& [name, settings] : session.workspace().settings().providers) {
+    for (const auto& [name, settings] : session.workspace().providers()) {
       names.push_back(name);
     }
   } catch (const Error&) {
@@ -216,10 +216,8 @@ std::vector<std::string> run_ids(Output& out, const std::filesystem::path& direc
     if (!std::filesystem::exists(state_paths(with_ledger.workspace()).ledger)) {
       return ids;
     }
-    RunFilter newest;
-    newest.limit = k_completed_run_ids;
-    for (const RunRecord& run : open_ledger(with_ledger).runs(newest)) {
-      ids.push_back(std::to_string(run.id));
+    for (std::int64_t id : open_ledger(with_ledger).newest_run_ids(k_completed_run_ids)) {
+      ids.push_back(std::to_string(id));
     }
   } catch (const Error&) {
   }
@@ -282,7 +280,7 @@ int run(Session& session, const Options& /*unused*/) {
   }
   if (at >= words.size()) {
     if (current.starts_with("-")) {
-      print_matching(out, {"-C", "--color", "--help", "--version", "-V"}, current);
+      print_matching(out, {"-C", "--color", "--no-pager", "--help", "--version", "-V"}, current);
       return 0;
     }
     std::vector<std::string> names;

@@ -106,8 +106,7 @@ ExecutionState open_execution_state(const Workspace& workspace) {
   if (auto retention = workspace.settings().ledger_retention_seconds) {
     (void)ledger.prune(util::now_ms() - *retention * 1000, false);
   }
-  return ExecutionState{configured_providers(workspace.settings().providers), std::move(ledger),
-                        ResponseCache(paths.cache)};
+  return ExecutionState{workspace.providers(), std::move(ledger), ResponseCache(paths.cache)};
 }
 
 }  // namespace promptctl

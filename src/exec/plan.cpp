@@ -70,7 +70,9 @@ std::vector<ChatRequest> plan_requests(const std::vector<ChatMessage>& messages,
                                        const std::map<std::string, ProviderSettings>& providers) {
   ModelRef primary{model.provider, model.name};
   if (primary.provider.empty() && primary.model.empty()) {
-    primary = {"echo", "echo"};
+    // Nothing chosen anywhere: the offline provider, so that a new repository runs at once.
+    const ProviderKind& offline = provider_kind(ProviderType::echo);
+    primary = {std::string(offline.name), std::string(offline.model)};
   } else if (primary.provider.empty()) {
     primary = parse_model_ref(primary.model, provider_for_model_name(primary.model), providers);
     if (primary.provider.empty()) {
@@ -80,12 +82,12 @@ std::vector<ChatRequest> plan_requests(const std::vector<ChatMessage>& messages,
   }
   check_provider(primary.provider, providers);
   if (primary.model.empty()) {
-    if (!providers.at(primary.provider).kind().answers_offline()) {
+    primary.model = providers.at(primary.provider).kind().model;
+    if (primary.model.empty()) {
       throw Error(ErrorKind::invalid_input,
                   "no model is set for provider '" + primary.provider + "'", {},
                   "set 'model.name', or pass --model");
     }
-    primary.model = "echo";
   }
   std::vector<ChatRequest> chain{request_for(primary, messages, model)};
   for (const std::string& fallback : model.fallback) {
@@ -107,9 +109,10 @@ ModelSettings with_model(ModelSettings model, const std::string& provider,
       model.fallback.clear();  // the prompt's fallbacks were chosen for its own provider
     }
     model.provider = provider;
-    if (model_name.empty() && providers.contains(provider) &&
-        providers.at(provider).kind().answers_offline()) {
-      model.name = "echo";
+    if (model_name.empty() && providers.contains(provider)) {
+      if (std::string_view own = providers.at(provider).kind().model; !own.empty()) {
+        model.name = own;
+      }
     }
   }
   if (!model_name.empty()) {

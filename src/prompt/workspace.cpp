@@ -209,6 +209,14 @@ Workspace::Workspace(fs::path root) : m_root(std::move(root)) {
   throw_if_errors(diagnostics);
 }
 
+const std::map<std::string, ProviderSettings>& Workspace::providers() const {
+  std::lock_guard<std::mutex> turn(m_configured->reading);
+  if (!m_configured->providers) {
+    m_configured->providers = configured_providers(m_settings.providers);
+  }
+  return *m_configured->providers;
+}
+
 Workspace Workspace::open(const fs::path& root) {
   if (!fs::exists(root / k_settings_file)) {
     throw Error(ErrorKind::not_found,

@@ -334,3 +334,18 @@ TEST_F(RepoTest, ARepositoryOwnedByAnotherUserIsRefusedBeforeAnythingIsWritten) 
   EXPECT_EQ(trusted.exit_code, 0) << trusted.err;
   EXPECT_NE(trusted.out.find("Hi"), std::string::npos) << trusted.out;
 }
+
+// A provider the user declares is one like any other: runs reach it, and completion offers it.
+TEST_F(TrustTest, AProviderOfTheUserConfigurationIsKnownEverywhere) {
+  m_dir.write(".config/promptctl/config.yaml",
+              "providers:\n  mine: {type: openai-compatible, base_url: '" + m_server.url() +
+                  "/v1', max_retries: 0}\n");
+  auto env = secrets_env({{"XDG_CONFIG_HOME", (m_dir.path() / ".config").string()}});
+  ProcessResult offered = run({"__complete", "run", "hello", "--provider", "mi"}, {}, {}, env);
+  EXPECT_EQ(offered.out, "mine\n");
+  ProcessResult ran = run({"run", "hello", "--model", "mine/m"}, {}, {}, env);
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  ASSERT_EQ(m_server.request_count(), 1U);
+  ProcessResult without = run({"__complete", "run", "hello", "--provider", "mi"});
+  EXPECT_EQ(without.out, "");
+}
