@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "prompt/test_data.hpp"
 #include "promptctl/error.hpp"
-#include "testing/datasets.hpp"
 
 using namespace promptctl;
 
@@ -23,9 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   SourceFile file{path, std::string(reinterpret_cast<const char*>(data) + 1, size - 1)};
   try {
     if (path.find("vars") != std::string::npos) {
-      (void)testing_detail::read_vars_file(file).dump();
+      (void)prompt_detail::read_vars_file(file).dump();
     } else {
-      for (const nlohmann::json& row : testing_detail::read_dataset(file)) {
+      for (const nlohmann::json& row : prompt_detail::read_dataset(file)) {
         (void)row.dump();
       }
     }

@@ -10,7 +10,11 @@
 
 namespace promptctl {
 
-enum class Subject { prompt, settings, other };
+/// What a changed file is to promptctl: a prompt (its file or tests file), the settings, a file
+/// that prompts' tests read (a variables file, a dataset, a schema), or another file.
+enum class Subject { prompt, settings, other, data };
+
+[[nodiscard]] std::string_view to_string(Subject subject);
 
 struct PromptChange {
   Subject subject = Subject::prompt;
@@ -20,6 +24,8 @@ struct PromptChange {
   std::vector<std::string> paths;  ///< the files involved, relative to the git work tree
   /// Lint errors and warnings of a changed prompt that exists in the working tree.
   std::optional<std::pair<int, int>> lint;
+  /// For a data file: the prompts whose tests read it, sorted.
+  std::vector<std::string> used_by;
 };
 
 [[nodiscard]] std::string_view to_string(repo::ChangeKind kind);
@@ -35,15 +41,16 @@ std::vector<PromptChange> group_changes(const std::vector<repo::FileChange>& fil
                                         const std::string& prefix);
 
 /// What changed under prompts/ and in promptctl.yaml between HEAD and the working tree, one
-/// entry per prompt (its tests file folded in), sorted by name. `with_lint` lints each changed
-/// prompt.
+/// entry per prompt (its tests file folded in), sorted by name, then each changed file that a
+/// prompt's tests read (Subject::data), sorted by path. `with_lint` lints each changed prompt.
 std::vector<PromptChange> prompt_changes(Workspace& workspace, const repo::Repository& repository,
                                          bool with_lint);
 
-/// The files a commit of `names` takes: each prompt's file and tests file, and the old file of
-/// a prompt renamed to one of them. With no names, every changed file under prompts/ and
-/// promptctl.yaml. Throws `Error` (not_found) for a name that is neither in the working tree
-/// nor among the changes.
+/// The files a commit of `names` takes: each prompt's file and tests file, the old file of a
+/// prompt renamed to one of them, and the changed files its tests read, so that a commit never
+/// points at a dataset left behind. With no names, every changed file under prompts/, in
+/// promptctl.yaml, and that tests read. Throws `Error` (not_found) for a name that is neither in
+/// the working tree nor among the changes.
 std::vector<std::string> commit_paths(Workspace& workspace, const repo::Repository& repository,
                                       const std::vector<std::string>& names);
 

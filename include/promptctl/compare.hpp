@@ -54,6 +54,18 @@ struct MetricComparison {
 /// "better", "worse" or "no significant difference".
 const char* to_string(Difference difference);
 
+/// A case one variant has and the other lacks, which the comparison leaves out.
+struct UnpairedCase {
+  std::string variant;  ///< "a" or "b": the side that has it
+  std::string label;    ///< as reports name a case: "greets [row 3]"
+  std::string reason;   ///< the test's error on that side, or that the other side lacks it
+
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+/// The unpaired cases of a comparison's batch, A's first.
+std::vector<UnpairedCase> unpaired_cases(const PairedResults& paired);
+
 struct Comparison {
   VariantFigures a;
   VariantFigures b;
@@ -62,6 +74,8 @@ struct Comparison {
   /// The seed of the coins that chose, case by case, whether A's or B's call was queued first.
   std::uint64_t seed = 0;
   std::vector<MetricComparison> metrics;  ///< pass rate, latency, tokens, then cost if priced
+  /// Cases left out because only one variant has them (set by the caller, who ran the batch).
+  std::vector<UnpairedCase> unpaired;
 
   /// The primary metric's comparison.
   [[nodiscard]] const MetricComparison& primary_metric() const;

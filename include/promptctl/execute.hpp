@@ -76,6 +76,9 @@ struct ExecutionOptions {
   /// When this becomes true (Ctrl-C), no further call or retry starts; calls in flight have
   /// `stop_grace` to finish, then are abandoned. Null: the batch always runs to its end.
   const std::atomic<bool>* stop = nullptr;
+  /// The same as `stop`, for the caller's own reason: a test run that reached its failure
+  /// limit. Null: never.
+  const std::atomic<bool>* enough = nullptr;
   std::chrono::milliseconds stop_grace{5000};
 };
 

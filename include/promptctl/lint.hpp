@@ -23,6 +23,11 @@ struct LintReport {
 /// Throws `Error` (not_found) for a name that does not exist.
 LintReport lint(Workspace& workspace, const std::vector<std::string>& names);
 
+/// Lints a prompt file's text as the prompt `name` (which need not exist yet), shown as
+/// `file.path`: an editor's unsaved buffer, or standard input. Its partials, its tests file
+/// and its tests' data come from the repository, as they would for the file itself.
+LintReport lint_text(Workspace& workspace, const std::string& name, SourceFile file);
+
 /// An error at each variant of `experiment` whose version does not load: a revision, release or
 /// environment that does not exist or lacks the prompt, or a prompt file with errors there.
 std::vector<Diagnostic> unresolved_variants(Workspace& workspace, const Experiment& experiment);

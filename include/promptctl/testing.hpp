@@ -54,6 +54,8 @@ struct CaseResult {
   std::string error;  ///< why no verdict was reached
   /// A stop (Ctrl-C) left the case without its answer or a grade.
   bool stopped = false;
+  /// Never sent: the run had reached its failure limit (`TestRunOptions::max_failures`).
+  bool not_run = false;
   /// invalid_input when the test itself is broken (a render failure, a bad dataset), provider
   /// when the provider failed.
   ErrorKind error_kind = ErrorKind::provider;
@@ -92,6 +94,10 @@ TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo
                           const std::string& revision, const std::vector<std::string>& names,
                           MissingPrompt missing = MissingPrompt::error);
 
+/// Keeps only the tests whose name holds one of `patterns` (ignoring case), and the prompts that
+/// still have tests. No patterns: keeps everything.
+void keep_tests_matching(TestSuite& suite, const std::vector<std::string>& patterns);
+
 /// Keeps only the suite's prompts whose tests may give another answer than at `since`: their
 /// file or tests file changed, a partial they use changed, a file their tests read changed,
 /// the judge prompt changed (for prompts with llm-rubric), or promptctl.yaml changed (every
@@ -116,6 +122,11 @@ struct TestRunOptions {
   /// When this becomes true (Ctrl-C), no further call starts and the calls under way finish;
   /// cases left without an answer or a grade end as errors saying so. Null: never stops.
   const std::atomic<bool>* stop = nullptr;
+  /// Once this many cases have failed or ended in an error, no further call starts; the calls
+  /// under way finish and are graded, and the cases never sent come back `not_run`. A case
+  /// counts when its call fails or an assertion decided by the answer alone fails it; judged
+  /// and embedded assertions are graded after every answer is in. 0: no limit.
+  std::size_t max_failures = 0;
 };
 
 struct TestEvents {
@@ -123,6 +134,16 @@ struct TestEvents {
   std::function<void(std::size_t done, std::size_t total)> on_progress;
   /// A retry, a fallback, or a request or response with --verbose.
   std::function<void(const std::string& notice)> on_notice;
+};
+
+/// A comparison's cases: those both variants have, in pairs, and those only one has.
+struct PairedResults {
+  std::vector<CaseResult> a;  ///< A's side of each pair, in written order
+  std::vector<CaseResult> b;  ///< B's side: b[i] pairs with a[i]
+  /// Cases one variant has and the other lacks, never run: a test that cannot run on that
+  /// side carries its error, a row the other side lacks none.
+  std::vector<CaseResult> only_a;
+  std::vector<CaseResult> only_b;
 };
 
 /// Runs suites through the executor: every call is cached by the usual rules and, with a
@@ -139,15 +160,15 @@ class TestRunner {
   std::vector<CaseResult> run(TestSuite& suite, const repo::Repository* repository,
                               const TestRunOptions& options, const TestEvents& events) const;
 
-  /// Two suites over the same cases as one batch, for a comparison: case i of `a` and case i
-  /// of `b` are queued side by side, which of the two first decided by a coin drawn from
-  /// `seed`, and they share the executor's connections and concurrency, so that warm-up, time
-  /// and provider drift fall on both alike. Both suites must plan the same number of cases.
-  /// Jobs, cache and judges follow `a_options` and `a`'s settings. Returns A's results and B's,
-  /// each in written order.
-  std::pair<std::vector<CaseResult>, std::vector<CaseResult>> run_interleaved(
-      TestSuite& a, const TestRunOptions& a_options, TestSuite& b, const TestRunOptions& b_options,
-      const repo::Repository* repository, std::uint64_t seed, const TestEvents& events) const;
+  /// Two suites over the same tests as one batch, for a comparison. Cases pair up by test,
+  /// dataset row and repetition; the two of a pair are queued side by side, which first
+  /// decided by a coin drawn from `seed`, and all share the executor's connections and
+  /// concurrency, so that warm-up, time and provider drift fall on both alike. A case that
+  /// only one side has (a dataset with other rows there, a test that cannot run there) is not
+  /// run. Jobs, cache and judges follow `a_options` and `a`'s settings.
+  PairedResults run_interleaved(TestSuite& a, const TestRunOptions& a_options, TestSuite& b,
+                                const TestRunOptions& b_options, const repo::Repository* repository,
+                                std::uint64_t seed, const TestEvents& events) const;
 
  private:
   const std::map<std::string, ProviderSettings>& m_providers;

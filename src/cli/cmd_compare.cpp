@@ -149,9 +149,9 @@ TestRunOptions run_options(const Variant& variant, const Options& o) {
 
 // Both variants in one batch, each case's two calls side by side in a seeded order, so that
 // neither variant gets the cold connections or the quieter minute.
-std::pair<std::vector<CaseResult>, std::vector<CaseResult>> run_variants(
-    Session& session, ExecutionState& state, std::vector<Variant>& variants,
-    const std::vector<TestCase>& cases, const Options& o, std::uint64_t seed) {
+PairedResults run_variants(Session& session, ExecutionState& state, std::vector<Variant>& variants,
+                           const std::vector<TestCase>& cases, const Options& o,
+                           std::uint64_t seed) {
   std::vector<TestSuite> suites(2);
   for (std::size_t i = 0; i < 2; ++i) {
     suites[i].settings = session.workspace().settings().tests;
@@ -166,18 +166,50 @@ std::pair<std::vector<CaseResult>, std::vector<CaseResult>> run_variants(
   TestRunOptions b_options = run_options(variants[1], o);
   a_options.stop = b_options.stop = &util::GracefulStop::requested();
   TestRunner runner(state.providers, &state.cache, &state.ledger);
-  auto [a, b] = runner.run_interleaved(suites[0], a_options, suites[1], b_options,
-                                       &session.repository(), seed, events);
+  PairedResults paired = runner.run_interleaved(suites[0], a_options, suites[1], b_options,
+                                                &session.repository(), seed, events);
   session.out().end_progress();
   // A pair that a stop cut short on either side says nothing about the difference.
-  std::pair<std::vector<CaseResult>, std::vector<CaseResult>> whole;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (!a[i].stopped && !b[i].stopped) {
-      whole.first.push_back(std::move(a[i]));
-      whole.second.push_back(std::move(b[i]));
+  PairedResults whole;
+  whole.only_a = std::move(paired.only_a);
+  whole.only_b = std::move(paired.only_b);
+  for (std::size_t i = 0; i < paired.a.size(); ++i) {
+    if (!paired.a[i].stopped && !paired.b[i].stopped) {
+      whole.a.push_back(std::move(paired.a[i]));
+      whole.b.push_back(std::move(paired.b[i]));
     }
   }
   return whole;
+}
+
+// The cases left out, one line per side and reason, and the pairs the comparison rests on.
+void print_unpaired(const Output& out, const Comparison& c, std::size_t pairs) {
+  if (c.unpaired.empty()) {
+    return;
+  }
+  std::vector<std::pair<std::string, std::size_t>> reasons;  // "A: why", count, in order
+  for (const UnpairedCase& unpaired : c.unpaired) {
+    std::string side = unpaired.variant == "a" ? "A" : "B";
+    std::string line = side + " " + unpaired.label + ": " + unpaired.reason;
+    bool row_of_a_test = unpaired.label.find(" [row ") != std::string::npos;
+    if (row_of_a_test) {  // a dataset's rows share their reason: one line for all of them
+      line = side + " " + unpaired.label.substr(0, unpaired.label.find(" [row ")) + ": " +
+             unpaired.reason;
+    }
+    if (!reasons.empty() && reasons.back().first == line) {
+      ++reasons.back().second;
+    } else {
+      reasons.emplace_back(line, 1);
+    }
+  }
+  out.line(out.paint(
+      "left out, as only one variant has them: " + util::counted(c.unpaired.size(), "case") +
+          "; the comparison rests on " + util::counted(pairs, "pair"),
+      Style::yellow));
+  for (const auto& [line, count] : reasons) {
+    out.line("   " + line + (count > 1 ? " (" + util::counted(count, "case") + ")" : ""));
+  }
+  out.line();
 }
 
 std::string fixed(double value, int decimals) {
@@ -229,16 +261,24 @@ int run(Session& session, const Options& o) {
   ExecutionState state = open_execution_state(session);
   std::uint64_t seed = o.seed ? *o.seed : std::random_device{}();
   util::GracefulStop graceful_stop;
-  auto [a, b] = run_variants(session, state, variants, cases, o, seed);
+  PairedResults paired = run_variants(session, state, variants, cases, o, seed);
+  const std::vector<CaseResult>& a = paired.a;
   Comparison comparison =
-      compare_variants(a, b, variants[0].label, variants[1].label, o.metric, o.alpha);
+      compare_variants(paired.a, paired.b, variants[0].label, variants[1].label, o.metric, o.alpha);
   comparison.seed = seed;
+  comparison.unpaired = unpaired_cases(paired);
+  if (a.empty() && !comparison.unpaired.empty()) {
+    const UnpairedCase& first = comparison.unpaired.front();
+    throw Error(ErrorKind::invalid_input, "A and B have no case in common: nothing to compare", {},
+                (first.variant == "a" ? "A " : "B ") + first.label + ": " + first.reason);
+  }
   if (!o.html.empty()) {
     util::write_file_atomic(o.html, comparison_html(comparison));
   }
   if (o.json) {
     session.out().document(comparison.to_json());
   } else {
+    print_unpaired(session.out(), comparison, a.size());
     print_comparison(session.out(), comparison);
   }
   if (int code = report_stop(session.out(), "the comparison rests on the " +

@@ -29,17 +29,17 @@ std::string lint_text(const std::optional<std::pair<int, int>>& counts) {
 }
 
 nlohmann::json change_json(const PromptChange& change) {
-  static const char* subjects[] = {"prompt", "settings", "other"};
   nlohmann::json lint = nullptr;
   if (change.lint) {
     lint = {{"errors", change.lint->first}, {"warnings", change.lint->second}};
   }
   return {{"name", change.name},
-          {"subject", subjects[static_cast<int>(change.subject)]},
+          {"subject", to_string(change.subject)},
           {"status", to_string(change.kind)},
           {"old_name", util::text_or_null(change.old_name)},
           {"paths", change.paths},
-          {"lint", lint}};
+          {"lint", lint},
+          {"used_by", change.used_by}};
 }
 
 int run(Session& session, const Options& o) {
@@ -58,13 +58,17 @@ int run(Session& session, const Options& o) {
     out.line("nothing changed since HEAD");
     return 0;
   }
+  Table table;
   for (const PromptChange& change : changes) {
     std::string name =
         change.old_name.empty() ? change.name : change.old_name + " -> " + change.name;
     bool failing = change.lint && change.lint->first + change.lint->second > 0;
-    out.line(pad(std::string(to_string(change.kind)), 12) + pad(util::visible(name), 32) + " " +
-             out.paint(lint_text(change.lint), failing ? Style::red : Style::green));
+    Cell note = change.subject == Subject::data
+                    ? Cell("read by the tests of " + util::join(change.used_by, ", "))
+                    : Cell(lint_text(change.lint), failing ? Style::red : Style::green);
+    table.row({std::string(to_string(change.kind)), util::visible(name), note});
   }
+  table.print(out);
   return 0;
 }
 

@@ -33,6 +33,9 @@ struct Options {
   bool no_cache = false;
   bool record = false;
   bool verbose = false;
+  std::vector<std::string> patterns;
+  bool fail_fast = false;
+  std::size_t max_failures = 0;
 };
 
 void add_options(CLI::App& sub, Options& o) {
@@ -51,6 +54,16 @@ void add_options(CLI::App& sub, Options& o) {
                  "Run the suite with this model (PROVIDER/MODEL or a name); repeat for a matrix "
                  "reported side by side")
       ->type_name("MODEL");
+  sub.add_option("-k", o.patterns,
+                 "Run only the tests whose name holds PATTERN (ignoring case); repeat for more")
+      ->type_name("PATTERN");
+  sub.add_flag("-x,--fail-fast", o.fail_fast,
+               "Stop sending at the first case that fails or errs: the same as --max-failures 1");
+  sub.add_option("--max-failures", o.max_failures,
+                 "Stop sending once N cases failed or erred; the calls under way finish, and "
+                 "the cases never sent are left out of the report")
+      ->type_name("N")
+      ->check(CLI::Range(1, 1000000));
   sub.add_option("--rev", o.revision,
                  "Test the prompts as they are in REV, without a checkout; an environment's "
                  "name tests each prompt as it pins it")
@@ -106,6 +119,10 @@ TestRunOptions run_options(const Options& o) {
   run.providers = o.providers;
   run.cache = chosen_cache(o);
   run.verbose = o.verbose;
+  if (o.fail_fast && o.max_failures > 0) {
+    throw Error(ErrorKind::usage, "--fail-fast and --max-failures do not go together");
+  }
+  run.max_failures = o.fail_fast ? 1 : o.max_failures;
   return run;
 }
 
@@ -138,6 +155,7 @@ std::vector<CaseResult> run_baseline(Session& session, const Options& o, Executi
   }
   TestSuite suite = load_test_suite(session.workspace(), session.shared_repository(), o.baseline,
                                     names, MissingPrompt::skip);
+  keep_tests_matching(suite, o.patterns);
   return run_suite(session, o, state, suite, run, "baseline: ");
 }
 
@@ -178,6 +196,21 @@ std::vector<ReportFile> report_files(const Options& o, const std::string& format
   return files;
 }
 
+// -k: the tests chosen by name; none at all is a mistake worth saying.
+void select_tests(TestSuite& suite, const std::vector<std::string>& patterns) {
+  bool had_tests = !suite.prompts.empty();
+  keep_tests_matching(suite, patterns);
+  if (had_tests && suite.prompts.empty()) {
+    throw Error(ErrorKind::not_found, "no test name holds " + util::join(patterns, " or "), {},
+                "'promptctl show NAME' lists a prompt's tests");
+  }
+}
+
+// The cases the failure limit kept from being sent, left out of the report; how many.
+std::size_t leave_out_unsent(std::vector<CaseResult>& results) {
+  return std::erase_if(results, [](const CaseResult& result) { return result.not_run; });
+}
+
 int exit_code(const TestSummary& summary, bool fail_on_error) {
   if (summary.failed > 0)
     return k_exit_check_failed;
@@ -203,7 +236,9 @@ int run(Session& session, const Options& o) {
   if (!o.changed_since.empty()) {
     keep_changed_since(suite, session.workspace(), session.shared_repository(), o.changed_since);
   }
+  select_tests(suite, o.patterns);
   std::vector<CaseResult> results = run_suite(session, o, state, suite, run, "");
+  std::size_t not_run = leave_out_unsent(results);
   if (!o.baseline.empty() && !suite.prompts.empty() && !util::GracefulStop::requested()) {
     compare_with_baseline(results, run_baseline(session, o, state, suite, run));
   }
@@ -219,6 +254,10 @@ int run(Session& session, const Options& o) {
     print_test_report(session.out(), results, summary, o.verbose);
   } else {
     session.out().print(report_in(format, results, summary));
+  }
+  if (not_run > 0) {
+    print_notice(session.out(), "stopped after " + util::counted(run.max_failures, "failure") +
+                                    ": " + util::counted(not_run, "case") + " not run");
   }
   auto stopped = std::count_if(results.begin(), results.end(),
                                [](const CaseResult& result) { return result.stopped; });

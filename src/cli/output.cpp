@@ -3,6 +3,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -233,6 +234,56 @@ std::string pad(std::string_view text, size_t width) {
     out.append(width - shown, ' ');
   }
   return out;
+}
+
+void Table::header(std::vector<std::string> titles) {
+  std::vector<Cell> cells;
+  for (std::string& title : titles) {
+    cells.emplace_back(std::move(title), Style::bold);
+  }
+  m_rows.insert(m_rows.begin(), Row{std::move(cells), true});
+}
+
+void Table::row(std::vector<Cell> cells) {
+  m_rows.push_back(Row{std::move(cells), true});
+}
+
+void Table::line(std::string text) {
+  m_rows.push_back(Row{{Cell(std::move(text))}, false});
+}
+
+std::string Table::shown(const std::string& text, std::size_t column) const {
+  std::size_t widest = column < m_widest.size() ? m_widest[column] : 0;
+  return widest > 0 ? fit(text, widest) : text;
+}
+
+void Table::print(const Output& out) const {
+  std::vector<std::size_t> widths;
+  for (const auto& [cells, in_columns] : m_rows) {
+    widths.resize(std::max(widths.size(), in_columns ? cells.size() : 0), 0);
+    for (std::size_t i = 0; in_columns && i < cells.size(); ++i) {
+      widths[i] = std::max(widths[i], display_width(shown(cells[i].text, i)));
+    }
+  }
+  for (const auto& [cells, in_columns] : m_rows) {
+    if (!in_columns) {
+      out.line(cells.front().text);
+      continue;
+    }
+    std::string line;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      std::string text = shown(cells[i].text, i);
+      std::size_t width = display_width(text);
+      line += out.paint(text, cells[i].style);
+      if (i + 1 < cells.size()) {
+        line.append(widths[i] - width + 2, ' ');
+      }
+    }
+    while (!line.empty() && line.back() == ' ') {
+      line.pop_back();
+    }
+    out.line(line);
+  }
 }
 
 }  // namespace promptctl::cli

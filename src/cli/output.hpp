@@ -65,4 +65,41 @@ std::string pad(std::string_view text, size_t width);
 /// text without escape codes).
 std::string fit(std::string_view text, size_t width);
 
+/// A cell of a `Table`: its text, and the style it is painted in.
+struct Cell {
+  // Implicit, so that a row may be written as a list of texts.
+  Cell(std::string shown, Style painted = Style::none)  // NOLINT(google-explicit-constructor)
+      : text(std::move(shown)), style(painted) {}
+  Cell(const char* shown, Style painted = Style::none)  // NOLINT(google-explicit-constructor)
+      : text(shown), style(painted) {}
+  std::string text;
+  Style style;
+};
+
+/// Rows in columns as wide as their widest cell, two spaces apart, so that a long value never
+/// runs into the next column. A column may have a widest width: longer cells are cut with
+/// "…". Cells are painted after they are measured, so escape codes never count.
+class Table {
+ public:
+  /// `widest`: the most characters each column shows, 0 for no limit (missing: no limit).
+  explicit Table(std::vector<std::size_t> widest = {}) : m_widest(std::move(widest)) {}
+  /// A first row of titles, in bold.
+  void header(std::vector<std::string> titles);
+  void row(std::vector<Cell> cells);
+  /// A line of its own after the last row, outside the columns (a match under its run).
+  void line(std::string text);
+  /// Prints every row; the last column is not padded.
+  void print(const Output& out) const;
+
+ private:
+  struct Row {
+    std::vector<Cell> cells;
+    bool in_columns = true;
+  };
+  [[nodiscard]] std::string shown(const std::string& text, std::size_t column) const;
+
+  std::vector<std::size_t> m_widest;
+  std::vector<Row> m_rows;
+};
+
 }  // namespace promptctl::cli

@@ -62,6 +62,53 @@ void print_case(const Output& out, const CaseResult& result, bool with_model) {
   }
 }
 
+// Cases of one test that ended in the same error, as a dataset with a broken column makes for
+// every row: shown once, with the rows.
+bool same_error(const CaseResult& a, const CaseResult& b) {
+  return a.status == CaseStatus::error && b.status == CaseStatus::error && !a.regressed() &&
+         !b.regressed() && a.prompt == b.prompt && a.test == b.test && a.model == b.model &&
+         a.error == b.error && a.output.empty() && b.output.empty();
+}
+
+// "rows 1-3, 7 and 9" from row numbers in order; repetitions of a row count once.
+std::string rows_text(const std::vector<std::size_t>& rows) {
+  std::vector<std::string> ranges;
+  for (std::size_t i = 0; i < rows.size();) {
+    std::size_t j = i;
+    while (j + 1 < rows.size() && rows[j + 1] <= rows[j] + 1) {
+      ++j;
+    }
+    ranges.push_back(rows[i] == rows[j] ? std::to_string(rows[i])
+                                        : std::to_string(rows[i]) + "-" + std::to_string(rows[j]));
+    i = j + 1;
+  }
+  std::string text = ranges.size() == 1 && rows.front() == rows.back() ? "row " : "rows ";
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == ranges.size() ? " and " : ", ") + ranges[i];
+  }
+  return text;
+}
+
+// A run of `count` cases with one error: the first stands for all of them.
+void print_error_group(const Output& out, const CaseResult* first, std::size_t count,
+                       bool with_model) {
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < count; ++i) {
+    rows.push_back(first[i].row);
+  }
+  std::string title = first->prompt + ": " + first->test;
+  if (rows.front() > 0) {
+    title += " [" + rows_text(rows) + "]";
+  }
+  if (with_model) {
+    title += " <" + first->model + ">";
+  }
+  out.line(status_word(out, *first) + " " + title + " (" + util::counted(count, "case") +
+           ", one error)");
+  out.line("    " + out.paint(first->file + ":" + std::to_string(first->line), Style::dim));
+  out.line("    error: " + first->error);
+}
+
 // One row per case identity, one column per model.
 void print_matrix(const Output& out, const std::vector<CaseResult>& results,
                   const std::vector<std::string>& models) {
@@ -143,10 +190,17 @@ void print_test_report(const Output& out, const std::vector<CaseResult>& results
   if (matrix) {
     print_matrix(out, results, models);
   }
-  for (const CaseResult& result : results) {
-    if (all || result.status != CaseStatus::pass) {
-      print_case(out, result, matrix);
+  for (std::size_t i = 0; i < results.size();) {
+    std::size_t same = 1;
+    while (i + same < results.size() && same_error(results[i], results[i + same])) {
+      ++same;
     }
+    if (same > 1) {
+      print_error_group(out, &results[i], same, matrix);
+    } else if (all || results[i].status != CaseStatus::pass) {
+      print_case(out, results[i], matrix);
+    }
+    i += same;
   }
   if (summary.total == 0) {
     out.line("no tests to run");

@@ -125,7 +125,9 @@ class Batch {
 
  private:
   bool stop_requested() {
-    if (!m_stopping_since && m_options.stop && m_options.stop->load()) {
+    bool asked = (m_options.stop && m_options.stop->load()) ||
+                 (m_options.enough && m_options.enough->load());
+    if (!m_stopping_since && asked) {
       m_stopping_since = Clock::now();
     }
     return m_stopping_since.has_value();
@@ -151,7 +153,10 @@ class Batch {
   void start_ready_calls() {
     std::size_t parallel = std::max<std::size_t>(1, m_options.parallel);
     auto now = Clock::now();
-    for (auto it = m_pending.begin(); it != m_pending.end() && active() < parallel;) {
+    // A call answered at once (the cache, an offline provider) may ask for a stop: look before
+    // each start.
+    for (auto it = m_pending.begin();
+         it != m_pending.end() && active() < parallel && !stop_requested();) {
       Call& call = m_calls[*it];
       if (call.ready_at > now || !take_rate_slot(call, now)) {
         ++it;

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "promptctl/address.hpp"
+#include "promptctl/assertions.hpp"
 #include "promptctl/lint.hpp"
 #include "promptctl/names.hpp"
 
@@ -24,6 +26,20 @@ std::string_view to_string(repo::ChangeKind kind) {
       return "conflicted";
   }
   return "modified";
+}
+
+std::string_view to_string(Subject subject) {
+  switch (subject) {
+    case Subject::prompt:
+      return "prompt";
+    case Subject::settings:
+      return "settings";
+    case Subject::other:
+      return "other";
+    case Subject::data:
+      return "data";
+  }
+  return "other";
 }
 
 std::string_view to_string(repo::MergeOutcome outcome) {
@@ -77,7 +93,7 @@ std::vector<PromptChange> group_changes(const std::vector<repo::FileChange>& fil
     Classified what = classify(file.path, prefix);
     if (what.subject != Subject::prompt) {
       PromptChange& change = by_name[what.name];
-      change = {what.subject, file.kind, what.name, "", {file.path}, std::nullopt};
+      change = {what.subject, file.kind, what.name, "", {file.path}, std::nullopt, {}};
       continue;
     }
     auto [it, fresh] = by_name.try_emplace(what.name);
@@ -102,23 +118,116 @@ std::vector<PromptChange> group_changes(const std::vector<repo::FileChange>& fil
   return out;
 }
 
-std::vector<PromptChange> prompt_changes(Workspace& workspace, const repo::Repository& repository,
-                                         bool with_lint) {
-  std::string prefix = repository_prefix(workspace, repository);
-  std::vector<PromptChange> changes =
-      group_changes(repository.changes(prompt_pathspecs(prefix)), prefix);
+namespace {
+
+// The files a prompt's tests read, by their paths from the repository's top.
+std::vector<std::string> files_tests_read(const Prompt& prompt) {
+  std::vector<std::string> files;
+  auto add = [&](const std::string& path) {
+    if (!path.empty()) {
+      try {
+        files.push_back(repository_relative_path(path));
+      } catch (const Error&) {
+        // A path that leaves the repository is lint's to report; nothing to commit here.
+      }
+    }
+  };
+  for (const TestCase& test : prompt.tests) {
+    add(test.vars_file);
+    add(test.dataset);
+    for (const Assertion& assertion : test.assertions) {
+      add(schema_file_of(assertion).value_or(""));
+    }
+  }
+  return files;
+}
+
+// Whether a prompt's file or tests file mentions any of `file_names`: only those are parsed.
+bool mentions_any(Workspace& workspace, const std::string& name,
+                  const std::set<std::string>& file_names) {
+  for (const std::optional<SourceFile>& file : {workspace.read(name), workspace.read_tests(name)}) {
+    for (const std::string& file_name : file_names) {
+      if (file && file->text.find(file_name) != std::string::npos) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// For each of `paths` (changed files outside prompts/, from the repository's top) that prompts'
+// tests read, those prompts.
+std::map<std::string, std::vector<std::string>> prompts_reading(
+    Workspace& workspace, const std::vector<std::string>& paths) {
+  std::map<std::string, std::vector<std::string>> readers;
+  if (paths.empty()) {
+    return readers;
+  }
+  std::set<std::string> file_names;
+  for (const std::string& path : paths) {
+    file_names.insert(fs::path(path).filename().string());
+  }
+  for (const std::string& name : workspace.list_names()) {
+    if (!mentions_any(workspace, name, file_names)) {
+      continue;
+    }
+    LoadResult loaded = load_from_source(workspace, name);
+    if (!loaded.prompt) {
+      continue;
+    }
+    for (const std::string& file : files_tests_read(*loaded.prompt)) {
+      if (std::find(paths.begin(), paths.end(), file) != paths.end()) {
+        std::vector<std::string>& names = readers[file];
+        if (names.empty() || names.back() != name) {
+          names.push_back(name);
+        }
+      }
+    }
+  }
+  return readers;
+}
+
+// The prompt repository's changes; `prefix` is where it sits inside the git work tree.
+std::vector<PromptChange> changes_under(Workspace& workspace, const repo::Repository& repository,
+                                        const std::string& prefix, bool with_lint) {
+  std::vector<repo::FileChange> files = repository.changes(
+      prefix.empty() ? std::vector<std::string>{} : std::vector<std::string>{prefix});
+  std::vector<repo::FileChange> managed;
+  std::map<std::string, repo::FileChange> outside;  // by path from the repository's top
+  std::string prompts_dir = prefix + Workspace::k_prompts_dir + "/";
+  for (repo::FileChange& file : files) {
+    bool managed_path =
+        file.path.starts_with(prompts_dir) || classify(file.path, prefix).subject != Subject::other;
+    if (!managed_path) {
+      outside.emplace(file.path.substr(prefix.size()), std::move(file));
+    } else {
+      managed.push_back(std::move(file));
+    }
+  }
+  std::vector<PromptChange> changes = group_changes(managed, prefix);
   for (PromptChange& change : changes) {
     if (with_lint && change.subject == Subject::prompt && workspace.exists(change.name)) {
       LintReport report = lint(workspace, {change.name});
       change.lint = std::pair{report.errors(), report.warnings()};
     }
   }
+  std::vector<std::string> outside_paths;
+  for (const auto& [path, file] : outside) {
+    outside_paths.push_back(path);
+  }
+  for (auto& [path, readers] : prompts_reading(workspace, outside_paths)) {
+    const repo::FileChange& file = outside.at(path);
+    PromptChange change{Subject::data, file.kind, path, "", {file.path}, std::nullopt, {}};
+    change.used_by = std::move(readers);
+    changes.push_back(std::move(change));
+  }
   return changes;
 }
 
-std::vector<std::string> commit_paths(Workspace& workspace, const repo::Repository& repository,
-                                      const std::vector<std::string>& names) {
-  std::vector<PromptChange> changes = prompt_changes(workspace, repository, false);
+std::vector<std::string> paths_to_commit(Workspace& workspace, const repo::Repository& repository,
+                                         const std::string& prefix,
+                                         const std::vector<std::string>& names) {
+  std::vector<PromptChange> changes = changes_under(workspace, repository, prefix, false);
   std::vector<std::string> paths;
   if (names.empty()) {
     for (const PromptChange& change : changes) {
@@ -127,7 +236,6 @@ std::vector<std::string> commit_paths(Workspace& workspace, const repo::Reposito
     std::sort(paths.begin(), paths.end());
     return paths;
   }
-  std::string prefix = repository_prefix(workspace, repository);
   for (const std::string& name : names) {
     auto changed = std::find_if(changes.begin(), changes.end(), [&](const PromptChange& c) {
       return c.subject == Subject::prompt && c.name == name;
@@ -142,20 +250,38 @@ std::vector<std::string> commit_paths(Workspace& workspace, const repo::Reposito
     if (changed != changes.end()) {
       paths.insert(paths.end(), changed->paths.begin(), changed->paths.end());
     }
+    for (const PromptChange& data : changes) {
+      if (data.subject == Subject::data &&
+          std::find(data.used_by.begin(), data.used_by.end(), name) != data.used_by.end()) {
+        paths.insert(paths.end(), data.paths.begin(), data.paths.end());
+      }
+    }
   }
   std::sort(paths.begin(), paths.end());
   paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
   return paths;
 }
 
+}  // namespace
+
+std::vector<PromptChange> prompt_changes(Workspace& workspace, const repo::Repository& repository,
+                                         bool with_lint) {
+  return changes_under(workspace, repository, repository_prefix(workspace, repository), with_lint);
+}
+
+std::vector<std::string> commit_paths(Workspace& workspace, const repo::Repository& repository,
+                                      const std::vector<std::string>& names) {
+  return paths_to_commit(workspace, repository, repository_prefix(workspace, repository), names);
+}
+
 PromptCommit commit_prompts(Workspace& workspace, repo::Repository& repository,
                             const std::vector<std::string>& names, const std::string& message) {
+  std::string prefix = repository_prefix(workspace, repository);
   PromptCommit commit;
-  commit.paths = commit_paths(workspace, repository, names);
+  commit.paths = paths_to_commit(workspace, repository, prefix, names);
   if (commit.paths.empty()) {
     throw Error(ErrorKind::refused, "nothing to commit: no prompt changed since HEAD");
   }
-  std::string prefix = repository_prefix(workspace, repository);
   for (const std::string& path : commit.paths) {
     if (path.ends_with(".yaml") && path.starts_with(prefix)) {
       check_prompt_file_size(workspace.root() / path.substr(prefix.size()), path);

@@ -1,9 +1,13 @@
 #include "promptctl/lint.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <regex>
+#include <set>
 #include <tuple>
 
+#include "prompt/test_rows.hpp"
 #include "promptctl/address.hpp"
 #include "promptctl/analysis.hpp"
 #include "promptctl/names.hpp"
@@ -82,38 +86,134 @@ void check_partials(const Prompt& prompt, PromptPartials& partials, std::vector<
   }
 }
 
-void check_tests(const Prompt& prompt, PromptPartials& partials, std::vector<Diagnostic>& out) {
-  std::vector<std::string> used = used_variable_names(prompt, partials);
-  for (const TestCase& test : prompt.tests) {
-    for (const auto& [name, location] : test.var_locations) {
-      bool known =
-          prompt.find_variable(name) || std::find(used.begin(), used.end(), name) != used.end();
-      if (!known) {
-        add(out, Severity::error, location,
-            "test '" + test.name + "' sets unknown variable '" + name + "'" +
-                util::did_you_mean(name, prompt.variable_names()),
-            "test-unknown-variable");
-      }
-    }
+// "" for a test without a dataset (its one row), else " in rows 1, 4 and 9 of 'data.csv'".
+std::string rows_text(const std::vector<std::size_t>& rows, std::size_t total,
+                      const std::string& dataset) {
+  if (dataset.empty()) {
+    return "";
+  }
+  if (rows.size() == total) {
+    return " in any row of '" + dataset + "'";
+  }
+  constexpr std::size_t k_rows_named = 5;
+  std::vector<std::string> named;
+  for (std::size_t i = 0; i < rows.size() && i < k_rows_named; ++i) {
+    named.push_back(std::to_string(rows[i]));
+  }
+  std::string more = rows.size() > k_rows_named
+                         ? " and " + std::to_string(rows.size() - k_rows_named) + " more"
+                         : "";
+  return std::string(rows.size() == 1 ? " in row " : " in rows ") + util::join(named, ", ") + more +
+         " of '" + dataset + "'";
+}
+
+// What one test's rows lack or carry in vain; each problem once, with the rows it is in.
+struct RowProblems {
+  std::map<std::string, std::vector<std::size_t>> missing;  ///< required variable -> rows
+  std::map<std::string, std::vector<std::size_t>> unknown;  ///< column -> rows
+  /// a broken assertion value -> where, and the rows
+  std::map<std::string, std::pair<SourceLocation, std::vector<std::size_t>>> values;
+};
+
+RowProblems row_problems(const Prompt& prompt, const TestCase& test,
+                         const std::vector<nlohmann::json>& rows,
+                         const std::vector<Assertion>& assertions,
+                         const std::function<bool(const std::string&)>& known) {
+  RowProblems found;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const nlohmann::json& row = rows[i];
     for (const VariableSpec& spec : prompt.variables) {
-      if (spec.required && !spec.default_value && !test.vars.contains(spec.name)) {
-        add(out, Severity::error, test.location,
-            "test '" + test.name + "' does not set required variable '" + spec.name + "'",
-            "test-missing-variable");
+      if (spec.required && !spec.default_value && !row.contains(spec.name)) {
+        found.missing[spec.name].push_back(i + 1);
       }
     }
+    for (const auto& [column, value] : row.items()) {
+      if (!test.vars.contains(column) && !known(column)) {
+        found.unknown[column].push_back(i + 1);
+      }
+    }
+    try {
+      (void)prompt_detail::assertions_for_row(assertions, row);
+    } catch (const Error& e) {
+      auto& [where, in_rows] = found.values[e.message()];
+      where = e.location();
+      in_rows.push_back(i + 1);
+    }
+  }
+  return found;
+}
+
+// A test as it will run: its rows (its variables, or each row of its dataset) set every
+// required variable, every value it sets is one the prompt or an assertion uses, and each
+// assertion value that is a template finds its names in every row.
+void check_test(const Prompt& prompt, const TestCase& test, PromptSource& source,
+                const std::vector<Assertion>& shared, const std::vector<std::string>& used,
+                std::vector<Diagnostic>& out) {
+  std::vector<Assertion> assertions = shared;
+  assertions.insert(assertions.end(), test.assertions.begin(), test.assertions.end());
+  std::set<std::string> for_assertions = prompt_detail::assertion_value_names(assertions);
+  auto known = [&](const std::string& name) {
+    return prompt.find_variable(name) || std::find(used.begin(), used.end(), name) != used.end() ||
+           for_assertions.contains(name);
+  };
+  for (const auto& [name, location] : test.var_locations) {
+    if (!known(name)) {
+      add(out, Severity::error, location,
+          "test '" + test.name + "' sets unknown variable '" + name + "'" +
+              util::did_you_mean(name, prompt.variable_names()),
+          "test-unknown-variable");
+    }
+  }
+  std::vector<nlohmann::json> rows;
+  try {
+    rows = prompt_detail::test_rows(test, source);
+  } catch (const Error& e) {
+    add(out, Severity::error, e.location().file.empty() ? test.location : e.location(),
+        "test '" + test.name + "': " + e.message(), "test-data");
+    return;
+  }
+  const std::string& file = test.dataset.empty() ? test.vars_file : test.dataset;
+  RowProblems found = row_problems(prompt, test, rows, assertions, known);
+  for (const auto& [name, in_rows] : found.missing) {
+    add(out, Severity::error, test.location,
+        "test '" + test.name + "' does not set required variable '" + name + "'" +
+            rows_text(in_rows, rows.size(), test.dataset),
+        "test-missing-variable");
+  }
+  for (const auto& [name, in_rows] : found.unknown) {
+    add(out, Severity::error, test.location,
+        "test '" + test.name + "': '" + file + "' sets '" + name + "'" +
+            (in_rows.size() == rows.size() ? "" : rows_text(in_rows, rows.size(), test.dataset)) +
+            ", which is neither a variable of the prompt nor used by an assertion" +
+            util::did_you_mean(name, prompt.variable_names()),
+        "test-unknown-variable");
+  }
+  for (const auto& [message, found_at] : found.values) {
+    add(out, Severity::error, found_at.first,
+        "test '" + test.name + "': " + message +
+            rows_text(found_at.second, rows.size(), test.dataset),
+        "test-assertion-value");
   }
 }
 
-std::vector<Diagnostic> lint_one(Workspace& workspace, const std::string& name) {
-  LoadResult loaded = workspace.load_checked(name);
+void check_tests(const Prompt& prompt, PromptSource& source, const std::vector<Assertion>& shared,
+                 PromptPartials& partials, std::vector<Diagnostic>& out) {
+  std::vector<std::string> used = used_variable_names(prompt, partials);
+  for (const TestCase& test : prompt.tests) {
+    check_test(prompt, test, source, shared, used, out);
+  }
+}
+
+// Every problem of a loaded prompt file, whose partials and test data `source` holds.
+std::vector<Diagnostic> check_loaded(LoadResult loaded, PromptSource& source,
+                                     const RepoSettings& settings) {
   std::vector<Diagnostic> out = std::move(loaded.diagnostics);
   if (loaded.prompt) {
-    PromptPartials partials(workspace);
+    PromptPartials partials(source);
     check_patterns(*loaded.prompt, out);
     check_partials(*loaded.prompt, partials, out);
     check_variables(*loaded.prompt, partials, out);
-    check_tests(*loaded.prompt, partials, out);
+    check_tests(*loaded.prompt, source, settings.tests.defaults.assertions, partials, out);
   }
   // Read top to bottom, the way an editor shows a file (a tests file after its prompt).
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -122,6 +222,31 @@ std::vector<Diagnostic> lint_one(Workspace& workspace, const std::string& name) 
   });
   return out;
 }
+
+std::vector<Diagnostic> lint_one(Workspace& workspace, const std::string& name) {
+  return check_loaded(workspace.load_checked(name), workspace, workspace.settings());
+}
+
+// The repository with one prompt file's text in place of the file, if it has one.
+class WithText : public PromptSource {
+ public:
+  WithText(Workspace& workspace, std::string name, SourceFile file)
+      : m_workspace(workspace), m_name(std::move(name)), m_file(std::move(file)) {}
+  std::optional<SourceFile> read(std::string_view name) override {
+    return name == m_name ? std::optional(m_file) : m_workspace.read(name);
+  }
+  std::optional<SourceFile> read_tests(std::string_view name) override {
+    return m_workspace.read_tests(name);
+  }
+  std::optional<SourceFile> read_data(std::string_view relative) override {
+    return m_workspace.read_data(relative);
+  }
+
+ private:
+  Workspace& m_workspace;
+  std::string m_name;
+  SourceFile m_file;
+};
 
 void lint_repository_files(Workspace& workspace, std::vector<Diagnostic>& out) {
   for (const std::string& path : workspace.invalid_files()) {
@@ -170,6 +295,14 @@ int LintReport::errors() const {
 
 int LintReport::warnings() const {
   return static_cast<int>(diagnostics.size()) - errors();
+}
+
+LintReport lint_text(Workspace& workspace, const std::string& name, SourceFile file) {
+  WithText source(workspace, name, std::move(file));
+  LintReport report;
+  report.diagnostics = check_loaded(load_from_source(source, name), source, workspace.settings());
+  report.prompts_checked = 1;
+  return report;
 }
 
 LintReport lint(Workspace& workspace, const std::vector<std::string>& names) {

@@ -162,10 +162,32 @@ nlohmann::json Comparison::to_json() const {
   for (const MetricComparison& metric : metrics) {
     list.push_back(metric.to_json());
   }
+  nlohmann::json left_out = nlohmann::json::array();
+  for (const UnpairedCase& unpaired_case : unpaired) {
+    left_out.push_back(unpaired_case.to_json());
+  }
   return {{"a", a.to_json()}, {"b", b.to_json()},
           {"alpha", alpha},   {"primary", primary},
           {"seed", seed},     {"verdict", to_string(primary_metric().verdict)},
-          {"metrics", list}};
+          {"metrics", list},  {"unpaired", left_out}};
+}
+
+nlohmann::json UnpairedCase::to_json() const {
+  return {{"variant", variant}, {"case", label}, {"reason", reason}};
+}
+
+std::vector<UnpairedCase> unpaired_cases(const PairedResults& paired) {
+  std::vector<UnpairedCase> out;
+  auto add = [&](const std::vector<CaseResult>& only, const char* side, const char* other) {
+    for (const CaseResult& result : only) {
+      std::string reason = result.error.empty() ? std::string(other) + " has no such case"
+                                                : "the test cannot run here: " + result.error;
+      out.push_back({side, result.label(false), std::move(reason)});
+    }
+  };
+  add(paired.only_a, "a", "B");
+  add(paired.only_b, "b", "A");
+  return out;
 }
 
 const std::vector<std::string>& comparison_metrics() {

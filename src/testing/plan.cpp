@@ -1,7 +1,8 @@
 #include "testing/plan.hpp"
 
+#include "prompt/test_data.hpp"
+#include "prompt/test_rows.hpp"
 #include "promptctl/render.hpp"
-#include "testing/datasets.hpp"
 #include "util/json_schema.hpp"
 
 namespace promptctl::testing_detail {
@@ -31,14 +32,6 @@ std::vector<MatrixEntry> matrix_of(const TestRunOptions& options) {
   return entries;
 }
 
-SourceFile read_required(PromptSource& source, const std::string& path, const char* what) {
-  auto file = source.read_data(path);
-  if (!file) {
-    throw Error(ErrorKind::invalid_input, std::string(what) + " '" + path + "' does not exist");
-  }
-  return std::move(*file);
-}
-
 // The test's assertions after the shared ones, with schemas given as files read in.
 std::vector<Assertion> gather_assertions(const TestCase& test, const TestSettings& settings,
                                          PromptSource& source) {
@@ -49,35 +42,14 @@ std::vector<Assertion> gather_assertions(const TestCase& test, const TestSetting
     if (!path) {
       continue;
     }
-    SourceFile file = read_required(source, *path, "the schema file");
-    json schema = read_document(file);
+    SourceFile file = prompt_detail::read_test_file(source, *path, "the schema file");
+    json schema = prompt_detail::read_document(file);
     for (const std::string& problem : util::schema_problems(schema)) {
       throw Error(ErrorKind::invalid_input, file.path + ": " + problem);
     }
     assertion.spec["value"] = std::move(schema);
   }
   return assertions;
-}
-
-// The rows a test runs with: its dataset's, each over its variables, or just its variables.
-std::vector<json> rows_of(const TestCase& test, PromptSource& source) {
-  json vars = test.vars;
-  if (!test.vars_file.empty()) {
-    vars = read_vars_file(read_required(source, test.vars_file, "the variables file"));
-  }
-  if (test.dataset.empty()) {
-    return {vars};
-  }
-  std::vector<json> rows = read_dataset(read_required(source, test.dataset, "the dataset"));
-  if (rows.empty()) {
-    throw Error(ErrorKind::invalid_input, "the dataset '" + test.dataset + "' has no rows");
-  }
-  for (json& row : rows) {
-    json merged = vars;
-    merged.update(row);
-    row = std::move(merged);
-  }
-  return rows;
 }
 
 std::string request_text_of(const RenderedPrompt& rendered) {
@@ -131,27 +103,39 @@ class Planner {
     base.result.line = test.location.line;
     base.result.threshold = test.threshold;
     std::vector<json> rows;
+    TestColumns columns;
     try {
       base.assertions = gather_assertions(test, m_suite.settings, resolved.source());
-      rows = rows_of(test, resolved.source());
+      rows = prompt_detail::test_rows(test, resolved.source());
+      PromptPartials partials(resolved.source());
+      columns.used_by_prompt = used_variable_names(resolved.prompt, partials);
+      columns.used_by_assertions = prompt_detail::assertion_value_names(base.assertions);
     } catch (const Error& e) {
       fail(base, described(e));  // the whole test is broken, not one row of it
       return;
     }
     for (std::size_t row = 0; row < rows.size(); ++row) {
       base.result.row = test.dataset.empty() ? 0 : row + 1;
-      plan_row(resolved, test, base, rows[row]);
+      plan_row(resolved, test, base, rows[row], columns);
     }
   }
 
+  // Which of a row's values the prompt uses, and which its assertions' values.
+  struct TestColumns {
+    std::vector<std::string> used_by_prompt;
+    std::set<std::string> used_by_assertions;
+  };
+
   void plan_row(ResolvedPrompt& resolved, const TestCase& test, const PlannedCase& base,
-                const json& vars) {
+                const json& vars, const TestColumns& columns) {
     PlannedCase planned = base;
     planned.result.variables = vars;
     std::optional<RenderedPrompt> rendered;
     try {
+      planned.assertions = prompt_detail::assertions_for_row(base.assertions, vars);
       Inputs inputs;
-      inputs.add_values(vars);
+      inputs.add_values(prompt_detail::prompt_values_of_row(
+          vars, columns.used_by_assertions, resolved.prompt, columns.used_by_prompt));
       rendered = render_prompt(resolved.prompt, inputs, resolved.source(), resolved.default_model,
                                resolved.render_settings);
       planned.result.variables = rendered->variables;

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <random>
+#include <tuple>
 
-#include "promptctl/check.hpp"
 #include "promptctl/history.hpp"
 #include "promptctl/render.hpp"
 #include "testing/plan.hpp"
@@ -48,12 +48,6 @@ class SuiteRun {
   std::vector<CaseResult> run(std::vector<PlannedCase> cases) {
     m_cases = std::move(cases);
     answer();
-    for (PlannedCase& planned : m_cases) {
-      if (planned.answered) {  // without an answer no assertion has a result
-        planned.result.assertions.resize(planned.assertions.size());
-        grade_locally(planned);
-      }
-    }
     embed();
     judge();
     std::vector<CaseResult> results;
@@ -72,7 +66,44 @@ class SuiteRun {
     options.cache = m_options.cache;
     options.verbose = m_options.verbose;
     options.stop = m_options.stop;
+    options.enough = &m_enough;
     return options;
+  }
+
+  // A case that failed or erred, towards the failure limit.
+  void count_failure() {
+    if (m_options.max_failures > 0 && ++m_failures >= m_options.max_failures) {
+      m_enough = true;
+    }
+  }
+
+  // Whether a case already fails on what the answer alone decides: its call failed, or, with
+  // every assertion graded, its verdict is not a pass; or, without a threshold, one assertion
+  // that counts failed.
+  bool fails_on_the_answer(const PlannedCase& planned) const {
+    if (!planned.answered) {
+      return true;
+    }
+    bool all_graded = std::none_of(planned.assertions.begin(), planned.assertions.end(),
+                                   [](const Assertion& assertion) {
+                                     return needs_embedding(assertion) || needs_judge(assertion);
+                                   });
+    if (all_graded) {
+      PlannedCase decided = planned;
+      decide(decided);
+      return decided.result.status != CaseStatus::pass;
+    }
+    if (planned.result.threshold) {
+      return false;
+    }
+    for (std::size_t i = 0; i < planned.assertions.size(); ++i) {
+      const AssertionResult& graded = planned.result.assertions[i];
+      bool local = !needs_embedding(planned.assertions[i]) && !needs_judge(planned.assertions[i]);
+      if (local && !graded.pass && graded.weight != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   [[nodiscard]] bool stopped() const { return m_options.stop && m_options.stop->load(); }
@@ -120,6 +151,11 @@ class SuiteRun {
       }
     }
     m_total = calls.size();
+    for (const PlannedCase& planned : m_cases) {
+      if (planned.chain.empty()) {  // a broken test: an error before anything is sent
+        count_failure();
+      }
+    }
     ExecutionEvents events;
     events.on_notice = [&](std::size_t call, const std::string& text) {
       notice(m_cases[case_of_call[call]].result.title(true) + ": " + text);
@@ -127,6 +163,13 @@ class SuiteRun {
     events.on_done = [&](std::size_t call, const CallResult& result) {
       PlannedCase& planned = m_cases[case_of_call[call]];
       take_answer(planned, result);
+      if (planned.answered) {  // without an answer no assertion has a result
+        planned.result.assertions.resize(planned.assertions.size());
+        grade_locally(planned);
+      }
+      if (m_options.max_failures > 0 && fails_on_the_answer(planned)) {
+        count_failure();
+      }
       progress();
     };
     std::vector<CallResult> results =
@@ -135,8 +178,13 @@ class SuiteRun {
       if (results[call].interrupted) {
         CaseResult& result = m_cases[case_of_call[call]].result;
         result.status = CaseStatus::error;
-        result.error = "not run: the run was stopped before its answer came";
-        result.stopped = true;
+        if (m_enough && !stopped()) {
+          result.error = "not run: the run had reached its failure limit";
+          result.not_run = true;
+        } else {
+          result.error = "not run: the run was stopped before its answer came";
+          result.stopped = true;
+        }
       }
     }
   }
@@ -404,6 +452,8 @@ class SuiteRun {
   std::map<std::string, Judge> m_judges;
   std::size_t m_done = 0;
   std::size_t m_total = 0;
+  std::atomic<bool> m_enough{false};  // the failure limit was reached
+  std::size_t m_failures = 0;
 };
 
 }  // namespace
@@ -416,31 +466,51 @@ std::vector<CaseResult> TestRunner::run(TestSuite& suite, const repo::Repository
   return SuiteRun(suite, m_providers, m_cache, m_ledger, options, events).run(std::move(cases));
 }
 
-std::pair<std::vector<CaseResult>, std::vector<CaseResult>> TestRunner::run_interleaved(
-    TestSuite& a, const TestRunOptions& a_options, TestSuite& b, const TestRunOptions& b_options,
-    const repo::Repository* repository, std::uint64_t seed, const TestEvents& events) const {
+PairedResults TestRunner::run_interleaved(TestSuite& a, const TestRunOptions& a_options,
+                                          TestSuite& b, const TestRunOptions& b_options,
+                                          const repo::Repository* repository, std::uint64_t seed,
+                                          const TestEvents& events) const {
   std::vector<PlannedCase> planned_a =
       testing_detail::plan_suite(a, repository, a_options, m_providers);
   std::vector<PlannedCase> planned_b =
       testing_detail::plan_suite(b, repository, b_options, m_providers);
-  PROMPTCTL_CHECK(planned_a.size() == planned_b.size());
+  // A case's partner: the same test, row and repetition (the prompt or model is what differs).
+  auto key = [](const PlannedCase& planned) {
+    return std::tuple(planned.result.test, planned.result.row, planned.result.repetition);
+  };
+  std::map<std::tuple<std::string, std::size_t, int>, std::size_t> b_by_key;
+  for (std::size_t i = 0; i < planned_b.size(); ++i) {
+    b_by_key.emplace(key(planned_b[i]), i);
+  }
+  PairedResults paired;
+  std::vector<bool> b_paired(planned_b.size(), false);
   std::mt19937_64 coin(seed);
   std::vector<PlannedCase> together;
   std::vector<bool> a_first;
-  together.reserve(2 * planned_a.size());
-  for (std::size_t i = 0; i < planned_a.size(); ++i) {
+  for (PlannedCase& case_a : planned_a) {
+    auto partner = b_by_key.find(key(case_a));
+    if (partner == b_by_key.end() || b_paired[partner->second]) {
+      paired.only_a.push_back(std::move(case_a.result));
+      continue;
+    }
+    b_paired[partner->second] = true;
     a_first.push_back((coin() & 1U) == 0);
-    together.push_back(std::move(a_first.back() ? planned_a[i] : planned_b[i]));
-    together.push_back(std::move(a_first.back() ? planned_b[i] : planned_a[i]));
+    PlannedCase& case_b = planned_b[partner->second];
+    together.push_back(std::move(a_first.back() ? case_a : case_b));
+    together.push_back(std::move(a_first.back() ? case_b : case_a));
+  }
+  for (std::size_t i = 0; i < planned_b.size(); ++i) {
+    if (!b_paired[i]) {
+      paired.only_b.push_back(std::move(planned_b[i].result));
+    }
   }
   std::vector<CaseResult> results =
       SuiteRun(a, m_providers, m_cache, m_ledger, a_options, events).run(std::move(together));
-  std::pair<std::vector<CaseResult>, std::vector<CaseResult>> split;
   for (std::size_t i = 0; i < a_first.size(); ++i) {
-    split.first.push_back(std::move(results[2 * i + (a_first[i] ? 0 : 1)]));
-    split.second.push_back(std::move(results[2 * i + (a_first[i] ? 1 : 0)]));
+    paired.a.push_back(std::move(results[2 * i + (a_first[i] ? 0 : 1)]));
+    paired.b.push_back(std::move(results[2 * i + (a_first[i] ? 1 : 0)]));
   }
-  return split;
+  return paired;
 }
 
 }  // namespace promptctl

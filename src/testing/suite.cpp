@@ -7,6 +7,7 @@
 #include "promptctl/names.hpp"
 #include "promptctl/pins.hpp"
 #include "promptctl/testing.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl {
 namespace {
@@ -95,6 +96,23 @@ TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo
     }
   }
   return suite;
+}
+
+void keep_tests_matching(TestSuite& suite, const std::vector<std::string>& patterns) {
+  if (patterns.empty()) {
+    return;
+  }
+  auto matches = [&](const TestCase& test) {
+    std::string name = util::to_lower(test.name);
+    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
+      return name.find(util::to_lower(pattern)) != std::string::npos;
+    });
+  };
+  for (ResolvedPrompt& resolved : suite.prompts) {
+    std::erase_if(resolved.prompt.tests, [&](const TestCase& test) { return !matches(test); });
+  }
+  std::erase_if(suite.prompts,
+                [](const ResolvedPrompt& resolved) { return resolved.prompt.tests.empty(); });
 }
 
 void keep_changed_since(TestSuite& suite, Workspace& workspace,

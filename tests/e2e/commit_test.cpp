@@ -60,7 +60,8 @@ TEST_F(Committing, StatusNamesPromptsAndLintsThem) {
   EXPECT_FALSE(status["clean"].get<bool>());
   ASSERT_EQ(status["changes"].size(), 4u) << status.dump(2);
   EXPECT_EQ(status["changes"][0], json::parse(R"({"name":"a","subject":"prompt","status":"modified",
-      "old_name":null,"paths":["prompts/a.yaml"],"lint":{"errors":1,"warnings":0}})"));
+      "old_name":null,"paths":["prompts/a.yaml"],"lint":{"errors":1,"warnings":0},
+      "used_by":[]})"));
   EXPECT_EQ(status["changes"][1]["name"], "c");
   EXPECT_EQ(status["changes"][1]["status"], "renamed");
   EXPECT_EQ(status["changes"][1]["old_name"], "b");
@@ -133,4 +134,38 @@ TEST_F(Committing, GitAndPromptctlSeeEachOthersCommits) {
   EXPECT_EQ(git(root(), {"diff", "HEAD~1", "--stat"}),
             " prompts/a.yaml | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n");
   EXPECT_EQ(run({"render", "a@HEAD~1"}).out, "a");
+}
+
+// A dataset a test reads goes with its prompt: status lists it, and a commit of the prompt
+// takes it, so that HEAD never names a dataset that was left untracked.
+TEST_F(Committing, DataThatTestsReadIsListedAndCommittedWithItsPrompt) {
+  ASSERT_EQ(run({"commit", "-m", "one"}).exit_code, 0);
+  write("prompts/a.yaml",
+        "template: a\ntests:\n  - {name: rows, dataset: data/rows.csv}\n"
+        "  - {name: shaped, assert: [{type: json-schema, value: schemas/out.json}]}\n");
+  write("prompts/b.tests.yaml", "- {name: rows, dataset: ./data/rows.csv}\n");
+  write("data/rows.csv", "x\n1\n");
+  write("schemas/out.json", "{}\n");
+  write("notes.txt", "not read by any test\n");
+  ProcessResult status = run({"status", "--json", "--no-lint"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  json changes = json::parse(status.out)["changes"];
+  ASSERT_EQ(changes.size(), 4U) << status.out;
+  EXPECT_EQ(changes[2]["name"], "data/rows.csv");
+  EXPECT_EQ(changes[2]["subject"], "data");
+  EXPECT_EQ(changes[2]["status"], "added");
+  EXPECT_EQ(changes[2]["used_by"], json({"a", "b"}));
+  EXPECT_EQ(changes[3]["name"], "schemas/out.json");
+  EXPECT_EQ(changes[3]["used_by"], json({"a"}));
+  EXPECT_NE(run({"status", "--no-lint"}).out.find("data/rows.csv"), std::string::npos);
+
+  ProcessResult commit = run({"commit", "-m", "b with its data", "b", "--json"});
+  ASSERT_EQ(commit.exit_code, 0) << commit.err;
+  EXPECT_EQ(json::parse(commit.out)["paths"],
+            json({"data/rows.csv", "prompts/b.tests.yaml", "prompts/b.yaml"}));
+  EXPECT_EQ(git(root(), {"show", "HEAD:data/rows.csv"}), "x\n1\n");
+  EXPECT_EQ(git(root(), {"status", "--porcelain"}),
+            " M prompts/a.yaml\n?? notes.txt\n?? schemas/\n");
+  ASSERT_EQ(run({"commit", "-m", "the rest"}).exit_code, 0);
+  EXPECT_EQ(git(root(), {"status", "--porcelain"}), "?? notes.txt\n");
 }

@@ -23,10 +23,8 @@ class CompareTest : public ExecutionTest {
     }
     write("data/people.jsonl", rows);
     write_greet("Hello {{who}}");
-    ProcessResult committed = run({"commit", "-m", "greet"});
+    ProcessResult committed = run({"commit", "-m", "greet"});  // with the dataset its tests read
     ASSERT_EQ(committed.exit_code, 0) << committed.err;
-    git(root(), {"add", "data"});
-    git(root(), {"commit", "-q", "-m", "data"});
   }
 
   [[nodiscard]] std::string settings() const override {
@@ -96,6 +94,36 @@ TEST_F(CompareTest, AVersionThatFailsMoreOftenIsSignificantlyWorse) {
   json same = json_of({"compare", "greet@HEAD", "greet@HEAD", "--fail-if-worse"}, 0);
   EXPECT_EQ(same["verdict"], "no significant difference");
   EXPECT_EQ(metric(same, "pass_rate")["p_value"], 1.0);
+}
+
+// A dataset with other rows, or missing, on one side: the cases only one side has are left
+// out, named, and the pairs that remain are said.
+TEST_F(CompareTest, CasesOnlyOneSideHasAreLeftOutAndNamed) {
+  std::string rows = read("data/people.jsonl");
+  for (int i = 20; i < 25; ++i) {
+    rows += "{\"who\": \"P" + std::to_string(i) + "\"}\n";
+  }
+  write("data/people.jsonl", rows);
+  json c = json_of({"compare", "greet@HEAD", "greet"}, 0);
+  EXPECT_EQ(metric(c, "pass_rate")["pairs"], 20);
+  ASSERT_EQ(c["unpaired"].size(), 5U);
+  EXPECT_EQ(
+      c["unpaired"][0],
+      json({{"variant", "b"}, {"case", "people [row 21]"}, {"reason", "A has no such case"}}));
+  ProcessResult text = run_with_server({"compare", "greet@HEAD", "greet"});
+  EXPECT_NE(text.out.find("left out, as only one variant has them: 5 cases; the comparison rests "
+                          "on 20 pairs\n   B people: A has no such case (5 cases)\n"),
+            std::string::npos)
+      << text.out;
+
+  // Cases whose dataset is not committed yet: at HEAD the test cannot run, so no pair is left.
+  write("prompts/fresh.yaml",
+        "template: x\ntests:\n  - {name: fresh, dataset: data/fresh.jsonl}\n");
+  write("data/fresh.jsonl", "{\"who\": \"Q\"}\n");
+  ProcessResult none = run_with_server({"compare", "greet@HEAD", "greet", "--cases", "fresh"});
+  EXPECT_EQ(none.exit_code, 2) << none.err;
+  EXPECT_NE(none.err.find("A and B have no case in common"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find("'data/fresh.jsonl' does not exist"), std::string::npos) << none.err;
 }
 
 TEST_F(CompareTest, ASlowerModelLosesOnLatencyAndTheHtmlReportStandsAlone) {

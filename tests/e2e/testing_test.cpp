@@ -219,6 +219,121 @@ TEST_F(TestCommandTest, DatasetsAndVariableFilesMakeOneCasePerRow) {
   EXPECT_EQ(report["results"][4]["row"], nullptr);
 }
 
+// A row carries its own expectations: assertion values are templates over the row, and a
+// column only the assertions use is no unknown variable.
+TEST_F(TestCommandTest, AssertionValuesAreTemplatesOverTheRow) {
+  write_prompt("expects", R"(
+  - name: rows
+    dataset: data/expected.csv
+    assert:
+      - {type: equals, value: "echo: Hello {{expected}}"}
+      - {type: contains-any, value: ["{{expected}}", never]}
+)");
+  write("data/expected.csv", "who,expected\nAnn,Ann\nBo,Cy\n");
+  ProcessResult lint = run({"lint", "expects"});
+  EXPECT_EQ(lint.exit_code, 0) << lint.out;
+  json report = test_json({"expects"}, 1);
+  ASSERT_EQ(report["results"].size(), 2U);
+  EXPECT_EQ(report["results"][0]["status"], "pass") << report["results"][0].dump();
+  EXPECT_EQ(report["results"][1]["status"], "fail");
+  EXPECT_EQ(report["results"][1]["assertions"][0]["expected"], "echo: Hello Cy");
+
+  // A column that nothing uses is still a mistake, and so is a value naming a missing column.
+  write("data/expected.csv", "who,expected,expcted\nAnn,Ann,x\n");
+  write_prompt("typo", R"(
+  - {name: rows, dataset: data/expected.csv, assert: [{type: contains, value: "{{expeted}}"}]}
+)");
+  ProcessResult wrong = run({"lint", "typo"});
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.out.find("prompts/typo.yaml:7:5: error: test 'rows': 'data/expected.csv' sets "
+                           "'expcted', which is neither a variable of the prompt nor used by an "
+                           "assertion\n"),
+            std::string::npos)
+      << wrong.out;
+  EXPECT_NE(wrong.out.find("error: test 'rows': the value of assertion 'contains': variable "
+                           "'expeted' is not set in any row of 'data/expected.csv'\n"),
+            std::string::npos)
+      << wrong.out;
+  std::map<std::string, json> results = by_test(test_json({"typo"}, 2));
+  EXPECT_EQ(results["rows"]["status"], "error");
+  EXPECT_NE(results["rows"]["error"].get<std::string>().find("expeted"), std::string::npos);
+}
+
+// The same error in many rows of one test is one entry with the rows, not one per row.
+TEST_F(TestCommandTest, OneErrorInManyRowsIsReportedOnce) {
+  write_prompt("stray", R"(
+  - {name: rows, dataset: data/stray.csv, assert: [{type: contains, value: Hello}]}
+)");
+  write("data/stray.csv", "who,stray\nA,1\nB,2\nC,3\nD,4\n");
+  ProcessResult text = run_with_server({"test", "stray"});
+  EXPECT_EQ(text.exit_code, 2);
+  EXPECT_NE(text.out.find("ERROR stray: rows [rows 1-4] (4 cases, one error)\n"), std::string::npos)
+      << text.out;
+  std::size_t first = text.out.find("unknown variable 'stray'");
+  ASSERT_NE(first, std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("unknown variable 'stray'", first + 1), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("0 passed, 0 failed, 4 errors (4 cases"), std::string::npos);
+  EXPECT_EQ(test_json({"stray"}, 2)["results"].size(), 4U) << "JSON keeps every case";
+}
+
+// -k chooses tests by name; --fail-fast and --max-failures stop sending at the limit and leave
+// the cases never sent out of the report.
+TEST_F(TestCommandTest, TestsAreChosenByNameAndStopAtTheFailureLimit) {
+  std::string tests;
+  for (int i = 0; i < 6; ++i) {
+    tests +=
+        "  - {name: greets " + std::to_string(i) + ", assert: [{type: contains, value: Nope}]}\n";
+  }
+  write_prompt("limits",
+               tests + "  - {name: farewell, assert: [{type: contains, value: Hello}]}\n");
+  json chosen = test_json({"limits", "-k", "FAREWELL", "-k", "greets 5"}, 1);
+  ASSERT_EQ(chosen["results"].size(), 2U);
+  EXPECT_EQ(chosen["results"][0]["test"], "greets 5");
+  EXPECT_EQ(chosen["results"][1]["test"], "farewell");
+  ProcessResult none = run_with_server({"test", "limits", "-k", "nothing"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("no test name holds nothing"), std::string::npos) << none.err;
+
+  ProcessResult fast = run_with_server({"test", "limits", "-j", "1", "--fail-fast", "--json"});
+  EXPECT_EQ(fast.exit_code, 1) << fast.err;
+  EXPECT_EQ(json::parse(fast.out)["results"].size(), 1U);
+  EXPECT_NE(fast.err.find("stopped after 1 failure: 6 cases not run"), std::string::npos)
+      << fast.err;
+  json three = test_json({"limits", "-j", "1", "--max-failures", "3"}, 1);
+  EXPECT_EQ(three["results"].size(), 3U);
+  EXPECT_EQ(three["summary"]["failed"], 3);
+  EXPECT_EQ(run_with_server({"test", "limits", "-x", "--max-failures", "2"}).exit_code, 2);
+}
+
+// lint judges a test by the rows it runs with: a variable the dataset or variables file sets
+// is set, and a row that lacks it is named.
+TEST_F(TestCommandTest, LintReadsTheTestsDataAsTestDoes) {
+  write("prompts/needs.yaml",
+        "variables:\n  who: {type: string, required: true}\n"
+        "template: \"Hello {{who}}\"\n"
+        "tests:\n"
+        "  - {name: data, dataset: data/who.jsonl}\n"
+        "  - {name: file, vars: data/who.yaml}\n");
+  write("data/who.jsonl", "{\"who\": \"Ann\"}\n{\"who\": \"Bo\"}\n");
+  write("data/who.yaml", "who: Cy\n");
+  ProcessResult clean = run({"lint", "needs"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.out;
+  write("data/who.jsonl", "{\"who\": \"Ann\"}\n{\"whom\": \"Bo\"}\n{}\n");
+  ProcessResult gaps = run({"lint", "needs"});
+  EXPECT_EQ(gaps.exit_code, 1);
+  EXPECT_NE(gaps.out.find("test 'data' does not set required variable 'who' in rows 2, 3 of "
+                          "'data/who.jsonl'"),
+            std::string::npos)
+      << gaps.out;
+  EXPECT_NE(gaps.out.find("sets 'whom'"), std::string::npos) << gaps.out;
+  EXPECT_NE(gaps.out.find("in row 2 of"), std::string::npos) << gaps.out;
+  std::filesystem::remove(root() / "data/who.yaml");
+  ProcessResult missing = run({"lint", "needs"});
+  EXPECT_NE(missing.out.find("test 'file': the variables file 'data/who.yaml' does not exist"),
+            std::string::npos)
+      << missing.out;
+}
+
 TEST_F(TestCommandTest, ABrokenTestIsAnInputErrorNamingTheProblem) {
   write_prompt("broken", R"(
   - {name: missing-file, dataset: data/none.csv}

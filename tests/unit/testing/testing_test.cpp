@@ -1,8 +1,9 @@
 // Assertions, the JSON Schema checker, datasets, judge verdicts and reports, without a model.
 #include <gtest/gtest.h>
 
+#include "prompt/test_data.hpp"
+#include "prompt/test_rows.hpp"
 #include "promptctl/testing.hpp"
-#include "testing/datasets.hpp"
 #include "util/json_schema.hpp"
 
 using namespace promptctl;
@@ -176,24 +177,54 @@ TEST(Judge, VerdictsInJsonOrPlainWords) {
 
 TEST(Datasets, CsvFollowsRfc4180) {
   auto records =
-      testing_detail::parse_csv("a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\n\"two\nlines\",z", "d.csv");
+      prompt_detail::parse_csv("a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\n\"two\nlines\",z", "d.csv");
   ASSERT_EQ(records.size(), 3U);
   EXPECT_EQ(records[1].fields, (std::vector<std::string>{"x, y", "say \"hi\""}));
   EXPECT_EQ(records[2].fields, (std::vector<std::string>{"two\nlines", "z"}));
   EXPECT_EQ(records[2].line, 3);
-  EXPECT_THROW(testing_detail::parse_csv("a\n\"open", "d.csv"), Error);
-  auto rows = testing_detail::read_dataset({"d.csv", "who,n\nAnn,1\n\nBo,2\n"});
+  EXPECT_THROW(prompt_detail::parse_csv("a\n\"open", "d.csv"), Error);
+  auto rows = prompt_detail::read_dataset({"d.csv", "who,n\nAnn,1\n\nBo,2\n"});
   ASSERT_EQ(rows.size(), 2U);
   EXPECT_EQ(rows[1], json::parse(R"({"who": "Bo", "n": "2"})"));
   try {
-    (void)testing_detail::read_dataset({"d.csv", "who\nAnn\nBo,extra\n"});
+    (void)prompt_detail::read_dataset({"d.csv", "who\nAnn\nBo,extra\n"});
     FAIL() << "a short row must be refused";
   } catch (const Error& e) {
     EXPECT_EQ(e.location().line, 3);
   }
-  EXPECT_THROW((void)testing_detail::read_dataset({"d.txt", "x"}), Error);
-  EXPECT_EQ(testing_detail::read_dataset({"d.yaml", "- {who: A}\n- {who: B}\n"}).size(), 2U);
-  EXPECT_THROW((void)testing_detail::read_dataset({"d.jsonl", "{\"a\": 1}\n[1]\n"}), Error);
+  EXPECT_THROW((void)prompt_detail::read_dataset({"d.txt", "x"}), Error);
+  EXPECT_EQ(prompt_detail::read_dataset({"d.yaml", "- {who: A}\n- {who: B}\n"}).size(), 2U);
+  EXPECT_THROW((void)prompt_detail::read_dataset({"d.jsonl", "{\"a\": 1}\n[1]\n"}), Error);
+}
+
+TEST(TestRows, AssertionValuesAreRenderedOverTheRow) {
+  std::vector<Assertion> written = {
+      assertion(R"({"type": "equals", "value": "Hi {{who}}, {{#vip}}sir{{/vip}}"})"),
+      assertion(R"({"type": "contains-any", "value": ["{{who}}", "{{a.b}}", "plain"]})"),
+      assertion(R"({"type": "max-length", "value": 10})")};
+  EXPECT_EQ(prompt_detail::assertion_value_names(written),
+            (std::set<std::string>{"who", "vip", "a"}));
+  json row = json::parse(R"({"who": "Ann", "vip": true, "a": {"b": 2}})");
+  std::vector<Assertion> rendered = prompt_detail::assertions_for_row(written, row);
+  EXPECT_EQ(rendered[0].spec["value"], "Hi Ann, sir");
+  EXPECT_EQ(rendered[1].spec["value"], json::parse(R"(["Ann", "2", "plain"])"));
+  EXPECT_EQ(rendered[2].spec["value"], 10);
+  EXPECT_THROW((void)prompt_detail::assertions_for_row(written, json::parse(R"({"who": "A"})")),
+               Error);
+  Assertion unclosed = assertion(R"({"type": "contains", "value": "{{who"})");
+  EXPECT_TRUE(prompt_detail::assertion_value_names({unclosed}).empty());
+  EXPECT_THROW((void)prompt_detail::assertions_for_row({unclosed}, row), Error);
+}
+
+TEST(TestRows, OnlyColumnsTheAssertionsAloneUseStayAwayFromThePrompt) {
+  Prompt prompt;
+  VariableSpec declared;
+  declared.name = "who";
+  prompt.variables.push_back(declared);
+  json row = json::parse(R"({"who": "Ann", "expected": "x", "used": 1, "stray": 2})");
+  json values =
+      prompt_detail::prompt_values_of_row(row, {"who", "expected", "used"}, prompt, {"used"});
+  EXPECT_EQ(values, json::parse(R"({"who": "Ann", "used": 1, "stray": 2})"));
 }
 
 CaseResult case_result(const std::string& test, CaseStatus status) {
@@ -241,12 +272,12 @@ TEST(Reports, GithubAnnotationsEscapeTheirFields) {
 // command as an internal error.
 TEST(Datasets, TextThatIsNotUtf8IsRefusedWhereItIs) {
   try {
-    (void)testing_detail::read_dataset({"data/rows.csv", "who\nAnn\nB\xff\xfeo\n"});
+    (void)prompt_detail::read_dataset({"data/rows.csv", "who\nAnn\nB\xff\xfeo\n"});
     ADD_FAILURE() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), "data/rows.csv:3:2: file is not valid UTF-8");
   }
-  EXPECT_THROW((void)testing_detail::read_vars_file({"vars.yaml", "who: \"\xc3\x28\"\n"}), Error);
+  EXPECT_THROW((void)prompt_detail::read_vars_file({"vars.yaml", "who: \"\xc3\x28\"\n"}), Error);
 }
 
 TEST(Judge, ShortLinesAreNoVerdict) {

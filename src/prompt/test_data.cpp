@@ -1,10 +1,10 @@
-#include "testing/datasets.hpp"
+#include "prompt/test_data.hpp"
 
 #include "promptctl/render.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 
-namespace promptctl::testing_detail {
+namespace promptctl::prompt_detail {
 namespace {
 
 using nlohmann::json;
@@ -177,4 +177,4 @@ std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& path)
   return records;
 }
 
-}  // namespace promptctl::testing_detail
+}  // namespace promptctl::prompt_detail

@@ -6,7 +6,7 @@
 
 #include "promptctl/workspace.hpp"
 
-namespace promptctl::testing_detail {
+namespace promptctl::prompt_detail {
 
 /// A YAML or JSON document, as JSON. Throws `Error` (invalid_input) at the file's line and
 /// column when it does not parse.
@@ -29,4 +29,4 @@ struct CsvRecord {
 };
 std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& path);
 
-}  // namespace promptctl::testing_detail
+}  // namespace promptctl::prompt_detail
