@@ -12,7 +12,7 @@ function __promptctl_offers_nothing
     test (count $candidates) -eq 0
 end
 
-set -l commands init new ls search dupes show vars render lint mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache env approve reject approvals pending deploy promote rollback deploys guard check export audit compare experiment completion version
+set -l commands init new ls search dupes show vars render lint edit mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache env approve reject approvals pending deploy promote rollback deploys guard check export audit compare experiment completion version
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a init -d 'Create a prompt repository'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a new -d 'Create a prompt file from a starter template'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a ls -d 'List prompts'
@@ -22,6 +22,7 @@ complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a show 
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a vars -d 'List declared and used variables'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a render -d 'Render a prompt with variables'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a lint -d 'Check prompt files for problems'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a edit -d 'Edit a prompt in your editor, saved when it lints clean'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a mv -d 'Rename a prompt'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a rm -d 'Delete prompts'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a status -d 'Show prompts changed since HEAD'

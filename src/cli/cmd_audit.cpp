@@ -44,14 +44,17 @@ int run(Session& session, const Options& o) {
     out.document({{"events", list}});
     return 0;
   }
+  Table table;
   for (const AuditEvent& e : events) {
-    std::string revision = e.revision.substr(0, 12);
-    out.line(util::format_date(e.time, 0) + "  " + out.paint(pad(e.action, 21), Style::bold) + " " +
-             pad(util::visible(e.prompt), 20) + " " + pad(revision, 12) + " " +
-             pad(util::visible(e.environment), 11) +
-             (e.who.empty() ? "" : "  " + util::visible(e.who)) +
-             (e.detail.empty() ? "" : "  " + util::visible(e.detail)));
+    table.row({util::format_date(e.time, 0),
+               {e.action, Style::bold},
+               util::visible(e.prompt),
+               e.revision.substr(0, 12),
+               util::visible(e.environment),
+               util::visible(e.who),
+               util::visible(e.detail)});
   }
+  table.print(out);
   return 0;
 }
 

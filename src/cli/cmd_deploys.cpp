@@ -3,6 +3,7 @@
 #include "cli/command.hpp"
 #include "promptctl/governance.hpp"
 #include "util/dates.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -43,6 +44,7 @@ int run(Session& session, const Options& o) {
   if (history.empty()) {
     out.line("No deploys yet.");
   }
+  Table table;
   for (const PinChange& change : history) {
     std::string versions =
         (change.before ? change.before->commit.substr(0, 7) : std::string("(none)")) + " -> " +
@@ -50,14 +52,18 @@ int run(Session& session, const Options& o) {
     Style style = change.action == DeployAction::deploy || change.action == DeployAction::promote
                       ? Style::green
                       : Style::yellow;
-    out.line(util::format_date(change.commit.author.time, change.commit.author.offset_minutes) +
-             "  " + out.paint(pad(to_string(change.action), 18), style) +
-             pad(change.environment, 12) + " " + pad(change.prompt, 20) + " " + versions + "  " +
-             change.commit.author.name + "  " + change.commit.id.substr(0, 7));
+    table.row({util::format_date(change.commit.author.time, change.commit.author.offset_minutes),
+               {std::string(to_string(change.action)), style},
+               util::visible(change.environment),
+               util::visible(change.prompt),
+               versions,
+               util::visible(change.commit.author.name),
+               change.commit.id.substr(0, 7)});
     if (!change.reason.empty()) {
-      out.line("    reason: " + change.reason);
+      table.line("    reason: " + util::visible(change.reason));
     }
   }
+  table.print(out);
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "promptctl/diff.hpp"
 #include "promptctl/names.hpp"
 #include "promptctl/pins.hpp"
+#include "util/json_output.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
@@ -107,12 +108,7 @@ Arguments split_arguments(Session& session, const Options& o) {
   return out;
 }
 
-nlohmann::json or_null(const std::string& text) {
-  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
-}
-
 nlohmann::json diff_json(const PromptDiff& diff) {
-  static const char* subjects[] = {"prompt", "settings", "other"};
   nlohmann::json fields = nlohmann::json::array();
   for (const FieldChange& field : diff.fields) {
     fields.push_back({{"field", field.field},
@@ -129,26 +125,88 @@ nlohmann::json diff_json(const PromptDiff& diff) {
     hunks.push_back({{"header", hunk.header}, {"lines", lines}});
   }
   return {{"name", diff.change.name},
-          {"old_name", or_null(diff.change.old_name)},
-          {"subject", subjects[static_cast<int>(diff.change.subject)]},
+          {"old_name", util::text_or_null(diff.change.old_name)},
+          {"subject", to_string(diff.change.subject)},
           {"status", to_string(diff.change.kind)},
           {"paths", diff.change.paths},
           {"fields", fields},
-          {"problem", or_null(diff.problem)},
+          {"problem", util::text_or_null(diff.problem)},
           {"added_lines", diff.added_lines()},
           {"removed_lines", diff.removed_lines()},
           {"hunks", hunks}};
 }
 
-std::string value_text(const nlohmann::json& value) {
-  std::string text = value.dump();
-  return text.size() > 100 ? text.substr(0, 97) + "..." : text;
+// A value as a person writes it in YAML's flow style: text bare, lists and maps spelled out.
+std::string plain(const nlohmann::json& value) {
+  if (value.is_string()) {
+    return util::visible(value.get<std::string>());
+  }
+  if (value.is_array() || value.is_object()) {
+    std::vector<std::string> items;
+    for (const auto& [key, item] : value.items()) {
+      items.push_back(value.is_object() ? key + ": " + plain(item) : plain(item));
+    }
+    std::string inside = util::join(items, ", ");
+    return value.is_array() ? "[" + inside + "]" : "{" + inside + "}";
+  }
+  return value.dump();
+}
+
+// A variable as a sentence: "string, optional, enum [email, chat], default email".
+std::string variable_text(const nlohmann::json& spec) {
+  std::vector<std::string> parts = {plain(spec.value("type", nlohmann::json("string"))),
+                                    spec.value("required", false) ? "required" : "optional"};
+  for (const auto& [key, value] : spec.items()) {
+    if (key != "name" && key != "type" && key != "required" && !value.is_null()) {
+      parts.push_back(key + " " + plain(value));
+    }
+  }
+  return util::join(parts, ", ");
+}
+
+// A test as a sentence: "vars {who: Ann}, assert [icontains order, max-length 800], repeat 3".
+std::string test_text(const nlohmann::json& test) {
+  std::vector<std::string> parts;
+  if (test.contains("vars") && !test["vars"].empty()) {
+    parts.push_back("vars " + plain(test["vars"]));
+  }
+  std::vector<std::string> assertions;
+  for (const nlohmann::json& assertion : test.value("assert", nlohmann::json::array())) {
+    std::string text = plain(assertion.value("type", nlohmann::json("")));
+    if (assertion.contains("value")) {
+      text += " " + plain(assertion["value"]);
+    }
+    assertions.push_back(text);
+  }
+  if (!assertions.empty()) {
+    parts.push_back("assert [" + util::join(assertions, ", ") + "]");
+  }
+  if (test.value("repeat", 1) != 1) {
+    parts.push_back("repeat " + test["repeat"].dump());
+  }
+  if (test.contains("description") && test["description"].is_string()) {
+    parts.push_back("description " + plain(test["description"]));
+  }
+  return parts.empty() ? "(no variables or assertions)" : util::join(parts, ", ");
+}
+
+// How a field's value reads in the text diff, cut to a line.
+std::string value_text(const std::string& field, const nlohmann::json& value) {
+  constexpr std::size_t k_widest = 160;
+  if (value.is_object() && field.starts_with("variables.")) {
+    return fit(variable_text(value), k_widest);
+  }
+  if (value.is_object() && field.starts_with("tests.")) {
+    return fit(test_text(value), k_widest);
+  }
+  return fit(util::visible(value.dump()), k_widest);
 }
 
 // "before -> after"; for two objects, only the keys that differ.
-std::string changed_text(const nlohmann::json& before, const nlohmann::json& after) {
+std::string changed_text(const std::string& field, const nlohmann::json& before,
+                         const nlohmann::json& after) {
   if (!before.is_object() || !after.is_object()) {
-    return value_text(before) + " -> " + value_text(after);
+    return value_text(field, before) + " -> " + value_text(field, after);
   }
   std::string text;
   nlohmann::json keys = before;
@@ -157,8 +215,8 @@ std::string changed_text(const nlohmann::json& before, const nlohmann::json& aft
     nlohmann::json old_value = before.contains(key) ? before[key] : nlohmann::json(nullptr);
     nlohmann::json new_value = after.contains(key) ? after[key] : nlohmann::json(nullptr);
     if (old_value != new_value) {
-      text += (text.empty() ? "" : ", ") + key + " " + value_text(old_value) + " -> " +
-              value_text(new_value);
+      text += (text.empty() ? "" : ", ") + key + " " + fit(plain(old_value), 80) + " -> " +
+              fit(plain(new_value), 80);
     }
   }
   return text;
@@ -169,13 +227,13 @@ void print_fields(const Output& out, const PromptDiff& diff) {
     std::string line = "  " + out.paint(field.field, Style::cyan) + ": ";
     switch (field.kind) {
       case FieldChangeKind::added:
-        line += out.paint("added " + value_text(field.after), Style::green);
+        line += out.paint("added " + value_text(field.field, field.after), Style::green);
         break;
       case FieldChangeKind::removed:
-        line += out.paint("removed " + value_text(field.before), Style::red);
+        line += out.paint("removed " + value_text(field.field, field.before), Style::red);
         break;
       case FieldChangeKind::changed:
-        line += changed_text(field.before, field.after);
+        line += changed_text(field.field, field.before, field.after);
         break;
     }
     out.line(line);

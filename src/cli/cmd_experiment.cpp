@@ -60,6 +60,7 @@ nlohmann::json experiment_json(const Experiment& e, const ExperimentState& state
 int list(Session& session, const Options& o) {
   Output& out = session.out();
   nlohmann::json all = nlohmann::json::array();
+  Table table;
   for (const Experiment& e : session.workspace().settings().experiments) {
     ExperimentState state = experiment_state(session.repository(), e.name);
     if (o.json) {
@@ -70,13 +71,16 @@ int list(Session& session, const Options& o) {
     for (const ExperimentVariant& v : e.variants) {
       variants += (variants.empty() ? "" : ", ") + v.name + " " + util::fixed(v.weight, 0) + "%";
     }
-    out.line(out.paint(pad(e.name, 20), Style::bold) + " " + pad(e.prompt, 20) + " " +
-             (state.running(e, now()) ? out.paint("running", Style::green) : "stopped") + "  " +
-             variants);
+    table.row({{e.name, Style::bold},
+               e.prompt,
+               state.running(e, now()) ? Cell("running", Style::green) : Cell("stopped"),
+               variants});
   }
   if (o.json) {
     out.document({{"experiments", all}});
-  } else if (session.workspace().settings().experiments.empty()) {
+  } else if (!session.workspace().settings().experiments.empty()) {
+    table.print(out);
+  } else {
     out.line("No experiments are declared; add an 'experiments:' section to promptctl.yaml.");
   }
   return 0;

@@ -1,8 +1,11 @@
 // promptctl lint [NAME…]: every problem in every prompt file.
+#include <algorithm>
+
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/validators.hpp"
 #include "promptctl/lint.hpp"
+#include "util/fs.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
@@ -10,12 +13,19 @@ namespace {
 
 struct Options {
   std::vector<std::string> names;
+  std::string stdin_name = "stdin";
   std::string format = "text";
   bool json = false;
 };
 
 void add_options(CLI::App& sub, Options& o) {
-  sub.add_option("NAME", o.names, "Prompts to lint (default: the whole repository)");
+  sub.add_option("NAME", o.names,
+                 "Prompts to lint (default: the whole repository); - reads a prompt file from "
+                 "standard input");
+  sub.add_option("--stdin-name", o.stdin_name,
+                 "The prompt that standard input is checked as: its tests file and the partials "
+                 "it may include (default: stdin)")
+      ->type_name("NAME");
   one_of(sub.add_option("--format", o.format, "text, json, or github (workflow annotations)"),
          {"text", "json", "github"});
   sub.add_flag("--json", o.json, "Same as --format json");
@@ -81,9 +91,31 @@ nlohmann::json report_json(const LintReport& report) {
           {"diagnostics", diagnostics}};
 }
 
+// The named prompts' problems, with standard input's in their place when "-" is among them.
+LintReport lint_arguments(Workspace& workspace, const Options& o) {
+  std::vector<std::string> names = o.names;
+  auto dash = std::find(names.begin(), names.end(), "-");
+  if (dash == names.end()) {
+    return lint(workspace, prompt_names(names));
+  }
+  names.erase(dash);
+  if (std::find(names.begin(), names.end(), "-") != names.end()) {
+    throw Error(ErrorKind::usage, "standard input can be read once: give '-' once");
+  }
+  std::string name = prompt_names({o.stdin_name}).front();
+  LintReport report =
+      lint_text(workspace, name, SourceFile{"<stdin>", util::read_stdin(k_max_prompt_file_size)});
+  if (!names.empty()) {
+    LintReport others = lint(workspace, prompt_names(names));
+    report.diagnostics.insert(report.diagnostics.end(), others.diagnostics.begin(),
+                              others.diagnostics.end());
+    report.prompts_checked += others.prompts_checked;
+  }
+  return report;
+}
+
 int run(Session& session, const Options& o) {
-  Workspace& workspace = session.workspace();
-  LintReport report = lint(workspace, prompt_names(o.names));
+  LintReport report = lint_arguments(session.workspace(), o);
   Output& out = session.out();
   std::string format = o.json ? "json" : o.format;
   if (format == "json") {

@@ -110,20 +110,25 @@ std::string tokens_text(const RunRecord& run) {
 }
 
 void print_table(const Output& out, const std::vector<RunRecord>& runs, const std::string& grep) {
+  Table table({0, 0, 0, 40, 48});
   for (const RunRecord& run : runs) {
     Style style = run.status == "ok" ? Style::green : Style::red;
     std::string latency = std::to_string(static_cast<long>(run.latency_ms)) + " ms";
-    out.line(pad(out.paint(std::to_string(run.id), Style::yellow), 7) +
-             pad(format_time(run.started_ms), 21) + pad(out.paint(run.status, style), 7) +
-             pad(run.prompt.empty() ? "-" : run.prompt, 24) +
-             pad(run.provider + "/" + run.model, 32) + pad(latency, 10) +
-             pad(tokens_text(run), 12) + format_cost(run.cost) + (run.cached ? " cached" : ""));
+    table.row({{std::to_string(run.id), Style::yellow},
+               format_time(run.started_ms),
+               {run.status, style},
+               util::visible(run.prompt.empty() ? "-" : run.prompt),
+               util::visible(run.provider + "/" + run.model),
+               latency,
+               tokens_text(run),
+               format_cost(run.cost) + (run.cached ? " cached" : "")});
     if (!grep.empty()) {
       if (std::string line = match_line(out, run, grep); !line.empty()) {
-        out.line(line);
+        table.line(line);
       }
     }
   }
+  table.print(out);
 }
 
 void print_run(const Output& out, const RunRecord& run, const std::vector<Feedback>& feedback) {

@@ -79,14 +79,16 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
   if (!prompt.variables.empty()) {
     out.line();
     out.line(out.paint("variables", Style::cyan));
+    Table table({0, 0, 0, 40});
     for (const VariableSpec& spec : prompt.variables) {
       std::string rule = spec.required ? "required" : "optional";
       if (spec.default_value) {
         rule = "default " + spec.default_value->dump();
       }
-      out.line("  " + pad(spec.name, 14) + " " + pad(to_string(spec.type), 8) + " " +
-               pad(rule, 20) + " " + spec.description);
+      table.row({"", spec.name, std::string(to_string(spec.type)), util::visible(rule),
+                 util::visible(spec.description)});
     }
+    table.print(out);
   }
   out.line();
   out.line(out.paint("messages", Style::cyan));

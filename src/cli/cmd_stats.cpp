@@ -5,6 +5,7 @@
 #include "cli/execution.hpp"
 #include "cli/validators.hpp"
 #include "promptctl/names.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -52,21 +53,20 @@ std::string fixed(double value, int decimals) {
 }
 
 void print_text(const Output& out, const std::vector<RunStats>& groups, const std::string& by) {
-  out.line(out.paint(pad(by, 28) + pad("runs", 7) + pad("ok", 8) + pad("cached", 8) +
-                         pad("p50", 9) + pad("p95", 9) + pad("p99", 9) + pad("in tok", 9) +
-                         pad("out tok", 9) + "cost",
-                     Style::bold));
+  Table table({48});
+  table.header({by, "runs", "ok", "cached", "p50", "p95", "p99", "in tok", "out tok", "cost"});
   for (const RunStats& group : groups) {
-    out.line(
-        pad(group.group.empty() ? "-" : group.group, 28) + pad(std::to_string(group.count), 7) +
-        pad(fixed(100 * group.success_rate(), 1) + "%", 8) + pad(std::to_string(group.cached), 8) +
-        pad(fixed(group.latency_p50_ms, 0) + "ms", 9) +
-        pad(fixed(group.latency_p95_ms, 0) + "ms", 9) +
-        pad(fixed(group.latency_p99_ms, 0) + "ms", 9) + pad(std::to_string(group.input_tokens), 9) +
-        pad(std::to_string(group.output_tokens), 9) + "$" + fixed(group.cost, 6) +
-        (group.runs_without_cost ? " (+" + std::to_string(group.runs_without_cost) + " unpriced)"
-                                 : ""));
+    table.row({util::visible(group.group.empty() ? "-" : group.group), std::to_string(group.count),
+               fixed(100 * group.success_rate(), 1) + "%", std::to_string(group.cached),
+               fixed(group.latency_p50_ms, 0) + "ms", fixed(group.latency_p95_ms, 0) + "ms",
+               fixed(group.latency_p99_ms, 0) + "ms", std::to_string(group.input_tokens),
+               std::to_string(group.output_tokens),
+               "$" + fixed(group.cost, 6) +
+                   (group.runs_without_cost
+                        ? " (+" + std::to_string(group.runs_without_cost) + " unpriced)"
+                        : "")});
   }
+  table.print(out);
 }
 
 int run(Session& session, const Options& o) {

@@ -3,6 +3,7 @@
 #include "promptctl/address.hpp"
 #include "promptctl/analysis.hpp"
 #include "util/json_output.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -57,25 +58,27 @@ int run(Session& session, const Options& o) {
     out.line(name + " has no variables");
     return 0;
   }
-  out.line(out.paint(
-      pad("NAME", 16) + pad("TYPE", 9) + pad("REQUIRED", 10) + pad("DEFAULT", 14) + "DESCRIPTION",
-      Style::bold));
+  // A default shows whole up to a point: a long one is cut rather than pushing the table apart.
+  Table table({0, 0, 0, 32});
+  table.header({"NAME", "TYPE", "REQUIRED", "DEFAULT", "DESCRIPTION"});
   for (const VariableEntry& entry : entries) {
-    std::string line = pad(entry.name, 16);
+    std::vector<Cell> cells = {entry.name};
     if (entry.spec) {
       std::string def = entry.spec->default_value ? entry.spec->default_value->dump() : "-";
-      line += pad(to_string(entry.spec->type), 9) + pad(entry.spec->required ? "yes" : "no", 10) +
-              pad(def, 14) + entry.spec->description;
+      cells.insert(cells.end(),
+                   {std::string(to_string(entry.spec->type)), entry.spec->required ? "yes" : "no",
+                    util::visible(def), util::visible(entry.spec->description)});
     } else {
-      line += pad("-", 9) + pad("-", 10) + pad("-", 14);
+      cells.insert(cells.end(), {"-", "-", "-", ""});
     }
     if (entry.status == VariableStatus::undeclared) {
-      line += out.paint("  (used but not declared)", Style::red);
+      cells.back() = {cells.back().text + "(used but not declared)", Style::red};
     } else if (entry.status == VariableStatus::unused) {
-      line += out.paint("  (declared but not used)", Style::yellow);
+      cells.emplace_back("(declared but not used)", Style::yellow);
     }
-    out.line(line);
+    table.row(std::move(cells));
   }
+  table.print(out);
   return 0;
 }
 

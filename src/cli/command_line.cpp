@@ -2,13 +2,17 @@
 #include "cli/command_line.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <iostream>
+#include <memory>
 
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/pager.hpp"
+#include "cli/path_arguments.hpp"
 #include "cli/usage_errors.hpp"
 #include "cli/version.hpp"
 #include "promptctl/check.hpp"
@@ -22,7 +26,18 @@ namespace {
 struct GlobalOptions {
   std::string directory;
   ColorMode color = ColorMode::automatic;
+  bool no_pager = false;
 };
+
+// The commands whose output may run long, which go through the pager at a terminal.
+bool pages(std::string_view command) {
+  for (std::string_view paged : {"log", "diff", "runs", "audit", "show", "deploys"}) {
+    if (command == paged) {
+      return true;
+    }
+  }
+  return false;
+}
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_option("-C", global.directory, "Run as if promptctl was started in DIR")
@@ -32,6 +47,8 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_option("--color", global.color, "Colour output: auto (default), always or never")
       ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case).description(""))
       ->type_name("auto|always|never");
+  app.add_flag("--no-pager", global.no_pager,
+               "Do not page long output (log, diff, runs, audit, show, deploys) at a terminal");
 }
 
 // Where the first word that is neither an option nor an option's value is, or argc.
@@ -110,6 +127,13 @@ int print_help(CLI::App& app, int argc, char** argv) {
   return k_exit_ok;
 }
 
+// Whether the command's positionals are prompts, which may be written as paths to their files.
+bool takes_prompt_arguments(const CommandSpec& spec) {
+  bool prompts = spec.positionals == Completes::prompt_names ||
+                 spec.positionals == Completes::revisions_and_prompt_names;
+  return prompts && spec.setup != Setup::none;
+}
+
 // The subcommand the parser was in when it stopped, else the main app.
 const CLI::App& command_being_parsed(const CLI::App& app) {
   for (const CLI::App* sub : app.get_subcommands()) {
@@ -126,6 +150,9 @@ int run_command(Invocation& invocation, Session& session) {
     session.prepare();
     int code = invocation.run(session);
     if (!out.flush()) {
+      if (errno == EPIPE) {
+        return code;  // the pager was quit before the end: nothing was lost that was wanted
+      }
       std::fprintf(stderr, "promptctl: error: cannot write the output: %s\n", std::strerror(errno));
       return k_exit_system;
     }
@@ -279,6 +306,13 @@ int run_main(int argc, char** argv) {
       Session session(out, start, command.spec->setup);
       session.set_raw_arguments(
           std::vector<std::string>(argv + std::min(command_index + 1, argc), argv + argc));
+      if (takes_prompt_arguments(*command.spec)) {
+        read_prompt_paths(*command.sub, session);
+      }
+      std::unique_ptr<Pager> pager;
+      if (pages(command.spec->name) && !global.no_pager && out.stdout_is_terminal()) {
+        pager = Pager::start();
+      }
       return run_command(*command.invocation, session);
     }
   }

@@ -103,6 +103,77 @@ TEST_F(CommandLine, CommitTakesItsMessageFromAFileOrStandardInput) {
   EXPECT_NE(neither.err.find("give it with -m TEXT or -F FILE"), std::string::npos) << neither.err;
   expect_usage_error({"commit", "-m", "x", "-F", "message.txt"},
                      "--message and --file do not go together", "commit");
+
+  // Without -m or -F, the message is written in the editor; '#' lines are left out.
+  write("editor.sh",
+        "#!/bin/sh\ngrep -q 'prompts/hello.yaml' \"$1\" || exit 3\n"
+        "printf 'Written in the editor\\n# a comment\\n\\n' > \"$1\"\n");
+  std::filesystem::permissions(root() / "editor.sh", std::filesystem::perms::owner_all);
+  write("prompts/hello.yaml", "variables:\n  who: {type: string}\ntemplate: Hey {{who}}\n");
+  std::string editor = (root() / "editor.sh").string();
+  ProcessResult edited = run({"commit"}, {}, {}, {{"EDITOR", editor}});
+  EXPECT_EQ(edited.exit_code, 0) << edited.err;
+  EXPECT_EQ(git(root(), {"log", "-1", "--format=%B"}), "Written in the editor\n\n");
+  write("prompts/hello.yaml", "variables:\n  who: {type: string}\ntemplate: Yo {{who}}\n");
+  ProcessResult emptied = run({"commit"}, {}, {}, {{"GIT_EDITOR", "truncate -s 0"}});
+  EXPECT_EQ(emptied.exit_code, 1);
+  EXPECT_NE(emptied.err.find("the commit message is empty: nothing committed"), std::string::npos)
+      << emptied.err;
+  EXPECT_EQ(git(root(), {"log", "-1", "--format=%s"}), "Written in the editor\n");
+}
+
+// A prompt written as the path to its file is read from the directory the command started in,
+// as git reads paths; a name is always the name from the top.
+TEST_F(CommandLine, PromptFilesArePathsFromTheCurrentDirectory) {
+  write("prompts/support/reply.yaml", "template: Dear customer\n");
+  std::filesystem::path support = root() / "prompts" / "support";
+  ProcessResult here = run({"render", "reply.yaml"}, support);
+  EXPECT_EQ(here.exit_code, 0) << here.err;
+  EXPECT_EQ(here.out, "Dear customer");
+  EXPECT_EQ(run({"show", "../hello.yaml", "--json"}, support).exit_code, 0);
+  EXPECT_EQ(run({"render", "./prompts/support/reply.yaml"}).out, "Dear customer");
+  EXPECT_EQ(run({"render", "support/reply.yaml"}).out, "Dear customer")
+      << "a path outside prompts/ is read as before: the name with .yaml";
+  EXPECT_EQ(run({"render", "support/reply"}, support).out, "Dear customer")
+      << "a name is the name from the top wherever the command starts";
+  ASSERT_EQ(run({"commit", "-m", "reply", "reply.yaml"}, support).exit_code, 0);
+  write("prompts/support/reply.yaml", "template: Dear client\n");
+  EXPECT_EQ(run({"render", "reply.yaml@HEAD"}, support).out, "Dear customer");
+  ProcessResult elsewhere =
+      run({"render", "-C", support.string(), "reply.yaml"}, root().parent_path());
+  EXPECT_EQ(elsewhere.out, "Dear client") << elsewhere.err;
+  ProcessResult outside = run({"render", "../../../x.yaml"}, support);
+  EXPECT_EQ(outside.exit_code, 2);
+  EXPECT_NE(outside.err.find("x"), std::string::npos) << outside.err;
+}
+
+// At a terminal, long output goes through the user's pager, as git's does; never into a pipe.
+TEST_F(CommandLine, LongOutputGoesThroughThePagerAtATerminal) {
+  ASSERT_EQ(run({"commit", "-m", "hello"}).exit_code, 0);
+  auto at_terminal = [&](const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env) {
+    ProcessOptions options;
+    options.cwd = root();
+    options.stdout_is_terminal = true;
+    options.env = env;
+    return run_promptctl(args, options);
+  };
+  std::map<std::string, std::string> pager = {{"PROMPTCTL_PAGER", "sed 's/^/paged: /'"},
+                                              {"PAGER", "false"}};
+  ProcessResult paged = at_terminal({"log"}, pager);
+  EXPECT_EQ(paged.exit_code, 0) << paged.err;
+  EXPECT_NE(paged.out.find("paged: "), std::string::npos) << paged.out;
+  EXPECT_NE(paged.out.find("hello"), std::string::npos) << paged.out;
+  EXPECT_EQ(at_terminal({"log", "--no-pager"}, pager).out.find("paged: "), std::string::npos);
+  EXPECT_EQ(at_terminal({"ls"}, pager).out.find("paged: "), std::string::npos)
+      << "a short listing is not paged";
+  ProcessResult from_pager = at_terminal({"show", "hello"}, {{"PAGER", "sed 's/^/pager: /'"}});
+  EXPECT_NE(from_pager.out.find("pager: "), std::string::npos) << from_pager.out;
+  EXPECT_EQ(at_terminal({"log"}, {{"PROMPTCTL_PAGER", "cat"}}).out.find("paged: "),
+            std::string::npos);
+  ProcessResult piped = run({"log"}, {}, {}, pager);
+  EXPECT_EQ(piped.out.find("paged: "), std::string::npos) << "never into a pipe";
+  EXPECT_NE(piped.out.find("hello"), std::string::npos);
 }
 
 }  // namespace

@@ -164,6 +164,12 @@ TEST_F(History, DiffNamesFieldsAndTemplateLines) {
   std::string text = run({"diff"}).out;
   EXPECT_NE(text.find("modified    greet\n"), std::string::npos) << text;
   EXPECT_NE(text.find("  description: \"Greets\" -> \"Greets people\"\n"), std::string::npos);
+  // Variables read as they are written, not as JSON.
+  EXPECT_NE(text.find("  variables.tone: removed string, optional, default warm\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  variables.who: type string -> integer\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  variables.style: added string, required\n"), std::string::npos) << text;
   EXPECT_NE(text.find("  -Hello {{who}}\n  +Hi {{who}} {{style}}\n"), std::string::npos);
   EXPECT_EQ(text.find("\x1b["), std::string::npos) << "no colour when not on a terminal";
   EXPECT_NE(run({"--color", "always", "diff"}).out.find("\x1b[32m+Hi"), std::string::npos);
@@ -189,6 +195,9 @@ TEST_F(History, DiffBetweenRevisionsAndByName) {
   EXPECT_EQ(both["to"]["commit"], head());
   ASSERT_EQ(both["changes"].size(), 2u);
   EXPECT_EQ(both["changes"][1]["fields"][0]["field"], "tests.new test");
+  EXPECT_NE(
+      run({"diff", "HEAD~1", "HEAD"}).out.find("  tests.new test: added assert [contains b]\n"),
+      std::string::npos);
   json only_b = json::parse(run({"diff", "HEAD~1", "HEAD", "b", "--json"}).out);
   ASSERT_EQ(only_b["changes"].size(), 1u);
   EXPECT_EQ(only_b["changes"][0]["name"], "b");

@@ -57,6 +57,62 @@ tests:
   EXPECT_EQ(clean.out, "1 prompt checked, no problems\n");
 }
 
+// `lint -` checks a prompt file on standard input (an editor's buffer) with the repository's
+// partials, tests file and settings, as the file itself would be checked.
+TEST_F(RepoTest, LintReadsAPromptFileFromStandardInput) {
+  write("prompts/footer.yaml", "template: Regards\n");
+  ProcessResult clean = run({"lint", "-"}, {}, "template: \"Hello {{> footer}}\"\n");
+  EXPECT_EQ(clean.exit_code, 0) << clean.out;
+  EXPECT_EQ(clean.out, "1 prompt checked, no problems\n");
+  ProcessResult broken =
+      run({"lint", "-", "footer", "--json"}, {}, "temprature: 1\ntemplate: \"{{> nowhere}}\"\n");
+  EXPECT_EQ(broken.exit_code, 1);
+  json report = json::parse(broken.out);
+  EXPECT_EQ(report["prompts_checked"], 2);
+  ASSERT_EQ(report["diagnostics"].size(), 2U) << broken.out;
+  EXPECT_EQ(report["diagnostics"][0]["file"], "<stdin>");
+  EXPECT_EQ(report["diagnostics"][0]["line"], 1);
+  EXPECT_EQ(report["diagnostics"][1]["code"], "unknown-partial");
+  write("prompts/greet.tests.yaml", "- {name: t, vars: {nope: 1}}\n");
+  ProcessResult named = run({"lint", "-", "--stdin-name", "greet"}, {},
+                            "variables:\n  who: {type: string}\ntemplate: Hi {{who}}\n");
+  EXPECT_EQ(named.exit_code, 1);
+  EXPECT_NE(named.out.find("prompts/greet.tests.yaml:1:26: error: test 't' sets unknown variable "
+                           "'nope'"),
+            std::string::npos)
+      << named.out;
+  EXPECT_EQ(run({"lint", "-", "-"}, {}, "template: x\n").exit_code, 2);
+}
+
+// `edit` saves what lints clean and keeps a broken edit aside, leaving the prompt as it was.
+TEST_F(RepoTest, EditSavesOnlyWhatLintsClean) {
+  write("prompts/greet.yaml", "template: Hello\n");
+  std::map<std::string, std::string> fixes = {{"EDITOR", "sed -i s/Hello/Hi/"}};
+  ProcessResult saved = run({"edit", "greet"}, {}, {}, fixes);
+  EXPECT_EQ(saved.exit_code, 0) << saved.err;
+  EXPECT_EQ(saved.out, "saved prompts/greet.yaml\n");
+  EXPECT_EQ(read("prompts/greet.yaml"), "template: Hi\n");
+
+  ProcessResult same = run({"edit", "prompts/greet.yaml"}, {}, {}, {{"EDITOR", "true"}});
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_EQ(same.out, "no changes made to prompts/greet.yaml\n");
+
+  std::map<std::string, std::string> breaks = {{"EDITOR", "sed -i s/template/templat/"}};
+  ProcessResult broken = run({"edit", "greet"}, {}, {}, breaks);
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.out.find("prompts/greet.yaml:1:1: error: unknown key 'templat'"),
+            std::string::npos)
+      << broken.out;
+  EXPECT_NE(broken.out.find("is unchanged; the edit is kept in "), std::string::npos);
+  EXPECT_EQ(read("prompts/greet.yaml"), "template: Hi\n");
+  EXPECT_EQ(read(".git/promptctl/edit/greet.yaml"), "templat: Hi\n");
+
+  EXPECT_EQ(run({"edit", "nobody"}, {}, {}, fixes).exit_code, 2);
+  ProcessResult no_editor = run({"edit", "greet"});
+  EXPECT_EQ(no_editor.exit_code, 2);
+  EXPECT_NE(no_editor.err.find("no editor to edit with"), std::string::npos);
+}
+
 TEST_F(RepoTest, LintNamesMergeConflictsAndCycles) {
   write("prompts/conflict.yaml", "template: |\n<<<<<<< HEAD\n  a\n=======\n  b\n>>>>>>> topic\n");
   write("prompts/a.yaml", "template: \"{{> b}}\"\n");
