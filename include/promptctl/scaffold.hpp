@@ -27,6 +27,8 @@ struct NewPromptOptions {
   std::vector<std::string> tags;
   std::string category;
   std::string owner;
+  /// "provider/model" or a model name, written as the prompt's `model`; empty: none.
+  std::string model;
 };
 
 /// The text of a new, lint-clean prompt file: every variable its template uses is declared as
@@ -37,6 +39,12 @@ std::string new_prompt_text(const std::string& name, const NewPromptOptions& opt
 /// (invalid_input) when the options do not make a valid prompt.
 std::filesystem::path create_prompt(Workspace& workspace, const std::string& name,
                                     const NewPromptOptions& options);
+
+/// Writes a new prompt `name` as a copy of the prompt `from` (its file and its tests file), as
+/// they are in the working tree. Throws `Error`: not_found for an unknown `from`,
+/// already_exists rather than overwrite.
+std::filesystem::path copy_prompt(Workspace& workspace, const std::string& name,
+                                  const std::string& from);
 
 /// A place where one prompt uses another as a partial or parent.
 struct PartialReference {

@@ -11,6 +11,7 @@ struct Options {
   std::string name;
   NewPromptOptions prompt;
   std::string template_file;
+  std::string from;
   bool json = false;
 };
 
@@ -26,6 +27,20 @@ void add_options(CLI::App& sub, Options& o) {
   sub.add_option("--tag", o.prompt.tags, "A tag (repeatable)");
   sub.add_option("--category", o.prompt.category, "Category");
   sub.add_option("--owner", o.prompt.owner, "Owner (team or person)");
+  sub.add_option("--model", o.prompt.model, "The prompt's model: PROVIDER/MODEL or a model name")
+      ->type_name("MODEL");
+  sub.add_option("--from", o.from,
+                 "Start as a copy of the prompt NAME (its file and its tests file); the other "
+                 "options do not go with it")
+      ->type_name("NAME")
+      ->excludes("--template")
+      ->excludes("--template-file")
+      ->excludes("--system")
+      ->excludes("--description")
+      ->excludes("--tag")
+      ->excludes("--category")
+      ->excludes("--owner")
+      ->excludes("--model");
   sub.add_flag("--json", o.json, "Print the result as JSON");
 }
 
@@ -37,7 +52,11 @@ int run(Session& session, const Options& o) {
         o.template_file == "-" ? util::read_stdin() : util::read_file(o.template_file);
   }
   Workspace& workspace = session.workspace();
-  std::filesystem::path path = create_prompt(workspace, name, prompt);
+  if (o.from.empty()) {
+    (void)create_prompt(workspace, name, prompt);
+  } else {
+    (void)copy_prompt(workspace, name, prompt_names({o.from}).front());
+  }
   std::string shown = Workspace::display_path(name);
   if (o.json) {
     session.out().document({{"name", name}, {"path", shown}});

@@ -156,7 +156,9 @@ std::vector<CaseResult> run_baseline(Session& session, const Options& o, Executi
   TestSuite suite = load_test_suite(session.workspace(), session.shared_repository(), o.baseline,
                                     names, MissingPrompt::skip);
   keep_tests_matching(suite, o.patterns);
-  return run_suite(session, o, state, suite, run, "baseline: ");
+  TestRunOptions whole = run;  // the baseline is a reference: every case of it runs
+  whole.max_failures = 0;
+  return run_suite(session, o, state, suite, whole, "baseline: ");
 }
 
 std::string report_in(const std::string& format, const std::vector<CaseResult>& results,

@@ -105,6 +105,13 @@ std::string new_prompt_text_from(const std::string& name, const NewPromptOptions
   if (!options.owner.empty()) {
     out += "owner: " + json(options.owner).dump() + "\n";
   }
+  if (!options.model.empty()) {
+    std::size_t slash = options.model.find('/');
+    out += slash == std::string::npos
+               ? "model: {name: " + json(options.model).dump() + "}\n"
+               : "model: {provider: " + json(options.model.substr(0, slash)).dump() +
+                     ", name: " + json(options.model.substr(slash + 1)).dump() + "}\n";
+  }
   std::vector<std::string> required;
   std::string variables = starter
                               ? "  input: {type: string, description: \"The text to work on\"}\n"
@@ -207,8 +214,10 @@ std::string new_prompt_text(const std::string& name, const NewPromptOptions& opt
   return new_prompt_text_from(name, options, none);
 }
 
-fs::path create_prompt(Workspace& workspace, const std::string& name,
-                       const NewPromptOptions& options) {
+namespace {
+
+// Where a new prompt goes: a valid name, no file there yet, inside the repository.
+fs::path new_prompt_path(Workspace& workspace, const std::string& name) {
   validate_name(name);
   fs::path path = workspace.file_for(name);
   if (fs::exists(path)) {
@@ -216,6 +225,32 @@ fs::path create_prompt(Workspace& workspace, const std::string& name,
                 {Workspace::display_path(name), 0, 0});
   }
   workspace.check_inside(path, Workspace::display_path(name));
+  return path;
+}
+
+}  // namespace
+
+fs::path copy_prompt(Workspace& workspace, const std::string& name, const std::string& from) {
+  validate_name(from);
+  std::optional<SourceFile> original = workspace.read(from);
+  if (!original) {
+    throw workspace.not_found(from);
+  }
+  fs::path path = new_prompt_path(workspace, name);
+  std::optional<SourceFile> tests = workspace.read_tests(from);
+  if (tests) {
+    fs::path tests_path = workspace.tests_file_for(name);
+    workspace.check_inside(tests_path,
+                           Workspace::k_prompts_dir + std::string("/") + name + ".tests.yaml");
+    util::write_file_atomic(tests_path, tests->text);
+  }
+  util::write_file_atomic(path, original->text);
+  return path;
+}
+
+fs::path create_prompt(Workspace& workspace, const std::string& name,
+                       const NewPromptOptions& options) {
+  fs::path path = new_prompt_path(workspace, name);
   std::string text = new_prompt_text_from(name, options, workspace);
   (void)load_prompt(name, Workspace::display_path(name), text);  // never write a broken file
   util::write_file_atomic(path, text);

@@ -209,6 +209,26 @@ TEST_F(Authoring, NewReadsTheTemplateFromStandardInput) {
   EXPECT_EQ(run({"render", "piped", "--var", "text=this"}).out, "Summarize this");
 }
 
+// new --model names the prompt's model; new --from starts from a copy of another prompt.
+TEST_F(Authoring, NewTakesAModelOrStartsFromAnotherPrompt) {
+  ProcessResult modelled =
+      run({"new", "haiku", "--template", "Write about {{topic}}", "--model", "anthropic/claude-x"});
+  ASSERT_EQ(modelled.exit_code, 0) << modelled.err;
+  json shown = json::parse(run({"show", "haiku", "--json"}).out);
+  EXPECT_EQ(shown["model"]["provider"], "anthropic");
+  EXPECT_EQ(shown["model"]["name"], "claude-x");
+  EXPECT_EQ(run({"lint", "haiku"}).exit_code, 0);
+
+  write("prompts/haiku.tests.yaml", "- {name: extra, vars: {topic: rain}}\n");
+  ProcessResult copied = run({"new", "support/haiku", "--from", "haiku"});
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  EXPECT_EQ(read("prompts/support/haiku.yaml"), read("prompts/haiku.yaml"));
+  EXPECT_EQ(read("prompts/support/haiku.tests.yaml"), read("prompts/haiku.tests.yaml"));
+  EXPECT_EQ(run({"new", "other", "--from", "nobody"}).exit_code, 2);
+  EXPECT_EQ(run({"new", "support/haiku", "--from", "haiku"}).exit_code, 2) << "never overwrites";
+  EXPECT_EQ(run({"new", "x", "--from", "haiku", "--model", "m"}).exit_code, 2);
+}
+
 TEST_F(Authoring, VarsFlagsUndeclaredAndUnused) {
   write("prompts/p.yaml",
         "variables: {a: string, b: {type: integer, default: 3}}\ntemplate: \"{{a}} {{c}}\"\n");
