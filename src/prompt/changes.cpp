@@ -155,8 +155,8 @@ bool mentions_any(Workspace& workspace, const std::string& name,
   return false;
 }
 
-// For each of `paths` (changed files outside prompts/, from the repository's top) that prompts'
-// tests read, those prompts.
+// For each of `paths` (changed files that are neither prompts nor settings, from the
+// repository's top) that prompts' tests read, those prompts.
 std::map<std::string, std::vector<std::string>> prompts_reading(
     Workspace& workspace, const std::vector<std::string>& paths) {
   std::map<std::string, std::vector<std::string>> readers;
@@ -192,16 +192,26 @@ std::vector<PromptChange> changes_under(Workspace& workspace, const repo::Reposi
                                         const std::string& prefix, bool with_lint) {
   std::vector<repo::FileChange> files = repository.changes(
       prefix.empty() ? std::vector<std::string>{} : std::vector<std::string>{prefix});
+  // Prompts and settings, and other files: those are data when tests read them, are listed by
+  // path under prompts/ as before, and are none of promptctl's business elsewhere.
   std::vector<repo::FileChange> managed;
-  std::map<std::string, repo::FileChange> outside;  // by path from the repository's top
-  std::string prompts_dir = prefix + Workspace::k_prompts_dir + "/";
+  std::map<std::string, repo::FileChange> others;  // by path from the repository's top
   for (repo::FileChange& file : files) {
-    bool managed_path =
-        file.path.starts_with(prompts_dir) || classify(file.path, prefix).subject != Subject::other;
-    if (!managed_path) {
-      outside.emplace(file.path.substr(prefix.size()), std::move(file));
+    if (classify(file.path, prefix).subject == Subject::other) {
+      others.emplace(file.path.substr(prefix.size()), std::move(file));
     } else {
       managed.push_back(std::move(file));
+    }
+  }
+  std::vector<std::string> other_paths;
+  for (const auto& [path, file] : others) {
+    other_paths.push_back(path);
+  }
+  std::map<std::string, std::vector<std::string>> readers = prompts_reading(workspace, other_paths);
+  std::string prompts_dir = prefix + Workspace::k_prompts_dir + "/";
+  for (const auto& [path, file] : others) {
+    if (!readers.contains(path) && file.path.starts_with(prompts_dir)) {
+      managed.push_back(file);
     }
   }
   std::vector<PromptChange> changes = group_changes(managed, prefix);
@@ -211,14 +221,14 @@ std::vector<PromptChange> changes_under(Workspace& workspace, const repo::Reposi
       change.lint = std::pair{report.errors(), report.warnings()};
     }
   }
-  std::vector<std::string> outside_paths;
-  for (const auto& [path, file] : outside) {
-    outside_paths.push_back(path);
-  }
-  for (auto& [path, readers] : prompts_reading(workspace, outside_paths)) {
-    const repo::FileChange& file = outside.at(path);
+  for (auto& [path, names] : readers) {
+    const repo::FileChange& file = others.at(path);
     PromptChange change{Subject::data, file.kind, path, "", {file.path}, std::nullopt, {}};
-    change.used_by = std::move(readers);
+    if (!file.old_path.empty()) {
+      change.old_name = file.old_path.substr(prefix.size());
+      change.paths.push_back(file.old_path);  // a rename commits the old file's removal too
+    }
+    change.used_by = std::move(names);
     changes.push_back(std::move(change));
   }
   return changes;

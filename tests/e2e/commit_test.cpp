@@ -143,29 +143,45 @@ TEST_F(Committing, DataThatTestsReadIsListedAndCommittedWithItsPrompt) {
   write("prompts/a.yaml",
         "template: a\ntests:\n  - {name: rows, dataset: data/rows.csv}\n"
         "  - {name: shaped, assert: [{type: json-schema, value: schemas/out.json}]}\n");
-  write("prompts/b.tests.yaml", "- {name: rows, dataset: ./data/rows.csv}\n");
+  write("prompts/b.tests.yaml",
+        "- {name: rows, dataset: ./data/rows.csv}\n"
+        "- {name: near, vars: prompts/fixtures/near.json}\n");
+  write("prompts/fixtures/near.json", "{\"x\": 1}\n");
+  write("prompts/README.md", "not read by any test, and listed as before\n");
   write("data/rows.csv", "x\n1\n");
   write("schemas/out.json", "{}\n");
   write("notes.txt", "not read by any test\n");
   ProcessResult status = run({"status", "--json", "--no-lint"});
   ASSERT_EQ(status.exit_code, 0) << status.err;
   json changes = json::parse(status.out)["changes"];
-  ASSERT_EQ(changes.size(), 4U) << status.out;
+  ASSERT_EQ(changes.size(), 6U) << status.out;
+  EXPECT_EQ(changes[2]["name"], "prompts/README.md");
+  EXPECT_EQ(changes[2]["subject"], "other");
+  changes.erase(2);
   EXPECT_EQ(changes[2]["name"], "data/rows.csv");
   EXPECT_EQ(changes[2]["subject"], "data");
   EXPECT_EQ(changes[2]["status"], "added");
   EXPECT_EQ(changes[2]["used_by"], json({"a", "b"}));
-  EXPECT_EQ(changes[3]["name"], "schemas/out.json");
-  EXPECT_EQ(changes[3]["used_by"], json({"a"}));
+  EXPECT_EQ(changes[3]["name"], "prompts/fixtures/near.json");
+  EXPECT_EQ(changes[3]["used_by"], json({"b"}));
+  EXPECT_EQ(changes[4]["name"], "schemas/out.json");
+  EXPECT_EQ(changes[4]["used_by"], json({"a"}));
   EXPECT_NE(run({"status", "--no-lint"}).out.find("data/rows.csv"), std::string::npos);
 
   ProcessResult commit = run({"commit", "-m", "b with its data", "b", "--json"});
   ASSERT_EQ(commit.exit_code, 0) << commit.err;
   EXPECT_EQ(json::parse(commit.out)["paths"],
-            json({"data/rows.csv", "prompts/b.tests.yaml", "prompts/b.yaml"}));
+            json({"data/rows.csv", "prompts/b.tests.yaml", "prompts/b.yaml",
+                  "prompts/fixtures/near.json"}));
   EXPECT_EQ(git(root(), {"show", "HEAD:data/rows.csv"}), "x\n1\n");
   EXPECT_EQ(git(root(), {"status", "--porcelain"}),
-            " M prompts/a.yaml\n?? notes.txt\n?? schemas/\n");
+            " M prompts/a.yaml\n?? notes.txt\n?? prompts/README.md\n?? schemas/\n");
   ASSERT_EQ(run({"commit", "-m", "the rest"}).exit_code, 0);
+  EXPECT_EQ(git(root(), {"status", "--porcelain"}), "?? notes.txt\n");
+
+  // A dataset renamed: the commit takes the new file and the old one's removal.
+  git(root(), {"mv", "data/rows.csv", "data/renamed.csv"});
+  write("prompts/b.tests.yaml", "- {name: rows, dataset: data/renamed.csv}\n");
+  ASSERT_EQ(run({"commit", "-m", "renamed", "b"}).exit_code, 0);
   EXPECT_EQ(git(root(), {"status", "--porcelain"}), "?? notes.txt\n");
 }
