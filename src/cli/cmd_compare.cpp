@@ -207,7 +207,8 @@ void print_unpaired(const Output& out, const Comparison& c, std::size_t pairs) {
           "; the comparison rests on " + util::counted(pairs, "pair"),
       Style::yellow));
   for (const auto& [line, count] : reasons) {
-    out.line("   " + line + (count > 1 ? " (" + util::counted(count, "case") + ")" : ""));
+    out.line("   " + util::visible(line) +
+             (count > 1 ? " (" + util::counted(count, "case") + ")" : ""));
   }
   out.line();
 }

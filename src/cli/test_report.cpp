@@ -33,20 +33,21 @@ std::string expected_text(const nlohmann::json& expected) {
 }
 
 void print_case(const Output& out, const CaseResult& result, bool with_model) {
-  out.line(status_word(out, result) + " " + result.title(with_model));
+  out.line(status_word(out, result) + " " + util::visible(result.title(with_model)));
   if (result.status == CaseStatus::pass) {
     return;
   }
   std::string indent = "    ";
   out.line(indent + out.paint(result.file + ":" + std::to_string(result.line), Style::dim));
   if (result.status == CaseStatus::error) {
-    out.line(indent + "error: " + result.error);
+    out.line(indent + "error: " + util::visible(result.error));
   }
   for (const AssertionResult& assertion : result.assertions) {
     if (assertion.pass || assertion.undecided) {
       continue;
     }
-    out.line(indent + out.paint(assertion.type, Style::bold) + ": " + assertion.reason);
+    out.line(indent + out.paint(assertion.type, Style::bold) + ": " +
+             util::visible(assertion.reason));
     if (!assertion.expected.is_null()) {
       out.line(indent + "  expected: " + util::printable(expected_text(assertion.expected), 120));
     }
@@ -103,10 +104,10 @@ void print_error_group(const Output& out, const CaseResult* first, std::size_t c
   if (with_model) {
     title += " <" + first->model + ">";
   }
-  out.line(status_word(out, *first) + " " + title + " (" + util::counted(count, "case") +
-           ", one error)");
+  out.line(status_word(out, *first) + " " + util::visible(title) + " (" +
+           util::counted(count, "case") + ", one error)");
   out.line("    " + out.paint(first->file + ":" + std::to_string(first->line), Style::dim));
-  out.line("    error: " + first->error);
+  out.line("    error: " + util::visible(first->error));
 }
 
 // One row per case identity, one column per model.
@@ -116,7 +117,7 @@ void print_matrix(const Output& out, const std::vector<CaseResult>& results,
   std::map<std::string, std::map<std::string, const CaseResult*>> cells;
   std::size_t width = 4;
   for (const CaseResult& result : results) {
-    std::string title = result.title(false);
+    std::string title = util::visible(result.title(false));
     if (cells.find(title) == cells.end()) {
       rows.push_back(title);
       width = std::max(width, title.size());

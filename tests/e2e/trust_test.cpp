@@ -197,6 +197,15 @@ TEST_F(RepoTest, TextOutputNeverCarriesRawControlCharacters) {
   EXPECT_EQ(lint.err.find('\x1b'), std::string::npos) << lint.err;
   ProcessResult show = run({"render", "bad"});
   EXPECT_EQ(show.err.find('\x1b'), std::string::npos) << show.err;
+
+  // Test names and errors from a repository reach the test report escaped.
+  write("prompts/p.tests.yaml",
+        "- {name: \"t\\e]0;owned\\a\", assert: [{type: contains, value: \"no\\e[2J\"}]}\n"
+        "- {name: \"u\\e[31m\", vars: {\"x\\e[1m\": 1}}\n");
+  ProcessResult test = run({"test", "p"});
+  EXPECT_EQ(test.exit_code, 1) << test.err;
+  EXPECT_EQ(test.out.find('\x1b'), std::string::npos) << test.out;
+  EXPECT_NE(test.out.find("t\\x1b]0;owned"), std::string::npos) << test.out;
 }
 
 // Symbolic links inside the repository may not lead promptctl to read or write outside it, and
