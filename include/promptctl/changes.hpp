@@ -54,17 +54,12 @@ std::vector<PromptChange> prompt_changes(Workspace& workspace, const repo::Repos
 std::vector<std::string> commit_paths(Workspace& workspace, const repo::Repository& repository,
                                       const std::vector<std::string>& names);
 
-/// A commit of prompts, and the files it took.
-struct PromptCommit {
-  repo::CommitResult result;
-  std::vector<std::string> paths;
-};
-
-/// Commits the files `commit_paths` gives for `names` with `message` (a final newline added),
-/// under the repository's configured identities. Throws `Error` (refused) when nothing
-/// changed, and (invalid_input) naming a YAML file larger than a prompt file may be, which
-/// every command would refuse to read once committed.
-PromptCommit commit_prompts(Workspace& workspace, repo::Repository& repository,
-                            const std::vector<std::string>& names, const std::string& message);
+/// Commits `paths` (as `commit_paths` gives them) with `message` (a final newline added), under
+/// the repository's configured identities. Throws `Error` (refused) when there are none, and
+/// (invalid_input) naming a YAML file larger than a prompt file may be, which every command
+/// would refuse to read once committed.
+repo::CommitResult commit_prompts(repo::Repository& repository,
+                                  const std::vector<std::string>& paths,
+                                  const std::string& message);
 
 }  // namespace promptctl

@@ -58,6 +58,8 @@ const char* to_string(Difference difference);
 struct UnpairedCase {
   std::string variant;  ///< "a" or "b": the side that has it
   std::string label;    ///< as reports name a case: "greets [row 3]"
+  std::string test;     ///< its test alone: "greets"
+  std::size_t row = 0;  ///< its dataset row, 0 for a test without a dataset
   std::string reason;   ///< the test's error on that side, or that the other side lacks it
 
   [[nodiscard]] nlohmann::json to_json() const;

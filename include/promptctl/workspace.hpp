@@ -166,4 +166,8 @@ void check_prompt_file_size(const std::filesystem::path& path, const std::string
 /// Loads a prompt from any source, merging its tests file; problems become diagnostics.
 LoadResult load_from_source(PromptSource& source, std::string_view name);
 
+/// Loads the prompt `name` from its file and its tests file, both already read.
+LoadResult load_from_files(std::string_view name, const SourceFile& prompt_file,
+                           const std::optional<SourceFile>& tests_file);
+
 }  // namespace promptctl

@@ -48,13 +48,12 @@ std::string without_comments(const std::string& text) {
 }
 
 // The message written in the user's editor, as `git commit` asks for it.
-std::string message_from_editor(Session& session, const std::vector<std::string>& names) {
+std::string message_from_editor(Session& session, const std::vector<std::string>& paths) {
   std::string editor = chosen_editor(session.repository().config_value("core.editor"));
   if (editor.empty()) {
     throw Error(ErrorKind::usage, "a commit needs a message", {},
                 "give it with -m TEXT or -F FILE, or set EDITOR to write it there");
   }
-  std::vector<std::string> paths = commit_paths(session.workspace(), session.repository(), names);
   if (paths.empty()) {
     throw Error(ErrorKind::refused, "nothing to commit: no prompt changed since HEAD");
   }
@@ -81,19 +80,20 @@ int run(Session& session, const Options& given) {
   Options o = given;
   if (!o.message_file.empty()) {
     o.message = o.message_file == "-" ? util::read_stdin() : util::read_file(o.message_file);
-  } else if (o.message.empty()) {
-    o.message = message_from_editor(session, prompt_names(o.names));
   }
-  if (o.message.find_first_not_of(" \t\r\n") == std::string::npos) {
+  bool message_given = !o.message_file.empty() || !o.message.empty();
+  if (message_given && o.message.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw Error(ErrorKind::usage, "the commit message is empty");
   }
-  PromptCommit commit =
-      commit_prompts(session.workspace(), session.repository(), prompt_names(o.names), o.message);
-  const repo::CommitResult& result = commit.result;
+  std::vector<std::string> paths =
+      commit_paths(session.workspace(), session.repository(), prompt_names(o.names));
+  if (!message_given) {
+    o.message = message_from_editor(session, paths);
+  }
+  repo::CommitResult result = commit_prompts(session.repository(), paths, o.message);
   Output& out = session.out();
   if (o.json) {
-    out.document(
-        {{"commit", result.commit_id}, {"branch", result.branch}, {"paths", commit.paths}});
+    out.document({{"commit", result.commit_id}, {"branch", result.branch}, {"paths", paths}});
     return 0;
   }
   std::string subject = o.message.substr(0, o.message.find('\n'));

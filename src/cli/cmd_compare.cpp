@@ -190,12 +190,9 @@ void print_unpaired(const Output& out, const Comparison& c, std::size_t pairs) {
   std::vector<std::pair<std::string, std::size_t>> reasons;  // "A: why", count, in order
   for (const UnpairedCase& unpaired : c.unpaired) {
     std::string side = unpaired.variant == "a" ? "A" : "B";
-    std::string line = side + " " + unpaired.label + ": " + unpaired.reason;
-    bool row_of_a_test = unpaired.label.find(" [row ") != std::string::npos;
-    if (row_of_a_test) {  // a dataset's rows share their reason: one line for all of them
-      line = side + " " + unpaired.label.substr(0, unpaired.label.find(" [row ")) + ": " +
-             unpaired.reason;
-    }
+    // A dataset's rows share their reason: one line for all of them.
+    const std::string& name = unpaired.row > 0 ? unpaired.test : unpaired.label;
+    std::string line = side + " " + name + ": " + unpaired.reason;
     if (!reasons.empty() && reasons.back().first == line) {
       ++reasons.back().second;
     } else {

@@ -1,17 +1,12 @@
 #include "cli/editor.hpp"
 
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 
 #include "promptctl/error.hpp"
+#include "util/process.hpp"
 #include "util/strings.hpp"
-
-extern char** environ;
 
 namespace promptctl::cli {
 namespace {
@@ -40,23 +35,8 @@ std::string chosen_editor(const std::optional<std::string>& core_editor) {
 }
 
 void run_editor(const std::string& editor, const std::filesystem::path& file) {
-  std::string shell = "sh";
-  std::string flag = "-c";
-  std::string script = editor + " \"$@\"";
-  std::string name = editor;
-  std::string path = file.string();
-  char* argv[] = {shell.data(), flag.data(), script.data(), name.data(), path.data(), nullptr};
-  pid_t pid = 0;
-  if (int failed = posix_spawn(&pid, "/bin/sh", nullptr, nullptr, argv, environ); failed != 0) {
-    throw Error(ErrorKind::io, "cannot start the editor: " + std::string(std::strerror(failed)));
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      throw Error(ErrorKind::io, "lost the editor: " + std::string(std::strerror(errno)));
-    }
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  pid_t pid = util::start_user_command(editor, {file.string()});
+  if (util::wait_for_exit(pid) != 0) {
     throw Error(ErrorKind::refused,
                 "the editor '" + util::printable(editor) + "' did not exit cleanly; nothing done");
   }

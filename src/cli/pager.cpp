@@ -1,17 +1,16 @@
 #include "cli/pager.hpp"
 
-#include <spawn.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
-extern char** environ;
+#include "promptctl/error.hpp"
+#include "util/process.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -44,24 +43,20 @@ std::unique_ptr<Pager> Pager::start() {
   if (command.empty() || command == "cat") {
     return nullptr;
   }
+  // Both ends close on exec: the pager gets the read end as its standard input only, so it
+  // sees the end of the text when this process closes its standard output.
   int ends[2];
-  if (::pipe(ends) != 0) {
+  if (::pipe2(ends, O_CLOEXEC) != 0) {
     return nullptr;
   }
   prepare_environment();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, ends[0], STDIN_FILENO);
-  posix_spawn_file_actions_addclose(&actions, ends[0]);
-  posix_spawn_file_actions_addclose(&actions, ends[1]);
-  std::string shell = "sh";
-  std::string flag = "-c";
-  char* argv[] = {shell.data(), flag.data(), command.data(), nullptr};
-  pid_t pid = 0;
-  int failed = posix_spawn(&pid, "/bin/sh", &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
+  pid_t pid = -1;
+  try {
+    pid = util::start_user_command(command, {}, ends[0]);
+  } catch (const Error&) {
+  }
   ::close(ends[0]);
-  if (failed != 0) {
+  if (pid < 0) {
     ::close(ends[1]);
     return nullptr;
   }
@@ -76,9 +71,7 @@ std::unique_ptr<Pager> Pager::start() {
 Pager::~Pager() {
   std::fflush(stdout);
   ::close(STDOUT_FILENO);  // the pager sees the end of the text
-  int status = 0;
-  while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  util::wait_for_exit(m_pid);
 }
 
 }  // namespace promptctl::cli

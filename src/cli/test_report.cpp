@@ -71,25 +71,6 @@ bool same_error(const CaseResult& a, const CaseResult& b) {
          a.error == b.error && a.output.empty() && b.output.empty();
 }
 
-// "rows 1-3, 7 and 9" from row numbers in order; repetitions of a row count once.
-std::string rows_text(const std::vector<std::size_t>& rows) {
-  std::vector<std::string> ranges;
-  for (std::size_t i = 0; i < rows.size();) {
-    std::size_t j = i;
-    while (j + 1 < rows.size() && rows[j + 1] <= rows[j] + 1) {
-      ++j;
-    }
-    ranges.push_back(rows[i] == rows[j] ? std::to_string(rows[i])
-                                        : std::to_string(rows[i]) + "-" + std::to_string(rows[j]));
-    i = j + 1;
-  }
-  std::string text = ranges.size() == 1 && rows.front() == rows.back() ? "row " : "rows ";
-  for (std::size_t i = 0; i < ranges.size(); ++i) {
-    text += (i == 0 ? "" : i + 1 == ranges.size() ? " and " : ", ") + ranges[i];
-  }
-  return text;
-}
-
 // A run of `count` cases with one error: the first stands for all of them.
 void print_error_group(const Output& out, const CaseResult* first, std::size_t count,
                        bool with_model) {
@@ -99,7 +80,7 @@ void print_error_group(const Output& out, const CaseResult* first, std::size_t c
   }
   std::string title = first->prompt + ": " + first->test;
   if (rows.front() > 0) {
-    title += " [" + rows_text(rows) + "]";
+    title += " [" + util::numbered("row", rows) + "]";
   }
   if (with_model) {
     title += " <" + first->model + ">";

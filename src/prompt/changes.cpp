@@ -143,11 +143,12 @@ std::vector<std::string> files_tests_read(const Prompt& prompt) {
 }
 
 // Whether a prompt's file or tests file mentions any of `file_names`: only those are parsed.
-bool mentions_any(Workspace& workspace, const std::string& name,
+bool mentions_any(const std::optional<SourceFile>& prompt_file,
+                  const std::optional<SourceFile>& tests_file,
                   const std::set<std::string>& file_names) {
-  for (const std::optional<SourceFile>& file : {workspace.read(name), workspace.read_tests(name)}) {
+  for (const std::optional<SourceFile>* file : {&prompt_file, &tests_file}) {
     for (const std::string& file_name : file_names) {
-      if (file && file->text.find(file_name) != std::string::npos) {
+      if (*file && (*file)->text.find(file_name) != std::string::npos) {
         return true;
       }
     }
@@ -168,10 +169,12 @@ std::map<std::string, std::vector<std::string>> prompts_reading(
     file_names.insert(fs::path(path).filename().string());
   }
   for (const std::string& name : workspace.list_names()) {
-    if (!mentions_any(workspace, name, file_names)) {
+    std::optional<SourceFile> prompt_file = workspace.read(name);
+    std::optional<SourceFile> tests_file = workspace.read_tests(name);
+    if (!prompt_file || !mentions_any(prompt_file, tests_file, file_names)) {
       continue;
     }
-    LoadResult loaded = load_from_source(workspace, name);
+    LoadResult loaded = load_from_files(name, *prompt_file, tests_file);
     if (!loaded.prompt) {
       continue;
     }
@@ -284,23 +287,20 @@ std::vector<std::string> commit_paths(Workspace& workspace, const repo::Reposito
   return paths_to_commit(workspace, repository, repository_prefix(workspace, repository), names);
 }
 
-PromptCommit commit_prompts(Workspace& workspace, repo::Repository& repository,
-                            const std::vector<std::string>& names, const std::string& message) {
-  std::string prefix = repository_prefix(workspace, repository);
-  PromptCommit commit;
-  commit.paths = paths_to_commit(workspace, repository, prefix, names);
-  if (commit.paths.empty()) {
+repo::CommitResult commit_prompts(repo::Repository& repository,
+                                  const std::vector<std::string>& paths,
+                                  const std::string& message) {
+  if (paths.empty()) {
     throw Error(ErrorKind::refused, "nothing to commit: no prompt changed since HEAD");
   }
-  for (const std::string& path : commit.paths) {
-    if (path.ends_with(".yaml") && path.starts_with(prefix)) {
-      check_prompt_file_size(workspace.root() / path.substr(prefix.size()), path);
+  for (const std::string& path : paths) {
+    if (path.ends_with(".yaml")) {
+      check_prompt_file_size(repository.work_tree() / path, path);
     }
   }
   auto [author, committer] = repository.identities();
-  commit.result = repository.commit(
-      commit.paths, message.ends_with("\n") ? message : message + "\n", author, committer);
-  return commit;
+  return repository.commit(paths, message.ends_with("\n") ? message : message + "\n", author,
+                           committer);
 }
 
 }  // namespace promptctl

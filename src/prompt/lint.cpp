@@ -95,16 +95,7 @@ std::string rows_text(const std::vector<std::size_t>& rows, std::size_t total,
   if (rows.size() == total) {
     return " in any row of '" + dataset + "'";
   }
-  constexpr std::size_t k_rows_named = 5;
-  std::vector<std::string> named;
-  for (std::size_t i = 0; i < rows.size() && i < k_rows_named; ++i) {
-    named.push_back(std::to_string(rows[i]));
-  }
-  std::string more = rows.size() > k_rows_named
-                         ? " and " + std::to_string(rows.size() - k_rows_named) + " more"
-                         : "";
-  return std::string(rows.size() == 1 ? " in row " : " in rows ") + util::join(named, ", ") + more +
-         " of '" + dataset + "'";
+  return " in " + util::numbered("row", rows) + " of '" + dataset + "'";
 }
 
 // What one test's rows lack or carry in vain; each problem once, with the rows it is in.
@@ -117,7 +108,7 @@ struct RowProblems {
 
 RowProblems row_problems(const Prompt& prompt, const TestCase& test,
                          const std::vector<nlohmann::json>& rows,
-                         const std::vector<Assertion>& assertions,
+                         const prompt_detail::AssertionValues& assertions,
                          const std::function<bool(const std::string&)>& known) {
   RowProblems found;
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -133,7 +124,7 @@ RowProblems row_problems(const Prompt& prompt, const TestCase& test,
       }
     }
     try {
-      (void)prompt_detail::assertions_for_row(assertions, row);
+      (void)assertions.for_row(row);
     } catch (const Error& e) {
       auto& [where, in_rows] = found.values[e.message()];
       where = e.location();
@@ -149,12 +140,12 @@ RowProblems row_problems(const Prompt& prompt, const TestCase& test,
 void check_test(const Prompt& prompt, const TestCase& test, PromptSource& source,
                 const std::vector<Assertion>& shared, const std::vector<std::string>& used,
                 std::vector<Diagnostic>& out) {
-  std::vector<Assertion> assertions = shared;
-  assertions.insert(assertions.end(), test.assertions.begin(), test.assertions.end());
-  std::set<std::string> for_assertions = prompt_detail::assertion_value_names(assertions);
+  std::vector<Assertion> all = shared;
+  all.insert(all.end(), test.assertions.begin(), test.assertions.end());
+  prompt_detail::AssertionValues assertions(std::move(all));
   auto known = [&](const std::string& name) {
     return prompt.find_variable(name) || std::find(used.begin(), used.end(), name) != used.end() ||
-           for_assertions.contains(name);
+           assertions.names().contains(name);
   };
   for (const auto& [name, location] : test.var_locations) {
     if (!known(name)) {

@@ -1,6 +1,7 @@
 #include "prompt/test_rows.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "prompt/test_data.hpp"
 #include "promptctl/template.hpp"
@@ -20,15 +21,16 @@ tmpl::Template parse_value(const std::string& text, const Assertion& assertion) 
       text, {assertion.location.file, assertion.location.line, assertion.location.column, 0});
 }
 
-// Calls `visit` with each text of the assertion's value that holds a tag.
+// Calls `visit` with where each text of the assertion's value that holds a tag is (relative to
+// the value) and the text.
 template <typename Visit>
-void for_each_templated_text(json& value, Visit visit) {
+void for_each_templated_text(const json& value, Visit visit) {
   if (may_be_template(value)) {
-    visit(value);
+    visit(json::json_pointer(), value);
   } else if (value.is_array()) {
-    for (json& item : value) {
-      if (may_be_template(item)) {
-        visit(item);
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (may_be_template(value[i])) {
+        visit(json::json_pointer() / i, value[i]);
       }
     }
   }
@@ -74,37 +76,58 @@ std::vector<json> test_rows(const TestCase& test, PromptSource& source) {
   return rows;
 }
 
-std::set<std::string> assertion_value_names(const std::vector<Assertion>& assertions) {
-  std::set<std::string> names;
-  for (const Assertion& assertion : assertions) {
-    json value = assertion_field(assertion, "value");
-    for_each_templated_text(value, [&](json& text) {
-      try {
-        add_top_level_names(parse_value(text.get<std::string>(), assertion), names);
-      } catch (const Error&) {
-        // assertions_for_row reports it, at the row that runs it.
-      }
-    });
-  }
-  return names;
-}
+// One templated text of an assertion's value: parsed, or why it does not parse.
+struct AssertionValues::Text {
+  std::size_t assertion = 0;
+  json::json_pointer where;  ///< in the assertion's spec: /value, or /value/2 in a list
+  std::optional<tmpl::Template> parsed;
+  std::optional<Error> broken;
+};
 
-std::vector<Assertion> assertions_for_row(std::vector<Assertion> assertions, const json& row) {
-  tmpl::RenderOptions options;  // strict: a name the row lacks is an error, not ""
-  options.escape_html = false;
-  for (Assertion& assertion : assertions) {
+AssertionValues::AssertionValues(std::vector<Assertion> assertions)
+    : m_assertions(std::move(assertions)) {
+  for (std::size_t i = 0; i < m_assertions.size(); ++i) {
+    const Assertion& assertion = m_assertions[i];
     if (!assertion.spec.is_object() || !assertion.spec.contains("value")) {
       continue;
     }
-    for_each_templated_text(assertion.spec["value"], [&](json& text) {
-      try {
-        text = tmpl::render(parse_value(text.get<std::string>(), assertion), row, options);
-      } catch (const Error& e) {
-        throw Error(ErrorKind::invalid_input,
-                    "the value of assertion '" + assertion.type + "': " + e.message(),
-                    e.location().file.empty() ? assertion.location : e.location());
-      }
-    });
+    for_each_templated_text(
+        assertion.spec["value"], [&](const json::json_pointer& where, const json& text) {
+          Text found{i, json::json_pointer("/value") / where, std::nullopt, std::nullopt};
+          try {
+            found.parsed = parse_value(text.get<std::string>(), assertion);
+            add_top_level_names(*found.parsed, m_names);
+          } catch (const Error& e) {
+            found.broken = e;
+          }
+          m_texts.push_back(std::move(found));
+        });
+  }
+}
+
+AssertionValues::AssertionValues(AssertionValues&&) noexcept = default;
+AssertionValues& AssertionValues::operator=(AssertionValues&&) noexcept = default;
+AssertionValues::~AssertionValues() = default;
+
+std::vector<Assertion> AssertionValues::for_row(const json& row) const {
+  tmpl::RenderOptions options;  // strict: a name the row lacks is an error, not ""
+  options.escape_html = false;
+  std::vector<Assertion> assertions = m_assertions;
+  for (const Text& text : m_texts) {
+    Assertion& assertion = assertions[text.assertion];
+    auto located = [&](const Error& e) {
+      return Error(ErrorKind::invalid_input,
+                   "the value of assertion '" + assertion.type + "': " + e.message(),
+                   e.location().file.empty() ? assertion.location : e.location());
+    };
+    if (text.broken) {
+      throw located(*text.broken);
+    }
+    try {
+      assertion.spec[text.where] = tmpl::render(*text.parsed, row, options);
+    } catch (const Error& e) {
+      throw located(e);
+    }
   }
   return assertions;
 }

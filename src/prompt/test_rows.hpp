@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "promptctl/assertions.hpp"
+#include "promptctl/error.hpp"
 #include "promptctl/workspace.hpp"
 
 namespace promptctl::prompt_detail {
@@ -22,16 +23,30 @@ SourceFile read_test_file(PromptSource& source, const std::string& path, const c
 /// without rows.
 std::vector<nlohmann::json> test_rows(const TestCase& test, PromptSource& source);
 
-/// The top-level names that the assertions' values use as Mustache templates
-/// (`value: "{{expected}}"`), which a row may supply. A value that does not parse uses none;
-/// `assertions_for_row` reports it.
-std::set<std::string> assertion_value_names(const std::vector<Assertion>& assertions);
+/// A test's assertions whose text values (and each text in a list value) are Mustache
+/// templates over the row (`value: "{{expected}}"`), parsed once and rendered for each row.
+class AssertionValues {
+ public:
+  explicit AssertionValues(std::vector<Assertion> assertions);
+  AssertionValues(AssertionValues&&) noexcept;
+  AssertionValues& operator=(AssertionValues&&) noexcept;
+  ~AssertionValues();
 
-/// The assertions with each text value (and each text in a list value) rendered over `row`.
-/// Throws `Error` (invalid_input) at the assertion for a value that does not parse or names
-/// what the row does not have.
-std::vector<Assertion> assertions_for_row(std::vector<Assertion> assertions,
-                                          const nlohmann::json& row);
+  /// The top-level names the values use, which a row may supply. A value that does not parse
+  /// uses none; `for_row` reports it.
+  [[nodiscard]] const std::set<std::string>& names() const { return m_names; }
+
+  /// The assertions with each templated text rendered over `row`. Throws `Error`
+  /// (invalid_input) at the assertion for a value that does not parse or names what the row
+  /// does not have.
+  [[nodiscard]] std::vector<Assertion> for_row(const nlohmann::json& row) const;
+
+ private:
+  struct Text;
+  std::vector<Assertion> m_assertions;
+  std::vector<Text> m_texts;
+  std::set<std::string> m_names;
+};
 
 /// The values of `row` that go to the prompt: all of them except the columns that only the
 /// assertions use (the prompt neither declares them nor uses them, `used`). Any other column

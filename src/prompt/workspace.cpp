@@ -453,8 +453,13 @@ LoadResult load_from_source(PromptSource& source, std::string_view name) {
   if (!file) {
     throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "'");
   }
-  LoadResult result = parse_prompt(std::string(name), file->path, file->text);
-  if (auto tests = source.read_tests(name); tests && result.prompt) {
+  return load_from_files(name, *file, source.read_tests(name));
+}
+
+LoadResult load_from_files(std::string_view name, const SourceFile& prompt_file,
+                           const std::optional<SourceFile>& tests_file) {
+  LoadResult result = parse_prompt(std::string(name), prompt_file.path, prompt_file.text);
+  if (const auto& tests = tests_file; tests && result.prompt) {
     std::vector<TestCase> extra = parse_tests_file(tests->text, tests->path, result.diagnostics);
     prompt_detail::check_test_vars(*result.prompt, extra, result.diagnostics);
     for (TestCase& test : extra) {

@@ -182,7 +182,7 @@ std::vector<UnpairedCase> unpaired_cases(const PairedResults& paired) {
     for (const CaseResult& result : only) {
       std::string reason = result.error.empty() ? std::string(other) + " has no such case"
                                                 : "the test cannot run here: " + result.error;
-      out.push_back({side, result.label(false), std::move(reason)});
+      out.push_back({side, result.label(false), result.test, result.row, std::move(reason)});
     }
   };
   add(paired.only_a, "a", "B");

@@ -103,39 +103,40 @@ class Planner {
     base.result.line = test.location.line;
     base.result.threshold = test.threshold;
     std::vector<json> rows;
-    TestColumns columns;
+    std::optional<TestShared> shared;
     try {
-      base.assertions = gather_assertions(test, m_suite.settings, resolved.source());
-      rows = prompt_detail::test_rows(test, resolved.source());
       PromptPartials partials(resolved.source());
-      columns.used_by_prompt = used_variable_names(resolved.prompt, partials);
-      columns.used_by_assertions = prompt_detail::assertion_value_names(base.assertions);
+      shared.emplace(TestShared{used_variable_names(resolved.prompt, partials),
+                                prompt_detail::AssertionValues(
+                                    gather_assertions(test, m_suite.settings, resolved.source()))});
+      rows = prompt_detail::test_rows(test, resolved.source());
     } catch (const Error& e) {
       fail(base, described(e));  // the whole test is broken, not one row of it
       return;
     }
     for (std::size_t row = 0; row < rows.size(); ++row) {
       base.result.row = test.dataset.empty() ? 0 : row + 1;
-      plan_row(resolved, test, base, rows[row], columns);
+      plan_row(resolved, test, base, rows[row], *shared);
     }
   }
 
-  // Which of a row's values the prompt uses, and which its assertions' values.
-  struct TestColumns {
+  // What every row of a test shares: the names the prompt uses, and the assertions with their
+  // templated values parsed once.
+  struct TestShared {
     std::vector<std::string> used_by_prompt;
-    std::set<std::string> used_by_assertions;
+    prompt_detail::AssertionValues assertions;
   };
 
   void plan_row(ResolvedPrompt& resolved, const TestCase& test, const PlannedCase& base,
-                const json& vars, const TestColumns& columns) {
+                const json& vars, const TestShared& shared) {
     PlannedCase planned = base;
     planned.result.variables = vars;
     std::optional<RenderedPrompt> rendered;
     try {
-      planned.assertions = prompt_detail::assertions_for_row(base.assertions, vars);
+      planned.assertions = shared.assertions.for_row(vars);
       Inputs inputs;
       inputs.add_values(prompt_detail::prompt_values_of_row(
-          vars, columns.used_by_assertions, resolved.prompt, columns.used_by_prompt));
+          vars, shared.assertions.names(), resolved.prompt, shared.used_by_prompt));
       rendered = render_prompt(resolved.prompt, inputs, resolved.source(), resolved.default_model,
                                resolved.render_settings);
       planned.result.variables = rendered->variables;

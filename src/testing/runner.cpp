@@ -89,9 +89,8 @@ class SuiteRun {
                                      return needs_embedding(assertion) || needs_judge(assertion);
                                    });
     if (all_graded) {
-      PlannedCase decided = planned;
-      decide(decided);
-      return decided.result.status != CaseStatus::pass;
+      return verdict_of(planned.result.assertions, planned.result.threshold).status !=
+             CaseStatus::pass;
     }
     if (planned.result.threshold) {
       return false;
@@ -416,30 +415,50 @@ class SuiteRun {
     out = rubric_result(assertion, *verdict);
   }
 
-  static void decide(PlannedCase& planned) {
-    CaseResult& result = planned.result;
-    if (!planned.answered) {
-      return;  // planning or the call failed: already an error
-    }
-    for (const AssertionResult& assertion : result.assertions) {
+  // What graded assertions make of a case: an error when one could not be decided, else a
+  // pass or a failure with its score.
+  struct Verdict {
+    CaseStatus status = CaseStatus::error;
+    double score = 0;
+    const AssertionResult* undecided = nullptr;
+  };
+
+  static Verdict verdict_of(const std::vector<AssertionResult>& assertions,
+                            std::optional<double> threshold) {
+    Verdict verdict;
+    for (const AssertionResult& assertion : assertions) {
       if (assertion.undecided) {
-        result.status = CaseStatus::error;
-        result.error = assertion.type + ": " + assertion.reason;
-        result.error_kind = assertion.undecided_kind;
-        return;
+        verdict.undecided = &assertion;
+        return verdict;
       }
     }
     double weights = 0;
     double weighted = 0;
     bool all_pass = true;
-    for (const AssertionResult& assertion : result.assertions) {
+    for (const AssertionResult& assertion : assertions) {
       weights += assertion.weight;
       weighted += assertion.weight * assertion.score;
       all_pass = all_pass && (assertion.pass || assertion.weight == 0);
     }
-    result.score = weights > 0 ? weighted / weights : (all_pass ? 1.0 : 0.0);
-    bool pass = result.threshold ? result.score >= *result.threshold : all_pass;
-    result.status = pass ? CaseStatus::pass : CaseStatus::fail;
+    verdict.score = weights > 0 ? weighted / weights : (all_pass ? 1.0 : 0.0);
+    bool pass = threshold ? verdict.score >= *threshold : all_pass;
+    verdict.status = pass ? CaseStatus::pass : CaseStatus::fail;
+    return verdict;
+  }
+
+  static void decide(PlannedCase& planned) {
+    CaseResult& result = planned.result;
+    if (!planned.answered) {
+      return;  // planning or the call failed: already an error
+    }
+    Verdict verdict = verdict_of(result.assertions, result.threshold);
+    result.status = verdict.status;
+    if (verdict.undecided) {
+      result.error = verdict.undecided->type + ": " + verdict.undecided->reason;
+      result.error_kind = verdict.undecided->undecided_kind;
+      return;
+    }
+    result.score = verdict.score;
   }
 
   TestSuite& m_suite;

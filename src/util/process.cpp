@@ -161,11 +161,41 @@ ProgramResult run_program(const std::vector<std::string>& argv, std::string_view
     SigpipeBlocked blocked;
     exchange(in, out, err, input, result);
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.exit_code = wait_for_exit(pid);
   return result;
+}
+
+pid_t start_user_command(const std::string& command, const std::vector<std::string>& arguments,
+                         int standard_input) {
+  FileActions actions;
+  if (standard_input >= 0) {
+    posix_spawn_file_actions_adddup2(actions.get(), standard_input, STDIN_FILENO);
+  }
+  std::vector<std::string> words = {"sh", "-c", arguments.empty() ? command : command + " \"$@\"",
+                                    command};
+  words.insert(words.end(), arguments.begin(), arguments.end());
+  std::vector<char*> argv;
+  argv.reserve(words.size() + 1);
+  for (std::string& word : words) {
+    argv.push_back(word.data());
+  }
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (int failed = ::posix_spawn(&pid, "/bin/sh", actions.get(), nullptr, argv.data(), environ);
+      failed != 0) {
+    throw Error(ErrorKind::io, "cannot start /bin/sh: " + std::string(std::strerror(failed)));
+  }
+  return pid;
+}
+
+int wait_for_exit(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      return -1;
+    }
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace promptctl::util

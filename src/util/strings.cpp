@@ -69,6 +69,38 @@ std::string counted(std::size_t count, std::string_view singular, std::string_vi
   return std::to_string(count) + " " + noun;
 }
 
+std::string numbered(std::string_view noun, const std::vector<std::size_t>& numbers,
+                     std::size_t most) {
+  std::vector<std::string> ranges;
+  std::size_t named = 0;  // how many distinct numbers the ranges cover
+  std::size_t i = 0;
+  while (i < numbers.size() && ranges.size() < most) {
+    std::size_t j = i;
+    std::size_t distinct = 1;
+    while (j + 1 < numbers.size() && numbers[j + 1] <= numbers[j] + 1) {
+      distinct += numbers[j + 1] == numbers[j] ? 0 : 1;
+      ++j;
+    }
+    ranges.push_back(distinct == 1 ? std::to_string(numbers[i])
+                                   : std::to_string(numbers[i]) + "-" + std::to_string(numbers[j]));
+    named += distinct;
+    i = j + 1;
+  }
+  std::size_t rest = 0;
+  for (; i < numbers.size(); ++i) {
+    rest += i == 0 || numbers[i] != numbers[i - 1] ? 1 : 0;
+  }
+  if (rest > 0) {
+    ranges.push_back(std::to_string(rest) + " more");
+  }
+  std::string text(noun);
+  text += named + rest == 1 ? " " : "s ";
+  for (std::size_t k = 0; k < ranges.size(); ++k) {
+    text += (k == 0 ? "" : k + 1 == ranges.size() ? " and " : ", ") + ranges[k];
+  }
+  return text;
+}
+
 std::string to_lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {

@@ -26,6 +26,12 @@ std::string to_lower(std::string_view text);
 /// singular with an "s" unless given.
 std::string counted(std::size_t count, std::string_view singular, std::string_view plural = {});
 
+/// "row 4", "rows 1-3, 7 and 9": the `noun` (made plural with an s) and `numbers`, which come in
+/// increasing order (a repeat counts once), as ranges. After `most` ranges the rest are counted:
+/// "rows 1, 3, 5, 7, 9 and 4 more".
+std::string numbered(std::string_view noun, const std::vector<std::size_t>& numbers,
+                     std::size_t most = 5);
+
 /// The 1-based numbers of the lines of `text` that are merge conflict markers as git writes
 /// them ("<<<<<<< ", "||||||| ", "=======", ">>>>>>> ").
 std::vector<int> conflict_marker_lines(std::string_view text);

@@ -321,7 +321,7 @@ TEST_F(TestCommandTest, LintReadsTheTestsDataAsTestDoes) {
   write("data/who.jsonl", "{\"who\": \"Ann\"}\n{\"whom\": \"Bo\"}\n{}\n");
   ProcessResult gaps = run({"lint", "needs"});
   EXPECT_EQ(gaps.exit_code, 1);
-  EXPECT_NE(gaps.out.find("test 'data' does not set required variable 'who' in rows 2, 3 of "
+  EXPECT_NE(gaps.out.find("test 'data' does not set required variable 'who' in rows 2-3 of "
                           "'data/who.jsonl'"),
             std::string::npos)
       << gaps.out;

@@ -202,18 +202,20 @@ TEST(TestRows, AssertionValuesAreRenderedOverTheRow) {
       assertion(R"({"type": "equals", "value": "Hi {{who}}, {{#vip}}sir{{/vip}}"})"),
       assertion(R"({"type": "contains-any", "value": ["{{who}}", "{{a.b}}", "plain"]})"),
       assertion(R"({"type": "max-length", "value": 10})")};
-  EXPECT_EQ(prompt_detail::assertion_value_names(written),
-            (std::set<std::string>{"who", "vip", "a"}));
+  prompt_detail::AssertionValues values(written);
+  EXPECT_EQ(values.names(), (std::set<std::string>{"who", "vip", "a"}));
   json row = json::parse(R"({"who": "Ann", "vip": true, "a": {"b": 2}})");
-  std::vector<Assertion> rendered = prompt_detail::assertions_for_row(written, row);
+  std::vector<Assertion> rendered = values.for_row(row);
   EXPECT_EQ(rendered[0].spec["value"], "Hi Ann, sir");
   EXPECT_EQ(rendered[1].spec["value"], json::parse(R"(["Ann", "2", "plain"])"));
   EXPECT_EQ(rendered[2].spec["value"], 10);
-  EXPECT_THROW((void)prompt_detail::assertions_for_row(written, json::parse(R"({"who": "A"})")),
-               Error);
-  Assertion unclosed = assertion(R"({"type": "contains", "value": "{{who"})");
-  EXPECT_TRUE(prompt_detail::assertion_value_names({unclosed}).empty());
-  EXPECT_THROW((void)prompt_detail::assertions_for_row({unclosed}, row), Error);
+  EXPECT_EQ(
+      values.for_row(json::parse(R"({"who": "Bo", "vip": false, "a": {"b": 3}})"))[0].spec["value"],
+      "Hi Bo, ");
+  EXPECT_THROW((void)values.for_row(json::parse(R"({"who": "A"})")), Error);
+  prompt_detail::AssertionValues unclosed({assertion(R"({"type": "contains", "value": "{{who"})")});
+  EXPECT_TRUE(unclosed.names().empty());
+  EXPECT_THROW((void)unclosed.for_row(row), Error);
 }
 
 TEST(TestRows, OnlyColumnsTheAssertionsAloneUseStayAwayFromThePrompt) {

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "promptctl/error.hpp"
+#include "support/temp_dir.hpp"
 
 namespace promptctl::util {
 namespace {
@@ -41,6 +44,17 @@ TEST(RunProgram, AMissingProgramIsNotFound) {
     EXPECT_EQ(e.kind(), ErrorKind::not_found);
     EXPECT_NE(std::string(e.what()).find("promptctl-no-such-program"), std::string::npos);
   }
+}
+
+TEST(UserCommand, RunsThroughTheShellWithArgumentsKeptApart) {
+  testing::TempDir dir;
+  std::filesystem::path target = dir.path() / "out";
+  std::string hostile = "a $(touch " + (dir.path() / "pwned").string() + ") `id` b";
+  pid_t pid = start_user_command("printf %s >" + target.string(), {hostile});
+  EXPECT_EQ(wait_for_exit(pid), 0);
+  EXPECT_EQ(dir.read("out"), hostile);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "pwned"));
+  EXPECT_EQ(wait_for_exit(start_user_command("exit 4", {})), 4);
 }
 
 }  // namespace

@@ -73,6 +73,15 @@ TEST(Strings, CountedNounsAreSingularForOne) {
   EXPECT_EQ(util::counted(3, "entry", "entries"), "3 entries");
 }
 
+TEST(Strings, NumberedListsShowRangesAndCountTheRest) {
+  EXPECT_EQ(util::numbered("row", {4}), "row 4");
+  EXPECT_EQ(util::numbered("row", {4, 4}), "row 4");
+  EXPECT_EQ(util::numbered("row", {2, 3}), "rows 2-3");
+  EXPECT_EQ(util::numbered("row", {1, 2, 3, 7, 9}), "rows 1-3, 7 and 9");
+  EXPECT_EQ(util::numbered("row", {1, 1, 2, 5, 5}), "rows 1-2 and 5");
+  EXPECT_EQ(util::numbered("row", {1, 3, 5, 7, 9, 11, 13, 13, 14}, 3), "rows 1, 3, 5 and 5 more");
+}
+
 TEST(Strings, Utf8Validation) {
   EXPECT_FALSE(util::invalid_utf8_at("plain ascii, caf\xc3\xa9, \xe2\x82\xac, \xf0\x9f\x98\x80"));
   EXPECT_EQ(util::invalid_utf8_at("ab\xf9"), 2u);            // not a lead byte
