@@ -17,20 +17,10 @@
 
 namespace promptctl {
 
-/// Splits "provider/model" when `provider` names a configured provider; otherwise the whole
-/// text is a model name for `default_provider`.
-ModelRef parse_model_ref(std::string_view text, const std::string& default_provider,
-                         const std::map<std::string, ProviderSettings>& providers);
-
-/// The provider a model name without one belongs to, by its maker's naming ("gpt-…", "o3…":
-/// openai; "claude…": anthropic), or "" when the name does not tell.
-std::string provider_for_model_name(std::string_view model);
-
 /// The requests to try for `messages` under `model` (with its parameters), in order: the model
-/// itself, then each of its fallbacks. With no provider and no model the offline `echo`
-/// provider answers; a model name without a provider picks one from the name ("gpt-…" is
-/// openai, "claude-…" anthropic). Throws `Error` (invalid_input) for an unknown provider or
-/// an empty model name.
+/// itself, then each of its fallbacks (`model_chain`). Throws `Error` (invalid_input) for an
+/// unknown provider or an empty model name, and for a request that a provider's API would
+/// reject (`settings_problems`, `message_problems`), naming every problem.
 std::vector<ChatRequest> plan_requests(const std::vector<ChatMessage>& messages,
                                        const ModelSettings& model,
                                        const std::map<std::string, ProviderSettings>& providers);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -58,8 +59,14 @@ struct ModelSettings {
   std::optional<std::int64_t> seed;
   std::vector<std::string> stop;
   std::optional<std::string> response_format;  ///< "text" or "json"
+  /// How hard a reasoning model thinks (OpenAI's `reasoning_effort`): none, minimal, low,
+  /// medium, high, xhigh or max.
+  std::optional<std::string> reasoning_effort;
   /// Models tried in order when this one fails, each "provider/name" (or a name on `provider`).
   std::vector<std::string> fallback;
+  /// Where each field was written (by its key), so that a problem with a value can point at it.
+  /// Not part of the settings: never sent, hashed or compared.
+  std::map<std::string, SourceLocation> locations;
 
   /// These settings with `defaults`' filling every field left unset here.
   [[nodiscard]] ModelSettings merged_over(const ModelSettings& defaults) const;

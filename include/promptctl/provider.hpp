@@ -14,17 +14,9 @@
 #include "promptctl/prompt.hpp"
 #include "promptctl/provider_settings.hpp"
 #include "promptctl/render.hpp"
+#include "promptctl/requests.hpp"
 
 namespace promptctl {
-
-/// A provider and a model on it.
-struct ModelRef {
-  std::string provider;
-  std::string model;
-
-  /// "provider/model".
-  [[nodiscard]] std::string to_string() const { return provider + "/" + model; }
-};
 
 /// One chat request: everything that decides the answer, and nothing secret.
 struct ChatRequest {

@@ -38,6 +38,9 @@ std::string model_line(const ModelSettings& model) {
   if (model.response_format) {
     add("response_format", *model.response_format);
   }
+  if (model.reasoning_effort) {
+    add("reasoning_effort", *model.reasoning_effort);
+  }
   return text;
 }
 

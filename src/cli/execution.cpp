@@ -20,8 +20,9 @@ namespace {
 // How long a model may take before `run` says what it is waiting for.
 constexpr double k_quiet_wait_seconds = 3;
 
-const std::vector<std::string> k_params = {"temperature", "top_p", "max_tokens",
-                                           "seed",        "stop",  "response_format"};
+const std::vector<std::string> k_params = {
+    "temperature", "top_p", "max_tokens",      "max_completion_tokens",
+    "seed",        "stop",  "response_format", "reasoning_effort"};
 
 double number_param(const std::string& key, const std::string& value) {
   char* end = nullptr;
@@ -52,10 +53,10 @@ void apply_param(ModelSettings& model, const std::string& assignment, bool& stop
     model.temperature = number_param(key, value);
   } else if (key == "top_p") {
     model.top_p = number_param(key, value);
-  } else if (key == "max_tokens") {
-    model.max_tokens = integer_param(key, value);
+  } else if (key == "max_tokens" || key == "max_completion_tokens") {
+    model.max_tokens = integer_param(key, value);  // one limit; the request names it per model
     if (*model.max_tokens <= 0) {
-      throw Error(ErrorKind::usage, "--param max_tokens must be positive");
+      throw Error(ErrorKind::usage, "--param " + key + " must be positive");
     }
   } else if (key == "seed") {
     model.seed = integer_param(key, value);
@@ -71,11 +72,18 @@ void apply_param(ModelSettings& model, const std::string& assignment, bool& stop
                   "--param response_format is 'text' or 'json', not '" + value + "'");
     }
     model.response_format = value;
+  } else if (key == "reasoning_effort") {
+    if (!is_reasoning_effort(value)) {
+      throw Error(ErrorKind::usage,
+                  "--param reasoning_effort is none, minimal, low, medium, high, xhigh or max, "
+                  "not '" +
+                      value + "'");
+    }
+    model.reasoning_effort = value;
   } else {
     throw Error(ErrorKind::usage,
                 "unknown model parameter '" + key + "'" + util::did_you_mean(key, k_params), {},
-                "known parameters: temperature, top_p, max_tokens, seed, stop, "
-                "response_format");
+                "known parameters: " + util::join(k_params, ", "));
   }
 }
 
@@ -92,8 +100,9 @@ void add_model_options(CLI::App& sub, ModelOptions& options, bool with_model) {
                    "Use this model instead of the prompt's: NAME or PROVIDER/NAME")
         ->type_name("MODEL");
     sub.add_option("--param", options.params,
-                   "Set a model parameter: temperature, top_p, max_tokens, seed, stop (repeat "
-                   "for several) or response_format (text or json)")
+                   "Set a model parameter: temperature, top_p, max_tokens (or "
+                   "max_completion_tokens), seed, stop (repeat for several), response_format "
+                   "(text or json) or reasoning_effort")
         ->type_name("KEY=VALUE");
   }
   one_of(

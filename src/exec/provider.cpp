@@ -52,6 +52,9 @@ ChatRequest ChatRequest::from_json(const json& value) {
     if (parameters.contains("response_format")) {
       p.response_format = parameters["response_format"].get<std::string>();
     }
+    if (parameters.contains("reasoning_effort")) {
+      p.reasoning_effort = parameters["reasoning_effort"].get<std::string>();
+    }
     return request;
   } catch (const json::exception& e) {
     throw Error(ErrorKind::invalid_input, std::string("not a recorded request: ") + e.what());

@@ -44,10 +44,12 @@ std::optional<std::int64_t> integer_field(const json& object, const char* field)
   return std::nullopt;
 }
 
-json role_content_messages(const std::vector<ChatMessage>& messages) {
+json role_content_messages(const std::vector<ChatMessage>& messages,
+                           std::string_view developer_role) {
   json list = json::array();
   for (const ChatMessage& message : messages) {
-    list.push_back({{"role", message.role}, {"content", message.content}});
+    std::string_view role = message.role == "developer" ? developer_role : message.role;
+    list.push_back({{"role", role}, {"content", message.content}});
   }
   return list;
 }

@@ -58,8 +58,10 @@ class AccumulatingDecoder : public StreamDecoder {
 /// An integer field of a JSON object (a token count), or nothing.
 std::optional<std::int64_t> integer_field(const nlohmann::json& object, const char* field);
 
-/// Messages as the OpenAI and Ollama formats write them: [{"role", "content"}].
-nlohmann::json role_content_messages(const std::vector<ChatMessage>& messages);
+/// Messages as the OpenAI and Ollama formats write them: [{"role", "content"}]. A "developer"
+/// message goes as `developer_role`, for an API that knows only "system".
+nlohmann::json role_content_messages(const std::vector<ChatMessage>& messages,
+                                     std::string_view developer_role = "developer");
 
 class WireFormat {
  public:

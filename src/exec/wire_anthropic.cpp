@@ -98,7 +98,7 @@ class AnthropicFormat : public WireFormat {
     std::string system;
     json messages = json::array();
     for (const ChatMessage& message : request.messages) {
-      if (message.role == "system") {
+      if (message.role == "system" || message.role == "developer") {
         system += (system.empty() ? "" : "\n\n") + message.content;
       } else {
         messages.push_back({{"role", message.role}, {"content", message.content}});

@@ -170,7 +170,12 @@ class OpenAiFormat : public WireFormat {
       body["top_p"] = *p.top_p;
     }
     if (p.max_tokens) {
-      body["max_tokens"] = *p.max_tokens;
+      // Reasoning models refuse the older name, which compatible servers still expect.
+      body[is_openai_reasoning_model(request.model) ? "max_completion_tokens" : "max_tokens"] =
+          *p.max_tokens;
+    }
+    if (p.reasoning_effort) {
+      body["reasoning_effort"] = *p.reasoning_effort;
     }
     if (p.seed) {
       body["seed"] = *p.seed;

@@ -11,6 +11,7 @@
 #include "promptctl/address.hpp"
 #include "promptctl/analysis.hpp"
 #include "promptctl/names.hpp"
+#include "promptctl/requests.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 
@@ -195,16 +196,60 @@ void check_tests(const Prompt& prompt, PromptSource& source, const std::vector<A
   }
 }
 
+// What the providers of the prompt's model and its fallbacks would refuse of its settings and
+// messages, at the line that sets each value. A blank message template renders blank, which is
+// all that can be known of messages before rendering; `run` checks the rendered ones.
+void check_requests(const Prompt& prompt, const Workspace& workspace,
+                    std::vector<Diagnostic>& out) {
+  ModelSettings model =
+      prompt.model.value_or(ModelSettings{}).merged_over(workspace.settings().default_model);
+  const std::map<std::string, ProviderSettings>* providers = nullptr;
+  std::vector<ModelRef> chain;
+  try {
+    providers = &workspace.providers();
+    chain = model_chain(model, *providers);
+  } catch (const Error&) {
+    return;  // an unknown provider or model, or a broken user configuration: `run` says which
+  }
+  std::vector<ChatMessage> messages;
+  for (const MessageTemplate& message : prompt.messages) {
+    messages.push_back({message.role, message.content});
+  }
+  auto message_location = [&](std::optional<std::size_t> index) {
+    if (prompt.messages.empty()) {
+      return SourceLocation{prompt.path, 1, 1};
+    }
+    const tmpl::TextOrigin& origin = prompt.messages.at(index.value_or(0)).origin;
+    return SourceLocation{origin.file, origin.line, origin.column};
+  };
+  for (const ModelRef& ref : chain) {
+    ProviderType type = providers->at(ref.provider).type;
+    std::string who = "'" + ref.to_string() + "' would refuse the request: ";
+    for (const RequestProblem& problem : settings_problems(type, ref.model, model)) {
+      auto where = model.locations.find(problem.field);
+      add(out, Severity::error,
+          where != model.locations.end() ? where->second : SourceLocation{prompt.path, 1, 1},
+          who + problem.text, "provider-refuses");
+    }
+    for (const RequestProblem& problem : message_problems(type, messages)) {
+      add(out, Severity::error, message_location(problem.message), who + problem.text,
+          "provider-refuses");
+    }
+  }
+}
+
 // Every problem of a loaded prompt file, whose partials and test data `source` holds.
 std::vector<Diagnostic> check_loaded(LoadResult loaded, PromptSource& source,
-                                     const RepoSettings& settings) {
+                                     const Workspace& workspace) {
   std::vector<Diagnostic> out = std::move(loaded.diagnostics);
   if (loaded.prompt) {
     PromptPartials partials(source);
     check_patterns(*loaded.prompt, out);
     check_partials(*loaded.prompt, partials, out);
     check_variables(*loaded.prompt, partials, out);
-    check_tests(*loaded.prompt, source, settings.tests.defaults.assertions, partials, out);
+    check_requests(*loaded.prompt, workspace, out);
+    check_tests(*loaded.prompt, source, workspace.settings().tests.defaults.assertions, partials,
+                out);
   }
   // Read top to bottom, the way an editor shows a file (a tests file after its prompt).
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -215,7 +260,7 @@ std::vector<Diagnostic> check_loaded(LoadResult loaded, PromptSource& source,
 }
 
 std::vector<Diagnostic> lint_one(Workspace& workspace, const std::string& name) {
-  return check_loaded(workspace.load_checked(name), workspace, workspace.settings());
+  return check_loaded(workspace.load_checked(name), workspace, workspace);
 }
 
 // The repository with one prompt file's text in place of the file, if it has one.
@@ -291,7 +336,7 @@ int LintReport::warnings() const {
 LintReport lint_text(Workspace& workspace, const std::string& name, SourceFile file) {
   WithText source(workspace, name, std::move(file));
   LintReport report;
-  report.diagnostics = check_loaded(load_from_source(source, name), source, workspace.settings());
+  report.diagnostics = check_loaded(load_from_source(source, name), source, workspace);
   report.prompts_checked = 1;
   return report;
 }

@@ -2,6 +2,7 @@
 #include "prompt/reader.hpp"
 #include "prompt/tests_reader.hpp"
 #include "promptctl/prompt.hpp"
+#include "promptctl/requests.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 
@@ -14,8 +15,6 @@ using prompt_detail::YamlReader;
 const std::vector<std::string> k_prompt_keys = {"description", "tags",      "category", "owner",
                                                 "model",       "variables", "escape",   "template",
                                                 "system",      "messages",  "tests",    "ledger"};
-const std::vector<std::string> k_model_keys = {
-    "provider", "name", "temperature", "top_p", "max_tokens", "seed", "stop", "response_format"};
 const std::vector<std::string> k_variable_keys = {
     "type",    "required",   "default",    "description", "enum",
     "pattern", "min_length", "max_length", "minimum",     "maximum"};
@@ -389,9 +388,17 @@ std::optional<LedgerStore> read_ledger_store(YamlReader& reader, const YAML::Nod
 }
 
 std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML::Node& node) {
-  static const std::vector<std::string> keys = {
-      "provider", "name", "temperature",     "top_p",   "max_tokens",
-      "seed",     "stop", "response_format", "fallback"};
+  static const std::vector<std::string> keys = {"provider",
+                                                "name",
+                                                "temperature",
+                                                "top_p",
+                                                "seed",
+                                                "stop",
+                                                "response_format",
+                                                "fallback",
+                                                "max_tokens",
+                                                "max_completion_tokens",
+                                                "reasoning_effort"};
   if (node.IsScalar() || node.IsSequence()) {
     return model_chain(reader, node);
   }
@@ -400,6 +407,11 @@ std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML:
   }
   reader.check_keys(node, keys, "'model'");
   ModelSettings model;
+  for (const auto& entry : node) {
+    std::string key = entry.first.Scalar();
+    model.locations[key == "max_completion_tokens" ? "max_tokens" : key] =
+        reader.where(entry.first);
+  }
   if (node["fallback"]) {
     model.fallback =
         reader.strings(node["fallback"], "'model.fallback'").value_or(std::vector<std::string>{});
@@ -416,10 +428,20 @@ std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML:
   if (node["top_p"]) {
     model.top_p = reader.number(node["top_p"], "'model.top_p'");
   }
-  if (node["max_tokens"]) {
-    model.max_tokens = reader.integer(node["max_tokens"], "'model.max_tokens'");
-    if (model.max_tokens && *model.max_tokens <= 0) {
-      reader.error(node["max_tokens"], "'model.max_tokens' must be positive", "range");
+  // One limit, two names: OpenAI's newer name, which the request carries for the models that
+  // need it, and the name every other API uses.
+  if (node["max_tokens"] && node["max_completion_tokens"]) {
+    reader.error(node["max_completion_tokens"],
+                 "'model.max_completion_tokens' is another name for 'model.max_tokens'; set one",
+                 "value");
+  }
+  for (const char* key : {"max_tokens", "max_completion_tokens"}) {
+    if (node[key]) {
+      std::string what = std::string("'model.") + key + "'";
+      model.max_tokens = reader.integer(node[key], what);
+      if (model.max_tokens && *model.max_tokens <= 0) {
+        reader.error(node[key], what + " must be positive", "range");
+      }
     }
   }
   if (node["seed"]) {
@@ -433,6 +455,16 @@ std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML:
     if (model.response_format && *model.response_format != "text" &&
         *model.response_format != "json") {
       reader.error(node["response_format"], "'model.response_format' must be 'text' or 'json'",
+                   "value");
+    }
+  }
+  if (node["reasoning_effort"]) {
+    model.reasoning_effort = reader.string(node["reasoning_effort"], "'model.reasoning_effort'");
+    if (model.reasoning_effort && !is_reasoning_effort(*model.reasoning_effort)) {
+      reader.error(node["reasoning_effort"],
+                   "'model.reasoning_effort' is none, minimal, low, medium, high, xhigh or max, "
+                   "not '" +
+                       util::printable(*model.reasoning_effort) + "'",
                    "value");
     }
   }

@@ -226,12 +226,14 @@ ModelSettings ModelSettings::merged_over(const ModelSettings& defaults) const {
   out.max_tokens = max_tokens ? max_tokens : defaults.max_tokens;
   out.seed = seed ? seed : defaults.seed;
   out.response_format = response_format ? response_format : defaults.response_format;
+  out.reasoning_effort = reasoning_effort ? reasoning_effort : defaults.reasoning_effort;
   if (out.stop.empty()) {
     out.stop = defaults.stop;
   }
   if (out.fallback.empty()) {
     out.fallback = defaults.fallback;
   }
+  out.locations.insert(defaults.locations.begin(), defaults.locations.end());  // ours win
   return out;
 }
 
@@ -256,6 +258,9 @@ json ModelSettings::to_json() const {
   }
   if (response_format) {
     out["response_format"] = *response_format;
+  }
+  if (reasoning_effort) {
+    out["reasoning_effort"] = *reasoning_effort;
   }
   if (!fallback.empty()) {
     out["fallback"] = fallback;

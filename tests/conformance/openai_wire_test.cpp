@@ -10,6 +10,7 @@
 
 #include "exec/wire.hpp"
 #include "http/client.hpp"
+#include "promptctl/requests.hpp"
 #include "support/provider_server.hpp"
 #include "util/yaml.hpp"
 
@@ -234,6 +235,46 @@ TEST_F(OpenAiWire, RequestsMatchCreateChatCompletionRequest) {
     }
     std::vector<std::string> problems = s_checker->check("CreateChatCompletionRequest", body);
     EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems) << "\n" << body.dump(2);
+  }
+}
+
+TEST_F(OpenAiWire, ReasoningModelRequestsMatchTheDescription) {
+  ChatRequest request = full_request();
+  request.model = "o3-mini";
+  request.messages.front().role = "developer";
+  request.parameters.temperature.reset();
+  request.parameters.top_p.reset();
+  request.parameters.reasoning_effort = "low";
+  ASSERT_TRUE(settings_problems(ProviderType::openai, request.model, request.parameters).empty());
+  json body = json::parse(exec_detail::wire_format(ProviderType::openai)
+                              .build(request, builtin_providers().at("openai"), "k", false)
+                              .body);
+  EXPECT_EQ(body["max_completion_tokens"], 100);
+  EXPECT_FALSE(body.contains("max_tokens"));
+  std::vector<std::string> problems = s_checker->check("CreateChatCompletionRequest", body);
+  EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems) << "\n" << body.dump(2);
+  body["reasoning_effort"] = "hard";
+  EXPECT_FALSE(s_checker->check("CreateChatCompletionRequest", body).empty());
+  EXPECT_FALSE(is_reasoning_effort("hard"));
+}
+
+// promptctl refuses exactly the sampling values that the description puts out of range.
+TEST_F(OpenAiWire, RangeChecksAgreeWithTheDescription) {
+  for (double value : {-0.01, 0.0, 0.7, 1.0, 1.5, 2.0, 2.01}) {
+    for (const char* field : {"temperature", "top_p"}) {
+      ChatRequest request = full_request();
+      request.parameters.temperature.reset();
+      request.parameters.top_p.reset();
+      (std::string(field) == "temperature" ? request.parameters.temperature
+                                           : request.parameters.top_p) = value;
+      json body = json::parse(exec_detail::wire_format(ProviderType::openai)
+                                  .build(request, builtin_providers().at("openai"), "k", false)
+                                  .body);
+      bool described = s_checker->check("CreateChatCompletionRequest", body).empty();
+      bool accepted =
+          settings_problems(ProviderType::openai, request.model, request.parameters).empty();
+      EXPECT_EQ(accepted, described) << field << " = " << value;
+    }
   }
 }
 
