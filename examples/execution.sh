@@ -70,6 +70,11 @@ YAML
   # answers from the cache alone (CI without keys).
   step "$promptctl" run analysis/sentiment --var review="Fine." --model local/gpt-test
   step "$promptctl" run analysis/sentiment --var review="Fine." --model local/gpt-test --cache replay --json
+  # Structured output: the prompt's schema goes out as OpenAI's json_schema response format,
+  # and the answer comes back checked against it and parsed (output_json).
+  step "$promptctl" show analysis/contact
+  step "$promptctl" run analysis/contact --var text="Write to Ann Lee at ann@example.com." \
+    --model local/gpt-test --json
   step "$promptctl" cache stats
   step "$promptctl" stats --by model
 fi

@@ -68,9 +68,7 @@ class ResolvedPrompt {
       const repo::Repository& repository) const;
 
   /// The prompt's model settings over the repository's defaults: what a call would use.
-  [[nodiscard]] ModelSettings effective_model() const {
-    return prompt.model.value_or(ModelSettings{}).merged_over(default_model);
-  }
+  [[nodiscard]] ModelSettings effective_model() const { return prompt.model_over(default_model); }
 
   /// The prompt as `show --json` prints it: its fields, the effective model, the revision,
   /// the partials its templates use, and its version (content hash, commit, partials' hashes).

@@ -32,6 +32,11 @@ ModelSettings with_model(ModelSettings model, const std::string& provider,
                          const std::string& model_name,
                          const std::map<std::string, ProviderSettings>& providers);
 
+/// Why `text`, an answer to a request whose settings ask for an output schema
+/// (`response_schema`), breaks it: it is not JSON, or the first violations; nothing when it
+/// conforms or no schema was asked for.
+std::optional<std::string> schema_breach(const ModelSettings& asked, const std::string& text);
+
 /// How one call ended.
 struct CallResult {
   bool ok = false;
@@ -70,6 +75,9 @@ struct ExecutionOptions {
   /// limit. Null: never.
   const std::atomic<bool>* enough = nullptr;
   std::chrono::milliseconds stop_grace{5000};
+  /// An answer that breaks its request's output schema fails the call (after the schema's
+  /// retries). Off for a test run, whose cases check the schema as an assertion instead.
+  bool check_output_schema = true;
 };
 
 /// A call whose request has gone out and of whose answer nothing has come back yet.

@@ -62,6 +62,11 @@ struct ModelSettings {
   /// How hard a reasoning model thinks (OpenAI's `reasoning_effort`): none, minimal, low,
   /// medium, high, xhigh or max.
   std::optional<std::string> reasoning_effort;
+  /// A JSON Schema the answer must satisfy, as OpenAI's json_schema response format holds it:
+  /// {"name", "schema"[, "strict"]}; null for none. It comes from the prompt's `output:`.
+  nlohmann::json response_schema;
+  /// How many more times to ask when the answer breaks `response_schema`.
+  int schema_retries = 0;
   /// Models tried in order when this one fails, each "provider/name" (or a name on `provider`).
   std::vector<std::string> fallback;
   /// Where each field was written (by its key), so that a problem with a value can point at it.
@@ -125,6 +130,18 @@ struct TestSettings {
 
 enum class Escape { none, html };
 
+/// What a prompt's answer must be (`output:`): text, or JSON, and then valid against a schema.
+struct OutputSpec {
+  bool answer_is_json = false;
+  nlohmann::json schema;       ///< a JSON Schema; null for none
+  std::string name;            ///< the schema's name in the request; the prompt's name by default
+  std::optional<bool> strict;  ///< OpenAI's strict schema adherence, when set
+  int retries = 0;             ///< more attempts when the answer breaks the schema
+  SourceLocation location;
+
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
 struct Prompt {
   std::string name;
   std::string path;  ///< as shown in messages, for example "prompts/support/reply.yaml"
@@ -133,6 +150,7 @@ struct Prompt {
   std::string category;
   std::string owner;
   std::optional<ModelSettings> model;
+  std::optional<OutputSpec> output;
   std::vector<VariableSpec> variables;
   Escape escape = Escape::none;
   /// The `template` field, which is also what a partial reference to this prompt inserts.
@@ -146,6 +164,9 @@ struct Prompt {
   nlohmann::json extensions = nlohmann::json::object();  ///< `x-*` keys, kept as written
 
   [[nodiscard]] const VariableSpec* find_variable(std::string_view variable) const;
+  /// The model settings a call of this prompt uses: its own over `defaults`, with what its
+  /// `output:` asks of the answer.
+  [[nodiscard]] ModelSettings model_over(const ModelSettings& defaults) const;
   [[nodiscard]] std::vector<std::string> variable_names() const;
 };
 

@@ -58,6 +58,21 @@ std::string indented(const std::string& text) {
   return out;
 }
 
+// "json, schema 'reply' (retried twice at most)", or "" for an answer in text.
+std::string output_line(const std::optional<OutputSpec>& output) {
+  if (!output || !output->answer_is_json) {
+    return "";
+  }
+  std::string text = "json";
+  if (!output->schema.is_null()) {
+    text += ", schema '" + util::visible(output->name) + "'";
+  }
+  if (output->retries > 0) {
+    text += " (asked again up to " + util::counted(output->retries, "time") + ")";
+  }
+  return text;
+}
+
 void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& model,
                   const std::optional<repo::Revision>& revision) {
   std::string at = revision ? " (commit " + revision->short_id() + ")" : "";
@@ -76,6 +91,7 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
   field("category", prompt.category);
   field("owner", prompt.owner);
   field("model", model_line(model));
+  field("output", output_line(prompt.output));
   field("escape", prompt.escape == Escape::html ? "html" : "");
   field("ledger",
         prompt.ledger_store ? "keeps " + std::string(to_string(*prompt.ledger_store)) : "");
@@ -92,6 +108,11 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
                  util::visible(spec.description)});
     }
     table.print(out);
+  }
+  if (prompt.output && !prompt.output->schema.is_null()) {
+    out.line();
+    out.line(out.paint("output schema", Style::cyan));
+    out.line(indented(prompt.output->schema.dump(2)));
   }
   out.line();
   out.line(out.paint("messages", Style::cyan));

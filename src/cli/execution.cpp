@@ -12,6 +12,7 @@
 #include "promptctl/check.hpp"
 #include "util/dates.hpp"
 #include "util/interrupts.hpp"
+#include "util/json_input.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
@@ -245,6 +246,16 @@ nlohmann::json run_json(const RunRecord& run) {
   }
   if (run.status != "ok") {
     shown["output"] = nullptr;
+  }
+  // An answer asked for as JSON, parsed, so that a script need not parse the text again.
+  const nlohmann::json& asked = run.request.value("parameters", nlohmann::json::object());
+  bool wants_json =
+      asked.value("response_format", "") == "json" || asked.contains("response_schema");
+  if (run.status == "ok" && wants_json && shown["output"].is_string()) {
+    nlohmann::json parsed = util::parse_json_input(shown["output"].get<std::string>());
+    if (!parsed.is_discarded()) {
+      shown["output_json"] = std::move(parsed);
+    }
   }
   return shown;
 }

@@ -80,6 +80,7 @@ struct Call {
   std::unique_ptr<exec_detail::StreamDecoder> decoder;
   Credentials credentials;
   bool begun = false;
+  int broken_answers = 0;  // answers of the current target that broke the output schema
 
   [[nodiscard]] const ChatRequest& request() const { return (*chain)[target]; }
 };
@@ -352,6 +353,12 @@ class Batch {
     try {
       ChatResponse answer = exec_detail::decoding(
           [&] { return call.decoder ? call.decoder->finish() : wire.parse(response.body); });
+      if (std::optional<std::string> breach =
+              m_options.check_output_schema ? schema_breach(call.request().parameters, answer.text)
+                                            : std::nullopt) {
+        ask_again_or_give_up(call, *breach);
+        return;
+      }
       if (m_cache && call.request().cache_answer &&
           cache_writes(m_options.cache, call.request().parameters)) {
         m_cache->store(call.request().hash(), answer);
@@ -383,6 +390,19 @@ class Batch {
     give_up_on_target(call, message + attempts, ErrorKind::provider);
   }
 
+  // An answer that breaks the output schema: asked again at once, as often as the schema's
+  // retries allow, then the next model of the chain, or a failed call.
+  void ask_again_or_give_up(Call& call, const std::string& breach) {
+    if (call.broken_answers < call.request().parameters.schema_retries) {
+      ++call.broken_answers;
+      notice(call, breach + "; asking again");
+      call.ready_at = {};
+      m_pending.push_front(call.index);
+      return;
+    }
+    give_up_on_target(call, breach, ErrorKind::provider);
+  }
+
   // Full jitter between half and all of an exponentially growing delay.
   long backoff_ms(const ProviderSettings& settings, int attempt) {
     double ceiling =
@@ -398,6 +418,7 @@ class Batch {
     if (call.target + 1 < call.chain->size()) {
       ++call.target;
       call.target_attempts = 0;
+      call.broken_answers = 0;
       call.target_started = Clock::now();
       call.ready_at = {};
       m_failures[call.index].push_back(described);

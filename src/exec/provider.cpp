@@ -52,6 +52,12 @@ ChatRequest ChatRequest::from_json(const json& value) {
     if (parameters.contains("response_format")) {
       p.response_format = parameters["response_format"].get<std::string>();
     }
+    if (parameters.contains("response_schema")) {
+      p.response_schema = parameters["response_schema"];
+    }
+    if (parameters.contains("schema_retries")) {
+      p.schema_retries = parameters["schema_retries"].get<int>();
+    }
     if (parameters.contains("reasoning_effort")) {
       p.reasoning_effort = parameters["reasoning_effort"].get<std::string>();
     }

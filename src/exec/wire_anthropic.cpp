@@ -29,6 +29,9 @@ class AnthropicStream : public AccumulatingDecoder {
         const json& delta = body["delta"];
         if (delta.value("type", "") == "text_delta" && delta.contains("text")) {
           append(delta["text"].get<std::string>(), on_text);
+        } else if (delta.value("type", "") == "input_json_delta" &&
+                   delta.contains("partial_json")) {
+          append(delta["partial_json"].get<std::string>(), on_text);  // a forced tool's input
         }
       } else if (event == "message_delta") {
         if (body.contains("delta") && body["delta"].contains("stop_reason") &&
@@ -70,9 +73,17 @@ class AnthropicFormat : public WireFormat {
     ChatResponse response;
     bool any_text = false;
     for (const json& block : parsed["content"]) {
-      if (block.is_object() && block.value("type", "") == "text" && block.contains("text")) {
+      if (!block.is_object()) {
+        continue;
+      }
+      if (block.value("type", "") == "text" && block.contains("text")) {
         response.text += block["text"].get<std::string>();
         any_text = true;
+      } else if (block.value("type", "") == "tool_use" && block.contains("input")) {
+        // The answer to a structured-output request: the forced tool's input is the object.
+        response.text = block["input"].dump();
+        any_text = true;
+        break;
       }
     }
     if (!any_text) {
@@ -118,6 +129,14 @@ class AnthropicFormat : public WireFormat {
     }
     if (!p.stop.empty()) {
       body["stop_sequences"] = p.stop;
+    }
+    if (!p.response_schema.is_null()) {
+      // Structured output through a tool the model must call, whose input is the answer.
+      const std::string name = p.response_schema.value("name", "answer");
+      body["tools"] = json::array({{{"name", name},
+                                    {"description", "Give the answer as this tool's input."},
+                                    {"input_schema", p.response_schema["schema"]}}});
+      body["tool_choice"] = {{"type", "tool"}, {"name", name}};
     }
     if (stream) {
       body["stream"] = true;

@@ -107,7 +107,9 @@ class OllamaFormat : public WireFormat {
     if (!options.empty()) {
       body["options"] = std::move(options);
     }
-    if (p.response_format == "json") {
+    if (!p.response_schema.is_null()) {
+      body["format"] = p.response_schema["schema"];  // Ollama's structured outputs
+    } else if (p.response_format == "json") {
       body["format"] = "json";
     }
     http.body = body.dump();

@@ -183,7 +183,9 @@ class OpenAiFormat : public WireFormat {
     if (!p.stop.empty()) {
       body["stop"] = p.stop;
     }
-    if (p.response_format == "json") {
+    if (!p.response_schema.is_null()) {
+      body["response_format"] = {{"type", "json_schema"}, {"json_schema", p.response_schema}};
+    } else if (p.response_format == "json") {
       body["response_format"] = {{"type", "json_object"}};
     }
     if (stream) {

@@ -66,7 +66,7 @@ nlohmann::json exported_prompt(const std::string& name, const Pin& pin, Revision
       partials[partial] = used.prompt->template_text->content;
     }
   }
-  ModelSettings model = prompt.model ? prompt.model->merged_over(defaults) : defaults;
+  ModelSettings model = prompt.model_over(defaults);
   return {{"name", name},
           {"description", util::text_or_null(prompt.description)},
           {"commit", pin.commit},

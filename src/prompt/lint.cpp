@@ -201,8 +201,7 @@ void check_tests(const Prompt& prompt, PromptSource& source, const std::vector<A
 // all that can be known of messages before rendering; `run` checks the rendered ones.
 void check_requests(const Prompt& prompt, const Workspace& workspace,
                     std::vector<Diagnostic>& out) {
-  ModelSettings model =
-      prompt.model.value_or(ModelSettings{}).merged_over(workspace.settings().default_model);
+  ModelSettings model = prompt.model_over(workspace.settings().default_model);
   const std::map<std::string, ProviderSettings>* providers = nullptr;
   std::vector<ModelRef> chain;
   try {

@@ -1,8 +1,12 @@
 // Loading a prompt file: structure, types, templates and tests, with every problem reported.
+#include <algorithm>
+#include <cctype>
+
 #include "prompt/reader.hpp"
 #include "prompt/tests_reader.hpp"
 #include "promptctl/prompt.hpp"
 #include "promptctl/requests.hpp"
+#include "util/json_schema.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 
@@ -12,12 +16,21 @@ namespace {
 using nlohmann::json;
 using prompt_detail::YamlReader;
 
-const std::vector<std::string> k_prompt_keys = {"description", "tags",      "category", "owner",
-                                                "model",       "variables", "escape",   "template",
-                                                "system",      "messages",  "tests",    "ledger"};
+const std::vector<std::string> k_prompt_keys = {
+    "description", "tags",   "category", "owner", "model",  "variables", "escape",
+    "template",    "system", "messages", "tests", "ledger", "output"};
 const std::vector<std::string> k_variable_keys = {
     "type",    "required",   "default",    "description", "enum",
     "pattern", "min_length", "max_length", "minimum",     "maximum"};
+// Asking again for an answer that breaks the schema costs a call each time.
+constexpr std::int64_t k_max_output_retries = 5;
+
+bool valid_schema_name(const std::string& name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
 const std::vector<std::string> k_roles = {"system", "developer", "user", "assistant"};
 
 class PromptLoader {
@@ -48,6 +61,7 @@ class PromptLoader {
       m_reader.check_keys(root, k_prompt_keys, "");
       read_metadata(root);
       read_model(root["model"]);
+      read_output(root["output"]);
       read_variables(root["variables"]);
       read_escape(root["escape"]);
       read_templates(root);
@@ -127,6 +141,80 @@ class PromptLoader {
   void read_model(const YAML::Node& node) {
     if (node) {
       m_prompt.model = prompt_detail::read_model_settings(m_reader, node);
+    }
+  }
+
+  // `output: json`, or `output: {format: json, schema: {...}, name, strict, retries}`; a
+  // schema implies JSON.
+  void read_output(const YAML::Node& node) {
+    if (!node) {
+      return;
+    }
+    OutputSpec output;
+    output.location = m_reader.where(node);
+    if (node.IsScalar()) {
+      std::string format = node.Scalar();
+      if (format != "json" && format != "text") {
+        m_reader.error(node, "'output' is 'json', 'text' or a mapping", "value");
+      }
+      output.answer_is_json = format == "json";
+      m_prompt.output = std::move(output);
+      return;
+    }
+    if (!m_reader.expect_map(node, "'output'")) {
+      return;
+    }
+    m_reader.check_keys(node, {"format", "schema", "name", "strict", "retries"}, "'output'");
+    std::string format =
+        node["format"] ? m_reader.string(node["format"], "'output.format'").value_or("") : "";
+    if (node["format"] && format != "json" && format != "text") {
+      m_reader.error(node["format"], "'output.format' is 'json' or 'text'", "value");
+    }
+    if (node["schema"]) {
+      read_output_schema(node["schema"], output);
+      if (format == "text") {
+        m_reader.error(node["format"], "an output schema describes JSON: 'output.format' is json",
+                       "value");
+      }
+    }
+    output.answer_is_json = format == "json" || !output.schema.is_null();
+    output.name = node["name"] ? m_reader.string(node["name"], "'output.name'").value_or("")
+                               : (m_prompt.name.empty() ? std::string("answer")
+                                                        : m_prompt.name.substr(0, 64));
+    if (!node["name"]) {
+      // The name goes to OpenAI, which allows letters, digits, '_' and '-' only.
+      std::replace_if(
+          output.name.begin(), output.name.end(),
+          [](char c) { return !std::isalnum(static_cast<unsigned char>(c)) && c != '-'; }, '_');
+    } else if (!valid_schema_name(output.name)) {
+      m_reader.error(node["name"],
+                     "'output.name' has 1 to 64 letters, digits, '_' or '-', not '" +
+                         util::printable(output.name) + "'",
+                     "value");
+    }
+    if (node["strict"]) {
+      output.strict = m_reader.boolean(node["strict"], "'output.strict'");
+    }
+    if (node["retries"]) {
+      std::optional<std::int64_t> retries = m_reader.integer(node["retries"], "'output.retries'");
+      if (retries && (*retries < 0 || *retries > k_max_output_retries)) {
+        m_reader.error(node["retries"],
+                       "'output.retries' is 0 to " + std::to_string(k_max_output_retries), "range");
+      }
+      output.retries =
+          static_cast<int>(std::clamp<std::int64_t>(retries.value_or(0), 0, k_max_output_retries));
+    }
+    m_prompt.output = std::move(output);
+  }
+
+  void read_output_schema(const YAML::Node& node, OutputSpec& output) {
+    if (!node.IsMap()) {
+      m_reader.error(node, "'output.schema' is a JSON Schema written as a mapping", "type");
+      return;
+    }
+    output.schema = util::yaml_to_json(node);
+    for (const std::string& problem : util::schema_problems(output.schema)) {
+      m_reader.error(node, "'output.schema': " + problem, "schema");
     }
   }
 

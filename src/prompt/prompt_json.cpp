@@ -13,6 +13,7 @@ json prompt_detail::settings_json(const Prompt& prompt) {
       {"category", util::text_or_null(prompt.category)},
       {"owner", util::text_or_null(prompt.owner)},
       {"model", prompt.model ? prompt.model->to_json() : json(nullptr)},
+      {"output", prompt.output ? prompt.output->to_json() : json(nullptr)},
       {"escape", prompt.escape == Escape::html ? "html" : "none"},
       {"ledger_store", prompt.ledger_store ? json(to_string(*prompt.ledger_store)) : json(nullptr)},
       {"extensions", prompt.extensions}};

@@ -142,7 +142,7 @@ RenderedPrompt render_prompt(const Prompt& prompt, const Inputs& inputs, PromptS
         {prompt.messages[i].role, tmpl::render(*roots[i], rendered.variables, options, &partials)});
     used += rendered.messages.back().content.size();
   }
-  rendered.model = prompt.model.value_or(ModelSettings{}).merged_over(default_model);
+  rendered.model = prompt.model_over(default_model);
   rendered.partials = partials.loaded();
   return rendered;
 }

@@ -102,8 +102,14 @@ void check_anthropic(SettingsCheck& check) {
   check.absent("top_p", s.temperature && s.top_p,
                "temperature and top_p are both set; newer Claude models refuse the pair: set one");
   check.absent("seed", s.seed.has_value(), "Anthropic's API has no seed");
-  check.absent("response_format", s.response_format == "json",
-               "Anthropic's API has no JSON response format");
+  check.absent("response_format", s.response_format == "json" && s.response_schema.is_null(),
+               "Anthropic's API has no JSON response format without a schema: give "
+               "'output.schema'");
+  bool object_schema = !s.response_schema.is_object() || !s.response_schema.contains("schema") ||
+                       s.response_schema.at("schema").value("type", "") == "object";
+  check.absent("response_schema", !object_schema,
+               "Anthropic answers to a schema through a tool whose input is an object: the "
+               "schema's type must be object");
   check.absent("reasoning_effort", s.reasoning_effort.has_value(),
                "reasoning_effort is OpenAI's; Anthropic's API has no such parameter");
 }

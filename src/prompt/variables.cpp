@@ -227,6 +227,10 @@ ModelSettings ModelSettings::merged_over(const ModelSettings& defaults) const {
   out.seed = seed ? seed : defaults.seed;
   out.response_format = response_format ? response_format : defaults.response_format;
   out.reasoning_effort = reasoning_effort ? reasoning_effort : defaults.reasoning_effort;
+  if (out.response_schema.is_null()) {
+    out.response_schema = defaults.response_schema;
+    out.schema_retries = defaults.schema_retries;
+  }
   if (out.stop.empty()) {
     out.stop = defaults.stop;
   }
@@ -262,10 +266,45 @@ json ModelSettings::to_json() const {
   if (reasoning_effort) {
     out["reasoning_effort"] = *reasoning_effort;
   }
+  if (!response_schema.is_null()) {
+    out["response_schema"] = response_schema;
+  }
+  if (schema_retries > 0) {
+    out["schema_retries"] = schema_retries;
+  }
   if (!fallback.empty()) {
     out["fallback"] = fallback;
   }
   return out;
+}
+
+json OutputSpec::to_json() const {
+  json out = {
+      {"format", answer_is_json ? "json" : "text"}, {"schema", schema}, {"retries", retries}};
+  if (!schema.is_null()) {
+    out["name"] = name;
+  }
+  if (strict) {
+    out["strict"] = *strict;
+  }
+  return out;
+}
+
+ModelSettings Prompt::model_over(const ModelSettings& defaults) const {
+  ModelSettings settings = model.value_or(ModelSettings{}).merged_over(defaults);
+  if (output && output->answer_is_json) {
+    settings.response_format = "json";
+    settings.locations["response_format"] = output->location;
+  }
+  if (output && !output->schema.is_null()) {
+    settings.response_schema = {{"name", output->name}, {"schema", output->schema}};
+    if (output->strict) {
+      settings.response_schema["strict"] = *output->strict;
+    }
+    settings.schema_retries = output->retries;
+    settings.locations["response_schema"] = output->location;
+  }
+  return settings;
 }
 
 const VariableSpec* Prompt::find_variable(std::string_view variable) const {

@@ -32,10 +32,16 @@ std::vector<MatrixEntry> matrix_of(const TestRunOptions& options) {
   return entries;
 }
 
-// The test's assertions after the shared ones, with schemas given as files read in.
-std::vector<Assertion> gather_assertions(const TestCase& test, const TestSettings& settings,
-                                         PromptSource& source) {
+// The test's assertions after the shared ones, with schemas given as files read in, and the
+// prompt's output schema, which every case of it checks without asking.
+std::vector<Assertion> gather_assertions(const TestCase& test, const Prompt& prompt,
+                                         const TestSettings& settings, PromptSource& source) {
   std::vector<Assertion> assertions = settings.defaults.assertions;
+  if (prompt.output && !prompt.output->schema.is_null()) {
+    assertions.push_back({"json-schema",
+                          {{"type", "json-schema"}, {"value", prompt.output->schema}},
+                          prompt.output->location});
+  }
   assertions.insert(assertions.end(), test.assertions.begin(), test.assertions.end());
   for (Assertion& assertion : assertions) {
     std::optional<std::string> path = schema_file_of(assertion);
@@ -107,8 +113,8 @@ class Planner {
     try {
       PromptPartials partials(resolved.source());
       shared.emplace(TestShared{used_variable_names(resolved.prompt, partials),
-                                prompt_detail::AssertionValues(
-                                    gather_assertions(test, m_suite.settings, resolved.source()))});
+                                prompt_detail::AssertionValues(gather_assertions(
+                                    test, resolved.prompt, m_suite.settings, resolved.source()))});
       rows = prompt_detail::test_rows(test, resolved.source());
     } catch (const Error& e) {
       fail(base, described(e));  // the whole test is broken, not one row of it

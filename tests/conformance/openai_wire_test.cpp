@@ -258,6 +258,29 @@ TEST_F(OpenAiWire, ReasoningModelRequestsMatchTheDescription) {
   EXPECT_FALSE(is_reasoning_effort("hard"));
 }
 
+TEST_F(OpenAiWire, StructuredOutputRequestsMatchTheDescription) {
+  ChatRequest request = full_request();
+  request.parameters.response_schema = json::parse(
+      R"({"name": "person", "strict": true, "schema": {"type": "object",
+          "properties": {"name": {"type": "string"}}, "required": ["name"],
+          "additionalProperties": false}})");
+  for (ProviderType type : {ProviderType::openai, ProviderType::azure_openai}) {
+    ProviderSettings settings = builtin_providers().at(std::string(to_string(type)));
+    settings.base_url = "https://example.invalid";
+    json body =
+        json::parse(exec_detail::wire_format(type).build(request, settings, "k", false).body);
+    EXPECT_EQ(body["response_format"]["type"], "json_schema");
+    body["model"] = request.model;  // Azure names the deployment in the URL instead
+    std::vector<std::string> problems = s_checker->check("CreateChatCompletionRequest", body);
+    EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems) << "\n" << body.dump(2);
+  }
+  json broken = json::parse(exec_detail::wire_format(ProviderType::openai)
+                                .build(request, builtin_providers().at("openai"), "k", false)
+                                .body);
+  broken["response_format"]["json_schema"].erase("name");
+  EXPECT_FALSE(s_checker->check("CreateChatCompletionRequest", broken).empty());
+}
+
 // promptctl refuses exactly the sampling values that the description puts out of range.
 TEST_F(OpenAiWire, RangeChecksAgreeWithTheDescription) {
   for (double value : {-0.01, 0.0, 0.7, 1.0, 1.5, 2.0, 2.01}) {

@@ -142,6 +142,9 @@ json error_body(Api api, int status, const std::string& message) {
 // What the model would say: "echo: " and the last user message, cut at max_tokens words.
 struct Answer {
   std::string text;
+  /// For Anthropic's structured output: the forced tool's name and the input it is called with.
+  std::string tool_name;
+  json tool_input;
   std::string finish = "stop";
   std::int64_t input_tokens = 0;
   std::int64_t output_tokens = 0;
@@ -199,7 +202,72 @@ std::string verdict_for(const std::string& request) {
       .dump();
 }
 
-Answer answer_for(const json& body, bool as_json, bool as_judge) {
+// Whether the request asks for an answer to a schema: OpenAI's json_schema response format,
+// Ollama's format given as a schema, or Anthropic's forced tool.
+bool asks_for_schema(Api api, const json& body) {
+  if (api == Api::anthropic) {
+    return body.contains("tool_choice") && body["tool_choice"].value("type", "") == "tool";
+  }
+  if (api == Api::ollama) {
+    return body.contains("format") && body["format"].is_object();
+  }
+  return body.contains("response_format") && body["response_format"].is_object() &&
+         body["response_format"].value("type", "") == "json_schema";
+}
+
+// The schema the request asks the answer to fit.
+const json& requested_schema(Api api, const json& body) {
+  if (api == Api::anthropic) {
+    std::string chosen = body["tool_choice"].value("name", "");
+    for (const json& tool : body["tools"]) {
+      if (tool.value("name", "") == chosen) {
+        return tool["input_schema"];
+      }
+    }
+  }
+  if (api == Api::ollama) {
+    return body["format"];
+  }
+  return body["response_format"]["json_schema"]["schema"];
+}
+
+// The smallest value `schema` describes: its first enum value, or an object of every property,
+// a list of one item, "echo", the minimum or 0.
+json example_of(const json& schema) {
+  if (!schema.is_object()) {
+    return nullptr;
+  }
+  if (schema.contains("enum") && !schema["enum"].empty()) {
+    return schema["enum"][0];
+  }
+  json type = schema.value("type", json("object"));
+  std::string first = type.is_array() && !type.empty() ? type[0].get<std::string>()
+                      : type.is_string()               ? type.get<std::string>()
+                                                       : "object";
+  if (first == "object") {
+    json value = json::object();
+    json properties = schema.value("properties", json::object());
+    for (const auto& [name, property] : properties.items()) {
+      value[name] = example_of(property);
+    }
+    return value;
+  }
+  if (first == "array") {
+    return json::array({example_of(schema.value("items", json::object()))});
+  }
+  if (first == "string") {
+    return "echo";
+  }
+  if (first == "integer" || first == "number") {
+    return schema.value("minimum", json(0));
+  }
+  if (first == "boolean") {
+    return true;
+  }
+  return nullptr;
+}
+
+Answer answer_for(Api api, const json& body, bool as_json, bool as_judge, bool prose) {
   Answer answer;
   std::string last_user;
   for (const json& message : body.value("messages", json::array())) {
@@ -215,6 +283,21 @@ Answer answer_for(const json& body, bool as_json, bool as_judge) {
   answer.text = as_judge  ? verdict_for(last_user)
                 : as_json ? json{{"answer", last_user}}.dump()
                           : "echo: " + last_user;
+  if (asks_for_schema(api, body) && !prose) {
+    json given = json::parse(last_user, nullptr, false);
+    if (given.is_discarded()) {
+      given = example_of(requested_schema(api, body));
+    }
+    {
+      answer.text = given.dump();
+      as_json = true;
+      if (api == Api::anthropic && given.is_object()) {
+        answer.tool_name = body["tool_choice"].value("name", "");
+        answer.tool_input = given;
+        answer.finish = "tool_use";
+      }
+    }
+  }
   as_json = as_json || as_judge;  // never cut short
   std::int64_t limit = body.value("max_tokens", std::int64_t{0});
   if (body.contains("options")) {
@@ -259,6 +342,25 @@ std::string invalid_reason(Api api, const json& body) {
   if (api == Api::anthropic && !body.contains("max_tokens")) {
     return "max_tokens: Field required";
   }
+  if (api == Api::anthropic && body.contains("tool_choice")) {
+    std::string chosen = body["tool_choice"].value("name", "");
+    bool found = false;
+    for (const json& tool : body.value("tools", json::array())) {
+      if (!tool.contains("input_schema") || tool["input_schema"].value("type", "") != "object") {
+        return "tools: input_schema must be a JSON Schema of type object";
+      }
+      found = found || tool.value("name", "") == chosen;
+    }
+    if (!found) {
+      return "tool_choice: no tool named '" + chosen + "'";
+    }
+  }
+  if (api != Api::anthropic && api != Api::ollama && asks_for_schema(api, body)) {
+    const json& format = body["response_format"];
+    if (!format.contains("json_schema") || !format["json_schema"].contains("name")) {
+      return "response_format.json_schema.name: Field required";
+    }
+  }
   return "";
 }
 
@@ -279,15 +381,27 @@ bool authorized(Api api, const HttpRequest& request, const std::string& key) {
   }
 }
 
+std::string anthropic_stop_reason(const Answer& answer) {
+  return answer.finish == "length"     ? "max_tokens"
+         : answer.finish == "tool_use" ? "tool_use"
+                                       : "end_turn";
+}
+
 json whole_body(Api api, const std::string& model, const Answer& answer, bool empty) {
   if (api == Api::anthropic) {
     json content = empty ? json::array() : json::array({{{"type", "text"}, {"text", answer.text}}});
+    if (!answer.tool_name.empty()) {
+      content = json::array({{{"type", "tool_use"},
+                              {"id", "toolu_test"},
+                              {"name", answer.tool_name},
+                              {"input", answer.tool_input}}});
+    }
     return {{"id", "msg_test"},
             {"type", "message"},
             {"role", "assistant"},
             {"model", model},
             {"content", content},
-            {"stop_reason", answer.finish == "length" ? "max_tokens" : "end_turn"},
+            {"stop_reason", anthropic_stop_reason(answer)},
             {"stop_sequence", nullptr},
             {"usage",
              {{"input_tokens", answer.input_tokens}, {"output_tokens", answer.output_tokens}}}};
@@ -345,21 +459,35 @@ std::vector<std::string> stream_events(Api api, const std::string& model, const 
            {"content", json::array()},
            {"stop_reason", nullptr},
            {"usage", {{"input_tokens", answer.input_tokens}, {"output_tokens", 1}}}}}});
-    sse("content_block_start", {{"type", "content_block_start"},
-                                {"index", 0},
-                                {"content_block", {{"type", "text"}, {"text", ""}}}});
+    bool tool = !answer.tool_name.empty();
+    json block = tool ? json{{"type", "tool_use"},
+                             {"id", "toolu_test"},
+                             {"name", answer.tool_name},
+                             {"input", json::object()}}
+                      : json{{"type", "text"}, {"text", ""}};
+    sse("content_block_start",
+        {{"type", "content_block_start"}, {"index", 0}, {"content_block", block}});
     sse("ping", {{"type", "ping"}});
-    for (const std::string& piece : pieces) {
+    if (tool) {
+      // The tool's input arrives as pieces of JSON text, cut anywhere.
+      std::string input = answer.tool_input.dump();
+      for (size_t at = 0; at < input.size(); at += 7) {
+        sse("content_block_delta",
+            {{"type", "content_block_delta"},
+             {"index", 0},
+             {"delta", {{"type", "input_json_delta"}, {"partial_json", input.substr(at, 7)}}}});
+      }
+    }
+    for (const std::string& piece : tool ? std::vector<std::string>{} : pieces) {
       sse("content_block_delta", {{"type", "content_block_delta"},
                                   {"index", 0},
                                   {"delta", {{"type", "text_delta"}, {"text", piece}}}});
     }
     sse("content_block_stop", {{"type", "content_block_stop"}, {"index", 0}});
-    sse("message_delta", {{"type", "message_delta"},
-                          {"delta",
-                           {{"stop_reason", answer.finish == "length" ? "max_tokens" : "end_turn"},
-                            {"stop_sequence", nullptr}}},
-                          {"usage", {{"output_tokens", answer.output_tokens}}}});
+    sse("message_delta",
+        {{"type", "message_delta"},
+         {"delta", {{"stop_reason", anthropic_stop_reason(answer)}, {"stop_sequence", nullptr}}},
+         {"usage", {{"output_tokens", answer.output_tokens}}}});
     sse("message_stop", {{"type", "message_stop"}});
     return events;
   }
@@ -622,7 +750,7 @@ bool ProviderServer::answer(int fd, const HttpRequest& request) {
     return respond(fd, 200, "application/json", "{\"choices\": [ not json");
   }
   bool stream = api == Api::ollama ? body.value("stream", true) : body.value("stream", false);
-  Answer answer = answer_for(body, active("json"), active("judge"));
+  Answer answer = answer_for(api, body, active("json"), active("judge"), active("prose"));
   if (!stream) {
     std::string whole = whole_body(api, model, answer, active("empty")).dump();
     if (active("truncate")) {

@@ -1,7 +1,11 @@
 // A model provider on 127.0.0.1 for tests and benchmarks. It speaks the real wire formats of
 // OpenAI chat completions (also as Azure OpenAI deployments), Anthropic messages and Ollama
 // chat, whole or streamed, plus OpenAI embeddings, and answers "echo: " + the last user
-// message.
+// message. Asked for an answer to a schema (OpenAI's json_schema response format, Ollama's format
+// schema, Anthropic's forced tool), it answers with the last user message when that is JSON, so
+// that a test chooses an answer that fits or breaks the schema, and otherwise with the smallest
+// value the schema describes (Anthropic's as a tool call); the directive prose makes it answer
+// in words instead.
 //
 // Faults are asked for in the model name, after '~': "gpt-test~429x2" gets 429 (with
 // Retry-After) twice, then answers. Directives: 429, 500, 503, malformed (invalid JSON), drop
