@@ -15,6 +15,7 @@ ChatRequest request_for(const ModelRef& ref, const std::vector<ChatMessage>& mes
   request.parameters.provider = ref.provider;
   request.parameters.name = ref.model;
   request.parameters.fallback.clear();
+  request.parameters.locations.clear();  // where the prompt set each value: lint's, not the call's
   return request;
 }
 
