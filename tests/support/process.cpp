@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <pthread.h>
 #include <pty.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -139,6 +141,25 @@ class Interrupter {
   std::chrono::steady_clock::time_point m_due;
 };
 
+// A write to a child that may have exited without reading (a usage error stops it first): the
+// write fails with EPIPE instead of SIGPIPE ending the test process. SIGPIPE is blocked on this
+// thread just for the write, and one it raised is taken before it is unblocked.
+ssize_t write_without_sigpipe(int fd, const char* data, size_t size) {
+  sigset_t pipe_signal;
+  sigset_t previous;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, &previous);
+  ssize_t n = ::write(fd, data, size);
+  if (n < 0 && errno == EPIPE) {
+    timespec no_wait{};
+    while (sigtimedwait(&pipe_signal, nullptr, &no_wait) > 0) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return n;
+}
+
 // Feeds stdin and drains stdout and stderr together so neither pipe can fill and block.
 void pump(Pipe& in, Pipe& out, Pipe& err, const std::string& input, ProcessResult& result,
           Interrupter& interrupter) {
@@ -173,7 +194,7 @@ void pump(Pipe& in, Pipe& out, Pipe& err, const std::string& input, ProcessResul
         continue;
       }
       if (p.fd == in.write_end()) {
-        ssize_t n = ::write(p.fd, input.data() + written, input.size() - written);
+        ssize_t n = write_without_sigpipe(p.fd, input.data() + written, input.size() - written);
         written += n > 0 ? static_cast<size_t>(n) : 0;
         if (n <= 0 || written == input.size()) {
           in.close_write();
