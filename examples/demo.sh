@@ -26,6 +26,8 @@ step "$promptctl" vars data/sql
 step "$promptctl" render support/reply --var-file ../vars/reply.yaml
 step "$promptctl" render docs/summarize --var document="promptctl keeps prompts in git." --var bullets=2
 step "$promptctl" render data/sql --var-file ../vars/sql.json --json
+# A chat with history: the conversation is a variable of type messages, placed by the prompt.
+step "$promptctl" render support/followup --var-file ../vars/followup.yaml
 step "$promptctl" lint
 
 # Versions: commit, change, and render any earlier version straight from git.

@@ -35,6 +35,7 @@ fi
 
 step "$promptctl" run support/reply --var-file ../vars/reply.yaml "${provider[@]}"
 step "$promptctl" run support/reply --var-file ../vars/reply.yaml "${provider[@]}" --json
+step "$promptctl" run support/followup --var-file ../vars/followup.yaml "${provider[@]}"
 
 # A batch: one call per JSONL row, four at a time, results in input order.
 cat > ../reviews.jsonl <<'ROWS'

@@ -17,7 +17,8 @@
 
 namespace promptctl {
 
-enum class VarType { string, number, integer, boolean, array, object };
+/// `messages` is a conversation: a list of {role: user|assistant, content: text}.
+enum class VarType { string, number, integer, boolean, array, object, messages };
 
 [[nodiscard]] std::string_view to_string(VarType type);
 [[nodiscard]] std::optional<VarType> parse_var_type(std::string_view text);
@@ -84,8 +85,12 @@ struct MessageTemplate {
   std::string content;
   tmpl::TextOrigin origin;
   /// The content parsed once by the loader and shared by every copy; null when it does not
-  /// parse (the loader reports that as a diagnostic, so a prompt without errors has it).
+  /// parse (the loader reports that as a diagnostic, so a prompt without errors has it), and
+  /// for a history entry.
   std::shared_ptr<const tmpl::Template> parsed;
+  /// `- history: NAME`: the messages of the variable NAME go here, as they are (never rendered
+  /// as templates); empty for a message written in the prompt.
+  std::string history;
 };
 
 struct TestCase {

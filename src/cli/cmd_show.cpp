@@ -117,6 +117,10 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
   out.line();
   out.line(out.paint("messages", Style::cyan));
   for (const MessageTemplate& message : prompt.messages) {
+    if (!message.history.empty()) {
+      out.line("  [history: " + util::visible(message.history) + "]");
+      continue;
+    }
     out.line("  [" + message.role + "]");
     out.line(indented(message.content));
   }

@@ -1,4 +1,5 @@
 // The bundle applications load at run time: every prompt an environment pins, ready to render.
+#include "prompt/prompt_json.hpp"
 #include "promptctl/build_info.hpp"
 #include "promptctl/governance.hpp"
 #include "promptctl/history.hpp"
@@ -57,7 +58,7 @@ nlohmann::json exported_prompt(const std::string& name, const Pin& pin, Revision
   ContentIdentity identity = content_identity(source, prompt);
   nlohmann::json messages = nlohmann::json::array();
   for (const MessageTemplate& message : prompt.messages) {
-    messages.push_back({{"role", message.role}, {"content", message.content}});
+    messages.push_back(prompt_detail::message_json(message));
   }
   nlohmann::json partials = nlohmann::json::object();
   for (const std::string& partial : identity.partials) {

@@ -46,6 +46,11 @@ std::vector<VariableUse> variable_uses(const Prompt& prompt, PromptPartials& par
   std::vector<VariableUse> uses;
   std::vector<std::string> queue;
   for (const MessageTemplate& message : prompt.messages) {
+    if (!message.history.empty()) {
+      uses.push_back(
+          {message.history, {message.origin.file, message.origin.line, message.origin.column}, ""});
+      continue;
+    }
     if (!message.parsed) {
       continue;  // a syntax error, which the loader reports
     }

@@ -166,6 +166,10 @@ std::string template_text(const Prompt& prompt) {
   }
   std::string text;
   for (const MessageTemplate& message : prompt.messages) {
+    if (!message.history.empty()) {
+      text += "[history: " + message.history + "]\n";
+      continue;
+    }
     text += "[" + message.role + "]\n" + message.content;
     if (!message.content.ends_with("\n")) {
       text += "\n";

@@ -212,7 +212,9 @@ void check_requests(const Prompt& prompt, const Workspace& workspace,
   }
   std::vector<ChatMessage> messages;
   for (const MessageTemplate& message : prompt.messages) {
-    messages.push_back({message.role, message.content});
+    // A conversation's messages are known only when it is given: it stands for one turn here.
+    messages.push_back(message.history.empty() ? ChatMessage{message.role, message.content}
+                                               : ChatMessage{"user", "(" + message.history + ")"});
   }
   auto message_location = [&](std::optional<std::size_t> index) {
     if (prompt.messages.empty()) {

@@ -274,12 +274,12 @@ class PromptLoader {
     std::string text = node.IsScalar() ? node.Scalar() : std::string();
     std::optional<VarType> type = parse_var_type(text);
     if (!type) {
-      m_reader.error(node,
-                     "unknown type '" + util::printable(text) + "' for variable '" + spec.name +
-                         "'" +
-                         util::did_you_mean(
-                             text, {"string", "number", "integer", "boolean", "array", "object"}),
-                     "variable-type");
+      m_reader.error(
+          node,
+          "unknown type '" + util::printable(text) + "' for variable '" + spec.name + "'" +
+              util::did_you_mean(
+                  text, {"string", "number", "integer", "boolean", "array", "object", "messages"}),
+          "variable-type");
       return false;
     }
     spec.type = *type;
@@ -344,7 +344,7 @@ class PromptLoader {
       return std::nullopt;
     }
     MessageTemplate message{std::move(role), std::move(*text),
-                            prompt_detail::origin_of(m_reader, node), nullptr};
+                            prompt_detail::origin_of(m_reader, node), nullptr, ""};
     try {
       message.parsed = std::make_shared<const tmpl::Template>(
           tmpl::Template::parse(message.content, message.origin));
@@ -395,6 +395,10 @@ class PromptLoader {
       if (!m_reader.expect_map(item, "a message")) {
         continue;
       }
+      if (item["history"]) {
+        read_history(item);
+        continue;
+      }
       m_reader.check_keys(item, {"role", "content"}, "a message");
       if (!item["role"] || !item["content"]) {
         m_reader.error(item, "a message needs 'role' and 'content'", "structure");
@@ -412,6 +416,28 @@ class PromptLoader {
         m_prompt.messages.push_back(std::move(*message));
       }
     }
+  }
+
+  // `- history: NAME`: where a conversation, a variable of type messages, goes in the chat.
+  void read_history(const YAML::Node& item) {
+    m_reader.check_keys(item, {"history"}, "a history entry");
+    std::optional<std::string> name = m_reader.string(item["history"], "'history'");
+    if (!name) {
+      return;
+    }
+    const VariableSpec* spec = m_prompt.find_variable(*name);
+    if (!spec || spec->type != VarType::messages) {
+      m_reader.error(item["history"],
+                     "'history' names '" + util::printable(*name) +
+                         "', which is not a variable of type messages",
+                     "history");
+      return;
+    }
+    MessageTemplate entry;
+    entry.origin = {m_prompt.path, m_reader.where(item["history"]).line,
+                    m_reader.where(item["history"]).column, 0};
+    entry.history = *name;
+    m_prompt.messages.push_back(std::move(entry));
   }
 
   void read_tests(const YAML::Node& node) {

@@ -19,6 +19,13 @@ json prompt_detail::settings_json(const Prompt& prompt) {
       {"extensions", prompt.extensions}};
 }
 
+json prompt_detail::message_json(const MessageTemplate& message) {
+  if (!message.history.empty()) {
+    return {{"history", message.history}};
+  }
+  return {{"role", message.role}, {"content", message.content}};
+}
+
 json to_json(const Prompt& prompt) {
   json variables = json::array();
   for (const VariableSpec& spec : prompt.variables) {
@@ -26,7 +33,7 @@ json to_json(const Prompt& prompt) {
   }
   json messages = json::array();
   for (const MessageTemplate& message : prompt.messages) {
-    messages.push_back({{"role", message.role}, {"content", message.content}});
+    messages.push_back(prompt_detail::message_json(message));
   }
   json tests = json::array();
   for (const TestCase& test : prompt.tests) {

@@ -105,10 +105,36 @@ json RenderedPrompt::to_json() const {
           {"partials", partials}};
 }
 
+namespace {
+
+// The conversation in the variable `name` (checked when it was bound), message by message: its
+// text goes as it is, never rendered, so that what a user once wrote cannot run as a template.
+void splice_history(const std::string& name, const json& variables,
+                    std::vector<ChatMessage>& messages) {
+  auto found = variables.find(name);
+  if (found == variables.end() || !found->is_array()) {
+    return;  // an optional conversation that was not given
+  }
+  for (const json& message : *found) {
+    bool whole = message.is_object() && message.contains("role") && message["role"].is_string() &&
+                 message.contains("content") && message["content"].is_string();
+    if (!whole) {  // only a lenient render lets an unchecked value this far
+      throw Error(ErrorKind::invalid_input,
+                  "variable '" + name + "' holds a message without a role and text content");
+    }
+    messages.push_back({message["role"].get<std::string>(), message["content"].get<std::string>()});
+  }
+}
+
+}  // namespace
+
 std::vector<const tmpl::Template*> parsed_templates(const Prompt& prompt) {
   std::vector<const tmpl::Template*> out;
   out.reserve(prompt.messages.size());
   for (const MessageTemplate& message : prompt.messages) {
+    if (!message.history.empty()) {
+      continue;  // spliced in, never rendered
+    }
     if (!message.parsed) {
       throw Error(ErrorKind::internal,
                   "prompt '" + prompt.name + "' has a template that did not parse");
@@ -134,12 +160,16 @@ RenderedPrompt render_prompt(const Prompt& prompt, const Inputs& inputs, PromptS
   options.escape_html = settings.escape.value_or(prompt.escape) == Escape::html;
   options.strict = !settings.lenient;
   std::size_t used = 0;
-  for (size_t i = 0; i < roots.size(); ++i) {
+  for (const MessageTemplate& message : prompt.messages) {
+    if (!message.history.empty()) {
+      splice_history(message.history, rendered.variables, rendered.messages);
+      continue;
+    }
     // Each message may use what the ones before it left; 0 would mean "no limit".
     options.max_size =
         std::max<std::size_t>(settings.max_size - std::min(used, settings.max_size), 1);
     rendered.messages.push_back(
-        {prompt.messages[i].role, tmpl::render(*roots[i], rendered.variables, options, &partials)});
+        {message.role, tmpl::render(*message.parsed, rendered.variables, options, &partials)});
     used += rendered.messages.back().content.size();
   }
   rendered.model = prompt.model_over(default_model);

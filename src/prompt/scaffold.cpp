@@ -59,6 +59,9 @@ std::string variables_block(const Prompt& draft, PromptSource& source,
   PromptPartials partials(source);
   std::vector<std::string> sections;
   for (const MessageTemplate& message : draft.messages) {
+    if (!message.parsed) {
+      continue;  // a conversation, which has no template
+    }
     for (const tmpl::NameUse& use : message.parsed->names()) {
       if (use.sections.empty() && use.kind != tmpl::UseKind::interpolation) {
         sections.push_back(use.name.substr(0, use.name.find('.')));

@@ -26,13 +26,15 @@ std::string_view to_string(VarType type) {
       return "array";
     case VarType::object:
       return "object";
+    case VarType::messages:
+      return "messages";
   }
   return "string";
 }
 
 std::optional<VarType> parse_var_type(std::string_view text) {
   for (VarType type : {VarType::string, VarType::number, VarType::integer, VarType::boolean,
-                       VarType::array, VarType::object}) {
+                       VarType::array, VarType::object, VarType::messages}) {
     if (to_string(type) == text) {
       return type;
     }
@@ -77,6 +79,8 @@ bool has_type(const json& value, VarType type) {
       return value.is_array();
     case VarType::object:
       return value.is_object();
+    case VarType::messages:
+      return value.is_array();  // each message is checked by `history_problem`
   }
   return false;
 }
@@ -94,6 +98,22 @@ std::string shown(const json& value) {
                            : util::printable(value.dump());
 }
 
+// What is wrong with a conversation's messages, naming the first that is wrong, or "".
+std::string history_problem(const json& value) {
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const json& message = value[i];
+    bool role_ok = message.is_object() && message.contains("role") &&
+                   (message["role"] == "user" || message["role"] == "assistant");
+    bool content_ok = message.is_object() && message.contains("content") &&
+                      message["content"].is_string() && message.size() == 2;
+    if (!role_ok || !content_ok) {
+      return "message " + std::to_string(i + 1) +
+             " must be {role: user or assistant, content: text}, not " + shown(message);
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 std::vector<std::string> VariableSpec::check(const json& value) const {
@@ -104,6 +124,11 @@ std::vector<std::string> VariableSpec::check(const json& value) const {
                        std::string(to_string(type)) + ", not " +
                        std::string(json_type_name(value)) + " " + shown(value));
     return problems;
+  }
+  if (type == VarType::messages) {
+    if (std::string problem = history_problem(value); !problem.empty()) {
+      problems.push_back(subject + ": " + problem);
+    }
   }
   if (!enum_values.empty() &&
       std::find(enum_values.begin(), enum_values.end(), value) == enum_values.end()) {
@@ -172,7 +197,8 @@ json VariableSpec::from_text(std::string_view text) const {
     }
     case VarType::number:
     case VarType::array:
-    case VarType::object: {
+    case VarType::object:
+    case VarType::messages: {
       // YAML flow syntax is a superset of JSON, so "[a, b]" and '{"k": 1}' both work.
       json value;
       try {

@@ -65,7 +65,9 @@ IndexedPrompt index_document(const std::string& name, std::string_view text) {
   }
   doc.variables = without_markers(doc.variables);
   for (const MessageTemplate& message : prompt.messages) {
-    doc.body += (doc.body.empty() ? "" : "\n\n") + message.role + ": " + message.content;
+    if (message.history.empty()) {
+      doc.body += (doc.body.empty() ? "" : "\n\n") + message.role + ": " + message.content;
+    }
   }
   doc.body = without_markers(doc.body);
   return doc;
