@@ -2,6 +2,7 @@
 #include "cli/validators.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -28,7 +29,7 @@ const std::vector<std::string> k_params = {
 double number_param(const std::string& key, const std::string& value) {
   char* end = nullptr;
   double number = std::strtod(value.c_str(), &end);
-  if (value.empty() || *end != '\0') {
+  if (value.empty() || *end != '\0' || !std::isfinite(number)) {
     throw Error(ErrorKind::usage, "--param " + key + " needs a number, not '" + value + "'");
   }
   return number;

@@ -44,13 +44,13 @@ class SettingsCheck {
   explicit SettingsCheck(const ModelSettings& settings) : m_settings(settings) {}
 
   void within(const char* field, const std::optional<double>& value, double low, double high) {
-    if (value && (*value < low || *value > high)) {
+    if (value && !(*value >= low && *value <= high)) {  // NaN is out of every range
       add(field, std::string(field) + " is " + number_text(*value) + "; the API accepts " +
                      number_text(low) + " to " + number_text(high));
     }
   }
   void at_least(const char* field, const std::optional<double>& value, double low) {
-    if (value && *value < low) {
+    if (value && !(*value >= low)) {
       add(field, std::string(field) + " is " + number_text(*value) + "; the API accepts " +
                      number_text(low) + " or more");
     }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace promptctl {
 namespace {
 
@@ -45,6 +47,9 @@ TEST(Requests, EachProviderRefusesWhatItsApiRejects) {
   EXPECT_EQ(fields(settings_problems(ProviderType::azure_openai, "dep", settings)),
             (std::vector<std::string>{"temperature", "stop"}));
   EXPECT_TRUE(settings_problems(ProviderType::ollama, "llama3", settings).empty());
+  settings.temperature = std::nan("");
+  EXPECT_EQ(fields(settings_problems(ProviderType::ollama, "llama3", settings)),
+            (std::vector<std::string>{"temperature"}));
   EXPECT_TRUE(settings_problems(ProviderType::openai_compatible, "any", settings).empty());
   EXPECT_TRUE(settings_problems(ProviderType::echo, "echo", settings).empty());
 }
