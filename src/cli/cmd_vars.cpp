@@ -39,6 +39,9 @@ nlohmann::json entry_json(const VariableEntry& entry) {
   return out;
 }
 
+void print_table(const Output& out, const std::string& name,
+                 const std::vector<VariableEntry>& entries);
+
 int run(Session& session, const Options& o) {
   ResolvedPrompt resolved = resolve_prompt(session.workspace(), o.name);
   const Prompt& prompt = resolved.prompt;
@@ -51,12 +54,26 @@ int run(Session& session, const Options& o) {
     for (const VariableEntry& entry : entries) {
       variables.push_back(entry_json(entry));
     }
-    out.document({{"prompt", name}, {"variables", variables}});
+    out.document({{"prompt", name},
+                  {"variables", variables},
+                  {"output", prompt.output ? prompt.output->to_json() : nlohmann::json(nullptr)}});
     return 0;
   }
+  print_table(out, name, entries);
+  // What comes back belongs beside what goes in: a script reading the answer needs its shape.
+  if (prompt.output && !prompt.output->schema.is_null()) {
+    out.line();
+    out.line("answers with JSON to the schema '" + util::visible(prompt.output->name) + "':");
+    out.line(prompt.output->schema.dump(2));
+  }
+  return 0;
+}
+
+void print_table(const Output& out, const std::string& name,
+                 const std::vector<VariableEntry>& entries) {
   if (entries.empty()) {
     out.line(name + " has no variables");
-    return 0;
+    return;
   }
   // A default shows whole up to a point: a long one is cut rather than pushing the table apart.
   Table table({0, 0, 0, 32});
@@ -79,7 +96,6 @@ int run(Session& session, const Options& o) {
     table.row(std::move(cells));
   }
   table.print(out);
-  return 0;
 }
 
 }  // namespace

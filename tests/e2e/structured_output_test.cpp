@@ -150,6 +150,11 @@ TEST_F(StructuredOutputTest, ShowPrintsTheSchema) {
   EXPECT_EQ(shown["output"]["format"], "json");
   EXPECT_EQ(shown["output"]["schema"], person_schema());
   EXPECT_EQ(shown["effective_model"]["response_schema"]["name"], "person");
+  json vars = json::parse(run({"vars", "person", "--json"}).out);
+  EXPECT_EQ(vars["output"]["schema"], person_schema());
+  EXPECT_NE(run({"vars", "person"}).out.find("answers with JSON to the schema 'person'"),
+            std::string::npos);
+  EXPECT_TRUE(json::parse(run({"vars", "hello", "--json"}).out)["output"].is_null());
   ProcessResult text = run({"show", "person"});
   EXPECT_NE(text.out.find("json, schema 'person'"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("\"additionalProperties\": false"), std::string::npos) << text.out;
