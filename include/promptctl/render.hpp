@@ -84,6 +84,10 @@ std::string find_partial_cycle(const std::vector<const tmpl::Template*>& roots,
 struct ChatMessage {
   std::string role;
   std::string content;
+
+  /// Whether the message instructs the model rather than speaks in the conversation: "system",
+  /// or OpenAI's newer name for it, "developer", which other providers take as system.
+  [[nodiscard]] bool is_instruction() const { return role == "system" || role == "developer"; }
 };
 
 struct RenderedPrompt {

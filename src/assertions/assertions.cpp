@@ -6,13 +6,14 @@
 
 #include "assertions/kinds.hpp"
 #include "promptctl/assertions.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl {
 using assertions_detail::conclude;
 using assertions_detail::excerpt;
-using assertions_detail::number_text;
 using assertions_detail::text_of;
 using nlohmann::json;
+using util::number_text;
 
 const json& assertion_field(const Assertion& assertion, const char* name) {
   static const json null_value;

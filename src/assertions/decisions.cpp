@@ -2,7 +2,6 @@
 // reasons.
 #include <algorithm>
 #include <regex>
-#include <sstream>
 
 #include "assertions/kinds.hpp"
 #include "util/json_input.hpp"
@@ -10,6 +9,9 @@
 #include "util/strings.hpp"
 
 namespace promptctl::assertions_detail {
+
+using util::number_text;
+
 namespace {
 
 // How long an answer excerpt in a reason may be.
@@ -48,12 +50,6 @@ std::string text_of(const json& value) {
 
 std::string excerpt(std::string_view text) {
   return "'" + util::printable(text, k_excerpt) + "'";
-}
-
-std::string number_text(double value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
 }
 
 AssertionResult conclude(const Assertion& assertion, bool held, double score, std::string reason) {
@@ -196,12 +192,8 @@ AssertionResult check_json_schema(const Assertion& assertion, const std::string&
   if (violations.empty()) {
     return conclude(assertion, true, "the answer conforms to the schema");
   }
-  const util::SchemaViolation& first = violations.front();
-  std::string where = first.pointer.empty() ? "the answer" : "the answer at " + first.pointer;
-  std::string more = violations.size() > 1
-                         ? " (and " + std::to_string(violations.size() - 1) + " more problems)"
-                         : "";
-  return conclude(assertion, false, where + " " + first.message + more);
+  return conclude(assertion, false,
+                  "the answer breaks the schema: " + util::describe_violations(violations));
 }
 
 AssertionResult check_levenshtein(const Assertion& assertion, const std::string& output) {

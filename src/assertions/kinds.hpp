@@ -49,7 +49,6 @@ const AssertionKind* find_assertion_kind(std::string_view type);
 std::string base_type(const Assertion& assertion);
 std::string text_of(const json& value);  ///< strings as they are, other scalars as JSON
 std::string excerpt(std::string_view text);
-std::string number_text(double value);
 /// The result of a check, turned round for "not-" assertions.
 AssertionResult conclude(const Assertion& assertion, bool held, double score, std::string reason);
 AssertionResult conclude(const Assertion& assertion, bool held, std::string reason);

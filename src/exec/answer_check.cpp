@@ -19,17 +19,7 @@ std::optional<std::string> schema_breach(const ModelSettings& asked, const std::
   if (violations.empty()) {
     return std::nullopt;
   }
-  constexpr std::size_t k_named = 3;
-  std::vector<std::string> named;
-  for (std::size_t i = 0; i < violations.size() && i < k_named; ++i) {
-    const util::SchemaViolation& violation = violations[i];
-    named.push_back((violation.pointer.empty() ? std::string("the answer") : violation.pointer) +
-                    ": " + violation.message);
-  }
-  std::string more = violations.size() > k_named
-                         ? " and " + std::to_string(violations.size() - k_named) + " more"
-                         : "";
-  return "the answer breaks the output schema: " + util::join(named, "; ") + more;
+  return "the answer breaks the output schema: " + util::describe_violations(violations);
 }
 
 }  // namespace promptctl

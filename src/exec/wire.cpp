@@ -44,12 +44,11 @@ std::optional<std::int64_t> integer_field(const json& object, const char* field)
   return std::nullopt;
 }
 
-json role_content_messages(const std::vector<ChatMessage>& messages,
-                           std::string_view developer_role) {
+json role_content_messages(const std::vector<ChatMessage>& messages, bool instructions_as_system) {
   json list = json::array();
   for (const ChatMessage& message : messages) {
-    std::string_view role = message.role == "developer" ? developer_role : message.role;
-    list.push_back({{"role", role}, {"content", message.content}});
+    std::string role = instructions_as_system && message.is_instruction() ? "system" : message.role;
+    list.push_back({{"role", std::move(role)}, {"content", message.content}});
   }
   return list;
 }

@@ -58,10 +58,10 @@ class AccumulatingDecoder : public StreamDecoder {
 /// An integer field of a JSON object (a token count), or nothing.
 std::optional<std::int64_t> integer_field(const nlohmann::json& object, const char* field);
 
-/// Messages as the OpenAI and Ollama formats write them: [{"role", "content"}]. A "developer"
-/// message goes as `developer_role`, for an API that knows only "system".
+/// Messages as the OpenAI and Ollama formats write them: [{"role", "content"}]. With
+/// `instructions_as_system`, for an API that knows no "developer" role, it goes as "system".
 nlohmann::json role_content_messages(const std::vector<ChatMessage>& messages,
-                                     std::string_view developer_role = "developer");
+                                     bool instructions_as_system = false);
 
 class WireFormat {
  public:

@@ -109,7 +109,7 @@ class AnthropicFormat : public WireFormat {
     std::string system;
     json messages = json::array();
     for (const ChatMessage& message : request.messages) {
-      if (message.role == "system" || message.role == "developer") {
+      if (message.is_instruction()) {
         system += (system.empty() ? "" : "\n\n") + message.content;
       } else {
         messages.push_back({{"role", message.role}, {"content", message.content}});

@@ -85,7 +85,7 @@ class OllamaFormat : public WireFormat {
     http.headers.emplace_back("Content-Type", "application/json");
     json body = json::object();
     body["model"] = request.model;
-    body["messages"] = role_content_messages(request.messages, "system");
+    body["messages"] = role_content_messages(request.messages, /*instructions_as_system=*/true);
     body["stream"] = stream;  // Ollama streams unless told not to
     json options = json::object();
     const ModelSettings& p = request.parameters;

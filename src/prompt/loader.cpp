@@ -25,10 +25,14 @@ const std::vector<std::string> k_variable_keys = {
 // Asking again for an answer that breaks the schema costs a call each time.
 constexpr std::int64_t k_max_output_retries = 5;
 
+// OpenAI takes a schema's name (and a tool's) of letters, digits, '_' and '-' only.
+constexpr std::size_t k_max_schema_name = 64;
+bool schema_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+}
 bool valid_schema_name(const std::string& name) {
-  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-  });
+  return !name.empty() && name.size() <= k_max_schema_name &&
+         std::all_of(name.begin(), name.end(), schema_name_char);
 }
 
 const std::vector<std::string> k_roles = {"system", "developer", "user", "assistant"};
@@ -178,14 +182,13 @@ class PromptLoader {
       }
     }
     output.answer_is_json = format == "json" || !output.schema.is_null();
-    output.name = node["name"] ? m_reader.string(node["name"], "'output.name'").value_or("")
-                               : (m_prompt.name.empty() ? std::string("answer")
-                                                        : m_prompt.name.substr(0, 64));
+    output.name = node["name"]
+                      ? m_reader.string(node["name"], "'output.name'").value_or("")
+                      : (m_prompt.name.empty() ? std::string("answer")
+                                               : m_prompt.name.substr(0, k_max_schema_name));
     if (!node["name"]) {
-      // The name goes to OpenAI, which allows letters, digits, '_' and '-' only.
       std::replace_if(
-          output.name.begin(), output.name.end(),
-          [](char c) { return !std::isalnum(static_cast<unsigned char>(c)) && c != '-'; }, '_');
+          output.name.begin(), output.name.end(), [](char c) { return !schema_name_char(c); }, '_');
     } else if (!valid_schema_name(output.name)) {
       m_reader.error(node["name"],
                      "'output.name' has 1 to 64 letters, digits, '_' or '-', not '" +

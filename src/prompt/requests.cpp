@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <sstream>
+#include <functional>
 
 #include "promptctl/error.hpp"
 #include "util/strings.hpp"
@@ -32,12 +32,6 @@ void check_provider(const std::string& provider,
 constexpr std::array<std::string_view, 7> k_reasoning_efforts = {"none", "minimal", "low", "medium",
                                                                  "high", "xhigh",   "max"};
 
-std::string number_text(double value) {
-  std::ostringstream text;
-  text << value;
-  return text.str();
-}
-
 // Collects the problems of one request's settings.
 class SettingsCheck {
  public:
@@ -45,19 +39,19 @@ class SettingsCheck {
 
   void within(const char* field, const std::optional<double>& value, double low, double high) {
     if (value && !(*value >= low && *value <= high)) {  // NaN is out of every range
-      add(field, std::string(field) + " is " + number_text(*value) + "; the API accepts " +
-                     number_text(low) + " to " + number_text(high));
+      add(field, std::string(field) + " is " + util::number_text(*value) + "; the API accepts " +
+                     util::number_text(low) + " to " + util::number_text(high));
     }
   }
   void at_least(const char* field, const std::optional<double>& value, double low) {
     if (value && !(*value >= low)) {
-      add(field, std::string(field) + " is " + number_text(*value) + "; the API accepts " +
-                     number_text(low) + " or more");
+      add(field, std::string(field) + " is " + util::number_text(*value) + "; the API accepts " +
+                     util::number_text(low) + " or more");
     }
   }
   void only_default(const char* field, const std::optional<double>& value, const char* why) {
     if (value && *value != 1) {
-      add(field, std::string(field) + " is " + number_text(*value) + "; " + why +
+      add(field, std::string(field) + " is " + util::number_text(*value) + "; " + why +
                      " accept only the default (1): leave it unset");
     }
   }
@@ -125,10 +119,6 @@ void check_ollama(SettingsCheck& check) {
 bool is_blank(const std::string& text) {
   return std::all_of(text.begin(), text.end(),
                      [](unsigned char c) { return std::isspace(c) != 0; });
-}
-
-bool is_system(const ChatMessage& message) {
-  return message.role == "system" || message.role == "developer";
 }
 
 }  // namespace
@@ -230,13 +220,13 @@ std::vector<RequestProblem> message_problems(ProviderType type,
   if (type != ProviderType::anthropic) {
     return problems;
   }
-  if (std::all_of(messages.begin(), messages.end(), is_system)) {
+  if (std::all_of(messages.begin(), messages.end(), std::mem_fn(&ChatMessage::is_instruction))) {
     problems.push_back({"messages", std::nullopt,
                         "there is no message besides the system prompt; Anthropic's API needs a "
                         "user message"});
   }
   for (std::size_t i = 0; i < messages.size(); ++i) {
-    if (!is_system(messages[i]) && is_blank(messages[i].content)) {
+    if (!messages[i].is_instruction() && is_blank(messages[i].content)) {
       problems.push_back({"messages", i,
                           "the " + messages[i].role +
                               " message is empty; Anthropic's API "

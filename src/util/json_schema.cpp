@@ -393,6 +393,20 @@ std::vector<SchemaViolation> check_json_schema(const json& schema, const json& v
   return std::move(checker.violations);
 }
 
+std::string describe_violations(const std::vector<SchemaViolation>& violations, std::size_t named) {
+  std::string text;
+  for (std::size_t i = 0; i < violations.size() && i < named; ++i) {
+    const SchemaViolation& violation = violations[i];
+    text += (i > 0 ? "; " : "") +
+            (violation.pointer.empty() ? std::string("the answer") : violation.pointer) + ": " +
+            violation.message;
+  }
+  if (violations.size() > named) {
+    text += " and " + std::to_string(violations.size() - named) + " more";
+  }
+  return text;
+}
+
 std::vector<std::string> schema_problems(const json& schema) {
   std::vector<std::string> problems;
   collect_problems(schema, schema, "", problems);

@@ -21,6 +21,11 @@ struct SchemaViolation {
 std::vector<SchemaViolation> check_json_schema(const nlohmann::json& schema,
                                                const nlohmann::json& value);
 
+/// The first few violations, each as "where: why" ("the answer" for the value itself), joined by
+/// "; ", with the rest counted: "/age: is a string, not an integer; /name: is missing and 2 more".
+std::string describe_violations(const std::vector<SchemaViolation>& violations,
+                                std::size_t named = 3);
+
 /// Problems in a schema itself that `check_json_schema` would trip on: wrong keyword types, bad
 /// patterns, unresolvable `$ref`s. Empty for a usable schema.
 std::vector<std::string> schema_problems(const nlohmann::json& schema);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <numeric>
+#include <sstream>
 
 namespace promptctl::util {
 
@@ -107,6 +108,12 @@ std::string to_lower(std::string_view text) {
     return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   });
   return out;
+}
+
+std::string number_text(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
 }
 
 std::optional<size_t> invalid_utf8_at(std::string_view text) {

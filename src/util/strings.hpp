@@ -22,6 +22,9 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 
 std::string to_lower(std::string_view text);
 
+/// A number as people write it: "0.7", "2", "1e-06" (the stream's shortest general form).
+std::string number_text(double value);
+
 /// A count with its noun: "1 error", "2 errors", "1 entry", "3 entries". The plural is the
 /// singular with an "s" unless given.
 std::string counted(std::size_t count, std::string_view singular, std::string_view plural = {});

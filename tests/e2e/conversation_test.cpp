@@ -1,5 +1,7 @@
 // Conversation history: a variable of type messages spliced into the chat where the prompt puts
 // it, checked, never rendered as a template, and sent in each provider's format.
+#include <set>
+
 #include "e2e/execution.hpp"
 
 namespace promptctl::testing {
@@ -75,8 +77,18 @@ TEST_F(ConversationTest, EachProviderGetsTheTurnsInItsFormat) {
                      "\n"
                      R"({"question": "q2"})"
                      "\n";
-  ProcessResult batch = run_with_server({"run", "chat", "--input", "-", "--json"}, {}, rows);
+  std::size_t before = m_server.requests().size();
+  ProcessResult batch = run_with_server(
+      {"run", "chat", "--input", "-", "--json", "--model", "openai/gpt-test"}, {}, rows);
   ASSERT_EQ(batch.exit_code, 0) << batch.err;
+  std::vector<HttpRequest> sent = m_server.requests();
+  ASSERT_EQ(sent.size(), before + 2);
+  std::multiset<std::size_t> sizes;
+  for (std::size_t i = before; i < sent.size(); ++i) {
+    sizes.insert(json::parse(sent[i].body)["messages"].size());
+  }
+  // system + two turns + question, and system + question.
+  EXPECT_EQ(sizes, (std::multiset<std::size_t>{2, 4}));
 }
 
 TEST_F(ConversationTest, LintAndShowKnowWhereTheConversationGoes) {

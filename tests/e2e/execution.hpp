@@ -11,6 +11,13 @@ namespace promptctl::testing {
 
 inline constexpr const char* k_test_key = "sk-test-9f8e7d6c5b4a39281706";
 
+/// Names a test instantiated over "provider/model" parameters by the provider: "azureopenai".
+inline std::string provider_param_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param.substr(0, info.param.find('/'));
+  std::erase(name, '-');
+  return name;
+}
+
 class ExecutionTest : public RepoTest {
  protected:
   void SetUp() override {

@@ -139,12 +139,7 @@ TEST_P(StreamingTest, StreamedAnswerMatchesTheWholeOne) {
 INSTANTIATE_TEST_SUITE_P(EveryAdapter, StreamingTest,
                          ::testing::Values("openai/gpt-test", "anthropic/claude-test",
                                            "ollama/llama3", "azure-openai/dep", "local/qwen"),
-                         [](const auto& param_info) {
-                           std::string name =
-                               param_info.param.substr(0, param_info.param.find('/'));
-                           std::erase(name, '-');
-                           return name;
-                         });
+                         provider_param_name);
 
 TEST_F(ProvidersTest, ConnectionsAreReusedAcrossABatch) {
   std::string rows;

@@ -99,12 +99,7 @@ TEST_P(EveryDialect, SendsTheSchemaItsOwnWayAndReadsTheAnswerWholeAndStreamed) {
 INSTANTIATE_TEST_SUITE_P(StructuredOutput, EveryDialect,
                          ::testing::Values("openai/gpt-test", "anthropic/claude-test",
                                            "ollama/llama3", "azure-openai/dep"),
-                         [](const auto& param_info) {
-                           std::string name =
-                               param_info.param.substr(0, param_info.param.find('/'));
-                           std::erase(name, '-');
-                           return name;
-                         });
+                         provider_param_name);
 
 TEST_F(StructuredOutputTest, AModelThatKeepsToTheSchemaIsNotAskedAgain) {
   json result = run_json({"run", "person", "--var", "q=Who is this?"});

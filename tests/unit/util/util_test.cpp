@@ -3,6 +3,7 @@
 #include "promptctl/check.hpp"
 #include "support/temp_dir.hpp"
 #include "util/fs.hpp"
+#include "util/json_schema.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 
@@ -80,6 +81,27 @@ TEST(Strings, NumberedListsShowRangesAndCountTheRest) {
   EXPECT_EQ(util::numbered("row", {1, 2, 3, 7, 9}), "rows 1-3, 7 and 9");
   EXPECT_EQ(util::numbered("row", {1, 1, 2, 5, 5}), "rows 1-2 and 5");
   EXPECT_EQ(util::numbered("row", {1, 3, 5, 7, 9, 11, 13, 13, 14}, 3), "rows 1, 3, 5 and 5 more");
+}
+
+TEST(Strings, NumbersAreWrittenShortestFirst) {
+  EXPECT_EQ(util::number_text(2), "2");
+  EXPECT_EQ(util::number_text(0.7), "0.7");
+  EXPECT_EQ(util::number_text(-1.5), "-1.5");
+}
+
+TEST(JsonSchema, ViolationsAreNamedThenCounted) {
+  json schema = json::parse(R"({"type": "object", "required": ["a", "b", "c", "d"],
+                                "properties": {"n": {"type": "integer"}}})");
+  std::vector<util::SchemaViolation> violations =
+      util::check_json_schema(schema, json::parse(R"({"n": "x"})"));
+  ASSERT_EQ(violations.size(), 5U);
+  std::string text = util::describe_violations(violations, 2);
+  EXPECT_TRUE(text.ends_with(" and 3 more")) << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), ';'), 1) << text;
+  EXPECT_EQ(util::describe_violations(
+                util::check_json_schema(json::parse(R"({"type": "array"})"), json(1))),
+            "the answer: " +
+                util::check_json_schema(json::parse(R"({"type": "array"})"), json(1))[0].message);
 }
 
 TEST(Strings, Utf8Validation) {
