@@ -76,6 +76,11 @@ YAML
   step "$promptctl" show analysis/contact
   step "$promptctl" run analysis/contact --var text="Write to Ann Lee at ann@example.com." \
     --model local/gpt-test --json
+  # Tools: the model asks for a call of the prompt's lookup_order tool; run prints the call
+  # (tool_calls in --json) and the ledger keeps it with the run.
+  step "$promptctl" show support/order-status
+  step "$promptctl" run support/order-status --var question='{"order_id": "1042"}' \
+    --model 'local/gpt-test~call=lookup_order'
   step "$promptctl" cache stats
   step "$promptctl" stats --by model
 fi

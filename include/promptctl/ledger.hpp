@@ -47,6 +47,8 @@ struct RunRecord {
   std::string provider;
   std::string model;
   std::string output;
+  /// The tools the model called, each {"id", "name", "arguments"} (`ToolCall::to_json`).
+  nlohmann::json tool_calls = nlohmann::json::array();
   std::string finish_reason;
   std::optional<std::int64_t> input_tokens;
   std::optional<std::int64_t> output_tokens;
@@ -66,8 +68,9 @@ struct RunRecord {
 
   /// What the ledger keeps of this run under `store`: itself for `full`. Under `redacted`,
   /// each string in the variables is replaced by `[redacted:NAME]` there and in the messages,
-  /// the answer and the error. Under `hashes`, the messages' contents, the variables' values
-  /// and the answer are replaced by their SHA-256 digests, and the error is redacted.
+  /// the answer, the tool calls' arguments and the error. Under `hashes`, the messages'
+  /// contents, the variables' values, the answer and the tool calls' arguments are replaced by
+  /// their SHA-256 digests, and the error is redacted.
   [[nodiscard]] RunRecord stored_form() const;
   [[nodiscard]] nlohmann::json to_json() const;
 };

@@ -68,6 +68,12 @@ struct ModelSettings {
   nlohmann::json response_schema;
   /// How many more times to ask when the answer breaks `response_schema`.
   int schema_retries = 0;
+  /// The tools the model may call, as the prompt's `tools:` declares them: a list of
+  /// {"name", "description", "parameters"}, or null for none.
+  nlohmann::json tools;
+  /// Whether and which tool the model must call: "auto", "none", "required" (some tool) or a
+  /// tool's name.
+  std::optional<std::string> tool_choice;
   /// Models tried in order when this one fails, each "provider/name" (or a name on `provider`).
   std::vector<std::string> fallback;
   /// Where each field was written (by its key), so that a problem with a value can point at it.
@@ -147,6 +153,18 @@ struct OutputSpec {
   [[nodiscard]] nlohmann::json to_json() const;
 };
 
+/// A tool the model may call (`tools:`): a function with a JSON Schema for its arguments.
+struct ToolSpec {
+  std::string name;
+  std::string description;
+  nlohmann::json parameters;  ///< a JSON Schema of type object
+  SourceLocation location;
+
+  /// {"name", "description", "parameters"}, without an empty description: the form requests
+  /// and `show --json` carry.
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
 struct Prompt {
   std::string name;
   std::string path;  ///< as shown in messages, for example "prompts/support/reply.yaml"
@@ -156,6 +174,7 @@ struct Prompt {
   std::string owner;
   std::optional<ModelSettings> model;
   std::optional<OutputSpec> output;
+  std::vector<ToolSpec> tools;
   std::vector<VariableSpec> variables;
   Escape escape = Escape::none;
   /// The `template` field, which is also what a partial reference to this prompt inserts.
@@ -170,7 +189,7 @@ struct Prompt {
 
   [[nodiscard]] const VariableSpec* find_variable(std::string_view variable) const;
   /// The model settings a call of this prompt uses: its own over `defaults`, with what its
-  /// `output:` asks of the answer.
+  /// `output:` asks of the answer and the tools it declares.
   [[nodiscard]] ModelSettings model_over(const ModelSettings& defaults) const;
   [[nodiscard]] std::vector<std::string> variable_names() const;
 };

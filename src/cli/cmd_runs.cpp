@@ -174,6 +174,11 @@ void print_run(const Output& out, const RunRecord& run, const std::vector<Feedba
     out.line(run.output_sha256.empty() ? run.output
                                        : "(not kept; its SHA-256 is " + run.output_sha256 + ")");
   }
+  if (!run.tool_calls.empty()) {
+    out.line();
+    out.line(out.paint("### tool calls", Style::cyan));
+    out.print(tool_call_lines(run.tool_calls));
+  }
 }
 
 int show(Session& session, const Options& o) {

@@ -41,6 +41,9 @@ std::string model_line(const ModelSettings& model) {
   if (model.reasoning_effort) {
     add("reasoning_effort", *model.reasoning_effort);
   }
+  if (model.tool_choice) {
+    add("tool_choice", *model.tool_choice);
+  }
   return text;
 }
 
@@ -113,6 +116,15 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
     out.line();
     out.line(out.paint("output schema", Style::cyan));
     out.line(indented(prompt.output->schema.dump(2)));
+  }
+  if (!prompt.tools.empty()) {
+    out.line();
+    out.line(out.paint("tools", Style::cyan));
+    Table table({0, 0, 40});
+    for (const ToolSpec& tool : prompt.tools) {
+      table.row({"", util::visible(tool.name), util::visible(tool.description)});
+    }
+    table.print(out);
   }
   out.line();
   out.line(out.paint("messages", Style::cyan));

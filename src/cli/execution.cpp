@@ -24,7 +24,8 @@ constexpr double k_quiet_wait_seconds = 3;
 
 const std::vector<std::string> k_params = {
     "temperature", "top_p", "max_tokens",      "max_completion_tokens",
-    "seed",        "stop",  "response_format", "reasoning_effort"};
+    "seed",        "stop",  "response_format", "reasoning_effort",
+    "tool_choice"};
 
 double number_param(const std::string& key, const std::string& value) {
   char* end = nullptr;
@@ -82,6 +83,8 @@ void apply_param(ModelSettings& model, const std::string& assignment, bool& stop
                       value + "'");
     }
     model.reasoning_effort = value;
+  } else if (key == "tool_choice") {
+    model.tool_choice = value;  // checked against the prompt's tools with the other settings
   } else {
     throw Error(ErrorKind::usage,
                 "unknown model parameter '" + key + "'" + util::did_you_mean(key, k_params), {},
@@ -104,7 +107,8 @@ void add_model_options(CLI::App& sub, ModelOptions& options, bool with_model) {
     sub.add_option("--param", options.params,
                    "Set a model parameter: temperature, top_p, max_tokens (or "
                    "max_completion_tokens), seed, stop (repeat for several), response_format "
-                   "(text or json) or reasoning_effort")
+                   "(text or json), reasoning_effort or tool_choice (auto, none, required or a "
+                   "tool's name)")
         ->type_name("KEY=VALUE");
   }
   one_of(
@@ -204,9 +208,13 @@ int report_single(const Output& out, const RunRecord& record, const SingleCall& 
     if (!call.streamed) {
       out.print(record.output);
     }
-    if (out.stdout_is_terminal() && !record.output.ends_with('\n')) {
+    // The calls follow the answer's text on lines of their own.
+    std::string calls = tool_call_lines(record.tool_calls);
+    bool end_line = calls.empty() ? out.stdout_is_terminal() : !record.output.empty();
+    if (end_line && !record.output.ends_with('\n')) {
       out.print("\n");
     }
+    out.print(calls);
   } else if (record.id == 0) {
     out.error(
         Error(result.error_kind, result.error, {}, "not recorded in the ledger: no call was made"));
@@ -232,6 +240,17 @@ int report_stop(const Output& out, const std::string& what_was_left) {
   return 128 + signal;
 }
 
+std::string tool_call_lines(const nlohmann::json& calls) {
+  std::string lines;
+  for (const nlohmann::json& call : calls) {
+    std::string id = call.value("id", "");
+    lines += "tool call: " + util::visible(call.value("name", "")) + " " +
+             call.value("arguments", nlohmann::json::object()).dump() +
+             (id.empty() ? "" : " (id " + util::visible(id) + ")") + "\n";
+  }
+  return lines;
+}
+
 nlohmann::json run_json(const RunRecord& run) {
   // The ledger's own JSON, less what belongs to `runs show` (request, variables, the end time).
   nlohmann::json full = run.to_json();
@@ -242,7 +261,7 @@ nlohmann::json run_json(const RunRecord& run) {
        {"status",        "prompt",     "revision", "commit", "dirty",         "content_hash",
         "environment",   "provider",   "model",    "output", "finish_reason", "input_tokens",
         "output_tokens", "latency_ms", "cost",     "cached", "attempts",      "parent_run_id",
-        "error",         "experiment", "variant",  "store",  "output_sha256"}) {
+        "error",         "experiment", "variant",  "store",  "output_sha256", "tool_calls"}) {
     shown[key] = full[key];
   }
   if (run.status != "ok") {

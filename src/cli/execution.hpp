@@ -67,6 +67,10 @@ int report_stop(const Output& out, const std::string& what_was_left);
 /// A run as `run --json` prints it.
 nlohmann::json run_json(const RunRecord& run);
 
+/// A run's tool calls as text, a line each: "tool call: NAME ARGUMENTS (id ID)", with the
+/// provider's names and ids made safe for a terminal.
+std::string tool_call_lines(const nlohmann::json& calls);
+
 /// With --experiment E --key K: which variant of E serves K, for the prompt argument `name`.
 /// Nothing without --experiment. Throws `Error` (usage) for --key alone, an unknown
 /// experiment, or a prompt that is not the experiment's.

@@ -95,6 +95,13 @@ std::optional<ChatResponse> ResponseCache::find(const std::string& key) const {
   ChatResponse response;
   response.text = stored["text"].get<std::string>();
   response.finish_reason = stored.value("finish_reason", "");
+  for (const json& item : stored.value("tool_calls", json::array())) {
+    std::optional<ToolCall> call = ToolCall::from_json(item);
+    if (!call) {
+      return std::nullopt;  // not written by this version: ask the provider again
+    }
+    response.tool_calls.push_back(std::move(*call));
+  }
   if (stored.contains("input_tokens") && stored["input_tokens"].is_number_integer()) {
     response.input_tokens = stored["input_tokens"].get<std::int64_t>();
   }
@@ -107,6 +114,7 @@ std::optional<ChatResponse> ResponseCache::find(const std::string& key) const {
 void ResponseCache::store(const std::string& key, const ChatResponse& response) const {
   json stored = {{"text", response.text},
                  {"finish_reason", response.finish_reason},
+                 {"tool_calls", tool_calls_json(response.tool_calls)},
                  {"input_tokens", optional_json(response.input_tokens)},
                  {"output_tokens", optional_json(response.output_tokens)}};
   store_json(key, stored);

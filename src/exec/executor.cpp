@@ -294,7 +294,7 @@ class Batch {
     call.http_request =
         wire.build(call.request(), settings, call.credentials.key, m_options.stream);
     exec_detail::apply_connection_settings(settings, call.credentials, call.http_request);
-    call.decoder = m_options.stream ? wire.decoder() : nullptr;
+    call.decoder = m_options.stream ? wire.decoder(call.request()) : nullptr;
     std::function<void(std::string_view)> on_chunk;
     if (call.decoder) {
       on_chunk = [this, &call](std::string_view chunk) {
@@ -351,11 +351,13 @@ class Batch {
       return;
     }
     try {
-      ChatResponse answer = exec_detail::decoding(
-          [&] { return call.decoder ? call.decoder->finish() : wire.parse(response.body); });
+      ChatResponse answer = exec_detail::decoding([&] {
+        return call.decoder ? call.decoder->finish() : wire.parse(response.body, call.request());
+      });
       if (std::optional<std::string> breach =
-              m_options.check_output_schema ? schema_breach(call.request().parameters, answer.text)
-                                            : std::nullopt) {
+              m_options.check_output_schema && answer.tool_calls.empty()
+                  ? schema_breach(call.request().parameters, answer.text)
+                  : std::nullopt) {
         ask_again_or_give_up(call, *breach);
         return;
       }

@@ -61,6 +61,9 @@ RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variable
   run.provider = result.request.provider;
   run.model = result.request.model;
   run.output = result.ok ? result.response.text : "";
+  if (result.ok) {
+    run.tool_calls = tool_calls_json(result.response.tool_calls);
+  }
   run.finish_reason = result.response.finish_reason;
   run.input_tokens = result.response.input_tokens;
   run.output_tokens = result.response.output_tokens;

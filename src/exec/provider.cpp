@@ -58,6 +58,12 @@ ChatRequest ChatRequest::from_json(const json& value) {
     if (parameters.contains("schema_retries")) {
       p.schema_retries = parameters["schema_retries"].get<int>();
     }
+    if (parameters.contains("tools")) {
+      p.tools = parameters["tools"];
+    }
+    if (parameters.contains("tool_choice")) {
+      p.tool_choice = parameters["tool_choice"].get<std::string>();
+    }
     if (parameters.contains("reasoning_effort")) {
       p.reasoning_effort = parameters["reasoning_effort"].get<std::string>();
     }
@@ -65,6 +71,29 @@ ChatRequest ChatRequest::from_json(const json& value) {
   } catch (const json::exception& e) {
     throw Error(ErrorKind::invalid_input, std::string("not a recorded request: ") + e.what());
   }
+}
+
+json ToolCall::to_json() const {
+  return {{"id", id}, {"name", name}, {"arguments", arguments}};
+}
+
+std::optional<ToolCall> ToolCall::from_json(const json& value) {
+  if (!value.is_object() || !value.contains("name") || !value["name"].is_string()) {
+    return std::nullopt;
+  }
+  ToolCall call;
+  call.id = value.contains("id") && value["id"].is_string() ? value["id"].get<std::string>() : "";
+  call.name = value["name"].get<std::string>();
+  call.arguments = value.value("arguments", json::object());
+  return call;
+}
+
+json tool_calls_json(const std::vector<ToolCall>& calls) {
+  json list = json::array();
+  for (const ToolCall& call : calls) {
+    list.push_back(call.to_json());
+  }
+  return list;
 }
 
 std::string ChatRequest::hash() const {

@@ -29,6 +29,7 @@ ChatResponse AccumulatingDecoder::finish() {
   if (!complete()) {
     throw ResponseError("the stream ended before the response was complete", true);
   }
+  m_response.tool_calls = m_tool_calls.calls();
   return m_response;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -40,6 +41,26 @@ class StreamDecoder {
   virtual ChatResponse finish() = 0;
 };
 
+/// Tool calls as a stream delivers them: each started at its position in the answer, then its
+/// arguments as pieces of JSON text, cut anywhere.
+class ToolCallPieces {
+ public:
+  void start(std::size_t index, std::string id, std::string name);
+  /// Adds to the arguments of the call at `index`; a piece for a call not started starts one.
+  void add_arguments(std::size_t index, std::string_view piece);
+  [[nodiscard]] bool empty() const { return m_calls.empty(); }
+  /// The calls in order, their arguments parsed.
+  [[nodiscard]] std::vector<ToolCall> calls() const;
+
+ private:
+  struct Pending {
+    std::string id;
+    std::string name;
+    std::string arguments;
+  };
+  std::map<std::size_t, Pending> m_calls;
+};
+
 /// A decoder that builds the answer up as pieces arrive, and is done when the provider says
 /// so (`m_done`, or `complete()` for formats with other signs of an end).
 class AccumulatingDecoder : public StreamDecoder {
@@ -52,6 +73,7 @@ class AccumulatingDecoder : public StreamDecoder {
   [[nodiscard]] virtual bool complete() const { return m_done; }
 
   ChatResponse m_response;
+  ToolCallPieces m_tool_calls;
   bool m_done = false;
 };
 
@@ -63,6 +85,18 @@ std::optional<std::int64_t> integer_field(const nlohmann::json& object, const ch
 nlohmann::json role_content_messages(const std::vector<ChatMessage>& messages,
                                      bool instructions_as_system = false);
 
+/// A tool call whose arguments came as JSON text: parsed, or kept as the text when they are not
+/// JSON (the model's mistake, for an assertion to catch). Empty text is no arguments: {}.
+ToolCall tool_call_from_text(std::string id, std::string name, std::string_view arguments);
+
+/// The prompt's tools as OpenAI's format (and Ollama's) declares them:
+/// [{"type": "function", "function": {"name", "description", "parameters"}}].
+nlohmann::json function_tools(const nlohmann::json& tools);
+
+/// The tool calls of an OpenAI-style message (`tool_calls`, each with a `function` holding the
+/// name and the arguments as JSON text, or, from Ollama, as an object).
+std::vector<ToolCall> function_tool_calls(const nlohmann::json& message);
+
 class WireFormat {
  public:
   virtual ~WireFormat() = default;
@@ -70,9 +104,12 @@ class WireFormat {
   [[nodiscard]] virtual http::Request build(const ChatRequest& request,
                                             const ProviderSettings& settings,
                                             const std::string& key, bool stream) const = 0;
-  /// Reads a whole (non-streamed) answer. Throws `ResponseError`.
-  [[nodiscard]] virtual ChatResponse parse(std::string_view body) const = 0;
-  [[nodiscard]] virtual std::unique_ptr<StreamDecoder> decoder() const = 0;
+  /// Reads a whole (non-streamed) answer to `request`. Throws `ResponseError`.
+  [[nodiscard]] virtual ChatResponse parse(std::string_view body,
+                                           const ChatRequest& request) const = 0;
+  /// A decoder for the streamed answer to `request`.
+  [[nodiscard]] virtual std::unique_ptr<StreamDecoder> decoder(
+      const ChatRequest& request) const = 0;
   /// The provider's own explanation in an error body, or "" when it gives none.
   [[nodiscard]] virtual std::string error_detail(std::string_view body) const;
 

@@ -10,8 +10,16 @@ using nlohmann::json;
 // Anthropic requires max_tokens; this is what a prompt that sets none gets.
 constexpr std::int64_t k_default_max_tokens = 1024;
 
+// The tool whose input is the answer: the one made up for an output schema, or none.
+std::string answer_tool(const ChatRequest& request) {
+  const json& schema = request.parameters.response_schema;
+  return schema.is_object() ? schema.value("name", "answer") : "";
+}
+
 class AnthropicStream : public AccumulatingDecoder {
  public:
+  explicit AnthropicStream(std::string answer_tool) : m_answer_tool(std::move(answer_tool)) {}
+
   void feed(std::string_view chunk, const TextSink& on_text) override {
     m_parser.feed(chunk, [&](const std::string& event, const std::string& data) {
       json body = parse_json(data, "a streamed event");
@@ -25,13 +33,20 @@ class AnthropicStream : public AccumulatingDecoder {
         const json& usage = body["message"].value("usage", json::object());
         m_response.input_tokens = integer_field(usage, "input_tokens");
         m_response.output_tokens = integer_field(usage, "output_tokens");
+      } else if (event == "content_block_start" && body.contains("content_block")) {
+        start_block(body);
       } else if (event == "content_block_delta" && body.contains("delta")) {
         const json& delta = body["delta"];
         if (delta.value("type", "") == "text_delta" && delta.contains("text")) {
           append(delta["text"].get<std::string>(), on_text);
         } else if (delta.value("type", "") == "input_json_delta" &&
                    delta.contains("partial_json")) {
-          append(delta["partial_json"].get<std::string>(), on_text);  // a forced tool's input
+          std::size_t index = block_index(body);
+          if (index == m_answer_block) {
+            append(delta["partial_json"].get<std::string>(), on_text);
+          } else {
+            m_tool_calls.add_arguments(index, delta["partial_json"].get_ref<const std::string&>());
+          }
         }
       } else if (event == "message_delta") {
         if (body.contains("delta") && body["delta"].contains("stop_reason") &&
@@ -48,7 +63,31 @@ class AnthropicStream : public AccumulatingDecoder {
   }
 
  private:
+  static std::size_t block_index(const json& body) {
+    auto index = integer_field(body, "index");
+    if (!index || *index < 0) {
+      throw ResponseError("the stream has a content block without an index", false);
+    }
+    return static_cast<std::size_t>(*index);
+  }
+
+  // A tool_use block is a tool call, unless it is the answer to an output schema.
+  void start_block(const json& body) {
+    const json& block = body["content_block"];
+    if (block.value("type", "") != "tool_use") {
+      return;
+    }
+    std::string name = block.value("name", "");
+    if (!m_answer_tool.empty() && name == m_answer_tool) {
+      m_answer_block = block_index(body);
+    } else {
+      m_tool_calls.start(block_index(body), block.value("id", ""), std::move(name));
+    }
+  }
+
   SseParser m_parser;
+  std::string m_answer_tool;
+  std::size_t m_answer_block = static_cast<std::size_t>(-1);
 };
 
 class AnthropicFormat : public WireFormat {
@@ -65,7 +104,8 @@ class AnthropicFormat : public WireFormat {
     return http;
   }
 
-  [[nodiscard]] ChatResponse parse(std::string_view body) const override {
+  [[nodiscard]] ChatResponse parse(std::string_view body,
+                                   const ChatRequest& request) const override {
     json parsed = parse_json(body, "the response");
     if (!parsed.is_object() || !parsed.contains("content") || !parsed["content"].is_array()) {
       throw ResponseError("the response has no content", false);
@@ -79,14 +119,20 @@ class AnthropicFormat : public WireFormat {
       if (block.value("type", "") == "text" && block.contains("text")) {
         response.text += block["text"].get<std::string>();
         any_text = true;
-      } else if (block.value("type", "") == "tool_use" && block.contains("input")) {
-        // The answer to a structured-output request: the forced tool's input is the object.
-        response.text = block["input"].dump();
-        any_text = true;
-        break;
+      } else if (block.value("type", "") == "tool_use") {
+        std::string name = block.value("name", "");
+        json input = block.value("input", json::object());
+        if (name == answer_tool(request) && !name.empty()) {
+          response.text = input.dump();  // the answer to an output schema
+          any_text = true;
+        } else if (name.empty()) {
+          throw ResponseError("the answer has a tool call without a name", false);
+        } else {
+          response.tool_calls.push_back({block.value("id", ""), std::move(name), std::move(input)});
+        }
       }
     }
-    if (!any_text) {
+    if (!any_text && response.tool_calls.empty()) {
       throw ResponseError("the response has no text content", false);
     }
     if (parsed.contains("stop_reason") && parsed["stop_reason"].is_string()) {
@@ -98,11 +144,22 @@ class AnthropicFormat : public WireFormat {
     return response;
   }
 
-  [[nodiscard]] std::unique_ptr<StreamDecoder> decoder() const override {
-    return std::make_unique<AnthropicStream>();
+  [[nodiscard]] std::unique_ptr<StreamDecoder> decoder(const ChatRequest& request) const override {
+    return std::make_unique<AnthropicStream>(answer_tool(request));
   }
 
  private:
+  // "required" is Anthropic's "any": some tool, the model picks which.
+  static json tool_choice(const std::string& choice) {
+    if (choice == "auto" || choice == "none") {
+      return {{"type", choice}};
+    }
+    if (choice == "required") {
+      return {{"type", "any"}};
+    }
+    return {{"type", "tool"}, {"name", choice}};
+  }
+
   static json body(const ChatRequest& request, bool stream) {
     json body = json::object();
     body["model"] = request.model;
@@ -137,6 +194,18 @@ class AnthropicFormat : public WireFormat {
                                     {"description", "Give the answer as this tool's input."},
                                     {"input_schema", p.response_schema["schema"]}}});
       body["tool_choice"] = {{"type", "tool"}, {"name", name}};
+    } else if (!p.tools.is_null()) {
+      body["tools"] = json::array();
+      for (const json& tool : p.tools) {
+        json declared = {{"name", tool.at("name")}, {"input_schema", tool.at("parameters")}};
+        if (tool.contains("description")) {
+          declared["description"] = tool["description"];
+        }
+        body["tools"].push_back(std::move(declared));
+      }
+      if (p.tool_choice) {
+        body["tool_choice"] = tool_choice(*p.tool_choice);
+      }
     }
     if (stream) {
       body["stream"] = true;

@@ -40,6 +40,11 @@ class OllamaStream : public AccumulatingDecoder {
       if (std::string piece = message_text(body); !piece.empty()) {
         append(piece, on_text);
       }
+      // Ollama sends each tool call whole, in the line that makes it.
+      for (ToolCall& call : function_tool_calls(body.value("message", json::object()))) {
+        m_tool_calls.start(m_calls_seen, std::move(call.id), std::move(call.name));
+        m_tool_calls.add_arguments(m_calls_seen++, call.arguments.dump());
+      }
       if (body.value("done", false)) {
         read_final(body, m_response);
         m_done = true;
@@ -49,6 +54,7 @@ class OllamaStream : public AccumulatingDecoder {
 
  private:
   std::string m_pending;
+  std::size_t m_calls_seen = 0;
 };
 
 class OllamaFormat : public WireFormat {
@@ -107,6 +113,9 @@ class OllamaFormat : public WireFormat {
     if (!options.empty()) {
       body["options"] = std::move(options);
     }
+    if (!p.tools.is_null()) {
+      body["tools"] = function_tools(p.tools);
+    }
     if (!p.response_schema.is_null()) {
       body["format"] = p.response_schema["schema"];  // Ollama's structured outputs
     } else if (p.response_format == "json") {
@@ -116,18 +125,21 @@ class OllamaFormat : public WireFormat {
     return http;
   }
 
-  [[nodiscard]] ChatResponse parse(std::string_view body) const override {
+  [[nodiscard]] ChatResponse parse(std::string_view body,
+                                   const ChatRequest& /*request*/) const override {
     json parsed = parse_json(body, "the response");
     if (!parsed.is_object() || !parsed.contains("message")) {
       throw ResponseError("the response has no message", false);
     }
     ChatResponse response;
     response.text = message_text(parsed);
+    response.tool_calls = function_tool_calls(parsed["message"]);
     read_final(parsed, response);
     return response;
   }
 
-  [[nodiscard]] std::unique_ptr<StreamDecoder> decoder() const override {
+  [[nodiscard]] std::unique_ptr<StreamDecoder> decoder(
+      const ChatRequest& /*request*/) const override {
     return std::make_unique<OllamaStream>();
   }
 };

@@ -39,14 +39,36 @@ class OpenAiStream : public AccumulatingDecoder {
       if (!choice) {
         return;  // the usage-only event at the end
       }
-      if (choice->contains("delta") && (*choice)["delta"].contains("content") &&
-          (*choice)["delta"]["content"].is_string()) {
-        append((*choice)["delta"]["content"].get<std::string>(), on_text);
+      const json& delta = choice->value("delta", json::object());
+      if (delta.contains("content") && delta["content"].is_string()) {
+        append(delta["content"].get<std::string>(), on_text);
+      }
+      if (delta.contains("tool_calls") && delta["tool_calls"].is_array()) {
+        read_tool_call_pieces(delta["tool_calls"]);
       }
       if (choice->contains("finish_reason") && (*choice)["finish_reason"].is_string()) {
         m_response.finish_reason = (*choice)["finish_reason"].get<std::string>();
       }
     });
+  }
+
+  // The first piece of a call has its id and name; every piece may add to its arguments.
+  void read_tool_call_pieces(const json& pieces) {
+    for (const json& piece : pieces) {
+      auto index = integer_field(piece, "index");
+      if (!index || *index < 0) {
+        throw ResponseError("the stream has a tool call without an index", false);
+      }
+      const json& function = piece.value("function", json::object());
+      if (function.contains("name") && function["name"].is_string()) {
+        m_tool_calls.start(static_cast<std::size_t>(*index), piece.value("id", ""),
+                           function["name"].get<std::string>());
+      }
+      if (function.contains("arguments") && function["arguments"].is_string()) {
+        m_tool_calls.add_arguments(static_cast<std::size_t>(*index),
+                                   function["arguments"].get_ref<const std::string&>());
+      }
+    }
   }
 
   // Some compatible servers end without "[DONE]"; a finish reason says the answer is whole.
@@ -128,22 +150,25 @@ class OpenAiFormat : public WireFormat {
     return read_vectors(vectors, count);
   }
 
-  [[nodiscard]] ChatResponse parse(std::string_view body) const override {
+  [[nodiscard]] ChatResponse parse(std::string_view body,
+                                   const ChatRequest& /*request*/) const override {
     json parsed = parse_json(body, "the response");
     const json* choice = first_choice(parsed);
     if (!choice || !choice->contains("message") || !(*choice)["message"].is_object()) {
       throw ResponseError("the response has no choices", false);
     }
     const json& message = (*choice)["message"];
-    if (!message.contains("content") || !message["content"].is_string()) {
+    ChatResponse response;
+    response.tool_calls = function_tool_calls(message);
+    bool has_text = message.contains("content") && message["content"].is_string();
+    if (!has_text && response.tool_calls.empty()) {
       std::string refusal =
           message.contains("refusal") && message["refusal"].is_string()
               ? ": the model refused (" + message["refusal"].get<std::string>() + ")"
               : "";
       throw ResponseError("the response has no content" + refusal, false);
     }
-    ChatResponse response;
-    response.text = message["content"].get<std::string>();
+    response.text = has_text ? message["content"].get<std::string>() : "";
     if (choice->contains("finish_reason") && (*choice)["finish_reason"].is_string()) {
       response.finish_reason = (*choice)["finish_reason"].get<std::string>();
     }
@@ -151,7 +176,8 @@ class OpenAiFormat : public WireFormat {
     return response;
   }
 
-  [[nodiscard]] std::unique_ptr<StreamDecoder> decoder() const override {
+  [[nodiscard]] std::unique_ptr<StreamDecoder> decoder(
+      const ChatRequest& /*request*/) const override {
     return std::make_unique<OpenAiStream>();
   }
 
@@ -187,6 +213,16 @@ class OpenAiFormat : public WireFormat {
       body["response_format"] = {{"type", "json_schema"}, {"json_schema", p.response_schema}};
     } else if (p.response_format == "json") {
       body["response_format"] = {{"type", "json_object"}};
+    }
+    if (!p.tools.is_null()) {
+      body["tools"] = function_tools(p.tools);
+    }
+    if (p.tool_choice) {
+      bool mode =
+          *p.tool_choice == "auto" || *p.tool_choice == "none" || *p.tool_choice == "required";
+      body["tool_choice"] =
+          mode ? json(*p.tool_choice)
+               : json{{"type", "function"}, {"function", {{"name", *p.tool_choice}}}};
     }
     if (stream) {
       body["stream"] = true;

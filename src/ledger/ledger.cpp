@@ -22,7 +22,7 @@ namespace {
 
 // Each entry upgrades the schema by one version; PRAGMA user_version holds how many ran.
 // Never edit a shipped entry: add a new one.
-const std::array<const char*, 3> k_migrations = {
+const std::array<const char*, 4> k_migrations = {
     R"sql(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -70,13 +70,15 @@ CREATE INDEX feedback_by_run ON feedback(run_id);
     "ALTER TABLE runs ADD COLUMN store TEXT NOT NULL DEFAULT 'full'"
     " CHECK (store IN ('full', 'redacted', 'hashes'));"
     "ALTER TABLE runs ADD COLUMN output_sha256 TEXT NOT NULL DEFAULT '';",
+    // The tools the model called, as a JSON list.
+    "ALTER TABLE runs ADD COLUMN tool_calls TEXT NOT NULL DEFAULT '[]';",
 };
 
 constexpr const char* k_run_columns =
     "id, started_ms, finished_ms, prompt, revision, commit_id, content_hash, environment, "
     "request, request_hash, variables, provider, model, output, finish_reason, input_tokens, "
     "output_tokens, latency_ms, cost, status, error, attempts, cached, parent_id, experiment, "
-    "variant, dirty, store, output_sha256";
+    "variant, dirty, store, output_sha256, tool_calls";
 
 json parse_stored(const std::string& text) {
   json value = json::parse(text, nullptr, false);
@@ -115,6 +117,7 @@ RunRecord read_run(const Statement& row) {
   run.dirty = row.integer(c++) != 0;
   run.store = parse_ledger_store(row.text(c++)).value_or(LedgerStore::full);
   run.output_sha256 = row.text(c++);
+  run.tool_calls = parse_stored(row.text(c++));
   return run;
 }
 
@@ -276,8 +279,8 @@ std::int64_t Ledger::record(const RunRecord& given) {
                    "content_hash, environment, request, request_hash, variables, provider, model, "
                    "output, finish_reason, input_tokens, output_tokens, latency_ms, cost, status, "
                    "error, attempts, cached, parent_id, experiment, variant, dirty, store, "
-                   "output_sha256) VALUES "
-                   "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                   "output_sha256, tool_calls) VALUES "
+                   "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   int c = 0;
   insert.bind(++c, run.started_ms);
   insert.bind(++c, run.finished_ms);
@@ -307,6 +310,7 @@ std::int64_t Ledger::record(const RunRecord& given) {
   insert.bind(++c, std::int64_t{run.dirty ? 1 : 0});
   insert.bind(++c, std::string(to_string(run.store)));
   insert.bind(++c, run.output_sha256);
+  insert.bind(++c, run.tool_calls.dump());
   insert.run();
   std::int64_t id = sqlite3_last_insert_rowid(db.get());
   transaction.commit();
@@ -542,6 +546,7 @@ json RunRecord::to_json() const {
           {"variables", variables},
           {"output", output_sha256.empty() ? json(output) : json(nullptr)},
           {"output_sha256", text_or_null(output_sha256)},
+          {"tool_calls", tool_calls},
           {"store", to_string(store)},
           {"finish_reason", text_or_null(finish_reason)},
           {"input_tokens", optional(input_tokens)},

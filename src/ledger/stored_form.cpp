@@ -54,6 +54,16 @@ std::string digest_of(const json& value) {
          util::sha256_hex(value.is_string() ? value.get_ref<const std::string&>() : value.dump());
 }
 
+void redact_strings(json& value, const std::vector<Redaction>& redactions) {
+  if (value.is_string()) {
+    value = redact(value.get<std::string>(), redactions);
+  } else if (value.is_structured()) {
+    for (json& item : value) {
+      redact_strings(item, redactions);
+    }
+  }
+}
+
 void redact_messages(json& request, const std::vector<Redaction>& redactions) {
   if (!request.contains("messages")) {
     return;
@@ -72,6 +82,23 @@ void hash_messages(json& request) {
   for (json& message : request["messages"]) {
     if (message.contains("content")) {
       message["content"] = digest_of(message["content"]);
+    }
+  }
+}
+
+// Each string in the tool calls' arguments redacted, or the arguments replaced by their digest.
+void redact_tool_calls(json& calls, const std::vector<Redaction>& redactions) {
+  for (json& call : calls) {
+    if (call.is_object() && call.contains("arguments")) {
+      redact_strings(call["arguments"], redactions);
+    }
+  }
+}
+
+void hash_tool_calls(json& calls) {
+  for (json& call : calls) {
+    if (call.is_object() && call.contains("arguments")) {
+      call["arguments"] = digest_of(call["arguments"]);
     }
   }
 }
@@ -143,6 +170,7 @@ RunRecord RunRecord::stored_form() const {
   if (store == LedgerStore::redacted) {
     redact_messages(stored.request, redactions);
     stored.output = redact(output, redactions);
+    redact_tool_calls(stored.tool_calls, redactions);
     for (auto& [name, value] : stored.variables.items()) {
       if (holds_text(value)) {
         value = "[redacted:" + name + "]";
@@ -151,6 +179,7 @@ RunRecord RunRecord::stored_form() const {
     return stored;
   }
   hash_messages(stored.request);
+  hash_tool_calls(stored.tool_calls);
   for (auto& [name, value] : stored.variables.items()) {
     value = digest_of(value);
   }

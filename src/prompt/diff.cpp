@@ -22,6 +22,14 @@ std::map<std::string, json> variables_by_name(const Prompt& prompt) {
   return out;
 }
 
+std::map<std::string, json> tools_by_name(const Prompt& prompt) {
+  std::map<std::string, json> out;
+  for (const ToolSpec& tool : prompt.tools) {
+    out[tool.name] = tool.to_json();
+  }
+  return out;
+}
+
 // Tests by name; their place in the file is left out, since moving one is not a change.
 std::map<std::string, json> tests_by_name(const Prompt& prompt) {
   std::map<std::string, json> out;
@@ -151,11 +159,12 @@ std::vector<FieldChange> compare_fields(const Prompt& before, const Prompt& afte
   json old_fields = prompt_detail::settings_json(before);
   json new_fields = prompt_detail::settings_json(after);
   for (const auto& [key, value] : old_fields.items()) {
-    if (new_fields[key] != value) {
+    if (key != "tools" && new_fields[key] != value) {
       out.push_back({key, FieldChangeKind::changed, value, new_fields[key]});
     }
   }
   compare_maps("variables", variables_by_name(before), variables_by_name(after), out);
+  compare_maps("tools", tools_by_name(before), tools_by_name(after), out);
   compare_maps("tests", tests_by_name(before), tests_by_name(after), out);
   return out;
 }

@@ -18,22 +18,12 @@ using prompt_detail::YamlReader;
 
 const std::vector<std::string> k_prompt_keys = {
     "description", "tags",   "category", "owner", "model",  "variables", "escape",
-    "template",    "system", "messages", "tests", "ledger", "output"};
+    "template",    "system", "messages", "tests", "ledger", "output",    "tools"};
 const std::vector<std::string> k_variable_keys = {
     "type",    "required",   "default",    "description", "enum",
     "pattern", "min_length", "max_length", "minimum",     "maximum"};
 // Asking again for an answer that breaks the schema costs a call each time.
 constexpr std::int64_t k_max_output_retries = 5;
-
-// OpenAI takes a schema's name (and a tool's) of letters, digits, '_' and '-' only.
-constexpr std::size_t k_max_schema_name = 64;
-bool schema_name_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-}
-bool valid_schema_name(const std::string& name) {
-  return !name.empty() && name.size() <= k_max_schema_name &&
-         std::all_of(name.begin(), name.end(), schema_name_char);
-}
 
 const std::vector<std::string> k_roles = {"system", "developer", "user", "assistant"};
 
@@ -66,6 +56,9 @@ class PromptLoader {
       read_metadata(root);
       read_model(root["model"]);
       read_output(root["output"]);
+      if (root["tools"]) {
+        m_prompt.tools = prompt_detail::read_tools(m_reader, root["tools"]);
+      }
       read_variables(root["variables"]);
       read_escape(root["escape"]);
       read_templates(root);
@@ -182,14 +175,15 @@ class PromptLoader {
       }
     }
     output.answer_is_json = format == "json" || !output.schema.is_null();
-    output.name = node["name"]
-                      ? m_reader.string(node["name"], "'output.name'").value_or("")
-                      : (m_prompt.name.empty() ? std::string("answer")
-                                               : m_prompt.name.substr(0, k_max_schema_name));
+    output.name = node["name"] ? m_reader.string(node["name"], "'output.name'").value_or("")
+                               : (m_prompt.name.empty()
+                                      ? std::string("answer")
+                                      : m_prompt.name.substr(0, prompt_detail::k_max_api_name));
     if (!node["name"]) {
       std::replace_if(
-          output.name.begin(), output.name.end(), [](char c) { return !schema_name_char(c); }, '_');
-    } else if (!valid_schema_name(output.name)) {
+          output.name.begin(), output.name.end(),
+          [](char c) { return !prompt_detail::is_api_name_char(c); }, '_');
+    } else if (!prompt_detail::is_api_name(output.name)) {
       m_reader.error(node["name"],
                      "'output.name' has 1 to 64 letters, digits, '_' or '-', not '" +
                          util::printable(output.name) + "'",
@@ -515,7 +509,8 @@ std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML:
                                                 "fallback",
                                                 "max_tokens",
                                                 "max_completion_tokens",
-                                                "reasoning_effort"};
+                                                "reasoning_effort",
+                                                "tool_choice"};
   if (node.IsScalar() || node.IsSequence()) {
     return model_chain(reader, node);
   }
@@ -574,6 +569,9 @@ std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML:
       reader.error(node["response_format"], "'model.response_format' must be 'text' or 'json'",
                    "value");
     }
+  }
+  if (node["tool_choice"]) {
+    model.tool_choice = reader.string(node["tool_choice"], "'model.tool_choice'");
   }
   if (node["reasoning_effort"]) {
     model.reasoning_effort = reader.string(node["reasoning_effort"], "'model.reasoning_effort'");

@@ -7,6 +7,10 @@ namespace promptctl {
 using nlohmann::json;
 
 json prompt_detail::settings_json(const Prompt& prompt) {
+  json tools = json::array();
+  for (const ToolSpec& tool : prompt.tools) {
+    tools.push_back(tool.to_json());
+  }
   return {
       {"description", util::text_or_null(prompt.description)},
       {"tags", prompt.tags},
@@ -14,6 +18,7 @@ json prompt_detail::settings_json(const Prompt& prompt) {
       {"owner", util::text_or_null(prompt.owner)},
       {"model", prompt.model ? prompt.model->to_json() : json(nullptr)},
       {"output", prompt.output ? prompt.output->to_json() : json(nullptr)},
+      {"tools", std::move(tools)},
       {"escape", prompt.escape == Escape::html ? "html" : "none"},
       {"ledger_store", prompt.ledger_store ? json(to_string(*prompt.ledger_store)) : json(nullptr)},
       {"extensions", prompt.extensions}};

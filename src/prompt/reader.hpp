@@ -3,6 +3,8 @@
 
 #include <yaml-cpp/yaml.h>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "promptctl/prompt.hpp"
 #include "promptctl/template.hpp"
@@ -17,6 +19,16 @@ tmpl::TextOrigin origin_of(const YamlReader& reader, const YAML::Node& scalar);
 
 /// Reads a `model` mapping (provider, name, temperature, …), reporting problems.
 std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML::Node& node);
+
+/// Reads `tools:`, a list of {name, description, parameters}, reporting problems.
+std::vector<ToolSpec> read_tools(YamlReader& reader, const YAML::Node& node);
+
+/// Whether `name` can name a tool or an output schema in a request: OpenAI takes 1 to 64
+/// letters, digits, '_' and '-'.
+bool is_api_name(std::string_view name);
+/// Whether `c` may be part of such a name.
+bool is_api_name_char(char c);
+inline constexpr std::size_t k_max_api_name = 64;
 
 /// Reads a `store` value (`full`, `redacted` or `hashes`) of a `ledger` mapping.
 std::optional<LedgerStore> read_ledger_store(YamlReader& reader, const YAML::Node& node);

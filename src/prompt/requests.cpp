@@ -106,6 +106,9 @@ void check_anthropic(SettingsCheck& check) {
                "schema's type must be object");
   check.absent("reasoning_effort", s.reasoning_effort.has_value(),
                "reasoning_effort is OpenAI's; Anthropic's API has no such parameter");
+  check.absent("tools", !s.tools.is_null() && !s.response_schema.is_null(),
+               "Anthropic answers to an output schema by a tool it must call, so it would "
+               "never call the prompt's own tools: drop 'output.schema' or 'tools'");
 }
 
 void check_ollama(SettingsCheck& check) {
@@ -114,6 +117,28 @@ void check_ollama(SettingsCheck& check) {
   check.within("top_p", s.top_p, 0, 1);
   check.absent("reasoning_effort", s.reasoning_effort.has_value(),
                "reasoning_effort is OpenAI's; Ollama's API has no such parameter");
+  check.absent("tool_choice", s.tool_choice && *s.tool_choice != "auto",
+               "Ollama's API has no tool_choice: the model decides whether to call a tool");
+}
+
+// Whether the tool choice names a mode or a declared tool; true for the providers alike.
+void check_tool_choice(SettingsCheck& check) {
+  const ModelSettings& s = check.settings();
+  if (!s.tool_choice) {
+    return;
+  }
+  std::vector<std::string> choices = {"auto", "none", "required"};
+  for (const nlohmann::json& tool : s.tools.is_array() ? s.tools : nlohmann::json::array()) {
+    choices.push_back(tool.value("name", ""));
+  }
+  if (s.tools.is_null()) {
+    check.add("tool_choice", "tool_choice is '" + util::printable(*s.tool_choice) +
+                                 "' but the prompt declares no tools");
+  } else if (std::find(choices.begin(), choices.end(), *s.tool_choice) == choices.end()) {
+    check.add("tool_choice", "tool_choice is '" + util::printable(*s.tool_choice) +
+                                 "': auto, none, required or a tool's name" +
+                                 util::did_you_mean(*s.tool_choice, choices));
+  }
 }
 
 bool is_blank(const std::string& text) {
@@ -196,6 +221,7 @@ bool is_reasoning_effort(std::string_view text) {
 std::vector<RequestProblem> settings_problems(ProviderType type, std::string_view model,
                                               const ModelSettings& settings) {
   SettingsCheck check(settings);
+  check_tool_choice(check);
   switch (type) {
     case ProviderType::openai:
     case ProviderType::azure_openai:

@@ -257,6 +257,10 @@ ModelSettings ModelSettings::merged_over(const ModelSettings& defaults) const {
     out.response_schema = defaults.response_schema;
     out.schema_retries = defaults.schema_retries;
   }
+  if (out.tools.is_null()) {
+    out.tools = defaults.tools;
+  }
+  out.tool_choice = tool_choice ? tool_choice : defaults.tool_choice;
   if (out.stop.empty()) {
     out.stop = defaults.stop;
   }
@@ -298,8 +302,22 @@ json ModelSettings::to_json() const {
   if (schema_retries > 0) {
     out["schema_retries"] = schema_retries;
   }
+  if (!tools.is_null()) {
+    out["tools"] = tools;
+  }
+  if (tool_choice) {
+    out["tool_choice"] = *tool_choice;
+  }
   if (!fallback.empty()) {
     out["fallback"] = fallback;
+  }
+  return out;
+}
+
+json ToolSpec::to_json() const {
+  json out = {{"name", name}, {"parameters", parameters}};
+  if (!description.empty()) {
+    out["description"] = description;
   }
   return out;
 }
@@ -329,6 +347,13 @@ ModelSettings Prompt::model_over(const ModelSettings& defaults) const {
     }
     settings.schema_retries = output->retries;
     settings.locations["response_schema"] = output->location;
+  }
+  if (!tools.empty()) {
+    settings.tools = json::array();
+    for (const ToolSpec& tool : tools) {
+      settings.tools.push_back(tool.to_json());
+    }
+    settings.locations["tools"] = tools.front().location;
   }
   return settings;
 }

@@ -281,6 +281,52 @@ TEST_F(OpenAiWire, StructuredOutputRequestsMatchTheDescription) {
   EXPECT_FALSE(s_checker->check("CreateChatCompletionRequest", broken).empty());
 }
 
+TEST_F(OpenAiWire, ToolRequestsAndToolCallsMatchTheDescription) {
+  ChatRequest request = full_request();
+  request.parameters.response_format.reset();
+  request.parameters.tools = json::parse(
+      R"([{"name": "get_weather", "description": "The weather in a city",
+           "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}},
+          {"name": "get_time", "parameters": {"type": "object", "properties": {}}}])");
+  const exec_detail::WireFormat& wire = exec_detail::wire_format(ProviderType::openai);
+  ProviderSettings settings = builtin_providers().at("openai");
+  for (const char* choice : {"auto", "required", "get_time"}) {
+    request.parameters.tool_choice = choice;
+    json body = json::parse(wire.build(request, settings, "k", false).body);
+    std::vector<std::string> problems = s_checker->check("CreateChatCompletionRequest", body);
+    EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems) << "\n" << body.dump(2);
+  }
+
+  // The test provider's calls, whole and streamed, are in the API's shapes and read back alike.
+  testing::ProviderServer server{testing::ProviderServer::Options{"k", 0, 0}};
+  request.model = "gpt-test~call=get_weather";
+  request.parameters.tool_choice = "auto";
+  json body = json::parse(wire.build(request, settings, "k", false).body);
+  std::string whole = post(server.url() + "/v1/chat/completions", body);
+  std::vector<std::string> problems =
+      s_checker->check("CreateChatCompletionResponse", json::parse(whole));
+  EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems) << "\n" << whole;
+  ChatResponse parsed = wire.parse(whole, request);
+  ASSERT_EQ(parsed.tool_calls.size(), 1U) << whole;
+  EXPECT_EQ(parsed.tool_calls[0].name, "get_weather");
+
+  body = json::parse(wire.build(request, settings, "k", true).body);
+  std::string stream = post(server.url() + "/v1/chat/completions", body);
+  exec_detail::SseParser parser;
+  parser.feed(stream, [&](const std::string&, const std::string& data) {
+    if (data != "[DONE]") {
+      std::vector<std::string> found =
+          s_checker->check("CreateChatCompletionStreamResponse", json::parse(data));
+      EXPECT_TRUE(found.empty()) << ::testing::PrintToString(found) << "\n" << data;
+    }
+  });
+  auto decoder = wire.decoder(request);
+  decoder->feed(stream, [](std::string_view) {});
+  ChatResponse streamed = decoder->finish();
+  EXPECT_EQ(streamed.tool_calls, parsed.tool_calls);
+  EXPECT_EQ(streamed.finish_reason, "tool_calls");
+}
+
 // promptctl refuses exactly the sampling values that the description puts out of range.
 TEST_F(OpenAiWire, RangeChecksAgreeWithTheDescription) {
   for (double value : {-0.01, 0.0, 0.7, 1.0, 1.5, 2.0, 2.01}) {

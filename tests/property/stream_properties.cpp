@@ -80,7 +80,7 @@ RC_GTEST_PROP(OpenAiStream, AnySplitGivesTheWholeText, ()) {
     expected += word;
   }
   wire += "data: [DONE]\n\n";
-  auto decoder = exec_detail::wire_format(ProviderType::openai).decoder();
+  auto decoder = exec_detail::wire_format(ProviderType::openai).decoder({});
   std::string streamed;
   for (const std::string& piece : split(wire, cuts)) {
     decoder->feed(piece, [&](std::string_view text) { streamed += text; });

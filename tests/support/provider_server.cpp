@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -145,6 +146,8 @@ struct Answer {
   /// For Anthropic's structured output: the forced tool's name and the input it is called with.
   std::string tool_name;
   json tool_input;
+  /// A call of one of the request's own tools, instead of text: {"name", "arguments"}, or null.
+  json call;
   std::string finish = "stop";
   std::int64_t input_tokens = 0;
   std::int64_t output_tokens = 0;
@@ -267,7 +270,51 @@ json example_of(const json& schema) {
   return nullptr;
 }
 
-Answer answer_for(Api api, const json& body, bool as_json, bool as_judge, bool prose) {
+// The request's tools as {name: parameters schema}, in each format's shape.
+std::vector<std::pair<std::string, json>> declared_tools(Api api, const json& body) {
+  std::vector<std::pair<std::string, json>> tools;
+  for (const json& tool : body.value("tools", json::array())) {
+    if (api == Api::anthropic) {
+      tools.emplace_back(tool.value("name", ""), tool.value("input_schema", json::object()));
+    } else {
+      const json& function = tool.value("function", json::object());
+      tools.emplace_back(function.value("name", ""), function.value("parameters", json::object()));
+    }
+  }
+  return tools;
+}
+
+// The tool the model calls: the one tool_choice names, the first when tool_choice requires a
+// call, or the one the directive asks for ("call": the first; "call=NAME"); null for none.
+json tool_to_call(Api api, const json& body, bool directed, const std::string& directed_name) {
+  std::vector<std::pair<std::string, json>> tools = declared_tools(api, body);
+  if (tools.empty()) {
+    return nullptr;
+  }
+  std::string wanted = directed ? directed_name : "";
+  const json choice = body.value("tool_choice", json());
+  if (choice.is_string() && choice == "required") {
+    directed = true;
+  } else if (choice.is_object() && choice.value("type", "") == "any") {
+    directed = true;
+  } else if (choice.is_object() && choice.contains("function")) {
+    directed = true;
+    wanted = choice["function"].value("name", "");
+  }
+  if (!directed || (choice.is_string() && choice == "none") ||
+      (choice.is_object() && choice.value("type", "") == "none")) {
+    return nullptr;
+  }
+  for (const auto& [name, parameters] : tools) {
+    if (wanted.empty() || name == wanted) {
+      return {{"name", name}, {"arguments", example_of(parameters)}};
+    }
+  }
+  return nullptr;
+}
+
+Answer answer_for(Api api, const json& body, bool as_json, bool as_judge, bool prose,
+                  const json& call) {
   Answer answer;
   std::string last_user;
   for (const json& message : body.value("messages", json::array())) {
@@ -298,6 +345,20 @@ Answer answer_for(Api api, const json& body, bool as_json, bool as_judge, bool p
       }
     }
   }
+  if (!call.is_null()) {
+    answer.call = call;
+    json given = json::parse(last_user, nullptr, false);
+    if (given.is_object()) {
+      answer.call["arguments"] = given;  // the test chooses the arguments
+    }
+    answer.text.clear();
+    answer.finish = api == Api::anthropic ? "tool_use" : api == Api::ollama ? "stop" : "tool_calls";
+    if (api == Api::anthropic) {
+      answer.tool_name = answer.call["name"];
+      answer.tool_input = answer.call["arguments"];
+    }
+    as_json = true;
+  }
   as_json = as_json || as_judge;  // never cut short
   std::int64_t limit = body.value("max_tokens", std::int64_t{0});
   if (body.contains("options")) {
@@ -314,6 +375,65 @@ Answer answer_for(Api api, const json& body, bool as_json, bool as_judge, bool p
   }
   answer.output_tokens = static_cast<std::int64_t>(words_of(answer.text).size());
   return answer;
+}
+
+// Why the request's tools or tool choice are not what the API takes, or "".
+std::string tools_problem(Api api, const json& body) {
+  if (body.contains("tools") && (!body["tools"].is_array() || body["tools"].empty())) {
+    return "tools: must be a non-empty array";
+  }
+  std::set<std::string> names;
+  for (const json& tool : body.value("tools", json::array())) {
+    bool anthropic = api == Api::anthropic;
+    if (!anthropic && (tool.value("type", "") != "function" || !tool.contains("function"))) {
+      return "tools: each tool is {type: function, function: {...}}";
+    }
+    const json& declared = anthropic ? tool : tool["function"];
+    std::string name = declared.value("name", "");
+    bool name_ok =
+        !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+        });
+    if (!name_ok) {
+      return "tools: invalid tool name '" + name + "'";
+    }
+    names.insert(name);
+    const json schema = declared.value(anthropic ? "input_schema" : "parameters", json());
+    if (!schema.is_object() || (anthropic && schema.value("type", "") != "object")) {
+      return "tools: the schema of '" + name + "' must be a JSON Schema object";
+    }
+  }
+  if (!body.contains("tool_choice")) {
+    return "";
+  }
+  const json& choice = body["tool_choice"];
+  if (names.empty()) {
+    return "tool_choice: only allowed when tools are given";
+  }
+  std::string named;
+  if (api == Api::anthropic) {
+    std::string type = choice.value("type", "");
+    if (type != "auto" && type != "any" && type != "none" && type != "tool") {
+      return "tool_choice.type: unknown '" + type + "'";
+    }
+    named = type == "tool" ? choice.value("name", "") : "";
+    if (type == "tool" && named.empty()) {
+      return "tool_choice.name: Field required";
+    }
+  } else if (choice.is_string()) {
+    if (choice != "auto" && choice != "none" && choice != "required") {
+      return "tool_choice: unknown mode " + choice.dump();
+    }
+  } else {
+    named = choice.value("function", json::object()).value("name", "");
+    if (choice.value("type", "") != "function" || named.empty()) {
+      return "tool_choice: expected {type: function, function: {name}}";
+    }
+  }
+  if (!named.empty() && !names.contains(named)) {
+    return "tool_choice: no tool named '" + named + "'";
+  }
+  return "";
 }
 
 // Why a request is not one the real API would accept, or "".
@@ -342,18 +462,8 @@ std::string invalid_reason(Api api, const json& body) {
   if (api == Api::anthropic && !body.contains("max_tokens")) {
     return "max_tokens: Field required";
   }
-  if (api == Api::anthropic && body.contains("tool_choice")) {
-    std::string chosen = body["tool_choice"].value("name", "");
-    bool found = false;
-    for (const json& tool : body.value("tools", json::array())) {
-      if (!tool.contains("input_schema") || tool["input_schema"].value("type", "") != "object") {
-        return "tools: input_schema must be a JSON Schema of type object";
-      }
-      found = found || tool.value("name", "") == chosen;
-    }
-    if (!found) {
-      return "tool_choice: no tool named '" + chosen + "'";
-    }
+  if (std::string wrong = tools_problem(api, body); !wrong.empty()) {
+    return wrong;
   }
   if (api != Api::anthropic && api != Api::ollama && asks_for_schema(api, body)) {
     const json& format = body["response_format"];
@@ -415,12 +525,24 @@ json whole_body(Api api, const std::string& model, const Answer& answer, bool em
                  {"eval_count", answer.output_tokens}};
     if (!empty) {
       body["message"] = {{"role", "assistant"}, {"content", answer.text}};
+      if (!answer.call.is_null()) {
+        body["message"]["tool_calls"] = json::array(
+            {{{"function",
+               {{"name", answer.call["name"]}, {"arguments", answer.call["arguments"]}}}}});
+      }
     }
     return body;
   }
   json message = {{"role", "assistant"},
-                  {"content", empty ? json(nullptr) : json(answer.text)},
+                  {"content", empty || !answer.call.is_null() ? json(nullptr) : json(answer.text)},
                   {"refusal", nullptr}};
+  if (!answer.call.is_null()) {
+    message["tool_calls"] = json::array(
+        {{{"id", "call_test1"},
+          {"type", "function"},
+          {"function",
+           {{"name", answer.call["name"]}, {"arguments", answer.call["arguments"].dump()}}}}});
+  }
   return {{"id", "chatcmpl-test"},
           {"object", "chat.completion"},
           {"created", k_created},
@@ -501,6 +623,14 @@ std::vector<std::string> stream_events(Api api, const std::string& model, const 
                        "\n");
     }
     json last = whole_body(api, model, answer, false);
+    if (!answer.call.is_null()) {
+      json calling = last;  // the call comes whole, in a line before the last
+      calling["done"] = false;
+      for (const char* key : {"done_reason", "prompt_eval_count", "eval_count"}) {
+        calling.erase(key);
+      }
+      events.push_back(calling.dump() + "\n");
+    }
     last["message"] = {{"role", "assistant"}, {"content", ""}};
     events.push_back(last.dump() + "\n");
     return events;
@@ -516,6 +646,23 @@ std::vector<std::string> stream_events(Api api, const std::string& model, const 
   sse("", chunk({{"role", "assistant"}, {"content", ""}}, nullptr));
   for (const std::string& piece : pieces) {
     sse("", chunk({{"content", piece}}, nullptr));
+  }
+  if (!answer.call.is_null()) {
+    // The call's id and name first, then its arguments as pieces of JSON text, cut anywhere.
+    sse("",
+        chunk({{"tool_calls",
+                json::array({{{"index", 0},
+                              {"id", "call_test1"},
+                              {"type", "function"},
+                              {"function", {{"name", answer.call["name"]}, {"arguments", ""}}}}})}},
+              nullptr));
+    std::string arguments = answer.call["arguments"].dump();
+    for (size_t at = 0; at < arguments.size(); at += 5) {
+      sse("", chunk({{"tool_calls",
+                      json::array({{{"index", 0},
+                                    {"function", {{"arguments", arguments.substr(at, 5)}}}}})}},
+                    nullptr));
+    }
   }
   sse("", chunk(json::object(), answer.finish));
   if (include_usage) {
@@ -750,7 +897,12 @@ bool ProviderServer::answer(int fd, const HttpRequest& request) {
     return respond(fd, 200, "application/json", "{\"choices\": [ not json");
   }
   bool stream = api == Api::ollama ? body.value("stream", true) : body.value("stream", false);
-  Answer answer = answer_for(api, body, active("json"), active("judge"), active("prose"));
+  // Anthropic's forced tool (an output schema, or tool_choice naming a tool) is answered below.
+  bool forced_tool = api == Api::anthropic && asks_for_schema(api, body);
+  bool directed_call = active("call");
+  std::string directed_name = directed_call ? directives.at("call").value : "";
+  json call = forced_tool ? json(nullptr) : tool_to_call(api, body, directed_call, directed_name);
+  Answer answer = answer_for(api, body, active("json"), active("judge"), active("prose"), call);
   if (!stream) {
     std::string whole = whole_body(api, model, answer, active("empty")).dump();
     if (active("truncate")) {

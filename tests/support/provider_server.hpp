@@ -7,6 +7,11 @@
 // value the schema describes (Anthropic's as a tool call); the directive prose makes it answer
 // in words instead.
 //
+// Given tools, it calls one when tool_choice requires it (the named tool, or the first) or when
+// the directive call (the first tool) or call=NAME asks, with the last user message as the
+// arguments when that is a JSON object and otherwise the smallest value the tool's schema
+// describes; streamed, the arguments come in pieces cut anywhere.
+//
 // Faults are asked for in the model name, after '~': "gpt-test~429x2" gets 429 (with
 // Retry-After) twice, then answers. Directives: 429, 500, 503, malformed (invalid JSON), drop
 // (close without answering), drop-on=N (close without answering the Nth request naming that

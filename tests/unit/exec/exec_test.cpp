@@ -50,7 +50,7 @@ TEST(SseParser, JoinsDataLinesAndSkipsComments) {
 }
 
 TEST(OpenAiStream, CollectsTextFinishReasonAndUsage) {
-  auto decoder = exec_detail::wire_format(ProviderType::openai).decoder();
+  auto decoder = exec_detail::wire_format(ProviderType::openai).decoder({});
   std::string seen;
   auto sink = [&](std::string_view text) { seen += text; };
   decoder->feed(R"(data: {"choices":[{"delta":{"content":"Hel"},"finish_reason":null}]})"
@@ -70,7 +70,7 @@ TEST(OpenAiStream, CollectsTextFinishReasonAndUsage) {
 }
 
 TEST(OpenAiStream, AStreamWithoutAnEndIsARetryableError) {
-  auto decoder = exec_detail::wire_format(ProviderType::openai).decoder();
+  auto decoder = exec_detail::wire_format(ProviderType::openai).decoder({});
   decoder->feed("data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n",
                 [](std::string_view) {});
   try {
@@ -85,12 +85,17 @@ TEST(OpenAiStream, AStreamWithoutAnEndIsARetryableError) {
 TEST(AnthropicFormat, JoinsTextBlocksAndRejectsAnswersWithoutText) {
   const auto& wire = exec_detail::wire_format(ProviderType::anthropic);
   ChatResponse response = wire.parse(
-      R"({"content":[{"type":"text","text":"a"},{"type":"tool_use"},{"type":"text","text":"b"}],
-          "stop_reason":"end_turn","usage":{"input_tokens":5,"output_tokens":1}})");
+      R"({"content":[{"type":"text","text":"a"},
+                     {"type":"tool_use","id":"t1","name":"look","input":{"q":1}},
+                     {"type":"text","text":"b"}],
+          "stop_reason":"end_turn","usage":{"input_tokens":5,"output_tokens":1}})",
+      {});
+  ASSERT_EQ(response.tool_calls.size(), 1U);
+  EXPECT_EQ(response.tool_calls[0], (ToolCall{"t1", "look", json{{"q", 1}}}));
   EXPECT_EQ(response.text, "ab");
   EXPECT_EQ(response.finish_reason, "end_turn");
   EXPECT_EQ(response.input_tokens, 5);
-  EXPECT_THROW((void)wire.parse(R"({"content":[]})"), exec_detail::ResponseError);
+  EXPECT_THROW((void)wire.parse(R"({"content":[]})", {}), exec_detail::ResponseError);
   EXPECT_EQ(
       wire.error_detail(R"({"type":"error","error":{"type":"overloaded_error","message":"busy"}})"),
       "overloaded_error: busy");
@@ -98,7 +103,7 @@ TEST(AnthropicFormat, JoinsTextBlocksAndRejectsAnswersWithoutText) {
 
 // Found by the wire fuzzer: a flag sent as a string ended the command as an internal error.
 TEST(WireFormats, AnAnswerOfTheWrongShapeIsAResponseError) {
-  auto decoder = exec_detail::wire_format(ProviderType::ollama).decoder();
+  auto decoder = exec_detail::wire_format(ProviderType::ollama).decoder({});
   std::string line = R"({"message":{"content":"H"},"done":"stop"})"
                      "\n";
   try {
@@ -111,12 +116,12 @@ TEST(WireFormats, AnAnswerOfTheWrongShapeIsAResponseError) {
   }
   const auto& openai = exec_detail::wire_format(ProviderType::openai);
   EXPECT_THROW((void)exec_detail::decoding(
-                   [&] { return openai.parse(R"({"choices":[{"message":{"content":7}}]})"); }),
+                   [&] { return openai.parse(R"({"choices":[{"message":{"content":7}}]})", {}); }),
                exec_detail::ResponseError);
 }
 
 TEST(OllamaStream, ReadsJsonLinesSplitAnywhere) {
-  auto decoder = exec_detail::wire_format(ProviderType::ollama).decoder();
+  auto decoder = exec_detail::wire_format(ProviderType::ollama).decoder({});
   std::string text =
       R"({"message":{"content":"Hi"},"done":false})"
       "\n"
@@ -226,10 +231,12 @@ TEST(ResponseCache, StoresAndFindsAnswersAndIgnoresDamagedEntries) {
   ResponseCache cache(dir.path() / "cache");
   std::string key = util::sha256_hex("request");
   EXPECT_FALSE(cache.find(key));
-  cache.store(key, {"answer", "stop", 3, 1});
+  ChatResponse answer{"answer", {{"c1", "f", json{{"x", 1}}}}, "stop", 3, 1};
+  cache.store(key, answer);
   std::optional<ChatResponse> found = cache.find(key);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->text, "answer");
+  EXPECT_EQ(found->tool_calls, answer.tool_calls);
   EXPECT_EQ(found->output_tokens, 1);
   EXPECT_EQ(cache.usage().entries, 1U);
   dir.write("cache/" + key.substr(0, 2) + "/" + key.substr(2) + ".json", "{broken");
@@ -323,15 +330,20 @@ TEST(Ledger, ALedgerOfTheFirstSchemaIsMigrated) {
     db.execute("ALTER TABLE runs DROP COLUMN dirty");
     db.execute("ALTER TABLE runs DROP COLUMN store");
     db.execute("ALTER TABLE runs DROP COLUMN output_sha256");
+    db.execute("ALTER TABLE runs DROP COLUMN tool_calls");
     db.execute("PRAGMA user_version = 1");
   }
   Ledger migrated = Ledger::open(file);
   EXPECT_FALSE(migrated.find(1)->dirty);
+  EXPECT_EQ(migrated.find(1)->tool_calls, json::array());
   EXPECT_EQ(migrated.find(1)->store, LedgerStore::full);
   run.store = LedgerStore::hashes;
   EXPECT_EQ(migrated.record(run), 2);
   EXPECT_TRUE(migrated.find(2)->dirty);
   EXPECT_EQ(migrated.find(2)->store, LedgerStore::hashes);
+  run.store = LedgerStore::full;
+  run.tool_calls = json::parse(R"([{"id": "", "name": "f", "arguments": {"a": 1}}])");
+  EXPECT_EQ(migrated.find(migrated.record(run))->tool_calls, run.tool_calls);
 }
 
 RunRecord run_with_a_secret(LedgerStore store) {
@@ -342,6 +354,8 @@ RunRecord run_with_a_secret(LedgerStore store) {
       {"provider", "echo"},
       {"messages", json::array({{{"role", "user"}, {"content", "Card 4111 1111, warm"}}})}};
   run.output = "Your card 4111 1111 is warm";
+  run.tool_calls = json::parse(
+      R"([{"id": "c1", "name": "charge", "arguments": {"card": "4111 1111", "cents": 5}}])");
   run.error = "rejected 4111 1111";
   return run;
 }
@@ -356,6 +370,9 @@ TEST(Ledger, EachStoreModeKeepsWhatItSays) {
   EXPECT_EQ(redacted.request["messages"][0]["content"], "Card [redacted:card], [redacted:tone]");
   EXPECT_EQ(redacted.output, "Your card [redacted:card] is [redacted:tone]");
   EXPECT_EQ(redacted.error, "rejected [redacted:card]");
+  EXPECT_EQ(redacted.tool_calls[0]["arguments"],
+            json::parse(R"({"card": "[redacted:card]", "cents": 5})"));
+  EXPECT_EQ(redacted.tool_calls[0]["name"], "charge");
   EXPECT_EQ(redacted.request["provider"], "echo");
   EXPECT_TRUE(redacted.output_sha256.empty());
 
@@ -369,6 +386,8 @@ TEST(Ledger, EachStoreModeKeepsWhatItSays) {
   EXPECT_EQ(hashed.output, "");
   EXPECT_EQ(hashed.output_sha256, util::sha256_hex("Your card 4111 1111 is warm"));
   EXPECT_EQ(hashed.to_json()["output"], nullptr);
+  EXPECT_EQ(hashed.tool_calls[0]["arguments"],
+            "sha256:" + util::sha256_hex(R"({"card":"4111 1111","cents":5})"));
   EXPECT_EQ(hashed.error, "rejected [redacted:card]");
 }
 
@@ -415,7 +434,7 @@ TEST(Ledger, RecordsRoundTripAndTheSchemaIsVersioned) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.message(), "the ledger '" + file.string() +
-                               "' has schema version 99, newer than this promptctl reads (3)");
+                               "' has schema version 99, newer than this promptctl reads (4)");
   }
 }
 

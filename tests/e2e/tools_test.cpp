@@ -1,0 +1,161 @@
+// Tools: a prompt's `tools:` sent in each provider's format, the calls the model makes read
+// from whole and streamed answers, printed by `run`, kept in the ledger and the cache.
+#include "e2e/execution.hpp"
+
+namespace promptctl::testing {
+namespace {
+
+using nlohmann::json;
+
+class ToolsTest : public ExecutionTest {
+ protected:
+  void SetUp() override {
+    ExecutionTest::SetUp();
+    write("prompts/weather.yaml",
+          "variables:\n  q: {type: string}\n"
+          "model: {provider: openai, name: gpt-test}\n"
+          "tools:\n"
+          "  - name: get_weather\n"
+          "    description: The weather now in a city\n"
+          "    parameters:\n"
+          "      type: object\n"
+          "      properties: {city: {type: string}}\n"
+          "      required: [city]\n"
+          "  - name: get_time\n"
+          "template: \"{{q}}\"\n");
+  }
+
+  json last_body() const { return json::parse(m_server.requests().back().body); }
+
+  static json weather_parameters() {
+    return json::parse(R"({"type": "object", "properties": {"city": {"type": "string"}},
+                           "required": ["city"]})");
+  }
+};
+
+class ToolsEveryDialect : public ToolsTest, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(ToolsEveryDialect, DeclaresTheToolsInItsFormatAndReadsTheCallWholeAndStreamed) {
+  for (const char* stream : {"--no-stream", "--stream"}) {
+    json result = run_json({"run", "weather", "--model", GetParam() + "~call=get_weather", stream,
+                            "--var", R"(q={"city": "Oslo"})"});
+    ASSERT_EQ(result["status"], "ok") << stream << result;
+    ASSERT_EQ(result["tool_calls"].size(), 1U) << stream << result;
+    EXPECT_EQ(result["tool_calls"][0]["name"], "get_weather");
+    EXPECT_EQ(result["tool_calls"][0]["arguments"], json::parse(R"({"city": "Oslo"})")) << stream;
+    EXPECT_EQ(result["output"], "");
+
+    json body = last_body();
+    ASSERT_EQ(body["tools"].size(), 2U) << body;
+    std::string provider = GetParam().substr(0, GetParam().find('/'));
+    if (provider == "anthropic") {
+      EXPECT_EQ(body["tools"][0]["input_schema"], weather_parameters());
+      EXPECT_EQ(body["tools"][0]["description"], "The weather now in a city");
+      EXPECT_EQ(result["tool_calls"][0]["id"], "toolu_test");
+    } else {
+      EXPECT_EQ(body["tools"][0]["type"], "function");
+      EXPECT_EQ(body["tools"][0]["function"]["parameters"], weather_parameters());
+      // A tool without parameters takes an empty object.
+      EXPECT_EQ(body["tools"][1]["function"]["parameters"],
+                json::parse(R"({"type": "object", "properties": {}})"));
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Tools, ToolsEveryDialect,
+                         ::testing::Values("openai/gpt-test", "anthropic/claude-test",
+                                           "ollama/llama3", "azure-openai/dep"),
+                         provider_param_name);
+
+TEST_F(ToolsTest, RunPrintsTheCallsAndTheLedgerKeepsThem) {
+  ProcessResult printed =
+      run_with_server({"run", "weather", "--model", "openai/gpt-test~call", "--var", "q=hi"});
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  EXPECT_EQ(printed.out, "tool call: get_weather {\"city\":\"echo\"} (id call_test1)\n");
+
+  json shown = json::parse(run({"runs", "show", "1", "--json"}).out);
+  ASSERT_EQ(shown["tool_calls"].size(), 1U) << shown;
+  EXPECT_EQ(shown["tool_calls"][0]["arguments"], json::parse(R"({"city": "echo"})"));
+  EXPECT_NE(run({"runs", "show", "1"}).out.find("### tool calls\ntool call: get_weather"),
+            std::string::npos);
+
+  // A model that answers in words makes no calls.
+  json words = run_json({"run", "weather", "--var", "q=hi"});
+  EXPECT_EQ(words["output"], "echo: hi");
+  EXPECT_EQ(words["tool_calls"], json::array());
+}
+
+TEST_F(ToolsTest, ToolChoiceIsSentAndCheckedAgainstTheTools) {
+  json chosen = run_json({"run", "weather", "--param", "tool_choice=get_time", "--var", "q=hi"});
+  ASSERT_EQ(chosen["status"], "ok") << chosen;
+  EXPECT_EQ(last_body()["tool_choice"],
+            json::parse(R"({"type": "function", "function": {"name": "get_time"}})"));
+  ASSERT_EQ(chosen["tool_calls"].size(), 1U) << chosen;
+  EXPECT_EQ(chosen["tool_calls"][0]["name"], "get_time");
+
+  json anthropic = run_json({"run", "weather", "--model", "anthropic/claude-test", "--param",
+                             "tool_choice=required", "--var", "q=hi"});
+  EXPECT_EQ(last_body()["tool_choice"], json::parse(R"({"type": "any"})"));
+  EXPECT_EQ(anthropic["tool_calls"][0]["name"], "get_weather") << anthropic;
+
+  std::size_t before = m_server.request_count();
+  ProcessResult unknown =
+      run_with_server({"run", "weather", "--param", "tool_choice=get_wether", "--var", "q=hi"});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.err;
+  EXPECT_NE(unknown.err.find("did you mean 'get_weather'"), std::string::npos) << unknown.err;
+  ProcessResult ollama = run_with_server({"run", "weather", "--model", "ollama/llama3", "--param",
+                                          "tool_choice=required", "--var", "q=hi"});
+  EXPECT_EQ(ollama.exit_code, 2) << ollama.err;
+  EXPECT_NE(ollama.err.find("Ollama's API has no tool_choice"), std::string::npos) << ollama.err;
+  EXPECT_EQ(m_server.request_count(), before) << "a refused request was sent";
+}
+
+TEST_F(ToolsTest, ACachedAnswerKeepsItsCalls) {
+  std::vector<std::string> args = {"run",   "weather", "--model", "openai/gpt-test~call",
+                                   "--var", "q=hi",    "--cache", "on"};
+  json first = run_json(args);
+  json second = run_json(args);
+  EXPECT_EQ(second["cached"], true) << second;
+  EXPECT_EQ(second["tool_calls"], first["tool_calls"]);
+  EXPECT_EQ(second["tool_calls"].size(), 1U);
+}
+
+TEST_F(ToolsTest, LintLocatesBadToolsAndShowListsThem) {
+  write("prompts/bad.yaml",
+        "template: hi\n"
+        "model: {provider: openai, name: gpt-test, tool_choice: lookup}\n"
+        "tools:\n"
+        "  - name: look up\n"
+        "  - name: fetch\n"
+        "    parameters: {type: string}\n"
+        "  - name: fetch\n");
+  ProcessResult lint = run({"lint", "bad"});
+  EXPECT_EQ(lint.exit_code, 1) << lint.out;
+  EXPECT_NE(lint.out.find("prompts/bad.yaml:4:11"), std::string::npos) << lint.out;
+  EXPECT_NE(lint.out.find("a tool's name has 1 to 64 letters"), std::string::npos) << lint.out;
+  EXPECT_NE(lint.out.find("prompts/bad.yaml:6:17"), std::string::npos) << lint.out;
+  EXPECT_NE(lint.out.find("schema of type object"), std::string::npos) << lint.out;
+  EXPECT_NE(lint.out.find("a second tool named 'fetch'"), std::string::npos) << lint.out;
+  EXPECT_NE(lint.out.find("prompts/bad.yaml:2:43"), std::string::npos) << lint.out;
+  EXPECT_NE(lint.out.find("tool_choice is 'lookup'"), std::string::npos) << lint.out;
+
+  write("prompts/both.yaml",
+        "template: hi\nmodel: anthropic/claude-test\n"
+        "output: {schema: {type: object}}\n"
+        "tools: [{name: fetch}]\n");
+  ProcessResult both = run({"lint", "both"});
+  EXPECT_EQ(both.exit_code, 1) << both.out;
+  EXPECT_NE(both.out.find("prompts/both.yaml:4:9"), std::string::npos) << both.out;
+  EXPECT_NE(both.out.find("never call the prompt's own tools"), std::string::npos) << both.out;
+
+  ProcessResult shown = run({"show", "weather"});
+  EXPECT_NE(shown.out.find("get_weather  The weather now in a city"), std::string::npos)
+      << shown.out;
+  json shown_json = json::parse(run({"show", "weather", "--json"}).out);
+  ASSERT_EQ(shown_json["tools"].size(), 2U);
+  EXPECT_EQ(shown_json["tools"][0]["parameters"], weather_parameters());
+  EXPECT_FALSE(shown_json["tools"][1].contains("description"));
+}
+
+}  // namespace
+}  // namespace promptctl::testing
