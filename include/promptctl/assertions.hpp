@@ -25,6 +25,8 @@ struct Assertion {
 /// What a call produced, as assertions see it.
 struct Observation {
   std::string output;
+  /// The tools the model called, each {"id", "name", "arguments"}.
+  nlohmann::json tool_calls = nlohmann::json::array();
   double latency_ms = 0;
   std::optional<double> cost;
   std::optional<std::int64_t> input_tokens;

@@ -229,6 +229,12 @@ AssertionResult decide_regex(const Assertion& assertion, const Observation& obse
   return check_regex(assertion, observation.output);
 }
 AssertionResult decide_json_schema(const Assertion& assertion, const Observation& observation) {
+  // The prompt's own output schema is for answers; a call of one of its tools is not one yet.
+  if (assertion_field(assertion, "of_output").is_boolean() && observation.output.empty() &&
+      !observation.tool_calls.empty()) {
+    return conclude(assertion, true,
+                    "the answer is a tool call, which the output schema is not for");
+  }
   return check_json_schema(assertion, observation.output);
 }
 AssertionResult decide_levenshtein(const Assertion& assertion, const Observation& observation) {

@@ -33,6 +33,9 @@ constexpr std::array k_assertion_kinds = {
     AssertionKind{"tokens", need_bounds, Threshold::none, ExtraCall::none, decide_tokens},
     AssertionKind{"levenshtein", need_text_value, Threshold::distance, ExtraCall::none,
                   decide_levenshtein},
+    AssertionKind{"tool-call", need_tool_call, Threshold::none, ExtraCall::none, decide_tool_call},
+    AssertionKind{"no-tool-call", need_nothing, Threshold::none, ExtraCall::none,
+                  decide_no_tool_call},
     AssertionKind{"similar", need_text_value, Threshold::cosine, ExtraCall::embedding, nullptr},
     AssertionKind{"llm-rubric", need_text_value, Threshold::score, ExtraCall::judge, nullptr},
 };

@@ -65,6 +65,7 @@ void need_schema(const Assertion& assertion, std::vector<std::string>& out);
 void need_count(const Assertion& assertion, std::vector<std::string>& out);
 void need_bounds(const Assertion& assertion, std::vector<std::string>& out);
 void need_limit(const Assertion& assertion, std::vector<std::string>& out);
+void need_tool_call(const Assertion& assertion, std::vector<std::string>& out);
 
 // Decisions from the answer alone (decisions.cpp).
 AssertionResult decide_equals(const Assertion& assertion, const Observation& observation);
@@ -84,5 +85,9 @@ AssertionResult decide_latency(const Assertion& assertion, const Observation& ob
 AssertionResult decide_cost(const Assertion& assertion, const Observation& observation);
 AssertionResult decide_tokens(const Assertion& assertion, const Observation& observation);
 AssertionResult decide_levenshtein(const Assertion& assertion, const Observation& observation);
+
+// Decisions on the tools the model called (tool_calls.cpp).
+AssertionResult decide_tool_call(const Assertion& assertion, const Observation& observation);
+AssertionResult decide_no_tool_call(const Assertion& assertion, const Observation& observation);
 
 }  // namespace promptctl::assertions_detail

@@ -38,9 +38,10 @@ std::vector<Assertion> gather_assertions(const TestCase& test, const Prompt& pro
                                          const TestSettings& settings, PromptSource& source) {
   std::vector<Assertion> assertions = settings.defaults.assertions;
   if (prompt.output && !prompt.output->schema.is_null()) {
-    assertions.push_back({"json-schema",
-                          {{"type", "json-schema"}, {"value", prompt.output->schema}},
-                          prompt.output->location});
+    assertions.push_back(
+        {"json-schema",
+         {{"type", "json-schema"}, {"value", prompt.output->schema}, {"of_output", true}},
+         prompt.output->location});
   }
   assertions.insert(assertions.end(), test.assertions.begin(), test.assertions.end());
   for (Assertion& assertion : assertions) {

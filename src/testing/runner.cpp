@@ -205,8 +205,12 @@ class SuiteRun {
     result.output = call.response.text;
     result.input_tokens = call.response.input_tokens;
     result.output_tokens = call.response.output_tokens;
-    planned.observation = {call.response.text, call.latency_ms, call.cost,
-                           call.response.input_tokens, call.response.output_tokens};
+    planned.observation = {call.response.text,
+                           tool_calls_json(call.response.tool_calls),
+                           call.latency_ms,
+                           call.cost,
+                           call.response.input_tokens,
+                           call.response.output_tokens};
   }
 
   static void grade_locally(PlannedCase& planned) {

@@ -157,5 +157,44 @@ TEST_F(ToolsTest, LintLocatesBadToolsAndShowListsThem) {
   EXPECT_FALSE(shown_json["tools"][1].contains("description"));
 }
 
+TEST_F(ToolsTest, TestAssertsWhichToolsWereCalledAndWithWhat) {
+  write("prompts/weather.tests.yaml",
+        "tests:\n"
+        "  - name: looks up\n"
+        "    model: openai/gpt-test~call=get_weather\n"
+        "    vars: {q: '{\"city\": \"Oslo\", \"days\": 2}'}\n"
+        "    assert:\n"
+        "      - {type: tool-call, value: {name: get_weather, arguments: {city: Oslo}}}\n"
+        "  - name: answers in words\n"
+        "    vars: {q: hello}\n"
+        "    assert: [{type: no-tool-call}]\n"
+        "  - name: wrong tool\n"
+        "    model: openai/gpt-test~call=get_time\n"
+        "    vars: {q: what time is it}\n"
+        "    assert: [{type: tool-call, value: get_weather}]\n");
+  ProcessResult result = run_with_server({"test", "weather", "--json"});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  json report = json::parse(result.out);
+  std::map<std::string, json> by_test;
+  for (const json& test : report["results"]) {
+    by_test[test["test"]] = test;
+  }
+  EXPECT_EQ(by_test["looks up"]["status"], "pass") << by_test["looks up"];
+  EXPECT_EQ(by_test["answers in words"]["status"], "pass") << by_test["answers in words"];
+  EXPECT_EQ(by_test["wrong tool"]["status"], "fail");
+  EXPECT_EQ(by_test["wrong tool"]["assertions"][0]["reason"],
+            "the model called get_time, not get_weather")
+      << by_test["wrong tool"];
+
+  // A prompt's output schema is for answers in text: a call is not held against it.
+  write("prompts/planner.yaml",
+        "variables: {q: string}\nmodel: openai/gpt-test~call\n"
+        "output: {schema: {type: object, required: [plan]}}\n"
+        "tools: [{name: search}]\ntemplate: '{{q}}'\n"
+        "tests: [{name: t, vars: {q: hi}, assert: [{type: tool-call, value: search}]}]\n");
+  ProcessResult planner = run_with_server({"test", "planner"});
+  EXPECT_EQ(planner.exit_code, 0) << planner.out << planner.err;
+}
+
 }  // namespace
 }  // namespace promptctl::testing

@@ -59,6 +59,54 @@ TEST(Assertions, TextChecks) {
   EXPECT_TRUE(check(R"({"type": "starts-with", "value": "Dear"})", "\n Dear Ann").pass);
 }
 
+AssertionResult check_calls(const std::string& spec, const std::string& calls) {
+  Observation observation;
+  observation.tool_calls = json::parse(calls);
+  return evaluate_assertion(assertion(spec), observation);
+}
+
+TEST(Assertions, ToolCallsAreMatchedByNameArgumentsAndSchema) {
+  const std::string calls =
+      R"([{"id": "1", "name": "search", "arguments": {"q": "tea", "limit": 5}},
+          {"id": "2", "name": "weather", "arguments": {"city": "Oslo", "units": {"t": "C"}}}])";
+  EXPECT_TRUE(check_calls(R"({"type": "tool-call"})", calls).pass);
+  EXPECT_TRUE(check_calls(R"({"type": "tool-call", "value": "weather"})", calls).pass);
+  AssertionResult other = check_calls(R"({"type": "tool-call", "value": "book"})", calls);
+  EXPECT_FALSE(other.pass);
+  EXPECT_EQ(other.reason, "the model called search, weather, not book");
+  // The arguments named must be there with equal values; others may be too.
+  EXPECT_TRUE(check_calls(R"({"type": "tool-call", "value": {"name": "weather",
+                              "arguments": {"units": {"t": "C"}}}})",
+                          calls)
+                  .pass);
+  AssertionResult wrong = check_calls(
+      R"({"type": "tool-call", "value": {"name": "weather", "arguments": {"city": "Rome"}}})",
+      calls);
+  EXPECT_FALSE(wrong.pass);
+  EXPECT_NE(wrong.reason.find("do not hold {\"city\":\"Rome\"}"), std::string::npos)
+      << wrong.reason;
+  EXPECT_TRUE(check_calls(R"({"type": "tool-call", "value": {"name": "search",
+                              "schema": {"type": "object", "required": ["q"]}}})",
+                          calls)
+                  .pass);
+  AssertionResult breaks = check_calls(R"({"type": "tool-call", "value": {"schema":
+                                           {"type": "object", "required": ["page"]}}})",
+                                       calls);
+  EXPECT_FALSE(breaks.pass);
+  EXPECT_NE(breaks.reason.find("break the schema"), std::string::npos) << breaks.reason;
+
+  EXPECT_FALSE(check_calls(R"({"type": "no-tool-call"})", calls).pass);
+  EXPECT_TRUE(check_calls(R"({"type": "no-tool-call"})", "[]").pass);
+  EXPECT_FALSE(check_calls(R"({"type": "tool-call"})", "[]").pass);
+  EXPECT_TRUE(check_calls(R"({"type": "not-tool-call", "value": "book"})", calls).pass);
+
+  EXPECT_FALSE(assertion_problems(assertion(R"({"type": "tool-call", "value": [1]})")).empty());
+  std::vector<std::string> typo =
+      assertion_problems(assertion(R"({"type": "tool-call", "value": {"argument": {}}})"));
+  ASSERT_EQ(typo.size(), 1U);
+  EXPECT_NE(typo[0].find("did you mean 'arguments'"), std::string::npos) << typo[0];
+}
+
 TEST(Assertions, NegationTurnsThePassAndTheScoreAround) {
   AssertionResult held = check(R"({"type": "not-contains", "value": "sorry"})", "Sorry!");
   EXPECT_TRUE(held.pass);
