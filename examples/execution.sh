@@ -80,7 +80,11 @@ YAML
   # (tool_calls in --json) and the ledger keeps it with the run.
   step "$promptctl" show support/order-status
   step "$promptctl" run support/order-status --var question='{"order_id": "1042"}' \
-    --model 'local/gpt-test~call=lookup_order'
+    --model 'local/gpt-test~call=lookup_orderx1'
+  # The conversation goes on with the tool's result: rerun answers the run's call.
+  printf '{"status": "shipped", "delivery": "2026-12-08"}\n' > ../order-1042.json
+  called=$("$promptctl" runs --json | sed -n 's/^ *"run_id": \([0-9]*\),$/\1/p' | head -n 1)
+  step "$promptctl" rerun "$called" --tool-result call_test1=@../order-1042.json
   step "$promptctl" cache stats
   step "$promptctl" stats --by model
 fi

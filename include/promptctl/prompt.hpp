@@ -17,7 +17,8 @@
 
 namespace promptctl {
 
-/// `messages` is a conversation: a list of {role: user|assistant, content: text}.
+/// `messages` is a conversation: a list of {role: user|assistant, content: text}; an assistant's
+/// message may carry `tool_calls`, and {role: tool, tool_call_id, content} is a call's result.
 enum class VarType { string, number, integer, boolean, array, object, messages };
 
 [[nodiscard]] std::string_view to_string(VarType type);

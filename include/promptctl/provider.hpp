@@ -36,24 +36,6 @@ struct ChatRequest {
   [[nodiscard]] std::string hash() const;
 };
 
-/// A call of one of the request's tools that the model asks for instead of (or besides) an
-/// answer in text.
-struct ToolCall {
-  std::string id;  ///< the provider's id for the call, which a tool result names; may be empty
-  std::string name;
-  /// The arguments: a JSON object as the model wrote it, or, when the model wrote something
-  /// that is not JSON, that text as a string.
-  nlohmann::json arguments;
-
-  [[nodiscard]] nlohmann::json to_json() const;
-  /// Reads what `to_json` wrote; nothing for anything else.
-  static std::optional<ToolCall> from_json(const nlohmann::json& value);
-  bool operator==(const ToolCall&) const = default;
-};
-
-/// The calls as a JSON list of `ToolCall::to_json`.
-nlohmann::json tool_calls_json(const std::vector<ToolCall>& calls);
-
 struct ChatResponse {
   std::string text;
   std::vector<ToolCall> tool_calls;

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "promptctl/prompt.hpp"
@@ -81,9 +83,41 @@ class DirectoryPartials : public tmpl::PartialResolver {
 std::string find_partial_cycle(const std::vector<const tmpl::Template*>& roots,
                                PromptPartials& partials);
 
+/// A call of one of the request's tools that the model asks for instead of (or besides) an
+/// answer in text; also an earlier call, in a conversation that goes on with its result.
+struct ToolCall {
+  std::string id;  ///< the provider's id for the call, which a tool result names; may be empty
+  std::string name;
+  /// The arguments: a JSON object as the model wrote it, or, when the model wrote something
+  /// that is not JSON, that text as a string.
+  nlohmann::json arguments;
+
+  [[nodiscard]] nlohmann::json to_json() const;
+  /// Reads what `to_json` wrote; nothing for anything else.
+  static std::optional<ToolCall> from_json(const nlohmann::json& value);
+  bool operator==(const ToolCall&) const = default;
+};
+
+/// The calls as a JSON list of `ToolCall::to_json`.
+nlohmann::json tool_calls_json(const std::vector<ToolCall>& calls);
+
+/// A message of a chat: a role ("system", "developer", "user", "assistant" or "tool") and its
+/// text. An assistant's message may carry the tools it called; a tool's message is the result
+/// of one call, which it names.
 struct ChatMessage {
   std::string role;
   std::string content;
+  std::vector<ToolCall> tool_calls;  ///< an assistant's calls
+  std::string tool_call_id;          ///< for role "tool": the call this is the result of
+
+  ChatMessage() = default;
+  ChatMessage(std::string role_name, std::string text)
+      : role(std::move(role_name)), content(std::move(text)) {}
+
+  /// {"role", "content"}, with "tool_calls" and "tool_call_id" when set.
+  [[nodiscard]] nlohmann::json to_json() const;
+  /// Reads what `to_json` wrote; nothing for anything else.
+  static std::optional<ChatMessage> from_json(const nlohmann::json& value);
 
   /// Whether the message instructs the model rather than speaks in the conversation: "system",
   /// or OpenAI's newer name for it, "developer", which other providers take as system.

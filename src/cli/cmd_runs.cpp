@@ -166,6 +166,9 @@ void print_run(const Output& out, const RunRecord& run, const std::vector<Feedba
       out.line();
       out.line(out.paint("### " + message.value("role", ""), Style::cyan));
       out.line(message.value("content", ""));
+      if (message.contains("tool_calls")) {
+        out.print(tool_call_lines(message["tool_calls"]));
+      }
     }
   }
   if (run.status == "ok") {

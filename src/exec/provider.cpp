@@ -1,6 +1,7 @@
 #include "promptctl/provider.hpp"
 
 #include "util/sha256.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl {
 
@@ -9,7 +10,7 @@ using nlohmann::json;
 json ChatRequest::to_json() const {
   json messages_json = json::array();
   for (const ChatMessage& message : messages) {
-    messages_json.push_back({{"role", message.role}, {"content", message.content}});
+    messages_json.push_back(message.to_json());
   }
   json parameters_json = parameters.to_json();
   parameters_json.erase("provider");
@@ -27,8 +28,12 @@ ChatRequest ChatRequest::from_json(const json& value) {
     request.provider = value.at("provider").get<std::string>();
     request.model = value.at("model").get<std::string>();
     for (const json& message : value.at("messages")) {
-      request.messages.push_back(
-          {message.at("role").get<std::string>(), message.at("content").get<std::string>()});
+      std::optional<ChatMessage> read = ChatMessage::from_json(message);
+      if (!read) {
+        throw Error(ErrorKind::invalid_input,
+                    "not a recorded request: a message is " + util::printable(message.dump()));
+      }
+      request.messages.push_back(std::move(*read));
     }
     const json& parameters = value.at("parameters");
     ModelSettings& p = request.parameters;
@@ -71,29 +76,6 @@ ChatRequest ChatRequest::from_json(const json& value) {
   } catch (const json::exception& e) {
     throw Error(ErrorKind::invalid_input, std::string("not a recorded request: ") + e.what());
   }
-}
-
-json ToolCall::to_json() const {
-  return {{"id", id}, {"name", name}, {"arguments", arguments}};
-}
-
-std::optional<ToolCall> ToolCall::from_json(const json& value) {
-  if (!value.is_object() || !value.contains("name") || !value["name"].is_string()) {
-    return std::nullopt;
-  }
-  ToolCall call;
-  call.id = value.contains("id") && value["id"].is_string() ? value["id"].get<std::string>() : "";
-  call.name = value["name"].get<std::string>();
-  call.arguments = value.value("arguments", json::object());
-  return call;
-}
-
-json tool_calls_json(const std::vector<ToolCall>& calls) {
-  json list = json::array();
-  for (const ToolCall& call : calls) {
-    list.push_back(call.to_json());
-  }
-  return list;
 }
 
 std::string ChatRequest::hash() const {

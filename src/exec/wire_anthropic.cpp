@@ -149,6 +149,41 @@ class AnthropicFormat : public WireFormat {
   }
 
  private:
+  // An assistant's calls are tool_use blocks after its text; tool results are tool_result
+  // blocks of the user's turn that follows, which gathers them (and any text after them).
+  static void add_message(json& messages, const ChatMessage& message) {
+    if (!message.tool_calls.empty()) {
+      json blocks = json::array();
+      if (!message.content.empty()) {
+        blocks.push_back({{"type", "text"}, {"text", message.content}});
+      }
+      for (const ToolCall& call : message.tool_calls) {
+        blocks.push_back({{"type", "tool_use"},
+                          {"id", call.id},
+                          {"name", call.name},
+                          {"input", call.arguments.is_object() ? call.arguments : json::object()}});
+      }
+      messages.push_back({{"role", "assistant"}, {"content", std::move(blocks)}});
+      return;
+    }
+    bool gathering = !messages.empty() && messages.back()["role"] == "user" &&
+                     messages.back()["content"].is_array();
+    if (message.role == "tool") {
+      json block = {{"type", "tool_result"},
+                    {"tool_use_id", message.tool_call_id},
+                    {"content", message.content}};
+      if (gathering) {
+        messages.back()["content"].push_back(std::move(block));
+      } else {
+        messages.push_back({{"role", "user"}, {"content", json::array({std::move(block)})}});
+      }
+    } else if (message.role == "user" && gathering) {
+      messages.back()["content"].push_back({{"type", "text"}, {"text", message.content}});
+    } else {
+      messages.push_back({{"role", message.role}, {"content", message.content}});
+    }
+  }
+
   // "required" is Anthropic's "any": some tool, the model picks which.
   static json tool_choice(const std::string& choice) {
     if (choice == "auto" || choice == "none") {
@@ -169,7 +204,7 @@ class AnthropicFormat : public WireFormat {
       if (message.is_instruction()) {
         system += (system.empty() ? "" : "\n\n") + message.content;
       } else {
-        messages.push_back({{"role", message.role}, {"content", message.content}});
+        add_message(messages, message);
       }
     }
     if (!system.empty()) {

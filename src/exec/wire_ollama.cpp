@@ -1,4 +1,6 @@
 // Ollama's native chat API: options in their own object and a stream of JSON lines.
+#include <map>
+
 #include "exec/wire.hpp"
 
 namespace promptctl::exec_detail {
@@ -57,6 +59,28 @@ class OllamaStream : public AccumulatingDecoder {
   std::size_t m_calls_seen = 0;
 };
 
+// An assistant's calls go with its message, their arguments as an object; a tool's result
+// names the tool (Ollama's calls have no ids to name).
+json messages(const std::vector<ChatMessage>& chat) {
+  json list = role_content_messages(chat, /*instructions_as_system=*/true);
+  std::map<std::string, std::string> tool_of_call;
+  for (std::size_t i = 0; i < chat.size(); ++i) {
+    const ChatMessage& message = chat[i];
+    if (!message.tool_calls.empty()) {
+      json calls = json::array();
+      for (const ToolCall& call : message.tool_calls) {
+        tool_of_call[call.id] = call.name;
+        calls.push_back({{"function", {{"name", call.name}, {"arguments", call.arguments}}}});
+      }
+      list[i]["tool_calls"] = std::move(calls);
+    }
+    if (message.role == "tool") {
+      list[i]["tool_name"] = tool_of_call[message.tool_call_id];
+    }
+  }
+  return list;
+}
+
 class OllamaFormat : public WireFormat {
  public:
   [[nodiscard]] http::Request build_embeddings(const std::string& model,
@@ -91,7 +115,7 @@ class OllamaFormat : public WireFormat {
     http.headers.emplace_back("Content-Type", "application/json");
     json body = json::object();
     body["model"] = request.model;
-    body["messages"] = role_content_messages(request.messages, /*instructions_as_system=*/true);
+    body["messages"] = messages(request.messages);
     body["stream"] = stream;  // Ollama streams unless told not to
     json options = json::object();
     const ModelSettings& p = request.parameters;

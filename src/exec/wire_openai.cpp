@@ -80,6 +80,35 @@ class OpenAiStream : public AccumulatingDecoder {
   SseParser m_parser;
 };
 
+// An assistant's calls go with its message, their arguments as JSON text; a tool's result names
+// its call.
+json messages(const std::vector<ChatMessage>& chat) {
+  json list = role_content_messages(chat);
+  for (std::size_t i = 0; i < chat.size(); ++i) {
+    const ChatMessage& message = chat[i];
+    if (!message.tool_calls.empty()) {
+      json calls = json::array();
+      for (const ToolCall& call : message.tool_calls) {
+        calls.push_back(
+            {{"id", call.id},
+             {"type", "function"},
+             {"function",
+              {{"name", call.name},
+               {"arguments", call.arguments.is_string() ? call.arguments.get<std::string>()
+                                                        : call.arguments.dump()}}}});
+      }
+      list[i]["tool_calls"] = std::move(calls);
+      if (message.content.empty()) {
+        list[i]["content"] = nullptr;
+      }
+    }
+    if (message.role == "tool") {
+      list[i]["tool_call_id"] = message.tool_call_id;
+    }
+  }
+  return list;
+}
+
 class OpenAiFormat : public WireFormat {
  public:
   explicit OpenAiFormat(bool azure) : m_azure(azure) {}
@@ -187,7 +216,7 @@ class OpenAiFormat : public WireFormat {
     if (!m_azure) {
       body["model"] = request.model;
     }
-    body["messages"] = role_content_messages(request.messages);
+    body["messages"] = messages(request.messages);
     const ModelSettings& p = request.parameters;
     if (p.temperature) {
       body["temperature"] = *p.temperature;

@@ -64,28 +64,6 @@ void redact_strings(json& value, const std::vector<Redaction>& redactions) {
   }
 }
 
-void redact_messages(json& request, const std::vector<Redaction>& redactions) {
-  if (!request.contains("messages")) {
-    return;
-  }
-  for (json& message : request["messages"]) {
-    if (message.contains("content") && message["content"].is_string()) {
-      message["content"] = redact(message["content"].get<std::string>(), redactions);
-    }
-  }
-}
-
-void hash_messages(json& request) {
-  if (!request.contains("messages")) {
-    return;
-  }
-  for (json& message : request["messages"]) {
-    if (message.contains("content")) {
-      message["content"] = digest_of(message["content"]);
-    }
-  }
-}
-
 // Each string in the tool calls' arguments redacted, or the arguments replaced by their digest.
 void redact_tool_calls(json& calls, const std::vector<Redaction>& redactions) {
   for (json& call : calls) {
@@ -99,6 +77,34 @@ void hash_tool_calls(json& calls) {
   for (json& call : calls) {
     if (call.is_object() && call.contains("arguments")) {
       call["arguments"] = digest_of(call["arguments"]);
+    }
+  }
+}
+
+void redact_messages(json& request, const std::vector<Redaction>& redactions) {
+  if (!request.contains("messages")) {
+    return;
+  }
+  for (json& message : request["messages"]) {
+    if (message.contains("content") && message["content"].is_string()) {
+      message["content"] = redact(message["content"].get<std::string>(), redactions);
+    }
+    if (message.contains("tool_calls")) {
+      redact_tool_calls(message["tool_calls"], redactions);
+    }
+  }
+}
+
+void hash_messages(json& request) {
+  if (!request.contains("messages")) {
+    return;
+  }
+  for (json& message : request["messages"]) {
+    if (message.contains("content")) {
+      message["content"] = digest_of(message["content"]);
+    }
+    if (message.contains("tool_calls")) {
+      hash_tool_calls(message["tool_calls"]);
     }
   }
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "prompt/conversation.hpp"
 #include "promptctl/analysis.hpp"
 #include "promptctl/names.hpp"
 
@@ -96,7 +97,7 @@ std::vector<std::string> used_variable_names(const Prompt& prompt, PromptPartial
 json RenderedPrompt::to_json() const {
   json messages_json = json::array();
   for (const ChatMessage& message : messages) {
-    messages_json.push_back({{"role", message.role}, {"content", message.content}});
+    messages_json.push_back(message.to_json());
   }
   return {{"name", name},
           {"messages", messages_json},
@@ -116,13 +117,12 @@ void splice_history(const std::string& name, const json& variables,
     return;  // an optional conversation that was not given
   }
   for (const json& message : *found) {
-    bool whole = message.is_object() && message.contains("role") && message["role"].is_string() &&
-                 message.contains("content") && message["content"].is_string();
-    if (!whole) {  // only a lenient render lets an unchecked value this far
+    std::optional<ChatMessage> read = prompt_detail::conversation_message(message);
+    if (!read) {  // only a lenient render lets an unchecked value this far
       throw Error(ErrorKind::invalid_input,
                   "variable '" + name + "' holds a message without a role and text content");
     }
-    messages.push_back({message["role"].get<std::string>(), message["content"].get<std::string>()});
+    messages.push_back(std::move(*read));
   }
 }
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <functional>
+#include <set>
 
 #include "promptctl/error.hpp"
 #include "util/strings.hpp"
@@ -146,6 +147,39 @@ bool is_blank(const std::string& text) {
                      [](unsigned char c) { return std::isspace(c) != 0; });
 }
 
+// OpenAI's and Anthropic's APIs want each call of an assistant's message answered by a tool's
+// result right after it, and no result that answers nothing there.
+void check_results_follow_calls(const std::vector<ChatMessage>& messages,
+                                std::vector<RequestProblem>& problems) {
+  std::set<std::string> open;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    const ChatMessage& message = messages[i];
+    if (message.role == "tool") {
+      if (open.erase(message.tool_call_id) == 0) {
+        problems.push_back({"messages", i,
+                            "the result of call '" + util::printable(message.tool_call_id) +
+                                "' does not follow the assistant's message that made it"});
+      }
+      continue;
+    }
+    for (const std::string& id : open) {
+      problems.push_back({"messages", i,
+                          "call '" + util::printable(id) +
+                              "' has no tool result before this message; the API wants each "
+                              "call answered right after it"});
+    }
+    open.clear();
+    for (const ToolCall& call : message.tool_calls) {
+      open.insert(call.id);
+    }
+  }
+  for (const std::string& id : open) {
+    problems.push_back({"messages", std::nullopt,
+                        "call '" + util::printable(id) +
+                            "' has no tool result; the API wants each call answered"});
+  }
+}
+
 }  // namespace
 
 std::string provider_for_model_name(std::string_view model) {
@@ -243,6 +277,10 @@ std::vector<RequestProblem> settings_problems(ProviderType type, std::string_vie
 std::vector<RequestProblem> message_problems(ProviderType type,
                                              const std::vector<ChatMessage>& messages) {
   std::vector<RequestProblem> problems;
+  if (type == ProviderType::openai || type == ProviderType::azure_openai ||
+      type == ProviderType::anthropic) {
+    check_results_follow_calls(messages, problems);
+  }
   if (type != ProviderType::anthropic) {
     return problems;
   }
@@ -252,9 +290,12 @@ std::vector<RequestProblem> message_problems(ProviderType type,
                         "user message"});
   }
   for (std::size_t i = 0; i < messages.size(); ++i) {
-    if (!messages[i].is_instruction() && is_blank(messages[i].content)) {
+    const ChatMessage& message = messages[i];
+    bool may_be_empty =
+        message.is_instruction() || !message.tool_calls.empty() || message.role == "tool";
+    if (!may_be_empty && is_blank(message.content)) {
       problems.push_back({"messages", i,
-                          "the " + messages[i].role +
+                          "the " + message.role +
                               " message is empty; Anthropic's API "
                               "refuses empty text"});
     }

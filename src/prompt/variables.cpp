@@ -3,6 +3,7 @@
 #include <cmath>
 #include <regex>
 
+#include "prompt/conversation.hpp"
 #include "promptctl/prompt.hpp"
 #include "util/json_output.hpp"
 #include "util/strings.hpp"
@@ -80,7 +81,7 @@ bool has_type(const json& value, VarType type) {
     case VarType::object:
       return value.is_object();
     case VarType::messages:
-      return value.is_array();  // each message is checked by `history_problem`
+      return value.is_array();  // each message is checked by `conversation_problem`
   }
   return false;
 }
@@ -98,22 +99,6 @@ std::string shown(const json& value) {
                            : util::printable(value.dump());
 }
 
-// What is wrong with a conversation's messages, naming the first that is wrong, or "".
-std::string history_problem(const json& value) {
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const json& message = value[i];
-    bool role_ok = message.is_object() && message.contains("role") &&
-                   (message["role"] == "user" || message["role"] == "assistant");
-    bool content_ok = message.is_object() && message.contains("content") &&
-                      message["content"].is_string() && message.size() == 2;
-    if (!role_ok || !content_ok) {
-      return "message " + std::to_string(i + 1) +
-             " must be {role: user or assistant, content: text}, not " + shown(message);
-    }
-  }
-  return "";
-}
-
 }  // namespace
 
 std::vector<std::string> VariableSpec::check(const json& value) const {
@@ -126,7 +111,7 @@ std::vector<std::string> VariableSpec::check(const json& value) const {
     return problems;
   }
   if (type == VarType::messages) {
-    if (std::string problem = history_problem(value); !problem.empty()) {
+    if (std::string problem = prompt_detail::conversation_problem(value); !problem.empty()) {
       problems.push_back(subject + ": " + problem);
     }
   }

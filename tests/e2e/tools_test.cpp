@@ -62,6 +62,50 @@ TEST_P(ToolsEveryDialect, DeclaresTheToolsInItsFormatAndReadsTheCallWholeAndStre
   }
 }
 
+TEST_P(ToolsEveryDialect, AConversationGoesOnWithTheToolsResultsInItsFormat) {
+  write("prompts/followup.yaml",
+        "variables:\n  conversation: {type: messages}\n  question: string\n"
+        "tools: [{name: get_weather}]\n"
+        "messages:\n"
+        "  - {role: system, content: Be brief.}\n"
+        "  - {role: user, content: \"{{question}}\"}\n"
+        "  - history: conversation\n");
+  write("talk.yaml",
+        "question: Weather in Oslo?\n"
+        "conversation:\n"
+        "  - role: assistant\n"
+        "    tool_calls: [{id: call_1, name: get_weather, arguments: {city: Oslo}}]\n"
+        "  - {role: tool, tool_call_id: call_1, content: {temp: 3}}\n");
+  json result = run_json({"run", "followup", "--var-file", "talk.yaml", "--model", GetParam()});
+  ASSERT_EQ(result["status"], "ok") << result;
+  EXPECT_EQ(result["output"], "echo: {\"temp\":3}");  // the model reads the result
+
+  json messages = last_body()["messages"];
+  std::string provider = GetParam().substr(0, GetParam().find('/'));
+  if (provider == "anthropic") {
+    ASSERT_EQ(messages.size(), 3U) << messages;
+    EXPECT_EQ(messages[1], json::parse(R"({"role": "assistant", "content": [{"type": "tool_use",
+                 "id": "call_1", "name": "get_weather", "input": {"city": "Oslo"}}]})"));
+    EXPECT_EQ(messages[2], json::parse(R"({"role": "user", "content": [{"type": "tool_result",
+                 "tool_use_id": "call_1", "content": "{\"temp\":3}"}]})"));
+    return;
+  }
+  ASSERT_EQ(messages.size(), 4U) << messages;
+  if (provider == "ollama") {
+    EXPECT_EQ(
+        messages[2]["tool_calls"],
+        json::parse(R"([{"function": {"name": "get_weather", "arguments": {"city": "Oslo"}}}])"));
+    EXPECT_EQ(messages[3], json::parse(R"({"role": "tool", "content": "{\"temp\":3}",
+                                           "tool_name": "get_weather"})"));
+    return;
+  }
+  EXPECT_EQ(messages[2], json::parse(R"({"role": "assistant", "content": null, "tool_calls": [
+                 {"id": "call_1", "type": "function", "function": {"name": "get_weather",
+                  "arguments": "{\"city\":\"Oslo\"}"}}]})"));
+  EXPECT_EQ(messages[3], json::parse(R"({"role": "tool", "tool_call_id": "call_1",
+                                         "content": "{\"temp\":3}"})"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Tools, ToolsEveryDialect,
                          ::testing::Values("openai/gpt-test", "anthropic/claude-test",
                                            "ollama/llama3", "azure-openai/dep"),
@@ -155,6 +199,67 @@ TEST_F(ToolsTest, LintLocatesBadToolsAndShowListsThem) {
   ASSERT_EQ(shown_json["tools"].size(), 2U);
   EXPECT_EQ(shown_json["tools"][0]["parameters"], weather_parameters());
   EXPECT_FALSE(shown_json["tools"][1].contains("description"));
+}
+
+TEST_F(ToolsTest, ACallWithoutItsResultIsRefusedBeforeAnythingIsSent) {
+  write("prompts/followup.yaml",
+        "variables:\n  conversation: {type: messages}\n  question: string\n"
+        "tools: [{name: get_weather}]\nmodel: openai/gpt-test\n"
+        "messages:\n  - history: conversation\n  - {role: user, content: \"{{question}}\"}\n");
+  write("unanswered.yaml",
+        "question: And now?\n"
+        "conversation:\n"
+        "  - {role: user, content: Weather}\n"
+        "  - {role: assistant, tool_calls: [{id: c9, name: get_weather, arguments: {}}]}\n");
+  std::size_t before = m_server.request_count();
+  ProcessResult unanswered = run_with_server({"run", "followup", "--var-file", "unanswered.yaml"});
+  EXPECT_EQ(unanswered.exit_code, 2) << unanswered.err;
+  EXPECT_NE(unanswered.err.find("call 'c9' has no tool result"), std::string::npos)
+      << unanswered.err;
+  write("stray.yaml",
+        "question: And now?\n"
+        "conversation: [{role: tool, tool_call_id: c1, content: sunny}]\n");
+  ProcessResult stray = run_with_server({"run", "followup", "--var-file", "stray.yaml"});
+  EXPECT_EQ(stray.exit_code, 2) << stray.err;
+  EXPECT_NE(stray.err.find("message 1 is a tool's result whose tool_call_id names no earlier call"),
+            std::string::npos)
+      << stray.err;
+  EXPECT_EQ(m_server.request_count(), before);
+
+  // render shows the turns as they will be sent, calls included.
+  ProcessResult rendered = run({"render", "followup", "--var-file", "unanswered.yaml", "--json"});
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+  EXPECT_EQ(json::parse(rendered.out)["messages"][1]["tool_calls"][0]["id"], "c9");
+}
+
+TEST_F(ToolsTest, RerunGoesOnFromARunsCallsWithTheirResults) {
+  // The model calls the tool once (x1), then answers what it reads.
+  json called = run_json(
+      {"run", "weather", "--model", "openai/gpt-test~callx1", "--var", R"(q={"city": "Oslo"})"});
+  ASSERT_EQ(called["tool_calls"].size(), 1U) << called;
+  std::string id = called["tool_calls"][0]["id"];
+  write("oslo.json", "{\"temp\": 3}");
+  json answered = run_json(
+      {"rerun", std::to_string(called["run_id"].get<int>()), "--tool-result", id + "=@oslo.json"});
+  ASSERT_EQ(answered["status"], "ok") << answered;
+  EXPECT_EQ(answered["output"], "echo: {\"temp\": 3}");
+  EXPECT_EQ(answered["parent_run_id"], called["run_id"]);
+  json messages = last_body()["messages"];
+  ASSERT_EQ(messages.size(), 3U) << messages;
+  EXPECT_EQ(messages[1]["tool_calls"][0]["id"], id);
+  EXPECT_EQ(messages[2],
+            (json{{"role", "tool"}, {"tool_call_id", id}, {"content", "{\"temp\": 3}"}}));
+  EXPECT_NE(run({"runs", "show", "2"}).out.find("### tool\n{\"temp\": 3}"), std::string::npos);
+
+  ProcessResult unknown = run_with_server({"rerun", "1", "--tool-result", "call_tset1=x"});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.err;
+  EXPECT_NE(unknown.err.find("not a call of run 1"), std::string::npos) << unknown.err;
+  ProcessResult none = run_with_server({"rerun", "2", "--tool-result", "x=y"});
+  EXPECT_EQ(none.exit_code, 2) << none.err;
+  EXPECT_NE(none.err.find("run 2 made no tool calls"), std::string::npos) << none.err;
+  ProcessResult missing = run_with_server({"rerun", "1", "--tool-result", id + "=@gone.json"});
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_NE(missing.err.find("gone.json"), std::string::npos) << missing.err;
 }
 
 TEST_F(ToolsTest, TestAssertsWhichToolsWereCalledAndWithWhat) {

@@ -270,6 +270,20 @@ json example_of(const json& schema) {
   return nullptr;
 }
 
+// A message's text: its content, or the text and tool results of its blocks.
+std::string content_text(const json& message) {
+  const json content = message.contains("content") ? message["content"] : json();
+  if (content.is_string()) {
+    return content.get<std::string>();
+  }
+  std::string text;
+  for (const json& block : content.is_array() ? content : json::array()) {
+    const json& part = block.contains("text") ? block["text"] : block.value("content", json());
+    text += (text.empty() ? "" : " ") + (part.is_string() ? part.get<std::string>() : part.dump());
+  }
+  return text;
+}
+
 // The request's tools as {name: parameters schema}, in each format's shape.
 std::vector<std::pair<std::string, json>> declared_tools(Api api, const json& body) {
   std::vector<std::pair<std::string, json>> tools;
@@ -318,10 +332,11 @@ Answer answer_for(Api api, const json& body, bool as_json, bool as_judge, bool p
   Answer answer;
   std::string last_user;
   for (const json& message : body.value("messages", json::array())) {
-    std::string content = message.value("content", "");
+    std::string content = content_text(message);
     answer.input_tokens += static_cast<std::int64_t>(words_of(content).size());
-    if (message.value("role", "") == "user") {
-      last_user = content;
+    std::string role = message.value("role", "");
+    if (role == "user" || role == "tool") {
+      last_user = content;  // a tool's result is what the model answers next
     }
   }
   if (body.contains("system") && body["system"].is_string()) {
@@ -375,6 +390,76 @@ Answer answer_for(Api api, const json& body, bool as_json, bool as_judge, bool p
   }
   answer.output_tokens = static_cast<std::int64_t>(words_of(answer.text).size());
   return answer;
+}
+
+// Why an Anthropic content block is not one the API takes, or "".
+std::string block_problem(const json& block) {
+  std::string type = block.is_object() ? block.value("type", "") : "";
+  if (type == "text") {
+    return block.contains("text") && block["text"].is_string() ? "" : "text: Field required";
+  }
+  if (type == "tool_use") {
+    bool whole = block.contains("id") && block["id"].is_string() && block.contains("name") &&
+                 block.contains("input") && block["input"].is_object();
+    return whole ? "" : "tool_use: id, name and an object input are required";
+  }
+  if (type == "tool_result") {
+    return block.contains("tool_use_id") && block["tool_use_id"].is_string()
+               ? ""
+               : "tool_result.tool_use_id: Field required";
+  }
+  return "content: unknown block type '" + type + "'";
+}
+
+// Why one message is not what the API takes, or "".
+std::string message_problem(Api api, const json& message) {
+  std::string role = message.is_object() ? message.value("role", "") : "";
+  const json content =
+      message.is_object() && message.contains("content") ? message["content"] : json();
+  if (api == Api::anthropic) {
+    if (role != "user" && role != "assistant") {
+      return "messages: roles must be 'user' or 'assistant' (system goes in 'system')";
+    }
+    if (content.is_array()) {
+      for (const json& block : content) {
+        if (std::string wrong = block_problem(block); !wrong.empty()) {
+          return wrong;
+        }
+      }
+      return content.empty() ? "content: must not be empty" : "";
+    }
+    return content.is_string() ? "" : "each message needs 'content'";
+  }
+  std::set<std::string> roles = {"system", "user", "assistant", "tool"};
+  if (api != Api::ollama) {
+    roles.insert("developer");
+  }
+  if (!roles.contains(role)) {
+    return "messages: unknown role '" + role + "'";
+  }
+  bool calls = message.contains("tool_calls");
+  if (calls && (role != "assistant" || !message["tool_calls"].is_array())) {
+    return "tool_calls: only an assistant's message has a list of them";
+  }
+  for (const json& call : calls ? message["tool_calls"] : json::array()) {
+    const json& function = call.value("function", json::object());
+    bool whole = api == Api::ollama
+                     ? function.contains("name") && function.value("arguments", json()).is_object()
+                     : call.value("type", "") == "function" && call.contains("id") &&
+                           function.contains("name") &&
+                           function.value("arguments", json()).is_string();
+    if (!whole) {
+      return "tool_calls: a call is not in the API's shape";
+    }
+  }
+  if (role == "tool" && api != Api::ollama &&
+      (!message.contains("tool_call_id") || !message["tool_call_id"].is_string())) {
+    return "messages: a tool message needs 'tool_call_id'";
+  }
+  bool may_be_null = calls && api != Api::ollama;
+  return content.is_string() || (may_be_null && content.is_null())
+             ? ""
+             : "each message needs string 'content'";
 }
 
 // Why the request's tools or tool choice are not what the API takes, or "".
@@ -448,15 +533,8 @@ std::string invalid_reason(Api api, const json& body) {
     return "'messages' must be a non-empty array";
   }
   for (const json& message : body["messages"]) {
-    std::string role = message.value("role", "");
-    if (!message.contains("content") || !message["content"].is_string()) {
-      return "each message needs string 'content'";
-    }
-    if (api == Api::anthropic && role != "user" && role != "assistant") {
-      return "messages: roles must be 'user' or 'assistant' (system goes in 'system')";
-    }
-    if (role != "system" && role != "user" && role != "assistant" && role != "developer") {
-      return "messages: unknown role '" + role + "'";
+    if (std::string wrong = message_problem(api, message); !wrong.empty()) {
+      return wrong;
     }
   }
   if (api == Api::anthropic && !body.contains("max_tokens")) {
