@@ -16,6 +16,7 @@ step() { printf '\n\033[1m$ %s\033[0m\n' "$*" | { [ -t 1 ] && cat || sed 's/\x1b
 step "$promptctl" init "$scratch/repo"
 cp "$here/starter/promptctl.yaml" "$scratch/repo/"
 cp -R "$here/starter/prompts/." "$scratch/repo/prompts/"
+cp -R "$here/starter/images" "$scratch/repo/"
 cp -R "$here/vars" "$scratch/vars"
 cd "$scratch/repo"
 

@@ -25,6 +25,7 @@ step() { printf '\n\033[1m$ %s\033[0m\n' "$*" | { [ -t 1 ] && cat || sed 's/\x1b
 "$promptctl" init "$scratch/repo" >/dev/null
 cp "$here/starter/promptctl.yaml" "$scratch/repo/"
 cp -R "$here/starter/prompts/." "$scratch/repo/prompts/"
+cp -R "$here/starter/images" "$scratch/repo/"
 cp -R "$here/vars" "$scratch/vars"
 cd "$scratch/repo"
 
@@ -36,6 +37,8 @@ fi
 step "$promptctl" run support/reply --var-file ../vars/reply.yaml "${provider[@]}"
 step "$promptctl" run support/reply --var-file ../vars/reply.yaml "${provider[@]}" --json
 step "$promptctl" run support/followup --var-file ../vars/followup.yaml "${provider[@]}"
+# A message with an image: the repository's file goes as a data URI.
+step "$promptctl" render analysis/receipt --json
 
 # A batch: one call per JSONL row, four at a time, results in input order.
 cat > ../reviews.jsonl <<'ROWS'

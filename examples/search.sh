@@ -26,6 +26,7 @@ export GIT_COMMITTER_NAME=Alice GIT_COMMITTER_EMAIL=alice@example.com
 "$promptctl" init "$scratch/repo" >/dev/null
 cp "$here/starter/promptctl.yaml" "$scratch/repo/"
 cp -R "$here/starter/prompts/." "$scratch/repo/prompts/"
+cp -R "$here/starter/images" "$scratch/repo/"
 cd "$scratch/repo"
 "$promptctl" commit -m "Starter prompts" >/dev/null
 

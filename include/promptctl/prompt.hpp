@@ -19,7 +19,8 @@ namespace promptctl {
 
 /// `messages` is a conversation: a list of {role: user|assistant, content: text}; an assistant's
 /// message may carry `tool_calls`, and {role: tool, tool_call_id, content} is a call's result.
-enum class VarType { string, number, integer, boolean, array, object, messages };
+/// `image` is an image for a message's `images`: an http(s) URL or a data URI.
+enum class VarType { string, number, integer, boolean, array, object, messages, image };
 
 [[nodiscard]] std::string_view to_string(VarType type);
 [[nodiscard]] std::optional<VarType> parse_var_type(std::string_view text);
@@ -86,6 +87,18 @@ struct ModelSettings {
   [[nodiscard]] nlohmann::json to_json() const;
 };
 
+/// An image a user message shows the model (`images:`): at a URL, in a file of the repository
+/// (sent as a data URI), or in a variable of type image.
+struct ImageSpec {
+  enum class From { url, file, variable };
+  From from = From::url;
+  std::string ref;  ///< the URL, the file's path from the repository's top, or the variable
+  SourceLocation location;
+};
+
+/// "url", "file" or "var": the key an image is written with.
+[[nodiscard]] std::string_view to_string(ImageSpec::From from);
+
 /// One chat message whose content is a template.
 struct MessageTemplate {
   std::string role;
@@ -98,6 +111,8 @@ struct MessageTemplate {
   /// `- history: NAME`: the messages of the variable NAME go here, as they are (never rendered
   /// as templates); empty for a message written in the prompt.
   std::string history;
+  /// The images the message shows besides its text.
+  std::vector<ImageSpec> images;
 };
 
 struct TestCase {
@@ -193,6 +208,8 @@ struct Prompt {
   /// `output:` asks of the answer and the tools it declares.
   [[nodiscard]] ModelSettings model_over(const ModelSettings& defaults) const;
   [[nodiscard]] std::vector<std::string> variable_names() const;
+  /// The repository files the messages show as images, each once, in order.
+  [[nodiscard]] std::vector<std::string> image_files() const;
 };
 
 /// The result of loading a file: the prompt when it could be built, and every problem found.

@@ -19,8 +19,8 @@ struct Inputs {
   /// Names whose value is command-line text, to be read as the declared type.
   std::set<std::string> textual;
 
-  /// Adds "name=value" or "name=@file" (the file's content). Throws `Error` (usage) when the
-  /// assignment has no '=' or an invalid name.
+  /// Adds "name=value" or "name=@file" (the file's content; an image file, by its name, as a
+  /// data URI). Throws `Error` (usage) when the assignment has no '=' or an invalid name.
   void add_assignment(std::string_view assignment);
   /// Adds every key of a YAML or JSON mapping; `path` "-" reads standard input.
   void add_file(const std::string& path);
@@ -109,12 +109,14 @@ struct ChatMessage {
   std::string content;
   std::vector<ToolCall> tool_calls;  ///< an assistant's calls
   std::string tool_call_id;          ///< for role "tool": the call this is the result of
+  /// Images shown besides the text: each an http(s) URL or a data URI ("data:image/png;base64,…").
+  std::vector<std::string> images;
 
   ChatMessage() = default;
   ChatMessage(std::string role_name, std::string text)
       : role(std::move(role_name)), content(std::move(text)) {}
 
-  /// {"role", "content"}, with "tool_calls" and "tool_call_id" when set.
+  /// {"role", "content"}, with "tool_calls", "tool_call_id" and "images" when set.
   [[nodiscard]] nlohmann::json to_json() const;
   /// Reads what `to_json` wrote; nothing for anything else.
   static std::optional<ChatMessage> from_json(const nlohmann::json& value);

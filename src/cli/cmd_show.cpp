@@ -135,6 +135,10 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
     }
     out.line("  [" + message.role + "]");
     out.line(indented(message.content));
+    for (const ImageSpec& image : message.images) {
+      out.line("    [image " + std::string(to_string(image.from)) + ": " +
+               util::visible(image.ref) + "]");
+    }
   }
   if (!prompt.tests.empty()) {
     out.line();

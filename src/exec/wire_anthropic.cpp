@@ -177,11 +177,40 @@ class AnthropicFormat : public WireFormat {
       } else {
         messages.push_back({{"role", "user"}, {"content", json::array({std::move(block)})}});
       }
-    } else if (message.role == "user" && gathering) {
-      messages.back()["content"].push_back({{"type", "text"}, {"text", message.content}});
+    } else if (message.role == "user" && (gathering || !message.images.empty())) {
+      json blocks = user_blocks(message);
+      if (gathering) {
+        messages.back()["content"].insert(messages.back()["content"].end(), blocks.begin(),
+                                          blocks.end());
+      } else {
+        messages.push_back({{"role", "user"}, {"content", std::move(blocks)}});
+      }
     } else {
       messages.push_back({{"role", message.role}, {"content", message.content}});
     }
+  }
+
+  // A user's images as image blocks (a data URI's data inline, or a URL), before its text, as
+  // Anthropic advises.
+  static json user_blocks(const ChatMessage& message) {
+    json blocks = json::array();
+    for (const std::string& image : message.images) {
+      std::size_t comma = image.find(',');
+      if (image.starts_with("data:") && comma != std::string::npos) {
+        std::size_t semicolon = image.find(';');
+        blocks.push_back({{"type", "image"},
+                          {"source",
+                           {{"type", "base64"},
+                            {"media_type", image.substr(5, semicolon - 5)},
+                            {"data", image.substr(comma + 1)}}}});
+      } else {
+        blocks.push_back({{"type", "image"}, {"source", {{"type", "url"}, {"url", image}}}});
+      }
+    }
+    if (!message.content.empty()) {
+      blocks.push_back({{"type", "text"}, {"text", message.content}});
+    }
+    return blocks;
   }
 
   // "required" is Anthropic's "any": some tool, the model picks which.

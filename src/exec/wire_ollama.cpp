@@ -60,7 +60,7 @@ class OllamaStream : public AccumulatingDecoder {
 };
 
 // An assistant's calls go with its message, their arguments as an object; a tool's result
-// names the tool (Ollama's calls have no ids to name).
+// names the tool (Ollama's calls have no ids to name); images go as their base64 data.
 json messages(const std::vector<ChatMessage>& chat) {
   json list = role_content_messages(chat, /*instructions_as_system=*/true);
   std::map<std::string, std::string> tool_of_call;
@@ -76,6 +76,17 @@ json messages(const std::vector<ChatMessage>& chat) {
     }
     if (message.role == "tool") {
       list[i]["tool_name"] = tool_of_call[message.tool_call_id];
+    }
+    if (!message.images.empty()) {
+      json images = json::array();
+      for (const std::string& image : message.images) {
+        // Ollama takes an image's base64 data alone; a URL was refused before the request.
+        std::size_t comma = image.find(',');
+        if (image.starts_with("data:") && comma != std::string::npos) {
+          images.push_back(image.substr(comma + 1));
+        }
+      }
+      list[i]["images"] = std::move(images);
     }
   }
   return list;

@@ -81,7 +81,7 @@ class OpenAiStream : public AccumulatingDecoder {
 };
 
 // An assistant's calls go with its message, their arguments as JSON text; a tool's result names
-// its call.
+// its call; a message with images has its text and each image as parts of its content.
 json messages(const std::vector<ChatMessage>& chat) {
   json list = role_content_messages(chat);
   for (std::size_t i = 0; i < chat.size(); ++i) {
@@ -104,6 +104,16 @@ json messages(const std::vector<ChatMessage>& chat) {
     }
     if (message.role == "tool") {
       list[i]["tool_call_id"] = message.tool_call_id;
+    }
+    if (!message.images.empty()) {
+      json parts = json::array();
+      if (!message.content.empty()) {
+        parts.push_back({{"type", "text"}, {"text", message.content}});
+      }
+      for (const std::string& image : message.images) {
+        parts.push_back({{"type", "image_url"}, {"image_url", {{"url", image}}}});
+      }
+      list[i]["content"] = std::move(parts);
     }
   }
   return list;

@@ -92,6 +92,9 @@ void redact_messages(json& request, const std::vector<Redaction>& redactions) {
     if (message.contains("tool_calls")) {
       redact_tool_calls(message["tool_calls"], redactions);
     }
+    if (message.contains("images")) {
+      redact_strings(message["images"], redactions);
+    }
   }
 }
 
@@ -105,6 +108,11 @@ void hash_messages(json& request) {
     }
     if (message.contains("tool_calls")) {
       hash_tool_calls(message["tool_calls"]);
+    }
+    if (message.contains("images")) {
+      for (json& image : message["images"]) {
+        image = digest_of(image);
+      }
     }
   }
 }

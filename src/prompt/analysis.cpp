@@ -51,6 +51,11 @@ std::vector<VariableUse> variable_uses(const Prompt& prompt, PromptPartials& par
           {message.history, {message.origin.file, message.origin.line, message.origin.column}, ""});
       continue;
     }
+    for (const ImageSpec& image : message.images) {
+      if (image.from == ImageSpec::From::variable) {
+        uses.push_back({image.ref, image.location, ""});
+      }
+    }
     if (!message.parsed) {
       continue;  // a syntax error, which the loader reports
     }

@@ -38,6 +38,9 @@ json ChatMessage::to_json() const {
   if (!tool_call_id.empty()) {
     out["tool_call_id"] = tool_call_id;
   }
+  if (!images.empty()) {
+    out["images"] = images;
+  }
   return out;
 }
 
@@ -59,6 +62,12 @@ std::optional<ChatMessage> ChatMessage::from_json(const json& value) {
       return std::nullopt;
     }
     message.tool_call_id = value["tool_call_id"].get<std::string>();
+  }
+  for (const json& image : value.value("images", json::array())) {
+    if (!image.is_string()) {
+      return std::nullopt;
+    }
+    message.images.push_back(image.get<std::string>());
   }
   return message;
 }

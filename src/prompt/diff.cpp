@@ -183,6 +183,9 @@ std::string template_text(const Prompt& prompt) {
     if (!message.content.ends_with("\n")) {
       text += "\n";
     }
+    for (const ImageSpec& image : message.images) {
+      text += "[image " + std::string(to_string(image.from)) + ": " + image.ref + "]\n";
+    }
   }
   return text;
 }

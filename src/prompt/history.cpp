@@ -35,7 +35,18 @@ std::string name_of_path(const std::string& path, const std::string& prompts_pre
   return name;
 }
 
-std::vector<std::string> used_partials(PromptSource& source, std::string_view name) {
+// What a prompt's content is made of besides its own file: the partials it uses and the files
+// it shows as images.
+struct Ingredients {
+  std::vector<std::string> partials;
+  std::vector<std::string> files;
+};
+
+Ingredients ingredients_of(PromptSource& source, const Prompt& prompt) {
+  return {used_partials(source, prompt), prompt.image_files()};
+}
+
+Ingredients ingredients_of(PromptSource& source, std::string_view name) {
   LoadResult loaded;
   try {
     loaded = load_from_source(source, name);
@@ -45,26 +56,38 @@ std::vector<std::string> used_partials(PromptSource& source, std::string_view na
   if (!loaded.prompt || loaded.has_errors()) {
     return {};
   }
-  return used_partials(source, *loaded.prompt);
+  return ingredients_of(source, *loaded.prompt);
 }
 
-// The first line of a content manifest: the prompt file's own text. Partials follow.
+// The first line of a content manifest: the prompt file's own text. Partials and image files
+// follow.
 std::string prompt_manifest_line(std::string_view prompt_text) {
   return "prompt " + repo::hash_blob(prompt_text) + "\n";
 }
 
 ContentIdentity identity_of(PromptSource& source, std::string_view name,
-                            const std::vector<std::string>& partials) {
+                            const Ingredients& ingredients) {
   auto file = source.read(name);
   if (!file) {
     throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "'");
   }
   ContentIdentity identity;
   std::string manifest = prompt_manifest_line(file->text);
-  for (const std::string& partial : partials) {
+  for (const std::string& partial : ingredients.partials) {
     if (auto partial_file = source.read(partial)) {
       manifest += "partial " + partial + " " + repo::hash_blob(partial_file->text) + "\n";
       identity.partials.push_back(partial);
+    }
+  }
+  for (const std::string& path : ingredients.files) {
+    std::optional<SourceFile> image;
+    try {
+      image = source.read_data(path);
+    } catch (const Error&) {
+      continue;  // a path outside the repository: `lint` and `render` say so
+    }
+    if (image) {
+      manifest += "file " + path + " " + repo::hash_blob(image->text) + "\n";
     }
   }
   identity.hash = repo::hash_blob(manifest);
@@ -78,11 +101,11 @@ std::string content_hash_of_text(std::string_view prompt_text) {
 }
 
 ContentIdentity content_identity(PromptSource& source, std::string_view name) {
-  return identity_of(source, name, used_partials(source, name));
+  return identity_of(source, name, ingredients_of(source, name));
 }
 
 ContentIdentity content_identity(PromptSource& source, const Prompt& loaded) {
-  return identity_of(source, loaded.name, used_partials(source, loaded));
+  return identity_of(source, loaded.name, ingredients_of(source, loaded));
 }
 
 RestoreResult restore_prompt(Workspace& workspace, PromptSource& source, std::string_view name) {

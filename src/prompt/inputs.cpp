@@ -1,5 +1,7 @@
 // Variable inputs from the command line and files, checked against declarations.
+#include "prompt/reader.hpp"
 #include "promptctl/render.hpp"
+#include "util/base64.hpp"
 #include "util/fs.hpp"
 #include "util/json_input.hpp"
 #include "util/strings.hpp"
@@ -26,6 +28,12 @@ void Inputs::add_assignment(std::string_view assignment) {
   if (value.starts_with("@")) {
     std::string path(value.substr(1));
     std::string content = path == "-" ? util::read_stdin() : util::read_file(path);
+    if (std::optional<std::string> media_type = prompt_detail::image_media_type(path)) {
+      // An image goes as a data URI, the value a variable of type image takes.
+      values[name] = "data:" + *media_type + ";base64," + util::base64_encode(content);
+      textual.insert(name);
+      return;
+    }
     if (auto bad = util::invalid_utf8_at(content)) {
       auto [line, column] = util::line_and_column(content, *bad);
       throw Error(ErrorKind::invalid_input, "file is not valid UTF-8", {path, line, column});

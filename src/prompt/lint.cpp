@@ -215,6 +215,12 @@ void check_requests(const Prompt& prompt, const Workspace& workspace,
     // A conversation's messages are known only when it is given: it stands for one turn here.
     messages.push_back(message.history.empty() ? ChatMessage{message.role, message.content}
                                                : ChatMessage{"user", "(" + message.history + ")"});
+    for (const ImageSpec& image : message.images) {
+      // A URL as it is; a file goes as data. A variable's image is known only when given.
+      if (image.from != ImageSpec::From::variable) {
+        messages.back().images.push_back(image.from == ImageSpec::From::url ? image.ref : "data:");
+      }
+    }
   }
   auto message_location = [&](std::optional<std::size_t> index) {
     if (prompt.messages.empty()) {
@@ -239,6 +245,25 @@ void check_requests(const Prompt& prompt, const Workspace& workspace,
   }
 }
 
+// The image files the messages show must be in the repository.
+void check_images(const Prompt& prompt, PromptSource& source, std::vector<Diagnostic>& out) {
+  for (const MessageTemplate& message : prompt.messages) {
+    for (const ImageSpec& image : message.images) {
+      if (image.from != ImageSpec::From::file) {
+        continue;
+      }
+      try {
+        if (!source.read_data(image.ref)) {
+          add(out, Severity::error, image.location,
+              "the image file '" + util::printable(image.ref) + "' does not exist", "missing-file");
+        }
+      } catch (const Error& e) {
+        add(out, Severity::error, image.location, e.message(), "missing-file");
+      }
+    }
+  }
+}
+
 // Every problem of a loaded prompt file, whose partials and test data `source` holds.
 std::vector<Diagnostic> check_loaded(LoadResult loaded, PromptSource& source,
                                      const Workspace& workspace) {
@@ -249,6 +274,7 @@ std::vector<Diagnostic> check_loaded(LoadResult loaded, PromptSource& source,
     check_partials(*loaded.prompt, partials, out);
     check_variables(*loaded.prompt, partials, out);
     check_requests(*loaded.prompt, workspace, out);
+    check_images(*loaded.prompt, source, out);
     check_tests(*loaded.prompt, source, workspace.settings().tests.defaults.assertions, partials,
                 out);
   }

@@ -340,8 +340,12 @@ class PromptLoader {
     if (!text) {
       return std::nullopt;
     }
-    MessageTemplate message{std::move(role), std::move(*text),
-                            prompt_detail::origin_of(m_reader, node), nullptr, ""};
+    MessageTemplate message{std::move(role),
+                            std::move(*text),
+                            prompt_detail::origin_of(m_reader, node),
+                            nullptr,
+                            "",
+                            {}};
     try {
       message.parsed = std::make_shared<const tmpl::Template>(
           tmpl::Template::parse(message.content, message.origin));
@@ -396,7 +400,7 @@ class PromptLoader {
         read_history(item);
         continue;
       }
-      m_reader.check_keys(item, {"role", "content"}, "a message");
+      m_reader.check_keys(item, {"role", "content", "images"}, "a message");
       if (!item["role"] || !item["content"]) {
         m_reader.error(item, "a message needs 'role' and 'content'", "structure");
         continue;
@@ -410,6 +414,11 @@ class PromptLoader {
         continue;
       }
       if (auto message = read_message_text(item["content"], role.value_or("user"), "'content'")) {
+        if (item["images"] && message->role != "user") {
+          m_reader.error(item["images"], "only a user message shows images", "structure");
+        } else if (item["images"]) {
+          message->images = prompt_detail::read_images(m_reader, item["images"], m_prompt);
+        }
         m_prompt.messages.push_back(std::move(*message));
       }
     }

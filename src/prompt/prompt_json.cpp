@@ -28,7 +28,14 @@ json prompt_detail::message_json(const MessageTemplate& message) {
   if (!message.history.empty()) {
     return {{"history", message.history}};
   }
-  return {{"role", message.role}, {"content", message.content}};
+  json shown = {{"role", message.role}, {"content", message.content}};
+  if (!message.images.empty()) {
+    shown["images"] = json::array();
+    for (const ImageSpec& image : message.images) {
+      shown["images"].push_back({{to_string(image.from), image.ref}});
+    }
+  }
+  return shown;
 }
 
 json to_json(const Prompt& prompt) {

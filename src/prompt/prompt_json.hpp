@@ -11,7 +11,8 @@ namespace promptctl::prompt_detail {
 /// ledger keeps, extensions.
 nlohmann::json settings_json(const Prompt& prompt);
 
-/// A message as written: {role, content}, or {history: NAME} where a conversation goes.
+/// A message as written: {role, content[, images: [{url|file|var: REF}]]}, or {history: NAME}
+/// where a conversation goes.
 nlohmann::json message_json(const MessageTemplate& message);
 
 }  // namespace promptctl::prompt_detail

@@ -8,6 +8,7 @@
 
 #include "promptctl/prompt.hpp"
 #include "promptctl/template.hpp"
+#include "promptctl/workspace.hpp"
 #include "util/yaml_reader.hpp"
 
 namespace promptctl::prompt_detail {
@@ -29,6 +30,25 @@ bool is_api_name(std::string_view name);
 /// Whether `c` may be part of such a name.
 bool is_api_name_char(char c);
 inline constexpr std::size_t k_max_api_name = 64;
+
+/// Reads a user message's `images:`, a list of {url}, {file} or {var}, reporting problems;
+/// `prompt` has its variables read.
+std::vector<ImageSpec> read_images(YamlReader& reader, const YAML::Node& node,
+                                   const Prompt& prompt);
+
+/// The media type of an image file, by its name: image/png, image/jpeg, image/gif or
+/// image/webp; nothing for another kind of file.
+std::optional<std::string> image_media_type(std::string_view path);
+
+/// Why `value` cannot be an image of a request (an http(s) URL, or a base64 data URI of a PNG,
+/// JPEG, GIF or WebP image), or "".
+std::string image_value_problem(std::string_view value);
+
+/// The images as a request carries them: URLs and variables' values as they are, files as data
+/// URIs of their bytes, read from `source`. Throws `Error` for a file that is missing or too
+/// large.
+std::vector<std::string> render_images(const std::vector<ImageSpec>& images,
+                                       const nlohmann::json& variables, PromptSource& source);
 
 /// Reads a `store` value (`full`, `redacted` or `hashes`) of a `ledger` mapping.
 std::optional<LedgerStore> read_ledger_store(YamlReader& reader, const YAML::Node& node);

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "prompt/conversation.hpp"
+#include "prompt/reader.hpp"
 #include "promptctl/analysis.hpp"
 #include "promptctl/names.hpp"
 
@@ -171,6 +172,8 @@ RenderedPrompt render_prompt(const Prompt& prompt, const Inputs& inputs, PromptS
     rendered.messages.push_back(
         {message.role, tmpl::render(*message.parsed, rendered.variables, options, &partials)});
     used += rendered.messages.back().content.size();
+    rendered.messages.back().images =
+        prompt_detail::render_images(message.images, rendered.variables, source);
   }
   rendered.model = prompt.model_over(default_model);
   rendered.partials = partials.loaded();

@@ -281,6 +281,18 @@ std::vector<RequestProblem> message_problems(ProviderType type,
       type == ProviderType::anthropic) {
     check_results_follow_calls(messages, problems);
   }
+  if (type == ProviderType::ollama) {
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+      for (const std::string& image : messages[i].images) {
+        if (!image.starts_with("data:")) {
+          problems.push_back({"messages", i,
+                              "Ollama's API takes images as data, not URLs: give the image as a "
+                              "file or a data URI"});
+          break;
+        }
+      }
+    }
+  }
   if (type != ProviderType::anthropic) {
     return problems;
   }
@@ -291,8 +303,8 @@ std::vector<RequestProblem> message_problems(ProviderType type,
   }
   for (std::size_t i = 0; i < messages.size(); ++i) {
     const ChatMessage& message = messages[i];
-    bool may_be_empty =
-        message.is_instruction() || !message.tool_calls.empty() || message.role == "tool";
+    bool may_be_empty = message.is_instruction() || !message.tool_calls.empty() ||
+                        message.role == "tool" || !message.images.empty();
     if (!may_be_empty && is_blank(message.content)) {
       problems.push_back({"messages", i,
                           "the " + message.role +

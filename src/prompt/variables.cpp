@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "prompt/conversation.hpp"
+#include "prompt/reader.hpp"
 #include "promptctl/prompt.hpp"
 #include "util/json_output.hpp"
 #include "util/strings.hpp"
@@ -29,13 +30,15 @@ std::string_view to_string(VarType type) {
       return "object";
     case VarType::messages:
       return "messages";
+    case VarType::image:
+      return "image";
   }
   return "string";
 }
 
 std::optional<VarType> parse_var_type(std::string_view text) {
   for (VarType type : {VarType::string, VarType::number, VarType::integer, VarType::boolean,
-                       VarType::array, VarType::object, VarType::messages}) {
+                       VarType::array, VarType::object, VarType::messages, VarType::image}) {
     if (to_string(type) == text) {
       return type;
     }
@@ -82,6 +85,8 @@ bool has_type(const json& value, VarType type) {
       return value.is_object();
     case VarType::messages:
       return value.is_array();  // each message is checked by `conversation_problem`
+    case VarType::image:
+      return value.is_string();  // a URL or a data URI, checked by `image_value_problem`
   }
   return false;
 }
@@ -113,6 +118,12 @@ std::vector<std::string> VariableSpec::check(const json& value) const {
   if (type == VarType::messages) {
     if (std::string problem = prompt_detail::conversation_problem(value); !problem.empty()) {
       problems.push_back(subject + ": " + problem);
+    }
+  }
+  if (type == VarType::image) {
+    if (std::string problem = prompt_detail::image_value_problem(value.get<std::string>());
+        !problem.empty()) {
+      problems.push_back(subject + " " + problem);
     }
   }
   if (!enum_values.empty() &&
@@ -166,6 +177,7 @@ json VariableSpec::from_text(std::string_view text) const {
   };
   switch (type) {
     case VarType::string:
+    case VarType::image:
       return std::string(text);
     case VarType::boolean:
       if (text == "true" || text == "false") {

@@ -327,6 +327,20 @@ TEST_F(OpenAiWire, ToolRequestsAndToolCallsMatchTheDescription) {
   EXPECT_EQ(streamed.finish_reason, "tool_calls");
 }
 
+TEST_F(OpenAiWire, ImagePartsMatchTheDescription) {
+  ChatRequest request = full_request();
+  request.messages.back().images = {"data:image/png;base64,iVBORw0KGgo=",
+                                    "https://example.com/cat.jpg"};
+  json body = json::parse(exec_detail::wire_format(ProviderType::openai)
+                              .build(request, builtin_providers().at("openai"), "k", false)
+                              .body);
+  EXPECT_EQ(body["messages"].back()["content"].size(), 3U) << body;
+  std::vector<std::string> problems = s_checker->check("CreateChatCompletionRequest", body);
+  EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems) << "\n" << body.dump(2);
+  body["messages"].back()["content"][1]["image_url"] = "not an object";
+  EXPECT_FALSE(s_checker->check("CreateChatCompletionRequest", body).empty());
+}
+
 // promptctl refuses exactly the sampling values that the description puts out of range.
 TEST_F(OpenAiWire, RangeChecksAgreeWithTheDescription) {
   for (double value : {-0.01, 0.0, 0.7, 1.0, 1.5, 2.0, 2.01}) {

@@ -278,7 +278,10 @@ std::string content_text(const json& message) {
   }
   std::string text;
   for (const json& block : content.is_array() ? content : json::array()) {
-    const json& part = block.contains("text") ? block["text"] : block.value("content", json());
+    if (!block.contains("text") && !block.contains("content")) {
+      continue;  // an image
+    }
+    const json& part = block.contains("text") ? block["text"] : block["content"];
     text += (text.empty() ? "" : " ") + (part.is_string() ? part.get<std::string>() : part.dump());
   }
   return text;
@@ -408,7 +411,30 @@ std::string block_problem(const json& block) {
                ? ""
                : "tool_result.tool_use_id: Field required";
   }
+  if (type == "image") {
+    const json source = block.value("source", json::object());
+    std::string kind = source.value("type", "");
+    bool whole = kind == "base64" ? source.contains("media_type") && source.contains("data")
+                                  : kind == "url" && source.contains("url");
+    return whole ? "" : "image.source: base64 {media_type, data} or url {url} is required";
+  }
   return "content: unknown block type '" + type + "'";
+}
+
+// Why an OpenAI message's content parts are not what the API takes, or "".
+std::string parts_problem(const std::string& role, const json& parts) {
+  for (const json& part : parts) {
+    std::string type = part.is_object() ? part.value("type", "") : "";
+    if (type == "text" && part.contains("text") && part["text"].is_string()) {
+      continue;
+    }
+    if (type == "image_url" && role == "user" &&
+        part.value("image_url", json::object()).value("url", json()).is_string()) {
+      continue;
+    }
+    return "content: a part is neither text nor, in a user message, an image_url";
+  }
+  return parts.empty() ? "content: must not be empty" : "";
 }
 
 // Why one message is not what the API takes, or "".
@@ -455,6 +481,18 @@ std::string message_problem(Api api, const json& message) {
   if (role == "tool" && api != Api::ollama &&
       (!message.contains("tool_call_id") || !message["tool_call_id"].is_string())) {
     return "messages: a tool message needs 'tool_call_id'";
+  }
+  if (api == Api::ollama && message.contains("images")) {
+    for (const json& image : message["images"]) {
+      std::string data = image.is_string() ? image.get<std::string>() : "";
+      if (data.empty() || data.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+                                                 "vwxyz0123456789+/=") != std::string::npos) {
+        return "images: each image is base64 data";
+      }
+    }
+  }
+  if (api != Api::ollama && content.is_array()) {
+    return parts_problem(role, content);
   }
   bool may_be_null = calls && api != Api::ollama;
   return content.is_string() || (may_be_null && content.is_null())

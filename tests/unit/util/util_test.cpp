@@ -2,6 +2,7 @@
 
 #include "promptctl/check.hpp"
 #include "support/temp_dir.hpp"
+#include "util/base64.hpp"
 #include "util/fs.hpp"
 #include "util/json_schema.hpp"
 #include "util/strings.hpp"
@@ -81,6 +82,21 @@ TEST(Strings, NumberedListsShowRangesAndCountTheRest) {
   EXPECT_EQ(util::numbered("row", {1, 2, 3, 7, 9}), "rows 1-3, 7 and 9");
   EXPECT_EQ(util::numbered("row", {1, 1, 2, 5, 5}), "rows 1-2 and 5");
   EXPECT_EQ(util::numbered("row", {1, 3, 5, 7, 9, 11, 13, 13, 14}, 3), "rows 1, 3, 5 and 5 more");
+}
+
+// The test vectors of RFC 4648, section 10, and bytes that are not text.
+TEST(Base64, EncodesTheRfcVectors) {
+  const std::vector<std::pair<std::string, std::string>> vectors = {{"", ""},
+                                                                    {"f", "Zg=="},
+                                                                    {"fo", "Zm8="},
+                                                                    {"foo", "Zm9v"},
+                                                                    {"foob", "Zm9vYg=="},
+                                                                    {"fooba", "Zm9vYmE="},
+                                                                    {"foobar", "Zm9vYmFy"}};
+  for (const auto& [bytes, encoded] : vectors) {
+    EXPECT_EQ(util::base64_encode(bytes), encoded) << bytes;
+  }
+  EXPECT_EQ(util::base64_encode(std::string("\0\xff\xfe", 3)), "AP/+");
 }
 
 TEST(Strings, NumbersAreWrittenShortestFirst) {
