@@ -88,6 +88,14 @@ YAML
   printf '{"status": "shipped", "delivery": "2026-12-08"}\n' > ../order-1042.json
   called=$("$promptctl" runs --json | sed -n 's/^ *"run_id": \([0-9]*\),$/\1/p' | head -n 1)
   step "$promptctl" rerun "$called" --tool-result call_test1=@../order-1042.json
+  # Its tests assert which tool the model calls, and with what.
+  step "$promptctl" test support/order-status -k "looks the order up" \
+    --model 'local/gpt-test~call=lookup_order'
+  step "$promptctl" test support/order-status -k "lists recent orders" \
+    --model 'local/gpt-test~call=list_recent_orders'
+  # A chat with history and a message with images, as the loopback provider receives them.
+  step "$promptctl" run support/followup --var-file ../vars/followup.yaml --model local/gpt-test
+  step "$promptctl" run analysis/receipt --model local/gpt-test
   step "$promptctl" cache stats
   step "$promptctl" stats --by model
 fi
