@@ -57,8 +57,8 @@ step "$promptctl" render --template-file ../letter.mustache --partials-dir ../pa
 # the loopback provider).
 graded=(data/sql support/reply support/escalate analysis/extract-entities analysis/sentiment
   docs/summarize)
-step "$promptctl" test --provider echo "${graded[@]}"
-step "$promptctl" test --provider echo --format tap "${graded[@]}"
+step "$promptctl" test "${graded[@]}" --provider echo
+step "$promptctl" test "${graded[@]}" --provider echo --format tap
 
 # Branches, diffs, merges, releases and remotes have a walk-through of their own, and so do
 # calling models, the ledger and the cache, gating changes in CI, governing deploys, and
