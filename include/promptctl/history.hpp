@@ -15,9 +15,9 @@ namespace promptctl {
 /// What a prompt version's content is: its file and the partials it uses.
 struct ContentIdentity {
   /// A hash of the prompt file's content, of each partial it uses (statically, through
-  /// partials of partials too) with its name and content, and of each file it shows as an
-  /// image with its path and bytes. Identical content has the same hash wherever it appears,
-  /// under any prompt name; a changed partial or image changes it.
+  /// partials of partials too) with its name and content, and of each file it reads (images,
+  /// tools files) with its path and bytes. Identical content has the same hash wherever it
+  /// appears, under any prompt name; a changed partial, image or tools file changes it.
   std::string hash;
   std::vector<std::string> partials;  ///< the partials included, sorted
 };

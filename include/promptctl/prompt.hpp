@@ -169,6 +169,12 @@ struct OutputSpec {
   [[nodiscard]] nlohmann::json to_json() const;
 };
 
+/// A file of the repository that a prompt names, and where it names it.
+struct FileReference {
+  std::string path;  ///< from the repository's top
+  SourceLocation location;
+};
+
 /// A tool the model may call (`tools:`): a function with a JSON Schema for its arguments.
 struct ToolSpec {
   std::string name;
@@ -190,7 +196,11 @@ struct Prompt {
   std::string owner;
   std::optional<ModelSettings> model;
   std::optional<OutputSpec> output;
+  /// The tools declared in the prompt, then those of the tools files it names (read when the
+  /// prompt is loaded from a source that holds them).
   std::vector<ToolSpec> tools;
+  /// `- file: PATH` entries of `tools`: shared files of tools, from the repository's top.
+  std::vector<FileReference> tools_files;
   std::vector<VariableSpec> variables;
   Escape escape = Escape::none;
   /// The `template` field, which is also what a partial reference to this prompt inserts.
@@ -208,8 +218,9 @@ struct Prompt {
   /// `output:` asks of the answer and the tools it declares.
   [[nodiscard]] ModelSettings model_over(const ModelSettings& defaults) const;
   [[nodiscard]] std::vector<std::string> variable_names() const;
-  /// The repository files the messages show as images, each once, in order.
-  [[nodiscard]] std::vector<std::string> image_files() const;
+  /// The repository files the prompt reads besides partials (its images and tools files),
+  /// each once, in order: their bytes are part of its content.
+  [[nodiscard]] std::vector<std::string> data_files() const;
 };
 
 /// The result of loading a file: the prompt when it could be built, and every problem found.

@@ -36,14 +36,14 @@ std::string name_of_path(const std::string& path, const std::string& prompts_pre
 }
 
 // What a prompt's content is made of besides its own file: the partials it uses and the files
-// it shows as images.
+// it reads (images, tools).
 struct Ingredients {
   std::vector<std::string> partials;
   std::vector<std::string> files;
 };
 
 Ingredients ingredients_of(PromptSource& source, const Prompt& prompt) {
-  return {used_partials(source, prompt), prompt.image_files()};
+  return {used_partials(source, prompt), prompt.data_files()};
 }
 
 Ingredients ingredients_of(PromptSource& source, std::string_view name) {

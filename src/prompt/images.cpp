@@ -174,15 +174,22 @@ std::string_view to_string(ImageSpec::From from) {
   return "url";
 }
 
-std::vector<std::string> Prompt::image_files() const {
+std::vector<std::string> Prompt::data_files() const {
   std::vector<std::string> files;
+  auto add = [&](const std::string& file) {
+    if (std::find(files.begin(), files.end(), file) == files.end()) {
+      files.push_back(file);
+    }
+  };
   for (const MessageTemplate& message : messages) {
     for (const ImageSpec& image : message.images) {
-      if (image.from == ImageSpec::From::file &&
-          std::find(files.begin(), files.end(), image.ref) == files.end()) {
-        files.push_back(image.ref);
+      if (image.from == ImageSpec::From::file) {
+        add(image.ref);
       }
     }
+  }
+  for (const FileReference& file : tools_files) {
+    add(file.path);
   }
   return files;
 }

@@ -57,7 +57,7 @@ class PromptLoader {
       read_model(root["model"]);
       read_output(root["output"]);
       if (root["tools"]) {
-        m_prompt.tools = prompt_detail::read_tools(m_reader, root["tools"]);
+        m_prompt.tools = prompt_detail::read_tools(m_reader, root["tools"], &m_prompt.tools_files);
       }
       read_variables(root["variables"]);
       read_escape(root["escape"]);

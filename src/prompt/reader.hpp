@@ -21,8 +21,15 @@ tmpl::TextOrigin origin_of(const YamlReader& reader, const YAML::Node& scalar);
 /// Reads a `model` mapping (provider, name, temperature, …), reporting problems.
 std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML::Node& node);
 
-/// Reads `tools:`, a list of {name, description, parameters}, reporting problems.
-std::vector<ToolSpec> read_tools(YamlReader& reader, const YAML::Node& node);
+/// Reads `tools:`, a list of {name, description, parameters}, reporting problems. A `- file:
+/// PATH` entry names a tools file, added to `files`; without `files` (in a tools file) it is an
+/// error.
+std::vector<ToolSpec> read_tools(YamlReader& reader, const YAML::Node& node,
+                                 std::vector<FileReference>* files);
+
+/// Adds the tools of each tools file `prompt` names, read from `source`, to its tools; a file
+/// that is missing or holds something else, and a tool whose name is taken, are diagnostics.
+void read_tools_files(PromptSource& source, Prompt& prompt, std::vector<Diagnostic>& diagnostics);
 
 /// Whether `name` can name a tool or an output schema in a request: OpenAI takes 1 to 64
 /// letters, digits, '_' and '-'.

@@ -63,7 +63,73 @@ std::optional<ToolSpec> read_tool(YamlReader& reader, const YAML::Node& node) {
   return tool;
 }
 
+// `- file: PATH`: the tools of a shared file, where the prompt lists it.
+void read_file_reference(YamlReader& reader, const YAML::Node& item,
+                         std::vector<FileReference>* files) {
+  reader.check_keys(item, {"file"}, "a tools file entry");
+  if (!files) {
+    reader.error(item, "a tools file cannot name another", "structure");
+    return;
+  }
+  std::optional<std::string> path = reader.string(item["file"], "'file'");
+  if (path) {
+    files->push_back({*path, reader.where(item["file"])});
+  }
+}
+
+// The tools a tools file holds: a list of tools, or a mapping with `tools:`.
+std::vector<ToolSpec> tools_of_file(const SourceFile& file, std::vector<Diagnostic>& diagnostics) {
+  YAML::Node root;
+  try {
+    root = util::parse_yaml(file.text, file.path);
+  } catch (const Error& e) {
+    diagnostics.push_back({Severity::error, e.location(), e.message(), "yaml"});
+    return {};
+  }
+  YamlReader reader(file.path, file.text, diagnostics);
+  if (root.IsMap()) {
+    reader.check_keys(root, {"tools"}, "a tools file");
+    root = root["tools"];
+  }
+  if (!root || root.IsNull()) {
+    reader.error_at({file.path, 1, 1}, "a tools file holds a list of tools", "structure");
+    return {};
+  }
+  return read_tools(reader, root, nullptr);
+}
+
 }  // namespace
+
+void read_tools_files(PromptSource& source, Prompt& prompt, std::vector<Diagnostic>& diagnostics) {
+  for (const FileReference& reference : prompt.tools_files) {
+    std::optional<SourceFile> file;
+    try {
+      file = source.read_data(reference.path);
+    } catch (const Error& e) {
+      diagnostics.push_back({Severity::error, reference.location, e.message(), "missing-file"});
+      continue;
+    }
+    if (!file) {
+      diagnostics.push_back(
+          {Severity::error, reference.location,
+           "the tools file '" + util::printable(reference.path) + "' does not exist",
+           "missing-file"});
+      continue;
+    }
+    for (ToolSpec& tool : tools_of_file(*file, diagnostics)) {
+      bool taken = std::any_of(prompt.tools.begin(), prompt.tools.end(),
+                               [&](const ToolSpec& other) { return other.name == tool.name; });
+      if (taken) {
+        diagnostics.push_back({Severity::error, tool.location,
+                               "a second tool named '" + util::printable(tool.name) +
+                                   "' (the prompt has one already)",
+                               "duplicate"});
+        continue;
+      }
+      prompt.tools.push_back(std::move(tool));
+    }
+  }
+}
 
 bool is_api_name_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
@@ -74,7 +140,8 @@ bool is_api_name(std::string_view name) {
          std::all_of(name.begin(), name.end(), is_api_name_char);
 }
 
-std::vector<ToolSpec> read_tools(YamlReader& reader, const YAML::Node& node) {
+std::vector<ToolSpec> read_tools(YamlReader& reader, const YAML::Node& node,
+                                 std::vector<FileReference>* files) {
   std::vector<ToolSpec> tools;
   if (!node.IsSequence()) {
     reader.error(node, "'tools' is a list of tools, each {name, description, parameters}", "type");
@@ -82,6 +149,10 @@ std::vector<ToolSpec> read_tools(YamlReader& reader, const YAML::Node& node) {
   }
   std::set<std::string> names;
   for (const YAML::Node& item : node) {
+    if (item.IsMap() && item["file"]) {
+      read_file_reference(reader, item, files);
+      continue;
+    }
     std::optional<ToolSpec> tool = read_tool(reader, item);
     if (!tool) {
       continue;

@@ -453,7 +453,11 @@ LoadResult load_from_source(PromptSource& source, std::string_view name) {
   if (!file) {
     throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "'");
   }
-  return load_from_files(name, *file, source.read_tests(name));
+  LoadResult result = load_from_files(name, *file, source.read_tests(name));
+  if (result.prompt) {
+    prompt_detail::read_tools_files(source, *result.prompt, result.diagnostics);
+  }
+  return result;
 }
 
 LoadResult load_from_files(std::string_view name, const SourceFile& prompt_file,

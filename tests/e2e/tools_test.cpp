@@ -262,6 +262,38 @@ TEST_F(ToolsTest, RerunGoesOnFromARunsCallsWithTheirResults) {
   EXPECT_NE(missing.err.find("gone.json"), std::string::npos) << missing.err;
 }
 
+TEST_F(ToolsTest, ToolsComeFromASharedFileToo) {
+  write("tools/orders.yaml",
+        "# Shared by every prompt about orders.\n"
+        "- name: lookup_order\n"
+        "  parameters: {type: object, properties: {id: {type: string}}}\n");
+  write("prompts/shared.yaml",
+        "model: openai/gpt-test\ntemplate: hi\n"
+        "tools:\n  - file: tools/orders.yaml\n  - name: escalate\n");
+  json called = run_json({"run", "shared", "--model", "openai/gpt-test~call=lookup_order"});
+  ASSERT_EQ(called["tool_calls"].size(), 1U) << called;
+  EXPECT_EQ(called["tool_calls"][0]["arguments"], json::parse(R"({"id": "echo"})"));
+  EXPECT_EQ(last_body()["tools"].size(), 2U);
+  EXPECT_EQ(run({"lint", "shared"}).exit_code, 0);
+
+  // The file's bytes are part of the prompt's content.
+  std::vector<std::string> args = {"run", "shared", "--provider", "echo", "--json"};
+  json before = json::parse(run(args).out);
+  write("tools/orders.yaml", "- name: lookup_order\n");
+  EXPECT_NE(json::parse(run(args).out)["content_hash"], before["content_hash"]);
+
+  write("tools/orders.yaml", "- name: escalate\n- {name: bad, parameters: {type: string}}\n");
+  write("prompts/gone.yaml", "template: hi\ntools: [{file: tools/gone.yaml}]\n");
+  ProcessResult lint = run({"lint", "shared", "gone"});
+  EXPECT_EQ(lint.exit_code, 1) << lint.out;
+  for (const char* expected :
+       {"tools/orders.yaml:1:3: error: a second tool named 'escalate'",
+        "tools/orders.yaml:2:27: error: 'parameters' of tool 'bad' must be a schema of type object",
+        "prompts/gone.yaml:2:16: error: the tools file 'tools/gone.yaml' does not exist"}) {
+    EXPECT_NE(lint.out.find(expected), std::string::npos) << expected << "\n" << lint.out;
+  }
+}
+
 TEST_F(ToolsTest, TestAssertsWhichToolsWereCalledAndWithWhat) {
   write("prompts/weather.tests.yaml",
         "tests:\n"
