@@ -44,6 +44,8 @@ struct CaseResult {
   double score = 0;
   std::optional<double> threshold;
   std::string output;
+  /// The tools the model called, each {"id", "name", "arguments"}.
+  nlohmann::json tool_calls = nlohmann::json::array();
   nlohmann::json variables = nlohmann::json::object();
   std::optional<std::int64_t> run_id;
   double latency_ms = 0;

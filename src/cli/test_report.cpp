@@ -61,6 +61,12 @@ void print_case(const Output& out, const CaseResult& result, bool with_model) {
   if (!result.output.empty()) {
     out.line(indent + "output: " + util::printable(result.output, k_output_excerpt));
   }
+  for (const nlohmann::json& call : result.tool_calls) {
+    out.line(indent + "tool call: " +
+             util::printable(call.value("name", "") + " " +
+                                 call.value("arguments", nlohmann::json::object()).dump(),
+                             k_output_excerpt));
+  }
 }
 
 // Cases of one test that ended in the same error, as a dataset with a broken column makes for

@@ -49,6 +49,7 @@ json case_json(const CaseResult& result) {
           // An error left no answer: null, where an empty answer is "".
           {"output",
            result.output.empty() && !result.error.empty() ? json(nullptr) : json(result.output)},
+          {"tool_calls", result.tool_calls},
           {"variables", result.variables},
           {"run_id", optional_json(result.run_id)},
           {"latency_ms", result.latency_ms},
@@ -102,6 +103,10 @@ std::string details(const CaseResult& result) {
     out << "error: " << result.error << "\n";
   }
   out << "output: " << result.output << "\n";
+  for (const json& call : result.tool_calls) {
+    out << "tool call: " << util::visible(call.value("name", "")) << " "
+        << call.value("arguments", json::object()).dump() << "\n";
+  }
   return out.str();
 }
 

@@ -203,6 +203,7 @@ class SuiteRun {
     }
     planned.answered = true;
     result.output = call.response.text;
+    result.tool_calls = tool_calls_json(call.response.tool_calls);
     result.input_tokens = call.response.input_tokens;
     result.output_tokens = call.response.output_tokens;
     planned.observation = {call.response.text,

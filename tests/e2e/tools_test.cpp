@@ -317,6 +317,8 @@ TEST_F(ToolsTest, TestAssertsWhichToolsWereCalledAndWithWhat) {
     by_test[test["test"]] = test;
   }
   EXPECT_EQ(by_test["looks up"]["status"], "pass") << by_test["looks up"];
+  EXPECT_EQ(by_test["looks up"]["tool_calls"][0]["name"], "get_weather");
+  EXPECT_EQ(by_test["answers in words"]["tool_calls"], json::array());
   EXPECT_EQ(by_test["answers in words"]["status"], "pass") << by_test["answers in words"];
   EXPECT_EQ(by_test["wrong tool"]["status"], "fail");
   EXPECT_EQ(by_test["wrong tool"]["assertions"][0]["reason"],
@@ -329,6 +331,8 @@ TEST_F(ToolsTest, TestAssertsWhichToolsWereCalledAndWithWhat) {
         "output: {schema: {type: object, required: [plan]}}\n"
         "tools: [{name: search}]\ntemplate: '{{q}}'\n"
         "tests: [{name: t, vars: {q: hi}, assert: [{type: tool-call, value: search}]}]\n");
+  ProcessResult text = run_with_server({"test", "weather", "-k", "wrong"});
+  EXPECT_NE(text.out.find("tool call: get_time {}"), std::string::npos) << text.out;
   ProcessResult planner = run_with_server({"test", "planner"});
   EXPECT_EQ(planner.exit_code, 0) << planner.out << planner.err;
 }
