@@ -206,12 +206,9 @@ class SuiteRun {
     result.tool_calls = tool_calls_json(call.response.tool_calls);
     result.input_tokens = call.response.input_tokens;
     result.output_tokens = call.response.output_tokens;
-    planned.observation = {call.response.text,
-                           tool_calls_json(call.response.tool_calls),
-                           call.latency_ms,
-                           call.cost,
-                           call.response.input_tokens,
-                           call.response.output_tokens};
+    planned.observation = {
+        call.response.text, result.tool_calls,          call.latency_ms,
+        call.cost,          call.response.input_tokens, call.response.output_tokens};
   }
 
   static void grade_locally(PlannedCase& planned) {
