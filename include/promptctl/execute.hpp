@@ -99,9 +99,25 @@ struct ExecutionEvents {
   /// About once a second while requests are out: the call waited on longest, so that a caller
   /// at a terminal can say what it is waiting for instead of going quiet.
   std::function<void(const Waiting& waiting)> on_waiting;
-  /// A call finished; `index` is its place in the list given to `run`.
+  /// A call finished; `index` is its place in the list given to `run`, or in the order the
+  /// feed of `stream` gave it.
   std::function<void(std::size_t index, const CallResult& result)> on_done;
+  /// After each wait for progress: at least ten times a second while calls are out, for work
+  /// a caller does in batches (committing the ledger, writing finished lines).
+  std::function<void()> on_tick;
 };
+
+/// What a feed gives a streamed batch: the next call (its requests to try in order), or none
+/// for now, or none ever again.
+struct Fed {
+  std::optional<std::vector<ChatRequest>> call;
+  bool exhausted = false;  ///< with no call: the feed is at its end
+};
+
+/// Asked for a call whenever a streamed batch has room for one. It may hold back (no call,
+/// not exhausted) only while some call it gave is unfinished; it is asked again after the
+/// next one finishes.
+using CallFeed = std::function<Fed()>;
 
 /// Runs calls concurrently on one thread through libcurl's multi interface, reusing
 /// connections. Keys come from the environment or key files and never appear in results.
@@ -115,6 +131,12 @@ class Executor {
   /// order. A failed call never stops the others.
   std::vector<CallResult> run(const std::vector<std::vector<ChatRequest>>& calls,
                               const ExecutionOptions& options, const ExecutionEvents& events) const;
+
+  /// The same for a batch of any length: calls are taken from `feed` only while fewer than
+  /// `options.parallel` are unfinished, and each result is given to `events.on_done` and then
+  /// dropped, so that memory does not grow with the batch.
+  void stream(const CallFeed& feed, const ExecutionOptions& options,
+              const ExecutionEvents& events) const;
 
  private:
   const std::map<std::string, ProviderSettings>& m_providers;

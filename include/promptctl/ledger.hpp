@@ -73,6 +73,9 @@ struct RunRecord {
   /// their SHA-256 digests, and the error is redacted.
   [[nodiscard]] RunRecord stored_form() const;
   [[nodiscard]] nlohmann::json to_json() const;
+  /// `to_json` less the request, its hash, the variables and the end time: what a line of
+  /// output about the run needs, without copying the largest parts.
+  [[nodiscard]] nlohmann::json summary_json() const;
 };
 
 /// `text` with every occurrence of each value cut out and replaced by its marker, longer values
@@ -170,9 +173,18 @@ class Ledger {
   /// The schema version this build writes.
   static int schema_version();
 
-  /// Stores `run.stored_form()` in one transaction and returns its id. Safe with other
-  /// processes writing.
+  /// Stores `run.stored_form()` and returns its id: in a transaction of its own, or in the
+  /// open batch's. Safe with other processes writing.
   std::int64_t record(const RunRecord& run);
+
+  /// Runs recorded from now until `end_batch` share a transaction until `commit_batch`: far
+  /// cheaper than one each. A batched run is seen by other connections, and survives a crash,
+  /// only once committed; other writers wait while a batch has uncommitted runs, so commit
+  /// often (`LedgerBatch` does the bracketing).
+  void begin_batch();
+  void commit_batch();
+  /// Commits what is left and goes back to a transaction per run.
+  void end_batch();
   /// The runs `filter` selects, newest first.
   [[nodiscard]] std::vector<RunRecord> runs(const RunFilter& filter) const;
   /// The ids of the newest `limit` runs, newest first, without reading the runs.
@@ -200,6 +212,20 @@ class Ledger {
   struct Impl;
   explicit Ledger(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;
+};
+
+/// A ledger batch for as long as it lives: what is left is committed when it ends, even by an
+/// exception, because the calls it records were made (and paid for).
+class LedgerBatch {
+ public:
+  explicit LedgerBatch(Ledger& ledger) : m_ledger(ledger) { m_ledger.begin_batch(); }
+  ~LedgerBatch();
+  LedgerBatch(const LedgerBatch&) = delete;
+  LedgerBatch& operator=(const LedgerBatch&) = delete;
+  void commit() { m_ledger.commit_batch(); }
+
+ private:
+  Ledger& m_ledger;
 };
 
 }  // namespace promptctl

@@ -41,6 +41,9 @@ struct VariableRow {
 /// test suite stops on it. The last line needs no newline.
 std::vector<VariableRow> read_variable_rows(std::string_view text);
 
+/// One non-blank line of such a file, read the same way; `line_number` counts from 1.
+VariableRow read_variable_row(std::string_view line, int line_number);
+
 /// Checks inputs against the prompt's declarations and fills in defaults. Every problem
 /// (wrong type, enum, pattern, bounds, missing required, unknown name) is reported at once in
 /// one `Error` of kind invalid_input. With `lenient`, missing and unknown names are allowed.

@@ -1,6 +1,9 @@
 // promptctl run NAME[@REV]: render a prompt, call its model, record the run in the ledger.
 // With --input, one call per JSONL row, several at once, results in input order.
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/execution.hpp"
@@ -8,7 +11,9 @@
 #include "cli/run_batch.hpp"
 #include "promptctl/address.hpp"
 #include "promptctl/check.hpp"
+#include "util/fd.hpp"
 #include "util/fs.hpp"
+#include "util/line_reader.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -82,47 +87,100 @@ Inputs command_line_inputs(const Options& o) {
   return inputs;
 }
 
-BatchPlan prepare(const Options& o, const ResolvedPrompt& resolved,
-                  const std::vector<BatchRow>& rows,
-                  const std::map<std::string, ProviderSettings>& providers, bool batch) {
-  const Inputs given = command_line_inputs(o);
-  BatchPlan prepared;
-  for (const BatchRow& row : rows) {
-    prepared.call_of_row.push_back(std::string::npos);
-    prepared.row_errors.push_back(row.error);
-    prepared.variables.push_back(row.values);
-    if (!row.error.empty() || row.answered) {
-      continue;
-    }
+// One row (or the single run's variables) rendered and planned. A problem throws `Error`.
+PlannedRow plan_row(const Options& o, const Inputs& given, const ResolvedPrompt& resolved,
+                    const Lineage& lineage, const nlohmann::json& values,
+                    const std::map<std::string, ProviderSettings>& providers) {
+  Inputs inputs = given;
+  inputs.add_values(values);
+  RenderSettings settings = resolved.render_settings;
+  settings.lenient = o.lenient;
+  RenderedPrompt rendered =
+      render_prompt(resolved.prompt, inputs, resolved.source(), resolved.default_model, settings);
+  ModelSettings model = apply_model_options(rendered.model, o.model, providers);
+  PlannedRow planned;
+  planned.variables = std::move(rendered.variables);
+  planned.call = plan_requests(rendered.messages, model, providers);
+  follow_ledger_store(lineage, *planned.call);
+  return planned;
+}
+
+// In a batch, a row that cannot be planned is reported as its line, with every detail.
+RowPlanner batch_planner(const Options& o, const Inputs& given, const ResolvedPrompt& resolved,
+                         const Lineage& lineage,
+                         const std::map<std::string, ProviderSettings>& providers) {
+  return [&](const BatchRow& row) {
     try {
-      Inputs inputs = given;
-      inputs.add_values(row.values);
-      RenderSettings settings = resolved.render_settings;
-      settings.lenient = o.lenient;
-      RenderedPrompt rendered = render_prompt(resolved.prompt, inputs, resolved.source(),
-                                              resolved.default_model, settings);
-      ModelSettings model = apply_model_options(rendered.model, o.model, providers);
-      prepared.variables.back() = rendered.variables;
-      prepared.calls.push_back(plan_requests(rendered.messages, model, providers));
-      prepared.call_of_row.back() = prepared.calls.size() - 1;
+      return plan_row(o, given, resolved, lineage, row.values, providers);
     } catch (const Error& e) {
-      if (!batch) {
-        throw;
-      }
-      prepared.row_errors.back() = e.what();
+      PlannedRow failed;
+      failed.error = e.what();
       for (const Diagnostic& detail : e.details()) {
-        prepared.row_errors.back() += "; " + detail.message;
+        failed.error += "; " + detail.message;
       }
+      failed.variables = row.values;
+      return failed;
     }
-  }
-  return prepared;
+  };
 }
 
 int run_single(Session& session, const Options& o, ExecutionState& state, const Lineage& lineage,
-               const BatchPlan& prepared) {
-  SingleCall call = call_once(session.out(), state, prepared.calls.front(), o.model, o.json);
-  RunRecord record = record_run(&state.ledger, lineage, prepared.variables.front(), call.result);
+               const ResolvedPrompt& resolved) {
+  PlannedRow planned = plan_row(o, command_line_inputs(o), resolved, lineage,
+                                nlohmann::json::object(), state.providers);
+  SingleCall call = call_once(session.out(), state, *planned.call, o.model, o.json);
+  RunRecord record = record_run(&state.ledger, lineage, planned.variables, call.result);
   return report_single(session.out(), record, call, o.json);
+}
+
+// A file removed when it goes away.
+class TemporaryFile {
+ public:
+  TemporaryFile() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "promptctl-input-XXXXXX");
+    util::Fd fd(::mkstemp(pattern.data()));
+    if (!fd) {
+      throw Error(ErrorKind::io,
+                  std::string("cannot create a temporary file: ") + std::strerror(errno));
+    }
+    m_path = pattern;
+  }
+  ~TemporaryFile() { std::filesystem::remove(m_path, m_ignored); }
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  [[nodiscard]] const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;
+  std::error_code m_ignored;
+};
+
+// --resume reads the input twice, once to match the output file's answers and once to run:
+// standard input, which can be read only once, is kept in a private temporary file.
+std::string saved_stdin(std::optional<TemporaryFile>& saved) {
+  saved.emplace();
+  util::LineReader in("-");
+  util::AtomicFileWriter copy(saved->path(), 0600);
+  std::string line;
+  bool whole = false;
+  while (in.next(line, &whole)) {
+    copy.write(whole ? line + "\n" : line);
+  }
+  copy.commit();
+  return saved->path();
+}
+
+int run_many(Session& session, const Options& o, ExecutionState& state, const Lineage& lineage,
+             const ResolvedPrompt& resolved) {
+  const Inputs given = command_line_inputs(o);
+  BatchOutput output{o.json, o.output, o.resume};
+  std::optional<TemporaryFile> saved;
+  std::string path = o.input == "-" && o.resume ? saved_stdin(saved) : o.input;
+  std::vector<bool> answered = prepare_output_file(output, path);
+  BatchInput input(path, std::move(answered), o.input == "-" ? "<stdin>" : "");
+  BatchExecution execution{o.jobs, cache_mode(o.model), o.model.verbose};
+  return run_batch(session.out(), state, lineage, input,
+                   batch_planner(o, given, resolved, lineage, state.providers), execution, output);
 }
 
 // The environment label of a run: --env, else ENV of NAME@ENV, else $PROMPTCTL_ENV.
@@ -163,21 +221,8 @@ int run(Session& session, const Options& given) {
     lineage.experiment = assigned->experiment;
     lineage.variant = assigned->variant;
   }
-  bool batch = !o.input.empty();
-  BatchOutput output{o.json, o.output, o.resume};
-  std::vector<BatchRow> rows = batch ? read_batch_rows(o.input) : std::vector<BatchRow>(1);
-  if (batch) {
-    prepare_output_file(output, rows);
-  }
-  BatchPlan prepared = prepare(o, resolved, rows, state.providers, batch);
-  for (std::vector<ChatRequest>& chain : prepared.calls) {
-    follow_ledger_store(lineage, chain);
-  }
-  if (!batch) {
-    return run_single(session, o, state, lineage, prepared);
-  }
-  BatchExecution execution{o.jobs, cache_mode(o.model), o.model.verbose};
-  return run_batch(session.out(), state, lineage, rows, prepared, execution, output);
+  return o.input.empty() ? run_single(session, o, state, lineage, resolved)
+                         : run_many(session, o, state, lineage, resolved);
 }
 
 }  // namespace

@@ -253,16 +253,12 @@ std::string tool_call_lines(const nlohmann::json& calls) {
 
 nlohmann::json run_json(const RunRecord& run) {
   // The ledger's own JSON, less what belongs to `runs show` (request, variables, the end time).
-  nlohmann::json full = run.to_json();
-  nlohmann::json shown = nlohmann::json::object();
-  shown["run_id"] = run.id ? full["run_id"] : nlohmann::json(nullptr);  // 0: not recorded
-  shown["started_at"] = run.started_ms ? full["started_at"] : nlohmann::json(nullptr);
-  for (const char* key :
-       {"status",        "prompt",     "revision", "commit", "dirty",         "content_hash",
-        "environment",   "provider",   "model",    "output", "finish_reason", "input_tokens",
-        "output_tokens", "latency_ms", "cost",     "cached", "attempts",      "parent_run_id",
-        "error",         "experiment", "variant",  "store",  "output_sha256", "tool_calls"}) {
-    shown[key] = full[key];
+  nlohmann::json shown = run.summary_json();
+  if (!run.id) {
+    shown["run_id"] = nullptr;  // not recorded
+  }
+  if (!run.started_ms) {
+    shown["started_at"] = nullptr;
   }
   if (run.status != "ok") {
     shown["output"] = nullptr;

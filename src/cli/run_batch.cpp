@@ -1,13 +1,17 @@
 #include "cli/run_batch.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <optional>
+#include <unordered_map>
 
 #include "cli/exit_codes.hpp"
 #include "promptctl/build_info.hpp"
@@ -15,6 +19,7 @@
 #include "util/fs.hpp"
 #include "util/interrupts.hpp"
 #include "util/json_input.hpp"
+#include "util/line_reader.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 
@@ -25,55 +30,70 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto k_progress_interval = std::chrono::milliseconds(100);
 
-std::string located(const std::string& path, std::size_t line, const std::string& message) {
-  return (path == "-" ? std::string("<stdin>") : path) + ":" + std::to_string(line) + ": " +
-         message;
-}
+// A digest kept in 32 bytes rather than 64 hex digits: --resume holds one per answered row.
+using Digest = std::array<unsigned char, 32>;
 
-BatchRow batch_row(const std::string& path, VariableRow& read) {
-  BatchRow row;
-  if (read.error.empty()) {
-    row.values = std::move(read.values);
-  } else {
-    row.error = located(path, static_cast<std::size_t>(read.line), read.error);
+std::optional<Digest> digest_of_hex(const std::string& hex) {
+  if (hex.size() != 64) {
+    return std::nullopt;
   }
-  // A row that cannot be read is matched by its text, so that --resume never takes it for
-  // an answered one.
-  row.input_sha256 = util::sha256_hex(row.error.empty() ? row.values.dump() : read.text);
-  return row;
+  Digest digest{};
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    unsigned value = 0;
+    auto [end, error] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, value, 16);
+    if (error != std::errc() || end != hex.data() + 2 * i + 2) {
+      return std::nullopt;
+    }
+    digest[i] = static_cast<unsigned char>(value);
+  }
+  return digest;
 }
 
-// The output file's whole lines that answer a row of this input, and which rows they answer.
-struct Answered {
-  std::string kept;
-  std::set<std::size_t> rows;
+// An ok line of the output file: the row it answers and the input it answered.
+struct AnsweredLine {
+  std::size_t row = 0;
+  Digest input{};
+  std::size_t line = 0;  // its place in the file, from 0
 };
 
-Answered answered_lines(const std::string& text, const std::vector<BatchRow>& rows) {
-  Answered answered;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) {
+// The output file's whole lines that answer a row: what --resume may keep.
+std::vector<AnsweredLine> answered_lines(const std::string& path, std::size_t& line_count) {
+  std::vector<AnsweredLine> answered;
+  util::LineReader reader(path);
+  std::string text;
+  bool whole = false;
+  line_count = 0;
+  for (; reader.next(text, &whole); ++line_count) {
+    if (!whole) {
       break;  // a line cut short by a crash: its row runs again
     }
-    std::string line = text.substr(start, end - start);
-    start = end + 1;
-    nlohmann::json parsed = util::parse_json_input(line);
+    nlohmann::json parsed = util::parse_json_input(text);
     if (!parsed.is_object() || parsed.value("status", "") != "ok" || !parsed.contains("row") ||
         !parsed["row"].is_number_unsigned() || !parsed.contains("input_sha256") ||
         !parsed["input_sha256"].is_string()) {
       continue;
     }
-    auto row = parsed["row"].get<std::size_t>();
-    if (row == 0 || row > rows.size() || answered.rows.contains(row) ||
-        parsed["input_sha256"].get<std::string>() != rows[row - 1].input_sha256) {
-      continue;
+    if (auto digest = digest_of_hex(parsed["input_sha256"].get<std::string>())) {
+      answered.push_back({parsed["row"].get<std::size_t>(), *digest, line_count});
     }
-    answered.rows.insert(row);
-    answered.kept += line + "\n";
   }
+  // By row, and for each row in file order: the first line that fits the input wins.
+  std::stable_sort(answered.begin(), answered.end(),
+                   [](const AnsweredLine& a, const AnsweredLine& b) { return a.row < b.row; });
   return answered;
+}
+
+// Writes `path` again with only the lines marked in `kept`.
+void keep_lines(const std::string& path, const std::vector<bool>& kept) {
+  util::LineReader reader(path);
+  util::AtomicFileWriter rewritten(path);
+  std::string text;
+  for (std::size_t line = 0; line < kept.size() && reader.next(text); ++line) {
+    if (kept[line]) {
+      rewritten.write(text + "\n");
+    }
+  }
+  rewritten.commit();
 }
 
 // "14.2 s", "3 min 05 s", "1 h 02 min".
@@ -108,8 +128,9 @@ std::string failure_kind(const CallResult& result) {
 
 // What the batch did, for the progress line and the summary.
 struct Tally {
-  std::size_t rows = 0;      // in the input
-  std::size_t answered = 0;  // already in the output file
+  std::size_t rows = 0;                      // read from the input so far
+  std::optional<std::size_t> expected_rows;  // in the whole input, when it could be counted
+  std::size_t answered = 0;                  // already in the output file
   std::size_t ok = 0;
   std::size_t failed = 0;
   std::map<std::string, std::size_t> failures;  // by kind
@@ -127,13 +148,18 @@ struct Tally {
 };
 
 std::string progress_text(const Tally& tally) {
-  std::string text = std::to_string(tally.done()) + "/" + std::to_string(tally.to_run()) +
-                     " rows, " + std::to_string(tally.ok) + " ok, " + std::to_string(tally.failed) +
+  // Rows already answered are met as the input is read: until then, count them as to run.
+  std::optional<std::size_t> to_run;
+  if (tally.expected_rows) {
+    to_run = *tally.expected_rows - std::min(tally.answered, *tally.expected_rows);
+  }
+  std::string text = std::to_string(tally.done()) +
+                     (to_run ? "/" + std::to_string(*to_run) : std::string()) + " rows, " +
+                     std::to_string(tally.ok) + " ok, " + std::to_string(tally.failed) +
                      " failed, " + format_duration(tally.elapsed());
-  if (tally.done() > 0 && tally.done() < tally.to_run()) {
+  if (to_run && tally.done() > 0 && tally.done() < *to_run) {
     double per_row = tally.elapsed() / static_cast<double>(tally.done());
-    text +=
-        ", ETA " + format_duration(per_row * static_cast<double>(tally.to_run() - tally.done()));
+    text += ", ETA " + format_duration(per_row * static_cast<double>(*to_run - tally.done()));
   }
   return text;
 }
@@ -169,7 +195,7 @@ std::string summary_text(const Tally& tally, int stop_signal) {
 nlohmann::json batch_line(const RunRecord& record, std::size_t row,
                           const std::string& input_sha256) {
   nlohmann::json line = run_json(record);
-  line["row"] = row + 1;
+  line["row"] = row;
   line["input_sha256"] = input_sha256;
   line["schema_version"] = k_json_schema_version;
   return line;
@@ -178,10 +204,10 @@ nlohmann::json batch_line(const RunRecord& record, std::size_t row,
 // Where the lines go: JSON lines to stdout or a file, or a table at a terminal.
 class LineSink {
  public:
-  LineSink(const Output& out, const BatchOutput& output, std::size_t rows)
+  LineSink(const Output& out, const BatchOutput& output, std::optional<std::size_t> rows)
       : m_out(out),
         m_table(out.stdout_is_terminal() && !output.json && output.output_path.empty()),
-        m_row_width(std::to_string(rows).size()) {
+        m_row_width(rows ? std::to_string(*rows).size() : 4) {
     if (!output.output_path.empty()) {
       m_file = std::fopen(output.output_path.c_str(), "ab");
       if (!m_file) {
@@ -244,139 +270,307 @@ class LineSink {
   std::string m_path;
 };
 
+// A batch as it streams: rows read ahead only as far as the calls in flight need, and
+// finished lines held only until the rows before them finish.
+class StreamedBatch {
+ public:
+  StreamedBatch(const Output& out, ExecutionState& state, const Lineage& lineage, BatchInput& input,
+                const RowPlanner& plan, const BatchOutput& output, std::size_t jobs,
+                std::optional<std::size_t> expected_rows)
+      : m_out(out),
+        m_state(state),
+        m_lineage(lineage),
+        m_input(input),
+        m_plan(plan),
+        m_sink(out, output, expected_rows),
+        m_window_limit(std::max<std::size_t>(k_min_window, 16 * jobs)),
+        m_ledger_batch(state.ledger) {
+    m_tally.expected_rows = expected_rows;
+  }
+
+  int run(const BatchExecution& execution) {
+    ExecutionEvents events;
+    events.on_notice = [&](std::size_t call, const std::string& notice) {
+      m_out.end_progress();
+      print_notice(m_out, "row " + std::to_string(m_row_of_call.at(call)) + ": " + notice);
+    };
+    events.on_done = [&](std::size_t call, const CallResult& result) { finish(call, result); };
+    events.on_tick = [&] { flush_when_due(); };
+    ExecutionOptions options;
+    options.parallel = execution.jobs;
+    options.cache = execution.cache;
+    options.verbose = execution.verbose;
+    options.stop = &util::GracefulStop::requested();
+    show_progress(true);
+    Executor executor(m_state.providers, &m_state.cache);
+    executor.stream([&] { return feed(); }, options, events);
+    m_out.end_progress();
+    flush();
+    int stop_signal = util::GracefulStop::signal_number();
+    if (stop_signal != 0) {
+      write_all_finished();
+      count_rest();
+    }
+    print_notice(m_out, summary_text(m_tally, stop_signal));
+    return stop_signal != 0 ? 128 + stop_signal : m_exit_code;
+  }
+
+ private:
+  // A row between being read and its line being written.
+  struct Pending {
+    std::size_t row = 0;
+    std::string input_sha256;
+    nlohmann::json variables;            // as rendered, until the run is recorded
+    std::optional<nlohmann::json> line;  // once the row is finished
+    bool answered = false;               // in the output file already: nothing to write
+  };
+
+  // Rows read ahead while earlier ones are still out: enough to keep every job busy while a
+  // slow row holds the lines behind it, and small enough to cost little memory.
+  static constexpr std::size_t k_min_window = 256;
+  // Finished runs are committed to the ledger, and their lines written, in groups: one
+  // transaction per row would cost more than the row.
+  static constexpr std::size_t k_commit_rows = 256;
+  static constexpr auto k_commit_interval = std::chrono::milliseconds(50);
+
+  // The executor's feed: the next row that needs a call, with every row before it that needs
+  // none (answered, unreadable, not renderable) settled on the way.
+  Fed feed() {
+    while (true) {
+      if (m_window.size() >= m_window_limit) {
+        flush();
+        if (m_window.size() >= m_window_limit) {
+          return {std::nullopt, false};  // asked again when a row finishes
+        }
+      }
+      std::optional<BatchRow> row = m_input.next();
+      if (!row) {
+        return {std::nullopt, true};
+      }
+      ++m_tally.rows;
+      Pending& pending = m_window.emplace_back();
+      pending.row = row->number;
+      pending.input_sha256 = row->input_sha256;
+      if (row->answered) {
+        pending.answered = true;
+        ++m_tally.answered;
+        continue;
+      }
+      PlannedRow planned = row->error.empty() ? m_plan(*row) : PlannedRow{std::nullopt, row->error};
+      if (!planned.call) {
+        settle_unrun(pending, planned.error);
+        continue;
+      }
+      pending.variables = std::move(planned.variables);
+      m_row_of_call[m_calls_fed++] = row->number;
+      return {std::move(planned.call), false};
+    }
+  }
+
+  // A row never sent: no id, and the same keys as every other line.
+  void settle_unrun(Pending& pending, const std::string& error) {
+    RunRecord unrun;
+    unrun.status = "error";
+    unrun.error = error;
+    nlohmann::json line = batch_line(unrun, pending.row, pending.input_sha256);
+    line["run_id"] = nullptr;
+    pending.line = std::move(line);
+    m_tally.fail("bad row");
+    if (m_exit_code == k_exit_ok) {
+      m_exit_code = k_exit_usage;
+    }
+  }
+
+  void finish(std::size_t call, const CallResult& result) {
+    auto found = m_row_of_call.find(call);
+    PROMPTCTL_CHECK(found != m_row_of_call.end());
+    std::size_t row = found->second;
+    m_row_of_call.erase(found);
+    PROMPTCTL_CHECK(!m_window.empty() && row >= m_window.front().row);
+    Pending& pending = m_window[row - m_window.front().row];
+    RunRecord record = record_run(&m_state.ledger, m_lineage, pending.variables, result);
+    ++m_uncommitted;
+    pending.line = batch_line(record, row, pending.input_sha256);
+    pending.variables = nullptr;
+    if (result.ok) {
+      ++m_tally.ok;
+    } else {
+      m_tally.fail(failure_kind(result));
+      if (m_exit_code == k_exit_ok) {
+        m_exit_code = exit_code_for(result.error_kind);
+      }
+    }
+    flush_when_due();
+  }
+
+  // Lines at a terminal are shown at once; elsewhere a few times a second or every few hundred
+  // rows, which is what makes a fast batch cheap.
+  void flush_when_due() {
+    if (m_sink.writes_to_terminal() || m_uncommitted >= k_commit_rows ||
+        Clock::now() - m_last_flush >= k_commit_interval) {
+      flush();
+    }
+  }
+
+  // Commits the recorded runs, then writes the lines that are next in input order: a line is
+  // never written before its run is in the ledger.
+  void flush() {
+    m_ledger_batch.commit();
+    m_uncommitted = 0;
+    m_last_flush = Clock::now();
+    bool to_terminal = m_sink.writes_to_terminal();
+    if (to_terminal) {
+      m_out.end_progress();
+    }
+    while (!m_window.empty() && (m_window.front().line || m_window.front().answered)) {
+      if (m_window.front().line) {
+        m_sink.write(*m_window.front().line);
+      }
+      m_window.pop_front();
+    }
+    show_progress(to_terminal);
+  }
+
+  // After a stop: every finished row is in the ledger; write them all, in order, gaps and all.
+  void write_all_finished() {
+    for (const Pending& pending : m_window) {
+      if (pending.line) {
+        m_sink.write(*pending.line);
+      }
+    }
+    m_window.clear();
+  }
+
+  // After a stop: the rows never read still count in the summary.
+  void count_rest() {
+    while (std::optional<BatchRow> row = m_input.next()) {
+      ++m_tally.rows;
+      m_tally.answered += row->answered ? 1 : 0;
+    }
+  }
+
+  void show_progress(bool now) {
+    if (m_out.shows_progress() && (now || Clock::now() - m_last_progress >= k_progress_interval)) {
+      m_last_progress = Clock::now();
+      m_out.progress(progress_text(m_tally));
+    }
+  }
+
+  const Output& m_out;
+  ExecutionState& m_state;
+  const Lineage& m_lineage;
+  BatchInput& m_input;
+  const RowPlanner& m_plan;
+  LineSink m_sink;
+  std::size_t m_window_limit;
+  LedgerBatch m_ledger_batch;
+  std::deque<Pending> m_window;                                // from the next row to write
+  std::unordered_map<std::size_t, std::size_t> m_row_of_call;  // of the calls out
+  std::size_t m_calls_fed = 0;
+  std::size_t m_uncommitted = 0;
+  Clock::time_point m_last_flush = Clock::now();
+  Clock::time_point m_last_progress;
+  Tally m_tally;
+  int m_exit_code = k_exit_ok;
+};
+
 }  // namespace
 
-std::vector<BatchRow> read_batch_rows(const std::string& path) {
-  std::string text = path == "-" ? util::read_stdin() : util::read_file(path);
-  std::vector<BatchRow> rows;
-  for (VariableRow& read : read_variable_rows(text)) {
-    rows.push_back(batch_row(path, read));
+BatchInput::BatchInput(const std::string& path, std::vector<bool> answered, std::string shown_as)
+    : m_reader(path),
+      m_path(path),
+      m_shown_as(shown_as.empty() ? m_reader.name() : std::move(shown_as)),
+      m_answered(std::move(answered)) {}
+
+std::optional<BatchRow> BatchInput::next() {
+  while (m_reader.next(m_line)) {
+    ++m_line_number;
+    if (util::trim(m_line).empty()) {
+      continue;
+    }
+    VariableRow read = read_variable_row(m_line, m_line_number);
+    BatchRow row;
+    row.number = ++m_rows;
+    if (read.error.empty()) {
+      row.values = std::move(read.values);
+    } else {
+      row.error = m_shown_as + ":" + std::to_string(read.line) + ": " + read.error;
+    }
+    // A row that cannot be read is matched by its text, so that --resume never takes it for
+    // an answered one.
+    row.input_sha256 = util::sha256_hex(row.error.empty() ? row.values.dump() : read.text);
+    row.answered = row.number <= m_answered.size() && m_answered[row.number - 1];
+    return row;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t> count_batch_rows(const std::string& path) {
+  if (path == "-") {
+    return std::nullopt;
+  }
+  util::LineReader reader(path);
+  std::string line;
+  std::size_t rows = 0;
+  while (reader.next(line)) {
+    rows += util::trim(line).empty() ? 0 : 1;
   }
   return rows;
 }
 
-void prepare_output_file(const BatchOutput& output, std::vector<BatchRow>& rows) {
+std::vector<bool> prepare_output_file(const BatchOutput& output, const std::string& input_path) {
   if (output.output_path.empty()) {
     if (output.resume) {
       throw Error(ErrorKind::usage, "--resume continues an output file: give it with -o FILE");
     }
-    return;
+    return {};
   }
-  std::optional<std::string> existing = util::read_file_if_exists(output.output_path);
+  std::error_code ec;
+  bool exists = std::filesystem::exists(output.output_path, ec);
   if (!output.resume) {
-    if (existing && !existing->empty()) {
+    if (exists && std::filesystem::file_size(output.output_path, ec) > 0 && !ec) {
       throw Error(ErrorKind::usage, output.output_path + " already has results", {},
                   "add --resume to run only the rows it does not answer, or remove it");
     }
-    return;
+    return {};
   }
-  if (!existing) {
-    return;
+  if (!exists) {
+    return {};
   }
-  Answered answered = answered_lines(*existing, rows);
-  for (std::size_t row : answered.rows) {
-    rows[row - 1].answered = true;
+  std::size_t line_count = 0;
+  std::vector<AnsweredLine> candidates = answered_lines(output.output_path, line_count);
+  std::vector<bool> answered;
+  std::vector<bool> kept(line_count, false);
+  BatchInput input(input_path);
+  while (std::optional<BatchRow> row = input.next()) {
+    auto first = std::lower_bound(
+        candidates.begin(), candidates.end(), row->number,
+        [](const AnsweredLine& line, std::size_t number) { return line.row < number; });
+    std::optional<Digest> digest = digest_of_hex(row->input_sha256);
+    for (auto it = first; it != candidates.end() && it->row == row->number; ++it) {
+      if (digest && it->input == *digest) {
+        answered.resize(row->number, false);
+        answered[row->number - 1] = true;
+        kept[it->line] = true;
+        break;
+      }
+    }
   }
   // Failed rows and lines cut short go; they are run again and appended.
-  util::write_file_atomic(output.output_path, answered.kept);
+  keep_lines(output.output_path, kept);
+  return answered;
 }
 
-int run_batch(const Output& out, ExecutionState& state, const Lineage& lineage,
-              const std::vector<BatchRow>& rows, const BatchPlan& plan,
-              const BatchExecution& execution, const BatchOutput& output) {
+int run_batch(const Output& out, ExecutionState& state, const Lineage& lineage, BatchInput& input,
+              const RowPlanner& plan, const BatchExecution& execution, const BatchOutput& output) {
   util::GracefulStop graceful_stop;
-  LineSink sink(out, output, rows.size());
-  Tally tally;
-  tally.rows = rows.size();
-  std::vector<std::optional<nlohmann::json>> lines(rows.size());
-  std::vector<std::size_t> row_of_call(plan.calls.size());
-  int exit_code = k_exit_ok;
-  for (std::size_t row = 0; row < rows.size(); ++row) {
-    if (rows[row].answered) {
-      ++tally.answered;
-    } else if (plan.call_of_row[row] == std::string::npos) {
-      RunRecord unrun;  // never sent: no id, and the same keys as every other line
-      unrun.status = "error";
-      unrun.error = plan.row_errors[row];
-      nlohmann::json line = batch_line(unrun, row, rows[row].input_sha256);
-      line["run_id"] = nullptr;
-      lines[row] = std::move(line);
-      tally.fail("bad row");
-      if (exit_code == k_exit_ok) {
-        exit_code = k_exit_usage;
-      }
-    } else {
-      row_of_call[plan.call_of_row[row]] = row;
-    }
+  // Counting the rows costs a read of the input: worth it only for progress and a table.
+  std::optional<std::size_t> expected;
+  if (out.shows_progress() || out.stdout_is_terminal()) {
+    expected = count_batch_rows(input.path());
   }
-  // Lines leave in input order; an answered row (already in the file) is never waited for.
-  std::size_t next_to_write = 0;
-  auto write_ready = [&] {
-    while (next_to_write < rows.size() && (lines[next_to_write] || rows[next_to_write].answered)) {
-      if (lines[next_to_write]) {
-        sink.write(*lines[next_to_write]);
-        lines[next_to_write].reset();
-      }
-      ++next_to_write;
-    }
-  };
-  Clock::time_point last_progress;
-  auto show_progress = [&](bool now) {
-    if (out.shows_progress() && (now || Clock::now() - last_progress >= k_progress_interval)) {
-      last_progress = Clock::now();
-      out.progress(progress_text(tally));
-    }
-  };
-  ExecutionEvents events;
-  events.on_notice = [&](std::size_t call, const std::string& notice) {
-    out.end_progress();
-    print_notice(out, "row " + std::to_string(row_of_call[call] + 1) + ": " + notice);
-  };
-  events.on_done = [&](std::size_t call, const CallResult& result) {
-    PROMPTCTL_CHECK(call < row_of_call.size());
-    std::size_t row = row_of_call[call];
-    RunRecord record = record_run(&state.ledger, lineage, plan.variables[row], result);
-    lines[row] = batch_line(record, row, rows[row].input_sha256);
-    if (result.ok) {
-      ++tally.ok;
-    } else {
-      tally.fail(failure_kind(result));
-      if (exit_code == k_exit_ok) {
-        exit_code = exit_code_for(result.error_kind);
-      }
-    }
-    // Progress is redrawn under lines that reach its terminal, and otherwise a few times a
-    // second: a fast batch would spend more on drawing than on its rows.
-    if (sink.writes_to_terminal()) {
-      out.end_progress();
-      write_ready();
-      show_progress(true);
-    } else {
-      write_ready();
-      show_progress(false);
-    }
-  };
-  ExecutionOptions options;
-  options.parallel = execution.jobs;
-  options.cache = execution.cache;
-  options.verbose = execution.verbose;
-  options.stop = &util::GracefulStop::requested();
-  show_progress(true);
-  Executor executor(state.providers, &state.cache);
-  executor.run(plan.calls, options, events);
-  out.end_progress();
-  write_ready();
-  int stop_signal = util::GracefulStop::signal_number();
-  if (stop_signal != 0) {
-    // Every finished row is in the ledger; write them all, in order, gaps and all.
-    for (std::optional<nlohmann::json>& line : lines) {
-      if (line) {
-        sink.write(*line);
-      }
-    }
-  }
-  print_notice(out, summary_text(tally, stop_signal));
-  return stop_signal != 0 ? 128 + stop_signal : exit_code;
+  StreamedBatch batch(out, state, lineage, input, plan, output, execution.jobs, expected);
+  return batch.run(execution);
 }
 
 }  // namespace promptctl::cli

@@ -6,11 +6,13 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <unordered_map>
 
 #include "exec/credentials.hpp"
 #include "exec/http_failure.hpp"
 #include "exec/wire.hpp"
 #include "http/client.hpp"
+#include "promptctl/check.hpp"
 #include "promptctl/execute.hpp"
 #include "util/dates.hpp"
 
@@ -62,7 +64,10 @@ ChatResponse echo_response(const ChatRequest& request) {
 // One call as it moves through its requests and attempts.
 struct Call {
   std::size_t index = 0;
-  const std::vector<ChatRequest>* chain = nullptr;
+  const std::vector<ChatRequest>* chain = nullptr;  // the caller's, or owned_chain
+  std::vector<ChatRequest> owned_chain;             // a streamed call's requests
+  CallResult result;
+  std::vector<std::string> failures;  // of the models given up on, described
   std::size_t target = 0;
   int attempts = 0;
   int target_attempts = 0;
@@ -85,27 +90,42 @@ struct Call {
   [[nodiscard]] const ChatRequest& request() const { return (*chain)[target]; }
 };
 
-// The work of one Executor::run.
+// The work of one Executor::run or Executor::stream.
 class Batch {
  public:
   Batch(const std::map<std::string, ProviderSettings>& providers, const ResponseCache* cache,
-        const ExecutionOptions& options, const ExecutionEvents& events, std::size_t count)
+        const ExecutionOptions& options, const ExecutionEvents& events)
       : m_providers(providers),
         m_cache(cache),
         m_options(options),
         m_events(events),
-        m_calls(count),
-        m_results(count),
         m_random(std::random_device{}()) {}
 
   std::vector<CallResult> run(const std::vector<std::vector<ChatRequest>>& calls) {
-    for (std::size_t i = 0; i < calls.size(); ++i) {
-      m_calls[i].index = i;
-      m_calls[i].chain = &calls[i];
-      m_pending.push_back(i);
+    std::vector<CallResult> results(calls.size());
+    m_results = &results;
+    for (const std::vector<ChatRequest>& chain : calls) {
+      add(std::make_unique<Call>())->chain = &chain;
     }
-    m_remaining = calls.size();
-    while (m_remaining > 0) {
+    loop(nullptr);
+    return results;
+  }
+
+  void stream(const CallFeed& feed) { loop(&feed); }
+
+ private:
+  Call* add(std::unique_ptr<Call> call) {
+    call->index = m_next_index++;
+    m_pending.push_back(call->index);
+    Call* added = call.get();
+    m_calls.emplace(added->index, std::move(call));
+    return added;
+  }
+
+  void loop(const CallFeed* feed) {
+    bool fed_all = feed == nullptr;
+    while (true) {
+      retire_finished();
       if (stop_requested()) {
         // Nothing new starts, retries and fallbacks included; what is out may still land.
         m_pending.clear();
@@ -114,17 +134,47 @@ class Batch {
           break;
         }
       } else {
+        fed_all = fed_all || take_from(*feed);
         start_ready_calls();
+        retire_finished();
       }
-      if (m_remaining == 0) {
+      if (m_calls.empty() && (fed_all || m_stopping_since)) {
         break;
       }
+      // A feed that holds back while nothing is out would never be asked again.
+      PROMPTCTL_CHECK(!m_calls.empty() || m_stopping_since);
       wait_for_progress();
+      if (m_events.on_tick) {
+        m_events.on_tick();
+      }
     }
-    return std::move(m_results);
   }
 
- private:
+  // Takes calls from the feed while fewer than `parallel` are unfinished, so that a streamed
+  // batch holds only what it can run. True once the feed has no more.
+  bool take_from(const CallFeed& feed) {
+    std::size_t parallel = std::max<std::size_t>(1, m_options.parallel);
+    while (m_calls.size() < parallel) {
+      Fed fed = feed();
+      if (!fed.call) {
+        return fed.exhausted;
+      }
+      auto call = std::make_unique<Call>();
+      call->owned_chain = std::move(*fed.call);
+      call->chain = &call->owned_chain;
+      add(std::move(call));
+    }
+    return false;
+  }
+
+  // Finished calls are dropped between steps, never while one of their own functions runs.
+  void retire_finished() {
+    for (std::size_t index : m_retired) {
+      m_calls.erase(index);
+    }
+    m_retired.clear();
+  }
+
   bool stop_requested() {
     bool asked = (m_options.stop && m_options.stop->load()) ||
                  (m_options.enough && m_options.enough->load());
@@ -136,19 +186,21 @@ class Batch {
 
   // Calls still out are dropped with the multi handle when the batch ends.
   void abandon_unfinished() {
-    for (Call& call : m_calls) {
-      if (call.finished) {
+    for (auto& [index, call] : m_calls) {
+      if (call->finished) {
         continue;
       }
-      CallResult& result = m_results[call.index];
-      if (call.begun) {
-        fill_common(call, result);
+      CallResult& result = call->result;
+      if (call->begun) {
+        fill_common(*call, result);
       }
       result.ok = false;
       result.interrupted = true;
-      result.error = call.begun ? "stopped before the answer came" : "stopped before it was sent";
+      result.error = call->begun ? "stopped before the answer came" : "stopped before it was sent";
+      if (m_results) {
+        (*m_results)[index] = std::move(result);
+      }
     }
-    m_remaining = 0;
   }
 
   void start_ready_calls() {
@@ -158,7 +210,7 @@ class Batch {
     // each start.
     for (auto it = m_pending.begin();
          it != m_pending.end() && active() < parallel && !stop_requested();) {
-      Call& call = m_calls[*it];
+      Call& call = *m_calls.at(*it);
       if (call.ready_at > now || !take_rate_slot(call, now)) {
         ++it;
         continue;
@@ -191,8 +243,9 @@ class Batch {
     auto now = Clock::now();
     std::optional<Clock::time_point> next_ready;
     for (std::size_t index : m_pending) {
-      if (!next_ready || m_calls[index].ready_at < *next_ready) {
-        next_ready = m_calls[index].ready_at;
+      Clock::time_point ready_at = m_calls.at(index)->ready_at;
+      if (!next_ready || ready_at < *next_ready) {
+        next_ready = ready_at;
       }
     }
     if (active() == 0) {
@@ -423,19 +476,19 @@ class Batch {
       call.broken_answers = 0;
       call.target_started = Clock::now();
       call.ready_at = {};
-      m_failures[call.index].push_back(described);
+      call.failures.push_back(described);
       notice(call, described + "; falling back to " + call.request().provider + "/" +
                        call.request().model);
       m_pending.push_front(call.index);
       return;
     }
-    CallResult& result = m_results[call.index];
+    CallResult& result = call.result;
     fill_common(call, result);
     result.ok = false;
     result.error_kind = kind;
     result.replay_miss = call.replay_miss;
     std::string earlier;
-    for (const std::string& failure : m_failures[call.index]) {
+    for (const std::string& failure : call.failures) {
       earlier += failure + "; then ";
     }
     result.error = earlier + described;
@@ -443,7 +496,7 @@ class Batch {
   }
 
   void complete(Call& call, ChatResponse response, bool cached) {
-    CallResult& result = m_results[call.index];
+    CallResult& result = call.result;
     fill_common(call, result);
     result.ok = true;
     result.cached = cached;
@@ -470,11 +523,14 @@ class Batch {
         std::chrono::duration<double, std::milli>(Clock::now() - call.started).count();
   }
 
-  void finish(Call& call, const CallResult& result) {
+  void finish(Call& call, CallResult& result) {
     call.finished = true;
-    --m_remaining;
+    m_retired.push_back(call.index);
     if (m_events.on_done) {
       m_events.on_done(call.index, result);
+    }
+    if (m_results) {
+      (*m_results)[call.index] = std::move(result);
     }
   }
 
@@ -499,16 +555,17 @@ class Batch {
   const ResponseCache* m_cache;
   const ExecutionOptions& m_options;
   const ExecutionEvents& m_events;
-  std::vector<Call> m_calls;
-  std::vector<CallResult> m_results;
-  std::map<std::size_t, std::vector<std::string>> m_failures;
-  std::deque<std::size_t> m_pending;  // retries at the front, new calls behind
+  // Only the unfinished calls: a streamed batch of any length holds at most `parallel`.
+  std::unordered_map<std::size_t, std::unique_ptr<Call>> m_calls;
+  std::vector<std::size_t> m_retired;  // finished, to drop before the next step
+  std::size_t m_next_index = 0;
+  std::vector<CallResult>* m_results = nullptr;  // Executor::run's, in order
+  std::deque<std::size_t> m_pending;             // retries at the front, new calls behind
   std::map<const http::Transfer*, Call*> m_by_transfer;
   std::map<std::string, Clock::time_point> m_next_slot;
   std::optional<http::MultiClient> m_multi;  // created on the first HTTP request
   Clock::time_point m_last_waiting_report;
   std::optional<Clock::time_point> m_stopping_since;
-  std::size_t m_remaining = 0;
   std::mt19937 m_random;
 };
 
@@ -517,8 +574,14 @@ class Batch {
 std::vector<CallResult> Executor::run(const std::vector<std::vector<ChatRequest>>& calls,
                                       const ExecutionOptions& options,
                                       const ExecutionEvents& events) const {
-  Batch batch(m_providers, m_cache, options, events, calls.size());
+  Batch batch(m_providers, m_cache, options, events);
   return batch.run(calls);
+}
+
+void Executor::stream(const CallFeed& feed, const ExecutionOptions& options,
+                      const ExecutionEvents& events) const {
+  Batch batch(m_providers, m_cache, options, events);
+  batch.stream(feed);
 }
 
 }  // namespace promptctl

@@ -6,6 +6,7 @@
 #include "promptctl/history.hpp"
 #include "util/dates.hpp"
 #include "util/fs.hpp"
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 
@@ -56,7 +57,7 @@ RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variable
   run.content_hash = lineage.content_hash;
   run.environment = lineage.environment;
   run.request = result.request.to_json();
-  run.request_hash = result.request.hash();
+  run.request_hash = util::sha256_hex(run.request.dump());  // ChatRequest::hash, made once
   run.variables = variables;
   run.provider = result.request.provider;
   run.model = result.request.model;

@@ -239,6 +239,9 @@ void migrate(Database& db) {
 struct Ledger::Impl {
   explicit Impl(const std::string& path) : db(path, 30000) {}
   Database db;
+  std::optional<Statement> insert_run;  // prepared once, on the first record
+  bool batching = false;
+  std::optional<Transaction> batch;  // open while a batch has uncommitted runs
 };
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -271,16 +274,31 @@ Ledger Ledger::open(const std::filesystem::path& file) {
 }
 
 std::int64_t Ledger::record(const RunRecord& given) {
-  const RunRecord run = given.stored_form();
+  // Under `full` the stored form is the record itself: no copy.
+  std::optional<RunRecord> transformed;
+  if (given.store != LedgerStore::full) {
+    transformed = given.stored_form();
+  }
+  const RunRecord& run = transformed ? *transformed : given;
   Database& db = m_impl->db;
-  Transaction transaction(db);
-  Statement insert(db,
-                   "INSERT INTO runs (started_ms, finished_ms, prompt, revision, commit_id, "
-                   "content_hash, environment, request, request_hash, variables, provider, model, "
-                   "output, finish_reason, input_tokens, output_tokens, latency_ms, cost, status, "
-                   "error, attempts, cached, parent_id, experiment, variant, dirty, store, "
-                   "output_sha256, tool_calls) VALUES "
-                   "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  std::optional<Transaction> own;
+  if (!m_impl->batching) {
+    own.emplace(db);
+  } else if (!m_impl->batch) {
+    m_impl->batch.emplace(db);
+  }
+  if (!m_impl->insert_run) {
+    m_impl->insert_run.emplace(
+        db,
+        "INSERT INTO runs (started_ms, finished_ms, prompt, revision, commit_id, "
+        "content_hash, environment, request, request_hash, variables, provider, model, "
+        "output, finish_reason, input_tokens, output_tokens, latency_ms, cost, status, "
+        "error, attempts, cached, parent_id, experiment, variant, dirty, store, "
+        "output_sha256, tool_calls) VALUES "
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  }
+  Statement& insert = *m_impl->insert_run;
+  insert.reset();
   int c = 0;
   insert.bind(++c, run.started_ms);
   insert.bind(++c, run.finished_ms);
@@ -313,8 +331,40 @@ std::int64_t Ledger::record(const RunRecord& given) {
   insert.bind(++c, run.tool_calls.dump());
   insert.run();
   std::int64_t id = sqlite3_last_insert_rowid(db.get());
-  transaction.commit();
+  if (own) {
+    own->commit();
+  }
   return id;
+}
+
+void Ledger::begin_batch() {
+  m_impl->batching = true;
+}
+
+void Ledger::commit_batch() {
+  if (!m_impl->batch) {
+    return;
+  }
+  try {
+    m_impl->batch->commit();
+  } catch (const Error&) {
+    m_impl->batch.reset();  // rolls back: no transaction is left open
+    throw;
+  }
+  m_impl->batch.reset();
+}
+
+void Ledger::end_batch() {
+  m_impl->batching = false;
+  commit_batch();
+}
+
+LedgerBatch::~LedgerBatch() {
+  try {
+    m_ledger.end_batch();
+  } catch (const Error&) {
+    // A destructor cannot report it; the transaction rolls back with the connection.
+  }
 }
 
 std::vector<RunRecord> Ledger::runs(const RunFilter& filter) const {
@@ -527,12 +577,11 @@ json RunStats::to_json() const {
       {"runs_without_cost", runs_without_cost}};
 }
 
-json RunRecord::to_json() const {
+json RunRecord::summary_json() const {
   auto optional = [](const auto& value) { return value ? json(*value) : json(nullptr); };
   using util::text_or_null;
   return {{"run_id", id},
           {"started_at", util::format_utc_ms(started_ms)},
-          {"finished_at", util::format_utc_ms(finished_ms)},
           {"prompt", text_or_null(prompt)},
           {"revision", text_or_null(revision)},
           {"commit", text_or_null(commit)},
@@ -541,9 +590,6 @@ json RunRecord::to_json() const {
           {"environment", text_or_null(environment)},
           {"provider", provider},
           {"model", model},
-          {"request", request},
-          {"request_hash", request_hash},
-          {"variables", variables},
           {"output", output_sha256.empty() ? json(output) : json(nullptr)},
           {"output_sha256", text_or_null(output_sha256)},
           {"tool_calls", tool_calls},
@@ -560,6 +606,15 @@ json RunRecord::to_json() const {
           {"parent_run_id", optional(parent_id)},
           {"experiment", text_or_null(experiment)},
           {"variant", text_or_null(variant)}};
+}
+
+json RunRecord::to_json() const {
+  json full = summary_json();
+  full["finished_at"] = util::format_utc_ms(finished_ms);
+  full["request"] = request;
+  full["request_hash"] = request_hash;
+  full["variables"] = variables;
+  return full;
 }
 
 json Feedback::to_json() const {

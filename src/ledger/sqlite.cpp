@@ -98,6 +98,11 @@ void Statement::run() {
   }
 }
 
+void Statement::reset() {
+  sqlite3_reset(m_statement.get());  // its code repeats the last step's, already reported
+  sqlite3_clear_bindings(m_statement.get());
+}
+
 std::string Statement::text(int column) const {
   const auto* data = sqlite3_column_text(m_statement.get(), column);
   int size = sqlite3_column_bytes(m_statement.get(), column);

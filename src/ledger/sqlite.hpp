@@ -58,6 +58,8 @@ class Statement {
   bool step();
   /// Runs a statement that returns no rows.
   void run();
+  /// Makes the statement ready to run again, with no values bound.
+  void reset();
 
   [[nodiscard]] std::string text(int column) const;
   [[nodiscard]] std::string_view blob(int column) const;

@@ -126,31 +126,34 @@ json bind_inputs(const Prompt& prompt, const Inputs& inputs, const std::vector<s
   return bound;
 }
 
+VariableRow read_variable_row(std::string_view line, int line_number) {
+  VariableRow row;
+  row.line = line_number;
+  bool too_deep = false;
+  json parsed = util::parse_json_input(line, &too_deep);
+  if (too_deep) {
+    row.error = "nested more than " + std::to_string(util::k_max_json_depth) + " levels deep";
+  } else if (parsed.is_discarded()) {
+    row.error = "not valid JSON";
+  } else if (!parsed.is_object()) {
+    row.error = "not a JSON object of variables";
+  }
+  if (row.error.empty()) {
+    row.values = std::move(parsed);
+  } else {
+    row.text = std::string(line);  // a good row's values say all: a batch keeps no second copy
+  }
+  return row;
+}
+
 std::vector<VariableRow> read_variable_rows(std::string_view text) {
   std::vector<VariableRow> rows;
   int line_number = 0;
   for (std::string_view line : util::split(text, '\n')) {
     ++line_number;
-    if (util::trim(line).empty()) {
-      continue;
+    if (!util::trim(line).empty()) {
+      rows.push_back(read_variable_row(line, line_number));
     }
-    VariableRow row;
-    row.line = line_number;
-    bool too_deep = false;
-    json parsed = util::parse_json_input(line, &too_deep);
-    if (too_deep) {
-      row.error = "nested more than " + std::to_string(util::k_max_json_depth) + " levels deep";
-    } else if (parsed.is_discarded()) {
-      row.error = "not valid JSON";
-    } else if (!parsed.is_object()) {
-      row.error = "not a JSON object of variables";
-    }
-    if (row.error.empty()) {
-      row.values = std::move(parsed);
-    } else {
-      row.text = std::string(line);  // a good row's values say all: a batch keeps no second copy
-    }
-    rows.push_back(std::move(row));
   }
   return rows;
 }

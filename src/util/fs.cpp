@@ -85,7 +85,8 @@ bool write_all(int fd, std::string_view bytes) {
   return true;
 }
 
-void write_file_atomic(const fs::path& path, const std::string& content, unsigned mode) {
+AtomicFileWriter::AtomicFileWriter(const fs::path& path, unsigned mode)
+    : m_path(path), m_temp(path.string() + ".tmp-XXXXXX"), m_mode(mode) {
   std::error_code ec;
   if (!path.parent_path().empty()) {
     fs::create_directories(path.parent_path(), ec);
@@ -94,21 +95,37 @@ void write_file_atomic(const fs::path& path, const std::string& content, unsigne
     throw Error(ErrorKind::io,
                 "cannot create folder '" + path.parent_path().string() + "': " + ec.message());
   }
-  // A Ctrl-C meanwhile waits, so that it leaves neither a temporary file nor half a file.
-  UninterruptedSection whole;
-  std::string temp = path.string() + ".tmp-XXXXXX";
-  Fd fd(::mkstemp(temp.data()));
-  if (!fd) {
+  m_fd = ::mkstemp(m_temp.data());
+  if (m_fd < 0) {
     throw io_error("cannot create a temporary file for", path);
   }
-  bool ok = write_all(fd.get(), content);
-  ok = ok && ::fchmod(fd.get(), static_cast<mode_t>(mode)) == 0 && ::fsync(fd.get()) == 0;
-  ok = ::close(fd.release()) == 0 && ok;
-  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
-    Error error = io_error("cannot write", path);
-    ::unlink(temp.c_str());
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (m_fd >= 0) {
+    ::close(m_fd);
+    ::unlink(m_temp.c_str());
+  }
+}
+
+void AtomicFileWriter::write(std::string_view bytes) {
+  m_written = m_written && write_all(m_fd, bytes);
+}
+
+void AtomicFileWriter::commit() {
+  bool ok = m_written && ::fchmod(m_fd, static_cast<mode_t>(m_mode)) == 0 && ::fsync(m_fd) == 0;
+  ok = ::close(std::exchange(m_fd, -1)) == 0 && ok;
+  if (!ok || std::rename(m_temp.c_str(), m_path.c_str()) != 0) {
+    Error error = io_error("cannot write", m_path);
+    ::unlink(m_temp.c_str());
     throw error;
   }
+}
+
+void write_file_atomic(const fs::path& path, const std::string& content, unsigned mode) {
+  AtomicFileWriter file(path, mode);
+  file.write(content);
+  file.commit();
 }
 
 void make_private_directory(const fs::path& dir) {

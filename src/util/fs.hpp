@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/interrupts.hpp"
+
 namespace promptctl::util {
 
 /// The whole file; throws `Error` (io) when it cannot be read, or (invalid_input) when it is
@@ -28,6 +30,28 @@ bool write_all(int fd, std::string_view bytes);
 /// The file gets `mode` (0644: readable by all, as git writes files; 0600 for private state).
 void write_file_atomic(const std::filesystem::path& path, const std::string& content,
                        unsigned mode = 0644);
+
+/// `write_file_atomic` for content written a piece at a time: the file appears, whole, only
+/// when `commit` renames it into place; until then, and if it never does, the old one stays.
+/// Signals wait while it lives, so that none leaves the temporary file behind.
+class AtomicFileWriter {
+ public:
+  /// Throws `Error` (io) when the temporary file cannot be made.
+  explicit AtomicFileWriter(const std::filesystem::path& path, unsigned mode = 0644);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  void write(std::string_view bytes);
+  void commit();
+
+ private:
+  UninterruptedSection m_uninterrupted;
+  std::filesystem::path m_path;
+  std::string m_temp;
+  int m_fd = -1;
+  unsigned m_mode;
+  bool m_written = true;
+};
 
 /// Creates `dir` and its missing parents, and makes `dir` readable by its owner only (0700),
 /// for state that holds requests, answers and variables. Throws `Error` (io) when it cannot.

@@ -63,7 +63,8 @@ TEST_F(BatchTest, AtATerminalABatchShowsProgressATableAndASummary) {
   EXPECT_NE(result.out.find("4  error  rows.jsonl:4: not valid JSON"), std::string::npos)
       << result.out;
   EXPECT_EQ(result.out.find('{'), std::string::npos) << "a table, not JSON lines";
-  EXPECT_NE(result.err.find("1/4 rows, 0 ok, 1 failed"), std::string::npos) << result.err;
+  // Rows are read as the calls need them: the bad last row is met after the others.
+  EXPECT_NE(result.err.find("1/4 rows, 1 ok, 0 failed"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("4 rows: 3 ok, 1 failed (bad row: 1) in "), std::string::npos)
       << result.err;
 }

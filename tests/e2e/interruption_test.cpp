@@ -51,6 +51,23 @@ std::string integrity_of(const std::filesystem::path& database) {
   return verdict;
 }
 
+// The answer the ledger holds for run `id`, or null when it has no such run.
+nlohmann::json output_of_run(const std::filesystem::path& database, std::int64_t id) {
+  sqlite3* raw = nullptr;
+  nlohmann::json output;
+  if (sqlite3_open_v2(database.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* query = nullptr;
+    sqlite3_prepare_v2(raw, "SELECT output FROM runs WHERE id = ?", -1, &query, nullptr);
+    sqlite3_bind_int64(query, 1, id);
+    if (sqlite3_step(query) == SQLITE_ROW) {
+      output = reinterpret_cast<const char*>(sqlite3_column_text(query, 0));
+    }
+    sqlite3_finalize(query);
+  }
+  sqlite3_close(raw);
+  return output;
+}
+
 class InterruptionTest : public ExecutionTest {
  protected:
   void SetUp() override {
@@ -187,6 +204,46 @@ TEST_F(InterruptionTest, RunsLeaveTheLedgerWhole) {
   ProcessResult runs = run({"runs", "-n", "100000", "--json"});
   ASSERT_EQ(runs.exit_code, 0) << runs.err;
   EXPECT_GE(nlohmann::json::parse(runs.out)["runs"].size(), static_cast<size_t>(trials()) + 1);
+}
+
+// What a streamed batch promises whatever stops it: the output file holds whole lines (only
+// the last may be cut short, and --resume runs that row again), every line's run is in the
+// ledger with the same answer, and --resume finishes the batch with each row once.
+TEST_F(InterruptionTest, StreamedBatchesKeepWholeLinesThatTheLedgerHolds) {
+  constexpr std::size_t k_rows = 1000;
+  std::string rows;
+  for (std::size_t i = 1; i <= k_rows; ++i) {
+    rows += "{\"who\": \"r" + std::to_string(i) + "\"}\n";
+  }
+  write("rows.jsonl", rows);
+  std::vector<std::string> command = {"run", "hello", "--input", "rows.jsonl",
+                                      "-j",  "16",    "-o",      "out.jsonl"};
+  auto span = duration_of(command, {});
+  for (int trial = 0; trial < std::max(2, trials() / 2); ++trial) {
+    std::filesystem::remove(root() / "out.jsonl");
+    start_command(command, {}, draw(span, trial));
+    SCOPED_TRACE("batch trial " + std::to_string(trial) + " (seed " + std::to_string(m_seed) + ")");
+    std::filesystem::path ledger = root() / ".git/promptctl/ledger.db";
+    EXPECT_EQ(integrity_of(ledger), "ok");
+    std::string written = std::filesystem::exists(root() / "out.jsonl") ? read("out.jsonl") : "";
+    std::istringstream in(written);
+    std::size_t checked = 0;
+    for (std::string line; std::getline(in, line);) {
+      nlohmann::json parsed = nlohmann::json::parse(line, nullptr, false);
+      if (in.eof() && written.back() != '\n') {
+        break;  // the one line a kill may cut short
+      }
+      ASSERT_TRUE(parsed.is_object()) << "not a whole line: " << line;
+      EXPECT_EQ(output_of_run(ledger, parsed["run_id"].get<std::int64_t>()), parsed["output"])
+          << "row " << parsed["row"] << " is in the file but not in the ledger";
+      ++checked;
+    }
+    ProcessResult resumed = start_command(
+        {"run", "hello", "--input", "rows.jsonl", "-o", "out.jsonl", "--resume"}, {}, std::nullopt);
+    EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+    std::set<std::string> answered = lines_of(read("out.jsonl"));
+    EXPECT_EQ(answered.size(), k_rows) << checked << " lines were whole before --resume";
+  }
 }
 
 }  // namespace
