@@ -1,6 +1,7 @@
 // Prompt versions: what identifies one, and the versions a prompt went through.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,29 @@ struct ContentIdentity {
 ContentIdentity content_identity(PromptSource& source, std::string_view name);
 /// The same for a prompt already loaded from `source`, without loading it again.
 ContentIdentity content_identity(PromptSource& source, const Prompt& loaded);
+
+/// Remembers, by a prompt file's name and blob id, which partials and files its content
+/// identity was made of and the blob id of each. While every one of them is unchanged the
+/// identity is computed from those ids alone, without parsing anything; any change (a partial
+/// edited, added or removed, a tools file or image changed) makes it computed afresh.
+class IdentityCache {
+ public:
+  /// A cache stored in `file`; an unreadable or outdated file counts as empty.
+  explicit IdentityCache(std::filesystem::path file);
+  ~IdentityCache();
+  IdentityCache(const IdentityCache&) = delete;
+  IdentityCache& operator=(const IdentityCache&) = delete;
+
+  /// `content_identity(source, name)`, from the cache when it still holds.
+  ContentIdentity identity(PromptSource& source, std::string_view name);
+  /// Writes the cache back (atomically) with only the entries used since it was opened, when
+  /// anything changed; failures are ignored, as a cache may be.
+  void save() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
 
 /// The content hash of a prompt's text when it uses no partials: what `content_identity`
 /// gives for a file with this text. For prompts that are not files, such as the built-in judge.

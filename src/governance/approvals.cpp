@@ -403,8 +403,13 @@ std::vector<PendingApproval> pending_approvals(Workspace& workspace,
     }
   }
   RevisionSource source(repository, head, prefix);
+  std::optional<IdentityCache> identities;
+  if (std::optional<std::filesystem::path> state = workspace.state_dir()) {
+    identities.emplace(*state / "identities.json");
+  }
   for (const std::string& name : prompt_names_at(*repository, head, prefix)) {
-    std::string content = content_identity(source, name).hash;
+    std::string content =
+        identities ? identities->identity(source, name).hash : content_identity(source, name).hash;
     std::vector<Decision> decisions = book.for_version(name, content);
     for (const EnvironmentPolicy& policy : workspace.settings().environments) {
       const Pin* pin = pins.find(policy.name, name);
@@ -417,6 +422,9 @@ std::vector<PendingApproval> pending_approvals(Workspace& workspace,
         out.push_back(std::move(pending));
       }
     }
+  }
+  if (identities) {
+    identities->save();
   }
   return out;
 }

@@ -1,6 +1,9 @@
 #include "promptctl/history.hpp"
 
 #include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "promptctl/address.hpp"
 #include "promptctl/render.hpp"
@@ -59,42 +62,233 @@ Ingredients ingredients_of(PromptSource& source, std::string_view name) {
   return ingredients_of(source, *loaded.prompt);
 }
 
-// The first line of a content manifest: the prompt file's own text. Partials and image files
-// follow.
+// The first line of a content manifest: the prompt file's own text. Partials and the files it
+// reads (images, tools) follow.
 std::string prompt_manifest_line(std::string_view prompt_text) {
   return "prompt " + repo::hash_blob(prompt_text) + "\n";
 }
 
-ContentIdentity identity_of(PromptSource& source, std::string_view name,
-                            const Ingredients& ingredients) {
+// The blob id of each file an identity is made of, by name (prompts) or path (other files);
+// "" for one that does not exist, "!" for a path that may not be read.
+struct Blobs {
+  std::string prompt;
+  std::map<std::string, std::string> prompts;
+  std::map<std::string, std::string> files;
+};
+
+constexpr const char* k_absent = "";
+constexpr const char* k_refused = "!";
+
+std::string blob_of_prompt(PromptSource& source, const std::string& name) {
   auto file = source.read(name);
-  if (!file) {
-    throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "'");
+  return file ? repo::hash_blob(file->text) : k_absent;
+}
+
+std::string blob_of_file(PromptSource& source, const std::string& path) {
+  try {
+    auto file = source.read_data(path);
+    return file ? repo::hash_blob(file->text) : k_absent;
+  } catch (const Error&) {
+    return k_refused;  // a path outside the repository: `lint` and `render` say so
   }
+}
+
+ContentIdentity identity_from_blobs(const Ingredients& ingredients, const Blobs& blobs) {
   ContentIdentity identity;
-  std::string manifest = prompt_manifest_line(file->text);
+  std::string manifest = "prompt " + blobs.prompt + "\n";
   for (const std::string& partial : ingredients.partials) {
-    if (auto partial_file = source.read(partial)) {
-      manifest += "partial " + partial + " " + repo::hash_blob(partial_file->text) + "\n";
+    const std::string& blob = blobs.prompts.at(partial);
+    if (blob != k_absent) {
+      manifest += "partial " + partial + " " + blob + "\n";
       identity.partials.push_back(partial);
     }
   }
   for (const std::string& path : ingredients.files) {
-    std::optional<SourceFile> image;
-    try {
-      image = source.read_data(path);
-    } catch (const Error&) {
-      continue;  // a path outside the repository: `lint` and `render` say so
-    }
-    if (image) {
-      manifest += "file " + path + " " + repo::hash_blob(image->text) + "\n";
+    const std::string& blob = blobs.files.at(path);
+    if (blob != k_absent && blob != k_refused) {
+      manifest += "file " + path + " " + blob + "\n";
     }
   }
   identity.hash = repo::hash_blob(manifest);
   return identity;
 }
 
+ContentIdentity identity_of(PromptSource& source, std::string_view name,
+                            const Ingredients& ingredients) {
+  Blobs blobs;
+  blobs.prompt = blob_of_prompt(source, std::string(name));
+  if (blobs.prompt == k_absent) {
+    throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "'");
+  }
+  for (const std::string& partial : ingredients.partials) {
+    blobs.prompts.emplace(partial, blob_of_prompt(source, partial));
+  }
+  for (const std::string& path : ingredients.files) {
+    blobs.files.emplace(path, blob_of_file(source, path));
+  }
+  return identity_from_blobs(ingredients, blobs);
+}
+
+// A source that notes the blob id of everything read through it: what a prompt's ingredients
+// were worked out from.
+class RecordingSource : public PromptSource {
+ public:
+  explicit RecordingSource(PromptSource& inner) : m_inner(inner) {}
+
+  std::optional<SourceFile> read(std::string_view name) override {
+    auto file = m_inner.read(name);
+    m_blobs.prompts[std::string(name)] = file ? repo::hash_blob(file->text) : k_absent;
+    return file;
+  }
+  std::optional<SourceFile> read_tests(std::string_view name) override {
+    return m_inner.read_tests(name);  // tests are no part of a prompt's content
+  }
+  std::optional<SourceFile> read_data(std::string_view relative) override {
+    std::string& blob = m_blobs.files[std::string(relative)];
+    blob = k_refused;
+    auto file = m_inner.read_data(relative);
+    blob = file ? repo::hash_blob(file->text) : k_absent;
+    return file;
+  }
+  [[nodiscard]] const Blobs& blobs() const { return m_blobs; }
+
+ private:
+  PromptSource& m_inner;
+  Blobs m_blobs;
+};
+
 }  // namespace
+
+struct IdentityCache::Impl {
+  // What one identity was made of: every file read to work out its ingredients, by blob id.
+  struct Entry {
+    Ingredients ingredients;
+    Blobs read;
+  };
+  std::filesystem::path file;
+  std::map<std::string, Entry> entries;  // by "name blob-id"
+  std::set<std::string> used;
+  bool changed = false;
+
+  // Whether every file the entry was made of still has the blob id it had.
+  // The prompt itself is known to be unchanged: its blob id is in the entry's key.
+  static bool holds(PromptSource& source, std::string_view prompt, const Entry& entry) {
+    auto recorded = [](const auto& names, const std::map<std::string, std::string>& blobs) {
+      return std::all_of(names.begin(), names.end(),
+                         [&](const std::string& name) { return blobs.contains(name); });
+    };
+    if (!recorded(entry.ingredients.partials, entry.read.prompts) ||
+        !recorded(entry.ingredients.files, entry.read.files)) {
+      return false;  // a damaged entry
+    }
+    for (const auto& [name, blob] : entry.read.prompts) {
+      if (name != prompt && blob_of_prompt(source, name) != blob) {
+        return false;
+      }
+    }
+    for (const auto& [path, blob] : entry.read.files) {
+      if (blob_of_file(source, path) != blob) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void load();
+  [[nodiscard]] std::string text() const;
+};
+
+namespace {
+
+constexpr int k_identity_cache_version = 1;
+
+nlohmann::json blobs_json(const std::map<std::string, std::string>& blobs) {
+  return nlohmann::json(blobs);
+}
+
+}  // namespace
+
+void IdentityCache::Impl::load() {
+  std::optional<std::string> text;
+  try {
+    text = util::read_file_if_exists(file);
+  } catch (const Error&) {
+    return;
+  }
+  nlohmann::json parsed = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+  if (!parsed.is_object() || parsed.value("version", 0) != k_identity_cache_version ||
+      !parsed.contains("entries") || !parsed["entries"].is_object()) {
+    return;
+  }
+  try {
+    for (const auto& [key, value] : parsed["entries"].items()) {
+      Entry entry;
+      entry.ingredients.partials = value.at("partials").get<std::vector<std::string>>();
+      entry.ingredients.files = value.at("files").get<std::vector<std::string>>();
+      entry.read.prompt = value.at("prompt").get<std::string>();
+      entry.read.prompts = value.at("prompts").get<std::map<std::string, std::string>>();
+      entry.read.files = value.at("read_files").get<std::map<std::string, std::string>>();
+      entries.emplace(key, std::move(entry));
+    }
+  } catch (const nlohmann::json::exception&) {
+    entries.clear();  // a damaged cache is an empty one
+  }
+}
+
+std::string IdentityCache::Impl::text() const {
+  nlohmann::json kept = nlohmann::json::object();
+  for (const std::string& key : used) {
+    const Entry& entry = entries.at(key);
+    kept[key] = {{"partials", entry.ingredients.partials},
+                 {"files", entry.ingredients.files},
+                 {"prompt", entry.read.prompt},
+                 {"prompts", blobs_json(entry.read.prompts)},
+                 {"read_files", blobs_json(entry.read.files)}};
+  }
+  return nlohmann::json{{"version", k_identity_cache_version}, {"entries", kept}}.dump() + "\n";
+}
+
+IdentityCache::IdentityCache(std::filesystem::path file) : m_impl(std::make_unique<Impl>()) {
+  m_impl->file = std::move(file);
+  m_impl->load();
+}
+
+IdentityCache::~IdentityCache() = default;
+
+ContentIdentity IdentityCache::identity(PromptSource& source, std::string_view name) {
+  std::string prompt_blob = blob_of_prompt(source, std::string(name));
+  if (prompt_blob == k_absent) {
+    throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "'");
+  }
+  std::string key = std::string(name) + " " + prompt_blob;
+  auto found = m_impl->entries.find(key);
+  if (found == m_impl->entries.end() || !Impl::holds(source, name, found->second)) {
+    RecordingSource recording(source);
+    Impl::Entry entry;
+    entry.ingredients = ingredients_of(recording, name);
+    // The files the identity itself reads are recorded too, so that a hit needs no other read.
+    (void)identity_of(recording, name, entry.ingredients);
+    entry.read = recording.blobs();
+    entry.read.prompt = prompt_blob;
+    found = m_impl->entries.insert_or_assign(key, std::move(entry)).first;
+    m_impl->changed = true;
+  }
+  m_impl->used.insert(key);
+  return identity_from_blobs(found->second.ingredients, found->second.read);
+}
+
+void IdentityCache::save() const {
+  // Entries not used this time are dropped: a file that holds only what was asked stays small.
+  if (!m_impl->changed && m_impl->used.size() == m_impl->entries.size()) {
+    return;
+  }
+  try {
+    util::make_private_directory(m_impl->file.parent_path());  // beside the ledger and cache
+    util::write_file_atomic(m_impl->file, m_impl->text(), 0600);
+  } catch (const Error&) {
+    // A cache that cannot be written costs time, not correctness.
+  }
+}
 
 std::string content_hash_of_text(std::string_view prompt_text) {
   return repo::hash_blob(prompt_manifest_line(prompt_text));
