@@ -14,14 +14,7 @@ shift $(( $# < 3 ? $# : 3 ))
 sizes=("${@:-1000 10000 100000 1000000}")
 read -r -a sizes <<< "${sizes[*]}"
 bench_setup "$build_dir" 0 "$jobs_given" "$latency_given" 1
-cat > prompts/classify.yaml <<'YAML'
-model: {provider: local, name: bench-model, temperature: 0.3, max_tokens: 20}
-system: Classify the ticket into billing, shipping or other. Reply with one word.
-template: "Ticket {{id}}: {{text}}"
-variables:
-  id: {type: integer}
-  text: {type: string}
-YAML
+classify_prompt > prompts/classify.yaml
 printf '%8s %10s %10s %12s %12s\n' rows wall_ms cpu_ms cpu_us_row peak_rss_mb
 for rows in "${sizes[@]}"; do
   awk -v n="$rows" 'BEGIN { for (i = 1; i <= n; i++)

@@ -52,3 +52,16 @@ report_medians() {
     printf "%s: median wall %.0f ms (ideal %d ms, %.1f%% over), CPU %.0f ms, peak RSS %.1f MB (medians of %d)\n",
       label, wall, ideal, (wall / ideal - 1) * 100, cpu, rss, n }'
 }
+
+# Prints the benchmarks' prompt: a ticket classifier with two variables, id and text, whose
+# model is the loopback provider "local".
+classify_prompt() {
+  cat <<'YAML'
+model: {provider: local, name: bench-model, temperature: 0.3, max_tokens: 20}
+system: Classify the ticket into billing, shipping or other. Reply with one word.
+template: "Ticket {{id}}: {{text}}"
+variables:
+  id: {type: integer}
+  text: {type: string}
+YAML
+}

@@ -9,14 +9,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$here/bench/loopback.sh"
 bench_setup "$@"
 rows=$count
-cat > prompts/classify.yaml <<'YAML'
-model: {provider: local, name: bench-model, temperature: 0.3, max_tokens: 20}
-system: Classify the ticket into billing, shipping or other. Reply with one word.
-template: "Ticket {{id}}: {{text}}"
-variables:
-  id: {type: integer}
-  text: {type: string}
-YAML
+classify_prompt > prompts/classify.yaml
 for i in $(seq "$rows"); do
   printf '{"id": %d, "text": "My order %d has not arrived and I was charged twice."}\n' "$i" "$i"
 done > "$scratch/rows.jsonl"

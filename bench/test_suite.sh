@@ -10,14 +10,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench_setup "$@"
 cases=$count
 {
-  cat <<'YAML'
-model: {provider: local, name: bench-model, temperature: 0.3, max_tokens: 20}
-system: Classify the ticket into billing, shipping or other. Reply with one word.
-template: "Ticket {{id}}: {{text}}"
-variables:
-  id: {type: integer}
-  text: {type: string}
-YAML
+  classify_prompt
   echo "tests:"
   for i in $(seq "$cases"); do
     printf '  - name: ticket %d\n    vars: {id: %d, text: "My order %d has not arrived."}\n' "$i" "$i" "$i"

@@ -25,6 +25,14 @@ class CountingSource : public PromptSource {
   std::optional<SourceFile> read_tests(std::string_view) override { return std::nullopt; }
 };
 
+// "main" uses the partial "shared".
+CountingSource main_and_shared() {
+  CountingSource source;
+  source.prompts["main"] = "template: \"{{> shared}}!\"\n";
+  source.prompts["shared"] = "template: Hello\n";
+  return source;
+}
+
 }  // namespace
 
 // What is saved is what a later identity comes from: an entry made to say the prompt uses no
@@ -32,9 +40,7 @@ class CountingSource : public PromptSource {
 TEST(IdentityCache, ASavedEntryIsUsedUntilAFileItNamesChanges) {
   promptctl::testing::TempDir dir;
   std::filesystem::path file = dir.path() / "identities.json";
-  CountingSource source;
-  source.prompts["main"] = "template: \"{{> shared}}!\"\n";
-  source.prompts["shared"] = "template: Hello\n";
+  CountingSource source = main_and_shared();
   ContentIdentity fresh = content_identity(source, "main");
   {
     IdentityCache cache(file);
@@ -63,9 +69,7 @@ TEST(IdentityCache, ASavedEntryIsUsedUntilAFileItNamesChanges) {
 TEST(IdentityCache, ADamagedFileIsAnEmptyCache) {
   promptctl::testing::TempDir dir;
   std::filesystem::path file = dir.path() / "identities.json";
-  CountingSource source;
-  source.prompts["main"] = "template: \"{{> shared}}!\"\n";
-  source.prompts["shared"] = "template: Hello\n";
+  CountingSource source = main_and_shared();
   for (const char* text :
        {"not json", "{\"version\": 1, \"entries\": {\"main x\": {\"partials\": 3}}}",
         "{\"version\": 99, \"entries\": {}}"}) {
