@@ -19,6 +19,9 @@ struct PromptSummary {
   std::string error;  ///< why the file did not load, when it did not
 
   [[nodiscard]] nlohmann::json to_json() const;
+  /// `to_json()` as compact text (invalid UTF-8 replaced), written directly: a listing of
+  /// thousands of prompts would otherwise spend most of its time building JSON objects.
+  [[nodiscard]] std::string json_text() const;
 };
 
 struct CatalogFilter {

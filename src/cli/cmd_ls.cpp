@@ -37,14 +37,12 @@ int run(Session& session, const Options& o) {
     out.print("{\"schema_version\": " + std::to_string(k_json_schema_version) + ", \"prompts\": [" +
               (summaries.empty() ? "" : "\n"));
     for (size_t i = 0; i < summaries.size(); ++i) {
-      std::string element =
-          summaries[i].to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      out.print("  " + element + (i + 1 < summaries.size() ? ",\n" : "\n"));
+      out.print("  " + summaries[i].json_text() + (i + 1 < summaries.size() ? ",\n" : "\n"));
     }
     out.line("]}");
     return 0;
   }
-  if (workspace.list_names().empty()) {
+  if (summaries.empty() && workspace.list_names().empty()) {
     out.hint("no prompts yet: create one with 'promptctl new NAME'");  // a new repository
     return 0;
   }

@@ -25,6 +25,55 @@ nlohmann::json PromptSummary::to_json() const {
 
 namespace {
 
+void append_json(std::string& out, const std::string& text) {
+  out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void append_text_or_null(std::string& out, const std::string& text) {
+  if (text.empty()) {
+    out += "null";
+  } else {
+    append_json(out, text);
+  }
+}
+
+void append_json(std::string& out, const std::vector<std::string>& items) {
+  out += '[';
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) {
+      out += ',';
+    }
+    append_json(out, items[i]);
+  }
+  out += ']';
+}
+
+}  // namespace
+
+std::string PromptSummary::json_text() const {
+  // The keys in the order nlohmann::json keeps them (sorted), so that the text is to_json's.
+  std::string out = "{\"category\":";
+  append_text_or_null(out, category);
+  out += ",\"description\":";
+  append_text_or_null(out, description);
+  out += ",\"error\":";
+  append_text_or_null(out, error);
+  out += ",\"name\":";
+  append_json(out, name);
+  out += ",\"owner\":";
+  append_text_or_null(out, owner);
+  out += ",\"path\":";
+  append_json(out, path);
+  out += ",\"tags\":";
+  append_json(out, tags);
+  out += ",\"variables\":";
+  append_json(out, variables);
+  out += '}';
+  return out;
+}
+
+namespace {
+
 bool contains_text(const Prompt& prompt, const std::string& needle) {
   auto has = [&](const std::string& haystack) {
     return util::to_lower(haystack).find(needle) != std::string::npos;
@@ -78,13 +127,16 @@ std::vector<PromptSummary> all_summaries(Workspace& workspace,
     cache.emplace(*dir / "cache" / "summaries");
   }
   std::vector<PromptSummary> out(names.size());
-  std::vector<std::optional<prompt_detail::FileStamp>> stamps(names.size());
+  std::vector<std::optional<prompt_detail::FileStamp>> stamps =
+      prompt_detail::stamps_of(workspace.prompts_dir(), names);
+  std::vector<size_t> hits;
   std::vector<size_t> misses;
   for (size_t i = 0; i < names.size(); ++i) {
-    stamps[i] = prompt_detail::stamp_of(workspace.file_for(names[i]));
-    auto hit = cache && stamps[i] ? cache->find(names[i], *stamps[i]) : std::nullopt;
+    // Moved out, not copied: a warm listing of thousands of prompts copies nothing.
+    auto hit = cache && stamps[i] ? cache->take(names[i], *stamps[i]) : std::nullopt;
     if (hit) {
       out[i] = std::move(*hit);
+      hits.push_back(i);
     } else {
       misses.push_back(i);
     }
@@ -107,7 +159,12 @@ std::vector<PromptSummary> all_summaries(Workspace& workspace,
       std::sort(sorted.begin(), sorted.end());
       cache->keep_only(sorted);
     }
-    cache->save();
+    if (cache->changed()) {
+      for (size_t i : hits) {  // taken out above: put back what is written
+        cache->store(names[i], *stamps[i], out[i]);
+      }
+      cache->save();
+    }
   }
   return out;
 }
@@ -128,6 +185,7 @@ std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std
   bool name_only = filter.tags.empty() && filter.category.empty() && filter.text.empty();
   std::vector<PromptSummary> summaries = all_summaries(workspace, names, complete);
   std::vector<PromptSummary> out;
+  out.reserve(summaries.size());
   for (PromptSummary& summary : summaries) {
     bool broken = !summary.error.empty();
     if ((broken && name_only) || (!broken && passes_metadata(summary, filter))) {

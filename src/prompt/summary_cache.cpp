@@ -1,13 +1,17 @@
 #include "prompt/summary_cache.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <chrono>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <stdexcept>
 
 #include "promptctl/workspace.hpp"
+#include "util/fd.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 
@@ -51,6 +55,9 @@ void append_escaped(std::string& out, std::string_view text) {
 }
 
 std::string unescape(std::string_view text) {
+  if (text.find('\\') == std::string_view::npos) {
+    return std::string(text);  // nearly every field: nothing escaped
+  }
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
@@ -96,16 +103,49 @@ Number to_number(std::string_view text) {
 
 }  // namespace
 
-std::optional<FileStamp> stamp_of(const std::filesystem::path& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) {
-    return std::nullopt;
-  }
+namespace {
+
+FileStamp stamp_from(const struct stat& info) {
   auto ns = [](const timespec& t) {
     return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
   };
   return FileStamp{static_cast<std::uintmax_t>(info.st_size),
                    static_cast<std::uint64_t>(info.st_ino), ns(info.st_mtim), ns(info.st_ctim)};
+}
+
+}  // namespace
+
+std::optional<FileStamp> stamp_of(const std::filesystem::path& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    return std::nullopt;
+  }
+  return stamp_from(info);
+}
+
+std::vector<std::optional<FileStamp>> stamps_of(const std::filesystem::path& prompts_dir,
+                                                const std::vector<std::string>& names) {
+  auto folder_of = [](const std::string& name) {
+    std::size_t slash = name.rfind('/');
+    return slash == std::string::npos ? std::string() : name.substr(0, slash);
+  };
+  std::vector<std::optional<FileStamp>> stamps(names.size());
+  for (std::size_t first = 0; first < names.size();) {
+    // The names of one folder come together (they are sorted): open it once for all of them.
+    std::string sub = folder_of(names[first]);
+    std::filesystem::path dir = sub.empty() ? prompts_dir : prompts_dir / sub;
+    util::Fd folder(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    std::size_t i = first;
+    for (; i < names.size() && folder_of(names[i]) == sub; ++i) {
+      std::string file = names[i].substr(sub.empty() ? 0 : sub.size() + 1) + ".yaml";
+      struct stat info {};
+      if (folder && ::fstatat(folder.get(), file.c_str(), &info, 0) == 0) {
+        stamps[i] = stamp_from(info);
+      }
+    }
+    first = i;
+  }
+  return stamps;
 }
 
 SummaryCache::SummaryCache(std::filesystem::path file) : m_file(std::move(file)) {
@@ -114,17 +154,31 @@ SummaryCache::SummaryCache(std::filesystem::path file) : m_file(std::move(file))
     if (!text) {
       return;
     }
-    std::vector<std::string_view> lines = util::split(*text, '\n');
-    if (lines.empty() || lines.front() != k_header) {
+    std::string_view rest = *text;
+    auto next_piece = [](std::string_view& from, char separator) {
+      std::size_t end = from.find(separator);
+      std::string_view piece = from.substr(0, end);
+      from = end == std::string_view::npos ? std::string_view() : from.substr(end + 1);
+      return piece;
+    };
+    if (next_piece(rest, '\n') != k_header) {
       m_dirty = true;
       return;
     }
-    for (size_t i = 1; i < lines.size(); ++i) {
-      if (lines[i].empty()) {
+    m_entries.reserve(static_cast<std::size_t>(std::count(rest.begin(), rest.end(), '\n')));
+    while (!rest.empty()) {
+      std::string_view line = next_piece(rest, '\n');
+      if (line.empty()) {
         continue;
       }
-      std::vector<std::string_view> f = util::split(lines[i], '\t');
-      if (f.size() != 11) {
+      std::array<std::string_view, 11> f;
+      for (std::string_view& field : f) {
+        if (line.data() == nullptr) {
+          throw std::invalid_argument("bad line in the summary cache");
+        }
+        field = next_piece(line, '\t');
+      }
+      if (line.data() != nullptr) {
         throw std::invalid_argument("bad line in the summary cache");
       }
       PromptSummary s;
@@ -156,6 +210,14 @@ std::optional<PromptSummary> SummaryCache::find(const std::string& name,
   return it->second.summary;
 }
 
+std::optional<PromptSummary> SummaryCache::take(const std::string& name, const FileStamp& stamp) {
+  auto it = m_entries.find(name);
+  if (it == m_entries.end() || !(it->second.stamp == stamp)) {
+    return std::nullopt;
+  }
+  return std::move(it->second.summary);
+}
+
 void SummaryCache::store(const std::string& name, const FileStamp& stamp,
                          const PromptSummary& summary) {
   bool racy =
@@ -185,7 +247,16 @@ void SummaryCache::save() const {
   }
   std::string text(k_header);
   text += '\n';
+  std::vector<const std::string*> names;
+  names.reserve(m_entries.size());
   for (const auto& [name, entry] : m_entries) {
+    names.push_back(&name);
+  }
+  std::sort(names.begin(), names.end(),
+            [](const std::string* a, const std::string* b) { return *a < *b; });
+  for (const std::string* sorted_name : names) {
+    const std::string& name = *sorted_name;
+    const Entry& entry = m_entries.at(name);
     const PromptSummary& s = entry.summary;
     append_escaped(text, name);
     for (auto number :

@@ -5,9 +5,10 @@
 #pragma once
 
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "promptctl/catalog.hpp"
 
@@ -26,6 +27,12 @@ struct FileStamp {
 /// The stamp of `path`, or nothing when it cannot be read.
 std::optional<FileStamp> stamp_of(const std::filesystem::path& path);
 
+/// The stamps of the prompt files `names` under `prompts_dir` (each NAME.yaml), in order. Each
+/// folder is opened once and its files looked up from it, which costs far less than resolving
+/// every full path.
+std::vector<std::optional<FileStamp>> stamps_of(const std::filesystem::path& prompts_dir,
+                                                const std::vector<std::string>& names);
+
 class SummaryCache {
  public:
   /// A cache stored in `file`; an unreadable or outdated file counts as empty.
@@ -34,6 +41,11 @@ class SummaryCache {
   /// The cached summary of `name` when its stamp is unchanged.
   [[nodiscard]] std::optional<PromptSummary> find(const std::string& name,
                                                   const FileStamp& stamp) const;
+  /// The same, moved out of the cache rather than copied: `store` it again before `save`, or
+  /// the entry is dropped.
+  std::optional<PromptSummary> take(const std::string& name, const FileStamp& stamp);
+  /// Whether `save` would write anything.
+  [[nodiscard]] bool changed() const { return m_dirty; }
   /// Records a summary, unless the file changed too recently to be trusted.
   void store(const std::string& name, const FileStamp& stamp, const PromptSummary& summary);
   /// Drops entries for names not in `names`.
@@ -47,7 +59,7 @@ class SummaryCache {
     PromptSummary summary;
   };
   std::filesystem::path m_file;
-  std::map<std::string, Entry> m_entries;
+  std::unordered_map<std::string, Entry> m_entries;
   bool m_dirty = false;
 };
 
