@@ -42,8 +42,12 @@ class IdentityCache {
   IdentityCache(const IdentityCache&) = delete;
   IdentityCache& operator=(const IdentityCache&) = delete;
 
-  /// `content_identity(source, name)`, from the cache when it still holds.
+  /// `content_identity(source, name)`, from the cache when it still holds. The partials and
+  /// files read to check an entry are remembered, so that one used by thousands of prompts is
+  /// read once: give every call the same source, unchanged, or call `forget_reads` between.
   ContentIdentity identity(PromptSource& source, std::string_view name);
+  /// Forgets what was read: the source changed, or another one follows.
+  void forget_reads();
   /// Writes the cache back (atomically) with only the entries used since it was opened, when
   /// anything changed; failures are ignored, as a cache may be.
   void save() const;

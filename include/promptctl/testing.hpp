@@ -91,22 +91,34 @@ enum class MissingPrompt { error, skip };
 /// `revision` without a checkout; an environment's name as `revision` loads each prompt as
 /// that environment pins it (every pinned prompt when `names` is empty). Throws `Error`: not_found
 /// for an unknown revision, or an unknown prompt unless `missing` skips it; invalid_input for a
-/// prompt with errors.
+/// prompt with errors. With `among` and no `names`, the prompts with tests are looked for only
+/// among those (a list of prompts that exist there), not among every prompt.
 TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo::Repository>& repo,
                           const std::string& revision, const std::vector<std::string>& names,
-                          MissingPrompt missing = MissingPrompt::error);
+                          MissingPrompt missing = MissingPrompt::error,
+                          const std::vector<std::string>* among = nullptr);
 
 /// Keeps only the tests whose name holds one of `patterns` (ignoring case), and the prompts that
 /// still have tests. No patterns: keeps everything.
 void keep_tests_matching(TestSuite& suite, const std::vector<std::string>& patterns);
 
 /// Keeps only the suite's prompts whose tests may give another answer than at `since`: their
-/// file or tests file changed, a partial they use changed, a file their tests read changed,
-/// the judge prompt changed (for prompts with llm-rubric), or promptctl.yaml changed (every
-/// prompt then). Compares `since` with the suite's revision (the working tree when empty).
+/// file or tests file changed, a partial they use changed, a file they or their tests read
+/// changed, the judge prompt changed (for prompts with llm-rubric), or promptctl.yaml changed
+/// (every prompt then). Compares `since` with the suite's revision (the working tree when
+/// empty).
 void keep_changed_since(TestSuite& suite, Workspace& workspace,
                         const std::shared_ptr<const repo::Repository>& repo,
                         const std::string& since);
+
+/// The prompts `keep_changed_since` could keep, found without loading every prompt: when only
+/// prompt files changed (not promptctl.yaml, the judge prompt or another file), the changed
+/// prompts and those whose content identity (from the identity cache under the git directory)
+/// uses a changed partial. Nothing when every prompt has to be loaded to tell, and for an
+/// environment as `revision`.
+std::optional<std::vector<std::string>> prompts_touched_since(
+    Workspace& workspace, const std::shared_ptr<const repo::Repository>& repo,
+    const std::string& revision, const std::string& since);
 
 struct TestRunOptions {
   std::size_t jobs = 8;

@@ -149,6 +149,7 @@ class Workspace : public PromptSource {
  private:
   explicit Workspace(std::filesystem::path root);
   std::filesystem::path m_root;
+  std::filesystem::path m_canonical_root;  // found once: every read checks against it
   RepoSettings m_settings;
   // Not std::call_once: a user configuration with errors throws, and the next call reads it
   // again, which call_once does not survive everywhere.

@@ -172,7 +172,7 @@ struct IdentityCache::Impl {
 
   // Whether every file the entry was made of still has the blob id it had.
   // The prompt itself is known to be unchanged: its blob id is in the entry's key.
-  static bool holds(PromptSource& source, std::string_view prompt, const Entry& entry) {
+  bool holds(PromptSource& source, std::string_view prompt, const Entry& entry) {
     auto recorded = [](const auto& names, const std::map<std::string, std::string>& blobs) {
       return std::all_of(names.begin(), names.end(),
                          [&](const std::string& name) { return blobs.contains(name); });
@@ -182,16 +182,30 @@ struct IdentityCache::Impl {
       return false;  // a damaged entry
     }
     for (const auto& [name, blob] : entry.read.prompts) {
-      if (name != prompt && blob_of_prompt(source, name) != blob) {
+      if (name != prompt && seen_blob(source, name, blob_of_prompt) != blob) {
         return false;
       }
     }
     for (const auto& [path, blob] : entry.read.files) {
-      if (blob_of_file(source, path) != blob) {
+      if (seen_blob(source, path, blob_of_file) != blob) {
         return false;
       }
     }
     return true;
+  }
+
+  // The blob ids read while checking entries: a partial used by thousands of prompts is read
+  // once (see `forget_reads`).
+  std::map<std::string, std::string> seen;  // by "p NAME" or "f PATH"
+
+  std::string seen_blob(PromptSource& source, const std::string& name,
+                        std::string (*read_blob)(PromptSource&, const std::string&)) {
+    std::string key = (read_blob == &blob_of_prompt ? "p " : "f ") + name;
+    auto found = seen.find(key);
+    if (found == seen.end()) {
+      found = seen.emplace(key, read_blob(source, name)).first;
+    }
+    return found->second;
   }
 
   void load();
@@ -262,7 +276,7 @@ ContentIdentity IdentityCache::identity(PromptSource& source, std::string_view n
   }
   std::string key = std::string(name) + " " + prompt_blob;
   auto found = m_impl->entries.find(key);
-  if (found == m_impl->entries.end() || !Impl::holds(source, name, found->second)) {
+  if (found == m_impl->entries.end() || !m_impl->holds(source, name, found->second)) {
     RecordingSource recording(source);
     Impl::Entry entry;
     entry.ingredients = ingredients_of(recording, name);
@@ -275,6 +289,10 @@ ContentIdentity IdentityCache::identity(PromptSource& source, std::string_view n
   }
   m_impl->used.insert(key);
   return identity_from_blobs(found->second.ingredients, found->second.read);
+}
+
+void IdentityCache::forget_reads() {
+  m_impl->seen.clear();
 }
 
 void IdentityCache::save() const {

@@ -202,6 +202,8 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
 }
 
 Workspace::Workspace(fs::path root) : m_root(std::move(root)) {
+  std::error_code ec;
+  m_canonical_root = fs::canonical(m_root, ec);
   fs::path settings_path = m_root / k_settings_file;
   std::string text = util::read_file(settings_path, 1 << 20);
   std::vector<Diagnostic> diagnostics;
@@ -375,8 +377,8 @@ void check_prompt_file_size(const fs::path& path, const std::string& shown) {
 void Workspace::check_inside(const fs::path& path, std::string_view shown) const {
   std::error_code ec;
   fs::path real = fs::weakly_canonical(path, ec);
-  fs::path top = fs::canonical(m_root, ec);
-  if (ec) {
+  const fs::path& top = m_canonical_root;
+  if (top.empty()) {
     return;  // the top folder itself is gone: reading or writing will say so
   }
   auto [top_end, real_at] = std::mismatch(top.begin(), top.end(), real.begin(), real.end());

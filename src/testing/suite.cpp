@@ -1,7 +1,9 @@
 // Which prompts a test run covers: named ones, every one with tests, or those a change touches.
 #include <algorithm>
+#include <memory>
 #include <set>
 
+#include "promptctl/address.hpp"
 #include "promptctl/changes.hpp"
 #include "promptctl/history.hpp"
 #include "promptctl/names.hpp"
@@ -50,14 +52,14 @@ bool uses_judge(const Prompt& prompt, const TestSettings& settings) {
 
 TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo::Repository>& repo,
                           const std::string& revision, const std::vector<std::string>& names,
-                          MissingPrompt missing) {
+                          MissingPrompt missing, const std::vector<std::string>* among) {
   TestSuite suite;
   suite.revision = revision;
   std::vector<std::string> selected = names;
   if (revision.empty()) {
     suite.settings = workspace.settings().tests;
     if (selected.empty()) {
-      selected = workspace.list_names();
+      selected = among ? *among : workspace.list_names();
     }
   } else if (find_environment(workspace.settings().environments, revision)) {
     // An environment: each prompt as it pins it, each from its own commit.
@@ -79,7 +81,8 @@ TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo
     RevisionSource source(repo, resolved, repository_prefix(workspace, *repo));
     suite.settings = source.settings().tests;
     if (selected.empty()) {
-      selected = prompt_names_at(*repo, resolved, repository_prefix(workspace, *repo));
+      selected =
+          among ? *among : prompt_names_at(*repo, resolved, repository_prefix(workspace, *repo));
     }
   }
   bool every = names.empty();
@@ -115,15 +118,76 @@ void keep_tests_matching(TestSuite& suite, const std::vector<std::string>& patte
                 [](const ResolvedPrompt& resolved) { return resolved.prompt.tests.empty(); });
 }
 
+namespace {
+
+// The changes between `since` and `revision` (the working tree when empty).
+std::vector<repo::FileChange> changes_since(const std::shared_ptr<const repo::Repository>& repo,
+                                            const std::string& revision, const std::string& since) {
+  std::optional<repo::Revision> to_revision;
+  if (!revision.empty()) {
+    to_revision = repo->resolve(revision);
+  }
+  return repo->diff_files(repo->resolve(since), to_revision, {});
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> prompts_touched_since(
+    Workspace& workspace, const std::shared_ptr<const repo::Repository>& repo,
+    const std::string& revision, const std::string& since) {
+  std::optional<std::filesystem::path> state = workspace.state_dir();
+  if (!repo || !state || find_environment(workspace.settings().environments, revision)) {
+    return std::nullopt;
+  }
+  std::string prefix = repository_prefix(workspace, *repo);
+  std::set<std::string> changed;
+  for (const PromptChange& change : group_changes(changes_since(repo, revision, since), prefix)) {
+    if (change.subject != Subject::prompt) {
+      return std::nullopt;  // settings or a file that some prompt or test may read
+    }
+    changed.insert(change.name);
+    if (!change.old_name.empty()) {
+      changed.insert(change.old_name);
+    }
+  }
+  std::unique_ptr<RevisionSource> at_revision;
+  std::vector<std::string> names;
+  if (revision.empty()) {
+    names = workspace.list_names();
+  } else {
+    repo::Revision resolved = repo->resolve(revision);
+    at_revision = std::make_unique<RevisionSource>(repo, resolved, prefix);
+    names = prompt_names_at(*repo, resolved, prefix);
+  }
+  PromptSource& source = at_revision ? static_cast<PromptSource&>(*at_revision) : workspace;
+  const TestSettings& settings =
+      at_revision ? at_revision->settings().tests : workspace.settings().tests;
+  if (changed.contains(settings.judge_prompt)) {
+    return std::nullopt;  // which prompts use the judge only their tests say
+  }
+  IdentityCache identities(*state / "identities.json");
+  std::vector<std::string> touched;
+  for (const std::string& name : names) {
+    bool uses_changed = changed.contains(name);
+    if (!uses_changed) {
+      std::vector<std::string> partials = identities.identity(source, name).partials;
+      uses_changed = std::any_of(partials.begin(), partials.end(), [&](const std::string& partial) {
+        return changed.contains(partial);
+      });
+    }
+    if (uses_changed) {
+      touched.push_back(name);
+    }
+  }
+  identities.save();
+  return touched;
+}
+
 void keep_changed_since(TestSuite& suite, Workspace& workspace,
                         const std::shared_ptr<const repo::Repository>& repo,
                         const std::string& since) {
   std::string prefix = repository_prefix(workspace, *repo);
-  std::optional<repo::Revision> to_revision;
-  if (!suite.revision.empty()) {
-    to_revision = repo->resolve(suite.revision);
-  }
-  std::vector<repo::FileChange> files = repo->diff_files(repo->resolve(since), to_revision, {});
+  std::vector<repo::FileChange> files = changes_since(repo, suite.revision, since);
   std::set<std::string> changed_paths;  // relative to the prompt repository's top
   for (const repo::FileChange& file : files) {
     for (const std::string& path : {file.path, file.old_path}) {
@@ -154,6 +218,11 @@ void keep_changed_since(TestSuite& suite, Workspace& workspace,
       }
     }
     for (const std::string& file : data_files_of(prompt, suite.settings)) {
+      if (changed_paths.contains(file)) {
+        return true;
+      }
+    }
+    for (const std::string& file : prompt.data_files()) {  // images, tools files
       if (changed_paths.contains(file)) {
         return true;
       }

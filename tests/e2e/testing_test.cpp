@@ -61,6 +61,16 @@ class TestCommandTest : public ExecutionTest {
     git(root(), {"add", "-A"});
     git(root(), {"commit", "-qm", message});
   }
+
+  // The prompts `test ARGS --json` ran.
+  [[nodiscard]] std::set<std::string> tested_prompts(const std::vector<std::string>& args) const {
+    std::set<std::string> prompts;
+    json report = test_json(args, 0);  // kept: a range-for would not keep it alive
+    for (const json& result : report["results"]) {
+      prompts.insert(result["prompt"].get<std::string>());
+    }
+    return prompts;
+  }
 };
 
 // Each assertion type, in one test that passes and one that fails.
@@ -425,12 +435,7 @@ TEST_F(TestCommandTest, ChangedSinceFollowsPartialsAndDataFiles) {
   auto tested = [&](const std::vector<std::string>& extra) {
     std::vector<std::string> args = {"--changed-since", "HEAD"};
     args.insert(args.end(), extra.begin(), extra.end());
-    json report = test_json(args, 0);
-    std::set<std::string> prompts;
-    for (const json& result : report["results"]) {
-      prompts.insert(result["prompt"].get<std::string>());
-    }
-    return prompts;
+    return tested_prompts(args);
   };
   EXPECT_EQ(tested({}), std::set<std::string>{});
   write("prompts/shared/tone.yaml", "template: \"Be very kind.\"\n");
@@ -439,13 +444,33 @@ TEST_F(TestCommandTest, ChangedSinceFollowsPartialsAndDataFiles) {
   EXPECT_EQ(tested({}), (std::set<std::string>{"uses-data", "uses-partial"}));
   commit("changes");
   EXPECT_EQ(tested({"--rev", "HEAD~0"}), std::set<std::string>{});
-  std::vector<std::string> args = {"--changed-since", "HEAD~1", "--rev", "HEAD"};
-  json report = test_json(args, 0);
-  std::set<std::string> prompts;
-  for (const json& result : report["results"]) {
-    prompts.insert(result["prompt"].get<std::string>());
-  }
-  EXPECT_EQ(prompts, (std::set<std::string>{"uses-data", "uses-partial"}));
+  EXPECT_EQ(tested_prompts({"--changed-since", "HEAD~1", "--rev", "HEAD"}),
+            (std::set<std::string>{"uses-data", "uses-partial"}));
+}
+
+// When only prompt files changed, the prompts to test are found from the identity cache without
+// loading the others: partials of partials count, a second run (the cache warm) finds the same,
+// and a tools file a prompt reads counts too.
+TEST_F(TestCommandTest, ChangedSinceFollowsNestedPartialsAndToolsFiles) {
+  write("prompts/inner.yaml", "template: inner\n");
+  write("prompts/outer.yaml", "template: \"{{> inner}} outer\"\n");
+  write_prompt("nested", "  - {name: t}\n");
+  write("prompts/nested.yaml", read("prompts/nested.yaml") + "system: \"{{> outer}}\"\n");
+  write("tools/lookup.yaml", "- name: lookup\n");
+  write_prompt("tooled", "  - {name: t}\n");
+  write("prompts/tooled.yaml",
+        read("prompts/tooled.yaml") + "tools: [{file: tools/lookup.yaml}]\n");
+  write_prompt("untouched", "  - {name: t}\n");
+  commit("base");
+  std::vector<std::string> since_head = {"--changed-since", "HEAD"};
+  EXPECT_EQ(tested_prompts(since_head), std::set<std::string>{});
+  write("prompts/inner.yaml", "template: changed\n");
+  EXPECT_EQ(tested_prompts(since_head), std::set<std::string>{"nested"});
+  EXPECT_TRUE(std::filesystem::exists(root() / ".git/promptctl/identities.json"));
+  EXPECT_EQ(tested_prompts(since_head), std::set<std::string>{"nested"}) << "the cache warm";
+  git(root(), {"checkout", "--", "prompts/inner.yaml"});
+  write("tools/lookup.yaml", "- name: lookup\n  description: Finds an order\n");
+  EXPECT_EQ(tested_prompts(since_head), std::set<std::string>{"tooled"});
 }
 
 TEST_F(TestCommandTest, BaselineListsRegressionsFirst) {
