@@ -267,8 +267,15 @@ std::optional<std::string> ResolvedPrompt::head_content_hash(
   // refer to it without owning it.
   std::shared_ptr<const repo::Repository> borrowed(std::shared_ptr<void>(), &repository);
   RevisionSource at_head(borrowed, *head, repository_prefix(*m_workspace, repository));
-  if (!at_head.read(prompt.name)) {
+  std::optional<SourceFile> committed = at_head.read(prompt.name);
+  if (!committed) {
     return std::nullopt;
+  }
+  // The prompt's own text unchanged since HEAD: what it uses is read from the prompt already
+  // loaded, resolved at HEAD, rather than from a second parse of the same text.
+  std::optional<SourceFile> here = source().read(prompt.name);
+  if (here && here->text == committed->text) {
+    return content_identity(at_head, prompt).hash;
   }
   return content_identity(at_head, prompt.name).hash;
 }

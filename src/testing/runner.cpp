@@ -1,6 +1,7 @@
 // Running a suite: answers from the models first, then embeddings and judges for the
 // assertions that need them, then a verdict for every case.
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <random>
 #include <tuple>
@@ -11,6 +12,8 @@
 
 namespace promptctl {
 namespace {
+
+constexpr auto k_commit_interval = std::chrono::milliseconds(50);
 
 using nlohmann::json;
 using testing_detail::PlannedCase;
@@ -140,6 +143,25 @@ class SuiteRun {
     return id ? std::optional(id) : std::nullopt;
   }
 
+  // Makes the calls, with their runs committed to the ledger together a few times a second:
+  // one transaction per case would cost more than the case.
+  std::vector<CallResult> run_calls(const std::vector<std::vector<ChatRequest>>& calls,
+                                    const ExecutionEvents& events) {
+    std::optional<LedgerBatch> batch;
+    if (m_ledger) {
+      batch.emplace(*m_ledger);
+    }
+    auto last_commit = std::chrono::steady_clock::now();
+    ExecutionEvents committing = events;
+    committing.on_tick = [&] {
+      if (batch && std::chrono::steady_clock::now() - last_commit >= k_commit_interval) {
+        batch->commit();
+        last_commit = std::chrono::steady_clock::now();
+      }
+    };
+    return Executor(m_providers, m_cache).run(calls, execution_options(), committing);
+  }
+
   // Phase one: every planned case's call, concurrently.
   void answer() {
     std::vector<std::vector<ChatRequest>> calls;
@@ -172,8 +194,7 @@ class SuiteRun {
       }
       progress();
     };
-    std::vector<CallResult> results =
-        Executor(m_providers, m_cache).run(calls, execution_options(), events);
+    std::vector<CallResult> results = run_calls(calls, events);
     for (std::size_t call = 0; call < results.size(); ++call) {
       if (results[call].interrupted) {
         CaseResult& result = m_cases[case_of_call[call]].result;
@@ -387,8 +408,7 @@ class SuiteRun {
       take_verdict(judged[call], result);
       progress();
     };
-    std::vector<CallResult> results =
-        Executor(m_providers, m_cache).run(calls, execution_options(), events);
+    std::vector<CallResult> results = run_calls(calls, events);
     for (std::size_t call = 0; call < results.size(); ++call) {
       if (results[call].interrupted) {
         PlannedCase& planned = m_cases[judged[call].case_index];
