@@ -1,6 +1,9 @@
 // Declared variables: type names, value checks and command-line coercion; model settings.
 #include <charconv>
 #include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <regex>
 
 #include "prompt/conversation.hpp"
@@ -13,6 +16,29 @@
 namespace promptctl {
 
 using nlohmann::json;
+
+namespace {
+
+// A pattern compiled once per process: compiling a std::regex costs more than the rest of a
+// render, and a prompt's pattern is checked for its tests' values and for the render's.
+// Throws std::regex_error for a pattern that does not compile.
+const std::regex& compiled_pattern(const std::string& pattern) {
+  static std::mutex guard;
+  static std::map<std::string, std::unique_ptr<const std::regex>> compiled;
+  std::lock_guard<std::mutex> lock(guard);
+  std::unique_ptr<const std::regex>& slot = compiled[pattern];
+  if (!slot) {
+    try {
+      slot = std::make_unique<const std::regex>(pattern);
+    } catch (const std::regex_error&) {
+      compiled.erase(pattern);
+      throw;
+    }
+  }
+  return *slot;
+}
+
+}  // namespace
 
 std::string_view to_string(VarType type) {
   switch (type) {
@@ -136,7 +162,7 @@ std::vector<std::string> VariableSpec::check(const json& value) const {
   }
   if (pattern && value.is_string()) {
     try {
-      if (!std::regex_search(value.get<std::string>(), std::regex(*pattern))) {
+      if (!std::regex_search(value.get<std::string>(), compiled_pattern(*pattern))) {
         problems.push_back(subject + " does not match pattern '" + *pattern + "': " + shown(value));
       }
     } catch (const std::regex_error&) {
