@@ -48,8 +48,9 @@ class IdentityCache {
   ContentIdentity identity(PromptSource& source, std::string_view name);
   /// Forgets what was read: the source changed, or another one follows.
   void forget_reads();
-  /// Writes the cache back (atomically) with only the entries used since it was opened, when
-  /// anything changed; failures are ignored, as a cache may be.
+  /// Writes the cache back (atomically) when an entry was made or renewed; entries not used
+  /// since it was opened are dropped once they outnumber those used. Failures are ignored, as
+  /// a cache may be.
   void save() const;
 
  private:

@@ -250,9 +250,15 @@ void IdentityCache::Impl::load() {
 }
 
 std::string IdentityCache::Impl::text() const {
+  // Entries not used this time stay while they are no more than those used: commands that ask
+  // for different prompts (pending at HEAD, test in the working tree) do not evict each other,
+  // and old versions do not pile up.
+  bool keep_unused = entries.size() <= 2 * used.size() + 64;
   nlohmann::json kept = nlohmann::json::object();
-  for (const std::string& key : used) {
-    const Entry& entry = entries.at(key);
+  for (const auto& [key, entry] : entries) {
+    if (!keep_unused && !used.contains(key)) {
+      continue;
+    }
     kept[key] = {{"partials", entry.ingredients.partials},
                  {"files", entry.ingredients.files},
                  {"prompt", entry.read.prompt},
@@ -296,9 +302,8 @@ void IdentityCache::forget_reads() {
 }
 
 void IdentityCache::save() const {
-  // Entries not used this time are dropped: a file that holds only what was asked stays small.
-  if (!m_impl->changed && m_impl->used.size() == m_impl->entries.size()) {
-    return;
+  if (!m_impl->changed) {
+    return;  // nothing new: the file already holds every entry used
   }
   try {
     util::make_private_directory(m_impl->file.parent_path());  // beside the ledger and cache
