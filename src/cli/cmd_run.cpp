@@ -1,17 +1,12 @@
 // promptctl run NAME[@REV]: render a prompt, call its model, record the run in the ledger.
 // With --input, one call per JSONL row, several at once, results in input order.
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <iostream>
 
 #include "cli/execution.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/run_batch.hpp"
 #include "promptctl/address.hpp"
 #include "promptctl/check.hpp"
-#include "util/fd.hpp"
 #include "util/fs.hpp"
 #include "util/line_reader.hpp"
 
@@ -133,32 +128,10 @@ int run_single(Session& session, const Options& o, ExecutionState& state, const 
   return report_single(session.out(), record, call, o.json);
 }
 
-// A file removed when it goes away.
-class TemporaryFile {
- public:
-  TemporaryFile() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "promptctl-input-XXXXXX");
-    util::Fd fd(::mkstemp(pattern.data()));
-    if (!fd) {
-      throw Error(ErrorKind::io,
-                  std::string("cannot create a temporary file: ") + std::strerror(errno));
-    }
-    m_path = pattern;
-  }
-  ~TemporaryFile() { std::filesystem::remove(m_path, m_ignored); }
-  TemporaryFile(const TemporaryFile&) = delete;
-  TemporaryFile& operator=(const TemporaryFile&) = delete;
-  [[nodiscard]] const std::string& path() const { return m_path; }
-
- private:
-  std::string m_path;
-  std::error_code m_ignored;
-};
-
 // --resume reads the input twice, once to match the output file's answers and once to run:
 // standard input, which can be read only once, is kept in a private temporary file.
-std::string saved_stdin(std::optional<TemporaryFile>& saved) {
-  saved.emplace();
+std::string saved_stdin(std::optional<util::TemporaryFile>& saved) {
+  saved.emplace("promptctl-input");
   util::LineReader in("-");
   util::AtomicFileWriter copy(saved->path(), 0600);
   std::string line;
@@ -174,7 +147,7 @@ int run_many(Session& session, const Options& o, ExecutionState& state, const Li
              const ResolvedPrompt& resolved) {
   const Inputs given = command_line_inputs(o);
   BatchOutput output{o.json, o.output, o.resume};
-  std::optional<TemporaryFile> saved;
+  std::optional<util::TemporaryFile> saved;
   std::string path = o.input == "-" && o.resume ? saved_stdin(saved) : o.input;
   std::vector<bool> answered = prepare_output_file(output, path);
   BatchInput input(path, std::move(answered), o.input == "-" ? "<stdin>" : "");

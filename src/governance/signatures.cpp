@@ -1,7 +1,5 @@
 #include "governance/signatures.hpp"
 
-#include <unistd.h>
-
 #include <ctime>
 
 #include "promptctl/error.hpp"
@@ -11,35 +9,6 @@
 
 namespace promptctl::governance_detail {
 namespace {
-
-// A private temporary file holding `content`, removed when the object goes away: ssh-keygen
-// reads a signature only from a file.
-class TemporaryFile {
- public:
-  explicit TemporaryFile(const std::string& content) {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "promptctl-sig-XXXXXX").string();
-    int fd = ::mkstemp(pattern.data());
-    if (fd < 0) {
-      throw Error(ErrorKind::io, "cannot create a temporary file in " +
-                                     std::filesystem::temp_directory_path().string());
-    }
-    m_path = pattern;
-    bool written =
-        ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-    ::close(fd);
-    if (!written) {
-      throw Error(ErrorKind::io, "cannot write the temporary file " + m_path);
-    }
-  }
-  ~TemporaryFile() { ::unlink(m_path.c_str()); }
-  TemporaryFile(const TemporaryFile&) = delete;
-  TemporaryFile& operator=(const TemporaryFile&) = delete;
-  [[nodiscard]] const std::string& path() const { return m_path; }
-
- private:
-  std::string m_path;
-};
 
 // ssh-keygen's first line of complaint, without its program-name prefix.
 std::string reason_from(const util::ProgramResult& result) {
@@ -94,7 +63,7 @@ std::optional<std::string> signature_problem(const std::string& payload,
     return "the repository has no allowed signers file '" + allowed_signers.filename().string() +
            "'";
   }
-  TemporaryFile signature_file(signature);
+  util::TemporaryFile signature_file("promptctl-sig", signature);
   util::ProgramResult result = ssh_keygen(
       {"-Y", "verify", "-f", allowed_signers.string(), "-I", email, "-n", signature_namespace, "-s",
        signature_file.path(), "-O", "verify-time=" + verify_time(time_ms)},

@@ -128,6 +128,23 @@ void write_file_atomic(const fs::path& path, const std::string& content, unsigne
   file.commit();
 }
 
+TemporaryFile::TemporaryFile(const std::string& prefix, std::string_view content)
+    : m_path((fs::temp_directory_path() / (prefix + "-XXXXXX")).string()) {
+  Fd fd(::mkstemp(m_path.data()));
+  if (!fd) {
+    throw io_error("cannot create a temporary file in", fs::temp_directory_path());
+  }
+  if (!write_all(fd.get(), content)) {
+    Error error = io_error("cannot write the temporary file", m_path);
+    ::unlink(m_path.c_str());
+    throw error;
+  }
+}
+
+TemporaryFile::~TemporaryFile() {
+  ::unlink(m_path.c_str());
+}
+
 void make_private_directory(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);

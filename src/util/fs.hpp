@@ -53,6 +53,22 @@ class AtomicFileWriter {
   bool m_written = true;
 };
 
+/// A private (0600) file in the system's temporary folder, removed when the object goes away:
+/// for programs that read their input only from a file, and for input read more than once.
+class TemporaryFile {
+ public:
+  /// Named `prefix` plus a unique suffix and holding `content`. Throws `Error` (io) when it
+  /// cannot be made or written.
+  explicit TemporaryFile(const std::string& prefix, std::string_view content = {});
+  ~TemporaryFile();
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  [[nodiscard]] const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;
+};
+
 /// Creates `dir` and its missing parents, and makes `dir` readable by its owner only (0700),
 /// for state that holds requests, answers and variables. Throws `Error` (io) when it cannot.
 void make_private_directory(const std::filesystem::path& dir);

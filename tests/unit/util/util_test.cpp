@@ -67,6 +67,22 @@ TEST(Fs, AtomicWriteReplacesWholeFilesAndLeavesNoTemporaries) {
   EXPECT_THROW(util::read_file(path, 2), Error);
 }
 
+TEST(Fs, ATemporaryFileIsPrivateHoldsItsContentAndGoesWithItsOwner) {
+  std::string path;
+  {
+    util::TemporaryFile file("promptctl-test", "held\n");
+    path = file.path();
+    EXPECT_EQ(util::read_file(path), "held\n");
+    auto permissions = std::filesystem::status(path).permissions();
+    EXPECT_EQ(permissions & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    util::TemporaryFile other("promptctl-test");
+    EXPECT_NE(other.path(), path);
+    EXPECT_EQ(util::read_file(other.path()), "");
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
 TEST(Strings, CountedNounsAreSingularForOne) {
   EXPECT_EQ(util::counted(0, "error"), "0 errors");
   EXPECT_EQ(util::counted(1, "error"), "1 error");
