@@ -94,9 +94,13 @@ std::optional<BatchRow> BatchInput::next() {
     if (util::trim(m_line).empty()) {
       continue;
     }
-    VariableRow read = read_variable_row(m_line, m_line_number);
     BatchRow row;
     row.number = ++m_rows;
+    if (is_answered(row.number)) {
+      row.answered = true;  // read already, by the matching: nothing to run or write
+      return row;
+    }
+    VariableRow read = read_variable_row(m_line, m_line_number);
     if (read.error.empty()) {
       row.values = std::move(read.values);
     } else {
@@ -105,10 +109,25 @@ std::optional<BatchRow> BatchInput::next() {
     // A row that cannot be read is matched by its text, so that --resume never takes it for
     // an answered one.
     row.input_sha256 = util::sha256_hex(row.error.empty() ? row.values.dump() : read.text);
-    row.answered = row.number <= m_answered.size() && m_answered[row.number - 1];
     return row;
   }
   return std::nullopt;
+}
+
+BatchInput::Rest BatchInput::skip_rest() {
+  Rest rest;
+  while (m_reader.next(m_line)) {
+    ++m_line_number;
+    if (!util::trim(m_line).empty()) {
+      ++rest.rows;
+      rest.answered += is_answered(++m_rows) ? 1 : 0;
+    }
+  }
+  return rest;
+}
+
+bool BatchInput::is_answered(std::size_t row) const {
+  return row <= m_answered.size() && m_answered[row - 1];
 }
 
 std::optional<std::size_t> count_batch_rows(const std::string& path) {

@@ -373,10 +373,9 @@ class StreamedBatch {
 
   // After a stop: the rows never read still count in the summary.
   void count_rest() {
-    while (std::optional<BatchRow> row = m_input.next()) {
-      ++m_tally.rows;
-      m_tally.answered += row->answered ? 1 : 0;
-    }
+    BatchInput::Rest rest = m_input.skip_rest();
+    m_tally.rows += rest.rows;
+    m_tally.answered += rest.answered;
   }
 
   void show_progress(bool now) {

@@ -36,11 +36,21 @@ class BatchInput {
   /// `shown_as`: what messages call the file (default: its path, or "<stdin>").
   explicit BatchInput(const std::string& path, std::vector<bool> answered = {},
                       std::string shown_as = "");
-  /// The next row, or nothing at the end. Throws `Error` (io).
+  /// The next row, or nothing at the end. An answered row has only its number and the
+  /// `answered` mark. Throws `Error` (io).
   std::optional<BatchRow> next();
+  /// The rows not read yet, and how many of them are answered, counted without reading them
+  /// as JSON (after a stop, for the summary).
+  struct Rest {
+    std::size_t rows = 0;
+    std::size_t answered = 0;
+  };
+  Rest skip_rest();
   [[nodiscard]] const std::string& path() const { return m_path; }
 
  private:
+  [[nodiscard]] bool is_answered(std::size_t row) const;
+
   util::LineReader m_reader;
   std::string m_path;
   std::string m_shown_as;

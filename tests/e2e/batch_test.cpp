@@ -114,6 +114,9 @@ TEST_F(BatchTest, CtrlCKeepsWholeLinesAndResumeRunsOnlyTheRest) {
   ASSERT_LT(first.size(), 24U);
   EXPECT_EQ(first.size(), ledger_runs()) << "each row in the ledger is in the file";
   EXPECT_EQ(m_server.request_count(), first.size()) << "calls in flight were let finish";
+  std::string counted = "24 rows: " + std::to_string(first.size()) + " ok, 0 failed, " +
+                        std::to_string(24 - first.size()) + " not run (stopped by SIGINT)";
+  EXPECT_NE(stopped.err.find(counted), std::string::npos) << "rows never read count too";
 
   args.push_back("--resume");
   ProcessResult resumed = run_promptctl(args, options(false));
