@@ -182,12 +182,12 @@ struct IdentityCache::Impl {
       return false;  // a damaged entry
     }
     for (const auto& [name, blob] : entry.read.prompts) {
-      if (name != prompt && seen_blob(source, name, blob_of_prompt) != blob) {
+      if (name != prompt && seen_prompt_blob(source, name) != blob) {
         return false;
       }
     }
     for (const auto& [path, blob] : entry.read.files) {
-      if (seen_blob(source, path, blob_of_file) != blob) {
+      if (seen_file_blob(source, path) != blob) {
         return false;
       }
     }
@@ -196,14 +196,20 @@ struct IdentityCache::Impl {
 
   // The blob ids read while checking entries: a partial used by thousands of prompts is read
   // once (see `forget_reads`).
-  std::map<std::string, std::string> seen;  // by "p NAME" or "f PATH"
+  std::map<std::string, std::string> seen_prompts;  // by name
+  std::map<std::string, std::string> seen_files;    // by path
 
-  std::string seen_blob(PromptSource& source, const std::string& name,
-                        std::string (*read_blob)(PromptSource&, const std::string&)) {
-    std::string key = (read_blob == &blob_of_prompt ? "p " : "f ") + name;
+  std::string seen_prompt_blob(PromptSource& source, const std::string& name) {
+    return remembered(seen_prompts, name, [&] { return blob_of_prompt(source, name); });
+  }
+  std::string seen_file_blob(PromptSource& source, const std::string& path) {
+    return remembered(seen_files, path, [&] { return blob_of_file(source, path); });
+  }
+  static const std::string& remembered(std::map<std::string, std::string>& seen,
+                                       const std::string& key, const auto& read_blob) {
     auto found = seen.find(key);
     if (found == seen.end()) {
-      found = seen.emplace(key, read_blob(source, name)).first;
+      found = seen.emplace(key, read_blob()).first;
     }
     return found->second;
   }
@@ -298,7 +304,8 @@ ContentIdentity IdentityCache::identity(PromptSource& source, std::string_view n
 }
 
 void IdentityCache::forget_reads() {
-  m_impl->seen.clear();
+  m_impl->seen_prompts.clear();
+  m_impl->seen_files.clear();
 }
 
 void IdentityCache::save() const {
