@@ -48,6 +48,43 @@ bool uses_judge(const Prompt& prompt, const TestSettings& settings) {
                      [&](const TestCase& test) { return any_judge(test.assertions); });
 }
 
+// The prompts and test settings of the working tree (an empty revision) or of a revision,
+// read without a checkout.
+class SuiteTree {
+ public:
+  SuiteTree(Workspace& workspace, const std::shared_ptr<const repo::Repository>& repo,
+            const std::string& revision)
+      : m_workspace(workspace), m_settings(workspace.settings().tests) {
+    if (revision.empty()) {
+      return;
+    }
+    if (!repo) {
+      throw Error(ErrorKind::usage, "testing a revision needs a git repository");
+    }
+    m_prefix = repository_prefix(workspace, *repo);
+    m_repo = repo;
+    m_revision = repo->resolve(revision);
+    m_at_revision = std::make_unique<RevisionSource>(repo, *m_revision, m_prefix);
+    m_settings = m_at_revision->settings().tests;
+  }
+
+  PromptSource& source() {
+    return m_at_revision ? static_cast<PromptSource&>(*m_at_revision) : m_workspace;
+  }
+  [[nodiscard]] const TestSettings& settings() const { return m_settings; }
+  [[nodiscard]] std::vector<std::string> prompt_names() const {
+    return m_revision ? prompt_names_at(*m_repo, *m_revision, m_prefix) : m_workspace.list_names();
+  }
+
+ private:
+  Workspace& m_workspace;
+  std::shared_ptr<const repo::Repository> m_repo;
+  std::string m_prefix;
+  std::optional<repo::Revision> m_revision;
+  std::unique_ptr<RevisionSource> m_at_revision;
+  TestSettings m_settings;
+};
+
 }  // namespace
 
 TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo::Repository>& repo,
@@ -56,12 +93,7 @@ TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo
   TestSuite suite;
   suite.revision = revision;
   std::vector<std::string> selected = names;
-  if (revision.empty()) {
-    suite.settings = workspace.settings().tests;
-    if (selected.empty()) {
-      selected = among ? *among : workspace.list_names();
-    }
-  } else if (find_environment(workspace.settings().environments, revision)) {
+  if (find_environment(workspace.settings().environments, revision)) {
     // An environment: each prompt as it pins it, each from its own commit.
     if (!repo) {
       throw Error(ErrorKind::usage, "testing an environment needs a git repository");
@@ -74,15 +106,10 @@ TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo
       }
     }
   } else {
-    if (!repo) {
-      throw Error(ErrorKind::usage, "testing a revision needs a git repository");
-    }
-    repo::Revision resolved = repo->resolve(revision);
-    RevisionSource source(repo, resolved, repository_prefix(workspace, *repo));
-    suite.settings = source.settings().tests;
+    SuiteTree tree(workspace, repo, revision);
+    suite.settings = tree.settings();
     if (selected.empty()) {
-      selected =
-          among ? *among : prompt_names_at(*repo, resolved, repository_prefix(workspace, *repo));
+      selected = among ? *among : tree.prompt_names();
     }
   }
   bool every = names.empty();
@@ -150,27 +177,17 @@ std::optional<std::vector<std::string>> prompts_touched_since(
       changed.insert(change.old_name);
     }
   }
-  std::unique_ptr<RevisionSource> at_revision;
-  std::vector<std::string> names;
-  if (revision.empty()) {
-    names = workspace.list_names();
-  } else {
-    repo::Revision resolved = repo->resolve(revision);
-    at_revision = std::make_unique<RevisionSource>(repo, resolved, prefix);
-    names = prompt_names_at(*repo, resolved, prefix);
-  }
-  PromptSource& source = at_revision ? static_cast<PromptSource&>(*at_revision) : workspace;
-  const TestSettings& settings =
-      at_revision ? at_revision->settings().tests : workspace.settings().tests;
+  SuiteTree tree(workspace, repo, revision);
+  const TestSettings& settings = tree.settings();
   if (changed.contains(settings.judge_prompt)) {
     return std::nullopt;  // which prompts use the judge only their tests say
   }
   IdentityCache identities(*state / "identities.json");
   std::vector<std::string> touched;
-  for (const std::string& name : names) {
+  for (const std::string& name : tree.prompt_names()) {
     bool uses_changed = changed.contains(name);
     if (!uses_changed) {
-      std::vector<std::string> partials = identities.identity(source, name).partials;
+      std::vector<std::string> partials = identities.identity(tree.source(), name).partials;
       uses_changed = std::any_of(partials.begin(), partials.end(), [&](const std::string& partial) {
         return changed.contains(partial);
       });
