@@ -227,6 +227,8 @@ struct Prompt {
 struct LoadResult {
   std::optional<Prompt> prompt;
   std::vector<Diagnostic> diagnostics;
+  /// The git blob id of the prompt file's text, when it was read from a source.
+  std::string blob_id;
 
   [[nodiscard]] bool has_errors() const;
 };

@@ -221,7 +221,10 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
   PromptAddress address = parse_address(argument);
   ResolvedPrompt resolved;
   if (address.revision.empty()) {
-    resolved.prompt = workspace.load(address.name);
+    LoadResult loaded = workspace.load_checked(address.name);
+    throw_if_errors(loaded.diagnostics);
+    resolved.prompt = std::move(*loaded.prompt);
+    resolved.m_blob_id = std::move(loaded.blob_id);
     resolved.default_model = workspace.settings().default_model;
     resolved.render_settings.max_size = workspace.settings().max_rendered_size;
     resolved.ledger_store = stricter(workspace.settings().ledger_store,
@@ -242,6 +245,7 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
   LoadResult loaded = load_from_source(*source, address.name);
   throw_if_errors(loaded.diagnostics);
   resolved.prompt = std::move(*loaded.prompt);
+  resolved.m_blob_id = std::move(loaded.blob_id);
   RepoSettings settings = source->settings();
   resolved.default_model = settings.default_model;
   resolved.render_settings.max_size = settings.max_rendered_size;
@@ -273,8 +277,7 @@ std::optional<std::string> ResolvedPrompt::head_content_hash(
   }
   // The prompt's own text unchanged since HEAD: what it uses is read from the prompt already
   // loaded, resolved at HEAD, rather than from a second parse of the same text.
-  std::optional<SourceFile> here = source().read(prompt.name);
-  if (here && here->text == committed->text) {
+  if (repo::hash_blob(committed->text) == m_blob_id) {
     return content_identity(at_head, prompt).hash;
   }
   return content_identity(at_head, prompt.name).hash;

@@ -456,6 +456,7 @@ LoadResult load_from_source(PromptSource& source, std::string_view name) {
     throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "'");
   }
   LoadResult result = load_from_files(name, *file, source.read_tests(name));
+  result.blob_id = repo::hash_blob(file->text);
   if (result.prompt) {
     prompt_detail::read_tools_files(source, *result.prompt, result.diagnostics);
   }
