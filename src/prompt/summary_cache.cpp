@@ -1,17 +1,11 @@
 #include "prompt/summary_cache.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-
-#include <chrono>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <stdexcept>
 
 #include "promptctl/workspace.hpp"
-#include "util/fd.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 
@@ -24,15 +18,6 @@ namespace {
 // few milliseconds, where building a JSON document took most of `ls`.
 constexpr std::string_view k_header = "promptctl-summaries 1";
 constexpr char k_list_separator = '\x1f';
-// Files modified more recently than this are re-read every time (see the header).
-constexpr std::int64_t k_racy_window_ns = 2'000'000'000;
-
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 void append_escaped(std::string& out, std::string_view text) {
   for (char c : text) {
     switch (c) {
@@ -102,51 +87,6 @@ Number to_number(std::string_view text) {
 }
 
 }  // namespace
-
-namespace {
-
-FileStamp stamp_from(const struct stat& info) {
-  auto ns = [](const timespec& t) {
-    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
-  };
-  return FileStamp{static_cast<std::uintmax_t>(info.st_size),
-                   static_cast<std::uint64_t>(info.st_ino), ns(info.st_mtim), ns(info.st_ctim)};
-}
-
-}  // namespace
-
-std::optional<FileStamp> stamp_of(const std::filesystem::path& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) {
-    return std::nullopt;
-  }
-  return stamp_from(info);
-}
-
-std::vector<std::optional<FileStamp>> stamps_of(const std::filesystem::path& prompts_dir,
-                                                const std::vector<std::string>& names) {
-  auto folder_of = [](const std::string& name) {
-    std::size_t slash = name.rfind('/');
-    return slash == std::string::npos ? std::string() : name.substr(0, slash);
-  };
-  std::vector<std::optional<FileStamp>> stamps(names.size());
-  for (std::size_t first = 0; first < names.size();) {
-    // The names of one folder come together (they are sorted): open it once for all of them.
-    std::string sub = folder_of(names[first]);
-    std::filesystem::path dir = sub.empty() ? prompts_dir : prompts_dir / sub;
-    util::Fd folder(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    std::size_t i = first;
-    for (; i < names.size() && folder_of(names[i]) == sub; ++i) {
-      std::string file = names[i].substr(sub.empty() ? 0 : sub.size() + 1) + ".yaml";
-      struct stat info {};
-      if (folder && ::fstatat(folder.get(), file.c_str(), &info, 0) == 0) {
-        stamps[i] = stamp_from(info);
-      }
-    }
-    first = i;
-  }
-  return stamps;
-}
 
 SummaryCache::SummaryCache(std::filesystem::path file) : m_file(std::move(file)) {
   try {
@@ -220,9 +160,7 @@ std::optional<PromptSummary> SummaryCache::take(const std::string& name, const F
 
 void SummaryCache::store(const std::string& name, const FileStamp& stamp,
                          const PromptSummary& summary) {
-  bool racy =
-      stamp.mtime_ns > now_ns() - k_racy_window_ns || stamp.ctime_ns > now_ns() - k_racy_window_ns;
-  if (racy) {
+  if (!stamp.trusted()) {
     m_dirty = m_entries.erase(name) > 0 || m_dirty;
     return;
   }

@@ -1,7 +1,6 @@
 // A cache of prompt summaries under the git directory, so that listing a large repository does
-// not parse every prompt file each time. An entry is used only while the file's size, inode,
-// modification and change times are exactly those recorded; files changed in the last few
-// seconds are never cached, because a later change within the same clock tick could go unseen.
+// not parse every prompt file each time. An entry is used only while the file's stamp is
+// exactly the one recorded, and only stamps that can be trusted are recorded (file_stamps.hpp).
 #pragma once
 
 #include <filesystem>
@@ -10,28 +9,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "prompt/file_stamps.hpp"
 #include "promptctl/catalog.hpp"
 
 namespace promptctl::prompt_detail {
-
-/// What identifies one version of a file on disk, as git's index does.
-struct FileStamp {
-  std::uintmax_t size = 0;
-  std::uint64_t inode = 0;
-  std::int64_t mtime_ns = 0;
-  std::int64_t ctime_ns = 0;
-
-  bool operator==(const FileStamp&) const = default;
-};
-
-/// The stamp of `path`, or nothing when it cannot be read.
-std::optional<FileStamp> stamp_of(const std::filesystem::path& path);
-
-/// The stamps of the prompt files `names` under `prompts_dir` (each NAME.yaml), in order. Each
-/// folder is opened once and its files looked up from it, which costs far less than resolving
-/// every full path.
-std::vector<std::optional<FileStamp>> stamps_of(const std::filesystem::path& prompts_dir,
-                                                const std::vector<std::string>& names);
 
 class SummaryCache {
  public:

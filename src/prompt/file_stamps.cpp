@@ -1,0 +1,75 @@
+#include "prompt/file_stamps.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <chrono>
+
+#include "util/fd.hpp"
+
+namespace promptctl::prompt_detail {
+namespace {
+
+// Files changed more recently than this are read every time (see the header).
+constexpr std::int64_t k_racy_window_ns = 2'000'000'000;
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+FileStamp stamp_from(const struct stat& info) {
+  auto ns = [](const timespec& t) {
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+  };
+  return FileStamp{static_cast<std::uintmax_t>(info.st_size),
+                   static_cast<std::uint64_t>(info.st_ino), ns(info.st_mtim), ns(info.st_ctim)};
+}
+
+}  // namespace
+
+bool FileStamp::trusted() const {
+  std::int64_t settled = now_ns() - k_racy_window_ns;
+  return mtime_ns <= settled && ctime_ns <= settled;
+}
+
+std::string FileStamp::text() const {
+  return std::to_string(size) + " " + std::to_string(inode) + " " + std::to_string(mtime_ns) + " " +
+         std::to_string(ctime_ns);
+}
+
+std::optional<FileStamp> stamp_of(const std::filesystem::path& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    return std::nullopt;
+  }
+  return stamp_from(info);
+}
+
+std::vector<std::optional<FileStamp>> stamps_of(const std::filesystem::path& prompts_dir,
+                                                const std::vector<std::string>& names) {
+  auto folder_of = [](const std::string& name) {
+    std::size_t slash = name.rfind('/');
+    return slash == std::string::npos ? std::string() : name.substr(0, slash);
+  };
+  std::vector<std::optional<FileStamp>> stamps(names.size());
+  for (std::size_t first = 0; first < names.size();) {
+    // The names of one folder come together (they are sorted): open it once for all of them.
+    std::string sub = folder_of(names[first]);
+    std::filesystem::path dir = sub.empty() ? prompts_dir : prompts_dir / sub;
+    util::Fd folder(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    std::size_t i = first;
+    for (; i < names.size() && folder_of(names[i]) == sub; ++i) {
+      std::string file = names[i].substr(sub.empty() ? 0 : sub.size() + 1) + ".yaml";
+      struct stat info {};
+      if (folder && ::fstatat(folder.get(), file.c_str(), &info, 0) == 0) {
+        stamps[i] = stamp_from(info);
+      }
+    }
+    first = i;
+  }
+  return stamps;
+}
+
+}  // namespace promptctl::prompt_detail

@@ -1,0 +1,37 @@
+// What tells one version of a file on disk from another without reading it, as git's index
+// does: its size, inode, modification and change times. Caches keyed by a stamp record only
+// stamps that can be trusted: a file changed within the last two seconds could change again
+// within the same clock tick and keep its stamp.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace promptctl::prompt_detail {
+
+struct FileStamp {
+  std::uintmax_t size = 0;
+  std::uint64_t inode = 0;
+  std::int64_t mtime_ns = 0;
+  std::int64_t ctime_ns = 0;
+
+  bool operator==(const FileStamp&) const = default;
+  /// Whether the file was last changed long enough ago for the stamp to identify its content.
+  [[nodiscard]] bool trusted() const;
+  /// "SIZE INODE MTIME CTIME", for storing.
+  [[nodiscard]] std::string text() const;
+};
+
+/// The stamp of `path`, or nothing when it cannot be read.
+std::optional<FileStamp> stamp_of(const std::filesystem::path& path);
+
+/// The stamps of the prompt files `names` under `prompts_dir` (each NAME.yaml), in order. Each
+/// folder is opened once and its files looked up from it, which costs far less than resolving
+/// every full path.
+std::vector<std::optional<FileStamp>> stamps_of(const std::filesystem::path& prompts_dir,
+                                                const std::vector<std::string>& names);
+
+}  // namespace promptctl::prompt_detail
