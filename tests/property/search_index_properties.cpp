@@ -6,6 +6,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include "promptctl/repo.hpp"
 #include "promptctl/search.hpp"
@@ -111,6 +112,33 @@ void expect_same(const std::map<std::string, IndexedPrompt>& expected,
   }
 }
 
+// The paths under prompts/ that differ between HEAD and the working tree, ignored files
+// included, as the git CLI lists them, and as `Repository::changes` does (which walks untracked
+// and ignored folders itself).
+std::set<std::string> changed_paths_by_git(const fs::path& root) {
+  std::string listed = git(root, {"status", "--porcelain", "-z", "--untracked-files=all",
+                                  "--ignored", "--no-renames", "--", "prompts/"});
+  std::set<std::string> paths;
+  for (std::size_t start = 0; start < listed.size();) {
+    std::size_t end = listed.find('\0', start);
+    paths.insert(listed.substr(start + 3, end - start - 3));  // after "XY "
+    start = end + 1;
+  }
+  return paths;
+}
+
+std::set<std::string> changed_paths(const repo::Repository& repository) {
+  std::set<std::string> paths;
+  for (const repo::FileChange& change :
+       repository.changes({"prompts/"}, repo::IgnoredFiles::included)) {
+    paths.insert(change.path);
+    if (!change.old_path.empty()) {
+      paths.insert(change.old_path);
+    }
+  }
+  return paths;
+}
+
 }  // namespace
 
 RC_GTEST_PROP(SearchIndexProperties, RefreshingAfterAnyStepsMatchesReadingEveryFile, ()) {
@@ -132,5 +160,6 @@ RC_GTEST_PROP(SearchIndexProperties, RefreshingAfterAnyStepsMatchesReadingEveryF
     SearchIndex index(workspace, repository);
     index.refresh();
     expect_same(from_the_files(workspace), index.documents({}));
+    RC_ASSERT(changed_paths(*repository) == changed_paths_by_git(root));
   }
 }
