@@ -4,11 +4,13 @@
 #include <map>
 #include <set>
 
+#include "prompt/file_stamps.hpp"
 #include "promptctl/address.hpp"
 #include "promptctl/names.hpp"
 #include "search/index_impl.hpp"
 #include "util/fs.hpp"
 #include "util/parallel.hpp"
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl {
@@ -25,7 +27,7 @@ namespace {
 
 // Bump when the documents' shape or the tokenizer changes: an index of another format is
 // built again from nothing.
-constexpr int k_format = 1;
+constexpr int k_format = 2;
 // How long to wait for another process's write: building 10,000 prompts from nothing holds
 // the lock for about a second.
 constexpr int k_busy_ms = 60'000;
@@ -39,6 +41,7 @@ CREATE TABLE documents (
   name TEXT NOT NULL UNIQUE,
   blob TEXT NOT NULL,
   from_worktree INTEGER NOT NULL,
+  stamp TEXT NOT NULL,
   description TEXT NOT NULL,
   tags TEXT NOT NULL,
   tag_set TEXT NOT NULL,
@@ -66,8 +69,9 @@ int user_version(Database& db) {
   return query.step() ? static_cast<int>(query.integer(0)) : 0;
 }
 
-// Opens `path` and makes sure it holds an index of this format; throws `Error` when the file
-// cannot be used as one (damaged, not a database, another format).
+// Opens `path` and makes sure it holds an index of this format; nothing when it holds one of
+// an earlier format. Throws `Error` when the file cannot be used as one (damaged, not a
+// database, a later format).
 std::unique_ptr<Database> open_index(const std::string& path) {
   auto db = std::make_unique<Database>(path, k_busy_ms, "the search index");
   int version = user_version(*db);
@@ -81,6 +85,8 @@ std::unique_ptr<Database> open_index(const std::string& path) {
       db->execute("PRAGMA user_version = " + std::to_string(k_format));
     }
     transaction.commit();
+  } else if (version < k_format) {
+    return nullptr;
   } else if (version != k_format) {
     throw Error(ErrorKind::io, "'" + path + "' holds a search index of another format");
   }
@@ -117,9 +123,9 @@ std::int64_t generation_of(Database& db) {
 
 std::map<std::string, Stored> stored_documents(Database& db) {
   std::map<std::string, Stored> out;
-  Statement query(db, "SELECT name, blob, from_worktree FROM documents");
+  Statement query(db, "SELECT name, blob, from_worktree, stamp FROM documents");
   while (query.step()) {
-    out[query.text(0)] = {query.text(1), query.integer(2) != 0};
+    out[query.text(0)] = {query.text(1), query.integer(2) != 0, query.text(3)};
   }
   return out;
 }
@@ -134,22 +140,22 @@ void remove_document(Database& db, const std::string& name) {
   Statement(db, "DELETE FROM documents WHERE name = ?").bind(1, name).run();
 }
 
-void insert_document(Database& db, const IndexedPrompt& doc, const std::string& blob,
-                     bool from_worktree) {
+void insert_document(Database& db, const IndexedPrompt& doc, const Wanted& source) {
   std::string tags = util::join(doc.tags, ", ");
   Statement(db,
-            "INSERT INTO documents (name, blob, from_worktree, description, tags, tag_set, "
-            "category, variables, body, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            "INSERT INTO documents (name, blob, from_worktree, stamp, description, tags, tag_set, "
+            "category, variables, body, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, doc.name)
-      .bind(2, blob)
-      .bind(3, std::int64_t{from_worktree})
-      .bind(4, doc.description)
-      .bind(5, tags)
-      .bind(6, search_detail::tag_set(doc.tags))
-      .bind(7, doc.category)
-      .bind(8, doc.variables)
-      .bind(9, doc.body)
-      .bind(10, doc.error)
+      .bind(2, source.blob)
+      .bind(3, std::int64_t{source.from_worktree})
+      .bind(4, source.stamp)
+      .bind(5, doc.description)
+      .bind(6, tags)
+      .bind(7, search_detail::tag_set(doc.tags))
+      .bind(8, doc.category)
+      .bind(9, doc.variables)
+      .bind(10, doc.body)
+      .bind(11, doc.error)
       .run();
   Statement(db,
             "INSERT INTO terms (rowid, name, description, tags, variables, body) "
@@ -195,14 +201,18 @@ SearchIndex::SearchIndex(Workspace& workspace, std::shared_ptr<const repo::Repos
     std::string path = (*dir / "search.db").string();
     try {
       impl.db = open_index(path);
-      impl.persistent = true;
+      if (!impl.db) {  // made by an earlier version: only a cache, made again from nothing
+        remove_index_files(path);
+        impl.db = open_index(path);
+      }
+      impl.persistent = impl.db != nullptr;
     } catch (const Error& first) {
       // A damaged or foreign index is only a cache: start it again.
       remove_index_files(path);
       impl.rebuild_reason = "the index file could not be used (" + first.message() + ")";
       try {
         impl.db = open_index(path);
-        impl.persistent = true;
+        impl.persistent = impl.db != nullptr;
       } catch (const Error&) {
         impl.db.reset();  // cannot be written: an index in memory serves this once
       }
@@ -248,18 +258,27 @@ std::optional<repo::Revision> head_of(const repo::Repository& repository) {
 
 namespace {
 
-// Records which prompts differ from HEAD in the working tree; true when that changed.
-bool write_overlay(Database& db, const std::map<std::string, bool>& worktree) {
-  std::set<std::string> before;
+std::set<std::string> overlay_of(Database& db) {
+  std::set<std::string> names;
   Statement query(db, "SELECT name FROM overlay");
   while (query.step()) {
-    before.insert(query.text(0));
+    names.insert(names.end(), query.text(0));
   }
-  std::set<std::string> now;
+  return names;
+}
+
+std::set<std::string> names_of(const std::map<std::string, bool>& worktree) {
+  std::set<std::string> names;
   for (const auto& entry : worktree) {
-    now.insert(entry.first);
+    names.insert(names.end(), entry.first);
   }
-  if (before == now) {
+  return names;
+}
+
+// Records which prompts differ from HEAD in the working tree; true when that changed.
+bool write_overlay(Database& db, const std::map<std::string, bool>& worktree) {
+  std::set<std::string> now = names_of(worktree);
+  if (overlay_of(db) == now) {
     return false;
   }
   db.execute("DELETE FROM overlay");
@@ -292,6 +311,42 @@ std::map<std::string, bool> worktree_changes(const repo::Repository& repository,
     }
   }
   return worktree;
+}
+
+// The trusted stamps of the changed prompt files that exist in the work tree; "" for one that
+// changed too recently to be trusted.
+std::map<std::string, std::string> worktree_stamps(const Workspace& workspace,
+                                                   const std::map<std::string, bool>& worktree) {
+  std::vector<std::string> names;
+  for (const auto& [name, exists] : worktree) {
+    if (exists) {
+      names.push_back(name);
+    }
+  }
+  std::vector<std::optional<prompt_detail::FileStamp>> stamps =
+      prompt_detail::stamps_of(workspace.prompts_dir(), names);
+  std::map<std::string, std::string> out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out.emplace_hint(out.end(), names[i],
+                     stamps[i] && stamps[i]->trusted() ? stamps[i]->text() : std::string());
+  }
+  return out;
+}
+
+std::string worktree_digest(const std::map<std::string, bool>& worktree,
+                            const std::map<std::string, std::string>& stamps) {
+  std::string listed;
+  for (const auto& [name, exists] : worktree) {
+    std::string stamp = "gone";
+    if (exists) {
+      stamp = stamps.at(name);
+      if (stamp.empty()) {
+        return "";  // changed too recently to tell by its stamp
+      }
+    }
+    listed += name + '\t' + stamp + '\n';
+  }
+  return util::sha256_hex(listed);
 }
 
 // Prompts whose file differs between two commits. Throws `Error` when one cannot be read.
@@ -345,10 +400,7 @@ std::vector<std::string> SearchIndex::Impl::candidates(Plan& plan) const {
     }
   }
   if (!plan.from_nothing) {
-    Statement overlay(*db, "SELECT name FROM overlay");
-    while (overlay.step()) {
-      names.insert(overlay.text(0));
-    }
+    names.insert(plan.overlay.begin(), plan.overlay.end());
   }
   for (const auto& entry : plan.worktree) {
     names.insert(entry.first);
@@ -363,13 +415,20 @@ std::vector<std::string> SearchIndex::Impl::candidates(Plan& plan) const {
         }
         continue;
       }
-      Statement one(*db, "SELECT blob, from_worktree FROM documents WHERE name = ?");
+      Statement one(*db, "SELECT blob, from_worktree, stamp FROM documents WHERE name = ?");
       one.bind(1, name);
       if (one.step()) {
-        plan.stored[name] = {one.text(0), one.integer(1) != 0};
+        plan.stored[name] = {one.text(0), one.integer(1) != 0, one.text(2)};
       }
     }
   }
+  // An uncommitted file whose stamp is the one its document was made from needs nothing.
+  std::erase_if(names, [&](const std::string& name) {
+    auto stamp = plan.stamps.find(name);
+    auto stored = plan.stored.find(name);
+    return stamp != plan.stamps.end() && !stamp->second.empty() && stored != plan.stored.end() &&
+           stored->second.from_worktree && stored->second.stamp == stamp->second;
+  });
   return {names.begin(), names.end()};
 }
 
@@ -409,6 +468,9 @@ Plan SearchIndex::Impl::plan(bool rebuild, const std::string& reason) const {
   }
   if (repository) {
     plan.worktree = worktree_changes(*repository, folder);
+    plan.overlay = overlay_of(*db);
+    plan.stamps = worktree_stamps(workspace, plan.worktree);
+    plan.worktree_digest = worktree_digest(plan.worktree, plan.stamps);
   }
   return plan;
 }
@@ -416,9 +478,16 @@ Plan SearchIndex::Impl::plan(bool rebuild, const std::string& reason) const {
 std::optional<IndexRefresh> SearchIndex::Impl::try_refresh(bool rebuild, const std::string& reason,
                                                            bool last_attempt) {
   Plan plan = this->plan(rebuild, reason);
-  std::vector<std::string> names = candidates(plan);
   IndexRefresh result;
-  if (!plan.from_nothing && names.empty() && plan.base == plan.head_id) {
+  bool same_worktree = plan.worktree_digest == meta_value(*db, "worktree");
+  if (!plan.from_nothing && plan.base == plan.head_id && same_worktree &&
+      !plan.worktree_digest.empty()) {
+    result.total = document_count(*db);
+    return result;  // the index was written from this very state
+  }
+  std::vector<std::string> names = candidates(plan);
+  if (!plan.from_nothing && names.empty() && plan.base == plan.head_id && same_worktree &&
+      plan.overlay == names_of(plan.worktree)) {
     result.total = document_count(*db);
     return result;  // nothing changed: no write at all
   }
@@ -440,9 +509,11 @@ std::optional<IndexRefresh> SearchIndex::Impl::try_refresh(bool rebuild, const s
     changed = write_wanted(wanted[i], parsed[i], plan, result) || changed;
   }
   changed = write_overlay(*db, plan.worktree) || changed;
+  changed = changed || plan.worktree_digest != meta_value(*db, "worktree");
   result.total = document_count(*db);
   if (changed) {  // else the transaction rolls back: a search with nothing new writes nothing
     set_meta(*db, "commit", plan.head_id);
+    set_meta(*db, "worktree", plan.worktree_digest);
     set_meta(*db, "built", "1");
     set_meta(*db, "generation", std::to_string(plan.generation + 1));
     transaction.commit();
@@ -484,16 +555,17 @@ bool SearchIndex::Impl::write_wanted(const Wanted& w, const std::optional<Indexe
   }
   if (parsed) {
     remove_document(*db, w.name);  // whatever is there now, even if it was not when planned
-    insert_document(*db, *parsed, w.blob, w.from_worktree);
+    insert_document(*db, *parsed, w);
     ++result.updated;
     return true;
   }
-  if (it->second.from_worktree == w.from_worktree) {
+  if (it->second.from_worktree == w.from_worktree && it->second.stamp == w.stamp) {
     return false;
   }
-  Statement(*db, "UPDATE documents SET from_worktree = ? WHERE name = ?")
+  Statement(*db, "UPDATE documents SET from_worktree = ?, stamp = ? WHERE name = ?")
       .bind(1, std::int64_t{w.from_worktree})
-      .bind(2, w.name)
+      .bind(2, w.stamp)
+      .bind(3, w.name)
       .run();
   return true;
 }
@@ -510,6 +582,10 @@ std::vector<Wanted> SearchIndex::Impl::wanted(const std::vector<std::string>& na
     if (!repository || changed != plan.worktree.end()) {
       w.from_worktree = true;
       if (!repository || changed->second) {
+        // The stamp was taken before the read: a file changed in between gets read again.
+        if (auto stamp = plan.stamps.find(name); stamp != plan.stamps.end()) {
+          w.stamp = stamp->second;
+        }
         w.text = util::read_file_if_exists(workspace.file_for(name), k_max_prompt_file_size);
       }
     } else if (plan.head) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "ledger/sqlite.hpp"
@@ -19,6 +20,9 @@ namespace search_detail {
 struct Stored {
   std::string blob;
   bool from_worktree = false;
+  /// An uncommitted file's stamp when its document was made (file_stamps.hpp), "" when it was
+  /// not trusted or the document came from HEAD.
+  std::string stamp;
 };
 
 /// A prompt's text as it should be indexed now, and where it came from.
@@ -26,7 +30,8 @@ struct Wanted {
   std::string name;
   std::optional<std::string> text;  ///< nothing: the prompt is gone
   bool from_worktree = false;
-  std::string blob;  ///< the git blob id of `text`, once computed
+  std::string blob;   ///< the git blob id of `text`, once computed
+  std::string stamp;  ///< the working-tree file's trusted stamp, else ""
 };
 
 /// One refresh's view of git and of the index.
@@ -39,6 +44,13 @@ struct Plan {
   std::string reason;
   std::map<std::string, bool> worktree;  ///< changed prompts -> whether the file exists
   std::map<std::string, Stored> stored;  ///< the index's state of the names looked at
+  std::set<std::string> overlay;         ///< the prompts the index last took from the work tree
+  /// The trusted stamps of the changed files that exist in the work tree ("" when not trusted).
+  std::map<std::string, std::string> stamps;
+  /// A digest of every changed prompt's name and stamp: while it is the one the index was last
+  /// written with, and HEAD is the same commit, nothing needs looking at. "" when a stamp is
+  /// not trusted.
+  std::string worktree_digest;
 };
 
 }  // namespace search_detail

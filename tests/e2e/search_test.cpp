@@ -175,6 +175,40 @@ TEST_F(SearchTest, TheIndexFollowsGitAndTheWorkingTree) {
   EXPECT_EQ(names(search({"zeppelin"})), (std::vector<std::string>{"broken"}));
 }
 
+// Untracked and ignored folders are read whole; a file whose stamp (size, inode, times) is the
+// one its document was made from is not read again, and any change to it is.
+TEST_F(SearchTest, UntrackedFilesAreReadAgainOnlyWhenTheirStampChanges) {
+  write(".gitignore", "prompts/local/\n");
+  write("prompts/drafts/one.yaml", prompt_file("Kiwi draft", "draft", "Kiwi facts."));
+  write("prompts/drafts/two.yaml", prompt_file("Fig draft", "draft", "Fig facts."));
+  write("prompts/drafts/deep/three.yaml", prompt_file("Plum draft", "draft", "Plum facts."));
+  write("prompts/local/four.yaml", prompt_file("Pear notes", "draft", "Pear facts."));
+  // Stamps of files changed in the last two seconds are never trusted.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+  json first = search({"facts"});
+  EXPECT_EQ(names(first).size(), 4u);
+  EXPECT_EQ(first["index"]["total"], 8);
+  json listed = json::parse(run({"ls", "--json"}).out);
+  EXPECT_EQ(listed["prompts"].size(), 8u) << "search sees what ls lists";
+  EXPECT_EQ(search({"facts"})["index"]["updated"], 0);
+
+  // Same size, so only the times and the content tell; its new stamp is trusted by the time of
+  // the search.
+  write("prompts/drafts/one.yaml", prompt_file("Lime draft", "draft", "Lime facts."));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+  json edited = search({"lime"});
+  EXPECT_EQ(names(edited), (std::vector<std::string>{"drafts/one"}));
+  EXPECT_EQ(edited["index"]["updated"], 1);
+  EXPECT_EQ(search({"kiwi"}, 1)["results"].size(), 0u);
+  // Changed just now: read again whatever its stamp says.
+  write("prompts/local/four.yaml", prompt_file("Pear notes", "draft", "Pear tidbits."));
+  EXPECT_EQ(names(search({"tidbits"})), (std::vector<std::string>{"local/four"}));
+  std::filesystem::remove(root() / "prompts/drafts/deep/three.yaml");
+  json removed = search({"plum"}, 1);
+  EXPECT_EQ(removed["index"]["removed"], 1);
+  EXPECT_EQ(removed["index"]["total"], 7);
+}
+
 TEST_F(SearchTest, RewrittenHistoryAndADamagedIndexAreRecoveredFrom) {
   search({"refund"});
   // The commit the index was built from disappears (amended, then garbage-collected).
