@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <future>
 
 #include "prompt/summary_cache.hpp"
 #include "util/json_output.hpp"
@@ -118,17 +119,34 @@ LoadResult load_quietly(Workspace& workspace, const std::string& name) {
   return loaded;
 }
 
+// The summary cache, read on a second thread from the moment it is asked for: reading it takes
+// about as long as listing the prompt files and taking their stamps, done meanwhile.
+class CacheLoad {
+ public:
+  explicit CacheLoad(Workspace& workspace) {
+    if (auto dir = workspace.state_dir()) {
+      m_loading = std::async(std::launch::async, [file = *dir / "cache" / "summaries"] {
+        return std::optional<prompt_detail::SummaryCache>(std::in_place, file);
+      });
+    }
+  }
+  std::optional<prompt_detail::SummaryCache> take() {
+    return m_loading.valid() ? m_loading.get() : std::nullopt;
+  }
+
+ private:
+  std::future<std::optional<prompt_detail::SummaryCache>> m_loading;
+};
+
 // Summaries of every name: from the cache where the file is unchanged, else parsed (in
 // parallel) and cached.
 std::vector<PromptSummary> all_summaries(Workspace& workspace,
-                                         const std::vector<std::string>& names, bool complete) {
-  std::optional<prompt_detail::SummaryCache> cache;
-  if (auto dir = workspace.state_dir()) {
-    cache.emplace(*dir / "cache" / "summaries");
-  }
+                                         const std::vector<std::string>& names, bool complete,
+                                         CacheLoad& cache_load) {
   std::vector<PromptSummary> out(names.size());
   std::vector<std::optional<prompt_detail::FileStamp>> stamps =
       prompt_detail::stamps_of(workspace.prompts_dir(), names);
+  std::optional<prompt_detail::SummaryCache> cache = cache_load.take();
   std::vector<size_t> hits;
   std::vector<size_t> misses;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -146,15 +164,18 @@ std::vector<PromptSummary> all_summaries(Workspace& workspace,
     out[i] = summary_of(names[i], load_quietly(workspace, names[i]));
   });
   if (cache) {
+    std::size_t listed_entries = hits.size();  // entries known to be of listed prompts
     for (size_t i : misses) {
       // A tests file can break a prompt too, but it has no stamp here: cache only clean loads
       // of prompts without one.
       bool has_tests_file = std::filesystem::exists(workspace.tests_file_for(names[i]));
-      if (stamps[i] && !has_tests_file) {
-        cache->store(names[i], *stamps[i], out[i]);
+      if (stamps[i] && !has_tests_file && cache->store(names[i], *stamps[i], out[i])) {
+        ++listed_entries;
       }
     }
-    if (complete) {  // entries of prompts that no longer exist can go
+    // Entries of prompts that no longer exist can go; when every entry is a listed prompt's,
+    // there is none.
+    if (complete && listed_entries != cache->size()) {
       std::vector<std::string> sorted = names;
       std::sort(sorted.begin(), sorted.end());
       cache->keep_only(sorted);
@@ -178,12 +199,12 @@ bool passes_metadata(const PromptSummary& summary, const CatalogFilter& filter) 
   return filter.category.empty() || summary.category == filter.category;
 }
 
-}  // namespace
-
-std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std::string>& names,
-                                     const CatalogFilter& filter, bool complete) {
+std::vector<PromptSummary> summarize_with(Workspace& workspace,
+                                          const std::vector<std::string>& names,
+                                          const CatalogFilter& filter, bool complete,
+                                          CacheLoad& cache_load) {
   bool name_only = filter.tags.empty() && filter.category.empty() && filter.text.empty();
-  std::vector<PromptSummary> summaries = all_summaries(workspace, names, complete);
+  std::vector<PromptSummary> summaries = all_summaries(workspace, names, complete, cache_load);
   std::vector<PromptSummary> out;
   out.reserve(summaries.size());
   for (PromptSummary& summary : summaries) {
@@ -215,7 +236,16 @@ std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std
   return found;
 }
 
+}  // namespace
+
+std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std::string>& names,
+                                     const CatalogFilter& filter, bool complete) {
+  CacheLoad cache_load(workspace);
+  return summarize_with(workspace, names, filter, complete, cache_load);
+}
+
 std::vector<PromptSummary> list_prompts(Workspace& workspace, const CatalogFilter& filter) {
+  CacheLoad cache_load(workspace);  // read while the files are listed
   auto matches_patterns = [&](const std::string& name) {
     return filter.patterns.empty() ||
            std::any_of(filter.patterns.begin(), filter.patterns.end(),
@@ -230,7 +260,7 @@ std::vector<PromptSummary> list_prompts(Workspace& workspace, const CatalogFilte
       names.push_back(name);
     }
   }
-  return summarize(workspace, names, filter, filter.patterns.empty());
+  return summarize_with(workspace, names, filter, filter.patterns.empty(), cache_load);
 }
 
 }  // namespace promptctl

@@ -158,14 +158,15 @@ std::optional<PromptSummary> SummaryCache::take(const std::string& name, const F
   return std::move(it->second.summary);
 }
 
-void SummaryCache::store(const std::string& name, const FileStamp& stamp,
+bool SummaryCache::store(const std::string& name, const FileStamp& stamp,
                          const PromptSummary& summary) {
   if (!stamp.trusted()) {
     m_dirty = m_entries.erase(name) > 0 || m_dirty;
-    return;
+    return false;
   }
   m_entries[name] = {stamp, summary};
   m_dirty = true;
+  return true;
 }
 
 void SummaryCache::keep_only(const std::vector<std::string>& names) {

@@ -27,8 +27,10 @@ class SummaryCache {
   std::optional<PromptSummary> take(const std::string& name, const FileStamp& stamp);
   /// Whether `save` would write anything.
   [[nodiscard]] bool changed() const { return m_dirty; }
-  /// Records a summary, unless the file changed too recently to be trusted.
-  void store(const std::string& name, const FileStamp& stamp, const PromptSummary& summary);
+  /// Records a summary, unless the file changed too recently to be trusted; whether it did.
+  bool store(const std::string& name, const FileStamp& stamp, const PromptSummary& summary);
+  /// How many entries the cache holds.
+  [[nodiscard]] std::size_t size() const { return m_entries.size(); }
   /// Drops entries for names not in `names`.
   void keep_only(const std::vector<std::string>& names);
   /// Writes the cache back (atomically) when it changed; failures are ignored, as a cache may be.
