@@ -349,11 +349,14 @@ void walk_folder(int fd, const std::string& relative, const fs::path& shown, Vis
   }
   while (const dirent* entry = ::readdir(dir.get())) {
     std::string_view file = entry->d_name;
-    if (file.starts_with(".")) {
-      continue;  // ".", "..", and hidden folders such as .git
+    if (file == "." || file == "..") {
+      continue;
     }
     EntryKind kind = kind_of(::dirfd(dir.get()), *entry);
     if (kind == EntryKind::folder) {
+      if (file.starts_with(".")) {
+        continue;  // hidden folders, such as .git
+      }
       int sub = ::openat(::dirfd(dir.get()), entry->d_name,
                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (sub < 0) {
