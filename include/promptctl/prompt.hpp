@@ -227,8 +227,10 @@ struct Prompt {
 struct LoadResult {
   std::optional<Prompt> prompt;
   std::vector<Diagnostic> diagnostics;
-  /// The git blob id of the prompt file's text, when it was read from a source.
-  std::string blob_id;
+  /// The SHA-256 of the prompt file's text, when it was read from a source: what tells whether
+  /// another text is the same one. (Not its git blob id: that would load libgit2 for every
+  /// render.)
+  std::string text_sha256;
 
   [[nodiscard]] bool has_errors() const;
 };

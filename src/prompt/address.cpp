@@ -4,6 +4,7 @@
 #include "promptctl/names.hpp"
 #include "promptctl/pins.hpp"
 #include "promptctl/release.hpp"
+#include "util/sha256.hpp"
 
 namespace promptctl {
 namespace fs = std::filesystem;
@@ -224,7 +225,7 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
     LoadResult loaded = workspace.load_checked(address.name);
     throw_if_errors(loaded.diagnostics);
     resolved.prompt = std::move(*loaded.prompt);
-    resolved.m_blob_id = std::move(loaded.blob_id);
+    resolved.m_text_sha256 = std::move(loaded.text_sha256);
     resolved.default_model = workspace.settings().default_model;
     resolved.render_settings.max_size = workspace.settings().max_rendered_size;
     resolved.ledger_store = stricter(workspace.settings().ledger_store,
@@ -245,7 +246,7 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
   LoadResult loaded = load_from_source(*source, address.name);
   throw_if_errors(loaded.diagnostics);
   resolved.prompt = std::move(*loaded.prompt);
-  resolved.m_blob_id = std::move(loaded.blob_id);
+  resolved.m_text_sha256 = std::move(loaded.text_sha256);
   RepoSettings settings = source->settings();
   resolved.default_model = settings.default_model;
   resolved.render_settings.max_size = settings.max_rendered_size;
@@ -277,7 +278,7 @@ std::optional<std::string> ResolvedPrompt::head_content_hash(
   }
   // The prompt's own text unchanged since HEAD: what it uses is read from the prompt already
   // loaded, resolved at HEAD, rather than from a second parse of the same text.
-  if (repo::hash_blob(committed->text) == m_blob_id) {
+  if (util::sha256_hex(committed->text) == m_text_sha256) {
     return content_identity(at_head, prompt).hash;
   }
   return content_identity(at_head, prompt.name).hash;

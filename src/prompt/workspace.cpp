@@ -19,6 +19,7 @@
 #include "settings/experiments_reader.hpp"
 #include "settings/providers_reader.hpp"
 #include "util/fs.hpp"
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 
@@ -506,7 +507,7 @@ LoadResult load_from_source(PromptSource& source, std::string_view name) {
     throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "'");
   }
   LoadResult result = load_from_files(name, *file, source.read_tests(name));
-  result.blob_id = repo::hash_blob(file->text);
+  result.text_sha256 = util::sha256_hex(file->text);
   if (result.prompt) {
     prompt_detail::read_tools_files(source, *result.prompt, result.diagnostics);
   }

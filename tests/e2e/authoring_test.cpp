@@ -94,6 +94,21 @@ TEST_F(Authoring, LsListsSortedAndFilters) {
   EXPECT_EQ(run({"ls", "-1", "shared/"}).out, "shared/persona\n");
 }
 
+// A render from the working tree needs no git: libgit2, loaded on first use, stays unloaded
+// (its start-up would be most of the render's time). The dynamic loader's log tells.
+TEST_F(Authoring, RenderingTheWorkingTreeDoesNotLoadGit) {
+  git(root(), {"add", "-A"});
+  git(root(), {"commit", "-q", "-m", "prompts"});
+  std::map<std::string, std::string> loader_log = {{"LD_DEBUG", "files"}};
+  ProcessResult here = run({"render", "support/reply", "--var", "inquiry=Hi"}, {}, {}, loader_log);
+  ASSERT_EQ(here.exit_code, 0) << here.err;
+  EXPECT_EQ(here.err.find("libgit2"), std::string::npos) << here.err;
+  ProcessResult at_head =
+      run({"render", "support/reply@HEAD", "--var", "inquiry=Hi"}, {}, {}, loader_log);
+  ASSERT_EQ(at_head.exit_code, 0) << at_head.err;
+  EXPECT_NE(at_head.err.find("libgit2"), std::string::npos) << "the log shows a load";
+}
+
 TEST_F(Authoring, ShowJsonHasTheWholePrompt) {
   ProcessResult shown = run({"show", "support/reply", "--json"});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
