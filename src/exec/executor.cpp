@@ -239,8 +239,8 @@ class Batch {
 
   std::size_t active() const { return m_multi ? m_multi->active() : 0; }
 
-  void wait_for_progress() {
-    auto now = Clock::now();
+  // When the first pending call may start (a retry's or a rate limit's time), if any waits.
+  std::optional<Clock::time_point> earliest_ready() const {
     std::optional<Clock::time_point> next_ready;
     for (std::size_t index : m_pending) {
       Clock::time_point ready_at = m_calls.at(index)->ready_at;
@@ -248,6 +248,15 @@ class Batch {
         next_ready = ready_at;
       }
     }
+    return next_ready;
+  }
+
+  void wait_for_progress() {
+    auto now = Clock::now();
+    bool slot_free = active() < std::max<std::size_t>(1, m_options.parallel);
+    // Only a free slot can make a pending call's time end the wait sooner: the pending calls
+    // (thousands, in a test suite) are looked through only then, not on every step.
+    std::optional<Clock::time_point> next_ready = slot_free ? earliest_ready() : std::nullopt;
     if (active() == 0) {
       if (next_ready && *next_ready > now) {
         // In steps, so that a stop request is noticed during a long retry delay.
@@ -258,8 +267,7 @@ class Batch {
     // A call waiting only for a free slot is started when a transfer finishes, which wakes
     // the poll; only a retry or rate-limit time can end the wait sooner.
     int timeout = 100;
-    bool slot_free = active() < std::max<std::size_t>(1, m_options.parallel);
-    if (next_ready && slot_free) {
+    if (next_ready) {
       auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next_ready - now);
       timeout = static_cast<int>(std::clamp<std::int64_t>(until.count(), 0, 100));
     }
