@@ -13,30 +13,10 @@ trap 'rm -rf "$repo"' EXIT
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
 "$promptctl" init "$repo" >/dev/null
-python3 - "$repo" "$count" <<'PY'
-import os, sys
-root, count = sys.argv[1], int(sys.argv[2])
-with open(os.path.join(root, "prompts", "shared.yaml"), "w") as f:
-    f.write("description: Shared preamble\ntemplate: You are a careful assistant.\n")
-for i in range(count):
-    folder = os.path.join(root, "prompts", f"team{i % 50:02d}")
-    os.makedirs(folder, exist_ok=True)
-    system = 'system: "{{> shared}}"\n' if i % 10 == 0 else ""
-    with open(os.path.join(folder, f"prompt{i:05d}.yaml"), "w") as f:
-        f.write(f"""description: Generated prompt number {i}
-model: {{provider: echo, name: echo}}
-variables:
-  topic: {{type: string}}
-{system}template: Write about {{{{topic}}}}; this is prompt {i}.
-tests:
-  - name: mentions the topic
-    vars: {{topic: tea}}
-    assert: [{{type: contains, value: tea}}]
-""")
-PY
+python3 "$here/bench/generate_prompts.py" "$repo" "$count"
 cd "$repo"
 git add -A && git commit -qm "prompts"
-sed -i 's/Write about/Write a little about/' prompts/team07/prompt00007.yaml
+sed -i 's/Keep it factual/Keep it short and factual/' prompts/team07/prompt00007.yaml
 cache=$(git rev-parse --git-dir)/promptctl/identities.json
 
 # The median wall-clock time of running "$@" $runs times, in milliseconds; `before` runs first.

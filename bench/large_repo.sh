@@ -9,32 +9,7 @@ count=${2:-10000}
 repo=$(mktemp -d)
 trap 'rm -rf "$repo"' EXIT
 "$promptctl" init "$repo" >/dev/null
-python3 - "$repo" "$count" <<'PY'
-import os, sys
-root, count = sys.argv[1], int(sys.argv[2])
-with open(os.path.join(root, "prompts", "shared.yaml"), "w") as f:
-    f.write("description: Shared preamble\ntemplate: You are a careful assistant.\n")
-for i in range(count):
-    folder = os.path.join(root, "prompts", f"team{i % 50:02d}")
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, f"prompt{i:05d}.yaml"), "w") as f:
-        f.write(f"""description: Generated prompt number {i} for the benchmark
-tags: [generated, team{i % 50:02d}]
-category: bench
-model: {{provider: echo, name: echo, temperature: 0}}
-variables:
-  topic: {{type: string, description: What to write about}}
-  words: {{type: integer, default: 100, minimum: 10}}
-system: "{{{{> shared}}}}"
-template: |
-  Write {{{{words}}}} words about {{{{topic}}}}.
-  Keep it factual; this is prompt {i}.
-tests:
-  - name: mentions the topic
-    vars: {{topic: tea}}
-    assert: [{{type: contains, value: tea}}]
-""")
-PY
+python3 "$here/bench/generate_prompts.py" "$repo" "$count"
 cd "$repo"
 echo "repository: $count prompts"
 if command -v hyperfine >/dev/null; then
