@@ -17,10 +17,6 @@ class LoadedGit {
     // libgit2 re-hashes every object it reads by default; git does that only in fsck. Walking
     // the history of a large repository otherwise spends most of its time hashing trees.
     m_api.git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-    // libgit2 keeps in memory only trees under 4 KB, so every path looked up in a folder of
-    // a few hundred prompts inflated that folder's tree again. Keep trees up to 4 MB.
-    m_api.git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
-                           static_cast<size_t>(4) << 20);
   }
   ~LoadedGit() {
     m_api.git_libgit2_shutdown();

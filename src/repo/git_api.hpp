@@ -174,6 +174,7 @@ namespace promptctl::repo {
   X(git_tree_entrycount)                   \
   X(git_tree_entry_byindex)                \
   X(git_tree_entry_name)                   \
+  X(git_tree_entry_byname)                 \
   X(git_blob_create_from_buffer)           \
   X(git_reference_create_matching)         \
   X(git_repository_config_snapshot)        \

@@ -109,22 +109,57 @@ Revision Repository::resolve(std::string_view expression) const {
   return {text, git().git_oid_tostr_s(git().git_object_id(commit.get()))};
 }
 
+std::shared_ptr<git_tree> Repository::Impl::folder_tree(const Revision& revision,
+                                                        const std::string& folder) {
+  std::string key = revision.commit_id + ":" + folder;
+  {
+    std::lock_guard lock(m_trees_mutex);
+    if (auto found = m_trees.find(key); found != m_trees.end()) {
+      return found->second;
+    }
+  }
+  GitTree root = tree_of(repository.get(), revision);
+  std::shared_ptr<git_tree> tree;
+  if (folder.empty()) {
+    tree = std::shared_ptr<git_tree>(root.release(), GitFree<&GitApi::git_tree_free>());
+  } else {
+    git_tree_entry* entry_raw = nullptr;
+    int code = git().git_tree_entry_bypath(&entry_raw, root.get(), folder.c_str());
+    if (code == GIT_ENOTFOUND) {
+      return nullptr;
+    }
+    check(code, "look up '" + folder + "' in commit " + revision.short_id());
+    GitTreeEntry entry(entry_raw);
+    if (git().git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) {
+      return nullptr;
+    }
+    git_tree* raw = nullptr;
+    check(git().git_tree_lookup(&raw, repository.get(), git().git_tree_entry_id(entry.get())),
+          "read '" + folder + "' in commit " + revision.short_id());
+    tree = std::shared_ptr<git_tree>(raw, GitFree<&GitApi::git_tree_free>());
+  }
+  std::lock_guard lock(m_trees_mutex);
+  if (m_trees.size() >= 64) {
+    m_trees.clear();
+  }
+  m_trees.emplace(key, tree);
+  return tree;
+}
+
 std::optional<std::string> Repository::read_file(const Revision& revision,
                                                  const std::string& path) const {
   git_repository* repository = m_impl->repository.get();
-  GitTree tree = tree_of(repository, revision);
-  git_tree_entry* entry_raw = nullptr;
-  int code = git().git_tree_entry_bypath(&entry_raw, tree.get(), path.c_str());
-  if (code == GIT_ENOTFOUND) {
-    return std::nullopt;
-  }
-  check(code, "look up '" + path + "' in commit " + revision.short_id());
-  GitTreeEntry entry(entry_raw);
-  if (git().git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) {
+  std::size_t slash = path.rfind('/');
+  std::string folder = slash == std::string::npos ? "" : path.substr(0, slash);
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::shared_ptr<git_tree> tree = m_impl->folder_tree(revision, folder);
+  const git_tree_entry* entry =
+      tree ? git().git_tree_entry_byname(tree.get(), name.c_str()) : nullptr;
+  if (!entry || git().git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
     return std::nullopt;
   }
   git_blob* blob_raw = nullptr;
-  check(git().git_blob_lookup(&blob_raw, repository, git().git_tree_entry_id(entry.get())),
+  check(git().git_blob_lookup(&blob_raw, repository, git().git_tree_entry_id(entry)),
         "read '" + path + "' in commit " + revision.short_id());
   GitBlob blob(blob_raw);
   const char* data = static_cast<const char*>(git().git_blob_rawcontent(blob.get()));
@@ -152,31 +187,14 @@ void collect_files(git_repository* repository, const git_tree* tree, const std::
 
 std::vector<std::string> Repository::list_files(const Revision& revision,
                                                 const std::string& folder) const {
-  git_repository* repository = m_impl->repository.get();
-  GitTree root = tree_of(repository, revision);
-  std::vector<std::string> files;
   std::string trimmed = folder;
   while (!trimmed.empty() && trimmed.back() == '/') {
     trimmed.pop_back();
   }
-  if (trimmed.empty()) {
-    collect_files(repository, root.get(), "", files);
-  } else {
-    git_tree_entry* entry_raw = nullptr;
-    int code = git().git_tree_entry_bypath(&entry_raw, root.get(), trimmed.c_str());
-    if (code == GIT_ENOTFOUND) {
-      return files;
-    }
-    check(code, "look up '" + trimmed + "' in commit " + revision.short_id());
-    GitTreeEntry entry(entry_raw);
-    if (git().git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) {
-      return files;
-    }
-    git_tree* folder_raw = nullptr;
-    check(git().git_tree_lookup(&folder_raw, repository, git().git_tree_entry_id(entry.get())),
-          "read folder '" + trimmed + "'");
-    GitTree subtree(folder_raw);
-    collect_files(repository, subtree.get(), trimmed + "/", files);
+  std::vector<std::string> files;
+  if (std::shared_ptr<git_tree> tree = m_impl->folder_tree(revision, trimmed)) {
+    collect_files(m_impl->repository.get(), tree.get(), trimmed.empty() ? "" : trimmed + "/",
+                  files);
   }
   std::sort(files.begin(), files.end());
   return files;
