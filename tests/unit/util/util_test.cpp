@@ -6,6 +6,7 @@
 #include "util/fs.hpp"
 #include "util/json_schema.hpp"
 #include "util/strings.hpp"
+#include "util/uuid.hpp"
 #include "util/yaml.hpp"
 
 using namespace promptctl;
@@ -176,4 +177,25 @@ TEST(Check, ABrokenInvariantIsAnInternalErrorNamingTheSourceLine) {
     EXPECT_GT(e.location().line, 0);
   }
   EXPECT_NO_THROW(PROMPTCTL_CHECK(1 + 1 == 2));
+}
+
+TEST(Uuid, Version7IdsCarryTheirTimeAndKeepTheirOrder) {
+  std::int64_t ms = 1764921600123;  // 2025-12-05T08:00:00.123Z
+  util::UuidV7Generator generator;
+  std::string first = generator.next(ms);
+  EXPECT_TRUE(util::is_uuid_v7(first)) << first;
+  EXPECT_EQ(first.substr(0, 13), "019aed86-687b") << "48 bits of milliseconds, big-endian";
+  std::string previous = first;
+  for (int i = 0; i < 10000; ++i) {  // more than the 12-bit counter holds in one millisecond
+    std::string next = generator.next(ms);
+    ASSERT_TRUE(util::is_uuid_v7(next)) << next;
+    ASSERT_LT(previous, next) << "strictly increasing within a millisecond";
+    previous = next;
+  }
+  EXPECT_LT(previous, generator.next(ms - 5000)) << "and when the clock steps back";
+  EXPECT_TRUE(util::is_uuid_v7(util::uuid_v7(ms)));
+  EXPECT_FALSE(util::is_uuid_v7("019aed6c-0c7b-4abc-8def-0123456789ab")) << "version 4";
+  EXPECT_FALSE(util::is_uuid_v7("019aed6c-0c7b-7abc-cdef-0123456789ab")) << "variant";
+  EXPECT_FALSE(util::is_uuid_v7("019AED6C-0C7B-7ABC-8DEF-0123456789AB")) << "upper case";
+  EXPECT_FALSE(util::is_uuid_v7("019aed6c0c7b7abc8def0123456789ab"));
 }
