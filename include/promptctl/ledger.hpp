@@ -30,7 +30,10 @@ enum class LedgerStore {
 
 /// One execution with its full lineage.
 struct RunRecord {
-  std::int64_t id = 0;
+  std::int64_t id = 0;  ///< the run's number in this ledger
+  /// Globally unique and time-ordered (a UUIDv7), given when the run is recorded: what names
+  /// a run across ledgers and machines.
+  std::string uid;
   std::int64_t started_ms = 0;  ///< milliseconds since the epoch
   std::int64_t finished_ms = 0;
   std::string prompt;    ///< the prompt's name; empty for an ad-hoc request

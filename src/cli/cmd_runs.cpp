@@ -138,6 +138,7 @@ void print_run(const Output& out, const RunRecord& run, const std::vector<Feedba
     }
   };
   field("run", std::to_string(run.id));
+  field("uid", run.uid);
   field("status", run.status);
   field("prompt", run.prompt + (run.revision.empty() ? "" : "@" + run.revision));
   field("commit", run.commit);

@@ -8,6 +8,7 @@
 #include "util/fs.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
+#include "util/uuid.hpp"
 #include "util/yaml.hpp"
 
 namespace promptctl {
@@ -85,6 +86,7 @@ RunRecord record_run(Ledger* ledger, const Lineage& lineage, const nlohmann::jso
                      const CallResult& result) {
   RunRecord run = make_run_record(lineage, variables, result);
   if (ledger && worth_recording(result)) {
+    run.uid = util::uuid_v7(run.started_ms);
     run.id = ledger->record(run);
   }
   return run;

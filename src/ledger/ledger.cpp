@@ -10,6 +10,7 @@
 #include "promptctl/error.hpp"
 #include "util/dates.hpp"
 #include "util/json_output.hpp"
+#include "util/uuid.hpp"
 
 namespace promptctl {
 
@@ -22,7 +23,7 @@ namespace {
 
 // Each entry upgrades the schema by one version; PRAGMA user_version holds how many ran.
 // Never edit a shipped entry: add a new one.
-const std::array<const char*, 4> k_migrations = {
+const std::array<const char*, 5> k_migrations = {
     R"sql(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -72,13 +73,22 @@ CREATE INDEX feedback_by_run ON feedback(run_id);
     "ALTER TABLE runs ADD COLUMN output_sha256 TEXT NOT NULL DEFAULT '';",
     // The tools the model called, as a JSON list.
     "ALTER TABLE runs ADD COLUMN tool_calls TEXT NOT NULL DEFAULT '[]';",
+    // A globally unique, time-ordered id (UUIDv7); runs recorded before get one from their
+    // start time and random bits.
+    "ALTER TABLE runs ADD COLUMN uid TEXT NOT NULL DEFAULT '';"
+    "UPDATE runs SET uid = lower("
+    " substr(printf('%012x', started_ms), 1, 8) || '-' || substr(printf('%012x', started_ms), 9)"
+    " || '-7' || substr(hex(randomblob(2)), 2) || '-'"
+    " || substr('89ab', 1 + abs(random() % 4), 1) || substr(hex(randomblob(2)), 2) || '-'"
+    " || hex(randomblob(6)));"
+    "CREATE UNIQUE INDEX runs_by_uid ON runs(uid);",
 };
 
 constexpr const char* k_run_columns =
     "id, started_ms, finished_ms, prompt, revision, commit_id, content_hash, environment, "
     "request, request_hash, variables, provider, model, output, finish_reason, input_tokens, "
     "output_tokens, latency_ms, cost, status, error, attempts, cached, parent_id, experiment, "
-    "variant, dirty, store, output_sha256, tool_calls";
+    "variant, dirty, store, output_sha256, tool_calls, uid";
 
 json parse_stored(const std::string& text) {
   json value = json::parse(text, nullptr, false);
@@ -118,6 +128,7 @@ RunRecord read_run(const Statement& row) {
   run.store = parse_ledger_store(row.text(c++)).value_or(LedgerStore::full);
   run.output_sha256 = row.text(c++);
   run.tool_calls = parse_stored(row.text(c++));
+  run.uid = row.text(c++);
   return run;
 }
 
@@ -294,8 +305,8 @@ std::int64_t Ledger::record(const RunRecord& given) {
         "content_hash, environment, request, request_hash, variables, provider, model, "
         "output, finish_reason, input_tokens, output_tokens, latency_ms, cost, status, "
         "error, attempts, cached, parent_id, experiment, variant, dirty, store, "
-        "output_sha256, tool_calls) VALUES "
-        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "output_sha256, tool_calls, uid) VALUES "
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   }
   Statement& insert = *m_impl->insert_run;
   insert.reset();
@@ -329,6 +340,7 @@ std::int64_t Ledger::record(const RunRecord& given) {
   insert.bind(++c, std::string(to_string(run.store)));
   insert.bind(++c, run.output_sha256);
   insert.bind(++c, run.tool_calls.dump());
+  insert.bind(++c, run.uid.empty() ? util::uuid_v7(run.started_ms) : run.uid);
   insert.run();
   std::int64_t id = sqlite3_last_insert_rowid(db.get());
   if (own) {
@@ -581,6 +593,7 @@ json RunRecord::summary_json() const {
   auto optional = [](const auto& value) { return value ? json(*value) : json(nullptr); };
   using util::text_or_null;
   return {{"run_id", id},
+          {"run_uid", text_or_null(uid)},
           {"started_at", util::format_utc_ms(started_ms)},
           {"prompt", text_or_null(prompt)},
           {"revision", text_or_null(revision)},

@@ -13,6 +13,7 @@
 #include "support/temp_dir.hpp"
 #include "util/fs.hpp"
 #include "util/sha256.hpp"
+#include "util/uuid.hpp"
 
 namespace promptctl {
 namespace {
@@ -331,10 +332,13 @@ TEST(Ledger, ALedgerOfTheFirstSchemaIsMigrated) {
     db.execute("ALTER TABLE runs DROP COLUMN store");
     db.execute("ALTER TABLE runs DROP COLUMN output_sha256");
     db.execute("ALTER TABLE runs DROP COLUMN tool_calls");
+    db.execute("DROP INDEX runs_by_uid");
+    db.execute("ALTER TABLE runs DROP COLUMN uid");
     db.execute("PRAGMA user_version = 1");
   }
   Ledger migrated = Ledger::open(file);
   EXPECT_FALSE(migrated.find(1)->dirty);
+  EXPECT_TRUE(util::is_uuid_v7(migrated.find(1)->uid)) << migrated.find(1)->uid;
   EXPECT_EQ(migrated.find(1)->tool_calls, json::array());
   EXPECT_EQ(migrated.find(1)->store, LedgerStore::full);
   run.store = LedgerStore::hashes;
@@ -419,12 +423,16 @@ TEST(Ledger, RecordsRoundTripAndTheSchemaIsVersioned) {
   Ledger reopened = Ledger::open(file);  // migrating again changes nothing
   std::optional<RunRecord> found = reopened.find(1);
   ASSERT_TRUE(found);
+  EXPECT_TRUE(util::is_uuid_v7(found->uid)) << "a run recorded without one is given one";
   EXPECT_EQ(found->to_json(), [&] {
     RunRecord expected = run;
     expected.id = 1;
+    expected.uid = found->uid;
     return expected.to_json();
   }());
-  EXPECT_FALSE(reopened.find(2));
+  run.uid = util::uuid_v7(0);
+  EXPECT_EQ(reopened.find(reopened.record(run))->uid, run.uid) << "one given is kept";
+  EXPECT_FALSE(reopened.find(3));
   {
     ledger_detail::Database db(file.string(), 1000);
     db.execute("PRAGMA user_version = 99");
@@ -434,7 +442,7 @@ TEST(Ledger, RecordsRoundTripAndTheSchemaIsVersioned) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.message(), "the ledger '" + file.string() +
-                               "' has schema version 99, newer than this promptctl reads (4)");
+                               "' has schema version 99, newer than this promptctl reads (5)");
   }
 }
 
