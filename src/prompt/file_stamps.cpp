@@ -39,14 +39,6 @@ std::string FileStamp::text() const {
          std::to_string(ctime_ns);
 }
 
-std::optional<FileStamp> stamp_of(const std::filesystem::path& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) {
-    return std::nullopt;
-  }
-  return stamp_from(info);
-}
-
 std::vector<std::optional<FileStamp>> stamps_of(const std::filesystem::path& prompts_dir,
                                                 const std::vector<std::string>& names) {
   auto folder_of = [](const std::string& name) {

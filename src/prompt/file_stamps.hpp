@@ -25,9 +25,6 @@ struct FileStamp {
   [[nodiscard]] std::string text() const;
 };
 
-/// The stamp of `path`, or nothing when it cannot be read.
-std::optional<FileStamp> stamp_of(const std::filesystem::path& path);
-
 /// The stamps of the prompt files `names` under `prompts_dir` (each NAME.yaml), in order. Each
 /// folder is opened once and its files looked up from it, which costs far less than resolving
 /// every full path.
