@@ -78,7 +78,7 @@ class ResolvedPrompt {
   friend ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument);
   std::shared_ptr<RevisionSource> m_owned;
   PromptSource* m_source = nullptr;
-  std::string m_text_sha256;  // of the prompt file's text as loaded
+  std::string m_text;  // the prompt file's text as loaded
   const Workspace* m_workspace = nullptr;
 };
 

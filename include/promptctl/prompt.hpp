@@ -227,10 +227,9 @@ struct Prompt {
 struct LoadResult {
   std::optional<Prompt> prompt;
   std::vector<Diagnostic> diagnostics;
-  /// The SHA-256 of the prompt file's text, when it was read from a source: what tells whether
-  /// another text is the same one. (Not its git blob id: that would load libgit2 for every
-  /// render.)
-  std::string text_sha256;
+  /// The prompt file's text, when it was read from a source (moved, not copied): what tells
+  /// whether another text is the same one, compared only when someone asks.
+  std::string text;
 
   [[nodiscard]] bool has_errors() const;
 };

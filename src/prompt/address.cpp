@@ -4,7 +4,6 @@
 #include "promptctl/names.hpp"
 #include "promptctl/pins.hpp"
 #include "promptctl/release.hpp"
-#include "util/sha256.hpp"
 
 namespace promptctl {
 namespace fs = std::filesystem;
@@ -225,7 +224,7 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
     LoadResult loaded = workspace.load_checked(address.name);
     throw_if_errors(loaded.diagnostics);
     resolved.prompt = std::move(*loaded.prompt);
-    resolved.m_text_sha256 = std::move(loaded.text_sha256);
+    resolved.m_text = std::move(loaded.text);
     resolved.default_model = workspace.settings().default_model;
     resolved.render_settings.max_size = workspace.settings().max_rendered_size;
     resolved.ledger_store = stricter(workspace.settings().ledger_store,
@@ -246,7 +245,7 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
   LoadResult loaded = load_from_source(*source, address.name);
   throw_if_errors(loaded.diagnostics);
   resolved.prompt = std::move(*loaded.prompt);
-  resolved.m_text_sha256 = std::move(loaded.text_sha256);
+  resolved.m_text = std::move(loaded.text);
   RepoSettings settings = source->settings();
   resolved.default_model = settings.default_model;
   resolved.render_settings.max_size = settings.max_rendered_size;
@@ -278,7 +277,7 @@ std::optional<std::string> ResolvedPrompt::head_content_hash(
   }
   // The prompt's own text unchanged since HEAD: what it uses is read from the prompt already
   // loaded, resolved at HEAD, rather than from a second parse of the same text.
-  if (util::sha256_hex(committed->text) == m_text_sha256) {
+  if (committed->text == m_text) {
     return content_identity(at_head, prompt).hash;
   }
   return content_identity(at_head, prompt.name).hash;

@@ -19,7 +19,6 @@
 #include "settings/experiments_reader.hpp"
 #include "settings/providers_reader.hpp"
 #include "util/fs.hpp"
-#include "util/sha256.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 
@@ -507,7 +506,7 @@ LoadResult load_from_source(PromptSource& source, std::string_view name) {
     throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "'");
   }
   LoadResult result = load_from_files(name, *file, source.read_tests(name));
-  result.text_sha256 = util::sha256_hex(file->text);
+  result.text = std::move(file->text);
   if (result.prompt) {
     prompt_detail::read_tools_files(source, *result.prompt, result.diagnostics);
   }
