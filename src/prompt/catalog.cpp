@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <future>
 
 #include "prompt/summary_cache.hpp"
@@ -119,16 +120,29 @@ LoadResult load_quietly(Workspace& workspace, const std::string& name) {
   return loaded;
 }
 
-// The summary cache, read on a second thread from the moment it is asked for: reading it takes
-// about as long as listing the prompt files and taking their stamps, done meanwhile.
+// The summary cache, read on a second thread from the moment it is asked for when that pays:
+// reading a large cache takes about as long as listing the prompt files and taking their
+// stamps, done meanwhile. A small cache, or a listing of a few names, is read when taken: a
+// thread would cost more than it hides.
 class CacheLoad {
  public:
-  explicit CacheLoad(Workspace& workspace) {
-    if (auto dir = workspace.state_dir()) {
-      m_loading = std::async(std::launch::async, [file = *dir / "cache" / "summaries"] {
-        return std::optional<prompt_detail::SummaryCache>(std::in_place, file);
-      });
+  static constexpr std::size_t k_few_names = 256;
+  static constexpr std::uintmax_t k_small_cache_bytes = 64 * 1024;
+
+  /// `names_to_list`: how many names will be looked up, when known before listing.
+  CacheLoad(Workspace& workspace, std::optional<std::size_t> names_to_list) {
+    auto dir = workspace.state_dir();
+    if (!dir) {
+      return;
     }
+    std::filesystem::path file = *dir / "cache" / "summaries";
+    std::error_code error;
+    std::uintmax_t size = std::filesystem::file_size(file, error);
+    bool worth_a_thread =
+        !error && size >= k_small_cache_bytes && names_to_list.value_or(k_few_names) >= k_few_names;
+    m_loading = std::async(worth_a_thread ? std::launch::async : std::launch::deferred, [file] {
+      return std::optional<prompt_detail::SummaryCache>(std::in_place, file);
+    });
   }
   std::optional<prompt_detail::SummaryCache> take() {
     return m_loading.valid() ? m_loading.get() : std::nullopt;
@@ -240,12 +254,12 @@ std::vector<PromptSummary> summarize_with(Workspace& workspace,
 
 std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std::string>& names,
                                      const CatalogFilter& filter, bool complete) {
-  CacheLoad cache_load(workspace);
+  CacheLoad cache_load(workspace, names.size());
   return summarize_with(workspace, names, filter, complete, cache_load);
 }
 
 std::vector<PromptSummary> list_prompts(Workspace& workspace, const CatalogFilter& filter) {
-  CacheLoad cache_load(workspace);  // read while the files are listed
+  CacheLoad cache_load(workspace, std::nullopt);  // read while the files are listed
   auto matches_patterns = [&](const std::string& name) {
     return filter.patterns.empty() ||
            std::any_of(filter.patterns.begin(), filter.patterns.end(),
