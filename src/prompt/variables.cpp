@@ -22,20 +22,25 @@ namespace {
 // A pattern compiled once per process: compiling a std::regex costs more than the rest of a
 // render, and a prompt's pattern is checked for its tests' values and for the render's.
 // Throws std::regex_error for a pattern that does not compile.
-const std::regex& compiled_pattern(const std::string& pattern) {
+// Compiled patterns, kept for the life of the process: compiling one costs more than checking
+// a value. A long-lived process (serve) sees only the patterns of its prompts, but a bound
+// keeps a stream of new prompts from growing it forever: when full it starts over, and a
+// pattern in use stays alive through its shared pointer.
+std::shared_ptr<const std::regex> compiled_pattern(const std::string& pattern) {
+  constexpr std::size_t k_most_patterns = 512;
   static std::mutex guard;
-  static std::map<std::string, std::unique_ptr<const std::regex>> compiled;
+  static std::map<std::string, std::shared_ptr<const std::regex>> compiled;
   std::lock_guard<std::mutex> lock(guard);
-  std::unique_ptr<const std::regex>& slot = compiled[pattern];
-  if (!slot) {
-    try {
-      slot = std::make_unique<const std::regex>(pattern);
-    } catch (const std::regex_error&) {
-      compiled.erase(pattern);
-      throw;
-    }
+  auto found = compiled.find(pattern);
+  if (found != compiled.end()) {
+    return found->second;
   }
-  return *slot;
+  auto made = std::make_shared<const std::regex>(pattern);  // throws on a bad pattern
+  if (compiled.size() >= k_most_patterns) {
+    compiled.clear();
+  }
+  compiled.emplace(pattern, made);
+  return made;
 }
 
 }  // namespace
@@ -162,7 +167,7 @@ std::vector<std::string> VariableSpec::check(const json& value) const {
   }
   if (pattern && value.is_string()) {
     try {
-      if (!std::regex_search(value.get<std::string>(), compiled_pattern(*pattern))) {
+      if (!std::regex_search(value.get<std::string>(), *compiled_pattern(*pattern))) {
         problems.push_back(subject + " does not match pattern '" + *pattern + "': " + shown(value));
       }
     } catch (const std::regex_error&) {
