@@ -276,8 +276,7 @@ std::set<std::string> names_of(const std::map<std::string, bool>& worktree) {
 }
 
 // Records which prompts differ from HEAD in the working tree; true when that changed.
-bool write_overlay(Database& db, const std::map<std::string, bool>& worktree) {
-  std::set<std::string> now = names_of(worktree);
+bool write_overlay(Database& db, const std::set<std::string>& now) {
   if (overlay_of(db) == now) {
     return false;
   }
@@ -468,6 +467,7 @@ Plan SearchIndex::Impl::plan(bool rebuild, const std::string& reason) const {
   }
   if (repository) {
     plan.worktree = worktree_changes(*repository, folder);
+    plan.worktree_names = names_of(plan.worktree);
     plan.overlay = overlay_of(*db);
     plan.stamps = worktree_stamps(workspace, plan.worktree);
     plan.worktree_digest = worktree_digest(plan.worktree, plan.stamps);
@@ -487,7 +487,7 @@ std::optional<IndexRefresh> SearchIndex::Impl::try_refresh(bool rebuild, const s
   }
   std::vector<std::string> names = candidates(plan);
   if (!plan.from_nothing && names.empty() && plan.base == plan.head_id && same_worktree &&
-      plan.overlay == names_of(plan.worktree)) {
+      plan.overlay == plan.worktree_names) {
     result.total = document_count(*db);
     return result;  // nothing changed: no write at all
   }
@@ -508,7 +508,7 @@ std::optional<IndexRefresh> SearchIndex::Impl::try_refresh(bool rebuild, const s
   for (size_t i = 0; i < wanted.size(); ++i) {
     changed = write_wanted(wanted[i], parsed[i], plan, result) || changed;
   }
-  changed = write_overlay(*db, plan.worktree) || changed;
+  changed = write_overlay(*db, plan.worktree_names) || changed;
   changed = changed || plan.worktree_digest != meta_value(*db, "worktree");
   result.total = document_count(*db);
   if (changed) {  // else the transaction rolls back: a search with nothing new writes nothing

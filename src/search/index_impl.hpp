@@ -43,6 +43,7 @@ struct Plan {
   bool from_nothing = false;
   std::string reason;
   std::map<std::string, bool> worktree;  ///< changed prompts -> whether the file exists
+  std::set<std::string> worktree_names;  ///< the keys of `worktree`
   std::map<std::string, Stored> stored;  ///< the index's state of the names looked at
   std::set<std::string> overlay;         ///< the prompts the index last took from the work tree
   /// The trusted stamps of the changed files that exist in the work tree ("" when not trusted).
