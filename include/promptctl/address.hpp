@@ -35,7 +35,7 @@ class RevisionSource : public PromptSource {
   std::optional<SourceFile> read_tests(std::string_view name) override;
   std::optional<SourceFile> read_data(std::string_view relative) override;
   /// promptctl.yaml as it was in that commit; defaults when it had none. Throws `Error` for a
-  /// settings file with errors.
+  /// settings file with errors. Read once, then kept: a commit's settings never change.
   [[nodiscard]] RepoSettings settings() const;
   [[nodiscard]] const repo::Revision& revision() const { return m_revision; }
 
@@ -44,6 +44,7 @@ class RevisionSource : public PromptSource {
   std::shared_ptr<const repo::Repository> m_repository;
   repo::Revision m_revision;
   std::string m_prefix;
+  mutable std::optional<RepoSettings> m_settings;
 };
 
 /// A prompt loaded from the working tree or a revision, with the source its partials come from
@@ -76,6 +77,9 @@ class ResolvedPrompt {
 
  private:
   friend ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument);
+  friend ResolvedPrompt resolve_in_source(Workspace& workspace,
+                                          std::shared_ptr<RevisionSource> source,
+                                          std::string_view name);
   std::shared_ptr<RevisionSource> m_owned;
   PromptSource* m_source = nullptr;
   std::string m_text;  // the prompt file's text as loaded
@@ -111,5 +115,11 @@ repo::Revision resolve_revision(const Workspace& workspace, const repo::Reposito
 /// Loads the prompt `argument` names. Throws `Error`: not_found for an unknown prompt (at that
 /// revision) or revision, invalid_input for a prompt file with errors.
 ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument);
+
+/// Loads `name` from a revision already resolved: what `resolve_prompt` gives for NAME@REV,
+/// for a caller that reads many prompts of one revision (a server). `workspace` must outlive
+/// the result. Throws `Error` as `resolve_prompt` does.
+ResolvedPrompt resolve_in_source(Workspace& workspace, std::shared_ptr<RevisionSource> source,
+                                 std::string_view name);
 
 }  // namespace promptctl

@@ -18,6 +18,9 @@ struct PromptSummary {
   std::vector<std::string> variables;
   std::string error;  ///< why the file did not load, when it did not
 
+  /// The summary of a prompt that loaded.
+  static PromptSummary of(const Prompt& prompt);
+
   [[nodiscard]] nlohmann::json to_json() const;
   /// `to_json()` as compact text (invalid UTF-8 replaced), written directly: a listing of
   /// thousands of prompts would otherwise spend most of its time building JSON objects.
@@ -30,6 +33,11 @@ struct CatalogFilter {
   std::vector<std::string> tags;  ///< every one must be present
   std::string category;
   std::string text;  ///< case-insensitive, in name, description, tags or templates
+
+  /// Whether `name` matches one of the patterns (or there are none).
+  [[nodiscard]] bool matches_name(const std::string& name) const;
+  /// Whether a prompt with this summary has every tag and the category asked for.
+  [[nodiscard]] bool matches_metadata(const PromptSummary& summary) const;
 };
 
 /// Summaries of the named prompts that pass `filter`, in the order given. A prompt that fails

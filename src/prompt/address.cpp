@@ -55,14 +55,17 @@ std::optional<SourceFile> RevisionSource::read_tests(std::string_view name) {
 }
 
 RepoSettings RevisionSource::settings() const {
+  if (m_settings) {
+    return *m_settings;
+  }
   auto file = read_path(Workspace::k_settings_file);
   if (!file) {
-    return {};
+    return m_settings.emplace();
   }
   std::vector<Diagnostic> diagnostics;
   RepoSettings settings = parse_settings(file->text, file->path, diagnostics);
   throw_if_errors(diagnostics);
-  return settings;
+  return m_settings.emplace(std::move(settings));
 }
 
 std::vector<std::string> prompt_names_at(const repo::Repository& repository,
@@ -242,8 +245,14 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
     throw Error(ErrorKind::not_found, "no prompt named '" + address.name + "' at revision '" +
                                           address.revision + "' (" + revision.short_id() + ")");
   }
-  LoadResult loaded = load_from_source(*source, address.name);
+  return resolve_in_source(workspace, std::move(source), address.name);
+}
+
+ResolvedPrompt resolve_in_source(Workspace& workspace, std::shared_ptr<RevisionSource> source,
+                                 std::string_view name) {
+  LoadResult loaded = load_from_source(*source, name);
   throw_if_errors(loaded.diagnostics);
+  ResolvedPrompt resolved;
   resolved.prompt = std::move(*loaded.prompt);
   resolved.m_text = std::move(loaded.text);
   RepoSettings settings = source->settings();
@@ -252,9 +261,9 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
   resolved.ledger_store =
       stricter(stricter(workspace.settings().ledger_store, settings.ledger_store),
                resolved.prompt.ledger_store.value_or(LedgerStore::full));
-  resolved.revision = revision;
-  resolved.m_owned = source;
+  resolved.revision = source->revision();
   resolved.m_source = source.get();
+  resolved.m_owned = std::move(source);
   resolved.m_workspace = &workspace;
   return resolved;
 }

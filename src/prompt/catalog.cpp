@@ -52,6 +52,34 @@ void append_json(std::string& out, const std::vector<std::string>& items) {
 
 }  // namespace
 
+PromptSummary PromptSummary::of(const Prompt& prompt) {
+  PromptSummary summary;
+  summary.name = prompt.name;
+  summary.path = Workspace::display_path(prompt.name);
+  summary.description = prompt.description;
+  summary.tags = prompt.tags;
+  summary.category = prompt.category;
+  summary.owner = prompt.owner;
+  summary.variables = prompt.variable_names();
+  return summary;
+}
+
+bool CatalogFilter::matches_name(const std::string& name) const {
+  return patterns.empty() ||
+         std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
+           return name.starts_with(pattern) || ::fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
+         });
+}
+
+bool CatalogFilter::matches_metadata(const PromptSummary& summary) const {
+  for (const std::string& tag : tags) {
+    if (std::find(summary.tags.begin(), summary.tags.end(), tag) == summary.tags.end()) {
+      return false;
+    }
+  }
+  return category.empty() || summary.category == category;
+}
+
 std::string PromptSummary::json_text() const {
   // The keys in the order nlohmann::json keeps them (sorted), so that the text is to_json's.
   std::string out = "{\"category\":";
@@ -93,21 +121,15 @@ bool contains_text(const Prompt& prompt, const std::string& needle) {
 namespace {
 
 PromptSummary summary_of(const std::string& name, const LoadResult& loaded) {
-  PromptSummary summary;
-  summary.name = name;
-  summary.path = Workspace::display_path(name);
   if (!loaded.prompt || loaded.has_errors()) {
+    PromptSummary summary;
+    summary.name = name;
+    summary.path = Workspace::display_path(name);
     summary.error =
         loaded.diagnostics.empty() ? "cannot load" : loaded.diagnostics.front().to_string();
     return summary;
   }
-  const Prompt& prompt = *loaded.prompt;
-  summary.description = prompt.description;
-  summary.tags = prompt.tags;
-  summary.category = prompt.category;
-  summary.owner = prompt.owner;
-  summary.variables = prompt.variable_names();
-  return summary;
+  return PromptSummary::of(*loaded.prompt);
 }
 
 LoadResult load_quietly(Workspace& workspace, const std::string& name) {
@@ -204,15 +226,6 @@ std::vector<PromptSummary> all_summaries(Workspace& workspace,
   return out;
 }
 
-bool passes_metadata(const PromptSummary& summary, const CatalogFilter& filter) {
-  for (const std::string& tag : filter.tags) {
-    if (std::find(summary.tags.begin(), summary.tags.end(), tag) == summary.tags.end()) {
-      return false;
-    }
-  }
-  return filter.category.empty() || summary.category == filter.category;
-}
-
 std::vector<PromptSummary> summarize_with(Workspace& workspace,
                                           const std::vector<std::string>& names,
                                           const CatalogFilter& filter, bool complete,
@@ -223,7 +236,7 @@ std::vector<PromptSummary> summarize_with(Workspace& workspace,
   out.reserve(summaries.size());
   for (PromptSummary& summary : summaries) {
     bool broken = !summary.error.empty();
-    if ((broken && name_only) || (!broken && passes_metadata(summary, filter))) {
+    if ((broken && name_only) || (!broken && filter.matches_metadata(summary))) {
       out.push_back(std::move(summary));
     }
   }
@@ -260,17 +273,9 @@ std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std
 
 std::vector<PromptSummary> list_prompts(Workspace& workspace, const CatalogFilter& filter) {
   CacheLoad cache_load(workspace, std::nullopt);  // read while the files are listed
-  auto matches_patterns = [&](const std::string& name) {
-    return filter.patterns.empty() ||
-           std::any_of(filter.patterns.begin(), filter.patterns.end(),
-                       [&](const std::string& pattern) {
-                         return name.starts_with(pattern) ||
-                                ::fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
-                       });
-  };
   std::vector<std::string> names;
   for (const std::string& name : workspace.list_names()) {
-    if (matches_patterns(name)) {
+    if (filter.matches_name(name)) {
       names.push_back(name);
     }
   }
