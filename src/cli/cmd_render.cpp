@@ -6,6 +6,7 @@
 #include "cli/validators.hpp"
 #include "promptctl/address.hpp"
 #include "promptctl/names.hpp"
+#include "promptctl/prepared.hpp"
 #include "promptctl/render.hpp"
 #include "util/fs.hpp"
 
@@ -141,15 +142,13 @@ int run(Session& session, const Options& o) {
       rendered.model.name = model.model;
     }
   }
-  if (o.json) {
+  if (o.json && o.template_file.empty()) {
+    nlohmann::json experiment = assigned ? assigned->to_json() : nlohmann::json();
+    session.out().print(render_document(rendered, revision, assigned ? &experiment : nullptr));
+  } else if (o.json) {  // a template file: no model, no revision, no experiment
     nlohmann::json shown = rendered.to_json();
-    if (!o.template_file.empty()) {
-      shown["model"] = nullptr;
-    }
+    shown["model"] = nullptr;
     add_revision_fields(shown, revision);
-    if (assigned) {
-      shown["experiment"] = assigned->to_json();
-    }
     session.out().document(shown);
   } else {
     print_text(session.out(), rendered, o.role);

@@ -6,7 +6,10 @@
 #include "prompt/conversation.hpp"
 #include "prompt/reader.hpp"
 #include "promptctl/analysis.hpp"
+#include "promptctl/build_info.hpp"
 #include "promptctl/names.hpp"
+#include "promptctl/prepared.hpp"
+#include "util/json_writer.hpp"
 
 namespace promptctl {
 
@@ -145,18 +148,67 @@ std::vector<const tmpl::Template*> parsed_templates(const Prompt& prompt) {
   return out;
 }
 
-RenderedPrompt render_prompt(const Prompt& prompt, const Inputs& inputs, PromptSource& source,
-                             const ModelSettings& default_model, const RenderSettings& settings) {
-  PromptPartials partials(source);
-  std::vector<const tmpl::Template*> roots = parsed_templates(prompt);
-  if (std::string cycle = find_partial_cycle(roots, partials); !cycle.empty()) {
+PreparedPrompt::PreparedPrompt(std::shared_ptr<const Prompt> prompt, PromptSource& source,
+                               std::mutex& source_lock)
+    : m_prompt(std::move(prompt)),
+      m_source(source),
+      m_loader(std::make_unique<PromptPartials>(source)),
+      m_source_lock(source_lock) {
+  std::vector<const tmpl::Template*> roots = parsed_templates(*m_prompt);
+  if (std::string cycle = find_partial_cycle(roots, *m_loader); !cycle.empty()) {
     throw Error(ErrorKind::invalid_input, "partials include each other in a cycle: " + cycle,
-                {prompt.path, 0, 0});
+                {m_prompt->path, 0, 0});
   }
+  m_used_names = used_variable_names(*m_prompt, *m_loader);
+  for (const std::string& name : m_loader->loaded()) {
+    m_partials.emplace_back(name, m_loader->find(name));  // already loaded: a lookup
+  }
+}
+
+// The partials of one render of a prepared prompt: those found when it was prepared, without a
+// lock, and any other (a dynamic name) through the prepared prompt's loader, under its lock.
+class PreparedPartials : public tmpl::PartialResolver {
+ public:
+  explicit PreparedPartials(const PreparedPrompt& prepared) : m_prepared(prepared) {}
+
+  const tmpl::Template* find(std::string_view name) override {
+    for (const auto& [known, parsed] : m_prepared.m_partials) {
+      if (known == name) {
+        return parsed;
+      }
+    }
+    std::lock_guard<std::mutex> lock(m_prepared.m_source_lock);
+    const tmpl::Template* found = m_prepared.m_loader->find(name);
+    if (found && std::find(m_more.begin(), m_more.end(), name) == m_more.end()) {
+      m_more.emplace_back(name);
+    }
+    return found;
+  }
+
+  /// Every partial this render could use, in order of first use: the prepared ones, then the
+  /// ones named only while rendering.
+  [[nodiscard]] std::vector<std::string> loaded() const {
+    std::vector<std::string> names;
+    names.reserve(m_prepared.m_partials.size() + m_more.size());
+    for (const auto& entry : m_prepared.m_partials) {
+      names.push_back(entry.first);
+    }
+    names.insert(names.end(), m_more.begin(), m_more.end());
+    return names;
+  }
+
+ private:
+  const PreparedPrompt& m_prepared;
+  std::vector<std::string> m_more;
+};
+
+RenderedPrompt PreparedPrompt::render(const Inputs& inputs, const ModelSettings& default_model,
+                                      const RenderSettings& settings) const {
+  const Prompt& prompt = *m_prompt;
+  PreparedPartials partials(*this);
   RenderedPrompt rendered;
   rendered.name = prompt.name;
-  rendered.variables =
-      bind_inputs(prompt, inputs, used_variable_names(prompt, partials), settings.lenient);
+  rendered.variables = bind_inputs(prompt, inputs, m_used_names, settings.lenient);
   tmpl::RenderOptions options;
   options.escape_html = settings.escape.value_or(prompt.escape) == Escape::html;
   options.strict = !settings.lenient;
@@ -172,12 +224,100 @@ RenderedPrompt render_prompt(const Prompt& prompt, const Inputs& inputs, PromptS
     rendered.messages.push_back(
         {message.role, tmpl::render(*message.parsed, rendered.variables, options, &partials)});
     used += rendered.messages.back().content.size();
-    rendered.messages.back().images =
-        prompt_detail::render_images(message.images, rendered.variables, source);
+    if (!message.images.empty()) {
+      std::lock_guard<std::mutex> lock(m_source_lock);
+      rendered.messages.back().images =
+          prompt_detail::render_images(message.images, rendered.variables, m_source);
+    }
   }
   rendered.model = prompt.model_over(default_model);
   rendered.partials = partials.loaded();
   return rendered;
+}
+
+namespace {
+
+bool is_plain(const ChatMessage& message) {
+  return message.tool_calls.empty() && message.tool_call_id.empty() && message.images.empty();
+}
+
+void append_messages(std::string& out, const std::vector<ChatMessage>& messages, int depth) {
+  if (messages.empty()) {
+    out += "[]";
+    return;
+  }
+  out += '[';
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    out += i ? "," : "";
+    util::append_line_start(out, depth + 1);
+    if (!is_plain(messages[i])) {
+      util::append_json_value(out, messages[i].to_json(), depth + 1);
+      continue;
+    }
+    util::JsonObjectWriter message(out, depth + 1);
+    util::append_json_string(message.key("content"), messages[i].content);
+    util::append_json_string(message.key("role"), messages[i].role);
+    message.close();
+  }
+  util::append_line_start(out, depth);
+  out += ']';
+}
+
+void append_names(std::string& out, const std::vector<std::string>& names, int depth) {
+  if (names.empty()) {
+    out += "[]";
+    return;
+  }
+  out += '[';
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out += i ? "," : "";
+    util::append_line_start(out, depth + 1);
+    util::append_json_string(out, names[i]);
+  }
+  util::append_line_start(out, depth);
+  out += ']';
+}
+
+void append_text_or_null(std::string& out, const std::string* text) {
+  if (text) {
+    util::append_json_string(out, *text);
+  } else {
+    out += "null";
+  }
+}
+
+}  // namespace
+
+std::string render_document(const RenderedPrompt& rendered,
+                            const std::optional<repo::Revision>& revision,
+                            const nlohmann::json* experiment) {
+  // The members in sorted order, as nlohmann-json keeps an object's keys.
+  std::string out;
+  out.reserve(512);
+  util::JsonObjectWriter document(out, 0);
+  int depth = document.member_depth();
+  append_text_or_null(document.key("commit"), revision ? &revision->commit_id : nullptr);
+  if (experiment) {
+    util::append_json_value(document.key("experiment"), *experiment, depth);
+  }
+  append_messages(document.key("messages"), rendered.messages, depth);
+  util::append_json_value(document.key("model"), rendered.model.to_json(), depth);
+  util::append_json_string(document.key("name"), rendered.name);
+  append_names(document.key("partials"), rendered.partials, depth);
+  append_text_or_null(document.key("revision"), revision ? &revision->expression : nullptr);
+  document.key("schema_version") += std::to_string(k_json_schema_version);
+  util::append_json_value(document.key("variables"), rendered.variables, depth);
+  document.close();
+  out += '\n';
+  return out;
+}
+
+RenderedPrompt render_prompt(const Prompt& prompt, const Inputs& inputs, PromptSource& source,
+                             const ModelSettings& default_model, const RenderSettings& settings) {
+  // The caller keeps `prompt` alive for this call: borrowed, not copied.
+  std::shared_ptr<const Prompt> borrowed(std::shared_ptr<void>(), &prompt);
+  std::mutex unshared;  // one thread reads the source here
+  return PreparedPrompt(borrowed, source, unshared).render(inputs, default_model, settings);
 }
 
 }  // namespace promptctl

@@ -1,0 +1,137 @@
+#include "util/json_writer.hpp"
+
+namespace promptctl::util {
+
+using nlohmann::json;
+
+namespace {
+
+// Whether `text` is valid UTF-8 as nlohmann-json reads it (no overlong forms, no surrogates,
+// nothing past U+10FFFF).
+bool valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned low = 0x80;
+    unsigned high = 0xBF;
+    if (byte >= 0xC2 && byte <= 0xDF) {
+      length = 2;
+    } else if (byte >= 0xE0 && byte <= 0xEF) {
+      length = 3;
+      low = byte == 0xE0 ? 0xA0 : 0x80;
+      high = byte == 0xED ? 0x9F : 0xBF;
+    } else if (byte >= 0xF0 && byte <= 0xF4) {
+      length = 4;
+      low = byte == 0xF0 ? 0x90 : 0x80;
+      high = byte == 0xF4 ? 0x8F : 0xBF;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) {
+      return false;
+    }
+    auto second = static_cast<unsigned char>(text[i + 1]);
+    if (second < low || second > high) {
+      return false;
+    }
+    for (std::size_t k = 2; k < length; ++k) {
+      auto next = static_cast<unsigned char>(text[i + k]);
+      if (next < 0x80 || next > 0xBF) {
+        return false;
+      }
+    }
+    i += length;
+  }
+  return true;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  if (!valid_utf8(text)) {
+    // Rare: let the library decide what replaces what, so that the bytes stay its bytes.
+    out += json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
+    return;
+  }
+  static constexpr char k_hex[] = "0123456789abcdef";
+  out.reserve(out.size() + text.size() + 2);
+  out += '"';
+  std::size_t plain_from = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte != '"' && byte != '\\') {
+      continue;
+    }
+    out.append(text.data() + plain_from, i - plain_from);
+    plain_from = i + 1;
+    switch (byte) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += "\\u00";
+        out += k_hex[byte >> 4];
+        out += k_hex[byte & 0xF];
+    }
+  }
+  out.append(text.data() + plain_from, text.size() - plain_from);
+  out += '"';
+}
+
+void append_json_value(std::string& out, const json& value, int depth) {
+  nlohmann::detail::serializer<json> writer(nlohmann::detail::output_adapter<char>(out), ' ',
+                                            json::error_handler_t::replace);
+  writer.dump(value, true, false, 2, static_cast<unsigned>(depth * 2));
+}
+
+void append_line_start(std::string& out, int depth) {
+  out += '\n';
+  out.append(static_cast<std::size_t>(depth) * 2, ' ');
+}
+
+JsonObjectWriter::JsonObjectWriter(std::string& out, int depth) : m_out(out), m_depth(depth) {
+  m_out += '{';
+}
+
+std::string& JsonObjectWriter::key(std::string_view name) {
+  if (!m_empty) {
+    m_out += ',';
+  }
+  m_empty = false;
+  append_line_start(m_out, m_depth + 1);
+  append_json_string(m_out, name);
+  m_out += ": ";
+  return m_out;
+}
+
+void JsonObjectWriter::close() {
+  if (!m_empty) {
+    append_line_start(m_out, m_depth);
+  }
+  m_out += '}';
+}
+
+}  // namespace promptctl::util

@@ -1,0 +1,40 @@
+// Writing indented JSON text directly, in exactly the form nlohmann-json's dump(2) gives (keys
+// in the order written, two-space indents, UTF-8 kept): for documents written many times a
+// second, where building a JSON tree first costs more than the writing.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace promptctl::util {
+
+/// `text` as a JSON string, as dump() writes it with invalid UTF-8 replaced.
+void append_json_string(std::string& out, std::string_view text);
+
+/// `value` as dump(2) writes it when it stands `depth` levels deep (its first line is not
+/// indented; the lines after it are).
+void append_json_value(std::string& out, const nlohmann::json& value, int depth);
+
+/// Writes one object's members; the caller must write them in sorted order to match dump().
+class JsonObjectWriter {
+ public:
+  /// Opens the object at `depth` (0 for a document).
+  JsonObjectWriter(std::string& out, int depth);
+  /// Starts a member: the key, then the caller appends its value (at depth + 1).
+  std::string& key(std::string_view name);
+  /// Closes the object ("{}" when it had no member).
+  void close();
+
+  [[nodiscard]] int member_depth() const { return m_depth + 1; }
+
+ private:
+  std::string& m_out;
+  int m_depth;
+  bool m_empty = true;
+};
+
+/// Newline and indentation for a line `depth` levels deep.
+void append_line_start(std::string& out, int depth);
+
+}  // namespace promptctl::util
