@@ -6,6 +6,7 @@
 #include "cli/validators.hpp"
 #include "promptctl/lint.hpp"
 #include "util/fs.hpp"
+#include "util/json_document.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
@@ -76,14 +77,7 @@ void print_github(const Output& out, const LintReport& report) {
 nlohmann::json report_json(const LintReport& report) {
   nlohmann::json diagnostics = nlohmann::json::array();
   for (const Diagnostic& d : report.diagnostics) {
-    // A problem with a whole file (its name, its size) has no line or column: null.
-    auto position = [](int value) { return value > 0 ? nlohmann::json(value) : nullptr; };
-    diagnostics.push_back({{"file", d.location.file},
-                           {"line", position(d.location.line)},
-                           {"column", position(d.location.column)},
-                           {"severity", d.severity == Severity::error ? "error" : "warning"},
-                           {"code", d.code},
-                           {"message", d.message}});
+    diagnostics.push_back(util::diagnostic_json(d));
   }
   return {{"prompts_checked", report.prompts_checked},
           {"errors", report.errors()},
