@@ -53,8 +53,9 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# libgit2 and libcurl are loaded with dlopen on first use, which dpkg-shlibdeps cannot see.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libgit2-${PROMPTCTL_LIBGIT2_ABI}, libcurl4")
+# libgit2, libcurl and libmicrohttpd are loaded with dlopen on first use, which
+# dpkg-shlibdeps cannot see.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libgit2-${PROMPTCTL_LIBGIT2_ABI}, libcurl4, libmicrohttpd12")
 # ssh-keygen signs and verifies approvals.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "git, bash-completion, openssh-client")
 include(CPack)

@@ -2,7 +2,8 @@
 # Commands: init new ls search dupes show vars render lint edit mv rm status commit
 #   log diff branch switch merge release releases restore clone remote fetch pull push
 #   test run runs rerun stats feedback cache
-#   env approve reject approvals pending deploy promote rollback deploys guard check export audit
+#   env approve reject approvals pending deploy promote rollback deploys guard check export serve
+#   audit
 #   compare experiment completion version
 # Candidates come back already matched against the word being completed, one per line. They are
 # taken as they are: never through compgen -W or an unquoted expansion, which would run '$(…)'

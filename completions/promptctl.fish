@@ -12,7 +12,7 @@ function __promptctl_offers_nothing
     test (count $candidates) -eq 0
 end
 
-set -l commands init new ls search dupes show vars render lint edit mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache env approve reject approvals pending deploy promote rollback deploys guard check export audit compare experiment completion version
+set -l commands init new ls search dupes show vars render lint edit mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache env approve reject approvals pending deploy promote rollback deploys guard check export serve audit compare experiment completion version
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a init -d 'Create a prompt repository'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a new -d 'Create a prompt file from a starter template'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a ls -d 'List prompts'
@@ -59,6 +59,7 @@ complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a deplo
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a guard -d "Roll back pins that cross thresholds"
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a check -d "Verify every pin against its policy"
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a export -d "Write an environment's prompts as a JSON bundle"
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a serve -d 'Serve prompts to applications over HTTP'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a audit -d "Show who changed, approved and deployed what"
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a compare -d "Compare two prompt versions or models with statistics"
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a experiment -d "List, start, stop, report and promote experiments"

@@ -32,7 +32,7 @@ echo "package: $(basename "$deb"), $(du -k "$deb" | cut -f1) KiB"
 
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for needed in libgit2- libcurl4 libc6 libsqlite3; do
+for needed in libgit2- libcurl4 libmicrohttpd12 libc6 libsqlite3; do
   [[ $depends == *"$needed"* ]] || fail "Depends lacks $needed"
 done
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' | grep -v '/$' >"$scratch/files"

@@ -13,13 +13,16 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -296,6 +299,135 @@ ProcessResult run_promptctl(const std::vector<std::string>& args, const ProcessO
     record_json_output(args, result);
   }
   return result;
+}
+
+struct BackgroundProcess::State {
+  pid_t pid = 0;
+  int out_fd = -1;
+  int err_fd = -1;
+  std::thread reader;
+  mutable std::mutex lock;
+  std::condition_variable changed;
+  std::string err;
+  bool ended_output = false;
+  std::optional<int> exit_code;
+};
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& args,
+                                     const ProcessOptions& options)
+    : m_state(std::make_unique<State>()) {
+  Pipe out;
+  Pipe err;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out.write_end(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err.write_end(), STDERR_FILENO);
+  if (!options.cwd.empty()) {
+    posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
+  }
+  std::vector<std::string> argv_storage = {PROMPTCTL_BINARY};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : argv_storage) {
+    argv.push_back(arg.data());
+  }
+  argv.push_back(nullptr);
+  std::vector<std::string> env_storage = scrubbed_environment(options);
+  std::vector<char*> envp;
+  for (std::string& entry : env_storage) {
+    envp.push_back(entry.data());
+  }
+  envp.push_back(nullptr);
+  int rc =
+      ::posix_spawn(&m_state->pid, PROMPTCTL_BINARY, &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    throw std::runtime_error(std::string("cannot start promptctl: ") + std::strerror(rc));
+  }
+  out.close_write();
+  err.close_write();
+  // The reader owns the read ends from here: duplicates, since the pipes close with this scope.
+  m_state->out_fd = ::fcntl(out.read_end(), F_DUPFD_CLOEXEC, 0);
+  m_state->err_fd = ::fcntl(err.read_end(), F_DUPFD_CLOEXEC, 0);
+  State* state = m_state.get();
+  m_state->reader = std::thread([state] {
+    std::array<pollfd, 2> fds = {pollfd{state->out_fd, POLLIN, 0},
+                                 pollfd{state->err_fd, POLLIN, 0}};
+    int open = 2;
+    while (open > 0) {
+      if (::poll(fds.data(), fds.size(), -1) < 0) {
+        break;
+      }
+      for (pollfd& p : fds) {
+        if (p.fd < 0 || p.revents == 0) {
+          continue;
+        }
+        char buffer[4096];
+        ssize_t n = ::read(p.fd, buffer, sizeof buffer);
+        if (n <= 0) {
+          p.fd = -1;
+          --open;
+          continue;
+        }
+        if (p.fd == state->err_fd) {
+          std::lock_guard<std::mutex> guard(state->lock);
+          state->err.append(buffer, static_cast<size_t>(n));
+          state->changed.notify_all();
+        }
+      }
+    }
+    std::lock_guard<std::mutex> guard(state->lock);
+    state->ended_output = true;
+    state->changed.notify_all();
+  });
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (wait(std::chrono::milliseconds(0)) == -1) {
+    ::kill(m_state->pid, SIGKILL);
+    wait(std::chrono::seconds(30));
+  }
+  if (m_state->reader.joinable()) {
+    m_state->reader.join();
+  }
+  ::close(m_state->out_fd);
+  ::close(m_state->err_fd);
+}
+
+bool BackgroundProcess::wait_for_err(const std::string& text, std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> guard(m_state->lock);
+  return m_state->changed.wait_for(guard, timeout, [&] {
+    return m_state->err.find(text) != std::string::npos || m_state->ended_output;
+  }) && m_state->err.find(text) != std::string::npos;
+}
+
+std::string BackgroundProcess::err() const {
+  std::lock_guard<std::mutex> guard(m_state->lock);
+  return m_state->err;
+}
+
+void BackgroundProcess::signal(int signal_number) const {
+  ::kill(m_state->pid, signal_number);
+}
+
+int BackgroundProcess::wait(std::chrono::milliseconds timeout) {
+  if (m_state->exit_code) {
+    return *m_state->exit_code;
+  }
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    int status = 0;
+    pid_t done = ::waitpid(m_state->pid, &status, WNOHANG);
+    if (done == m_state->pid) {
+      m_state->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return *m_state->exit_code;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 std::string git(const std::filesystem::path& cwd, const std::vector<std::string>& args) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,29 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
 
 /// Runs the promptctl binary under test.
 ProcessResult run_promptctl(const std::vector<std::string>& args, const ProcessOptions& options);
+
+/// The promptctl binary running in the background (a server), its standard output and error
+/// collected by a thread. Killed, if still running, when destroyed.
+class BackgroundProcess {
+ public:
+  BackgroundProcess(const std::vector<std::string>& args, const ProcessOptions& options);
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+  /// Waits until standard error holds `text`; false when the process ended or `timeout`
+  /// passed first.
+  bool wait_for_err(const std::string& text, std::chrono::milliseconds timeout);
+  [[nodiscard]] std::string err() const;
+  void signal(int signal_number) const;
+  /// Waits for the process to end: its exit code, or 128 + the signal that ended it; -1 when
+  /// it is still running after `timeout`.
+  int wait(std::chrono::milliseconds timeout);
+
+ private:
+  struct State;
+  std::unique_ptr<State> m_state;
+};
 
 /// Runs git; fails the current test when git exits non-zero.
 std::string git(const std::filesystem::path& cwd, const std::vector<std::string>& args);

@@ -1,0 +1,155 @@
+// promptctl serve: the prompts of an environment or revision over HTTP, for applications.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+#include "cli/command.hpp"
+#include "cli/validators.hpp"
+#include "promptctl/server.hpp"
+#include "util/fs.hpp"
+#include "util/interrupts.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl::cli {
+namespace {
+
+constexpr const char* k_tokens_variable = "PROMPTCTL_SERVE_TOKENS";
+
+struct Options {
+  std::string environment;
+  std::string revision;
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  unsigned threads = 0;
+  std::string token_file;
+  std::size_t max_body = 1024 * 1024;
+  unsigned reload_ms = 1000;
+  unsigned timeout = 30;
+  std::string access_log;
+};
+
+void add_options(CLI::App& sub, Options& o) {
+  sub.add_option("-e,--env", o.environment,
+                 "Serve the prompts this environment pins in HEAD's deployments.yaml");
+  sub.add_option("-r,--revision", o.revision, "Serve every prompt of this revision (default: HEAD)")
+      ->excludes("--env");
+  sub.add_option("--listen", o.address, "The address to listen on (default: 127.0.0.1)")
+      ->type_name("ADDRESS");
+  sub.add_option("-p,--port", o.port, "The port (default: 8080; 0 picks a free one)")
+      ->check(CLI::Range(0, 65535));
+  sub.add_option("--threads", o.threads, "Threads answering requests (default: one per core)")
+      ->check(at_least(1));
+  sub.add_option("--token-file", o.token_file,
+                 std::string("Require a bearer token from this file: one per line, 'TOKEN' or "
+                             "'TOKEN run' (default: the variable ") +
+                     k_tokens_variable + ", else no token)")
+      ->type_name("FILE");
+  sub.add_option("--max-body", o.max_body, "The largest request body, in bytes (default: 1 MiB)")
+      ->check(at_least(1));
+  sub.add_option("--reload-interval", o.reload_ms,
+                 "How often to look for a deploy or a moved branch, in milliseconds (default: "
+                 "1000)")
+      ->check(at_least(10))
+      ->type_name("MS");
+  sub.add_option("--timeout", o.timeout,
+                 "Close a client's connection after this many idle seconds (default: 30)")
+      ->check(at_least(1));
+  sub.add_option("--access-log", o.access_log,
+                 "Log each request as a JSON line to this file; '-' is standard error")
+      ->type_name("FILE");
+}
+
+std::vector<ServeToken> read_tokens(const Options& o) {
+  if (!o.token_file.empty()) {
+    return parse_tokens(util::read_file(o.token_file), o.token_file);
+  }
+  const char* variable = std::getenv(k_tokens_variable);
+  return variable ? parse_tokens(variable, k_tokens_variable) : std::vector<ServeToken>{};
+}
+
+// Writes whole lines from many threads; owns the file it opened.
+class LineSink {
+ public:
+  explicit LineSink(const std::string& path) {
+    if (path == "-") {
+      m_file = stderr;
+      return;
+    }
+    m_file = std::fopen(path.c_str(), "a");
+    if (!m_file) {
+      throw Error(ErrorKind::io, "cannot open '" + path + "' for the access log");
+    }
+    m_owned = true;
+  }
+  ~LineSink() {
+    if (m_owned) {
+      std::fclose(m_file);
+    }
+  }
+  LineSink(const LineSink&) = delete;
+  LineSink& operator=(const LineSink&) = delete;
+
+  void write(const std::string& line) {
+    std::lock_guard<std::mutex> lock(m_lock);
+    std::fwrite(line.data(), 1, line.size(), m_file);
+    std::fputc('\n', m_file);
+    std::fflush(m_file);
+  }
+
+ private:
+  std::FILE* m_file = nullptr;
+  bool m_owned = false;
+  std::mutex m_lock;
+};
+
+std::string url_of(const std::string& address, int port) {
+  bool ipv6 = address.find(':') != std::string::npos;
+  return "http://" + (ipv6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+}
+
+int run(Session& session, const Options& o) {
+  ServeOptions options;
+  options.target.environment = o.environment;
+  options.target.revision = o.environment.empty() && o.revision.empty() ? "HEAD" : o.revision;
+  options.address = o.address;
+  options.port = o.port;
+  options.threads = o.threads;
+  options.tokens = read_tokens(o);
+  options.max_body_bytes = o.max_body;
+  options.reload_interval = std::chrono::milliseconds(o.reload_ms);
+  options.client_timeout = std::chrono::seconds(o.timeout);
+  std::optional<LineSink> access_log;
+  if (!o.access_log.empty()) {
+    access_log.emplace(o.access_log);
+    options.access_log = [&access_log](const std::string& line) { access_log->write(line); };
+  }
+  options.events = [](const std::string& line) {
+    std::fprintf(stderr, "promptctl: %s\n", util::visible(line).c_str());
+  };
+  util::GracefulStop graceful;  // SIGINT or SIGTERM: finish the requests in flight, exit 0
+  Server server(session.workspace(), options);
+  server.start();
+  std::string what =
+      o.environment.empty() ? options.target.revision : "environment " + o.environment;
+  std::fprintf(stderr, "promptctl: serving %zu prompts of %s (%s) on %s%s\n", server.prompt_count(),
+               util::visible(what).c_str(), server.commit().substr(0, 7).c_str(),
+               url_of(o.address, server.port()).c_str(),
+               options.tokens.empty() ? "" : ", with tokens");
+  std::fflush(stderr);
+  while (!util::GracefulStop::requested().load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  server.stop();
+  std::fprintf(stderr, "promptctl: stopped\n");
+  return 0;
+}
+
+}  // namespace
+
+extern const CommandSpec k_cmd_serve{"serve", "Serve prompts to applications over HTTP",
+                                     Completes::nothing, Setup::workspace,
+                                     declare<Options, add_options, run>};
+
+}  // namespace promptctl::cli

@@ -1,0 +1,33 @@
+// libmicrohttpd's functions, resolved from the library on first use, so that only `serve`
+// pays for loading it and its TLS library.
+#pragma once
+
+#include <microhttpd.h>
+
+namespace promptctl::serve_detail {
+
+// Every libmicrohttpd function promptctl uses. To use another, add it here.
+#define PROMPTCTL_MHD_FUNCTIONS(X)   \
+  X(MHD_start_daemon)                \
+  X(MHD_stop_daemon)                 \
+  X(MHD_quiesce_daemon)              \
+  X(MHD_get_daemon_info)             \
+  X(MHD_get_connection_info)         \
+  X(MHD_lookup_connection_value)     \
+  X(MHD_get_connection_values)       \
+  X(MHD_create_response_from_buffer) \
+  X(MHD_add_response_header)         \
+  X(MHD_destroy_response)            \
+  X(MHD_queue_response)              \
+  X(MHD_get_version)
+
+struct MhdApi {
+#define PROMPTCTL_MHD_MEMBER(name) decltype(&::name) name = nullptr;
+  PROMPTCTL_MHD_FUNCTIONS(PROMPTCTL_MHD_MEMBER)
+#undef PROMPTCTL_MHD_MEMBER
+};
+
+/// The loaded library, once for the process. Throws `Error` (io) when it cannot be loaded.
+const MhdApi& mhd();
+
+}  // namespace promptctl::serve_detail

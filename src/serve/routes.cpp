@@ -1,0 +1,259 @@
+#include "serve/routes.hpp"
+
+#include <charconv>
+
+#include "promptctl/build_info.hpp"
+#include "promptctl/names.hpp"
+#include "util/json_document.hpp"
+#include "util/json_input.hpp"
+#include "util/json_output.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl::serve_detail {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view k_prompts_path = "/v1/prompts";
+constexpr std::string_view k_render_suffix = "/render";
+
+bool is_read(const std::string& method) {
+  return method == "GET" || method == "HEAD";
+}
+
+Response method_not_allowed(const char* allowed) {
+  Response response = error_response(
+      405, Error(ErrorKind::usage, std::string("this route answers ") + allowed + " only"));
+  response.headers.emplace_back("Allow", allowed);
+  return response;
+}
+
+const ServedPrompt& find_prompt(const Snapshot& snapshot, const std::string& name) {
+  const ServedPrompt* served = name_problem(name) ? nullptr : snapshot.find(name);
+  if (served) {
+    return *served;
+  }
+  std::vector<std::string> names;
+  names.reserve(snapshot.prompts().size());
+  for (const auto& prompt : snapshot.prompts()) {
+    names.push_back(prompt->name());
+  }
+  std::string close = util::closest_match(name, names);
+  throw Error(ErrorKind::not_found, "no prompt named '" + util::printable(name) + "' is served", {},
+              close.empty() ? "" : "did you mean '" + close + "'?");
+}
+
+std::size_t count_parameter(const std::string& key, const std::string& value) {
+  std::size_t number = 0;
+  auto [end, problem] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (problem != std::errc() || end != value.data() + value.size() || value.empty()) {
+    throw Error(ErrorKind::usage,
+                "'" + key + "' must be a whole number, not '" + util::printable(value) + "'");
+  }
+  return number;
+}
+
+Response list(const Request& request, const Snapshot& snapshot) {
+  CatalogFilter filter;
+  std::size_t offset = 0;
+  std::size_t limit = snapshot.prompts().size();
+  for (const auto& [key, value] : request.query) {
+    if (key == "tag") {
+      filter.tags.push_back(value);
+    } else if (key == "category") {
+      filter.category = value;
+    } else if (key == "pattern") {
+      filter.patterns.push_back(value);
+    } else if (key == "offset") {
+      offset = count_parameter(key, value);
+    } else if (key == "limit") {
+      limit = count_parameter(key, value);
+    } else {
+      throw Error(ErrorKind::usage, "unknown parameter '" + util::printable(key) + "'", {},
+                  "the parameters are tag, category, pattern, offset and limit");
+    }
+  }
+  // The summaries' JSON was written when the snapshot was made: a listing only joins them.
+  std::vector<const ServedPrompt*> matched;
+  for (const auto& served : snapshot.prompts()) {
+    if (filter.matches_name(served->name()) && filter.matches_metadata(served->summary())) {
+      matched.push_back(served.get());
+    }
+  }
+  std::string prompts;
+  std::size_t end = std::min(matched.size(), offset + std::min(limit, matched.size()));
+  for (std::size_t i = offset; i < end; ++i) {
+    prompts += (i == offset ? "\n    " : ",\n    ") + matched[i]->summary_json();
+  }
+  json head = {{"schema_version", k_json_schema_version},
+               {"commit", snapshot.commit()},
+               {"environment", util::text_or_null(snapshot.target().environment)},
+               {"revision", util::text_or_null(snapshot.target().revision)},
+               {"total", matched.size()},
+               {"offset", offset}};
+  // The list goes last, after the other fields: "…\n}\n" becomes "…,\n  \"prompts\": […]\n}\n".
+  std::string text = util::document_text(head);
+  text.resize(text.size() - 3);
+  text += ",\n  \"prompts\": [" + prompts + (prompts.empty() ? "]" : "\n  ]") + "\n}\n";
+  Response response;
+  response.body = std::move(text);
+  return response;
+}
+
+Response show(const std::string& name, const Request& request, const Snapshot& snapshot) {
+  const ServedPrompt& served = find_prompt(snapshot, name);
+  const ShownPrompt& shown = served.shown(snapshot.target().environment);
+  Response response;
+  response.headers.emplace_back("ETag", shown.etag);
+  if (!request.if_none_match.empty() &&
+      (request.if_none_match == shown.etag || request.if_none_match == "*")) {
+    response.status = 304;
+    return response;
+  }
+  response.body = shown.body;
+  return response;
+}
+
+json parse_body(const std::string& body) {
+  if (auto deep = util::json_too_deep_at(body)) {
+    throw Error(ErrorKind::usage, "the request body nests deeper than " +
+                                      std::to_string(util::k_max_json_depth) + " at byte " +
+                                      std::to_string(*deep + 1));
+  }
+  json parsed;
+  try {
+    parsed = json::parse(body);
+  } catch (const json::parse_error& error) {
+    throw Error(ErrorKind::usage, std::string("the request body is not JSON: ") + error.what());
+  }
+  if (!parsed.is_object()) {
+    throw Error(ErrorKind::usage, "the request body must be a JSON object");
+  }
+  return parsed;
+}
+
+Response render(const std::string& name, const Request& request, const Snapshot& snapshot) {
+  const ServedPrompt& served = find_prompt(snapshot, name);
+  json body = request.body.empty() ? json::object() : parse_body(request.body);
+  Inputs inputs;
+  for (auto& [key, value] : body.items()) {
+    if (key != "variables") {
+      throw Error(ErrorKind::usage, "unknown field '" + util::printable(key) + "' in the request",
+                  {}, "a render request is {\"variables\": {...}}");
+    }
+    if (!value.is_object()) {
+      throw Error(ErrorKind::usage, "'variables' must be a JSON object");
+    }
+    inputs.values = std::move(value);  // as Inputs::add_values, without a copy
+  }
+  const ResolvedPrompt& resolved = served.resolved();
+  RenderedPrompt rendered =
+      served.prepared().render(inputs, resolved.default_model, resolved.render_settings);
+  Response response;
+  response.body = render_document(rendered, resolved.revision);
+  return response;
+}
+
+}  // namespace
+
+const char* route_name(Route route) {
+  switch (route) {
+    case Route::healthz:
+      return "healthz";
+    case Route::readyz:
+      return "readyz";
+    case Route::metrics:
+      return "metrics";
+    case Route::openapi:
+      return "openapi";
+    case Route::list:
+      return "list";
+    case Route::show:
+      return "show";
+    case Route::render:
+      return "render";
+    case Route::unknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+Route route_of(const std::string& method, const std::string& path, std::string& name) {
+  if (path == "/healthz") {
+    return Route::healthz;
+  }
+  if (path == "/readyz") {
+    return Route::readyz;
+  }
+  if (path == "/metrics") {
+    return Route::metrics;
+  }
+  if (path == "/openapi.json") {
+    return Route::openapi;
+  }
+  if (path == k_prompts_path || path == std::string(k_prompts_path) + "/") {
+    return Route::list;
+  }
+  if (!path.starts_with(std::string(k_prompts_path) + "/")) {
+    return Route::unknown;
+  }
+  name = path.substr(k_prompts_path.size() + 1);
+  // POST …/NAME/render renders NAME; any other method reads the prompt at the whole path, so
+  // that a prompt whose name ends in "/render" can still be shown.
+  if (method == "POST" && name.ends_with(k_render_suffix)) {
+    name.resize(name.size() - k_render_suffix.size());
+    return Route::render;
+  }
+  return Route::show;
+}
+
+Response answer(Route route, const std::string& name, const Request& request,
+                const Snapshot& snapshot) {
+  try {
+    switch (route) {
+      case Route::list:
+        return is_read(request.method) ? list(request, snapshot) : method_not_allowed("GET");
+      case Route::show:
+        return is_read(request.method) ? show(name, request, snapshot) : method_not_allowed("GET");
+      case Route::render:
+        return render(name, request, snapshot);
+      default:
+        throw Error(ErrorKind::not_found, "no route '" + util::printable(request.path) + "'", {},
+                    "the API is described at /openapi.json");
+    }
+  } catch (const Error& error) {
+    return error_response(status_of(error.kind()), error);
+  }
+}
+
+int status_of(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::usage:
+      return 400;
+    case ErrorKind::invalid_input:
+      return 422;
+    case ErrorKind::not_found:
+      return 404;
+    case ErrorKind::already_exists:
+    case ErrorKind::refused:
+      return 409;
+    case ErrorKind::provider:
+      return 502;
+    case ErrorKind::io:
+    case ErrorKind::git:
+    case ErrorKind::internal:
+      return 500;
+  }
+  return 500;
+}
+
+Response error_response(int status, const Error& error) {
+  Response response;
+  response.status = status;
+  response.body = util::document_text(
+      {{"schema_version", k_json_schema_version}, {"error", util::error_json(error)}});
+  return response;
+}
+
+}  // namespace promptctl::serve_detail

@@ -1,0 +1,48 @@
+// The API's routes over one snapshot: a request in, a response out, no sockets. The server
+// adds what needs its own state (health, readiness, metrics, the API description) and the
+// headers every answer carries.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "promptctl/error.hpp"
+#include "serve/snapshot.hpp"
+
+namespace promptctl::serve_detail {
+
+/// The routes, as metrics and the access log name them.
+enum class Route { healthz, readyz, metrics, openapi, list, show, render, unknown };
+inline constexpr int k_route_count = 8;
+const char* route_name(Route route);
+
+struct Request {
+  std::string method;
+  std::string path;                                        ///< percent-decoded, without the query
+  std::vector<std::pair<std::string, std::string>> query;  ///< decoded, in order
+  std::string if_none_match;
+  std::string body;
+};
+
+struct Response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Which route `method` and `path` ask for, and for a prompt's routes, its name.
+Route route_of(const std::string& method, const std::string& path, std::string& name);
+
+/// The answer of a route of the API (list, show, render; anything else is a 404 or 405).
+Response answer(Route route, const std::string& name, const Request& request,
+                const Snapshot& snapshot);
+
+/// An error document with `status`: {"schema_version", "error": …} (see util::error_json).
+Response error_response(int status, const Error& error);
+
+/// The HTTP status that stands for an error of this kind.
+int status_of(ErrorKind kind);
+
+}  // namespace promptctl::serve_detail

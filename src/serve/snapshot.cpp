@@ -1,0 +1,119 @@
+#include "serve/snapshot.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "promptctl/build_info.hpp"
+#include "promptctl/policy.hpp"
+#include "util/json_document.hpp"
+
+namespace promptctl::serve_detail {
+
+using nlohmann::json;
+
+ServedPrompt::ServedPrompt(ResolvedPrompt resolved, std::optional<Pin> pin, std::mutex& git_lock)
+    : m_resolved(std::move(resolved)),
+      m_pin(std::move(pin)),
+      m_git_lock(git_lock),
+      m_summary(PromptSummary::of(m_resolved.prompt)),
+      m_summary_json(m_summary.json_text()) {}
+
+const PreparedPrompt& ServedPrompt::prepared() const {
+  return m_prepared.get([&] {
+    std::lock_guard<std::mutex> lock(m_git_lock);  // partials are read from the repository
+    // The resolved prompt lives as long as this object: borrowed, not copied.
+    std::shared_ptr<const Prompt> prompt(std::shared_ptr<void>(), &m_resolved.prompt);
+    return std::make_unique<const PreparedPrompt>(prompt, m_resolved.source(), m_git_lock);
+  });
+}
+
+const ShownPrompt& ServedPrompt::shown(const std::string& environment) const {
+  return m_shown.get([&] {
+    json document;
+    {
+      std::lock_guard<std::mutex> lock(m_git_lock);  // the content hash reads partials
+      document = m_resolved.to_json();
+    }
+    if (!environment.empty()) {
+      document["environment"] = environment;
+      document["pin"] = m_pin ? m_pin->to_json() : json(nullptr);
+    }
+    document["schema_version"] = k_json_schema_version;
+    auto shown = std::make_unique<ShownPrompt>();
+    shown->etag = "\"" + document["content_hash"].get<std::string>() + "\"";
+    shown->body = util::document_text(document);
+    return shown;
+  });
+}
+
+namespace {
+
+// One source per commit, shared by the prompts pinned there.
+class Sources {
+ public:
+  Sources(std::shared_ptr<const repo::Repository> repository, std::string prefix)
+      : m_repository(std::move(repository)), m_prefix(std::move(prefix)) {}
+
+  std::shared_ptr<RevisionSource> at(const repo::Revision& revision) {
+    std::shared_ptr<RevisionSource>& slot = m_sources[revision.commit_id];
+    if (!slot) {
+      slot = std::make_shared<RevisionSource>(m_repository, revision, m_prefix);
+    }
+    return slot;
+  }
+
+ private:
+  std::shared_ptr<const repo::Repository> m_repository;
+  std::string m_prefix;
+  std::map<std::string, std::shared_ptr<RevisionSource>> m_sources;
+};
+
+}  // namespace
+
+std::shared_ptr<const Snapshot> Snapshot::load(Workspace& workspace, const ServeTarget& target) {
+  auto repository =
+      std::make_shared<const repo::Repository>(repo::Repository::discover(workspace.root()));
+  std::string prefix = repository_prefix(workspace, *repository);
+  Sources sources(repository, prefix);
+  std::shared_ptr<Snapshot> snapshot(new Snapshot());
+  snapshot->m_target = target;
+  snapshot->m_commit = current_commit(*repository, target);
+  std::mutex& git_lock = *snapshot->m_git_lock;
+  auto add = [&](const std::shared_ptr<RevisionSource>& source, const std::string& name,
+                 std::optional<Pin> pin) {
+    snapshot->m_prompts.push_back(std::make_unique<ServedPrompt>(
+        resolve_in_source(workspace, source, name), std::move(pin), git_lock));
+  };
+  if (!target.environment.empty()) {
+    PinFile pins = pins_at(*repository, repository->resolve(snapshot->m_commit), prefix);
+    auto pinned = pins.environments.find(target.environment);
+    if (pinned != pins.environments.end()) {
+      for (const auto& [name, pin] : pinned->second) {
+        repo::Revision revision = repository->resolve(pin.commit);
+        revision.expression = target.environment;  // as NAME@ENV names it
+        add(sources.at(revision), name, pin);
+      }
+    }
+  } else {
+    repo::Revision revision = repository->resolve(target.revision);
+    for (const std::string& name : prompt_names_at(*repository, revision, prefix)) {
+      add(sources.at(revision), name, std::nullopt);
+    }
+  }
+  std::sort(snapshot->m_prompts.begin(), snapshot->m_prompts.end(),
+            [](const auto& a, const auto& b) { return a->name() < b->name(); });
+  return snapshot;
+}
+
+const ServedPrompt* Snapshot::find(std::string_view name) const {
+  auto found = std::lower_bound(
+      m_prompts.begin(), m_prompts.end(), name,
+      [](const auto& served, std::string_view wanted) { return served->name() < wanted; });
+  return found != m_prompts.end() && (*found)->name() == name ? found->get() : nullptr;
+}
+
+std::string current_commit(const repo::Repository& repository, const ServeTarget& target) {
+  return repository.resolve(target.environment.empty() ? target.revision : "HEAD").commit_id;
+}
+
+}  // namespace promptctl::serve_detail

@@ -1,0 +1,334 @@
+// `promptctl serve` end to end: the built binary serving a temporary repository over loopback,
+// asked with a plain socket client. Renders are compared byte for byte with `render --json`,
+// answers are checked against the OpenAPI description shipped in docs/.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <csignal>
+#include <regex>
+#include <thread>
+
+#include "e2e/e2e.hpp"
+#include "support/http_client.hpp"
+#include "util/fs.hpp"
+#include "util/json_schema.hpp"
+#include "util/strings.hpp"
+
+namespace promptctl::testing {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+const char* const k_token = "s3cret-token-for-tests-0123";
+
+class ServeTest : public RepoTest {
+ protected:
+  void SetUp() override {
+    RepoTest::SetUp();
+    write("promptctl.yaml",
+          "version: 1\ndefaults:\n  model: {provider: echo, name: echo}\n"
+          "environments:\n  dev: {auto_approve: true}\n");
+    write("prompts/letter.yaml",
+          "description: A letter with a list\ntags: [mail]\ncategory: support\n"
+          "variables:\n  name: {type: string}\n  items: {type: array}\n"
+          "  tone: {type: string, enum: [warm, formal]}\n"
+          "template: \"Dear {{name}},\\n{{#items}}- {{.}}\\n{{/items}}Tone: {{tone}}.\\n"
+          "{{> shared/signature}}\"\n");
+    write("prompts/shared/signature.yaml",
+          "description: Signature\ntemplate: \"Kind regards,\\nThe team\\n\"\n");
+    commit("letters");
+  }
+
+  void commit(const std::string& message) const {
+    git(root(), {"add", "-A"});
+    git(root(), {"commit", "-qm", message});
+  }
+
+  [[nodiscard]] std::string head() const {
+    std::string id = git(root(), {"rev-parse", "HEAD"});
+    return id.substr(0, 40);
+  }
+
+  // Starts `serve` with `args` on a free port and waits until it listens.
+  std::unique_ptr<BackgroundProcess> serve(std::vector<std::string> args,
+                                           const std::map<std::string, std::string>& env = {}) {
+    args.insert(args.begin(), {"serve", "--port", "0"});
+    ProcessOptions options;
+    options.cwd = root();
+    options.env = env;
+    auto server = std::make_unique<BackgroundProcess>(args, options);
+    EXPECT_TRUE(server->wait_for_err(" on http://", 20s)) << server->err();
+    std::smatch found;
+    std::string err = server->err();
+    if (std::regex_search(err, found, std::regex(R"(on http://127\.0\.0\.1:(\d+))"))) {
+      m_port = std::stoi(found[1]);
+    }
+    return server;
+  }
+
+  HttpResponse get(const std::string& target,
+                   const std::map<std::string, std::string>& headers = {}) const {
+    return http_request(m_port, "GET", target, {}, headers);
+  }
+  HttpResponse post(const std::string& target, const std::string& body,
+                    const std::map<std::string, std::string>& headers = {}) const {
+    return http_request(m_port, "POST", target, body, headers);
+  }
+
+  // Fails the test unless `body` is JSON matching the description's schema `name`.
+  static void expect_schema(const std::string& name, const std::string& body) {
+    static const json description =
+        json::parse(util::read_file(std::string(PROMPTCTL_SOURCE_DIR) + "/docs/openapi.json"));
+    json schema = description;
+    schema["$ref"] = "#/components/schemas/" + name;
+    json value = json::parse(body, nullptr, false);
+    ASSERT_FALSE(value.is_discarded()) << body;
+    std::vector<util::SchemaViolation> violations = util::check_json_schema(schema, value);
+    EXPECT_TRUE(violations.empty()) << name << ": " << util::describe_violations(violations) << "\n"
+                                    << body;
+  }
+
+  int m_port = 0;
+};
+
+const std::string k_letter_variables =
+    R"({"name": "Ada", "items": ["tea", "cake"], "tone": "warm"})";
+
+TEST_F(ServeTest, RendersExactlyWhatRenderPrints) {
+  auto server = serve({});
+  HttpResponse served =
+      post("/v1/prompts/letter/render", "{\"variables\": " + k_letter_variables + "}");
+  ASSERT_EQ(served.status, 200) << served.error << served.body;
+  write("vars.json", k_letter_variables);
+  ProcessResult printed = run({"render", "letter@HEAD", "--var-file", "vars.json", "--json"});
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  EXPECT_EQ(served.body, printed.out);
+  EXPECT_EQ(served.header("x-promptctl-commit"), head());
+  EXPECT_EQ(served.header("content-type"), "application/json");
+  expect_schema("Rendered", served.body);
+  EXPECT_NE(served.body.find("Kind regards"), std::string::npos) << "the partial is rendered";
+}
+
+TEST_F(ServeTest, ListsAndShowsPromptsWithEntityTags) {
+  auto server = serve({});
+  HttpResponse listed = get("/v1/prompts");
+  ASSERT_EQ(listed.status, 200) << listed.error;
+  expect_schema("PromptList", listed.body);
+  json list = json::parse(listed.body);
+  EXPECT_EQ(list["total"], 2);
+  EXPECT_EQ(list["prompts"][0]["name"], "letter");
+  EXPECT_EQ(list["prompts"][1]["name"], "shared/signature");
+  EXPECT_EQ(list["commit"], head());
+  json tagged = json::parse(get("/v1/prompts?tag=mail&category=support").body);
+  ASSERT_EQ(tagged["prompts"].size(), 1u);
+  json paged = json::parse(get("/v1/prompts?pattern=shared/&offset=0&limit=1").body);
+  EXPECT_EQ(paged["total"], 1);
+  EXPECT_EQ(paged["prompts"][0]["name"], "shared/signature");
+  EXPECT_TRUE(json::parse(get("/v1/prompts?offset=5").body)["prompts"].empty());
+
+  HttpResponse shown = get("/v1/prompts/shared/signature");
+  ASSERT_EQ(shown.status, 200) << shown.error;
+  expect_schema("Prompt", shown.body);
+  ProcessResult printed = run({"show", "shared/signature@HEAD", "--json"});
+  EXPECT_EQ(shown.body, printed.out);
+  std::string etag = shown.header("etag");
+  EXPECT_EQ(etag, "\"" + json::parse(shown.body)["content_hash"].get<std::string>() + "\"");
+  HttpResponse unchanged = get("/v1/prompts/shared/signature", {{"If-None-Match", etag}});
+  EXPECT_EQ(unchanged.status, 304);
+  EXPECT_EQ(unchanged.body, "");
+  EXPECT_EQ(get("/v1/prompts/shared/signature", {{"If-None-Match", "\"other\""}}).status, 200);
+  EXPECT_EQ(get("/openapi.json").body,
+            util::read_file(std::string(PROMPTCTL_SOURCE_DIR) + "/docs/openapi.json"));
+}
+
+TEST_F(ServeTest, ErrorsAreDocumentsWithTheirStatus) {
+  auto server = serve({"--max-body", "200"});
+  struct Case {
+    std::string method;
+    std::string target;
+    std::string body;
+    int status;
+    std::string kind;
+    std::string says;
+  };
+  std::vector<Case> cases = {
+      {"POST", "/v1/prompts/letter/render", "{\"variables\": ", 400, "usage", "not JSON"},
+      {"POST", "/v1/prompts/letter/render", "[1]", 400, "usage", "JSON object"},
+      {"POST", "/v1/prompts/letter/render", "{\"vars\": {}}", 400, "usage", "unknown field 'vars'"},
+      {"POST", "/v1/prompts/letter/render", std::string(300, ' '), 413, "usage", "larger than 200"},
+      {"POST", "/v1/prompts/lettre/render", "{}", 404, "not_found", "did you mean"},
+      {"GET", "/v1/nothing", "", 404, "not_found", "no route"},
+      {"GET", "/v1/prompts?limit=ten", "", 400, "usage", "whole number"},
+      {"GET", "/v1/prompts?colour=red", "", 400, "usage", "unknown parameter 'colour'"},
+      {"DELETE", "/v1/prompts", "", 405, "usage", "GET only"},
+      {"POST", "/v1/prompts/letter/render",
+       R"({"variables": {"name": 3, "items": [], "tone": "cold", "extra": 1}})", 422,
+       "invalid_input", "problems with the variables"},
+  };
+  for (const Case& c : cases) {
+    HttpResponse answer = http_request(m_port, c.method, c.target, c.body);
+    EXPECT_EQ(answer.status, c.status) << c.target << " " << c.body << answer.error;
+    expect_schema("ErrorDocument", answer.body);
+    json error = json::parse(answer.body, nullptr, false);
+    if (error.is_object()) {
+      EXPECT_EQ(error["error"]["kind"], c.kind) << answer.body;
+      EXPECT_NE(answer.body.find(c.says), std::string::npos) << answer.body;
+    }
+  }
+  json invalid = json::parse(post("/v1/prompts/letter/render",
+                                  R"({"variables": {"name": 3, "items": [], "tone": "cold"}})")
+                                 .body);
+  EXPECT_EQ(invalid["error"]["problems"].size(), 2u) << invalid.dump(2);
+  // A control character in a path comes back escaped, never raw.
+  HttpResponse odd = get("/v1/prompts/a%1bb");
+  EXPECT_EQ(odd.status, 404);
+  EXPECT_EQ(odd.body.find('\x1b'), std::string::npos);
+}
+
+TEST_F(ServeTest, TokensGuardEveryRouteButHealth) {
+  write("tokens", "# who may read\n" + std::string(k_token) + " read\n");
+  auto server = serve({"--token-file", "tokens"});
+  HttpResponse without = get("/v1/prompts");
+  EXPECT_EQ(without.status, 401);
+  EXPECT_EQ(without.header("www-authenticate"), "Bearer");
+  expect_schema("ErrorDocument", without.body);
+  EXPECT_EQ(get("/v1/prompts", {{"Authorization", "Bearer wrong-token-of-some-length"}}).status,
+            401);
+  EXPECT_EQ(get("/v1/prompts", {{"Authorization", std::string("Bearer ") + k_token}}).status, 200);
+  EXPECT_EQ(get("/openapi.json").status, 401);
+  EXPECT_EQ(get("/healthz").status, 200);
+  EXPECT_EQ(get("/readyz").status, 200);
+  EXPECT_EQ(get("/metrics").status, 200);
+
+  // A token too short to be safe stops the server before it listens, without showing it.
+  write("weak", "short-one\n");
+  ProcessResult refused = run({"serve", "--port", "0", "--token-file", "weak"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("weak:1:1"), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.err.find("short-one"), std::string::npos) << refused.err;
+}
+
+TEST_F(ServeTest, MetricsPassPromtoolAndTheAccessLogIsJsonLines) {
+  const std::string promtool = PROMPTCTL_PROMTOOL;
+  ASSERT_TRUE(std::filesystem::exists(promtool)) << promtool << " is missing";
+  auto server = serve({"--access-log", "access.jsonl"});
+  post("/v1/prompts/letter/render", "{\"variables\": " + k_letter_variables + "}");
+  get("/v1/prompts/missing");
+  HttpResponse metrics = get("/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  ProcessResult checked = run_process(promtool, {"check", "metrics"}, {root(), metrics.body, {}});
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err << metrics.body;
+  EXPECT_NE(metrics.body.find("promptctl_http_requests_total{route=\"render\",status=\"200\"} 1"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("promptctl_served_prompts 2"), std::string::npos);
+  std::vector<json> lines;
+  std::string log = read("access.jsonl");
+  for (std::string_view line : util::split(log, '\n')) {
+    if (!line.empty()) {
+      lines.push_back(json::parse(std::string(line)));
+    }
+  }
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["route"], "render");
+  EXPECT_EQ(lines[0]["status"], 200);
+  EXPECT_EQ(lines[1]["path"], "/v1/prompts/missing");
+  EXPECT_EQ(lines[1]["status"], 404);
+  EXPECT_EQ(lines[1]["commit"], head());
+}
+
+TEST_F(ServeTest, FollowsADeployUnderLoadWithoutAFailedRequest) {
+  ASSERT_EQ(run({"deploy", "letter", "--env", "dev", "-m", "first"}).exit_code, 0);
+  auto server = serve({"--env", "dev", "--reload-interval", "50"});
+  std::string first = head();
+  json listed = json::parse(get("/v1/prompts").body);
+  ASSERT_EQ(listed["total"], 1) << listed.dump(2);  // only what dev pins
+  EXPECT_EQ(listed["environment"], "dev");
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> answered{0};
+  std::atomic<int> failed{0};
+  std::atomic<int> mixed{0};
+  std::string body = "{\"variables\": " + k_letter_variables + "}";
+  std::vector<std::thread> load;
+  for (int i = 0; i < 4; ++i) {
+    load.emplace_back([&] {
+      while (!stop) {
+        HttpResponse answer = post("/v1/prompts/letter/render", body);
+        if (answer.status != 200) {
+          ++failed;
+          continue;
+        }
+        ++answered;
+        // A whole state: the old text with the old commit, the new text with the new one.
+        bool is_new = answer.body.find("Yours,") != std::string::npos;
+        bool says_new = answer.header("x-promptctl-commit") != first;
+        mixed += is_new != says_new ? 1 : 0;
+      }
+    });
+  }
+  std::this_thread::sleep_for(200ms);
+  std::string letter = read("prompts/letter.yaml");
+  letter.replace(letter.find("{{> shared/signature}}"), 22, "Yours,\\n");
+  write("prompts/letter.yaml", letter);
+  commit("a new closing");
+  ProcessResult deployed = run({"deploy", "letter", "--env", "dev", "-m", "second"});
+  ASSERT_EQ(deployed.exit_code, 0) << deployed.err;
+  std::string second = head();
+  bool seen = false;
+  for (int i = 0; i < 100 && !seen; ++i) {
+    std::this_thread::sleep_for(50ms);
+    seen = get("/healthz").header("x-promptctl-commit") == second;
+  }
+  std::this_thread::sleep_for(200ms);
+  stop = true;
+  for (std::thread& thread : load) {
+    thread.join();
+  }
+  EXPECT_TRUE(seen) << server->err();
+  EXPECT_EQ(failed, 0);
+  EXPECT_EQ(mixed, 0);
+  EXPECT_GT(answered, 10);
+  HttpResponse after = post("/v1/prompts/letter/render", body);
+  EXPECT_NE(after.body.find("Yours,"), std::string::npos) << after.body;
+  EXPECT_NE(server->err().find("serving " + second.substr(0, 7)), std::string::npos)
+      << server->err();
+}
+
+TEST_F(ServeTest, KeepsServingWhenANewCommitDoesNotLoad) {
+  auto server = serve({"--reload-interval", "50"});
+  std::string good = head();
+  write("promptctl.yaml", "version: 1\ndefaults: [not, a, mapping]\n");
+  commit("broken settings");
+  ASSERT_TRUE(server->wait_for_err("reload failed", 10s)) << server->err();
+  EXPECT_EQ(get("/healthz").header("x-promptctl-commit"), good);
+  EXPECT_EQ(post("/v1/prompts/letter/render", "{\"variables\": " + k_letter_variables + "}").status,
+            200);
+  git(root(), {"revert", "--no-edit", "HEAD"});
+  std::string fixed = head();
+  ASSERT_TRUE(server->wait_for_err("serving " + fixed.substr(0, 7), 10s)) << server->err();
+}
+
+TEST_F(ServeTest, SigtermAnswersTheRequestInFlightThenExitsZero) {
+  auto server = serve({});
+  std::string body = "{\"variables\": " + k_letter_variables + "}";
+  std::string head_part =
+      "POST /v1/prompts/letter/render HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 10);
+  HttpResponse slow;
+  // The client sends half its body, the server is told to stop, then the rest arrives.
+  std::thread client([&] { slow = http_raw(m_port, head_part, body.substr(10), 600); });
+  std::this_thread::sleep_for(200ms);
+  server->signal(SIGTERM);
+  client.join();
+  EXPECT_EQ(slow.status, 200) << slow.error;
+  EXPECT_NE(slow.body.find("Dear Ada"), std::string::npos) << slow.body;
+  EXPECT_EQ(slow.header("connection"), "close");
+  EXPECT_EQ(server->wait(20s), 0) << server->err();
+  EXPECT_NE(get("/healthz").error, "") << "no longer listening";
+}
+
+}  // namespace
+}  // namespace promptctl::testing
