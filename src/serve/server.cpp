@@ -291,7 +291,7 @@ bool Server::Impl::reload_now() {
   Clock::time_point started = Clock::now();
   std::shared_ptr<const Snapshot> fresh;
   try {
-    fresh = Snapshot::load(workspace, options.target);
+    fresh = Snapshot::load(workspace, options.target, snapshot().get());
   } catch (const Error&) {
     failed_commit = now;  // tried again only once the target moves on
     metrics.count_reload(false);
@@ -302,8 +302,10 @@ bool Server::Impl::reload_now() {
   metrics.count_reload(true);
   if (options.events) {
     auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-    options.events("serving " + fresh->commit().substr(0, 7) + ": " +
-                   std::to_string(fresh->prompts().size()) + " prompts, loaded in " +
+    std::size_t count = fresh->prompts().size();
+    options.events("serving " + fresh->commit().substr(0, 7) + ": " + std::to_string(count) +
+                   " prompts (" + std::to_string(count - fresh->kept()) + " read, " +
+                   std::to_string(fresh->kept()) + " kept), loaded in " +
                    std::to_string(took.count()) + " ms");
   }
   return true;

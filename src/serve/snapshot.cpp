@@ -11,19 +11,20 @@ namespace promptctl::serve_detail {
 
 using nlohmann::json;
 
-ServedPrompt::ServedPrompt(ResolvedPrompt resolved, std::optional<Pin> pin, std::mutex& git_lock)
+ServedPrompt::ServedPrompt(ResolvedPrompt resolved, std::optional<Pin> pin,
+                           std::shared_ptr<std::mutex> git_lock)
     : m_resolved(std::move(resolved)),
       m_pin(std::move(pin)),
-      m_git_lock(git_lock),
+      m_git_lock(std::move(git_lock)),
       m_summary(PromptSummary::of(m_resolved.prompt)),
       m_summary_json(m_summary.json_text()) {}
 
 const PreparedPrompt& ServedPrompt::prepared() const {
   return m_prepared.get([&] {
-    std::lock_guard<std::mutex> lock(m_git_lock);  // partials are read from the repository
+    std::lock_guard<std::mutex> lock(*m_git_lock);  // partials are read from the repository
     // The resolved prompt lives as long as this object: borrowed, not copied.
     std::shared_ptr<const Prompt> prompt(std::shared_ptr<void>(), &m_resolved.prompt);
-    return std::make_unique<const PreparedPrompt>(prompt, m_resolved.source(), m_git_lock);
+    return std::make_unique<const PreparedPrompt>(prompt, m_resolved.source(), *m_git_lock);
   });
 }
 
@@ -31,7 +32,7 @@ const ShownPrompt& ServedPrompt::shown(const std::string& environment) const {
   return m_shown.get([&] {
     json document;
     {
-      std::lock_guard<std::mutex> lock(m_git_lock);  // the content hash reads partials
+      std::lock_guard<std::mutex> lock(*m_git_lock);  // the content hash reads partials
       document = m_resolved.to_json();
     }
     if (!environment.empty()) {
@@ -70,18 +71,45 @@ class Sources {
 
 }  // namespace
 
-std::shared_ptr<const Snapshot> Snapshot::load(Workspace& workspace, const ServeTarget& target) {
+namespace {
+
+bool same_pin(const Pin& a, const Pin& b) {
+  return a.commit == b.commit && a.content == b.content && a.deployed_by == b.deployed_by &&
+         a.deployed_at == b.deployed_at && a.emergency == b.emergency && a.reason == b.reason;
+}
+
+// The prompt `previous` serves as `name` with exactly this pin, to be kept as it is.
+std::shared_ptr<const ServedPrompt> kept_from(const Snapshot* previous, const std::string& name,
+                                              const Pin& pin) {
+  if (!previous) {
+    return nullptr;
+  }
+  const auto& prompts = previous->prompts();
+  auto found = std::lower_bound(
+      prompts.begin(), prompts.end(), name,
+      [](const auto& served, const std::string& wanted) { return served->name() < wanted; });
+  if (found == prompts.end() || (*found)->name() != name || !(*found)->pin() ||
+      !same_pin(*(*found)->pin(), pin)) {
+    return nullptr;
+  }
+  return *found;
+}
+
+}  // namespace
+
+std::shared_ptr<const Snapshot> Snapshot::load(Workspace& workspace, const ServeTarget& target,
+                                               const Snapshot* previous) {
   auto repository =
       std::make_shared<const repo::Repository>(repo::Repository::discover(workspace.root()));
+  auto git_lock = std::make_shared<std::mutex>();
   std::string prefix = repository_prefix(workspace, *repository);
   Sources sources(repository, prefix);
   std::shared_ptr<Snapshot> snapshot(new Snapshot());
   snapshot->m_target = target;
   snapshot->m_commit = current_commit(*repository, target);
-  std::mutex& git_lock = *snapshot->m_git_lock;
   auto add = [&](const std::shared_ptr<RevisionSource>& source, const std::string& name,
                  std::optional<Pin> pin) {
-    snapshot->m_prompts.push_back(std::make_unique<ServedPrompt>(
+    snapshot->m_prompts.push_back(std::make_shared<const ServedPrompt>(
         resolve_in_source(workspace, source, name), std::move(pin), git_lock));
   };
   if (!target.environment.empty()) {
@@ -89,6 +117,11 @@ std::shared_ptr<const Snapshot> Snapshot::load(Workspace& workspace, const Serve
     auto pinned = pins.environments.find(target.environment);
     if (pinned != pins.environments.end()) {
       for (const auto& [name, pin] : pinned->second) {
+        if (auto kept = kept_from(previous, name, pin)) {
+          snapshot->m_prompts.push_back(std::move(kept));
+          ++snapshot->m_kept;
+          continue;
+        }
         repo::Revision revision = repository->resolve(pin.commit);
         revision.expression = target.environment;  // as NAME@ENV names it
         add(sources.at(revision), name, pin);

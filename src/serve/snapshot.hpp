@@ -60,10 +60,13 @@ struct ShownPrompt {
 /// One prompt as served.
 class ServedPrompt {
  public:
-  ServedPrompt(ResolvedPrompt resolved, std::optional<Pin> pin, std::mutex& git_lock);
+  /// `git_lock` guards the repository `resolved` reads from (see `Snapshot`).
+  ServedPrompt(ResolvedPrompt resolved, std::optional<Pin> pin,
+               std::shared_ptr<std::mutex> git_lock);
 
   [[nodiscard]] const std::string& name() const { return m_resolved.prompt.name; }
   [[nodiscard]] const ResolvedPrompt& resolved() const { return m_resolved; }
+  [[nodiscard]] const std::optional<Pin>& pin() const { return m_pin; }
   [[nodiscard]] const PromptSummary& summary() const { return m_summary; }
   [[nodiscard]] const std::string& summary_json() const { return m_summary_json; }
   /// Ready to render: its partials loaded and checked, on first use. Throws `Error` for a
@@ -76,38 +79,44 @@ class ServedPrompt {
  private:
   ResolvedPrompt m_resolved;
   std::optional<Pin> m_pin;
-  std::mutex& m_git_lock;
+  std::shared_ptr<std::mutex> m_git_lock;
   PromptSummary m_summary;
   std::string m_summary_json;
   Once<PreparedPrompt> m_prepared;
   Once<ShownPrompt> m_shown;
 };
 
+/// libgit2's objects are used by one thread at a time: every read of a snapshot's repository
+/// after loading (partials, images, content hashes) holds that repository's lock, which the
+/// prompts read from it share, also when a later snapshot keeps them.
 class Snapshot {
  public:
   /// Reads what `target` names as the repository of `workspace` has it now. Throws `Error`:
   /// not_found for an unknown environment or revision, invalid_input for a prompt with errors
-  /// or settings with errors (a server does not start, or keeps its old snapshot).
-  static std::shared_ptr<const Snapshot> load(Workspace& workspace, const ServeTarget& target);
+  /// or settings with errors (a server does not start, or keeps its old snapshot). A prompt
+  /// an environment still pins exactly as in `previous` is taken from it as it is (prepared,
+  /// shown), so that a deploy of one prompt reads one prompt.
+  static std::shared_ptr<const Snapshot> load(Workspace& workspace, const ServeTarget& target,
+                                              const Snapshot* previous = nullptr);
 
   /// The commit whose state this is: HEAD's when serving an environment (its pins file), else
   /// the revision's. A response names it; a change of it means a reload.
   [[nodiscard]] const std::string& commit() const { return m_commit; }
   [[nodiscard]] const ServeTarget& target() const { return m_target; }
   /// The prompts, sorted by name.
-  [[nodiscard]] const std::vector<std::unique_ptr<ServedPrompt>>& prompts() const {
+  [[nodiscard]] const std::vector<std::shared_ptr<const ServedPrompt>>& prompts() const {
     return m_prompts;
   }
   [[nodiscard]] const ServedPrompt* find(std::string_view name) const;
+  /// How many prompts were taken from the previous snapshot rather than read.
+  [[nodiscard]] std::size_t kept() const { return m_kept; }
 
  private:
   Snapshot() = default;
   ServeTarget m_target;
   std::string m_commit;
-  /// libgit2's objects are used by one thread at a time: every read of this snapshot's
-  /// repository after loading (partials, images, content hashes) holds this lock.
-  std::unique_ptr<std::mutex> m_git_lock = std::make_unique<std::mutex>();
-  std::vector<std::unique_ptr<ServedPrompt>> m_prompts;
+  std::vector<std::shared_ptr<const ServedPrompt>> m_prompts;
+  std::size_t m_kept = 0;
 };
 
 /// The commit `target` would be read from now (see `Snapshot::commit`): cheap enough to ask

@@ -5,7 +5,9 @@
 
 #include <atomic>
 #include <csignal>
+#include <mutex>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "e2e/e2e.hpp"
@@ -240,16 +242,19 @@ TEST_F(ServeTest, MetricsPassPromtoolAndTheAccessLogIsJsonLines) {
 
 TEST_F(ServeTest, FollowsADeployUnderLoadWithoutAFailedRequest) {
   ASSERT_EQ(run({"deploy", "letter", "--env", "dev", "-m", "first"}).exit_code, 0);
+  ASSERT_EQ(run({"deploy", "shared/signature", "--env", "dev", "-m", "first"}).exit_code, 0);
+  write("prompts/undeployed.yaml", "template: Not pinned anywhere\n");
+  commit("a prompt dev does not pin");
   auto server = serve({"--env", "dev", "--reload-interval", "50"});
   std::string first = head();
   json listed = json::parse(get("/v1/prompts").body);
-  ASSERT_EQ(listed["total"], 1) << listed.dump(2);  // only what dev pins
+  ASSERT_EQ(listed["total"], 2) << listed.dump(2);  // only what dev pins
   EXPECT_EQ(listed["environment"], "dev");
 
   std::atomic<bool> stop{false};
-  std::atomic<int> answered{0};
   std::atomic<int> failed{0};
-  std::atomic<int> mixed{0};
+  std::mutex seen_lock;
+  std::map<std::string, std::set<bool>> closings;  // commit answered from -> new closing seen?
   std::string body = "{\"variables\": " + k_letter_variables + "}";
   std::vector<std::thread> load;
   for (int i = 0; i < 4; ++i) {
@@ -260,11 +265,9 @@ TEST_F(ServeTest, FollowsADeployUnderLoadWithoutAFailedRequest) {
           ++failed;
           continue;
         }
-        ++answered;
-        // A whole state: the old text with the old commit, the new text with the new one.
-        bool is_new = answer.body.find("Yours,") != std::string::npos;
-        bool says_new = answer.header("x-promptctl-commit") != first;
-        mixed += is_new != says_new ? 1 : 0;
+        std::lock_guard<std::mutex> guard(seen_lock);
+        closings[answer.header("x-promptctl-commit")].insert(answer.body.find("Yours,") !=
+                                                             std::string::npos);
       }
     });
   }
@@ -273,6 +276,7 @@ TEST_F(ServeTest, FollowsADeployUnderLoadWithoutAFailedRequest) {
   letter.replace(letter.find("{{> shared/signature}}"), 22, "Yours,\\n");
   write("prompts/letter.yaml", letter);
   commit("a new closing");
+  std::string edited = head();
   ProcessResult deployed = run({"deploy", "letter", "--env", "dev", "-m", "second"});
   ASSERT_EQ(deployed.exit_code, 0) << deployed.err;
   std::string second = head();
@@ -288,11 +292,19 @@ TEST_F(ServeTest, FollowsADeployUnderLoadWithoutAFailedRequest) {
   }
   EXPECT_TRUE(seen) << server->err();
   EXPECT_EQ(failed, 0);
-  EXPECT_EQ(mixed, 0);
-  EXPECT_GT(answered, 10);
+  // Every answer is one whole state: the pins of the commit it names, never a mix. The edit
+  // alone moved HEAD but not the pin; the deploy moved the pin.
+  ASSERT_TRUE(closings.count(first) && closings.count(second)) << server->err();
+  for (const auto& [commit, kinds] : closings) {
+    std::set<bool> expected = {commit == second};
+    EXPECT_EQ(kinds, expected) << commit << " (first " << first << ", edited " << edited
+                               << ", deployed " << second << ")";
+  }
   HttpResponse after = post("/v1/prompts/letter/render", body);
   EXPECT_NE(after.body.find("Yours,"), std::string::npos) << after.body;
-  EXPECT_NE(server->err().find("serving " + second.substr(0, 7)), std::string::npos)
+  // The signature's pin did not move: it is kept, not read again.
+  EXPECT_NE(server->err().find("serving " + second.substr(0, 7) + ": 2 prompts (1 read, 1 kept)"),
+            std::string::npos)
       << server->err();
 }
 
