@@ -69,6 +69,7 @@ PROMPTCTL=$promptctl "$here/ci/ci.sh"
 PROMPTCTL=$promptctl "$here/governance.sh"
 PROMPTCTL=$promptctl "$here/experiments.sh"
 PROMPTCTL=$promptctl "$here/search.sh"
+PROMPTCTL=$promptctl "$here/serve.sh"
 
 [ "${KEEP:-}" = 1 ] && echo "kept $scratch"
 echo
