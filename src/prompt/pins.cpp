@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "prompt/pins_reader.hpp"
 #include "promptctl/prompt.hpp"
 #include "util/json_output.hpp"
 #include "util/yaml.hpp"
@@ -129,6 +130,14 @@ std::string PinFile::to_yaml() const {
 
 PinFile parse_pins(std::string_view text, const std::string& path,
                    std::vector<Diagnostic>& diagnostics) {
+  if (std::optional<PinFile> written = prompt_detail::read_written_pins(text)) {
+    return std::move(*written);
+  }
+  return prompt_detail::parse_pins_as_yaml(text, path, diagnostics);
+}
+
+PinFile prompt_detail::parse_pins_as_yaml(std::string_view text, const std::string& path,
+                                          std::vector<Diagnostic>& diagnostics) {
   PinFile pins;
   util::YamlReader reader(path, text, diagnostics);
   YAML::Node root;
