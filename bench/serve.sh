@@ -4,7 +4,8 @@
 # over a list, three variables and a partial; wrk (Debian `wrk`) sends the same POST to each,
 # alternating, ROUNDS times. Then, in a repository of PROMPTS generated prompts: start-up time,
 # GET /v1/prompts (median of 21 with curl), resident memory, and the time from a commit to the
-# new commit being served.
+# new commit being served; and with all of them pinned in an environment, the reload after a
+# deploy of one prompt.
 #   bench/serve.sh [BINARY] [PROMPTS] [ROUNDS]
 # Needs wrk, nodejs and node-mustache (apt-get install wrk nodejs node-mustache), and curl.
 # As root it re-runs itself in a network namespace that has only loopback.
@@ -105,4 +106,36 @@ while :; do
   sleep 0.01
 done
 echo "commit to served: $((($(date +%s%N) - committed) / 1000000)) ms (polling every second)"
+for _ in $(seq 100); do grep -q 'loaded in' "$work/large.log" && break; sleep 0.01; done
 grep 'loaded in' "$work/large.log" | tail -1
+
+echo "== $prompts prompts pinned in an environment, one deployed"
+cd "$work/large"
+printf 'environments:\n  prod: {requires: [technical]}\n' >>promptctl.yaml
+git commit -qam "an environment"
+# Every prompt pinned at HEAD with its content hash, as a deploy would write it.
+"$promptctl" pending --json >"$work/pending.json"
+python3 - "$work/pending.json" >deployments.yaml <<'PY'
+import json, sys
+print("prod:")
+for pin in sorted(json.load(open(sys.argv[1]))["pending"], key=lambda p: p["prompt"]):
+    print(f"  {pin['prompt']}:")
+    print(f"    commit: \"{pin['commit']}\"")
+    print(f"    content: \"{pin['content_hash']}\"")
+    print("    deployed_at: \"2026-01-01T00:00:00+00:00\"")
+    print("    deployed_by: \"Bench <bench@example.com>\"")
+PY
+git add deployments.yaml && git commit -qm "pins"
+started=$(date +%s%N)
+"$promptctl" serve --env prod --port 0 2>"$work/env.log" &
+pids+=($!)
+env_port=$(port_of "$work/env.log")
+until curl -sf "http://127.0.0.1:$env_port/readyz" >/dev/null; do sleep 0.01; done
+echo "start-up to ready: $((($(date +%s%N) - started) / 1000000)) ms"
+sed -i 's/Keep it short/Keep it brief/' prompts/team00/prompt00000.yaml
+git commit -qam "edit one"
+sed -i "0,/commit: \".*\"/s//commit: \"$(git rev-parse HEAD)\"/" deployments.yaml
+git commit -qam "deploy one"
+deployed=$(git rev-parse --short HEAD)
+for _ in $(seq 400); do grep -q "serving $deployed" "$work/env.log" && break; sleep 0.01; done
+grep "serving $deployed" "$work/env.log"

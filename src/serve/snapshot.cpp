@@ -113,7 +113,19 @@ std::shared_ptr<const Snapshot> Snapshot::load(Workspace& workspace, const Serve
         resolve_in_source(workspace, source, name), std::move(pin), git_lock));
   };
   if (!target.environment.empty()) {
-    PinFile pins = pins_at(*repository, repository->resolve(snapshot->m_commit), prefix);
+    repo::Revision head = repository->resolve(snapshot->m_commit);
+    std::string path = prefix + k_pins_file;
+    snapshot->m_pins_text = repository->read_file(head, path).value_or("");
+    if (previous && previous->m_pins_text == snapshot->m_pins_text) {
+      // A commit that moved no pin (an edit, a merge): every prompt stays as it was, and the
+      // pins file, which can be large, is not parsed again.
+      snapshot->m_prompts = previous->m_prompts;
+      snapshot->m_kept = snapshot->m_prompts.size();
+      return snapshot;
+    }
+    std::vector<Diagnostic> diagnostics;
+    PinFile pins = parse_pins(snapshot->m_pins_text, head.short_id() + ":" + path, diagnostics);
+    throw_if_errors(diagnostics);
     auto pinned = pins.environments.find(target.environment);
     if (pinned != pins.environments.end()) {
       for (const auto& [name, pin] : pinned->second) {

@@ -117,6 +117,7 @@ class Snapshot {
   std::string m_commit;
   std::vector<std::shared_ptr<const ServedPrompt>> m_prompts;
   std::size_t m_kept = 0;
+  std::string m_pins_text;  ///< the pins file an environment's prompts were read from
 };
 
 /// The commit `target` would be read from now (see `Snapshot::commit`): cheap enough to ask
