@@ -162,7 +162,8 @@ class Repository {
   [[nodiscard]] Revision resolve(std::string_view expression) const;
 
   /// The content of the file at `path` (relative to the work tree's top, '/'-separated) in
-  /// `revision`'s tree, or nothing when there is no such file there.
+  /// `revision`'s tree, or nothing when there is no such file there. Safe to call from several
+  /// threads at once: the reads take turns (libgit2's objects are used by one thread at a time).
   [[nodiscard]] std::optional<std::string> read_file(const Revision& revision,
                                                      const std::string& path) const;
 

@@ -22,6 +22,10 @@ struct Repository::Impl {
   /// each time: libgit2 keeps only small trees in its own cache. Safe from several threads.
   std::shared_ptr<git_tree> folder_tree(const Revision& revision, const std::string& folder);
 
+  /// Held while a file is read (`read_file`), so that several threads may read files: libgit2's
+  /// objects and repository are used by one thread at a time.
+  std::mutex read_mutex;
+
  private:
   std::mutex m_trees_mutex;
   // By "COMMIT:FOLDER"; emptied when it grows past a few dozen, so that a long-lived process

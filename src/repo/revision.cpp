@@ -148,6 +148,7 @@ std::shared_ptr<git_tree> Repository::Impl::folder_tree(const Revision& revision
 
 std::optional<std::string> Repository::read_file(const Revision& revision,
                                                  const std::string& path) const {
+  std::lock_guard<std::mutex> reading(m_impl->read_mutex);
   git_repository* repository = m_impl->repository.get();
   std::size_t slash = path.rfind('/');
   std::string folder = slash == std::string::npos ? "" : path.substr(0, slash);

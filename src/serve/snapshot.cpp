@@ -6,6 +6,7 @@
 #include "promptctl/build_info.hpp"
 #include "promptctl/policy.hpp"
 #include "util/json_document.hpp"
+#include "util/parallel.hpp"
 
 namespace promptctl::serve_detail {
 
@@ -47,8 +48,6 @@ const ShownPrompt& ServedPrompt::shown(const std::string& environment) const {
   });
 }
 
-namespace {
-
 // One source per commit, shared by the prompts pinned there.
 class Sources {
  public:
@@ -68,8 +67,6 @@ class Sources {
   std::string m_prefix;
   std::map<std::string, std::shared_ptr<RevisionSource>> m_sources;
 };
-
-}  // namespace
 
 namespace {
 
@@ -97,57 +94,83 @@ std::shared_ptr<const ServedPrompt> kept_from(const Snapshot* previous, const st
 
 }  // namespace
 
+// A prompt to read, with the source it is read from and its pin.
+struct Snapshot::Wanted {
+  std::shared_ptr<RevisionSource> source;
+  std::string name;
+  std::optional<Pin> pin;
+};
+
 std::shared_ptr<const Snapshot> Snapshot::load(Workspace& workspace, const ServeTarget& target,
                                                const Snapshot* previous) {
   auto repository =
       std::make_shared<const repo::Repository>(repo::Repository::discover(workspace.root()));
-  auto git_lock = std::make_shared<std::mutex>();
   std::string prefix = repository_prefix(workspace, *repository);
   Sources sources(repository, prefix);
   std::shared_ptr<Snapshot> snapshot(new Snapshot());
   snapshot->m_target = target;
   snapshot->m_commit = current_commit(*repository, target);
-  auto add = [&](const std::shared_ptr<RevisionSource>& source, const std::string& name,
-                 std::optional<Pin> pin) {
-    snapshot->m_prompts.push_back(std::make_shared<const ServedPrompt>(
-        resolve_in_source(workspace, source, name), std::move(pin), git_lock));
-  };
-  if (!target.environment.empty()) {
-    repo::Revision head = repository->resolve(snapshot->m_commit);
-    std::string path = prefix + k_pins_file;
-    snapshot->m_pins_text = repository->read_file(head, path).value_or("");
-    if (previous && previous->m_pins_text == snapshot->m_pins_text) {
-      // A commit that moved no pin (an edit, a merge): every prompt stays as it was, and the
-      // pins file, which can be large, is not parsed again.
-      snapshot->m_prompts = previous->m_prompts;
-      snapshot->m_kept = snapshot->m_prompts.size();
-      return snapshot;
-    }
-    std::vector<Diagnostic> diagnostics;
-    PinFile pins = parse_pins(snapshot->m_pins_text, head.short_id() + ":" + path, diagnostics);
-    throw_if_errors(diagnostics);
-    auto pinned = pins.environments.find(target.environment);
-    if (pinned != pins.environments.end()) {
-      for (const auto& [name, pin] : pinned->second) {
-        if (auto kept = kept_from(previous, name, pin)) {
-          snapshot->m_prompts.push_back(std::move(kept));
-          ++snapshot->m_kept;
-          continue;
-        }
-        repo::Revision revision = repository->resolve(pin.commit);
-        revision.expression = target.environment;  // as NAME@ENV names it
-        add(sources.at(revision), name, pin);
-      }
-    }
-  } else {
+  std::vector<Wanted> wanted;
+  if (target.environment.empty()) {
     repo::Revision revision = repository->resolve(target.revision);
     for (const std::string& name : prompt_names_at(*repository, revision, prefix)) {
-      add(sources.at(revision), name, std::nullopt);
+      wanted.push_back({sources.at(revision), name, std::nullopt});
     }
+  } else if (!snapshot->take_pins(*repository, prefix, previous, sources, wanted)) {
+    return snapshot;  // every prompt as before
   }
+  snapshot->read_prompts(workspace, wanted);
   std::sort(snapshot->m_prompts.begin(), snapshot->m_prompts.end(),
             [](const auto& a, const auto& b) { return a->name() < b->name(); });
   return snapshot;
+}
+
+bool Snapshot::take_pins(const repo::Repository& repository, const std::string& prefix,
+                         const Snapshot* previous, Sources& sources, std::vector<Wanted>& wanted) {
+  repo::Revision head = repository.resolve(m_commit);
+  std::string path = prefix + k_pins_file;
+  m_pins_text = repository.read_file(head, path).value_or("");
+  if (previous && previous->m_pins_text == m_pins_text) {
+    // A commit that moved no pin (an edit, a merge): every prompt stays as it was, and the
+    // pins file, which can be large, is not parsed again.
+    m_prompts = previous->m_prompts;
+    m_kept = m_prompts.size();
+    return false;
+  }
+  std::vector<Diagnostic> diagnostics;
+  PinFile pins = parse_pins(m_pins_text, head.short_id() + ":" + path, diagnostics);
+  throw_if_errors(diagnostics);
+  auto pinned = pins.environments.find(m_target.environment);
+  if (pinned == pins.environments.end()) {
+    return true;  // nothing deployed there yet
+  }
+  for (const auto& [name, pin] : pinned->second) {
+    if (auto kept = kept_from(previous, name, pin)) {
+      m_prompts.push_back(std::move(kept));
+      ++m_kept;
+      continue;
+    }
+    repo::Revision revision = repository.resolve(pin.commit);
+    revision.expression = m_target.environment;  // as NAME@ENV names it
+    wanted.push_back({sources.at(revision), name, pin});
+  }
+  return true;
+}
+
+void Snapshot::read_prompts(Workspace& workspace, const std::vector<Wanted>& wanted) {
+  // Each commit's settings once, before the threads share its source.
+  for (const Wanted& item : wanted) {
+    (void)item.source->settings();
+  }
+  // Parsing is most of the work and runs on every core; the repository's reads take turns.
+  auto git_lock = std::make_shared<std::mutex>();
+  std::vector<std::shared_ptr<const ServedPrompt>> read(wanted.size());
+  util::parallel_for(wanted.size(), [&](std::size_t i) {
+    read[i] = std::make_shared<const ServedPrompt>(
+        resolve_in_source(workspace, wanted[i].source, wanted[i].name), wanted[i].pin, git_lock);
+  });
+  m_prompts.insert(m_prompts.end(), std::make_move_iterator(read.begin()),
+                   std::make_move_iterator(read.end()));
 }
 
 const ServedPrompt* Snapshot::find(std::string_view name) const {

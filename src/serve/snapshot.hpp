@@ -86,6 +86,8 @@ class ServedPrompt {
   Once<ShownPrompt> m_shown;
 };
 
+class Sources;
+
 /// libgit2's objects are used by one thread at a time: every read of a snapshot's repository
 /// after loading (partials, images, content hashes) holds that repository's lock, which the
 /// prompts read from it share, also when a later snapshot keeps them.
@@ -112,7 +114,15 @@ class Snapshot {
   [[nodiscard]] std::size_t kept() const { return m_kept; }
 
  private:
+  struct Wanted;
   Snapshot() = default;
+  /// Takes the environment's pins at `m_commit`: prompts pinned as in `previous` are kept, the
+  /// others added to `wanted`. False when nothing moved and every prompt was kept.
+  bool take_pins(const repo::Repository& repository, const std::string& prefix,
+                 const Snapshot* previous, Sources& sources, std::vector<Wanted>& wanted);
+  /// Reads the prompts `wanted` names, on every core.
+  void read_prompts(Workspace& workspace, const std::vector<Wanted>& wanted);
+
   ServeTarget m_target;
   std::string m_commit;
   std::vector<std::shared_ptr<const ServedPrompt>> m_prompts;
