@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -69,38 +70,32 @@ std::vector<ServeToken> read_tokens(const Options& o) {
   return variable ? parse_tokens(variable, k_tokens_variable) : std::vector<ServeToken>{};
 }
 
-// Writes whole lines from many threads; owns the file it opened.
+// Writes whole lines from many threads to standard error or a file it opened.
 class LineSink {
  public:
   explicit LineSink(const std::string& path) {
     if (path == "-") {
-      m_file = stderr;
       return;
     }
-    m_file = std::fopen(path.c_str(), "a");
-    if (!m_file) {
+    m_owned.reset(std::fopen(path.c_str(), "a"));
+    if (!m_owned) {
       throw Error(ErrorKind::io, "cannot open '" + path + "' for the access log");
     }
-    m_owned = true;
   }
-  ~LineSink() {
-    if (m_owned) {
-      std::fclose(m_file);
-    }
-  }
-  LineSink(const LineSink&) = delete;
-  LineSink& operator=(const LineSink&) = delete;
 
   void write(const std::string& line) {
+    std::FILE* file = m_owned ? m_owned.get() : stderr;
     std::lock_guard<std::mutex> lock(m_lock);
-    std::fwrite(line.data(), 1, line.size(), m_file);
-    std::fputc('\n', m_file);
-    std::fflush(m_file);
+    std::fwrite(line.data(), 1, line.size(), file);
+    std::fputc('\n', file);
+    std::fflush(file);
   }
 
  private:
-  std::FILE* m_file = nullptr;
-  bool m_owned = false;
+  struct Close {
+    void operator()(std::FILE* file) const { std::fclose(file); }
+  };
+  std::unique_ptr<std::FILE, Close> m_owned;
   std::mutex m_lock;
 };
 

@@ -4,6 +4,8 @@
 
 #include <microhttpd.h>
 
+#include <memory>
+
 namespace promptctl::serve_detail {
 
 // Every libmicrohttpd function promptctl uses. To use another, add it here.
@@ -29,5 +31,15 @@ struct MhdApi {
 
 /// The loaded library, once for the process. Throws `Error` (io) when it cannot be loaded.
 const MhdApi& mhd();
+
+/// Owners of libmicrohttpd's handles: a daemon stopped, a response released.
+struct DaemonStop {
+  void operator()(MHD_Daemon* daemon) const { mhd().MHD_stop_daemon(daemon); }
+};
+struct ResponseRelease {
+  void operator()(MHD_Response* response) const { mhd().MHD_destroy_response(response); }
+};
+using DaemonHandle = std::unique_ptr<MHD_Daemon, DaemonStop>;
+using ResponseHandle = std::unique_ptr<MHD_Response, ResponseRelease>;
 
 }  // namespace promptctl::serve_detail

@@ -90,7 +90,7 @@ struct Server::Impl {
   serve_detail::TokenCheck tokens;
   serve_detail::Metrics metrics;
   std::atomic<std::shared_ptr<const Snapshot>> served;
-  MHD_Daemon* daemon = nullptr;
+  serve_detail::DaemonHandle daemon;
   int bound_port = 0;
 
   // Draining: after stop() begins, answers ask clients to close their connections, and stop()
@@ -141,13 +141,13 @@ MHD_Result Server::Impl::on_request(void* self, MHD_Connection* connection, cons
       std::lock_guard<std::mutex> lock(impl.flight_lock);
       ++impl.in_flight;
     }
-    auto* exchange = new Exchange();
-    *state = exchange;
+    auto exchange = std::make_unique<Exchange>();
     std::string length = header(connection, "Content-Length");
     if (!length.empty() &&
         std::strtoull(length.c_str(), nullptr, 10) > impl.options.max_body_bytes) {
       exchange->too_large = true;
     }
+    *state = exchange.release();  // libmicrohttpd keeps it until `on_completed`
     return MHD_YES;
   }
   auto& exchange = *static_cast<Exchange*>(*state);
@@ -167,7 +167,7 @@ MHD_Result Server::Impl::on_request(void* self, MHD_Connection* connection, cons
 void Server::Impl::on_completed(void* self, MHD_Connection*, void** state,
                                 MHD_RequestTerminationCode) {
   auto& impl = *static_cast<Impl*>(self);
-  delete static_cast<Exchange*>(*state);
+  std::unique_ptr<Exchange> finished(static_cast<Exchange*>(*state));
   *state = nullptr;
   std::lock_guard<std::mutex> lock(impl.flight_lock);
   if (impl.in_flight > 0 && --impl.in_flight == 0) {
@@ -244,11 +244,12 @@ Response Server::Impl::respond(MHD_Connection* connection, Exchange& exchange, c
 MHD_Result Server::Impl::send(MHD_Connection* connection, const Response& response,
                               const std::string& commit) {
   const MhdApi& api = mhd();
-  MHD_Response* answer = api.MHD_create_response_from_buffer(
-      response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY);
-  if (!answer) {
+  serve_detail::ResponseHandle owned(api.MHD_create_response_from_buffer(
+      response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY));
+  if (!owned) {
     return MHD_NO;
   }
+  MHD_Response* answer = owned.get();
   if (response.status != 304) {
     api.MHD_add_response_header(answer, "Content-Type", response.content_type.c_str());
   }
@@ -259,10 +260,7 @@ MHD_Result Server::Impl::send(MHD_Connection* connection, const Response& respon
   if (draining.load(std::memory_order_relaxed)) {
     api.MHD_add_response_header(answer, "Connection", "close");
   }
-  MHD_Result queued =
-      api.MHD_queue_response(connection, static_cast<unsigned>(response.status), answer);
-  api.MHD_destroy_response(answer);
-  return queued;
+  return api.MHD_queue_response(connection, static_cast<unsigned>(response.status), answer);
 }
 
 void Server::Impl::log(const char* method, const char* url, Route route, int status,
@@ -362,18 +360,19 @@ void Server::start() {
   }
   auto timeout = static_cast<unsigned>(impl.options.client_timeout.count());
   errno = 0;
-  impl.daemon = api.MHD_start_daemon(
+  impl.daemon.reset(api.MHD_start_daemon(
       flags, static_cast<std::uint16_t>(impl.options.port), nullptr, nullptr, &Impl::on_request,
       &impl, MHD_OPTION_SOCK_ADDR, &address.storage, MHD_OPTION_CONNECTION_TIMEOUT, timeout,
       MHD_OPTION_NOTIFY_COMPLETED, &Impl::on_completed, &impl, MHD_OPTION_THREAD_POOL_SIZE,
-      threads > 1 ? threads : 0u, MHD_OPTION_END);
+      threads > 1 ? threads : 0u, MHD_OPTION_END));
   if (!impl.daemon) {
     int error = errno;
     throw Error(ErrorKind::io, "cannot listen on " + impl.options.address + " port " +
                                    std::to_string(impl.options.port) +
                                    (error ? std::string(": ") + std::strerror(error) : ""));
   }
-  const MHD_DaemonInfo* info = api.MHD_get_daemon_info(impl.daemon, MHD_DAEMON_INFO_BIND_PORT);
+  const MHD_DaemonInfo* info =
+      api.MHD_get_daemon_info(impl.daemon.get(), MHD_DAEMON_INFO_BIND_PORT);
   impl.bound_port = info ? info->port : impl.options.port;
   impl.reloader = std::thread([&impl] { impl.watch_refs(); });
 }
@@ -409,14 +408,13 @@ void Server::stop() {
   }
   impl.draining = true;
   const MhdApi& api = mhd();
-  MHD_socket listener = api.MHD_quiesce_daemon(impl.daemon);  // no new connections
+  MHD_socket listener = api.MHD_quiesce_daemon(impl.daemon.get());  // no new connections
   {
     std::unique_lock<std::mutex> lock(impl.flight_lock);
     impl.flight_done.wait_for(lock, impl.options.client_timeout,
                               [&] { return impl.in_flight == 0; });
   }
-  api.MHD_stop_daemon(impl.daemon);
-  impl.daemon = nullptr;
+  impl.daemon.reset();
   if (listener != MHD_INVALID_SOCKET) {
     ::close(listener);
   }
