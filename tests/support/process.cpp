@@ -216,6 +216,35 @@ void pump(Pipe& in, Pipe& out, Pipe& err, const std::string& input, ProcessResul
   }
 }
 
+// Starts `program` with `args` in the scrubbed environment, in `options.cwd`, after `actions`
+// (which this destroys); throws when it cannot start.
+pid_t spawn(const std::string& program, const std::vector<std::string>& args,
+            const ProcessOptions& options, posix_spawn_file_actions_t& actions) {
+  if (!options.cwd.empty()) {
+    posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
+  }
+  std::vector<std::string> argv_storage = {program};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : argv_storage) {
+    argv.push_back(arg.data());
+  }
+  argv.push_back(nullptr);
+  std::vector<std::string> env_storage = scrubbed_environment(options);
+  std::vector<char*> envp;
+  for (std::string& entry : env_storage) {
+    envp.push_back(entry.data());
+  }
+  envp.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = ::posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    throw std::runtime_error("cannot start " + program + ": " + std::strerror(rc));
+  }
+  return pid;
+}
+
 bool asks_for_json(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--json" || args[i] == "--format=json" ||
@@ -259,28 +288,7 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
   posix_spawn_file_actions_adddup2(&actions, in.read_end(), STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, out.write_end(), STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err.write_end(), STDERR_FILENO);
-  if (!options.cwd.empty()) {
-    posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
-  }
-  std::vector<std::string> argv_storage = {program};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : argv_storage) {
-    argv.push_back(arg.data());
-  }
-  argv.push_back(nullptr);
-  std::vector<std::string> env_storage = scrubbed_environment(options);
-  std::vector<char*> envp;
-  for (std::string& entry : env_storage) {
-    envp.push_back(entry.data());
-  }
-  envp.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = ::posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    throw std::runtime_error("cannot start " + program + ": " + std::strerror(rc));
-  }
+  pid_t pid = spawn(program, args, options, actions);
   in.close_read();
   out.close_write();
   err.close_write();
@@ -323,28 +331,7 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& args,
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out.write_end(), STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err.write_end(), STDERR_FILENO);
-  if (!options.cwd.empty()) {
-    posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
-  }
-  std::vector<std::string> argv_storage = {PROMPTCTL_BINARY};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : argv_storage) {
-    argv.push_back(arg.data());
-  }
-  argv.push_back(nullptr);
-  std::vector<std::string> env_storage = scrubbed_environment(options);
-  std::vector<char*> envp;
-  for (std::string& entry : env_storage) {
-    envp.push_back(entry.data());
-  }
-  envp.push_back(nullptr);
-  int rc =
-      ::posix_spawn(&m_state->pid, PROMPTCTL_BINARY, &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    throw std::runtime_error(std::string("cannot start promptctl: ") + std::strerror(rc));
-  }
+  m_state->pid = spawn(PROMPTCTL_BINARY, args, options, actions);
   out.close_write();
   err.close_write();
   // The reader owns the read ends from here: duplicates, since the pipes close with this scope.
