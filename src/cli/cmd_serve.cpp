@@ -33,8 +33,10 @@ struct Options {
 
 void add_options(CLI::App& sub, Options& o) {
   sub.add_option("-e,--env", o.environment,
-                 "Serve the prompts this environment pins in HEAD's deployments.yaml");
+                 "Serve the prompts this environment pins in HEAD's deployments.yaml")
+      ->type_name("ENV");
   sub.add_option("-r,--revision", o.revision, "Serve every prompt of this revision (default: HEAD)")
+      ->type_name("REV")
       ->excludes("--env");
   sub.add_option("--listen", o.address, "The address to listen on (default: 127.0.0.1)")
       ->type_name("ADDRESS");

@@ -146,6 +146,8 @@ TEST_F(RepoTest, CompletionKnowsTheValuesOfOptionsAndActions) {
   EXPECT_EQ(run({"__complete", "remote", ""}).out, "list\nadd\n");
   EXPECT_EQ(run({"__complete", "experiment", "st"}).out, "start\nstop\nstatus\n");
   EXPECT_EQ(run({"__complete", "experiment", "start", "st"}).out, "") << "the action is given";
+  write("promptctl.yaml", read("promptctl.yaml") + "environments:\n  staging: {}\n");
+  EXPECT_EQ(run({"__complete", "serve", "--env", "st"}).out, "staging\n");
   std::string options = run({"__complete", "render", "--"}).out;
   EXPECT_EQ(options.find("--help"), options.rfind("--help")) << "--help once: " << options;
   // Help shows the values the same way, without CLI11's "TEXT:{…}".
