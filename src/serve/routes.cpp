@@ -3,7 +3,9 @@
 #include <charconv>
 
 #include "promptctl/build_info.hpp"
+#include "promptctl/experiments.hpp"
 #include "promptctl/names.hpp"
+#include "util/dates.hpp"
 #include "util/json_document.hpp"
 #include "util/json_input.hpp"
 #include "util/json_output.hpp"
@@ -17,6 +19,8 @@ namespace {
 
 constexpr std::string_view k_prompts_path = "/v1/prompts";
 constexpr std::string_view k_render_suffix = "/render";
+constexpr std::string_view k_experiments_path = "/v1/experiments/";
+constexpr std::string_view k_assignment_suffix = "/assignment";
 
 bool is_read(const std::string& method) {
   return method == "GET" || method == "HEAD";
@@ -155,6 +159,38 @@ Response render(const std::string& name, const Request& request, const Snapshot&
   return response;
 }
 
+// The variant `key` is assigned, exactly as `render NAME --experiment E --key K` records it.
+Response assignment(const std::string& experiment, const Request& request,
+                    const Snapshot& snapshot) {
+  std::string key;
+  for (const auto& [parameter, value] : request.query) {
+    if (parameter != "key") {
+      throw Error(ErrorKind::usage, "unknown parameter '" + util::printable(parameter) + "'", {},
+                  "the parameter is key");
+    }
+    key = value;
+  }
+  if (key.empty()) {
+    throw Error(ErrorKind::usage, "an assignment needs ?key=: a user, session or request id");
+  }
+  const Experiment& declared = experiment_named(snapshot.experiments(), experiment);
+  Assignment assigned;
+  {
+    std::lock_guard<std::mutex> lock(snapshot.git_lock());  // its start and stop are refs
+    assigned = assign_in(snapshot.experiments(), snapshot.repository(), experiment, declared.prompt,
+                         key, util::now_ms() / 1000);
+  }
+  json document = {{"schema_version", k_json_schema_version},
+                   {"commit", snapshot.commit()},
+                   {"experiment", assigned.to_json()},
+                   {"prompt", declared.prompt},
+                   {"address", assigned.address},
+                   {"model", util::text_or_null(assigned.model)}};
+  Response response;
+  response.body = util::document_text(document);
+  return response;
+}
+
 }  // namespace
 
 const char* route_name(Route route) {
@@ -173,6 +209,8 @@ const char* route_name(Route route) {
       return "show";
     case Route::render:
       return "render";
+    case Route::assignment:
+      return "assignment";
     case Route::unknown:
       return "unknown";
   }
@@ -194,6 +232,12 @@ Route route_of(const std::string& method, const std::string& path, std::string& 
   }
   if (path == k_prompts_path || path == std::string(k_prompts_path) + "/") {
     return Route::list;
+  }
+  if (path.starts_with(k_experiments_path) && path.ends_with(k_assignment_suffix) &&
+      path.size() > k_experiments_path.size() + k_assignment_suffix.size()) {
+    name = path.substr(k_experiments_path.size(),
+                       path.size() - k_experiments_path.size() - k_assignment_suffix.size());
+    return Route::assignment;
   }
   if (!path.starts_with(std::string(k_prompts_path) + "/")) {
     return Route::unknown;
@@ -218,6 +262,9 @@ Response answer(Route route, const std::string& name, const Request& request,
         return is_read(request.method) ? show(name, request, snapshot) : method_not_allowed("GET");
       case Route::render:
         return render(name, request, snapshot);
+      case Route::assignment:
+        return is_read(request.method) ? assignment(name, request, snapshot)
+                                       : method_not_allowed("GET");
       default:
         throw Error(ErrorKind::not_found, "no route '" + util::printable(request.path) + "'", {},
                     "the API is described at /openapi.json");

@@ -13,8 +13,8 @@
 namespace promptctl::serve_detail {
 
 /// The routes, as metrics and the access log name them.
-enum class Route { healthz, readyz, metrics, openapi, list, show, render, unknown };
-inline constexpr int k_route_count = 8;
+enum class Route { healthz, readyz, metrics, openapi, list, show, render, assignment, unknown };
+inline constexpr int k_route_count = 9;
 const char* route_name(Route route);
 
 struct Request {
@@ -32,10 +32,12 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-/// Which route `method` and `path` ask for, and for a prompt's routes, its name.
+/// Which route `method` and `path` ask for, and for a prompt's or experiment's routes, its
+/// name.
 Route route_of(const std::string& method, const std::string& path, std::string& name);
 
-/// The answer of a route of the API (list, show, render; anything else is a 404 or 405).
+/// The answer of a route of the API (list, show, render, assignment; anything else is a 404
+/// or 405).
 Response answer(Route route, const std::string& name, const Request& request,
                 const Snapshot& snapshot);
 

@@ -110,6 +110,11 @@ std::shared_ptr<const Snapshot> Snapshot::load(Workspace& workspace, const Serve
   std::shared_ptr<Snapshot> snapshot(new Snapshot());
   snapshot->m_target = target;
   snapshot->m_commit = current_commit(*repository, target);
+  snapshot->m_repository = repository;
+  snapshot->m_experiments =
+      RevisionSource(repository, repository->resolve(snapshot->m_commit), prefix)
+          .settings()
+          .experiments;
   std::vector<Wanted> wanted;
   if (target.environment.empty()) {
     repo::Revision revision = repository->resolve(target.revision);
@@ -163,11 +168,10 @@ void Snapshot::read_prompts(Workspace& workspace, const std::vector<Wanted>& wan
     (void)item.source->settings();
   }
   // Parsing is most of the work and runs on every core; the repository's reads take turns.
-  auto git_lock = std::make_shared<std::mutex>();
   std::vector<std::shared_ptr<const ServedPrompt>> read(wanted.size());
   util::parallel_for(wanted.size(), [&](std::size_t i) {
     read[i] = std::make_shared<const ServedPrompt>(
-        resolve_in_source(workspace, wanted[i].source, wanted[i].name), wanted[i].pin, git_lock);
+        resolve_in_source(workspace, wanted[i].source, wanted[i].name), wanted[i].pin, m_git_lock);
   });
   m_prompts.insert(m_prompts.end(), std::make_move_iterator(read.begin()),
                    std::make_move_iterator(read.end()));

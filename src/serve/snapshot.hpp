@@ -12,6 +12,7 @@
 
 #include "promptctl/address.hpp"
 #include "promptctl/catalog.hpp"
+#include "promptctl/experiment_settings.hpp"
 #include "promptctl/pins.hpp"
 #include "promptctl/prepared.hpp"
 #include "promptctl/server.hpp"
@@ -112,6 +113,11 @@ class Snapshot {
   [[nodiscard]] const ServedPrompt* find(std::string_view name) const;
   /// How many prompts were taken from the previous snapshot rather than read.
   [[nodiscard]] std::size_t kept() const { return m_kept; }
+  /// The experiments promptctl.yaml declares at `commit()`.
+  [[nodiscard]] const Experiments& experiments() const { return m_experiments; }
+  /// Where experiments' starts and stops are recorded, read under `git_lock()`.
+  [[nodiscard]] const repo::Repository& repository() const { return *m_repository; }
+  [[nodiscard]] std::mutex& git_lock() const { return *m_git_lock; }
 
  private:
   struct Wanted;
@@ -125,6 +131,9 @@ class Snapshot {
 
   ServeTarget m_target;
   std::string m_commit;
+  std::shared_ptr<const repo::Repository> m_repository;
+  std::shared_ptr<std::mutex> m_git_lock = std::make_shared<std::mutex>();
+  Experiments m_experiments;
   std::vector<std::shared_ptr<const ServedPrompt>> m_prompts;
   std::size_t m_kept = 0;
   std::string m_pins_text;  ///< the pins file an environment's prompts were read from

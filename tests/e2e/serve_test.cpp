@@ -308,6 +308,34 @@ TEST_F(ServeTest, FollowsADeployUnderLoadWithoutAFailedRequest) {
       << server->err();
 }
 
+TEST_F(ServeTest, AssignsExperimentVariantsAsRenderDoes) {
+  write("promptctl.yaml", read("promptctl.yaml") +
+                              "experiments:\n  closing:\n    prompt: letter\n    variants:\n"
+                              "      - {name: control, weight: 50}\n"
+                              "      - {name: terse, model: 'echo/echo', weight: 50}\n"
+                              "    metrics: [success_rate]\n");
+  commit("an experiment");
+  ASSERT_EQ(run({"experiment", "start", "closing"}).exit_code, 0);
+  auto server = serve({});
+  write("vars.json", k_letter_variables);
+  std::set<std::string> variants;
+  for (const std::string key : {"ann", "bo", "cy", "dee", "eve", "fay", "gus", "hal"}) {
+    HttpResponse answer = get("/v1/experiments/closing/assignment?key=" + key);
+    ASSERT_EQ(answer.status, 200) << answer.body;
+    expect_schema("Assignment", answer.body);
+    json assigned = json::parse(answer.body);
+    ProcessResult rendered = run({"render", "letter", "--experiment", "closing", "--key", key,
+                                  "--var-file", "vars.json", "--json"});
+    ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+    EXPECT_EQ(assigned["experiment"], json::parse(rendered.out)["experiment"]) << key;
+    EXPECT_EQ(assigned["prompt"], "letter");
+    variants.insert(assigned["experiment"]["variant"].get<std::string>());
+  }
+  EXPECT_EQ(variants.size(), 2u) << "eight keys fall on both sides of a 50/50 split";
+  EXPECT_EQ(get("/v1/experiments/closing/assignment").status, 400);
+  EXPECT_EQ(get("/v1/experiments/nothing/assignment?key=a").status, 404);
+}
+
 TEST_F(ServeTest, KeepsServingWhenANewCommitDoesNotLoad) {
   auto server = serve({"--reload-interval", "50"});
   std::string good = head();
