@@ -5,6 +5,7 @@
 #include "promptctl/build_info.hpp"
 #include "promptctl/experiments.hpp"
 #include "promptctl/names.hpp"
+#include "promptctl/requests.hpp"
 #include "util/dates.hpp"
 #include "util/json_document.hpp"
 #include "util/json_input.hpp"
@@ -137,25 +138,67 @@ json parse_body(const std::string& body) {
   return parsed;
 }
 
-Response render(const std::string& name, const Request& request, const Snapshot& snapshot) {
-  const ServedPrompt& served = find_prompt(snapshot, name);
-  json body = request.body.empty() ? json::object() : parse_body(request.body);
+// What a render request asks besides its prompt: {"variables", "experiment", "key"}.
+struct RenderRequest {
   Inputs inputs;
-  for (auto& [key, value] : body.items()) {
-    if (key != "variables") {
-      throw Error(ErrorKind::usage, "unknown field '" + util::printable(key) + "' in the request",
-                  {}, "a render request is {\"variables\": {...}}");
+  std::string experiment;
+  std::string key;
+};
+
+RenderRequest read_render_request(const std::string& body) {
+  RenderRequest read;
+  json parsed = body.empty() ? json::object() : parse_body(body);
+  for (auto& [field, value] : parsed.items()) {
+    if (field == "variables" && value.is_object()) {
+      read.inputs.values = std::move(value);  // as Inputs::add_values, without a copy
+    } else if ((field == "experiment" || field == "key") && value.is_string()) {
+      (field == "key" ? read.key : read.experiment) = value.get<std::string>();
+    } else if (field == "variables" || field == "experiment" || field == "key") {
+      throw Error(ErrorKind::usage, "'" + field + "' must be " +
+                                        (field == "variables" ? "a JSON object" : "a string"));
+    } else {
+      throw Error(ErrorKind::usage, "unknown field '" + util::printable(field) + "' in the request",
+                  {},
+                  "a render request is {\"variables\": {...}}, with \"experiment\" and \"key\"");
     }
-    if (!value.is_object()) {
-      throw Error(ErrorKind::usage, "'variables' must be a JSON object");
-    }
-    inputs.values = std::move(value);  // as Inputs::add_values, without a copy
   }
-  const ResolvedPrompt& resolved = served.resolved();
+  if (read.experiment.empty() != read.key.empty()) {
+    throw Error(ErrorKind::usage, "\"experiment\" and \"key\" go together");
+  }
+  return read;
+}
+
+Assignment assign_now(const Snapshot& snapshot, const std::string& experiment,
+                  const std::string& prompt, const std::string& key) {
+  std::lock_guard<std::mutex> lock(snapshot.git_lock());  // its start and stop are refs
+  return assign_in(snapshot.experiments(), snapshot.repository(), experiment, prompt, key,
+                   util::now_ms() / 1000);
+}
+
+Response render(const std::string& name, const Request& request, const Snapshot& snapshot) {
+  const ServedPrompt* served = &find_prompt(snapshot, name);
+  RenderRequest asked = read_render_request(request.body);
+  std::optional<Assignment> assigned;
+  if (!asked.experiment.empty()) {
+    assigned = assign_now(snapshot, asked.experiment, name, asked.key);
+    served = &snapshot.at_address(assigned->address);
+  }
+  const ResolvedPrompt& resolved = served->resolved();
   RenderedPrompt rendered =
-      served.prepared().render(inputs, resolved.default_model, resolved.render_settings);
+      served->prepared().render(asked.inputs, resolved.default_model, resolved.render_settings);
   Response response;
-  response.body = render_document(rendered, resolved.revision);
+  if (!assigned) {
+    response.body = render_document(rendered, resolved.revision);
+    return response;
+  }
+  if (!assigned->model.empty()) {  // the variant's model, as `render --experiment` uses it
+    ModelRef model =
+        parse_model_ref(assigned->model, rendered.model.provider, snapshot.workspace().providers());
+    rendered.model.provider = model.provider;
+    rendered.model.name = model.model;
+  }
+  json experiment = assigned->to_json();
+  response.body = render_document(rendered, resolved.revision, &experiment);
   return response;
 }
 
@@ -174,12 +217,7 @@ Response assignment(const std::string& experiment, const Request& request,
     throw Error(ErrorKind::usage, "an assignment needs ?key=: a user, session or request id");
   }
   const Experiment& declared = experiment_named(snapshot.experiments(), experiment);
-  Assignment assigned;
-  {
-    std::lock_guard<std::mutex> lock(snapshot.git_lock());  // its start and stop are refs
-    assigned = assign_in(snapshot.experiments(), snapshot.repository(), experiment, declared.prompt,
-                         key, util::now_ms() / 1000);
-  }
+  Assignment assigned = assign_now(snapshot, experiment, declared.prompt, key);
   json document = {{"schema_version", k_json_schema_version},
                    {"commit", snapshot.commit()},
                    {"experiment", assigned.to_json()},

@@ -111,6 +111,8 @@ std::shared_ptr<const Snapshot> Snapshot::load(Workspace& workspace, const Serve
   snapshot->m_target = target;
   snapshot->m_commit = current_commit(*repository, target);
   snapshot->m_repository = repository;
+  snapshot->m_workspace = &workspace;
+  snapshot->m_prefix = prefix;
   snapshot->m_experiments =
       RevisionSource(repository, repository->resolve(snapshot->m_commit), prefix)
           .settings()
@@ -182,6 +184,30 @@ const ServedPrompt* Snapshot::find(std::string_view name) const {
       m_prompts.begin(), m_prompts.end(), name,
       [](const auto& served, std::string_view wanted) { return served->name() < wanted; });
   return found != m_prompts.end() && (*found)->name() == name ? found->get() : nullptr;
+}
+
+const ServedPrompt& Snapshot::at_address(const std::string& address) const {
+  PromptAddress parsed = parse_address(address);
+  if (parsed.revision.empty()) {
+    if (const ServedPrompt* served = find(parsed.name)) {
+      return *served;
+    }
+    throw Error(ErrorKind::not_found, "no prompt named '" + parsed.name + "' is served");
+  }
+  std::lock_guard<std::mutex> variants(m_variants_lock);
+  std::unique_ptr<const ServedPrompt>& slot = m_variants[address];
+  if (!slot) {
+    std::lock_guard<std::mutex> reading(*m_git_lock);
+    auto source = std::make_shared<RevisionSource>(
+        m_repository, resolve_revision(*m_workspace, *m_repository, parsed), m_prefix);
+    if (!source->read(parsed.name)) {
+      throw Error(ErrorKind::not_found,
+                  "no prompt named '" + parsed.name + "' at '" + parsed.revision + "'");
+    }
+    slot = std::make_unique<const ServedPrompt>(
+        resolve_in_source(*m_workspace, source, parsed.name), std::nullopt, m_git_lock);
+  }
+  return *slot;
 }
 
 std::string current_commit(const repo::Repository& repository, const ServeTarget& target) {

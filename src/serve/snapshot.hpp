@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -118,6 +119,13 @@ class Snapshot {
   /// Where experiments' starts and stops are recorded, read under `git_lock()`.
   [[nodiscard]] const repo::Repository& repository() const { return *m_repository; }
   [[nodiscard]] std::mutex& git_lock() const { return *m_git_lock; }
+  /// The workspace the snapshot was read from: its user configuration names the providers.
+  [[nodiscard]] Workspace& workspace() const { return *m_workspace; }
+
+  /// The prompt an experiment's variant serves: NAME is the one served, NAME@VERSION is read
+  /// from the repository on first use (as `resolve_prompt` reads it) and kept. Throws `Error`
+  /// as `resolve_prompt` does.
+  [[nodiscard]] const ServedPrompt& at_address(const std::string& address) const;
 
  private:
   struct Wanted;
@@ -137,6 +145,11 @@ class Snapshot {
   std::vector<std::shared_ptr<const ServedPrompt>> m_prompts;
   std::size_t m_kept = 0;
   std::string m_pins_text;  ///< the pins file an environment's prompts were read from
+  Workspace* m_workspace = nullptr;
+  std::string m_prefix;  ///< the prompt repository's folder in the work tree
+  /// Variants' versions read so far, by address.
+  mutable std::mutex m_variants_lock;
+  mutable std::map<std::string, std::unique_ptr<const ServedPrompt>> m_variants;
 };
 
 /// The commit `target` would be read from now (see `Snapshot::commit`): cheap enough to ask

@@ -308,13 +308,18 @@ TEST_F(ServeTest, FollowsADeployUnderLoadWithoutAFailedRequest) {
       << server->err();
 }
 
-TEST_F(ServeTest, AssignsExperimentVariantsAsRenderDoes) {
+TEST_F(ServeTest, AssignsAndRendersExperimentVariantsAsRenderDoes) {
+  ASSERT_EQ(run({"release", "letter", "--bump", "minor"}).exit_code, 0);  // letter@1.0.0
+  std::string letter = read("prompts/letter.yaml");
+  letter.replace(letter.find("Tone:"), 5, "P.S. Tone:");
+  write("prompts/letter.yaml", letter);
   write("promptctl.yaml", read("promptctl.yaml") +
                               "experiments:\n  closing:\n    prompt: letter\n    variants:\n"
                               "      - {name: control, weight: 50}\n"
-                              "      - {name: terse, model: 'echo/echo', weight: 50}\n"
+                              "      - {name: released, version: 1.0.0, model: 'openai/gpt-test',"
+                              " weight: 50}\n"
                               "    metrics: [success_rate]\n");
-  commit("an experiment");
+  commit("a postscript, and an experiment against the release");
   ASSERT_EQ(run({"experiment", "start", "closing"}).exit_code, 0);
   auto server = serve({});
   write("vars.json", k_letter_variables);
@@ -324,16 +329,41 @@ TEST_F(ServeTest, AssignsExperimentVariantsAsRenderDoes) {
     ASSERT_EQ(answer.status, 200) << answer.body;
     expect_schema("Assignment", answer.body);
     json assigned = json::parse(answer.body);
-    ProcessResult rendered = run({"render", "letter", "--experiment", "closing", "--key", key,
-                                  "--var-file", "vars.json", "--json"});
-    ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
-    EXPECT_EQ(assigned["experiment"], json::parse(rendered.out)["experiment"]) << key;
+    ProcessResult printed = run({"render", "letter", "--experiment", "closing", "--key", key,
+                                 "--var-file", "vars.json", "--json"});
+    ASSERT_EQ(printed.exit_code, 0) << printed.err;
+    json expected = json::parse(printed.out);
+    EXPECT_EQ(assigned["experiment"], expected["experiment"]) << key;
     EXPECT_EQ(assigned["prompt"], "letter");
-    variants.insert(assigned["experiment"]["variant"].get<std::string>());
+    std::string variant = assigned["experiment"]["variant"];
+    variants.insert(variant);
+
+    HttpResponse rendered = post("/v1/prompts/letter/render",
+                                 "{\"variables\": " + k_letter_variables +
+                                     ", \"experiment\": \"closing\", \"key\": \"" + key + "\"}");
+    ASSERT_EQ(rendered.status, 200) << rendered.body;
+    if (variant == "released") {
+      // The same release, read from git by both: the same bytes.
+      EXPECT_EQ(rendered.body, printed.out);
+      EXPECT_EQ(rendered.body.find("P.S."), std::string::npos);
+      EXPECT_NE(rendered.body.find("gpt-test"), std::string::npos);
+    } else {
+      // The command line renders the working tree (no revision), the server HEAD.
+      json served = json::parse(rendered.body);
+      EXPECT_EQ(served["messages"], expected["messages"]);
+      EXPECT_EQ(served["model"], expected["model"]);
+      EXPECT_EQ(served["experiment"], expected["experiment"]);
+      EXPECT_EQ(served["revision"], "HEAD");
+    }
   }
   EXPECT_EQ(variants.size(), 2u) << "eight keys fall on both sides of a 50/50 split";
   EXPECT_EQ(get("/v1/experiments/closing/assignment").status, 400);
   EXPECT_EQ(get("/v1/experiments/nothing/assignment?key=a").status, 404);
+  EXPECT_EQ(post("/v1/prompts/letter/render", R"({"experiment": "closing"})").status, 400);
+  EXPECT_EQ(post("/v1/prompts/shared/signature/render", R"({"experiment": "closing", "key": "a"})")
+                .status,
+            400)
+      << "the experiment is on another prompt";
 }
 
 TEST_F(ServeTest, KeepsServingWhenANewCommitDoesNotLoad) {
