@@ -140,8 +140,9 @@ TEST_F(ServeTest, ListsAndShowsPromptsWithEntityTags) {
   EXPECT_EQ(unchanged.status, 304);
   EXPECT_EQ(unchanged.body, "");
   EXPECT_EQ(get("/v1/prompts/shared/signature", {{"If-None-Match", "\"other\""}}).status, 200);
-  EXPECT_EQ(get("/openapi.json").body,
-            util::read_file(std::string(PROMPTCTL_SOURCE_DIR) + "/docs/openapi.json"));
+  bool same = get("/openapi.json").body ==
+              util::read_file(std::string(PROMPTCTL_SOURCE_DIR) + "/docs/openapi.json");
+  EXPECT_TRUE(same) << "/openapi.json is not docs/openapi.json";
 }
 
 TEST_F(ServeTest, ErrorsAreDocumentsWithTheirStatus) {
