@@ -169,7 +169,7 @@ RenderRequest read_render_request(const std::string& body) {
 }
 
 Assignment assign_now(const Snapshot& snapshot, const std::string& experiment,
-                  const std::string& prompt, const std::string& key) {
+                      const std::string& prompt, const std::string& key) {
   std::lock_guard<std::mutex> lock(snapshot.git_lock());  // its start and stop are refs
   return assign_in(snapshot.experiments(), snapshot.repository(), experiment, prompt, key,
                    util::now_ms() / 1000);
