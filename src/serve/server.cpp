@@ -1,5 +1,5 @@
-// The HTTP server: libmicrohttpd's threads call `handle`, which checks the token, routes the
-// request over the snapshot served now, and logs it. A second thread watches the refs.
+// The HTTP server: libmicrohttpd's threads call `on_request`, which checks the token, routes
+// the request over the snapshot served now, and logs it. A second thread watches the refs.
 #include "promptctl/server.hpp"
 
 #include <arpa/inet.h>
@@ -123,6 +123,8 @@ struct Server::Impl {
 
   MHD_Result receive(MHD_Connection* connection, Exchange& exchange, const char* data,
                      size_t* size);
+  MHD_Result answer(MHD_Connection* connection, Exchange& exchange, const char* url,
+                    const char* method);
   Response respond(MHD_Connection* connection, Exchange& exchange, const char* url,
                    const char* method, Route& route, std::string& commit);
   MHD_Result send(MHD_Connection* connection, const Response& response, const std::string& commit);
@@ -136,31 +138,46 @@ MHD_Result Server::Impl::on_request(void* self, MHD_Connection* connection, cons
                                     const char* method, const char*, const char* upload_data,
                                     size_t* upload_size, void** state) {
   auto& impl = *static_cast<Impl*>(self);
-  if (*state == nullptr) {  // the headers have come: the body, if any, is next
-    {
+  // Nothing may be thrown into libmicrohttpd's C code: what is not an answer closes the
+  // connection.
+  try {
+    if (*state == nullptr) {  // the headers have come: the body, if any, is next
+      auto exchange = std::make_unique<Exchange>();
+      std::string length = header(connection, "Content-Length");
+      if (!length.empty() &&
+          std::strtoull(length.c_str(), nullptr, 10) > impl.options.max_body_bytes) {
+        exchange->too_large = true;
+      }
       std::lock_guard<std::mutex> lock(impl.flight_lock);
       ++impl.in_flight;
+      *state = exchange.release();  // libmicrohttpd keeps it until `on_completed`
+      return MHD_YES;
     }
-    auto exchange = std::make_unique<Exchange>();
-    std::string length = header(connection, "Content-Length");
-    if (!length.empty() &&
-        std::strtoull(length.c_str(), nullptr, 10) > impl.options.max_body_bytes) {
-      exchange->too_large = true;
+    auto& exchange = *static_cast<Exchange*>(*state);
+    if (*upload_size != 0) {
+      return impl.receive(connection, exchange, upload_data, upload_size);
     }
-    *state = exchange.release();  // libmicrohttpd keeps it until `on_completed`
-    return MHD_YES;
+    return impl.answer(connection, exchange, url, method);
+  } catch (...) {
+    return MHD_NO;
   }
-  auto& exchange = *static_cast<Exchange*>(*state);
-  if (*upload_size != 0) {
-    return impl.receive(connection, exchange, upload_data, upload_size);
-  }
+}
+
+MHD_Result Server::Impl::answer(MHD_Connection* connection, Exchange& exchange, const char* url,
+                                const char* method) {
   Route route = Route::unknown;
   std::string commit;
-  Response response = impl.respond(connection, exchange, url, method, route, commit);
-  MHD_Result queued = impl.send(connection, response, commit);
+  Response response;
+  try {
+    response = respond(connection, exchange, url, method, route, commit);
+  } catch (const std::exception& failure) {  // a bug: said as one, and the server goes on
+    response = serve_detail::error_response(
+        500, Error(ErrorKind::internal, std::string("internal error: ") + failure.what()));
+  }
+  MHD_Result queued = send(connection, response, commit);
   double seconds = std::chrono::duration<double>(Clock::now() - exchange.started).count();
-  impl.metrics.record(route, response.status, seconds);
-  impl.log(method, url, route, response.status, response.body.size(), seconds, commit);
+  metrics.record(route, response.status, seconds);
+  log(method, url, route, response.status, response.body.size(), seconds, commit);
   return queued;
 }
 
@@ -317,7 +334,7 @@ void Server::Impl::watch_refs() {
     try {
       reload_now();
       last_failure.clear();
-    } catch (const Error& error) {
+    } catch (const std::exception& error) {  // an Error, or a bug: the old state stays
       std::string failure = error.what();
       if (options.events && failure != last_failure) {
         options.events("reload failed, still serving " + snapshot()->commit().substr(0, 7) + ": " +
