@@ -193,6 +193,8 @@ class Ledger {
   /// The ids of the newest `limit` runs, newest first, without reading the runs.
   [[nodiscard]] std::vector<std::int64_t> newest_run_ids(std::size_t limit) const;
   [[nodiscard]] std::optional<RunRecord> find(std::int64_t id) const;
+  /// The number of the run whose uid is `uid`, or nothing when this ledger has none.
+  [[nodiscard]] std::optional<std::int64_t> id_of_uid(const std::string& uid) const;
   /// The run `id`; throws `Error` (not_found) when there is none.
   [[nodiscard]] RunRecord get(std::int64_t id) const;
   /// Records a score against a run; throws `Error` (not_found) for an unknown run.

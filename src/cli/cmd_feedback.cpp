@@ -30,8 +30,8 @@ std::string author(Session& session) {
 }
 
 int run(Session& session, const Options& o) {
-  std::int64_t run_id = parse_run_id(o.id);
   Ledger ledger = open_ledger(session);
+  std::int64_t run_id = run_id_of(ledger, o.id);
   std::int64_t id = ledger.add_feedback(run_id, o.score, o.comment, author(session));
   if (o.json) {
     session.out().document(ledger.feedback_for(run_id).back().to_json());

@@ -89,8 +89,8 @@ void add_tool_results(ChatRequest& request, const RunRecord& original,
 }
 
 int run(Session& session, const Options& o) {
-  std::int64_t id = parse_run_id(o.id);
   ExecutionState state = open_execution_state(session);
+  std::int64_t id = run_id_of(state.ledger, o.id);
   RunRecord original = state.ledger.get(id);
   if (original.store != LedgerStore::full) {
     throw Error(ErrorKind::invalid_input,

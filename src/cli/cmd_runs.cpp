@@ -189,8 +189,8 @@ int show(Session& session, const Options& o) {
   if (o.words.size() != 2) {
     throw Error(ErrorKind::usage, "'runs show' takes one run id");
   }
-  std::int64_t id = parse_run_id(o.words[1]);
   Ledger ledger = open_ledger(session);
+  std::int64_t id = run_id_of(ledger, o.words[1]);
   RunRecord run = ledger.get(id);
   std::vector<Feedback> feedback = ledger.feedback_for(id);
   if (o.json) {

@@ -15,6 +15,7 @@
 #include "util/interrupts.hpp"
 #include "util/json_input.hpp"
 #include "util/strings.hpp"
+#include "util/uuid.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -294,12 +295,20 @@ std::string format_cost(const std::optional<double>& cost) {
   return buffer;
 }
 
-std::int64_t parse_run_id(const std::string& text) {
+std::int64_t run_id_of(const Ledger& ledger, const std::string& text) {
+  if (util::is_uuid_v7(text)) {
+    if (std::optional<std::int64_t> id = ledger.id_of_uid(text)) {
+      return *id;
+    }
+    throw Error(ErrorKind::not_found, "no run with uid '" + text + "' in this ledger", {},
+                "'promptctl runs --json' lists the runs with their uids");
+  }
   std::int64_t id = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (text.empty() || error != std::errc() || end != text.data() + text.size() || id <= 0) {
-    throw Error(ErrorKind::usage, "'" + text + "' is not a run id (a positive number)", {},
-                "'promptctl runs' lists them");
+    throw Error(ErrorKind::usage,
+                "'" + util::printable(text) + "' is not a run id (a positive number or a run uid)",
+                {}, "'promptctl runs' lists them");
   }
   return id;
 }

@@ -87,7 +87,9 @@ std::string format_time(std::int64_t ms);
 /// "$0.000123", or "-" when unknown.
 std::string format_cost(const std::optional<double>& cost);
 
-/// Parses a run id given on the command line; throws `Error` (usage).
-std::int64_t parse_run_id(const std::string& text);
+/// The run a command line names: its number in `ledger`, or its uid (`run_uid`, the same on
+/// every machine). Throws `Error`: usage for text that is neither, not_found for a uid this
+/// ledger does not have.
+std::int64_t run_id_of(const Ledger& ledger, const std::string& text);
 
 }  // namespace promptctl::cli

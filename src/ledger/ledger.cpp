@@ -414,6 +414,15 @@ std::optional<RunRecord> Ledger::find(std::int64_t id) const {
   return read_run(query);
 }
 
+std::optional<std::int64_t> Ledger::id_of_uid(const std::string& uid) const {
+  Statement query(m_impl->db, "SELECT id FROM runs WHERE uid = ?");
+  query.bind(1, uid);
+  if (!query.step()) {
+    return std::nullopt;
+  }
+  return query.integer(0);
+}
+
 RunRecord Ledger::get(std::int64_t id) const {
   std::optional<RunRecord> run = find(id);
   if (!run) {

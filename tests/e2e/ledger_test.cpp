@@ -119,6 +119,28 @@ TEST_F(LedgerTest, RunsFiltersAndShowsFeedback) {
   EXPECT_EQ(run({"runs", "show", "x1"}).exit_code, 2);
 }
 
+TEST_F(LedgerTest, ARunIsNamedByItsUidAsByItsNumber) {
+  run_json({"run", "hello", "--var", "who=a"});
+  json second = run_json({"run", "hello", "--var", "who=b"});
+  std::string uid = second["run_uid"];
+  EXPECT_EQ(run({"runs", "show", uid, "--json"}).out, run({"runs", "show", "2", "--json"}).out);
+  ProcessResult scored = run({"feedback", uid, "--score", "1", "--json"});
+  ASSERT_EQ(scored.exit_code, 0) << scored.err;
+  EXPECT_EQ(json::parse(scored.out)["run_id"], 2);
+  json rerun = run_json({"rerun", uid});
+  EXPECT_EQ(rerun["parent_run_id"], 2) << rerun.dump(2);
+  // Another ledger's run: a well-formed uid this one does not have.
+  std::string elsewhere = "01890a5d-ac96-774b-bcce-b302099a8057";
+  ProcessResult unknown = run({"runs", "show", elsewhere});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("no run with uid '" + elsewhere + "'"), std::string::npos)
+      << unknown.err;
+  ProcessResult malformed = run({"feedback", "01890a5d-not-a-uid", "--score", "1"});
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_NE(malformed.err.find("a positive number or a run uid"), std::string::npos)
+      << malformed.err;
+}
+
 TEST_F(LedgerTest, RerunSendsTheSameRequestAndLinksTheRuns) {
   run_json({"run", "hello", "--var", "who=Zed"});
   std::string first = m_server.requests().back().body;
