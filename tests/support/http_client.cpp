@@ -12,20 +12,10 @@
 #include <cstring>
 #include <thread>
 
+#include "support/http_wire.hpp"
+
 namespace promptctl::testing {
 namespace {
-
-bool send_all(int fd, const std::string& data) {
-  std::size_t sent = 0;
-  while (sent < data.size()) {
-    ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) {
-      return false;
-    }
-    sent += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 HttpResponse parse(const std::string& raw) {
   HttpResponse response;
@@ -78,10 +68,10 @@ HttpResponse http_raw(int port, const std::string& first, const std::string& sec
   }
   timeval timeout{30, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  bool sent = send_all(fd, first);
+  bool sent = write_all(fd, first);
   if (sent && !second.empty()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
-    sent = send_all(fd, second);
+    sent = write_all(fd, second);
   }
   std::string raw;
   char buffer[8192];
