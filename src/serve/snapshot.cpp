@@ -75,23 +75,6 @@ bool same_pin(const Pin& a, const Pin& b) {
          a.deployed_at == b.deployed_at && a.emergency == b.emergency && a.reason == b.reason;
 }
 
-// The prompt `previous` serves as `name` with exactly this pin, to be kept as it is.
-std::shared_ptr<const ServedPrompt> kept_from(const Snapshot* previous, const std::string& name,
-                                              const Pin& pin) {
-  if (!previous) {
-    return nullptr;
-  }
-  const auto& prompts = previous->prompts();
-  auto found = std::lower_bound(
-      prompts.begin(), prompts.end(), name,
-      [](const auto& served, const std::string& wanted) { return served->name() < wanted; });
-  if (found == prompts.end() || (*found)->name() != name || !(*found)->pin() ||
-      !same_pin(*(*found)->pin(), pin)) {
-    return nullptr;
-  }
-  return *found;
-}
-
 }  // namespace
 
 // A prompt to read, with the source it is read from and its pin.
@@ -152,7 +135,7 @@ bool Snapshot::take_pins(const repo::Repository& repository, const std::string& 
     return true;  // nothing deployed there yet
   }
   for (const auto& [name, pin] : pinned->second) {
-    if (auto kept = kept_from(previous, name, pin)) {
+    if (auto kept = previous ? previous->kept(name, pin) : nullptr) {
       m_prompts.push_back(std::move(kept));
       ++m_kept;
       continue;
@@ -179,11 +162,24 @@ void Snapshot::read_prompts(Workspace& workspace, const std::vector<Wanted>& wan
                    std::make_move_iterator(read.end()));
 }
 
-const ServedPrompt* Snapshot::find(std::string_view name) const {
+const std::shared_ptr<const ServedPrompt>* Snapshot::entry(std::string_view name) const {
   auto found = std::lower_bound(
       m_prompts.begin(), m_prompts.end(), name,
       [](const auto& served, std::string_view wanted) { return served->name() < wanted; });
-  return found != m_prompts.end() && (*found)->name() == name ? found->get() : nullptr;
+  return found != m_prompts.end() && (*found)->name() == name ? &*found : nullptr;
+}
+
+const ServedPrompt* Snapshot::find(std::string_view name) const {
+  const std::shared_ptr<const ServedPrompt>* served = entry(name);
+  return served ? served->get() : nullptr;
+}
+
+std::shared_ptr<const ServedPrompt> Snapshot::kept(const std::string& name, const Pin& pin) const {
+  const std::shared_ptr<const ServedPrompt>* served = entry(name);
+  if (!served || !(*served)->pin() || !same_pin(*(*served)->pin(), pin)) {
+    return nullptr;
+  }
+  return *served;
 }
 
 const ServedPrompt& Snapshot::at_address(const std::string& address) const {

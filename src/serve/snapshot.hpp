@@ -130,6 +130,12 @@ class Snapshot {
  private:
   struct Wanted;
   Snapshot() = default;
+  /// The entry of `name` in `m_prompts`, or nullptr.
+  [[nodiscard]] const std::shared_ptr<const ServedPrompt>* entry(std::string_view name) const;
+  /// This snapshot's prompt `name` when it is served with exactly `pin`: a later snapshot
+  /// keeps it as it is.
+  [[nodiscard]] std::shared_ptr<const ServedPrompt> kept(const std::string& name,
+                                                         const Pin& pin) const;
   /// Takes the environment's pins at `m_commit`: prompts pinned as in `previous` are kept, the
   /// others added to `wanted`. False when nothing moved and every prompt was kept.
   bool take_pins(const repo::Repository& repository, const std::string& prefix,
