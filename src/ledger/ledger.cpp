@@ -6,7 +6,8 @@
 #include <cmath>
 #include <map>
 
-#include "ledger/sqlite.hpp"
+#include "ledger/ledger_impl.hpp"
+#include "ledger/rows.hpp"
 #include "promptctl/error.hpp"
 #include "util/dates.hpp"
 #include "util/json_output.hpp"
@@ -14,9 +15,16 @@
 
 namespace promptctl {
 
+using ledger_detail::bind_run;
+using ledger_detail::bind_where;
 using ledger_detail::Database;
+using ledger_detail::k_insert_run;
+using ledger_detail::k_run_columns;
+using ledger_detail::read_run;
 using ledger_detail::Statement;
 using ledger_detail::Transaction;
+using ledger_detail::Where;
+using ledger_detail::where_clause;
 using nlohmann::json;
 
 namespace {
@@ -84,117 +92,6 @@ CREATE INDEX feedback_by_run ON feedback(run_id);
     "CREATE UNIQUE INDEX runs_by_uid ON runs(uid);",
 };
 
-constexpr const char* k_run_columns =
-    "id, started_ms, finished_ms, prompt, revision, commit_id, content_hash, environment, "
-    "request, request_hash, variables, provider, model, output, finish_reason, input_tokens, "
-    "output_tokens, latency_ms, cost, status, error, attempts, cached, parent_id, experiment, "
-    "variant, dirty, store, output_sha256, tool_calls, uid";
-
-json parse_stored(const std::string& text) {
-  json value = json::parse(text, nullptr, false);
-  return value.is_discarded() ? json(text) : value;
-}
-
-RunRecord read_run(const Statement& row) {
-  RunRecord run;
-  int c = 0;
-  run.id = row.integer(c++);
-  run.started_ms = row.integer(c++);
-  run.finished_ms = row.integer(c++);
-  run.prompt = row.text(c++);
-  run.revision = row.text(c++);
-  run.commit = row.text(c++);
-  run.content_hash = row.text(c++);
-  run.environment = row.text(c++);
-  run.request = parse_stored(row.text(c++));
-  run.request_hash = row.text(c++);
-  run.variables = parse_stored(row.text(c++));
-  run.provider = row.text(c++);
-  run.model = row.text(c++);
-  run.output = row.text(c++);
-  run.finish_reason = row.text(c++);
-  run.input_tokens = row.optional_integer(c++);
-  run.output_tokens = row.optional_integer(c++);
-  run.latency_ms = row.real(c++);
-  run.cost = row.optional_real(c++);
-  run.status = row.text(c++);
-  run.error = row.text(c++);
-  run.attempts = static_cast<int>(row.integer(c++));
-  run.cached = row.integer(c++) != 0;
-  run.parent_id = row.optional_integer(c++);
-  run.experiment = row.text(c++);
-  run.variant = row.text(c++);
-  run.dirty = row.integer(c++) != 0;
-  run.store = parse_ledger_store(row.text(c++)).value_or(LedgerStore::full);
-  run.output_sha256 = row.text(c++);
-  run.tool_calls = parse_stored(row.text(c++));
-  run.uid = row.text(c++);
-  return run;
-}
-
-// The WHERE clause for a filter, with its values in binding order.
-struct Where {
-  std::string sql;
-  std::vector<std::string> texts;
-  std::optional<std::int64_t> since;
-};
-
-Where where_clause(const RunFilter& filter) {
-  Where where;
-  std::vector<std::string> parts;
-  if (!filter.prompt.empty()) {
-    parts.emplace_back("prompt = ?");
-    where.texts.push_back(filter.prompt);
-  }
-  if (!filter.status.empty()) {
-    parts.emplace_back("status = ?");
-    where.texts.push_back(filter.status);
-  }
-  if (!filter.environment.empty()) {
-    parts.emplace_back("environment = ?");
-    where.texts.push_back(filter.environment);
-  }
-  if (!filter.experiment.empty()) {
-    parts.emplace_back("experiment = ?");
-    where.texts.push_back(filter.experiment);
-  }
-  for (const std::string& environment : filter.other_than_environments) {
-    parts.emplace_back("environment <> ?");
-    where.texts.push_back(environment);
-  }
-  if (!filter.grep.empty()) {
-    // instr() on lower(): a plain substring test, where LIKE would read % and _ as wildcards.
-    // The inputs are the variables' values and the messages' contents as text, not their JSON
-    // (whose keys and escapes would match too).
-    parts.emplace_back(
-        "(instr(lower(output), lower(?)) > 0"
-        " OR EXISTS (SELECT 1 FROM json_tree(CASE WHEN json_valid(variables) THEN variables END)"
-        " WHERE type = 'text' AND instr(lower(value), lower(?)) > 0)"
-        " OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(request) THEN request END,"
-        " '$.messages') WHERE instr(lower(json_extract(value, '$.content')), lower(?)) > 0))");
-    where.texts.insert(where.texts.end(), 3, filter.grep);
-  }
-  if (filter.since_ms) {
-    parts.emplace_back("started_ms >= ?");
-    where.since = filter.since_ms;
-  }
-  for (size_t i = 0; i < parts.size(); ++i) {
-    where.sql += (i ? " AND " : " WHERE ") + parts[i];
-  }
-  return where;
-}
-
-int bind_where(Statement& statement, const Where& where) {
-  int index = 1;
-  for (const std::string& text : where.texts) {
-    statement.bind(index++, text);
-  }
-  if (where.since) {
-    statement.bind(index++, *where.since);
-  }
-  return index;
-}
-
 std::string group_expression(StatsGrouping grouping) {
   switch (grouping) {
     case StatsGrouping::prompt:
@@ -247,14 +144,6 @@ void migrate(Database& db) {
 
 }  // namespace
 
-struct Ledger::Impl {
-  explicit Impl(const std::string& path) : db(path, 30000) {}
-  Database db;
-  std::optional<Statement> insert_run;  // prepared once, on the first record
-  bool batching = false;
-  std::optional<Transaction> batch;  // open while a batch has uncommitted runs
-};
-
 Ledger::Ledger(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Ledger::~Ledger() = default;
 Ledger::Ledger(Ledger&&) noexcept = default;
@@ -299,48 +188,10 @@ std::int64_t Ledger::record(const RunRecord& given) {
     m_impl->batch.emplace(db);
   }
   if (!m_impl->insert_run) {
-    m_impl->insert_run.emplace(
-        db,
-        "INSERT INTO runs (started_ms, finished_ms, prompt, revision, commit_id, "
-        "content_hash, environment, request, request_hash, variables, provider, model, "
-        "output, finish_reason, input_tokens, output_tokens, latency_ms, cost, status, "
-        "error, attempts, cached, parent_id, experiment, variant, dirty, store, "
-        "output_sha256, tool_calls, uid) VALUES "
-        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    m_impl->insert_run.emplace(db, k_insert_run);
   }
   Statement& insert = *m_impl->insert_run;
-  insert.reset();
-  int c = 0;
-  insert.bind(++c, run.started_ms);
-  insert.bind(++c, run.finished_ms);
-  insert.bind(++c, run.prompt);
-  insert.bind(++c, run.revision);
-  insert.bind(++c, run.commit);
-  insert.bind(++c, run.content_hash);
-  insert.bind(++c, run.environment);
-  insert.bind(++c, run.request.dump());
-  insert.bind(++c, run.request_hash);
-  insert.bind(++c, run.variables.dump());
-  insert.bind(++c, run.provider);
-  insert.bind(++c, run.model);
-  insert.bind(++c, run.output);
-  insert.bind(++c, run.finish_reason);
-  insert.bind(++c, run.input_tokens);
-  insert.bind(++c, run.output_tokens);
-  insert.bind(++c, run.latency_ms);
-  insert.bind(++c, run.cost);
-  insert.bind(++c, run.status);
-  insert.bind(++c, run.error);
-  insert.bind(++c, std::int64_t{run.attempts});
-  insert.bind(++c, std::int64_t{run.cached ? 1 : 0});
-  insert.bind(++c, run.parent_id);
-  insert.bind(++c, run.experiment);
-  insert.bind(++c, run.variant);
-  insert.bind(++c, std::int64_t{run.dirty ? 1 : 0});
-  insert.bind(++c, std::string(to_string(run.store)));
-  insert.bind(++c, run.output_sha256);
-  insert.bind(++c, run.tool_calls.dump());
-  insert.bind(++c, run.uid.empty() ? util::uuid_v7(run.started_ms) : run.uid);
+  bind_run(insert, run, run.uid.empty() ? util::uuid_v7(run.started_ms) : run.uid);
   insert.run();
   std::int64_t id = sqlite3_last_insert_rowid(db.get());
   if (own) {
