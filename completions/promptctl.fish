@@ -42,7 +42,7 @@ complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a pull 
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a push -d 'Push the branch, tags and notes to a remote'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a test -d 'Run prompts\' tests and grade the answers'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a run -d 'Render a prompt, call its model and record the run'
-complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a runs -d 'List recorded runs, or show one'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a runs -d 'List, show, prune, export and import recorded runs'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a rerun -d 'Send a recorded run\'s request again'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a stats -d 'Summarise recorded runs'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a feedback -d 'Record a score for a run'

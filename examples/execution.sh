@@ -55,6 +55,13 @@ step "$promptctl" feedback 1 --score 1 -m "clear and polite"
 step "$promptctl" rerun 1 --json
 step "$promptctl" stats
 step "$promptctl" stats --by model --format prometheus
+# Runs travel as JSON lines: this clone's ledger into another's (a CI job's runs into a shared
+# clone, say). Importing twice adds each run once.
+"$promptctl" runs export > ../runs.jsonl
+"$promptctl" init ../elsewhere >/dev/null
+step "$promptctl" -C ../elsewhere runs import ../runs.jsonl
+step "$promptctl" -C ../elsewhere runs import ../runs.jsonl
+step "$promptctl" -C ../elsewhere stats
 
 if [ -x "${PROMPTCTL_TEST_SERVER:-}" ]; then
   # Real HTTP against the loopback provider: "~429x2" asks it to refuse twice with 429, and

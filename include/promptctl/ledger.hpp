@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -79,6 +80,8 @@ struct RunRecord {
   /// `to_json` less the request, its hash, the variables and the end time: what a line of
   /// output about the run needs, without copying the largest parts.
   [[nodiscard]] nlohmann::json summary_json() const;
+
+  bool operator==(const RunRecord&) const = default;
 };
 
 /// `text` with every occurrence of each value cut out and replaced by its marker, longer values
@@ -98,6 +101,34 @@ struct Feedback {
   std::int64_t created_ms = 0;
 
   [[nodiscard]] nlohmann::json to_json() const;
+
+  bool operator==(const Feedback&) const = default;
+};
+
+/// A run as it travels from one ledger to another (`runs export`, `runs import`): the run as
+/// its ledger kept it, the uid of the run it repeats, and its feedback. Runs' and feedback's
+/// numbers are local to a ledger: they are written, for reading, but not carried over.
+struct PortableRun {
+  RunRecord run;
+  std::string parent_uid;  ///< empty when the run repeats none, or its original was pruned
+  std::vector<Feedback> feedback;
+
+  /// One line of `runs export`: what `runs show --json` prints, with `parent_run_uid`.
+  [[nodiscard]] nlohmann::json to_json() const;
+  /// Reads `to_json`'s form back. Throws `Error` (invalid_input) naming the field that is
+  /// missing or wrong; the local numbers are left at 0.
+  static PortableRun from_json(const nlohmann::json& value);
+
+  bool operator==(const PortableRun&) const = default;
+};
+
+/// What `LedgerImport` did.
+struct ImportResult {
+  std::int64_t imported = 0;  ///< runs added
+  std::int64_t present = 0;   ///< runs the ledger had already (the same uid)
+  std::int64_t feedback = 0;  ///< feedback entries added
+  /// Reruns whose original is in neither the ledger nor the import: kept without the link.
+  std::int64_t unlinked = 0;
 };
 
 /// Which runs a listing or statistic covers.
@@ -190,6 +221,10 @@ class Ledger {
   void end_batch();
   /// The runs `filter` selects, newest first.
   [[nodiscard]] std::vector<RunRecord> runs(const RunFilter& filter) const;
+  /// The runs `filter` selects, oldest first (a limit keeps the newest), each with its
+  /// original's uid and its feedback, handed to `each` one at a time as they are read.
+  void export_runs(const RunFilter& filter,
+                   const std::function<void(const PortableRun&)>& each) const;
   /// The ids of the newest `limit` runs, newest first, without reading the runs.
   [[nodiscard]] std::vector<std::int64_t> newest_run_ids(std::size_t limit) const;
   [[nodiscard]] std::optional<RunRecord> find(std::int64_t id) const;
@@ -214,9 +249,32 @@ class Ledger {
   PruneResult prune(std::int64_t cutoff_ms, bool dry_run);
 
  private:
+  friend class LedgerImport;
   struct Impl;
   explicit Ledger(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;
+};
+
+/// Runs exported from another ledger, added in one transaction: nothing is kept unless
+/// `finish(true)` runs, and other writers wait until then. A run is known by its uid, so
+/// importing the same runs twice adds them once; for a run already present, only the feedback
+/// it lacks (the same score, comment, author and time) is added. A run kept more fully than
+/// `keep` allows is stored as `keep` would have stored it.
+class LedgerImport {
+ public:
+  LedgerImport(Ledger& ledger, LedgerStore keep);
+  ~LedgerImport();
+  LedgerImport(const LedgerImport&) = delete;
+  LedgerImport& operator=(const LedgerImport&) = delete;
+
+  void add(const PortableRun& run);
+  /// Links each rerun to its original where the original came later in the import, then
+  /// commits (or, without `commit`, rolls everything back: a dry run).
+  ImportResult finish(bool commit);
+
+ private:
+  struct State;
+  std::unique_ptr<State> m_state;
 };
 
 /// A ledger batch for as long as it lives: what is left is committed when it ends, even by an

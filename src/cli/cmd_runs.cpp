@@ -1,6 +1,8 @@
-// promptctl runs [NAME] | runs show ID | runs prune: the executions recorded in the ledger.
+// promptctl runs [NAME] | runs show ID | runs prune | runs export | runs import FILE: the
+// executions recorded in the ledger.
 
 #include "cli/execution.hpp"
+#include "cli/runs_transfer.hpp"
 #include "cli/validators.hpp"
 #include "promptctl/names.hpp"
 #include "util/dates.hpp"
@@ -11,7 +13,7 @@ namespace {
 
 struct Options {
   std::vector<std::string> words;
-  std::size_t max_count = 20;
+  std::optional<std::size_t> max_count;  ///< listing: 20 unless given; export: all
   std::string since;
   std::string status;
   std::string environment;
@@ -24,8 +26,10 @@ struct Options {
 void add_options(CLI::App& sub, Options& o) {
   sub.add_option("NAME", o.words,
                  "Only the runs of this prompt; 'show ID' for one run in full; 'prune' to remove "
-                 "old runs");
-  sub.add_option("-n,--max-count", o.max_count, "Show at most N runs, newest first (default 20)")
+                 "old runs; 'export [NAME]' to write runs as JSON lines; 'import FILE' to add "
+                 "exported runs");
+  sub.add_option("-n,--max-count", o.max_count,
+                 "Show at most N runs, newest first (default 20; export: all)")
       ->type_name("N");
   sub.add_option("--since", o.since,
                  "Only runs started after DATE: 2026-01-31, an ISO 8601 time, or '2 hours ago'")
@@ -42,7 +46,8 @@ void add_options(CLI::App& sub, Options& o) {
                  "With prune: remove runs started longer ago than this (90d, 12h; default: "
                  "promptctl.yaml's ledger.retention)")
       ->type_name("DURATION");
-  sub.add_flag("--dry-run", o.dry_run, "With prune: count what would be removed, remove nothing");
+  sub.add_flag("--dry-run", o.dry_run,
+               "With prune or import: count what would be removed or added, change nothing");
   sub.add_flag("--json", o.json, "Print the runs as JSON");
 }
 
@@ -239,22 +244,11 @@ int prune(Session& session, const Options& o) {
   return 0;
 }
 
-int run(Session& session, const Options& o) {
-  if (!o.words.empty() && o.words.front() == "show") {
-    return show(session, o);
-  }
-  if (!o.words.empty() && o.words.front() == "prune") {
-    return prune(session, o);
-  }
-  if (!o.older_than.empty() || o.dry_run) {
-    throw Error(ErrorKind::usage, "--older-than and --dry-run go with 'runs prune'");
-  }
-  if (o.words.size() > 1) {
-    throw Error(ErrorKind::usage, "runs takes at most one prompt NAME");
-  }
+// The runs the filter options select; `name` is the prompt's, or empty for all.
+RunFilter filter_of(const Options& o, const std::string& name) {
   RunFilter filter;
-  if (!o.words.empty()) {
-    filter.prompt = normalize_name(o.words.front());
+  if (!name.empty()) {
+    filter.prompt = normalize_name(name);
   }
   if (auto since = since_option(o.since)) {
     filter.since_ms = *since * 1000;
@@ -263,6 +257,15 @@ int run(Session& session, const Options& o) {
   filter.environment = o.environment;
   filter.grep = o.grep;
   filter.limit = o.max_count;
+  return filter;
+}
+
+int list(Session& session, const Options& o) {
+  if (o.words.size() > 1) {
+    throw Error(ErrorKind::usage, "runs takes at most one prompt NAME");
+  }
+  RunFilter filter = filter_of(o, o.words.empty() ? "" : o.words.front());
+  filter.limit = o.max_count.value_or(20);
   std::vector<RunRecord> runs = open_ledger(session).runs(filter);
   if (o.json) {
     nlohmann::json list = nlohmann::json::array();
@@ -276,9 +279,44 @@ int run(Session& session, const Options& o) {
   return !o.grep.empty() && runs.empty() ? 1 : 0;
 }
 
+int export_action(Session& session, const Options& o) {
+  if (o.words.size() > 2) {
+    throw Error(ErrorKind::usage, "'runs export' takes at most one prompt NAME");
+  }
+  if (o.json) {
+    throw Error(ErrorKind::usage, "'runs export' always writes JSON, a run per line: drop --json");
+  }
+  return export_runs(session, filter_of(o, o.words.size() == 2 ? o.words[1] : ""));
+}
+
+int run(Session& session, const Options& o) {
+  std::string action = o.words.empty() ? "" : o.words.front();
+  if (action == "show") {
+    return show(session, o);
+  }
+  if (action == "prune") {
+    return prune(session, o);
+  }
+  if (action == "import") {
+    if (!o.older_than.empty()) {
+      throw Error(ErrorKind::usage, "--older-than goes with 'runs prune'");
+    }
+    return import_runs(session, {o.words.begin() + 1, o.words.end()}, o.dry_run, o.json);
+  }
+  if (!o.older_than.empty() || o.dry_run) {
+    throw Error(ErrorKind::usage,
+                "--older-than and --dry-run go with 'runs prune' (--dry-run with 'runs import' "
+                "too)");
+  }
+  if (action == "export") {
+    return export_action(session, o);
+  }
+  return list(session, o);
+}
+
 }  // namespace
 
-extern const CommandSpec k_cmd_runs{"runs", "List recorded runs, or show one",
+extern const CommandSpec k_cmd_runs{"runs", "List, show, prune, export and import recorded runs",
                                     Completes::prompt_names, Setup::ledger,
                                     declare<Options, add_options, run>};
 

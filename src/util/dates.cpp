@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <vector>
@@ -168,6 +169,38 @@ std::string format_utc_ms(std::int64_t milliseconds) {
   char millis[8];
   std::snprintf(millis, sizeof millis, ".%03d", fraction);
   return utc_without_zone(seconds) + millis + "Z";
+}
+
+std::optional<std::int64_t> parse_utc_ms(std::string_view text) {
+  std::string value(text);
+  std::tm tm{};
+  const char* rest = strptime(value.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!rest) {
+    return std::nullopt;
+  }
+  std::string_view tail(rest);
+  std::int64_t millis = 0;
+  if (tail.starts_with(".")) {
+    std::size_t digits = 1;
+    while (digits < tail.size() && std::isdigit(static_cast<unsigned char>(tail[digits]))) {
+      if (digits <= 3) {
+        millis = millis * 10 + (tail[digits] - '0');
+      }
+      ++digits;
+    }
+    if (digits == 1 || digits > 10) {
+      return std::nullopt;
+    }
+    for (std::size_t shown = digits - 1; shown < 3; ++shown) {
+      millis *= 10;  // ".5" is 500 ms
+    }
+    tail.remove_prefix(digits);
+  }
+  auto offset = parse_offset(tail);
+  if (!offset) {
+    return std::nullopt;
+  }
+  return (static_cast<std::int64_t>(timegm(&tm)) - *offset * 60) * 1000 + millis;
 }
 
 std::int64_t now_ms() {

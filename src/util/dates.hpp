@@ -32,4 +32,8 @@ std::string format_utc(std::int64_t seconds);
 /// The same for milliseconds since the epoch, keeping them: "2026-01-31T11:00:00.250Z".
 std::string format_utc_ms(std::int64_t milliseconds);
 
+/// Reads what `format_utc_ms` and `format_utc` write, or any RFC 3339 time with an offset and
+/// up to nanoseconds (cut to milliseconds): milliseconds since the epoch.
+std::optional<std::int64_t> parse_utc_ms(std::string_view text);
+
 }  // namespace promptctl::util

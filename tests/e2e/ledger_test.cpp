@@ -1,5 +1,6 @@
 // The ledger and the cache through the commands: runs, rerun, stats, feedback, cache, batches
 // and several processes writing at once.
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -117,6 +118,63 @@ TEST_F(LedgerTest, RunsFiltersAndShowsFeedback) {
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("no run 99 in the ledger"), std::string::npos);
   EXPECT_EQ(run({"runs", "show", "x1"}).exit_code, 2);
+}
+
+// Runs leave one clone's ledger as JSON lines and arrive in another's, once however often they
+// are imported, all or none, and the statistics there are the same.
+TEST_F(LedgerTest, RunsTravelBetweenLedgersByExportAndImport) {
+  run_json({"run", "hello", "--var", "who=Ann"});
+  run_json({"run", "hello", "--var", "who=Bo", "--env", "staging"});
+  ASSERT_EQ(run({"feedback", "1", "--score", "1", "-m", "good"}).exit_code, 0);
+  json rerun = run_json({"rerun", "1"});
+  ProcessResult exported = run({"runs", "export"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  std::vector<json> lines;
+  std::istringstream stream(exported.out);
+  for (std::string line; std::getline(stream, line);) {
+    lines.push_back(json::parse(line));
+  }
+  ASSERT_EQ(lines.size(), 3U);
+  EXPECT_EQ(lines[2]["parent_run_uid"], lines[0]["run_uid"]);
+  EXPECT_EQ(lines[0]["feedback"][0]["comment"], "good");
+  EXPECT_EQ(json::parse(run({"runs", "export", "--env", "staging"}).out), lines[1])
+      << "filters as runs does: only the second run";
+  EXPECT_EQ(run({"runs", "export", "--json"}).exit_code, 2);
+
+  std::filesystem::path other = root().parent_path() / "other";
+  ASSERT_EQ(run({"init", "other"}, root().parent_path()).exit_code, 0);
+  // A damaged line: nothing is imported, and the message names the file and the line.
+  std::filesystem::path damaged = root().parent_path() / "damaged.jsonl";
+  std::ofstream(damaged) << lines[0].dump() << "\n\n"
+                         << R"({"run_uid": "x"})"
+                         << "\n";
+  ProcessResult refused = run({"runs", "import", damaged.string()}, other);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("damaged.jsonl:3: error: field 'run_uid' is not a UUIDv7: \"x\""),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(json::parse(run({"runs", "--json"}, other).out)["runs"].size(), 0U);
+
+  json dry =
+      json::parse(run({"runs", "import", "-", "--dry-run", "--json"}, other, exported.out).out);
+  EXPECT_EQ(dry["imported"], 3);
+  EXPECT_EQ(json::parse(run({"runs", "--json"}, other).out)["runs"].size(), 0U);
+  ProcessResult imported = run({"runs", "import", "-"}, other, exported.out);
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_EQ(imported.out, "Imported 3 runs and 1 feedback entry\n");
+  json again = json::parse(run({"runs", "import", "-", "--json"}, other, exported.out).out);
+  EXPECT_EQ(again["imported"], 0);
+  EXPECT_EQ(again["present"], 3);
+  EXPECT_EQ(again["feedback"], 0);
+
+  EXPECT_EQ(run({"stats", "--json"}, other).out, run({"stats", "--json"}).out);
+  EXPECT_EQ(run({"stats", "--by", "env", "--json"}, other).out,
+            run({"stats", "--by", "env", "--json"}).out);
+  EXPECT_EQ(run({"runs", "export"}, other).out, exported.out)
+      << "the same numbers here too, since this ledger was empty";
+  json shown =
+      json::parse(run({"runs", "show", rerun["run_uid"].get<std::string>(), "--json"}, other).out);
+  EXPECT_EQ(shown["parent_run_id"], 1);
 }
 
 TEST_F(LedgerTest, ARunIsNamedByItsUidAsByItsNumber) {

@@ -246,6 +246,12 @@ pid_t spawn(const std::string& program, const std::vector<std::string>& args,
 }
 
 bool asks_for_json(const std::vector<std::string>& args) {
+  // `runs export` writes JSON lines whatever it is asked.
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "runs" && args[i + 1] == "export") {
+      return true;
+    }
+  }
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--json" || args[i] == "--format=json" ||
         (args[i] == "--format" && i + 1 < args.size() && args[i + 1] == "json")) {
