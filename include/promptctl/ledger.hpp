@@ -277,6 +277,11 @@ class LedgerImport {
   std::unique_ptr<State> m_state;
 };
 
+/// The run `text` names: its number in `ledger`, or its uid (`run_uid`, the same on every
+/// machine). Throws `Error`: usage for text that is neither, not_found for a uid this ledger
+/// does not have. (An unknown number is found unknown where it is used.)
+std::int64_t run_id_of(const Ledger& ledger, const std::string& text);
+
 /// A ledger batch for as long as it lives: what is left is committed when it ends, even by an
 /// exception, because the calls it records were made (and paid for).
 class LedgerBatch {

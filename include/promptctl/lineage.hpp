@@ -52,6 +52,11 @@ RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variable
 RunRecord record_run(Ledger* ledger, const Lineage& lineage, const nlohmann::json& variables,
                      const CallResult& result);
 
+/// A run as `run --json` prints it (and `serve` answers a run): the ledger's summary, with null
+/// for what a run that was not recorded lacks, and `output_json`, the answer parsed, when the
+/// request asked for JSON.
+nlohmann::json run_json(const RunRecord& run);
+
 /// Where the ledger and the response cache of a repository live: under the git directory.
 struct StatePaths {
   std::filesystem::path ledger;

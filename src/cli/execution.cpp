@@ -252,31 +252,6 @@ std::string tool_call_lines(const nlohmann::json& calls) {
   return lines;
 }
 
-nlohmann::json run_json(const RunRecord& run) {
-  // The ledger's own JSON, less what belongs to `runs show` (request, variables, the end time).
-  nlohmann::json shown = run.summary_json();
-  if (!run.id) {
-    shown["run_id"] = nullptr;  // not recorded
-  }
-  if (!run.started_ms) {
-    shown["started_at"] = nullptr;
-  }
-  if (run.status != "ok") {
-    shown["output"] = nullptr;
-  }
-  // An answer asked for as JSON, parsed, so that a script need not parse the text again.
-  const nlohmann::json& asked = run.request.value("parameters", nlohmann::json::object());
-  bool wants_json =
-      asked.value("response_format", "") == "json" || asked.contains("response_schema");
-  if (run.status == "ok" && wants_json && shown["output"].is_string()) {
-    nlohmann::json parsed = util::parse_json_input(shown["output"].get<std::string>());
-    if (!parsed.is_discarded()) {
-      shown["output_json"] = std::move(parsed);
-    }
-  }
-  return shown;
-}
-
 std::string format_time(std::int64_t ms) {
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
@@ -293,24 +268,6 @@ std::string format_cost(const std::optional<double>& cost) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "$%.6f", *cost);
   return buffer;
-}
-
-std::int64_t run_id_of(const Ledger& ledger, const std::string& text) {
-  if (util::is_uuid_v7(text)) {
-    if (std::optional<std::int64_t> id = ledger.id_of_uid(text)) {
-      return *id;
-    }
-    throw Error(ErrorKind::not_found, "no run with uid '" + text + "' in this ledger", {},
-                "'promptctl runs --json' lists the runs with their uids");
-  }
-  std::int64_t id = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || id <= 0) {
-    throw Error(ErrorKind::usage,
-                "'" + util::printable(text) + "' is not a run id (a positive number or a run uid)",
-                {}, "'promptctl runs' lists them");
-  }
-  return id;
 }
 
 std::optional<Assignment> experiment_assignment(Session& session, const std::string& name,

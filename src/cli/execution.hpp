@@ -64,9 +64,6 @@ void print_notice(const Output& out, const std::string& notice);
 /// stopped it.
 int report_stop(const Output& out, const std::string& what_was_left);
 
-/// A run as `run --json` prints it.
-nlohmann::json run_json(const RunRecord& run);
-
 /// A run's tool calls as text, a line each: "tool call: NAME ARGUMENTS (id ID)", with the
 /// provider's names and ids made safe for a terminal.
 std::string tool_call_lines(const nlohmann::json& calls);
@@ -86,10 +83,5 @@ std::string format_time(std::int64_t ms);
 
 /// "$0.000123", or "-" when unknown.
 std::string format_cost(const std::optional<double>& cost);
-
-/// The run a command line names: its number in `ledger`, or its uid (`run_uid`, the same on
-/// every machine). Throws `Error`: usage for text that is neither, not_found for a uid this
-/// ledger does not have.
-std::int64_t run_id_of(const Ledger& ledger, const std::string& text);
 
 }  // namespace promptctl::cli

@@ -141,8 +141,11 @@ class Batch {
       if (m_calls.empty() && (fed_all || m_stopping_since)) {
         break;
       }
-      // A feed that holds back while nothing is out would never be asked again.
-      PROMPTCTL_CHECK(!m_calls.empty() || m_stopping_since);
+      if (m_calls.empty()) {
+        // The feed held back while calls were out, and they all finished at once (cache hits,
+        // the offline provider): ask it again, now that nothing is out.
+        continue;
+      }
       wait_for_progress();
       if (m_events.on_tick) {
         m_events.on_tick();

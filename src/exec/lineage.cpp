@@ -6,6 +6,7 @@
 #include "promptctl/history.hpp"
 #include "util/dates.hpp"
 #include "util/fs.hpp"
+#include "util/json_input.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 #include "util/uuid.hpp"
@@ -113,6 +114,31 @@ ExecutionState open_execution_state(const Workspace& workspace) {
     (void)ledger.prune(util::now_ms() - *retention * 1000, false);
   }
   return ExecutionState{workspace.providers(), std::move(ledger), ResponseCache(paths.cache)};
+}
+
+nlohmann::json run_json(const RunRecord& run) {
+  // The ledger's own JSON, less what belongs to `runs show` (request, variables, the end time).
+  nlohmann::json shown = run.summary_json();
+  if (!run.id) {
+    shown["run_id"] = nullptr;  // not recorded
+  }
+  if (!run.started_ms) {
+    shown["started_at"] = nullptr;
+  }
+  if (run.status != "ok") {
+    shown["output"] = nullptr;
+  }
+  // An answer asked for as JSON, parsed, so that a script need not parse the text again.
+  const nlohmann::json& asked = run.request.value("parameters", nlohmann::json::object());
+  bool wants_json =
+      asked.value("response_format", "") == "json" || asked.contains("response_schema");
+  if (run.status == "ok" && wants_json && shown["output"].is_string()) {
+    nlohmann::json parsed = util::parse_json_input(shown["output"].get<std::string>());
+    if (!parsed.is_discarded()) {
+      shown["output_json"] = std::move(parsed);
+    }
+  }
+  return shown;
 }
 
 }  // namespace promptctl

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -11,6 +12,7 @@
 #include "promptctl/error.hpp"
 #include "util/dates.hpp"
 #include "util/json_output.hpp"
+#include "util/strings.hpp"
 #include "util/uuid.hpp"
 
 namespace promptctl {
@@ -420,6 +422,24 @@ PruneResult Ledger::prune(std::int64_t cutoff_ms, bool dry_run) {
   // The log still holds the pages as they were before; copy back and empty it.
   db.execute("PRAGMA wal_checkpoint(TRUNCATE)");
   return result;
+}
+
+std::int64_t run_id_of(const Ledger& ledger, const std::string& text) {
+  if (util::is_uuid_v7(text)) {
+    if (std::optional<std::int64_t> id = ledger.id_of_uid(text)) {
+      return *id;
+    }
+    throw Error(ErrorKind::not_found, "no run with uid '" + text + "' in this ledger", {},
+                "'promptctl runs --json' lists the runs with their uids");
+  }
+  std::int64_t id = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || id <= 0) {
+    throw Error(ErrorKind::usage,
+                "'" + util::printable(text) + "' is not a run id (a positive number or a run uid)",
+                {}, "'promptctl runs' lists them");
+  }
+  return id;
 }
 
 double percentile(std::vector<double>& values, double p) {
