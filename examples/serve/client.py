@@ -5,6 +5,8 @@ application. It renders a deployed prompt and keeps the prompt's description cac
   client.py URL list
   client.py URL show NAME
   client.py URL render NAME '{"variable": "value", ...}'
+  client.py URL run NAME '{"variable": "value", ...}'       (a server started with --allow-run)
+  client.py URL feedback RUN SCORE
 
 The token, when the server wants one, comes from PROMPTCTL_TOKEN.
 """
@@ -60,6 +62,15 @@ class PromptServer:
                                              {"variables": variables})
         return document
 
+    def run(self, name, variables):
+        """The model's answer, recorded in the server's ledger: run_uid names it later."""
+        _, _, document = self._request("POST", f"/v1/prompts/{name}/run", {"variables": variables})
+        return document
+
+    def feedback(self, run, score):
+        _, _, document = self._request("POST", f"/v1/runs/{run}/feedback", {"score": score})
+        return document
+
 
 def main(argv):
     if len(argv) < 3:
@@ -78,6 +89,13 @@ def main(argv):
             print(f"# {document['name']} at {document['commit'][:7]}, model {document['model']['name']}")
             for message in document["messages"]:
                 print(f"[{message['role']}] {message['content'].rstrip()}")
+        elif argv[2] == "run":
+            document = server.run(argv[3], json.loads(argv[4]) if len(argv) > 4 else {})
+            print(f"# run {document['run_uid']} of {document['prompt']} at {document['commit'][:7]}")
+            print(document["output"])
+        elif argv[2] == "feedback":
+            document = server.feedback(argv[3], float(argv[4]))
+            print(f"feedback {document['score']} recorded on run {document['run_id']}")
         else:
             print(__doc__, file=sys.stderr)
             return 2

@@ -44,6 +44,11 @@ struct ServeOptions {
   /// /metrics does.
   std::vector<ServeToken> tokens;
   std::size_t max_body_bytes = 1024 * 1024;
+  /// Serve `POST …/run` (render, call the model, record in the ledger) and feedback on runs.
+  /// Off by default: a run spends money.
+  bool allow_run = false;
+  /// Model calls made at once for runs; up to 16 times as many more wait, then 503.
+  std::size_t max_runs = 16;
   std::chrono::milliseconds reload_interval{1000};  ///< how often the refs are looked at
   std::chrono::seconds client_timeout{30};          ///< a slow client's connection is closed
   /// Receives one JSON object per request (no newline), from any thread; may be empty.

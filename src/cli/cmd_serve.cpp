@@ -29,6 +29,8 @@ struct Options {
   unsigned reload_ms = 1000;
   unsigned timeout = 30;
   std::string access_log;
+  bool allow_run = false;
+  std::size_t max_runs = 16;
 };
 
 void add_options(CLI::App& sub, Options& o) {
@@ -59,6 +61,13 @@ void add_options(CLI::App& sub, Options& o) {
   sub.add_option("--timeout", o.timeout,
                  "Close a client's connection after this many idle seconds (default: 30)")
       ->check(at_least(1));
+  sub.add_flag("--allow-run", o.allow_run,
+               "Also run prompts (POST .../run: call the model, record in the ledger) and take "
+               "feedback on runs; a token needs the scope 'run'");
+  sub.add_option("--max-runs", o.max_runs,
+                 "With --allow-run: model calls made at once (default: 16)")
+      ->check(at_least(1))
+      ->type_name("N");
   sub.add_option("--access-log", o.access_log,
                  "Log each request as a JSON line to this file; '-' is standard error")
       ->type_name("FILE");
@@ -117,6 +126,8 @@ int run(Session& session, const Options& o) {
   options.max_body_bytes = o.max_body;
   options.reload_interval = std::chrono::milliseconds(o.reload_ms);
   options.client_timeout = std::chrono::seconds(o.timeout);
+  options.allow_run = o.allow_run;
+  options.max_runs = o.max_runs;
   std::optional<LineSink> access_log;
   if (!o.access_log.empty()) {
     access_log.emplace(o.access_log);
@@ -134,6 +145,9 @@ int run(Session& session, const Options& o) {
                util::visible(what).c_str(), server.commit().substr(0, 7).c_str(),
                url_of(o.address, server.port()).c_str(),
                options.tokens.empty() ? "" : ", with tokens");
+  if (o.allow_run) {
+    std::fprintf(stderr, "promptctl: running prompts is on: POST .../run calls models\n");
+  }
   std::fflush(stderr);
   while (!util::GracefulStop::requested().load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -21,6 +21,8 @@ namespace promptctl::serve_detail {
   X(MHD_add_response_header)         \
   X(MHD_destroy_response)            \
   X(MHD_queue_response)              \
+  X(MHD_suspend_connection)          \
+  X(MHD_resume_connection)           \
   X(MHD_get_version)
 
 struct MhdApi {

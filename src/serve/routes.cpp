@@ -20,6 +20,9 @@ namespace {
 
 constexpr std::string_view k_prompts_path = "/v1/prompts";
 constexpr std::string_view k_render_suffix = "/render";
+constexpr std::string_view k_run_suffix = "/run";
+constexpr std::string_view k_runs_path = "/v1/runs/";
+constexpr std::string_view k_feedback_suffix = "/feedback";
 constexpr std::string_view k_experiments_path = "/v1/experiments/";
 constexpr std::string_view k_assignment_suffix = "/assignment";
 
@@ -176,29 +179,15 @@ Assignment assign_now(const Snapshot& snapshot, const std::string& experiment,
 }
 
 Response render(const std::string& name, const Request& request, const Snapshot& snapshot) {
-  const ServedPrompt* served = &find_prompt(snapshot, name);
-  RenderRequest asked = read_render_request(request.body);
-  std::optional<Assignment> assigned;
-  if (!asked.experiment.empty()) {
-    assigned = assign_now(snapshot, asked.experiment, name, asked.key);
-    served = &snapshot.at_address(assigned->address);
-  }
-  const ResolvedPrompt& resolved = served->resolved();
-  RenderedPrompt rendered =
-      served->prepared().render(asked.inputs, resolved.default_model, resolved.render_settings);
+  RenderOutcome outcome = render_request(name, request, snapshot);
   Response response;
-  if (!assigned) {
-    response.body = render_document(rendered, resolved.revision);
+  const ResolvedPrompt& resolved = outcome.served->resolved();
+  if (!outcome.assigned) {
+    response.body = render_document(outcome.rendered, resolved.revision);
     return response;
   }
-  if (!assigned->model.empty()) {  // the variant's model, as `render --experiment` uses it
-    ModelRef model =
-        parse_model_ref(assigned->model, rendered.model.provider, snapshot.workspace().providers());
-    rendered.model.provider = model.provider;
-    rendered.model.name = model.model;
-  }
-  json experiment = assigned->to_json();
-  response.body = render_document(rendered, resolved.revision, &experiment);
+  json experiment = outcome.assigned->to_json();
+  response.body = render_document(outcome.rendered, resolved.revision, &experiment);
   return response;
 }
 
@@ -231,6 +220,28 @@ Response assignment(const std::string& experiment, const Request& request,
 
 }  // namespace
 
+RenderOutcome render_request(const std::string& name, const Request& request,
+                             const Snapshot& snapshot) {
+  RenderOutcome outcome;
+  outcome.served = &find_prompt(snapshot, name);
+  RenderRequest asked = read_render_request(request.body);
+  if (!asked.experiment.empty()) {
+    outcome.assigned = assign_now(snapshot, asked.experiment, name, asked.key);
+    outcome.served = &snapshot.at_address(outcome.assigned->address);
+  }
+  const ResolvedPrompt& resolved = outcome.served->resolved();
+  outcome.rendered = outcome.served->prepared().render(asked.inputs, resolved.default_model,
+                                                       resolved.render_settings);
+  if (outcome.assigned && !outcome.assigned->model.empty()) {
+    // The variant's model, as `render --experiment` uses it.
+    ModelRef model = parse_model_ref(outcome.assigned->model, outcome.rendered.model.provider,
+                                     snapshot.workspace().providers());
+    outcome.rendered.model.provider = model.provider;
+    outcome.rendered.model.name = model.model;
+  }
+  return outcome;
+}
+
 const char* route_name(Route route) {
   switch (route) {
     case Route::healthz:
@@ -249,6 +260,10 @@ const char* route_name(Route route) {
       return "render";
     case Route::assignment:
       return "assignment";
+    case Route::run:
+      return "run";
+    case Route::feedback:
+      return "feedback";
     case Route::unknown:
       return "unknown";
   }
@@ -277,6 +292,12 @@ Route route_of(const std::string& method, const std::string& path, std::string& 
                        path.size() - k_experiments_path.size() - k_assignment_suffix.size());
     return Route::assignment;
   }
+  if (path.starts_with(k_runs_path) && path.ends_with(k_feedback_suffix) &&
+      path.size() > k_runs_path.size() + k_feedback_suffix.size()) {
+    name = path.substr(k_runs_path.size(),
+                       path.size() - k_runs_path.size() - k_feedback_suffix.size());
+    return Route::feedback;
+  }
   if (!path.starts_with(std::string(k_prompts_path) + "/")) {
     return Route::unknown;
   }
@@ -286,6 +307,10 @@ Route route_of(const std::string& method, const std::string& path, std::string& 
   if (method == "POST" && name.ends_with(k_render_suffix)) {
     name.resize(name.size() - k_render_suffix.size());
     return Route::render;
+  }
+  if (method == "POST" && name.ends_with(k_run_suffix)) {
+    name.resize(name.size() - k_run_suffix.size());
+    return Route::run;
   }
   return Route::show;
 }

@@ -8,13 +8,27 @@
 #include <vector>
 
 #include "promptctl/error.hpp"
+#include "promptctl/experiments.hpp"
+#include "promptctl/render.hpp"
 #include "serve/snapshot.hpp"
 
 namespace promptctl::serve_detail {
 
 /// The routes, as metrics and the access log name them.
-enum class Route { healthz, readyz, metrics, openapi, list, show, render, assignment, unknown };
-inline constexpr int k_route_count = 9;
+enum class Route {
+  healthz,
+  readyz,
+  metrics,
+  openapi,
+  list,
+  show,
+  render,
+  assignment,
+  run,
+  feedback,
+  unknown
+};
+inline constexpr int k_route_count = 11;
 const char* route_name(Route route);
 
 struct Request {
@@ -32,14 +46,28 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-/// Which route `method` and `path` ask for, and for a prompt's or experiment's routes, its
-/// name.
+/// Which route `method` and `path` ask for, and for a prompt's, experiment's or run's routes,
+/// its name.
 Route route_of(const std::string& method, const std::string& path, std::string& name);
 
 /// The answer of a route of the API (list, show, render, assignment; anything else is a 404
 /// or 405).
 Response answer(Route route, const std::string& name, const Request& request,
                 const Snapshot& snapshot);
+
+/// A render request's outcome: the prompt served (an experiment's variant, when one was asked
+/// for), rendered, and the assignment.
+struct RenderOutcome {
+  const ServedPrompt* served = nullptr;
+  RenderedPrompt rendered;
+  std::optional<Assignment> assigned;
+};
+
+/// Reads `request`'s body ({"variables", "experiment", "key"}) and renders prompt `name`, as
+/// `render NAME --json` would. Throws `Error`: not_found for a prompt not served, usage for a
+/// malformed body, invalid_input for variables that do not fit.
+RenderOutcome render_request(const std::string& name, const Request& request,
+                             const Snapshot& snapshot);
 
 /// An error document with `status`: {"schema_version", "error": …} (see util::error_json).
 Response error_response(int status, const Error& error);

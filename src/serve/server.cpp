@@ -16,6 +16,8 @@
 #include "serve/metrics.hpp"
 #include "serve/mhd_api.hpp"
 #include "serve/routes.hpp"
+#include "serve/run_routes.hpp"
+#include "serve/runner.hpp"
 #include "serve/snapshot.hpp"
 #include "serve/tokens.hpp"
 #include "util/dates.hpp"
@@ -33,11 +35,15 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// What one request gathers between libmicrohttpd's calls: the start time and the body.
+// What one request gathers between libmicrohttpd's calls: the start time and the body; for a
+// run, which waits for its answer suspended, the answer once it is ready.
 struct Exchange {
   Clock::time_point started = Clock::now();
   std::string body;
   bool too_large = false;
+  std::mutex ready_lock;  ///< `ready` is written by the runner's thread
+  std::optional<Response> ready;
+  std::string commit;  ///< the commit the run's prompt was read from
 };
 
 // The bound address, IPv4 or IPv6.
@@ -92,6 +98,7 @@ struct Server::Impl {
   std::atomic<std::shared_ptr<const Snapshot>> served;
   serve_detail::DaemonHandle daemon;
   int bound_port = 0;
+  std::unique_ptr<serve_detail::Runner> runner;  ///< with --allow-run only
 
   // Draining: after stop() begins, answers ask clients to close their connections, and stop()
   // waits until no request is in flight.
@@ -126,7 +133,13 @@ struct Server::Impl {
   MHD_Result answer(MHD_Connection* connection, Exchange& exchange, const char* url,
                     const char* method);
   Response respond(MHD_Connection* connection, Exchange& exchange, const char* url,
-                   const char* method, Route& route, std::string& commit);
+                   const char* method, Route& route, std::string& commit, bool& suspended);
+  std::optional<Response> refused_by_scope(MHD_Connection* connection, Route route) const;
+  Response start_run(MHD_Connection* connection, Exchange& exchange, const std::string& name,
+                     Request& request, const Snapshot& snapshot, bool& suspended);
+  MHD_Result send_and_count(MHD_Connection* connection, Exchange& exchange,
+                            const Response& response, const char* method, const char* url,
+                            Route route, const std::string& commit);
   MHD_Result send(MHD_Connection* connection, const Response& response, const std::string& commit);
   void log(const char* method, const char* url, Route route, int status, std::size_t bytes,
            double seconds, const std::string& commit) const;
@@ -165,15 +178,34 @@ MHD_Result Server::Impl::on_request(void* self, MHD_Connection* connection, cons
 
 MHD_Result Server::Impl::answer(MHD_Connection* connection, Exchange& exchange, const char* url,
                                 const char* method) {
-  Route route = Route::unknown;
+  std::string name;
+  Route route = serve_detail::route_of(method, url, name);
+  {
+    std::lock_guard<std::mutex> lock(exchange.ready_lock);
+    if (exchange.ready) {  // a run's answer, back from the runner
+      Response response = std::move(*exchange.ready);
+      exchange.ready.reset();
+      return send_and_count(connection, exchange, response, method, url, route, exchange.commit);
+    }
+  }
   std::string commit;
   Response response;
+  bool suspended = false;
   try {
-    response = respond(connection, exchange, url, method, route, commit);
+    response = respond(connection, exchange, url, method, route, commit, suspended);
   } catch (const std::exception& failure) {  // a bug: said as one, and the server goes on
     response = serve_detail::error_response(
         500, Error(ErrorKind::internal, std::string("internal error: ") + failure.what()));
   }
+  if (suspended) {
+    return MHD_YES;  // answered when the runner resumes the connection
+  }
+  return send_and_count(connection, exchange, response, method, url, route, commit);
+}
+
+MHD_Result Server::Impl::send_and_count(MHD_Connection* connection, Exchange& exchange,
+                                        const Response& response, const char* method,
+                                        const char* url, Route route, const std::string& commit) {
   MHD_Result queued = send(connection, response, commit);
   double seconds = std::chrono::duration<double>(Clock::now() - exchange.started).count();
   metrics.record(route, response.status, seconds);
@@ -209,7 +241,8 @@ MHD_Result Server::Impl::receive(MHD_Connection*, Exchange& exchange, const char
 }
 
 Response Server::Impl::respond(MHD_Connection* connection, Exchange& exchange, const char* url,
-                               const char* method, Route& route, std::string& commit) {
+                               const char* method, Route& route, std::string& commit,
+                               bool& suspended) {
   Request request;
   request.method = method;
   request.path = url;
@@ -255,7 +288,68 @@ Response Server::Impl::respond(MHD_Connection* connection, Exchange& exchange, c
   mhd().MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &collect_query, &request);
   request.if_none_match = header(connection, "If-None-Match");
   request.body = std::move(exchange.body);
+  if (route == Route::run || route == Route::feedback) {
+    if (std::optional<Response> refused = refused_by_scope(connection, route)) {
+      return *refused;
+    }
+    try {
+      return route == Route::run
+                 ? start_run(connection, exchange, name, request, *current, suspended)
+                 : serve_detail::add_feedback(name, request, *runner);
+    } catch (const Error& error) {
+      return serve_detail::error_response(serve_detail::status_of(error.kind()), error);
+    }
+  }
   return serve_detail::answer(route, name, request, *current);
+}
+
+// A route that calls models or writes the ledger needs --allow-run, and a token that may run.
+std::optional<Response> Server::Impl::refused_by_scope(MHD_Connection* connection,
+                                                       Route route) const {
+  const char* what = route == Route::run ? "running prompts" : "recording feedback";
+  if (!runner) {
+    return serve_detail::error_response(
+        403, Error(ErrorKind::refused, std::string(what) + " is off on this server", {},
+                   "start promptctl serve with --allow-run"));
+  }
+  std::string authorization = header(connection, "Authorization");
+  constexpr std::string_view k_bearer = "Bearer ";
+  if (tokens.required() &&
+      tokens.scope_of(std::string_view(authorization).substr(k_bearer.size())) != TokenScope::run) {
+    return serve_detail::error_response(
+        403, Error(ErrorKind::refused, std::string("this token may read and render, not ") + what,
+                   {}, "give the token the scope 'run' in the token file"));
+  }
+  return std::nullopt;
+}
+
+// Renders and plans on this thread, then suspends the connection while the runner calls the
+// model, so that none of libmicrohttpd's threads waits for a provider.
+Response Server::Impl::start_run(MHD_Connection* connection, Exchange& exchange,
+                                 const std::string& name, Request& request,
+                                 const Snapshot& snapshot, bool& suspended) {
+  serve_detail::RunJob job =
+      serve_detail::prepare_run(name, request, snapshot, runner->providers());
+  exchange.commit = snapshot.commit();
+  job.done = [connection, &exchange](const RunRecord& run, const CallResult& result) {
+    {
+      std::lock_guard<std::mutex> lock(exchange.ready_lock);
+      exchange.ready = serve_detail::run_response(run, result);
+    }
+    mhd().MHD_resume_connection(connection);
+  };
+  // Suspended before it is queued: the runner may finish and resume it at once.
+  mhd().MHD_suspend_connection(connection);
+  suspended = true;
+  if (!runner->submit(job)) {
+    {
+      std::lock_guard<std::mutex> lock(exchange.ready_lock);
+      exchange.ready = serve_detail::error_response(
+          503, Error(ErrorKind::refused, "too many runs are waiting; try again shortly"));
+    }
+    mhd().MHD_resume_connection(connection);
+  }
+  return {};
 }
 
 MHD_Result Server::Impl::send(MHD_Connection* connection, const Response& response,
@@ -359,6 +453,10 @@ Server::Server(Workspace& workspace, ServeOptions options)
   }
   m_impl->refs.emplace(repo::Repository::discover(workspace.root()));
   m_impl->served.store(Snapshot::load(workspace, target));
+  if (m_impl->options.allow_run) {
+    m_impl->runner = std::make_unique<serve_detail::Runner>(workspace, m_impl->options.max_runs,
+                                                            m_impl->options.max_runs * 16);
+  }
 }
 
 Server::~Server() {
@@ -372,6 +470,9 @@ void Server::start() {
   unsigned threads = impl.options.threads ? impl.options.threads
                                           : std::max(1u, std::thread::hardware_concurrency());
   unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ITC;
+  if (impl.runner) {
+    flags |= MHD_ALLOW_SUSPEND_RESUME;
+  }
   if (address.ipv6) {
     flags |= MHD_USE_IPv6;
   }
@@ -430,6 +531,10 @@ void Server::stop() {
     std::unique_lock<std::mutex> lock(impl.flight_lock);
     impl.flight_done.wait_for(lock, impl.options.client_timeout,
                               [&] { return impl.in_flight == 0; });
+  }
+  // Runs still out are answered (503) and their connections resumed before the daemon goes.
+  if (impl.runner) {
+    impl.runner->stop();
   }
   impl.daemon.reset();
   if (listener != MHD_INVALID_SOCKET) {

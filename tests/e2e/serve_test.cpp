@@ -12,6 +12,7 @@
 
 #include "e2e/e2e.hpp"
 #include "support/http_client.hpp"
+#include "support/provider_server.hpp"
 #include "util/fs.hpp"
 #include "util/json_schema.hpp"
 #include "util/strings.hpp"
@@ -399,6 +400,108 @@ TEST_F(ServeTest, SigtermAnswersTheRequestInFlightThenExitsZero) {
   EXPECT_EQ(slow.header("connection"), "close");
   EXPECT_EQ(server->wait(20s), 0) << server->err();
   EXPECT_NE(get("/healthz").error, "") << "no longer listening";
+}
+
+// Runs through the server: off unless allowed, refused to a token that may only read, made
+// concurrently against a real provider over loopback, each recorded with its lineage, and
+// feedback on them recorded in the same ledger.
+TEST_F(ServeTest, RunsPromptsConcurrentlyAndRecordsEachInTheLedger) {
+  ProviderServer provider({"", 200});
+  write("promptctl.yaml",
+        "version: 1\ndefaults:\n  model: {provider: local, name: gpt-test}\n"
+        "providers:\n  local: {type: openai-compatible, base_url: '" +
+            provider.url() + "/v1', key_env: LOCAL_KEY}\n");
+  write("prompts/broken.yaml", "model: {provider: local, name: gpt-test~500}\ntemplate: x\n");
+  write("prompts/slow.yaml", "model: {provider: local, name: gpt-test~slow=1500}\ntemplate: x\n");
+  commit("a provider");
+  std::string body = "{\"variables\": " + k_letter_variables + "}";
+  {
+    auto closed = serve({});
+    HttpResponse off = post("/v1/prompts/letter/run", body);
+    EXPECT_EQ(off.status, 403);
+    EXPECT_NE(off.body.find("--allow-run"), std::string::npos) << off.body;
+    EXPECT_EQ(post("/v1/runs/1/feedback", R"({"score": 1})").status, 403);
+  }
+  write("tokens", std::string(k_token) + " read\nrun-token-for-the-tests-4567 run\n");
+  std::map<std::string, std::string> env = {{"LOCAL_KEY", "sk-test-serve-0123456789"},
+                                            {"PROMPTCTL_TRUSTED_ENDPOINTS", provider.url()}};
+  // One thread answers every request: a run waiting for its provider must not hold it.
+  auto server =
+      serve({"--allow-run", "--token-file", "tokens", "--max-runs", "8", "--threads", "1"}, env);
+  std::map<std::string, std::string> reader = {{"Authorization", std::string("Bearer ") + k_token}};
+  std::map<std::string, std::string> runner = {
+      {"Authorization", "Bearer run-token-for-the-tests-4567"}};
+  HttpResponse refused = post("/v1/prompts/letter/run", body, reader);
+  EXPECT_EQ(refused.status, 403);
+  expect_schema("ErrorDocument", refused.body);
+  EXPECT_EQ(post("/v1/prompts/letter/render", body, reader).status, 200) << "it may still render";
+
+  std::atomic<bool> slow_answered{false};
+  std::thread slow_client([&] {
+    EXPECT_EQ(post("/v1/prompts/slow/run", "{}", runner).status, 200);
+    slow_answered = true;
+  });
+  while (provider.request_count() == 0) {  // the slow run's call is out
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(post("/v1/prompts/letter/render", body, reader).status, 200);
+  EXPECT_FALSE(slow_answered.load()) << "the render waited for the run";
+  slow_client.join();
+
+  constexpr int k_runs = 16;
+  std::vector<HttpResponse> answers(k_runs);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < k_runs; ++i) {
+    clients.emplace_back([&, i] {
+      answers[static_cast<std::size_t>(i)] =
+          post("/v1/prompts/letter/run",
+               R"({"variables": {"name": "N)" + std::to_string(i) +
+                   R"(", "items": [], "tone": "warm"}})",
+               runner);
+    });
+  }
+  for (std::thread& client : clients) {
+    client.join();
+  }
+  std::set<std::int64_t> ids;
+  for (int i = 0; i < k_runs; ++i) {
+    const HttpResponse& answer = answers[static_cast<std::size_t>(i)];
+    ASSERT_EQ(answer.status, 200) << answer.error << answer.body;
+    expect_schema("Run", answer.body);
+    json run = json::parse(answer.body);
+    EXPECT_EQ(run["output"],
+              "echo: Dear N" + std::to_string(i) + ",\nTone: warm.\nKind regards,\nThe team\n");
+    EXPECT_EQ(run["commit"], head());
+    EXPECT_EQ(answer.header("x-promptctl-commit"), head());
+    ids.insert(run["run_id"].get<std::int64_t>());
+  }
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(k_runs)) << "one run each";
+  json recorded = json::parse(run({"runs", "-n", "100", "--json"}).out)["runs"];
+  ASSERT_EQ(recorded.size(), static_cast<std::size_t>(k_runs + 1));
+  EXPECT_EQ(recorded[0]["content_hash"],
+            json::parse(run({"show", "letter", "--json"}).out)["content_hash"]);
+  EXPECT_EQ(provider.request_count(), static_cast<std::size_t>(k_runs + 1));
+
+  // A provider that fails: 502, and the failed run is recorded.
+  HttpResponse failed = post("/v1/prompts/broken/run", "{}", runner);
+  EXPECT_EQ(failed.status, 502) << failed.body;
+  expect_schema("RunErrorDocument", failed.body);
+  EXPECT_EQ(json::parse(failed.body)["run"]["status"], "error");
+  EXPECT_EQ(post("/v1/prompts/letter/run", R"({"variables": {"name": 5}})", runner).status, 422);
+  EXPECT_EQ(post("/v1/prompts/nothing/run", "{}", runner).status, 404);
+
+  std::string uid = recorded[0]["run_uid"];
+  HttpResponse scored =
+      post("/v1/runs/" + uid + "/feedback", R"({"score": 0.5, "comment": "ok"})", runner);
+  ASSERT_EQ(scored.status, 200) << scored.body;
+  expect_schema("Feedback", scored.body);
+  EXPECT_EQ(json::parse(run({"runs", "show", uid, "--json"}).out)["feedback"][0]["comment"], "ok");
+  EXPECT_EQ(post("/v1/runs/999/feedback", R"({"score": 1})", runner).status, 404);
+  EXPECT_EQ(post("/v1/runs/1/feedback", R"({"score": "high"})", runner).status, 400);
+  EXPECT_EQ(post("/v1/runs/1/feedback", R"({"score": 1})", reader).status, 403);
+  EXPECT_NE(
+      get("/metrics").body.find("promptctl_http_requests_total{route=\"run\",status=\"200\"} 17"),
+      std::string::npos);
 }
 
 }  // namespace

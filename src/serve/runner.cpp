@@ -1,0 +1,139 @@
+#include "serve/runner.hpp"
+
+namespace promptctl::serve_detail {
+
+Runner::Runner(const Workspace& workspace, std::size_t parallel, std::size_t queue_limit)
+    : m_state(open_execution_state(workspace)),
+      m_parallel(std::max<std::size_t>(1, parallel)),
+      m_queue_limit(queue_limit) {
+  m_thread = std::thread([this] { work(); });
+}
+
+Runner::~Runner() {
+  stop();
+}
+
+bool Runner::submit(RunJob& job) {
+  {
+    std::lock_guard<std::mutex> lock(m_lock);
+    if (m_stop.load() || m_queue.size() >= m_queue_limit) {
+      return false;
+    }
+    m_queue.push_back(std::move(job));
+  }
+  m_wakeup.notify_one();
+  return true;
+}
+
+Feedback Runner::add_feedback(const std::string& run, double score, const std::string& comment,
+                              const std::string& author) {
+  std::lock_guard<std::mutex> lock(m_ledger_lock);
+  std::int64_t run_id = run_id_of(m_state.ledger, run);
+  std::int64_t id = m_state.ledger.add_feedback(run_id, score, comment, author);
+  for (Feedback& entry : m_state.ledger.feedback_for(run_id)) {
+    if (entry.id == id) {
+      return entry;
+    }
+  }
+  throw Error(ErrorKind::internal, "the feedback just recorded cannot be read back");
+}
+
+void Runner::stop() {
+  {
+    std::lock_guard<std::mutex> lock(m_lock);
+    m_stop = true;
+  }
+  m_wakeup.notify_all();
+  if (m_thread.joinable()) {
+    m_thread.join();
+  }
+}
+
+// Asked by the executor whenever it has room. With nothing out it may wait, since it is asked
+// again only when a call it gave finishes; with calls out it must not, and a run queued then
+// is taken at the executor's next look (within a tenth of a second).
+Fed Runner::next_call() {
+  std::unique_lock<std::mutex> lock(m_lock);
+  if (m_out.empty()) {
+    m_wakeup.wait(lock, [&] { return m_stop.load() || !m_queue.empty(); });
+  }
+  if (m_stop.load()) {
+    return {std::nullopt, true};
+  }
+  if (m_queue.empty()) {
+    return {};
+  }
+  RunJob& job = m_out[m_given++] = std::move(m_queue.front());
+  m_queue.pop_front();
+  return {job.chain, false};
+}
+
+void Runner::finish(std::size_t index, const RunRecord& run, const CallResult& result) {
+  RunJob job;
+  {
+    std::lock_guard<std::mutex> lock(m_lock);
+    auto found = m_out.find(index);
+    if (found == m_out.end()) {
+      return;
+    }
+    job = std::move(found->second);
+    m_out.erase(found);
+  }
+  job.done(run, result);
+}
+
+void Runner::work() {
+  Executor executor(m_state.providers, &m_state.cache);
+  ExecutionOptions options;
+  options.parallel = m_parallel;
+  options.stop = &m_stop;
+  options.stop_grace = std::chrono::milliseconds(2000);
+  ExecutionEvents events;
+  events.on_done = [&](std::size_t index, const CallResult& result) {
+    RunRecord run;
+    {
+      std::lock_guard<std::mutex> lock(m_ledger_lock);
+      const RunJob* job = nullptr;
+      {
+        std::lock_guard<std::mutex> jobs(m_lock);
+        job = &m_out.at(index);  // stays put: only this thread erases from m_out
+      }
+      try {
+        run = record_run(&m_state.ledger, job->lineage, job->variables, result);
+      } catch (const Error& error) {  // the answer still goes back, said to be unrecorded
+        run = make_run_record(job->lineage, job->variables, result);
+        run.error =
+            run.error.empty() ? "not recorded in the ledger: " + error.message() : run.error;
+      }
+    }
+    finish(index, run, result);
+  };
+  try {
+    executor.stream([this] { return next_call(); }, options, events);
+  } catch (const std::exception&) {
+    // A bug or a failure of the executor itself: no call is left to finish, so every run
+    // waiting is answered as not finished rather than never.
+    m_stop = true;
+  }
+  // Stopped: what was given and never finished, and what was never given, fails.
+  std::vector<RunJob> left;
+  {
+    std::lock_guard<std::mutex> lock(m_lock);
+    for (auto& [index, job] : m_out) {
+      left.push_back(std::move(job));
+    }
+    m_out.clear();
+    for (RunJob& job : m_queue) {
+      left.push_back(std::move(job));
+    }
+    m_queue.clear();
+  }
+  for (RunJob& job : left) {
+    CallResult stopped;
+    stopped.interrupted = true;
+    stopped.error = "the server is stopping: the call was not made or not finished";
+    job.done(make_run_record(job.lineage, job.variables, stopped), stopped);
+  }
+}
+
+}  // namespace promptctl::serve_detail

@@ -1,0 +1,75 @@
+// Model calls for `POST …/run`, made on a thread of their own so that libmicrohttpd's threads
+// never wait for a provider: calls are queued, made concurrently through one `Executor`, each
+// recorded in the ledger, and handed back through a callback.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "promptctl/lineage.hpp"
+
+namespace promptctl::serve_detail {
+
+/// One run asked for: the requests to try in order, what it is recorded with, and who wants
+/// the result. `done` runs on the runner's thread and must not block.
+struct RunJob {
+  std::vector<ChatRequest> chain;
+  Lineage lineage;
+  nlohmann::json variables;
+  /// The recorded run (id 0 when there was nothing to record), and the call's result.
+  std::function<void(const RunRecord& run, const CallResult& result)> done;
+};
+
+class Runner {
+ public:
+  /// Opens the repository's ledger, response cache and providers. Throws `Error` as `run`
+  /// would for a broken ledger or user configuration.
+  Runner(const Workspace& workspace, std::size_t parallel, std::size_t queue_limit);
+  ~Runner();
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
+
+  [[nodiscard]] const std::map<std::string, ProviderSettings>& providers() const {
+    return m_state.providers;
+  }
+
+  /// Queues a run; false (and `job` untouched) when the queue is full or the runner stopped.
+  bool submit(RunJob& job);
+
+  /// Records feedback on a run named by its number or uid, in the same ledger, and returns it.
+  /// Throws `Error` (not_found) for an unknown run, (usage) for a malformed name.
+  Feedback add_feedback(const std::string& run, double score, const std::string& comment,
+                        const std::string& author);
+
+  /// No new call starts; the calls out get a short grace, then every run not finished is
+  /// handed back as failed ("the server is stopping"). Returns when the thread has ended.
+  void stop();
+
+ private:
+  Fed next_call();
+  void finish(std::size_t index, const RunRecord& run, const CallResult& result);
+  void work();
+
+  ExecutionState m_state;
+  std::size_t m_parallel;
+  std::size_t m_queue_limit;
+  std::mutex m_ledger_lock;  ///< the ledger is one SQLite connection: one user at a time
+
+  std::mutex m_lock;
+  std::condition_variable m_wakeup;
+  std::deque<RunJob> m_queue;
+  std::map<std::size_t, RunJob> m_out;  ///< given to the executor, by the index it gets
+  std::size_t m_given = 0;
+  std::atomic<bool> m_stop{false};
+  std::thread m_thread;
+};
+
+}  // namespace promptctl::serve_detail
