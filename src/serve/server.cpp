@@ -134,7 +134,7 @@ struct Server::Impl {
                     const char* method);
   Response respond(MHD_Connection* connection, Exchange& exchange, const char* url,
                    const char* method, Route& route, std::string& commit, bool& suspended);
-  std::optional<Response> refused_by_scope(MHD_Connection* connection, Route route) const;
+  std::optional<Response> refused_by_scope(TokenScope scope, Route route) const;
   Response start_run(MHD_Connection* connection, Exchange& exchange, const std::string& name,
                      Request& request, const Snapshot& snapshot, bool& suspended);
   MHD_Result send_and_count(MHD_Connection* connection, Exchange& exchange,
@@ -262,13 +262,12 @@ Response Server::Impl::respond(MHD_Connection* connection, Exchange& exchange, c
     default:
       break;
   }
+  // Without tokens, every client may do all the server allows.
+  std::optional<TokenScope> scope = TokenScope::run;
   if (tokens.required()) {
     std::string authorization = header(connection, "Authorization");
-    constexpr std::string_view k_bearer = "Bearer ";
-    std::optional<TokenScope> scope;
-    if (authorization.starts_with(k_bearer)) {
-      scope = tokens.scope_of(std::string_view(authorization).substr(k_bearer.size()));
-    }
+    std::optional<std::string_view> token = serve_detail::bearer_token(authorization);
+    scope = token ? tokens.scope_of(*token) : std::nullopt;
     if (!scope) {
       Response refused = serve_detail::error_response(
           401, Error(ErrorKind::refused, authorization.empty() ? "a bearer token is needed"
@@ -289,7 +288,7 @@ Response Server::Impl::respond(MHD_Connection* connection, Exchange& exchange, c
   request.if_none_match = header(connection, "If-None-Match");
   request.body = std::move(exchange.body);
   if (route == Route::run || route == Route::feedback) {
-    if (std::optional<Response> refused = refused_by_scope(connection, route)) {
+    if (std::optional<Response> refused = refused_by_scope(*scope, route)) {
       return *refused;
     }
     try {
@@ -304,18 +303,14 @@ Response Server::Impl::respond(MHD_Connection* connection, Exchange& exchange, c
 }
 
 // A route that calls models or writes the ledger needs --allow-run, and a token that may run.
-std::optional<Response> Server::Impl::refused_by_scope(MHD_Connection* connection,
-                                                       Route route) const {
+std::optional<Response> Server::Impl::refused_by_scope(TokenScope scope, Route route) const {
   const char* what = route == Route::run ? "running prompts" : "recording feedback";
   if (!runner) {
     return serve_detail::error_response(
         403, Error(ErrorKind::refused, std::string(what) + " is off on this server", {},
                    "start promptctl serve with --allow-run"));
   }
-  std::string authorization = header(connection, "Authorization");
-  constexpr std::string_view k_bearer = "Bearer ";
-  if (tokens.required() &&
-      tokens.scope_of(std::string_view(authorization).substr(k_bearer.size())) != TokenScope::run) {
+  if (scope != TokenScope::run) {
     return serve_detail::error_response(
         403, Error(ErrorKind::refused, std::string("this token may read and render, not ") + what,
                    {}, "give the token the scope 'run' in the token file"));

@@ -2,6 +2,7 @@
 #include "serve/tokens.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
@@ -73,6 +74,19 @@ std::optional<TokenScope> TokenCheck::scope_of(std::string_view presented) const
     }
   }
   return found;
+}
+
+std::optional<std::string_view> bearer_token(std::string_view authorization) {
+  constexpr std::string_view k_scheme = "bearer ";
+  if (authorization.size() <= k_scheme.size()) {
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < k_scheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != k_scheme[i]) {
+      return std::nullopt;
+    }
+  }
+  return authorization.substr(k_scheme.size());
 }
 
 }  // namespace serve_detail

@@ -27,4 +27,8 @@ class TokenCheck {
   std::vector<Known> m_known;
 };
 
+/// The token an Authorization header presents with the Bearer scheme, whose name may be in any
+/// case (RFC 9110), or nothing for another scheme or none.
+std::optional<std::string_view> bearer_token(std::string_view authorization);
+
 }  // namespace promptctl::serve_detail

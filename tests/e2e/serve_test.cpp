@@ -200,6 +200,9 @@ TEST_F(ServeTest, TokensGuardEveryRouteButHealth) {
   EXPECT_EQ(get("/v1/prompts", {{"Authorization", "Bearer wrong-token-of-some-length"}}).status,
             401);
   EXPECT_EQ(get("/v1/prompts", {{"Authorization", std::string("Bearer ") + k_token}}).status, 200);
+  EXPECT_EQ(get("/v1/prompts", {{"Authorization", std::string("bEARER ") + k_token}}).status, 200)
+      << "the scheme's name is case-insensitive";
+  EXPECT_EQ(get("/v1/prompts", {{"Authorization", std::string("Basic ") + k_token}}).status, 401);
   EXPECT_EQ(get("/openapi.json").status, 401);
   EXPECT_EQ(get("/healthz").status, 200);
   EXPECT_EQ(get("/readyz").status, 200);
