@@ -170,6 +170,14 @@ struct RunStats {
   double latency_sum_ms = 0;
   std::vector<std::int64_t> latency_buckets;
 
+  /// Counts one run in everything but the latencies, and says whether its latency describes
+  /// a provider (it reached one: not a cache hit, not a run that failed before sending
+  /// anything), for `add_latency`.
+  bool add(bool ok, bool cached_answer, int attempts, std::optional<std::int64_t> input,
+           std::optional<std::int64_t> output, std::optional<double> dollars);
+  /// Counts a provider's latency in the count, the sum and the buckets (not the percentiles).
+  void add_latency(double milliseconds);
+
   [[nodiscard]] double success_rate() const;
   [[nodiscard]] nlohmann::json to_json() const;
 };

@@ -344,36 +344,19 @@ std::vector<RunStats> Ledger::stats(const RunFilter& filter, StatsGrouping group
     std::string group = query.text(0);
     RunStats& stats = groups[group];
     stats.group = group;
-    ++stats.count;
-    if (query.text(1) == "ok") {
-      ++stats.succeeded;
-    }
-    // A cache hit took no time at a provider, and a run that failed before sending anything
-    // (no key, a replay miss) took none either: neither says how fast the provider is.
-    bool cached = query.integer(6) != 0;
-    bool sent_nothing = query.integer(7) == 0 && query.text(1) != "ok";
-    stats.cached += cached ? 1 : 0;
-    if (!cached && !sent_nothing) {
+    bool reached =
+        stats.add(query.text(1) == "ok", query.integer(6) != 0, static_cast<int>(query.integer(7)),
+                  query.optional_integer(3), query.optional_integer(4), query.optional_real(5));
+    if (reached) {
       latencies[group].push_back(query.real(2));
-    }
-    stats.input_tokens += query.optional_integer(3).value_or(0);
-    stats.output_tokens += query.optional_integer(4).value_or(0);
-    if (auto cost = query.optional_real(5)) {
-      stats.cost += *cost;
-    } else {
-      ++stats.runs_without_cost;
     }
   }
   std::vector<RunStats> result;
   for (auto& [group, stats] : groups) {
     std::vector<double>& values = latencies[group];
-    stats.latency_count = static_cast<std::int64_t>(values.size());
     stats.latency_buckets.assign(latency_bucket_bounds_seconds().size(), 0);
     for (double value : values) {
-      stats.latency_sum_ms += value;
-      for (std::size_t i = 0; i < latency_bucket_bounds_seconds().size(); ++i) {
-        stats.latency_buckets[i] += value <= latency_bucket_bounds_seconds()[i] * 1000 ? 1 : 0;
-      }
+      stats.add_latency(value);
     }
     stats.latency_p50_ms = percentile(values, 50);
     stats.latency_p95_ms = percentile(values, 95);
@@ -449,6 +432,34 @@ double percentile(std::vector<double>& values, double p) {
   std::sort(values.begin(), values.end());
   auto rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
   return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
+}
+
+bool RunStats::add(bool ok, bool cached_answer, int attempts, std::optional<std::int64_t> input,
+                   std::optional<std::int64_t> output, std::optional<double> dollars) {
+  ++count;
+  succeeded += ok ? 1 : 0;
+  cached += cached_answer ? 1 : 0;
+  input_tokens += input.value_or(0);
+  output_tokens += output.value_or(0);
+  if (dollars) {
+    cost += *dollars;
+  } else {
+    ++runs_without_cost;
+  }
+  // A cache hit took no time at a provider, and a run that failed before sending anything
+  // (no key, a replay miss) took none either: neither says how fast the provider is.
+  bool sent_nothing = attempts == 0 && !ok;
+  return !cached_answer && !sent_nothing;
+}
+
+void RunStats::add_latency(double milliseconds) {
+  const std::vector<double>& bounds = latency_bucket_bounds_seconds();
+  latency_buckets.resize(bounds.size(), 0);
+  ++latency_count;
+  latency_sum_ms += milliseconds;
+  for (std::size_t i = 0; i < bounds.size(); ++i) {
+    latency_buckets[i] += milliseconds <= bounds[i] * 1000 ? 1 : 0;
+  }
 }
 
 double RunStats::success_rate() const {

@@ -38,6 +38,16 @@ Feedback Runner::add_feedback(const std::string& run, double score, const std::s
   throw Error(ErrorKind::internal, "the feedback just recorded cannot be read back");
 }
 
+std::vector<RunStats> Runner::run_stats() const {
+  std::lock_guard<std::mutex> lock(m_stats_lock);
+  std::vector<RunStats> groups;
+  groups.reserve(m_stats.size());
+  for (const auto& [prompt, stats] : m_stats) {
+    groups.push_back(stats);
+  }
+  return groups;
+}
+
 void Runner::stop() {
   {
     std::lock_guard<std::mutex> lock(m_lock);
@@ -104,6 +114,15 @@ void Runner::work() {
         run = make_run_record(job->lineage, job->variables, result);
         run.error =
             run.error.empty() ? "not recorded in the ledger: " + error.message() : run.error;
+      }
+    }
+    if (run.id != 0) {  // what the ledger has: `stats` counts the same runs
+      std::lock_guard<std::mutex> lock(m_stats_lock);
+      RunStats& stats = m_stats[run.prompt];
+      stats.group = run.prompt;
+      if (stats.add(run.status == "ok", run.cached, run.attempts, run.input_tokens,
+                    run.output_tokens, run.cost)) {
+        stats.add_latency(run.latency_ms);
       }
     }
     finish(index, run, result);

@@ -49,6 +49,10 @@ class Runner {
   Feedback add_feedback(const std::string& run, double score, const std::string& comment,
                         const std::string& author);
 
+  /// Figures over the runs this runner finished, by prompt: what `stats --format prometheus`
+  /// writes of a ledger, for the runs the server made since it started.
+  [[nodiscard]] std::vector<RunStats> run_stats() const;
+
   /// No new call starts; the calls out get a short grace, then every run not finished is
   /// handed back as failed ("the server is stopping"). Returns when the thread has ended.
   void stop();
@@ -68,6 +72,8 @@ class Runner {
   std::deque<RunJob> m_queue;
   std::map<std::size_t, RunJob> m_out;  ///< given to the executor, by the index it gets
   std::size_t m_given = 0;
+  mutable std::mutex m_stats_lock;
+  std::map<std::string, RunStats> m_stats;
   std::atomic<bool> m_stop{false};
   std::thread m_thread;
 };

@@ -257,7 +257,9 @@ Response Server::Impl::respond(MHD_Connection* connection, Exchange& exchange, c
       return draining.load() ? plain(503, "{\"status\": \"stopping\"}\n")
                              : plain(200, "{\"status\": \"ready\"}\n");
     case Route::metrics:
-      return plain(200, metrics.exposition(current->prompts().size(), commit),
+      return plain(200,
+                   metrics.exposition(current->prompts().size(), commit) +
+                       (runner ? prometheus_exposition(runner->run_stats(), "prompt", "") : ""),
                    "text/plain; version=0.0.4; charset=utf-8");
     default:
       break;

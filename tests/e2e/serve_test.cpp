@@ -502,9 +502,17 @@ TEST_F(ServeTest, RunsPromptsConcurrentlyAndRecordsEachInTheLedger) {
   EXPECT_EQ(post("/v1/runs/999/feedback", R"({"score": 1})", runner).status, 404);
   EXPECT_EQ(post("/v1/runs/1/feedback", R"({"score": "high"})", runner).status, 400);
   EXPECT_EQ(post("/v1/runs/1/feedback", R"({"score": 1})", reader).status, 403);
-  EXPECT_NE(
-      get("/metrics").body.find("promptctl_http_requests_total{route=\"run\",status=\"200\"} 17"),
-      std::string::npos);
+  // The runs' own figures, as `stats --format prometheus` writes them for the ledger.
+  HttpResponse metrics = get("/metrics");
+  for (const char* sample : {"promptctl_http_requests_total{route=\"run\",status=\"200\"} 17\n",
+                             "promptctl_runs_total{prompt=\"letter\",status=\"ok\"} 16\n",
+                             "promptctl_runs_total{prompt=\"broken\",status=\"error\"} 1\n",
+                             "promptctl_provider_latency_seconds_count{prompt=\"slow\"} 1\n"}) {
+    EXPECT_NE(metrics.body.find(sample), std::string::npos) << sample << metrics.body;
+  }
+  ProcessResult checked =
+      run_process(PROMPTCTL_PROMTOOL, {"check", "metrics"}, {root(), metrics.body, {}});
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
 }
 
 }  // namespace
