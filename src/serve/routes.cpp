@@ -10,6 +10,7 @@
 #include "util/json_document.hpp"
 #include "util/json_input.hpp"
 #include "util/json_output.hpp"
+#include "util/json_writer.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::serve_detail {
@@ -89,21 +90,32 @@ Response list(const Request& request, const Snapshot& snapshot) {
       matched.push_back(served.get());
     }
   }
-  std::string prompts;
   std::size_t end = std::min(matched.size(), offset + std::min(limit, matched.size()));
+  // Keys in sorted order, as every other document; the summaries' lines are written as made.
+  std::string text;
+  util::JsonObjectWriter document(text, 0);
+  util::append_json_value(document.key("commit"), snapshot.commit(), 1);
+  util::append_json_value(document.key("environment"),
+                          util::text_or_null(snapshot.target().environment), 1);
+  util::append_json_value(document.key("offset"), offset, 1);
+  document.key("prompts") += '[';
   for (std::size_t i = offset; i < end; ++i) {
-    prompts += (i == offset ? "\n    " : ",\n    ") + matched[i]->summary_json();
+    if (i > offset) {
+      text += ',';
+    }
+    util::append_line_start(text, 2);
+    text += matched[i]->summary_json();
   }
-  json head = {{"schema_version", k_json_schema_version},
-               {"commit", snapshot.commit()},
-               {"environment", util::text_or_null(snapshot.target().environment)},
-               {"revision", util::text_or_null(snapshot.target().revision)},
-               {"total", matched.size()},
-               {"offset", offset}};
-  // The list goes last, after the other fields: "…\n}\n" becomes "…,\n  \"prompts\": […]\n}\n".
-  std::string text = util::document_text(head);
-  text.resize(text.size() - 3);
-  text += ",\n  \"prompts\": [" + prompts + (prompts.empty() ? "]" : "\n  ]") + "\n}\n";
+  if (end > offset) {
+    util::append_line_start(text, 1);
+  }
+  text += ']';
+  util::append_json_value(document.key("revision"), util::text_or_null(snapshot.target().revision),
+                          1);
+  util::append_json_value(document.key("schema_version"), k_json_schema_version, 1);
+  util::append_json_value(document.key("total"), matched.size(), 1);
+  document.close();
+  text += '\n';
   Response response;
   response.body = std::move(text);
   return response;
