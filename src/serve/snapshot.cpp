@@ -92,21 +92,19 @@ std::shared_ptr<const Snapshot> Snapshot::load(Workspace& workspace, const Serve
   Sources sources(repository, prefix);
   std::shared_ptr<Snapshot> snapshot(new Snapshot());
   snapshot->m_target = target;
-  snapshot->m_commit = current_commit(*repository, target);
+  // Resolved once: a ref that moves while the snapshot is read cannot make it a mix.
+  repo::Revision served = served_revision(*repository, target);
+  snapshot->m_commit = served.commit_id;
   snapshot->m_repository = repository;
   snapshot->m_workspace = &workspace;
   snapshot->m_prefix = prefix;
-  snapshot->m_experiments =
-      RevisionSource(repository, repository->resolve(snapshot->m_commit), prefix)
-          .settings()
-          .experiments;
+  snapshot->m_experiments = RevisionSource(repository, served, prefix).settings().experiments;
   std::vector<Wanted> wanted;
   if (target.environment.empty()) {
-    repo::Revision revision = repository->resolve(target.revision);
-    for (const std::string& name : prompt_names_at(*repository, revision, prefix)) {
-      wanted.push_back({sources.at(revision), name, std::nullopt});
+    for (const std::string& name : prompt_names_at(*repository, served, prefix)) {
+      wanted.push_back({sources.at(served), name, std::nullopt});
     }
-  } else if (!snapshot->take_pins(*repository, prefix, previous, sources, wanted)) {
+  } else if (!snapshot->take_pins(*repository, served, prefix, previous, sources, wanted)) {
     return snapshot;  // every prompt as before
   }
   snapshot->read_prompts(workspace, wanted);
@@ -115,9 +113,9 @@ std::shared_ptr<const Snapshot> Snapshot::load(Workspace& workspace, const Serve
   return snapshot;
 }
 
-bool Snapshot::take_pins(const repo::Repository& repository, const std::string& prefix,
-                         const Snapshot* previous, Sources& sources, std::vector<Wanted>& wanted) {
-  repo::Revision head = repository.resolve(m_commit);
+bool Snapshot::take_pins(const repo::Repository& repository, const repo::Revision& head,
+                         const std::string& prefix, const Snapshot* previous, Sources& sources,
+                         std::vector<Wanted>& wanted) {
   std::string path = prefix + k_pins_file;
   m_pins_text = repository.read_file(head, path).value_or("");
   if (previous && previous->m_pins_text == m_pins_text) {
@@ -206,8 +204,12 @@ const ServedPrompt& Snapshot::at_address(const std::string& address) const {
   return *slot;
 }
 
+repo::Revision served_revision(const repo::Repository& repository, const ServeTarget& target) {
+  return repository.resolve(target.environment.empty() ? target.revision : "HEAD");
+}
+
 std::string current_commit(const repo::Repository& repository, const ServeTarget& target) {
-  return repository.resolve(target.environment.empty() ? target.revision : "HEAD").commit_id;
+  return served_revision(repository, target).commit_id;
 }
 
 }  // namespace promptctl::serve_detail

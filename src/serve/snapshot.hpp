@@ -136,10 +136,11 @@ class Snapshot {
   /// keeps it as it is.
   [[nodiscard]] std::shared_ptr<const ServedPrompt> kept(const std::string& name,
                                                          const Pin& pin) const;
-  /// Takes the environment's pins at `m_commit`: prompts pinned as in `previous` are kept, the
-  /// others added to `wanted`. False when nothing moved and every prompt was kept.
-  bool take_pins(const repo::Repository& repository, const std::string& prefix,
-                 const Snapshot* previous, Sources& sources, std::vector<Wanted>& wanted);
+  /// Takes the environment's pins at `head` (`m_commit`): prompts pinned as in `previous` are
+  /// kept, the others added to `wanted`. False when nothing moved and every prompt was kept.
+  bool take_pins(const repo::Repository& repository, const repo::Revision& head,
+                 const std::string& prefix, const Snapshot* previous, Sources& sources,
+                 std::vector<Wanted>& wanted);
   /// Reads the prompts `wanted` names, on every core.
   void read_prompts(Workspace& workspace, const std::vector<Wanted>& wanted);
 
@@ -157,6 +158,9 @@ class Snapshot {
   mutable std::mutex m_variants_lock;
   mutable std::map<std::string, std::unique_ptr<const ServedPrompt>> m_variants;
 };
+
+/// The revision `target` would be read from now (see `Snapshot::commit`).
+repo::Revision served_revision(const repo::Repository& repository, const ServeTarget& target);
 
 /// The commit `target` would be read from now (see `Snapshot::commit`): cheap enough to ask
 /// every second. Throws `Error` when it cannot be resolved.
