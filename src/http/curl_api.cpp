@@ -6,37 +6,27 @@
 namespace promptctl::http {
 namespace {
 
-// Loads the library, resolves every function, and brackets the process's use of libcurl with
-// curl_global_init and curl_global_cleanup.
-class LoadedCurl {
- public:
-  LoadedCurl() : m_library("libcurl.so.4") {
-#define PROMPTCTL_CURL_RESOLVE(name) m_library.resolve(m_api.name, #name);
-    PROMPTCTL_CURL_FUNCTIONS(PROMPTCTL_CURL_RESOLVE)
+void resolve_all(const util::SharedLibrary& library, CurlApi& api) {
+#define PROMPTCTL_CURL_RESOLVE(name) library.resolve(api.name, #name);
+  PROMPTCTL_CURL_FUNCTIONS(PROMPTCTL_CURL_RESOLVE)
 #undef PROMPTCTL_CURL_RESOLVE
-    if (m_api.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      throw Error(ErrorKind::io, "cannot initialise libcurl");
-    }
-  }
-  ~LoadedCurl() {
-    m_api.curl_global_cleanup();
-  }
-  LoadedCurl(const LoadedCurl&) = delete;
-  LoadedCurl& operator=(const LoadedCurl&) = delete;
+}
 
-  [[nodiscard]] const CurlApi& api() const {
-    return m_api;
+// The process's use of libcurl is bracketed by curl_global_init and curl_global_cleanup.
+void start(const CurlApi& api) {
+  if (api.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    throw Error(ErrorKind::io, "cannot initialise libcurl");
   }
+}
 
- private:
-  util::SharedLibrary m_library;
-  CurlApi m_api;
-};
+void finish(const CurlApi& api) {
+  api.curl_global_cleanup();
+}
 
 }  // namespace
 
 const CurlApi& curl() {
-  static const LoadedCurl loaded;
+  static const util::LoadedLibrary<CurlApi> loaded("libcurl.so.4", &resolve_all, &start, &finish);
   return loaded.api();
 }
 

@@ -5,38 +5,29 @@
 namespace promptctl::repo {
 namespace {
 
-// Loads the library, resolves every function, and brackets the process's use of libgit2 with
-// git_libgit2_init and git_libgit2_shutdown.
-class LoadedGit {
- public:
-  LoadedGit() : m_library(PROMPTCTL_LIBGIT2_SONAME) {
-#define PROMPTCTL_GIT_RESOLVE(name) m_library.resolve(m_api.name, #name);
-    PROMPTCTL_GIT_FUNCTIONS(PROMPTCTL_GIT_RESOLVE)
+void resolve_all(const util::SharedLibrary& library, GitApi& api) {
+#define PROMPTCTL_GIT_RESOLVE(name) library.resolve(api.name, #name);
+  PROMPTCTL_GIT_FUNCTIONS(PROMPTCTL_GIT_RESOLVE)
 #undef PROMPTCTL_GIT_RESOLVE
-    m_api.git_libgit2_init();
-    // libgit2 re-hashes every object it reads by default; git does that only in fsck. Walking
-    // the history of a large repository otherwise spends most of its time hashing trees.
-    m_api.git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-  }
-  ~LoadedGit() {
-    m_api.git_libgit2_shutdown();
-  }
-  LoadedGit(const LoadedGit&) = delete;
-  LoadedGit& operator=(const LoadedGit&) = delete;
+}
 
-  [[nodiscard]] const GitApi& api() const {
-    return m_api;
-  }
+// The process's use of libgit2 is bracketed by git_libgit2_init and git_libgit2_shutdown.
+void start(const GitApi& api) {
+  api.git_libgit2_init();
+  // libgit2 re-hashes every object it reads by default; git does that only in fsck. Walking
+  // the history of a large repository otherwise spends most of its time hashing trees.
+  api.git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+}
 
- private:
-  util::SharedLibrary m_library;
-  GitApi m_api;
-};
+void finish(const GitApi& api) {
+  api.git_libgit2_shutdown();
+}
 
 }  // namespace
 
 const GitApi& git() {
-  static const LoadedGit loaded;
+  static const util::LoadedLibrary<GitApi> loaded(PROMPTCTL_LIBGIT2_SONAME, &resolve_all, &start,
+                                                  &finish);
   return loaded.api();
 }
 

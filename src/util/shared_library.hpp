@@ -29,4 +29,36 @@ class SharedLibrary {
   void* m_handle = nullptr;
 };
 
+/// A library loaded once with every function of its table `Api` resolved: `start` runs after
+/// (its global initialisation), `finish` when the owner goes (its global clean-up).
+template <class Api>
+class LoadedLibrary {
+ public:
+  using Resolve = void (*)(const SharedLibrary& library, Api& api);
+  using Hook = void (*)(const Api& api);
+
+  LoadedLibrary(const std::string& soname, Resolve resolve, Hook start = nullptr,
+                Hook finish = nullptr)
+      : m_library(soname), m_finish(finish) {
+    resolve(m_library, m_api);
+    if (start) {
+      start(m_api);
+    }
+  }
+  ~LoadedLibrary() {
+    if (m_finish) {
+      m_finish(m_api);
+    }
+  }
+  LoadedLibrary(const LoadedLibrary&) = delete;
+  LoadedLibrary& operator=(const LoadedLibrary&) = delete;
+
+  [[nodiscard]] const Api& api() const { return m_api; }
+
+ private:
+  SharedLibrary m_library;
+  Api m_api;
+  Hook m_finish;
+};
+
 }  // namespace promptctl::util
