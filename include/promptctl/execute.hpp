@@ -112,6 +112,9 @@ struct ExecutionEvents {
 struct Fed {
   std::optional<std::vector<ChatRequest>> call;
   bool exhausted = false;  ///< with no call: the feed is at its end
+  /// This call's answer is streamed (through `on_text`) even when the options do not ask it
+  /// of every call.
+  bool stream = false;
 };
 
 /// Asked for a call whenever a streamed batch has room for one. It may hold back (no call,

@@ -66,6 +66,7 @@ struct Call {
   std::size_t index = 0;
   const std::vector<ChatRequest>* chain = nullptr;  // the caller's, or owned_chain
   std::vector<ChatRequest> owned_chain;             // a streamed call's requests
+  bool stream = false;                              // its answer streamed, whatever the options say
   CallResult result;
   std::vector<std::string> failures;  // of the models given up on, described
   std::size_t target = 0;
@@ -165,6 +166,7 @@ class Batch {
       auto call = std::make_unique<Call>();
       call->owned_chain = std::move(*fed.call);
       call->chain = &call->owned_chain;
+      call->stream = fed.stream;
       add(std::move(call));
     }
     return false;
@@ -355,10 +357,10 @@ class Batch {
 
   void send(Call& call, const ProviderSettings& settings) {
     const exec_detail::WireFormat& wire = exec_detail::wire_format(settings.type);
-    call.http_request =
-        wire.build(call.request(), settings, call.credentials.key, m_options.stream);
+    bool stream = m_options.stream || call.stream;
+    call.http_request = wire.build(call.request(), settings, call.credentials.key, stream);
     exec_detail::apply_connection_settings(settings, call.credentials, call.http_request);
-    call.decoder = m_options.stream ? wire.decoder(call.request()) : nullptr;
+    call.decoder = stream ? wire.decoder(call.request()) : nullptr;
     std::function<void(std::string_view)> on_chunk;
     if (call.decoder) {
       on_chunk = [this, &call](std::string_view chunk) {
