@@ -9,20 +9,21 @@
 namespace promptctl::serve_detail {
 
 // Every libmicrohttpd function promptctl uses. To use another, add it here.
-#define PROMPTCTL_MHD_FUNCTIONS(X)   \
-  X(MHD_start_daemon)                \
-  X(MHD_stop_daemon)                 \
-  X(MHD_quiesce_daemon)              \
-  X(MHD_get_daemon_info)             \
-  X(MHD_get_connection_info)         \
-  X(MHD_lookup_connection_value)     \
-  X(MHD_get_connection_values)       \
-  X(MHD_create_response_from_buffer) \
-  X(MHD_add_response_header)         \
-  X(MHD_destroy_response)            \
-  X(MHD_queue_response)              \
-  X(MHD_suspend_connection)          \
-  X(MHD_resume_connection)           \
+#define PROMPTCTL_MHD_FUNCTIONS(X)     \
+  X(MHD_start_daemon)                  \
+  X(MHD_stop_daemon)                   \
+  X(MHD_quiesce_daemon)                \
+  X(MHD_get_daemon_info)               \
+  X(MHD_get_connection_info)           \
+  X(MHD_lookup_connection_value)       \
+  X(MHD_get_connection_values)         \
+  X(MHD_create_response_from_buffer)   \
+  X(MHD_create_response_from_callback) \
+  X(MHD_add_response_header)           \
+  X(MHD_destroy_response)              \
+  X(MHD_queue_response)                \
+  X(MHD_suspend_connection)            \
+  X(MHD_resume_connection)             \
   X(MHD_get_version)
 
 struct MhdApi {

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "openapi_document.hpp"
+#include "serve/event_stream.hpp"
 #include "serve/run_routes.hpp"
 #include "serve/server_impl.hpp"
 #include "util/dates.hpp"
@@ -38,6 +39,26 @@ Response plain(int status, std::string body, std::string content_type = "applica
 std::string header(MHD_Connection* connection, const char* name) {
   const char* value = mhd().MHD_lookup_connection_value(connection, MHD_HEADER_KIND, name);
   return value ? value : "";
+}
+
+// A response whose body libmicrohttpd reads from `events` as they are pushed; it keeps the
+// stream alive until it is done with it.
+MHD_Response* events_response(const std::shared_ptr<serve_detail::EventStream>& events) {
+  auto* kept = new std::shared_ptr<serve_detail::EventStream>(events);
+  MHD_Response* response = mhd().MHD_create_response_from_callback(
+      MHD_SIZE_UNKNOWN, 4096,
+      [](void* stream, std::uint64_t, char* buffer, std::size_t max) {
+        return (*static_cast<std::shared_ptr<serve_detail::EventStream>*>(stream))
+            ->read(buffer, max);
+      },
+      kept,
+      [](void* stream) {
+        delete static_cast<std::shared_ptr<serve_detail::EventStream>*>(stream);
+      });
+  if (!response) {
+    delete kept;
+  }
+  return response;
 }
 
 }  // namespace
@@ -223,6 +244,9 @@ Response Server::Impl::start_run(MHD_Connection* connection, Exchange& exchange,
   serve_detail::RunJob job =
       serve_detail::prepare_run(name, request, snapshot, runner->providers());
   exchange.commit = snapshot.commit();
+  if (header(connection, "Accept").find("text/event-stream") != std::string::npos) {
+    return start_streamed_run(connection, job);
+  }
   job.done = [connection, &exchange](const RunRecord& run, const CallResult& result) {
     {
       std::lock_guard<std::mutex> lock(exchange.ready_lock);
@@ -244,11 +268,37 @@ Response Server::Impl::start_run(MHD_Connection* connection, Exchange& exchange,
   return {};
 }
 
+// A run asked for as server-sent events: the answer's text as "text" events while it comes,
+// then "run" (run --json's document) or "error" (with the run as recorded). The status is
+// 200 once the events begin: a failure after that is the "error" event.
+Response Server::Impl::start_streamed_run(MHD_Connection* connection, serve_detail::RunJob& job) {
+  auto events = std::make_shared<serve_detail::EventStream>(connection);
+  job.on_text = [events](std::string_view text) {
+    events->push("text", {{"text", std::string(text)}});
+  };
+  job.done = [events](const RunRecord& run, const CallResult& result) {
+    events->push(result.ok ? "run" : "error", serve_detail::run_document(run, result));
+    events->finish();
+  };
+  if (!runner->submit(job)) {
+    return serve_detail::error_response(
+        503, Error(ErrorKind::refused, "too many runs are waiting; try again shortly"));
+  }
+  Response response;
+  response.content_type = "text/event-stream";
+  response.headers.emplace_back("Cache-Control", "no-cache");
+  response.events = std::move(events);
+  return response;
+}
+
 MHD_Result Server::Impl::send(MHD_Connection* connection, const Response& response,
                               const std::string& commit) {
   const MhdApi& api = mhd();
-  serve_detail::ResponseHandle owned(api.MHD_create_response_from_buffer(
-      response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY));
+  serve_detail::ResponseHandle owned(
+      response.events ? events_response(response.events)
+                      : api.MHD_create_response_from_buffer(response.body.size(),
+                                                            const_cast<char*>(response.body.data()),
+                                                            MHD_RESPMEM_MUST_COPY));
   if (!owned) {
     return MHD_NO;
   }

@@ -3,6 +3,7 @@
 // headers every answer carries.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,11 +40,15 @@ struct Request {
   std::string body;
 };
 
+class EventStream;
+
 struct Response {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  /// Set for a response sent as server-sent events while they come, instead of `body`.
+  std::shared_ptr<EventStream> events;
 };
 
 /// Which route `method` and `path` ask for, and for a prompt's, experiment's or run's routes,

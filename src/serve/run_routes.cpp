@@ -54,21 +54,23 @@ RunJob prepare_run(const std::string& name, const Request& request, const Snapsh
   return job;
 }
 
-Response run_response(const RunRecord& run, const CallResult& result) {
+json run_document(const RunRecord& run, const CallResult& result) {
   json shown = run_json(run);
-  Response response;
   if (result.ok) {
     shown["schema_version"] = k_json_schema_version;
-    response.body = util::document_text(shown);
-    return response;
+    return shown;
   }
-  response.status = status_of_call(result);
   std::string hint = run.id ? "recorded as run " + std::to_string(run.id)
                             : "not recorded in the ledger: no call was made";
-  response.body = util::document_text(
-      {{"schema_version", k_json_schema_version},
-       {"error", util::error_json(Error(result.error_kind, result.error, {}, hint))},
-       {"run", shown}});
+  return {{"schema_version", k_json_schema_version},
+          {"error", util::error_json(Error(result.error_kind, result.error, {}, hint))},
+          {"run", std::move(shown)}};
+}
+
+Response run_response(const RunRecord& run, const CallResult& result) {
+  Response response;
+  response.status = result.ok ? 200 : status_of_call(result);
+  response.body = util::document_text(run_document(run, result));
   return response;
 }
 

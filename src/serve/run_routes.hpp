@@ -21,6 +21,9 @@ RunJob prepare_run(const std::string& name, const Request& request, const Snapsh
 /// stopping server did not finish) with the error and, under "run", the run as recorded.
 Response run_response(const RunRecord& run, const CallResult& result);
 
+/// `run_response`'s document alone, for the last event of a streamed run.
+nlohmann::json run_document(const RunRecord& run, const CallResult& result);
+
 /// Feedback on run `run` (its number or uid): {"score": number, "comment": text, "author":
 /// text}; answers `feedback --json`'s document.
 Response add_feedback(const std::string& run, const Request& request, Runner& runner);

@@ -75,7 +75,7 @@ Fed Runner::next_call() {
   }
   RunJob& job = m_out[m_given++] = std::move(m_queue.front());
   m_queue.pop_front();
-  return {job.chain, false};
+  return {job.chain, false, static_cast<bool>(job.on_text)};
 }
 
 void Runner::finish(std::size_t index, const RunRecord& run, const CallResult& result) {
@@ -99,6 +99,17 @@ void Runner::work() {
   options.stop = &m_stop;
   options.stop_grace = std::chrono::milliseconds(2000);
   ExecutionEvents events;
+  events.on_text = [&](std::size_t index, std::string_view text) {
+    const RunJob* job = nullptr;
+    {
+      std::lock_guard<std::mutex> jobs(m_lock);
+      auto found = m_out.find(index);
+      job = found == m_out.end() ? nullptr : &found->second;  // stays put: see on_done
+    }
+    if (job && job->on_text) {
+      job->on_text(text);
+    }
+  };
   events.on_done = [&](std::size_t index, const CallResult& result) {
     RunRecord run;
     {

@@ -26,6 +26,9 @@ struct RunJob {
   nlohmann::json variables;
   /// The recorded run (id 0 when there was nothing to record), and the call's result.
   std::function<void(const RunRecord& run, const CallResult& result)> done;
+  /// When set, the answer is asked for as a stream and each piece of its text is handed here
+  /// as it comes, on the runner's thread (it must not block), before `done`.
+  std::function<void(std::string_view text)> on_text;
 };
 
 class Runner {

@@ -89,6 +89,7 @@ struct Server::Impl {
   serve_detail::Response start_run(MHD_Connection* connection, serve_detail::Exchange& exchange,
                                    const std::string& name, serve_detail::Request& request,
                                    const serve_detail::Snapshot& snapshot, bool& suspended);
+  serve_detail::Response start_streamed_run(MHD_Connection* connection, serve_detail::RunJob& job);
   MHD_Result send_and_count(MHD_Connection* connection, serve_detail::Exchange& exchange,
                             const serve_detail::Response& response, const char* method,
                             const char* url, serve_detail::Route route, const std::string& commit);

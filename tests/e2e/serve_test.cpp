@@ -515,5 +515,63 @@ TEST_F(ServeTest, RunsPromptsConcurrentlyAndRecordsEachInTheLedger) {
   EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
 }
 
+// A run asked for as server-sent events: the answer's text as it comes, then the run as
+// recorded; a failure after the events began is an "error" event.
+TEST_F(ServeTest, StreamsARunAsServerSentEvents) {
+  ProviderServer provider({"", 0});
+  write("promptctl.yaml",
+        "version: 1\ndefaults:\n  model: {provider: local, name: gpt-test}\n"
+        "providers:\n  local: {type: openai-compatible, base_url: '" +
+            provider.url() + "/v1', key_env: LOCAL_KEY}\n");
+  write("prompts/broken.yaml", "model: {provider: local, name: gpt-test~500}\ntemplate: x\n");
+  commit("a provider");
+  auto server = serve({"--allow-run"}, {{"LOCAL_KEY", "sk-test-serve-0123456789"},
+                                        {"PROMPTCTL_TRUSTED_ENDPOINTS", provider.url()}});
+  std::map<std::string, std::string> streaming = {{"Accept", "text/event-stream"}};
+  // Each event: its name and its data, parsed.
+  auto events_of = [](const std::string& body) {
+    std::vector<std::pair<std::string, json>> events;
+    for (std::string_view event : util::split(body, '\n')) {
+      if (event.starts_with("event: ")) {
+        events.emplace_back(std::string(event.substr(7)), json());
+      } else if (event.starts_with("data: ") && !events.empty()) {
+        events.back().second = json::parse(event.substr(6));
+      }
+    }
+    return events;
+  };
+  HttpResponse streamed =
+      post("/v1/prompts/letter/run", "{\"variables\": " + k_letter_variables + "}", streaming);
+  ASSERT_EQ(streamed.status, 200) << streamed.error << streamed.body;
+  EXPECT_EQ(streamed.header("content-type"), "text/event-stream");
+  EXPECT_EQ(streamed.header("x-promptctl-commit"), head());
+  auto events = events_of(streamed.body);
+  ASSERT_GE(events.size(), 2U) << streamed.body;
+  std::string text;
+  for (std::size_t i = 0; i + 1 < events.size(); ++i) {
+    EXPECT_EQ(events[i].first, "text");
+    text += events[i].second["text"].get<std::string>();
+  }
+  ASSERT_EQ(events.back().first, "run") << streamed.body;
+  expect_schema("Run", events.back().second.dump());
+  EXPECT_EQ(events.back().second["output"], text) << "the pieces make the answer";
+  EXPECT_EQ(text.rfind("echo: Dear Ada,", 0), 0U) << text;
+  std::string uid = events.back().second["run_uid"];
+  EXPECT_EQ(json::parse(run({"runs", "show", uid, "--json"}).out)["output"], text);
+  ASSERT_FALSE(provider.requests().empty());
+  EXPECT_EQ(json::parse(provider.requests().back().body)["stream"], true);
+  EXPECT_EQ(post("/v1/prompts/letter/run", "{\"variables\": " + k_letter_variables + "}")
+                .header("content-type"),
+            "application/json")
+      << "without asking, the answer comes whole";
+
+  HttpResponse failed = post("/v1/prompts/broken/run", "{}", streaming);
+  EXPECT_EQ(failed.status, 200);
+  auto failure = events_of(failed.body);
+  ASSERT_FALSE(failure.empty()) << failed.body;
+  EXPECT_EQ(failure.back().first, "error");
+  expect_schema("RunErrorDocument", failure.back().second.dump());
+}
+
 }  // namespace
 }  // namespace promptctl::testing

@@ -42,6 +42,23 @@ HttpResponse parse(const std::string& raw) {
     response.headers[name] = value == std::string::npos ? "" : line.substr(value);
   }
   response.body = raw.substr(head_end + 4);
+  if (response.header("transfer-encoding") == "chunked") {
+    std::string chunked = std::move(response.body);
+    response.body.clear();
+    std::size_t at = 0;
+    while (at < chunked.size()) {
+      std::size_t size_end = chunked.find("\r\n", at);
+      if (size_end == std::string::npos) {
+        break;
+      }
+      std::size_t size = std::stoul(chunked.substr(at, size_end - at), nullptr, 16);
+      if (size == 0) {
+        break;
+      }
+      response.body += chunked.substr(size_end + 2, size);
+      at = size_end + 2 + size + 2;
+    }
+  }
   std::string length = response.header("content-length");
   if (!length.empty() && std::stoul(length) != response.body.size()) {
     response.error =
