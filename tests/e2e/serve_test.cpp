@@ -79,6 +79,19 @@ class ServeTest : public RepoTest {
     return http_request(m_port, "POST", target, body, headers);
   }
 
+  // Points the default model at `provider` (prompt broken/ gets its failures), commits, and
+  // gives the environment a server needs to call it.
+  std::map<std::string, std::string> use_provider(const ProviderServer& provider) {
+    write("promptctl.yaml",
+          "version: 1\ndefaults:\n  model: {provider: local, name: gpt-test}\n"
+          "providers:\n  local: {type: openai-compatible, base_url: '" +
+              provider.url() + "/v1', key_env: LOCAL_KEY}\n");
+    write("prompts/broken.yaml", "model: {provider: local, name: gpt-test~500}\ntemplate: x\n");
+    commit("a provider");
+    return {{"LOCAL_KEY", "sk-test-serve-0123456789"},
+            {"PROMPTCTL_TRUSTED_ENDPOINTS", provider.url()}};
+  }
+
   // Fails the test unless `body` is JSON matching the description's schema `name`.
   static void expect_schema(const std::string& name, const std::string& body) {
     static const json description =
@@ -410,13 +423,9 @@ TEST_F(ServeTest, SigtermAnswersTheRequestInFlightThenExitsZero) {
 // feedback on them recorded in the same ledger.
 TEST_F(ServeTest, RunsPromptsConcurrentlyAndRecordsEachInTheLedger) {
   ProviderServer provider({"", 200});
-  write("promptctl.yaml",
-        "version: 1\ndefaults:\n  model: {provider: local, name: gpt-test}\n"
-        "providers:\n  local: {type: openai-compatible, base_url: '" +
-            provider.url() + "/v1', key_env: LOCAL_KEY}\n");
-  write("prompts/broken.yaml", "model: {provider: local, name: gpt-test~500}\ntemplate: x\n");
+  std::map<std::string, std::string> env = use_provider(provider);
   write("prompts/slow.yaml", "model: {provider: local, name: gpt-test~slow=1500}\ntemplate: x\n");
-  commit("a provider");
+  commit("a slow prompt");
   std::string body = "{\"variables\": " + k_letter_variables + "}";
   {
     auto closed = serve({});
@@ -426,8 +435,6 @@ TEST_F(ServeTest, RunsPromptsConcurrentlyAndRecordsEachInTheLedger) {
     EXPECT_EQ(post("/v1/runs/1/feedback", R"({"score": 1})").status, 403);
   }
   write("tokens", std::string(k_token) + " read\nrun-token-for-the-tests-4567 run\n");
-  std::map<std::string, std::string> env = {{"LOCAL_KEY", "sk-test-serve-0123456789"},
-                                            {"PROMPTCTL_TRUSTED_ENDPOINTS", provider.url()}};
   // One thread answers every request: a run waiting for its provider must not hold it.
   auto server =
       serve({"--allow-run", "--token-file", "tokens", "--max-runs", "8", "--threads", "1"}, env);
@@ -519,14 +526,7 @@ TEST_F(ServeTest, RunsPromptsConcurrentlyAndRecordsEachInTheLedger) {
 // recorded; a failure after the events began is an "error" event.
 TEST_F(ServeTest, StreamsARunAsServerSentEvents) {
   ProviderServer provider({"", 0});
-  write("promptctl.yaml",
-        "version: 1\ndefaults:\n  model: {provider: local, name: gpt-test}\n"
-        "providers:\n  local: {type: openai-compatible, base_url: '" +
-            provider.url() + "/v1', key_env: LOCAL_KEY}\n");
-  write("prompts/broken.yaml", "model: {provider: local, name: gpt-test~500}\ntemplate: x\n");
-  commit("a provider");
-  auto server = serve({"--allow-run"}, {{"LOCAL_KEY", "sk-test-serve-0123456789"},
-                                        {"PROMPTCTL_TRUSTED_ENDPOINTS", provider.url()}});
+  auto server = serve({"--allow-run"}, use_provider(provider));
   std::map<std::string, std::string> streaming = {{"Accept", "text/event-stream"}};
   // Each event: its name and its data, parsed.
   auto events_of = [](const std::string& body) {
