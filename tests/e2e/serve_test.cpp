@@ -339,9 +339,10 @@ TEST_F(ServeTest, AssignsAndRendersExperimentVariantsAsRenderDoes) {
                               "    metrics: [success_rate]\n");
   commit("a postscript, and an experiment against the release");
   ASSERT_EQ(run({"experiment", "start", "closing"}).exit_code, 0);
-  auto server = serve({});
+  auto server = serve({"--allow-run"});
   write("vars.json", k_letter_variables);
   std::set<std::string> variants;
+  std::string control_key;
   for (const std::string key : {"ann", "bo", "cy", "dee", "eve", "fay", "gus", "hal"}) {
     HttpResponse answer = get("/v1/experiments/closing/assignment?key=" + key);
     ASSERT_EQ(answer.status, 200) << answer.body;
@@ -355,6 +356,9 @@ TEST_F(ServeTest, AssignsAndRendersExperimentVariantsAsRenderDoes) {
     EXPECT_EQ(assigned["prompt"], "letter");
     std::string variant = assigned["experiment"]["variant"];
     variants.insert(variant);
+    if (variant == "control") {
+      control_key = key;
+    }
 
     HttpResponse rendered = post("/v1/prompts/letter/render",
                                  "{\"variables\": " + k_letter_variables +
@@ -375,6 +379,17 @@ TEST_F(ServeTest, AssignsAndRendersExperimentVariantsAsRenderDoes) {
     }
   }
   EXPECT_EQ(variants.size(), 2u) << "eight keys fall on both sides of a 50/50 split";
+
+  // A run of the control's variant (the offline echo model) is recorded as the experiment's.
+  HttpResponse ran = post("/v1/prompts/letter/run",
+                          "{\"variables\": " + k_letter_variables +
+                              ", \"experiment\": \"closing\", \"key\": \"" + control_key + "\"}");
+  ASSERT_EQ(ran.status, 200) << ran.body;
+  json recorded = json::parse(run({"runs", "-n", "1", "--json"}).out)["runs"][0];
+  EXPECT_EQ(recorded["run_id"], json::parse(ran.body)["run_id"]);
+  EXPECT_EQ(recorded["experiment"], "closing");
+  EXPECT_EQ(recorded["variant"], "control");
+  EXPECT_EQ(recorded["commit"], head());
   EXPECT_EQ(get("/v1/experiments/closing/assignment").status, 400);
   EXPECT_EQ(get("/v1/experiments/nothing/assignment?key=a").status, 404);
   EXPECT_EQ(post("/v1/prompts/letter/render", R"({"experiment": "closing"})").status, 400);
