@@ -72,6 +72,7 @@ MHD_Result Server::Impl::on_request(void* self, MHD_Connection* connection, cons
   try {
     if (*state == nullptr) {  // the headers have come: the body, if any, is next
       auto exchange = std::make_unique<Exchange>();
+      exchange->route = serve_detail::route_of(method, url, exchange->name);
       std::string length = header(connection, "Content-Length");
       if (!length.empty() &&
           std::strtoull(length.c_str(), nullptr, 10) > impl.options.max_body_bytes) {
@@ -94,21 +95,20 @@ MHD_Result Server::Impl::on_request(void* self, MHD_Connection* connection, cons
 
 MHD_Result Server::Impl::answer(MHD_Connection* connection, Exchange& exchange, const char* url,
                                 const char* method) {
-  std::string name;
-  Route route = serve_detail::route_of(method, url, name);
   {
     std::lock_guard<std::mutex> lock(exchange.ready_lock);
     if (exchange.ready) {  // a run's answer, back from the runner
       Response response = std::move(*exchange.ready);
       exchange.ready.reset();
-      return send_and_count(connection, exchange, response, method, url, route, exchange.commit);
+      return send_and_count(connection, exchange, response, method, url, exchange.route,
+                            exchange.commit);
     }
   }
   std::string commit;
   Response response;
   bool suspended = false;
   try {
-    response = respond(connection, exchange, url, method, route, commit, suspended);
+    response = respond(connection, exchange, url, method, commit, suspended);
   } catch (const std::exception& failure) {  // a bug: said as one, and the server goes on
     response = serve_detail::error_response(
         500, Error(ErrorKind::internal, std::string("internal error: ") + failure.what()));
@@ -116,7 +116,7 @@ MHD_Result Server::Impl::answer(MHD_Connection* connection, Exchange& exchange, 
   if (suspended) {
     return MHD_YES;  // answered when the runner resumes the connection
   }
-  return send_and_count(connection, exchange, response, method, url, route, commit);
+  return send_and_count(connection, exchange, response, method, url, exchange.route, commit);
 }
 
 MHD_Result Server::Impl::send_and_count(MHD_Connection* connection, Exchange& exchange,
@@ -157,13 +157,12 @@ MHD_Result Server::Impl::receive(MHD_Connection*, Exchange& exchange, const char
 }
 
 Response Server::Impl::respond(MHD_Connection* connection, Exchange& exchange, const char* url,
-                               const char* method, Route& route, std::string& commit,
-                               bool& suspended) {
+                               const char* method, std::string& commit, bool& suspended) {
   Request request;
   request.method = method;
   request.path = url;
-  std::string name;
-  route = serve_detail::route_of(request.method, request.path, name);
+  const Route route = exchange.route;
+  const std::string& name = exchange.name;
   std::shared_ptr<const Snapshot> current = snapshot();
   commit = current->commit();
   switch (route) {

@@ -27,6 +27,8 @@ namespace serve_detail {
 // run, which waits for its answer suspended, the answer once it is ready.
 struct Exchange {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  Route route = Route::unknown;  ///< found once, when the headers come
+  std::string name;              ///< the prompt, experiment or run the path names
   std::string body;
   bool too_large = false;
   std::mutex ready_lock;  ///< `ready` is written by the runner's thread
@@ -82,8 +84,8 @@ struct Server::Impl {
   MHD_Result answer(MHD_Connection* connection, serve_detail::Exchange& exchange, const char* url,
                     const char* method);
   serve_detail::Response respond(MHD_Connection* connection, serve_detail::Exchange& exchange,
-                                 const char* url, const char* method, serve_detail::Route& route,
-                                 std::string& commit, bool& suspended);
+                                 const char* url, const char* method, std::string& commit,
+                                 bool& suspended);
   std::optional<serve_detail::Response> refused_by_scope(TokenScope scope,
                                                          serve_detail::Route route) const;
   serve_detail::Response start_run(MHD_Connection* connection, serve_detail::Exchange& exchange,
