@@ -18,7 +18,17 @@ namespace {
 
 using nlohmann::json;
 
-enum class Api { openai, azure, anthropic, ollama, embeddings, ollama_embed, models, unknown };
+enum class Api {
+  openai,
+  azure,
+  anthropic,
+  ollama,
+  embeddings,
+  ollama_embed,
+  models,
+  traces,
+  unknown
+};
 
 // A fixed creation time keeps answers reproducible.
 constexpr std::int64_t k_created = 1767225600;
@@ -46,6 +56,9 @@ Api api_of(const HttpRequest& request) {
   }
   if (path.ends_with("/models")) {
     return Api::models;
+  }
+  if (path == "/v1/traces") {
+    return Api::traces;
   }
   return Api::unknown;
 }
@@ -950,6 +963,9 @@ bool ProviderServer::answer(int fd, const HttpRequest& request) {
   if (api == Api::unknown) {
     return respond(fd, 404, "application/json",
                    error_body(Api::openai, 404, "no route " + request.target).dump());
+  }
+  if (api == Api::traces) {  // an OpenTelemetry collector: every batch accepted
+    return respond(fd, 200, "application/json", R"({"partialSuccess":{}})");
   }
   if (!authorized(api, request, m_options.key)) {
     return respond(fd, 401, "application/json",

@@ -12,6 +12,8 @@
 // arguments when that is a JSON object and otherwise the smallest value the tool's schema
 // describes; streamed, the arguments come in pieces cut anywhere.
 //
+// It is also an OpenTelemetry collector: POST /v1/traces is recorded and accepted (200).
+//
 // Faults are asked for in the model name, after '~': "gpt-test~429x2" gets 429 (with
 // Retry-After) twice, then answers. Directives: 429, 500, 503, malformed (invalid JSON), drop
 // (close without answering), drop-on=N (close without answering the Nth request naming that

@@ -1,0 +1,136 @@
+// Traces of the calls promptctl makes, in OpenTelemetry's model: spans with the GenAI semantic
+// conventions' attributes, W3C trace context to and from other programs, and an exporter that
+// sends batches over OTLP/HTTP (JSON encoding) when the standard OTEL_* variables ask for it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace promptctl::telemetry {
+
+/// Where a span sits in a trace: W3C trace context (`traceparent`).
+struct TraceContext {
+  std::string trace_id;  ///< 32 lowercase hex digits, not all zero
+  std::string span_id;   ///< 16 lowercase hex digits, not all zero
+  bool sampled = true;
+
+  /// "00-TRACE-SPAN-FLAGS".
+  [[nodiscard]] std::string traceparent() const;
+  /// A `traceparent` value of version 00 (or a later version, read as 00 says), or nothing
+  /// when `text` is not one: an id of the wrong length, not hex, or all zeros.
+  static std::optional<TraceContext> parse(std::string_view text);
+};
+
+/// Fresh random ids, never all zeros.
+std::string new_trace_id();
+std::string new_span_id();
+
+/// Nanoseconds since the Unix epoch, now.
+std::int64_t now_unix_ns();
+
+using AttributeValue =
+    std::variant<std::string, std::int64_t, double, bool, std::vector<std::string>>;
+using Attributes = std::vector<std::pair<std::string, AttributeValue>>;
+
+enum class SpanKind { internal = 1, server = 2, client = 3 };
+enum class SpanStatus { unset = 0, ok = 1, error = 2 };
+
+/// A finished span.
+struct Span {
+  TraceContext context;
+  std::string parent_span_id;  ///< empty for a trace's root
+  std::string name;
+  SpanKind kind = SpanKind::internal;
+  std::int64_t start_unix_ns = 0;
+  std::int64_t end_unix_ns = 0;
+  Attributes attributes;
+  SpanStatus status = SpanStatus::unset;
+  std::string status_message;  ///< with `error` only
+};
+
+/// What the OTEL_* variables ask of promptctl's traces.
+struct ExportSettings {
+  /// Where batches go ("…/v1/traces"); empty: spans are not exported.
+  std::string traces_url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  Attributes resource;  ///< `service.name` and OTEL_RESOURCE_ATTRIBUTES
+  long timeout_ms = 2000;
+  std::string ca_file;  ///< the collector's certificate authority, besides the system's
+  /// Message contents go into spans (the conventions' opt-in attributes).
+  bool capture_content = false;
+  /// The trace this process is part of (TRACEPARENT): its spans are children of that span.
+  std::optional<TraceContext> parent;
+
+  /// Reads OTEL_TRACES_EXPORTER ("otlp" or "none"), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
+  /// OTEL_EXPORTER_OTLP_ENDPOINT (+ "/v1/traces"), OTEL_EXPORTER_OTLP[_TRACES]_HEADERS,
+  /// OTEL_EXPORTER_OTLP[_TRACES]_TIMEOUT, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES,
+  /// OTEL_EXPORTER_OTLP[_TRACES]_PROTOCOL (only "http/json" is spoken),
+  /// OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT and TRACEPARENT, through `variable`
+  /// (getenv in production). A setting that cannot be used is a problem in `problems` and
+  /// turns export off; nothing here throws.
+  static ExportSettings from_environment(
+      const std::function<std::optional<std::string>(const char*)>& variable,
+      std::vector<std::string>& problems);
+};
+
+/// `spans` as an OTLP ExportTraceServiceRequest in the protocol's JSON encoding: one resource,
+/// one instrumentation scope ("promptctl" and `scope_version`).
+std::string otlp_json(const std::vector<Span>& spans, const Attributes& resource,
+                      std::string_view scope_version);
+
+/// What became of the spans a tracer was given.
+struct ExportReport {
+  std::int64_t exported = 0;
+  std::int64_t dropped = 0;  ///< the queue was full, or the collector failed or was too slow
+  std::string last_problem;  ///< why the last batch that failed did, with no header value in it
+};
+
+/// Collects finished spans and sends them in batches from a thread of its own: a full queue
+/// drops spans instead of waiting, and every request has a timeout, so that a collector that
+/// is slow or down costs a run nothing but the spans. Safe from several threads.
+class Tracer {
+ public:
+  /// A tracer that exports nothing (and starts no thread) when `settings.traces_url` is empty.
+  explicit Tracer(ExportSettings settings);
+  /// `finish()`.
+  ~Tracer();
+  Tracer(const Tracer&) = delete;
+  Tracer& operator=(const Tracer&) = delete;
+
+  /// Whether spans are kept and sent.
+  [[nodiscard]] bool exporting() const { return m_exporting; }
+  /// Whether there is anything to do: spans to send, or a TRACEPARENT to pass on.
+  [[nodiscard]] bool active() const { return m_exporting || m_settings.parent.has_value(); }
+  [[nodiscard]] const ExportSettings& settings() const { return m_settings; }
+  /// The context of a new span: a fresh span id in `parent`'s trace, or in TRACEPARENT's when
+  /// there is no parent, or else in a new trace of its own. A span inherits whether it is
+  /// sampled; one that is not is propagated but never exported.
+  [[nodiscard]] TraceContext start_span(const std::optional<TraceContext>& parent) const;
+  /// The parent span id `start_span(parent)` gives a span: `parent`'s, TRACEPARENT's, or none.
+  [[nodiscard]] std::string parent_span_id(const std::optional<TraceContext>& parent) const;
+  /// The context to send to a server called within `span`: `span` while exporting, TRACEPARENT
+  /// unchanged when only passing it on, nothing when neither.
+  [[nodiscard]] std::optional<TraceContext> outgoing(const TraceContext& span) const;
+
+  /// Queues a finished span for export (nothing when not exporting).
+  void end(Span span);
+  /// Sends what is queued, waiting at most the export timeout, stops the thread, and says what
+  /// became of every span. Later spans are dropped. Idempotent.
+  ExportReport finish();
+
+ private:
+  struct Queue;
+  ExportSettings m_settings;
+  bool m_exporting = false;
+  std::unique_ptr<Queue> m_queue;
+};
+
+}  // namespace promptctl::telemetry

@@ -1,0 +1,209 @@
+// The OTEL_* variables, as the OpenTelemetry SDK configuration specification defines them.
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "promptctl/telemetry.hpp"
+#include "util/strings.hpp"
+#include "util/url.hpp"
+
+namespace promptctl::telemetry {
+namespace {
+
+// Spans wait at most this long for a collector unless OTEL_EXPORTER_OTLP_TIMEOUT says
+// otherwise: shorter than the specification's 10 s, because a run waits for its spans to leave
+// before it exits.
+constexpr long k_default_timeout_ms = 2000;
+
+using Lookup = std::function<std::optional<std::string>(const char*)>;
+
+std::string trimmed(std::string_view text) {
+  std::size_t first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  std::size_t last = text.find_last_not_of(" \t");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+std::optional<std::string> percent_decoded(std::string_view text) {
+  std::string decoded;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      decoded += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      return std::nullopt;
+    }
+    decoded += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+    i += 2;
+  }
+  return decoded;
+}
+
+// "key1=value1,key2=value2" with percent-encoded values (OTEL_EXPORTER_OTLP_HEADERS,
+// OTEL_RESOURCE_ATTRIBUTES). A value is never quoted back in a problem: headers hold secrets.
+std::optional<std::vector<std::pair<std::string, std::string>>> key_value_list(
+    std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (std::string_view item : util::split(text, ',')) {
+    if (trimmed(item).empty()) {
+      continue;
+    }
+    std::size_t equals = item.find('=');
+    if (equals == std::string_view::npos) {
+      return std::nullopt;
+    }
+    std::string key = trimmed(item.substr(0, equals));
+    std::optional<std::string> value = percent_decoded(trimmed(item.substr(equals + 1)));
+    if (key.empty() || !value) {
+      return std::nullopt;
+    }
+    pairs.emplace_back(std::move(key), std::move(*value));
+  }
+  return pairs;
+}
+
+// The traces variable, or else the general one.
+std::optional<std::string> traces_or_general(const Lookup& variable, const char* traces,
+                                             const char* general, std::string* which) {
+  for (const char* name : {traces, general}) {
+    if (std::optional<std::string> value = variable(name); value && !trimmed(*value).empty()) {
+      *which = name;
+      return trimmed(*value);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string endpoint_of(const Lookup& variable, std::string* which) {
+  if (auto url = variable("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"); url && !trimmed(*url).empty()) {
+    *which = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
+    return trimmed(*url);  // used as given
+  }
+  if (auto base = variable("OTEL_EXPORTER_OTLP_ENDPOINT"); base && !trimmed(*base).empty()) {
+    *which = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    std::string url = trimmed(*base);
+    return url + (url.ends_with('/') ? "" : "/") + "v1/traces";
+  }
+  return {};
+}
+
+bool truthy(const std::optional<std::string>& value) {
+  if (!value) {
+    return false;
+  }
+  std::string text = util::to_lower(trimmed(*value));
+  return text == "true";
+}
+
+Attributes resource_of(const Lookup& variable, std::vector<std::string>& problems) {
+  Attributes resource{{"service.name", std::string("promptctl")}};
+  if (auto listed = variable("OTEL_RESOURCE_ATTRIBUTES")) {
+    if (auto pairs = key_value_list(*listed)) {
+      for (auto& [key, value] : *pairs) {
+        if (key == "service.name") {
+          resource.front().second = value;
+        } else {
+          resource.emplace_back(key, value);
+        }
+      }
+    } else {
+      problems.push_back("OTEL_RESOURCE_ATTRIBUTES is not a list of key=value pairs");
+    }
+  }
+  // The service's own variable wins over the list (as the specification orders them).
+  if (auto name = variable("OTEL_SERVICE_NAME"); name && !trimmed(*name).empty()) {
+    resource.front().second = trimmed(*name);
+  }
+  return resource;
+}
+
+}  // namespace
+
+ExportSettings ExportSettings::from_environment(const Lookup& variable,
+                                                std::vector<std::string>& problems) {
+  ExportSettings settings;
+  if (auto parent = variable("TRACEPARENT"); parent && !trimmed(*parent).empty()) {
+    settings.parent = TraceContext::parse(trimmed(*parent));
+    if (!settings.parent) {
+      problems.push_back(
+          "TRACEPARENT is not a W3C traceparent (00-TRACE_ID-SPAN_ID-FLAGS); "
+          "it is ignored");
+    }
+  }
+  settings.capture_content = truthy(variable("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"));
+  if (truthy(variable("OTEL_SDK_DISABLED"))) {
+    return settings;
+  }
+  if (auto exporter = variable("OTEL_TRACES_EXPORTER")) {
+    std::string name = util::to_lower(trimmed(*exporter));
+    if (name == "none") {
+      return settings;
+    }
+    if (!name.empty() && name != "otlp") {
+      problems.push_back("OTEL_TRACES_EXPORTER '" + util::printable(name) +
+                         "' is not supported (otlp or none); spans are not exported");
+      return settings;
+    }
+  }
+  std::string endpoint_variable;
+  std::string url = endpoint_of(variable, &endpoint_variable);
+  if (url.empty()) {
+    return settings;  // exported only where the environment says
+  }
+  std::optional<util::UrlParts> parts = util::parse_url(url);
+  if (!parts || (parts->scheme != "http" && parts->scheme != "https") || parts->host.empty()) {
+    problems.push_back(endpoint_variable + " '" +
+                       util::printable(util::redact_url_credentials(url)) +
+                       "' is not an http or https URL; spans are not exported");
+    return settings;
+  }
+  std::string which;
+  if (auto protocol = traces_or_general(variable, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+                                        "OTEL_EXPORTER_OTLP_PROTOCOL", &which);
+      protocol && *protocol != "http/json") {
+    problems.push_back(which + " '" + util::printable(*protocol) +
+                       "' is not supported (promptctl sends http/json); spans are not exported");
+    return settings;
+  }
+  if (auto timeout = traces_or_general(variable, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
+                                       "OTEL_EXPORTER_OTLP_TIMEOUT", &which)) {
+    long parsed = 0;
+    auto [end, error] = std::from_chars(timeout->data(), timeout->data() + timeout->size(), parsed);
+    if (error != std::errc() || end != timeout->data() + timeout->size() || parsed <= 0) {
+      problems.push_back(which + " '" + util::printable(*timeout) +
+                         "' is not a positive number of milliseconds; spans are not exported");
+      return settings;
+    }
+    settings.timeout_ms = parsed;
+  } else {
+    settings.timeout_ms = k_default_timeout_ms;
+  }
+  if (auto headers = traces_or_general(variable, "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+                                       "OTEL_EXPORTER_OTLP_HEADERS", &which)) {
+    auto pairs = key_value_list(*headers);
+    if (!pairs) {
+      problems.push_back(which + " is not a list of name=value pairs; spans are not exported");
+      return settings;
+    }
+    if (!pairs->empty() && util::is_cleartext_to_another_machine(url)) {
+      // Collector headers are usually credentials: like provider keys, never sent in clear.
+      problems.push_back(which + " would be sent unencrypted to " + util::printable(parts->host) +
+                         " (use https); spans are not exported");
+      return settings;
+    }
+    settings.headers = std::move(*pairs);
+  }
+  if (auto certificate = traces_or_general(variable, "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
+                                           "OTEL_EXPORTER_OTLP_CERTIFICATE", &which)) {
+    settings.ca_file = *certificate;
+  }
+  settings.resource = resource_of(variable, problems);
+  settings.traces_url = url;
+  return settings;
+}
+
+}  // namespace promptctl::telemetry
