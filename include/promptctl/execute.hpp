@@ -60,6 +60,9 @@ struct CallResult {
   /// invalid_input when the settings made the call impossible (no key, unknown provider),
   /// provider when the provider failed or could not be reached.
   ErrorKind error_kind = ErrorKind::provider;
+  /// The uid the call's run is recorded under (a UUIDv7 made when the call began), so that its
+  /// span and its ledger row name the same run.
+  std::string uid;
 };
 
 struct ExecutionOptions {
@@ -78,6 +81,9 @@ struct ExecutionOptions {
   /// An answer that breaks its request's output schema fails the call (after the schema's
   /// retries). Off for a test run, whose cases check the schema as an assertion instead.
   bool check_output_schema = true;
+  /// Each call that reaches a provider is a span of this tracer, and its requests carry the
+  /// span's `traceparent`. Null: no spans.
+  telemetry::Tracer* tracer = nullptr;
 };
 
 /// A call whose request has gone out and of whose answer nothing has come back yet.
@@ -155,12 +161,21 @@ struct EmbeddingResult {
   std::size_t cached = 0;  ///< how many came from the cache
 };
 
+/// Where an embeddings request's span goes: a tracer, and the span it belongs under (none:
+/// TRACEPARENT's, or a trace of its own).
+struct EmbeddingTracing {
+  telemetry::Tracer* tracer = nullptr;
+  std::optional<telemetry::TraceContext> parent;
+};
+
 /// Embeds `texts` with `model` ("provider" and "model"): what the cache holds (an embedding is
 /// deterministic, so any mode but off and refresh reads it) and the rest in one request,
 /// retried on rate limits and server errors like chat calls. With `replay` a text the cache
-/// lacks is an error (invalid_input), as for chat calls.
+/// lacks is an error (invalid_input), as for chat calls. With `tracing.tracer`, the request
+/// (when one is sent) is a span "embeddings MODEL".
 EmbeddingResult embed_texts(const ModelRef& model, const std::vector<std::string>& texts,
                             const std::map<std::string, ProviderSettings>& providers,
-                            const ResponseCache* cache, CacheMode mode);
+                            const ResponseCache* cache, CacheMode mode,
+                            const EmbeddingTracing& tracing = {});
 
 }  // namespace promptctl

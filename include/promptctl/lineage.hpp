@@ -43,6 +43,11 @@ bool worth_recording(const CallResult& result);
 /// than everything: a cached answer would be the whole answer, stored in the clear.
 void follow_ledger_store(const Lineage& lineage, std::vector<ChatRequest>& chain);
 
+/// Gives each request of `chain` the lineage's attributes for its span in a trace: the
+/// prompt's name (gen_ai.prompt.name), revision, content hash, commit, environment, experiment
+/// and variant.
+void label_for_traces(const Lineage& lineage, std::vector<ChatRequest>& chain);
+
 /// The ledger row for a finished call.
 RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variables,
                           const CallResult& result);
@@ -71,6 +76,8 @@ struct ExecutionState {
   std::map<std::string, ProviderSettings> providers;
   Ledger ledger;
   ResponseCache cache;
+  /// Where the calls' spans go; the front end owns it. Null: no spans.
+  telemetry::Tracer* tracer = nullptr;
 };
 /// Opens them, pruning the ledger to `ledger.retention` first when the settings ask for it.
 /// Throws `Error` for a broken user configuration, ledger or cache.

@@ -15,6 +15,7 @@
 #include "promptctl/provider_settings.hpp"
 #include "promptctl/render.hpp"
 #include "promptctl/requests.hpp"
+#include "promptctl/telemetry.hpp"
 
 namespace promptctl {
 
@@ -27,6 +28,13 @@ struct ChatRequest {
   /// Whether the answer may be written to the response cache: not for a prompt whose ledger
   /// keeps less than everything (`ledger: {store}`). Neither sent nor hashed nor stored.
   bool cache_answer = true;
+  /// What the caller knows of the call, for its span in a trace (the prompt's name, version,
+  /// environment, experiment): the same on each request of a chain. Neither sent nor hashed
+  /// nor stored.
+  telemetry::Attributes trace_attributes;
+  /// The span the call's span belongs under (a server's incoming `traceparent`); none: the
+  /// process's TRACEPARENT, or a trace of its own.
+  std::optional<telemetry::TraceContext> trace_parent;
 
   /// The request as stored in the ledger and hashed for the cache.
   [[nodiscard]] nlohmann::json to_json() const;
@@ -42,6 +50,10 @@ struct ChatResponse {
   std::string finish_reason;
   std::optional<std::int64_t> input_tokens;
   std::optional<std::int64_t> output_tokens;
+  /// The provider's id of this answer and the model that wrote it, when it says (for traces;
+  /// not kept in the cache or the ledger).
+  std::string id;
+  std::string model;
 };
 
 }  // namespace promptctl

@@ -41,6 +41,9 @@ struct ProviderKind {
   std::string_view base_url;           ///< the default address; empty: it must be configured
   Pricing pricing;
   std::string_view model;  ///< the model a call gets when it names none; empty: it must name one
+  /// `gen_ai.provider.name` in traces: the GenAI conventions' name where they have one; empty:
+  /// the provider's own name from the settings (a server that only speaks a known API).
+  std::string_view telemetry_name;
 
   /// It answers on this machine without a model (echo): no calls, no keys, no limits.
   [[nodiscard]] bool answers_offline() const { return dialect == WireDialect::offline; }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "promptctl/telemetry.hpp"
 #include "promptctl/workspace.hpp"
 
 namespace promptctl {
@@ -49,6 +50,9 @@ struct ServeOptions {
   bool allow_run = false;
   /// Model calls made at once for runs; up to 16 times as many more wait, then 503.
   std::size_t max_runs = 16;
+  /// Where the runs' calls send their spans; a run's span is a child of the request's
+  /// `traceparent` when it has one. Null: no spans.
+  telemetry::Tracer* tracer = nullptr;
   std::chrono::milliseconds reload_interval{1000};  ///< how often the refs are looked at
   std::chrono::seconds client_timeout{30};          ///< a slow client's connection is closed
   /// Receives one JSON object per request (no newline), from any thread; may be empty.

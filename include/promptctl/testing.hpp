@@ -141,6 +141,8 @@ struct TestRunOptions {
   /// counts when its call fails or an assertion decided by the answer alone fails it; judged
   /// and embedded assertions are graded after every answer is in. 0: no limit.
   std::size_t max_failures = 0;
+  /// Each call to a model (answers and judges) is a span of this tracer. Null: no spans.
+  telemetry::Tracer* tracer = nullptr;
 };
 
 struct TestEvents {

@@ -165,6 +165,7 @@ PairedResults run_variants(Session& session, ExecutionState& state, std::vector<
   TestRunOptions a_options = run_options(variants[0], o);
   TestRunOptions b_options = run_options(variants[1], o);
   a_options.stop = b_options.stop = &util::GracefulStop::requested();
+  a_options.tracer = b_options.tracer = state.tracer;
   TestRunner runner(state.providers, &state.cache, &state.ledger);
   PairedResults paired = runner.run_interleaved(suites[0], a_options, suites[1], b_options,
                                                 &session.repository(), seed, events);

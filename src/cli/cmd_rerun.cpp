@@ -107,7 +107,6 @@ int run(Session& session, const Options& o) {
     throw Error(ErrorKind::invalid_input, "run " + std::to_string(id) + " used provider '" +
                                               request.provider + "', which is not configured now");
   }
-  SingleCall call = call_once(session.out(), state, {request}, o.model, o.json);
   Lineage lineage{.prompt = original.prompt,
                   .revision = original.revision,
                   .commit = original.commit,
@@ -118,6 +117,9 @@ int run(Session& session, const Options& o) {
                   .experiment = original.experiment,
                   .variant = original.variant,
                   .store = original.store};
+  std::vector<ChatRequest> chain{std::move(request)};
+  label_for_traces(lineage, chain);
+  SingleCall call = call_once(session.out(), state, chain, o.model, o.json);
   RunRecord record = record_run(&state.ledger, lineage, original.variables, call.result);
   return report_single(session.out(), record, call, o.json);
 }

@@ -97,6 +97,7 @@ PlannedRow plan_row(const Options& o, const Inputs& given, const ResolvedPrompt&
   planned.variables = std::move(rendered.variables);
   planned.call = plan_requests(rendered.messages, model, providers);
   follow_ledger_store(lineage, *planned.call);
+  label_for_traces(lineage, *planned.call);
   return planned;
 }
 

@@ -128,6 +128,9 @@ int run(Session& session, const Options& o) {
   options.client_timeout = std::chrono::seconds(o.timeout);
   options.allow_run = o.allow_run;
   options.max_runs = o.max_runs;
+  if (o.allow_run) {
+    options.tracer = &session.tracer();
+  }
   std::optional<LineSink> access_log;
   if (!o.access_log.empty()) {
     access_log.emplace(o.access_log);

@@ -244,6 +244,7 @@ int run(Session& session, const Options& o) {
   util::GracefulStop graceful_stop;
   run.stop = &util::GracefulStop::requested();
   ExecutionState state = open_execution_state(session);
+  run.tracer = state.tracer;
   auto started = std::chrono::steady_clock::now();
   std::int64_t started_ms = util::now_ms();
   TestSuite suite = load_suite(session, o);

@@ -16,6 +16,7 @@
 
 #include "cli/output.hpp"
 #include "promptctl/repo.hpp"
+#include "promptctl/telemetry.hpp"
 #include "promptctl/workspace.hpp"
 
 namespace promptctl::cli {
@@ -48,6 +49,12 @@ class Session {
   repo::Repository& repository();
   /// The same repository, for sources that keep it (a RevisionSource reading a commit).
   std::shared_ptr<repo::Repository> shared_repository();
+  /// Where this command's calls send their spans: configured by the OTEL_* variables on first
+  /// use (a setting that cannot be used is a warning, and no span is sent).
+  telemetry::Tracer& tracer();
+  /// Sends the spans still queued (waiting at most the export timeout) and warns about those
+  /// that could not be sent.
+  void finish_tracing();
 
   /// The words after the command name, unparsed: all of them for the completion helper, and
   /// for other commands to see what CLI11 does not keep (where "--" was).
@@ -61,6 +68,7 @@ class Session {
   Setup m_setup;
   std::optional<Workspace> m_workspace;
   std::shared_ptr<repo::Repository> m_repository;
+  std::unique_ptr<telemetry::Tracer> m_tracer;
 };
 
 /// What a command's positional arguments are, for shell completion.

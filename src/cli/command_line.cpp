@@ -19,6 +19,7 @@
 #include "promptctl/names.hpp"
 #include "util/dates.hpp"
 #include "util/strings.hpp"
+#include "util/url.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -149,6 +150,7 @@ int run_command(Invocation& invocation, Session& session) {
   try {
     session.prepare();
     int code = invocation.run(session);
+    session.finish_tracing();
     if (!out.flush()) {
       if (errno == EPIPE) {
         return code;  // the pager was quit before the end: nothing was lost that was wanted
@@ -158,6 +160,7 @@ int run_command(Invocation& invocation, Session& session) {
     }
     return code;
   } catch (const Error& e) {
+    session.finish_tracing();
     (void)out.flush();
     out.error(e);
     return exit_code_for(e.kind());
@@ -198,6 +201,36 @@ std::shared_ptr<repo::Repository> Session::shared_repository() {
         std::make_shared<repo::Repository>(repo::Repository::discover(workspace().root()));
   }
   return m_repository;
+}
+
+telemetry::Tracer& Session::tracer() {
+  if (!m_tracer) {
+    std::vector<std::string> problems;
+    auto variable = [](const char* name) -> std::optional<std::string> {
+      const char* value = std::getenv(name);
+      return value ? std::optional<std::string>(value) : std::nullopt;
+    };
+    m_tracer = std::make_unique<telemetry::Tracer>(
+        telemetry::ExportSettings::from_environment(variable, problems));
+    for (const std::string& problem : problems) {
+      m_output.warn(problem);
+    }
+  }
+  return *m_tracer;
+}
+
+void Session::finish_tracing() {
+  if (!m_tracer) {
+    return;
+  }
+  telemetry::ExportReport report = m_tracer->finish();
+  if (report.dropped > 0) {
+    m_output.warn(
+        std::to_string(report.dropped) + " of " + std::to_string(report.dropped + report.exported) +
+        " spans were not exported to " +
+        util::printable(util::redact_url_credentials(m_tracer->settings().traces_url), 200) +
+        (report.last_problem.empty() ? "" : ": " + report.last_problem));
+  }
 }
 
 std::vector<std::string> prompt_names(const std::vector<std::string>& arguments) {

@@ -147,7 +147,9 @@ CacheMode cache_mode(const ModelOptions& options) {
 
 ExecutionState open_execution_state(Session& session) {
   PROMPTCTL_CHECK(session.setup() == Setup::ledger);
-  return promptctl::open_execution_state(session.workspace());
+  ExecutionState state = promptctl::open_execution_state(session.workspace());
+  state.tracer = &session.tracer();
+  return state;
 }
 
 Ledger open_ledger(Session& session) {
@@ -193,6 +195,7 @@ SingleCall call_once(const Output& out, ExecutionState& state,
   };
   Executor executor(state.providers, &state.cache);
   ExecutionOptions execution;
+  execution.tracer = state.tracer;
   execution.stream = stream;
   execution.cache = cache_mode(options);
   execution.verbose = options.verbose;

@@ -227,6 +227,7 @@ class StreamedBatch {
     events.on_done = [&](std::size_t call, const CallResult& result) { finish(call, result); };
     events.on_tick = [&] { flush_when_due(); };
     ExecutionOptions options;
+    options.tracer = m_state.tracer;
     options.parallel = execution.jobs;
     options.cache = execution.cache;
     options.verbose = execution.verbose;

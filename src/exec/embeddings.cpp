@@ -6,8 +6,10 @@
 #include "exec/http_failure.hpp"
 #include "exec/wire.hpp"
 #include "promptctl/execute.hpp"
+#include "util/json_document.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
+#include "util/url.hpp"
 
 namespace promptctl {
 namespace {
@@ -39,16 +41,65 @@ http::Response send(const http::Request& request) {
   return transfer.response();
 }
 
+// What an embeddings request's span needs from it.
+struct EmbeddingSpan {
+  std::optional<telemetry::TraceContext> outgoing;  // sent as traceparent
+  std::string url;
+  int attempts = 0;
+  int http_status = 0;
+};
+
+// The request's span, in the GenAI conventions' shape for an embeddings operation.
+telemetry::Span embeddings_span(const ModelRef& model, const ProviderSettings& settings,
+                                const EmbeddingSpan& request, const EmbeddingResult& result,
+                                const telemetry::TraceContext& context, std::string parent,
+                                std::int64_t start_unix_ns) {
+  telemetry::Span span;
+  span.context = context;
+  span.parent_span_id = std::move(parent);
+  span.name = "embeddings " + model.model;
+  span.kind = telemetry::SpanKind::client;
+  span.start_unix_ns = start_unix_ns;
+  span.end_unix_ns = telemetry::now_unix_ns();
+  std::string_view provider = settings.kind().telemetry_name;
+  span.attributes = {
+      {"gen_ai.operation.name", std::string("embeddings")},
+      {"gen_ai.provider.name", provider.empty() ? settings.name : std::string(provider)},
+      {"gen_ai.request.model", model.model},
+      {"promptctl.provider", model.provider},
+      {"promptctl.attempts", static_cast<std::int64_t>(request.attempts)}};
+  if (auto parts = util::parse_url(request.url); parts && !parts->host.empty()) {
+    span.attributes.emplace_back("server.address", parts->host);
+    span.attributes.emplace_back(
+        "server.port", parts->port.empty() ? std::int64_t{parts->scheme == "https" ? 443 : 80}
+                                           : std::int64_t{std::stoll(parts->port)});
+  }
+  if (!result.ok) {
+    span.attributes.emplace_back(
+        "error.type", request.http_status >= 400 ? std::to_string(request.http_status)
+                                                 : std::string(util::kind_name(result.error_kind)));
+    span.status = telemetry::SpanStatus::error;
+    span.status_message = result.error;
+  }
+  return span;
+}
+
 // One request, tried again on rate limits, server errors and dropped connections.
 EmbeddingResult request_vectors(const ModelRef& model, const std::vector<std::string>& texts,
-                                const ProviderSettings& settings) {
+                                const ProviderSettings& settings, EmbeddingSpan& span) {
   exec_detail::Credentials credentials = exec_detail::credentials_for(settings);
   const exec_detail::WireFormat& wire = exec_detail::wire_format(settings.type);
   http::Request request = wire.build_embeddings(model.model, texts, settings, credentials.key);
   exec_detail::apply_connection_settings(settings, credentials, request);
+  span.url = request.url;
+  if (span.outgoing) {
+    request.headers.emplace_back("traceparent", span.outgoing->traceparent());
+  }
   std::string described = model.to_string() + " embeddings: ";
   for (int attempt = 1;; ++attempt) {
     http::Response response = send(request);
+    span.attempts = attempt;
+    span.http_status = static_cast<int>(response.status);
     std::string problem;
     bool retryable = false;
     if (response.failure != http::TransportFailure::none) {
@@ -85,7 +136,8 @@ EmbeddingResult request_vectors(const ModelRef& model, const std::vector<std::st
 
 EmbeddingResult embed_texts(const ModelRef& model, const std::vector<std::string>& texts,
                             const std::map<std::string, ProviderSettings>& providers,
-                            const ResponseCache* cache, CacheMode mode) {
+                            const ResponseCache* cache, CacheMode mode,
+                            const EmbeddingTracing& tracing) {
   auto provider = providers.find(model.provider);
   if (provider == providers.end()) {
     return failure("unknown provider '" + model.provider + "' for embeddings",
@@ -120,10 +172,21 @@ EmbeddingResult embed_texts(const ModelRef& model, const std::vector<std::string
   }
   if (!missing.empty()) {
     EmbeddingResult fetched;
+    EmbeddingSpan span;
+    std::optional<telemetry::TraceContext> context;
+    std::int64_t start = telemetry::now_unix_ns();
+    if (tracing.tracer && tracing.tracer->active()) {
+      context = tracing.tracer->start_span(tracing.parent);
+      span.outgoing = tracing.tracer->outgoing(*context);
+    }
     try {
-      fetched = request_vectors(model, missing, provider->second);
+      fetched = request_vectors(model, missing, provider->second, span);
     } catch (const Error& e) {
-      return failure(e.message(), e.kind());
+      return failure(e.message(), e.kind());  // no key: nothing was sent
+    }
+    if (context && span.attempts > 0) {
+      tracing.tracer->end(embeddings_span(model, provider->second, span, fetched, *context,
+                                          tracing.tracer->parent_span_id(tracing.parent), start));
     }
     if (!fetched.ok) {
       return fetched;

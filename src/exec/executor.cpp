@@ -8,6 +8,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "exec/call_span.hpp"
 #include "exec/credentials.hpp"
 #include "exec/http_failure.hpp"
 #include "exec/wire.hpp"
@@ -15,6 +16,7 @@
 #include "promptctl/check.hpp"
 #include "promptctl/execute.hpp"
 #include "util/dates.hpp"
+#include "util/uuid.hpp"
 
 namespace promptctl {
 namespace {
@@ -81,6 +83,8 @@ struct Call {
   bool finished = false;     // reported to on_done
   int http_status = 0;       // of the last response
   std::int64_t started_ms = 0;
+  std::string uid;               // of the run it is recorded as
+  exec_detail::CallTrace trace;  // with a tracer only
   http::Request http_request;
   std::unique_ptr<http::Transfer> transfer;
   std::unique_ptr<exec_detail::StreamDecoder> decoder;
@@ -310,6 +314,13 @@ class Batch {
       call.started = Clock::now();
       call.started_ms = util::now_ms();
       call.target_started = call.started;
+      call.uid = util::uuid_v7(call.started_ms);
+      if (telemetry::Tracer* tracer = m_options.tracer; tracer && tracer->active()) {
+        const std::optional<telemetry::TraceContext>& parent = call.request().trace_parent;
+        call.trace.context = tracer->start_span(parent);
+        call.trace.parent_span_id = tracer->parent_span_id(parent);
+        call.trace.start_unix_ns = telemetry::now_unix_ns();
+      }
     }
     const ChatRequest& request = call.request();
     const ProviderSettings& settings = m_providers.at(request.provider);
@@ -360,6 +371,13 @@ class Batch {
     bool stream = m_options.stream || call.stream;
     call.http_request = wire.build(call.request(), settings, call.credentials.key, stream);
     exec_detail::apply_connection_settings(settings, call.credentials, call.http_request);
+    if (m_options.tracer && m_options.tracer->active()) {
+      call.trace.url = call.http_request.url;
+      call.trace.streamed = stream;
+      if (auto outgoing = m_options.tracer->outgoing(call.trace.context)) {
+        call.http_request.headers.emplace_back("traceparent", outgoing->traceparent());
+      }
+    }
     call.decoder = stream ? wire.decoder(call.request()) : nullptr;
     std::function<void(std::string_view)> on_chunk;
     if (call.decoder) {
@@ -531,6 +549,7 @@ class Batch {
     result.attempts = call.attempts;
     result.http_status = call.http_status;
     result.started_ms = call.started_ms;
+    result.uid = call.uid;
     result.finished_ms = util::now_ms();
     result.latency_ms =
         std::chrono::duration<double, std::milli>(Clock::now() - call.started).count();
@@ -539,12 +558,25 @@ class Batch {
   void finish(Call& call, CallResult& result) {
     call.finished = true;
     m_retired.push_back(call.index);
+    trace(call, result);
     if (m_events.on_done) {
       m_events.on_done(call.index, result);
     }
     if (m_results) {
       (*m_results)[call.index] = std::move(result);
     }
+  }
+
+  // A call that reached its provider is a span; an answer from the cache, or a call that never
+  // went out (no key, a replay miss), is not.
+  void trace(const Call& call, const CallResult& result) const {
+    if (!m_options.tracer || !m_options.tracer->exporting() || result.cached ||
+        result.attempts == 0) {
+      return;
+    }
+    const ProviderSettings& settings = m_providers.at(result.request.provider);
+    m_options.tracer->end(exec_detail::call_span(result, settings, call.trace,
+                                                 m_options.tracer->settings().capture_content));
   }
 
   void emit_text(Call& call, std::string_view text) {

@@ -47,6 +47,28 @@ void follow_ledger_store(const Lineage& lineage, std::vector<ChatRequest>& chain
   }
 }
 
+void label_for_traces(const Lineage& lineage, std::vector<ChatRequest>& chain) {
+  telemetry::Attributes labels;
+  auto add = [&](const char* key, const std::string& value) {
+    if (!value.empty()) {
+      labels.emplace_back(key, value);
+    }
+  };
+  add("gen_ai.prompt.name", lineage.prompt);
+  add("promptctl.prompt.revision", lineage.revision);
+  add("promptctl.prompt.content_hash", lineage.content_hash);
+  add("promptctl.commit", lineage.commit);
+  if (lineage.dirty) {
+    labels.emplace_back("promptctl.dirty", true);
+  }
+  add("promptctl.environment", lineage.environment);
+  add("promptctl.experiment", lineage.experiment);
+  add("promptctl.variant", lineage.variant);
+  for (ChatRequest& request : chain) {
+    request.trace_attributes = labels;
+  }
+}
+
 RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variables,
                           const CallResult& result) {
   RunRecord run;
@@ -87,7 +109,7 @@ RunRecord record_run(Ledger* ledger, const Lineage& lineage, const nlohmann::jso
                      const CallResult& result) {
   RunRecord run = make_run_record(lineage, variables, result);
   if (ledger && worth_recording(result)) {
-    run.uid = util::uuid_v7(run.started_ms);
+    run.uid = result.uid.empty() ? util::uuid_v7(run.started_ms) : result.uid;
     run.id = ledger->record(run);
   }
   return run;

@@ -45,6 +45,18 @@ std::optional<std::int64_t> integer_field(const json& object, const char* field)
   return std::nullopt;
 }
 
+void read_identity(const json& object, ChatResponse& response) {
+  if (!object.is_object()) {
+    return;
+  }
+  if (auto id = object.find("id"); id != object.end() && id->is_string()) {
+    response.id = id->get<std::string>();
+  }
+  if (auto model = object.find("model"); model != object.end() && model->is_string()) {
+    response.model = model->get<std::string>();
+  }
+}
+
 json role_content_messages(const std::vector<ChatMessage>& messages, bool instructions_as_system) {
   json list = json::array();
   for (const ChatMessage& message : messages) {

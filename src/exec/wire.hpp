@@ -80,6 +80,10 @@ class AccumulatingDecoder : public StreamDecoder {
 /// An integer field of a JSON object (a token count), or nothing.
 std::optional<std::int64_t> integer_field(const nlohmann::json& object, const char* field);
 
+/// The provider's id of the answer and the model that wrote it, from an object that names them
+/// ("id", "model"), when it does: a streamed answer names them in some of its events.
+void read_identity(const nlohmann::json& object, ChatResponse& response);
+
 /// Messages as the OpenAI and Ollama formats write them: [{"role", "content"}]. With
 /// `instructions_as_system`, for an API that knows no "developer" role, it goes as "system".
 nlohmann::json role_content_messages(const std::vector<ChatMessage>& messages,

@@ -33,6 +33,7 @@ class AnthropicStream : public AccumulatingDecoder {
         const json& usage = body["message"].value("usage", json::object());
         m_response.input_tokens = integer_field(usage, "input_tokens");
         m_response.output_tokens = integer_field(usage, "output_tokens");
+        read_identity(body["message"], m_response);
       } else if (event == "content_block_start" && body.contains("content_block")) {
         start_block(body);
       } else if (event == "content_block_delta" && body.contains("delta")) {
@@ -141,6 +142,7 @@ class AnthropicFormat : public WireFormat {
     const json usage = parsed.value("usage", json::object());
     response.input_tokens = integer_field(usage, "input_tokens");
     response.output_tokens = integer_field(usage, "output_tokens");
+    read_identity(parsed, response);
     return response;
   }
 

@@ -9,6 +9,7 @@ namespace {
 using nlohmann::json;
 
 void read_final(const json& body, ChatResponse& response) {
+  read_identity(body, response);
   if (body.contains("done_reason") && body["done_reason"].is_string()) {
     response.finish_reason = body["done_reason"].get<std::string>();
   }

@@ -35,6 +35,7 @@ class OpenAiStream : public AccumulatingDecoder {
         throw ResponseError("the stream reported an error: " + event["error"].dump(), false);
       }
       read_usage(event, m_response);
+      read_identity(event, m_response);
       const json* choice = first_choice(event);
       if (!choice) {
         return;  // the usage-only event at the end
@@ -212,6 +213,7 @@ class OpenAiFormat : public WireFormat {
       response.finish_reason = (*choice)["finish_reason"].get<std::string>();
     }
     read_usage(parsed, response);
+    read_identity(parsed, response);
     return response;
   }
 

@@ -203,6 +203,7 @@ Response Server::Impl::respond(MHD_Connection* connection, Exchange& exchange, c
   }
   mhd().MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &collect_query, &request);
   request.if_none_match = header(connection, "If-None-Match");
+  request.traceparent = header(connection, "traceparent");
   request.body = std::move(exchange.body);
   if (route == Route::run || route == Route::feedback) {
     if (std::optional<Response> refused = refused_by_scope(*scope, route)) {

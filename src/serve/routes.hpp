@@ -37,6 +37,7 @@ struct Request {
   std::string path;                                        ///< percent-decoded, without the query
   std::vector<std::pair<std::string, std::string>> query;  ///< decoded, in order
   std::string if_none_match;
+  std::string traceparent;  ///< the caller's trace, for a run's span
   std::string body;
 };
 

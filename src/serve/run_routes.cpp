@@ -51,6 +51,12 @@ RunJob prepare_run(const std::string& name, const Request& request, const Snapsh
     job.lineage.variant = outcome.assigned->variant;
   }
   follow_ledger_store(job.lineage, job.chain);
+  label_for_traces(job.lineage, job.chain);
+  if (auto caller = telemetry::TraceContext::parse(request.traceparent)) {
+    for (ChatRequest& call : job.chain) {
+      call.trace_parent = caller;
+    }
+  }
   return job;
 }
 

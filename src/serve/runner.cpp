@@ -2,10 +2,12 @@
 
 namespace promptctl::serve_detail {
 
-Runner::Runner(const Workspace& workspace, std::size_t parallel, std::size_t queue_limit)
+Runner::Runner(const Workspace& workspace, std::size_t parallel, std::size_t queue_limit,
+               telemetry::Tracer* tracer)
     : m_state(open_execution_state(workspace)),
       m_parallel(std::max<std::size_t>(1, parallel)),
       m_queue_limit(queue_limit) {
+  m_state.tracer = tracer;
   m_thread = std::thread([this] { work(); });
 }
 
@@ -98,6 +100,7 @@ void Runner::work() {
   options.parallel = m_parallel;
   options.stop = &m_stop;
   options.stop_grace = std::chrono::milliseconds(2000);
+  options.tracer = m_state.tracer;
   ExecutionEvents events;
   events.on_text = [&](std::size_t index, std::string_view text) {
     const RunJob* job = nullptr;

@@ -35,7 +35,8 @@ class Runner {
  public:
   /// Opens the repository's ledger, response cache and providers. Throws `Error` as `run`
   /// would for a broken ledger or user configuration.
-  Runner(const Workspace& workspace, std::size_t parallel, std::size_t queue_limit);
+  Runner(const Workspace& workspace, std::size_t parallel, std::size_t queue_limit,
+         telemetry::Tracer* tracer);
   ~Runner();
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;

@@ -9,19 +9,20 @@ namespace {
 
 constexpr std::array k_provider_kinds = {
     ProviderKind{ProviderType::openai, "openai", WireDialect::openai, true, "OPENAI_API_KEY", "",
-                 "OPENAI_BASE_URL", false, "https://api.openai.com/v1", Pricing::listed, ""},
+                 "OPENAI_BASE_URL", false, "https://api.openai.com/v1", Pricing::listed, "",
+                 "openai"},
     ProviderKind{ProviderType::anthropic, "anthropic", WireDialect::anthropic, true,
                  "ANTHROPIC_API_KEY", "2023-06-01", "ANTHROPIC_BASE_URL", false,
-                 "https://api.anthropic.com", Pricing::listed, ""},
+                 "https://api.anthropic.com", Pricing::listed, "", "anthropic"},
     ProviderKind{ProviderType::azure_openai, "azure-openai", WireDialect::azure_openai, true,
                  "AZURE_OPENAI_API_KEY", "2024-10-21", "AZURE_OPENAI_ENDPOINT", false, "",
-                 Pricing::listed, ""},
+                 Pricing::listed, "", "azure.ai.openai"},
     ProviderKind{ProviderType::ollama, "ollama", WireDialect::ollama, true, "", "", "OLLAMA_HOST",
-                 true, "http://127.0.0.1:11434", Pricing::free, ""},
+                 true, "http://127.0.0.1:11434", Pricing::free, "", "ollama"},
     ProviderKind{ProviderType::openai_compatible, "openai-compatible", WireDialect::openai, false,
-                 "", "", "", false, "", Pricing::configured, ""},
+                 "", "", "", false, "", Pricing::configured, "", ""},
     ProviderKind{ProviderType::echo, "echo", WireDialect::offline, true, "", "", "", false, "",
-                 Pricing::free, "echo"},
+                 Pricing::free, "echo", "echo"},
 };
 
 // Row i describes the type whose value is i, and the last type has the last row: a type added

@@ -167,6 +167,7 @@ class Planner {
                           with_model(model, entry.provider, entry.model, m_providers), m_providers);
         one.result.model = one.chain.front().provider + "/" + one.chain.front().model;
         follow_ledger_store(one.lineage, one.chain);
+        label_for_traces(one.lineage, one.chain);
       } catch (const Error& e) {
         one.result.model = entry.provider.empty() && entry.model.empty()
                                ? model.provider + "/" + model.name

@@ -9,6 +9,7 @@
 #include "promptctl/history.hpp"
 #include "promptctl/render.hpp"
 #include "testing/plan.hpp"
+#include "testing/suite_trace.hpp"
 
 namespace promptctl {
 namespace {
@@ -50,13 +51,17 @@ class SuiteRun {
 
   std::vector<CaseResult> run(std::vector<PlannedCase> cases) {
     m_cases = std::move(cases);
+    m_trace.emplace(m_options.tracer, m_cases);
     answer();
     embed();
     judge();
+    for (PlannedCase& planned : m_cases) {
+      decide(planned);
+    }
+    m_trace->finish(m_cases);
     std::vector<CaseResult> results;
     results.reserve(m_cases.size());
     for (PlannedCase& planned : m_cases) {
-      decide(planned);
       results.push_back(std::move(planned.result));
     }
     return results;
@@ -71,6 +76,7 @@ class SuiteRun {
     options.stop = m_options.stop;
     options.enough = &m_enough;
     options.check_output_schema = false;  // each case checks it as an assertion
+    options.tracer = m_options.tracer;
     return options;
   }
 
@@ -184,6 +190,7 @@ class SuiteRun {
     };
     events.on_done = [&](std::size_t call, const CallResult& result) {
       PlannedCase& planned = m_cases[case_of_call[call]];
+      m_trace->call_finished(case_of_call[call], result);
       take_answer(planned, result);
       if (planned.answered) {  // without an answer no assertion has a result
         planned.result.assertions.resize(planned.assertions.size());
@@ -287,7 +294,8 @@ class SuiteRun {
     }
     for (auto& [name, wanted] : by_model) {
       EmbeddingResult embedded =
-          embed_texts(wanted.model, wanted.texts, m_providers, m_cache, m_options.cache);
+          embed_texts(wanted.model, wanted.texts, m_providers, m_cache, m_options.cache,
+                      {m_options.tracer, m_trace->run_context()});
       for (auto [c, a] : wanted.uses) {
         PlannedCase& planned = m_cases[c];
         const Assertion& assertion = planned.assertions[a];
@@ -389,6 +397,8 @@ class SuiteRun {
               stricter(lineage.store, judge.prompt->ledger_store.value_or(LedgerStore::full));
           calls.push_back(plan_requests(rendered.messages, model, m_providers));
           follow_ledger_store(lineage, calls.back());
+          label_for_traces(lineage, calls.back());
+          m_trace->adopt(c, calls.back());
           judged.push_back({c, a, std::move(lineage), rendered.variables});
         } catch (const Error& e) {
           planned.result.assertions[a] = undecided_result(
@@ -405,6 +415,7 @@ class SuiteRun {
       notice(m_cases[judged[call].case_index].result.title(true) + ": judge: " + text);
     };
     events.on_done = [&](std::size_t call, const CallResult& result) {
+      m_trace->call_finished(judged[call].case_index, result);
       take_verdict(judged[call], result);
       progress();
     };
@@ -492,6 +503,7 @@ class SuiteRun {
   const TestEvents& m_events;
   std::vector<PlannedCase> m_cases;
   std::map<std::string, Judge> m_judges;
+  std::optional<testing_detail::SuiteTrace> m_trace;
   std::size_t m_done = 0;
   std::size_t m_total = 0;
   std::atomic<bool> m_enough{false};  // the failure limit was reached

@@ -232,7 +232,7 @@ TEST(ResponseCache, StoresAndFindsAnswersAndIgnoresDamagedEntries) {
   ResponseCache cache(dir.path() / "cache");
   std::string key = util::sha256_hex("request");
   EXPECT_FALSE(cache.find(key));
-  ChatResponse answer{"answer", {{"c1", "f", json{{"x", 1}}}}, "stop", 3, 1};
+  ChatResponse answer{"answer", {{"c1", "f", json{{"x", 1}}}}, "stop", 3, 1, "", ""};
   cache.store(key, answer);
   std::optional<ChatResponse> found = cache.find(key);
   ASSERT_TRUE(found);
