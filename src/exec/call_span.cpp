@@ -31,19 +31,6 @@ void add_request(const ChatRequest& request, Attributes& attributes) {
   }
 }
 
-void add_server(const std::string& url, Attributes& attributes) {
-  std::optional<util::UrlParts> parts = util::parse_url(url);
-  if (!parts || parts->host.empty()) {
-    return;
-  }
-  attributes.emplace_back("server.address", parts->host);
-  std::int64_t port = parts->scheme == "https" ? 443 : 80;
-  if (!parts->port.empty()) {
-    port = std::stoll(parts->port);
-  }
-  attributes.emplace_back("server.port", port);
-}
-
 void add_response(const ChatResponse& response, Attributes& attributes) {
   if (!response.id.empty()) {
     attributes.emplace_back("gen_ai.response.id", response.id);
@@ -97,15 +84,29 @@ void add_content(const CallResult& result, Attributes& attributes) {
   }
 }
 
-// A low-cardinality class of failure, as `error.type` asks: the HTTP status, else the kind.
-std::string error_type(const CallResult& result) {
-  if (result.http_status >= 400) {
-    return std::to_string(result.http_status);
+}  // namespace
+
+void add_provider_attributes(const ProviderSettings& settings, const std::string& url,
+                             Attributes& attributes) {
+  std::string_view provider = settings.kind().telemetry_name;
+  attributes.emplace_back("gen_ai.provider.name",
+                          provider.empty() ? settings.name : std::string(provider));
+  std::optional<util::UrlParts> parts = util::parse_url(url);
+  if (!parts || parts->host.empty()) {
+    return;
   }
-  return util::kind_name(result.error_kind);
+  attributes.emplace_back("server.address", parts->host);
+  std::int64_t port = parts->scheme == "https" ? 443 : 80;
+  if (!parts->port.empty()) {
+    port = std::stoll(parts->port);
+  }
+  attributes.emplace_back("server.port", port);
 }
 
-}  // namespace
+// A low-cardinality class of failure, as the conventions ask.
+std::string error_type(int http_status, ErrorKind kind) {
+  return http_status >= 400 ? std::to_string(http_status) : std::string(util::kind_name(kind));
+}
 
 telemetry::Span call_span(const CallResult& result, const ProviderSettings& settings,
                           const CallTrace& trace, bool capture_content) {
@@ -117,19 +118,16 @@ telemetry::Span call_span(const CallResult& result, const ProviderSettings& sett
   span.start_unix_ns = trace.start_unix_ns;
   span.end_unix_ns = telemetry::now_unix_ns();
   Attributes& attributes = span.attributes;
-  std::string_view provider = settings.kind().telemetry_name;
   attributes.emplace_back("gen_ai.operation.name", "chat");
-  attributes.emplace_back("gen_ai.provider.name",
-                          provider.empty() ? settings.name : std::string(provider));
+  add_provider_attributes(settings, trace.url, attributes);
   add_request(result.request, attributes);
   if (trace.streamed) {
     attributes.emplace_back("gen_ai.request.stream", true);
   }
-  add_server(trace.url, attributes);
   if (result.ok) {
     add_response(result.response, attributes);
   } else {
-    attributes.emplace_back("error.type", error_type(result));
+    attributes.emplace_back("error.type", error_type(result.http_status, result.error_kind));
     span.status = telemetry::SpanStatus::error;
     span.status_message = result.error;
   }

@@ -18,6 +18,15 @@ struct CallTrace {
   bool streamed = false;
 };
 
+/// What every model call's span says about where it went: `gen_ai.provider.name` (the
+/// conventions' name of the provider's type, else its own name), `server.address` and
+/// `server.port` of `url` (none for an empty one).
+void add_provider_attributes(const ProviderSettings& settings, const std::string& url,
+                             telemetry::Attributes& attributes);
+
+/// `error.type` of a failed call: its HTTP status when it got one, else the error's kind.
+std::string error_type(int http_status, ErrorKind kind);
+
 /// The span of the finished call `result` to `settings`' provider: "chat MODEL", a client span
 /// with the request's parameters, the answer's id, model, finish reason and token counts,
 /// `error.type` and the error when it failed, the caller's `trace_attributes`, and with

@@ -2,14 +2,13 @@
 #include <chrono>
 #include <thread>
 
+#include "exec/call_span.hpp"
 #include "exec/credentials.hpp"
 #include "exec/http_failure.hpp"
 #include "exec/wire.hpp"
 #include "promptctl/execute.hpp"
-#include "util/json_document.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
-#include "util/url.hpp"
 
 namespace promptctl {
 namespace {
@@ -61,23 +60,14 @@ telemetry::Span embeddings_span(const ModelRef& model, const ProviderSettings& s
   span.kind = telemetry::SpanKind::client;
   span.start_unix_ns = start_unix_ns;
   span.end_unix_ns = telemetry::now_unix_ns();
-  std::string_view provider = settings.kind().telemetry_name;
-  span.attributes = {
-      {"gen_ai.operation.name", std::string("embeddings")},
-      {"gen_ai.provider.name", provider.empty() ? settings.name : std::string(provider)},
-      {"gen_ai.request.model", model.model},
-      {"promptctl.provider", model.provider},
-      {"promptctl.attempts", static_cast<std::int64_t>(request.attempts)}};
-  if (auto parts = util::parse_url(request.url); parts && !parts->host.empty()) {
-    span.attributes.emplace_back("server.address", parts->host);
-    span.attributes.emplace_back(
-        "server.port", parts->port.empty() ? std::int64_t{parts->scheme == "https" ? 443 : 80}
-                                           : std::int64_t{std::stoll(parts->port)});
-  }
+  span.attributes = {{"gen_ai.operation.name", std::string("embeddings")}};
+  exec_detail::add_provider_attributes(settings, request.url, span.attributes);
+  span.attributes.emplace_back("gen_ai.request.model", model.model);
+  span.attributes.emplace_back("promptctl.provider", model.provider);
+  span.attributes.emplace_back("promptctl.attempts", static_cast<std::int64_t>(request.attempts));
   if (!result.ok) {
-    span.attributes.emplace_back(
-        "error.type", request.http_status >= 400 ? std::to_string(request.http_status)
-                                                 : std::string(util::kind_name(result.error_kind)));
+    span.attributes.emplace_back("error.type",
+                                 exec_detail::error_type(request.http_status, result.error_kind));
     span.status = telemetry::SpanStatus::error;
     span.status_message = result.error;
   }
