@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,8 +31,8 @@ struct ChatRequest {
   bool cache_answer = true;
   /// What the caller knows of the call, for its span in a trace (the prompt's name, version,
   /// environment, experiment): the same on each request of a chain. Neither sent nor hashed
-  /// nor stored.
-  telemetry::Attributes trace_attributes;
+  /// nor stored; shared, so that a request copies cheaply whether or not it is traced.
+  std::shared_ptr<const telemetry::Attributes> trace_attributes;
   /// The span the call's span belongs under (a server's incoming `traceparent`); none: the
   /// process's TRACEPARENT, or a trace of its own.
   std::optional<telemetry::TraceContext> trace_parent;

@@ -139,8 +139,9 @@ telemetry::Span call_span(const CallResult& result, const ProviderSettings& sett
   if (result.cost) {
     attributes.emplace_back("promptctl.cost_usd", *result.cost);
   }
-  attributes.insert(attributes.end(), result.request.trace_attributes.begin(),
-                    result.request.trace_attributes.end());
+  if (const auto& labels = result.request.trace_attributes) {
+    attributes.insert(attributes.end(), labels->begin(), labels->end());
+  }
   if (capture_content) {
     add_content(result, attributes);
   }

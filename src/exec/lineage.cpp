@@ -48,10 +48,10 @@ void follow_ledger_store(const Lineage& lineage, std::vector<ChatRequest>& chain
 }
 
 void label_for_traces(const Lineage& lineage, std::vector<ChatRequest>& chain) {
-  telemetry::Attributes labels;
+  auto labels = std::make_shared<telemetry::Attributes>();
   auto add = [&](const char* key, const std::string& value) {
     if (!value.empty()) {
-      labels.emplace_back(key, value);
+      labels->emplace_back(key, value);
     }
   };
   add("gen_ai.prompt.name", lineage.prompt);
@@ -59,7 +59,7 @@ void label_for_traces(const Lineage& lineage, std::vector<ChatRequest>& chain) {
   add("promptctl.prompt.content_hash", lineage.content_hash);
   add("promptctl.commit", lineage.commit);
   if (lineage.dirty) {
-    labels.emplace_back("promptctl.dirty", true);
+    labels->emplace_back("promptctl.dirty", true);
   }
   add("promptctl.environment", lineage.environment);
   add("promptctl.experiment", lineage.experiment);

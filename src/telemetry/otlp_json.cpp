@@ -1,74 +1,112 @@
 // The OTLP/HTTP JSON encoding: protobuf's JSON mapping with lowerCamelCase names, 64-bit
 // integers as strings, enums as numbers, and trace and span ids as hex (not base64), as the
-// OTLP specification asks.
-#include <nlohmann/json.hpp>
+// OTLP specification asks. Written as text directly: a batch holds hundreds of spans of some
+// twenty attributes each, and building a JSON tree first cost more than the calls it describes.
+#include <charconv>
+#include <cmath>
 
 #include "promptctl/telemetry.hpp"
+#include "util/json_writer.hpp"
 
 namespace promptctl::telemetry {
 namespace {
 
-using nlohmann::json;
+void append_double(std::string& out, double number) {
+  // Protobuf's JSON mapping writes the values JSON has no number for as strings.
+  if (std::isnan(number)) {
+    out += "\"NaN\"";
+    return;
+  }
+  if (std::isinf(number)) {
+    out += number > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+    return;
+  }
+  char buffer[32];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, number);
+  out.append(buffer, end);
+}
 
-json any_value(const AttributeValue& value) {
+void append_any_value(std::string& out, const AttributeValue& value) {
   struct Encode {
-    json operator()(const std::string& text) const { return {{"stringValue", text}}; }
-    json operator()(std::int64_t number) const { return {{"intValue", std::to_string(number)}}; }
-    json operator()(double number) const { return {{"doubleValue", number}}; }
-    json operator()(bool flag) const { return {{"boolValue", flag}}; }
-    json operator()(const std::vector<std::string>& texts) const {
-      json values = json::array();
-      for (const std::string& text : texts) {
-        values.push_back({{"stringValue", text}});
+    std::string& out;
+    void operator()(const std::string& text) const {
+      out += "{\"stringValue\":";
+      util::append_json_string(out, text);
+      out += '}';
+    }
+    void operator()(std::int64_t number) const {
+      out += "{\"intValue\":\"" + std::to_string(number) + "\"}";
+    }
+    void operator()(double number) const {
+      out += "{\"doubleValue\":";
+      append_double(out, number);
+      out += '}';
+    }
+    void operator()(bool flag) const {
+      out += flag ? "{\"boolValue\":true}" : "{\"boolValue\":false}";
+    }
+    void operator()(const std::vector<std::string>& texts) const {
+      out += "{\"arrayValue\":{\"values\":[";
+      for (std::size_t i = 0; i < texts.size(); ++i) {
+        out += i ? "," : "";
+        (*this)(texts[i]);
       }
-      return {{"arrayValue", {{"values", values}}}};
+      out += "]}}";
     }
   };
-  return std::visit(Encode{}, value);
+  std::visit(Encode{out}, value);
 }
 
-json key_values(const Attributes& attributes) {
-  json list = json::array();
-  for (const auto& [key, value] : attributes) {
-    list.push_back({{"key", key}, {"value", any_value(value)}});
+void append_key_values(std::string& out, const Attributes& attributes) {
+  out += '[';
+  for (std::size_t i = 0; i < attributes.size(); ++i) {
+    out += i ? ",{\"key\":" : "{\"key\":";
+    util::append_json_string(out, attributes[i].first);
+    out += ",\"value\":";
+    append_any_value(out, attributes[i].second);
+    out += '}';
   }
-  return list;
+  out += ']';
 }
 
-json span_json(const Span& span) {
-  json encoded = {{"traceId", span.context.trace_id},
-                  {"spanId", span.context.span_id},
-                  {"name", span.name},
-                  {"kind", static_cast<int>(span.kind)},
-                  {"startTimeUnixNano", std::to_string(span.start_unix_ns)},
-                  {"endTimeUnixNano", std::to_string(span.end_unix_ns)},
-                  {"attributes", key_values(span.attributes)}};
+// Ids are made by promptctl or read by TraceContext::parse: hex digits, safe as they are.
+void append_span(std::string& out, const Span& span) {
+  out +=
+      "{\"traceId\":\"" + span.context.trace_id + "\",\"spanId\":\"" + span.context.span_id + "\"";
   if (!span.parent_span_id.empty()) {
-    encoded["parentSpanId"] = span.parent_span_id;
+    out += ",\"parentSpanId\":\"" + span.parent_span_id + "\"";
   }
-  json status = {{"code", static_cast<int>(span.status)}};
+  out += ",\"name\":";
+  util::append_json_string(out, span.name);
+  out += ",\"kind\":" + std::to_string(static_cast<int>(span.kind));
+  out += ",\"startTimeUnixNano\":\"" + std::to_string(span.start_unix_ns) + "\"";
+  out += ",\"endTimeUnixNano\":\"" + std::to_string(span.end_unix_ns) + "\"";
+  out += ",\"attributes\":";
+  append_key_values(out, span.attributes);
+  out += ",\"status\":{\"code\":" + std::to_string(static_cast<int>(span.status));
   if (span.status == SpanStatus::error && !span.status_message.empty()) {
-    status["message"] = span.status_message;
+    out += ",\"message\":";
+    util::append_json_string(out, span.status_message);
   }
-  encoded["status"] = status;
-  return encoded;
+  out += "}}";
 }
 
 }  // namespace
 
 std::string otlp_json(const std::vector<Span>& spans, const Attributes& resource,
                       std::string_view scope_version) {
-  json encoded_spans = json::array();
-  for (const Span& span : spans) {
-    encoded_spans.push_back(span_json(span));
+  std::string out = "{\"resourceSpans\":[{\"resource\":{\"attributes\":";
+  out.reserve(1024 + spans.size() * 1024);
+  append_key_values(out, resource);
+  out += "},\"scopeSpans\":[{\"scope\":{\"name\":\"promptctl\",\"version\":";
+  util::append_json_string(out, scope_version);
+  out += "},\"spans\":[";
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    out += i ? "," : "";
+    append_span(out, spans[i]);
   }
-  json scope = {{"name", "promptctl"}, {"version", std::string(scope_version)}};
-  json request = {{"resourceSpans",
-                   json::array({{{"resource", {{"attributes", key_values(resource)}}},
-                                 {"scopeSpans",
-                                  json::array({{{"scope", scope}, {"spans", encoded_spans}}})}}})}};
-  // Text from a model or a variable may not be UTF-8: replaced, as in every JSON output.
-  return request.dump(-1, ' ', false, json::error_handler_t::replace);
+  out += "]}]}]}";
+  return out;
 }
 
 }  // namespace promptctl::telemetry
