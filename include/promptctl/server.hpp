@@ -45,6 +45,9 @@ struct ServeOptions {
   /// /metrics does.
   std::vector<ServeToken> tokens;
   std::size_t max_body_bytes = 1024 * 1024;
+  /// Browser origins ("https://app.example.com", or "*") whose pages may call the server: their
+  /// requests are answered with CORS headers, and preflights with 204. Empty: no CORS.
+  std::vector<std::string> cors_origins;
   /// Serve `POST …/run` (render, call the model, record in the ledger) and feedback on runs.
   /// Off by default: a run spends money.
   bool allow_run = false;

@@ -29,6 +29,7 @@ struct Options {
   unsigned reload_ms = 1000;
   unsigned timeout = 30;
   std::string access_log;
+  std::vector<std::string> cors_origins;
   bool allow_run = false;
   std::size_t max_runs = 16;
 };
@@ -68,6 +69,10 @@ void add_options(CLI::App& sub, Options& o) {
                  "With --allow-run: model calls made at once (default: 16)")
       ->check(at_least(1))
       ->type_name("N");
+  sub.add_option("--cors-origin", o.cors_origins,
+                 "Let pages from this origin (scheme://host[:port], or '*') call the server from a "
+                 "browser; may be repeated (default: none)")
+      ->type_name("ORIGIN");
   sub.add_option("--access-log", o.access_log,
                  "Log each request as a JSON line to this file; '-' is standard error")
       ->type_name("FILE");
@@ -128,6 +133,7 @@ int run(Session& session, const Options& o) {
   options.client_timeout = std::chrono::seconds(o.timeout);
   options.allow_run = o.allow_run;
   options.max_runs = o.max_runs;
+  options.cors_origins = o.cors_origins;
   if (o.allow_run) {
     options.tracer = &session.tracer();
   }

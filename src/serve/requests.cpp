@@ -165,6 +165,13 @@ Response Server::Impl::respond(MHD_Connection* connection, Exchange& exchange, c
   const std::string& name = exchange.name;
   std::shared_ptr<const Snapshot> current = snapshot();
   commit = current->commit();
+  // A browser's preflight carries no token: it asks whether the real request may be sent.
+  if (request.method == "OPTIONS" && route != Route::unknown && cors.enabled() &&
+      !header(connection, "Access-Control-Request-Method").empty()) {
+    Response preflight = plain(204, "");
+    preflight.headers = cors.preflight_headers();
+    return preflight;
+  }
   switch (route) {
     case Route::healthz:
       return plain(200, "{\"status\": \"ok\"}\n");
@@ -309,6 +316,11 @@ MHD_Result Server::Impl::send(MHD_Connection* connection, const Response& respon
   api.MHD_add_response_header(answer, "X-Promptctl-Commit", commit.c_str());
   for (const auto& [key, value] : response.headers) {
     api.MHD_add_response_header(answer, key.c_str(), value.c_str());
+  }
+  if (cors.enabled()) {
+    for (const auto& [key, value] : cors.headers_for(header(connection, "Origin"))) {
+      api.MHD_add_response_header(answer, key.c_str(), value.c_str());
+    }
   }
   if (draining.load(std::memory_order_relaxed)) {
     api.MHD_add_response_header(answer, "Connection", "close");

@@ -13,6 +13,7 @@
 
 #include "promptctl/repo.hpp"
 #include "promptctl/server.hpp"
+#include "serve/cors.hpp"
 #include "serve/metrics.hpp"
 #include "serve/mhd_api.hpp"
 #include "serve/routes.hpp"
@@ -44,6 +45,7 @@ struct Server::Impl {
   Workspace& workspace;
   ServeOptions options;
   serve_detail::TokenCheck tokens;
+  serve_detail::CorsPolicy cors;
   serve_detail::Metrics metrics;
   std::atomic<std::shared_ptr<const serve_detail::Snapshot>> served;
   serve_detail::DaemonHandle daemon;
@@ -67,7 +69,10 @@ struct Server::Impl {
   bool stopping = false;
 
   Impl(Workspace& ws, ServeOptions opts)
-      : workspace(ws), options(std::move(opts)), tokens(options.tokens) {}
+      : workspace(ws),
+        options(std::move(opts)),
+        tokens(options.tokens),
+        cors(options.cors_origins) {}
 
   std::shared_ptr<const serve_detail::Snapshot> snapshot() const {
     return served.load(std::memory_order_acquire);

@@ -229,6 +229,57 @@ TEST_F(ServeTest, TokensGuardEveryRouteButHealth) {
   EXPECT_EQ(refused.err.find("short-one"), std::string::npos) << refused.err;
 }
 
+TEST_F(ServeTest, AnswersBrowsersOnlyFromTheOriginsItNames) {
+  const std::map<std::string, std::string> from_app = {{"Origin", "https://app.example"}};
+  const std::map<std::string, std::string> preflight = {
+      {"Origin", "https://app.example"},
+      {"Access-Control-Request-Method", "POST"},
+      {"Access-Control-Request-Headers", "authorization, content-type"}};
+  {
+    auto server = serve({});  // no origin named: no CORS at all
+    HttpResponse plain = get("/v1/prompts", from_app);
+    EXPECT_EQ(plain.status, 200);
+    EXPECT_EQ(plain.header("access-control-allow-origin"), "");
+    EXPECT_EQ(http_request(m_port, "OPTIONS", "/v1/prompts/letter/render", {}, preflight).status,
+              405);
+  }
+  write("tokens", std::string(k_token) + " read\n");
+  auto server = serve({"--cors-origin", "https://App.example/", "--token-file", "tokens"});
+  // The preflight needs no token; the request it clears does.
+  HttpResponse cleared =
+      http_request(m_port, "OPTIONS", "/v1/prompts/letter/render", {}, preflight);
+  EXPECT_EQ(cleared.status, 204);
+  EXPECT_EQ(cleared.header("access-control-allow-origin"), "https://app.example");
+  EXPECT_EQ(cleared.header("vary"), "Origin");
+  EXPECT_NE(cleared.header("access-control-allow-headers").find("Authorization"),
+            std::string::npos);
+  EXPECT_EQ(cleared.header("access-control-allow-methods"), "GET, POST");
+  std::map<std::string, std::string> authorized = from_app;
+  authorized["Authorization"] = std::string("Bearer ") + k_token;
+  HttpResponse listed = get("/v1/prompts", authorized);
+  EXPECT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.header("access-control-allow-origin"), "https://app.example");
+  EXPECT_NE(listed.header("access-control-expose-headers").find("ETag"), std::string::npos);
+  EXPECT_EQ(get("/v1/prompts", from_app).header("access-control-allow-origin"),
+            "https://app.example")
+      << "a refusal is readable by the page too";
+  // Another origin gets nothing that would let its page read the answer.
+  std::map<std::string, std::string> other = authorized;
+  other["Origin"] = "https://evil.example";
+  EXPECT_EQ(get("/v1/prompts", other).header("access-control-allow-origin"), "");
+  std::map<std::string, std::string> other_preflight = preflight;
+  other_preflight["Origin"] = "https://evil.example";
+  HttpResponse refused =
+      http_request(m_port, "OPTIONS", "/v1/prompts/letter/render", {}, other_preflight);
+  EXPECT_EQ(refused.header("access-control-allow-origin"), "");
+
+  ProcessResult bad = run({"serve", "--port", "0", "--cors-origin", "https://app.example/path"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--cors-origin 'https://app.example/path' is not an origin"),
+            std::string::npos)
+      << bad.err;
+}
+
 TEST_F(ServeTest, MetricsPassPromtoolAndTheAccessLogIsJsonLines) {
   const std::string promtool = PROMPTCTL_PROMTOOL;
   ASSERT_TRUE(std::filesystem::exists(promtool)) << promtool << " is missing";
