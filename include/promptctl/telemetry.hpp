@@ -52,6 +52,9 @@ struct Span {
   std::int64_t start_unix_ns = 0;
   std::int64_t end_unix_ns = 0;
   Attributes attributes;
+  /// Attributes many spans carry alike (a run's lineage), written after `attributes`: shared,
+  /// not copied into each span.
+  std::shared_ptr<const Attributes> shared_attributes;
   SpanStatus status = SpanStatus::unset;
   std::string status_message;  ///< with `error` only
 };

@@ -118,6 +118,7 @@ telemetry::Span call_span(const CallResult& result, const ProviderSettings& sett
   span.start_unix_ns = trace.start_unix_ns;
   span.end_unix_ns = telemetry::now_unix_ns();
   Attributes& attributes = span.attributes;
+  attributes.reserve(24);  // every attribute a call can have, in one allocation
   attributes.emplace_back("gen_ai.operation.name", "chat");
   add_provider_attributes(settings, trace.url, attributes);
   add_request(result.request, attributes);
@@ -139,9 +140,7 @@ telemetry::Span call_span(const CallResult& result, const ProviderSettings& sett
   if (result.cost) {
     attributes.emplace_back("promptctl.cost_usd", *result.cost);
   }
-  if (const auto& labels = result.request.trace_attributes) {
-    attributes.insert(attributes.end(), labels->begin(), labels->end());
-  }
+  span.shared_attributes = result.request.trace_attributes;
   if (capture_content) {
     add_content(result, attributes);
   }

@@ -57,14 +57,20 @@ void append_any_value(std::string& out, const AttributeValue& value) {
   std::visit(Encode{out}, value);
 }
 
-void append_key_values(std::string& out, const Attributes& attributes) {
+// `attributes`, then `more` when there is one, as one list.
+void append_key_values(std::string& out, const Attributes& attributes,
+                       const Attributes* more = nullptr) {
   out += '[';
-  for (std::size_t i = 0; i < attributes.size(); ++i) {
-    out += i ? ",{\"key\":" : "{\"key\":";
-    util::append_json_string(out, attributes[i].first);
-    out += ",\"value\":";
-    append_any_value(out, attributes[i].second);
-    out += '}';
+  bool first = true;
+  for (const Attributes* list : {&attributes, more}) {
+    for (std::size_t i = 0; list && i < list->size(); ++i) {
+      out += first ? "{\"key\":" : ",{\"key\":";
+      first = false;
+      util::append_json_string(out, (*list)[i].first);
+      out += ",\"value\":";
+      append_any_value(out, (*list)[i].second);
+      out += '}';
+    }
   }
   out += ']';
 }
@@ -82,7 +88,7 @@ void append_span(std::string& out, const Span& span) {
   out += ",\"startTimeUnixNano\":\"" + std::to_string(span.start_unix_ns) + "\"";
   out += ",\"endTimeUnixNano\":\"" + std::to_string(span.end_unix_ns) + "\"";
   out += ",\"attributes\":";
-  append_key_values(out, span.attributes);
+  append_key_values(out, span.attributes, span.shared_attributes.get());
   out += ",\"status\":{\"code\":" + std::to_string(static_cast<int>(span.status));
   if (span.status == SpanStatus::error && !span.status_message.empty()) {
     out += ",\"message\":";
@@ -96,7 +102,7 @@ void append_span(std::string& out, const Span& span) {
 std::string otlp_json(const std::vector<Span>& spans, const Attributes& resource,
                       std::string_view scope_version) {
   std::string out = "{\"resourceSpans\":[{\"resource\":{\"attributes\":";
-  out.reserve(1024 + spans.size() * 1024);
+  out.reserve(1024 + spans.size() * 1280);
   append_key_values(out, resource);
   out += "},\"scopeSpans\":[{\"scope\":{\"name\":\"promptctl\",\"version\":";
   util::append_json_string(out, scope_version);

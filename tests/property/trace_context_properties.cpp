@@ -109,6 +109,14 @@ json reference_attributes(const Attributes& list) {
   return encoded;
 }
 
+Attributes all_attributes(const Span& span) {
+  Attributes all = span.attributes;
+  if (span.shared_attributes) {
+    all.insert(all.end(), span.shared_attributes->begin(), span.shared_attributes->end());
+  }
+  return all;
+}
+
 // Strings as the writer leaves them: invalid UTF-8 replaced, as every JSON output does.
 json reparsed(const json& tree) {
   return json::parse(tree.dump(-1, ' ', false, json::error_handler_t::replace));
@@ -130,6 +138,9 @@ RC_GTEST_PROP(TraceContextProperties, OtlpJsonIsTheProtocolsJsonOfTheSpans, ()) 
     span.start_unix_ns = *rc::gen::inRange<std::int64_t>(0, 4'000'000'000'000'000'000);
     span.end_unix_ns = span.start_unix_ns + *rc::gen::inRange<std::int64_t>(0, 1'000'000'000);
     span.attributes = *attributes();
+    if (*rc::gen::arbitrary<bool>()) {
+      span.shared_attributes = std::make_shared<const Attributes>(*attributes());
+    }
     span.status = *rc::gen::element(SpanStatus::unset, SpanStatus::ok, SpanStatus::error);
     span.status_message = *text();
     json expected = {{"traceId", span.context.trace_id},
@@ -138,7 +149,7 @@ RC_GTEST_PROP(TraceContextProperties, OtlpJsonIsTheProtocolsJsonOfTheSpans, ()) 
                      {"kind", static_cast<int>(span.kind)},
                      {"startTimeUnixNano", std::to_string(span.start_unix_ns)},
                      {"endTimeUnixNano", std::to_string(span.end_unix_ns)},
-                     {"attributes", reference_attributes(span.attributes)},
+                     {"attributes", reference_attributes(all_attributes(span))},
                      {"status", {{"code", static_cast<int>(span.status)}}}};
     if (has_parent) {
       expected["parentSpanId"] = span.parent_span_id;
