@@ -50,9 +50,9 @@ ProviderSettings local_provider() {
 void BM_BuildCallSpan(benchmark::State& state) {
   CallResult result = finished_call();
   ProviderSettings settings = local_provider();
-  exec_detail::CallTrace trace{telemetry::TraceContext{telemetry::new_trace_id(),
-                                                       telemetry::new_span_id(), true},
-                               "", 0, "http://127.0.0.1:8080/v1/chat/completions", false};
+  exec_detail::CallTrace trace{
+      telemetry::TraceContext{telemetry::new_trace_id(), telemetry::new_span_id(), true}, "", 0,
+      "http://127.0.0.1:8080/v1/chat/completions", false};
   for (auto _ : state) {
     benchmark::DoNotOptimize(exec_detail::call_span(result, settings, trace, false));
   }
@@ -64,9 +64,9 @@ void BM_EncodeBatchOf512(benchmark::State& state) {
   ProviderSettings settings = local_provider();
   std::vector<telemetry::Span> spans;
   for (int i = 0; i < 512; ++i) {
-    exec_detail::CallTrace trace{telemetry::TraceContext{telemetry::new_trace_id(),
-                                                         telemetry::new_span_id(), true},
-                                 "", 0, "http://127.0.0.1:8080/v1/chat/completions", false};
+    exec_detail::CallTrace trace{
+        telemetry::TraceContext{telemetry::new_trace_id(), telemetry::new_span_id(), true}, "", 0,
+        "http://127.0.0.1:8080/v1/chat/completions", false};
     spans.push_back(exec_detail::call_span(result, settings, trace, false));
   }
   telemetry::Attributes resource{{"service.name", std::string("promptctl")}};
