@@ -70,6 +70,7 @@ PROMPTCTL=$promptctl "$here/governance.sh"
 PROMPTCTL=$promptctl "$here/experiments.sh"
 PROMPTCTL=$promptctl "$here/search.sh"
 PROMPTCTL=$promptctl "$here/serve.sh"
+PROMPTCTL=$promptctl "$here/traces.sh"
 
 [ "${KEEP:-}" = 1 ] && echo "kept $scratch"
 echo
