@@ -240,9 +240,10 @@ class Ledger {
   [[nodiscard]] std::optional<std::int64_t> id_of_uid(const std::string& uid) const;
   /// The run `id`; throws `Error` (not_found) when there is none.
   [[nodiscard]] RunRecord get(std::int64_t id) const;
-  /// Records a score against a run; throws `Error` (not_found) for an unknown run.
-  std::int64_t add_feedback(std::int64_t run_id, double score, const std::string& comment,
-                            const std::string& author);
+  /// Records a score against a run and returns the entry as recorded (its id and time); throws
+  /// `Error` (not_found) for an unknown run.
+  Feedback add_feedback(std::int64_t run_id, double score, const std::string& comment,
+                        const std::string& author);
   [[nodiscard]] std::vector<Feedback> feedback_for(std::int64_t run_id) const;
   /// The mean feedback score of each run `filter` selects that has feedback, by run id.
   [[nodiscard]] std::map<std::int64_t, double> mean_feedback(const RunFilter& filter) const;

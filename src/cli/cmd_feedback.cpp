@@ -32,11 +32,11 @@ std::string author(Session& session) {
 int run(Session& session, const Options& o) {
   Ledger ledger = open_ledger(session);
   std::int64_t run_id = run_id_of(ledger, o.id);
-  std::int64_t id = ledger.add_feedback(run_id, o.score, o.comment, author(session));
+  Feedback recorded = ledger.add_feedback(run_id, o.score, o.comment, author(session));
   if (o.json) {
-    session.out().document(ledger.feedback_for(run_id).back().to_json());
+    session.out().document(recorded.to_json());
   } else {
-    session.out().line("recorded feedback " + std::to_string(id) + " for run " +
+    session.out().line("recorded feedback " + std::to_string(recorded.id) + " for run " +
                        std::to_string(run_id));
   }
   return 0;

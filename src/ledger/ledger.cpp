@@ -284,8 +284,8 @@ RunRecord Ledger::get(std::int64_t id) const {
   return *run;
 }
 
-std::int64_t Ledger::add_feedback(std::int64_t run_id, double score, const std::string& comment,
-                                  const std::string& author) {
+Feedback Ledger::add_feedback(std::int64_t run_id, double score, const std::string& comment,
+                              const std::string& author) {
   Database& db = m_impl->db;
   Transaction transaction(db);
   Statement exists(db, "SELECT 1 FROM runs WHERE id = ?");
@@ -296,12 +296,13 @@ std::int64_t Ledger::add_feedback(std::int64_t run_id, double score, const std::
   Statement insert(db,
                    "INSERT INTO feedback (run_id, score, comment, author, created_ms) "
                    "VALUES (?, ?, ?, ?, ?)");
+  Feedback entry{0, run_id, score, comment, author, util::now_ms()};
   insert.bind(1, run_id).bind(2, score).bind(3, comment).bind(4, author);
-  insert.bind(5, util::now_ms());
+  insert.bind(5, entry.created_ms);
   insert.run();
-  std::int64_t id = sqlite3_last_insert_rowid(db.get());
+  entry.id = sqlite3_last_insert_rowid(db.get());
   transaction.commit();
-  return id;
+  return entry;
 }
 
 std::vector<Feedback> Ledger::feedback_for(std::int64_t run_id) const {

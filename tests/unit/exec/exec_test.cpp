@@ -405,6 +405,21 @@ TEST(Ledger, StoreModesParseAndOrder) {
   }
 }
 
+TEST(Ledger, FeedbackIsReturnedAsRecorded) {
+  testing::TempDir dir;
+  Ledger ledger = Ledger::open(dir.path() / "ledger.db");
+  RunRecord run;
+  run.prompt = "a";
+  std::int64_t id = ledger.record(run);
+  Feedback first = ledger.add_feedback(id, 0.5, "fine", "Ann <ann@example.com>");
+  Feedback second = ledger.add_feedback(id, 1, "", "");
+  EXPECT_EQ(ledger.feedback_for(id), (std::vector<Feedback>{first, second}));
+  EXPECT_EQ(first.run_id, id);
+  EXPECT_NE(first.id, second.id);
+  EXPECT_GT(first.created_ms, 0);
+  EXPECT_THROW(ledger.add_feedback(id + 1, 1, "", ""), Error);
+}
+
 TEST(Ledger, RecordsRoundTripAndTheSchemaIsVersioned) {
   testing::TempDir dir;
   std::filesystem::path file = dir.path() / "state" / "ledger.db";
