@@ -17,15 +17,6 @@ constexpr long k_default_timeout_ms = 2000;
 
 using Lookup = std::function<std::optional<std::string>(const char*)>;
 
-std::string trimmed(std::string_view text) {
-  std::size_t first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  std::size_t last = text.find_last_not_of(" \t");
-  return std::string(text.substr(first, last - first + 1));
-}
-
 std::optional<std::string> percent_decoded(std::string_view text) {
   std::string decoded;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -49,15 +40,15 @@ std::optional<std::vector<std::pair<std::string, std::string>>> key_value_list(
     std::string_view text) {
   std::vector<std::pair<std::string, std::string>> pairs;
   for (std::string_view item : util::split(text, ',')) {
-    if (trimmed(item).empty()) {
+    if (util::trim(item).empty()) {
       continue;
     }
     std::size_t equals = item.find('=');
     if (equals == std::string_view::npos) {
       return std::nullopt;
     }
-    std::string key = trimmed(item.substr(0, equals));
-    std::optional<std::string> value = percent_decoded(trimmed(item.substr(equals + 1)));
+    std::string key(util::trim(item.substr(0, equals)));
+    std::optional<std::string> value = percent_decoded(util::trim(item.substr(equals + 1)));
     if (key.empty() || !value) {
       return std::nullopt;
     }
@@ -70,22 +61,22 @@ std::optional<std::vector<std::pair<std::string, std::string>>> key_value_list(
 std::optional<std::string> traces_or_general(const Lookup& variable, const char* traces,
                                              const char* general, std::string* which) {
   for (const char* name : {traces, general}) {
-    if (std::optional<std::string> value = variable(name); value && !trimmed(*value).empty()) {
+    if (std::optional<std::string> value = variable(name); value && !util::trim(*value).empty()) {
       *which = name;
-      return trimmed(*value);
+      return std::string(util::trim(*value));
     }
   }
   return std::nullopt;
 }
 
 std::string endpoint_of(const Lookup& variable, std::string* which) {
-  if (auto url = variable("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"); url && !trimmed(*url).empty()) {
+  if (auto url = variable("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"); url && !util::trim(*url).empty()) {
     *which = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
-    return trimmed(*url);  // used as given
+    return std::string(util::trim(*url));  // used as given
   }
-  if (auto base = variable("OTEL_EXPORTER_OTLP_ENDPOINT"); base && !trimmed(*base).empty()) {
+  if (auto base = variable("OTEL_EXPORTER_OTLP_ENDPOINT"); base && !util::trim(*base).empty()) {
     *which = "OTEL_EXPORTER_OTLP_ENDPOINT";
-    std::string url = trimmed(*base);
+    std::string url(util::trim(*base));
     return url + (url.ends_with('/') ? "" : "/") + "v1/traces";
   }
   return {};
@@ -95,7 +86,7 @@ bool truthy(const std::optional<std::string>& value) {
   if (!value) {
     return false;
   }
-  std::string text = util::to_lower(trimmed(*value));
+  std::string text = util::to_lower(util::trim(*value));
   return text == "true";
 }
 
@@ -115,8 +106,8 @@ Attributes resource_of(const Lookup& variable, std::vector<std::string>& problem
     }
   }
   // The service's own variable wins over the list (as the specification orders them).
-  if (auto name = variable("OTEL_SERVICE_NAME"); name && !trimmed(*name).empty()) {
-    resource.front().second = trimmed(*name);
+  if (auto name = variable("OTEL_SERVICE_NAME"); name && !util::trim(*name).empty()) {
+    resource.front().second = std::string(util::trim(*name));
   }
   return resource;
 }
@@ -126,8 +117,8 @@ Attributes resource_of(const Lookup& variable, std::vector<std::string>& problem
 ExportSettings ExportSettings::from_environment(const Lookup& variable,
                                                 std::vector<std::string>& problems) {
   ExportSettings settings;
-  if (auto parent = variable("TRACEPARENT"); parent && !trimmed(*parent).empty()) {
-    settings.parent = TraceContext::parse(trimmed(*parent));
+  if (auto parent = variable("TRACEPARENT"); parent && !util::trim(*parent).empty()) {
+    settings.parent = TraceContext::parse(util::trim(*parent));
     if (!settings.parent) {
       problems.push_back(
           "TRACEPARENT is not a W3C traceparent (00-TRACE_ID-SPAN_ID-FLAGS); "
@@ -139,7 +130,7 @@ ExportSettings ExportSettings::from_environment(const Lookup& variable,
     return settings;
   }
   if (auto exporter = variable("OTEL_TRACES_EXPORTER")) {
-    std::string name = util::to_lower(trimmed(*exporter));
+    std::string name = util::to_lower(util::trim(*exporter));
     if (name == "none") {
       return settings;
     }
