@@ -17,9 +17,7 @@ bench_setup "$build_dir" 0 "$jobs_given" "$latency_given" 1
 classify_prompt > prompts/classify.yaml
 printf '%8s %10s %10s %12s %12s\n' rows wall_ms cpu_ms cpu_us_row peak_rss_mb
 for rows in "${sizes[@]}"; do
-  awk -v n="$rows" 'BEGIN { for (i = 1; i <= n; i++)
-    printf "{\"id\": %d, \"text\": \"My order %d has not arrived and I was charged twice.\"}\n", i, i }' \
-    > "$scratch/rows.jsonl"
+  classify_rows "$rows" > "$scratch/rows.jsonl"
   results=()
   timed "$build/promptctl" run classify --input "$scratch/rows.jsonl" -j "$jobs" --no-cache
   ok=$(grep -c '"status":"ok"' "$scratch/out" || true)

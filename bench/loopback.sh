@@ -65,3 +65,9 @@ variables:
   text: {type: string}
 YAML
 }
+
+# Prints $1 input rows for the classifier, one JSON object a line.
+classify_rows() {
+  awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++)
+    printf "{\"id\": %d, \"text\": \"My order %d has not arrived and I was charged twice.\"}\n", i, i }'
+}

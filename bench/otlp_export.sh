@@ -11,9 +11,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench_setup "$@"
 rows=$count
 classify_prompt > prompts/classify.yaml
-for i in $(seq "$rows"); do
-  printf '{"id": %d, "text": "My order %d has not arrived and I was charged twice."}\n' "$i" "$i"
-done > "$scratch/rows.jsonl"
+classify_rows "$rows" > "$scratch/rows.jsonl"
 
 # The collector: another test server, so that the provider's latency does not apply to it.
 provider_url=$server_url
