@@ -43,9 +43,14 @@ bool worth_recording(const CallResult& result);
 /// than everything: a cached answer would be the whole answer, stored in the clear.
 void follow_ledger_store(const Lineage& lineage, std::vector<ChatRequest>& chain);
 
-/// Gives each request of `chain` the lineage's attributes for its span in a trace: the
-/// prompt's name (gen_ai.prompt.name), revision, content hash, commit, environment, experiment
-/// and variant.
+/// The lineage's attributes for a call's span in a trace: the prompt's name
+/// (gen_ai.prompt.name), revision, content hash, commit, environment, experiment and variant.
+/// Made once and shared by every call with that lineage.
+std::shared_ptr<const telemetry::Attributes> trace_labels(const Lineage& lineage);
+/// Gives each request of `chain` the labels for its span.
+void label_for_traces(const std::shared_ptr<const telemetry::Attributes>& labels,
+                      std::vector<ChatRequest>& chain);
+/// The same with the lineage's labels, made for this chain alone.
 void label_for_traces(const Lineage& lineage, std::vector<ChatRequest>& chain);
 
 /// The ledger row for a finished call.

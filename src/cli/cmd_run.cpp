@@ -82,9 +82,15 @@ Inputs command_line_inputs(const Options& o) {
   return inputs;
 }
 
+// What every row of a run shares: its lineage, and the lineage's labels for traces, made once.
+struct RowLineage {
+  const Lineage& lineage;
+  std::shared_ptr<const telemetry::Attributes> labels;
+};
+
 // One row (or the single run's variables) rendered and planned. A problem throws `Error`.
 PlannedRow plan_row(const Options& o, const Inputs& given, const ResolvedPrompt& resolved,
-                    const Lineage& lineage, const nlohmann::json& values,
+                    const RowLineage& lineage, const nlohmann::json& values,
                     const std::map<std::string, ProviderSettings>& providers) {
   Inputs inputs = given;
   inputs.add_values(values);
@@ -96,8 +102,8 @@ PlannedRow plan_row(const Options& o, const Inputs& given, const ResolvedPrompt&
   PlannedRow planned;
   planned.variables = std::move(rendered.variables);
   planned.call = plan_requests(rendered.messages, model, providers);
-  follow_ledger_store(lineage, *planned.call);
-  label_for_traces(lineage, *planned.call);
+  follow_ledger_store(lineage.lineage, *planned.call);
+  label_for_traces(lineage.labels, *planned.call);
   return planned;
 }
 
@@ -105,9 +111,9 @@ PlannedRow plan_row(const Options& o, const Inputs& given, const ResolvedPrompt&
 RowPlanner batch_planner(const Options& o, const Inputs& given, const ResolvedPrompt& resolved,
                          const Lineage& lineage,
                          const std::map<std::string, ProviderSettings>& providers) {
-  return [&](const BatchRow& row) {
+  return [&, row_lineage = RowLineage{lineage, trace_labels(lineage)}](const BatchRow& row) {
     try {
-      return plan_row(o, given, resolved, lineage, row.values, providers);
+      return plan_row(o, given, resolved, row_lineage, row.values, providers);
     } catch (const Error& e) {
       PlannedRow failed;
       failed.error = e.what();
@@ -122,8 +128,9 @@ RowPlanner batch_planner(const Options& o, const Inputs& given, const ResolvedPr
 
 int run_single(Session& session, const Options& o, ExecutionState& state, const Lineage& lineage,
                const ResolvedPrompt& resolved) {
-  PlannedRow planned = plan_row(o, command_line_inputs(o), resolved, lineage,
-                                nlohmann::json::object(), state.providers);
+  PlannedRow planned =
+      plan_row(o, command_line_inputs(o), resolved, {lineage, trace_labels(lineage)},
+               nlohmann::json::object(), state.providers);
   SingleCall call = call_once(session.out(), state, *planned.call, o.model, o.json);
   RunRecord record = record_run(&state.ledger, lineage, planned.variables, call.result);
   return report_single(session.out(), record, call, o.json);

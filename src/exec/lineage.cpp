@@ -47,7 +47,7 @@ void follow_ledger_store(const Lineage& lineage, std::vector<ChatRequest>& chain
   }
 }
 
-void label_for_traces(const Lineage& lineage, std::vector<ChatRequest>& chain) {
+std::shared_ptr<const telemetry::Attributes> trace_labels(const Lineage& lineage) {
   auto labels = std::make_shared<telemetry::Attributes>();
   auto add = [&](const char* key, const std::string& value) {
     if (!value.empty()) {
@@ -64,9 +64,18 @@ void label_for_traces(const Lineage& lineage, std::vector<ChatRequest>& chain) {
   add("promptctl.environment", lineage.environment);
   add("promptctl.experiment", lineage.experiment);
   add("promptctl.variant", lineage.variant);
+  return labels;
+}
+
+void label_for_traces(const std::shared_ptr<const telemetry::Attributes>& labels,
+                      std::vector<ChatRequest>& chain) {
   for (ChatRequest& request : chain) {
     request.trace_attributes = labels;
   }
+}
+
+void label_for_traces(const Lineage& lineage, std::vector<ChatRequest>& chain) {
+  label_for_traces(trace_labels(lineage), chain);
 }
 
 RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variables,
