@@ -110,8 +110,11 @@ class Tracer {
 
   /// Whether spans are kept and sent.
   [[nodiscard]] bool exporting() const { return m_exporting; }
-  /// Whether there is anything to do: spans to send, or a TRACEPARENT to pass on.
-  [[nodiscard]] bool active() const { return m_exporting || m_settings.parent.has_value(); }
+  /// Whether a call within `parent` (none: the process's own) has anything to do: spans to
+  /// send, or a caller's context (`parent`, else TRACEPARENT) to pass on.
+  [[nodiscard]] bool active(const std::optional<TraceContext>& parent = std::nullopt) const {
+    return m_exporting || parent.has_value() || m_settings.parent.has_value();
+  }
   [[nodiscard]] const ExportSettings& settings() const { return m_settings; }
   /// The context of a new span: a fresh span id in `parent`'s trace, or in TRACEPARENT's when
   /// there is no parent, or else in a new trace of its own. A span inherits whether it is
@@ -119,9 +122,11 @@ class Tracer {
   [[nodiscard]] TraceContext start_span(const std::optional<TraceContext>& parent) const;
   /// The parent span id `start_span(parent)` gives a span: `parent`'s, TRACEPARENT's, or none.
   [[nodiscard]] std::string parent_span_id(const std::optional<TraceContext>& parent) const;
-  /// The context to send to a server called within `span`: `span` while exporting, TRACEPARENT
-  /// unchanged when only passing it on, nothing when neither.
-  [[nodiscard]] std::optional<TraceContext> outgoing(const TraceContext& span) const;
+  /// The context to send to a server called within `span`, started in `parent`: `span` while
+  /// exporting; otherwise the caller's context unchanged (`parent`, else TRACEPARENT), or
+  /// nothing when there is none.
+  [[nodiscard]] std::optional<TraceContext> outgoing(
+      const TraceContext& span, const std::optional<TraceContext>& parent = std::nullopt) const;
 
   /// Queues a finished span for export (nothing when not exporting).
   void end(Span span);

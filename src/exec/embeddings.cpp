@@ -165,9 +165,9 @@ EmbeddingResult embed_texts(const ModelRef& model, const std::vector<std::string
     EmbeddingSpan span;
     std::optional<telemetry::TraceContext> context;
     std::int64_t start = telemetry::now_unix_ns();
-    if (tracing.tracer && tracing.tracer->active()) {
+    if (tracing.tracer && tracing.tracer->active(tracing.parent)) {
       context = tracing.tracer->start_span(tracing.parent);
-      span.outgoing = tracing.tracer->outgoing(*context);
+      span.outgoing = tracing.tracer->outgoing(*context, tracing.parent);
     }
     try {
       fetched = request_vectors(model, missing, provider->second, span);

@@ -315,8 +315,8 @@ class Batch {
       call.started_ms = util::now_ms();
       call.target_started = call.started;
       call.uid = util::uuid_v7(call.started_ms);
-      if (telemetry::Tracer* tracer = m_options.tracer; tracer && tracer->active()) {
-        const std::optional<telemetry::TraceContext>& parent = call.request().trace_parent;
+      const std::optional<telemetry::TraceContext>& parent = call.request().trace_parent;
+      if (telemetry::Tracer* tracer = m_options.tracer; tracer && tracer->active(parent)) {
         call.trace.context = tracer->start_span(parent);
         call.trace.parent_span_id = tracer->parent_span_id(parent);
         call.trace.start_unix_ns = telemetry::now_unix_ns();
@@ -371,10 +371,11 @@ class Batch {
     bool stream = m_options.stream || call.stream;
     call.http_request = wire.build(call.request(), settings, call.credentials.key, stream);
     exec_detail::apply_connection_settings(settings, call.credentials, call.http_request);
-    if (m_options.tracer && m_options.tracer->active()) {
+    const std::optional<telemetry::TraceContext>& parent = call.request().trace_parent;
+    if (m_options.tracer && m_options.tracer->active(parent)) {
       call.trace.url = call.http_request.url;
       call.trace.streamed = stream;
-      if (auto outgoing = m_options.tracer->outgoing(call.trace.context)) {
+      if (auto outgoing = m_options.tracer->outgoing(call.trace.context, parent)) {
         call.http_request.headers.emplace_back("traceparent", outgoing->traceparent());
       }
     }

@@ -75,8 +75,8 @@ struct Tracer::Queue {
   std::condition_variable wake;
   std::deque<Span> spans;
   bool finishing = false;
-  bool finished = false;
   ExportReport report;
+  std::mutex finish_lock;  // held by the one `finish` that joins the sender
   std::thread sender;
 
   void run(const ExportSettings& settings) {
@@ -140,11 +140,12 @@ std::string Tracer::parent_span_id(const std::optional<TraceContext>& parent) co
   return within ? within->span_id : std::string();
 }
 
-std::optional<TraceContext> Tracer::outgoing(const TraceContext& span) const {
+std::optional<TraceContext> Tracer::outgoing(const TraceContext& span,
+                                             const std::optional<TraceContext>& parent) const {
   if (m_exporting) {
     return span;
   }
-  return m_settings.parent;
+  return parent ? parent : m_settings.parent;
 }
 
 void Tracer::end(Span span) {
@@ -166,11 +167,10 @@ ExportReport Tracer::finish() {
   if (!m_queue) {
     return {};
   }
+  // Callers on other threads wait here for the first one's join, then read the same report.
+  std::lock_guard finishing(m_queue->finish_lock);
   {
     std::lock_guard guard(m_queue->lock);
-    if (m_queue->finished) {
-      return m_queue->report;
-    }
     m_queue->finishing = true;
   }
   m_queue->wake.notify_one();
@@ -178,7 +178,6 @@ ExportReport Tracer::finish() {
     m_queue->sender.join();
   }
   std::lock_guard guard(m_queue->lock);
-  m_queue->finished = true;
   return m_queue->report;
 }
 

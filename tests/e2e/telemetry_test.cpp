@@ -272,27 +272,52 @@ TEST_F(TelemetryTest, ACollectorThatIsDownCostsAWarningNotTheRun) {
   EXPECT_TRUE(batches().empty());
 }
 
+// Serves the committed prompts with runs allowed, asks for one run of "hello" within the
+// caller's `traceparent`, stops the server and returns the answer.
+HttpResponse served_run(const std::filesystem::path& root,
+                        const std::map<std::string, std::string>& env,
+                        const std::string& traceparent) {
+  BackgroundProcess server({"serve", "--port", "0", "--allow-run"}, {root, {}, env});
+  EXPECT_TRUE(server.wait_for_err(" on http://", std::chrono::seconds(20))) << server.err();
+  std::smatch found;
+  std::string err = server.err();
+  if (!std::regex_search(err, found, std::regex(R"(on http://127\.0\.0\.1:(\d+))"))) {
+    ADD_FAILURE() << err;
+    return {};
+  }
+  HttpResponse answer =
+      http_request(std::stoi(found[1]), "POST", "/v1/prompts/hello/run",
+                   R"({"variables": {"who": "Ada"}})", {{"traceparent", traceparent}});
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait(std::chrono::seconds(20)), 0) << server.err();
+  return answer;
+}
+
 TEST_F(TelemetryTest, AServedRunIsASpanUnderTheCallersTraceparent) {
   git(root(), {"add", "-A"});
   git(root(), {"commit", "-qm", "prompts"});
-  std::map<std::string, std::string> env = exporting(provider_env());
-  BackgroundProcess server({"serve", "--port", "0", "--allow-run"}, {root(), {}, env});
-  ASSERT_TRUE(server.wait_for_err(" on http://", std::chrono::seconds(20))) << server.err();
-  std::smatch found;
-  std::string err = server.err();
-  ASSERT_TRUE(std::regex_search(err, found, std::regex(R"(on http://127\.0\.0\.1:(\d+))")));
   std::string parent = std::string("00-") + k_ci_trace + "-" + k_ci_span + "-01";
-  HttpResponse answer = http_request(std::stoi(found[1]), "POST", "/v1/prompts/hello/run",
-                                     R"({"variables": {"who": "Ada"}})", {{"traceparent", parent}});
+  HttpResponse answer = served_run(root(), exporting(provider_env()), parent);
   ASSERT_EQ(answer.status, 200) << answer.body;
-  server.signal(SIGTERM);
-  EXPECT_EQ(server.wait(std::chrono::seconds(20)), 0) << server.err();
   std::vector<ExportedSpan> exported = spans();
-  ASSERT_EQ(exported.size(), 1U) << server.err();
+  ASSERT_EQ(exported.size(), 1U);
   EXPECT_EQ(exported[0].span["traceId"], k_ci_trace);
   EXPECT_EQ(exported[0].span["parentSpanId"], k_ci_span);
   EXPECT_EQ(exported[0].attribute("promptctl.run.uid"), json::parse(answer.body)["run_uid"]);
   expect_valid_payloads();
+  ASSERT_EQ(chats().size(), 1U);
+  EXPECT_EQ(chats()[0].header("traceparent").substr(0, 36), parent.substr(0, 36));
+}
+
+TEST_F(TelemetryTest, AServerThatDoesNotExportPassesTheCallersTraceparentOn) {
+  git(root(), {"add", "-A"});
+  git(root(), {"commit", "-qm", "prompts"});
+  std::string parent = std::string("00-") + k_ci_trace + "-" + k_ci_span + "-01";
+  HttpResponse answer = served_run(root(), provider_env(), parent);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_TRUE(batches().empty());
+  ASSERT_EQ(chats().size(), 1U);
+  EXPECT_EQ(chats()[0].header("traceparent"), parent);
 }
 
 }  // namespace

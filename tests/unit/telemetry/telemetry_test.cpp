@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include <unistd.h>
 #include "promptctl/telemetry.hpp"
@@ -255,6 +256,25 @@ TEST(TracerTest, ACollectorThatIsDownCostsOnlyTheSpans) {
   EXPECT_FALSE(report.last_problem.empty());
 }
 
+TEST(TracerTest, FinishingFromSeveralThreadsAtOnceJoinsOnceAndReportsTheSame) {
+  ExportSettings settings;
+  settings.traces_url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/v1/traces";
+  Tracer tracer(settings);
+  tracer.end(sample_span());
+  std::vector<ExportReport> reports(4);
+  std::vector<std::thread> finishers;
+  for (ExportReport& report : reports) {
+    finishers.emplace_back([&tracer, &report] { report = tracer.finish(); });
+  }
+  for (std::thread& finisher : finishers) {
+    finisher.join();
+  }
+  for (const ExportReport& report : reports) {
+    EXPECT_EQ(report.dropped, 1);
+    EXPECT_EQ(report.exported, 0);
+  }
+}
+
 TEST(TracerTest, WithoutAnEndpointItOnlyPassesTraceparentOn) {
   Tracer quiet(ExportSettings{});
   EXPECT_FALSE(quiet.exporting());
@@ -268,6 +288,13 @@ TEST(TracerTest, WithoutAnEndpointItOnlyPassesTraceparentOn) {
   EXPECT_EQ(forwarding.parent_span_id(std::nullopt), k_span);
   ASSERT_TRUE(forwarding.outgoing(inner));
   EXPECT_EQ(forwarding.outgoing(inner)->span_id, k_span);  // the caller's span, unchanged
+  // A call made for a caller (a served request's traceparent) passes the caller's context on.
+  TraceContext caller{k_trace, "1122334455667788", true};
+  EXPECT_TRUE(quiet.active(caller));
+  TraceContext served = quiet.start_span(caller);
+  ASSERT_TRUE(quiet.outgoing(served, caller));
+  EXPECT_EQ(quiet.outgoing(served, caller)->span_id, caller.span_id);
+  EXPECT_EQ(forwarding.outgoing(inner, caller)->span_id, caller.span_id);
 }
 
 }  // namespace
