@@ -17,23 +17,6 @@ constexpr long k_default_timeout_ms = 2000;
 
 using Lookup = std::function<std::optional<std::string>(const char*)>;
 
-std::optional<std::string> percent_decoded(std::string_view text) {
-  std::string decoded;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      decoded += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
-        !std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-      return std::nullopt;
-    }
-    decoded += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
-    i += 2;
-  }
-  return decoded;
-}
-
 // "key1=value1,key2=value2" with percent-encoded values (OTEL_EXPORTER_OTLP_HEADERS,
 // OTEL_RESOURCE_ATTRIBUTES). A value is never quoted back in a problem: headers hold secrets.
 std::optional<std::vector<std::pair<std::string, std::string>>> key_value_list(
@@ -48,7 +31,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> key_value_list(
       return std::nullopt;
     }
     std::string key(util::trim(item.substr(0, equals)));
-    std::optional<std::string> value = percent_decoded(util::trim(item.substr(equals + 1)));
+    std::optional<std::string> value = util::percent_decoded(util::trim(item.substr(equals + 1)));
     if (key.empty() || !value) {
       return std::nullopt;
     }

@@ -1,6 +1,8 @@
 #include "util/url.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <string>
 
 #include "util/strings.hpp"
 
@@ -96,6 +98,23 @@ bool url_is_under(std::string_view url, std::string_view prefix) {
   }
   return a->path == base || a->path.starts_with(base + "/") ||
          (base.empty() && (a->path.empty() || a->path.starts_with("?")));
+}
+
+std::optional<std::string> percent_decoded(std::string_view text) {
+  std::string decoded;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      decoded += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      return std::nullopt;
+    }
+    decoded += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+    i += 2;
+  }
+  return decoded;
 }
 
 std::string redact_url_credentials(std::string_view text) {

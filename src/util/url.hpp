@@ -36,6 +36,10 @@ bool is_cleartext_to_another_machine(std::string_view url);
 /// under "https://a.example/v1".
 bool url_is_under(std::string_view url, std::string_view prefix);
 
+/// `text` with each %XX replaced by the byte it encodes; nothing when a '%' is not followed by
+/// two hexadecimal digits.
+std::optional<std::string> percent_decoded(std::string_view text);
+
 /// `text` with the password of every "scheme://user:password@host" URL in it masked
 /// ("user:***@host"), so that URLs can appear in messages, logs and the ledger.
 std::string redact_url_credentials(std::string_view text);
