@@ -56,6 +56,7 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libgit2, libcurl and libmicrohttpd are loaded with dlopen on first use, which
 # dpkg-shlibdeps cannot see.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libgit2-${PROMPTCTL_LIBGIT2_ABI}, libcurl4, libmicrohttpd12")
-# ssh-keygen signs and verifies approvals.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "git, bash-completion, openssh-client")
+# ssh-keygen signs and verifies approvals; libpq (loaded with dlopen too) reaches a ledger on
+# PostgreSQL.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "git, bash-completion, openssh-client, libpq5")
 include(CPack)

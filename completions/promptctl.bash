@@ -1,7 +1,7 @@
 # bash completion for promptctl. Options, prompt names and revisions come from `promptctl __complete`.
 # Commands: init new ls search dupes show vars render lint edit mv rm status commit
 #   log diff branch switch merge release releases restore clone remote fetch pull push
-#   test run runs rerun stats feedback cache
+#   test run runs rerun stats feedback cache ledger
 #   env approve reject approvals pending deploy promote rollback deploys guard check export serve
 #   audit
 #   compare experiment completion version

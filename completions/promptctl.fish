@@ -12,7 +12,7 @@ function __promptctl_offers_nothing
     test (count $candidates) -eq 0
 end
 
-set -l commands init new ls search dupes show vars render lint edit mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache env approve reject approvals pending deploy promote rollback deploys guard check export serve audit compare experiment completion version
+set -l commands init new ls search dupes show vars render lint edit mv rm status commit log diff branch switch merge release releases restore clone remote fetch pull push test run runs rerun stats feedback cache ledger env approve reject approvals pending deploy promote rollback deploys guard check export serve audit compare experiment completion version
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a init -d 'Create a prompt repository'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a new -d 'Create a prompt file from a starter template'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a ls -d 'List prompts'
@@ -47,6 +47,7 @@ complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a rerun
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a stats -d 'Summarise recorded runs'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a feedback -d 'Record a score for a run'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a cache -d 'Show or clear the response cache'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a ledger -d 'Show where runs are recorded, or migrate it'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a env -d "List environments, their policy and their pins"
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a approve -d "Approve a prompt version for a stage"
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a reject -d "Reject a prompt version at a stage"

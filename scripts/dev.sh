@@ -16,11 +16,11 @@ fuzz_seconds=${FUZZ_SECONDS:-180}
 jobs=${JOBS:-$(nproc)}
 
 packages=(build-essential cmake pkg-config git ca-certificates
-  libcli11-dev libgit2-dev libyaml-cpp-dev libcurl4-openssl-dev libsqlite3-dev libmicrohttpd-dev
+  libcli11-dev libgit2-dev libyaml-cpp-dev libcurl4-openssl-dev libsqlite3-dev libmicrohttpd-dev libpq-dev
   nlohmann-json3-dev librapidcheck-dev libgtest-dev libgmock-dev
   libbenchmark-dev libkainjow-mustache-dev libxml2-utils clang-format
   mandoc dpkg-dev man-db libssl-dev openssl openssh-client zsh fish python3-jsonschema
-  protobuf-compiler python3-protobuf)
+  protobuf-compiler python3-protobuf postgresql)
 sanitize_packages=(clang libclang-rt-14-dev)
 
 install_packages() {

@@ -203,17 +203,56 @@ struct PruneResult {
   std::int64_t feedback = 0;
 };
 
+/// Where a ledger lives: a SQLite file under the git directory (the default), or a PostgreSQL
+/// database that many machines share (`ledger: {url: …}`, PROMPTCTL_LEDGER_URL).
+struct LedgerLocation {
+  std::filesystem::path file;  ///< the SQLite file, when `url` is empty
+  std::string url;             ///< postgresql://… or postgres://…
+};
+
+/// What `ledger status` says of a ledger, read without changing it.
+struct LedgerStatus {
+  std::string kind;        ///< "sqlite" or "postgresql"
+  std::string location;    ///< the file, or the URL without its password
+  int schema_version = 0;  ///< 0: no ledger there yet
+  std::int64_t runs = 0;
+
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+/// Whether `url` names a PostgreSQL database (postgresql:// or postgres://).
+[[nodiscard]] bool is_postgresql_url(std::string_view url);
+/// Whether `url` holds a password, in its user part or as a `password` parameter.
+[[nodiscard]] bool ledger_url_has_password(std::string_view url);
+/// `url` as messages may show it: any password replaced by "***".
+[[nodiscard]] std::string printable_ledger_url(std::string_view url);
+
 class Ledger {
  public:
   /// Opens (creating and upgrading as needed) the ledger file. Throws `Error` (io) when it
   /// cannot be opened, or (invalid_input) when it was written by a newer promptctl.
   static Ledger open(const std::filesystem::path& file);
+  /// Connects to the PostgreSQL ledger `url` names (postgresql://…; the password from
+  /// PGPASSWORD or ~/.pgpass), creating and upgrading its tables as needed. Throws `Error` (io)
+  /// when it cannot connect, or (invalid_input) when it was written by a newer promptctl.
+  /// An empty database gets the tables; one of an older schema is refused (another machine's
+  /// promptctl may still need it as it is) unless `upgrade`, which `ledger migrate` asks for.
+  static Ledger connect(const std::string& url, bool upgrade = false);
+  /// `open(where.file)` or `connect(where.url)`.
+  static Ledger open_at(const LedgerLocation& where);
+  /// The ledger at `where` as it is: nothing is created or upgraded.
+  static LedgerStatus status(const LedgerLocation& where);
+  /// Brings the ledger at `where` up to this build's schema (creating it when there is none)
+  /// and returns the schema version it had.
+  static int migrate(const LedgerLocation& where);
   ~Ledger();
   Ledger(Ledger&&) noexcept;
   Ledger& operator=(Ledger&&) noexcept;
 
   /// The schema version this build writes.
   static int schema_version();
+  /// Where the ledger is, as messages name it: its file, or its URL without a password.
+  [[nodiscard]] const std::string& location() const;
 
   /// Stores `run.stored_form()` and returns its id: in a transaction of its own, or in the
   /// open batch's. Safe with other processes writing.

@@ -75,6 +75,12 @@ struct StatePaths {
 /// Throws `Error` (usage) when the repository is not inside a git work tree.
 StatePaths state_paths(const Workspace& workspace);
 
+/// Where the repository's runs are recorded: the PostgreSQL database PROMPTCTL_LEDGER_URL names
+/// (which may hold a password: it is not committed), else `ledger: {url}`'s, else the file
+/// under the git directory. Throws `Error` (usage) for a variable that is not such a URL, or
+/// for a file ledger outside a git work tree.
+LedgerLocation ledger_location(const Workspace& workspace);
+
 /// The repository's providers (with the user configuration's), ledger and response cache,
 /// opened together for commands that call models.
 struct ExecutionState {

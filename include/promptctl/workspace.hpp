@@ -48,6 +48,9 @@ struct RepoSettings {
   /// `ledger: {retention: 90d}`: runs older than this are removed from the ledger when a
   /// command that records runs starts, and by `runs prune`.
   std::optional<std::int64_t> ledger_retention_seconds;
+  /// `ledger: {url: postgresql://…}`: a PostgreSQL database for the runs instead of the file
+  /// under the git directory. Never holds a password (this file is committed).
+  std::string ledger_url;
   /// `ledger: {store: redacted}`: how much of each run the ledger keeps; a prompt may ask for
   /// less, never for more.
   LedgerStore ledger_store = LedgerStore::full;

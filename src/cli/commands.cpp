@@ -37,6 +37,7 @@ extern const CommandSpec k_cmd_rerun;
 extern const CommandSpec k_cmd_stats;
 extern const CommandSpec k_cmd_feedback;
 extern const CommandSpec k_cmd_cache;
+extern const CommandSpec k_cmd_ledger;
 extern const CommandSpec k_cmd_env;
 extern const CommandSpec k_cmd_approve;
 extern const CommandSpec k_cmd_reject;
@@ -59,17 +60,17 @@ extern const CommandSpec k_cmd_complete;
 
 std::span<const CommandSpec* const> all_commands() {
   static const CommandSpec* const commands[] = {
-      &k_cmd_init,       &k_cmd_new,      &k_cmd_ls,        &k_cmd_search,  &k_cmd_dupes,
-      &k_cmd_show,       &k_cmd_vars,     &k_cmd_render,    &k_cmd_lint,    &k_cmd_edit,
-      &k_cmd_mv,         &k_cmd_rm,       &k_cmd_status,    &k_cmd_commit,  &k_cmd_log,
-      &k_cmd_diff,       &k_cmd_branch,   &k_cmd_switch,    &k_cmd_merge,   &k_cmd_release,
-      &k_cmd_releases,   &k_cmd_restore,  &k_cmd_clone,     &k_cmd_remote,  &k_cmd_fetch,
-      &k_cmd_pull,       &k_cmd_push,     &k_cmd_test,      &k_cmd_run,     &k_cmd_runs,
-      &k_cmd_rerun,      &k_cmd_stats,    &k_cmd_feedback,  &k_cmd_cache,   &k_cmd_env,
-      &k_cmd_approve,    &k_cmd_reject,   &k_cmd_approvals, &k_cmd_pending, &k_cmd_deploy,
-      &k_cmd_promote,    &k_cmd_rollback, &k_cmd_deploys,   &k_cmd_guard,   &k_cmd_check,
-      &k_cmd_export,     &k_cmd_serve,    &k_cmd_audit,     &k_cmd_compare, &k_cmd_experiment,
-      &k_cmd_completion, &k_cmd_version,  &k_cmd_complete};
+      &k_cmd_init,       &k_cmd_new,        &k_cmd_ls,       &k_cmd_search,    &k_cmd_dupes,
+      &k_cmd_show,       &k_cmd_vars,       &k_cmd_render,   &k_cmd_lint,      &k_cmd_edit,
+      &k_cmd_mv,         &k_cmd_rm,         &k_cmd_status,   &k_cmd_commit,    &k_cmd_log,
+      &k_cmd_diff,       &k_cmd_branch,     &k_cmd_switch,   &k_cmd_merge,     &k_cmd_release,
+      &k_cmd_releases,   &k_cmd_restore,    &k_cmd_clone,    &k_cmd_remote,    &k_cmd_fetch,
+      &k_cmd_pull,       &k_cmd_push,       &k_cmd_test,     &k_cmd_run,       &k_cmd_runs,
+      &k_cmd_rerun,      &k_cmd_stats,      &k_cmd_feedback, &k_cmd_cache,     &k_cmd_ledger,
+      &k_cmd_env,        &k_cmd_approve,    &k_cmd_reject,   &k_cmd_approvals, &k_cmd_pending,
+      &k_cmd_deploy,     &k_cmd_promote,    &k_cmd_rollback, &k_cmd_deploys,   &k_cmd_guard,
+      &k_cmd_check,      &k_cmd_export,     &k_cmd_serve,    &k_cmd_audit,     &k_cmd_compare,
+      &k_cmd_experiment, &k_cmd_completion, &k_cmd_version,  &k_cmd_complete};
   return commands;
 }
 

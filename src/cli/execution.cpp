@@ -154,7 +154,7 @@ ExecutionState open_execution_state(Session& session) {
 
 Ledger open_ledger(Session& session) {
   PROMPTCTL_CHECK(session.setup() == Setup::ledger);
-  return Ledger::open(state_paths(session.workspace()).ledger);
+  return Ledger::open_at(ledger_location(session.workspace()));
 }
 
 SingleCall call_once(const Output& out, ExecutionState& state,

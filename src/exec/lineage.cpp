@@ -9,6 +9,7 @@
 #include "util/json_input.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
+#include "util/url.hpp"
 #include "util/uuid.hpp"
 #include "util/yaml.hpp"
 
@@ -138,9 +139,93 @@ StatePaths state_paths(const Workspace& workspace) {
   return {*state / "ledger.db", *state / "cache"};
 }
 
+namespace {
+
+// Whether every host a libpq URL names, in its authority or its host/hostaddr parameters, is
+// this machine: a loopback address, or a Unix socket's folder (an absolute path, or no host).
+bool names_only_this_machine(const std::string& url) {
+  auto local = [](std::string_view host) {
+    return host.empty() || host.starts_with('/') || util::is_loopback_host(host);
+  };
+  // The authority: [user[:password]@]host[:port][,host[:port]...], empty for the default socket.
+  std::size_t start = url.find("://");
+  if (start == std::string::npos) {
+    return false;
+  }
+  start += 3;
+  std::size_t end = std::min(url.find_first_of("/?", start), url.size());
+  std::string_view authority = std::string_view(url).substr(start, end - start);
+  authority.remove_prefix(
+      authority.rfind('@') == std::string_view::npos ? 0 : authority.rfind('@') + 1);
+  for (std::string_view host : util::split(authority, ',')) {
+    bool bracketed = host.starts_with('[');  // an IPv6 address
+    std::string_view name =
+        bracketed ? host.substr(1, host.find(']') - 1) : host.substr(0, host.find(':'));
+    if (!local(name)) {
+      return false;
+    }
+  }
+  std::size_t query = url.find('?');
+  if (query == std::string::npos) {
+    return true;
+  }
+  for (std::string_view parameter : util::split(std::string_view(url).substr(query + 1), '&')) {
+    for (std::string_view key : {"host=", "hostaddr="}) {
+      if (parameter.starts_with(key)) {
+        for (std::string_view host : util::split(parameter.substr(key.size()), ',')) {
+          std::optional<std::string> decoded = util::percent_decoded(host);
+          if (!decoded || !local(*decoded)) {
+            return false;
+          }
+        }
+      }
+    }
+  }
+  return true;
+}
+
+// A ledger URL from the committed settings sends every run (requests, variables, answers) where
+// the repository chose: only to this machine, or to a database the user trusts.
+void check_repository_ledger_url(const Workspace& workspace, const std::string& url) {
+  if (names_only_this_machine(url)) {
+    return;
+  }
+  const auto& providers = workspace.providers();
+  const std::vector<std::string>& trusted = providers.begin()->second.trusted_endpoints;
+  if (std::any_of(trusted.begin(), trusted.end(),
+                  [&](const std::string& endpoint) { return util::url_is_under(url, endpoint); })) {
+    return;
+  }
+  throw Error(ErrorKind::invalid_input,
+              "refusing to record runs at " + printable_ledger_url(url) +
+                  ": the repository's promptctl.yaml chose that database, and only the user "
+                  "decides where runs go",
+              {},
+              "if you trust it, add it to PROMPTCTL_TRUSTED_ENDPOINTS or to trusted_endpoints "
+              "in ~/.config/promptctl/config.yaml, or set PROMPTCTL_LEDGER_URL");
+}
+
+}  // namespace
+
+LedgerLocation ledger_location(const Workspace& workspace) {
+  if (const char* variable = std::getenv("PROMPTCTL_LEDGER_URL"); variable && *variable) {
+    if (!is_postgresql_url(variable)) {
+      throw Error(ErrorKind::usage,
+                  "PROMPTCTL_LEDGER_URL '" + printable_ledger_url(variable) +
+                      "' is not a PostgreSQL URL (postgresql://[user@]host[:port]/database)");
+    }
+    return {{}, variable};
+  }
+  if (const std::string& url = workspace.settings().ledger_url; !url.empty()) {
+    check_repository_ledger_url(workspace, url);
+    return {{}, url};
+  }
+  return {state_paths(workspace).ledger, {}};
+}
+
 ExecutionState open_execution_state(const Workspace& workspace) {
   StatePaths paths = state_paths(workspace);
-  Ledger ledger = Ledger::open(paths.ledger);
+  Ledger ledger = Ledger::open_at(ledger_location(workspace));
   if (auto retention = workspace.settings().ledger_retention_seconds) {
     (void)ledger.prune(util::now_ms() - *retention * 1000, false);
   }

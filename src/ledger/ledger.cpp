@@ -9,6 +9,7 @@
 
 #include "ledger/ledger_impl.hpp"
 #include "ledger/rows.hpp"
+#include "ledger/schema.hpp"
 #include "promptctl/error.hpp"
 #include "util/dates.hpp"
 #include "util/json_output.hpp"
@@ -19,82 +20,20 @@ namespace promptctl {
 
 using ledger_detail::bind_run;
 using ledger_detail::bind_where;
-using ledger_detail::Database;
+using ledger_detail::Connection;
+using ledger_detail::Dialect;
 using ledger_detail::k_insert_run;
 using ledger_detail::k_run_columns;
+using ledger_detail::Query;
 using ledger_detail::read_run;
-using ledger_detail::Statement;
-using ledger_detail::Transaction;
 using ledger_detail::Where;
 using ledger_detail::where_clause;
+using ledger_detail::WriteTransaction;
 using nlohmann::json;
 
 namespace {
 
-// Each entry upgrades the schema by one version; PRAGMA user_version holds how many ran.
-// Never edit a shipped entry: add a new one.
-const std::array<const char*, 5> k_migrations = {
-    R"sql(
-CREATE TABLE runs (
-  id INTEGER PRIMARY KEY,
-  started_ms INTEGER NOT NULL,
-  finished_ms INTEGER NOT NULL,
-  prompt TEXT NOT NULL,
-  revision TEXT NOT NULL,
-  commit_id TEXT NOT NULL,
-  content_hash TEXT NOT NULL,
-  environment TEXT NOT NULL,
-  request TEXT NOT NULL,
-  request_hash TEXT NOT NULL,
-  variables TEXT NOT NULL,
-  provider TEXT NOT NULL,
-  model TEXT NOT NULL,
-  output TEXT NOT NULL,
-  finish_reason TEXT NOT NULL,
-  input_tokens INTEGER,
-  output_tokens INTEGER,
-  latency_ms REAL NOT NULL,
-  cost REAL,
-  status TEXT NOT NULL CHECK (status IN ('ok', 'error')),
-  error TEXT NOT NULL,
-  attempts INTEGER NOT NULL,
-  cached INTEGER NOT NULL,
-  parent_id INTEGER REFERENCES runs(id),
-  experiment TEXT NOT NULL,
-  variant TEXT NOT NULL
-);
-CREATE INDEX runs_by_prompt ON runs(prompt, started_ms);
-CREATE INDEX runs_by_time ON runs(started_ms);
-CREATE TABLE feedback (
-  id INTEGER PRIMARY KEY,
-  run_id INTEGER NOT NULL REFERENCES runs(id),
-  score REAL NOT NULL,
-  comment TEXT NOT NULL,
-  author TEXT NOT NULL,
-  created_ms INTEGER NOT NULL
-);
-CREATE INDEX feedback_by_run ON feedback(run_id);
-)sql",
-    // Runs of a working-tree prompt whose content was not HEAD's.
-    "ALTER TABLE runs ADD COLUMN dirty INTEGER NOT NULL DEFAULT 0;",
-    // How much of each run was kept (`ledger: {store}`), and the answer's digest when it was not.
-    "ALTER TABLE runs ADD COLUMN store TEXT NOT NULL DEFAULT 'full'"
-    " CHECK (store IN ('full', 'redacted', 'hashes'));"
-    "ALTER TABLE runs ADD COLUMN output_sha256 TEXT NOT NULL DEFAULT '';",
-    // The tools the model called, as a JSON list.
-    "ALTER TABLE runs ADD COLUMN tool_calls TEXT NOT NULL DEFAULT '[]';",
-    // A globally unique, time-ordered id (UUIDv7); runs recorded before get one from their
-    // start time and random bits.
-    "ALTER TABLE runs ADD COLUMN uid TEXT NOT NULL DEFAULT '';"
-    "UPDATE runs SET uid = lower("
-    " substr(printf('%012x', started_ms), 1, 8) || '-' || substr(printf('%012x', started_ms), 9)"
-    " || '-7' || substr(hex(randomblob(2)), 2) || '-'"
-    " || substr('89ab', 1 + abs(random() % 4), 1) || substr(hex(randomblob(2)), 2) || '-'"
-    " || hex(randomblob(6)));"
-    "CREATE UNIQUE INDEX runs_by_uid ON runs(uid);",
-};
-
-std::string group_expression(StatsGrouping grouping) {
+std::string group_expression(StatsGrouping grouping, Dialect dialect) {
   switch (grouping) {
     case StatsGrouping::prompt:
       return "prompt";
@@ -107,41 +46,22 @@ std::string group_expression(StatsGrouping grouping) {
     case StatsGrouping::env:
       return "environment";
     case StatsGrouping::day:
-      return "date(started_ms / 1000, 'unixepoch')";
+      return dialect == Dialect::sqlite
+                 ? "date(started_ms / 1000, 'unixepoch')"
+                 : "to_char(to_timestamp(started_ms / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
   }
   return "prompt";
 }
 
 // A pragma's value as text; the statement is finished before it returns.
-std::string read_pragma(Database& db, const std::string& name) {
-  Statement query(db, "PRAGMA " + name);
+std::string read_pragma(Connection& db, const std::string& name) {
+  Query query(db, "PRAGMA " + name);
   return query.step() ? query.text(0) : "";
 }
 
 Error no_such_run(std::int64_t id) {
   return Error(ErrorKind::not_found, "no run " + std::to_string(id) + " in the ledger", {},
                "'promptctl runs' lists them");
-}
-
-void migrate(Database& db) {
-  Transaction transaction(db);
-  Statement version_query(db, "PRAGMA user_version");
-  version_query.step();
-  auto version = static_cast<size_t>(version_query.integer(0));
-  if (version > k_migrations.size()) {
-    throw Error(ErrorKind::invalid_input,
-                "the ledger '" + db.path() + "' has schema version " + std::to_string(version) +
-                    ", newer than this promptctl reads (" + std::to_string(k_migrations.size()) +
-                    ")",
-                {}, "upgrade promptctl");
-  }
-  for (size_t next = version; next < k_migrations.size(); ++next) {
-    db.execute(k_migrations[next]);
-  }
-  if (version != k_migrations.size()) {
-    db.execute("PRAGMA user_version = " + std::to_string(k_migrations.size()));
-  }
-  transaction.commit();
 }
 
 }  // namespace
@@ -152,16 +72,16 @@ Ledger::Ledger(Ledger&&) noexcept = default;
 Ledger& Ledger::operator=(Ledger&&) noexcept = default;
 
 int Ledger::schema_version() {
-  return static_cast<int>(k_migrations.size());
+  return ledger_detail::current_schema_version();
 }
 
 Ledger Ledger::open(const std::filesystem::path& file) {
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
-  auto impl = std::make_unique<Impl>(file.string());
+  auto impl = std::make_unique<Impl>(ledger_detail::open_sqlite(file.string(), 30000));
   // WAL lets readers work while a writer commits, and NORMAL syncing is safe with it: a crash
   // can lose the last commits but never corrupts the file.
-  Database& db = impl->db;
+  Connection& db = *impl->db;
   if (read_pragma(db, "journal_mode") != "wal") {
     db.execute("PRAGMA journal_mode = WAL");  // persistent: set once, when the file is new
   }
@@ -170,9 +90,31 @@ Ledger Ledger::open(const std::filesystem::path& file) {
   // Only a ledger behind this build takes the write lock to migrate; opening one to read or to
   // append a row does not.
   if (read_pragma(db, "user_version") != std::to_string(schema_version())) {
-    migrate(db);
+    ledger_detail::migrate(db);
   }
   return Ledger(std::move(impl));
+}
+
+Ledger Ledger::connect(const std::string& url, bool upgrade) {
+  auto impl = std::make_unique<Impl>(ledger_detail::connect_postgresql(url));
+  int version = ledger_detail::schema_version_of(*impl->db);
+  if (version > 0 && version < schema_version() && !upgrade) {
+    throw Error(ErrorKind::invalid_input,
+                "the ledger at " + impl->db->name() + " has schema version " +
+                    std::to_string(version) + ", older than this promptctl writes (" +
+                    std::to_string(schema_version()) + ")",
+                {},
+                "run 'promptctl ledger migrate' once; every promptctl that uses the ledger must "
+                "then be this version or newer");
+  }
+  if (version != schema_version()) {
+    ledger_detail::migrate(*impl->db);  // refuses a newer one
+  }
+  return Ledger(std::move(impl));
+}
+
+const std::string& Ledger::location() const {
+  return m_impl->db->name();
 }
 
 std::int64_t Ledger::record(const RunRecord& given) {
@@ -182,8 +124,8 @@ std::int64_t Ledger::record(const RunRecord& given) {
     transformed = given.stored_form();
   }
   const RunRecord& run = transformed ? *transformed : given;
-  Database& db = m_impl->db;
-  std::optional<Transaction> own;
+  Connection& db = *m_impl->db;
+  std::optional<WriteTransaction> own;
   if (!m_impl->batching) {
     own.emplace(db);
   } else if (!m_impl->batch) {
@@ -192,10 +134,9 @@ std::int64_t Ledger::record(const RunRecord& given) {
   if (!m_impl->insert_run) {
     m_impl->insert_run.emplace(db, k_insert_run);
   }
-  Statement& insert = *m_impl->insert_run;
+  Query& insert = *m_impl->insert_run;
   bind_run(insert, run, run.uid.empty() ? util::uuid_v7(run.started_ms) : run.uid);
-  insert.run();
-  std::int64_t id = sqlite3_last_insert_rowid(db.get());
+  std::int64_t id = insert.insert_returning_id();
   if (own) {
     own->commit();
   }
@@ -233,13 +174,13 @@ LedgerBatch::~LedgerBatch() {
 }
 
 std::vector<RunRecord> Ledger::runs(const RunFilter& filter) const {
-  Where where = where_clause(filter);
+  Where where = where_clause(filter, m_impl->db->dialect());
   std::string sql =
       std::string("SELECT ") + k_run_columns + " FROM runs" + where.sql + " ORDER BY id DESC";
   if (filter.limit) {
     sql += " LIMIT " + std::to_string(*filter.limit);
   }
-  Statement query(m_impl->db, sql);
+  Query query(*m_impl->db, sql);
   bind_where(query, where);
   std::vector<RunRecord> runs;
   while (query.step()) {
@@ -249,7 +190,7 @@ std::vector<RunRecord> Ledger::runs(const RunFilter& filter) const {
 }
 
 std::vector<std::int64_t> Ledger::newest_run_ids(std::size_t limit) const {
-  Statement query(m_impl->db, "SELECT id FROM runs ORDER BY id DESC LIMIT ?");
+  Query query(*m_impl->db, "SELECT id FROM runs ORDER BY id DESC LIMIT ?");
   query.bind(1, static_cast<std::int64_t>(limit));
   std::vector<std::int64_t> ids;
   while (query.step()) {
@@ -259,7 +200,7 @@ std::vector<std::int64_t> Ledger::newest_run_ids(std::size_t limit) const {
 }
 
 std::optional<RunRecord> Ledger::find(std::int64_t id) const {
-  Statement query(m_impl->db, std::string("SELECT ") + k_run_columns + " FROM runs WHERE id = ?");
+  Query query(*m_impl->db, std::string("SELECT ") + k_run_columns + " FROM runs WHERE id = ?");
   query.bind(1, id);
   if (!query.step()) {
     return std::nullopt;
@@ -268,7 +209,7 @@ std::optional<RunRecord> Ledger::find(std::int64_t id) const {
 }
 
 std::optional<std::int64_t> Ledger::id_of_uid(const std::string& uid) const {
-  Statement query(m_impl->db, "SELECT id FROM runs WHERE uid = ?");
+  Query query(*m_impl->db, "SELECT id FROM runs WHERE uid = ?");
   query.bind(1, uid);
   if (!query.step()) {
     return std::nullopt;
@@ -286,29 +227,28 @@ RunRecord Ledger::get(std::int64_t id) const {
 
 Feedback Ledger::add_feedback(std::int64_t run_id, double score, const std::string& comment,
                               const std::string& author) {
-  Database& db = m_impl->db;
-  Transaction transaction(db);
-  Statement exists(db, "SELECT 1 FROM runs WHERE id = ?");
+  Connection& db = *m_impl->db;
+  WriteTransaction transaction(db);
+  Query exists(db, "SELECT 1 FROM runs WHERE id = ?");
   exists.bind(1, run_id);
   if (!exists.step()) {
     throw no_such_run(run_id);
   }
-  Statement insert(db,
-                   "INSERT INTO feedback (run_id, score, comment, author, created_ms) "
-                   "VALUES (?, ?, ?, ?, ?)");
+  Query insert(db,
+               "INSERT INTO feedback (run_id, score, comment, author, created_ms) "
+               "VALUES (?, ?, ?, ?, ?) RETURNING id");
   Feedback entry{0, run_id, score, comment, author, util::now_ms()};
   insert.bind(1, run_id).bind(2, score).bind(3, comment).bind(4, author);
   insert.bind(5, entry.created_ms);
-  insert.run();
-  entry.id = sqlite3_last_insert_rowid(db.get());
+  entry.id = insert.insert_returning_id();
   transaction.commit();
   return entry;
 }
 
 std::vector<Feedback> Ledger::feedback_for(std::int64_t run_id) const {
-  Statement query(m_impl->db,
-                  "SELECT id, run_id, score, comment, author, created_ms FROM feedback "
-                  "WHERE run_id = ? ORDER BY id");
+  Query query(*m_impl->db,
+              "SELECT id, run_id, score, comment, author, created_ms FROM feedback "
+              "WHERE run_id = ? ORDER BY id");
   query.bind(1, run_id);
   std::vector<Feedback> found;
   while (query.step()) {
@@ -319,10 +259,10 @@ std::vector<Feedback> Ledger::feedback_for(std::int64_t run_id) const {
 }
 
 std::map<std::int64_t, double> Ledger::mean_feedback(const RunFilter& filter) const {
-  Where where = where_clause(filter);
-  Statement query(m_impl->db,
-                  "SELECT run_id, AVG(score) FROM feedback WHERE run_id IN (SELECT id FROM runs" +
-                      where.sql + ") GROUP BY run_id");
+  Where where = where_clause(filter, m_impl->db->dialect());
+  Query query(*m_impl->db,
+              "SELECT run_id, AVG(score) FROM feedback WHERE run_id IN (SELECT id FROM runs" +
+                  where.sql + ") GROUP BY run_id");
   bind_where(query, where);
   std::map<std::int64_t, double> out;
   while (query.step()) {
@@ -332,12 +272,12 @@ std::map<std::int64_t, double> Ledger::mean_feedback(const RunFilter& filter) co
 }
 
 std::vector<RunStats> Ledger::stats(const RunFilter& filter, StatsGrouping grouping) const {
-  Where where = where_clause(filter);
-  Statement query(m_impl->db, "SELECT " + group_expression(grouping) +
-                                  ", status, latency_ms, input_tokens, output_tokens, cost, "
-                                  "cached, attempts "
-                                  "FROM runs" +
-                                  where.sql);
+  Where where = where_clause(filter, m_impl->db->dialect());
+  Query query(*m_impl->db, "SELECT " + group_expression(grouping, m_impl->db->dialect()) +
+                               ", status, latency_ms, input_tokens, output_tokens, cost, "
+                               "cached, attempts "
+                               "FROM runs" +
+                               where.sql);
   bind_where(query, where);
   std::map<std::string, RunStats> groups;
   std::map<std::string, std::vector<double>> latencies;
@@ -368,18 +308,18 @@ std::vector<RunStats> Ledger::stats(const RunFilter& filter, StatsGrouping group
 }
 
 std::int64_t Ledger::cached_runs() const {
-  Statement query(m_impl->db, "SELECT count(*) FROM runs WHERE cached = 1");
+  Query query(*m_impl->db, "SELECT count(*) FROM runs WHERE cached = 1");
   query.step();
   return query.integer(0);
 }
 
 PruneResult Ledger::prune(std::int64_t cutoff_ms, bool dry_run) {
-  Database& db = m_impl->db;
+  Connection& db = *m_impl->db;
   PruneResult result;
   {
-    Statement count(db,
-                    "SELECT count(*), (SELECT count(*) FROM feedback WHERE run_id IN "
-                    "(SELECT id FROM runs WHERE started_ms < ?1)) FROM runs WHERE started_ms < ?1");
+    Query count(db,
+                "SELECT count(*), (SELECT count(*) FROM feedback WHERE run_id IN "
+                "(SELECT id FROM runs WHERE started_ms < ?1)) FROM runs WHERE started_ms < ?1");
     count.bind(1, cutoff_ms);
     count.step();
     result.runs = count.integer(0);
@@ -388,23 +328,30 @@ PruneResult Ledger::prune(std::int64_t cutoff_ms, bool dry_run) {
   if (dry_run || result.runs == 0) {
     return result;
   }
+  bool sqlite = db.dialect() == Dialect::sqlite;
   // Rows hold rendered requests, variables and answers: zero their pages as they are freed.
-  db.execute("PRAGMA secure_delete = ON");
+  // (PostgreSQL reuses the space of deleted rows once VACUUM has run; it cannot be told to
+  // overwrite them.)
+  if (sqlite) {
+    db.execute("PRAGMA secure_delete = ON");
+  }
   {
-    Transaction transaction(db);
+    WriteTransaction transaction(db);
     for (const char* sql :
          {"UPDATE runs SET parent_id = NULL WHERE parent_id IN "
           "(SELECT id FROM runs WHERE started_ms < ?1)",
           "DELETE FROM feedback WHERE run_id IN (SELECT id FROM runs WHERE started_ms < ?1)",
           "DELETE FROM runs WHERE started_ms < ?1"}) {
-      Statement statement(db, sql);
+      Query statement(db, sql);
       statement.bind(1, cutoff_ms);
       statement.run();
     }
     transaction.commit();
   }
   // The log still holds the pages as they were before; copy back and empty it.
-  db.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (sqlite) {
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
   return result;
 }
 

@@ -11,6 +11,24 @@ json parse_stored(const std::string& text) {
   return value.is_discarded() ? json(text) : value;
 }
 
+// Whether a run's output, variables or messages contain the text: a plain substring test on
+// lower case (LIKE would read % and _ as wildcards). The inputs are the variables' values and
+// the messages' contents as text, not their JSON, whose keys and escapes would match too.
+constexpr const char* k_sqlite_grep =
+    "(instr(lower(output), lower(?)) > 0"
+    " OR EXISTS (SELECT 1 FROM json_tree(CASE WHEN json_valid(variables) THEN variables END)"
+    " WHERE type = 'text' AND instr(lower(value), lower(?)) > 0)"
+    " OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(request) THEN request END,"
+    " '$.messages') WHERE instr(lower(json_extract(value, '$.content')), lower(?)) > 0))";
+// The ledger writes its JSON columns itself, so PostgreSQL can read them as jsonb directly.
+constexpr const char* k_postgresql_grep =
+    "(strpos(lower(output), lower(?)) > 0"
+    " OR EXISTS (SELECT 1 FROM jsonb_path_query(variables::jsonb, 'strict $.**') AS v"
+    " WHERE jsonb_typeof(v) = 'string' AND strpos(lower(v #>> '{}'), lower(?)) > 0)"
+    " OR EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(request::jsonb ->"
+    " 'messages') = 'array' THEN request::jsonb -> 'messages' ELSE '[]'::jsonb END) AS m"
+    " WHERE strpos(lower(m ->> 'content'), lower(?)) > 0))";
+
 }  // namespace
 
 const char* const k_run_columns =
@@ -19,7 +37,7 @@ const char* const k_run_columns =
     "output_tokens, latency_ms, cost, status, error, attempts, cached, parent_id, experiment, "
     "variant, dirty, store, output_sha256, tool_calls, uid";
 
-RunRecord read_run(const Statement& row) {
+RunRecord read_run(const Query& row) {
   RunRecord run;
   int c = 0;
   run.id = row.integer(c++);
@@ -56,7 +74,7 @@ RunRecord read_run(const Statement& row) {
   return run;
 }
 
-Where where_clause(const RunFilter& filter) {
+Where where_clause(const RunFilter& filter, Dialect dialect) {
   Where where;
   std::vector<std::string> parts;
   if (!filter.prompt.empty()) {
@@ -80,15 +98,7 @@ Where where_clause(const RunFilter& filter) {
     where.texts.push_back(environment);
   }
   if (!filter.grep.empty()) {
-    // instr() on lower(): a plain substring test, where LIKE would read % and _ as wildcards.
-    // The inputs are the variables' values and the messages' contents as text, not their JSON
-    // (whose keys and escapes would match too).
-    parts.emplace_back(
-        "(instr(lower(output), lower(?)) > 0"
-        " OR EXISTS (SELECT 1 FROM json_tree(CASE WHEN json_valid(variables) THEN variables END)"
-        " WHERE type = 'text' AND instr(lower(value), lower(?)) > 0)"
-        " OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(request) THEN request END,"
-        " '$.messages') WHERE instr(lower(json_extract(value, '$.content')), lower(?)) > 0))");
+    parts.emplace_back(dialect == Dialect::sqlite ? k_sqlite_grep : k_postgresql_grep);
     where.texts.insert(where.texts.end(), 3, filter.grep);
   }
   if (filter.since_ms) {
@@ -101,7 +111,7 @@ Where where_clause(const RunFilter& filter) {
   return where;
 }
 
-int bind_where(Statement& statement, const Where& where) {
+int bind_where(Query& statement, const Where& where) {
   int index = 1;
   for (const std::string& text : where.texts) {
     statement.bind(index++, text);
@@ -118,9 +128,9 @@ const char* const k_insert_run =
     "output, finish_reason, input_tokens, output_tokens, latency_ms, cost, status, "
     "error, attempts, cached, parent_id, experiment, variant, dirty, store, "
     "output_sha256, tool_calls, uid) VALUES "
-    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id";
 
-void bind_run(Statement& insert, const RunRecord& run, const std::string& uid) {
+void bind_run(Query& insert, const RunRecord& run, const std::string& uid) {
   insert.reset();
   int c = 0;
   insert.bind(++c, run.started_ms);

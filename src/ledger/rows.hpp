@@ -6,20 +6,20 @@
 #include <string>
 #include <vector>
 
-#include "ledger/sqlite.hpp"
+#include "ledger/connection.hpp"
 #include "promptctl/ledger.hpp"
 
 namespace promptctl::ledger_detail {
 
 /// The columns `read_run` reads, in its order.
 extern const char* const k_run_columns;
-/// Inserts a run; `bind_run` binds its values.
+/// Inserts a run, returning its id; `bind_run` binds its values.
 extern const char* const k_insert_run;
 
 /// The run in the current row of a statement that selected `k_run_columns` first.
-RunRecord read_run(const Statement& row);
+RunRecord read_run(const Query& row);
 /// Binds every column of `k_insert_run` for `run`, stored under `uid`, ready to run.
-void bind_run(Statement& insert, const RunRecord& run, const std::string& uid);
+void bind_run(Query& insert, const RunRecord& run, const std::string& uid);
 
 /// The WHERE clause for a filter, with its values in binding order.
 struct Where {
@@ -27,8 +27,8 @@ struct Where {
   std::vector<std::string> texts;
   std::optional<std::int64_t> since;
 };
-Where where_clause(const RunFilter& filter);
+Where where_clause(const RunFilter& filter, Dialect dialect);
 /// Binds a clause's values from index 1; returns the next free index.
-int bind_where(Statement& statement, const Where& where);
+int bind_where(Query& statement, const Where& where);
 
 }  // namespace promptctl::ledger_detail

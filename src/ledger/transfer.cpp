@@ -20,12 +20,12 @@ std::string selected_ids(const RunFilter& filter, const Where& where) {
   return sql;
 }
 
-std::map<std::int64_t, std::vector<Feedback>> feedback_of(Database& db, const RunFilter& filter,
+std::map<std::int64_t, std::vector<Feedback>> feedback_of(Connection& db, const RunFilter& filter,
                                                           const Where& where) {
-  Statement query(db,
-                  "SELECT id, run_id, score, comment, author, created_ms FROM feedback "
-                  "WHERE run_id IN (" +
-                      selected_ids(filter, where) + ") ORDER BY id");
+  Query query(db,
+              "SELECT id, run_id, score, comment, author, created_ms FROM feedback "
+              "WHERE run_id IN (" +
+                  selected_ids(filter, where) + ") ORDER BY id");
   bind_where(query, where);
   std::map<std::int64_t, std::vector<Feedback>> found;
   while (query.step()) {
@@ -39,15 +39,15 @@ std::map<std::int64_t, std::vector<Feedback>> feedback_of(Database& db, const Ru
 
 void Ledger::export_runs(const RunFilter& filter,
                          const std::function<void(const PortableRun&)>& each) const {
-  Database& db = m_impl->db;
-  Where where = where_clause(filter);
+  Connection& db = *m_impl->db;
+  Where where = where_clause(filter, m_impl->db->dialect());
   // Feedback is small beside the runs: read at once, so each run needs no query of its own.
   std::map<std::int64_t, std::vector<Feedback>> feedback = feedback_of(db, filter, where);
-  Statement query(db, std::string("SELECT ") + k_run_columns +
-                          ", (SELECT original.uid FROM runs AS original"
-                          " WHERE original.id = runs.parent_id)"
-                          " FROM runs WHERE id IN (" +
-                          selected_ids(filter, where) + ") ORDER BY id");
+  Query query(db, std::string("SELECT ") + k_run_columns +
+                      ", (SELECT original.uid FROM runs AS original"
+                      " WHERE original.id = runs.parent_id)"
+                      " FROM runs WHERE id IN (" +
+                      selected_ids(filter, where) + ") ORDER BY id");
   bind_where(query, where);
   constexpr int k_parent_uid_column = 31;  // after the columns read_run reads
   while (query.step()) {
@@ -62,7 +62,7 @@ void Ledger::export_runs(const RunFilter& filter,
 }
 
 struct LedgerImport::State {
-  State(Database& database, LedgerStore kept)
+  State(Connection& database, LedgerStore kept)
       : db(database),
         keep(kept),
         transaction(database),
@@ -105,20 +105,20 @@ struct LedgerImport::State {
     return run;
   }
 
-  Database& db;
+  Connection& db;
   LedgerStore keep;
-  Transaction transaction;
-  Statement insert;
-  Statement find_uid;
-  Statement has_feedback;
-  Statement insert_feedback;
+  WriteTransaction transaction;
+  Query insert;
+  Query find_uid;
+  Query has_feedback;
+  Query insert_feedback;
   // Reruns whose original had not been seen when they were added: their id and its uid.
   std::vector<std::pair<std::int64_t, std::string>> unresolved_parents;
   ImportResult result;
 };
 
 LedgerImport::LedgerImport(Ledger& ledger, LedgerStore keep)
-    : m_state(std::make_unique<State>(ledger.m_impl->db, keep)) {}
+    : m_state(std::make_unique<State>(*ledger.m_impl->db, keep)) {}
 
 LedgerImport::~LedgerImport() = default;
 
@@ -136,8 +136,7 @@ void LedgerImport::add(const PortableRun& portable) {
   RunRecord run = state.kept_form(portable.run);
   run.parent_id = portable.parent_uid.empty() ? std::nullopt : state.id_of(portable.parent_uid);
   bind_run(state.insert, run, run.uid);
-  state.insert.run();
-  std::int64_t id = sqlite3_last_insert_rowid(state.db.get());
+  std::int64_t id = state.insert.insert_returning_id();
   ++state.result.imported;
   if (!portable.parent_uid.empty() && !run.parent_id) {
     state.unresolved_parents.emplace_back(id, portable.parent_uid);
@@ -149,7 +148,7 @@ void LedgerImport::add(const PortableRun& portable) {
 
 ImportResult LedgerImport::finish(bool commit) {
   State& state = *m_state;
-  Statement link(state.db, "UPDATE runs SET parent_id = ? WHERE id = ?");
+  Query link(state.db, "UPDATE runs SET parent_id = ? WHERE id = ?");
   for (const auto& [id, parent_uid] : state.unresolved_parents) {
     if (std::optional<std::int64_t> parent = state.id_of(parent_uid)) {
       link.reset();

@@ -87,6 +87,30 @@ void read_max_rendered_size(util::YamlReader& reader, const YAML::Node& node, st
   out = *size;
 }
 
+// A committed file is no place for a password: the URL may name the database, the host and
+// the user; libpq finds the password in PGPASSWORD or ~/.pgpass.
+void read_ledger_url(util::YamlReader& reader, const YAML::Node& node, std::string& out) {
+  std::optional<std::string> url = reader.string(node, "'ledger.url'");
+  if (!url) {
+    return;
+  }
+  if (!is_postgresql_url(*url)) {
+    reader.error(node,
+                 "'" + printable_ledger_url(*url) +
+                     "' is not a PostgreSQL URL (postgresql://[user@]host[:port]/database)",
+                 "value");
+    return;
+  }
+  if (ledger_url_has_password(*url)) {
+    reader.error(node,
+                 "'ledger.url' holds a password, and promptctl.yaml is committed: put the "
+                 "password in PGPASSWORD or ~/.pgpass",
+                 "secret");
+    return;
+  }
+  out = *url;
+}
+
 }  // namespace
 
 RepoSettings parse_settings(std::string_view text, const std::string& path,
@@ -149,7 +173,10 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
       settings.environments = settings_detail::read_environments(reader, root["environments"]);
     }
     if (const auto& ledger = root["ledger"]; ledger && reader.expect_map(ledger, "'ledger'")) {
-      reader.check_keys(ledger, {"retention", "store"}, "'ledger'");
+      reader.check_keys(ledger, {"retention", "store", "url"}, "'ledger'");
+      if (ledger["url"]) {
+        read_ledger_url(reader, ledger["url"], settings.ledger_url);
+      }
       if (ledger["store"]) {
         settings.ledger_store =
             prompt_detail::read_ledger_store(reader, ledger["store"]).value_or(LedgerStore::full);
