@@ -51,6 +51,32 @@ std::string message_of(const char* text) {
   return std::string(util::trim(text ? text : ""));
 }
 
+// PostgreSQL's text holds valid UTF-8 without NUL, where SQLite holds any bytes (a model may
+// answer "\u0000"). What it cannot hold is stored as U+FFFD, so that the run is recorded
+// instead of failing its statement and, with it, the batch's transaction.
+std::string storable(std::string_view value) {
+  constexpr std::string_view k_replacement = "\xEF\xBF\xBD";
+  if (value.find('\0') == std::string_view::npos && !util::invalid_utf8_at(value)) {
+    return std::string(value);
+  }
+  std::string out;
+  while (true) {
+    std::optional<std::size_t> bad = util::invalid_utf8_at(value);
+    for (char c : value.substr(0, bad.value_or(value.size()))) {
+      if (c == '\0') {
+        out += k_replacement;
+      } else {
+        out += c;
+      }
+    }
+    if (!bad) {
+      return out;
+    }
+    out += k_replacement;
+    value.remove_prefix(*bad + 1);
+  }
+}
+
 void ignore_notice(void* /*context*/, const char* /*message*/) {
   // Notices ("relation already exists, skipping") are not the user's concern.
 }
@@ -65,9 +91,7 @@ class PostgresCursor final : public Cursor {
   PostgresCursor(const PostgresCursor&) = delete;
   PostgresCursor& operator=(const PostgresCursor&) = delete;
 
-  void bind_text(int index, std::string_view value) override {
-    parameter(index) = std::string(value);
-  }
+  void bind_text(int index, std::string_view value) override { parameter(index) = storable(value); }
   void bind_integer(int index, std::int64_t value) override {
     parameter(index) = std::to_string(value);
   }

@@ -256,6 +256,23 @@ TEST_F(LedgerOnPostgres, WritersOnManyConnectionsLoseNothing) {
   }
 }
 
+TEST_F(LedgerOnPostgres, TextPostgresCannotHoldIsRecordedWithReplacementCharacters) {
+  Ledger shared = Ledger::connect(url);
+  RunRecord run = sample_runs()[0];
+  run.output = std::string("nul\0 and \xff byte, then \xc3\xa9", 24);
+  {
+    LedgerBatch batch(shared);
+    shared.record(run);
+    run.uid = util::uuid_v7(run.started_ms);
+    run.output = "next";
+    shared.record(run);  // the batch goes on
+  }
+  std::vector<RunRecord> kept = shared.runs({});
+  ASSERT_EQ(kept.size(), 2U);
+  EXPECT_EQ(kept[1].output, "nul\xEF\xBF\xBD and \xEF\xBF\xBD byte, then \xc3\xa9");
+  EXPECT_EQ(kept[0].output, "next");
+}
+
 TEST_F(LedgerOnPostgres, ALedgerOfANewerSchemaIsRefusedAndAnUnreachableOneNamedWithoutItsPassword) {
   { (void)Ledger::connect(url); }
   ledger_detail::connect_postgresql(url)->execute("UPDATE promptctl_schema SET version = 99");
