@@ -62,7 +62,8 @@ step "$promptctl" test "${graded[@]}" --provider echo --format tap
 
 # Branches, diffs, merges, releases and remotes have a walk-through of their own, and so do
 # calling models, the ledger and the cache, gating changes in CI, governing deploys, and
-# comparing versions and running experiments, and finding prompts.
+# comparing versions and running experiments, finding prompts, serving them, traces, and a
+# ledger shared by several clones.
 PROMPTCTL=$promptctl "$here/versioning.sh"
 PROMPTCTL=$promptctl "$here/execution.sh"
 PROMPTCTL=$promptctl "$here/ci/ci.sh"
@@ -71,6 +72,7 @@ PROMPTCTL=$promptctl "$here/experiments.sh"
 PROMPTCTL=$promptctl "$here/search.sh"
 PROMPTCTL=$promptctl "$here/serve.sh"
 PROMPTCTL=$promptctl "$here/traces.sh"
+PROMPTCTL=$promptctl "$here/shared_ledger.sh"
 
 [ "${KEEP:-}" = 1 ] && echo "kept $scratch"
 echo
