@@ -58,7 +58,7 @@ Statement::Statement(Database& db, const std::string& sql) : m_db(db) {
   m_statement.reset(statement);
 }
 
-Statement& Statement::bind(int index, const std::string& value) {
+Statement& Statement::bind(int index, std::string_view value) {
   m_db.check(sqlite3_bind_text(m_statement.get(), index, value.data(),
                                static_cast<int>(value.size()), SQLITE_TRANSIENT),
              "bind a value");

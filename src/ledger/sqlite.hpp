@@ -45,7 +45,7 @@ class Statement {
  public:
   Statement(Database& db, const std::string& sql);
 
-  Statement& bind(int index, const std::string& value);
+  Statement& bind(int index, std::string_view value);
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, double value);
   Statement& bind_null(int index);
