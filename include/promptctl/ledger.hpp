@@ -224,6 +224,9 @@ struct LedgerStatus {
 [[nodiscard]] bool is_postgresql_url(std::string_view url);
 /// Whether `url` holds a password, in its user part or as a `password` parameter.
 [[nodiscard]] bool ledger_url_has_password(std::string_view url);
+/// Whether every host `url` names, in its authority or its host/hostaddr parameters, is this
+/// machine: a loopback address, or a Unix socket's folder (an absolute path, or no host).
+[[nodiscard]] bool ledger_url_names_only_this_machine(std::string_view url);
 /// `url` as messages may show it: any password replaced by "***".
 [[nodiscard]] std::string printable_ledger_url(std::string_view url);
 

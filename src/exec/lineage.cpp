@@ -141,53 +141,10 @@ StatePaths state_paths(const Workspace& workspace) {
 
 namespace {
 
-// Whether every host a libpq URL names, in its authority or its host/hostaddr parameters, is
-// this machine: a loopback address, or a Unix socket's folder (an absolute path, or no host).
-bool names_only_this_machine(const std::string& url) {
-  auto local = [](std::string_view host) {
-    return host.empty() || host.starts_with('/') || util::is_loopback_host(host);
-  };
-  // The authority: [user[:password]@]host[:port][,host[:port]...], empty for the default socket.
-  std::size_t start = url.find("://");
-  if (start == std::string::npos) {
-    return false;
-  }
-  start += 3;
-  std::size_t end = std::min(url.find_first_of("/?", start), url.size());
-  std::string_view authority = std::string_view(url).substr(start, end - start);
-  authority.remove_prefix(
-      authority.rfind('@') == std::string_view::npos ? 0 : authority.rfind('@') + 1);
-  for (std::string_view host : util::split(authority, ',')) {
-    bool bracketed = host.starts_with('[');  // an IPv6 address
-    std::string_view name =
-        bracketed ? host.substr(1, host.find(']') - 1) : host.substr(0, host.find(':'));
-    if (!local(name)) {
-      return false;
-    }
-  }
-  std::size_t query = url.find('?');
-  if (query == std::string::npos) {
-    return true;
-  }
-  for (std::string_view parameter : util::split(std::string_view(url).substr(query + 1), '&')) {
-    for (std::string_view key : {"host=", "hostaddr="}) {
-      if (parameter.starts_with(key)) {
-        for (std::string_view host : util::split(parameter.substr(key.size()), ',')) {
-          std::optional<std::string> decoded = util::percent_decoded(host);
-          if (!decoded || !local(*decoded)) {
-            return false;
-          }
-        }
-      }
-    }
-  }
-  return true;
-}
-
 // A ledger URL from the committed settings sends every run (requests, variables, answers) where
 // the repository chose: only to this machine, or to a database the user trusts.
 void check_repository_ledger_url(const Workspace& workspace, const std::string& url) {
-  if (names_only_this_machine(url)) {
+  if (ledger_url_names_only_this_machine(url)) {
     return;
   }
   const auto& providers = workspace.providers();

@@ -38,15 +38,20 @@ std::vector<Parameter> parameters_of(std::string_view url) {
   return found;
 }
 
-// The "user:password" before the host, or "".
-std::string_view userinfo_of(std::string_view url) {
+// The authority after "://" and before the path or the query: [userinfo@]host[:port][,…].
+std::string_view authority_of(std::string_view url) {
   std::size_t scheme = url.find("://");
   if (scheme == std::string_view::npos) {
     return {};
   }
   std::size_t start = scheme + 3;
   std::size_t end = std::min(url.find_first_of("/?", start), url.size());
-  std::string_view authority = url.substr(start, end - start);
+  return url.substr(start, end - start);
+}
+
+// The "user:password" before the host, or "".
+std::string_view userinfo_of(std::string_view url) {
+  std::string_view authority = authority_of(url);
   std::size_t sign = authority.rfind('@');
   return sign == std::string_view::npos ? std::string_view() : authority.substr(0, sign);
 }
@@ -67,6 +72,39 @@ bool ledger_url_has_password(std::string_view url) {
     }
   }
   return false;
+}
+
+bool ledger_url_names_only_this_machine(std::string_view url) {
+  if (url.find("://") == std::string_view::npos) {
+    return false;
+  }
+  auto local = [](std::string_view host) {
+    return host.empty() || host.starts_with('/') || util::is_loopback_host(host);
+  };
+  std::string_view hosts = authority_of(url);
+  if (std::size_t sign = hosts.rfind('@'); sign != std::string_view::npos) {
+    hosts.remove_prefix(sign + 1);
+  }
+  for (std::string_view host : util::split(hosts, ',')) {
+    bool bracketed = host.starts_with('[');  // an IPv6 address
+    if (!local(bracketed ? host.substr(1, host.find(']') - 1) : host.substr(0, host.find(':')))) {
+      return false;
+    }
+  }
+  for (const Parameter& parameter : parameters_of(url)) {
+    if (parameter.key != "host" && parameter.key != "hostaddr") {
+      continue;
+    }
+    std::string_view value =
+        url.substr(parameter.value_start, parameter.value_end - parameter.value_start);
+    for (std::string_view host : util::split(value, ',')) {
+      std::optional<std::string> decoded = util::percent_decoded(host);
+      if (!decoded || !local(*decoded)) {
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 std::string printable_ledger_url(std::string_view url) {

@@ -321,3 +321,19 @@ TEST(LedgerUrl, PasswordsAreFoundAndMaskedWhereverTheyAre) {
 
 }  // namespace
 }  // namespace promptctl
+
+namespace promptctl {
+namespace {
+
+TEST(LedgerUrl, OnlyHostsOfThisMachineAreLocal) {
+  EXPECT_TRUE(ledger_url_names_only_this_machine("postgresql:///runs?host=%2Frun%2Fpg"));
+  EXPECT_TRUE(ledger_url_names_only_this_machine("postgresql://ann@127.0.0.1:5433,[::1]/runs"));
+  EXPECT_FALSE(ledger_url_names_only_this_machine("postgresql://ann@db.example.com/runs"));
+  EXPECT_FALSE(
+      ledger_url_names_only_this_machine("postgresql://localhost/runs?host=db.example.com"));
+  EXPECT_FALSE(ledger_url_names_only_this_machine("postgresql:///runs?hostaddr=10.0.0.7"));
+  EXPECT_FALSE(ledger_url_names_only_this_machine("not a url"));
+}
+
+}  // namespace
+}  // namespace promptctl
