@@ -46,9 +46,20 @@ std::string numbered_parameters(const std::string& sql) {
   return out;
 }
 
-// libpq's messages end with a newline.
+// libpq's messages end with a newline and may run over several indented lines ("server
+// closed the connection unexpectedly\n\tThis probably means..."): one line, for a message.
 std::string message_of(const char* text) {
-  return std::string(util::trim(text ? text : ""));
+  std::string joined;
+  std::string_view rest = text ? text : "";
+  while (!rest.empty()) {
+    std::size_t end = std::min(rest.find('\n'), rest.size());
+    std::string_view line = util::trim(rest.substr(0, end));
+    if (!line.empty()) {
+      joined += (joined.empty() ? "" : " ") + std::string(line);
+    }
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+  }
+  return joined;
 }
 
 // PostgreSQL's text holds valid UTF-8 without NUL, where SQLite holds any bytes (a model may
