@@ -12,6 +12,7 @@
 #include "promptctl/cache.hpp"
 #include "promptctl/execute.hpp"
 #include "promptctl/ledger.hpp"
+#include "promptctl/recorder.hpp"
 #include "promptctl/workspace.hpp"
 
 namespace promptctl {
@@ -25,6 +26,7 @@ struct Lineage {
   std::string content_hash;  ///< ContentIdentity::hash
   std::string environment;
   std::optional<std::int64_t> parent_id;
+  std::string parent_uid;  ///< of the run `parent_id` names
   std::string experiment;
   std::string variant;
   /// How much of the run the ledger keeps.
@@ -62,6 +64,11 @@ RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variable
 RunRecord record_run(Ledger* ledger, const Lineage& lineage, const nlohmann::json& variables,
                      const CallResult& result);
 
+/// The ledger row for a finished call, recorded by `recorder` when it belongs in the ledger
+/// (`worth_recording`); its `id` is 0 when it was not recorded or went to the spool.
+RunRecord record_run(RunRecorder& recorder, const Lineage& lineage, const nlohmann::json& variables,
+                     const CallResult& result);
+
 /// A run as `run --json` prints it (and `serve` answers a run): the ledger's summary, with null
 /// for what a run that was not recorded lacks, and `output_json`, the answer parsed, when the
 /// request asked for JSON.
@@ -71,6 +78,7 @@ nlohmann::json run_json(const RunRecord& run);
 struct StatePaths {
   std::filesystem::path ledger;
   std::filesystem::path cache;
+  std::filesystem::path spool;  ///< runs a failing ledger could not take (`RunSpool`)
 };
 /// Throws `Error` (usage) when the repository is not inside a git work tree.
 StatePaths state_paths(const Workspace& workspace);
@@ -87,6 +95,8 @@ struct ExecutionState {
   std::map<std::string, ProviderSettings> providers;
   Ledger ledger;
   ResponseCache cache;
+  /// Where runs go that the ledger fails to take (`RunRecorder`).
+  std::filesystem::path spool;
   /// Where the calls' spans go; the front end owns it. Null: no spans.
   telemetry::Tracer* tracer = nullptr;
 };

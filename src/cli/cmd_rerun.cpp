@@ -114,14 +114,14 @@ int run(Session& session, const Options& o) {
                   .content_hash = original.content_hash,
                   .environment = original.environment,
                   .parent_id = original.id,
+                  .parent_uid = original.uid,
                   .experiment = original.experiment,
                   .variant = original.variant,
                   .store = original.store};
   std::vector<ChatRequest> chain{std::move(request)};
   label_for_traces(lineage, chain);
   SingleCall call = call_once(session.out(), state, chain, o.model, o.json);
-  RunRecord record = record_run(&state.ledger, lineage, original.variables, call.result);
-  return report_single(session.out(), record, call, o.json);
+  return record_and_report(session.out(), state, lineage, original.variables, call, o.json);
 }
 
 }  // namespace

@@ -132,8 +132,7 @@ int run_single(Session& session, const Options& o, ExecutionState& state, const 
       plan_row(o, command_line_inputs(o), resolved, {lineage, trace_labels(lineage)},
                nlohmann::json::object(), state.providers);
   SingleCall call = call_once(session.out(), state, *planned.call, o.model, o.json);
-  RunRecord record = record_run(&state.ledger, lineage, planned.variables, call.result);
-  return report_single(session.out(), record, call, o.json);
+  return record_and_report(session.out(), state, lineage, planned.variables, call, o.json);
 }
 
 // --resume reads the input twice, once to match the output file's answers and once to run:

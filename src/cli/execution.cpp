@@ -220,14 +220,35 @@ int report_single(const Output& out, const RunRecord& record, const SingleCall& 
     }
     out.print(calls);
   } else if (record.id == 0) {
-    out.error(
-        Error(result.error_kind, result.error, {}, "not recorded in the ledger: no call was made"));
+    out.error(Error(result.error_kind, result.error, {},
+                    record.uid.empty() ? "not recorded in the ledger: no call was made"
+                                       : "not recorded in the ledger, which failed"));
   } else {
     out.error(Error(result.error_kind, result.error, {},
                     "recorded as run " + std::to_string(record.id) + "; 'promptctl runs show " +
                         std::to_string(record.id) + "' has the details"));
   }
   return result.ok ? k_exit_ok : exit_code_for(result.error_kind);
+}
+
+int record_and_report(const Output& out, ExecutionState& state, const Lineage& lineage,
+                      const nlohmann::json& variables, const SingleCall& call, bool json) {
+  RunRecorder recorder(&state.ledger, state.spool, Grouping::each_run);
+  RunRecord record = record_run(recorder, lineage, variables, call.result);
+  (void)recorder.commit();  // makes a spooled run durable before saying where it is
+  int code = report_single(out, record, call, json);
+  if (recorder.failure()) {
+    report_spooled(out, recorder);
+    if (code == k_exit_ok) {
+      code = exit_code_for(recorder.failure()->kind());
+    }
+  }
+  return code;
+}
+
+void report_spooled(const Output& out, const RunRecorder& recorder) {
+  out.error(Error(recorder.failure()->kind(), recorder.unrecorded_text(), {},
+                  recorder.where_kept_text()));
 }
 
 void print_notice(const Output& out, const std::string& notice) {

@@ -56,6 +56,15 @@ SingleCall call_once(const Output& out, ExecutionState& state,
 /// command's exit code.
 int report_single(const Output& out, const RunRecord& record, const SingleCall& call, bool json);
 
+/// Records the run of a single call (in the spool when the ledger fails), prints it as
+/// `report_single` does and returns the command's exit code.
+int record_and_report(const Output& out, ExecutionState& state, const Lineage& lineage,
+                      const nlohmann::json& variables, const SingleCall& call, bool json);
+
+/// Says on stderr that the ledger failed and where the runs it did not record are kept, with
+/// the command that records them.
+void report_spooled(const Output& out, const RunRecorder& recorder);
+
 /// Prints notices about retries and fallbacks on stderr, prefixed like other messages.
 void print_notice(const Output& out, const std::string& notice);
 

@@ -214,7 +214,7 @@ class StreamedBatch {
         m_plan(plan),
         m_sink(out, output, expected_rows),
         m_window_limit(std::max<std::size_t>(k_min_window, 16 * jobs)),
-        m_ledger_batch(state.ledger) {
+        m_recorder(&state.ledger, state.spool, Grouping::in_groups) {
     m_tally.expected_rows = expected_rows;
   }
 
@@ -243,6 +243,12 @@ class StreamedBatch {
       count_rest();
     }
     print_notice(m_out, summary_text(m_tally, stop_signal));
+    if (m_recorder.failure()) {
+      report_spooled(m_out, m_recorder);
+      if (m_exit_code == k_exit_ok) {
+        m_exit_code = exit_code_for(m_recorder.failure()->kind());
+      }
+    }
     return stop_signal != 0 ? 128 + stop_signal : m_exit_code;
   }
 
@@ -319,9 +325,16 @@ class StreamedBatch {
     m_row_of_call.erase(found);
     PROMPTCTL_CHECK(!m_window.empty() && row >= m_window.front().row);
     Pending& pending = m_window[row - m_window.front().row];
-    RunRecord record = record_run(&m_state.ledger, m_lineage, pending.variables, result);
+    bool ledger_failed = m_recorder.failure().has_value();
+    RunRecord record = record_run(m_recorder, m_lineage, pending.variables, result);
+    if (record.id != 0) {
+      m_rows_recorded.push_back(row);
+    }
     ++m_uncommitted;
     pending.line = batch_line(record, row, pending.input_sha256);
+    if (!ledger_failed && m_recorder.failure()) {
+      say_ledger_failed(row);
+    }
     pending.variables = nullptr;
     if (result.ok) {
       ++m_tally.ok;
@@ -346,7 +359,14 @@ class StreamedBatch {
   // Commits the recorded runs, then writes the lines that are next in input order: a line is
   // never written before its run is in the ledger.
   void flush() {
-    m_ledger_batch.commit();
+    bool ledger_failed = m_recorder.failure().has_value();
+    if (!m_recorder.commit()) {
+      forget_run_ids();
+    }
+    m_rows_recorded.clear();
+    if (!ledger_failed && m_recorder.failure()) {
+      say_ledger_failed(std::nullopt);
+    }
     m_uncommitted = 0;
     m_last_flush = Clock::now();
     bool to_terminal = m_sink.writes_to_terminal();
@@ -360,6 +380,28 @@ class StreamedBatch {
       m_window.pop_front();
     }
     show_progress(to_terminal);
+  }
+
+  // The group the ledger failed to commit went to the spool: its lines, not written yet, must
+  // not name numbers the ledger never kept.
+  void forget_run_ids() {
+    for (std::size_t row : m_rows_recorded) {
+      if (!m_window.empty() && row >= m_window.front().row) {
+        Pending& pending = m_window[row - m_window.front().row];
+        if (pending.line) {
+          (*pending.line)["run_id"] = nullptr;
+        }
+      }
+    }
+  }
+
+  void say_ledger_failed(std::optional<std::size_t> row) {
+    m_out.end_progress();
+    print_notice(m_out, (row ? "row " + std::to_string(*row) + ": " : std::string()) +
+                            "the ledger failed: " + m_recorder.failure()->message() +
+                            "; the runs it did not record, and the rest of the batch's, are "
+                            "kept in " +
+                            m_recorder.spool().file().string());
   }
 
   // After a stop: every finished row is in the ledger; write them all, in order, gaps and all.
@@ -393,7 +435,8 @@ class StreamedBatch {
   const RowPlanner& m_plan;
   LineSink m_sink;
   std::size_t m_window_limit;
-  LedgerBatch m_ledger_batch;
+  RunRecorder m_recorder;
+  std::vector<std::size_t> m_rows_recorded;                    // since the last commit
   std::deque<Pending> m_window;                                // from the next row to write
   std::unordered_map<std::size_t, std::size_t> m_row_of_call;  // of the calls out
   std::size_t m_calls_fed = 0;

@@ -125,6 +125,18 @@ RunRecord record_run(Ledger* ledger, const Lineage& lineage, const nlohmann::jso
   return run;
 }
 
+RunRecord record_run(RunRecorder& recorder, const Lineage& lineage, const nlohmann::json& variables,
+                     const CallResult& result) {
+  RunRecord run = make_run_record(lineage, variables, result);
+  if (worth_recording(result)) {
+    if (!result.uid.empty()) {
+      run.uid = result.uid;
+    }
+    recorder.record(run, lineage.parent_uid);
+  }
+  return run;
+}
+
 StatePaths state_paths(const Workspace& workspace) {
   std::optional<fs::path> state = workspace.state_dir();
   if (!state) {
@@ -136,7 +148,7 @@ StatePaths state_paths(const Workspace& workspace) {
   // The ledger and the cache hold every rendered request, variable and answer: only the owner
   // may read them, whatever the umask.
   util::make_private_directory(*state);
-  return {*state / "ledger.db", *state / "cache"};
+  return {*state / "ledger.db", *state / "cache", *state / "unrecorded"};
 }
 
 namespace {
@@ -186,7 +198,8 @@ ExecutionState open_execution_state(const Workspace& workspace) {
   if (auto retention = workspace.settings().ledger_retention_seconds) {
     (void)ledger.prune(util::now_ms() - *retention * 1000, false);
   }
-  return ExecutionState{workspace.providers(), std::move(ledger), ResponseCache(paths.cache)};
+  return ExecutionState{workspace.providers(), std::move(ledger), ResponseCache(paths.cache),
+                        paths.spool};
 }
 
 nlohmann::json run_json(const RunRecord& run) {

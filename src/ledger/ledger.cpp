@@ -142,8 +142,16 @@ std::int64_t Ledger::record(const RunRecord& given) {
     m_impl->insert_run.emplace(db, k_insert_run);
   }
   Query& insert = *m_impl->insert_run;
-  bind_run(insert, run, run.uid.empty() ? util::uuid_v7(run.started_ms) : run.uid);
-  std::int64_t id = insert.insert_returning_id();
+  std::int64_t id = 0;
+  try {
+    bind_run(insert, run, run.uid.empty() ? util::uuid_v7(run.started_ms) : run.uid);
+    id = insert.insert_returning_id();
+  } catch (const Error&) {
+    // A failed insert leaves a PostgreSQL transaction good only for a rollback: the batch's
+    // runs are not kept, and a later commit must not pretend they were.
+    m_impl->batch.reset();
+    throw;
+  }
   if (own) {
     own->commit();
   }

@@ -3,7 +3,11 @@
 // first use and stopped when the test program ends.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <string>
+
+#include "support/temp_dir.hpp"
 
 namespace promptctl::testing {
 
@@ -14,5 +18,17 @@ std::string new_postgres_database();
 
 /// The URL of a database that does not exist on the tests' server.
 std::string missing_postgres_database();
+
+/// A test with a new database of its own (`url`) and a temporary folder.
+class PostgresDatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    url = new_postgres_database();
+    ASSERT_FALSE(url.empty());
+  }
+
+  TempDir dir;
+  std::string url;
+};
 
 }  // namespace promptctl::testing

@@ -322,6 +322,7 @@ struct BackgroundProcess::State {
   std::thread reader;
   mutable std::mutex lock;
   std::condition_variable changed;
+  std::string out;
   std::string err;
   bool ended_output = false;
   std::optional<int> exit_code;
@@ -363,11 +364,9 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& args,
           --open;
           continue;
         }
-        if (p.fd == state->err_fd) {
-          std::lock_guard<std::mutex> guard(state->lock);
-          state->err.append(buffer, static_cast<size_t>(n));
-          state->changed.notify_all();
-        }
+        std::lock_guard<std::mutex> guard(state->lock);
+        (p.fd == state->err_fd ? state->err : state->out).append(buffer, static_cast<size_t>(n));
+        state->changed.notify_all();
       }
     }
     std::lock_guard<std::mutex> guard(state->lock);
@@ -393,6 +392,11 @@ bool BackgroundProcess::wait_for_err(const std::string& text, std::chrono::milli
   return m_state->changed.wait_for(guard, timeout, [&] {
     return m_state->err.find(text) != std::string::npos || m_state->ended_output;
   }) && m_state->err.find(text) != std::string::npos;
+}
+
+std::string BackgroundProcess::out() const {
+  std::lock_guard<std::mutex> guard(m_state->lock);
+  return m_state->out;
 }
 
 std::string BackgroundProcess::err() const {

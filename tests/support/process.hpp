@@ -55,6 +55,7 @@ class BackgroundProcess {
   /// Waits until standard error holds `text`; false when the process ended or `timeout`
   /// passed first.
   bool wait_for_err(const std::string& text, std::chrono::milliseconds timeout);
+  [[nodiscard]] std::string out() const;
   [[nodiscard]] std::string err() const;
   void signal(int signal_number) const;
   /// Waits for the process to end: its exit code, or 128 + the signal that ended it; -1 when

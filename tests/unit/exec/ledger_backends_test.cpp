@@ -147,16 +147,7 @@ std::vector<json> exported(const Ledger& ledger) {
   return lines;
 }
 
-class LedgerOnPostgres : public ::testing::Test {
- protected:
-  void SetUp() override {
-    url = testing::new_postgres_database();
-    ASSERT_FALSE(url.empty());
-  }
-
-  testing::TempDir dir;
-  std::string url;
-};
+class LedgerOnPostgres : public testing::PostgresDatabaseTest {};
 
 TEST_F(LedgerOnPostgres, TheSameOperationsGiveTheSameAnswersAsOnSqlite) {
   Ledger lite = Ledger::open(dir.path() / "ledger.db");

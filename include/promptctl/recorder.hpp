@@ -1,0 +1,97 @@
+// Recording runs so that none is lost when the ledger fails: what a ledger could not take (a
+// database gone away, a full disk) is kept in a spool file as `runs export` lines, which
+// `runs import` adds to the ledger later.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "promptctl/error.hpp"
+#include "promptctl/ledger.hpp"
+
+namespace promptctl {
+
+/// Runs kept outside the ledger, one `runs export` line each, in a file of their own under
+/// `directory`. The file is made at the first run kept, readable by its owner only: it holds
+/// what the ledger would have (requests, variables, answers, as the run's store allows).
+class RunSpool {
+ public:
+  explicit RunSpool(std::filesystem::path directory);
+  ~RunSpool();
+  RunSpool(const RunSpool&) = delete;
+  RunSpool& operator=(const RunSpool&) = delete;
+
+  /// Appends `run`. Throws `Error` (io) when it cannot be written.
+  void keep(const PortableRun& run);
+  /// Makes what was kept durable. Throws `Error` (io).
+  void sync();
+  [[nodiscard]] std::size_t kept() const { return m_kept; }
+  /// The file; empty until a run is kept.
+  [[nodiscard]] const std::filesystem::path& file() const { return m_file; }
+
+ private:
+  std::filesystem::path m_directory;
+  std::filesystem::path m_file;
+  int m_fd = -1;
+  std::size_t m_kept = 0;
+};
+
+/// A spool file, and how many runs it holds.
+struct SpooledRuns {
+  std::filesystem::path file;
+  std::size_t runs = 0;
+};
+/// The spool files in `directory`, oldest first; none when it does not exist.
+std::vector<SpooledRuns> spooled_runs(const std::filesystem::path& directory);
+/// Whether `file` is one of the spool files in `directory`.
+bool is_spool_file(const std::filesystem::path& file, const std::filesystem::path& directory);
+
+/// Whether a recorder commits each run by itself or runs in groups.
+enum class Grouping { each_run, in_groups };
+
+/// Records runs in a ledger, each by itself or in groups committed together. When the ledger
+/// fails, the runs it did not keep (the whole open group) and every later one go to the spool
+/// instead: an answer already paid for is never lost with the ledger.
+class RunRecorder {
+ public:
+  /// `ledger` null: runs are recorded nowhere, not even in the spool.
+  RunRecorder(Ledger* ledger, std::filesystem::path spool_directory, Grouping grouping);
+  /// Commits the open group; a failure there sends it to the spool, unreported.
+  ~RunRecorder();
+  RunRecorder(const RunRecorder&) = delete;
+  RunRecorder& operator=(const RunRecorder&) = delete;
+
+  /// Records `run`, giving it a uid when it has none, and sets its `id`: its number in the
+  /// ledger (in groups, good once `commit` returns true), or 0 when it went to the spool.
+  /// `parent_uid` is the uid of the run it repeats, for the spool's line.
+  void record(RunRecord& run, const std::string& parent_uid = {});
+  /// Commits the open group. False when the ledger failed and the runs recorded since the
+  /// last commit went to the spool: the numbers `record` gave them are void.
+  bool commit();
+
+  /// The ledger's first failure; from then on, every run goes to the spool.
+  [[nodiscard]] const std::optional<Error>& failure() const { return m_failure; }
+  [[nodiscard]] const RunSpool& spool() const { return m_spool; }
+  /// After a failure: how many runs are in the spool and the command that records them
+  /// ("3 runs were not recorded…"), for a message.
+  [[nodiscard]] std::string unrecorded_text() const;
+  /// Where they are kept, and the command that records them, for a hint.
+  [[nodiscard]] std::string where_kept_text() const;
+
+ private:
+  void fail(const Error& error);
+
+  Ledger* m_ledger;
+  Grouping m_grouping;
+  RunSpool m_spool;
+  std::optional<LedgerBatch> m_batch;
+  std::vector<PortableRun> m_group;  // what the open group holds, should it go to the spool
+  bool m_group_void = false;
+  std::optional<Error> m_failure;
+};
+
+}  // namespace promptctl

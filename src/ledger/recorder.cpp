@@ -1,0 +1,168 @@
+#include "promptctl/recorder.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <utility>
+
+#include "util/dates.hpp"
+#include "util/fs.hpp"
+#include "util/strings.hpp"
+#include "util/uuid.hpp"
+
+namespace promptctl {
+namespace {
+
+Error spool_error(const std::filesystem::path& file, const std::string& what) {
+  return Error(ErrorKind::io, "cannot " + what + " " + file.string() + ": " + std::strerror(errno));
+}
+
+// The run as the ledger would keep it (its stored form): the spool holds no more than that.
+PortableRun portable(const RunRecord& run, const std::string& parent_uid) {
+  return {run.store == LedgerStore::full ? run : run.stored_form(), parent_uid, {}};
+}
+
+}  // namespace
+
+RunSpool::RunSpool(std::filesystem::path directory) : m_directory(std::move(directory)) {}
+
+RunSpool::~RunSpool() {
+  if (m_fd >= 0) {
+    ::close(m_fd);
+  }
+}
+
+void RunSpool::keep(const PortableRun& run) {
+  if (m_fd < 0) {
+    util::make_private_directory(m_directory);
+    // Named by a time-ordered uid: files sort by when their first run was kept, and two
+    // processes never share one.
+    std::filesystem::path file = m_directory / ("runs-" + util::uuid_v7(util::now_ms()) + ".jsonl");
+    m_fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+    if (m_fd < 0) {
+      throw spool_error(file, "create");
+    }
+    m_file = std::move(file);
+  }
+  // As `runs export` writes it: text that is not UTF-8 leaves with U+FFFD in its place.
+  std::string line =
+      run.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  if (!util::write_all(m_fd, line)) {
+    throw spool_error(m_file, "write to");
+  }
+  ++m_kept;
+}
+
+void RunSpool::sync() {
+  if (m_fd >= 0 && ::fdatasync(m_fd) != 0) {
+    throw spool_error(m_file, "write to");
+  }
+}
+
+std::vector<SpooledRuns> spooled_runs(const std::filesystem::path& directory) {
+  std::vector<SpooledRuns> found;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+    if (entry.is_regular_file(ec) && entry.path().extension() == ".jsonl") {
+      std::ifstream in(entry.path(), std::ios::binary);
+      auto lines = std::count(std::istreambuf_iterator<char>(in), {}, '\n');
+      found.push_back({entry.path(), static_cast<std::size_t>(lines)});
+    }
+  }
+  // Named by time-ordered uids: by name is oldest first.
+  std::sort(found.begin(), found.end(),
+            [](const SpooledRuns& a, const SpooledRuns& b) { return a.file < b.file; });
+  return found;
+}
+
+bool is_spool_file(const std::filesystem::path& file, const std::filesystem::path& directory) {
+  std::error_code ec;
+  return file.extension() == ".jsonl" &&
+         std::filesystem::equivalent(file.parent_path().empty() ? "." : file.parent_path(),
+                                     directory, ec);
+}
+
+RunRecorder::RunRecorder(Ledger* ledger, std::filesystem::path spool_directory, Grouping grouping)
+    : m_ledger(ledger), m_grouping(grouping), m_spool(std::move(spool_directory)) {
+  if (m_ledger && m_grouping == Grouping::in_groups) {
+    m_batch.emplace(*m_ledger);
+  }
+}
+
+RunRecorder::~RunRecorder() {
+  try {
+    (void)commit();
+    m_spool.sync();
+  } catch (const Error&) {
+    // A destructor cannot report it: the lines already written stay in the spool.
+  }
+}
+
+void RunRecorder::record(RunRecord& run, const std::string& parent_uid) {
+  run.id = 0;
+  if (!m_ledger) {
+    return;
+  }
+  if (run.uid.empty()) {
+    run.uid = util::uuid_v7(run.started_ms);
+  }
+  if (!m_failure) {
+    try {
+      std::int64_t id = m_ledger->record(run);
+      if (m_grouping == Grouping::in_groups) {
+        m_group.push_back(portable(run, parent_uid));
+      }
+      run.id = id;
+      return;
+    } catch (const Error& error) {
+      fail(error);
+    }
+  }
+  m_spool.keep(portable(run, parent_uid));
+}
+
+bool RunRecorder::commit() {
+  if (m_batch && !m_failure) {
+    try {
+      m_batch->commit();
+      m_group.clear();
+    } catch (const Error& error) {
+      fail(error);
+    }
+  }
+  if (m_failure) {
+    m_spool.sync();
+  }
+  return !std::exchange(m_group_void, false);
+}
+
+std::string RunRecorder::unrecorded_text() const {
+  std::size_t kept = m_spool.kept();
+  return std::to_string(kept) + (kept == 1 ? " run was" : " runs were") +
+         " not recorded in the ledger: " + (m_failure ? m_failure->message() : "");
+}
+
+std::string RunRecorder::where_kept_text() const {
+  std::string file = util::visible(m_spool.file().string());
+  bool one = m_spool.kept() == 1;
+  return std::string(one ? "it is" : "they are") + " kept in " + file +
+         "; 'promptctl runs import " + file + "' records " + (one ? "it" : "them") +
+         " when the ledger is back";
+}
+
+void RunRecorder::fail(const Error& error) {
+  m_failure = error;
+  m_batch.reset();  // rolls back what the ledger still holds open of the group
+  m_group_void = !m_group.empty();
+  for (const PortableRun& run : m_group) {
+    m_spool.keep(run);
+  }
+  m_group.clear();
+}
+
+}  // namespace promptctl

@@ -1,0 +1,128 @@
+// The recorder keeps every run: in the ledger while it works, in the spool once it fails, and
+// never both a number and a spooled line for one run.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "ledger/connection.hpp"
+#include "promptctl/recorder.hpp"
+#include "support/postgres_server.hpp"
+#include "support/temp_dir.hpp"
+
+namespace promptctl {
+namespace {
+
+using nlohmann::json;
+
+RunRecord a_run(int n, LedgerStore store = LedgerStore::full) {
+  RunRecord run;
+  run.started_ms = 1'760'000'000'000 + n;
+  run.finished_ms = run.started_ms + 5;
+  run.prompt = "greet";
+  run.variables = {{"who", "secret name " + std::to_string(n)}};
+  run.request = {
+      {"messages",
+       json::array({{{"role", "user"}, {"content", "Hello secret name " + std::to_string(n)}}})}};
+  run.provider = "openai";
+  run.model = "m";
+  run.output = "answer for secret name " + std::to_string(n);
+  run.status = "ok";
+  run.store = store;
+  return run;
+}
+
+std::vector<json> lines_of(const std::filesystem::path& file) {
+  std::vector<json> lines;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(json::parse(line));
+  }
+  return lines;
+}
+
+// Ends the connections of every other client of the database, as a server restart would.
+void drop_other_connections(const std::string& url) {
+  ledger_detail::connect_postgresql(url)->execute(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+      "current_database() AND pid <> pg_backend_pid()");
+}
+
+class RecorderTest : public testing::PostgresDatabaseTest {};
+
+TEST_F(RecorderTest, AGroupTheLedgerLosesGoesToTheSpoolWithEveryLaterRun) {
+  Ledger ledger = Ledger::connect(url);
+  RunRecorder recorder(&ledger, dir.path() / "spool", Grouping::in_groups);
+  std::vector<RunRecord> runs;
+  for (int n = 0; n < 6; ++n) {
+    runs.push_back(a_run(n));
+  }
+  for (int n = 0; n < 2; ++n) {
+    recorder.record(runs[n]);
+    EXPECT_GT(runs[n].id, 0);
+  }
+  EXPECT_TRUE(recorder.commit());
+  recorder.record(runs[2]);
+  recorder.record(runs[3]);
+  EXPECT_GT(runs[3].id, 0);  // not committed yet
+  drop_other_connections(url);
+  recorder.record(runs[4]);  // the ledger fails here, and the open group with it
+  EXPECT_EQ(runs[4].id, 0);
+  ASSERT_TRUE(recorder.failure());
+  EXPECT_EQ(recorder.failure()->kind(), ErrorKind::io);
+  recorder.record(runs[5]);
+  EXPECT_EQ(runs[5].id, 0);
+  EXPECT_FALSE(recorder.commit());  // the numbers of 2 and 3 are void
+  EXPECT_TRUE(recorder.commit());   // and only theirs
+  std::vector<json> kept = lines_of(recorder.spool().file());
+  ASSERT_EQ(kept.size(), 4U);
+  EXPECT_EQ(recorder.spool().kept(), 4U);
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    EXPECT_EQ(kept[i]["run_uid"], runs[i + 2].uid);
+    EXPECT_EQ(kept[i]["output"], runs[i + 2].output);
+  }
+  EXPECT_NE(recorder.unrecorded_text().find("4 runs were not recorded in the ledger: "),
+            std::string::npos);
+  EXPECT_NE(recorder.where_kept_text().find("'promptctl runs import " +
+                                            recorder.spool().file().string() + "'"),
+            std::string::npos);
+  // The ledger kept the first group only; the spool adds the rest, once.
+  Ledger again = Ledger::connect(url);
+  EXPECT_EQ(again.runs({}).size(), 2U);
+  LedgerImport import(again, LedgerStore::full);
+  for (const json& line : kept) {
+    import.add(PortableRun::from_json(line));
+  }
+  EXPECT_EQ(import.finish(true).imported, 4);
+  EXPECT_EQ(again.runs({}).size(), 6U);
+}
+
+TEST_F(RecorderTest, TheSpoolKeepsNoMoreThanTheLedgerWould) {
+  Ledger ledger = Ledger::connect(url);
+  RunRecorder recorder(&ledger, dir.path() / "spool", Grouping::each_run);
+  drop_other_connections(url);
+  RunRecord hashed = a_run(1, LedgerStore::hashes);
+  recorder.record(hashed);
+  EXPECT_EQ(hashed.id, 0);
+  ASSERT_TRUE(recorder.failure());
+  EXPECT_TRUE(recorder.commit());
+  std::string kept = lines_of(recorder.spool().file()).at(0).dump();
+  EXPECT_EQ(kept.find("secret name"), std::string::npos) << kept;
+  EXPECT_EQ(
+      std::filesystem::status(recorder.spool().file()).permissions() & std::filesystem::perms::all,
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_F(RecorderTest, AWorkingLedgerLeavesNoSpool) {
+  Ledger ledger = Ledger::connect(url);
+  {
+    RunRecorder recorder(&ledger, dir.path() / "spool", Grouping::in_groups);
+    RunRecord run = a_run(1);
+    recorder.record(run);
+    EXPECT_FALSE(recorder.failure());
+  }  // commits on the way out
+  EXPECT_EQ(ledger.runs({}).size(), 1U);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "spool"));
+}
+
+}  // namespace
+}  // namespace promptctl
