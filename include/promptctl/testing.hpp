@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -166,10 +167,11 @@ struct PairedResults {
 /// ledger, recorded there.
 class TestRunner {
  public:
-  /// `cache` and `ledger` may be null.
+  /// `cache` and `ledger` may be null; runs the ledger fails to take go to the spool in
+  /// `spool` (`RunRecorder`).
   TestRunner(const std::map<std::string, ProviderSettings>& providers, const ResponseCache* cache,
-             Ledger* ledger)
-      : m_providers(providers), m_cache(cache), m_ledger(ledger) {}
+             Ledger* ledger, std::filesystem::path spool)
+      : m_providers(providers), m_cache(cache), m_ledger(ledger), m_spool(std::move(spool)) {}
 
   /// Every case of `suite`, graded, in the order the tests are written (prompt by prompt,
   /// then model by model for a matrix).
@@ -190,6 +192,7 @@ class TestRunner {
   const std::map<std::string, ProviderSettings>& m_providers;
   const ResponseCache* m_cache;
   Ledger* m_ledger;
+  std::filesystem::path m_spool;
 };
 
 /// Fills each case's `baseline` from the same case in `baseline`.

@@ -166,7 +166,7 @@ PairedResults run_variants(Session& session, ExecutionState& state, std::vector<
   TestRunOptions b_options = run_options(variants[1], o);
   a_options.stop = b_options.stop = &util::GracefulStop::requested();
   a_options.tracer = b_options.tracer = state.tracer;
-  TestRunner runner(state.providers, &state.cache, &state.ledger);
+  TestRunner runner(state.providers, &state.cache, &state.ledger, state.spool);
   PairedResults paired = runner.run_interleaved(suites[0], a_options, suites[1], b_options,
                                                 &session.repository(), seed, events);
   session.out().end_progress();

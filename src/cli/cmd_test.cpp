@@ -140,7 +140,7 @@ std::vector<CaseResult> run_suite(Session& session, const Options& o, ExecutionS
       print_notice(out, notice);
     };
   }
-  TestRunner runner(state.providers, &state.cache, &state.ledger);
+  TestRunner runner(state.providers, &state.cache, &state.ledger, state.spool);
   std::vector<CaseResult> results = runner.run(suite, &session.repository(), run, events);
   out.end_progress();
   return results;

@@ -22,7 +22,7 @@ TestSummary gate_on_tests(Workspace& workspace, const std::shared_ptr<repo::Repo
                                         plan.target.revision.short_id());
   }
   ExecutionState state = open_execution_state(workspace);
-  TestRunner runner(state.providers, &state.cache, &state.ledger);
+  TestRunner runner(state.providers, &state.cache, &state.ledger, state.spool);
   auto started = std::chrono::steady_clock::now();
   std::int64_t started_ms = util::now_ms();
   TestEvents events;

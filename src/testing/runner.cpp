@@ -10,6 +10,7 @@
 #include "promptctl/render.hpp"
 #include "testing/plan.hpp"
 #include "testing/suite_trace.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl {
 namespace {
@@ -40,14 +41,17 @@ struct JudgeCall {
 class SuiteRun {
  public:
   SuiteRun(TestSuite& suite, const std::map<std::string, ProviderSettings>& providers,
-           const ResponseCache* cache, Ledger* ledger, const TestRunOptions& options,
-           const TestEvents& events)
+           const ResponseCache* cache, Ledger* ledger, const std::filesystem::path& spool,
+           const TestRunOptions& options, const TestEvents& events)
       : m_suite(suite),
         m_providers(providers),
         m_cache(cache),
-        m_ledger(ledger),
         m_options(options),
-        m_events(events) {}
+        m_events(events) {
+    if (ledger) {
+      m_recorder.emplace(ledger, spool, Grouping::in_groups);
+    }
+  }
 
   std::vector<CaseResult> run(std::vector<PlannedCase> cases) {
     m_cases = std::move(cases);
@@ -59,6 +63,9 @@ class SuiteRun {
       decide(planned);
     }
     m_trace->finish(m_cases);
+    if (m_recorder && m_recorder->failure()) {
+      notice(m_recorder->unrecorded_text() + "; " + m_recorder->where_kept_text());
+    }
     std::vector<CaseResult> results;
     results.reserve(m_cases.size());
     for (PlannedCase& planned : m_cases) {
@@ -143,29 +150,67 @@ class SuiteRun {
     }
   }
 
+  // Records the run of a call; `case_index` names the case whose result keeps its number.
   std::optional<std::int64_t> record(const Lineage& lineage, const json& variables,
-                                     const CallResult& result) {
-    std::int64_t id = record_run(m_ledger, lineage, variables, result).id;
-    return id ? std::optional(id) : std::nullopt;
+                                     const CallResult& result,
+                                     std::optional<std::size_t> case_index) {
+    if (!m_recorder) {
+      return std::nullopt;
+    }
+    bool failed = m_recorder->failure().has_value();
+    std::int64_t id = record_run(*m_recorder, lineage, variables, result).id;
+    if (!failed && m_recorder->failure()) {
+      say_ledger_failed();
+    }
+    if (id == 0) {
+      return std::nullopt;
+    }
+    if (case_index) {
+      m_numbered_since_commit.push_back(*case_index);
+    }
+    return id;
+  }
+
+  // A group the ledger failed to commit went to the spool: its cases must not name numbers
+  // the ledger never kept.
+  void commit() {
+    if (!m_recorder) {
+      return;
+    }
+    bool failed = m_recorder->failure().has_value();
+    if (!m_recorder->commit()) {
+      for (std::size_t index : m_numbered_since_commit) {
+        m_cases[index].result.run_id.reset();
+      }
+    }
+    m_numbered_since_commit.clear();
+    if (!failed && m_recorder->failure()) {
+      say_ledger_failed();
+    }
+  }
+
+  void say_ledger_failed() {
+    notice("the ledger failed: " + m_recorder->failure()->message() +
+           "; the runs it did not record, and the rest of the run's, are kept in " +
+           util::visible(m_recorder->spool().file().string()));
   }
 
   // Makes the calls, with their runs committed to the ledger together a few times a second:
   // one transaction per case would cost more than the case.
   std::vector<CallResult> run_calls(const std::vector<std::vector<ChatRequest>>& calls,
                                     const ExecutionEvents& events) {
-    std::optional<LedgerBatch> batch;
-    if (m_ledger) {
-      batch.emplace(*m_ledger);
-    }
     auto last_commit = std::chrono::steady_clock::now();
     ExecutionEvents committing = events;
     committing.on_tick = [&] {
-      if (batch && std::chrono::steady_clock::now() - last_commit >= k_commit_interval) {
-        batch->commit();
+      if (std::chrono::steady_clock::now() - last_commit >= k_commit_interval) {
+        commit();
         last_commit = std::chrono::steady_clock::now();
       }
     };
-    return Executor(m_providers, m_cache).run(calls, execution_options(), committing);
+    std::vector<CallResult> results =
+        Executor(m_providers, m_cache).run(calls, execution_options(), committing);
+    commit();
+    return results;
   }
 
   // Phase one: every planned case's call, concurrently.
@@ -219,7 +264,8 @@ class SuiteRun {
 
   void take_answer(PlannedCase& planned, const CallResult& call) {
     CaseResult& result = planned.result;
-    result.run_id = record(planned.lineage, result.variables, call);
+    result.run_id = record(planned.lineage, result.variables, call,
+                           static_cast<std::size_t>(&planned - m_cases.data()));
     result.latency_ms = call.latency_ms;
     result.cost = call.cost;
     result.cached = call.cached;
@@ -432,7 +478,7 @@ class SuiteRun {
   }
 
   void take_verdict(const JudgeCall& call, const CallResult& result) {
-    record(call.lineage, call.variables, result);
+    record(call.lineage, call.variables, result, std::nullopt);
     PlannedCase& planned = m_cases[call.case_index];
     const Assertion& assertion = planned.assertions[call.assertion_index];
     AssertionResult& out = planned.result.assertions[call.assertion_index];
@@ -498,7 +544,8 @@ class SuiteRun {
   TestSuite& m_suite;
   const std::map<std::string, ProviderSettings>& m_providers;
   const ResponseCache* m_cache;
-  Ledger* m_ledger;
+  std::optional<RunRecorder> m_recorder;
+  std::vector<std::size_t> m_numbered_since_commit;  // cases given a run number
   const TestRunOptions& m_options;
   const TestEvents& m_events;
   std::vector<PlannedCase> m_cases;
@@ -517,7 +564,8 @@ std::vector<CaseResult> TestRunner::run(TestSuite& suite, const repo::Repository
                                         const TestEvents& events) const {
   std::vector<PlannedCase> cases =
       testing_detail::plan_suite(suite, repository, options, m_providers);
-  return SuiteRun(suite, m_providers, m_cache, m_ledger, options, events).run(std::move(cases));
+  return SuiteRun(suite, m_providers, m_cache, m_ledger, m_spool, options, events)
+      .run(std::move(cases));
 }
 
 PairedResults TestRunner::run_interleaved(TestSuite& a, const TestRunOptions& a_options,
@@ -559,7 +607,8 @@ PairedResults TestRunner::run_interleaved(TestSuite& a, const TestRunOptions& a_
     }
   }
   std::vector<CaseResult> results =
-      SuiteRun(a, m_providers, m_cache, m_ledger, a_options, events).run(std::move(together));
+      SuiteRun(a, m_providers, m_cache, m_ledger, m_spool, a_options, events)
+          .run(std::move(together));
   for (std::size_t i = 0; i < a_first.size(); ++i) {
     paired.a.push_back(std::move(results[2 * i + (a_first[i] ? 0 : 1)]));
     paired.b.push_back(std::move(results[2 * i + (a_first[i] ? 1 : 0)]));
