@@ -3,6 +3,8 @@
 #include "cli/execution.hpp"
 #include "cli/validators.hpp"
 #include "promptctl/lineage.hpp"
+#include "promptctl/recorder.hpp"
+#include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
@@ -24,10 +26,22 @@ std::string version_words(int version) {
   return version == 0 ? "none yet" : std::to_string(version);
 }
 
+// The runs a failing ledger left in the spool, waiting for `runs import`.
+std::vector<SpooledRuns> waiting_runs(const Workspace& workspace) {
+  return workspace.state_dir() ? spooled_runs(state_paths(workspace).spool)
+                               : std::vector<SpooledRuns>{};
+}
+
 int status(Session& session, const LedgerLocation& where, bool json) {
   LedgerStatus status = Ledger::status(where);
+  std::vector<SpooledRuns> waiting = waiting_runs(session.workspace());
   if (json) {
-    session.out().document(status.to_json());
+    nlohmann::json document = status.to_json();
+    document["unrecorded"] = nlohmann::json::array();
+    for (const SpooledRuns& spooled : waiting) {
+      document["unrecorded"].push_back({{"file", spooled.file.string()}, {"runs", spooled.runs}});
+    }
+    session.out().document(document);
     return 0;
   }
   session.out().line("ledger:   " + status.kind + " " + status.location);
@@ -40,6 +54,11 @@ int status(Session& session, const LedgerLocation& where, bool json) {
   }
   session.out().line("schema:   " + schema);
   session.out().line("runs:     " + std::to_string(status.runs));
+  for (const SpooledRuns& spooled : waiting) {
+    std::string file = util::visible(spooled.file.string());
+    session.out().line("unrecorded: " + util::counted(spooled.runs, "run") + " in " + file +
+                       " ('promptctl runs import " + file + "')");
+  }
   return 0;
 }
 

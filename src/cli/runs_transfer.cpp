@@ -2,6 +2,8 @@
 
 #include "cli/execution.hpp"
 #include "promptctl/error.hpp"
+#include "promptctl/lineage.hpp"
+#include "promptctl/recorder.hpp"
 #include "util/json_input.hpp"
 #include "util/line_reader.hpp"
 #include "util/strings.hpp"
@@ -68,6 +70,24 @@ void report(const Output& out, const ImportResult& result, bool dry_run) {
   }
 }
 
+// A spool file (runs a failing ledger did not take) has served its purpose once its runs are
+// in the ledger: it goes, so that `ledger status` stops listing it.
+std::vector<std::string> remove_spool_files(const Workspace& workspace,
+                                            const std::vector<std::string>& files) {
+  std::vector<std::string> removed;
+  if (!workspace.state_dir()) {
+    return removed;
+  }
+  std::filesystem::path spool = state_paths(workspace).spool;
+  for (const std::string& file : files) {
+    std::error_code ec;
+    if (file != "-" && is_spool_file(file, spool) && std::filesystem::remove(file, ec)) {
+      removed.push_back(file);
+    }
+  }
+  return removed;
+}
+
 }  // namespace
 
 int export_runs(Session& session, const RunFilter& filter) {
@@ -91,14 +111,20 @@ int import_runs(Session& session, const std::vector<std::string>& files, bool dr
     import_file(import, file);
   }
   ImportResult result = import.finish(!dry_run);
+  std::vector<std::string> emptied =
+      dry_run ? std::vector<std::string>{} : remove_spool_files(session.workspace(), files);
   if (json) {
     session.out().document({{"dry_run", dry_run},
                             {"imported", result.imported},
                             {"present", result.present},
                             {"feedback", result.feedback},
-                            {"unlinked", result.unlinked}});
+                            {"unlinked", result.unlinked},
+                            {"removed_spool_files", emptied}});
   } else {
     report(session.out(), result, dry_run);
+    for (const std::string& file : emptied) {
+      session.out().line("Removed " + util::visible(file) + ": its runs are in the ledger");
+    }
   }
   return 0;
 }

@@ -1,10 +1,16 @@
 // The ledger on PostgreSQL, through the built binary: clones of one repository recording into
-// one database at once, `ledger status` and `ledger migrate`, and the URLs that are refused.
+// one database at once, `ledger status` and `ledger migrate`, the URLs that are refused, and
+// runs kept in the spool when the database goes away while they are made.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
 
 #include "e2e/e2e.hpp"
+#include "e2e/execution.hpp"
 #include "ledger/connection.hpp"
 #include "support/postgres_server.hpp"
 
@@ -145,6 +151,180 @@ TEST_F(SharedLedgerTest, URLsThatMustNotBeUsedAreRefusedBeforeAnythingIsSent) {
   ProcessResult wrong = run({"runs"}, {}, {}, {{"PROMPTCTL_LEDGER_URL", "mysql://x:y@h/db"}});
   EXPECT_EQ(wrong.exit_code, 2) << wrong.err;
   EXPECT_EQ(wrong.err.find(":y@"), std::string::npos) << wrong.err;
+}
+
+// A database that goes away while runs are made: the answers are printed all the same, and
+// what the ledger did not take is kept in the spool for `runs import`.
+class LostLedgerTest : public ExecutionTest {
+ protected:
+  void SetUp() override {
+    ExecutionTest::SetUp();
+    m_url = new_postgres_database();
+    ASSERT_FALSE(m_url.empty());
+    write("prompts/slow.yaml",
+          "variables:\n  who: {type: string}\n"
+          "model: {provider: openai, name: 'gpt-test~slow=" +
+              std::to_string(k_slow_ms) +
+              "'}\n"
+              "template: \"Hello {{who}}\"\n");
+    git(root(), {"add", "-A"});
+    git(root(), {"commit", "-qm", "slow"});
+  }
+
+  [[nodiscard]] std::map<std::string, std::string> env() const {
+    std::map<std::string, std::string> env = provider_env();
+    env["PROMPTCTL_LEDGER_URL"] = m_url;
+    return env;
+  }
+
+  // Waits until the command has made the ledger's tables and recorded `runs` runs, then ends
+  // every connection but the test's, as a server restart or a network failure would.
+  void drop_connections_after(std::int64_t runs) const {
+    auto db = ledger_detail::connect_postgresql(m_url);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      ledger_detail::Query others(*db,
+                                  "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                  "current_database() AND pid <> pg_backend_pid()");
+      ASSERT_TRUE(others.step());
+      bool connected = others.integer(0) > 0;
+      std::optional<std::int64_t> recorded;  // once the command has made the tables
+      if (connected) {
+        ledger_detail::Query count(*db, "SELECT count(*) FROM pg_tables WHERE tablename = 'runs'");
+        ASSERT_TRUE(count.step());
+        if (count.integer(0) > 0) {
+          ledger_detail::Query in_runs(*db, "SELECT count(*) FROM runs");
+          ASSERT_TRUE(in_runs.step());
+          recorded = in_runs.integer(0);
+        }
+      }
+      if (recorded && *recorded >= runs) {
+        db->execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+            "current_database() AND pid <> pg_backend_pid()");
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL() << "the command never recorded " << runs << " runs";
+  }
+
+  // The spool's files: there must be exactly one.
+  [[nodiscard]] std::filesystem::path spool_file() const {
+    std::vector<std::filesystem::path> files;
+    std::filesystem::path folder = root() / ".git/promptctl/unrecorded";
+    if (std::filesystem::exists(folder)) {
+      for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+        files.push_back(entry.path());
+      }
+    }
+    EXPECT_EQ(files.size(), 1U);
+    return files.empty() ? std::filesystem::path() : files.front();
+  }
+
+  static constexpr int k_slow_ms = 20;
+  std::string m_url;
+};
+
+std::vector<json> json_lines(const std::string& text) {
+  std::vector<json> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) {
+    lines.push_back(json::parse(line));
+  }
+  return lines;
+}
+
+TEST_F(LostLedgerTest, ABatchWhoseDatabaseGoesAwayKeepsEveryRunItDidNotRecord) {
+  constexpr int k_batch = 300;
+  std::string rows;
+  for (int i = 0; i < k_batch; ++i) {
+    rows += "{\"who\": \"guest " + std::to_string(i) + "\"}\n";
+  }
+  write("rows.jsonl", rows);
+  BackgroundProcess batch(
+      {"run", "slow", "--input", "rows.jsonl", "-j", "4", "--output", "out.jsonl"},
+      ProcessOptions{root(), {}, env()});
+  drop_connections_after(40);
+  EXPECT_EQ(batch.wait(std::chrono::seconds(120)), 3) << batch.err();
+  EXPECT_NE(batch.err().find("the ledger failed"), std::string::npos) << batch.err();
+  std::filesystem::path spool = spool_file();
+  ASSERT_FALSE(spool.empty());
+  EXPECT_NE(batch.err().find("'promptctl runs import " + spool.string() + "'"), std::string::npos)
+      << batch.err();
+  EXPECT_EQ(std::filesystem::status(spool).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  // Every row was answered, and a line names a run number only when the ledger kept it.
+  std::vector<json> lines = json_lines(read("out.jsonl"));
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(k_batch));
+  std::set<std::string> uids;
+  std::size_t numbered = 0;
+  for (const json& line : lines) {
+    EXPECT_EQ(line["status"], "ok") << line;
+    uids.insert(line["run_uid"].get<std::string>());
+    numbered += line["run_id"].is_number() ? 1 : 0;
+  }
+  EXPECT_EQ(uids.size(), static_cast<std::size_t>(k_batch));
+  std::vector<json> kept = json_lines(read(spool.lexically_relative(root()).string()));
+  EXPECT_EQ(numbered + kept.size(), static_cast<std::size_t>(k_batch));
+  EXPECT_GE(numbered, 40U);
+  // `ledger status` lists the spool file until an import has put its runs in the ledger.
+  ProcessResult status = run({"ledger", "status", "--json"}, {}, {}, env());
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  json waiting = json::parse(status.out)["unrecorded"];
+  ASSERT_EQ(waiting.size(), 1U) << status.out;
+  EXPECT_EQ(waiting[0]["file"], spool.string());
+  EXPECT_EQ(waiting[0]["runs"], kept.size());
+  std::filesystem::path copy = m_dir.path() / "copy.jsonl";
+  std::filesystem::copy_file(spool, copy);
+  // The ledger has the numbered runs; the import adds the others, once.
+  ProcessResult imported = run({"runs", "import", spool.string(), "--json"}, {}, {}, env());
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_EQ(json::parse(imported.out)["imported"], kept.size());
+  EXPECT_EQ(json::parse(imported.out)["removed_spool_files"], json::array({spool.string()}));
+  EXPECT_FALSE(std::filesystem::exists(spool));
+  status = run({"ledger", "status", "--json"}, {}, {}, env());
+  EXPECT_EQ(json::parse(status.out)["unrecorded"], json::array()) << status.out;
+  ProcessResult again = run({"runs", "import", copy.string(), "--json"}, {}, {}, env());
+  EXPECT_EQ(json::parse(again.out)["present"], kept.size()) << again.out << again.err;
+  EXPECT_TRUE(std::filesystem::exists(copy));  // not promptctl's to remove
+  ProcessResult exported = run({"runs", "export"}, {}, {}, env());
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  std::set<std::string> recorded;
+  for (const json& run : json_lines(exported.out)) {
+    recorded.insert(run["run_uid"].get<std::string>());
+  }
+  EXPECT_EQ(recorded, uids);
+}
+
+TEST_F(LostLedgerTest, ASingleRunWhoseDatabaseGoesAwayIsPrintedAndKept) {
+  write("prompts/slow.yaml",
+        "variables:\n  who: {type: string}\n"
+        "model: {provider: openai, name: 'gpt-test~slow=1500'}\n"
+        "template: \"Hello {{who}}\"\n");
+  BackgroundProcess single({"run", "slow", "--var", "who=Ann", "--json"},
+                           ProcessOptions{root(), {}, env()});
+  drop_connections_after(0);  // while the model is still thinking
+  EXPECT_EQ(single.wait(std::chrono::seconds(60)), 3) << single.err();
+  EXPECT_NE(single.err().find("1 run was not recorded in the ledger"), std::string::npos)
+      << single.err();
+  // The answer is printed all the same, with no number and the uid it is kept under.
+  json printed = json::parse(single.out(), nullptr, false);
+  ASSERT_FALSE(printed.is_discarded()) << single.out();
+  EXPECT_TRUE(printed["run_id"].is_null()) << printed;
+  EXPECT_EQ(printed["status"], "ok");
+  std::filesystem::path spool = spool_file();
+  ASSERT_FALSE(spool.empty());
+  std::vector<json> kept = json_lines(read(spool.lexically_relative(root()).string()));
+  ASSERT_EQ(kept.size(), 1U);
+  EXPECT_EQ(kept[0]["run_uid"], printed["run_uid"]);
+  EXPECT_EQ(kept[0]["output"], printed["output"]);
+  EXPECT_EQ(kept[0]["variables"]["who"], "Ann");
+  EXPECT_EQ(kept[0]["status"], "ok");
+  ProcessResult imported = run({"runs", "import", spool.string()}, {}, {}, env());
+  EXPECT_EQ(imported.exit_code, 0) << imported.err;
+  ProcessResult shown = run({"runs", "show", kept[0]["run_uid"], "--json"}, {}, {}, env());
+  EXPECT_EQ(shown.exit_code, 0) << shown.err;
 }
 
 }  // namespace
