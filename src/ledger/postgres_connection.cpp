@@ -88,6 +88,16 @@ std::string storable(std::string_view value) {
   }
 }
 
+// libpq's form of the parameters: a pointer to each value's text, null for SQL NULL.
+std::vector<const char*> values_of(const std::vector<std::optional<std::string>>& parameters) {
+  std::vector<const char*> values;
+  values.reserve(parameters.size());
+  for (const std::optional<std::string>& parameter : parameters) {
+    values.push_back(parameter ? parameter->c_str() : nullptr);
+  }
+  return values;
+}
+
 void ignore_notice(void* /*context*/, const char* /*message*/) {
   // Notices ("relation already exists, skipping") are not the user's concern.
 }
@@ -96,8 +106,8 @@ class PostgresConnection;
 
 class PostgresCursor final : public Cursor {
  public:
-  PostgresCursor(PostgresConnection& connection, std::string name)
-      : m_connection(connection), m_name(std::move(name)) {}
+  PostgresCursor(PostgresConnection& connection, std::string sql)
+      : m_connection(connection), m_sql(std::move(sql)) {}
   ~PostgresCursor() override;
   PostgresCursor(const PostgresCursor&) = delete;
   PostgresCursor& operator=(const PostgresCursor&) = delete;
@@ -142,8 +152,12 @@ class PostgresCursor final : public Cursor {
     return m_parameters[static_cast<std::size_t>(index - 1)];
   }
 
+  Result run();
+
   PostgresConnection& m_connection;
-  std::string m_name;
+  std::string m_sql;   // with $N placeholders
+  std::string m_name;  // once prepared on the server
+  int m_runs = 0;
   std::vector<std::optional<std::string>> m_parameters;
   Result m_result;
   int m_row = -1;
@@ -167,11 +181,15 @@ class PostgresConnection final : public Connection {
   [[nodiscard]] const std::string& name() const override { return m_name; }
 
   [[nodiscard]] std::unique_ptr<Cursor> prepare(const std::string& sql) override {
+    return std::make_unique<PostgresCursor>(*this, numbered_parameters(sql));
+  }
+
+  // A statement prepared on the server under a name of its own, which `deallocate` frees.
+  std::string prepare_named(const std::string& sql) {
     std::string name = "promptctl_" + std::to_string(++m_prepared);
-    check(Result(pq().PQprepare(m_connection.get(), name.c_str(), numbered_parameters(sql).c_str(),
-                                0, nullptr)),
+    check(Result(pq().PQprepare(m_connection.get(), name.c_str(), sql.c_str(), 0, nullptr)),
           "prepare a query");
-    return std::make_unique<PostgresCursor>(*this, std::move(name));
+    return name;
   }
 
   void execute(const std::string& sql) override {
@@ -183,15 +201,20 @@ class PostgresConnection final : public Connection {
 
   Result run_prepared(const std::string& name,
                       const std::vector<std::optional<std::string>>& parameters) {
-    std::vector<const char*> values;
-    values.reserve(parameters.size());
-    for (const std::optional<std::string>& parameter : parameters) {
-      values.push_back(parameter ? parameter->c_str() : nullptr);
-    }
+    std::vector<const char*> values = values_of(parameters);
     return check(Result(pq().PQexecPrepared(m_connection.get(), name.c_str(),
                                             static_cast<int>(values.size()), values.data(), nullptr,
                                             nullptr, 0)),
                  "read the ledger");
+  }
+
+  Result run_unprepared(const std::string& sql,
+                        const std::vector<std::optional<std::string>>& parameters) {
+    std::vector<const char*> values = values_of(parameters);
+    return check(
+        Result(pq().PQexecParams(m_connection.get(), sql.c_str(), static_cast<int>(values.size()),
+                                 nullptr, values.data(), nullptr, nullptr, 0)),
+        "read the ledger");
   }
 
   void deallocate(const std::string& name) {
@@ -219,12 +242,25 @@ class PostgresConnection final : public Connection {
 };
 
 PostgresCursor::~PostgresCursor() {
-  m_connection.deallocate(m_name);
+  if (!m_name.empty()) {
+    m_connection.deallocate(m_name);
+  }
+}
+
+// A statement run once (most reads) costs one round trip, unprepared; one run again (a batch's
+// inserts) is prepared on its second run, and from then on only bound and executed.
+Result PostgresCursor::run() {
+  if (m_name.empty() && m_runs > 0) {
+    m_name = m_connection.prepare_named(m_sql);
+  }
+  ++m_runs;
+  return m_name.empty() ? m_connection.run_unprepared(m_sql, m_parameters)
+                        : m_connection.run_prepared(m_name, m_parameters);
 }
 
 bool PostgresCursor::step() {
   if (m_row < 0 && !m_result) {
-    m_result = m_connection.run_prepared(m_name, m_parameters);
+    m_result = run();
   }
   if (m_row + 1 >= pq().PQntuples(m_result.get())) {
     return false;

@@ -16,6 +16,7 @@ namespace promptctl::ledger_detail {
   X(PQprepare)                    \
   X(PQexec)                       \
   X(PQexecPrepared)               \
+  X(PQexecParams)                 \
   X(PQresultStatus)               \
   X(PQresultErrorMessage)         \
   X(PQclear)                      \
