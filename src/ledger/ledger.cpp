@@ -286,61 +286,114 @@ std::map<std::int64_t, double> Ledger::mean_feedback(const RunFilter& filter) co
   return out;
 }
 
+namespace {
+
+using GroupStats = std::map<std::string, RunStats>;
+using GroupLatencies = std::map<std::string, std::vector<double>>;
+
 // Which runs' latencies describe a provider: `RunStats::add`'s rule (not a cache hit, not a
 // run that failed before sending anything), in SQL.
 constexpr const char* k_reached_provider = "cached = 0 AND NOT (attempts = 0 AND status <> 'ok')";
 
+// A PostgreSQL server adds up in parallel, and floating-point sums made in an order that
+// changes from one call to the next would not always print the same: costs are added as whole
+// picodollars, exactly, and only a cost too large for that (a million dollars a run) as a
+// floating-point number.
+constexpr const char* k_picodollars =
+    "CASE WHEN abs(cost) < 1e6 THEN round(cost * 1e12)::bigint END";
+constexpr const char* k_beyond_picodollars = "CASE WHEN abs(cost) >= 1e6 THEN cost END";
+
+// Every run's figures, read in one pass and added up here: the quickest way through a SQLite
+// file, where grouping in SQL would sort the runs first.
+void add_every_run(Query& query, GroupStats& groups, GroupLatencies& latencies) {
+  while (query.step()) {
+    std::string group = query.text(0);
+    RunStats& stats = groups[group];
+    stats.group = group;
+    bool reached =
+        stats.add(query.text(1) == "ok", query.integer(6) != 0, static_cast<int>(query.integer(7)),
+                  query.optional_integer(3), query.optional_integer(4), query.optional_real(5));
+    if (reached) {
+      latencies[group].push_back(query.real(2));
+    }
+  }
+}
+
+// The counts and sums, made by the database.
+void add_totals(Query& query, GroupStats& groups) {
+  while (query.step()) {
+    RunStats& stats = groups[query.text(0)];
+    stats.group = query.text(0);
+    stats.count = query.integer(1);
+    stats.succeeded = query.integer(2);
+    stats.cached = query.integer(3);
+    stats.input_tokens = query.integer(4);
+    stats.output_tokens = query.integer(5);
+    stats.cost = query.real(6) / 1e12 + query.real(7);
+    stats.runs_without_cost = query.integer(8);
+  }
+}
+
+void add_latencies(Query& query, GroupLatencies& latencies) {
+  std::string last_group;
+  std::vector<double>* values = nullptr;
+  while (query.step()) {
+    std::string group = query.text(0);
+    if (!values || group != last_group) {  // rows of one group often come together
+      values = &latencies[group];
+      last_group = std::move(group);
+    }
+    values->push_back(query.real(1));
+  }
+}
+
+}  // namespace
+
 std::vector<RunStats> Ledger::stats(const RunFilter& filter, StatsGrouping grouping) const {
-  // The counts and sums are made by the database, and only the latencies of the runs that
-  // reached a provider travel, for exact percentiles: a tenth of what every run's figures
-  // would be to a PostgreSQL server, where that transfer is most of the time.
   Connection& db = *m_impl->db;
   Where where = where_clause(filter, db.dialect());
   std::string group = group_expression(grouping, db.dialect());
-  std::map<std::string, RunStats> groups;
-  Query totals(db, "SELECT " + group +
-                       ", count(*), sum(CASE WHEN status = 'ok' THEN 1 ELSE 0 END), "
-                       "sum(CASE WHEN cached <> 0 THEN 1 ELSE 0 END), "
-                       "coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), "
-                       "coalesce(sum(cost), 0), sum(CASE WHEN cost IS NULL THEN 1 ELSE 0 END) "
-                       "FROM runs" +
-                       where.sql + " GROUP BY 1");
-  bind_where(totals, where);
-  while (totals.step()) {
-    RunStats& stats = groups[totals.text(0)];
-    stats.group = totals.text(0);
-    stats.count = totals.integer(1);
-    stats.succeeded = totals.integer(2);
-    stats.cached = totals.integer(3);
-    stats.input_tokens = totals.integer(4);
-    stats.output_tokens = totals.integer(5);
-    stats.cost = totals.real(6);
-    stats.runs_without_cost = totals.integer(7);
-    stats.latency_buckets.assign(latency_bucket_bounds_seconds().size(), 0);
-  }
-  Query timed(db, "SELECT " + group + ", latency_ms FROM runs" +
-                      (where.sql.empty() ? " WHERE " : where.sql + " AND ") + k_reached_provider);
-  bind_where(timed, where);
-  std::map<std::string, std::vector<double>> latencies;
-  std::string last_group;
-  std::vector<double>* values = nullptr;
-  while (timed.step()) {
-    std::string name = timed.text(0);
-    if (!values || name != last_group) {  // rows of one group often come together
-      values = &latencies[name];
-      last_group = std::move(name);
-    }
-    values->push_back(timed.real(1));
+  GroupStats groups;
+  GroupLatencies latencies;
+  if (db.dialect() == Dialect::sqlite) {
+    Query query(db, "SELECT " + group +
+                        ", status, latency_ms, input_tokens, output_tokens, cost, cached, "
+                        "attempts FROM runs" +
+                        where.sql);
+    bind_where(query, where);
+    add_every_run(query, groups, latencies);
+  } else {
+    // A PostgreSQL server adds up quickly, and sends every run's figures slowly: only the
+    // latencies of the runs that reached a provider travel, for exact percentiles (1,000,000
+    // runs: 0.80 s and 69 MB, against 1.09 s and 195 MB for every run's figures).
+    Query totals(db, "SELECT " + group +
+                         ", count(*), sum(CASE WHEN status = 'ok' THEN 1 ELSE 0 END), "
+                         "sum(CASE WHEN cached <> 0 THEN 1 ELSE 0 END), "
+                         "coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), "
+                         "coalesce(sum(" +
+                         std::string(k_picodollars) + "), 0), coalesce(sum(" +
+                         k_beyond_picodollars +
+                         "), 0), "
+                         "sum(CASE WHEN cost IS NULL THEN 1 ELSE 0 END) "
+                         "FROM runs" +
+                         where.sql + " GROUP BY 1");
+    bind_where(totals, where);
+    add_totals(totals, groups);
+    Query timed(db, "SELECT " + group + ", latency_ms FROM runs" +
+                        (where.sql.empty() ? " WHERE " : where.sql + " AND ") + k_reached_provider);
+    bind_where(timed, where);
+    add_latencies(timed, latencies);
   }
   std::vector<RunStats> result;
   for (auto& [name, stats] : groups) {
-    std::vector<double>& found = latencies[name];
-    for (double value : found) {
+    std::vector<double>& values = latencies[name];
+    stats.latency_buckets.assign(latency_bucket_bounds_seconds().size(), 0);
+    for (double value : values) {
       stats.add_latency(value);
     }
-    stats.latency_p50_ms = percentile(found, 50);
-    stats.latency_p95_ms = percentile(found, 95);
-    stats.latency_p99_ms = percentile(found, 99);
+    stats.latency_p50_ms = percentile(values, 50);
+    stats.latency_p95_ms = percentile(values, 95);
+    stats.latency_p99_ms = percentile(values, 99);
     result.push_back(std::move(stats));
   }
   return result;

@@ -209,6 +209,27 @@ TEST_F(LedgerOnPostgres, RunsTravelBetweenSqliteAndPostgresUnchanged) {
                       lite.stats({}, StatsGrouping::version));
 }
 
+TEST_F(LedgerOnPostgres, CostsAddUpTheSameWhateverTheirSize) {
+  Ledger lite = Ledger::open(dir.path() / "ledger.db");
+  Ledger shared = Ledger::connect(url);
+  std::vector<RunRecord> runs = sample_runs();
+  for (std::optional<double> cost : {std::optional(0.1), std::optional(0.2), std::optional(3e-9),
+                                     std::optional(2.5e6), std::optional<double>()}) {
+    runs.push_back(runs.front());
+    runs.back().uid = util::uuid_v7(runs.back().started_ms);
+    runs.back().cost = cost;
+  }
+  fill(lite, runs);
+  fill(shared, runs);
+  std::vector<RunStats> found = shared.stats({}, StatsGrouping::prompt);
+  expect_same_figures(found, lite.stats({}, StatsGrouping::prompt));
+  // Added up the same way each time, however the server splits the work.
+  std::vector<RunStats> again = shared.stats({}, StatsGrouping::prompt);
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    EXPECT_EQ(found[i].cost, again[i].cost);
+  }
+}
+
 TEST_F(LedgerOnPostgres, WritersOnManyConnectionsLoseNothing) {
   constexpr int k_writers = 4;
   constexpr int k_runs = 50;
