@@ -395,13 +395,15 @@ class StreamedBatch {
     }
   }
 
+  // The database's message and the repository's path are shown as text, never as terminal
+  // controls.
   void say_ledger_failed(std::optional<std::size_t> row) {
     m_out.end_progress();
-    print_notice(m_out, (row ? "row " + std::to_string(*row) + ": " : std::string()) +
-                            "the ledger failed: " + m_recorder.failure()->message() +
-                            "; the runs it did not record, and the rest of the batch's, are "
-                            "kept in " +
-                            m_recorder.spool().file().string());
+    print_notice(m_out, util::visible((row ? "row " + std::to_string(*row) + ": " : std::string()) +
+                                      "the ledger failed: " + m_recorder.failure()->message() +
+                                      "; the runs it did not record, and the rest of the "
+                                      "batch's, are kept in " +
+                                      m_recorder.spool().file().string()));
   }
 
   // After a stop: every finished row is in the ledger; write them all, in order, gaps and all.

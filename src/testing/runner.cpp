@@ -190,9 +190,9 @@ class SuiteRun {
   }
 
   void say_ledger_failed() {
-    notice("the ledger failed: " + m_recorder->failure()->message() +
-           "; the runs it did not record, and the rest of the run's, are kept in " +
-           util::visible(m_recorder->spool().file().string()));
+    notice(util::visible("the ledger failed: " + m_recorder->failure()->message() +
+                         "; the runs it did not record, and the rest of the run's, are kept in " +
+                         m_recorder->spool().file().string()));
   }
 
   // Makes the calls, with their runs committed to the ledger together a few times a second:
