@@ -312,12 +312,6 @@ TEST_F(LedgerOnPostgres, ALedgerOfANewerSchemaIsRefusedAndAnUnreachableOneNamedW
   }
 }
 
-}  // namespace
-}  // namespace promptctl
-
-namespace promptctl {
-namespace {
-
 TEST(LedgerUrl, PasswordsAreFoundAndMaskedWhereverTheyAre) {
   EXPECT_TRUE(ledger_url_has_password("postgresql://ann:s3cret@db/runs"));
   EXPECT_TRUE(ledger_url_has_password("postgresql://db/runs?sslmode=require&password=s3cret"));
@@ -330,12 +324,6 @@ TEST(LedgerUrl, PasswordsAreFoundAndMaskedWhereverTheyAre) {
   EXPECT_TRUE(is_postgresql_url("postgres://db/runs"));
   EXPECT_FALSE(is_postgresql_url("mysql://db/runs"));
 }
-
-}  // namespace
-}  // namespace promptctl
-
-namespace promptctl {
-namespace {
 
 TEST(LedgerUrl, OnlyHostsOfThisMachineAreLocal) {
   EXPECT_TRUE(ledger_url_names_only_this_machine("postgresql:///runs?host=%2Frun%2Fpg"));
