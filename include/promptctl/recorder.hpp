@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,8 +74,12 @@ class RunRecorder {
   /// last commit went to the spool: the numbers `record` gave them are void.
   bool commit();
 
+  /// Called once, when the ledger first fails and the spool holds what it did not take.
+  void on_failure(std::function<void()> notify) { m_on_failure = std::move(notify); }
   /// The ledger's first failure; from then on, every run goes to the spool.
   [[nodiscard]] const std::optional<Error>& failure() const { return m_failure; }
+  /// After a failure: what failed and where the runs are kept, for a notice at that moment.
+  [[nodiscard]] std::string failure_text() const;
   [[nodiscard]] const RunSpool& spool() const { return m_spool; }
   /// After a failure: how many runs are in the spool and the command that records them
   /// ("3 runs were not recorded…"), for a message.
@@ -84,6 +89,7 @@ class RunRecorder {
 
  private:
   void fail(const Error& error);
+  void announce_failure(bool failed_before);
 
   Ledger* m_ledger;
   Grouping m_grouping;
@@ -92,6 +98,7 @@ class RunRecorder {
   std::vector<PortableRun> m_group;  // what the open group holds, should it go to the spool
   bool m_group_void = false;
   std::optional<Error> m_failure;
+  std::function<void()> m_on_failure;
 };
 
 }  // namespace promptctl

@@ -216,6 +216,11 @@ class StreamedBatch {
         m_window_limit(std::max<std::size_t>(k_min_window, 16 * jobs)),
         m_recorder(&state.ledger, state.spool, Grouping::in_groups) {
     m_tally.expected_rows = expected_rows;
+    // The database's message is shown as text, never as terminal controls.
+    m_recorder.on_failure([this] {
+      m_out.end_progress();
+      print_notice(m_out, util::visible(m_recorder.failure_text()));
+    });
   }
 
   int run(const BatchExecution& execution) {
@@ -325,16 +330,12 @@ class StreamedBatch {
     m_row_of_call.erase(found);
     PROMPTCTL_CHECK(!m_window.empty() && row >= m_window.front().row);
     Pending& pending = m_window[row - m_window.front().row];
-    bool ledger_failed = m_recorder.failure().has_value();
     RunRecord record = record_run(m_recorder, m_lineage, pending.variables, result);
     if (record.id != 0) {
       m_rows_recorded.push_back(row);
     }
     ++m_uncommitted;
     pending.line = batch_line(record, row, pending.input_sha256);
-    if (!ledger_failed && m_recorder.failure()) {
-      say_ledger_failed(row);
-    }
     pending.variables = nullptr;
     if (result.ok) {
       ++m_tally.ok;
@@ -359,14 +360,10 @@ class StreamedBatch {
   // Commits the recorded runs, then writes the lines that are next in input order: a line is
   // never written before its run is in the ledger.
   void flush() {
-    bool ledger_failed = m_recorder.failure().has_value();
     if (!m_recorder.commit()) {
       forget_run_ids();
     }
     m_rows_recorded.clear();
-    if (!ledger_failed && m_recorder.failure()) {
-      say_ledger_failed(std::nullopt);
-    }
     m_uncommitted = 0;
     m_last_flush = Clock::now();
     bool to_terminal = m_sink.writes_to_terminal();
@@ -393,17 +390,6 @@ class StreamedBatch {
         }
       }
     }
-  }
-
-  // The database's message and the repository's path are shown as text, never as terminal
-  // controls.
-  void say_ledger_failed(std::optional<std::size_t> row) {
-    m_out.end_progress();
-    print_notice(m_out, util::visible((row ? "row " + std::to_string(*row) + ": " : std::string()) +
-                                      "the ledger failed: " + m_recorder.failure()->message() +
-                                      "; the runs it did not record, and the rest of the "
-                                      "batch's, are kept in " +
-                                      m_recorder.spool().file().string()));
   }
 
   // After a stop: every finished row is in the ledger; write them all, in order, gaps and all.

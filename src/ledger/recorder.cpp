@@ -111,6 +111,7 @@ void RunRecorder::record(RunRecord& run, const std::string& parent_uid) {
   if (run.uid.empty()) {
     run.uid = util::uuid_v7(run.started_ms);
   }
+  bool failed_before = m_failure.has_value();
   if (!m_failure) {
     try {
       std::int64_t id = m_ledger->record(run);
@@ -124,9 +125,11 @@ void RunRecorder::record(RunRecord& run, const std::string& parent_uid) {
     }
   }
   m_spool.keep(portable(run, parent_uid));
+  announce_failure(failed_before);
 }
 
 bool RunRecorder::commit() {
+  bool failed_before = m_failure.has_value();
   if (m_batch && !m_failure) {
     try {
       m_batch->commit();
@@ -138,7 +141,20 @@ bool RunRecorder::commit() {
   if (m_failure) {
     m_spool.sync();
   }
+  announce_failure(failed_before);
   return !std::exchange(m_group_void, false);
+}
+
+void RunRecorder::announce_failure(bool failed_before) {
+  if (!failed_before && m_failure && m_on_failure) {
+    m_on_failure();
+  }
+}
+
+std::string RunRecorder::failure_text() const {
+  return "the ledger failed: " + (m_failure ? m_failure->message() : std::string()) +
+         "; the runs it did not record, and every later one, are kept in " +
+         util::visible(m_spool.file().string());
 }
 
 std::string RunRecorder::unrecorded_text() const {

@@ -50,6 +50,7 @@ class SuiteRun {
         m_events(events) {
     if (ledger) {
       m_recorder.emplace(ledger, spool, Grouping::in_groups);
+      m_recorder->on_failure([this] { notice(util::visible(m_recorder->failure_text())); });
     }
   }
 
@@ -157,11 +158,7 @@ class SuiteRun {
     if (!m_recorder) {
       return std::nullopt;
     }
-    bool failed = m_recorder->failure().has_value();
     std::int64_t id = record_run(*m_recorder, lineage, variables, result).id;
-    if (!failed && m_recorder->failure()) {
-      say_ledger_failed();
-    }
     if (id == 0) {
       return std::nullopt;
     }
@@ -177,22 +174,12 @@ class SuiteRun {
     if (!m_recorder) {
       return;
     }
-    bool failed = m_recorder->failure().has_value();
     if (!m_recorder->commit()) {
       for (std::size_t index : m_numbered_since_commit) {
         m_cases[index].result.run_id.reset();
       }
     }
     m_numbered_since_commit.clear();
-    if (!failed && m_recorder->failure()) {
-      say_ledger_failed();
-    }
-  }
-
-  void say_ledger_failed() {
-    notice(util::visible("the ledger failed: " + m_recorder->failure()->message() +
-                         "; the runs it did not record, and the rest of the run's, are kept in " +
-                         m_recorder->spool().file().string()));
   }
 
   // Makes the calls, with their runs committed to the ledger together a few times a second:

@@ -52,6 +52,8 @@ class RecorderTest : public testing::PostgresDatabaseTest {};
 TEST_F(RecorderTest, AGroupTheLedgerLosesGoesToTheSpoolWithEveryLaterRun) {
   Ledger ledger = Ledger::connect(url);
   RunRecorder recorder(&ledger, dir.path() / "spool", Grouping::in_groups);
+  int announced = 0;
+  recorder.on_failure([&] { ++announced; });
   std::vector<RunRecord> runs;
   for (int n = 0; n < 6; ++n) {
     runs.push_back(a_run(n));
@@ -73,6 +75,8 @@ TEST_F(RecorderTest, AGroupTheLedgerLosesGoesToTheSpoolWithEveryLaterRun) {
   EXPECT_EQ(runs[5].id, 0);
   EXPECT_FALSE(recorder.commit());  // the numbers of 2 and 3 are void
   EXPECT_TRUE(recorder.commit());   // and only theirs
+  EXPECT_EQ(announced, 1);
+  EXPECT_NE(recorder.failure_text().find(recorder.spool().file().string()), std::string::npos);
   std::vector<json> kept = lines_of(recorder.spool().file());
   ASSERT_EQ(kept.size(), 4U);
   EXPECT_EQ(recorder.spool().kept(), 4U);
