@@ -59,15 +59,13 @@ void label_for_traces(const Lineage& lineage, std::vector<ChatRequest>& chain);
 RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variables,
                           const CallResult& result);
 
-/// The ledger row for a finished call, recorded in `ledger` (null: nowhere) when it belongs
-/// there (`worth_recording`); its `id` is 0 when it was not recorded.
-RunRecord record_run(Ledger* ledger, const Lineage& lineage, const nlohmann::json& variables,
-                     const CallResult& result);
-
 /// The ledger row for a finished call, recorded by `recorder` when it belongs in the ledger
 /// (`worth_recording`); its `id` is 0 when it was not recorded or went to the spool.
 RunRecord record_run(RunRecorder& recorder, const Lineage& lineage, const nlohmann::json& variables,
                      const CallResult& result);
+/// The same for a process that lives on; throws `Error` (io) only when the spool fails too.
+RunRecord record_run(ReconnectingRecorder& recorder, const Lineage& lineage,
+                     const nlohmann::json& variables, const CallResult& result);
 
 /// A run as `run --json` prints it (and `serve` answers a run): the ledger's summary, with null
 /// for what a run that was not recorded lacks, and `output_json`, the answer parsed, when the

@@ -3,10 +3,12 @@
 // `runs import` adds to the ledger later.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -99,6 +101,46 @@ class RunRecorder {
   bool m_group_void = false;
   std::optional<Error> m_failure;
   std::function<void()> m_on_failure;
+};
+
+/// Records runs one at a time for a process that lives on (the server): when the ledger fails,
+/// the run goes to the spool, and the ledger is opened again at a later run, after a pause
+/// that doubles while it stays away (from `first_pause` up to a minute); the runs in between go
+/// to the spool without waiting on it. Safe to use from several threads.
+class ReconnectingRecorder {
+ public:
+  ReconnectingRecorder(Ledger ledger, LedgerLocation where, std::filesystem::path spool_directory,
+                       std::chrono::milliseconds first_pause = std::chrono::seconds(1));
+  ~ReconnectingRecorder();
+  ReconnectingRecorder(const ReconnectingRecorder&) = delete;
+  ReconnectingRecorder& operator=(const ReconnectingRecorder&) = delete;
+
+  /// Receives a line when the ledger fails and when it is back, from the thread that found out.
+  void on_event(std::function<void(const std::string&)> notify) { m_on_event = std::move(notify); }
+
+  /// Records `run` (giving it a uid when it has none) and sets its `id`, or 0 when it went to
+  /// the spool. Throws `Error` (io) only when the spool cannot keep it either.
+  void record(RunRecord& run, const std::string& parent_uid = {});
+  /// Records feedback in the ledger. Throws `Error` (io) while the ledger is away, and as
+  /// `Ledger::add_feedback` does.
+  Feedback add_feedback(const std::string& run, double score, const std::string& comment,
+                        const std::string& author);
+  /// How many runs went to the spool.
+  [[nodiscard]] std::size_t spooled() const;
+
+ private:
+  Ledger* ledger_now();
+  void lose(const Error& error);
+
+  mutable std::mutex m_lock;
+  std::optional<Ledger> m_ledger;  ///< none while it is away
+  LedgerLocation m_where;
+  RunSpool m_spool;
+  std::chrono::milliseconds m_first_pause;
+  std::chrono::milliseconds m_pause{0};
+  std::chrono::steady_clock::time_point m_retry_at;
+  std::string m_failure;  ///< why it is away
+  std::function<void(const std::string&)> m_on_event;
 };
 
 }  // namespace promptctl

@@ -60,7 +60,8 @@ struct ServeOptions {
   std::chrono::seconds client_timeout{30};          ///< a slow client's connection is closed
   /// Receives one JSON object per request (no newline), from any thread; may be empty.
   std::function<void(const std::string&)> access_log;
-  /// Receives a line about a reload or a failed one, from the reload thread; may be empty.
+  /// Receives a line about a reload or a failed one (from the reload thread), or about the
+  /// ledger failing or coming back (from the runs' thread); may be empty.
   std::function<void(const std::string&)> events;
 };
 

@@ -115,26 +115,31 @@ RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variable
   return run;
 }
 
-RunRecord record_run(Ledger* ledger, const Lineage& lineage, const nlohmann::json& variables,
-                     const CallResult& result) {
-  RunRecord run = make_run_record(lineage, variables, result);
-  if (ledger && worth_recording(result)) {
-    run.uid = result.uid.empty() ? util::uuid_v7(run.started_ms) : result.uid;
-    run.id = ledger->record(run);
-  }
-  return run;
-}
+namespace {
 
-RunRecord record_run(RunRecorder& recorder, const Lineage& lineage, const nlohmann::json& variables,
-                     const CallResult& result) {
+template <typename Recorder>
+RunRecord record_with(Recorder& recorder, const Lineage& lineage, const nlohmann::json& variables,
+                      const CallResult& result) {
   RunRecord run = make_run_record(lineage, variables, result);
   if (worth_recording(result)) {
     if (!result.uid.empty()) {
-      run.uid = result.uid;
+      run.uid = result.uid;  // the uid its span already carries
     }
     recorder.record(run, lineage.parent_uid);
   }
   return run;
+}
+
+}  // namespace
+
+RunRecord record_run(RunRecorder& recorder, const Lineage& lineage, const nlohmann::json& variables,
+                     const CallResult& result) {
+  return record_with(recorder, lineage, variables, result);
+}
+
+RunRecord record_run(ReconnectingRecorder& recorder, const Lineage& lineage,
+                     const nlohmann::json& variables, const CallResult& result) {
+  return record_with(recorder, lineage, variables, result);
 }
 
 StatePaths state_paths(const Workspace& workspace) {

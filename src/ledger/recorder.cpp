@@ -181,4 +181,102 @@ void RunRecorder::fail(const Error& error) {
   m_group.clear();
 }
 
+ReconnectingRecorder::ReconnectingRecorder(Ledger ledger, LedgerLocation where,
+                                           std::filesystem::path spool_directory,
+                                           std::chrono::milliseconds first_pause)
+    : m_ledger(std::move(ledger)),
+      m_where(std::move(where)),
+      m_spool(std::move(spool_directory)),
+      m_first_pause(first_pause) {}
+
+ReconnectingRecorder::~ReconnectingRecorder() = default;
+
+void ReconnectingRecorder::record(RunRecord& run, const std::string& parent_uid) {
+  run.id = 0;
+  if (run.uid.empty()) {
+    run.uid = util::uuid_v7(run.started_ms);
+  }
+  std::lock_guard<std::mutex> lock(m_lock);
+  bool lost_now = false;
+  if (Ledger* ledger = ledger_now()) {
+    try {
+      run.id = ledger->record(run);
+      return;
+    } catch (const Error& error) {
+      lose(error);
+      lost_now = true;
+    }
+  }
+  m_spool.keep(portable(run, parent_uid));
+  m_spool.sync();  // the run's answer goes back next: it must be kept by then
+  if (lost_now && m_on_event) {
+    std::string file = util::visible(m_spool.file().string());
+    m_on_event("the ledger failed: " + m_failure + "; runs are kept in " + file +
+               " until it is back ('promptctl runs import " + file + "' records them)");
+  }
+}
+
+Feedback ReconnectingRecorder::add_feedback(const std::string& run, double score,
+                                            const std::string& comment, const std::string& author) {
+  std::lock_guard<std::mutex> lock(m_lock);
+  Ledger* ledger = ledger_now();
+  if (!ledger) {
+    throw Error(ErrorKind::io, "the ledger is unavailable: " + m_failure, {},
+                "give the feedback again once the ledger is back");
+  }
+  try {
+    return ledger->add_feedback(run_id_of(*ledger, run), score, comment, author);
+  } catch (const Error& error) {
+    if (error.kind() == ErrorKind::io) {
+      lose(error);
+      if (m_on_event) {
+        m_on_event("the ledger failed: " + m_failure);
+      }
+    }
+    throw;
+  }
+}
+
+std::size_t ReconnectingRecorder::spooled() const {
+  std::lock_guard<std::mutex> lock(m_lock);
+  return m_spool.kept();
+}
+
+// The ledger, opened again when it is away and its pause is over; null while it stays away.
+Ledger* ReconnectingRecorder::ledger_now() {
+  if (m_ledger) {
+    return &*m_ledger;
+  }
+  auto now = std::chrono::steady_clock::now();
+  if (now < m_retry_at) {
+    return nullptr;
+  }
+  try {
+    m_ledger.emplace(Ledger::open_at(m_where));
+  } catch (const Error& error) {
+    m_failure = error.message();
+    m_pause = std::min<std::chrono::milliseconds>(m_pause * 2, std::chrono::minutes(1));
+    m_retry_at = now + m_pause;
+    return nullptr;
+  }
+  m_pause = std::chrono::milliseconds(0);
+  if (m_on_event) {
+    std::size_t kept = m_spool.kept();
+    std::string file = util::visible(m_spool.file().string());
+    m_on_event("the ledger is back" +
+               (kept == 0 ? std::string()
+                          : "; " + std::to_string(kept) + (kept == 1 ? " run is" : " runs are") +
+                                " kept in " + file + " ('promptctl runs import " + file +
+                                "' records them)"));
+  }
+  return &*m_ledger;
+}
+
+void ReconnectingRecorder::lose(const Error& error) {
+  m_ledger.reset();  // its connection is of no more use; a later run opens a new one
+  m_failure = error.message();
+  m_pause = m_first_pause;
+  m_retry_at = std::chrono::steady_clock::now() + m_pause;
+}
+
 }  // namespace promptctl

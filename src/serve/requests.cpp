@@ -181,7 +181,7 @@ Response Server::Impl::respond(MHD_Connection* connection, Exchange& exchange, c
     case Route::metrics:
       return plain(200,
                    metrics.exposition(current->prompts().size(), commit) +
-                       (runner ? prometheus_exposition(runner->run_stats(), "prompt", "") : ""),
+                       (runner ? runner->exposition() : ""),
                    "text/plain; version=0.0.4; charset=utf-8");
     default:
       break;

@@ -3,13 +3,20 @@
 namespace promptctl::serve_detail {
 
 Runner::Runner(const Workspace& workspace, std::size_t parallel, std::size_t queue_limit,
-               telemetry::Tracer* tracer)
-    : m_state(open_execution_state(workspace)),
-      m_parallel(std::max<std::size_t>(1, parallel)),
-      m_queue_limit(queue_limit) {
-  m_state.tracer = tracer;
+               telemetry::Tracer* tracer, std::function<void(const std::string&)> events)
+    : Runner(open_execution_state(workspace), ledger_location(workspace), parallel, queue_limit) {
+  m_tracer = tracer;
+  m_recorder.on_event(std::move(events));
   m_thread = std::thread([this] { work(); });
 }
+
+Runner::Runner(ExecutionState state, const LedgerLocation& where, std::size_t parallel,
+               std::size_t queue_limit)
+    : m_providers(std::move(state.providers)),
+      m_cache(std::move(state.cache)),
+      m_recorder(std::move(state.ledger), where, std::move(state.spool)),
+      m_parallel(std::max<std::size_t>(1, parallel)),
+      m_queue_limit(queue_limit) {}
 
 Runner::~Runner() {
   stop();
@@ -29,8 +36,7 @@ bool Runner::submit(RunJob& job) {
 
 Feedback Runner::add_feedback(const std::string& run, double score, const std::string& comment,
                               const std::string& author) {
-  std::lock_guard<std::mutex> lock(m_ledger_lock);
-  return m_state.ledger.add_feedback(run_id_of(m_state.ledger, run), score, comment, author);
+  return m_recorder.add_feedback(run, score, comment, author);
 }
 
 std::vector<RunStats> Runner::run_stats() const {
@@ -41,6 +47,15 @@ std::vector<RunStats> Runner::run_stats() const {
     groups.push_back(stats);
   }
   return groups;
+}
+
+std::string Runner::exposition() const {
+  return prometheus_exposition(run_stats(), "prompt", "") +
+         "# HELP promptctl_runs_unrecorded_total Runs the ledger could not take, kept in the "
+         "spool for `promptctl runs import`.\n"
+         "# TYPE promptctl_runs_unrecorded_total counter\n"
+         "promptctl_runs_unrecorded_total " +
+         std::to_string(m_recorder.spooled()) + "\n";
 }
 
 void Runner::stop() {
@@ -88,12 +103,12 @@ void Runner::finish(std::size_t index, const RunRecord& run, const CallResult& r
 }
 
 void Runner::work() {
-  Executor executor(m_state.providers, &m_state.cache);
+  Executor executor(m_providers, &m_cache);
   ExecutionOptions options;
   options.parallel = m_parallel;
   options.stop = &m_stop;
   options.stop_grace = std::chrono::milliseconds(2000);
-  options.tracer = m_state.tracer;
+  options.tracer = m_tracer;
   ExecutionEvents events;
   events.on_text = [&](std::size_t index, std::string_view text) {
     const RunJob* job = nullptr;
@@ -107,21 +122,17 @@ void Runner::work() {
     }
   };
   events.on_done = [&](std::size_t index, const CallResult& result) {
-    RunRecord run;
+    const RunJob* job = nullptr;
     {
-      std::lock_guard<std::mutex> lock(m_ledger_lock);
-      const RunJob* job = nullptr;
-      {
-        std::lock_guard<std::mutex> jobs(m_lock);
-        job = &m_out.at(index);  // stays put: only this thread erases from m_out
-      }
-      try {
-        run = record_run(&m_state.ledger, job->lineage, job->variables, result);
-      } catch (const Error& error) {  // the answer still goes back, said to be unrecorded
-        run = make_run_record(job->lineage, job->variables, result);
-        run.error =
-            run.error.empty() ? "not recorded in the ledger: " + error.message() : run.error;
-      }
+      std::lock_guard<std::mutex> jobs(m_lock);
+      job = &m_out.at(index);  // stays put: only this thread erases from m_out
+    }
+    RunRecord run;
+    try {
+      run = record_run(m_recorder, job->lineage, job->variables, result);
+    } catch (const Error& error) {  // nor in the spool: the answer still goes back, said so
+      run = make_run_record(job->lineage, job->variables, result);
+      run.error = run.error.empty() ? "not recorded: " + error.message() : run.error;
     }
     if (run.id != 0) {  // what the ledger has: `stats` counts the same runs
       std::lock_guard<std::mutex> lock(m_stats_lock);

@@ -1,6 +1,7 @@
 // Model calls for `POST …/run`, made on a thread of their own so that libmicrohttpd's threads
 // never wait for a provider: calls are queued, made concurrently through one `Executor`, each
-// recorded in the ledger, and handed back through a callback.
+// recorded in the ledger, and handed back through a callback. A ledger that fails costs no run:
+// what it cannot take goes to the spool, and it is opened again later.
 #pragma once
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "promptctl/lineage.hpp"
+#include "promptctl/recorder.hpp"
 
 namespace promptctl::serve_detail {
 
@@ -34,15 +36,16 @@ struct RunJob {
 class Runner {
  public:
   /// Opens the repository's ledger, response cache and providers. Throws `Error` as `run`
-  /// would for a broken ledger or user configuration.
+  /// would for a broken ledger or user configuration. `events` receives a line when the
+  /// ledger fails and when it is back.
   Runner(const Workspace& workspace, std::size_t parallel, std::size_t queue_limit,
-         telemetry::Tracer* tracer);
+         telemetry::Tracer* tracer, std::function<void(const std::string&)> events);
   ~Runner();
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
 
   [[nodiscard]] const std::map<std::string, ProviderSettings>& providers() const {
-    return m_state.providers;
+    return m_providers;
   }
 
   /// Queues a run; false (and `job` untouched) when the queue is full or the runner stopped.
@@ -56,20 +59,27 @@ class Runner {
   /// Figures over the runs this runner finished, by prompt: what `stats --format prometheus`
   /// writes of a ledger, for the runs the server made since it started.
   [[nodiscard]] std::vector<RunStats> run_stats() const;
+  /// Those figures, and the count of runs the ledger could not take (kept in the spool), in
+  /// Prometheus's text format.
+  [[nodiscard]] std::string exposition() const;
 
   /// No new call starts; the calls out get a short grace, then every run not finished is
   /// handed back as failed ("the server is stopping"). Returns when the thread has ended.
   void stop();
 
  private:
+  Runner(ExecutionState state, const LedgerLocation& where, std::size_t parallel,
+         std::size_t queue_limit);
   Fed next_call();
   void finish(std::size_t index, const RunRecord& run, const CallResult& result);
   void work();
 
-  ExecutionState m_state;
+  std::map<std::string, ProviderSettings> m_providers;
+  ResponseCache m_cache;
+  ReconnectingRecorder m_recorder;
+  telemetry::Tracer* m_tracer = nullptr;
   std::size_t m_parallel;
   std::size_t m_queue_limit;
-  std::mutex m_ledger_lock;  ///< the ledger is one SQLite connection: one user at a time
 
   std::mutex m_lock;
   std::condition_variable m_wakeup;

@@ -109,7 +109,8 @@ Server::Server(Workspace& workspace, ServeOptions options)
   m_impl->served.store(Snapshot::load(workspace, target));
   if (m_impl->options.allow_run) {
     m_impl->runner = std::make_unique<serve_detail::Runner>(
-        workspace, m_impl->options.max_runs, m_impl->options.max_runs * 16, m_impl->options.tracer);
+        workspace, m_impl->options.max_runs, m_impl->options.max_runs * 16, m_impl->options.tracer,
+        m_impl->options.events);
   }
 }
 

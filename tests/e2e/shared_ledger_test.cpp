@@ -1,10 +1,13 @@
 // The ledger on PostgreSQL, through the built binary: clones of one repository recording into
 // one database at once, `ledger status` and `ledger migrate`, the URLs that are refused, and
-// runs kept in the spool when the database goes away while they are made.
+// runs kept in the spool when the database goes away while they are made (by a command, or by
+// the server, which goes back to the database once it is there again).
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -12,6 +15,7 @@
 #include "e2e/e2e.hpp"
 #include "e2e/execution.hpp"
 #include "ledger/connection.hpp"
+#include "support/http_client.hpp"
 #include "support/postgres_server.hpp"
 
 namespace promptctl::testing {
@@ -325,6 +329,64 @@ TEST_F(LostLedgerTest, ASingleRunWhoseDatabaseGoesAwayIsPrintedAndKept) {
   EXPECT_EQ(imported.exit_code, 0) << imported.err;
   ProcessResult shown = run({"runs", "show", kept[0]["run_uid"], "--json"}, {}, {}, env());
   EXPECT_EQ(shown.exit_code, 0) << shown.err;
+}
+
+TEST_F(LostLedgerTest, AServerKeepsItsRunsWhileTheDatabaseIsAwayAndGoesBackToIt) {
+  BackgroundProcess server({"serve", "--port", "0", "--allow-run"},
+                           ProcessOptions{root(), {}, env()});
+  ASSERT_TRUE(server.wait_for_err(" on http://", std::chrono::seconds(20))) << server.err();
+  std::smatch found;
+  std::string said = server.err();
+  ASSERT_TRUE(std::regex_search(said, found, std::regex(R"(on http://127\.0\.0\.1:(\d+))")));
+  int port = std::stoi(found[1]);
+  std::vector<json> answers;
+  auto run_once = [&] {
+    HttpResponse answer =
+        http_request(port, "POST", "/v1/prompts/slow/run", R"({"variables": {"who": "Ann"}})");
+    EXPECT_EQ(answer.status, 200) << answer.error << answer.body;
+    answers.push_back(json::parse(answer.body, nullptr, false));
+    return answers.back();
+  };
+  EXPECT_TRUE(run_once()["run_id"].is_number()) << answers.back();
+  drop_connections_after(1);
+  EXPECT_TRUE(run_once()["run_id"].is_null()) << answers.back();
+  EXPECT_TRUE(server.wait_for_err("the ledger failed", std::chrono::seconds(10))) << server.err();
+  // A second later, a run opens a new connection and is recorded there again.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!run_once()["run_id"].is_number() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_TRUE(answers.back()["run_id"].is_number()) << server.err();
+  std::size_t unrecorded = 0;
+  std::set<std::string> uids;
+  for (const json& answer : answers) {
+    EXPECT_EQ(answer["status"], "ok") << answer;
+    unrecorded += answer["run_id"].is_null() ? 1 : 0;
+    uids.insert(answer["run_uid"].get<std::string>());
+  }
+  EXPECT_EQ(uids.size(), answers.size());
+  std::filesystem::path spool = spool_file();
+  ASSERT_FALSE(spool.empty());
+  EXPECT_TRUE(server.wait_for_err("the ledger is back", std::chrono::seconds(10))) << server.err();
+  EXPECT_NE(server.err().find(" kept in " + spool.string()), std::string::npos) << server.err();
+  HttpResponse metrics = http_request(port, "GET", "/metrics", {});
+  EXPECT_NE(metrics.body.find("promptctl_runs_unrecorded_total " + std::to_string(unrecorded)),
+            std::string::npos)
+      << metrics.body;
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait(std::chrono::seconds(30)), 0) << server.err();
+  // The spool holds exactly the runs answered without a number; the import completes the
+  // ledger.
+  EXPECT_EQ(json_lines(read(spool.lexically_relative(root()).string())).size(), unrecorded);
+  ProcessResult imported = run({"runs", "import", spool.string(), "--json"}, {}, {}, env());
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_EQ(json::parse(imported.out)["imported"], unrecorded);
+  ProcessResult exported = run({"runs", "export"}, {}, {}, env());
+  std::set<std::string> recorded;
+  for (const json& line : json_lines(exported.out)) {
+    recorded.insert(line["run_uid"].get<std::string>());
+  }
+  EXPECT_EQ(recorded, uids);
 }
 
 }  // namespace

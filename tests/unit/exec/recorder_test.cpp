@@ -128,5 +128,60 @@ TEST_F(RecorderTest, AWorkingLedgerLeavesNoSpool) {
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "spool"));
 }
 
+// A server's recorder: while the ledger is away its runs go to the spool; at a later run it
+// opens the ledger again and records there, and says both.
+TEST_F(RecorderTest, AServerKeepsRunsWhileItsLedgerIsAwayAndGoesBackToIt) {
+  std::filesystem::path spool = dir.path() / "spool";
+  ReconnectingRecorder recorder(Ledger::connect(url), {{}, url}, spool,
+                                std::chrono::milliseconds(0));
+  std::vector<std::string> events;
+  recorder.on_event([&](const std::string& line) { events.push_back(line); });
+  std::vector<RunRecord> runs = {a_run(0), a_run(1), a_run(2)};
+  recorder.record(runs[0]);
+  EXPECT_GT(runs[0].id, 0);
+  drop_other_connections(url);
+  recorder.record(runs[1]);
+  EXPECT_EQ(runs[1].id, 0);
+  recorder.record(runs[2]);  // the pause is over at once: a new connection
+  EXPECT_GT(runs[2].id, 0);
+  EXPECT_EQ(recorder.spooled(), 1U);
+  std::vector<SpooledRuns> kept = spooled_runs(spool);
+  ASSERT_EQ(kept.size(), 1U);
+  EXPECT_EQ(kept[0].runs, 1U);
+  EXPECT_EQ(lines_of(kept[0].file).at(0)["run_uid"], runs[1].uid);
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_EQ(events[0].rfind("the ledger failed: ", 0), 0U) << events[0];
+  EXPECT_NE(events[0].find(kept[0].file.string()), std::string::npos) << events[0];
+  EXPECT_EQ(events[1].rfind("the ledger is back; 1 run is kept in " + kept[0].file.string(), 0), 0U)
+      << events[1];
+  Feedback given = recorder.add_feedback(runs[2].uid, 1, "", "");
+  EXPECT_EQ(given.run_id, runs[2].id);
+  EXPECT_EQ(Ledger::connect(url).runs({}).size(), 2U);
+}
+
+// While the pause lasts, runs go to the spool without a try at the ledger, and feedback is
+// refused as unavailable.
+TEST_F(RecorderTest, AServerWaitsOutItsPauseBeforeOpeningTheLedgerAgain) {
+  ReconnectingRecorder recorder(Ledger::connect(url), {{}, url}, dir.path() / "spool",
+                                std::chrono::hours(1));
+  RunRecord first = a_run(0);
+  recorder.record(first);
+  drop_other_connections(url);
+  std::vector<RunRecord> runs = {a_run(1), a_run(2)};
+  for (RunRecord& run : runs) {
+    recorder.record(run);
+    EXPECT_EQ(run.id, 0);
+  }
+  EXPECT_EQ(recorder.spooled(), 2U);
+  try {
+    (void)recorder.add_feedback(first.uid, 1, "", "");
+    ADD_FAILURE() << "feedback was taken while the ledger is away";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::io);
+    EXPECT_EQ(error.message().rfind("the ledger is unavailable: ", 0), 0U) << error.message();
+  }
+  EXPECT_EQ(Ledger::connect(url).runs({}).size(), 1U);
+}
+
 }  // namespace
 }  // namespace promptctl
