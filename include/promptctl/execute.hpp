@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,6 +66,21 @@ struct CallResult {
   std::string uid;
 };
 
+/// Lets another thread cut short a streamed batch's wait for its calls: rung when the feed has
+/// a new call (or a stop is asked), the batch looks at once instead of at its next look, up to
+/// a tenth of a second later. Give it in `ExecutionOptions::bell`.
+class FeedBell {
+ public:
+  /// From any thread.
+  void ring();
+  /// For the executor: what ringing does while a batch may be waiting (empty: nothing).
+  void set_waker(std::function<void()> wake);
+
+ private:
+  std::mutex m_lock;
+  std::function<void()> m_wake;
+};
+
 struct ExecutionOptions {
   std::size_t parallel = 1;
   bool stream = false;
@@ -84,6 +100,8 @@ struct ExecutionOptions {
   /// Each call that reaches a provider is a span of this tracer, and its requests carry the
   /// span's `traceparent`. Null: no spans.
   telemetry::Tracer* tracer = nullptr;
+  /// For `Executor::stream` fed from another thread: that thread rings it. Null: none.
+  FeedBell* bell = nullptr;
 };
 
 /// A call whose request has gone out and of whose answer nothing has come back yet.

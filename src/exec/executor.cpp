@@ -105,6 +105,13 @@ class Batch {
         m_options(options),
         m_events(events),
         m_random(std::random_device{}()) {}
+  ~Batch() {
+    if (m_options.bell) {
+      m_options.bell->set_waker({});  // before the client it wakes goes
+    }
+  }
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
 
   std::vector<CallResult> run(const std::vector<std::vector<ChatRequest>>& calls) {
     std::vector<CallResult> results(calls.size());
@@ -390,6 +397,9 @@ class Batch {
     }
     if (!m_multi) {
       m_multi.emplace();
+      if (m_options.bell) {  // the batch waits in the client's poll only once it exists
+        m_options.bell->set_waker([client = &*m_multi] { client->wake(); });
+      }
     }
     call.transfer = std::make_unique<http::Transfer>(call.http_request, std::move(on_chunk));
     ++call.attempts;
@@ -622,6 +632,18 @@ std::vector<CallResult> Executor::run(const std::vector<std::vector<ChatRequest>
                                       const ExecutionEvents& events) const {
   Batch batch(m_providers, m_cache, options, events);
   return batch.run(calls);
+}
+
+void FeedBell::ring() {
+  std::lock_guard<std::mutex> lock(m_lock);
+  if (m_wake) {
+    m_wake();
+  }
+}
+
+void FeedBell::set_waker(std::function<void()> wake) {
+  std::lock_guard<std::mutex> lock(m_lock);
+  m_wake = std::move(wake);
 }
 
 void Executor::stream(const CallFeed& feed, const ExecutionOptions& options,

@@ -175,6 +175,10 @@ MultiClient::~MultiClient() {
   api.curl_multi_cleanup(static_cast<CURLM*>(m_multi));
 }
 
+void MultiClient::wake() {
+  curl().curl_multi_wakeup(static_cast<CURLM*>(m_multi));
+}
+
 void MultiClient::add(Transfer& transfer) {
   CURLMcode code =
       curl().curl_multi_add_handle(static_cast<CURLM*>(m_multi), easy(transfer.handle()));

@@ -88,6 +88,8 @@ class MultiClient {
   /// Moves transfers along, waiting up to `timeout_ms` for activity; returns those that
   /// finished (and are no longer part of this client).
   std::vector<Transfer*> poll(int timeout_ms);
+  /// Ends the wait of a `poll` now, or of the next one if none waits; from any thread.
+  void wake();
   [[nodiscard]] size_t active() const { return m_active.size(); }
 
  private:

@@ -28,6 +28,7 @@ namespace promptctl::http {
   X(curl_multi_remove_handle)       \
   X(curl_multi_perform)             \
   X(curl_multi_poll)                \
+  X(curl_multi_wakeup)              \
   X(curl_multi_info_read)           \
   X(curl_multi_strerror)
 

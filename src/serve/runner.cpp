@@ -30,7 +30,8 @@ bool Runner::submit(RunJob& job) {
     }
     m_queue.push_back(std::move(job));
   }
-  m_wakeup.notify_one();
+  m_wakeup.notify_one();  // the executor waits here when no call is out,
+  m_bell.ring();          // and in its HTTP client's poll when some are
   return true;
 }
 
@@ -64,6 +65,7 @@ void Runner::stop() {
     m_stop = true;
   }
   m_wakeup.notify_all();
+  m_bell.ring();
   if (m_thread.joinable()) {
     m_thread.join();
   }
@@ -71,7 +73,7 @@ void Runner::stop() {
 
 // Asked by the executor whenever it has room. With nothing out it may wait, since it is asked
 // again only when a call it gave finishes; with calls out it must not, and a run queued then
-// is taken at the executor's next look (within a tenth of a second).
+// rings the bell, which ends the executor's wait for its calls.
 Fed Runner::next_call() {
   std::unique_lock<std::mutex> lock(m_lock);
   if (m_out.empty()) {
@@ -109,6 +111,7 @@ void Runner::work() {
   options.stop = &m_stop;
   options.stop_grace = std::chrono::milliseconds(2000);
   options.tracer = m_tracer;
+  options.bell = &m_bell;
   ExecutionEvents events;
   events.on_text = [&](std::size_t index, std::string_view text) {
     const RunJob* job = nullptr;

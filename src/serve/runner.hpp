@@ -89,6 +89,7 @@ class Runner {
   mutable std::mutex m_stats_lock;
   std::map<std::string, RunStats> m_stats;
   std::atomic<bool> m_stop{false};
+  FeedBell m_bell;  ///< rung when a run is queued: the executor takes it at once
   std::thread m_thread;
 };
 
