@@ -59,6 +59,7 @@ void BM_BuildCallSpan(benchmark::State& state) {
 }
 BENCHMARK(BM_BuildCallSpan);
 
+// A batch as the exporter sends it, in the encoding `state.range(0)` names (0: JSON, 1: protobuf).
 void BM_EncodeBatchOf512(benchmark::State& state) {
   CallResult result = finished_call();
   ProviderSettings settings = local_provider();
@@ -70,12 +71,19 @@ void BM_EncodeBatchOf512(benchmark::State& state) {
     spans.push_back(exec_detail::call_span(result, settings, trace, false));
   }
   telemetry::Attributes resource{{"service.name", std::string("promptctl")}};
+  bool protobuf = state.range(0) == 1;
+  std::size_t bytes = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(telemetry::otlp_json(spans, resource, "1.0"));
+    std::string encoded = protobuf ? telemetry::otlp_protobuf(spans, resource, "1.0")
+                                   : telemetry::otlp_json(spans, resource, "1.0");
+    bytes = encoded.size();
+    benchmark::DoNotOptimize(encoded);
   }
   state.SetItemsProcessed(state.iterations() * 512);
+  state.counters["bytes_per_span"] = static_cast<double>(bytes) / 512;
+  state.SetLabel(protobuf ? "protobuf" : "json");
 }
-BENCHMARK(BM_EncodeBatchOf512);
+BENCHMARK(BM_EncodeBatchOf512)->Arg(0)->Arg(1);
 
 void BM_StartSpanIds(benchmark::State& state) {
   telemetry::Tracer tracer{telemetry::ExportSettings{}};

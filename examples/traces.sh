@@ -34,8 +34,10 @@ collector=$!
 for _ in $(seq 100); do [ -s "$scratch/port" ] && break; sleep 0.05; done
 
 # The standard variables: where spans go and what the service is called. A CI system sets
-# TRACEPARENT for its job; promptctl's spans then belong to the job's trace.
+# TRACEPARENT for its job; promptctl's spans then belong to the job's trace. This small
+# collector reads the JSON encoding; real collectors also take the default, http/protobuf.
 export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$(cat "$scratch/port")"
+export OTEL_EXPORTER_OTLP_PROTOCOL=http/json
 export OTEL_SERVICE_NAME=prompts-ci
 export TRACEPARENT=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01
 step "$promptctl" run docs/summarize --provider echo --var document="promptctl traces its calls." \

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A tiny OpenTelemetry collector for trying promptctl's traces: Python's standard library only.
 
-    collector.py serve PORT_FILE SPANS_FILE   accept OTLP/HTTP JSON on 127.0.0.1 (a free port,
+    collector.py serve PORT_FILE SPANS_FILE   accept OTLP/HTTP JSON (OTEL_EXPORTER_OTLP_PROTOCOL=
+                                              http/json) on 127.0.0.1 (a free port,
                                               written to PORT_FILE); each span becomes a line of
                                               SPANS_FILE
     collector.py show SPANS_FILE              print the spans as trees, children under parents
@@ -33,6 +34,9 @@ def serve(port_file, spans_file):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             if self.path != "/v1/traces":
                 self.send_error(404)
+                return
+            if self.headers.get("Content-Type") != "application/json":
+                self.send_error(415, "this collector reads OTLP/HTTP JSON (http/json) only")
                 return
             request = json.loads(body)
             with open(spans_file, "a", encoding="utf-8") as out:

@@ -1,6 +1,7 @@
 // Traces of the calls promptctl makes, in OpenTelemetry's model: spans with the GenAI semantic
 // conventions' attributes, W3C trace context to and from other programs, and an exporter that
-// sends batches over OTLP/HTTP (JSON encoding) when the standard OTEL_* variables ask for it.
+// sends batches over OTLP/HTTP (protobuf or JSON encoding) when the standard OTEL_* variables
+// ask for it.
 #pragma once
 
 #include <cstdint>
@@ -60,9 +61,14 @@ struct Span {
 };
 
 /// What the OTEL_* variables ask of promptctl's traces.
+/// How a batch is written: OTLP/HTTP's two encodings.
+enum class OtlpEncoding { protobuf, json };
+
 struct ExportSettings {
   /// Where batches go ("…/v1/traces"); empty: spans are not exported.
   std::string traces_url;
+  /// http/protobuf, the protocol's default, or http/json.
+  OtlpEncoding encoding = OtlpEncoding::protobuf;
   std::vector<std::pair<std::string, std::string>> headers;
   Attributes resource;  ///< `service.name` and OTEL_RESOURCE_ATTRIBUTES
   long timeout_ms = 2000;
@@ -75,7 +81,7 @@ struct ExportSettings {
   /// Reads OTEL_TRACES_EXPORTER ("otlp" or "none"), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
   /// OTEL_EXPORTER_OTLP_ENDPOINT (+ "/v1/traces"), OTEL_EXPORTER_OTLP[_TRACES]_HEADERS,
   /// OTEL_EXPORTER_OTLP[_TRACES]_TIMEOUT, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES,
-  /// OTEL_EXPORTER_OTLP[_TRACES]_PROTOCOL (only "http/json" is spoken),
+  /// OTEL_EXPORTER_OTLP[_TRACES]_PROTOCOL ("http/protobuf", the default, or "http/json"),
   /// OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT and TRACEPARENT, through `variable`
   /// (getenv in production). A setting that cannot be used is a problem in `problems` and
   /// turns export off; nothing here throws.
@@ -88,6 +94,13 @@ struct ExportSettings {
 /// one instrumentation scope ("promptctl" and `scope_version`).
 std::string otlp_json(const std::vector<Span>& spans, const Attributes& resource,
                       std::string_view scope_version);
+
+/// The same request in protobuf's binary encoding (http/protobuf).
+std::string otlp_protobuf(const std::vector<Span>& spans, const Attributes& resource,
+                          std::string_view scope_version);
+/// The spans a collector's http/protobuf answer says it refused (a partial success); 0 when it
+/// names none, or is not an ExportTraceServiceResponse.
+std::int64_t otlp_protobuf_rejected_spans(std::string_view answer);
 
 /// What became of the spans a tracer was given.
 struct ExportReport {

@@ -21,6 +21,10 @@ void append_double(std::string& out, double number) {
     out += number > 0 ? "\"Infinity\"" : "\"-Infinity\"";
     return;
   }
+  if (number == 0 && std::signbit(number)) {
+    out += "-0.0";  // "-0" would be read back as the integer 0
+    return;
+  }
   char buffer[32];
   auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, number);
   out.append(buffer, end);

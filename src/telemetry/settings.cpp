@@ -137,11 +137,15 @@ ExportSettings ExportSettings::from_environment(const Lookup& variable,
   }
   std::string which;
   if (auto protocol = traces_or_general(variable, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
-                                        "OTEL_EXPORTER_OTLP_PROTOCOL", &which);
-      protocol && *protocol != "http/json") {
-    problems.push_back(which + " '" + util::printable(*protocol) +
-                       "' is not supported (promptctl sends http/json); spans are not exported");
-    return settings;
+                                        "OTEL_EXPORTER_OTLP_PROTOCOL", &which)) {
+    if (*protocol == "http/json") {
+      settings.encoding = OtlpEncoding::json;
+    } else if (*protocol != "http/protobuf") {
+      problems.push_back(which + " '" + util::printable(*protocol) +
+                         "' is not supported (promptctl sends http/protobuf or http/json); "
+                         "spans are not exported");
+      return settings;
+    }
   }
   if (auto timeout = traces_or_general(variable, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
                                        "OTEL_EXPORTER_OTLP_TIMEOUT", &which)) {

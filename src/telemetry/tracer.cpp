@@ -24,17 +24,36 @@ struct Sent {
   std::string problem;
 };
 
+// The spans a collector's http/json answer says it refused.
+std::int64_t rejected_spans_in_json(const std::string& body) {
+  nlohmann::json answer = nlohmann::json::parse(body, nullptr, false);
+  if (!answer.is_object() || !answer.contains("partialSuccess")) {
+    return 0;
+  }
+  const nlohmann::json& partial = answer["partialSuccess"];
+  if (!partial.is_object() || !partial.contains("rejectedSpans")) {
+    return 0;
+  }
+  const nlohmann::json& rejected = partial["rejectedSpans"];
+  if (rejected.is_string()) {
+    return std::atoll(rejected.get<std::string>().c_str());
+  }
+  return rejected.is_number_integer() ? rejected.get<std::int64_t>() : 0;
+}
+
 // One POST of a batch. Nothing in the problem comes from the headers, which may be secrets.
-Sent post(const ExportSettings& settings, const std::string& body) {
+Sent post(const ExportSettings& settings, std::string body) {
   http::Request request;
   request.url = settings.traces_url;
   request.method = "POST";
-  request.body = body;
+  request.body = std::move(body);
   request.timeout_ms = settings.timeout_ms;
   request.connect_timeout_ms = settings.timeout_ms;
   request.tls.ca_file = settings.ca_file;
   request.headers = settings.headers;
-  request.headers.emplace_back("Content-Type", "application/json");
+  request.headers.emplace_back("Content-Type", settings.encoding == OtlpEncoding::json
+                                                   ? "application/json"
+                                                   : "application/x-protobuf");
   http::MultiClient client;
   http::Transfer transfer(request, nullptr);
   client.add(transfer);
@@ -53,18 +72,9 @@ Sent post(const ExportSettings& settings, const std::string& body) {
   }
   sent.ok = true;
   // A partial success names how many spans were refused.
-  nlohmann::json answer = nlohmann::json::parse(response.body, nullptr, false);
-  if (answer.is_object() && answer.contains("partialSuccess")) {
-    const nlohmann::json& partial = answer["partialSuccess"];
-    if (partial.is_object() && partial.contains("rejectedSpans")) {
-      const nlohmann::json& rejected = partial["rejectedSpans"];
-      if (rejected.is_string()) {
-        sent.rejected = std::atoll(rejected.get<std::string>().c_str());
-      } else if (rejected.is_number_integer()) {
-        sent.rejected = rejected.get<std::int64_t>();
-      }
-    }
-  }
+  sent.rejected = settings.encoding == OtlpEncoding::json
+                      ? rejected_spans_in_json(response.body)
+                      : otlp_protobuf_rejected_spans(response.body);
   return sent;
 }
 
@@ -95,7 +105,10 @@ struct Tracer::Queue {
                               std::make_move_iterator(spans.begin() + count));
       spans.erase(spans.begin(), spans.begin() + count);
       guard.unlock();
-      Sent sent = post(settings, otlp_json(batch, settings.resource, build_info().version));
+      Sent sent =
+          post(settings, settings.encoding == OtlpEncoding::json
+                             ? otlp_json(batch, settings.resource, build_info().version)
+                             : otlp_protobuf(batch, settings.resource, build_info().version));
       guard.lock();
       auto size = static_cast<std::int64_t>(batch.size());
       if (sent.ok) {

@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""Checks OTLP/HTTP JSON trace payloads with the protobuf runtime and the GenAI registry.
+"""Checks OTLP/HTTP trace payloads with the protobuf runtime and the GenAI registry.
 
 usage: check_otlp.py PROTO_DIR REGISTRY_MD PAYLOAD...
+       check_otlp.py --same PROTO_DIR JSON_PAYLOAD PROTOBUF_PAYLOAD
+       check_otlp.py --to-json PROTO_DIR PROTOBUF_PAYLOAD
 
 Each payload is parsed as an opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest
-(compiled from PROTO_DIR with protoc), strictly: an unknown field, a wrong type or a bad enum is
-an error. OTLP's JSON encoding writes trace and span ids as hex where protobuf's JSON mapping has
-base64, so the ids are turned into base64 first (and must be hex of the right length). Every
-gen_ai.* attribute must be a name REGISTRY_MD lists, with a value of the type it gives.
-Prints one line per problem and exits 1 when there is any.
+(compiled from PROTO_DIR with protoc), strictly: a payload named *.pb in the binary encoding
+(http/protobuf), any other in the JSON encoding (http/json), where an unknown field, a wrong type
+or a bad enum is an error. OTLP's JSON encoding writes trace and span ids as hex where protobuf's
+JSON mapping has base64, so the ids are turned into base64 first (and must be hex of the right
+length). Every gen_ai.* attribute must be a name REGISTRY_MD lists, with a value of the type it
+gives. Prints one line per problem and exits 1 when there is any.
+
+--same: the two payloads must be the same request, byte for byte once the JSON one is parsed and
+written in the binary encoding. --to-json: prints a binary payload in OTLP's JSON encoding.
 """
 import base64
 import importlib
@@ -84,24 +90,79 @@ def check_attributes(payload, types, problems, where):
                         )
 
 
-def main():
-    proto_dir, registry, *payloads = sys.argv[1:]
-    problems = []
-    types = registry_types(pathlib.Path(registry).read_text())
-    if not types:
-        problems.append(f"{registry}: no gen_ai attribute found")
+def ids_to_hex(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ID_LENGTHS and isinstance(value, str):
+                node[key] = base64.b64decode(value).hex()
+            else:
+                ids_to_hex(value)
+    elif isinstance(node, list):
+        for item in node:
+            ids_to_hex(item)
+
+
+def as_otlp_json(message):
     from google.protobuf import json_format
 
+    payload = json_format.MessageToDict(
+        message, including_default_value_fields=True, use_integers_for_enums=True
+    )
+    ids_to_hex(payload)
+    return payload
+
+
+def read_payload(path, request_type, problems):
+    """The payload as a message and as OTLP JSON, or (None, None) when it does not parse."""
+    from google.protobuf import json_format
+    from google.protobuf.message import DecodeError
+
+    data = pathlib.Path(path).read_bytes()
+    message = request_type()
+    if path.endswith(".pb"):
+        try:
+            message.ParseFromString(data)
+        except DecodeError as error:
+            problems.append(f"{path}: {error}")
+            return None, None
+        return message, as_otlp_json(message)
+    payload = json.loads(data)
+    shown = json.loads(data)
+    ids_to_base64(payload, problems, path)
+    try:
+        json_format.ParseDict(payload, message)
+    except json_format.ParseError as error:
+        problems.append(f"{path}: {error}")
+        return None, None
+    return message, shown
+
+
+def main():
+    mode = sys.argv[1] if sys.argv[1].startswith("--") else None
+    args = sys.argv[2:] if mode else sys.argv[1:]
+    problems = []
     with tempfile.TemporaryDirectory() as compiled:
-        request_type = compile_protos(pathlib.Path(proto_dir), pathlib.Path(compiled))
-        for path in payloads:
-            payload = json.loads(pathlib.Path(path).read_text())
-            check_attributes(payload, types, problems, path)
-            ids_to_base64(payload, problems, path)
-            try:
-                json_format.ParseDict(payload, request_type())
-            except json_format.ParseError as error:
-                problems.append(f"{path}: {error}")
+        request_type = compile_protos(pathlib.Path(args[0]), pathlib.Path(compiled))
+        if mode == "--to-json":
+            _, payload = read_payload(args[1], request_type, problems)
+            if payload is not None:
+                print(json.dumps(payload))
+        elif mode == "--same":
+            written, _ = read_payload(args[1], request_type, problems)
+            binary = pathlib.Path(args[2]).read_bytes()
+            if written is not None and written.SerializeToString() != binary:
+                parsed, _ = read_payload(args[2], request_type, problems)
+                problems.append(f"{args[1]} and {args[2]} differ")
+                if parsed is not None:
+                    problems.append(f"JSON: {written}\nbinary: {parsed}")
+        else:
+            types = registry_types(pathlib.Path(args[1]).read_text())
+            if not types:
+                problems.append(f"{args[1]}: no gen_ai attribute found")
+            for path in args[2:]:
+                _, payload = read_payload(path, request_type, problems)
+                if payload is not None:
+                    check_attributes(payload, types, problems, path)
     for problem in problems:
         print(problem)
     return 1 if problems else 0

@@ -1,7 +1,7 @@
 // OpenTelemetry: the calls of `run`, `rerun`, `test` and `serve` exported as GenAI spans over
 // OTLP/HTTP to a loopback collector (the test provider server, which accepts /v1/traces), the
-// payloads parsed with the official protobuf definitions, and `traceparent` carried to the
-// provider and taken from the environment.
+// payloads (binary by default, JSON when asked) parsed with the official protobuf definitions, and
+// `traceparent` carried to the provider and taken from the environment.
 #include <csignal>
 #include <filesystem>
 #include <regex>
@@ -81,8 +81,9 @@ class TelemetryTest : public ExecutionTest {
 
   [[nodiscard]] std::vector<ExportedSpan> spans() const {
     std::vector<ExportedSpan> found;
-    for (const HttpRequest& batch : batches()) {
-      json payload = json::parse(batch.body);
+    std::vector<HttpRequest> sent = batches();
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+      json payload = payload_json(sent[i], i);
       for (const json& span : payload["resourceSpans"][0]["scopeSpans"][0]["spans"]) {
         ExportedSpan exported{span, {}};
         for (const json& attribute : span["attributes"]) {
@@ -94,30 +95,62 @@ class TelemetryTest : public ExecutionTest {
     return found;
   }
 
+  [[nodiscard]] static bool is_protobuf(const HttpRequest& batch) {
+    return batch.header("content-type") == "application/x-protobuf";
+  }
+
+  // The batch's body written to a file named for its encoding, as check_otlp.py reads it.
+  [[nodiscard]] std::filesystem::path payload_file(const HttpRequest& batch,
+                                                   std::size_t number) const {
+    std::string file = "payload-" + std::to_string(number) + (is_protobuf(batch) ? ".pb" : ".json");
+    write(file, batch.body);
+    return root() / file;
+  }
+
+  [[nodiscard]] ProcessResult check_otlp(std::vector<std::string> args) const {
+    args.insert(
+        args.begin(),
+        (std::filesystem::path(PROMPTCTL_SOURCE_DIR) / "tests/conformance/check_otlp.py").string());
+    // Debian's interpreter, which has python3-protobuf.
+    return run_process("/usr/bin/python3", args, {root(), {}, {}});
+  }
+
+  // A batch in OTLP's JSON encoding: as sent, or a binary one read with the official
+  // definitions and written as JSON.
+  [[nodiscard]] json payload_json(const HttpRequest& batch, std::size_t number) const {
+    if (!is_protobuf(batch)) {
+      return json::parse(batch.body);
+    }
+    ProcessResult converted = check_otlp(
+        {"--to-json", (std::filesystem::path(PROMPTCTL_CONFORMANCE_DIR) / "otlp").string(),
+         payload_file(batch, number).string()});
+    EXPECT_EQ(converted.exit_code, 0) << converted.out << converted.err;
+    return json::parse(converted.out, nullptr, false);
+  }
+
   // Every payload parsed strictly as an ExportTraceServiceRequest of the official definitions,
   // and every gen_ai attribute found in the conventions' registry with its type.
   void expect_valid_payloads() const {
     std::vector<std::string> args = {
-        (std::filesystem::path(PROMPTCTL_SOURCE_DIR) / "tests/conformance/check_otlp.py").string(),
         (std::filesystem::path(PROMPTCTL_CONFORMANCE_DIR) / "otlp").string(),
         (std::filesystem::path(PROMPTCTL_CONFORMANCE_DIR) / "otel-genai/gen-ai.md").string()};
     std::vector<HttpRequest> sent = batches();
     ASSERT_FALSE(sent.empty());
     for (std::size_t i = 0; i < sent.size(); ++i) {
-      std::string file = "payload-" + std::to_string(i) + ".json";
-      write(file, sent[i].body);
-      args.push_back((root() / file).string());
+      args.push_back(payload_file(sent[i], i).string());
     }
-    // Debian's interpreter, which has python3-protobuf.
-    ProcessResult checked = run_process("/usr/bin/python3", args, {root(), {}, {}});
+    ProcessResult checked = check_otlp(args);
     EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
   }
 };
 
 TEST_F(TelemetryTest, ARunIsAGenAiSpanLinkedToItsLedgerRowAndToTheProvidersRequest) {
-  json run =
-      run_json({"run", "hello", "--var", "who=Ada"}, exporting({{"OTEL_SERVICE_NAME", "ci"}}));
+  json run = run_json(
+      {"run", "hello", "--var", "who=Ada"},
+      exporting({{"OTEL_SERVICE_NAME", "ci"}, {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"}}));
   ASSERT_EQ(run["status"], "ok") << run;
+  ASSERT_EQ(batches().size(), 1U);
+  EXPECT_EQ(batches()[0].header("content-type"), "application/json");
   std::vector<ExportedSpan> exported = spans();
   ASSERT_EQ(exported.size(), 1U);
   const ExportedSpan& span = exported[0];
@@ -170,6 +203,9 @@ TEST_F(TelemetryTest, ACiJobsTraceHoldsTheTestsCallsWithTheirContentsWhenAskedFo
       {"test"}, exporting({{"TRACEPARENT", parent},
                            {"OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "true"}}));
   EXPECT_EQ(tested.exit_code, 5) << tested.out << tested.err;  // the broken case: HTTP 500
+  for (const HttpRequest& batch : batches()) {                 // the protocol's default encoding
+    EXPECT_EQ(batch.header("content-type"), "application/x-protobuf");
+  }
   // A span for the run, one per case under it, each case's call under the case, and the
   // similarity assertion's embeddings request under the run.
   std::vector<ExportedSpan> exported = spans();

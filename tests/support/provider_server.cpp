@@ -965,7 +965,9 @@ bool ProviderServer::answer(int fd, const HttpRequest& request) {
                    error_body(Api::openai, 404, "no route " + request.target).dump());
   }
   if (api == Api::traces) {  // an OpenTelemetry collector: every batch accepted
-    return respond(fd, 200, "application/json", R"({"partialSuccess":{}})");
+    return request.header("content-type") == "application/x-protobuf"
+               ? respond(fd, 200, "application/x-protobuf", "")  // an empty response message
+               : respond(fd, 200, "application/json", R"({"partialSuccess":{}})");
   }
   if (!authorized(api, request, m_options.key)) {
     return respond(fd, 401, "application/json",

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include <unistd.h>
+#include "promptctl/build_info.hpp"
 #include "promptctl/telemetry.hpp"
 
 #include "support/http_wire.hpp"
@@ -127,10 +128,21 @@ TEST(ExportSettingsTest, ReadsServiceResourceHeadersAndTimeout) {
   EXPECT_EQ(std::get<std::string>(settings.resource[1].second), "ci,1");
 }
 
+TEST(ExportSettingsTest, SendsTheProtocolsDefaultEncodingUnlessJsonIsAskedFor) {
+  Environment environment;
+  environment.values["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:4318";
+  EXPECT_EQ(environment.read().encoding, OtlpEncoding::protobuf);
+  environment.values["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/json";
+  EXPECT_EQ(environment.read().encoding, OtlpEncoding::json);
+  environment.values["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = "http/protobuf";  // traces' own
+  EXPECT_EQ(environment.read().encoding, OtlpEncoding::protobuf);
+  EXPECT_TRUE(environment.problems.empty());
+}
+
 TEST(ExportSettingsTest, SettingsThatCannotBeUsedTurnExportOffAndSaySo) {
   const std::map<std::string, std::string> problems_and_words = {
       {"OTEL_EXPORTER_OTLP_PROTOCOL=grpc", "'grpc' is not supported"},
-      {"OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf", "'http/protobuf' is not supported"},
+      {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/xml", "'http/xml' is not supported"},
       {"OTEL_EXPORTER_OTLP_TIMEOUT=soon", "not a positive number"},
       {"OTEL_EXPORTER_OTLP_HEADERS=novalue", "not a list of name=value pairs"},
   };
@@ -214,6 +226,7 @@ TEST(TracerTest, SendsQueuedSpansToTheCollectorWhenFinished) {
   ExportSettings settings;
   settings.traces_url = collector.url() + "/v1/traces";
   settings.resource = {{"service.name", std::string("promptctl")}};
+  settings.encoding = OtlpEncoding::json;  // read back here; the binary form in conformance
   Tracer tracer(settings);
   ASSERT_TRUE(tracer.exporting());
   TraceContext first = tracer.start_span(std::nullopt);
@@ -241,6 +254,22 @@ TEST(TracerTest, SendsQueuedSpansToTheCollectorWhenFinished) {
   EXPECT_EQ(spans, 3U);
   tracer.end(sample_span());  // after the end: dropped, not sent
   EXPECT_EQ(tracer.finish().dropped, 1);
+}
+
+TEST(TracerTest, SendsTheBinaryEncodingByDefault) {
+  testing::ProviderServer collector({"", 0, 0});
+  ExportSettings settings;
+  settings.traces_url = collector.url() + "/v1/traces";
+  Tracer tracer(settings);
+  std::vector<Span> sent = {sample_span(), sample_span()};
+  for (const Span& span : sent) {
+    tracer.end(span);
+  }
+  ExportReport report = tracer.finish();
+  EXPECT_EQ(report.exported, 2);
+  ASSERT_EQ(collector.requests().size(), 1U);
+  EXPECT_EQ(collector.requests()[0].header("content-type"), "application/x-protobuf");
+  EXPECT_EQ(collector.requests()[0].body, otlp_protobuf(sent, {}, build_info().version));
 }
 
 TEST(TracerTest, ACollectorThatIsDownCostsOnlyTheSpans) {
