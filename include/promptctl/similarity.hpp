@@ -12,6 +12,7 @@
 #include "promptctl/provider.hpp"
 #include "promptctl/provider_settings.hpp"
 #include "promptctl/search.hpp"
+#include "promptctl/telemetry.hpp"
 
 namespace promptctl {
 
@@ -22,6 +23,9 @@ struct EmbeddingSource {
   bool offline = false;  ///< only what the index has stored
   /// Called after each batch with how many texts are done out of how many were missing.
   std::function<void(std::size_t, std::size_t)> progress;
+  /// Where each embeddings request's span goes (TRACEPARENT's trace, else a new one). Null:
+  /// no spans.
+  telemetry::Tracer* tracer = nullptr;
 };
 
 /// The embedding model search and dupes use: `requested` when given, else

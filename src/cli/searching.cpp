@@ -42,6 +42,7 @@ EmbeddingSource embedding_source(Session& session, const EmbeddingOptions& optio
   source.model = search_embedding_model(session.workspace().settings(), options.model, providers);
   source.providers = &providers;
   source.offline = options.offline;
+  source.tracer = &session.tracer();
   const Output& out = session.out();
   source.progress = [&out](std::size_t done, std::size_t total) {
     out.progress("embedding prompts: " + std::to_string(done) + "/" + std::to_string(total));

@@ -113,7 +113,8 @@ EmbeddedPrompts embed_prompts(SearchIndex& index, const std::vector<IndexedPromp
       texts.push_back(pending[j].second);
     }
     EmbeddingResult result =
-        embed_texts(source.model, texts, *source.providers, nullptr, CacheMode::off);
+        embed_texts(source.model, texts, *source.providers, nullptr, CacheMode::off,
+                    EmbeddingTracing{source.tracer, std::nullopt});
     if (!result.ok) {
       out.error = result.error;
       out.error_kind = result.error_kind;
@@ -160,7 +161,8 @@ std::vector<float> embed_text(SearchIndex& index, const std::string& text,
                 {}, "run once without --offline while the embeddings endpoint is reachable");
   }
   EmbeddingResult result =
-      embed_texts(source.model, {text}, *source.providers, nullptr, CacheMode::off);
+      embed_texts(source.model, {text}, *source.providers, nullptr, CacheMode::off,
+                  EmbeddingTracing{source.tracer, std::nullopt});
   if (!result.ok) {
     throw Error(result.error_kind, "cannot embed the query: " + result.error);
   }

@@ -275,6 +275,22 @@ TEST_F(TelemetryTest, ACiJobsTraceHoldsTheTestsCallsWithTheirContentsWhenAskedFo
   expect_valid_payloads();
 }
 
+TEST_F(TelemetryTest, SearchBySimilarityTracesItsEmbeddingsRequests) {
+  std::string parent = std::string("00-") + k_ci_trace + "-" + k_ci_span + "-01";
+  ProcessResult found = run_with_server({"search", "--similar", "a greeting", "--json"},
+                                        exporting({{"TRACEPARENT", parent}}));
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  std::vector<ExportedSpan> exported = spans();
+  ASSERT_EQ(exported.size(), 2U) << found.err;  // the query's text, then the prompts'
+  for (const ExportedSpan& span : exported) {
+    EXPECT_EQ(span.attribute("gen_ai.operation.name"), "embeddings");
+    EXPECT_EQ(span.attribute("gen_ai.request.model"), "text-embedding-3-small");
+    EXPECT_EQ(span.span["traceId"], k_ci_trace);
+    EXPECT_EQ(span.span["parentSpanId"], k_ci_span);
+  }
+  expect_valid_payloads();
+}
+
 TEST_F(TelemetryTest, WithoutAnExporterTraceparentIsPassedOnAndNothingIsSent) {
   std::string parent = std::string("00-") + k_ci_trace + "-" + k_ci_span + "-01";
   json run = run_json({"run", "hello", "--var", "who=Ada"}, {{"TRACEPARENT", parent}});
