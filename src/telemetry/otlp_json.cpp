@@ -103,20 +103,41 @@ void append_span(std::string& out, const Span& span) {
 
 }  // namespace
 
-std::string otlp_json(const std::vector<Span>& spans, const Attributes& resource,
-                      std::string_view scope_version) {
+std::string json_span(const Span& span) {
+  std::string out;
+  out.reserve(1280);
+  append_span(out, span);
+  return out;
+}
+
+std::string json_request(const std::vector<std::string>& spans, const Attributes& resource,
+                         std::string_view scope_version) {
+  std::size_t size = 256;
+  for (const std::string& span : spans) {
+    size += span.size() + 1;
+  }
   std::string out = "{\"resourceSpans\":[{\"resource\":{\"attributes\":";
-  out.reserve(1024 + spans.size() * 1280);
+  out.reserve(size);
   append_key_values(out, resource);
   out += "},\"scopeSpans\":[{\"scope\":{\"name\":\"promptctl\",\"version\":";
   util::append_json_string(out, scope_version);
   out += "},\"spans\":[";
   for (std::size_t i = 0; i < spans.size(); ++i) {
     out += i ? "," : "";
-    append_span(out, spans[i]);
+    out += spans[i];
   }
   out += "]}]}]}";
   return out;
+}
+
+std::string otlp_json(const std::vector<Span>& spans, const Attributes& resource,
+                      std::string_view scope_version) {
+  std::vector<std::string> encoded;
+  encoded.reserve(spans.size());
+  for (const Span& span : spans) {
+    encoded.push_back(json_span(span));
+  }
+  return json_request(encoded, resource, scope_version);
 }
 
 }  // namespace promptctl::telemetry

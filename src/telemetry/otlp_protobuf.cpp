@@ -237,12 +237,24 @@ std::int64_t otlp_protobuf_rejected_spans(std::string_view answer) {
   return 0;
 }
 
+// A span as ScopeSpans holds it: field 2.
+std::string protobuf_span(const Span& span) {
+  std::string out;
+  out.reserve(768);
+  put_message(out, 2, [&](std::string& written) { put_span(written, span); });
+  return out;
+}
+
 // ExportTraceServiceRequest: resource_spans 1, a ResourceSpans of resource 1 (a Resource of
 // attributes 1) and scope_spans 2, a ScopeSpans of scope 1 (name 1, version 2) and spans 2.
-std::string otlp_protobuf(const std::vector<Span>& spans, const Attributes& resource,
-                          std::string_view scope_version) {
+std::string protobuf_request(const std::vector<std::string>& spans, const Attributes& resource,
+                             std::string_view scope_version) {
+  std::size_t size = 256;
+  for (const std::string& span : spans) {
+    size += span.size();
+  }
   std::string out;
-  out.reserve(256 + spans.size() * 768);
+  out.reserve(size);
   put_message(out, 1, [&](std::string& resource_spans) {
     put_message(resource_spans, 1,
                 [&](std::string& described) { put_attributes(described, 1, resource); });
@@ -251,12 +263,22 @@ std::string otlp_protobuf(const std::vector<Span>& spans, const Attributes& reso
         put_string(scope, 1, "promptctl");
         put_string(scope, 2, scope_version);
       });
-      for (const Span& span : spans) {
-        put_message(scope_spans, 2, [&](std::string& written) { put_span(written, span); });
+      for (const std::string& span : spans) {
+        scope_spans += span;
       }
     });
   });
   return out;
+}
+
+std::string otlp_protobuf(const std::vector<Span>& spans, const Attributes& resource,
+                          std::string_view scope_version) {
+  std::vector<std::string> encoded;
+  encoded.reserve(spans.size());
+  for (const Span& span : spans) {
+    encoded.push_back(protobuf_span(span));
+  }
+  return protobuf_request(encoded, resource, scope_version);
 }
 
 }  // namespace promptctl::telemetry

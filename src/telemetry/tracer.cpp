@@ -83,7 +83,7 @@ Sent post(const ExportSettings& settings, std::string body) {
 struct Tracer::Queue {
   std::mutex lock;
   std::condition_variable wake;
-  std::deque<Span> spans;
+  std::deque<std::string> spans;  ///< encoded as they ended
   bool finishing = false;
   ExportReport report;
   std::mutex finish_lock;  // held by the one `finish` that joins the sender
@@ -101,14 +101,14 @@ struct Tracer::Queue {
         continue;
       }
       std::size_t count = std::min(spans.size(), k_max_batch);
-      std::vector<Span> batch(std::make_move_iterator(spans.begin()),
-                              std::make_move_iterator(spans.begin() + count));
+      std::vector<std::string> batch(std::make_move_iterator(spans.begin()),
+                                     std::make_move_iterator(spans.begin() + count));
       spans.erase(spans.begin(), spans.begin() + count);
       guard.unlock();
       Sent sent =
           post(settings, settings.encoding == OtlpEncoding::json
-                             ? otlp_json(batch, settings.resource, build_info().version)
-                             : otlp_protobuf(batch, settings.resource, build_info().version));
+                             ? json_request(batch, settings.resource, build_info().version)
+                             : protobuf_request(batch, settings.resource, build_info().version));
       guard.lock();
       auto size = static_cast<std::int64_t>(batch.size());
       if (sent.ok) {
@@ -165,12 +165,16 @@ void Tracer::end(Span span) {
   if (!m_exporting || !span.context.sampled) {
     return;
   }
+  // Encoded here, and the span freed by the thread that made it: handing spans of many small
+  // allocations to the sending thread to free cost more than encoding them.
+  std::string encoded =
+      m_settings.encoding == OtlpEncoding::json ? json_span(span) : protobuf_span(span);
   std::lock_guard guard(m_queue->lock);
   if (m_queue->finishing || m_queue->spans.size() >= k_max_queue) {
     ++m_queue->report.dropped;
     return;
   }
-  m_queue->spans.push_back(std::move(span));
+  m_queue->spans.push_back(std::move(encoded));
   if (m_queue->spans.size() >= k_max_batch) {
     m_queue->wake.notify_one();
   }
