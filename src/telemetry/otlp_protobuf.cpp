@@ -109,10 +109,10 @@ void put_any_value(std::string& out, const AttributeValue& value) {
 
 // Each attribute as a KeyValue (key 1, value 2) in field `field`.
 void put_attributes(std::string& out, int field, const Attributes& attributes) {
-  for (const auto& [key, value] : attributes) {
+  for (const auto& attribute : attributes) {
     put_message(out, field, [&](std::string& pair) {
-      put_string(pair, 1, key);
-      put_message(pair, 2, [&](std::string& any) { put_any_value(any, value); });
+      put_string(pair, 1, attribute.first);
+      put_message(pair, 2, [&](std::string& any) { put_any_value(any, attribute.second); });
     });
   }
 }
