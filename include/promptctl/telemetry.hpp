@@ -100,13 +100,10 @@ std::string otlp_protobuf(const std::vector<Span>& spans, const Attributes& reso
                           std::string_view scope_version);
 /// One span in the form a request of `encoding` holds it, for `otlp_request`: encoded when it
 /// ends, on the thread that made it, so that a batch is only put together.
-std::string json_span(const Span& span);
-std::string protobuf_span(const Span& span);
+std::string encode_span(const Span& span, OtlpEncoding encoding);
 /// The request holding spans so encoded.
-std::string json_request(const std::vector<std::string>& spans, const Attributes& resource,
-                         std::string_view scope_version);
-std::string protobuf_request(const std::vector<std::string>& spans, const Attributes& resource,
-                             std::string_view scope_version);
+std::string otlp_request(const std::vector<std::string>& spans, const Attributes& resource,
+                         std::string_view scope_version, OtlpEncoding encoding);
 
 /// The spans a collector's http/protobuf answer says it refused (a partial success); 0 when it
 /// names none, or is not an ExportTraceServiceResponse.

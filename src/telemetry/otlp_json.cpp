@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "promptctl/telemetry.hpp"
+#include "telemetry/encodings.hpp"
 #include "util/json_writer.hpp"
 
 namespace promptctl::telemetry {
@@ -128,16 +128,6 @@ std::string json_request(const std::vector<std::string>& spans, const Attributes
   }
   out += "]}]}]}";
   return out;
-}
-
-std::string otlp_json(const std::vector<Span>& spans, const Attributes& resource,
-                      std::string_view scope_version) {
-  std::vector<std::string> encoded;
-  encoded.reserve(spans.size());
-  for (const Span& span : spans) {
-    encoded.push_back(json_span(span));
-  }
-  return json_request(encoded, resource, scope_version);
 }
 
 }  // namespace promptctl::telemetry

@@ -5,7 +5,7 @@
 #include <bit>
 #include <nlohmann/json.hpp>
 
-#include "promptctl/telemetry.hpp"
+#include "telemetry/encodings.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::telemetry {
@@ -269,16 +269,6 @@ std::string protobuf_request(const std::vector<std::string>& spans, const Attrib
     });
   });
   return out;
-}
-
-std::string otlp_protobuf(const std::vector<Span>& spans, const Attributes& resource,
-                          std::string_view scope_version) {
-  std::vector<std::string> encoded;
-  encoded.reserve(spans.size());
-  for (const Span& span : spans) {
-    encoded.push_back(protobuf_span(span));
-  }
-  return protobuf_request(encoded, resource, scope_version);
 }
 
 }  // namespace promptctl::telemetry

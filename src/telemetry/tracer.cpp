@@ -105,10 +105,8 @@ struct Tracer::Queue {
                                      std::make_move_iterator(spans.begin() + count));
       spans.erase(spans.begin(), spans.begin() + count);
       guard.unlock();
-      Sent sent =
-          post(settings, settings.encoding == OtlpEncoding::json
-                             ? json_request(batch, settings.resource, build_info().version)
-                             : protobuf_request(batch, settings.resource, build_info().version));
+      Sent sent = post(settings, otlp_request(batch, settings.resource, build_info().version,
+                                              settings.encoding));
       guard.lock();
       auto size = static_cast<std::int64_t>(batch.size());
       if (sent.ok) {
@@ -167,8 +165,7 @@ void Tracer::end(Span span) {
   }
   // Encoded here, and the span freed by the thread that made it: handing spans of many small
   // allocations to the sending thread to free cost more than encoding them.
-  std::string encoded =
-      m_settings.encoding == OtlpEncoding::json ? json_span(span) : protobuf_span(span);
+  std::string encoded = encode_span(span, m_settings.encoding);
   std::lock_guard guard(m_queue->lock);
   if (m_queue->finishing || m_queue->spans.size() >= k_max_queue) {
     ++m_queue->report.dropped;
