@@ -333,7 +333,12 @@ std::optional<fs::path> Workspace::state_dir() const {
 }
 
 std::string Workspace::display_path(std::string_view name) {
-  return std::string(k_prompts_dir) + "/" + std::string(name) + ".yaml";
+  constexpr std::string_view k_folder = k_prompts_dir;
+  constexpr std::string_view k_suffix = ".yaml";
+  std::string path;
+  path.reserve(k_folder.size() + 1 + name.size() + k_suffix.size());  // one allocation
+  path.append(k_folder).append(1, '/').append(name).append(k_suffix);
+  return path;
 }
 
 bool Workspace::exists(std::string_view name) const {
