@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "promptctl/repo.hpp"
+#include "repo/certificates.hpp"
 #include "repo/git_handle.hpp"
 #include "repo/helpers.hpp"
 #include "repo/notes.hpp"
@@ -66,7 +67,10 @@ int acquire_credentials(git_credential** out, const char* url, const char* usern
   return GIT_PASSTHROUGH;
 }
 
+// Every fetch, push and clone sets its callbacks here, first: the certificates an HTTPS remote
+// is checked against are loaded now, not at every start-up (certificates.hpp).
 void set_callbacks(git_remote_callbacks& callbacks, CredentialState& state) {
+  load_system_certificates();
   callbacks.credentials = acquire_credentials;
   callbacks.payload = &state;
 }

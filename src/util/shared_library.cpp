@@ -23,9 +23,13 @@ SharedLibrary::~SharedLibrary() {
   }
 }
 
+void* SharedLibrary::find(const char* name) const {
+  return ::dlsym(m_handle, name);
+}
+
 void* SharedLibrary::symbol(const char* name) const {
   ::dlerror();
-  void* address = ::dlsym(m_handle, name);
+  void* address = find(name);
   if (!address) {
     throw Error(ErrorKind::io, "'" + m_soname + "' has no symbol '" + name + "'");
   }

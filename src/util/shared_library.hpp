@@ -17,6 +17,9 @@ class SharedLibrary {
 
   /// The address of `symbol`; throws `Error` when the library lacks it.
   [[nodiscard]] void* symbol(const char* name) const;
+  /// The address of `symbol` in the library or in the libraries it depends on; null when
+  /// none has it.
+  [[nodiscard]] void* find(const char* name) const;
 
   /// `symbol` cast to the type of the function it is declared as, so calls stay type-checked.
   template <class Function>

@@ -3,9 +3,12 @@
 // for one. The gateway is the loopback provider behind a real TLS front with a CA made here.
 #include <sys/stat.h>
 
+#include <fstream>
 #include <memory>
+#include <sstream>
 
 #include "e2e/e2e.hpp"
+#include "support/git_http_server.hpp"
 #include "support/provider_server.hpp"
 #include "support/tls_front.hpp"
 
@@ -18,7 +21,9 @@ namespace {
 class TestPki {
  public:
   TestPki() {
-    m_dir.write("server.ext", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+    // The name also as a DNS name: mbedTLS (libgit2's TLS on Debian) matches only those.
+    m_dir.write("server.ext",
+                "subjectAltName=IP:127.0.0.1,DNS:127.0.0.1\nextendedKeyUsage=serverAuth\n");
     m_dir.write("client.ext", "extendedKeyUsage=clientAuth\n");
     openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
              "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj",
@@ -170,4 +175,46 @@ TEST_F(TlsTest, TheRepositoryCannotChooseWhichAuthorityVouchesForAnAddress) {
                       "configuration, not in a committed file"),
       std::string::npos)
       << result.err;
+}
+
+// libgit2 checks an HTTPS remote against the system's certificate bundle, which promptctl has it
+// load only when a transfer starts (src/repo/certificates.hpp). The bundle is replaced, in a
+// mount namespace of the test's own, by one that also holds the test's certificate authority.
+TEST_F(TlsTest, AnHttpsRemoteIsCheckedAgainstTheSystemsCertificates) {
+  const std::string bundle = "/etc/ssl/certs/ca-certificates.crt";
+  if (!std::filesystem::is_regular_file(bundle)) {
+    GTEST_SKIP() << "no system certificate bundle at " << bundle;
+  }
+  ProcessResult namespaced = run_process("unshare", {"-m", "true"}, ProcessOptions{});
+  if (namespaced.exit_code != 0) {
+    GTEST_SKIP() << "cannot make a mount namespace: " << namespaced.err;
+  }
+  git(root(), {"add", "-A"});
+  git(root(), {"commit", "-q", "-m", "one"});
+  git(m_dir.path(), {"clone", "-q", "--bare", root().string(), "hub.git"});
+  const std::string token = "tok3n-s3cret";
+  GitHttpServer server(m_dir.path(), "ci-bot", token);
+  TlsFront front({s_pki->path("server.pem"), s_pki->path("server.key"), "", server.port()});
+  const std::string url = front.url() + "/hub.git";
+  ProcessOptions options;
+  options.cwd = m_dir.path();
+  options.env = {{"PROMPTCTL_GIT_TOKEN", token}, {"PROMPTCTL_GIT_USERNAME", "ci-bot"}};
+
+  ProcessResult untrusted = run_promptctl({"clone", url, "untrusted"}, options);
+  EXPECT_EQ(untrusted.exit_code, 3) << untrusted.err;
+  EXPECT_NE(untrusted.err.find("certificate"), std::string::npos) << untrusted.err;
+  EXPECT_FALSE(std::filesystem::exists(m_dir.path() / "untrusted"));
+
+  std::ifstream system_bundle(bundle);
+  std::ostringstream both;
+  both << system_bundle.rdbuf() << m_dir.read(s_pki->path("ca.pem"));
+  m_dir.write("bundle.crt", both.str());
+  ProcessResult trusted = run_process(
+      "unshare",
+      {"-m", "sh", "-c", "mount --bind \"$1\" \"$2\" && exec \"$3\" clone \"$4\" trusted", "sh",
+       (m_dir.path() / "bundle.crt").string(), bundle, PROMPTCTL_BINARY, url},
+      options);
+  ASSERT_EQ(trusted.exit_code, 0) << trusted.err;
+  EXPECT_EQ(git(m_dir.path() / "trusted", {"rev-parse", "HEAD"}),
+            git(root(), {"rev-parse", "HEAD"}));
 }

@@ -19,6 +19,7 @@ class GitHttpServer {
   GitHttpServer& operator=(const GitHttpServer&) = delete;
 
   [[nodiscard]] std::string url(const std::string& repository) const;
+  [[nodiscard]] int port() const { return m_port; }
   /// Requests turned away for lacking the right credentials.
   [[nodiscard]] int refused() const { return m_refused; }
 
