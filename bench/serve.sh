@@ -7,7 +7,8 @@
 # new commit being served; and with all of them pinned in an environment, the reload after a
 # deploy of one prompt.
 #   bench/serve.sh [BINARY] [PROMPTS] [ROUNDS]
-# Needs wrk, nodejs and node-mustache (apt-get install wrk nodejs node-mustache), and curl.
+# Needs wrk, nodejs and node-mustache (apt-get install wrk nodejs node-mustache; or mustache.js
+# from npm, found through NODE_PATH), and curl.
 # As root it re-runs itself in a network namespace that has only loopback.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -60,7 +61,7 @@ git -C "$work/small" add -A && git -C "$work/small" commit -qm letter
 pids+=($!)
 serve_port=$(port_of "$work/small.log")
 node_port=$((serve_port + 1))
-NODE_PATH=/usr/share/nodejs node "$here/bench/serve/node_render.js" "$node_port" &
+NODE_PATH=${NODE_PATH:-/usr/share/nodejs} node "$here/bench/serve/node_render.js" "$node_port" &
 pids+=($!)
 sleep 0.5
 for round in $(seq "$rounds"); do
