@@ -70,7 +70,8 @@ class RunRecorder {
 
   /// Records `run`, giving it a uid when it has none, and sets its `id`: its number in the
   /// ledger (in groups, good once `commit` returns true), or 0 when it went to the spool.
-  /// `parent_uid` is the uid of the run it repeats, for the spool's line.
+  /// `parent_uid` is the uid of the run it repeats, for the spool's line. Throws `Error` (io),
+  /// naming both failures, when the ledger failed and the spool cannot keep the run either.
   void record(RunRecord& run, const std::string& parent_uid = {});
   /// Commits the open group. False when the ledger failed and the runs recorded since the
   /// last commit went to the spool: the numbers `record` gave them are void.
@@ -91,6 +92,8 @@ class RunRecorder {
 
  private:
   void fail(const Error& error);
+  /// Into the spool; throws `Error` (io) naming the ledger's failure too when it cannot.
+  void keep(const PortableRun& run);
   void announce_failure(bool failed_before);
 
   Ledger* m_ledger;
@@ -119,7 +122,8 @@ class ReconnectingRecorder {
   void on_event(std::function<void(const std::string&)> notify) { m_on_event = std::move(notify); }
 
   /// Records `run` (giving it a uid when it has none) and sets its `id`, or 0 when it went to
-  /// the spool. Throws `Error` (io) only when the spool cannot keep it either.
+  /// the spool. Throws `Error` (io) only when the spool cannot keep it either, naming both
+  /// failures, after saying so through `on_event`.
   void record(RunRecord& run, const std::string& parent_uid = {});
   /// Records feedback in the ledger. Throws `Error` (io) while the ledger is away, and as
   /// `Ledger::add_feedback` does.

@@ -22,6 +22,16 @@ Error spool_error(const std::filesystem::path& file, const std::string& what) {
   return Error(ErrorKind::io, "cannot " + what + " " + file.string() + ": " + std::strerror(errno));
 }
 
+// A run that neither the ledger nor the spool took is lost: the error names both failures, the
+// ledger's first, so that the cause is not hidden behind the spool's.
+Error unkept(const std::string& ledger_failure, const Error& spool_failure) {
+  return Error(
+      ErrorKind::io,
+      "the ledger failed (" + ledger_failure +
+          ") and its runs cannot be kept in the spool either: " + spool_failure.message(),
+      {}, "runs not yet recorded are lost; free space or mend the folder named, then run again");
+}
+
 // The run as the ledger would keep it (its stored form): the spool holds no more than that.
 PortableRun portable(const RunRecord& run, const std::string& parent_uid) {
   return {run.store == LedgerStore::full ? run : run.stored_form(), parent_uid, {}};
@@ -124,7 +134,7 @@ void RunRecorder::record(RunRecord& run, const std::string& parent_uid) {
       fail(error);
     }
   }
-  m_spool.keep(portable(run, parent_uid));
+  keep(portable(run, parent_uid));
   announce_failure(failed_before);
 }
 
@@ -139,7 +149,11 @@ bool RunRecorder::commit() {
     }
   }
   if (m_failure) {
-    m_spool.sync();
+    try {
+      m_spool.sync();
+    } catch (const Error& error) {
+      throw unkept(m_failure->message(), error);
+    }
   }
   announce_failure(failed_before);
   return !std::exchange(m_group_void, false);
@@ -176,9 +190,17 @@ void RunRecorder::fail(const Error& error) {
   m_batch.reset();  // rolls back what the ledger still holds open of the group
   m_group_void = !m_group.empty();
   for (const PortableRun& run : m_group) {
-    m_spool.keep(run);
+    keep(run);
   }
   m_group.clear();
+}
+
+void RunRecorder::keep(const PortableRun& run) {
+  try {
+    m_spool.keep(run);
+  } catch (const Error& error) {
+    throw unkept(m_failure->message(), error);
+  }
 }
 
 ReconnectingRecorder::ReconnectingRecorder(Ledger ledger, LedgerLocation where,
@@ -207,8 +229,16 @@ void ReconnectingRecorder::record(RunRecord& run, const std::string& parent_uid)
       lost_now = true;
     }
   }
-  m_spool.keep(portable(run, parent_uid));
-  m_spool.sync();  // the run's answer goes back next: it must be kept by then
+  try {
+    m_spool.keep(portable(run, parent_uid));
+    m_spool.sync();  // the run's answer goes back next: it must be kept by then
+  } catch (const Error& error) {
+    Error lost = unkept(m_failure, error);
+    if (m_on_event) {  // every run lost is said, not only the first
+      m_on_event(lost.message());
+    }
+    throw lost;
+  }
   if (lost_now && m_on_event) {
     std::string file = util::visible(m_spool.file().string());
     m_on_event("the ledger failed: " + m_failure + "; runs are kept in " + file +

@@ -183,5 +183,46 @@ TEST_F(RecorderTest, AServerWaitsOutItsPauseBeforeOpeningTheLedgerAgain) {
   EXPECT_EQ(Ledger::connect(url).runs({}).size(), 1U);
 }
 
+// A run that neither the ledger nor the spool takes is lost: the error, and the server's line,
+// say why the ledger did not take it as well as why the spool did not.
+TEST_F(RecorderTest, ARunNeitherTheLedgerNorTheSpoolTakesIsAnErrorNamingBoth) {
+  std::filesystem::path spool = dir.path() / "spool";
+  dir.write("spool", "a file where the spool's folder would be\n");
+  auto expect_both_named = [&](const std::string& message) {
+    EXPECT_EQ(message.rfind("the ledger failed (", 0), 0U) << message;
+    EXPECT_NE(message.find("cannot be kept in the spool either: "), std::string::npos) << message;
+    EXPECT_NE(message.find(spool.string()), std::string::npos) << message;
+  };
+  Ledger ledger = Ledger::connect(url);
+  RunRecorder recorder(&ledger, spool, Grouping::each_run);
+  ReconnectingRecorder server(Ledger::connect(url), {{}, url}, spool, std::chrono::hours(1));
+  std::vector<std::string> events;
+  server.on_event([&](const std::string& line) { events.push_back(line); });
+  drop_other_connections(url);
+
+  RunRecord run = a_run(1);
+  try {
+    recorder.record(run);
+    ADD_FAILURE() << "a run was neither recorded nor kept, and nothing said so";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::io);
+    expect_both_named(error.message());
+  }
+  EXPECT_EQ(run.id, 0);
+
+  RunRecord served = a_run(2);
+  try {
+    server.record(served);
+    ADD_FAILURE() << "a served run was neither recorded nor kept, and nothing said so";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::io);
+    expect_both_named(error.message());
+  }
+  ASSERT_EQ(events.size(), 1U);
+  expect_both_named(events[0]);
+  EXPECT_EQ(server.spooled(), 0U);
+  EXPECT_TRUE(std::filesystem::is_regular_file(spool)) << "nothing was written over it";
+}
+
 }  // namespace
 }  // namespace promptctl
