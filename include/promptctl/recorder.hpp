@@ -74,7 +74,8 @@ class RunRecorder {
   /// naming both failures, when the ledger failed and the spool cannot keep the run either.
   void record(RunRecord& run, const std::string& parent_uid = {});
   /// Commits the open group. False when the ledger failed and the runs recorded since the
-  /// last commit went to the spool: the numbers `record` gave them are void.
+  /// last commit went to the spool: the numbers `record` gave them are void. Throws as
+  /// `record` does when the spool cannot keep them.
   bool commit();
 
   /// Called once, when the ledger first fails and the spool holds what it did not take.
