@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 
 #include "ledger/connection.hpp"
 #include "promptctl/recorder.hpp"
@@ -200,24 +201,20 @@ TEST_F(RecorderTest, ARunNeitherTheLedgerNorTheSpoolTakesIsAnErrorNamingBoth) {
   server.on_event([&](const std::string& line) { events.push_back(line); });
   drop_other_connections(url);
 
+  auto expect_lost = [&](const std::function<void()>& record, const char* what) {
+    try {
+      record();
+      ADD_FAILURE() << what << " was neither recorded nor kept, and nothing said so";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.kind(), ErrorKind::io);
+      expect_both_named(error.message());
+    }
+  };
   RunRecord run = a_run(1);
-  try {
-    recorder.record(run);
-    ADD_FAILURE() << "a run was neither recorded nor kept, and nothing said so";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.kind(), ErrorKind::io);
-    expect_both_named(error.message());
-  }
+  expect_lost([&] { recorder.record(run); }, "a run");
   EXPECT_EQ(run.id, 0);
-
   RunRecord served = a_run(2);
-  try {
-    server.record(served);
-    ADD_FAILURE() << "a served run was neither recorded nor kept, and nothing said so";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.kind(), ErrorKind::io);
-    expect_both_named(error.message());
-  }
+  expect_lost([&] { server.record(served); }, "a served run");
   ASSERT_EQ(events.size(), 1U);
   expect_both_named(events[0]);
   EXPECT_EQ(server.spooled(), 0U);
