@@ -70,16 +70,10 @@ std::vector<std::string> split_list(std::string_view text) {
   if (text.empty()) {
     return items;
   }
-  items.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), k_list_separator)) +
-                1);
-  while (true) {
-    std::size_t end = text.find(k_list_separator);
-    items.push_back(unescape(text.substr(0, end)));
-    if (end == std::string_view::npos) {
-      return items;
-    }
-    text.remove_prefix(end + 1);
+  for (std::string_view item : util::split(text, k_list_separator)) {
+    items.push_back(unescape(item));
   }
+  return items;
 }
 
 template <class Number>
