@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <numeric>
 #include <sstream>
 
@@ -116,9 +117,26 @@ std::string number_text(double value) {
   return text.str();
 }
 
+namespace {
+
+// Whether the eight bytes at `at` are all ASCII, the common case, checked in one step.
+bool ascii_word(const char* at) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, at, sizeof word);
+  return (word & 0x8080808080808080ULL) == 0;
+}
+
+}  // namespace
+
 std::optional<size_t> invalid_utf8_at(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
+    while (i + 8 <= text.size() && ascii_word(text.data() + i)) {
+      i += 8;
+    }
+    if (i == text.size()) {
+      break;
+    }
     auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
     unsigned char c = byte(i);
     size_t length = c < 0x80           ? 1

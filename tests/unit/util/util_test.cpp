@@ -144,6 +144,16 @@ TEST(Strings, Utf8Validation) {
   EXPECT_EQ(util::invalid_utf8_at("\xc0\xaf"), 0u);          // overlong '/'
   EXPECT_EQ(util::invalid_utf8_at("x\xed\xa0\x80"), 1u);     // a surrogate
   EXPECT_EQ(util::invalid_utf8_at("\xf4\x90\x80\x80"), 0u);  // past U+10FFFF
+  // Past a run of ASCII read eight bytes at a time.
+  EXPECT_EQ(util::invalid_utf8_at("0123456789abcdef\xffx"), 16u);
+  EXPECT_EQ(util::invalid_utf8_at("0123456789abcdefg\xc3"), 17u);
+  EXPECT_EQ(util::invalid_utf8_at("0123456\xc3\xa9"
+                                  "789abcdef\xe2\x82"),
+            18u);
+  EXPECT_FALSE(
+      util::invalid_utf8_at("0123456\xc3\xa9"
+                            "789abcdef\xe2\x82\xac"
+                            "0123456789"));
   EXPECT_EQ(util::line_and_column("ab\ncd\xff", 5), (std::pair<int, int>{2, 3}));
 }
 
