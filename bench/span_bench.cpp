@@ -1,5 +1,6 @@
-// What a traced model call costs promptctl's CPU: building the call's span (the GenAI attributes
-// and the run's lineage) on the calling thread, and encoding spans as OTLP JSON on the exporter's.
+// What a traced model call costs promptctl's CPU: writing the call's span (the GenAI attributes
+// and the run's lineage) in an OTLP encoding on the calling thread, and putting a batch of spans
+// together on the exporter's.
 // Run: build/bench/span_bench --benchmark_min_time=1
 #include <benchmark/benchmark.h>
 
@@ -47,43 +48,49 @@ ProviderSettings local_provider() {
   return settings;
 }
 
-void BM_BuildCallSpan(benchmark::State& state) {
-  CallResult result = finished_call();
-  ProviderSettings settings = local_provider();
-  exec_detail::CallTrace trace{
-      telemetry::TraceContext{telemetry::new_trace_id(), telemetry::new_span_id(), true}, "", 0,
-      "http://127.0.0.1:8080/v1/chat/completions", false};
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(exec_detail::call_span(result, settings, trace, false));
-  }
+exec_detail::CallTrace call_trace() {
+  return {telemetry::TraceContext{telemetry::new_trace_id(), telemetry::new_span_id(), true}, "", 0,
+          "http://127.0.0.1:8080/v1/chat/completions", false};
 }
-BENCHMARK(BM_BuildCallSpan);
 
-// A batch as the exporter sends it, in the encoding `state.range(0)` names (0: JSON, 1: protobuf).
-void BM_EncodeBatchOf512(benchmark::State& state) {
+telemetry::OtlpEncoding encoding_of(const benchmark::State& state) {
+  return state.range(0) == 1 ? telemetry::OtlpEncoding::protobuf : telemetry::OtlpEncoding::json;
+}
+
+// A call's span written in the encoding `state.range(0)` names (0: JSON, 1: protobuf).
+void BM_WriteCallSpan(benchmark::State& state) {
   CallResult result = finished_call();
   ProviderSettings settings = local_provider();
-  std::vector<telemetry::Span> spans;
-  for (int i = 0; i < 512; ++i) {
-    exec_detail::CallTrace trace{
-        telemetry::TraceContext{telemetry::new_trace_id(), telemetry::new_span_id(), true}, "", 0,
-        "http://127.0.0.1:8080/v1/chat/completions", false};
-    spans.push_back(exec_detail::call_span(result, settings, trace, false));
-  }
-  telemetry::Attributes resource{{"service.name", std::string("promptctl")}};
-  bool protobuf = state.range(0) == 1;
+  exec_detail::CallTrace trace = call_trace();
+  telemetry::OtlpEncoding encoding = encoding_of(state);
   std::size_t bytes = 0;
   for (auto _ : state) {
-    std::string encoded = protobuf ? telemetry::otlp_protobuf(spans, resource, "1.0")
-                                   : telemetry::otlp_json(spans, resource, "1.0");
-    bytes = encoded.size();
-    benchmark::DoNotOptimize(encoded);
+    telemetry::EncodedSpan span = exec_detail::call_span(result, settings, trace, false, encoding);
+    bytes = span.bytes.size();
+    benchmark::DoNotOptimize(span);
+  }
+  state.counters["bytes_per_span"] = static_cast<double>(bytes);
+  state.SetLabel(encoding == telemetry::OtlpEncoding::protobuf ? "protobuf" : "json");
+}
+BENCHMARK(BM_WriteCallSpan)->Arg(0)->Arg(1);
+
+// A batch of 512 such spans put together as the exporter sends it.
+void BM_RequestOf512(benchmark::State& state) {
+  CallResult result = finished_call();
+  ProviderSettings settings = local_provider();
+  telemetry::OtlpEncoding encoding = encoding_of(state);
+  std::vector<std::string> spans;
+  for (int i = 0; i < 512; ++i) {
+    spans.push_back(exec_detail::call_span(result, settings, call_trace(), false, encoding).bytes);
+  }
+  telemetry::Attributes resource{{"service.name", std::string("promptctl")}};
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(telemetry::otlp_request(spans, resource, "1.0", encoding));
   }
   state.SetItemsProcessed(state.iterations() * 512);
-  state.counters["bytes_per_span"] = static_cast<double>(bytes) / 512;
-  state.SetLabel(protobuf ? "protobuf" : "json");
+  state.SetLabel(encoding == telemetry::OtlpEncoding::protobuf ? "protobuf" : "json");
 }
-BENCHMARK(BM_EncodeBatchOf512)->Arg(0)->Arg(1);
+BENCHMARK(BM_RequestOf512)->Arg(0)->Arg(1);
 
 void BM_StartSpanIds(benchmark::State& state) {
   telemetry::Tracer tracer{telemetry::ExportSettings{}};

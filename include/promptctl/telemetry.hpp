@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -98,9 +99,52 @@ std::string otlp_json(const std::vector<Span>& spans, const Attributes& resource
 /// The same request in protobuf's binary encoding (http/protobuf).
 std::string otlp_protobuf(const std::vector<Span>& spans, const Attributes& resource,
                           std::string_view scope_version);
-/// One span in the form a request of `encoding` holds it, for `otlp_request`: encoded when it
-/// ends, on the thread that made it, so that a batch is only put together.
-std::string encode_span(const Span& span, OtlpEncoding encoding);
+/// What a span says before its attributes: where it sits in its trace, what it is, when it ran.
+/// Views, read while the span's writer is made.
+struct SpanHead {
+  const TraceContext& context;
+  std::string_view parent_span_id;  ///< empty for a trace's root
+  std::string_view name;
+  SpanKind kind = SpanKind::internal;
+  std::int64_t start_unix_ns = 0;
+  std::int64_t end_unix_ns = 0;
+};
+
+/// A span in the form a request of `encoding` holds it, for `otlp_request` and `Tracer::end`.
+struct EncodedSpan {
+  OtlpEncoding encoding = OtlpEncoding::protobuf;
+  std::string bytes;
+};
+
+/// Writes a span in an OTLP encoding as it is described: each attribute goes straight into the
+/// bytes a batch sends. A model call's span has some twenty attributes; building them as a Span
+/// of strings, encoding it and freeing it cost a batch more than everything else the export did.
+class SpanWriter {
+ public:
+  SpanWriter(OtlpEncoding encoding, const SpanHead& head);
+
+  void add(std::string_view key, std::string_view value);
+  void add(std::string_view key, const char* value) { add(key, std::string_view(value)); }
+  void add(std::string_view key, const std::string& value) { add(key, std::string_view(value)); }
+  void add(std::string_view key, std::int64_t value);
+  void add(std::string_view key, double value);
+  void add(std::string_view key, bool value);
+  /// An array of strings.
+  void add(std::string_view key, std::span<const std::string> values);
+  /// Each of `attributes`.
+  void add(const Attributes& attributes);
+
+  /// The span, with `status` (and `message` for an error), ready to send.
+  EncodedSpan finish(SpanStatus status, std::string_view message) &&;
+
+ private:
+  OtlpEncoding m_encoding;
+  std::string m_out;
+  bool m_first_attribute = true;
+};
+
+/// `span` encoded when it ends, on the thread that made it, so that a batch is only put together.
+EncodedSpan encode_span(const Span& span, OtlpEncoding encoding);
 /// The request holding spans so encoded.
 std::string otlp_request(const std::vector<std::string>& spans, const Attributes& resource,
                          std::string_view scope_version, OtlpEncoding encoding);
@@ -130,6 +174,10 @@ class Tracer {
 
   /// Whether spans are kept and sent.
   [[nodiscard]] bool exporting() const { return m_exporting; }
+  /// Whether the span of `context` is sent: exporting, and sampled. Worth writing only then.
+  [[nodiscard]] bool exports(const TraceContext& context) const {
+    return m_exporting && context.sampled;
+  }
   /// Whether a call within `parent` (none: the process's own) has anything to do: spans to
   /// send, or a caller's context (`parent`, else TRACEPARENT) to pass on.
   [[nodiscard]] bool active(const std::optional<TraceContext>& parent = std::nullopt) const {
@@ -149,7 +197,10 @@ class Tracer {
       const TraceContext& span, const std::optional<TraceContext>& parent = std::nullopt) const;
 
   /// Queues a finished span for export (nothing when not exporting).
-  void end(Span span);
+  void end(const Span& span);
+  /// The same for a span already written in the encoding of `settings()` (a `logic_error` in
+  /// another: it cannot be sent), of a context `exports` said is sent.
+  void end(EncodedSpan span);
   /// Sends what is queued, waiting at most the export timeout, stops the thread, and says what
   /// became of every span. Later spans are dropped. Idempotent.
   ExportReport finish();

@@ -9,44 +9,43 @@ namespace promptctl::exec_detail {
 namespace {
 
 using nlohmann::json;
-using telemetry::Attributes;
+using telemetry::SpanWriter;
 
-void add_request(const ChatRequest& request, Attributes& attributes) {
+void add_request(const ChatRequest& request, SpanWriter& span) {
   const ModelSettings& asked = request.parameters;
-  attributes.emplace_back("gen_ai.request.model", request.model);
+  span.add("gen_ai.request.model", request.model);
   if (asked.temperature) {
-    attributes.emplace_back("gen_ai.request.temperature", *asked.temperature);
+    span.add("gen_ai.request.temperature", *asked.temperature);
   }
   if (asked.top_p) {
-    attributes.emplace_back("gen_ai.request.top_p", *asked.top_p);
+    span.add("gen_ai.request.top_p", *asked.top_p);
   }
   if (asked.max_tokens) {
-    attributes.emplace_back("gen_ai.request.max_tokens", *asked.max_tokens);
+    span.add("gen_ai.request.max_tokens", *asked.max_tokens);
   }
   if (asked.seed) {
-    attributes.emplace_back("gen_ai.request.seed", *asked.seed);
+    span.add("gen_ai.request.seed", *asked.seed);
   }
   if (!asked.stop.empty()) {
-    attributes.emplace_back("gen_ai.request.stop_sequences", asked.stop);
+    span.add("gen_ai.request.stop_sequences", std::span<const std::string>(asked.stop));
   }
 }
 
-void add_response(const ChatResponse& response, Attributes& attributes) {
+void add_response(const ChatResponse& response, SpanWriter& span) {
   if (!response.id.empty()) {
-    attributes.emplace_back("gen_ai.response.id", response.id);
+    span.add("gen_ai.response.id", response.id);
   }
   if (!response.model.empty()) {
-    attributes.emplace_back("gen_ai.response.model", response.model);
+    span.add("gen_ai.response.model", response.model);
   }
   if (!response.finish_reason.empty()) {
-    attributes.emplace_back("gen_ai.response.finish_reasons",
-                            std::vector<std::string>{response.finish_reason});
+    span.add("gen_ai.response.finish_reasons", std::span(&response.finish_reason, 1));
   }
   if (response.input_tokens) {
-    attributes.emplace_back("gen_ai.usage.input_tokens", *response.input_tokens);
+    span.add("gen_ai.usage.input_tokens", *response.input_tokens);
   }
   if (response.output_tokens) {
-    attributes.emplace_back("gen_ai.usage.output_tokens", *response.output_tokens);
+    span.add("gen_ai.usage.output_tokens", *response.output_tokens);
   }
 }
 
@@ -65,7 +64,7 @@ json message_parts(const std::string& text, const std::vector<ToolCall>& calls) 
   return parts;
 }
 
-void add_content(const CallResult& result, Attributes& attributes) {
+void add_content(const CallResult& result, SpanWriter& span) {
   json input = json::array();
   for (const ChatMessage& message : result.request.messages) {
     input.push_back(
@@ -74,33 +73,32 @@ void add_content(const CallResult& result, Attributes& attributes) {
   auto dumped = [](const json& value) {
     return value.dump(-1, ' ', false, json::error_handler_t::replace);
   };
-  attributes.emplace_back("gen_ai.input.messages", dumped(input));
+  span.add("gen_ai.input.messages", dumped(input));
   if (result.ok) {
     json output =
         json::array({{{"role", "assistant"},
                       {"parts", message_parts(result.response.text, result.response.tool_calls)},
                       {"finish_reason", result.response.finish_reason}}});
-    attributes.emplace_back("gen_ai.output.messages", dumped(output));
+    span.add("gen_ai.output.messages", dumped(output));
   }
 }
 
 }  // namespace
 
 void add_provider_attributes(const ProviderSettings& settings, const std::string& url,
-                             Attributes& attributes) {
+                             SpanWriter& span) {
   std::string_view provider = settings.kind().telemetry_name;
-  attributes.emplace_back("gen_ai.provider.name",
-                          provider.empty() ? settings.name : std::string(provider));
+  span.add("gen_ai.provider.name", provider.empty() ? std::string_view(settings.name) : provider);
   std::optional<util::UrlParts> parts = util::parse_url(url);
   if (!parts || parts->host.empty()) {
     return;
   }
-  attributes.emplace_back("server.address", parts->host);
+  span.add("server.address", parts->host);
   std::int64_t port = parts->scheme == "https" ? 443 : 80;
   if (!parts->port.empty()) {
     port = std::stoll(parts->port);
   }
-  attributes.emplace_back("server.port", port);
+  span.add("server.port", port);
 }
 
 // A low-cardinality class of failure, as the conventions ask.
@@ -108,43 +106,41 @@ std::string error_type(int http_status, ErrorKind kind) {
   return http_status >= 400 ? std::to_string(http_status) : std::string(util::kind_name(kind));
 }
 
-telemetry::Span call_span(const CallResult& result, const ProviderSettings& settings,
-                          const CallTrace& trace, bool capture_content) {
-  telemetry::Span span;
-  span.context = trace.context;
-  span.parent_span_id = trace.parent_span_id;
-  span.name = "chat " + result.request.model;
-  span.kind = telemetry::SpanKind::client;
-  span.start_unix_ns = trace.start_unix_ns;
-  span.end_unix_ns = telemetry::now_unix_ns();
-  Attributes& attributes = span.attributes;
-  attributes.reserve(24);  // every attribute a call can have, in one allocation
-  attributes.emplace_back("gen_ai.operation.name", "chat");
-  add_provider_attributes(settings, trace.url, attributes);
-  add_request(result.request, attributes);
+telemetry::EncodedSpan call_span(const CallResult& result, const ProviderSettings& settings,
+                                 const CallTrace& trace, bool capture_content,
+                                 telemetry::OtlpEncoding encoding) {
+  std::string name = "chat " + result.request.model;
+  SpanWriter span(encoding, {trace.context, trace.parent_span_id, name, telemetry::SpanKind::client,
+                             trace.start_unix_ns, telemetry::now_unix_ns()});
+  span.add("gen_ai.operation.name", "chat");
+  add_provider_attributes(settings, trace.url, span);
+  add_request(result.request, span);
   if (trace.streamed) {
-    attributes.emplace_back("gen_ai.request.stream", true);
+    span.add("gen_ai.request.stream", true);
   }
   if (result.ok) {
-    add_response(result.response, attributes);
+    add_response(result.response, span);
   } else {
-    attributes.emplace_back("error.type", error_type(result.http_status, result.error_kind));
-    span.status = telemetry::SpanStatus::error;
-    span.status_message = result.error;
+    span.add("error.type", error_type(result.http_status, result.error_kind));
   }
-  attributes.emplace_back("promptctl.provider", result.request.provider);
-  attributes.emplace_back("promptctl.attempts", static_cast<std::int64_t>(result.attempts));
+  span.add("promptctl.provider", result.request.provider);
+  span.add("promptctl.attempts", static_cast<std::int64_t>(result.attempts));
   if (!result.uid.empty()) {
-    attributes.emplace_back("promptctl.run.uid", result.uid);
+    span.add("promptctl.run.uid", result.uid);
   }
   if (result.cost) {
-    attributes.emplace_back("promptctl.cost_usd", *result.cost);
+    span.add("promptctl.cost_usd", *result.cost);
   }
-  span.shared_attributes = result.request.trace_attributes;
   if (capture_content) {
-    add_content(result, attributes);
+    add_content(result, span);
   }
-  return span;
+  if (result.request.trace_attributes) {
+    span.add(*result.request.trace_attributes);
+  }
+  if (result.ok) {
+    return std::move(span).finish(telemetry::SpanStatus::unset, {});
+  }
+  return std::move(span).finish(telemetry::SpanStatus::error, result.error);
 }
 
 }  // namespace promptctl::exec_detail

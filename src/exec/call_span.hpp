@@ -22,16 +22,18 @@ struct CallTrace {
 /// conventions' name of the provider's type, else its own name), `server.address` and
 /// `server.port` of `url` (none for an empty one).
 void add_provider_attributes(const ProviderSettings& settings, const std::string& url,
-                             telemetry::Attributes& attributes);
+                             telemetry::SpanWriter& span);
 
 /// `error.type` of a failed call: its HTTP status when it got one, else the error's kind.
 std::string error_type(int http_status, ErrorKind kind);
 
-/// The span of the finished call `result` to `settings`' provider: "chat MODEL", a client span
-/// with the request's parameters, the answer's id, model, finish reason and token counts,
-/// `error.type` and the error when it failed, the caller's `trace_attributes`, and with
-/// `capture_content` the messages and the answer (gen_ai.input.messages, gen_ai.output.messages).
-telemetry::Span call_span(const CallResult& result, const ProviderSettings& settings,
-                          const CallTrace& trace, bool capture_content);
+/// The span of the finished call `result` to `settings`' provider, written in `encoding`:
+/// "chat MODEL", a client span with the request's parameters, the answer's id, model, finish
+/// reason and token counts, `error.type` and the error when it failed, the caller's
+/// `trace_attributes`, and with `capture_content` the messages and the answer
+/// (gen_ai.input.messages, gen_ai.output.messages).
+telemetry::EncodedSpan call_span(const CallResult& result, const ProviderSettings& settings,
+                                 const CallTrace& trace, bool capture_content,
+                                 telemetry::OtlpEncoding encoding);
 
 }  // namespace promptctl::exec_detail

@@ -49,29 +49,24 @@ struct EmbeddingSpan {
 };
 
 // The request's span, in the GenAI conventions' shape for an embeddings operation.
-telemetry::Span embeddings_span(const ModelRef& model, const ProviderSettings& settings,
-                                const EmbeddingSpan& request, const EmbeddingResult& result,
-                                const telemetry::TraceContext& context, std::string parent,
-                                std::int64_t start_unix_ns) {
-  telemetry::Span span;
-  span.context = context;
-  span.parent_span_id = std::move(parent);
-  span.name = "embeddings " + model.model;
-  span.kind = telemetry::SpanKind::client;
-  span.start_unix_ns = start_unix_ns;
-  span.end_unix_ns = telemetry::now_unix_ns();
-  span.attributes = {{"gen_ai.operation.name", std::string("embeddings")}};
-  exec_detail::add_provider_attributes(settings, request.url, span.attributes);
-  span.attributes.emplace_back("gen_ai.request.model", model.model);
-  span.attributes.emplace_back("promptctl.provider", model.provider);
-  span.attributes.emplace_back("promptctl.attempts", static_cast<std::int64_t>(request.attempts));
-  if (!result.ok) {
-    span.attributes.emplace_back("error.type",
-                                 exec_detail::error_type(request.http_status, result.error_kind));
-    span.status = telemetry::SpanStatus::error;
-    span.status_message = result.error;
+telemetry::EncodedSpan embeddings_span(const ModelRef& model, const ProviderSettings& settings,
+                                       const EmbeddingSpan& request, const EmbeddingResult& result,
+                                       const telemetry::TraceContext& context,
+                                       const std::string& parent, std::int64_t start_unix_ns,
+                                       telemetry::OtlpEncoding encoding) {
+  std::string name = "embeddings " + model.model;
+  telemetry::SpanWriter span(encoding, {context, parent, name, telemetry::SpanKind::client,
+                                        start_unix_ns, telemetry::now_unix_ns()});
+  span.add("gen_ai.operation.name", "embeddings");
+  exec_detail::add_provider_attributes(settings, request.url, span);
+  span.add("gen_ai.request.model", model.model);
+  span.add("promptctl.provider", model.provider);
+  span.add("promptctl.attempts", static_cast<std::int64_t>(request.attempts));
+  if (result.ok) {
+    return std::move(span).finish(telemetry::SpanStatus::unset, {});
   }
-  return span;
+  span.add("error.type", exec_detail::error_type(request.http_status, result.error_kind));
+  return std::move(span).finish(telemetry::SpanStatus::error, result.error);
 }
 
 // One request, tried again on rate limits, server errors and dropped connections.
@@ -174,9 +169,10 @@ EmbeddingResult embed_texts(const ModelRef& model, const std::vector<std::string
     } catch (const Error& e) {
       return failure(e.message(), e.kind());  // no key: nothing was sent
     }
-    if (context && span.attempts > 0) {
+    if (context && span.attempts > 0 && tracing.tracer->exports(*context)) {
       tracing.tracer->end(embeddings_span(model, provider->second, span, fetched, *context,
-                                          tracing.tracer->parent_span_id(tracing.parent), start));
+                                          tracing.tracer->parent_span_id(tracing.parent), start,
+                                          tracing.tracer->settings().encoding));
     }
     if (!fetched.ok) {
       return fetched;

@@ -581,13 +581,14 @@ class Batch {
   // A call that reached its provider is a span; an answer from the cache, or a call that never
   // went out (no key, a replay miss), is not.
   void trace(const Call& call, const CallResult& result) const {
-    if (!m_options.tracer || !m_options.tracer->exporting() || result.cached ||
-        result.attempts == 0) {
+    telemetry::Tracer* tracer = m_options.tracer;
+    if (!tracer || !tracer->exports(call.trace.context) || result.cached || result.attempts == 0) {
       return;
     }
     const ProviderSettings& settings = m_providers.at(result.request.provider);
-    m_options.tracer->end(exec_detail::call_span(result, settings, call.trace,
-                                                 m_options.tracer->settings().capture_content));
+    const telemetry::ExportSettings& exported = tracer->settings();
+    tracer->end(exec_detail::call_span(result, settings, call.trace, exported.capture_content,
+                                       exported.encoding));
   }
 
   void emit_text(Call& call, std::string_view text) {

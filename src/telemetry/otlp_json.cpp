@@ -30,16 +30,24 @@ void append_double(std::string& out, double number) {
   out.append(buffer, end);
 }
 
-void append_any_value(std::string& out, const AttributeValue& value) {
+void append_integer(std::string& out, std::int64_t number) {
+  char buffer[24];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, number);
+  out.append(buffer, end);
+}
+
+void append_any_value(std::string& out, const ValueView& value) {
   struct Encode {
     std::string& out;
-    void operator()(const std::string& text) const {
+    void operator()(std::string_view text) const {
       out += "{\"stringValue\":";
       util::append_json_string(out, text);
       out += '}';
     }
     void operator()(std::int64_t number) const {
-      out += "{\"intValue\":\"" + std::to_string(number) + "\"}";
+      out += "{\"intValue\":\"";
+      append_integer(out, number);
+      out += "\"}";
     }
     void operator()(double number) const {
       out += "{\"doubleValue\":";
@@ -49,11 +57,11 @@ void append_any_value(std::string& out, const AttributeValue& value) {
     void operator()(bool flag) const {
       out += flag ? "{\"boolValue\":true}" : "{\"boolValue\":false}";
     }
-    void operator()(const std::vector<std::string>& texts) const {
+    void operator()(std::span<const std::string> texts) const {
       out += "{\"arrayValue\":{\"values\":[";
       for (std::size_t i = 0; i < texts.size(); ++i) {
         out += i ? "," : "";
-        (*this)(texts[i]);
+        (*this)(std::string_view(texts[i]));
       }
       out += "]}}";
     }
@@ -61,53 +69,47 @@ void append_any_value(std::string& out, const AttributeValue& value) {
   std::visit(Encode{out}, value);
 }
 
-// `attributes`, then `more` when there is one, as one list.
-void append_key_values(std::string& out, const Attributes& attributes,
-                       const Attributes* more = nullptr) {
-  out += '[';
-  bool first = true;
-  for (const Attributes* list : {&attributes, more}) {
-    for (std::size_t i = 0; list && i < list->size(); ++i) {
-      out += first ? "{\"key\":" : ",{\"key\":";
-      first = false;
-      util::append_json_string(out, (*list)[i].first);
-      out += ",\"value\":";
-      append_any_value(out, (*list)[i].second);
-      out += '}';
-    }
-  }
-  out += ']';
-}
-
-// Ids are made by promptctl or read by TraceContext::parse: hex digits, safe as they are.
-void append_span(std::string& out, const Span& span) {
-  out +=
-      "{\"traceId\":\"" + span.context.trace_id + "\",\"spanId\":\"" + span.context.span_id + "\"";
-  if (!span.parent_span_id.empty()) {
-    out += ",\"parentSpanId\":\"" + span.parent_span_id + "\"";
-  }
-  out += ",\"name\":";
-  util::append_json_string(out, span.name);
-  out += ",\"kind\":" + std::to_string(static_cast<int>(span.kind));
-  out += ",\"startTimeUnixNano\":\"" + std::to_string(span.start_unix_ns) + "\"";
-  out += ",\"endTimeUnixNano\":\"" + std::to_string(span.end_unix_ns) + "\"";
-  out += ",\"attributes\":";
-  append_key_values(out, span.attributes, span.shared_attributes.get());
-  out += ",\"status\":{\"code\":" + std::to_string(static_cast<int>(span.status));
-  if (span.status == SpanStatus::error && !span.status_message.empty()) {
-    out += ",\"message\":";
-    util::append_json_string(out, span.status_message);
-  }
-  out += "}}";
-}
-
 }  // namespace
 
-std::string json_span(const Span& span) {
-  std::string out;
-  out.reserve(1280);
-  append_span(out, span);
-  return out;
+// Ids are made by promptctl or read by TraceContext::parse: hex digits, safe as they are.
+void json_span_start(std::string& out, const SpanHead& head) {
+  out += "{\"traceId\":\"";
+  out += head.context.trace_id;
+  out += "\",\"spanId\":\"";
+  out += head.context.span_id;
+  out += '"';
+  if (!head.parent_span_id.empty()) {
+    out += ",\"parentSpanId\":\"";
+    out += head.parent_span_id;
+    out += '"';
+  }
+  out += ",\"name\":";
+  util::append_json_string(out, head.name);
+  out += ",\"kind\":";
+  append_integer(out, static_cast<int>(head.kind));
+  out += ",\"startTimeUnixNano\":\"";
+  append_integer(out, head.start_unix_ns);
+  out += "\",\"endTimeUnixNano\":\"";
+  append_integer(out, head.end_unix_ns);
+  out += "\",\"attributes\":[";
+}
+
+void json_attribute(std::string& out, bool first, std::string_view key, const ValueView& value) {
+  out += first ? "{\"key\":" : ",{\"key\":";
+  util::append_json_string(out, key);
+  out += ",\"value\":";
+  append_any_value(out, value);
+  out += '}';
+}
+
+void json_span_end(std::string& out, SpanStatus status, std::string_view message) {
+  out += "],\"status\":{\"code\":";
+  append_integer(out, static_cast<int>(status));
+  if (status == SpanStatus::error && !message.empty()) {
+    out += ",\"message\":";
+    util::append_json_string(out, message);
+  }
+  out += "}}";
 }
 
 std::string json_request(const std::vector<std::string>& spans, const Attributes& resource,
@@ -118,7 +120,13 @@ std::string json_request(const std::vector<std::string>& spans, const Attributes
   }
   std::string out = "{\"resourceSpans\":[{\"resource\":{\"attributes\":";
   out.reserve(size);
-  append_key_values(out, resource);
+  out += '[';
+  bool first = true;
+  for (const auto& [key, value] : resource) {
+    json_attribute(out, first, key, view_of(value));
+    first = false;
+  }
+  out += ']';
   out += "},\"scopeSpans\":[{\"scope\":{\"name\":\"promptctl\",\"version\":";
   util::append_json_string(out, scope_version);
   out += "},\"spans\":[";

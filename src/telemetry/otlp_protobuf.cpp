@@ -1,8 +1,11 @@
 // The OTLP/HTTP binary encoding: an ExportTraceServiceRequest in protobuf's wire format, written
 // directly with the field numbers of opentelemetry-proto's trace, common and resource
-// definitions. Each nested message is written in place and its length put before it after:
-// a move of its bytes by one to three places, cheaper than sizing every message first.
+// definitions. An attribute's size is worked out before it is written, so that its length goes
+// first and nothing is moved; the few larger messages (a span, the request around the spans) are
+// written in place and their length put before them after, a move of their bytes.
+#include <algorithm>
 #include <bit>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "telemetry/encodings.hpp"
@@ -13,12 +16,62 @@ namespace {
 
 enum class Wire : std::uint8_t { varint = 0, fixed64 = 1, length_delimited = 2 };
 
-void put_varint(std::string& out, std::uint64_t value) {
-  while (value >= 0x80) {
-    out += static_cast<char>((value & 0x7f) | 0x80);
-    value >>= 7;
+// Writes fields into bytes already made room for.
+class Cursor {
+ public:
+  explicit Cursor(char* at) : m_at(at) {}
+  [[nodiscard]] char* at() const { return m_at; }
+
+  void varint(std::uint64_t value) {
+    while (value >= 0x80) {
+      *m_at++ = static_cast<char>((value & 0x7f) | 0x80);
+      value >>= 7;
+    }
+    *m_at++ = static_cast<char>(value);
   }
-  out += static_cast<char>(value);
+  void tag(int field, Wire wire) {
+    varint((static_cast<std::uint64_t>(field) << 3) | static_cast<std::uint8_t>(wire));
+  }
+  // The start of a length-delimited field of `length` bytes.
+  void length_delimited(int field, std::size_t length) {
+    tag(field, Wire::length_delimited);
+    varint(length);
+  }
+  void bytes(int field, std::string_view bytes) {
+    length_delimited(field, bytes.size());
+    std::memcpy(m_at, bytes.data(), bytes.size());
+    m_at += bytes.size();
+  }
+  void fixed64(int field, std::uint64_t value) {
+    tag(field, Wire::fixed64);
+    for (int byte = 0; byte < 8; ++byte) {
+      *m_at++ = static_cast<char>((value >> (8 * byte)) & 0xff);
+    }
+  }
+
+ private:
+  char* m_at;
+};
+
+std::size_t varint_size(std::uint64_t value) {
+  std::size_t size = 1;
+  for (; value >= 0x80; value >>= 7) {
+    ++size;
+  }
+  return size;
+}
+
+// A length-delimited field of `length` bytes, with a field number under 16 (a one-byte tag),
+// as all of those whose size is worked out are.
+std::size_t delimited_size(std::size_t length) {
+  return 1 + varint_size(length) + length;
+}
+
+void put_varint(std::string& out, std::uint64_t value) {
+  char bytes[10];
+  Cursor cursor(bytes);
+  cursor.varint(value);
+  out.append(bytes, cursor.at());
 }
 
 void put_tag(std::string& out, int field, Wire wire) {
@@ -26,10 +79,10 @@ void put_tag(std::string& out, int field, Wire wire) {
 }
 
 void put_fixed64(std::string& out, int field, std::uint64_t value) {
-  put_tag(out, field, Wire::fixed64);
-  for (int byte = 0; byte < 8; ++byte) {
-    out += static_cast<char>((value >> (8 * byte)) & 0xff);
-  }
+  char bytes[10];
+  Cursor cursor(bytes);
+  cursor.fixed64(field, value);
+  out.append(bytes, cursor.at());
 }
 
 void put_bytes(std::string& out, int field, std::string_view bytes) {
@@ -38,37 +91,53 @@ void put_bytes(std::string& out, int field, std::string_view bytes) {
   out.append(bytes);
 }
 
-// Protobuf's strings must be UTF-8, or a collector refuses the whole batch: invalid bytes are
-// replaced as the JSON encoding replaces them. Written even when empty: for a member of a
-// oneof, whose presence is its meaning.
-void put_string_value(std::string& out, int field, std::string_view text) {
+// Protobuf's strings must be UTF-8, or a collector refuses the whole batch: `text`, or when it
+// is not UTF-8 (rarely), a copy in `replaced` whose invalid bytes are replaced as the JSON
+// encoding replaces them.
+std::string_view utf8_text(std::string_view text, std::string& replaced) {
   if (!util::invalid_utf8_at(text)) {
-    put_bytes(out, field, text);
-    return;
+    return text;
   }
-  std::string replaced = nlohmann::json(std::string(text))
-                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  put_bytes(out, field, nlohmann::json::parse(replaced).get<std::string>());
+  std::string dumped = nlohmann::json(std::string(text))
+                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  replaced = nlohmann::json::parse(dumped).get<std::string>();
+  return replaced;
+}
+
+// The same for a list: `texts` itself unless one of them needs replacing.
+std::span<const std::string> utf8_texts(std::span<const std::string> texts,
+                                        std::vector<std::string>& replaced) {
+  bool valid = std::all_of(texts.begin(), texts.end(),
+                           [](const std::string& text) { return !util::invalid_utf8_at(text); });
+  if (valid) {
+    return texts;
+  }
+  for (const std::string& text : texts) {
+    std::string copy;
+    replaced.emplace_back(utf8_text(text, copy));
+  }
+  return replaced;
 }
 
 // A plain string field: protobuf leaves out the default, the empty string.
 void put_string(std::string& out, int field, std::string_view text) {
   if (!text.empty()) {
-    put_string_value(out, field, text);
+    std::string replaced;
+    put_bytes(out, field, utf8_text(text, replaced));
   }
 }
 
 // Ids are made by promptctl or read by TraceContext::parse: lowercase hex digits.
 void put_hex_id(std::string& out, int field, std::string_view hex) {
   auto nibble = [](char digit) { return digit <= '9' ? digit - '0' : digit - 'a' + 10; };
-  std::string bytes(hex.size() / 2, '\0');
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    bytes[i] = static_cast<char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+  put_tag(out, field, Wire::length_delimited);
+  put_varint(out, hex.size() / 2);
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out += static_cast<char>(nibble(hex[i]) << 4 | nibble(hex[i + 1]));
   }
-  put_bytes(out, field, bytes);
 }
 
-// Field `field` as a message whose fields `write` appends.
+// Field `field` as a message whose fields `write` appends: its length is known only after.
 template <typename Write>
 void put_message(std::string& out, int field, Write&& write) {
   put_tag(out, field, Wire::length_delimited);
@@ -79,70 +148,84 @@ void put_message(std::string& out, int field, Write&& write) {
   out.insert(start, length);
 }
 
-// An AnyValue: string_value 1, bool_value 2, int_value 3, double_value 4, array_value 5
-// (an ArrayValue of AnyValues, field 1).
-void put_any_value(std::string& out, const AttributeValue& value) {
-  struct Encode {
-    std::string& out;
-    void operator()(const std::string& text) const { put_string_value(out, 1, text); }
-    void operator()(bool flag) const {
-      put_tag(out, 2, Wire::varint);
-      put_varint(out, flag ? 1 : 0);
+// The size of an ArrayValue of strings: each an AnyValue (field 1) holding a string_value (1).
+std::size_t string_array_size(std::span<const std::string> texts) {
+  std::size_t size = 0;
+  for (const std::string& text : texts) {
+    size += delimited_size(delimited_size(text.size()));
+  }
+  return size;
+}
+
+// The size of an AnyValue: string_value 1, bool_value 2, int_value 3, double_value 4,
+// array_value 5.
+std::size_t any_value_size(const ValueView& value) {
+  struct Size {
+    std::size_t operator()(std::string_view text) const { return delimited_size(text.size()); }
+    std::size_t operator()(bool) const { return 2; }
+    std::size_t operator()(std::int64_t number) const {
+      return 1 + varint_size(static_cast<std::uint64_t>(number));
     }
-    void operator()(std::int64_t number) const {
-      put_tag(out, 3, Wire::varint);
-      put_varint(out, static_cast<std::uint64_t>(number));
-    }
-    void operator()(double number) const {
-      put_fixed64(out, 4, std::bit_cast<std::uint64_t>(number));
-    }
-    void operator()(const std::vector<std::string>& texts) const {
-      put_message(out, 5, [&](std::string& array) {
-        for (const std::string& text : texts) {
-          put_message(array, 1, [&](std::string& item) { put_string_value(item, 1, text); });
-        }
-      });
+    std::size_t operator()(double) const { return 9; }
+    std::size_t operator()(std::span<const std::string> texts) const {
+      return delimited_size(string_array_size(texts));
     }
   };
-  std::visit(Encode{out}, value);
+  return std::visit(Size{}, value);
 }
 
-// Each attribute as a KeyValue (key 1, value 2) in field `field`.
-void put_attributes(std::string& out, int field, const Attributes& attributes) {
-  for (const auto& attribute : attributes) {
-    put_message(out, field, [&](std::string& pair) {
-      put_string(pair, 1, attribute.first);
-      put_message(pair, 2, [&](std::string& any) { put_any_value(any, attribute.second); });
-    });
-  }
+// `value`, its strings already UTF-8, in the room `any_value_size` said it takes.
+void put_any_value(Cursor& cursor, const ValueView& value) {
+  struct Encode {
+    Cursor& cursor;
+    void operator()(std::string_view text) const { cursor.bytes(1, text); }
+    void operator()(bool flag) const {
+      cursor.tag(2, Wire::varint);
+      cursor.varint(flag ? 1 : 0);
+    }
+    void operator()(std::int64_t number) const {
+      cursor.tag(3, Wire::varint);
+      cursor.varint(static_cast<std::uint64_t>(number));
+    }
+    void operator()(double number) const {
+      cursor.fixed64(4, std::bit_cast<std::uint64_t>(number));
+    }
+    void operator()(std::span<const std::string> texts) const {
+      cursor.length_delimited(5, string_array_size(texts));
+      for (const std::string& text : texts) {
+        cursor.length_delimited(1, delimited_size(text.size()));
+        cursor.bytes(1, text);
+      }
+    }
+  };
+  std::visit(Encode{cursor}, value);
 }
 
-// A Span: trace_id 1, span_id 2, parent_span_id 4, name 5, kind 6, start 7, end 8,
-// attributes 9, status 15 (message 2, code 3).
-void put_span(std::string& out, const Span& span) {
-  put_hex_id(out, 1, span.context.trace_id);
-  put_hex_id(out, 2, span.context.span_id);
-  if (!span.parent_span_id.empty()) {
-    put_hex_id(out, 4, span.parent_span_id);
+// An attribute as a KeyValue (key 1, value 2) in field `field` (under 16). Its size is worked
+// out first, so that it is written once, in room made for it.
+void put_key_value(std::string& out, int field, std::string_view key, const ValueView& value) {
+  std::string replaced_key;
+  key = utf8_text(key, replaced_key);
+  std::string replaced_text;
+  std::vector<std::string> replaced_texts;
+  ValueView valid = value;
+  if (const auto* text = std::get_if<std::string_view>(&value)) {
+    valid = utf8_text(*text, replaced_text);
+  } else if (const auto* texts = std::get_if<std::span<const std::string>>(&value)) {
+    valid = utf8_texts(*texts, replaced_texts);
   }
-  put_string(out, 5, span.name);
-  put_tag(out, 6, Wire::varint);
-  put_varint(out, static_cast<std::uint64_t>(span.kind));
-  put_fixed64(out, 7, static_cast<std::uint64_t>(span.start_unix_ns));
-  put_fixed64(out, 8, static_cast<std::uint64_t>(span.end_unix_ns));
-  put_attributes(out, 9, span.attributes);
-  if (span.shared_attributes) {
-    put_attributes(out, 9, *span.shared_attributes);
+  std::size_t any = any_value_size(valid);
+  // Protobuf leaves out the default, an empty key.
+  std::size_t pair = (key.empty() ? 0 : delimited_size(key.size())) + delimited_size(any);
+  std::size_t start = out.size();
+  out.resize(start + delimited_size(pair));
+  Cursor cursor(out.data() + start);
+  cursor.length_delimited(field, pair);
+  if (!key.empty()) {
+    cursor.bytes(1, key);
   }
-  put_message(out, 15, [&](std::string& status) {
-    if (span.status == SpanStatus::error && !span.status_message.empty()) {
-      put_string(status, 2, span.status_message);
-    }
-    if (span.status != SpanStatus::unset) {
-      put_tag(status, 3, Wire::varint);
-      put_varint(status, static_cast<std::uint64_t>(span.status));
-    }
-  });
+  cursor.length_delimited(2, any);
+  put_any_value(cursor, valid);
 }
 
 // Reads fields of a message in protobuf's wire format, for the collector's short answer.
@@ -237,12 +320,40 @@ std::int64_t otlp_protobuf_rejected_spans(std::string_view answer) {
   return 0;
 }
 
-// A span as ScopeSpans holds it: field 2.
-std::string protobuf_span(const Span& span) {
-  std::string out;
-  out.reserve(768);
-  put_message(out, 2, [&](std::string& written) { put_span(written, span); });
-  return out;
+// A Span: trace_id 1, span_id 2, parent_span_id 4, name 5, kind 6, start 7, end 8,
+// attributes 9, status 15 (message 2, code 3).
+void protobuf_span_start(std::string& out, const SpanHead& head) {
+  put_hex_id(out, 1, head.context.trace_id);
+  put_hex_id(out, 2, head.context.span_id);
+  if (!head.parent_span_id.empty()) {
+    put_hex_id(out, 4, head.parent_span_id);
+  }
+  put_string(out, 5, head.name);
+  put_tag(out, 6, Wire::varint);
+  put_varint(out, static_cast<std::uint64_t>(head.kind));
+  put_fixed64(out, 7, static_cast<std::uint64_t>(head.start_unix_ns));
+  put_fixed64(out, 8, static_cast<std::uint64_t>(head.end_unix_ns));
+}
+
+void protobuf_attribute(std::string& out, std::string_view key, const ValueView& value) {
+  put_key_value(out, 9, key, value);
+}
+
+void protobuf_span_end(std::string& out, SpanStatus status, std::string_view message) {
+  put_message(out, 15, [&](std::string& written) {
+    if (status == SpanStatus::error && !message.empty()) {
+      put_string(written, 2, message);
+    }
+    if (status != SpanStatus::unset) {
+      put_tag(written, 3, Wire::varint);
+      put_varint(written, static_cast<std::uint64_t>(status));
+    }
+  });
+  // The span as ScopeSpans holds it: field 2, its length before it.
+  std::string prefix;
+  put_tag(prefix, 2, Wire::length_delimited);
+  put_varint(prefix, out.size());
+  out.insert(0, prefix);
 }
 
 // ExportTraceServiceRequest: resource_spans 1, a ResourceSpans of resource 1 (a Resource of
@@ -256,8 +367,11 @@ std::string protobuf_request(const std::vector<std::string>& spans, const Attrib
   std::string out;
   out.reserve(size);
   put_message(out, 1, [&](std::string& resource_spans) {
-    put_message(resource_spans, 1,
-                [&](std::string& described) { put_attributes(described, 1, resource); });
+    put_message(resource_spans, 1, [&](std::string& described) {
+      for (const auto& [key, value] : resource) {
+        put_key_value(described, 1, key, view_of(value));
+      }
+    });
     put_message(resource_spans, 2, [&](std::string& scope_spans) {
       put_message(scope_spans, 1, [&](std::string& scope) {
         put_string(scope, 1, "promptctl");

@@ -3,6 +3,7 @@
 #include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <thread>
 
 #include "http/client.hpp"
@@ -159,19 +160,25 @@ std::optional<TraceContext> Tracer::outgoing(const TraceContext& span,
   return parent ? parent : m_settings.parent;
 }
 
-void Tracer::end(Span span) {
-  if (!m_exporting || !span.context.sampled) {
+void Tracer::end(const Span& span) {
+  if (exports(span.context)) {
+    end(encode_span(span, m_settings.encoding));
+  }
+}
+
+void Tracer::end(EncodedSpan span) {
+  if (!m_exporting) {
     return;
   }
-  // Encoded here, and the span freed by the thread that made it: handing spans of many small
-  // allocations to the sending thread to free cost more than encoding them.
-  std::string encoded = encode_span(span, m_settings.encoding);
+  if (span.encoding != m_settings.encoding) {
+    throw std::logic_error("a span was written in another encoding than its tracer sends");
+  }
   std::lock_guard guard(m_queue->lock);
   if (m_queue->finishing || m_queue->spans.size() >= k_max_queue) {
     ++m_queue->report.dropped;
     return;
   }
-  m_queue->spans.push_back(std::move(encoded));
+  m_queue->spans.push_back(std::move(span.bytes));
   if (m_queue->spans.size() >= k_max_batch) {
     m_queue->wake.notify_one();
   }

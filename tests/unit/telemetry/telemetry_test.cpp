@@ -221,6 +221,47 @@ TEST(OtlpJsonTest, WritesTheProtocolsJsonEncoding) {
       without_parent["resourceSpans"][0]["scopeSpans"][0]["spans"][0].contains("parentSpanId"));
 }
 
+TEST(SpanWriterTest, AttributesWrittenOneByOneAreTheSpanOfThem) {
+  Span span = sample_span();
+  std::vector<std::string> reasons = {"stop"};
+  for (OtlpEncoding encoding : {OtlpEncoding::protobuf, OtlpEncoding::json}) {
+    SpanWriter writer(encoding, {span.context, span.parent_span_id, span.name, span.kind,
+                                 span.start_unix_ns, span.end_unix_ns});
+    writer.add("gen_ai.request.model", "gpt-test");
+    writer.add("gen_ai.usage.input_tokens", std::int64_t{12});
+    writer.add("gen_ai.request.temperature", 0.5);
+    writer.add("promptctl.dirty", true);
+    writer.add("gen_ai.response.finish_reasons", std::span<const std::string>(reasons));
+    EncodedSpan written = std::move(writer).finish(SpanStatus::error, "HTTP 500");
+    EXPECT_EQ(written.encoding, encoding);
+    EXPECT_EQ(written.bytes, encode_span(span, encoding).bytes);
+  }
+}
+
+TEST(SpanWriterTest, TextThatIsNotUtf8IsReplacedInTheBinaryEncoding) {
+  Span span = sample_span();
+  span.attributes = {{"promptctl.prompt", std::string("caf\xe9")},
+                     {"promptctl.tags", std::vector<std::string>{"ok",
+                                                                 "b\xff"
+                                                                 "d"}}};
+  std::string bytes = encode_span(span, OtlpEncoding::protobuf).bytes;
+  EXPECT_EQ(bytes.find("caf\xe9"), std::string::npos);
+  EXPECT_EQ(bytes.find("b\xff"), std::string::npos);
+  EXPECT_NE(bytes.find("caf\xef\xbf\xbd"), std::string::npos);  // U+FFFD
+  EXPECT_NE(bytes.find("b\xef\xbf\xbd"
+                       "d"),
+            std::string::npos);
+}
+
+TEST(TracerTest, ASpanWrittenInAnotherEncodingThanItSendsIsAnError) {
+  testing::ProviderServer collector({"", 0, 0});
+  ExportSettings settings;
+  settings.traces_url = collector.url() + "/v1/traces";
+  Tracer tracer(settings);
+  EXPECT_THROW(tracer.end(encode_span(sample_span(), OtlpEncoding::json)), std::logic_error);
+  EXPECT_EQ(tracer.finish().exported, 0);
+}
+
 TEST(TracerTest, SendsQueuedSpansToTheCollectorWhenFinished) {
   testing::ProviderServer collector({"", 0, 0});
   ExportSettings settings;
