@@ -13,6 +13,10 @@
 #include <string_view>
 #include <vector>
 
+namespace promptctl::util {
+class JsonFields;
+}
+
 namespace promptctl {
 
 /// How much of a run the ledger keeps (`ledger: {store: …}` in promptctl.yaml and in a prompt).
@@ -80,6 +84,8 @@ struct RunRecord {
   /// `to_json` less the request, its hash, the variables and the end time: what a line of
   /// output about the run needs, without copying the largest parts.
   [[nodiscard]] nlohmann::json summary_json() const;
+  /// The same members, borrowed from the record, for writing without building the tree.
+  void summary_fields(util::JsonFields& fields) const;
 
   bool operator==(const RunRecord&) const = default;
 };

@@ -71,6 +71,9 @@ RunRecord record_run(ReconnectingRecorder& recorder, const Lineage& lineage,
 /// for what a run that was not recorded lacks, and `output_json`, the answer parsed, when the
 /// request asked for JSON.
 nlohmann::json run_json(const RunRecord& run);
+/// The same members, borrowed from `run` (and `output_json`, where the parsed answer is kept),
+/// for writing without building the tree.
+void run_fields(const RunRecord& run, util::JsonFields& fields, nlohmann::json& output_json);
 
 /// Where the ledger and the response cache of a repository live: under the git directory.
 struct StatePaths {

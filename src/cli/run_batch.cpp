@@ -16,6 +16,7 @@
 #include "promptctl/check.hpp"
 #include "util/fs.hpp"
 #include "util/interrupts.hpp"
+#include "util/json_fields.hpp"
 #include "util/line_reader.hpp"
 #include "util/strings.hpp"
 
@@ -121,14 +122,16 @@ std::string summary_text(const Tally& tally, int stop_signal) {
 }
 
 // One row's JSON line: the run, where the row is in the input and the input's hash. Each line
-// is a document of its own, so it carries the vocabulary's version.
-nlohmann::json batch_line(const RunRecord& record, std::size_t row,
-                          const std::string& input_sha256) {
-  nlohmann::json line = run_json(record);
-  line["row"] = row;
-  line["input_sha256"] = input_sha256;
-  line["schema_version"] = k_json_schema_version;
-  return line;
+// is a document of its own, so it carries the vocabulary's version. Written as text directly, as
+// `run_json` and the members added to it would be dumped.
+std::string batch_line(const RunRecord& record, std::size_t row, const std::string& input_sha256) {
+  util::JsonFields fields;
+  nlohmann::json output_json;
+  run_fields(record, fields, output_json);
+  fields.set("row", std::uint64_t{row});
+  fields.set("input_sha256", input_sha256);
+  fields.set("schema_version", std::int64_t{k_json_schema_version});
+  return fields.dump();
 }
 
 // Where the lines go: JSON lines to stdout or a file, or a table at a terminal.
@@ -158,12 +161,12 @@ class LineSink {
   /// Whether lines go to the terminal that progress is drawn on.
   [[nodiscard]] bool writes_to_terminal() const { return !m_file && m_out.stdout_is_terminal(); }
 
-  void write(const nlohmann::json& line) {
+  void write(const std::string& line) {
     if (m_table) {
-      write_table_row(line);
+      write_table_row(nlohmann::json::parse(line));
       return;
     }
-    std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    std::string text = line + "\n";
     if (!m_file) {
       m_out.print(text);
       return;
@@ -262,9 +265,9 @@ class StreamedBatch {
   struct Pending {
     std::size_t row = 0;
     std::string input_sha256;
-    nlohmann::json variables;            // as rendered, until the run is recorded
-    std::optional<nlohmann::json> line;  // once the row is finished
-    bool answered = false;               // in the output file already: nothing to write
+    nlohmann::json variables;         // as rendered, until the run is recorded
+    std::optional<std::string> line;  // once the row is finished
+    bool answered = false;            // in the output file already: nothing to write
   };
 
   // Rows read ahead while earlier ones are still out: enough to keep every job busy while a
@@ -314,9 +317,7 @@ class StreamedBatch {
     RunRecord unrun;
     unrun.status = "error";
     unrun.error = error;
-    nlohmann::json line = batch_line(unrun, pending.row, pending.input_sha256);
-    line["run_id"] = nullptr;
-    pending.line = std::move(line);
+    pending.line = batch_line(unrun, pending.row, pending.input_sha256);
     m_tally.fail("bad row");
     if (m_exit_code == k_exit_ok) {
       m_exit_code = k_exit_usage;
@@ -386,7 +387,10 @@ class StreamedBatch {
       if (!m_window.empty() && row >= m_window.front().row) {
         Pending& pending = m_window[row - m_window.front().row];
         if (pending.line) {
-          (*pending.line)["run_id"] = nullptr;
+          // Rare: read back, changed and written again in the same form.
+          nlohmann::json line = nlohmann::json::parse(*pending.line);
+          line["run_id"] = nullptr;
+          pending.line = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         }
       }
     }

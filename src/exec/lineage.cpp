@@ -6,6 +6,7 @@
 #include "promptctl/history.hpp"
 #include "util/dates.hpp"
 #include "util/fs.hpp"
+#include "util/json_fields.hpp"
 #include "util/json_input.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
@@ -207,29 +208,36 @@ ExecutionState open_execution_state(const Workspace& workspace) {
                         paths.spool};
 }
 
-nlohmann::json run_json(const RunRecord& run) {
+void run_fields(const RunRecord& run, util::JsonFields& fields, nlohmann::json& output_json) {
   // The ledger's own JSON, less what belongs to `runs show` (request, variables, the end time).
-  nlohmann::json shown = run.summary_json();
+  run.summary_fields(fields);
   if (!run.id) {
-    shown["run_id"] = nullptr;  // not recorded
+    fields.set("run_id", nullptr);  // not recorded
   }
   if (!run.started_ms) {
-    shown["started_at"] = nullptr;
+    fields.set("started_at", nullptr);
   }
+  bool output_shown = run.status == "ok" && run.output_sha256.empty();
   if (run.status != "ok") {
-    shown["output"] = nullptr;
+    fields.set("output", nullptr);
   }
   // An answer asked for as JSON, parsed, so that a script need not parse the text again.
   const nlohmann::json& asked = run.request.value("parameters", nlohmann::json::object());
   bool wants_json =
       asked.value("response_format", "") == "json" || asked.contains("response_schema");
-  if (run.status == "ok" && wants_json && shown["output"].is_string()) {
-    nlohmann::json parsed = util::parse_json_input(shown["output"].get<std::string>());
-    if (!parsed.is_discarded()) {
-      shown["output_json"] = std::move(parsed);
+  if (output_shown && wants_json) {
+    output_json = util::parse_json_input(run.output);
+    if (!output_json.is_discarded()) {
+      fields.set("output_json", &output_json);
     }
   }
-  return shown;
+}
+
+nlohmann::json run_json(const RunRecord& run) {
+  util::JsonFields fields;
+  nlohmann::json output_json;
+  run_fields(run, fields, output_json);
+  return fields.to_json();
 }
 
 }  // namespace promptctl

@@ -12,6 +12,7 @@
 #include "ledger/schema.hpp"
 #include "promptctl/error.hpp"
 #include "util/dates.hpp"
+#include "util/json_fields.hpp"
 #include "util/json_output.hpp"
 #include "util/strings.hpp"
 #include "util/uuid.hpp"
@@ -520,36 +521,51 @@ json RunStats::to_json() const {
       {"runs_without_cost", runs_without_cost}};
 }
 
+void RunRecord::summary_fields(util::JsonFields& fields) const {
+  auto optional = [&](std::string_view key, const auto& value) {
+    if (value) {
+      fields.set(key, *value);
+    } else {
+      fields.set(key, nullptr);
+    }
+  };
+  fields.set("run_id", id);
+  fields.text_or_null("run_uid", uid);
+  fields.set("started_at", util::format_utc_ms(started_ms));
+  fields.text_or_null("prompt", prompt);
+  fields.text_or_null("revision", revision);
+  fields.text_or_null("commit", commit);
+  fields.set("dirty", dirty);
+  fields.text_or_null("content_hash", content_hash);
+  fields.text_or_null("environment", environment);
+  fields.set("provider", provider);
+  fields.set("model", model);
+  if (output_sha256.empty()) {
+    fields.set("output", output);
+  } else {
+    fields.set("output", nullptr);
+  }
+  fields.text_or_null("output_sha256", output_sha256);
+  fields.set("tool_calls", &tool_calls);
+  fields.set("store", to_string(store));
+  fields.text_or_null("finish_reason", finish_reason);
+  optional("input_tokens", input_tokens);
+  optional("output_tokens", output_tokens);
+  fields.set("latency_ms", latency_ms);
+  optional("cost", cost);
+  fields.set("status", status);
+  fields.text_or_null("error", error);
+  fields.set("attempts", std::int64_t{attempts});
+  fields.set("cached", cached);
+  optional("parent_run_id", parent_id);
+  fields.text_or_null("experiment", experiment);
+  fields.text_or_null("variant", variant);
+}
+
 json RunRecord::summary_json() const {
-  auto optional = [](const auto& value) { return value ? json(*value) : json(nullptr); };
-  using util::text_or_null;
-  return {{"run_id", id},
-          {"run_uid", text_or_null(uid)},
-          {"started_at", util::format_utc_ms(started_ms)},
-          {"prompt", text_or_null(prompt)},
-          {"revision", text_or_null(revision)},
-          {"commit", text_or_null(commit)},
-          {"dirty", dirty},
-          {"content_hash", text_or_null(content_hash)},
-          {"environment", text_or_null(environment)},
-          {"provider", provider},
-          {"model", model},
-          {"output", output_sha256.empty() ? json(output) : json(nullptr)},
-          {"output_sha256", text_or_null(output_sha256)},
-          {"tool_calls", tool_calls},
-          {"store", to_string(store)},
-          {"finish_reason", text_or_null(finish_reason)},
-          {"input_tokens", optional(input_tokens)},
-          {"output_tokens", optional(output_tokens)},
-          {"latency_ms", latency_ms},
-          {"cost", optional(cost)},
-          {"status", status},
-          {"error", text_or_null(error)},
-          {"attempts", attempts},
-          {"cached", cached},
-          {"parent_run_id", optional(parent_id)},
-          {"experiment", text_or_null(experiment)},
-          {"variant", text_or_null(variant)}};
+  util::JsonFields fields;
+  summary_fields(fields);
+  return fields.to_json();
 }
 
 json RunRecord::to_json() const {

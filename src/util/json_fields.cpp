@@ -1,0 +1,103 @@
+#include "util/json_fields.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "util/json_writer.hpp"
+
+namespace promptctl::util {
+namespace {
+
+using nlohmann::json;
+
+template <typename Integer>
+void append_integer(std::string& out, Integer number) {
+  char digits[24];
+  auto [end, error] = std::to_chars(digits, digits + sizeof digits, number);
+  out.append(digits, end);
+}
+
+// What nlohmann-json writes for a value of its own: its number formatting is its own.
+void append_compact(std::string& out, const json& value) {
+  nlohmann::detail::serializer<json> writer(nlohmann::detail::output_adapter<char>(out), ' ',
+                                            json::error_handler_t::replace);
+  writer.dump(value, false, false, 0);
+}
+
+void append_value(std::string& out, const JsonFields::Value& value) {
+  struct Append {
+    std::string& out;
+    void operator()(std::nullptr_t) const { out += "null"; }
+    void operator()(bool flag) const { out += flag ? "true" : "false"; }
+    void operator()(std::int64_t number) const { append_integer(out, number); }
+    void operator()(std::uint64_t number) const { append_integer(out, number); }
+    void operator()(double number) const { append_compact(out, json(number)); }
+    void operator()(std::string_view text) const { append_json_string(out, text); }
+    void operator()(const std::string& text) const { append_json_string(out, text); }
+    void operator()(const json* value) const { append_compact(out, *value); }
+  };
+  std::visit(Append{out}, value);
+}
+
+}  // namespace
+
+void JsonFields::set(std::string_view key, Value value) {
+  for (auto& [name, held] : m_members) {
+    if (name == key) {
+      held = std::move(value);
+      return;
+    }
+  }
+  m_members.emplace_back(key, std::move(value));
+}
+
+void JsonFields::text_or_null(std::string_view key, const std::string& text) {
+  if (text.empty()) {
+    set(key, nullptr);
+  } else {
+    set(key, text);
+  }
+}
+
+json JsonFields::to_json() const {
+  json object = json::object();
+  for (const auto& [key, value] : m_members) {
+    object[std::string(key)] = std::visit(
+        [](const auto& held) -> json {
+          using Held = std::decay_t<decltype(held)>;
+          if constexpr (std::is_same_v<Held, const json*>) {
+            return *held;
+          } else if constexpr (std::is_same_v<Held, std::string_view>) {
+            return std::string(held);
+          } else {
+            return held;
+          }
+        },
+        value);
+  }
+  return object;
+}
+
+std::string JsonFields::dump() const {
+  // nlohmann-json keeps an object's members in a std::map: in the byte order of their keys.
+  std::vector<const std::pair<std::string_view, Value>*> sorted;
+  sorted.reserve(m_members.size());
+  for (const auto& member : m_members) {
+    sorted.push_back(&member);
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::string out;
+  out.reserve(64 * m_members.size());
+  out += '{';
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    out += i ? "," : "";
+    append_json_string(out, sorted[i]->first);
+    out += ':';
+    append_value(out, sorted[i]->second);
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace promptctl::util

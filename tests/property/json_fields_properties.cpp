@@ -1,0 +1,68 @@
+// Members written directly are the text nlohmann-json gives for the object they make: keys in
+// byte order, numbers in its own form, strings escaped alike, invalid UTF-8 replaced alike.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "util/json_fields.hpp"
+
+using nlohmann::json;
+using promptctl::util::JsonFields;
+
+namespace {
+
+// Any bytes: control characters, quotes, non-ASCII and invalid UTF-8 among them.
+rc::Gen<std::string> any_bytes() {
+  return rc::gen::container<std::string>(rc::gen::arbitrary<char>());
+}
+
+// A member's value of any kind the fields hold, an owned string and a JSON value included.
+JsonFields::Value any_value(std::vector<std::string>& texts, std::vector<json>& values) {
+  switch (*rc::gen::inRange(0, 9)) {
+    case 0:
+      return nullptr;
+    case 1:
+      return *rc::gen::arbitrary<bool>();
+    case 2:
+      return *rc::gen::arbitrary<std::int64_t>();
+    case 3:
+      return *rc::gen::arbitrary<std::uint64_t>();
+    case 4:
+      return *rc::gen::arbitrary<double>();
+    case 5:
+      return *rc::gen::elementOf(std::vector<double>{0.1, 3.0, -0.0, 1e300, 5e-324, 1e16, 123.5});
+    case 6:
+      texts.push_back(*any_bytes());
+      return std::string_view(texts.back());
+    case 7:
+      return *any_bytes();
+    default:
+      values.push_back(json::array({*any_bytes(), *rc::gen::arbitrary<double>(),
+                                    json{{*any_bytes(), *rc::gen::arbitrary<int>()}}}));
+      return &values.back();
+  }
+}
+
+}  // namespace
+
+RC_GTEST_PROP(JsonFieldsProperties, WrittenAsTheObjectTheyMakeIsDumped, ()) {
+  std::size_t count = *rc::gen::inRange<std::size_t>(0, 12);
+  std::vector<std::string> keys;
+  std::vector<std::string> texts;
+  std::vector<json> values;
+  keys.reserve(2 * count);  // borrowed: nothing may move
+  texts.reserve(count);
+  values.reserve(count);
+  JsonFields fields;
+  for (std::size_t i = 0; i < count; ++i) {
+    keys.push_back(*any_bytes());
+    fields.set(keys.back(), any_value(texts, values));
+    if (*rc::gen::inRange(0, 4) == 0) {  // set again: the last value stands
+      keys.push_back(keys.back());
+      fields.set(keys.back(), any_value(texts, values));
+    }
+  }
+  RC_ASSERT(fields.dump() == fields.to_json().dump(-1, ' ', false, json::error_handler_t::replace));
+}
