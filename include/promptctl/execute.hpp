@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -139,6 +140,11 @@ struct Fed {
   /// This call's answer is streamed (through `on_text`) even when the options do not ask it
   /// of every call.
   bool stream = false;
+  /// Set, from any thread, when the answer is no longer wanted (whoever asked for it has
+  /// gone): the call ends as interrupted, its request closed and nothing retried, and is
+  /// reported to `on_done` like any other. Looked at after each wait for progress, so within a
+  /// tenth of a second. Null: the call is wanted to the end.
+  std::shared_ptr<const std::atomic<bool>> cancel = nullptr;
 };
 
 /// Asked for a call whenever a streamed batch has room for one. It may hold back (no call,

@@ -69,6 +69,7 @@ struct Call {
   const std::vector<ChatRequest>* chain = nullptr;  // the caller's, or owned_chain
   std::vector<ChatRequest> owned_chain;             // a streamed call's requests
   bool stream = false;                              // its answer streamed, whatever the options say
+  std::shared_ptr<const std::atomic<bool>> cancel;  // set when the answer is no longer wanted
   CallResult result;
   std::vector<std::string> failures;  // of the models given up on, described
   std::size_t target = 0;
@@ -159,6 +160,7 @@ class Batch {
         continue;
       }
       wait_for_progress();
+      drop_cancelled();
       if (m_events.on_tick) {
         m_events.on_tick();
       }
@@ -178,6 +180,10 @@ class Batch {
       call->owned_chain = std::move(*fed.call);
       call->chain = &call->owned_chain;
       call->stream = fed.stream;
+      if (fed.cancel) {
+        call->cancel = std::move(fed.cancel);
+        ++m_cancellable;
+      }
       add(std::move(call));
     }
     return false;
@@ -216,6 +222,34 @@ class Batch {
       if (m_results) {
         (*m_results)[index] = std::move(result);
       }
+    }
+  }
+
+  // Calls whose answer is no longer wanted end now: a request out is closed (what was spent
+  // on it is still recorded), a retry or fallback waiting is not made.
+  void drop_cancelled() {
+    if (m_cancellable == 0) {
+      return;  // a batch whose calls cannot be cancelled looks through none of them
+    }
+    for (auto& [index, call] : m_calls) {
+      if (call->finished || !call->cancel || !call->cancel->load()) {
+        continue;
+      }
+      if (call->transfer) {
+        m_multi->remove(*call->transfer);
+        m_by_transfer.erase(call->transfer.get());
+        call->transfer.reset();
+      }
+      std::erase(m_pending, index);
+      CallResult& result = call->result;
+      if (call->begun) {
+        fill_common(*call, result);
+      }
+      result.ok = false;
+      result.interrupted = true;
+      result.error = call->begun ? "cancelled before the answer came: it was no longer wanted"
+                                 : "cancelled before it was sent: it was no longer wanted";
+      finish(*call, result);
     }
   }
 
@@ -568,6 +602,9 @@ class Batch {
 
   void finish(Call& call, CallResult& result) {
     call.finished = true;
+    if (call.cancel) {
+      --m_cancellable;
+    }
     m_retired.push_back(call.index);
     trace(call, result);
     if (m_events.on_done) {
@@ -616,6 +653,7 @@ class Batch {
   std::unordered_map<std::size_t, std::unique_ptr<Call>> m_calls;
   std::vector<std::size_t> m_retired;  // finished, to drop before the next step
   std::size_t m_next_index = 0;
+  std::size_t m_cancellable = 0;                 // unfinished calls that carry a cancel flag
   std::vector<CallResult>* m_results = nullptr;  // Executor::run's, in order
   std::deque<std::size_t> m_pending;             // retries at the front, new calls behind
   std::map<const http::Transfer*, Call*> m_by_transfer;

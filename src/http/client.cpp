@@ -189,6 +189,12 @@ void MultiClient::add(Transfer& transfer) {
   m_active.push_back(&transfer);
 }
 
+void MultiClient::remove(Transfer& transfer) {
+  if (std::erase(m_active, &transfer) != 0) {
+    curl().curl_multi_remove_handle(static_cast<CURLM*>(m_multi), easy(transfer.handle()));
+  }
+}
+
 std::vector<Transfer*> MultiClient::poll(int timeout_ms) {
   const CurlApi& api = curl();
   auto* multi = static_cast<CURLM*>(m_multi);

@@ -85,6 +85,9 @@ class MultiClient {
   MultiClient& operator=(const MultiClient&) = delete;
 
   void add(Transfer& transfer);
+  /// Stops a transfer that has not finished, closing its connection if the answer was still
+  /// coming; it is no longer part of this client.
+  void remove(Transfer& transfer);
   /// Moves transfers along, waiting up to `timeout_ms` for activity; returns those that
   /// finished (and are no longer part of this client).
   std::vector<Transfer*> poll(int timeout_ms);

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "serve/client_left.hpp"
 #include "serve/mhd_api.hpp"
 
 namespace promptctl::serve_detail {
@@ -46,6 +47,17 @@ ssize_t EventStream::read(char* buffer, std::size_t max) {
   m_suspended = true;
   mhd().MHD_suspend_connection(m_connection);
   return 0;
+}
+
+void EventStream::release() {
+  std::lock_guard<std::mutex> lock(m_lock);
+  m_released = true;
+}
+
+bool EventStream::client_left() {
+  std::lock_guard<std::mutex> lock(m_lock);
+  // Suspended under this lock, and resumed only after it is let go: the connection is there.
+  return m_released || (m_suspended && serve_detail::client_left(m_connection));
 }
 
 }  // namespace promptctl::serve_detail

@@ -26,6 +26,11 @@ class EventStream {
   /// libmicrohttpd's content reader: copies what is waiting into `buffer`, or ends the
   /// response, or, when nothing is waiting yet, suspends the connection until a push.
   ssize_t read(char* buffer, std::size_t max);
+  /// libmicrohttpd is done with the response: the connection has ended.
+  void release();
+  /// Whether the client has gone: the connection ended, or, while it waits suspended for the
+  /// next event, its client closed it. From any thread.
+  [[nodiscard]] bool client_left();
 
  private:
   /// Resumes the connection when `read` suspended it; called with the lock held, which it
@@ -37,6 +42,7 @@ class EventStream {
   std::string m_pending;
   bool m_finished = false;
   bool m_suspended = false;
+  bool m_released = false;
 };
 
 }  // namespace promptctl::serve_detail

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "openapi_document.hpp"
+#include "serve/client_left.hpp"
 #include "serve/event_stream.hpp"
 #include "serve/run_routes.hpp"
 #include "serve/server_impl.hpp"
@@ -53,7 +54,9 @@ MHD_Response* events_response(const std::shared_ptr<serve_detail::EventStream>& 
       },
       kept,
       [](void* stream) {
-        delete static_cast<std::shared_ptr<serve_detail::EventStream>*>(stream);
+        auto* held = static_cast<std::shared_ptr<serve_detail::EventStream>*>(stream);
+        (*held)->release();
+        delete held;
       });
   if (!response) {
     delete kept;
@@ -261,6 +264,8 @@ Response Server::Impl::start_run(MHD_Connection* connection, Exchange& exchange,
     }
     mhd().MHD_resume_connection(connection);
   };
+  // Suspended until `done`, so libmicrohttpd keeps the connection, and only the runner looks.
+  job.client_left = [connection] { return serve_detail::client_left(connection); };
   // Suspended before it is queued: the runner may finish and resume it at once.
   mhd().MHD_suspend_connection(connection);
   suspended = true;
@@ -283,6 +288,7 @@ Response Server::Impl::start_streamed_run(MHD_Connection* connection, serve_deta
   job.on_text = [events](std::string_view text) {
     events->push("text", {{"text", std::string(text)}});
   };
+  job.client_left = [events] { return events->client_left(); };
   job.done = [events](const RunRecord& run, const CallResult& result) {
     events->push(result.ok ? "run" : "error", serve_detail::run_document(run, result));
     events->finish();

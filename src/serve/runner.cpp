@@ -73,21 +73,60 @@ void Runner::stop() {
 
 // Asked by the executor whenever it has room. With nothing out it may wait, since it is asked
 // again only when a call it gave finishes; with calls out it must not, and a run queued then
-// rings the bell, which ends the executor's wait for its calls.
+// rings the bell, which ends the executor's wait for its calls. A run whose client left while
+// it waited is answered, not made.
 Fed Runner::next_call() {
-  std::unique_lock<std::mutex> lock(m_lock);
-  if (m_out.empty()) {
-    m_wakeup.wait(lock, [&] { return m_stop.load() || !m_queue.empty(); });
+  std::vector<RunJob> unwanted;
+  Fed fed;
+  {
+    std::unique_lock<std::mutex> lock(m_lock);
+    if (m_out.empty()) {
+      m_wakeup.wait(lock, [&] { return m_stop.load() || !m_queue.empty(); });
+    }
+    if (m_stop.load()) {
+      return {std::nullopt, true};
+    }
+    while (!m_queue.empty() && m_queue.front().client_left && m_queue.front().client_left()) {
+      unwanted.push_back(std::move(m_queue.front()));
+      m_queue.pop_front();
+    }
+    if (!m_queue.empty()) {
+      RunJob& job = m_out[m_given++] = std::move(m_queue.front());
+      m_queue.pop_front();
+      if (job.client_left) {
+        job.cancel = std::make_shared<std::atomic<bool>>(false);
+      }
+      fed = {job.chain, false, static_cast<bool>(job.on_text), job.cancel};
+    }
   }
-  if (m_stop.load()) {
-    return {std::nullopt, true};
+  for (RunJob& job : unwanted) {
+    answer_unmade(job, "the client left before the call was made");
   }
-  if (m_queue.empty()) {
-    return {};
+  return fed;
+}
+
+// Asked after each wait of the executor, at most ten times a second: the calls whose clients
+// have left are cancelled (the executor closes their requests).
+void Runner::notice_clients_left() {
+  auto now = std::chrono::steady_clock::now();
+  if (now - m_clients_checked < std::chrono::milliseconds(100)) {
+    return;
   }
-  RunJob& job = m_out[m_given++] = std::move(m_queue.front());
-  m_queue.pop_front();
-  return {job.chain, false, static_cast<bool>(job.on_text)};
+  m_clients_checked = now;
+  std::vector<RunJob*> watched;
+  {
+    std::lock_guard<std::mutex> lock(m_lock);
+    for (auto& [index, job] : m_out) {
+      if (job.cancel && !job.cancel->load()) {
+        watched.push_back(&job);  // stays put: only this thread erases from m_out
+      }
+    }
+  }
+  for (RunJob* job : watched) {
+    if (job->client_left()) {
+      job->cancel->store(true);
+    }
+  }
 }
 
 void Runner::finish(std::size_t index, const RunRecord& run, const CallResult& result) {
@@ -124,17 +163,25 @@ void Runner::work() {
       job->on_text(text);
     }
   };
+  events.on_tick = [this] { notice_clients_left(); };
   events.on_done = [&](std::size_t index, const CallResult& result) {
     const RunJob* job = nullptr;
     {
       std::lock_guard<std::mutex> jobs(m_lock);
       job = &m_out.at(index);  // stays put: only this thread erases from m_out
     }
+    const CallResult* answered = &result;
+    CallResult left;
+    if (result.interrupted && job->cancel && job->cancel->load()) {
+      left = result;  // the executor cannot say why the answer was no longer wanted
+      left.error = "the client left before the answer came: its request was closed";
+      answered = &left;
+    }
     RunRecord run;
     try {
-      run = record_run(m_recorder, job->lineage, job->variables, result);
+      run = record_run(m_recorder, job->lineage, job->variables, *answered);
     } catch (const Error& error) {  // nor in the spool: the answer still goes back, said so
-      run = make_run_record(job->lineage, job->variables, result);
+      run = make_run_record(job->lineage, job->variables, *answered);
       run.error = run.error.empty() ? "not recorded: " + error.message() : run.error;
     }
     if (run.id != 0) {  // what the ledger has: `stats` counts the same runs
@@ -146,7 +193,7 @@ void Runner::work() {
         stats.add_latency(run.latency_ms);
       }
     }
-    finish(index, run, result);
+    finish(index, run, *answered);
   };
   try {
     executor.stream([this] { return next_call(); }, options, events);
@@ -169,11 +216,16 @@ void Runner::work() {
     m_queue.clear();
   }
   for (RunJob& job : left) {
-    CallResult stopped;
-    stopped.interrupted = true;
-    stopped.error = "the server is stopping: the call was not made or not finished";
-    job.done(make_run_record(job.lineage, job.variables, stopped), stopped);
+    answer_unmade(job, "the server is stopping: the call was not made or not finished");
   }
+}
+
+// A run that is not made (nor recorded: nothing was spent) is still answered.
+void Runner::answer_unmade(RunJob& job, const std::string& why) {
+  CallResult unmade;
+  unmade.interrupted = true;
+  unmade.error = why;
+  job.done(make_run_record(job.lineage, job.variables, unmade), unmade);
 }
 
 }  // namespace promptctl::serve_detail

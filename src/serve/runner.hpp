@@ -5,11 +5,13 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -31,6 +33,12 @@ struct RunJob {
   /// When set, the answer is asked for as a stream and each piece of its text is handed here
   /// as it comes, on the runner's thread (it must not block), before `done`.
   std::function<void(std::string_view text)> on_text;
+  /// When set: whether whoever asked has gone (the client closed its connection). Asked on
+  /// the runner's thread before the call is made and about ten times a second while it is
+  /// out; a run no longer wanted is not made, or its request is closed, and `done` is told so.
+  std::function<bool()> client_left;
+  /// Set when the client has left; given to the executor with the call.
+  std::shared_ptr<std::atomic<bool>> cancel;
 };
 
 class Runner {
@@ -72,6 +80,8 @@ class Runner {
          std::size_t queue_limit);
   Fed next_call();
   void finish(std::size_t index, const RunRecord& run, const CallResult& result);
+  void notice_clients_left();
+  static void answer_unmade(RunJob& job, const std::string& why);
   void work();
 
   std::map<std::string, ProviderSettings> m_providers;
@@ -89,6 +99,7 @@ class Runner {
   mutable std::mutex m_stats_lock;
   std::map<std::string, RunStats> m_stats;
   std::atomic<bool> m_stop{false};
+  std::chrono::steady_clock::time_point m_clients_checked;  ///< by notice_clients_left
   FeedBell m_bell;  ///< rung when a run is queued: the executor takes it at once
   std::thread m_thread;
 };

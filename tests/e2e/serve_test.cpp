@@ -639,5 +639,63 @@ TEST_F(ServeTest, StreamsARunAsServerSentEvents) {
   expect_schema("RunErrorDocument", failure.back().second.dump());
 }
 
+// A client that gives up on a run: a call under way has its request closed and is recorded as
+// not finished, whether the answer was asked for whole or as events; a run still waiting for
+// its turn is not made at all.
+TEST_F(ServeTest, ARunWhoseClientLeavesIsCancelled) {
+  ProviderServer provider({"", 0});
+  std::map<std::string, std::string> env = use_provider(provider);
+  write("prompts/slow.yaml", "model: {provider: local, name: gpt-test~slow=3000}\ntemplate: x\n");
+  commit("a slow prompt");
+  auto server = serve({"--allow-run", "--max-runs", "1"}, env);
+  auto request = [](const std::string& accept) {
+    return "POST /v1/prompts/slow/run HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: " + accept +
+           "\r\nContent-Length: 2\r\n\r\n{}";
+  };
+  auto recorded = [&] { return json::parse(run({"runs", "-n", "10", "--json"}).out)["runs"]; };
+  auto wait_for_runs = [&](std::size_t count) {
+    for (int i = 0; i < 100 && recorded().size() < count; ++i) {
+      std::this_thread::sleep_for(50ms);
+    }
+    return recorded();
+  };
+
+  // The first run's call is out; the second waits behind it (one call at a time), and its
+  // client leaves first.
+  std::atomic<bool> second_left{false};
+  std::thread first([&] {
+    EXPECT_TRUE(
+        http_leave(m_port, request("application/json"), [&] { return second_left.load(); }));
+  });
+  while (provider.request_count() == 0) {
+    std::this_thread::sleep_for(10ms);
+  }
+  auto sent = std::chrono::steady_clock::now();
+  EXPECT_TRUE(http_leave(m_port, request("text/event-stream"),
+                         [&] { return std::chrono::steady_clock::now() - sent > 300ms; }));
+  second_left = true;
+  first.join();
+  json runs = wait_for_runs(1);
+  ASSERT_EQ(runs.size(), 1U) << runs.dump();
+  EXPECT_EQ(runs[0]["status"], "error");
+  EXPECT_NE(runs[0]["error"].get<std::string>().find("the client left"), std::string::npos)
+      << runs[0].dump();
+  EXPECT_LT(runs[0]["latency_ms"].get<double>(), 2500) << "the request was closed, not waited for";
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(provider.request_count(), 1U)
+      << "the run whose client left while it waited is not made";
+
+  // A streamed run's client leaves while its call is out.
+  EXPECT_TRUE(http_leave(m_port, request("text/event-stream"),
+                         [&] { return provider.request_count() == 2; }));
+  runs = wait_for_runs(2);
+  ASSERT_EQ(runs.size(), 2U) << runs.dump();
+  EXPECT_NE(runs[0]["error"].get<std::string>().find("the client left"), std::string::npos)
+      << runs[0].dump();
+  EXPECT_LT(runs[0]["latency_ms"].get<double>(), 2500);
+  EXPECT_EQ(provider.request_count(), 2U);
+  EXPECT_EQ(get("/healthz").status, 200);
+}
+
 }  // namespace
 }  // namespace promptctl::testing

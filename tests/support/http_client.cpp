@@ -69,18 +69,41 @@ HttpResponse parse(const std::string& raw) {
   return response;
 }
 
-}  // namespace
-
-HttpResponse http_raw(int port, const std::string& first, const std::string& second, int pause_ms) {
+// A socket connected to 127.0.0.1:`port`, or -1 with `error` said.
+int connect_loopback(int port, std::string& error) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<std::uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  HttpResponse failed;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    failed.error = std::string("connect: ") + std::strerror(errno);
+    error = std::string("connect: ") + std::strerror(errno);
     ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace
+
+bool http_leave(int port, const std::string& request, const std::function<bool()>& leave) {
+  std::string error;
+  int fd = connect_loopback(port, error);
+  if (fd < 0) {
+    return false;
+  }
+  bool sent = write_all(fd, request);
+  while (sent && !leave()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::close(fd);
+  return sent;
+}
+
+HttpResponse http_raw(int port, const std::string& first, const std::string& second, int pause_ms) {
+  HttpResponse failed;
+  int fd = connect_loopback(port, failed.error);
+  if (fd < 0) {
     return failed;
   }
   timeval timeout{30, 0};

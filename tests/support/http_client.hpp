@@ -2,6 +2,7 @@
 // connection, read to the end, so that a test sees exactly the bytes the server sent.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -29,5 +30,10 @@ HttpResponse http_request(int port, const std::string& method, const std::string
 /// between them (a slow client).
 HttpResponse http_raw(int port, const std::string& first, const std::string& second = {},
                       int pause_ms = 0);
+
+/// Sends a request written by the caller, then, as soon as `leave` says so (asked every 10 ms),
+/// closes the connection without reading an answer: a client that gives up. False when the
+/// request could not be sent.
+bool http_leave(int port, const std::string& request, const std::function<bool()>& leave);
 
 }  // namespace promptctl::testing
