@@ -30,12 +30,6 @@ void append_double(std::string& out, double number) {
   out.append(buffer, end);
 }
 
-void append_integer(std::string& out, std::int64_t number) {
-  char buffer[24];
-  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, number);
-  out.append(buffer, end);
-}
-
 void append_any_value(std::string& out, const ValueView& value) {
   struct Encode {
     std::string& out;
@@ -46,7 +40,7 @@ void append_any_value(std::string& out, const ValueView& value) {
     }
     void operator()(std::int64_t number) const {
       out += "{\"intValue\":\"";
-      append_integer(out, number);
+      util::append_json_integer(out, number);
       out += "\"}";
     }
     void operator()(double number) const {
@@ -86,11 +80,11 @@ void json_span_start(std::string& out, const SpanHead& head) {
   out += ",\"name\":";
   util::append_json_string(out, head.name);
   out += ",\"kind\":";
-  append_integer(out, static_cast<int>(head.kind));
+  util::append_json_integer(out, std::int64_t{static_cast<int>(head.kind)});
   out += ",\"startTimeUnixNano\":\"";
-  append_integer(out, head.start_unix_ns);
+  util::append_json_integer(out, head.start_unix_ns);
   out += "\",\"endTimeUnixNano\":\"";
-  append_integer(out, head.end_unix_ns);
+  util::append_json_integer(out, head.end_unix_ns);
   out += "\",\"attributes\":[";
 }
 
@@ -104,7 +98,7 @@ void json_attribute(std::string& out, bool first, std::string_view key, const Va
 
 void json_span_end(std::string& out, SpanStatus status, std::string_view message) {
   out += "],\"status\":{\"code\":";
-  append_integer(out, static_cast<int>(status));
+  util::append_json_integer(out, std::int64_t{static_cast<int>(status)});
   if (status == SpanStatus::error && !message.empty()) {
     out += ",\"message\":";
     util::append_json_string(out, message);

@@ -1,7 +1,6 @@
 #include "util/json_fields.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include "util/json_writer.hpp"
 
@@ -9,13 +8,6 @@ namespace promptctl::util {
 namespace {
 
 using nlohmann::json;
-
-template <typename Integer>
-void append_integer(std::string& out, Integer number) {
-  char digits[24];
-  auto [end, error] = std::to_chars(digits, digits + sizeof digits, number);
-  out.append(digits, end);
-}
 
 // What nlohmann-json writes for a value of its own: its number formatting is its own.
 void append_compact(std::string& out, const json& value) {
@@ -29,8 +21,8 @@ void append_value(std::string& out, const JsonFields::Value& value) {
     std::string& out;
     void operator()(std::nullptr_t) const { out += "null"; }
     void operator()(bool flag) const { out += flag ? "true" : "false"; }
-    void operator()(std::int64_t number) const { append_integer(out, number); }
-    void operator()(std::uint64_t number) const { append_integer(out, number); }
+    void operator()(std::int64_t number) const { append_json_integer(out, number); }
+    void operator()(std::uint64_t number) const { append_json_integer(out, number); }
     void operator()(double number) const { append_compact(out, json(number)); }
     void operator()(std::string_view text) const { append_json_string(out, text); }
     void operator()(const std::string& text) const { append_json_string(out, text); }

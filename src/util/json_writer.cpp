@@ -1,59 +1,34 @@
 #include "util/json_writer.hpp"
 
+#include <charconv>
+
+#include "util/strings.hpp"
+
 namespace promptctl::util {
 
 using nlohmann::json;
 
 namespace {
 
-// Whether `text` is valid UTF-8 as nlohmann-json reads it (no overlong forms, no surrogates,
-// nothing past U+10FFFF).
-bool valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned low = 0x80;
-    unsigned high = 0xBF;
-    if (byte >= 0xC2 && byte <= 0xDF) {
-      length = 2;
-    } else if (byte >= 0xE0 && byte <= 0xEF) {
-      length = 3;
-      low = byte == 0xE0 ? 0xA0 : 0x80;
-      high = byte == 0xED ? 0x9F : 0xBF;
-    } else if (byte >= 0xF0 && byte <= 0xF4) {
-      length = 4;
-      low = byte == 0xF0 ? 0x90 : 0x80;
-      high = byte == 0xF4 ? 0x8F : 0xBF;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) {
-      return false;
-    }
-    auto second = static_cast<unsigned char>(text[i + 1]);
-    if (second < low || second > high) {
-      return false;
-    }
-    for (std::size_t k = 2; k < length; ++k) {
-      auto next = static_cast<unsigned char>(text[i + k]);
-      if (next < 0x80 || next > 0xBF) {
-        return false;
-      }
-    }
-    i += length;
-  }
-  return true;
+template <typename Integer>
+void append_integer(std::string& out, Integer number) {
+  char digits[24];
+  auto [end, error] = std::to_chars(digits, digits + sizeof digits, number);
+  out.append(digits, end);
 }
 
 }  // namespace
 
+void append_json_integer(std::string& out, std::int64_t number) {
+  append_integer(out, number);
+}
+
+void append_json_integer(std::string& out, std::uint64_t number) {
+  append_integer(out, number);
+}
+
 void append_json_string(std::string& out, std::string_view text) {
-  if (!valid_utf8(text)) {
+  if (invalid_utf8_at(text)) {
     // Rare: let the library decide what replaces what, so that the bytes stay its bytes.
     out += json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
     return;

@@ -3,6 +3,7 @@
 // second, where building a JSON tree first costs more than the writing.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -11,6 +12,10 @@ namespace promptctl::util {
 
 /// `text` as a JSON string, as dump() writes it with invalid UTF-8 replaced.
 void append_json_string(std::string& out, std::string_view text);
+
+/// `number` in decimal, as dump() writes an integer.
+void append_json_integer(std::string& out, std::int64_t number);
+void append_json_integer(std::string& out, std::uint64_t number);
 
 /// `value` as dump(2) writes it when it stands `depth` levels deep (its first line is not
 /// indented; the lines after it are).
