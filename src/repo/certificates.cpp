@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "repo/git_api.hpp"
+#include "util/url.hpp"
 
 namespace promptctl::repo {
 namespace {
@@ -55,6 +56,11 @@ void load_system_certificates() {
   }
   tried = true;
   git().git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file.c_str(), nullptr);
+}
+
+bool needs_system_certificates(std::string_view url) {
+  std::optional<util::UrlParts> parts = util::parse_url(url);
+  return parts && (parts->scheme == "https" || parts->scheme == "http");
 }
 
 CertificateDeferral certificate_deferral() {

@@ -153,6 +153,7 @@ namespace promptctl::repo {
   X(git_clone)                             \
   X(git_remote_list)                       \
   X(git_remote_url)                        \
+  X(git_remote_pushurl)                    \
   X(git_remote_name_is_valid)              \
   X(git_remote_create)                     \
   X(git_branch_upstream_remote)            \

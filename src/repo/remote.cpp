@@ -67,12 +67,29 @@ int acquire_credentials(git_credential** out, const char* url, const char* usern
   return GIT_PASSTHROUGH;
 }
 
-// Every fetch, push and clone sets its callbacks here, first: the certificates an HTTPS remote
-// is checked against are loaded now, not at every start-up (certificates.hpp).
+// Every fetch, push and clone sets its callbacks here.
 void set_callbacks(git_remote_callbacks& callbacks, CredentialState& state) {
-  load_system_certificates();
   callbacks.credentials = acquire_credentials;
   callbacks.payload = &state;
+}
+
+// The certificates an HTTPS remote is checked against are loaded before a transfer that may
+// need them, not at every start-up, nor for a local or SSH remote (certificates.hpp). `url` is
+// the remote's as libgit2 uses it, after any `url.<base>.insteadOf` rewriting.
+void load_certificates_for(const char* url) {
+  if (url && needs_system_certificates(url)) {
+    load_system_certificates();
+  }
+}
+
+// A clone's remote, made as libgit2 makes it by default; its address is known only now.
+int create_clone_remote(git_remote** out, git_repository* repository, const char* name,
+                        const char* url, void*) {
+  int code = git().git_remote_create(out, repository, name, url);
+  if (code == 0) {
+    load_certificates_for(git().git_remote_url(*out));
+  }
+  return code;
 }
 
 GitRemote lookup_remote(git_repository* repository, const std::string& name) {
@@ -115,6 +132,7 @@ void fetch_remote(git_remote* remote, const std::string& name) {
   check(git().git_fetch_options_init(&options, GIT_FETCH_OPTIONS_VERSION), "set up a fetch");
   CredentialState state;
   set_callbacks(options.callbacks, state);
+  load_certificates_for(git().git_remote_url(remote));
   options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
   int code = git().git_remote_fetch(remote, &refspecs.array, &options, nullptr);
   throw_if_token_withheld(state);
@@ -203,6 +221,7 @@ Repository Repository::clone(const std::string& url, const fs::path& dir) {
   check(git().git_clone_options_init(&options, GIT_CLONE_OPTIONS_VERSION), "set up a clone");
   CredentialState state;
   set_callbacks(options.fetch_opts.callbacks, state);
+  options.remote_cb = create_clone_remote;
   git_repository* raw = nullptr;
   int code = git().git_clone(&raw, url.c_str(), dir.c_str(), &options);
   if (code < 0 && !state.withheld_from.empty() && created) {
@@ -318,6 +337,8 @@ std::vector<std::string> Repository::push(const std::string& remote) {
   check(git().git_push_options_init(&options, GIT_PUSH_OPTIONS_VERSION), "set up a push");
   PushState state;
   set_callbacks(options.callbacks, state.credentials);
+  const char* push_url = git().git_remote_pushurl(found.get());
+  load_certificates_for(push_url ? push_url : git().git_remote_url(found.get()));
   options.callbacks.push_update_reference = [](const char* refname, const char* status,
                                                void* payload) {
     if (status) {

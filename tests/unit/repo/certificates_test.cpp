@@ -20,3 +20,15 @@ TEST(Certificates, TheBundleLibgit2NamesIsParsedWhenATransferFirstNeedsIt) {
   EXPECT_TRUE(loaded.loaded);
   EXPECT_EQ(loaded.result, 0) << "certificates in " << loaded.file << " that mbedTLS refused";
 }
+
+TEST(Certificates, OnlyARemoteReachedOverHttpNeedsThem) {
+  for (const char* url : {"https://git.example.com/team/prompts.git", "HTTPS://git.example.com/x",
+                          "http://git.example.com/x", "http://127.0.0.1:8080/hub.git"}) {
+    EXPECT_TRUE(repo::needs_system_certificates(url)) << url;
+  }
+  for (const char* url :
+       {"/srv/git/prompts.git", "../hub.git", "hub.git", "file:///srv/git/hub.git",
+        "ssh://git@git.example.com/team/prompts.git", "git@git.example.com:team/prompts.git", ""}) {
+    EXPECT_FALSE(repo::needs_system_certificates(url)) << url;
+  }
+}
