@@ -142,17 +142,20 @@ LoadResult load_quietly(Workspace& workspace, const std::string& name) {
   return loaded;
 }
 
-// The summary cache, read on a second thread from the moment it is asked for when that pays:
-// reading a large cache takes about as long as listing the prompt files and taking their
-// stamps, done meanwhile. A small cache, or a listing of a few names, is read when taken: a
-// thread would cost more than it hides.
+// The summary cache, read beside other work when that pays: reading a large cache takes about
+// as long as listing the prompt files and taking their stamps. A small cache, or a listing of a
+// few names, is read when taken: a thread would cost more than it hides.
 class CacheLoad {
  public:
   static constexpr std::size_t k_few_names = 256;
   static constexpr std::uintmax_t k_small_cache_bytes = 64 * 1024;
 
+  /// Where the reading happens when it pays: on a thread of its own from now, or on this
+  /// thread at `read_now`, while the caller has other work done on another.
+  enum class Reader { own_thread, this_thread };
+
   /// `names_to_list`: how many names will be looked up, when known before listing.
-  CacheLoad(Workspace& workspace, std::optional<std::size_t> names_to_list) {
+  CacheLoad(Workspace& workspace, std::optional<std::size_t> names_to_list, Reader reader) {
     auto dir = workspace.state_dir();
     if (!dir) {
       return;
@@ -160,11 +163,20 @@ class CacheLoad {
     std::filesystem::path file = *dir / "cache" / "summaries";
     std::error_code error;
     std::uintmax_t size = std::filesystem::file_size(file, error);
-    bool worth_a_thread =
+    m_worth_parallel =
         !error && size >= k_small_cache_bytes && names_to_list.value_or(k_few_names) >= k_few_names;
-    m_loading = std::async(worth_a_thread ? std::launch::async : std::launch::deferred, [file] {
+    bool own_thread = m_worth_parallel && reader == Reader::own_thread;
+    m_loading = std::async(own_thread ? std::launch::async : std::launch::deferred, [file] {
       return std::optional<prompt_detail::SummaryCache>(std::in_place, file);
     });
+  }
+  /// Whether the cache is large enough for other work to be done beside its reading.
+  [[nodiscard]] bool worth_parallel() const { return m_worth_parallel; }
+  /// Reads it now on this thread, unless it is being read on its own.
+  void read_now() {
+    if (m_loading.valid()) {
+      m_loading.wait();  // runs a deferred read here
+    }
   }
   std::optional<prompt_detail::SummaryCache> take() {
     return m_loading.valid() ? m_loading.get() : std::nullopt;
@@ -172,16 +184,18 @@ class CacheLoad {
 
  private:
   std::future<std::optional<prompt_detail::SummaryCache>> m_loading;
+  bool m_worth_parallel = false;
 };
 
-// Summaries of every name: from the cache where the file is unchanged, else parsed (in
-// parallel) and cached.
+using Stamps = std::vector<std::optional<prompt_detail::FileStamp>>;
+
+// Summaries of every name, whose files have `stamps`: from the cache where the file is
+// unchanged, else parsed (in parallel) and cached.
 std::vector<PromptSummary> all_summaries(Workspace& workspace,
-                                         const std::vector<std::string>& names, bool complete,
+                                         const std::vector<std::string>& names,
+                                         const Stamps& stamps, bool complete,
                                          CacheLoad& cache_load) {
   std::vector<PromptSummary> out(names.size());
-  std::vector<std::optional<prompt_detail::FileStamp>> stamps =
-      prompt_detail::stamps_of(workspace.prompts_dir(), names);
   std::optional<prompt_detail::SummaryCache> cache = cache_load.take();
   std::vector<size_t> hits;
   std::vector<size_t> misses;
@@ -228,10 +242,11 @@ std::vector<PromptSummary> all_summaries(Workspace& workspace,
 
 std::vector<PromptSummary> summarize_with(Workspace& workspace,
                                           const std::vector<std::string>& names,
-                                          const CatalogFilter& filter, bool complete,
-                                          CacheLoad& cache_load) {
+                                          const Stamps& stamps, const CatalogFilter& filter,
+                                          bool complete, CacheLoad& cache_load) {
   bool name_only = filter.tags.empty() && filter.category.empty() && filter.text.empty();
-  std::vector<PromptSummary> summaries = all_summaries(workspace, names, complete, cache_load);
+  std::vector<PromptSummary> summaries =
+      all_summaries(workspace, names, stamps, complete, cache_load);
   std::vector<PromptSummary> out;
   out.reserve(summaries.size());
   for (PromptSummary& summary : summaries) {
@@ -267,19 +282,32 @@ std::vector<PromptSummary> summarize_with(Workspace& workspace,
 
 std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std::string>& names,
                                      const CatalogFilter& filter, bool complete) {
-  CacheLoad cache_load(workspace, names.size());
-  return summarize_with(workspace, names, filter, complete, cache_load);
+  // The cache is read on its own thread while the files are stamped here.
+  CacheLoad cache_load(workspace, names.size(), CacheLoad::Reader::own_thread);
+  Stamps stamps = prompt_detail::stamps_of(workspace.prompts_dir(), names);
+  return summarize_with(workspace, names, stamps, filter, complete, cache_load);
 }
 
 std::vector<PromptSummary> list_prompts(Workspace& workspace, const CatalogFilter& filter) {
-  CacheLoad cache_load(workspace, std::nullopt);  // read while the files are listed
-  std::vector<std::string> names;
-  for (const std::string& name : workspace.list_names()) {
-    if (filter.matches_name(name)) {
-      names.push_back(name);
+  // The files are listed and stamped on a second thread while this one reads the cache, not
+  // the other way round: glibc grows a second thread's heap a page at a time, a system call
+  // for each few of the cache's many small allocations, and this thread's in large steps.
+  CacheLoad cache_load(workspace, std::nullopt, CacheLoad::Reader::this_thread);
+  auto list = [&workspace, &filter] {
+    std::pair<std::vector<std::string>, Stamps> listed;
+    for (std::string& name : workspace.list_names()) {
+      if (filter.matches_name(name)) {
+        listed.first.push_back(std::move(name));
+      }
     }
-  }
-  return summarize_with(workspace, names, filter, filter.patterns.empty(), cache_load);
+    listed.second = prompt_detail::stamps_of(workspace.prompts_dir(), listed.first);
+    return listed;
+  };
+  std::future<std::pair<std::vector<std::string>, Stamps>> listing =
+      std::async(cache_load.worth_parallel() ? std::launch::async : std::launch::deferred, list);
+  cache_load.read_now();
+  auto [names, stamps] = listing.get();
+  return summarize_with(workspace, names, stamps, filter, filter.patterns.empty(), cache_load);
 }
 
 }  // namespace promptctl
