@@ -8,34 +8,31 @@ namespace {
 
 constexpr std::int64_t k_ns_per_ms = 1'000'000;
 
-telemetry::Span case_span(const PlannedCase& planned, const telemetry::TraceContext& context,
-                          const std::string& parent, std::int64_t start, std::int64_t end) {
+// Written straight into the tracer's encoding: a suite of thousands of cases has a span each.
+telemetry::EncodedSpan case_span(const PlannedCase& planned, const telemetry::TraceContext& context,
+                                 const std::string& parent, std::int64_t start, std::int64_t end,
+                                 telemetry::OtlpEncoding encoding) {
   const CaseResult& result = planned.result;
-  telemetry::Span span;
-  span.context = context;
-  span.parent_span_id = parent;
-  span.name = "test " + result.prompt;
-  span.start_unix_ns = start;
-  span.end_unix_ns = std::max(start, end);
-  telemetry::Attributes& attributes = span.attributes;
-  attributes.emplace_back("gen_ai.prompt.name", result.prompt);
-  attributes.emplace_back("promptctl.test.name", result.test);
-  attributes.emplace_back("promptctl.test.case", result.label(true));
-  attributes.emplace_back("gen_ai.evaluation.name", std::string("promptctl.test"));
-  attributes.emplace_back("gen_ai.evaluation.score.label", std::string(to_string(result.status)));
+  std::string name = "test " + result.prompt;
+  telemetry::SpanWriter span(encoding, {context, parent, name, telemetry::SpanKind::internal, start,
+                                        std::max(start, end)});
+  span.add("gen_ai.prompt.name", result.prompt);
+  span.add("promptctl.test.name", result.test);
+  span.add("promptctl.test.case", result.label(true));
+  span.add("gen_ai.evaluation.name", "promptctl.test");
+  span.add("gen_ai.evaluation.score.label", to_string(result.status));
   if (result.status != CaseStatus::error) {
-    attributes.emplace_back("gen_ai.evaluation.score.value", result.score);
+    span.add("gen_ai.evaluation.score.value", result.score);
   }
   if (result.run_id) {
-    attributes.emplace_back("promptctl.run.id", *result.run_id);
+    span.add("promptctl.run.id", *result.run_id);
   }
   if (result.status == CaseStatus::pass) {
-    span.status = telemetry::SpanStatus::ok;
-  } else {
-    span.status = telemetry::SpanStatus::error;
-    span.status_message = result.status == CaseStatus::fail ? "the case failed" : result.error;
+    return std::move(span).finish(telemetry::SpanStatus::ok, {});
   }
-  return span;
+  return std::move(span).finish(telemetry::SpanStatus::error, result.status == CaseStatus::fail
+                                                                  ? "the case failed"
+                                                                  : std::string_view(result.error));
 }
 
 }  // namespace
@@ -85,7 +82,10 @@ void SuiteTrace::finish(const std::vector<PlannedCase>& cases) {
     const CaseSpan& span = m_cases[i];
     std::int64_t start = span.start_unix_ns ? span.start_unix_ns : m_run_start_unix_ns;
     std::int64_t end = span.end_unix_ns ? span.end_unix_ns : now;
-    m_tracer->end(case_span(cases[i], span.context, m_run.span_id, start, end));
+    if (m_tracer->exports(span.context)) {
+      m_tracer->end(case_span(cases[i], span.context, m_run.span_id, start, end,
+                              m_tracer->settings().encoding));
+    }
     passed += cases[i].result.status == CaseStatus::pass ? 1 : 0;
   }
   telemetry::Span run;
