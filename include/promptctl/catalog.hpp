@@ -40,13 +40,9 @@ struct CatalogFilter {
   [[nodiscard]] bool matches_metadata(const PromptSummary& summary) const;
 };
 
-/// Summaries of the named prompts that pass `filter`, in the order given. A prompt that fails
-/// to load is kept (with `error` set) when the filter has only name criteria. `complete` says
-/// that `names` is every prompt, so that the cache may forget prompts that are gone.
-std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std::string>& names,
-                                     const CatalogFilter& filter, bool complete);
-
 /// Summaries of the repository's prompts that pass `filter`, sorted by name: what `ls` lists.
+/// A prompt that fails to load is kept (with `error` set) when the filter has only name
+/// criteria.
 std::vector<PromptSummary> list_prompts(Workspace& workspace, const CatalogFilter& filter);
 
 }  // namespace promptctl

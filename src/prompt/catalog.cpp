@@ -142,48 +142,40 @@ LoadResult load_quietly(Workspace& workspace, const std::string& name) {
   return loaded;
 }
 
-// The summary cache, read beside other work when that pays: reading a large cache takes about
-// as long as listing the prompt files and taking their stamps. A small cache, or a listing of a
-// few names, is read when taken: a thread would cost more than it hides.
+// The summary cache, read when the caller says or when it is taken. A large cache is read
+// while another thread lists the prompt files and takes their stamps, which takes about as
+// long; a small one is not worth a thread.
 class CacheLoad {
  public:
-  static constexpr std::size_t k_few_names = 256;
   static constexpr std::uintmax_t k_small_cache_bytes = 64 * 1024;
 
-  /// Where the reading happens when it pays: on a thread of its own from now, or on this
-  /// thread at `read_now`, while the caller has other work done on another.
-  enum class Reader { own_thread, this_thread };
-
-  /// `names_to_list`: how many names will be looked up, when known before listing.
-  CacheLoad(Workspace& workspace, std::optional<std::size_t> names_to_list, Reader reader) {
-    auto dir = workspace.state_dir();
-    if (!dir) {
-      return;
+  explicit CacheLoad(Workspace& workspace) {
+    if (auto dir = workspace.state_dir()) {
+      m_file = *dir / "cache" / "summaries";
+      std::error_code error;
+      std::uintmax_t size = std::filesystem::file_size(*m_file, error);
+      m_worth_parallel = !error && size >= k_small_cache_bytes;
     }
-    std::filesystem::path file = *dir / "cache" / "summaries";
-    std::error_code error;
-    std::uintmax_t size = std::filesystem::file_size(file, error);
-    m_worth_parallel =
-        !error && size >= k_small_cache_bytes && names_to_list.value_or(k_few_names) >= k_few_names;
-    bool own_thread = m_worth_parallel && reader == Reader::own_thread;
-    m_loading = std::async(own_thread ? std::launch::async : std::launch::deferred, [file] {
-      return std::optional<prompt_detail::SummaryCache>(std::in_place, file);
-    });
   }
   /// Whether the cache is large enough for other work to be done beside its reading.
   [[nodiscard]] bool worth_parallel() const { return m_worth_parallel; }
-  /// Reads it now on this thread, unless it is being read on its own.
+  /// Reads it now, if it was not read yet.
   void read_now() {
-    if (m_loading.valid()) {
-      m_loading.wait();  // runs a deferred read here
+    if (m_file && !m_cache) {
+      m_cache.emplace(*m_file);
     }
   }
+  /// The cache, read now if it was not; none when the repository has no place for one. Once.
   std::optional<prompt_detail::SummaryCache> take() {
-    return m_loading.valid() ? m_loading.get() : std::nullopt;
+    read_now();
+    std::optional<prompt_detail::SummaryCache> taken = std::move(m_cache);
+    m_file.reset();
+    return taken;
   }
 
  private:
-  std::future<std::optional<prompt_detail::SummaryCache>> m_loading;
+  std::optional<std::filesystem::path> m_file;
+  std::optional<prompt_detail::SummaryCache> m_cache;
   bool m_worth_parallel = false;
 };
 
@@ -280,19 +272,11 @@ std::vector<PromptSummary> summarize_with(Workspace& workspace,
 
 }  // namespace
 
-std::vector<PromptSummary> summarize(Workspace& workspace, const std::vector<std::string>& names,
-                                     const CatalogFilter& filter, bool complete) {
-  // The cache is read on its own thread while the files are stamped here.
-  CacheLoad cache_load(workspace, names.size(), CacheLoad::Reader::own_thread);
-  Stamps stamps = prompt_detail::stamps_of(workspace.prompts_dir(), names);
-  return summarize_with(workspace, names, stamps, filter, complete, cache_load);
-}
-
 std::vector<PromptSummary> list_prompts(Workspace& workspace, const CatalogFilter& filter) {
   // The files are listed and stamped on a second thread while this one reads the cache, not
   // the other way round: glibc grows a second thread's heap a page at a time, a system call
   // for each few of the cache's many small allocations, and this thread's in large steps.
-  CacheLoad cache_load(workspace, std::nullopt, CacheLoad::Reader::this_thread);
+  CacheLoad cache_load(workspace);
   auto list = [&workspace, &filter] {
     std::pair<std::vector<std::string>, Stamps> listed;
     for (std::string& name : workspace.list_names()) {
