@@ -212,17 +212,25 @@ class Batch {
       if (call->finished) {
         continue;
       }
-      CallResult& result = call->result;
-      if (call->begun) {
-        fill_common(*call, result);
-      }
-      result.ok = false;
-      result.interrupted = true;
-      result.error = call->begun ? "stopped before the answer came" : "stopped before it was sent";
+      CallResult& result = interrupted(*call, "stopped");
       if (m_results) {
         (*m_results)[index] = std::move(result);
       }
     }
+  }
+
+  // `call`'s result as a call ended before its answer ("stopped before it was sent", ...).
+  CallResult& interrupted(Call& call, std::string_view how, std::string_view why = {}) {
+    CallResult& result = call.result;
+    if (call.begun) {
+      fill_common(call, result);
+    }
+    result.ok = false;
+    result.interrupted = true;
+    result.error = std::string(how) +
+                   (call.begun ? " before the answer came" : " before it was sent") +
+                   std::string(why);
+    return result;
   }
 
   // Calls whose answer is no longer wanted end now: a request out is closed (what was spent
@@ -241,15 +249,7 @@ class Batch {
         call->transfer.reset();
       }
       std::erase(m_pending, index);
-      CallResult& result = call->result;
-      if (call->begun) {
-        fill_common(*call, result);
-      }
-      result.ok = false;
-      result.interrupted = true;
-      result.error = call->begun ? "cancelled before the answer came: it was no longer wanted"
-                                 : "cancelled before it was sent: it was no longer wanted";
-      finish(*call, result);
+      finish(*call, interrupted(*call, "cancelled", ": it was no longer wanted"));
     }
   }
 
