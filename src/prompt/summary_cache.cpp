@@ -221,7 +221,7 @@ void SummaryCache::save() const {
     text += '\n';
   }
   try {
-    util::write_file_atomic(m_file, text);
+    util::write_file_atomic(m_file, text, 0644, util::Durability::cache);
   } catch (const Error&) {
     // A read-only repository still lists its prompts; it only stays slow.
   }

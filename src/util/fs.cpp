@@ -85,8 +85,8 @@ bool write_all(int fd, std::string_view bytes) {
   return true;
 }
 
-AtomicFileWriter::AtomicFileWriter(const fs::path& path, unsigned mode)
-    : m_path(path), m_temp(path.string() + ".tmp-XXXXXX"), m_mode(mode) {
+AtomicFileWriter::AtomicFileWriter(const fs::path& path, unsigned mode, Durability durability)
+    : m_path(path), m_temp(path.string() + ".tmp-XXXXXX"), m_mode(mode), m_durability(durability) {
   std::error_code ec;
   if (!path.parent_path().empty()) {
     fs::create_directories(path.parent_path(), ec);
@@ -113,7 +113,8 @@ void AtomicFileWriter::write(std::string_view bytes) {
 }
 
 void AtomicFileWriter::commit() {
-  bool ok = m_written && ::fchmod(m_fd, static_cast<mode_t>(m_mode)) == 0 && ::fsync(m_fd) == 0;
+  bool ok = m_written && ::fchmod(m_fd, static_cast<mode_t>(m_mode)) == 0 &&
+            (m_durability == Durability::cache || ::fsync(m_fd) == 0);
   ok = ::close(std::exchange(m_fd, -1)) == 0 && ok;
   if (!ok || std::rename(m_temp.c_str(), m_path.c_str()) != 0) {
     Error error = io_error("cannot write", m_path);
@@ -122,8 +123,9 @@ void AtomicFileWriter::commit() {
   }
 }
 
-void write_file_atomic(const fs::path& path, const std::string& content, unsigned mode) {
-  AtomicFileWriter file(path, mode);
+void write_file_atomic(const fs::path& path, const std::string& content, unsigned mode,
+                       Durability durability) {
+  AtomicFileWriter file(path, mode, durability);
   file.write(content);
   file.commit();
 }

@@ -25,11 +25,21 @@ std::string read_stdin(std::size_t max_size = 64 << 20);
 /// set) when the system refuses.
 bool write_all(int fd, std::string_view bytes);
 
+/// What a file written atomically must survive besides a crash of its writer.
+enum class Durability {
+  /// On disk before it is renamed into place: after the machine crashes, the old content or the
+  /// new one.
+  synced,
+  /// Not waited for: after the machine crashes the file may be empty or lost, which a cache's
+  /// reader takes for a miss. Saves a disk flush a write.
+  cache,
+};
+
 /// Writes through a temporary file in the same folder and renames it into place, so that
 /// readers see the old or the new content and never a part. Creates missing parent folders.
 /// The file gets `mode` (0644: readable by all, as git writes files; 0600 for private state).
 void write_file_atomic(const std::filesystem::path& path, const std::string& content,
-                       unsigned mode = 0644);
+                       unsigned mode = 0644, Durability durability = Durability::synced);
 
 /// `write_file_atomic` for content written a piece at a time: the file appears, whole, only
 /// when `commit` renames it into place; until then, and if it never does, the old one stays.
@@ -37,7 +47,8 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
 class AtomicFileWriter {
  public:
   /// Throws `Error` (io) when the temporary file cannot be made.
-  explicit AtomicFileWriter(const std::filesystem::path& path, unsigned mode = 0644);
+  explicit AtomicFileWriter(const std::filesystem::path& path, unsigned mode = 0644,
+                            Durability durability = Durability::synced);
   ~AtomicFileWriter();
   AtomicFileWriter(const AtomicFileWriter&) = delete;
   AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
@@ -50,6 +61,7 @@ class AtomicFileWriter {
   std::string m_temp;
   int m_fd = -1;
   unsigned m_mode;
+  Durability m_durability;
   bool m_written = true;
 };
 
