@@ -76,7 +76,8 @@ class ResolvedPrompt {
   [[nodiscard]] nlohmann::json to_json() const;
 
  private:
-  friend ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument);
+  friend ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument,
+                                       KeepCompiled keep);
   friend ResolvedPrompt resolve_in_source(Workspace& workspace,
                                           std::shared_ptr<RevisionSource> source,
                                           std::string_view name);
@@ -112,9 +113,12 @@ std::string repository_prefix(const Workspace& workspace, const repo::Repository
 repo::Revision resolve_revision(const Workspace& workspace, const repo::Repository& repository,
                                 const PromptAddress& address);
 
-/// Loads the prompt `argument` names. Throws `Error`: not_found for an unknown prompt (at that
-/// revision) or revision, invalid_input for a prompt file with errors.
-ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument);
+/// Loads the prompt `argument` names, from the prompts compiled under the git directory when
+/// the working tree's files are unchanged (`Workspace::load_compiled`; `keep` says whether the
+/// load is kept there). Throws `Error`: not_found for an unknown prompt (at that revision) or
+/// revision, invalid_input for a prompt file with errors.
+ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument,
+                              KeepCompiled keep = KeepCompiled::yes);
 
 /// Loads `name` from a revision already resolved: what `resolve_prompt` gives for NAME@REV,
 /// for a caller that reads many prompts of one revision (a server). `workspace` must outlive

@@ -78,6 +78,11 @@ struct SourceFile {
 /// is absolute or leads outside the repository.
 std::string repository_relative_path(std::string_view relative);
 
+/// Whether a load of one prompt keeps it compiled under the git directory for the next load of
+/// the same files (`Workspace::load_compiled`). A command going through many prompts reads the
+/// entries there but keeps none of its own, which would cost more than it saves.
+enum class KeepCompiled { yes, no };
+
 class PromptSource {
  public:
   virtual ~PromptSource() = default;
@@ -93,6 +98,11 @@ class PromptSource {
     repository_relative_path(relative);
     return std::nullopt;
   }
+  /// The prompt `name` loaded from its files, already read, as `load_from_files` does: the load
+  /// of a prompt asked for by name (a partial). A source that keeps compiled prompts answers
+  /// from them while the files' bytes are the same.
+  virtual LoadResult load_files(std::string_view name, const SourceFile& prompt_file,
+                                const std::optional<SourceFile>& tests_file);
 };
 
 class Workspace : public PromptSource {
@@ -135,10 +145,18 @@ class Workspace : public PromptSource {
   [[nodiscard]] Prompt load(std::string_view name);
   /// Loads a prompt collecting problems instead of throwing (missing files still throw).
   [[nodiscard]] LoadResult load_checked(std::string_view name);
+  /// `load_checked`, answered from the prompts compiled under the git directory while the
+  /// prompt's files hold the same bytes, and with `keep` kept there when it loads without a
+  /// diagnostic: for commands that load prompts by name (render, run, show, test), where parsing
+  /// the YAML is most of the work.
+  [[nodiscard]] LoadResult load_compiled(std::string_view name, KeepCompiled keep);
 
   std::optional<SourceFile> read(std::string_view name) override;
   std::optional<SourceFile> read_tests(std::string_view name) override;
   std::optional<SourceFile> read_data(std::string_view relative) override;
+  /// Answered from the compiled prompts under the git directory when it has one, and kept there.
+  LoadResult load_files(std::string_view name, const SourceFile& prompt_file,
+                        const std::optional<SourceFile>& tests_file) override;
 
   /// The Error for a name that does not exist, suggesting close names.
   [[nodiscard]] Error not_found(std::string_view name) const;
@@ -151,6 +169,8 @@ class Workspace : public PromptSource {
 
  private:
   explicit Workspace(std::filesystem::path root);
+  LoadResult load_through_cache(std::string_view name, const SourceFile& prompt_file,
+                                const std::optional<SourceFile>& tests_file, KeepCompiled keep);
   std::filesystem::path m_root;
   std::filesystem::path m_canonical_root;  // found once: every read checks against it
   RepoSettings m_settings;

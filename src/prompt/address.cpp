@@ -220,11 +220,11 @@ repo::Revision resolve_revision(const Workspace& workspace, const repo::Reposito
                             : "its releases: " + known);
 }
 
-ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument) {
+ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument, KeepCompiled keep) {
   PromptAddress address = parse_address(argument);
   ResolvedPrompt resolved;
   if (address.revision.empty()) {
-    LoadResult loaded = workspace.load_checked(address.name);
+    LoadResult loaded = workspace.load_compiled(address.name, keep);
     throw_if_errors(loaded.diagnostics);
     resolved.prompt = std::move(*loaded.prompt);
     resolved.m_text = std::move(loaded.text);

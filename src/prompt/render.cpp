@@ -28,7 +28,9 @@ const tmpl::Template* PromptPartials::find(std::string_view name) {
   if (!file) {
     return nullptr;
   }
-  Prompt prompt = load_prompt(std::string(name), file->path, file->text);
+  LoadResult loaded = m_source.load_files(name, *file, std::nullopt);
+  throw_if_errors(loaded.diagnostics);
+  const Prompt& prompt = *loaded.prompt;
   if (!prompt.template_text) {
     throw Error(ErrorKind::invalid_input,
                 "prompt '" + std::string(name) + "' has 'messages' and cannot be used as a partial",

@@ -9,8 +9,10 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <memory>
 
+#include "prompt/compiled_prompts.hpp"
 #include "prompt/reader.hpp"
 #include "prompt/tests_reader.hpp"
 #include "promptctl/names.hpp"
@@ -531,18 +533,29 @@ Error Workspace::not_found(std::string_view name) const {
   return Error(ErrorKind::not_found, "no prompt named '" + util::printable(name) + "'", {}, hint);
 }
 
-LoadResult load_from_source(PromptSource& source, std::string_view name) {
+namespace {
+
+using FilesLoader = std::function<LoadResult(std::string_view, const SourceFile&,
+                                             const std::optional<SourceFile>&)>;
+
+LoadResult load_from(PromptSource& source, std::string_view name, const FilesLoader& load) {
   validate_name(name);
   auto file = source.read(name);
   if (!file) {
     throw Error(ErrorKind::not_found, "no prompt named '" + std::string(name) + "'");
   }
-  LoadResult result = load_from_files(name, *file, source.read_tests(name));
+  LoadResult result = load(name, *file, source.read_tests(name));
   result.text = std::move(file->text);
   if (result.prompt) {
     prompt_detail::read_tools_files(source, *result.prompt, result.diagnostics);
   }
   return result;
+}
+
+}  // namespace
+
+LoadResult load_from_source(PromptSource& source, std::string_view name) {
+  return load_from(source, name, load_from_files);
 }
 
 LoadResult load_from_files(std::string_view name, const SourceFile& prompt_file,
@@ -558,12 +571,53 @@ LoadResult load_from_files(std::string_view name, const SourceFile& prompt_file,
   return result;
 }
 
+LoadResult PromptSource::load_files(std::string_view name, const SourceFile& prompt_file,
+                                    const std::optional<SourceFile>& tests_file) {
+  return load_from_files(name, prompt_file, tests_file);
+}
+
+LoadResult Workspace::load_files(std::string_view name, const SourceFile& prompt_file,
+                                 const std::optional<SourceFile>& tests_file) {
+  return load_through_cache(name, prompt_file, tests_file, KeepCompiled::yes);
+}
+
+LoadResult Workspace::load_through_cache(std::string_view name, const SourceFile& prompt_file,
+                                         const std::optional<SourceFile>& tests_file,
+                                         KeepCompiled keep) {
+  std::optional<fs::path> state;
+  try {
+    state = state_dir();
+  } catch (const Error&) {
+    // A broken .git file is reported by whatever needs the repository; loading does not.
+  }
+  if (!state) {
+    return load_from_files(name, prompt_file, tests_file);
+  }
+  if (m_settings.ledger_store != LedgerStore::full) {
+    keep = KeepCompiled::no;  // a repository that keeps less than all of its runs' text
+  }
+  prompt_detail::CompiledPrompts compiled(*state / "cache" / "compiled");
+  return prompt_detail::load_compiled(compiled, name, prompt_file, tests_file, keep);
+}
+
 LoadResult Workspace::load_checked(std::string_view name) {
   validate_name(name);
   if (!exists(name)) {
     throw not_found(name);
   }
   return load_from_source(*this, name);
+}
+
+LoadResult Workspace::load_compiled(std::string_view name, KeepCompiled keep) {
+  validate_name(name);
+  if (!exists(name)) {
+    throw not_found(name);
+  }
+  return load_from(*this, name,
+                   [&](std::string_view loaded, const SourceFile& prompt_file,
+                       const std::optional<SourceFile>& tests_file) {
+                     return load_through_cache(loaded, prompt_file, tests_file, keep);
+                   });
 }
 
 Prompt Workspace::load(std::string_view name) {

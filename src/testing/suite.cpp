@@ -113,9 +113,12 @@ TestSuite load_test_suite(Workspace& workspace, const std::shared_ptr<const repo
     }
   }
   bool every = names.empty();
+  // A suite of many prompts reads the compiled ones but keeps none: that would cost more than
+  // it saves, and most suites run in fresh clones.
+  KeepCompiled keep = selected.size() == 1 ? KeepCompiled::yes : KeepCompiled::no;
   for (const std::string& name : selected) {
     try {
-      ResolvedPrompt prompt = resolve_prompt(workspace, address_of(name, revision));
+      ResolvedPrompt prompt = resolve_prompt(workspace, address_of(name, revision), keep);
       if (!every || !prompt.prompt.tests.empty()) {
         suite.prompts.push_back(std::move(prompt));
       }

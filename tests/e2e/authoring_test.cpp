@@ -348,6 +348,52 @@ TEST_F(Authoring, LsCacheIsUsedButNeverStale) {
             std::string::npos);
 }
 
+TEST_F(Authoring, RenderKeepsCompiledPromptsButNeverStale) {
+  const std::vector<std::string> render = {"render", "support/reply", "--var", "inquiry=Hi"};
+  ProcessResult first = run(render);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto compiled = root() / ".git/promptctl/cache/compiled";
+  auto entries = [&] {
+    return std::filesystem::exists(compiled)
+               ? std::distance(std::filesystem::directory_iterator(compiled), {})
+               : 0;
+  };
+  EXPECT_EQ(entries(), 2) << "the prompt and its partial";
+  EXPECT_EQ(run(render).out, first.out);
+
+  // Edited at once, to the same size: the bytes decide, not the file's stamp.
+  write("prompts/shared/persona.yaml",
+        "description: Shared persona\ntemplate: You are Bob, a support agent.\n");
+  ProcessResult edited = run(render);
+  ASSERT_EQ(edited.exit_code, 0) << edited.err;
+  EXPECT_NE(edited.out.find("You are Bob"), std::string::npos) << edited.out;
+
+  // Broken after being compiled: the error shows, located, not the old prompt.
+  write("prompts/support/reply.yaml", std::string(k_reply) + "  - role: [\n");
+  ProcessResult broken = run(render);
+  EXPECT_EQ(broken.exit_code, 2);
+  EXPECT_NE(broken.err.find("prompts/support/reply.yaml:"), std::string::npos) << broken.err;
+
+  // Damaged entries are parsed around, never trusted.
+  write("prompts/support/reply.yaml", k_reply);
+  ASSERT_EQ(run(render).exit_code, 0);
+  for (const auto& entry : std::filesystem::directory_iterator(compiled)) {
+    std::string text = read(std::filesystem::relative(entry.path(), root()).string());
+    write(std::filesystem::relative(entry.path(), root()).string(),
+          text.substr(0, text.size() - 9));
+  }
+  ProcessResult after = run(render);
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(after.out, edited.out);
+
+  // Listing many prompts keeps nothing; git sees nothing of any of it.
+  std::filesystem::remove_all(compiled);
+  ASSERT_EQ(run({"ls"}).exit_code, 0);
+  EXPECT_EQ(entries(), 0);
+  EXPECT_EQ(git(root(), {"status", "--porcelain", "--ignored"}).find("promptctl/cache"),
+            std::string::npos);
+}
+
 TEST_F(Authoring, LsCacheKeepsAwkwardTextExactly) {
   write("prompts/odd.yaml",
         "description: \"tab\\there, back\\\\slash, new\\nline\"\ntags: [\"a b\", "
