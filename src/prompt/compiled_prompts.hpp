@@ -8,7 +8,6 @@
 #pragma once
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,12 +16,6 @@
 #include "promptctl/workspace.hpp"
 
 namespace promptctl::prompt_detail {
-
-/// The loaded prompt as data, every field and source location included, and back. A prompt's
-/// templates are parsed again from their text when it is read back (which is cheap).
-nlohmann::json compiled_form(const Prompt& prompt);
-/// Throws nlohmann::json's exceptions for data not written by `compiled_form`.
-Prompt from_compiled_form(const nlohmann::json& form);
 
 class CompiledPrompts {
  public:

@@ -2,6 +2,8 @@
 // an entry is used only for the very bytes it was compiled from.
 #include "prompt/compiled_prompts.hpp"
 
+#include "prompt/compiled_form.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -119,8 +121,7 @@ json observed(const Prompt& prompt) {
 }
 
 Prompt through_bytes(const Prompt& prompt) {
-  std::vector<std::uint8_t> bytes = json::to_cbor(prompt_detail::compiled_form(prompt));
-  return prompt_detail::from_compiled_form(json::from_cbor(bytes));
+  return prompt_detail::decode_compiled(prompt_detail::encode_compiled(prompt));
 }
 
 }  // namespace
@@ -131,7 +132,7 @@ TEST(CompiledPrompts, EveryFieldComesBackAsTheLoaderMadeIt) {
   ASSERT_EQ(loaded.prompt->tests.size(), 2U);
   Prompt back = through_bytes(*loaded.prompt);
   EXPECT_EQ(observed(back), observed(*loaded.prompt));
-  EXPECT_EQ(prompt_detail::compiled_form(back), prompt_detail::compiled_form(*loaded.prompt));
+  EXPECT_EQ(prompt_detail::encode_compiled(back), prompt_detail::encode_compiled(*loaded.prompt));
   // The templates are parsed again: they render, and report problems at the same places.
   ASSERT_TRUE(back.messages.at(2).parsed);
   EXPECT_EQ(back.messages.at(2).parsed->names().size(),
