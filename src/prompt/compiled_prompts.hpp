@@ -1,8 +1,9 @@
 // Compiled prompts kept under the git directory, so that a command loading one prompt (render,
 // run, show) does not parse its YAML again while its files are unchanged: parsing is most of
 // such a command's work. An entry is keyed by a digest of everything the load reads (the
-// prompt file's and its tests file's paths and bytes) and of the promptctl build, so an entry
-// is never used for other bytes or by another version of the loader. Only loads without a
+// prompt file's and its tests file's paths and bytes) and of promptctl's version (release and
+// commit), so an entry is never used for other bytes or by another version of the loader (a
+// build with uncommitted changes shares its commit's entries). Only loads without a
 // single diagnostic are kept, and none of a prompt or repository whose ledger keeps less than
 // its runs' text. Entries are the owner's alone, as the rest of the git directory's state.
 #pragma once
