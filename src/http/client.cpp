@@ -57,13 +57,12 @@ void set_tls_files(CURL* handle, const TlsFiles& tls) {
 
 // libcurl's callbacks that need libcurl's own types.
 struct TransferHooks {
-  static int on_debug(CURL* /*handle*/, curl_infotype kind, char* data, size_t size, void* self) {
-    auto* transfer = static_cast<Transfer*>(self);
-    std::string_view text(data, size);
-    if (kind == CURLINFO_HEADER_OUT && text.starts_with(transfer->m_method + " ")) {
-      ++transfer->m_response.requests_sent;
-    }
-    return 0;
+  // Called each time a request is about to go out, on a new connection or a reused one: also
+  // when libcurl sends it again by itself after a reused connection turned out closed.
+  static int on_request(void* self, char* /*remote_ip*/, char* /*local_ip*/, int /*remote_port*/,
+                        int /*local_port*/) {
+    ++static_cast<Transfer*>(self)->m_response.requests_sent;
+    return CURL_PREREQFUNC_OK;
   }
 };
 
@@ -105,12 +104,8 @@ Transfer::Transfer(const Request& request, std::function<void(std::string_view)>
   api.curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
   api.curl_easy_setopt(handle, CURLOPT_HEADERDATA, this);
   api.curl_easy_setopt(handle, CURLOPT_PRIVATE, this);
-  // libcurl reports each request it sends only through its debug hook, which needs VERBOSE;
-  // nothing is printed, since the hook takes the text.
-  m_method = request.method;
-  api.curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, &TransferHooks::on_debug);
-  api.curl_easy_setopt(handle, CURLOPT_DEBUGDATA, this);
-  api.curl_easy_setopt(handle, CURLOPT_VERBOSE, 1L);
+  api.curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, &TransferHooks::on_request);
+  api.curl_easy_setopt(handle, CURLOPT_PREREQDATA, this);
 }
 
 Transfer::~Transfer() {

@@ -69,7 +69,6 @@ class Transfer {
 
   void* m_easy = nullptr;
   void* m_header_list = nullptr;
-  std::string m_method;
   std::string m_body;
   std::function<void(std::string_view)> m_on_chunk;
   std::string m_chunk_error;
