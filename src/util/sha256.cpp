@@ -5,8 +5,10 @@
 #include <cstdint>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <cpuid.h>
 #include <immintrin.h>
+#if __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#endif
 #endif
 
 namespace promptctl::util {
@@ -118,16 +120,14 @@ __attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_extensions(
   _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[4]), _mm_alignr_epi8(dchg, feba, 8));
 }
 
+// From what the C library found out at start-up: the cpuid instruction itself stops a virtual
+// machine, and cost more than the hashing it would save in a short command.
 bool processor_has_sha_extensions() {
-  unsigned eax = 0;
-  unsigned ebx = 0;
-  unsigned ecx = 0;
-  unsigned edx = 0;
-  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0 || (ecx & bit_SSE4_1) == 0 ||
-      (ecx & bit_SSSE3) == 0) {
-    return false;
-  }
-  return __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) != 0 && (ebx & bit_SHA) != 0;
+#if __has_include(<sys/platform/x86.h>)
+  return CPU_FEATURE_ACTIVE(SHA) && CPU_FEATURE_ACTIVE(SSE4_1) && CPU_FEATURE_ACTIVE(SSSE3);
+#else
+  return false;
+#endif
 }
 #endif
 
