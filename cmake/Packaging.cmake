@@ -53,9 +53,10 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# libgit2, libcurl and libmicrohttpd are loaded with dlopen on first use, which
+# libgit2, libcurl, SQLite and libmicrohttpd are loaded with dlopen on first use, which
 # dpkg-shlibdeps cannot see.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libgit2-${PROMPTCTL_LIBGIT2_ABI}, libcurl4, libmicrohttpd12")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS
+    "libgit2-${PROMPTCTL_LIBGIT2_ABI}, libcurl4, libsqlite3-0, libmicrohttpd12")
 # ssh-keygen signs and verifies approvals; libpq (loaded with dlopen too) reaches a ledger on
 # PostgreSQL.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "git, bash-completion, openssh-client, libpq5")

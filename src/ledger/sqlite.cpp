@@ -20,14 +20,15 @@ Database::Database(const std::string& path, int busy_ms, std::string what)
     }
   }
   sqlite3* db = nullptr;
-  int code = sqlite3_open_v2(
+  int code = sqlite().sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   m_db.reset(db);
   if (code != SQLITE_OK) {
     throw Error(ErrorKind::io,
-                "cannot open '" + path + "': " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
+                "cannot open '" + path +
+                    "': " + (db ? sqlite().sqlite3_errmsg(db) : sqlite().sqlite3_errstr(code)));
   }
-  sqlite3_busy_timeout(db, busy_ms);
+  sqlite().sqlite3_busy_timeout(db, busy_ms);
 }
 
 void Database::check(int code, const std::string& doing) const {
@@ -35,7 +36,7 @@ void Database::check(int code, const std::string& doing) const {
     return;
   }
   throw Error(ErrorKind::io,
-              "cannot " + doing + " in '" + m_path + "': " + sqlite3_errmsg(m_db.get()));
+              "cannot " + doing + " in '" + m_path + "': " + sqlite().sqlite3_errmsg(m_db.get()));
 }
 
 void Database::execute(const std::string& sql) {
@@ -45,7 +46,8 @@ void Database::execute(const std::string& sql) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_busy_ms);
   std::minstd_rand random(std::random_device{}());
   int code;
-  while ((code = sqlite3_exec(m_db.get(), sql.c_str(), nullptr, nullptr, nullptr)) == SQLITE_BUSY &&
+  while ((code = sqlite().sqlite3_exec(m_db.get(), sql.c_str(), nullptr, nullptr, nullptr)) ==
+             SQLITE_BUSY &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5 + random() % 20));
   }
@@ -54,41 +56,42 @@ void Database::execute(const std::string& sql) {
 
 Statement::Statement(Database& db, const std::string& sql) : m_db(db) {
   sqlite3_stmt* statement = nullptr;
-  db.check(sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &statement, nullptr), "prepare a query");
+  db.check(sqlite().sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &statement, nullptr),
+           "prepare a query");
   m_statement.reset(statement);
 }
 
 Statement& Statement::bind(int index, std::string_view value) {
-  m_db.check(sqlite3_bind_text(m_statement.get(), index, value.data(),
-                               static_cast<int>(value.size()), SQLITE_TRANSIENT),
+  m_db.check(sqlite().sqlite3_bind_text(m_statement.get(), index, value.data(),
+                                        static_cast<int>(value.size()), SQLITE_TRANSIENT),
              "bind a value");
   return *this;
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
-  m_db.check(sqlite3_bind_int64(m_statement.get(), index, value), "bind a value");
+  m_db.check(sqlite().sqlite3_bind_int64(m_statement.get(), index, value), "bind a value");
   return *this;
 }
 
 Statement& Statement::bind(int index, double value) {
-  m_db.check(sqlite3_bind_double(m_statement.get(), index, value), "bind a value");
+  m_db.check(sqlite().sqlite3_bind_double(m_statement.get(), index, value), "bind a value");
   return *this;
 }
 
 Statement& Statement::bind_null(int index) {
-  m_db.check(sqlite3_bind_null(m_statement.get(), index), "bind a value");
+  m_db.check(sqlite().sqlite3_bind_null(m_statement.get(), index), "bind a value");
   return *this;
 }
 
 Statement& Statement::bind_blob(int index, std::string_view bytes) {
-  m_db.check(sqlite3_bind_blob(m_statement.get(), index, bytes.data(),
-                               static_cast<int>(bytes.size()), SQLITE_TRANSIENT),
+  m_db.check(sqlite().sqlite3_bind_blob(m_statement.get(), index, bytes.data(),
+                                        static_cast<int>(bytes.size()), SQLITE_TRANSIENT),
              "bind a value");
   return *this;
 }
 
 bool Statement::step() {
-  int code = sqlite3_step(m_statement.get());
+  int code = sqlite().sqlite3_step(m_statement.get());
   m_db.check(code, "read " + m_db.what());
   return code == SQLITE_ROW;
 }
@@ -99,34 +102,34 @@ void Statement::run() {
 }
 
 void Statement::reset() {
-  sqlite3_reset(m_statement.get());  // its code repeats the last step's, already reported
-  sqlite3_clear_bindings(m_statement.get());
+  sqlite().sqlite3_reset(m_statement.get());  // its code repeats the last step's, already reported
+  sqlite().sqlite3_clear_bindings(m_statement.get());
 }
 
 std::string Statement::text(int column) const {
-  const auto* data = sqlite3_column_text(m_statement.get(), column);
-  int size = sqlite3_column_bytes(m_statement.get(), column);
+  const auto* data = sqlite().sqlite3_column_text(m_statement.get(), column);
+  int size = sqlite().sqlite3_column_bytes(m_statement.get(), column);
   return data ? std::string(reinterpret_cast<const char*>(data), static_cast<size_t>(size))
               : std::string();
 }
 
 std::string_view Statement::blob(int column) const {
-  const void* data = sqlite3_column_blob(m_statement.get(), column);
-  int size = sqlite3_column_bytes(m_statement.get(), column);
+  const void* data = sqlite().sqlite3_column_blob(m_statement.get(), column);
+  int size = sqlite().sqlite3_column_bytes(m_statement.get(), column);
   return data ? std::string_view(static_cast<const char*>(data), static_cast<size_t>(size))
               : std::string_view();
 }
 
 std::int64_t Statement::integer(int column) const {
-  return sqlite3_column_int64(m_statement.get(), column);
+  return sqlite().sqlite3_column_int64(m_statement.get(), column);
 }
 
 double Statement::real(int column) const {
-  return sqlite3_column_double(m_statement.get(), column);
+  return sqlite().sqlite3_column_double(m_statement.get(), column);
 }
 
 bool Statement::is_null(int column) const {
-  return sqlite3_column_type(m_statement.get(), column) == SQLITE_NULL;
+  return sqlite().sqlite3_column_type(m_statement.get(), column) == SQLITE_NULL;
 }
 
 std::optional<std::int64_t> Statement::optional_integer(int column) const {
@@ -143,7 +146,7 @@ Transaction::Transaction(Database& db) : m_db(db) {
 
 Transaction::~Transaction() {
   if (!m_done) {
-    sqlite3_exec(m_db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite().sqlite3_exec(m_db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
   }
 }
 

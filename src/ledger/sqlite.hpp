@@ -2,21 +2,21 @@
 // failures turned into promptctl errors naming the database file.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "ledger/sqlite_api.hpp"
+
 namespace promptctl::ledger_detail {
 
 struct CloseDatabase {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+  void operator()(sqlite3* db) const { sqlite().sqlite3_close_v2(db); }
 };
 struct FinalizeStatement {
-  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+  void operator()(sqlite3_stmt* statement) const { sqlite().sqlite3_finalize(statement); }
 };
 
 class Database {

@@ -1,8 +1,7 @@
 #include "promptctl/version.hpp"
 
-#include <sqlite3.h>
-
 #include "http/curl_api.hpp"
+#include "ledger/sqlite_api.hpp"
 #include "promptctl/error.hpp"
 #include "repo/git_api.hpp"
 
@@ -32,12 +31,20 @@ std::optional<std::string> loaded_libcurl() {
   return std::nullopt;
 }
 
+std::optional<std::string> loaded_sqlite() {
+  try {
+    return std::string(ledger_detail::sqlite().sqlite3_libversion());
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::map<std::string, std::optional<std::string>> library_versions() {
   return {{"libgit2", loaded_libgit2()},
           {"libcurl", loaded_libcurl()},
-          {"sqlite", std::string(sqlite3_libversion())},
+          {"sqlite", loaded_sqlite()},
           // Linked in (statically where the archive exists), so the version built against is
           // the one running; yaml-cpp has no run-time version call.
           {"yaml-cpp", std::string(PROMPTCTL_YAML_CPP_VERSION)}};
