@@ -7,7 +7,14 @@
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #if __has_include(<sys/platform/x86.h>)
+#if defined(__clang__)
+// glibc's header is C: its functions return _Bool, which clang knows in C++ only as bool.
+#define _Bool bool
 #include <sys/platform/x86.h>
+#undef _Bool
+#else
+#include <sys/platform/x86.h>
+#endif
 #endif
 #endif
 
