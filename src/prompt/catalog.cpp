@@ -8,6 +8,7 @@
 
 #include "prompt/summary_cache.hpp"
 #include "util/json_output.hpp"
+#include "util/json_writer.hpp"
 #include "util/parallel.hpp"
 #include "util/strings.hpp"
 
@@ -28,7 +29,7 @@ nlohmann::json PromptSummary::to_json() const {
 namespace {
 
 void append_json(std::string& out, const std::string& text) {
-  out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  util::append_json_string(out, text);
 }
 
 void append_text_or_null(std::string& out, const std::string& text) {
