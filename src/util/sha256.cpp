@@ -128,7 +128,7 @@ __attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_extensions(
 }
 
 // From what the C library found out at start-up: the cpuid instruction itself stops a virtual
-// machine, and cost more than the hashing it would save in a short command.
+// machine, and asking it on the first digest showed in a render's profile.
 bool processor_has_sha_extensions() {
 #if __has_include(<sys/platform/x86.h>)
   return CPU_FEATURE_ACTIVE(SHA) && CPU_FEATURE_ACTIVE(SSE4_1) && CPU_FEATURE_ACTIVE(SSSE3);

@@ -29,7 +29,8 @@ namespace {
 
 TEST(Heap, FreedMemoryStaysForReuse) {
   keep_freed_memory_for_reuse();
-  malloc_trim(0);  // the heap's top holds no free memory now
+  malloc_trim(0);  // the heap's top holds no free memory now, so freeing the block cannot
+                   // leave more than the 8 MiB kept
   constexpr std::size_t size = 3 << 20;
   struct mallinfo2 before = mallinfo2();
   void* block = std::malloc(size);
@@ -37,7 +38,6 @@ TEST(Heap, FreedMemoryStaysForReuse) {
   std::memset(block, 1, size);
   struct mallinfo2 holding = mallinfo2();
   EXPECT_EQ(holding.hblkhd, before.hblkhd) << "the block was given a mapping of its own";
-  EXPECT_GE(holding.arena, before.arena + size);
   std::free(block);
   struct mallinfo2 after = mallinfo2();
   EXPECT_EQ(after.arena, holding.arena) << "the freed block went back to the system";
