@@ -196,9 +196,5 @@ bool hardware_available() {
   return fastest_compress() != compress_portable;
 }
 
-std::string hex_hardware(std::string_view data) {
-  return digest_hex(data, fastest_compress());
-}
-
 }  // namespace sha256_detail
 }  // namespace promptctl::util

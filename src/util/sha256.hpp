@@ -13,10 +13,8 @@ std::string sha256_hex(std::string_view data);
 /// Both implementations, for the tests that hold one to the other.
 namespace sha256_detail {
 std::string hex_portable(std::string_view data);
-/// Whether this processor has the instructions `sha256_hex` uses when it can.
+/// Whether this processor has the instructions `sha256_hex` then uses.
 bool hardware_available();
-/// The digest through those instructions; only when `hardware_available()`.
-std::string hex_hardware(std::string_view data);
 }  // namespace sha256_detail
 
 }  // namespace promptctl::util

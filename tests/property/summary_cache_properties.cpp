@@ -4,13 +4,12 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <map>
 
 #include "prompt/summary_cache.hpp"
 #include "promptctl/workspace.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace promptctl;
 using prompt_detail::FileStamp;
@@ -66,10 +65,8 @@ RC_GTEST_PROP(SummaryCacheProperties, WhatIsSavedIsReadBackExactly, ()) {
     s.error = *any_text();
     stored[name] = entry;
   }
-  std::filesystem::path folder = std::filesystem::temp_directory_path() /
-                                 ("promptctl-summaries-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(folder);
-  std::filesystem::path file = folder / "summaries";
+  promptctl::testing::TempDir folder;
+  std::filesystem::path file = folder.path() / "summaries";
   {
     SummaryCache cache(file);
     for (const auto& [name, entry] : stored) {
@@ -78,7 +75,6 @@ RC_GTEST_PROP(SummaryCacheProperties, WhatIsSavedIsReadBackExactly, ()) {
     cache.save();
   }
   SummaryCache reread(file);
-  std::filesystem::remove_all(folder);
   RC_ASSERT(reread.size() == stored.size());
   for (const auto& [name, entry] : stored) {
     std::optional<PromptSummary> found = reread.find(name, entry.stamp);
