@@ -140,13 +140,13 @@ std::int64_t Ledger::record(const RunRecord& given) {
     m_impl->batch.emplace(db);
   }
   if (!m_impl->insert_run) {
-    m_impl->insert_run.emplace(db, k_insert_run);
+    m_impl->insert_run.emplace(Query::insertion(db, k_insert_run));
   }
   Query& insert = *m_impl->insert_run;
   std::int64_t id = 0;
   try {
     bind_run(insert, run, run.uid.empty() ? util::uuid_v7(run.started_ms) : run.uid);
-    id = insert.insert_returning_id();
+    id = insert.insert();
   } catch (const Error&) {
     // A failed insert leaves a PostgreSQL transaction good only for a rollback: the batch's
     // runs are not kept, and a later commit must not pretend they were.
@@ -250,13 +250,13 @@ Feedback Ledger::add_feedback(std::int64_t run_id, double score, const std::stri
   if (!exists.step()) {
     throw no_such_run(run_id);
   }
-  Query insert(db,
-               "INSERT INTO feedback (run_id, score, comment, author, created_ms) "
-               "VALUES (?, ?, ?, ?, ?) RETURNING id");
+  Query insert = Query::insertion(db,
+                                  "INSERT INTO feedback (run_id, score, comment, author, "
+                                  "created_ms) VALUES (?, ?, ?, ?, ?)");
   Feedback entry{0, run_id, score, comment, author, util::now_ms()};
   insert.bind(1, run_id).bind(2, score).bind(3, comment).bind(4, author);
   insert.bind(5, entry.created_ms);
-  entry.id = insert.insert_returning_id();
+  entry.id = insert.insert();
   transaction.commit();
   return entry;
 }

@@ -6,6 +6,7 @@
 
 #include "ledger/connection.hpp"
 #include "ledger/pq_api.hpp"
+#include "promptctl/check.hpp"
 #include "promptctl/error.hpp"
 #include "promptctl/ledger.hpp"
 #include "util/strings.hpp"
@@ -123,6 +124,7 @@ class PostgresCursor final : public Cursor {
   }
   void bind_null(int index) override { parameter(index).reset(); }
   bool step() override;
+  std::int64_t insert() override;
   void reset() override {
     m_result.reset();
     m_row = -1;
@@ -182,6 +184,9 @@ class PostgresConnection final : public Connection {
 
   [[nodiscard]] std::unique_ptr<Cursor> prepare(const std::string& sql) override {
     return std::make_unique<PostgresCursor>(*this, numbered_parameters(sql));
+  }
+  [[nodiscard]] std::unique_ptr<Cursor> prepare_insert(const std::string& sql) override {
+    return prepare(sql + " RETURNING id");
   }
 
   // A statement prepared on the server under a name of its own, which `deallocate` frees.
@@ -267,6 +272,15 @@ bool PostgresCursor::step() {
   }
   ++m_row;
   return true;
+}
+
+std::int64_t PostgresCursor::insert() {
+  bool returned = step();
+  PROMPTCTL_CHECK(returned);  // an insert that succeeded returns its row
+  std::int64_t id = integer(0);
+  while (step()) {
+  }
+  return id;
 }
 
 }  // namespace

@@ -39,6 +39,10 @@ void Database::check(int code, const std::string& doing) const {
               "cannot " + doing + " in '" + m_path + "': " + sqlite().sqlite3_errmsg(m_db.get()));
 }
 
+std::int64_t Database::last_insert_rowid() const {
+  return sqlite().sqlite3_last_insert_rowid(m_db.get());
+}
+
 void Database::execute(const std::string& sql) {
   // The busy handler does not cover every case: a connection that finds another one creating
   // the file or switching it to WAL gets SQLITE_BUSY at once. Those waits are short, so wait

@@ -31,6 +31,8 @@ class Database {
   /// Runs statements that return no rows, waiting (up to the busy time) while another
   /// connection holds a lock.
   void execute(const std::string& sql);
+  /// The rowid of the row this connection's last successful INSERT added.
+  [[nodiscard]] std::int64_t last_insert_rowid() const;
   /// Throws `Error` (io) describing the connection's last failure when `code` is an error.
   void check(int code, const std::string& doing) const;
 

@@ -16,6 +16,7 @@ namespace promptctl::ledger_detail {
   X(sqlite3_errmsg)                   \
   X(sqlite3_errstr)                   \
   X(sqlite3_exec)                     \
+  X(sqlite3_last_insert_rowid)        \
   X(sqlite3_prepare_v2)               \
   X(sqlite3_finalize)                 \
   X(sqlite3_step)                     \

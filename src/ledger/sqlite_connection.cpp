@@ -7,13 +7,17 @@ namespace {
 
 class SqliteCursor final : public Cursor {
  public:
-  SqliteCursor(Database& db, const std::string& sql) : m_statement(db, sql) {}
+  SqliteCursor(Database& db, const std::string& sql) : m_db(db), m_statement(db, sql) {}
 
   void bind_text(int index, std::string_view value) override { m_statement.bind(index, value); }
   void bind_integer(int index, std::int64_t value) override { m_statement.bind(index, value); }
   void bind_real(int index, double value) override { m_statement.bind(index, value); }
   void bind_null(int index) override { m_statement.bind_null(index); }
   bool step() override { return m_statement.step(); }
+  std::int64_t insert() override {
+    m_statement.run();
+    return m_db.last_insert_rowid();
+  }
   void reset() override { m_statement.reset(); }
   [[nodiscard]] std::string text(int column) const override { return m_statement.text(column); }
   [[nodiscard]] std::int64_t integer(int column) const override {
@@ -23,6 +27,7 @@ class SqliteCursor final : public Cursor {
   [[nodiscard]] bool is_null(int column) const override { return m_statement.is_null(column); }
 
  private:
+  Database& m_db;
   Statement m_statement;
 };
 
@@ -34,6 +39,9 @@ class SqliteConnection final : public Connection {
   [[nodiscard]] const std::string& name() const override { return m_db.path(); }
   [[nodiscard]] std::unique_ptr<Cursor> prepare(const std::string& sql) override {
     return std::make_unique<SqliteCursor>(m_db, sql);
+  }
+  [[nodiscard]] std::unique_ptr<Cursor> prepare_insert(const std::string& sql) override {
+    return prepare(sql);
   }
   void execute(const std::string& sql) override { m_db.execute(sql); }
   void begin() override { m_db.execute("BEGIN IMMEDIATE"); }

@@ -66,7 +66,7 @@ struct LedgerImport::State {
       : db(database),
         keep(kept),
         transaction(database),
-        insert(database, k_insert_run),
+        insert(Query::insertion(database, k_insert_run)),
         find_uid(database, "SELECT id FROM runs WHERE uid = ?"),
         has_feedback(database,
                      "SELECT 1 FROM feedback WHERE run_id = ? AND created_ms = ? AND score = ?"
@@ -136,7 +136,7 @@ void LedgerImport::add(const PortableRun& portable) {
   RunRecord run = state.kept_form(portable.run);
   run.parent_id = portable.parent_uid.empty() ? std::nullopt : state.id_of(portable.parent_uid);
   bind_run(state.insert, run, run.uid);
-  std::int64_t id = state.insert.insert_returning_id();
+  std::int64_t id = state.insert.insert();
   ++state.result.imported;
   if (!portable.parent_uid.empty() && !run.parent_id) {
     state.unresolved_parents.emplace_back(id, portable.parent_uid);
