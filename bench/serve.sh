@@ -3,9 +3,9 @@
 # template with mustache.js (bench/serve/node_render.js). Both render a prompt with a section
 # over a list, three variables and a partial; wrk (Debian `wrk`) sends the same POST to each,
 # alternating, ROUNDS times. Then, in a repository of PROMPTS generated prompts: start-up time,
-# GET /v1/prompts (median of 21 with curl), resident memory, and the time from a commit to the
-# new commit being served; and with all of them pinned in an environment, the reload after a
-# deploy of one prompt.
+# a second start (its prompts compiled by the first), GET /v1/prompts (median of 21 with curl),
+# resident memory, and the time from a commit to the new commit being served; and with all of
+# them pinned in an environment, the reload after a deploy of one prompt.
 #   bench/serve.sh [BINARY] [PROMPTS] [ROUNDS]
 # Needs wrk, nodejs and node-mustache (apt-get install wrk nodejs node-mustache; or mustache.js
 # from npm, found through NODE_PATH), and curl.
@@ -88,6 +88,16 @@ large_pid=$!
 large_port=$(port_of "$work/large.log")
 until curl -sf "http://127.0.0.1:$large_port/readyz" >/dev/null; do sleep 0.01; done
 echo "start-up to ready: $((($(date +%s%N) - started) / 1000000)) ms"
+# A second server finds every prompt compiled in the pack the first one kept.
+started=$(date +%s%N)
+(cd "$work/large" && exec "$promptctl" serve --port 0 2>"$work/again.log") &
+again_pid=$!
+pids+=("$again_pid")
+again_port=$(port_of "$work/again.log")
+until curl -sf "http://127.0.0.1:$again_port/readyz" >/dev/null; do sleep 0.01; done
+echo "start-up to ready again, prompts compiled: $((($(date +%s%N) - started) / 1000000)) ms," \
+  "$(($(awk '/VmRSS/ {print $2}' /proc/$again_pid/status) / 1024)) MiB resident"
+kill "$again_pid" && wait "$again_pid" || true
 times=()
 for _ in $(seq 21); do
   times+=("$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$large_port/v1/prompts")")

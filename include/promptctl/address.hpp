@@ -39,12 +39,19 @@ class RevisionSource : public PromptSource {
   [[nodiscard]] RepoSettings settings() const;
   [[nodiscard]] const repo::Revision& revision() const { return m_revision; }
 
+  /// Loads prompts and partials from their files with `loader` from now on: a server reads
+  /// them through the compiled prompts it keeps. Not while another thread loads from here.
+  void load_files_with(FilesLoader loader) { m_loader = std::move(loader); }
+  LoadResult load_files(std::string_view name, const SourceFile& prompt_file,
+                        const std::optional<SourceFile>& tests_file) override;
+
  private:
   std::optional<SourceFile> read_path(const std::string& relative) const;
   std::shared_ptr<const repo::Repository> m_repository;
   repo::Revision m_revision;
   std::string m_prefix;
   mutable std::optional<RepoSettings> m_settings;
+  FilesLoader m_loader;
 };
 
 /// A prompt loaded from the working tree or a revision, with the source its partials come from

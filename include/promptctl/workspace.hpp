@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -77,6 +78,10 @@ struct SourceFile {
 /// `relative` made canonical ("a/./b" -> "a/b"). Throws `Error` (invalid_input) for a path that
 /// is absolute or leads outside the repository.
 std::string repository_relative_path(std::string_view relative);
+
+/// How a source loads a prompt from its files, already read (`load_from_files` by default).
+using FilesLoader = std::function<LoadResult(std::string_view name, const SourceFile& prompt_file,
+                                             const std::optional<SourceFile>& tests_file)>;
 
 /// Whether a load of one prompt keeps it compiled under the git directory for the next load of
 /// the same files (`Workspace::load_compiled`). A command going through many prompts reads the
@@ -189,6 +194,9 @@ void check_prompt_file_size(const std::filesystem::path& path, const std::string
 
 /// Loads a prompt from any source, merging its tests file; problems become diagnostics.
 LoadResult load_from_source(PromptSource& source, std::string_view name);
+/// `load_from_source` with the files loaded by `source.load_files`: from compiled prompts, when
+/// the source keeps them.
+LoadResult load_through_source(PromptSource& source, std::string_view name);
 
 /// Loads the prompt `name` from its file and its tests file, both already read.
 LoadResult load_from_files(std::string_view name, const SourceFile& prompt_file,

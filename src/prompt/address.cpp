@@ -47,6 +47,12 @@ std::optional<SourceFile> RevisionSource::read_data(std::string_view relative) {
   return read_path(repository_relative_path(relative));
 }
 
+LoadResult RevisionSource::load_files(std::string_view name, const SourceFile& prompt_file,
+                                      const std::optional<SourceFile>& tests_file) {
+  return m_loader ? m_loader(name, prompt_file, tests_file)
+                  : PromptSource::load_files(name, prompt_file, tests_file);
+}
+
 std::optional<SourceFile> RevisionSource::read_tests(std::string_view name) {
   if (name_problem(name)) {
     return std::nullopt;
@@ -250,7 +256,7 @@ ResolvedPrompt resolve_prompt(Workspace& workspace, std::string_view argument, K
 
 ResolvedPrompt resolve_in_source(Workspace& workspace, std::shared_ptr<RevisionSource> source,
                                  std::string_view name) {
-  LoadResult loaded = load_from_source(*source, name);
+  LoadResult loaded = load_through_source(*source, name);
   throw_if_errors(loaded.diagnostics);
   ResolvedPrompt resolved;
   resolved.prompt = std::move(*loaded.prompt);

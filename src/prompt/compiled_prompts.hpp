@@ -18,29 +18,42 @@
 
 namespace promptctl::prompt_detail {
 
-class CompiledPrompts {
+/// Where compiled prompts are found, by a key from `CompiledPrompts::key_of`, and kept.
+class CompiledStore {
  public:
-  /// Entries stored in `dir`, one file per prompt name.
+  virtual ~CompiledStore() = default;
+  /// The prompt compiled under `key` in the entry `slot` (the prompt's name), when there is
+  /// one.
+  [[nodiscard]] virtual std::optional<Prompt> find(std::string_view slot,
+                                                   const std::string& key) const = 0;
+  /// Keeps `prompt` under `key` as the entry `slot`; failures are ignored, as a cache's may be.
+  virtual void store(std::string_view slot, const std::string& key, const Prompt& prompt) const = 0;
+};
+
+/// One file per entry: for commands that load a prompt or a few.
+class CompiledPrompts final : public CompiledStore {
+ public:
+  /// Entries stored in `dir`, one file per slot.
   explicit CompiledPrompts(std::filesystem::path dir) : m_dir(std::move(dir)) {}
 
   /// What identifies one load: the files' paths and bytes and this build of promptctl.
   static std::string key_of(std::string_view name, const SourceFile& prompt_file,
                             const std::optional<SourceFile>& tests_file);
 
-  /// The prompt compiled under `key`, when the entry of `name` holds it; an unreadable or
-  /// damaged entry is a miss.
-  [[nodiscard]] std::optional<Prompt> find(std::string_view name, const std::string& key) const;
-  /// Keeps `prompt` as the entry of `name`; failures are ignored, as a cache's may be.
-  void store(std::string_view name, const std::string& key, const Prompt& prompt) const;
+  /// The prompt compiled under `key`, when the entry `slot` (the prompt's name, for
+  /// `load_compiled`) holds it; an unreadable or damaged entry is a miss.
+  [[nodiscard]] std::optional<Prompt> find(std::string_view slot,
+                                           const std::string& key) const override;
+  void store(std::string_view slot, const std::string& key, const Prompt& prompt) const override;
 
  private:
-  [[nodiscard]] std::filesystem::path entry_file(std::string_view name) const;
+  [[nodiscard]] std::filesystem::path entry_file(std::string_view slot) const;
   std::filesystem::path m_dir;
 };
 
 /// `load_from_files`, answered from `cache` when it holds the same files' compiled prompt, and
 /// with `keep` kept there when the load has no diagnostics.
-LoadResult load_compiled(const CompiledPrompts& cache, std::string_view name,
+LoadResult load_compiled(const CompiledStore& cache, std::string_view name,
                          const SourceFile& prompt_file, const std::optional<SourceFile>& tests_file,
                          KeepCompiled keep);
 

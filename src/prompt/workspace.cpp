@@ -535,9 +535,6 @@ Error Workspace::not_found(std::string_view name) const {
 
 namespace {
 
-using FilesLoader = std::function<LoadResult(std::string_view, const SourceFile&,
-                                             const std::optional<SourceFile>&)>;
-
 LoadResult load_from(PromptSource& source, std::string_view name, const FilesLoader& load) {
   validate_name(name);
   auto file = source.read(name);
@@ -556,6 +553,14 @@ LoadResult load_from(PromptSource& source, std::string_view name, const FilesLoa
 
 LoadResult load_from_source(PromptSource& source, std::string_view name) {
   return load_from(source, name, load_from_files);
+}
+
+LoadResult load_through_source(PromptSource& source, std::string_view name) {
+  return load_from(source, name,
+                   [&source](std::string_view loaded, const SourceFile& prompt_file,
+                             const std::optional<SourceFile>& tests_file) {
+                     return source.load_files(loaded, prompt_file, tests_file);
+                   });
 }
 
 LoadResult load_from_files(std::string_view name, const SourceFile& prompt_file,

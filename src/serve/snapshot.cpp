@@ -1,12 +1,15 @@
 #include "serve/snapshot.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
+#include "prompt/compiled_pack.hpp"
 #include "promptctl/build_info.hpp"
 #include "promptctl/policy.hpp"
 #include "util/json_document.hpp"
 #include "util/parallel.hpp"
+#include "util/sha256.hpp"
 
 namespace promptctl::serve_detail {
 
@@ -51,13 +54,30 @@ const ShownPrompt& ServedPrompt::shown(const std::string& environment) const {
 // One source per commit, shared by the prompts pinned there.
 class Sources {
  public:
-  Sources(std::shared_ptr<const repo::Repository> repository, std::string prefix)
-      : m_repository(std::move(repository)), m_prefix(std::move(prefix)) {}
+  /// Prompts are read through `pack` when there is one, and kept there when `keep` says so and
+  /// the commit's own settings keep all of a run's text.
+  Sources(std::shared_ptr<const repo::Repository> repository, std::string prefix,
+          std::shared_ptr<prompt_detail::CompiledPack> pack, KeepCompiled keep)
+      : m_repository(std::move(repository)),
+        m_prefix(std::move(prefix)),
+        m_pack(std::move(pack)),
+        m_keep(keep) {}
 
   std::shared_ptr<RevisionSource> at(const repo::Revision& revision) {
     std::shared_ptr<RevisionSource>& slot = m_sources[revision.commit_id];
     if (!slot) {
       slot = std::make_shared<RevisionSource>(m_repository, revision, m_prefix);
+      if (m_pack) {
+        KeepCompiled keep =
+            m_keep == KeepCompiled::yes && slot->settings().ledger_store == LedgerStore::full
+                ? KeepCompiled::yes
+                : KeepCompiled::no;
+        slot->load_files_with([pack = m_pack, keep](std::string_view name,
+                                                    const SourceFile& prompt_file,
+                                                    const std::optional<SourceFile>& tests_file) {
+          return prompt_detail::load_compiled(*pack, name, prompt_file, tests_file, keep);
+        });
+      }
     }
     return slot;
   }
@@ -65,10 +85,32 @@ class Sources {
  private:
   std::shared_ptr<const repo::Repository> m_repository;
   std::string m_prefix;
+  std::shared_ptr<prompt_detail::CompiledPack> m_pack;
+  KeepCompiled m_keep;
   std::map<std::string, std::shared_ptr<RevisionSource>> m_sources;
 };
 
 namespace {
+
+// The pack of compiled prompts for what `target` serves, under the git directory; none
+// outside a git work tree.
+std::shared_ptr<prompt_detail::CompiledPack> compiled_pack(const Workspace& workspace,
+                                                           const ServeTarget& target,
+                                                           const std::string& prefix) {
+  std::optional<std::filesystem::path> state;
+  try {
+    state = workspace.state_dir();
+  } catch (const Error&) {
+    return nullptr;  // a broken .git file is reported by what needs the repository
+  }
+  if (!state) {
+    return nullptr;
+  }
+  std::string served = target.environment.empty() ? "revision " + target.revision
+                                                  : "environment " + target.environment;
+  return std::make_shared<prompt_detail::CompiledPack>(
+      *state / "cache" / "compiled" / ("served-" + util::sha256_hex(served + "\n" + prefix)));
+}
 
 bool same_pin(const Pin& a, const Pin& b) {
   return a.commit == b.commit && a.content == b.content && a.deployed_by == b.deployed_by &&
@@ -89,7 +131,12 @@ std::shared_ptr<const Snapshot> Snapshot::load(Workspace& workspace, const Serve
   auto repository =
       std::make_shared<const repo::Repository>(repo::Repository::discover(workspace.root()));
   std::string prefix = repository_prefix(workspace, *repository);
-  Sources sources(repository, prefix);
+  // A server reads every prompt it serves at each start: after the first, compiled, from one
+  // file. A repository whose ledger keeps less than its runs' text keeps none.
+  std::shared_ptr<prompt_detail::CompiledPack> pack = compiled_pack(workspace, target, prefix);
+  Sources sources(repository, prefix, pack,
+                  workspace.settings().ledger_store == LedgerStore::full ? KeepCompiled::yes
+                                                                         : KeepCompiled::no);
   std::shared_ptr<Snapshot> snapshot(new Snapshot());
   snapshot->m_target = target;
   // Resolved once: a ref that moves while the snapshot is read cannot make it a mix.
@@ -108,6 +155,11 @@ std::shared_ptr<const Snapshot> Snapshot::load(Workspace& workspace, const Serve
     return snapshot;  // every prompt as before
   }
   snapshot->read_prompts(workspace, wanted);
+  if (pack) {
+    // Kept as this snapshot's prompts only when it read them all, so that none it took from
+    // the previous one is left out.
+    pack->finish(snapshot->m_kept == 0);
+  }
   std::sort(snapshot->m_prompts.begin(), snapshot->m_prompts.end(),
             [](const auto& a, const auto& b) { return a->name() < b->name(); });
   return snapshot;

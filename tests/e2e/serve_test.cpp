@@ -2,6 +2,7 @@
 // asked with a plain socket client. Renders are compared byte for byte with `render --json`,
 // answers are checked against the OpenAPI description shipped in docs/.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <csignal>
@@ -462,6 +463,57 @@ TEST_F(ServeTest, KeepsServingWhenANewCommitDoesNotLoad) {
   git(root(), {"revert", "--no-edit", "HEAD"});
   std::string fixed = head();
   ASSERT_TRUE(server->wait_for_err("serving " + fixed.substr(0, 7), 10s)) << server->err();
+}
+
+// A server reads every prompt at each start: from the second on, compiled, from one file under
+// the git directory; never a prompt other than the commit's, and apart from the working tree's.
+TEST_F(ServeTest, StartsFromCompiledPromptsThatFollowTheCommit) {
+  auto compiled = root() / ".git/promptctl/cache/compiled";
+  auto entries = [&] {
+    std::map<std::string, ino_t> found;
+    if (std::filesystem::exists(compiled)) {
+      for (const auto& entry : std::filesystem::directory_iterator(compiled)) {
+        struct stat status {};
+        EXPECT_EQ(::stat(entry.path().c_str(), &status), 0);
+        found[entry.path().filename().string()] = status.st_ino;
+      }
+    }
+    return found;
+  };
+  std::string body = "{\"variables\": " + k_letter_variables + "}";
+  auto stop = [](std::unique_ptr<BackgroundProcess>& server) {
+    server->signal(SIGTERM);
+    EXPECT_EQ(server->wait(20s), 0) << server->err();
+  };
+
+  auto first = serve({});
+  std::string rendered = post("/v1/prompts/letter/render", body).body;
+  stop(first);
+  auto kept = entries();
+  EXPECT_EQ(kept.size(), 1U) << "one file for the letter and its partial";
+
+  auto second = serve({});
+  EXPECT_EQ(post("/v1/prompts/letter/render", body).body, rendered);
+  stop(second);
+  EXPECT_EQ(entries(), kept) << "read, not parsed and written again";
+
+  // The working tree's edit is not served, and has an entry of its own once rendered.
+  write("prompts/letter.yaml", "variables:\n  name: {type: string}\ntemplate: Hi {{name}}\n");
+  ASSERT_EQ(run({"render", "letter", "--var", "name=Ada"}).out, "Hi Ada");
+  auto third = serve({});
+  EXPECT_EQ(post("/v1/prompts/letter/render", body).body, rendered);
+  stop(third);
+  EXPECT_EQ(entries().size(), 2U) << "the pack and the working tree's letter";
+
+  commit("a shorter letter");
+  auto fourth = serve({});
+  HttpResponse served = post("/v1/prompts/letter/render", "{\"variables\": {\"name\": \"Ada\"}}");
+  EXPECT_NE(served.body.find("Hi Ada"), std::string::npos) << served.body;
+  write("vars.json", R"({"name": "Ada"})");
+  EXPECT_EQ(served.body, run({"render", "letter@HEAD", "--var-file", "vars.json", "--json"}).out);
+  stop(fourth);
+  std::string pack = kept.begin()->first;
+  EXPECT_NE(entries().at(pack), kept.at(pack)) << "written again, with the new letter";
 }
 
 TEST_F(ServeTest, SigtermAnswersTheRequestInFlightThenExitsZero) {
