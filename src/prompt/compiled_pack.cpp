@@ -12,7 +12,7 @@ namespace {
 // Raised whenever the layout changes. Each entry is "KEY SIZE\n" and SIZE bytes of its
 // compiled form.
 constexpr std::string_view k_header = "promptctl-compiled-pack 1\n";
-// A pack of 10,000 prompts is some 15 MB; one far larger is not read.
+// A pack of 10,000 prompts is some 8 MB; one far larger is not read.
 constexpr std::uintmax_t k_max_pack_size = std::uintmax_t{1} << 30;
 
 void append_entry(std::string& out, std::string_view key, std::string_view form) {
@@ -40,11 +40,13 @@ CompiledPack::CompiledPack(std::filesystem::path file) : m_file(std::move(file))
     std::size_t space = rest.find(' ');
     std::size_t end_of_line = rest.find('\n');
     std::size_t size = 0;
-    if (space == std::string_view::npos || end_of_line == std::string_view::npos ||
-        space > end_of_line ||
-        std::from_chars(rest.data() + space + 1, rest.data() + end_of_line, size).ec !=
-            std::errc() ||
-        size > rest.size() - end_of_line - 1) {
+    bool sized = space < end_of_line && end_of_line != std::string_view::npos;
+    if (sized) {
+      const char* end = rest.data() + end_of_line;
+      auto [read_to, problem] = std::from_chars(rest.data() + space + 1, end, size);
+      sized = problem == std::errc() && read_to == end && size <= rest.size() - end_of_line - 1;
+    }
+    if (!sized) {
       m_entries.clear();  // damaged: none of it is trusted
       return;
     }

@@ -109,6 +109,7 @@ TEST(CompiledPack, ADamagedPackIsReadAsEmpty) {
   ASSERT_NE(b_at, std::string::npos);
   for (std::string damaged :
        {text.substr(0, text.size() - 1), text.substr(0, b_at) + key_b + " 99999\nx",
+        text.substr(0, b_at) + key_b + " 1x\nx",
         "promptctl-compiled-pack 0\n" + text.substr(text.find('\n') + 1), std::string("\xff"),
         text.substr(0, text.size() - 5) + "\xff\xff\xff\xff\xff"}) {
     util::write_file_atomic(file, damaged);
