@@ -292,7 +292,15 @@ void write_message(FormWriter& out, const MessageTemplate& m) {
   }
 }
 
-MessageTemplate read_message(FormReader& in) {
+bool same_text(const MessageTemplate& a, const MessageTemplate& b) {
+  return a.content == b.content && a.origin.file == b.origin.file &&
+         a.origin.line == b.origin.line && a.origin.column == b.origin.column &&
+         a.origin.indent == b.origin.indent;
+}
+
+// `parsed_before`, when given, is a message read already: the loader puts the `template` of a
+// prompt both there and among its messages, parsed once, and so does this.
+MessageTemplate read_message(FormReader& in, const MessageTemplate* parsed_before = nullptr) {
   MessageTemplate m;
   m.role = in.text();
   m.content = in.text();
@@ -301,7 +309,11 @@ MessageTemplate read_message(FormReader& in) {
   m.origin.column = in.small_integer();
   m.origin.indent = in.small_integer();
   if (in.flag()) {
-    m.parsed = std::make_shared<const tmpl::Template>(tmpl::Template::parse(m.content, m.origin));
+    if (parsed_before && parsed_before->parsed && same_text(m, *parsed_before)) {
+      m.parsed = parsed_before->parsed;
+    } else {
+      m.parsed = std::make_shared<const tmpl::Template>(tmpl::Template::parse(m.content, m.origin));
+    }
   }
   m.history = in.text();
   m.images = in.list<ImageSpec>([&] {
@@ -431,7 +443,8 @@ Prompt decode_compiled(std::string_view bytes) {
   p.variables = in.list<VariableSpec>([&] { return read_variable(in); });
   p.escape = in.choice<Escape>(static_cast<std::uint64_t>(Escape::html) + 1);
   p.template_text = in.optional<MessageTemplate>([&] { return read_message(in); });
-  p.messages = in.list<MessageTemplate>([&] { return read_message(in); });
+  p.messages = in.list<MessageTemplate>(
+      [&] { return read_message(in, p.template_text ? &*p.template_text : nullptr); });
   p.tests = in.list<TestCase>([&] { return read_test(in); });
   p.ledger_store = in.optional<LedgerStore>(
       [&] { return in.choice<LedgerStore>(static_cast<std::uint64_t>(LedgerStore::hashes) + 1); });

@@ -142,6 +142,21 @@ TEST(CompiledPrompts, EveryFieldComesBackAsTheLoaderMadeIt) {
   EXPECT_FALSE(back.messages.at(1).parsed);  // history: never a template
 }
 
+TEST(CompiledPrompts, ATemplateIsParsedOnceAsTheLoaderParsesIt) {
+  LoadResult loaded =
+      parse_prompt("t", "prompts/t.yaml", "system: You help.\ntemplate: 'Hello {{name}}'\n");
+  ASSERT_TRUE(loaded.prompt && loaded.diagnostics.empty());
+  ASSERT_EQ(loaded.prompt->messages.size(), 2U);
+  ASSERT_EQ(loaded.prompt->template_text->parsed, loaded.prompt->messages.at(1).parsed);
+
+  Prompt back = through_bytes(*loaded.prompt);
+  ASSERT_TRUE(back.template_text && back.template_text->parsed);
+  EXPECT_EQ(back.template_text->parsed, back.messages.at(1).parsed)
+      << "the template and its message share one parse";
+  EXPECT_NE(back.messages.at(0).parsed, back.messages.at(1).parsed);
+  EXPECT_EQ(observed(back), observed(*loaded.prompt));
+}
+
 TEST(CompiledPrompts, EveryStarterPromptComesBackAsTheLoaderMadeIt) {
   fs::path starter = fs::path(PROMPTCTL_SOURCE_DIR) / "examples/starter";
   Workspace workspace = Workspace::open(starter);
