@@ -55,7 +55,7 @@ CompiledPack::CompiledPack(std::filesystem::path file) : m_file(std::move(file))
   }
 }
 
-std::optional<Prompt> CompiledPack::find(std::string_view /*slot*/, const std::string& key) const {
+std::optional<Prompt> CompiledPack::find(std::string_view /*name*/, const std::string& key) const {
   std::shared_lock reading(m_reading);
   auto found = m_entries.find(key);
   if (found == m_entries.end()) {
@@ -72,7 +72,7 @@ std::optional<Prompt> CompiledPack::find(std::string_view /*slot*/, const std::s
   return prompt;
 }
 
-void CompiledPack::store(std::string_view /*slot*/, const std::string& key,
+void CompiledPack::store(std::string_view /*name*/, const std::string& key,
                          const Prompt& prompt) const {
   std::shared_lock reading(m_reading);
   if (m_finished) {

@@ -22,11 +22,11 @@ class CompiledPack final : public CompiledStore {
   /// The pack in `file`: none yet, or an unreadable or damaged one, is an empty pack.
   explicit CompiledPack(std::filesystem::path file);
 
-  /// The entry under `key`, whatever the slot: the key names the file's path already.
-  [[nodiscard]] std::optional<Prompt> find(std::string_view slot,
+  /// The entry under `key`, whatever the name: the key holds it already.
+  [[nodiscard]] std::optional<Prompt> find(std::string_view name,
                                            const std::string& key) const override;
   /// Kept in memory until `finish`.
-  void store(std::string_view slot, const std::string& key, const Prompt& prompt) const override;
+  void store(std::string_view name, const std::string& key, const Prompt& prompt) const override;
 
   /// With `save`, writes the pack again as the entries found and stored since it was read,
   /// unless it holds exactly those already (failures are ignored, as a cache's may be). Then

@@ -37,14 +37,14 @@ std::string CompiledPrompts::key_of(std::string_view name, const SourceFile& pro
   return util::sha256_hex(material);
 }
 
-std::filesystem::path CompiledPrompts::entry_file(std::string_view slot) const {
+std::filesystem::path CompiledPrompts::entry_file(std::string_view name) const {
   // A digest of the name, not the name: names hold folders, and no name must reach outside.
-  return m_dir / util::sha256_hex(slot);
+  return m_dir / util::sha256_hex(name);
 }
 
-std::optional<Prompt> CompiledPrompts::find(std::string_view slot, const std::string& key) const {
+std::optional<Prompt> CompiledPrompts::find(std::string_view name, const std::string& key) const {
   try {
-    auto text = util::read_file_if_exists(entry_file(slot), k_max_prompt_file_size * 4);
+    auto text = util::read_file_if_exists(entry_file(name), k_max_prompt_file_size * 4);
     std::size_t body = k_header.size() + key.size() + 1;
     if (!text || text->size() < body || !text->starts_with(k_header) ||
         std::string_view(*text).substr(k_header.size(), key.size()) != key ||
@@ -57,14 +57,14 @@ std::optional<Prompt> CompiledPrompts::find(std::string_view slot, const std::st
   }
 }
 
-void CompiledPrompts::store(std::string_view slot, const std::string& key,
+void CompiledPrompts::store(std::string_view name, const std::string& key,
                             const Prompt& prompt) const {
   try {
     std::string text(k_header);
     text += key;
     text += '\n';
     text += encode_compiled(prompt);
-    util::write_file_atomic(entry_file(slot), text, 0600, util::Durability::cache);
+    util::write_file_atomic(entry_file(name), text, 0600, util::Durability::cache);
   } catch (const std::exception&) {
     // A read-only repository still renders its prompts; it only parses them each time.
   }

@@ -22,32 +22,31 @@ namespace promptctl::prompt_detail {
 class CompiledStore {
  public:
   virtual ~CompiledStore() = default;
-  /// The prompt compiled under `key` in the entry `slot` (the prompt's name), when there is
-  /// one.
-  [[nodiscard]] virtual std::optional<Prompt> find(std::string_view slot,
+  /// The prompt `name` compiled under `key`, when there is one.
+  [[nodiscard]] virtual std::optional<Prompt> find(std::string_view name,
                                                    const std::string& key) const = 0;
-  /// Keeps `prompt` under `key` as the entry `slot`; failures are ignored, as a cache's may be.
-  virtual void store(std::string_view slot, const std::string& key, const Prompt& prompt) const = 0;
+  /// Keeps `prompt` as `name` compiled under `key`; failures are ignored, as a cache's may be.
+  virtual void store(std::string_view name, const std::string& key, const Prompt& prompt) const = 0;
 };
 
 /// One file per entry: for commands that load a prompt or a few.
 class CompiledPrompts final : public CompiledStore {
  public:
-  /// Entries stored in `dir`, one file per slot.
+  /// Entries stored in `dir`, one file per prompt name.
   explicit CompiledPrompts(std::filesystem::path dir) : m_dir(std::move(dir)) {}
 
   /// What identifies one load: the files' paths and bytes and this build of promptctl.
   static std::string key_of(std::string_view name, const SourceFile& prompt_file,
                             const std::optional<SourceFile>& tests_file);
 
-  /// The prompt compiled under `key`, when the entry `slot` (the prompt's name, for
-  /// `load_compiled`) holds it; an unreadable or damaged entry is a miss.
-  [[nodiscard]] std::optional<Prompt> find(std::string_view slot,
+  /// The prompt compiled under `key`, when the entry of `name` holds it; an unreadable or
+  /// damaged entry is a miss.
+  [[nodiscard]] std::optional<Prompt> find(std::string_view name,
                                            const std::string& key) const override;
-  void store(std::string_view slot, const std::string& key, const Prompt& prompt) const override;
+  void store(std::string_view name, const std::string& key, const Prompt& prompt) const override;
 
  private:
-  [[nodiscard]] std::filesystem::path entry_file(std::string_view slot) const;
+  [[nodiscard]] std::filesystem::path entry_file(std::string_view name) const;
   std::filesystem::path m_dir;
 };
 
