@@ -9,6 +9,7 @@
 #include "util/json_schema.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
+#include "util/yaml_fields.hpp"
 
 namespace promptctl {
 namespace {
@@ -53,17 +54,19 @@ class PromptLoader {
     }
     try {
       m_reader.check_keys(root, k_prompt_keys, "");
-      read_metadata(root);
-      read_model(root["model"]);
-      read_output(root["output"]);
-      if (root["tools"]) {
-        m_prompt.tools = prompt_detail::read_tools(m_reader, root["tools"], &m_prompt.tools_files);
+      const util::YamlFields fields(root);
+      read_metadata(fields);
+      read_model(fields["model"]);
+      read_output(fields["output"]);
+      if (fields["tools"]) {
+        m_prompt.tools =
+            prompt_detail::read_tools(m_reader, fields["tools"], &m_prompt.tools_files);
       }
-      read_variables(root["variables"]);
-      read_escape(root["escape"]);
-      read_templates(root);
-      read_tests(root["tests"]);
-      read_ledger(root["ledger"]);
+      read_variables(fields["variables"]);
+      read_escape(fields["escape"]);
+      read_templates(fields);
+      read_tests(fields["tests"]);
+      read_ledger(fields["ledger"]);
       read_extensions(root);
     } catch (const Error& e) {
       // A value that cannot become JSON; everything found before it is reported too.
@@ -111,26 +114,27 @@ class PromptLoader {
     return !lines.empty();
   }
 
-  void read_metadata(const YAML::Node& root) {
-    if (const auto& node = root["description"]) {
+  void read_metadata(const util::YamlFields& fields) {
+    if (const auto& node = fields["description"]) {
       m_prompt.description = m_reader.string(node, "'description'").value_or("");
     }
-    if (const auto& node = root["tags"]) {
+    if (const auto& node = fields["tags"]) {
       m_prompt.tags = m_reader.strings(node, "'tags'").value_or(std::vector<std::string>{});
     }
-    if (const auto& node = root["category"]) {
+    if (const auto& node = fields["category"]) {
       m_prompt.category = m_reader.string(node, "'category'").value_or("");
     }
-    if (const auto& node = root["owner"]) {
+    if (const auto& node = fields["owner"]) {
       m_prompt.owner = m_reader.string(node, "'owner'").value_or("");
     }
   }
 
   void read_ledger(const YAML::Node& node) {
     if (node && m_reader.expect_map(node, "'ledger'")) {
+      const util::YamlFields fields(node);
       m_reader.check_keys(node, {"store"}, "'ledger'");
-      if (node["store"]) {
-        m_prompt.ledger_store = prompt_detail::read_ledger_store(m_reader, node["store"]);
+      if (fields["store"]) {
+        m_prompt.ledger_store = prompt_detail::read_ledger_store(m_reader, fields["store"]);
       }
     }
   }
@@ -161,41 +165,42 @@ class PromptLoader {
     if (!m_reader.expect_map(node, "'output'")) {
       return;
     }
+    const util::YamlFields fields(node);
     m_reader.check_keys(node, {"format", "schema", "name", "strict", "retries"}, "'output'");
     std::string format =
-        node["format"] ? m_reader.string(node["format"], "'output.format'").value_or("") : "";
-    if (node["format"] && format != "json" && format != "text") {
-      m_reader.error(node["format"], "'output.format' is 'json' or 'text'", "value");
+        fields["format"] ? m_reader.string(fields["format"], "'output.format'").value_or("") : "";
+    if (fields["format"] && format != "json" && format != "text") {
+      m_reader.error(fields["format"], "'output.format' is 'json' or 'text'", "value");
     }
-    if (node["schema"]) {
-      read_output_schema(node["schema"], output);
+    if (fields["schema"]) {
+      read_output_schema(fields["schema"], output);
       if (format == "text") {
-        m_reader.error(node["format"], "an output schema describes JSON: 'output.format' is json",
+        m_reader.error(fields["format"], "an output schema describes JSON: 'output.format' is json",
                        "value");
       }
     }
     output.answer_is_json = format == "json" || !output.schema.is_null();
-    output.name = node["name"] ? m_reader.string(node["name"], "'output.name'").value_or("")
-                               : (m_prompt.name.empty()
-                                      ? std::string("answer")
-                                      : m_prompt.name.substr(0, prompt_detail::k_max_api_name));
-    if (!node["name"]) {
+    output.name = fields["name"] ? m_reader.string(fields["name"], "'output.name'").value_or("")
+                                 : (m_prompt.name.empty()
+                                        ? std::string("answer")
+                                        : m_prompt.name.substr(0, prompt_detail::k_max_api_name));
+    if (!fields["name"]) {
       std::replace_if(
           output.name.begin(), output.name.end(),
           [](char c) { return !prompt_detail::is_api_name_char(c); }, '_');
     } else if (!prompt_detail::is_api_name(output.name)) {
-      m_reader.error(node["name"],
+      m_reader.error(fields["name"],
                      "'output.name' has 1 to 64 letters, digits, '_' or '-', not '" +
                          util::printable(output.name) + "'",
                      "value");
     }
-    if (node["strict"]) {
-      output.strict = m_reader.boolean(node["strict"], "'output.strict'");
+    if (fields["strict"]) {
+      output.strict = m_reader.boolean(fields["strict"], "'output.strict'");
     }
-    if (node["retries"]) {
-      std::optional<std::int64_t> retries = m_reader.integer(node["retries"], "'output.retries'");
+    if (fields["retries"]) {
+      std::optional<std::int64_t> retries = m_reader.integer(fields["retries"], "'output.retries'");
       if (retries && (*retries < 0 || *retries > k_max_output_retries)) {
-        m_reader.error(node["retries"],
+        m_reader.error(fields["retries"],
                        "'output.retries' is 0 to " + std::to_string(k_max_output_retries), "range");
       }
       output.retries =
@@ -246,23 +251,24 @@ class PromptLoader {
     if (!m_reader.expect_map(node, "variable '" + spec.name + "'")) {
       return false;
     }
+    const util::YamlFields fields(node);
     m_reader.check_keys(node, k_variable_keys, "variable '" + spec.name + "'");
-    if (node["type"] && !read_type(node["type"], spec)) {
+    if (fields["type"] && !read_type(fields["type"], spec)) {
       return false;
     }
-    read_variable_constraints(node, spec);
-    if (const auto& def = node["default"]) {
+    read_variable_constraints(fields, spec);
+    if (const auto& def = fields["default"]) {
       spec.default_value = util::yaml_to_json(def);
       spec.required = false;
       for (const std::string& problem : spec.check(*spec.default_value)) {
         m_reader.error(def, "default: " + problem, "default-type");
       }
     }
-    if (node["required"]) {
-      spec.required = m_reader.boolean(node["required"], "'required'").value_or(spec.required);
+    if (fields["required"]) {
+      spec.required = m_reader.boolean(fields["required"], "'required'").value_or(spec.required);
     }
-    if (node["description"]) {
-      spec.description = m_reader.string(node["description"], "'description'").value_or("");
+    if (fields["description"]) {
+      spec.description = m_reader.string(fields["description"], "'description'").value_or("");
     }
     return true;
   }
@@ -283,8 +289,8 @@ class PromptLoader {
     return true;
   }
 
-  void read_variable_constraints(const YAML::Node& node, VariableSpec& spec) {
-    if (const auto& values = node["enum"]) {
+  void read_variable_constraints(const util::YamlFields& fields, VariableSpec& spec) {
+    if (const auto& values = fields["enum"]) {
       if (values.IsSequence() && values.size() > 0) {
         for (const YAML::Node& value : values) {
           spec.enum_values.push_back(util::yaml_to_json(value));
@@ -293,13 +299,13 @@ class PromptLoader {
         m_reader.error(values, "'enum' must be a non-empty list", "type");
       }
     }
-    if (const auto& pattern = node["pattern"]) {
+    if (const auto& pattern = fields["pattern"]) {
       // Compiled when a value is checked, and by lint: compiling costs more than a render.
       spec.pattern = m_reader.string(pattern, "'pattern'");
       spec.pattern_location = m_reader.where(pattern);
     }
     auto length = [&](const char* key) -> std::optional<std::uint64_t> {
-      const YAML::Node bound = node[key];
+      const YAML::Node bound = fields[key];
       if (!bound) {
         return std::nullopt;
       }
@@ -313,11 +319,11 @@ class PromptLoader {
     };
     spec.min_length = length("min_length");
     spec.max_length = length("max_length");
-    if (node["minimum"]) {
-      spec.minimum = m_reader.number(node["minimum"], "'minimum'");
+    if (fields["minimum"]) {
+      spec.minimum = m_reader.number(fields["minimum"], "'minimum'");
     }
-    if (node["maximum"]) {
-      spec.maximum = m_reader.number(node["maximum"], "'maximum'");
+    if (fields["maximum"]) {
+      spec.maximum = m_reader.number(fields["maximum"], "'maximum'");
     }
   }
 
@@ -355,10 +361,10 @@ class PromptLoader {
     return message;
   }
 
-  void read_templates(const YAML::Node& root) {
-    const YAML::Node& template_node = root["template"];
-    const YAML::Node& messages = root["messages"];
-    const YAML::Node& system = root["system"];
+  void read_templates(const util::YamlFields& fields) {
+    const YAML::Node template_node = fields["template"];
+    const YAML::Node messages = fields["messages"];
+    const YAML::Node system = fields["system"];
     if (template_node && messages) {
       m_reader.error(messages, "a prompt has 'template' or 'messages', not both", "structure");
       return;
@@ -396,28 +402,29 @@ class PromptLoader {
       if (!m_reader.expect_map(item, "a message")) {
         continue;
       }
-      if (item["history"]) {
+      const util::YamlFields fields(item);
+      if (fields["history"]) {
         read_history(item);
         continue;
       }
       m_reader.check_keys(item, {"role", "content", "images"}, "a message");
-      if (!item["role"] || !item["content"]) {
+      if (!fields["role"] || !fields["content"]) {
         m_reader.error(item, "a message needs 'role' and 'content'", "structure");
         continue;
       }
-      auto role = m_reader.string(item["role"], "'role'");
+      auto role = m_reader.string(fields["role"], "'role'");
       if (role && std::find(k_roles.begin(), k_roles.end(), *role) == k_roles.end()) {
         m_reader.error(
-            item["role"],
+            fields["role"],
             "unknown role '" + util::printable(*role) + "'" + util::did_you_mean(*role, k_roles),
             "role");
         continue;
       }
-      if (auto message = read_message_text(item["content"], role.value_or("user"), "'content'")) {
-        if (item["images"] && message->role != "user") {
-          m_reader.error(item["images"], "only a user message shows images", "structure");
-        } else if (item["images"]) {
-          message->images = prompt_detail::read_images(m_reader, item["images"], m_prompt);
+      if (auto message = read_message_text(fields["content"], role.value_or("user"), "'content'")) {
+        if (fields["images"] && message->role != "user") {
+          m_reader.error(fields["images"], "only a user message shows images", "structure");
+        } else if (fields["images"]) {
+          message->images = prompt_detail::read_images(m_reader, fields["images"], m_prompt);
         }
         m_prompt.messages.push_back(std::move(*message));
       }
@@ -427,21 +434,22 @@ class PromptLoader {
   // `- history: NAME`: where a conversation, a variable of type messages, goes in the chat.
   void read_history(const YAML::Node& item) {
     m_reader.check_keys(item, {"history"}, "a history entry");
-    std::optional<std::string> name = m_reader.string(item["history"], "'history'");
+    const util::YamlFields fields(item);
+    std::optional<std::string> name = m_reader.string(fields["history"], "'history'");
     if (!name) {
       return;
     }
     const VariableSpec* spec = m_prompt.find_variable(*name);
     if (!spec || spec->type != VarType::messages) {
-      m_reader.error(item["history"],
+      m_reader.error(fields["history"],
                      "'history' names '" + util::printable(*name) +
                          "', which is not a variable of type messages",
                      "history");
       return;
     }
     MessageTemplate entry;
-    entry.origin = {m_prompt.path, m_reader.where(item["history"]).line,
-                    m_reader.where(item["history"]).column, 0};
+    entry.origin = {m_prompt.path, m_reader.where(fields["history"]).line,
+                    m_reader.where(fields["history"]).column, 0};
     entry.history = *name;
     m_prompt.messages.push_back(std::move(entry));
   }
@@ -527,65 +535,67 @@ std::optional<ModelSettings> read_model_settings(YamlReader& reader, const YAML:
     return std::nullopt;
   }
   reader.check_keys(node, keys, "'model'");
+  const util::YamlFields fields(node);
   ModelSettings model;
   for (const auto& entry : node) {
     std::string key = entry.first.Scalar();
     model.locations[key == "max_completion_tokens" ? "max_tokens" : key] =
         reader.where(entry.first);
   }
-  if (node["fallback"]) {
+  if (fields["fallback"]) {
     model.fallback =
-        reader.strings(node["fallback"], "'model.fallback'").value_or(std::vector<std::string>{});
+        reader.strings(fields["fallback"], "'model.fallback'").value_or(std::vector<std::string>{});
   }
-  if (node["provider"]) {
-    model.provider = reader.string(node["provider"], "'model.provider'").value_or("");
+  if (fields["provider"]) {
+    model.provider = reader.string(fields["provider"], "'model.provider'").value_or("");
   }
-  if (node["name"]) {
-    model.name = reader.string(node["name"], "'model.name'").value_or("");
+  if (fields["name"]) {
+    model.name = reader.string(fields["name"], "'model.name'").value_or("");
   }
-  if (node["temperature"]) {
-    model.temperature = reader.number(node["temperature"], "'model.temperature'");
+  if (fields["temperature"]) {
+    model.temperature = reader.number(fields["temperature"], "'model.temperature'");
   }
-  if (node["top_p"]) {
-    model.top_p = reader.number(node["top_p"], "'model.top_p'");
+  if (fields["top_p"]) {
+    model.top_p = reader.number(fields["top_p"], "'model.top_p'");
   }
   // One limit, two names: OpenAI's newer name, which the request carries for the models that
   // need it, and the name every other API uses.
-  if (node["max_tokens"] && node["max_completion_tokens"]) {
-    reader.error(node["max_completion_tokens"],
+  if (fields["max_tokens"] && fields["max_completion_tokens"]) {
+    reader.error(fields["max_completion_tokens"],
                  "'model.max_completion_tokens' is another name for 'model.max_tokens'; set one",
                  "value");
   }
   for (const char* key : {"max_tokens", "max_completion_tokens"}) {
-    if (node[key]) {
+    if (fields[key]) {
       std::string what = std::string("'model.") + key + "'";
-      model.max_tokens = reader.integer(node[key], what);
+      model.max_tokens = reader.integer(fields[key], what);
       if (model.max_tokens && *model.max_tokens <= 0) {
-        reader.error(node[key], what + " must be positive", "range");
+        reader.error(fields[key], what + " must be positive", "range");
       }
     }
   }
-  if (node["seed"]) {
-    model.seed = reader.integer(node["seed"], "'model.seed'");
+  if (fields["seed"]) {
+    model.seed = reader.integer(fields["seed"], "'model.seed'");
   }
-  if (node["stop"]) {
-    model.stop = reader.strings(node["stop"], "'model.stop'").value_or(std::vector<std::string>{});
+  if (fields["stop"]) {
+    model.stop =
+        reader.strings(fields["stop"], "'model.stop'").value_or(std::vector<std::string>{});
   }
-  if (node["response_format"]) {
-    model.response_format = reader.string(node["response_format"], "'model.response_format'");
+  if (fields["response_format"]) {
+    model.response_format = reader.string(fields["response_format"], "'model.response_format'");
     if (model.response_format && *model.response_format != "text" &&
         *model.response_format != "json") {
-      reader.error(node["response_format"], "'model.response_format' must be 'text' or 'json'",
+      reader.error(fields["response_format"], "'model.response_format' must be 'text' or 'json'",
                    "value");
     }
   }
-  if (node["tool_choice"]) {
-    model.tool_choice = reader.string(node["tool_choice"], "'model.tool_choice'");
+  if (fields["tool_choice"]) {
+    model.tool_choice = reader.string(fields["tool_choice"], "'model.tool_choice'");
   }
-  if (node["reasoning_effort"]) {
-    model.reasoning_effort = reader.string(node["reasoning_effort"], "'model.reasoning_effort'");
+  if (fields["reasoning_effort"]) {
+    model.reasoning_effort = reader.string(fields["reasoning_effort"], "'model.reasoning_effort'");
     if (model.reasoning_effort && !is_reasoning_effort(*model.reasoning_effort)) {
-      reader.error(node["reasoning_effort"],
+      reader.error(fields["reasoning_effort"],
                    "'model.reasoning_effort' is none, minimal, low, medium, high, xhigh or max, "
                    "not '" +
                        util::printable(*model.reasoning_effort) + "'",
@@ -643,9 +653,10 @@ std::vector<TestCase> parse_tests_file(std::string_view text, const std::string&
       return tests.read_list(root);
     }
     reader.check_keys(root, {"tests", "defaults"}, "a tests file");
+    const util::YamlFields fields(root);
     std::vector<TestCase> cases =
-        root["tests"] ? tests.read_list(root["tests"]) : std::vector<TestCase>{};
-    if (const auto& node = root["defaults"]; node && reader.expect_map(node, "'defaults'")) {
+        fields["tests"] ? tests.read_list(fields["tests"]) : std::vector<TestCase>{};
+    if (const auto& node = fields["defaults"]; node && reader.expect_map(node, "'defaults'")) {
       reader.check_keys(node, {"provider", "model", "assert"}, "test 'defaults'");
       apply_defaults(tests.read_defaults(node), cases);
     }

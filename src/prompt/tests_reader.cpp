@@ -4,6 +4,7 @@
 #include "promptctl/workspace.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
+#include "util/yaml_fields.hpp"
 
 namespace promptctl::prompt_detail {
 
@@ -33,17 +34,18 @@ std::optional<TestCase> TestsReader::read_case(const YAML::Node& node) {
     return std::nullopt;
   }
   m_reader.check_keys(node, k_case_keys, "a test case");
+  const util::YamlFields fields(node);
   TestCase test;
   test.location = m_reader.where(node);
-  if (!node["name"]) {
+  if (!fields["name"]) {
     m_reader.error(node, "a test case needs a 'name'", "structure");
   } else {
-    test.name = m_reader.string(node["name"], "'name'").value_or("");
+    test.name = m_reader.string(fields["name"], "'name'").value_or("");
   }
-  if (node["description"]) {
-    test.description = m_reader.string(node["description"], "'description'").value_or("");
+  if (fields["description"]) {
+    test.description = m_reader.string(fields["description"], "'description'").value_or("");
   }
-  if (const auto& vars = node["vars"]; vars && vars.IsScalar()) {
+  if (const auto& vars = fields["vars"]; vars && vars.IsScalar()) {
     test.vars_file = read_path(vars, "'vars'");
   } else if (vars && m_reader.expect_map(vars, "'vars' (a mapping, or a file's path)")) {
     test.vars = util::yaml_to_json(vars);
@@ -51,13 +53,13 @@ std::optional<TestCase> TestsReader::read_case(const YAML::Node& node) {
       test.var_locations.emplace_back(entry.first.Scalar(), m_reader.where(entry.second));
     }
   }
-  if (const auto& dataset = node["dataset"]) {
+  if (const auto& dataset = fields["dataset"]) {
     test.dataset = read_path(dataset, "'dataset'");
   }
-  if (const auto& asserts = node["assert"]) {
+  if (const auto& asserts = fields["assert"]) {
     test.assertions = read_assertions(asserts);
   }
-  if (const auto& threshold = node["threshold"]) {
+  if (const auto& threshold = fields["threshold"]) {
     auto value = m_reader.number(threshold, "'threshold'");
     if (value && (*value < 0 || *value > 1)) {
       m_reader.error(threshold, "'threshold' must be a number from 0 to 1", "range");
@@ -65,16 +67,16 @@ std::optional<TestCase> TestsReader::read_case(const YAML::Node& node) {
       test.threshold = value;
     }
   }
-  if (node["provider"]) {
-    test.provider = m_reader.string(node["provider"], "'provider'");
+  if (fields["provider"]) {
+    test.provider = m_reader.string(fields["provider"], "'provider'");
   }
-  if (node["model"]) {
-    test.model = m_reader.string(node["model"], "'model'");
+  if (fields["model"]) {
+    test.model = m_reader.string(fields["model"], "'model'");
   }
-  if (node["repeat"]) {
-    auto repeat = m_reader.integer(node["repeat"], "'repeat'");
+  if (fields["repeat"]) {
+    auto repeat = m_reader.integer(fields["repeat"], "'repeat'");
     if (repeat && (*repeat < 1 || *repeat > 1000)) {
-      m_reader.error(node["repeat"], "'repeat' must be between 1 and 1000", "range");
+      m_reader.error(fields["repeat"], "'repeat' must be between 1 and 1000", "range");
     } else if (repeat) {
       test.repeat = static_cast<int>(*repeat);
     }
@@ -97,15 +99,16 @@ std::vector<Assertion> TestsReader::read_assertions(const YAML::Node& node) {
 }
 
 TestDefaults TestsReader::read_defaults(const YAML::Node& node) {
+  const util::YamlFields fields(node);
   TestDefaults defaults;
-  if (node["provider"]) {
-    defaults.provider = m_reader.string(node["provider"], "'provider'");
+  if (fields["provider"]) {
+    defaults.provider = m_reader.string(fields["provider"], "'provider'");
   }
-  if (node["model"]) {
-    defaults.model = m_reader.string(node["model"], "'model'");
+  if (fields["model"]) {
+    defaults.model = m_reader.string(fields["model"], "'model'");
   }
-  if (node["assert"]) {
-    defaults.assertions = read_assertions(node["assert"]);
+  if (fields["assert"]) {
+    defaults.assertions = read_assertions(fields["assert"]);
   }
   return defaults;
 }
