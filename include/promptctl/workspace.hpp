@@ -139,6 +139,10 @@ class Workspace : public PromptSource {
   /// directory, or nothing when the repository is not in a git work tree. Throws `Error`
   /// (invalid_input) when a `.git` file points at a folder that is not a git directory.
   [[nodiscard]] std::optional<std::filesystem::path> state_dir() const;
+  /// Where prompts are kept compiled (`cache/compiled/` in the state folder), or nothing where
+  /// there is no state folder, or where a `.git` file names no git directory: loading a prompt
+  /// leaves that to what needs the repository.
+  [[nodiscard]] std::optional<std::filesystem::path> compiled_dir() const;
 
   /// Every prompt name, sorted. Reads directory entries, not files.
   [[nodiscard]] std::vector<std::string> list_names() const;

@@ -586,22 +586,27 @@ LoadResult Workspace::load_files(std::string_view name, const SourceFile& prompt
   return load_through_cache(name, prompt_file, tests_file, KeepCompiled::yes);
 }
 
-LoadResult Workspace::load_through_cache(std::string_view name, const SourceFile& prompt_file,
-                                         const std::optional<SourceFile>& tests_file,
-                                         KeepCompiled keep) {
+std::optional<fs::path> Workspace::compiled_dir() const {
   std::optional<fs::path> state;
   try {
     state = state_dir();
   } catch (const Error&) {
-    // A broken .git file is reported by whatever needs the repository; loading does not.
+    return std::nullopt;  // a broken .git file is reported by whatever needs the repository
   }
-  if (!state) {
+  return state ? std::optional<fs::path>(*state / "cache" / "compiled") : std::nullopt;
+}
+
+LoadResult Workspace::load_through_cache(std::string_view name, const SourceFile& prompt_file,
+                                         const std::optional<SourceFile>& tests_file,
+                                         KeepCompiled keep) {
+  std::optional<fs::path> dir = compiled_dir();
+  if (!dir) {
     return load_from_files(name, prompt_file, tests_file);
   }
   if (m_settings.ledger_store != LedgerStore::full) {
     keep = KeepCompiled::no;  // a repository that keeps less than all of its runs' text
   }
-  prompt_detail::CompiledPrompts compiled(*state / "cache" / "compiled");
+  prompt_detail::CompiledPrompts compiled(*dir);
   return prompt_detail::load_compiled(compiled, name, prompt_file, tests_file, keep);
 }
 

@@ -97,19 +97,14 @@ namespace {
 std::shared_ptr<prompt_detail::CompiledPack> compiled_pack(const Workspace& workspace,
                                                            const ServeTarget& target,
                                                            const std::string& prefix) {
-  std::optional<std::filesystem::path> state;
-  try {
-    state = workspace.state_dir();
-  } catch (const Error&) {
-    return nullptr;  // a broken .git file is reported by what needs the repository
-  }
-  if (!state) {
+  std::optional<std::filesystem::path> dir = workspace.compiled_dir();
+  if (!dir) {
     return nullptr;
   }
   std::string served = target.environment.empty() ? "revision " + target.revision
                                                   : "environment " + target.environment;
   return std::make_shared<prompt_detail::CompiledPack>(
-      *state / "cache" / "compiled" / ("served-" + util::sha256_hex(served + "\n" + prefix)));
+      *dir / ("served-" + util::sha256_hex(served + "\n" + prefix)));
 }
 
 bool same_pin(const Pin& a, const Pin& b) {
