@@ -46,7 +46,7 @@ complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a runs 
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a rerun -d 'Send a recorded run\'s request again'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a stats -d 'Summarise recorded runs'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a feedback -d 'Record a score for a run'
-complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a cache -d 'Show or clear the response cache'
+complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a cache -d 'Show or clear the response cache and the compiled prompts'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a ledger -d 'Show where runs are recorded, or migrate it'
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a env -d "List environments, their policy and their pins"
 complete -c promptctl -n "not __fish_seen_subcommand_from $commands" -f -a approve -d "Approve a prompt version for a stage"

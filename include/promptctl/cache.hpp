@@ -26,6 +26,12 @@ enum class CacheMode {
 [[nodiscard]] bool cache_reads(CacheMode mode, const ModelSettings& parameters);
 [[nodiscard]] bool cache_writes(CacheMode mode, const ModelSettings& parameters);
 
+/// What a cache's folder holds.
+struct CacheUsage {
+  std::uint64_t entries = 0;  ///< files
+  std::uint64_t bytes = 0;
+};
+
 /// One file per answer under a folder (never committed), written atomically, so that
 /// concurrent processes can share it.
 class ResponseCache {
@@ -40,11 +46,7 @@ class ResponseCache {
   [[nodiscard]] std::optional<nlohmann::json> find_json(const std::string& key) const;
   void store_json(const std::string& key, const nlohmann::json& value) const;
 
-  struct Usage {
-    std::uint64_t entries = 0;
-    std::uint64_t bytes = 0;
-  };
-  [[nodiscard]] Usage usage() const;
+  [[nodiscard]] CacheUsage usage() const;
   /// Removes the entries older than `older_than_ms` milliseconds (all when nothing), returning
   /// how many were removed.
   std::uint64_t clear(std::optional<std::int64_t> older_than_ms) const;
@@ -52,6 +54,22 @@ class ResponseCache {
 
  private:
   [[nodiscard]] std::filesystem::path file_for(const std::string& key) const;
+  std::filesystem::path m_directory;
+};
+
+/// The prompts kept compiled (`Workspace::compiled_dir`): a file for each prompt a command
+/// loaded and a pack for each target a server serves. Each is made again from the prompt files
+/// when it is missing, so removing them costs only the parsing that follows.
+class CompiledCache {
+ public:
+  explicit CompiledCache(std::filesystem::path directory) : m_directory(std::move(directory)) {}
+
+  [[nodiscard]] CacheUsage usage() const;
+  /// Removes the files older than `older_than_ms` milliseconds (all when nothing), returning
+  /// how many were removed.
+  std::uint64_t clear(std::optional<std::int64_t> older_than_ms) const;
+
+ private:
   std::filesystem::path m_directory;
 };
 

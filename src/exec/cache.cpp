@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <vector>
 
 #include "promptctl/error.hpp"
 #include "util/fs.hpp"
@@ -28,6 +29,65 @@ bool deterministic(const ModelSettings& parameters) {
 
 json optional_json(const std::optional<std::int64_t>& value) {
   return value ? json(*value) : json(nullptr);
+}
+
+// The response cache's folder holds other caches too (summaries, compiled prompts): its
+// answers are the files named .json.
+bool is_answer(const fs::path& file) {
+  return file.extension() == ".json";
+}
+
+bool any_file(const fs::path& /*file*/) {
+  return true;
+}
+
+CacheUsage usage_of(const fs::path& directory, bool (*counts)(const fs::path&)) {
+  CacheUsage usage;
+  std::error_code ec;
+  if (!fs::is_directory(directory, ec)) {
+    return usage;
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(directory, ec)) {
+    if (entry.is_regular_file(ec) && counts(entry.path())) {
+      ++usage.entries;
+      usage.bytes += entry.file_size(ec);
+    }
+  }
+  return usage;
+}
+
+// Removes the files `counts` under `directory` written more than `older_than_ms` ago (all
+// when nothing); throws `Error` (io) for one that cannot be removed.
+std::uint64_t remove_files(const fs::path& directory, bool (*counts)(const fs::path&),
+                           std::optional<std::int64_t> older_than_ms) {
+  std::error_code ec;
+  if (!fs::is_directory(directory, ec)) {
+    return 0;
+  }
+  auto now = fs::file_time_type::clock::now();
+  std::vector<fs::path> doomed;
+  for (const auto& entry : fs::recursive_directory_iterator(directory, ec)) {
+    if (!entry.is_regular_file(ec) || !counts(entry.path())) {
+      continue;
+    }
+    if (older_than_ms) {
+      auto age =
+          std::chrono::duration_cast<std::chrono::milliseconds>(now - entry.last_write_time(ec));
+      if (age.count() < *older_than_ms) {
+        continue;
+      }
+    }
+    doomed.push_back(entry.path());
+  }
+  std::uint64_t removed = 0;
+  for (const fs::path& file : doomed) {
+    if (fs::remove(file, ec)) {
+      ++removed;
+    } else if (ec) {
+      throw Error(ErrorKind::io, "cannot remove '" + file.string() + "': " + ec.message());
+    }
+  }
+  return removed;
 }
 
 }  // namespace
@@ -120,50 +180,20 @@ void ResponseCache::store(const std::string& key, const ChatResponse& response) 
   store_json(key, stored);
 }
 
-ResponseCache::Usage ResponseCache::usage() const {
-  Usage usage;
-  std::error_code ec;
-  if (!fs::is_directory(m_directory, ec)) {
-    return usage;
-  }
-  for (const auto& entry : fs::recursive_directory_iterator(m_directory, ec)) {
-    if (entry.is_regular_file(ec) && entry.path().extension() == ".json") {
-      ++usage.entries;
-      usage.bytes += entry.file_size(ec);
-    }
-  }
-  return usage;
+CacheUsage ResponseCache::usage() const {
+  return usage_of(m_directory, is_answer);
 }
 
 std::uint64_t ResponseCache::clear(std::optional<std::int64_t> older_than_ms) const {
-  std::error_code ec;
-  if (!fs::is_directory(m_directory, ec)) {
-    return 0;
-  }
-  auto now = fs::file_time_type::clock::now();
-  std::vector<fs::path> doomed;
-  for (const auto& entry : fs::recursive_directory_iterator(m_directory, ec)) {
-    if (!entry.is_regular_file(ec) || entry.path().extension() != ".json") {
-      continue;
-    }
-    if (older_than_ms) {
-      auto age =
-          std::chrono::duration_cast<std::chrono::milliseconds>(now - entry.last_write_time(ec));
-      if (age.count() < *older_than_ms) {
-        continue;
-      }
-    }
-    doomed.push_back(entry.path());
-  }
-  std::uint64_t removed = 0;
-  for (const fs::path& file : doomed) {
-    if (fs::remove(file, ec)) {
-      ++removed;
-    } else if (ec) {
-      throw Error(ErrorKind::io, "cannot remove '" + file.string() + "': " + ec.message());
-    }
-  }
-  return removed;
+  return remove_files(m_directory, is_answer, older_than_ms);
+}
+
+CacheUsage CompiledCache::usage() const {
+  return usage_of(m_directory, any_file);
+}
+
+std::uint64_t CompiledCache::clear(std::optional<std::int64_t> older_than_ms) const {
+  return remove_files(m_directory, any_file, older_than_ms);
 }
 
 }  // namespace promptctl

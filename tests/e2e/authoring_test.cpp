@@ -394,6 +394,48 @@ TEST_F(Authoring, RenderKeepsCompiledPromptsButNeverStale) {
             std::string::npos);
 }
 
+TEST_F(Authoring, CacheCommandCountsAndClearsCompiledPrompts) {
+  const std::vector<std::string> render = {"render", "support/reply", "--var", "inquiry=Hi"};
+  ProcessResult first = run(render);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto compiled = root() / ".git/promptctl/cache/compiled";
+  std::vector<std::filesystem::path> files;
+  std::uintmax_t bytes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(compiled)) {
+    files.push_back(entry.path());
+    bytes += entry.file_size();
+  }
+  ASSERT_EQ(files.size(), 2U) << "the prompt and its partial";
+  json stats = json::parse(run({"cache", "stats", "--json"}).out);
+  EXPECT_EQ(stats["compiled"], json({{"entries", 2}, {"bytes", bytes}}));
+  EXPECT_EQ(stats["entries"], 0) << "compiled prompts are not answers";
+  EXPECT_NE(
+      run({"cache", "stats"}).out.find("compiled:    2 files, " + std::to_string(bytes) + " bytes"),
+      std::string::npos);
+
+  // Clearing answers leaves compiled prompts; clearing those by age takes only the old one.
+  EXPECT_EQ(json::parse(run({"cache", "clear", "--json"}).out)["removed"], 0);
+  age(files[0], std::chrono::minutes(3 * 24 * 60));
+  ProcessResult old_only =
+      run({"cache", "clear", "--compiled", "--older-than", "2 days ago", "--json"});
+  ASSERT_EQ(old_only.exit_code, 0) << old_only.err;
+  EXPECT_EQ(json::parse(old_only.out)["removed"], 1);
+  EXPECT_FALSE(std::filesystem::exists(files[0]));
+  EXPECT_TRUE(std::filesystem::exists(files[1]));
+
+  ProcessResult cleared = run({"cache", "clear", "--compiled"});
+  EXPECT_EQ(cleared.out, "removed 1 file of compiled prompts\n");
+  EXPECT_EQ(json::parse(run({"cache", "stats", "--json"}).out)["compiled"]["entries"], 0);
+
+  // Made again at the next load, with the same result.
+  EXPECT_EQ(run(render).out, first.out);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(compiled), {}), 2);
+  ProcessResult misplaced = run({"cache", "stats", "--compiled"});
+  EXPECT_EQ(misplaced.exit_code, 2);
+  EXPECT_NE(misplaced.err.find("--compiled goes with 'cache clear'"), std::string::npos)
+      << misplaced.err;
+}
+
 TEST_F(Authoring, LsCacheKeepsAwkwardTextExactly) {
   write("prompts/odd.yaml",
         "description: \"tab\\there, back\\\\slash, new\\nline\"\ntags: [\"a b\", "
