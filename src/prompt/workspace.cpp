@@ -23,6 +23,7 @@
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
+#include "util/yaml_fields.hpp"
 
 namespace promptctl {
 namespace fs = std::filesystem;
@@ -143,16 +144,17 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
                       {"version", "defaults", "providers", "tests", "environments", "experiments",
                        "search", "allowed_signers", "deploy_branch", "ledger", "render"},
                       "");
-    if (root["version"]) {
-      auto version = reader.integer(root["version"], "'version'");
+    const util::YamlFields fields(root);
+    if (fields["version"]) {
+      auto version = reader.integer(fields["version"], "'version'");
       if (version && *version != 1) {
-        reader.error(root["version"],
+        reader.error(fields["version"],
                      "unsupported settings version " + std::to_string(*version) +
                          " (this promptctl reads version 1)",
                      "version");
       }
     }
-    if (const auto& defaults = root["defaults"];
+    if (const auto& defaults = fields["defaults"];
         defaults && reader.expect_map(defaults, "'defaults'")) {
       reader.check_keys(defaults, {"model"}, "'defaults'");
       if (const auto& model = defaults["model"]) {
@@ -161,20 +163,20 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
         }
       }
     }
-    if (const auto& tests = root["tests"]; tests && reader.expect_map(tests, "'tests'")) {
+    if (const auto& tests = fields["tests"]; tests && reader.expect_map(tests, "'tests'")) {
       read_test_settings(reader, tests, settings.tests);
     }
-    if (const auto& search = root["search"]; search && reader.expect_map(search, "'search'")) {
+    if (const auto& search = fields["search"]; search && reader.expect_map(search, "'search'")) {
       reader.check_keys(search, {"embedding_model"}, "'search'");
       if (search["embedding_model"]) {
         settings.search.embedding_model =
             reader.string(search["embedding_model"], "'embedding_model'").value_or("");
       }
     }
-    if (root["environments"]) {
-      settings.environments = settings_detail::read_environments(reader, root["environments"]);
+    if (fields["environments"]) {
+      settings.environments = settings_detail::read_environments(reader, fields["environments"]);
     }
-    if (const auto& ledger = root["ledger"]; ledger && reader.expect_map(ledger, "'ledger'")) {
+    if (const auto& ledger = fields["ledger"]; ledger && reader.expect_map(ledger, "'ledger'")) {
       reader.check_keys(ledger, {"retention", "store", "url"}, "'ledger'");
       if (ledger["url"]) {
         read_ledger_url(reader, ledger["url"], settings.ledger_url);
@@ -193,35 +195,36 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
         }
       }
     }
-    if (const auto& render = root["render"]; render && reader.expect_map(render, "'render'")) {
+    if (const auto& render = fields["render"]; render && reader.expect_map(render, "'render'")) {
       reader.check_keys(render, {"max_size"}, "'render'");
       if (render["max_size"]) {
         read_max_rendered_size(reader, render["max_size"], settings.max_rendered_size);
       }
     }
-    if (root["allowed_signers"]) {
+    if (fields["allowed_signers"]) {
       settings.allowed_signers =
-          reader.string(root["allowed_signers"], "'allowed_signers'").value_or("");
+          reader.string(fields["allowed_signers"], "'allowed_signers'").value_or("");
       std::filesystem::path signers(settings.allowed_signers);
       bool escapes = signers.is_absolute() ||
                      std::any_of(signers.begin(), signers.end(),
                                  [](const std::filesystem::path& part) { return part == ".."; });
       if (settings.allowed_signers.empty() || escapes) {
-        reader.error(root["allowed_signers"],
+        reader.error(fields["allowed_signers"],
                      "'allowed_signers' must name a file inside the repository", "value");
       }
     }
-    if (root["deploy_branch"]) {
-      settings.deploy_branch = reader.string(root["deploy_branch"], "'deploy_branch'").value_or("");
+    if (fields["deploy_branch"]) {
+      settings.deploy_branch =
+          reader.string(fields["deploy_branch"], "'deploy_branch'").value_or("");
       if (settings.deploy_branch.empty()) {
-        reader.error(root["deploy_branch"], "'deploy_branch' must name a branch", "value");
+        reader.error(fields["deploy_branch"], "'deploy_branch' must name a branch", "value");
       }
     }
-    if (root["experiments"]) {
-      settings.experiments = settings_detail::read_experiments(reader, root["experiments"]);
+    if (fields["experiments"]) {
+      settings.experiments = settings_detail::read_experiments(reader, fields["experiments"]);
     }
-    if (root["providers"]) {
-      settings_detail::read_providers(reader, root["providers"], settings.providers,
+    if (fields["providers"]) {
+      settings_detail::read_providers(reader, fields["providers"], settings.providers,
                                       settings_detail::SettingsLayer::repository);
     }
     for (const auto& entry : root) {
