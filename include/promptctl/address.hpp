@@ -35,8 +35,9 @@ class RevisionSource : public PromptSource {
   std::optional<SourceFile> read_tests(std::string_view name) override;
   std::optional<SourceFile> read_data(std::string_view relative) override;
   /// promptctl.yaml as it was in that commit; defaults when it had none. Throws `Error` for a
-  /// settings file with errors. Read once, then kept: a commit's settings never change.
-  [[nodiscard]] RepoSettings settings() const;
+  /// settings file with errors. Read once, then kept: a commit's settings never change, and
+  /// threads may share them once a first call has read them.
+  [[nodiscard]] const RepoSettings& settings() const;
   [[nodiscard]] const repo::Revision& revision() const { return m_revision; }
 
   /// Loads prompts and partials from their files with `loader` from now on: a server reads

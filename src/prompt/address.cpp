@@ -60,7 +60,7 @@ std::optional<SourceFile> RevisionSource::read_tests(std::string_view name) {
   return read_path(std::string(Workspace::k_prompts_dir) + "/" + std::string(name) + ".tests.yaml");
 }
 
-RepoSettings RevisionSource::settings() const {
+const RepoSettings& RevisionSource::settings() const {
   if (m_settings) {
     return *m_settings;
   }
@@ -261,7 +261,7 @@ ResolvedPrompt resolve_in_source(Workspace& workspace, std::shared_ptr<RevisionS
   ResolvedPrompt resolved;
   resolved.prompt = std::move(*loaded.prompt);
   resolved.m_text = std::move(loaded.text);
-  RepoSettings settings = source->settings();
+  const RepoSettings& settings = source->settings();
   resolved.default_model = settings.default_model;
   resolved.render_settings.max_size = settings.max_rendered_size;
   resolved.ledger_store =

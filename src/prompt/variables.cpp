@@ -20,12 +20,11 @@ using nlohmann::json;
 namespace {
 
 // A pattern compiled once per process: compiling a std::regex costs more than the rest of a
-// render, and a prompt's pattern is checked for its tests' values and for the render's.
-// Throws std::regex_error for a pattern that does not compile.
-// Compiled patterns, kept for the life of the process: compiling one costs more than checking
-// a value. A long-lived process (serve) sees only the patterns of its prompts, but a bound
-// keeps a stream of new prompts from growing it forever: when full it starts over, and a
-// pattern in use stays alive through its shared pointer.
+// render, and a prompt's pattern is checked for its tests' values and for the render's. A
+// long-lived process (serve) sees only the patterns of its prompts, but a bound keeps a stream
+// of new prompts from growing the map forever: when full it starts over, and a pattern in use
+// stays alive through its shared pointer. Throws std::regex_error for a pattern that does not
+// compile.
 std::shared_ptr<const std::regex> compiled_pattern(const std::string& pattern) {
   constexpr std::size_t k_most_patterns = 512;
   static std::mutex guard;
