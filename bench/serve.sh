@@ -2,8 +2,10 @@
 # `promptctl serve` under load, beside its yardstick: a node.js `http` server rendering the same
 # template with mustache.js (bench/serve/node_render.js). Both render a prompt with a section
 # over a list, three variables and a partial; wrk (Debian `wrk`) sends the same POST to each,
-# alternating, ROUNDS times. Then, in a repository of PROMPTS generated prompts: start-up time,
-# a second start (its prompts compiled by the first), GET /v1/prompts (median of 21 with curl),
+# alternating, ROUNDS times. Then, in a repository of PROMPTS generated prompts: start-up time
+# there (its prompts just committed, loose objects) and in a fresh clone of it (objects packed,
+# as a deployed server has them), a second start (its prompts compiled by the first),
+# GET /v1/prompts (median of 21 with curl),
 # resident memory, and the time from a commit to the new commit being served; and with all of
 # them pinned in an environment, the reload after a deploy of one prompt.
 #   bench/serve.sh [BINARY] [PROMPTS] [ROUNDS]
@@ -87,7 +89,18 @@ pids+=($!)
 large_pid=$!
 large_port=$(port_of "$work/large.log")
 until curl -sf "http://127.0.0.1:$large_port/readyz" >/dev/null; do sleep 0.01; done
-echo "start-up to ready: $((($(date +%s%N) - started) / 1000000)) ms"
+echo "start-up to ready, prompts just committed: $((($(date +%s%N) - started) / 1000000)) ms"
+# A server is deployed from a clone, whose objects come in a pack; those just committed are
+# loose, each read from a file of its own.
+git clone -q "$work/large" "$work/clone"
+started=$(date +%s%N)
+(cd "$work/clone" && exec "$promptctl" serve --port 0 2>"$work/clone.log") &
+clone_pid=$!
+pids+=("$clone_pid")
+clone_port=$(port_of "$work/clone.log")
+until curl -sf "http://127.0.0.1:$clone_port/readyz" >/dev/null; do sleep 0.01; done
+echo "start-up to ready in a fresh clone: $((($(date +%s%N) - started) / 1000000)) ms"
+kill "$clone_pid" && wait "$clone_pid" || true
 # A second server finds every prompt compiled in the pack the first one kept.
 started=$(date +%s%N)
 (cd "$work/large" && exec "$promptctl" serve --port 0 2>"$work/again.log") &
