@@ -82,7 +82,9 @@ done
 echo "== $prompts prompts"
 "$promptctl" init "$work/large" >/dev/null
 python3 "$here/bench/generate_prompts.py" "$work/large" "$prompts"
-git -C "$work/large" add -A && git -C "$work/large" commit -qm prompts
+# Without git's automatic gc, which a commit of this many loose objects starts in the
+# background, packing them on the cores the server starts on.
+git -C "$work/large" add -A && git -C "$work/large" -c gc.auto=0 commit -qm prompts
 started=$(date +%s%N)
 (cd "$work/large" && exec "$promptctl" serve --port 0 2>"$work/large.log") &
 pids+=($!)
