@@ -45,6 +45,19 @@ port_of() {
   exit 1
 }
 
+# Starts a server in folder $1, logging to $2, and waits until it is ready: sets server_pid,
+# and ready_ms to the time from its start.
+start_ready() {
+  local started port
+  started=$(date +%s%N)
+  (cd "$1" && exec "$promptctl" serve --port 0 2>"$2") &
+  server_pid=$!
+  pids+=("$server_pid")
+  port=$(port_of "$2")
+  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.01; done
+  ready_ms=$((($(date +%s%N) - started) / 1000000))
+}
+
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== render: promptctl serve vs node.js + mustache.js (wrk -t2 -c32 -d5s)"
 "$promptctl" init "$work/small" >/dev/null
@@ -95,24 +108,14 @@ echo "start-up to ready, prompts just committed: $((($(date +%s%N) - started) / 
 # A server is deployed from a clone, whose objects come in a pack; those just committed are
 # loose, each read from a file of its own.
 git clone -q "$work/large" "$work/clone"
-started=$(date +%s%N)
-(cd "$work/clone" && exec "$promptctl" serve --port 0 2>"$work/clone.log") &
-clone_pid=$!
-pids+=("$clone_pid")
-clone_port=$(port_of "$work/clone.log")
-until curl -sf "http://127.0.0.1:$clone_port/readyz" >/dev/null; do sleep 0.01; done
-echo "start-up to ready in a fresh clone: $((($(date +%s%N) - started) / 1000000)) ms"
-kill "$clone_pid" && wait "$clone_pid" || true
+start_ready "$work/clone" "$work/clone.log"
+echo "start-up to ready in a fresh clone: $ready_ms ms"
+kill "$server_pid" && wait "$server_pid" || true
 # A second server finds every prompt compiled in the pack the first one kept.
-started=$(date +%s%N)
-(cd "$work/large" && exec "$promptctl" serve --port 0 2>"$work/again.log") &
-again_pid=$!
-pids+=("$again_pid")
-again_port=$(port_of "$work/again.log")
-until curl -sf "http://127.0.0.1:$again_port/readyz" >/dev/null; do sleep 0.01; done
-echo "start-up to ready again, prompts compiled: $((($(date +%s%N) - started) / 1000000)) ms," \
-  "$(($(awk '/VmRSS/ {print $2}' /proc/$again_pid/status) / 1024)) MiB resident"
-kill "$again_pid" && wait "$again_pid" || true
+start_ready "$work/large" "$work/again.log"
+echo "start-up to ready again, prompts compiled: $ready_ms ms," \
+  "$(($(awk '/VmRSS/ {print $2}' /proc/$server_pid/status) / 1024)) MiB resident"
+kill "$server_pid" && wait "$server_pid" || true
 times=()
 for _ in $(seq 21); do
   times+=("$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$large_port/v1/prompts")")
