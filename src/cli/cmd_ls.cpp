@@ -48,8 +48,11 @@ int run(Session& session, const Options& o) {
   }
   size_t width = 0;
   for (const PromptSummary& summary : summaries) {
-    width = std::max(width, summary.name.size());
+    width = std::max(width, summary.name.size());  // names are ASCII: one byte, one column
   }
+  // Two buffers for every line: a listing of thousands allocates nothing per prompt.
+  std::string text;
+  std::string tags;
   for (const PromptSummary& summary : summaries) {
     if (!summary.error.empty()) {
       out.warn(summary.error);
@@ -58,14 +61,19 @@ int run(Session& session, const Options& o) {
       out.line(summary.name);
       continue;
     }
-    std::string tags;
-    for (const std::string& tag : summary.tags) {
-      tags += (tags.empty() ? "" : ", ") + tag;
-    }
-    std::string text =
-        out.paint(pad(summary.name, width), Style::bold) + "  " + summary.description;
-    if (!tags.empty()) {
-      text += "  " + out.paint("[" + tags + "]", Style::dim);
+    text.clear();
+    out.append_painted(text, summary.name, Style::bold);
+    text.append(width - summary.name.size() + 2, ' ');
+    util::append_visible(text, summary.description);  // the repository's text, never controls
+    if (!summary.tags.empty()) {
+      tags.assign("[");
+      for (size_t i = 0; i < summary.tags.size(); ++i) {
+        tags.append(i ? ", " : "");
+        util::append_visible(tags, summary.tags[i]);
+      }
+      tags += ']';
+      text += "  ";
+      out.append_painted(text, tags, Style::dim);
     }
     out.line(text);
   }

@@ -51,11 +51,12 @@ std::string highlighted(const Output& out, const SearchHit& hit) {
   std::string text;
   std::size_t at = 0;
   for (const Highlight& h : hit.highlights) {
-    text += hit.snippet.substr(at, h.start - at);
-    text += out.paint(hit.snippet.substr(h.start, h.length), Style::yellow);
+    util::append_visible(text, hit.snippet.substr(at, h.start - at));
+    text += out.paint(util::visible(hit.snippet.substr(h.start, h.length)), Style::yellow);
     at = h.start + h.length;
   }
-  return text + hit.snippet.substr(std::min(at, hit.snippet.size()));
+  util::append_visible(text, hit.snippet.substr(std::min(at, hit.snippet.size())));
+  return text;
 }
 
 void print_summary_line(const Output& out, const std::string& lead, const std::string& name,
@@ -67,7 +68,8 @@ void print_summary_line(const Output& out, const std::string& lead, const std::s
   if (!tags.empty()) {
     std::string list;
     for (const std::string& tag : tags) {
-      list += (list.empty() ? "" : ", ") + tag;
+      list += list.empty() ? "" : ", ";
+      util::append_visible(list, tag);
     }
     line += "  " + out.paint("[" + list + "]", Style::dim);
   }
@@ -94,7 +96,8 @@ int text_search(Session& session, const Options& o, SearchIndex& index,
       // A match in the description is highlighted where the description is shown anyway.
       bool in_description = hit.field == "description";
       print_summary_line(out, "", hit.name,
-                         in_description ? highlighted(out, hit) : hit.description, hit.tags);
+                         in_description ? highlighted(out, hit) : util::visible(hit.description),
+                         hit.tags);
       if (!in_description && !hit.snippet.empty()) {
         out.line("    " + out.paint(hit.field + ":", Style::dim) + " " + highlighted(out, hit));
       }
@@ -164,7 +167,7 @@ int similarity_search(Session& session, const Options& o, SearchIndex& index,
     for (const SimilarPrompt& hit : ranked) {
       IndexedPrompt doc = index.document(hit.name).value_or(IndexedPrompt{});
       print_summary_line(out, out.paint(format_score(hit.score), Style::cyan) + "  ", hit.name,
-                         doc.description, doc.tags);
+                         util::visible(doc.description), doc.tags);
     }
   }
   return ranked.empty() ? 1 : 0;

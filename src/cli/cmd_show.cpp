@@ -81,18 +81,18 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
   std::string at = revision ? " (commit " + revision->short_id() + ")" : "";
   out.line(out.paint(prompt.name, Style::bold) + "  " + out.paint(prompt.path + at, Style::dim));
   if (!prompt.description.empty()) {
-    out.line(prompt.description);
+    out.line(util::visible(prompt.description, true));
   }
   out.line();
-  std::string tags = util::join(prompt.tags, ", ");
+  std::string tags = util::visible(util::join(prompt.tags, ", "));
   auto field = [&](const char* key, const std::string& value) {
     if (!value.empty()) {
       out.line(out.paint(pad(key, 10), Style::cyan) + value);
     }
   };
   field("tags", tags);
-  field("category", prompt.category);
-  field("owner", prompt.owner);
+  field("category", util::visible(prompt.category));
+  field("owner", util::visible(prompt.owner));
   field("model", model_line(model));
   field("output", output_line(prompt.output));
   field("escape", prompt.escape == Escape::html ? "html" : "");
@@ -134,7 +134,7 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
       continue;
     }
     out.line("  [" + message.role + "]");
-    out.line(indented(message.content));
+    out.line(indented(util::visible(message.content, true)));
     for (const ImageSpec& image : message.images) {
       out.line("    [image " + std::string(to_string(image.from)) + ": " +
                util::visible(image.ref) + "]");
@@ -144,7 +144,8 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
     out.line();
     out.line(out.paint("tests", Style::cyan));
     for (const TestCase& test : prompt.tests) {
-      out.line("  " + test.name + " (" + std::to_string(test.assertions.size()) + " assertions)");
+      out.line("  " + util::visible(test.name) + " (" + std::to_string(test.assertions.size()) +
+               " assertions)");
     }
   }
 }

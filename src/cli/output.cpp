@@ -55,11 +55,18 @@ class StdioOutput final : public nlohmann::detail::output_adapter_protocol<char>
   std::FILE* m_file;
 };
 
-std::string wrap(std::string_view text, Style style, bool enabled) {
+void append_wrapped(std::string& out, std::string_view text, Style style, bool enabled) {
   if (!enabled || style == Style::none) {
-    return std::string(text);
+    out += text;
+    return;
   }
-  return std::string(code_for(style)) + std::string(text) + "\033[0m";
+  out.append(code_for(style)).append(text).append("\033[0m");
+}
+
+std::string wrap(std::string_view text, Style style, bool enabled) {
+  std::string out;
+  append_wrapped(out, text, style, enabled);
+  return out;
 }
 
 size_t display_width(std::string_view text) {
@@ -137,6 +144,10 @@ std::string Output::paint(std::string_view text, Style style) const {
 
 std::string Output::paint_err(std::string_view text, Style style) const {
   return wrap(text, style, m_color_err);
+}
+
+void Output::append_painted(std::string& out, std::string_view text, Style style) const {
+  append_wrapped(out, text, style, m_color_out);
 }
 
 void Output::print(std::string_view text) const {

@@ -30,6 +30,8 @@ class Output {
   /// `text` wrapped in the escape codes for `style` when stdout has colour.
   [[nodiscard]] std::string paint(std::string_view text, Style style) const;
   [[nodiscard]] std::string paint_err(std::string_view text, Style style) const;
+  /// Appends `text` to `out` as `paint` would give it: for lines built in one buffer.
+  void append_painted(std::string& out, std::string_view text, Style style) const;
 
   void print(std::string_view text) const;
   void line(std::string_view text = {}) const;

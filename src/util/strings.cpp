@@ -240,17 +240,24 @@ std::string printable(std::string_view text, size_t max_length) {
   return out;
 }
 
+void append_visible(std::string& out, std::string_view text, bool keep_line_breaks) {
+  // Runs of plain bytes are copied whole: listings pass every description through here.
+  std::size_t plain_from = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    bool kept = c == '\t' || (keep_line_breaks && c == '\n');
+    if ((c < 0x20 && !kept) || c == 0x7f) {
+      out.append(text, plain_from, i - plain_from).append(escaped_byte(c));
+      plain_from = i + 1;
+    }
+  }
+  out.append(text, plain_from);
+}
+
 std::string visible(std::string_view text, bool keep_line_breaks) {
   std::string out;
   out.reserve(text.size());
-  for (unsigned char c : text) {
-    bool kept = c == '\t' || (keep_line_breaks && c == '\n');
-    if ((c < 0x20 && !kept) || c == 0x7f) {
-      out += escaped_byte(c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
+  append_visible(out, text, keep_line_breaks);
   return out;
 }
 

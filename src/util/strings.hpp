@@ -77,5 +77,7 @@ std::string escaped_byte(unsigned char c);
 /// returns, bells) written as "\xNN", except tabs and, with `keep_line_breaks`, newlines. For
 /// data from a repository (names, messages, comments) in text output.
 std::string visible(std::string_view text, bool keep_line_breaks = false);
+/// The same, appended to `out`: for lines built in one buffer.
+void append_visible(std::string& out, std::string_view text, bool keep_line_breaks = false);
 
 }  // namespace promptctl::util

@@ -1,4 +1,6 @@
 // init, new, ls, show, vars, render: the built binary in scratch repositories.
+#include <algorithm>
+#include <regex>
 #include <thread>
 
 #include "e2e/e2e.hpp"
@@ -280,6 +282,39 @@ TEST_F(Authoring, ColourOnlyWhenForcedAndNeverWithNoColor) {
   EXPECT_EQ(no_color.out.find("\033["), std::string::npos);
   ProcessResult never = run({"--color", "never", "ls"}, {}, {}, {{"CLICOLOR_FORCE", "1"}});
   EXPECT_EQ(never.out.find("\033["), std::string::npos);
+}
+
+namespace {
+
+// Whether `text` holds a control character other than a line break, a tab, or the colour codes
+// promptctl itself writes.
+bool has_foreign_controls(const std::string& text) {
+  std::string plain = std::regex_replace(text, std::regex("\033\\[[0-9;]*m"), "");
+  return std::any_of(plain.begin(), plain.end(), [](unsigned char c) {
+    return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+  });
+}
+
+}  // namespace
+
+TEST_F(Authoring, PromptTextNeverReachesTheTerminalAsControls) {
+  // A screen clear, a window title, a bell and a carriage return, in every field listed.
+  write("prompts/trap.yaml",
+        "description: \"trap \\e[2J\\e]0;owned\\a\\r\"\ntags: [\"t\\e[2J\"]\n"
+        "category: \"c\\r\"\nowner: \"o\\a\"\ntemplate: \"body \\e[2J\"\n"
+        "tests:\n  - name: \"case \\e[2J\"\n    assert: [{type: contains, value: x}]\n");
+  std::map<std::string, std::string> colour = {{"CLICOLOR_FORCE", "1"}};
+  for (const std::vector<std::string>& command :
+       std::vector<std::vector<std::string>>{{"ls"}, {"show", "trap"}, {"search", "trap"}}) {
+    ProcessResult shown = run(command, {}, {}, colour);
+    ASSERT_EQ(shown.exit_code, 0) << command[0] << ": " << shown.err;
+    EXPECT_NE(shown.out.find("trap"), std::string::npos) << shown.out;
+    EXPECT_FALSE(has_foreign_controls(shown.out)) << command[0] << ": " << shown.out;
+    EXPECT_NE(shown.out.find("\\x1b[2J"), std::string::npos) << "written as text";
+  }
+  // JSON keeps the text exactly: its encoding escapes what it must.
+  json listed = json::parse(run({"ls", "--json", "trap"}).out)["prompts"];
+  EXPECT_EQ(listed[0]["description"], "trap \033[2J\033]0;owned\a\r");
 }
 
 TEST_F(Authoring, UsageErrorsExitTwoWithAPointerToHelp) {

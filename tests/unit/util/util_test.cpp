@@ -27,6 +27,16 @@ TEST(Strings, PrintableEscapesControlCharactersAndShortens) {
   EXPECT_EQ(util::printable(std::string(100, 'x'), 5), "xxxxx...");
 }
 
+TEST(Strings, VisibleWritesControlCharactersAsText) {
+  EXPECT_EQ(util::visible("a\033[2Jb\a\r\x7f"), "a\\x1b[2Jb\\x07\\x0d\\x7f");
+  EXPECT_EQ(util::visible("tab\tnew\nline"), "tab\tnew\\x0aline");
+  EXPECT_EQ(util::visible("tab\tnew\nline", true), "tab\tnew\nline");
+  EXPECT_EQ(util::visible("caf\xc3\xa9"), "caf\xc3\xa9");
+  std::string out = "kept ";
+  util::append_visible(out, "\033");
+  EXPECT_EQ(out, "kept \\x1b");
+}
+
 TEST(Strings, JoinPutsTheSeparatorBetweenPartsOnly) {
   EXPECT_EQ(util::join({}, ", "), "");
   EXPECT_EQ(util::join({"a"}, ", "), "a");
