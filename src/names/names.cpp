@@ -29,7 +29,11 @@ std::optional<std::string> name_problem(std::string_view name) {
              util::printable(name.substr(i, length)) + "'";
     }
   }
-  for (std::string_view segment : util::split(name, '/')) {
+  // Segment by segment in place: every listing checks every name, and a split vector would
+  // cost an allocation for each.
+  for (std::string_view rest = name;;) {
+    std::size_t slash = rest.find('/');
+    std::string_view segment = rest.substr(0, slash);
     if (segment.empty()) {
       return "a prompt name must not have empty segments ('//' or a trailing '/')";
     }
@@ -43,6 +47,10 @@ std::optional<std::string> name_problem(std::string_view name) {
       // It would read as an option on a command line, to promptctl and to git alike.
       return "a prompt name segment must not start with '-'";
     }
+    if (slash == std::string_view::npos) {
+      break;
+    }
+    rest.remove_prefix(slash + 1);
   }
   if (name.ends_with(".tests") || name.ends_with(".yaml")) {
     return "a prompt name must not end in '.tests' or '.yaml'";
