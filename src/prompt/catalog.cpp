@@ -238,16 +238,11 @@ std::vector<PromptSummary> summarize_with(Workspace& workspace,
                                           const Stamps& stamps, const CatalogFilter& filter,
                                           bool complete, CacheLoad& cache_load) {
   bool name_only = filter.tags.empty() && filter.category.empty() && filter.text.empty();
-  std::vector<PromptSummary> summaries =
-      all_summaries(workspace, names, stamps, complete, cache_load);
-  std::vector<PromptSummary> out;
-  out.reserve(summaries.size());
-  for (PromptSummary& summary : summaries) {
+  std::vector<PromptSummary> out = all_summaries(workspace, names, stamps, complete, cache_load);
+  std::erase_if(out, [&](const PromptSummary& summary) {
     bool broken = !summary.error.empty();
-    if ((broken && name_only) || (!broken && filter.matches_metadata(summary))) {
-      out.push_back(std::move(summary));
-    }
-  }
+    return !((broken && name_only) || (!broken && filter.matches_metadata(summary)));
+  });
   if (filter.text.empty()) {
     return out;
   }
@@ -274,24 +269,25 @@ std::vector<PromptSummary> summarize_with(Workspace& workspace,
 }  // namespace
 
 std::vector<PromptSummary> list_prompts(Workspace& workspace, const CatalogFilter& filter) {
-  // The files are listed and stamped on a second thread while this one reads the cache, not
-  // the other way round: glibc grows a second thread's heap a page at a time, a system call
-  // for each few of the cache's many small allocations, and this thread's in large steps.
+  // The files are listed on a second thread while this one reads the cache, not the other way
+  // round: glibc grows a second thread's heap a page at a time, a system call for each few of
+  // the cache's many small allocations, and this thread's in large steps. Their stamps are
+  // taken after both, on every core (stamps_of).
   CacheLoad cache_load(workspace);
   auto list = [&workspace, &filter] {
-    std::pair<std::vector<std::string>, Stamps> listed;
+    std::vector<std::string> names;
     for (std::string& name : workspace.list_names()) {
       if (filter.matches_name(name)) {
-        listed.first.push_back(std::move(name));
+        names.push_back(std::move(name));
       }
     }
-    listed.second = prompt_detail::stamps_of(workspace.prompts_dir(), listed.first);
-    return listed;
+    return names;
   };
-  std::future<std::pair<std::vector<std::string>, Stamps>> listing =
+  std::future<std::vector<std::string>> listing =
       std::async(cache_load.worth_parallel() ? std::launch::async : std::launch::deferred, list);
   cache_load.read_now();
-  auto [names, stamps] = listing.get();
+  std::vector<std::string> names = listing.get();
+  Stamps stamps = prompt_detail::stamps_of(workspace.prompts_dir(), names);
   return summarize_with(workspace, names, stamps, filter, filter.patterns.empty(), cache_load);
 }
 

@@ -105,98 +105,150 @@ Number to_number(std::string_view text) {
   return value;
 }
 
+// Where `name` is, or would be, among entries sorted by name.
+template <class Entries>
+auto read_position(Entries& entries, std::string_view name) {
+  return std::lower_bound(entries.begin(), entries.end(), name,
+                          [](const auto& entry, std::string_view n) { return entry.name < n; });
+}
+
 }  // namespace
 
 SummaryCache::SummaryCache(std::filesystem::path file) : m_file(std::move(file)) {
   try {
     auto text = util::read_file_if_exists(m_file);
-    if (!text) {
-      return;
-    }
-    std::string_view rest = *text;
-    auto next_piece = [](std::string_view& from, char separator) {
-      std::size_t end = from.find(separator);
-      std::string_view piece = from.substr(0, end);
-      from = end == std::string_view::npos ? std::string_view() : from.substr(end + 1);
-      return piece;
-    };
-    if (next_piece(rest, '\n') != k_header) {
-      m_dirty = true;
-      return;
-    }
-    m_entries.reserve(count_lines(rest));
-    while (!rest.empty()) {
-      std::string_view line = next_piece(rest, '\n');
-      if (line.empty()) {
-        continue;
-      }
-      std::array<std::string_view, 11> f;
-      for (std::string_view& field : f) {
-        if (line.data() == nullptr) {
-          throw std::invalid_argument("bad line in the summary cache");
-        }
-        field = next_piece(line, '\t');
-      }
-      if (line.data() != nullptr) {
-        throw std::invalid_argument("bad line in the summary cache");
-      }
-      PromptSummary s;
-      s.name = unescape(f[0]);
-      s.path = Workspace::display_path(s.name);
-      s.description = unescape(f[5]);
-      s.tags = split_list(f[6]);
-      s.category = unescape(f[7]);
-      s.owner = unescape(f[8]);
-      s.variables = split_list(f[9]);
-      s.error = unescape(f[10]);
-      FileStamp stamp{to_number<std::uintmax_t>(f[1]), to_number<std::uint64_t>(f[2]),
-                      to_number<std::int64_t>(f[3]), to_number<std::int64_t>(f[4])};
-      std::string name = s.name;
-      m_entries.emplace(std::move(name), Entry{stamp, std::move(s)});
+    if (text) {
+      m_text = std::make_unique<const std::string>(std::move(*text));
+      read(*m_text);
     }
   } catch (const std::exception&) {
     m_entries.clear();  // a damaged cache is rebuilt, never trusted
+    m_owned_names.clear();
     m_dirty = true;
   }
 }
 
-std::optional<PromptSummary> SummaryCache::find(const std::string& name,
+void SummaryCache::read(std::string_view rest) {
+  auto next_piece = [](std::string_view& from, char separator) {
+    std::size_t end = from.find(separator);
+    std::string_view piece = from.substr(0, end);
+    from = end == std::string_view::npos ? std::string_view() : from.substr(end + 1);
+    return piece;
+  };
+  if (next_piece(rest, '\n') != k_header) {
+    m_dirty = true;
+    return;
+  }
+  m_entries.reserve(count_lines(rest));
+  while (!rest.empty()) {
+    std::string_view line = next_piece(rest, '\n');
+    if (line.empty()) {
+      continue;
+    }
+    std::array<std::string_view, 11> f;
+    for (std::string_view& field : f) {
+      if (line.data() == nullptr) {
+        throw std::invalid_argument("bad line in the summary cache");
+      }
+      field = next_piece(line, '\t');
+    }
+    if (line.data() != nullptr) {
+      throw std::invalid_argument("bad line in the summary cache");
+    }
+    std::string_view name = f[0];
+    if (name.find('\\') != std::string_view::npos) {
+      name = m_owned_names.emplace_back(unescape(name));
+    }
+    // Written in order, each name once: anything else is damage.
+    if (!m_entries.empty() && !(m_entries.back().name < name)) {
+      throw std::invalid_argument("summary cache out of order");
+    }
+    PromptSummary s;
+    s.name = name;
+    s.path = Workspace::display_path(name);
+    s.description = unescape(f[5]);
+    s.tags = split_list(f[6]);
+    s.category = unescape(f[7]);
+    s.owner = unescape(f[8]);
+    s.variables = split_list(f[9]);
+    s.error = unescape(f[10]);
+    FileStamp stamp{to_number<std::uintmax_t>(f[1]), to_number<std::uint64_t>(f[2]),
+                    to_number<std::int64_t>(f[3]), to_number<std::int64_t>(f[4])};
+    m_entries.push_back({name, {stamp, std::move(s)}});
+  }
+}
+
+const SummaryCache::Entry* SummaryCache::locate(std::string_view name) const {
+  auto it = read_position(m_entries, name);
+  if (it != m_entries.end() && it->name == name) {
+    return &it->entry;
+  }
+  auto added = m_added.find(name);
+  return added == m_added.end() ? nullptr : &added->second;
+}
+
+SummaryCache::Entry* SummaryCache::locate(std::string_view name) {
+  return const_cast<Entry*>(std::as_const(*this).locate(name));
+}
+
+std::optional<PromptSummary> SummaryCache::find(std::string_view name,
                                                 const FileStamp& stamp) const {
-  auto it = m_entries.find(name);
-  if (it == m_entries.end() || !(it->second.stamp == stamp)) {
+  const Entry* entry = locate(name);
+  if (entry == nullptr || entry->state != Entry::State::held || !(entry->stamp == stamp)) {
     return std::nullopt;
   }
-  return it->second.summary;
+  return entry->summary;
 }
 
-std::optional<PromptSummary> SummaryCache::take(const std::string& name, const FileStamp& stamp) {
-  auto it = m_entries.find(name);
-  if (it == m_entries.end() || !(it->second.stamp == stamp)) {
+std::optional<PromptSummary> SummaryCache::take(std::string_view name, const FileStamp& stamp) {
+  Entry* entry = locate(name);
+  if (entry == nullptr || entry->state != Entry::State::held || !(entry->stamp == stamp)) {
     return std::nullopt;
   }
-  return std::move(it->second.summary);
+  entry->state = Entry::State::taken;
+  return std::move(entry->summary);
 }
 
-bool SummaryCache::store(const std::string& name, const FileStamp& stamp,
+bool SummaryCache::store(std::string_view name, const FileStamp& stamp,
                          const PromptSummary& summary) {
   if (!stamp.trusted()) {
-    m_dirty = m_entries.erase(name) > 0 || m_dirty;
+    auto read = read_position(m_entries, name);
+    if (read != m_entries.end() && read->name == name &&
+        read->entry.state != Entry::State::dropped) {
+      read->entry = {};
+      read->entry.state = Entry::State::dropped;
+      ++m_dropped;
+      m_dirty = true;
+    }
+    if (auto added = m_added.find(name); added != m_added.end()) {
+      m_added.erase(added);
+      m_dirty = true;
+    }
     return false;
   }
-  m_entries[name] = {stamp, summary};
+  if (Entry* entry = locate(name)) {
+    if (entry->state == Entry::State::dropped) {
+      --m_dropped;
+    }
+    *entry = {stamp, summary};
+  } else {
+    m_added.emplace(std::string(name), Entry{stamp, summary});
+  }
   m_dirty = true;
   return true;
 }
 
 void SummaryCache::keep_only(const std::vector<std::string>& names) {
-  for (auto it = m_entries.begin(); it != m_entries.end();) {
-    if (std::binary_search(names.begin(), names.end(), it->first)) {
-      ++it;
-    } else {
-      it = m_entries.erase(it);
-      m_dirty = true;
-    }
-  }
+  auto unlisted = [&](std::string_view name) {
+    return !std::binary_search(names.begin(), names.end(), name, std::less<>());
+  };
+  std::size_t erased =
+      std::erase_if(m_entries, [&](const ReadEntry& e) { return unlisted(e.name); }) +
+      std::erase_if(m_added, [&](const auto& added) { return unlisted(added.first); });
+  m_dirty = m_dirty || erased > 0;
+  m_dropped = static_cast<std::size_t>(
+      std::count_if(m_entries.begin(), m_entries.end(),
+                    [](const ReadEntry& e) { return e.entry.state == Entry::State::dropped; }));
 }
 
 void SummaryCache::save() const {
@@ -205,16 +257,24 @@ void SummaryCache::save() const {
   }
   std::string text(k_header);
   text += '\n';
-  std::vector<const std::string*> names;
-  names.reserve(m_entries.size());
-  for (const auto& [name, entry] : m_entries) {
-    names.push_back(&name);
+  // Both stores in name order, merged: the file is written sorted, as reading expects.
+  std::vector<std::pair<std::string_view, const Entry*>> sorted;
+  sorted.reserve(size());
+  auto added = m_added.begin();
+  for (const ReadEntry& read : m_entries) {
+    for (; added != m_added.end() && added->first < read.name; ++added) {
+      sorted.emplace_back(added->first, &added->second);
+    }
+    sorted.emplace_back(read.name, &read.entry);
   }
-  std::sort(names.begin(), names.end(),
-            [](const std::string* a, const std::string* b) { return *a < *b; });
-  for (const std::string* sorted_name : names) {
-    const std::string& name = *sorted_name;
-    const Entry& entry = m_entries.at(name);
+  for (; added != m_added.end(); ++added) {
+    sorted.emplace_back(added->first, &added->second);
+  }
+  for (const auto& [name, stored] : sorted) {
+    const Entry& entry = *stored;
+    if (entry.state != Entry::State::held) {
+      continue;  // dropped, or taken and not stored again
+    }
     const PromptSummary& s = entry.summary;
     append_escaped(text, name);
     // Each number as its own type: an inode number above 2^63, cast to a signed one, was

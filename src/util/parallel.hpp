@@ -11,11 +11,13 @@
 namespace promptctl::util {
 
 /// Calls `work(i)` for every i below `count`, spread over the machine's cores. `work` must be
-/// safe to run concurrently for different i. The first exception thrown is rethrown here.
+/// safe to run concurrently for different i. The first exception thrown is rethrown here. Each
+/// thread started beyond the caller's has `items_per_thread` items to do or more: small items
+/// are not worth a thread.
 template <class Work>
-void parallel_for(std::size_t count, Work work) {
-  std::size_t threads =
-      std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), count / 64 + 1);
+void parallel_for(std::size_t count, Work work, std::size_t items_per_thread = 64) {
+  std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()),
+                                              count / items_per_thread + 1);
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   std::atomic<bool> failed{false};
