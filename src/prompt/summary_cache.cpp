@@ -188,7 +188,18 @@ const SummaryCache::Entry* SummaryCache::locate(std::string_view name) const {
 }
 
 SummaryCache::Entry* SummaryCache::locate(std::string_view name) {
-  return const_cast<Entry*>(std::as_const(*this).locate(name));
+  // A listing asks for names in order: the entry after the last one found is nearly always the
+  // next one asked for, and a search costs a dozen comparisons of names.
+  if (m_next_read < m_entries.size() && m_entries[m_next_read].name == name) {
+    return &m_entries[m_next_read++].entry;
+  }
+  auto it = read_position(m_entries, name);
+  if (it != m_entries.end() && it->name == name) {
+    m_next_read = static_cast<std::size_t>(it - m_entries.begin()) + 1;
+    return &it->entry;
+  }
+  auto added = m_added.find(name);
+  return added == m_added.end() ? nullptr : &added->second;
 }
 
 std::optional<PromptSummary> SummaryCache::find(std::string_view name,

@@ -63,6 +63,7 @@ class SummaryCache {
   std::vector<ReadEntry> m_entries;           // from the file, sorted by name, each name once
   std::map<std::string, Entry, std::less<>> m_added;  // stored since, under names not read
   std::size_t m_dropped = 0;                          // entries of m_entries marked dropped
+  std::size_t m_next_read = 0;  // where the next entry in name order is likely to be
   bool m_dirty = false;
 };
 

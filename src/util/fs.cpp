@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -25,10 +26,20 @@ Error io_error(const std::string& what, const fs::path& path) {
 }
 
 std::string read_all(int fd, const fs::path& path, std::size_t max_size) {
-  std::string content;
-  char buffer[65536];
+  // Read straight into the string, sized for a regular file's whole content and one byte more
+  // (so that the read finding its end needs no room): a megabyte file is neither copied from a
+  // buffer nor moved as the string grows.
+  struct stat info {};
+  bool sized = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode);
+  std::size_t expected = sized ? static_cast<std::size_t>(info.st_size) : 0;
+  // A pipe's content comes in pieces of unknown number: start with room for a few.
+  std::string content(sized ? std::min(expected, max_size) + 1 : 4096, '\0');
+  std::size_t have = 0;
   while (true) {
-    ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (have == content.size()) {
+      content.resize(content.size() * 2);
+    }
+    ssize_t got = ::read(fd, content.data() + have, content.size() - have);
     if (got < 0) {
       if (errno == EINTR) {
         continue;
@@ -36,10 +47,11 @@ std::string read_all(int fd, const fs::path& path, std::size_t max_size) {
       throw io_error("cannot read", path);
     }
     if (got == 0) {
+      content.resize(have);
       return content;
     }
-    content.append(buffer, static_cast<size_t>(got));
-    if (content.size() > max_size) {
+    have += static_cast<std::size_t>(got);
+    if (have > max_size) {
       throw Error(ErrorKind::invalid_input,
                   "'" + path.string() + "' is larger than " + std::to_string(max_size) + " bytes");
     }
