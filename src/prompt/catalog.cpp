@@ -271,23 +271,41 @@ std::vector<PromptSummary> summarize_with(Workspace& workspace,
 std::vector<PromptSummary> list_prompts(Workspace& workspace, const CatalogFilter& filter) {
   // The files are listed on a second thread while this one reads the cache, not the other way
   // round: glibc grows a second thread's heap a page at a time, a system call for each few of
-  // the cache's many small allocations, and this thread's in large steps. Their stamps are
-  // taken after both, on every core (stamps_of).
+  // the cache's many small allocations, and this thread's in large steps. The lister goes on to
+  // take the files' stamps, and this thread joins it once the cache is read.
   CacheLoad cache_load(workspace);
-  auto list = [&workspace, &filter] {
-    std::vector<std::string> names;
-    for (std::string& name : workspace.list_names()) {
-      if (filter.matches_name(name)) {
-        names.push_back(std::move(name));
+  std::vector<std::string> names;
+  std::optional<prompt_detail::StampJob> stamping;
+  std::promise<void> listed;
+  std::shared_future<void> listing = listed.get_future().share();
+  auto list_then_stamp = [&] {
+    try {
+      for (std::string& name : workspace.list_names()) {
+        if (filter.matches_name(name)) {
+          names.push_back(std::move(name));
+        }
       }
+      stamping.emplace(workspace.prompts_dir(), names);
+      listed.set_value();
+    } catch (...) {
+      listed.set_exception(std::current_exception());
+      return;
     }
-    return names;
+    stamping->help();
   };
-  std::future<std::vector<std::string>> listing =
-      std::async(cache_load.worth_parallel() ? std::launch::async : std::launch::deferred, list);
+  bool parallel = cache_load.worth_parallel();
+  std::future<void> lister =
+      std::async(parallel ? std::launch::async : std::launch::deferred, list_then_stamp);
   cache_load.read_now();
-  std::vector<std::string> names = listing.get();
-  Stamps stamps = prompt_detail::stamps_of(workspace.prompts_dir(), names);
+  if (parallel) {
+    listing.wait();
+    if (stamping) {
+      stamping->help();
+    }
+  }
+  lister.get();
+  listing.get();  // the listing's failure, if it failed
+  Stamps stamps = std::move(*stamping).stamps();
   return summarize_with(workspace, names, stamps, filter, filter.patterns.empty(), cache_load);
 }
 

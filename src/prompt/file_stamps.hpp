@@ -4,6 +4,7 @@
 // within the same clock tick and keep its stamp.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -25,9 +26,30 @@ struct FileStamp {
   [[nodiscard]] std::string text() const;
 };
 
-/// The stamps of the prompt files `names` under `prompts_dir` (each NAME.yaml), in order. Each
-/// folder is opened once and its files looked up from it, which costs far less than resolving
-/// every full path.
+/// The stamps of the prompt files `names` under `prompts_dir` (each NAME.yaml), in order, taken
+/// in chunks by every thread that calls `help`: a thread may join whenever it is free. Each
+/// folder is opened once for a chunk and its files looked up from it, which costs far less than
+/// resolving every full path.
+class StampJob {
+ public:
+  /// A job over `names`, which must outlive it.
+  StampJob(std::filesystem::path prompts_dir, const std::vector<std::string>& names);
+  /// Takes chunks until none is left.
+  void help();
+  /// How many chunks there are: more threads than this would find nothing to do.
+  [[nodiscard]] std::size_t chunks() const { return m_chunks; }
+  /// The stamps, once every call of `help` has returned.
+  std::vector<std::optional<FileStamp>> stamps() &&;
+
+ private:
+  std::filesystem::path m_prompts_dir;
+  const std::vector<std::string>& m_names;
+  std::vector<std::optional<FileStamp>> m_stamps;
+  std::size_t m_chunks;
+  std::atomic<std::size_t> m_next_chunk{0};
+};
+
+/// The same, on every core.
 std::vector<std::optional<FileStamp>> stamps_of(const std::filesystem::path& prompts_dir,
                                                 const std::vector<std::string>& names);
 
