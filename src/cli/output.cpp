@@ -174,14 +174,16 @@ void Output::json(const nlohmann::json& value) const {
   std::fputc('\n', stdout);
 }
 
+// Warnings and hints quote names, paths and values from the repository, as errors do: no
+// control character of theirs reaches the terminal.
 void Output::warn(std::string_view message) const {
-  std::fprintf(stderr, "%s %.*s\n", paint_err("warning:", Style::yellow).c_str(),
-               static_cast<int>(message.size()), message.data());
+  std::fprintf(stderr, "%s %s\n", paint_err("warning:", Style::yellow).c_str(),
+               util::visible(message, true).c_str());
 }
 
 void Output::hint(std::string_view message) const {
-  std::fprintf(stderr, "%s %.*s\n", paint_err("hint:", Style::cyan).c_str(),
-               static_cast<int>(message.size()), message.data());
+  std::fprintf(stderr, "%s %s\n", paint_err("hint:", Style::cyan).c_str(),
+               util::visible(message, true).c_str());
 }
 
 void Output::error(const Error& error) const {

@@ -32,8 +32,8 @@ std::string read_all(int fd, const fs::path& path, std::size_t max_size) {
   struct stat info {};
   bool sized = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode);
   std::size_t expected = sized ? static_cast<std::size_t>(info.st_size) : 0;
-  // A pipe's content comes in pieces of unknown number: start with room for a few.
-  std::string content(sized ? std::min(expected, max_size) + 1 : 4096, '\0');
+  // A pipe, or a file that does not know its size (those of /proc say 0): room for a few pieces.
+  std::string content(sized && expected > 0 ? std::min(expected, max_size) + 1 : 4096, '\0');
   std::size_t have = 0;
   while (true) {
     if (have == content.size()) {

@@ -1,4 +1,4 @@
-// Text tables and prompt paths, the command line's own helpers.
+// Text tables, warnings and prompt paths, the command line's own helpers.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -30,6 +30,17 @@ TEST(Table, ColumnsSizeToTheirWidestCellAndNeverRunTogether) {
             "anthropic/claude-3-5-haiku-latest  30 ms\n"
             "é                                  1234567…  last\n"
             "  a line of its own\n");
+}
+
+TEST(Output, WarningsAndHintsWriteControlCharactersAsText) {
+  Output out;
+  out.configure(ColorMode::never);
+  ::testing::internal::CaptureStderr();
+  out.warn("prompt 'x\033[2J' is\tbroken\nsee below\a");
+  out.hint("try 'y\r'");
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(),
+            "warning: prompt 'x\\x1b[2J' is\tbroken\nsee below\\x07\n"
+            "hint: try 'y\\x0d'\n");
 }
 
 TEST(PromptArguments, APathToAPromptFileIsItsNameFromWhereTheCommandStarted) {
