@@ -314,7 +314,8 @@ void SummaryCache::save() const {
     text += '\n';
   }
   try {
-    util::write_file_atomic(m_file, text, 0644, util::Durability::cache);
+    // Descriptions and tags of uncommitted prompts: the owner's alone, as the other caches are.
+    util::write_file_atomic(m_file, text, 0600, util::Durability::cache);
   } catch (const Error&) {
     // A read-only repository still lists its prompts; it only stays slow.
   }

@@ -361,6 +361,8 @@ TEST_F(Authoring, LsCacheIsUsedButNeverStale) {
   auto cache = root() / ".git/promptctl/cache/summaries";
   ASSERT_TRUE(std::filesystem::exists(cache));
   EXPECT_NE(read(".git/promptctl/cache/summaries").find("cached\t"), std::string::npos);
+  EXPECT_EQ(std::filesystem::status(cache).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 
   // Edited: a new size and a new change time, even with an old modification time.
   write("prompts/cached.yaml", "description: second version\ntemplate: x\n");
