@@ -93,7 +93,7 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
   field("tags", tags);
   field("category", util::visible(prompt.category));
   field("owner", util::visible(prompt.owner));
-  field("model", model_line(model));
+  field("model", util::visible(model_line(model)));
   field("output", output_line(prompt.output));
   field("escape", prompt.escape == Escape::html ? "html" : "");
   field("ledger",

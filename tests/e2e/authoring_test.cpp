@@ -302,6 +302,7 @@ TEST_F(Authoring, PromptTextNeverReachesTheTerminalAsControls) {
   write("prompts/trap.yaml",
         "description: \"trap \\e[2J\\e]0;owned\\a\\r\"\ntags: [\"t\\e[2J\"]\n"
         "category: \"c\\r\"\nowner: \"o\\a\"\ntemplate: \"body \\e[2J\"\n"
+        "model: {provider: echo, name: \"m\\e[2J\"}\n"
         "tests:\n  - name: \"case \\e[2J\"\n    assert: [{type: contains, value: x}]\n");
   std::map<std::string, std::string> colour = {{"CLICOLOR_FORCE", "1"}};
   for (const std::vector<std::string>& command :
