@@ -6,6 +6,7 @@
 #include "assertions/kinds.hpp"
 #include "util/json_input.hpp"
 #include "util/json_schema.hpp"
+#include "util/regex.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::assertions_detail {
@@ -177,7 +178,7 @@ AssertionResult check_contains_set(const Assertion& assertion, const std::string
 AssertionResult check_regex(const Assertion& assertion, const std::string& output) {
   std::string pattern = text_of(assertion_field(assertion, "value"));
   std::smatch match;
-  bool held = std::regex_search(output, match, std::regex(pattern));
+  bool held = std::regex_search(output, match, util::compile_regex(pattern));
   return conclude(assertion, held,
                   held ? "the answer matches /" + pattern + "/ at " + excerpt(match.str())
                        : "the answer does not match /" + pattern + "/");

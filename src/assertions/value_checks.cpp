@@ -5,6 +5,7 @@
 
 #include "assertions/kinds.hpp"
 #include "util/json_schema.hpp"
+#include "util/regex.hpp"
 
 namespace promptctl::assertions_detail {
 
@@ -74,7 +75,7 @@ void need_pattern(const Assertion& assertion, std::vector<std::string>& out) {
   need_text_value(assertion, out);
   const json& value = assertion_field(assertion, "value");
   try {
-    std::regex check_pattern(text_of(value));
+    (void)util::compile_regex(text_of(value));
   } catch (const std::regex_error& e) {
     out.push_back("/" + text_of(value) + "/ is not a valid regular expression: " + e.what());
   }

@@ -13,6 +13,7 @@
 #include "promptctl/names.hpp"
 #include "promptctl/requests.hpp"
 #include "util/fs.hpp"
+#include "util/regex.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl {
@@ -46,7 +47,7 @@ void check_patterns(const Prompt& prompt, std::vector<Diagnostic>& out) {
       continue;
     }
     try {
-      std::regex compiled(*spec.pattern);
+      (void)util::compile_regex(*spec.pattern);
     } catch (const std::regex_error&) {
       add(out, Severity::error, spec.pattern_location,
           "invalid regular expression '" + *spec.pattern + "' for variable '" + spec.name + "'",

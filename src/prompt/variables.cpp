@@ -10,6 +10,7 @@
 #include "prompt/reader.hpp"
 #include "promptctl/prompt.hpp"
 #include "util/json_output.hpp"
+#include "util/regex.hpp"
 #include "util/strings.hpp"
 #include "util/yaml.hpp"
 
@@ -34,7 +35,7 @@ std::shared_ptr<const std::regex> compiled_pattern(const std::string& pattern) {
   if (found != compiled.end()) {
     return found->second;
   }
-  auto made = std::make_shared<const std::regex>(pattern);  // throws on a bad pattern
+  auto made = std::make_shared<const std::regex>(util::compile_regex(pattern));  // or throws
   if (compiled.size() >= k_most_patterns) {
     compiled.clear();
   }

@@ -1,4 +1,5 @@
 #include "util/json_schema.hpp"
+#include "util/regex.hpp"
 
 #include <cmath>
 #include <regex>
@@ -196,7 +197,7 @@ class Checker {
       fail(at, "is " + std::to_string(length) + " characters, more than " + max->dump());
     }
     if (auto pattern = schema.find("pattern"); pattern != schema.end() && pattern->is_string()) {
-      if (!std::regex_search(text, std::regex(pattern->get<std::string>()))) {
+      if (!std::regex_search(text, compile_regex(pattern->get<std::string>()))) {
         fail(at, "does not match the pattern " + pattern->dump());
       }
     }
@@ -296,7 +297,7 @@ class Checker {
       }
       if (patterns != schema.end() && patterns->is_object()) {
         for (const auto& [pattern, subschema] : patterns->items()) {
-          if (std::regex_search(key, std::regex(pattern))) {
+          if (std::regex_search(key, compile_regex(pattern))) {
             check(subschema, member, where);
             described = true;
           }
@@ -355,7 +356,7 @@ void collect_problems(const json& root, const json& schema, const std::string& a
       for (const auto& [name, subschema] : found->items()) {
         if (std::string(keyword) == "patternProperties") {
           try {
-            std::regex check_pattern(name);
+            (void)compile_regex(name);
           } catch (const std::regex_error&) {
             out.push_back(at + "/patternProperties: '" + name + "' is not a valid pattern");
           }
@@ -371,7 +372,7 @@ void collect_problems(const json& root, const json& schema, const std::string& a
   }
   if (auto pattern = schema.find("pattern"); pattern != schema.end()) {
     try {
-      std::regex check_pattern(pattern->is_string() ? pattern->get<std::string>() : "(");
+      (void)compile_regex(pattern->is_string() ? pattern->get<std::string>() : "(");
     } catch (const std::regex_error&) {
       out.push_back(at + "/pattern: " + pattern->dump() + " is not a valid pattern");
     }

@@ -5,6 +5,7 @@
 #include "util/base64.hpp"
 #include "util/fs.hpp"
 #include "util/json_schema.hpp"
+#include "util/regex.hpp"
 #include "util/strings.hpp"
 #include "util/uuid.hpp"
 #include "util/yaml.hpp"
@@ -35,6 +36,19 @@ TEST(Strings, VisibleWritesControlCharactersAsText) {
   std::string out = "kept ";
   util::append_visible(out, "\033");
   EXPECT_EQ(out, "kept \\x1b");
+}
+
+TEST(Regex, RepetitionCountsAreBoundedBeforeStdRegexReadsThem) {
+  EXPECT_TRUE(std::regex_search("AB-1234", util::compile_regex("^[A-Z]{2}-[0-9]{4}$")));
+  EXPECT_TRUE(std::regex_search("aaa", util::compile_regex("a{1,1000}")));
+  // Twenty digits overflowed std::regex's own count; a million repetitions exhaust memory.
+  EXPECT_THROW(util::compile_regex("[A-Z]{49999999999999999999}"), std::regex_error);
+  EXPECT_THROW(util::compile_regex("a{2,1000000}"), std::regex_error);
+  EXPECT_THROW(util::compile_regex("a{1001}"), std::regex_error);
+  // Braces that repeat nothing are the pattern's own business: escaped, in a class, or text.
+  EXPECT_TRUE(std::regex_search("{99999}", util::compile_regex("\\{99999\\}")));
+  EXPECT_TRUE(std::regex_search("9", util::compile_regex("[{99999}]")));
+  EXPECT_THROW(util::compile_regex("a{"), std::regex_error);
 }
 
 TEST(Strings, JoinPutsTheSeparatorBetweenPartsOnly) {
