@@ -1,7 +1,6 @@
 // Assertions decided from the answer alone: the checks of each type and the wording of their
 // reasons.
 #include <algorithm>
-#include <regex>
 
 #include "assertions/kinds.hpp"
 #include "util/json_input.hpp"
@@ -177,11 +176,17 @@ AssertionResult check_contains_set(const Assertion& assertion, const std::string
 
 AssertionResult check_regex(const Assertion& assertion, const std::string& output) {
   std::string pattern = text_of(assertion_field(assertion, "value"));
-  std::smatch match;
-  bool held = std::regex_search(output, match, util::compile_regex(pattern));
-  return conclude(assertion, held,
-                  held ? "the answer matches /" + pattern + "/ at " + excerpt(match.str())
-                       : "the answer does not match /" + pattern + "/");
+  std::optional<util::RegexMatch> match;
+  try {
+    match = util::Regex(pattern).find(output);
+  } catch (const util::RegexError& e) {
+    return conclude(assertion, false,
+                    "the answer could not be checked against /" + pattern + "/: " + e.what());
+  }
+  return conclude(assertion, match.has_value(),
+                  match ? "the answer matches /" + pattern + "/ at " +
+                              excerpt(output.substr(match->begin, match->end - match->begin))
+                        : "the answer does not match /" + pattern + "/");
 }
 
 AssertionResult check_json_schema(const Assertion& assertion, const std::string& output) {

@@ -1,7 +1,6 @@
 // Checks of an assertion's value and bounds as written, one function per kind of value; the
 // table of types (kinds.cpp) says which one each type uses.
 #include <algorithm>
-#include <regex>
 
 #include "assertions/kinds.hpp"
 #include "util/json_schema.hpp"
@@ -75,8 +74,8 @@ void need_pattern(const Assertion& assertion, std::vector<std::string>& out) {
   need_text_value(assertion, out);
   const json& value = assertion_field(assertion, "value");
   try {
-    (void)util::compile_regex(text_of(value));
-  } catch (const std::regex_error& e) {
+    (void)util::Regex(text_of(value));
+  } catch (const util::RegexError& e) {
     out.push_back("/" + text_of(value) + "/ is not a valid regular expression: " + e.what());
   }
 }

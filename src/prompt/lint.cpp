@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <regex>
 #include <set>
 #include <tuple>
 
@@ -47,10 +46,11 @@ void check_patterns(const Prompt& prompt, std::vector<Diagnostic>& out) {
       continue;
     }
     try {
-      (void)util::compile_regex(*spec.pattern);
-    } catch (const std::regex_error&) {
+      (void)util::Regex(*spec.pattern);
+    } catch (const util::RegexError& e) {
       add(out, Severity::error, spec.pattern_location,
-          "invalid regular expression '" + *spec.pattern + "' for variable '" + spec.name + "'",
+          "invalid regular expression '" + *spec.pattern + "' for variable '" + spec.name +
+              "': " + e.what(),
           "pattern");
     }
   }

@@ -4,7 +4,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <regex>
 
 #include "prompt/conversation.hpp"
 #include "prompt/reader.hpp"
@@ -20,22 +19,22 @@ using nlohmann::json;
 
 namespace {
 
-// A pattern compiled once per process: compiling a std::regex costs more than the rest of a
+// A pattern compiled once per process: compiling a pattern costs more than the rest of a
 // render, and a prompt's pattern is checked for its tests' values and for the render's. A
 // long-lived process (serve) sees only the patterns of its prompts, but a bound keeps a stream
 // of new prompts from growing the map forever: when full it starts over, and a pattern in use
-// stays alive through its shared pointer. Throws std::regex_error for a pattern that does not
+// stays alive through its shared pointer. Throws util::RegexError for a pattern that does not
 // compile.
-std::shared_ptr<const std::regex> compiled_pattern(const std::string& pattern) {
+std::shared_ptr<const util::Regex> compiled_pattern(const std::string& pattern) {
   constexpr std::size_t k_most_patterns = 512;
   static std::mutex guard;
-  static std::map<std::string, std::shared_ptr<const std::regex>> compiled;
+  static std::map<std::string, std::shared_ptr<const util::Regex>> compiled;
   std::lock_guard<std::mutex> lock(guard);
   auto found = compiled.find(pattern);
   if (found != compiled.end()) {
     return found->second;
   }
-  auto made = std::make_shared<const std::regex>(util::compile_regex(pattern));  // or throws
+  auto made = std::make_shared<const util::Regex>(pattern);  // or throws
   if (compiled.size() >= k_most_patterns) {
     compiled.clear();
   }
@@ -167,11 +166,15 @@ std::vector<std::string> VariableSpec::check(const json& value) const {
   }
   if (pattern && value.is_string()) {
     try {
-      if (!std::regex_search(value.get<std::string>(), *compiled_pattern(*pattern))) {
+      if (!compiled_pattern(*pattern)->search(value.get<std::string>())) {
         problems.push_back(subject + " does not match pattern '" + *pattern + "': " + shown(value));
       }
-    } catch (const std::regex_error&) {
-      problems.push_back(subject + " has an invalid pattern '" + *pattern + "'");
+    } catch (const util::RegexError& e) {
+      problems.push_back(subject +
+                         (e.code() == std::regex_constants::error_complexity
+                              ? " could not be checked against pattern '"
+                              : " has an invalid pattern '") +
+                         *pattern + "': " + e.what());
     }
   }
   if (value.is_string() || value.is_array()) {

@@ -2,7 +2,6 @@
 #include "util/regex.hpp"
 
 #include <cmath>
-#include <regex>
 #include <stdexcept>
 
 namespace promptctl::util {
@@ -197,8 +196,12 @@ class Checker {
       fail(at, "is " + std::to_string(length) + " characters, more than " + max->dump());
     }
     if (auto pattern = schema.find("pattern"); pattern != schema.end() && pattern->is_string()) {
-      if (!std::regex_search(text, compile_regex(pattern->get<std::string>()))) {
-        fail(at, "does not match the pattern " + pattern->dump());
+      try {
+        if (!Regex(pattern->get<std::string>()).search(text)) {
+          fail(at, "does not match the pattern " + pattern->dump());
+        }
+      } catch (const RegexError& e) {
+        fail(at, "could not be checked against the pattern " + pattern->dump() + ": " + e.what());
       }
     }
   }
@@ -297,7 +300,7 @@ class Checker {
       }
       if (patterns != schema.end() && patterns->is_object()) {
         for (const auto& [pattern, subschema] : patterns->items()) {
-          if (std::regex_search(key, compile_regex(pattern))) {
+          if (key_matches(pattern, key, where)) {
             check(subschema, member, where);
             described = true;
           }
@@ -310,6 +313,15 @@ class Checker {
           check(*additional, member, where);
         }
       }
+    }
+  }
+
+  bool key_matches(const std::string& pattern, const std::string& key, const std::string& where) {
+    try {
+      return Regex(pattern).search(key);
+    } catch (const RegexError& e) {
+      fail(where, "could not be checked against the pattern '" + pattern + "': " + e.what());
+      return false;
     }
   }
 
@@ -356,9 +368,10 @@ void collect_problems(const json& root, const json& schema, const std::string& a
       for (const auto& [name, subschema] : found->items()) {
         if (std::string(keyword) == "patternProperties") {
           try {
-            (void)compile_regex(name);
-          } catch (const std::regex_error&) {
-            out.push_back(at + "/patternProperties: '" + name + "' is not a valid pattern");
+            (void)Regex(name);
+          } catch (const RegexError& e) {
+            out.push_back(at + "/patternProperties: '" + name +
+                          "' is not a valid pattern: " + e.what());
           }
         }
         collect_problems(root, subschema, at + "/" + keyword + "/" + escape_pointer_token(name),
@@ -372,9 +385,9 @@ void collect_problems(const json& root, const json& schema, const std::string& a
   }
   if (auto pattern = schema.find("pattern"); pattern != schema.end()) {
     try {
-      (void)compile_regex(pattern->is_string() ? pattern->get<std::string>() : "(");
-    } catch (const std::regex_error&) {
-      out.push_back(at + "/pattern: " + pattern->dump() + " is not a valid pattern");
+      (void)Regex(pattern->is_string() ? pattern->get<std::string>() : "(");
+    } catch (const RegexError& e) {
+      out.push_back(at + "/pattern: " + pattern->dump() + " is not a valid pattern: " + e.what());
     }
   }
   if (auto ref = schema.find("$ref"); ref != schema.end()) {

@@ -187,6 +187,33 @@ TEST_F(Authoring, RenderRejectsBadInputsWithEveryProblem) {
             "promptctl: error: invalid --var 'novalue': expected NAME=VALUE or NAME=@FILE\n");
 }
 
+TEST_F(Authoring, PatternsHoldLongValuesAndHostilePatternsInCheck) {
+  write("prompts/checked.yaml",
+        "template: \"{{code}} {{word}}\"\n"
+        "variables:\n"
+        "  code: {type: string, pattern: \"^[a-z]+$\"}\n"
+        "  word: {type: string, pattern: \"^(a+)+$\"}\n");
+  // A matcher that recursed once a character crashed on a value this long.
+  write("long.txt", std::string(1'000'000, 'x'));
+  ProcessResult long_value =
+      run({"render", "checked", "--var", "code=@long.txt", "--var", "word=aaa"});
+  EXPECT_EQ(long_value.exit_code, 0) << long_value.err;
+  EXPECT_EQ(long_value.out.size(), 1'000'004u);
+  // A backtracking matcher tries 2^40 ways to split these letters between the two '+'.
+  ProcessResult hostile = run(
+      {"render", "checked", "--var", "code=abc", "--var", "word=" + std::string(40, 'a') + "!"});
+  EXPECT_EQ(hostile.exit_code, 2);
+  EXPECT_NE(hostile.err.find("variable 'word' does not match pattern '^(a+)+$'"), std::string::npos)
+      << hostile.err;
+  // A pattern whose repetitions multiply past the bound is refused where it is written.
+  write("prompts/huge.yaml",
+        "template: \"{{v}}\"\nvariables:\n  v: {type: string, pattern: \"((a{1000}){1000})\"}\n");
+  ProcessResult lint = run({"lint", "huge"});
+  EXPECT_EQ(lint.exit_code, 1);
+  EXPECT_NE(lint.out.find("prompts/huge.yaml:3:"), std::string::npos) << lint.out;
+  EXPECT_NE(lint.out.find("its repetitions multiply"), std::string::npos) << lint.out;
+}
+
 TEST_F(Authoring, RenderTemplateFileOutsideARepository) {
   TempDir outside;
   outside.write("t.mustache", "Hi {{name}}{{> sig}}\n{{missing}}.");

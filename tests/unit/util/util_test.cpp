@@ -38,17 +38,124 @@ TEST(Strings, VisibleWritesControlCharactersAsText) {
   EXPECT_EQ(out, "kept \\x1b");
 }
 
-TEST(Regex, RepetitionCountsAreBoundedBeforeStdRegexReadsThem) {
-  EXPECT_TRUE(std::regex_search("AB-1234", util::compile_regex("^[A-Z]{2}-[0-9]{4}$")));
-  EXPECT_TRUE(std::regex_search("aaa", util::compile_regex("a{1,1000}")));
-  // Twenty digits overflowed std::regex's own count; a million repetitions exhaust memory.
-  EXPECT_THROW(util::compile_regex("[A-Z]{49999999999999999999}"), std::regex_error);
-  EXPECT_THROW(util::compile_regex("a{2,1000000}"), std::regex_error);
-  EXPECT_THROW(util::compile_regex("a{1001}"), std::regex_error);
-  // Braces that repeat nothing are the pattern's own business: escaped, in a class, or text.
-  EXPECT_TRUE(std::regex_search("{99999}", util::compile_regex("\\{99999\\}")));
-  EXPECT_TRUE(std::regex_search("9", util::compile_regex("[{99999}]")));
-  EXPECT_THROW(util::compile_regex("a{"), std::regex_error);
+namespace {
+
+// The match of `pattern` in `text` as the text it covers, or "no match".
+std::string found(const std::string& pattern, const std::string& text) {
+  std::optional<util::RegexMatch> match = util::Regex(pattern).find(text);
+  return match ? text.substr(match->begin, match->end - match->begin) : "no match";
+}
+
+// The error `pattern` is refused with.
+std::string refusal(const std::string& pattern) {
+  try {
+    util::Regex compiled(pattern);
+  } catch (const util::RegexError& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+}  // namespace
+
+TEST(Regex, FindsTheMatchEcmaScriptFinds) {
+  EXPECT_EQ(found("^[A-Z]{2}-[0-9]{4,}$", "AB-12345"), "AB-12345");
+  EXPECT_EQ(found("^[A-Z]{2}-[0-9]{4,}$", "AB-123"), "no match");
+  EXPECT_EQ(found("a+", "baaab"), "aaa");               // leftmost, then greedy
+  EXPECT_EQ(found("a+?", "baaab"), "a");                // lazy
+  EXPECT_EQ(found("<.*>", "<a><b>"), "<a><b>");         // greedy runs to the last '>'
+  EXPECT_EQ(found("<.*?>", "<a><b>"), "<a>");           // lazy stops at the first
+  EXPECT_EQ(found("cat|category", "category"), "cat");  // the first alternative that matches
+  EXPECT_EQ(found("a{2,3}", "aaaa"), "aaa");
+  EXPECT_EQ(found("a{2,3}?", "aaaa"), "aa");
+  EXPECT_EQ(found("\\bis\\b", "this is it"), "is");
+  EXPECT_EQ(found("\\Bis", "this"), "is");
+  EXPECT_EQ(found("\\d+(?=%)", "12 of 30%"), "30");
+  EXPECT_EQ(found("\\d+(?!%)", "30% of 12"), "3");
+  EXPECT_EQ(found("\\d+(?!\\d|%)", "30% of 12"), "12");
+  EXPECT_EQ(found("^(?=.*\\d)(?=.*[a-z]).{8,}$", "passw0rdx"), "passw0rdx");
+  EXPECT_EQ(found("^(?=.*\\d)(?=.*[a-z]).{8,}$", "password"), "no match");
+  EXPECT_EQ(found("[^\\s,]+", "  , word,"), "word");
+  EXPECT_EQ(found("[\\w-]+", "a well-known fact"), "a");
+  EXPECT_EQ(found("\\x41\\u0042\\t\\cJ", "AB\t\n"), "AB\t\n");
+  EXPECT_EQ(found("[a-]", "-"), "-");
+  EXPECT_EQ(found("a.c", "a\nc"), "no match");  // '.' stops at a line's end
+  EXPECT_EQ(found("x*", "abc"), "");            // an empty match is a match
+  // As in ECMAScript, a pass through a repetition past its minimum must consume something.
+  EXPECT_EQ(found("(|a)*", "aa"), "aa");
+  EXPECT_EQ(found("(?:^|.){1,3}", "cxb"), "cx");
+  EXPECT_EQ(found("\\{99999\\}", "{99999}"), "{99999}");
+  EXPECT_EQ(found("[{99999}]", "9"), "9");
+}
+
+TEST(Regex, ReadsTextAsCharactersNotBytes) {
+  EXPECT_EQ(found("^.{4}$", "caf\xc3\xa9"), "caf\xc3\xa9");  // four characters, five bytes
+  EXPECT_EQ(found("[\xc3\xa0-\xc3\xbf]+", "d\xc3\xa9j\xc3\xa0"), "\xc3\xa9");
+  EXPECT_EQ(found("\\ud83d\\ude00", "\xf0\x9f\x98\x80"), "\xf0\x9f\x98\x80");  // one emoji
+  EXPECT_EQ(found("\\s", "a\xc2\xa0z"), "\xc2\xa0");  // ECMAScript's spaces include U+00A0
+  // A byte that is not UTF-8 is a character that only '.' and negated classes match.
+  EXPECT_EQ(found("a.b",
+                  "a\xffz a\xff"
+                  "b"),
+            "a\xff"
+            "b");
+  EXPECT_EQ(found("[^a]", "a\xff"), "\xff");
+}
+
+TEST(Regex, RefusesWhatItCannotMatchWithTheReasonAndWhere) {
+  EXPECT_EQ(refusal("(unclosed"), "a '(' that is never closed (at character 10)");
+  EXPECT_EQ(refusal("a)"), "a ')' that closes no group (at character 2)");
+  EXPECT_EQ(refusal("*a"), "nothing to repeat before '*' (at character 1)");
+  EXPECT_EQ(refusal("a**"), "a repetition cannot be repeated; group it first (at character 3)");
+  EXPECT_EQ(refusal("[a"), "a '[' that is never closed (at character 3)");
+  EXPECT_EQ(refusal("[z-a]"), "a range whose ends are out of order (at character 5)");
+  EXPECT_EQ(refusal("(a)\\1"), "back-references are not supported (at character 5)");
+  EXPECT_EQ(refusal("\\q"), "an unknown escape '\\q' (at character 2)");
+  EXPECT_EQ(refusal("(?<=a)b"),
+            "'(?' starts neither (?:…), (?=…) nor (?!…); lookbehinds and named groups are not "
+            "supported (at character 3)");
+  EXPECT_EQ(refusal("a{2,1}"), "a repetition whose counts are out of order (at character 7)");
+  EXPECT_EQ(refusal("a{"),
+            "a '{' that starts no repetition {n}, {n,} or {n,m}; write \\{ for the character (at "
+            "character 3)");
+  EXPECT_EQ(refusal("^*"), "an assertion cannot be repeated (at character 2)");
+  EXPECT_EQ(refusal("caf\xc3\xa9)"), "a ')' that closes no group (at character 5)");
+}
+
+TEST(Regex, BoundsWhatAPatternMayCost) {
+  // Twenty digits overflowed std::regex's own count; the count is bounded as it is read.
+  EXPECT_EQ(refusal("[A-Z]{49999999999999999999}"),
+            "a repetition of more than 1000 times (at character 11)");
+  EXPECT_EQ(refusal("a{2,1001}"), "a repetition of more than 1000 times (at character 9)");
+  EXPECT_EQ(refusal("a{1000}"), "accepted");
+  // Nested repetitions multiply; the program's size is what is bounded.
+  EXPECT_EQ(refusal("((a{1000}){1000}){1000}"),
+            "the pattern compiles to more than 20000 steps: its repetitions multiply");
+  EXPECT_EQ(refusal(std::string(100, '(') + std::string(100, ')')), "accepted");
+  EXPECT_EQ(refusal(std::string(101, '(') + std::string(101, ')')),
+            "groups nested more than 100 deep (at character 102)");
+  // A budget of steps stops a match that would take too long, with an error, not an answer.
+  util::Regex lookahead("(?=a*b)");
+  std::string text(2000, 'a');
+  EXPECT_FALSE(lookahead.search(text));
+  try {
+    (void)lookahead.find(text, 100'000);
+    ADD_FAILURE() << "the budget let it finish";
+  } catch (const util::RegexError& e) {
+    EXPECT_EQ(e.code(), std::regex_constants::error_complexity);
+    EXPECT_STREQ(e.what(), "the pattern needs more than 100000 steps on this text");
+  }
+}
+
+TEST(Regex, LongTextNeitherOverflowsTheStackNorBacktracks) {
+  // std::regex recursed once a character: a value of 100,000 letters overflowed the stack.
+  std::string letters(1'000'000, 'x');
+  EXPECT_TRUE(util::Regex("^[a-z]+$").search(letters));
+  EXPECT_TRUE(util::Regex("^(x|y)*$").search(letters));
+  // A backtracking engine tries 2^n ways to split n letters between the two '+'.
+  std::string almost = std::string(5'000, 'a') + "!";
+  EXPECT_FALSE(util::Regex("^(a+)+$").search(almost));
+  EXPECT_FALSE(util::Regex("^(a|a)*$").search(almost));
 }
 
 TEST(Strings, JoinPutsTheSeparatorBetweenPartsOnly) {
