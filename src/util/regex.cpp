@@ -78,7 +78,7 @@ class Matcher {
       : m_program(program),
         m_text(text),
         m_runs(program.lookaheads.size() + 1),
-        m_lookahead_known(program.lookaheads.size()),
+        m_lookahead_answers(program.lookaheads.size()),
         m_max_steps(max_steps) {}
 
   std::optional<RegexMatch> find(bool first_only) {
@@ -236,26 +236,30 @@ class Matcher {
 
   static bool word(CodePoint c) { return c != k_none && is_word_character(c); }
 
-  // Whether lookahead `index` matches at this position; each is run at most once a position.
+  // Whether lookahead `index` matches at this position. Every thread at one position may ask,
+  // so each lookahead's last answer is kept. A run only moves forward, so an older answer is
+  // seldom asked for again, and is then worked out anew: keeping every answer would take
+  // memory for each character of a long text, for each lookahead.
   bool lookahead_holds(std::uint32_t index, const Position& position) {
-    std::vector<std::int8_t>& known = m_lookahead_known[index];
-    if (known.empty()) {
-      known.assign(m_text.size() + 1, -1);
-    }
-    std::int8_t& answer = known[position.at];
-    if (answer < 0) {
-      bool matched =
+    LookaheadAnswer& last = m_lookahead_answers[index];
+    if (last.at != position.at) {
+      last.holds =
           run(m_program.lookaheads[index], m_runs[index], position.at, position.before, true, true)
               .has_value();
-      answer = matched ? 1 : 0;
+      last.at = position.at;
     }
-    return answer == 1;
+    return last.holds;
   }
+
+  struct LookaheadAnswer {
+    std::size_t at = std::string_view::npos;
+    bool holds = false;
+  };
 
   const RegexProgram& m_program;
   std::string_view m_text;
   std::vector<Run> m_runs;  // one for each lookahead, then the pattern's
-  std::vector<std::vector<std::int8_t>> m_lookahead_known;
+  std::vector<LookaheadAnswer> m_lookahead_answers;
   std::size_t m_max_steps;
   std::size_t m_steps = 0;
 };

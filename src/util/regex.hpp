@@ -27,8 +27,9 @@ namespace promptctl::util {
 
 /// The largest count a repetition may give ({n}, {n,} and {n,m}).
 inline constexpr std::size_t k_max_repetition = 1000;
-/// The most steps a compiled pattern may have: nested repetitions multiply.
-inline constexpr std::size_t k_max_regex_size = 20000;
+/// The most steps a compiled pattern may have, as many as std::regex allowed states: a
+/// repetition counts its body as often as it may repeat, so nested repetitions multiply.
+inline constexpr std::size_t k_max_regex_size = 100'000;
 /// The deepest nesting of groups, classes aside.
 inline constexpr std::size_t k_max_regex_depth = 100;
 /// The most steps one match may take (states visited, summed over the text's characters): about

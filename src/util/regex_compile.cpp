@@ -71,9 +71,10 @@ class Emitter {
 
   std::uint32_t add(RegexCode& code, RegexInstruction instruction) {
     if (++m_size > k_max_regex_size) {
-      throw RegexError(std::regex_constants::error_space, "the pattern compiles to more than " +
-                                                              std::to_string(k_max_regex_size) +
-                                                              " steps: its repetitions multiply");
+      throw RegexError(std::regex_constants::error_space,
+                       "the pattern is too large: it compiles to more than " +
+                           std::to_string(k_max_regex_size) +
+                           " steps, each repetition counting its body as often as it may repeat");
     }
     code.instructions.push_back(instruction);
     return static_cast<std::uint32_t>(code.instructions.size() - 1);
