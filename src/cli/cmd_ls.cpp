@@ -67,10 +67,7 @@ int run(Session& session, const Options& o) {
     util::append_visible(text, summary.description);  // the repository's text, never controls
     if (!summary.tags.empty()) {
       tags.assign("[");
-      for (size_t i = 0; i < summary.tags.size(); ++i) {
-        tags.append(i ? ", " : "");
-        util::append_visible(tags, summary.tags[i]);
-      }
+      util::append_visible_list(tags, summary.tags);
       tags += ']';
       text += "  ";
       out.append_painted(text, tags, Style::dim);

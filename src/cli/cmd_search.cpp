@@ -66,12 +66,9 @@ void print_summary_line(const Output& out, const std::string& lead, const std::s
     line += "  " + description;
   }
   if (!tags.empty()) {
-    std::string list;
-    for (const std::string& tag : tags) {
-      list += list.empty() ? "" : ", ";
-      util::append_visible(list, tag);
-    }
-    line += "  " + out.paint("[" + list + "]", Style::dim);
+    std::string list = "[";
+    util::append_visible_list(list, tags);
+    line += "  " + out.paint(list + "]", Style::dim);
   }
   out.line(line);
 }

@@ -84,7 +84,8 @@ void print_prompt(const Output& out, const Prompt& prompt, const ModelSettings& 
     out.line(util::visible(prompt.description, true));
   }
   out.line();
-  std::string tags = util::visible(util::join(prompt.tags, ", "));
+  std::string tags;
+  util::append_visible_list(tags, prompt.tags);
   auto field = [&](const char* key, const std::string& value) {
     if (!value.empty()) {
       out.line(out.paint(pad(key, 10), Style::cyan) + value);

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <string_view>
-#include <thread>
 
 #include "util/fd.hpp"
 #include "util/parallel.hpp"
@@ -99,9 +98,7 @@ std::vector<std::optional<FileStamp>> stamps_of(const std::filesystem::path& pro
   // A system call each, and they run side by side on separate cores: 10,000 files take about
   // half as long on two.
   StampJob job(prompts_dir, names);
-  util::parallel_for(
-      std::min<std::size_t>(job.chunks(), std::thread::hardware_concurrency()),
-      [&](std::size_t) { job.help(); }, /*items_per_thread=*/1);
+  util::run_on_threads(std::min(job.chunks(), util::core_count()), [&] { job.help(); });
   return std::move(job).stamps();
 }
 

@@ -105,13 +105,6 @@ Number to_number(std::string_view text) {
   return value;
 }
 
-// Where `name` is, or would be, among entries sorted by name.
-template <class Entries>
-auto read_position(Entries& entries, std::string_view name) {
-  return std::lower_bound(entries.begin(), entries.end(), name,
-                          [](const auto& entry, std::string_view n) { return entry.name < n; });
-}
-
 }  // namespace
 
 SummaryCache::SummaryCache(std::filesystem::path file) : m_file(std::move(file)) {
@@ -178,10 +171,18 @@ void SummaryCache::read(std::string_view rest) {
   }
 }
 
+std::size_t SummaryCache::read_index(std::string_view name) const {
+  auto it =
+      std::lower_bound(m_entries.begin(), m_entries.end(), name,
+                       [](const ReadEntry& entry, std::string_view n) { return entry.name < n; });
+  return it != m_entries.end() && it->name == name
+             ? static_cast<std::size_t>(it - m_entries.begin())
+             : m_entries.size();
+}
+
 const SummaryCache::Entry* SummaryCache::locate(std::string_view name) const {
-  auto it = read_position(m_entries, name);
-  if (it != m_entries.end() && it->name == name) {
-    return &it->entry;
+  if (std::size_t i = read_index(name); i < m_entries.size()) {
+    return &m_entries[i].entry;
   }
   auto added = m_added.find(name);
   return added == m_added.end() ? nullptr : &added->second;
@@ -190,13 +191,10 @@ const SummaryCache::Entry* SummaryCache::locate(std::string_view name) const {
 SummaryCache::Entry* SummaryCache::locate(std::string_view name) {
   // A listing asks for names in order: the entry after the last one found is nearly always the
   // next one asked for, and a search costs a dozen comparisons of names.
-  if (m_next_read < m_entries.size() && m_entries[m_next_read].name == name) {
-    return &m_entries[m_next_read++].entry;
-  }
-  auto it = read_position(m_entries, name);
-  if (it != m_entries.end() && it->name == name) {
-    m_next_read = static_cast<std::size_t>(it - m_entries.begin()) + 1;
-    return &it->entry;
+  bool next = m_next_read < m_entries.size() && m_entries[m_next_read].name == name;
+  if (std::size_t i = next ? m_next_read : read_index(name); i < m_entries.size()) {
+    m_next_read = i + 1;
+    return &m_entries[i].entry;
   }
   auto added = m_added.find(name);
   return added == m_added.end() ? nullptr : &added->second;
@@ -223,11 +221,11 @@ std::optional<PromptSummary> SummaryCache::take(std::string_view name, const Fil
 bool SummaryCache::store(std::string_view name, const FileStamp& stamp,
                          const PromptSummary& summary) {
   if (!stamp.trusted()) {
-    auto read = read_position(m_entries, name);
-    if (read != m_entries.end() && read->name == name &&
-        read->entry.state != Entry::State::dropped) {
-      read->entry = {};
-      read->entry.state = Entry::State::dropped;
+    if (std::size_t i = read_index(name);
+        i < m_entries.size() && m_entries[i].entry.state != Entry::State::dropped) {
+      Entry& read = m_entries[i].entry;
+      read = {};
+      read.state = Entry::State::dropped;
       ++m_dropped;
       m_dirty = true;
     }

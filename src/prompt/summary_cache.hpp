@@ -54,6 +54,8 @@ class SummaryCache {
     Entry entry;
   };
   void read(std::string_view text);
+  // Where `name` was read in m_entries, or m_entries.size().
+  [[nodiscard]] std::size_t read_index(std::string_view name) const;
   [[nodiscard]] const Entry* locate(std::string_view name) const;
   Entry* locate(std::string_view name);
 

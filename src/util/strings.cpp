@@ -277,6 +277,13 @@ void append_visible(std::string& out, std::string_view text, bool keep_line_brea
   out.append(text, plain_from);
 }
 
+void append_visible_list(std::string& out, const std::vector<std::string>& items) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out.append(i ? ", " : "");
+    append_visible(out, items[i]);
+  }
+}
+
 std::string visible(std::string_view text, bool keep_line_breaks) {
   std::string out;
   out.reserve(text.size());

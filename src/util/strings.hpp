@@ -79,5 +79,7 @@ std::string escaped_byte(unsigned char c);
 std::string visible(std::string_view text, bool keep_line_breaks = false);
 /// The same, appended to `out`: for lines built in one buffer.
 void append_visible(std::string& out, std::string_view text, bool keep_line_breaks = false);
+/// `items` appended to `out` visibly, with ", " between them: a prompt's tags, for instance.
+void append_visible_list(std::string& out, const std::vector<std::string>& items);
 
 }  // namespace promptctl::util

@@ -1,10 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+
 #include "promptctl/check.hpp"
 #include "support/temp_dir.hpp"
 #include "util/base64.hpp"
 #include "util/fs.hpp"
 #include "util/json_schema.hpp"
+#include "util/parallel.hpp"
 #include "util/regex.hpp"
 #include "util/strings.hpp"
 #include "util/uuid.hpp"
@@ -36,6 +40,9 @@ TEST(Strings, VisibleWritesControlCharactersAsText) {
   std::string out = "kept ";
   util::append_visible(out, "\033");
   EXPECT_EQ(out, "kept \\x1b");
+  std::string tags = "[";
+  util::append_visible_list(tags, {"a", "", "b\033"});
+  EXPECT_EQ(tags, "[a, , b\\x1b");
 }
 
 namespace {
@@ -157,6 +164,26 @@ TEST(Regex, LongTextNeitherOverflowsTheStackNorBacktracks) {
   std::string almost = std::string(5'000, 'a') + "!";
   EXPECT_FALSE(util::Regex("^(a+)+$").search(almost));
   EXPECT_FALSE(util::Regex("^(a|a)*$").search(almost));
+}
+
+TEST(Parallel, EveryItemOnceAndTheFirstFailureRethrown) {
+  std::vector<std::atomic<int>> seen(1000);
+  util::parallel_for(seen.size(), [&](std::size_t i) { ++seen[i]; });
+  EXPECT_TRUE(std::all_of(seen.begin(), seen.end(), [](const auto& n) { return n == 1; }));
+  EXPECT_THROW(util::parallel_for(seen.size(),
+                                  [](std::size_t i) {
+                                    if (i == 500) {
+                                      throw std::runtime_error("item 500");
+                                    }
+                                  }),
+               std::runtime_error);
+  std::atomic<int> runs{0};
+  util::run_on_threads(3, [&] { ++runs; });
+  EXPECT_EQ(runs, 3);
+  util::run_on_threads(0, [&] { ++runs; });  // the caller's thread at least
+  EXPECT_EQ(runs, 4);
+  EXPECT_THROW(util::run_on_threads(2, [] { throw std::runtime_error("each"); }),
+               std::runtime_error);
 }
 
 TEST(Strings, JoinPutsTheSeparatorBetweenPartsOnly) {
