@@ -19,11 +19,11 @@ using nlohmann::json;
 
 namespace {
 
-// A pattern compiled once per process: compiling a pattern costs more than the rest of a
-// render, and a prompt's pattern is checked for its tests' values and for the render's. A
-// long-lived process (serve) sees only the patterns of its prompts, but a bound keeps a stream
-// of new prompts from growing the map forever: when full it starts over, and a pattern in use
-// stays alive through its shared pointer. Throws util::RegexError for a pattern that does not
+// A pattern compiled once per process: a prompt's pattern is checked for each of its tests'
+// values as well as for the render's, and in serve for every request. A long-lived process
+// (serve) sees only the patterns of its prompts, but a bound keeps a stream of new prompts from
+// growing the map forever: when full it starts over, and a pattern in use stays alive through
+// its shared pointer. Throws util::RegexError for a pattern that does not
 // compile.
 std::shared_ptr<const util::Regex> compiled_pattern(const std::string& pattern) {
   constexpr std::size_t k_most_patterns = 512;

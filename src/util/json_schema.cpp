@@ -2,6 +2,7 @@
 #include "util/regex.hpp"
 
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 namespace promptctl::util {
@@ -334,6 +335,16 @@ const char* const k_schema_list_keywords[] = {"allOf", "anyOf", "oneOf", "prefix
 const char* const k_schema_map_keywords[] = {"properties", "patternProperties", "$defs",
                                              "definitions"};
 
+// Why `pattern` does not compile, if it does not.
+std::optional<std::string> regex_problem(const std::string& pattern) {
+  try {
+    (void)Regex(pattern);
+    return std::nullopt;
+  } catch (const RegexError& e) {
+    return e.what();
+  }
+}
+
 void collect_problems(const json& root, const json& schema, const std::string& at,
                       std::vector<std::string>& out) {
   if (schema.is_boolean()) {
@@ -367,11 +378,9 @@ void collect_problems(const json& root, const json& schema, const std::string& a
       }
       for (const auto& [name, subschema] : found->items()) {
         if (std::string(keyword) == "patternProperties") {
-          try {
-            (void)Regex(name);
-          } catch (const RegexError& e) {
+          if (auto problem = regex_problem(name)) {
             out.push_back(at + "/patternProperties: '" + name +
-                          "' is not a valid pattern: " + e.what());
+                          "' is not a valid pattern: " + *problem);
           }
         }
         collect_problems(root, subschema, at + "/" + keyword + "/" + escape_pointer_token(name),
@@ -384,10 +393,11 @@ void collect_problems(const json& root, const json& schema, const std::string& a
     out.push_back(at + "/type: must be a type name or a list of them");
   }
   if (auto pattern = schema.find("pattern"); pattern != schema.end()) {
-    try {
-      (void)Regex(pattern->is_string() ? pattern->get<std::string>() : "(");
-    } catch (const RegexError& e) {
-      out.push_back(at + "/pattern: " + pattern->dump() + " is not a valid pattern: " + e.what());
+    std::optional<std::string> problem = pattern->is_string()
+                                             ? regex_problem(pattern->get<std::string>())
+                                             : std::optional<std::string>("it is not a text");
+    if (problem) {
+      out.push_back(at + "/pattern: " + pattern->dump() + " is not a valid pattern: " + *problem);
     }
   }
   if (auto ref = schema.find("$ref"); ref != schema.end()) {

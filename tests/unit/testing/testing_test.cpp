@@ -191,6 +191,23 @@ TEST(JsonSchema, CoversTheCommonKeywords) {
   EXPECT_FALSE(util::check_json_schema(json(false), json(1)).empty());
   EXPECT_FALSE(util::schema_problems(json::parse(R"({"$ref": "#/nowhere"})")).empty());
   EXPECT_FALSE(util::schema_problems(json::parse(R"({"allOf": {}})")).empty());
+  // A pattern that does not compile is reported with the reason, and one that is not a text too.
+  EXPECT_EQ(
+      util::schema_problems(json{{"pattern", "a)"}}),
+      std::vector<std::string>{
+          "the schema at /pattern: \"a)\" is not a valid pattern: a ')' that closes no group (at "
+          "character 2)"});
+  EXPECT_EQ(util::schema_problems(json{{"pattern", 5}}),
+            std::vector<std::string>{
+                "the schema at /pattern: 5 is not a valid pattern: it is not a text"});
+  EXPECT_EQ(util::schema_problems(json{{"patternProperties", {{"[a", json::object()}}}}),
+            std::vector<std::string>{"the schema at /patternProperties: '[a' is not a valid "
+                                     "pattern: a '[' that is never closed (at character 3)"});
+  // A match that would take too long fails the value, saying why, rather than hanging.
+  auto slow = util::check_json_schema(json{{"pattern", "(?=a*b)"}}, json(std::string(30'000, 'a')));
+  ASSERT_EQ(slow.size(), 1u);
+  EXPECT_NE(slow[0].message.find("could not be checked against the pattern"), std::string::npos)
+      << slow[0].message;
 }
 
 TEST(Judge, VerdictsInJsonOrPlainWords) {
