@@ -1,9 +1,6 @@
 // Declared variables: type names, value checks and command-line coercion; model settings.
 #include <charconv>
 #include <cmath>
-#include <map>
-#include <memory>
-#include <mutex>
 
 #include "prompt/conversation.hpp"
 #include "prompt/reader.hpp"
@@ -16,33 +13,6 @@
 namespace promptctl {
 
 using nlohmann::json;
-
-namespace {
-
-// A pattern compiled once per process: a prompt's pattern is checked for each of its tests'
-// values as well as for the render's, and in serve for every request. A long-lived process
-// (serve) sees only the patterns of its prompts, but a bound keeps a stream of new prompts from
-// growing the map forever: when full it starts over, and a pattern in use stays alive through
-// its shared pointer. Throws util::RegexError for a pattern that does not
-// compile.
-std::shared_ptr<const util::Regex> compiled_pattern(const std::string& pattern) {
-  constexpr std::size_t k_most_patterns = 512;
-  static std::mutex guard;
-  static std::map<std::string, std::shared_ptr<const util::Regex>> compiled;
-  std::lock_guard<std::mutex> lock(guard);
-  auto found = compiled.find(pattern);
-  if (found != compiled.end()) {
-    return found->second;
-  }
-  auto made = std::make_shared<const util::Regex>(pattern);  // or throws
-  if (compiled.size() >= k_most_patterns) {
-    compiled.clear();
-  }
-  compiled.emplace(pattern, made);
-  return made;
-}
-
-}  // namespace
 
 std::string_view to_string(VarType type) {
   switch (type) {
@@ -166,7 +136,8 @@ std::vector<std::string> VariableSpec::check(const json& value) const {
   }
   if (pattern && value.is_string()) {
     try {
-      if (!compiled_pattern(*pattern)->search(value.get<std::string>())) {
+      // Compiling costs about a microsecond, less than a shared cache's lock would under serve.
+      if (!util::Regex(*pattern).search(value.get<std::string>())) {
         problems.push_back(subject + " does not match pattern '" + *pattern + "': " + shown(value));
       }
     } catch (const util::RegexError& e) {

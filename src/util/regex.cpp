@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "util/regex_program.hpp"
+#include "util/utf8.hpp"
 
 namespace promptctl::util {
 
@@ -24,31 +25,10 @@ bool is_word_character(CodePoint c) {
 }
 
 std::pair<CodePoint, std::size_t> decode_character(std::string_view text, std::size_t at) {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  unsigned char lead = byte(at);
-  if (lead < 0x80) {
-    return {lead, 1};
+  if (auto character = decode_utf8(text, at)) {
+    return {static_cast<CodePoint>(character->first), character->second};
   }
-  std::size_t length = lead >= 0xc2 && lead <= 0xdf   ? 2
-                       : lead >= 0xe0 && lead <= 0xef ? 3
-                       : lead >= 0xf0 && lead <= 0xf4 ? 4
-                                                      : 0;
-  if (length == 0 || at + length > text.size()) {
-    return {k_raw_byte + lead, 1};
-  }
-  CodePoint value = lead & (0x7f >> length);
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(at + i) & 0xc0) != 0x80) {
-      return {k_raw_byte + lead, 1};
-    }
-    value = (value << 6) | (byte(at + i) & 0x3f);
-  }
-  bool overlong = (length == 3 && value < 0x800) || (length == 4 && value < 0x10000);
-  bool surrogate = value >= 0xd800 && value <= 0xdfff;
-  if (overlong || surrogate || value > 0x10ffff) {
-    return {k_raw_byte + lead, 1};
-  }
-  return {value, length};
+  return {k_raw_byte + static_cast<unsigned char>(text[at]), 1};
 }
 
 namespace {

@@ -118,9 +118,10 @@ class Emitter {
     for (std::size_t i = 0; i < node.min; ++i) {
       emit(body, code);
     }
+    bool must_progress = can_match_nothing(body);
     if (!node.max) {
       std::uint32_t loop = add(code, {RegexOp::split});
-      emit_optional_pass(body, code);
+      emit_optional_pass(body, must_progress, code);
       add(code, {RegexOp::jump, false, loop, 0});
       aim(code.instructions[loop], node.greedy, loop + 1, here(code));
       return;
@@ -128,17 +129,17 @@ class Emitter {
     std::vector<std::uint32_t> splits;
     for (std::size_t i = node.min; i < *node.max; ++i) {
       splits.push_back(add(code, {RegexOp::split}));
-      emit_optional_pass(body, code);
+      emit_optional_pass(body, must_progress, code);
     }
     for (std::uint32_t split : splits) {
       aim(code.instructions[split], node.greedy, split + 1, here(code));
     }
   }
 
-  // A pass past the repetition's minimum, which must consume something when its body could
-  // consume nothing.
-  void emit_optional_pass(const Node& body, RegexCode& code) {
-    if (!can_match_nothing(body)) {
+  // A pass past the repetition's minimum, which `must_progress` (its body could consume
+  // nothing) by consuming something.
+  void emit_optional_pass(const Node& body, bool must_progress, RegexCode& code) {
+    if (!must_progress) {
       emit(body, code);
       return;
     }

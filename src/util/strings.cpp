@@ -1,4 +1,5 @@
 #include "util/strings.hpp"
+#include "util/utf8.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -128,6 +129,31 @@ bool ascii_word(const char* at) {
 
 }  // namespace
 
+std::optional<std::pair<char32_t, std::size_t>> decode_utf8(std::string_view text, std::size_t at) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char lead = byte(at);
+  std::size_t length = lead < 0x80           ? 1
+                       : (lead >> 5) == 0x6  ? 2
+                       : (lead >> 4) == 0xE  ? 3
+                       : (lead >> 3) == 0x1E ? 4
+                                             : 0;
+  if (length == 0 || at + length > text.size()) {
+    return std::nullopt;
+  }
+  char32_t cp = length == 1 ? lead : lead & (0x7F >> length);
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(at + k) & 0xC0) != 0x80) {
+      return std::nullopt;
+    }
+    cp = (cp << 6) | (byte(at + k) & 0x3F);
+  }
+  static constexpr char32_t k_smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < k_smallest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return std::nullopt;
+  }
+  return std::pair{cp, length};
+}
+
 std::optional<size_t> invalid_utf8_at(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
@@ -137,28 +163,11 @@ std::optional<size_t> invalid_utf8_at(std::string_view text) {
     if (i == text.size()) {
       break;
     }
-    auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-    unsigned char c = byte(i);
-    size_t length = c < 0x80           ? 1
-                    : (c >> 5) == 0x6  ? 2
-                    : (c >> 4) == 0xE  ? 3
-                    : (c >> 3) == 0x1E ? 4
-                                       : 0;
-    if (length == 0 || i + length > text.size()) {
+    auto character = decode_utf8(text, i);
+    if (!character) {
       return i;
     }
-    std::uint32_t cp = length == 1 ? c : c & (0x7F >> length);
-    for (size_t k = 1; k < length; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) {
-        return i;
-      }
-      cp = (cp << 6) | (byte(i + k) & 0x3F);
-    }
-    static constexpr std::uint32_t k_smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < k_smallest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return i;
-    }
-    i += length;
+    i += character->second;
   }
   return std::nullopt;
 }

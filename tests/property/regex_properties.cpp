@@ -9,30 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "support/utf8.hpp"
 #include "util/regex.hpp"
 
+using promptctl::testing::append_utf8;
 using promptctl::util::Regex;
 using promptctl::util::RegexMatch;
 
 namespace {
-
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xc0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3f));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xe0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (c & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (c & 0x3f));
-  }
-}
 
 std::string u_escape(unsigned unit) {
   const char* const digits = "0123456789ABCDEF";
@@ -41,15 +25,6 @@ std::string u_escape(unsigned unit) {
     out += digits[(unit >> shift) & 0xf];
   }
   return out;
-}
-
-// Characters of every width, the pattern syntax's own among them; no surrogates, which UTF-8
-// cannot hold.
-rc::Gen<char32_t> any_character() {
-  return rc::gen::oneOf(
-      rc::gen::inRange<char32_t>(0, 0x80), rc::gen::inRange<char32_t>(0x80, 0x800),
-      rc::gen::inRange<char32_t>(0x800, 0xd800), rc::gen::inRange<char32_t>(0xe000, 0x10000),
-      rc::gen::inRange<char32_t>(0x10000, 0x110000));
 }
 
 // A pattern built from a list of choices: literals, '.', classes, escapes, anchors, groups,
@@ -116,7 +91,8 @@ rc::Gen<std::string> any_text() {
 }  // namespace
 
 RC_GTEST_PROP(RegexProperties, TextWrittenAsEscapesMatchesItselfExactly, ()) {
-  std::vector<char32_t> characters = *rc::gen::container<std::vector<char32_t>>(any_character());
+  std::vector<char32_t> characters =
+      *rc::gen::container<std::vector<char32_t>>(promptctl::testing::any_code_point());
   std::string text;
   std::string pattern = "^";
   for (char32_t c : characters) {

@@ -5,6 +5,7 @@
 
 #include "promptctl/names.hpp"
 #include "promptctl/template.hpp"
+#include "support/utf8.hpp"
 #include "support/yaml_writer.hpp"
 #include "util/yaml.hpp"
 
@@ -30,25 +31,7 @@ rc::Gen<std::string> plain_text() {
 std::string utf8_text() {
   std::string out;
   for (int n = *rc::gen::inRange(0, 12); n > 0; --n) {
-    uint32_t cp = *rc::gen::oneOf(
-        rc::gen::inRange<uint32_t>(0, 0x80), rc::gen::inRange<uint32_t>(0x80, 0x800),
-        rc::gen::inRange<uint32_t>(0x800, 0xD800), rc::gen::inRange<uint32_t>(0xE000, 0x10000),
-        rc::gen::inRange<uint32_t>(0x10000, 0x110000));
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    promptctl::testing::append_utf8(out, *promptctl::testing::any_code_point());
   }
   return out;
 }

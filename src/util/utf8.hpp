@@ -1,0 +1,16 @@
+// Reading UTF-8 one character at a time.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace promptctl::util {
+
+/// The character that starts at `text[at]` and how many bytes it takes, or nothing when the
+/// bytes there are not UTF-8 (a stray continuation byte, a sequence cut short, an overlong form,
+/// a surrogate or a code point past U+10FFFF).
+std::optional<std::pair<char32_t, std::size_t>> decode_utf8(std::string_view text, std::size_t at);
+
+}  // namespace promptctl::util

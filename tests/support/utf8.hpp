@@ -1,0 +1,37 @@
+// Characters for tests that build text from code points: drawn at random, written as UTF-8.
+#pragma once
+
+#include <rapidcheck.h>
+
+#include <string>
+
+namespace promptctl::testing {
+
+inline void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xc0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xe0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  }
+}
+
+/// Characters of every UTF-8 width (control characters, Latin-1, the BMP without surrogates,
+/// the astral planes): anything valid UTF-8 can hold.
+inline rc::Gen<char32_t> any_code_point() {
+  return rc::gen::oneOf(
+      rc::gen::inRange<char32_t>(0, 0x80), rc::gen::inRange<char32_t>(0x80, 0x800),
+      rc::gen::inRange<char32_t>(0x800, 0xd800), rc::gen::inRange<char32_t>(0xe000, 0x10000),
+      rc::gen::inRange<char32_t>(0x10000, 0x110000));
+}
+
+}  // namespace promptctl::testing
