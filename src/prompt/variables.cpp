@@ -136,7 +136,7 @@ std::vector<std::string> VariableSpec::check(const json& value) const {
   }
   if (pattern && value.is_string()) {
     try {
-      // Compiling costs about a microsecond, less than a shared cache's lock would under serve.
+      // Compiling takes a microsecond or two, less than a shared cache's lock would under serve.
       if (!util::Regex(*pattern).search(value.get<std::string>())) {
         problems.push_back(subject + " does not match pattern '" + *pattern + "': " + shown(value));
       }
