@@ -89,7 +89,7 @@ struct Call {
   http::Request http_request;
   std::unique_ptr<http::Transfer> transfer;
   std::unique_ptr<exec_detail::StreamDecoder> decoder;
-  Credentials credentials;
+  std::shared_ptr<const Credentials> credentials;  // its provider's, shared with other calls
   bool begun = false;
   int broken_answers = 0;  // answers of the current target that broke the output schema
 
@@ -388,7 +388,7 @@ class Batch {
       }
     }
     try {
-      call.credentials = exec_detail::credentials_for(settings);
+      call.credentials = credentials_for(settings);
     } catch (const Error& e) {
       // The run's error is one line of text: keep where the setting is and what to do.
       give_up_on_target(call,
@@ -410,8 +410,8 @@ class Batch {
   void send(Call& call, const ProviderSettings& settings) {
     const exec_detail::WireFormat& wire = exec_detail::wire_format(settings.type);
     bool stream = m_options.stream || call.stream;
-    call.http_request = wire.build(call.request(), settings, call.credentials.key, stream);
-    exec_detail::apply_connection_settings(settings, call.credentials, call.http_request);
+    call.http_request = wire.build(call.request(), settings, call.credentials->key, stream);
+    exec_detail::apply_connection_settings(settings, *call.credentials, call.http_request);
     const std::optional<telemetry::TraceContext>& parent = call.request().trace_parent;
     if (m_options.tracer && m_options.tracer->active(parent)) {
       call.trace.url = call.http_request.url;
@@ -642,7 +642,22 @@ class Batch {
   }
 
   static std::string redact(const Call& call, const std::string& text) {
-    return exec_detail::redact(text, call.credentials.secrets);
+    return call.credentials ? exec_detail::redact(text, call.credentials->secrets)
+                            : exec_detail::redact(text, {});
+  }
+
+  // A provider's key, headers and TLS files, shared by the calls begun within a second of
+  // reading them: a batch reads the key file and looks for the TLS files once a second rather
+  // than for every row, and a long-running `serve` still takes up a replaced key file.
+  std::shared_ptr<const Credentials> credentials_for(const ProviderSettings& settings) {
+    ReadCredentials& read = m_credentials[settings.name];
+    Clock::time_point now = Clock::now();
+    if (!read.credentials || now - read.at >= k_credentials_kept) {
+      read.credentials =
+          std::make_shared<const Credentials>(exec_detail::credentials_for(settings));
+      read.at = now;
+    }
+    return read.credentials;
   }
 
   const std::map<std::string, ProviderSettings>& m_providers;
@@ -662,6 +677,12 @@ class Batch {
   Clock::time_point m_last_waiting_report;
   std::optional<Clock::time_point> m_stopping_since;
   std::mt19937 m_random;
+  struct ReadCredentials {
+    std::shared_ptr<const Credentials> credentials;
+    Clock::time_point at;
+  };
+  static constexpr std::chrono::seconds k_credentials_kept{1};
+  std::map<std::string, ReadCredentials> m_credentials;  // by provider
 };
 
 }  // namespace
