@@ -7,6 +7,7 @@
 #include "cli/run_batch.hpp"
 #include "promptctl/address.hpp"
 #include "promptctl/check.hpp"
+#include "promptctl/prepared.hpp"
 #include "util/fs.hpp"
 #include "util/line_reader.hpp"
 
@@ -88,16 +89,36 @@ struct RowLineage {
   std::shared_ptr<const telemetry::Attributes> labels;
 };
 
+// The prompt made ready to render (its partials loaded and checked) once for every row, when
+// the first row needs it: a preparation that fails is retried, and fails each row alike.
+class RowRenderer {
+ public:
+  explicit RowRenderer(const ResolvedPrompt& resolved) : m_resolved(resolved) {}
+
+  [[nodiscard]] RenderedPrompt render(const Inputs& inputs, const RenderSettings& settings) {
+    if (!m_prepared) {
+      // `resolved` outlives the renderer: its prompt is borrowed, not copied.
+      std::shared_ptr<const Prompt> borrowed(std::shared_ptr<void>(), &m_resolved.prompt);
+      m_prepared = std::make_unique<PreparedPrompt>(borrowed, m_resolved.source(), m_source_lock);
+    }
+    return m_prepared->render(inputs, m_resolved.default_model, settings);
+  }
+
+ private:
+  const ResolvedPrompt& m_resolved;
+  std::mutex m_source_lock;  // rows are rendered on one thread: nothing else takes it
+  std::unique_ptr<PreparedPrompt> m_prepared;
+};
+
 // One row (or the single run's variables) rendered and planned. A problem throws `Error`.
 PlannedRow plan_row(const Options& o, const Inputs& given, const ResolvedPrompt& resolved,
-                    const RowLineage& lineage, const nlohmann::json& values,
+                    RowRenderer& renderer, const RowLineage& lineage, const nlohmann::json& values,
                     const std::map<std::string, ProviderSettings>& providers) {
   Inputs inputs = given;
   inputs.add_values(values);
   RenderSettings settings = resolved.render_settings;
   settings.lenient = o.lenient;
-  RenderedPrompt rendered =
-      render_prompt(resolved.prompt, inputs, resolved.source(), resolved.default_model, settings);
+  RenderedPrompt rendered = renderer.render(inputs, settings);
   ModelSettings model = apply_model_options(rendered.model, o.model, providers);
   PlannedRow planned;
   planned.variables = std::move(rendered.variables);
@@ -111,9 +132,10 @@ PlannedRow plan_row(const Options& o, const Inputs& given, const ResolvedPrompt&
 RowPlanner batch_planner(const Options& o, const Inputs& given, const ResolvedPrompt& resolved,
                          const Lineage& lineage,
                          const std::map<std::string, ProviderSettings>& providers) {
-  return [&, row_lineage = RowLineage{lineage, trace_labels(lineage)}](const BatchRow& row) {
+  return [&, row_lineage = RowLineage{lineage, trace_labels(lineage)},
+          renderer = std::make_shared<RowRenderer>(resolved)](const BatchRow& row) {
     try {
-      return plan_row(o, given, resolved, row_lineage, row.values, providers);
+      return plan_row(o, given, resolved, *renderer, row_lineage, row.values, providers);
     } catch (const Error& e) {
       PlannedRow failed;
       failed.error = e.what();
@@ -128,8 +150,9 @@ RowPlanner batch_planner(const Options& o, const Inputs& given, const ResolvedPr
 
 int run_single(Session& session, const Options& o, ExecutionState& state, const Lineage& lineage,
                const ResolvedPrompt& resolved) {
+  RowRenderer renderer(resolved);
   PlannedRow planned =
-      plan_row(o, command_line_inputs(o), resolved, {lineage, trace_labels(lineage)},
+      plan_row(o, command_line_inputs(o), resolved, renderer, {lineage, trace_labels(lineage)},
                nlohmann::json::object(), state.providers);
   SingleCall call = call_once(session.out(), state, *planned.call, o.model, o.json);
   return record_and_report(session.out(), state, lineage, planned.variables, call, o.json);
