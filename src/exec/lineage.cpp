@@ -222,9 +222,10 @@ void run_fields(const RunRecord& run, util::JsonFields& fields, nlohmann::json& 
     fields.set("output", nullptr);
   }
   // An answer asked for as JSON, parsed, so that a script need not parse the text again.
-  const nlohmann::json& asked = run.request.value("parameters", nlohmann::json::object());
+  auto asked = run.request.find("parameters");  // looked at where it is: no copy per line
   bool wants_json =
-      asked.value("response_format", "") == "json" || asked.contains("response_schema");
+      asked != run.request.end() && asked->is_object() &&
+      (asked->value("response_format", "") == "json" || asked->contains("response_schema"));
   if (output_shown && wants_json) {
     output_json = util::parse_json_input(run.output);
     if (!output_json.is_discarded()) {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -48,12 +49,15 @@ void Database::execute(const std::string& sql) {
   // the file or switching it to WAL gets SQLITE_BUSY at once. Those waits are short, so wait
   // here as the busy handler would, within the same bound.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_busy_ms);
-  std::minstd_rand random(std::random_device{}());
+  std::optional<std::minstd_rand> random;  // seeded only when there is a wait: most never do
   int code;
   while ((code = sqlite().sqlite3_exec(m_db.get(), sql.c_str(), nullptr, nullptr, nullptr)) ==
              SQLITE_BUSY &&
          std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5 + random() % 20));
+    if (!random) {
+      random.emplace(std::random_device{}());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + (*random)() % 20));
   }
   check(code, "update " + m_what);
 }

@@ -23,7 +23,7 @@ void append_value(std::string& out, const JsonFields::Value& value) {
     void operator()(bool flag) const { out += flag ? "true" : "false"; }
     void operator()(std::int64_t number) const { append_json_integer(out, number); }
     void operator()(std::uint64_t number) const { append_json_integer(out, number); }
-    void operator()(double number) const { append_compact(out, json(number)); }
+    void operator()(double number) const { append_json_number(out, number); }
     void operator()(std::string_view text) const { append_json_string(out, text); }
     void operator()(const std::string& text) const { append_json_string(out, text); }
     void operator()(const json* value) const { append_compact(out, *value); }

@@ -1,6 +1,8 @@
 #include "util/json_writer.hpp"
 
+#include <array>
 #include <charconv>
+#include <cmath>
 
 #include "util/strings.hpp"
 
@@ -25,6 +27,17 @@ void append_json_integer(std::string& out, std::int64_t number) {
 
 void append_json_integer(std::string& out, std::uint64_t number) {
   append_integer(out, number);
+}
+
+void append_json_number(std::string& out, double number) {
+  if (!std::isfinite(number)) {
+    out += "null";
+    return;
+  }
+  // The library's own formatting, without a writer built around it (which reads the locale).
+  std::array<char, 64> digits{};
+  char* end = nlohmann::detail::to_chars(digits.data(), digits.data() + digits.size(), number);
+  out.append(digits.data(), end);
 }
 
 void append_json_string(std::string& out, std::string_view text) {

@@ -16,6 +16,9 @@ void append_json_string(std::string& out, std::string_view text);
 /// `number` in decimal, as dump() writes an integer.
 void append_json_integer(std::string& out, std::int64_t number);
 void append_json_integer(std::string& out, std::uint64_t number);
+/// `number` as dump() writes a floating-point number: its shortest form that reads back the
+/// same ("0.25", "1.0", "1e+20"), and null for infinities and NaN.
+void append_json_number(std::string& out, double number);
 
 /// `value` as dump(2) writes it when it stands `depth` levels deep (its first line is not
 /// indented; the lines after it are).
