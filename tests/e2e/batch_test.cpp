@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "e2e/execution.hpp"
 
@@ -176,6 +177,44 @@ TEST_F(BatchTest, OutputAndResumeAreForBatches) {
   result = run_with_server({"run", "hello", "--input", "rows.jsonl", "--resume"});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("give it with -o FILE"), std::string::npos) << result.err;
+}
+
+// A key file is read at most once a second, not for every row: a batch that outlasts the
+// file's replacement sends the new key from then on, and never goes back to the old one.
+TEST_F(BatchTest, ARunningBatchTakesUpAReplacedKeyFile) {
+  ProviderServer slow{ProviderServer::Options{"", 300, 0}};
+  std::filesystem::path key_file = m_dir.path() / "key";
+  auto write_key = [&](const std::string& key) {
+    m_dir.write("key.new", key + "\n");
+    std::filesystem::permissions(m_dir.path() / "key.new", std::filesystem::perms::owner_read |
+                                                               std::filesystem::perms::owner_write);
+    std::filesystem::rename(m_dir.path() / "key.new", key_file);  // whole, at once
+  };
+  write_key("sk-first-key-0001");
+  m_dir.write(".config/promptctl/config.yaml",
+              "providers:\n  slow: {type: openai-compatible, base_url: '" + slow.url() +
+                  "/v1', key_file: '" + key_file.string() + "'}\n");
+  write_rows(8);
+  std::thread replace([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // during the second row
+    write_key("sk-second-key-0002");
+  });
+  ProcessResult result = run_with_server(
+      {"run", "hello", "--input", "rows.jsonl", "-j", "1", "--model", "slow/m", "--no-cache"},
+      {{"XDG_CONFIG_HOME", (m_dir.path() / ".config").string()}});
+  replace.join();
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  std::vector<HttpRequest> requests = slow.requests();
+  ASSERT_EQ(requests.size(), 8U);
+  EXPECT_EQ(requests.front().header("authorization"), "Bearer sk-first-key-0001");
+  EXPECT_EQ(requests.back().header("authorization"), "Bearer sk-second-key-0002");
+  bool replaced = false;
+  for (const HttpRequest& request : requests) {
+    std::string key = request.header("authorization");
+    EXPECT_TRUE(key == "Bearer sk-first-key-0001" || key == "Bearer sk-second-key-0002") << key;
+    EXPECT_FALSE(replaced && key == "Bearer sk-first-key-0001") << "went back to the old key";
+    replaced = replaced || key == "Bearer sk-second-key-0002";
+  }
 }
 
 }  // namespace
