@@ -33,10 +33,9 @@ JsonFields::Value any_value(std::vector<std::string>& texts, std::vector<json>& 
     case 4:
       return *rc::gen::arbitrary<double>();
     case 5:
-      return *rc::gen::elementOf(std::vector<double>{0.1, 3.0, -0.0, 1e300, 5e-324, 1e16, 123.5,
-                                                     std::numeric_limits<double>::infinity(),
-                                                     -std::numeric_limits<double>::infinity(),
-                                                     std::numeric_limits<double>::quiet_NaN()});
+      return *rc::gen::elementOf(std::vector<double>{
+          0.1, 3.0, -0.0, 1e300, 5e-324, 1e16, 123.5, std::numeric_limits<double>::infinity(),
+          -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()});
     case 6:
       texts.push_back(*any_bytes());
       return std::string_view(texts.back());
