@@ -1,8 +1,10 @@
 #include "util/json_writer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include "util/strings.hpp"
 
@@ -40,49 +42,102 @@ void append_json_number(std::string& out, double number) {
   out.append(digits.data(), end);
 }
 
+namespace {
+
+// Eight bytes at a time: a line of JSON written per row of a batch is mostly plain ASCII, which
+// these tests pass over without looking at each byte.
+constexpr std::uint64_t k_ones = 0x0101010101010101;
+constexpr std::uint64_t k_highs = 0x8080808080808080;
+
+std::uint64_t load_word(const char* bytes) {
+  std::uint64_t word;
+  std::memcpy(&word, bytes, sizeof word);
+  return word;
+}
+
+// Nonzero when some byte of `word` is zero (exactly: a false alarm needs a true one beside it).
+constexpr std::uint64_t has_zero_byte(std::uint64_t word) {
+  return (word - k_ones) & ~word & k_highs;
+}
+
+// Nonzero when some byte of `word` must be escaped: a control character, '"' or '\'.
+constexpr std::uint64_t needs_escape(std::uint64_t word) {
+  return ((word - k_ones * 0x20) & ~word & k_highs) | has_zero_byte(word ^ (k_ones * '"')) |
+         has_zero_byte(word ^ (k_ones * '\\'));
+}
+
+bool is_ascii(std::string_view text) {
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    if (load_word(text.data() + i) & k_highs) {
+      return false;
+    }
+  }
+  for (; i < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) >= 0x80) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void append_escape(std::string& out, unsigned char byte) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  switch (byte) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    default:
+      out += "\\u00";
+      out += k_hex[byte >> 4];
+      out += k_hex[byte & 0xF];
+  }
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
-  if (invalid_utf8_at(text)) {
+  if (!is_ascii(text) && invalid_utf8_at(text)) {
     // Rare: let the library decide what replaces what, so that the bytes stay its bytes.
     out += json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
     return;
   }
-  static constexpr char k_hex[] = "0123456789abcdef";
   out.reserve(out.size() + text.size() + 2);
   out += '"';
   std::size_t plain_from = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    auto byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0x20 && byte != '"' && byte != '\\') {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (i + 8 <= text.size() && !needs_escape(load_word(text.data() + i))) {
+      i += 8;  // the bytes of a valid multi-byte character are written as they are, too
       continue;
     }
-    out.append(text.data() + plain_from, i - plain_from);
-    plain_from = i + 1;
-    switch (byte) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out += "\\u00";
-        out += k_hex[byte >> 4];
-        out += k_hex[byte & 0xF];
+    std::size_t block_end = std::min(text.size(), i + 8);
+    for (; i < block_end; ++i) {
+      auto byte = static_cast<unsigned char>(text[i]);
+      if (byte >= 0x20 && byte != '"' && byte != '\\') {
+        continue;
+      }
+      out.append(text.data() + plain_from, i - plain_from);
+      plain_from = i + 1;
+      append_escape(out, byte);
     }
   }
   out.append(text.data() + plain_from, text.size() - plain_from);

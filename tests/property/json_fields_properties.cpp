@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/json_fields.hpp"
+#include "util/json_writer.hpp"
 
 using nlohmann::json;
 using promptctl::util::JsonFields;
@@ -48,7 +49,50 @@ JsonFields::Value any_value(std::vector<std::string>& texts, std::vector<json>& 
   }
 }
 
+// Mostly plain text, with what must be escaped, characters of several bytes and bytes that are
+// not UTF-8 at any place: strings are read eight bytes at a time, and every kind of byte must
+// land anywhere within and across those blocks.
+rc::Gen<std::string> mostly_plain_text() {
+  std::vector<std::string> pieces{"a",
+                                  "Z",
+                                  "0",
+                                  " ",
+                                  "~",
+                                  "\"",
+                                  "\\",
+                                  "\n",
+                                  "\t",
+                                  std::string(1, '\0'),
+                                  "\x1f",
+                                  "\x7f",
+                                  "\xc3\xa9",
+                                  "\xe2\x82\xac",
+                                  "\xf0\x9f\x98\x80",
+                                  "\xff",
+                                  "\xc3",
+                                  "\x80"};
+  return rc::gen::map(
+      rc::gen::container<std::vector<std::size_t>>(rc::gen::weightedOneOf<std::size_t>(
+          {{12, rc::gen::just<std::size_t>(0)},
+           {1, rc::gen::inRange<std::size_t>(0, pieces.size())}})),
+      [pieces](const std::vector<std::size_t>& chosen) {
+        std::string text;
+        for (std::size_t i = 0; i < chosen.size(); ++i) {
+          text +=
+              chosen[i] == 0 ? std::string(1, static_cast<char>('a' + i % 26)) : pieces[chosen[i]];
+        }
+        return text;
+      });
+}
+
 }  // namespace
+
+RC_GTEST_PROP(JsonFieldsProperties, AStringIsWrittenAsTheLibraryDumpsIt, ()) {
+  std::string text = *mostly_plain_text();
+  std::string written = "prefix";
+  promptctl::util::append_json_string(written, text);
+  RC_ASSERT(written == "prefix" + json(text).dump(-1, ' ', false, json::error_handler_t::replace));
+}
 
 RC_GTEST_PROP(JsonFieldsProperties, WrittenAsTheObjectTheyMakeIsDumped, ()) {
   std::size_t count = *rc::gen::inRange<std::size_t>(0, 12);
