@@ -34,12 +34,7 @@ void append_value(std::string& out, const JsonFields::Value& value) {
 }  // namespace
 
 void JsonFields::set(std::string_view key, Value value) {
-  for (auto& [name, held] : m_members) {
-    if (name == key) {
-      held = std::move(value);
-      return;
-    }
-  }
+  // Kept in the order set; a key set again is found when written, where its last value stands.
   m_members.emplace_back(key, std::move(value));
 }
 
@@ -72,18 +67,26 @@ json JsonFields::to_json() const {
 
 std::string JsonFields::dump() const {
   // nlohmann-json keeps an object's members in a std::map: in the byte order of their keys.
+  // A key's values stay in the order they were set (their places in m_members): the last one
+  // stands.
   std::vector<const std::pair<std::string_view, Value>*> sorted;
   sorted.reserve(m_members.size());
   for (const auto& member : m_members) {
     sorted.push_back(&member);
   }
-  std::sort(sorted.begin(), sorted.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+    return a->first != b->first ? a->first < b->first : a < b;
+  });
   std::string out;
   out.reserve(64 * m_members.size());
   out += '{';
+  bool first = true;
   for (std::size_t i = 0; i < sorted.size(); ++i) {
-    out += i ? "," : "";
+    if (i + 1 < sorted.size() && sorted[i + 1]->first == sorted[i]->first) {
+      continue;  // set again later
+    }
+    out += first ? "" : ",";
+    first = false;
     append_json_string(out, sorted[i]->first);
     out += ':';
     append_value(out, sorted[i]->second);
