@@ -9,13 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-// What nlohmann-json writes for a value of its own: its number formatting is its own.
-void append_compact(std::string& out, const json& value) {
-  nlohmann::detail::serializer<json> writer(nlohmann::detail::output_adapter<char>(out), ' ',
-                                            json::error_handler_t::replace);
-  writer.dump(value, false, false, 0);
-}
-
 void append_value(std::string& out, const JsonFields::Value& value) {
   struct Append {
     std::string& out;
@@ -26,7 +19,7 @@ void append_value(std::string& out, const JsonFields::Value& value) {
     void operator()(double number) const { append_json_number(out, number); }
     void operator()(std::string_view text) const { append_json_string(out, text); }
     void operator()(const std::string& text) const { append_json_string(out, text); }
-    void operator()(const json* value) const { append_compact(out, *value); }
+    void operator()(const json* value) const { append_json_compact_replacing(out, *value); }
   };
   std::visit(Append{out}, value);
 }

@@ -144,6 +144,85 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+namespace {
+
+// How invalid UTF-8 in a string is treated: as dump() does by default, or with replacement.
+enum class InvalidUtf8 { throws, replaced };
+
+void append_string(std::string& out, const std::string& text, InvalidUtf8 invalid) {
+  if (invalid == InvalidUtf8::throws && !is_ascii(text) && invalid_utf8_at(text)) {
+    (void)json(text).dump();  // throws the library's type_error, naming the byte
+  }
+  append_json_string(out, text);
+}
+
+void append_compact(std::string& out, const json& value, InvalidUtf8 invalid) {
+  switch (value.type()) {
+    case json::value_t::null:
+      out += "null";
+      return;
+    case json::value_t::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      return;
+    case json::value_t::number_integer:
+      append_json_integer(out, value.get<std::int64_t>());
+      return;
+    case json::value_t::number_unsigned:
+      append_json_integer(out, value.get<std::uint64_t>());
+      return;
+    case json::value_t::number_float:
+      append_json_number(out, value.get<double>());
+      return;
+    case json::value_t::string:
+      append_string(out, value.get_ref<const std::string&>(), invalid);
+      return;
+    case json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const json& element : value) {
+        out += first ? "" : ",";
+        first = false;
+        append_compact(out, element, invalid);
+      }
+      out += ']';
+      return;
+    }
+    case json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (auto member = value.begin(); member != value.end(); ++member) {
+        out += first ? "" : ",";
+        first = false;
+        append_string(out, member.key(), invalid);
+        out += ':';
+        append_compact(out, member.value(), invalid);
+      }
+      out += '}';
+      return;
+    }
+    default:  // binary and discarded values: never in a document of ours, and rare
+      out += value.dump(-1, ' ', false,
+                        invalid == InvalidUtf8::throws ? json::error_handler_t::strict
+                                                       : json::error_handler_t::replace);
+  }
+}
+
+}  // namespace
+
+void append_json_compact(std::string& out, const json& value) {
+  append_compact(out, value, InvalidUtf8::throws);
+}
+
+void append_json_compact_replacing(std::string& out, const json& value) {
+  append_compact(out, value, InvalidUtf8::replaced);
+}
+
+std::string json_compact(const json& value) {
+  std::string out;
+  append_json_compact(out, value);
+  return out;
+}
+
 void append_json_value(std::string& out, const json& value, int depth) {
   nlohmann::detail::serializer<json> writer(nlohmann::detail::output_adapter<char>(out), ' ',
                                             json::error_handler_t::replace);

@@ -20,6 +20,16 @@ void append_json_integer(std::string& out, std::uint64_t number);
 /// same ("0.25", "1.0", "1e+20"), and null for infinities and NaN.
 void append_json_number(std::string& out, double number);
 
+/// `value` as `dump()` writes it (compact, keys in byte order), for values written once or more
+/// per row of a batch: the library's writer looks at each byte of every string on its own and
+/// costs several times more. Invalid UTF-8 throws the library's own `type_error`, as `dump()`
+/// does; `append_json_compact_replacing` replaces it instead, as `dump(-1, ' ', false,
+/// replace)` does.
+void append_json_compact(std::string& out, const nlohmann::json& value);
+void append_json_compact_replacing(std::string& out, const nlohmann::json& value);
+/// `append_json_compact` into a new string: the drop-in for `value.dump()`.
+[[nodiscard]] std::string json_compact(const nlohmann::json& value);
+
 /// `value` as dump(2) writes it when it stands `depth` levels deep (its first line is not
 /// indented; the lines after it are).
 void append_json_value(std::string& out, const nlohmann::json& value, int depth);
