@@ -8,6 +8,7 @@
 #include "cli/run_batch.hpp"
 #include "util/fs.hpp"
 #include "util/json_input.hpp"
+#include "util/json_writer.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 
@@ -108,7 +109,8 @@ std::optional<BatchRow> BatchInput::next() {
     }
     // A row that cannot be read is matched by its text, so that --resume never takes it for
     // an answered one.
-    row.input_sha256 = util::sha256_hex(row.error.empty() ? row.values.dump() : read.text);
+    row.input_sha256 =
+        util::sha256_hex(row.error.empty() ? util::json_compact(row.values) : read.text);
     return row;
   }
   return std::nullopt;

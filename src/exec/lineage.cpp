@@ -8,6 +8,7 @@
 #include "util/fs.hpp"
 #include "util/json_fields.hpp"
 #include "util/json_input.hpp"
+#include "util/json_writer.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 #include "util/url.hpp"
@@ -92,7 +93,8 @@ RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variable
   run.content_hash = lineage.content_hash;
   run.environment = lineage.environment;
   run.request = result.request.to_json();
-  run.request_hash = util::sha256_hex(run.request.dump());  // ChatRequest::hash, made once
+  run.request_hash =
+      util::sha256_hex(util::json_compact(run.request));  // ChatRequest::hash, made once
   run.variables = variables;
   run.provider = result.request.provider;
   run.model = result.request.model;
@@ -222,10 +224,11 @@ void run_fields(const RunRecord& run, util::JsonFields& fields, nlohmann::json& 
     fields.set("output", nullptr);
   }
   // An answer asked for as JSON, parsed, so that a script need not parse the text again.
-  auto asked = run.request.find("parameters");  // looked at where it is: no copy per line
-  bool wants_json =
-      asked != run.request.end() && asked->is_object() &&
-      (asked->value("response_format", "") == "json" || asked->contains("response_schema"));
+  static const nlohmann::json k_none = nlohmann::json::object();
+  const nlohmann::json& asked =  // looked at where it is: no copy per line
+      run.request.contains("parameters") ? run.request.at("parameters") : k_none;
+  bool wants_json = asked.is_object() && (asked.value("response_format", "") == "json" ||
+                                          asked.contains("response_schema"));
   if (output_shown && wants_json) {
     output_json = util::parse_json_input(run.output);
     if (!output_json.is_discarded()) {

@@ -1,5 +1,6 @@
 #include "promptctl/provider.hpp"
 
+#include "util/json_writer.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 
@@ -80,7 +81,7 @@ ChatRequest ChatRequest::from_json(const json& value) {
 
 std::string ChatRequest::hash() const {
   // nlohmann::json keeps object keys sorted, so the dump is canonical.
-  return util::sha256_hex(to_json().dump());
+  return util::sha256_hex(util::json_compact(to_json()));
 }
 
 }  // namespace promptctl

@@ -1,6 +1,7 @@
 // Anthropic's Messages API: the system prompt in its own field, max_tokens required, and a
 // stream of typed events.
 #include "exec/wire.hpp"
+#include "util/json_writer.hpp"
 
 namespace promptctl::exec_detail {
 namespace {
@@ -101,7 +102,7 @@ class AnthropicFormat : public WireFormat {
     http.headers.emplace_back("anthropic-version", settings.api_version);
     http.headers.emplace_back("Content-Type", "application/json");
     http.headers.emplace_back("Accept", stream ? "text/event-stream" : "application/json");
-    http.body = body(request, stream).dump();
+    http.body = util::json_compact(body(request, stream));
     return http;
   }
 

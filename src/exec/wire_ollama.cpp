@@ -2,6 +2,7 @@
 #include <map>
 
 #include "exec/wire.hpp"
+#include "util/json_writer.hpp"
 
 namespace promptctl::exec_detail {
 namespace {
@@ -157,7 +158,7 @@ class OllamaFormat : public WireFormat {
     } else if (p.response_format == "json") {
       body["format"] = "json";
     }
-    http.body = body.dump();
+    http.body = util::json_compact(body);
     return http;
   }
 

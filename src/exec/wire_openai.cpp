@@ -1,6 +1,7 @@
 // The OpenAI chat completions format, also spoken by Azure OpenAI and by OpenAI-compatible
 // servers (vLLM, llama.cpp, LM Studio, gateways).
 #include "exec/wire.hpp"
+#include "util/json_writer.hpp"
 
 namespace promptctl::exec_detail {
 namespace {
@@ -140,7 +141,7 @@ class OpenAiFormat : public WireFormat {
     }
     http.headers.emplace_back("Content-Type", "application/json");
     http.headers.emplace_back("Accept", stream ? "text/event-stream" : "application/json");
-    http.body = body(request, stream).dump();
+    http.body = util::json_compact(body(request, stream));
     return http;
   }
 
@@ -163,7 +164,7 @@ class OpenAiFormat : public WireFormat {
       }
     }
     http.headers.emplace_back("Content-Type", "application/json");
-    http.body = body.dump();
+    http.body = util::json_compact(body);
     return http;
   }
 

@@ -1,5 +1,7 @@
 #include "ledger/rows.hpp"
 
+#include "util/json_writer.hpp"
+
 namespace promptctl::ledger_detail {
 
 using nlohmann::json;
@@ -140,9 +142,9 @@ void bind_run(Query& insert, const RunRecord& run, const std::string& uid) {
   insert.bind(++c, run.commit);
   insert.bind(++c, run.content_hash);
   insert.bind(++c, run.environment);
-  insert.bind(++c, run.request.dump());
+  insert.bind(++c, util::json_compact(run.request));
   insert.bind(++c, run.request_hash);
-  insert.bind(++c, run.variables.dump());
+  insert.bind(++c, util::json_compact(run.variables));
   insert.bind(++c, run.provider);
   insert.bind(++c, run.model);
   insert.bind(++c, run.output);
@@ -161,7 +163,7 @@ void bind_run(Query& insert, const RunRecord& run, const std::string& uid) {
   insert.bind(++c, std::int64_t{run.dirty ? 1 : 0});
   insert.bind(++c, std::string(to_string(run.store)));
   insert.bind(++c, run.output_sha256);
-  insert.bind(++c, run.tool_calls.dump());
+  insert.bind(++c, util::json_compact(run.tool_calls));
   insert.bind(++c, uid);
 }
 
