@@ -45,7 +45,7 @@ void append_json_number(std::string& out, double number) {
 namespace {
 
 // Eight bytes at a time: a line of JSON written per row of a batch is mostly plain ASCII, which
-// these tests pass over without looking at each byte.
+// the word tests below pass over without looking at each byte.
 constexpr std::uint64_t k_ones = 0x0101010101010101;
 constexpr std::uint64_t k_highs = 0x8080808080808080;
 
@@ -55,7 +55,7 @@ std::uint64_t load_word(const char* bytes) {
   return word;
 }
 
-// Nonzero when some byte of `word` is zero (exactly: a false alarm needs a true one beside it).
+// Nonzero exactly when some byte of `word` is zero (a byte above a zero one may be marked too).
 constexpr std::uint64_t has_zero_byte(std::uint64_t word) {
   return (word - k_ones) & ~word & k_highs;
 }
