@@ -90,6 +90,8 @@ struct Call {
   std::unique_ptr<http::Transfer> transfer;
   std::unique_ptr<exec_detail::StreamDecoder> decoder;
   std::shared_ptr<const Credentials> credentials;  // its provider's, shared with other calls
+  std::string cache_key;  // the response cache's key for target `cache_key_target`
+  std::size_t cache_key_target = 0;
   bool begun = false;
   int broken_answers = 0;  // answers of the current target that broke the output schema
 
@@ -373,7 +375,7 @@ class Batch {
       return;
     }
     if (m_cache && cache_reads(m_options.cache, request.parameters)) {
-      if (auto stored = m_cache->find(request.hash())) {
+      if (auto stored = m_cache->find(cache_key(call))) {
         emit_text(call, stored->text);
         complete(call, std::move(*stored), true);
         return;
@@ -492,7 +494,7 @@ class Batch {
       }
       if (m_cache && call.request().cache_answer &&
           cache_writes(m_options.cache, call.request().parameters)) {
-        m_cache->store(call.request().hash(), answer);
+        m_cache->store(cache_key(call), answer);
       }
       complete(call, std::move(answer), false);
     } catch (const ResponseError& e) {
@@ -644,6 +646,17 @@ class Batch {
   static std::string redact(const Call& call, const std::string& text) {
     return call.credentials ? exec_detail::redact(text, call.credentials->secrets)
                             : exec_detail::redact(text, {});
+  }
+
+  // The response cache's key for the call's request, made once for each target it tries: making
+  // it writes the whole request out and hashes it, and a call both looks its answer up and
+  // stores it.
+  static const std::string& cache_key(Call& call) {
+    if (call.cache_key.empty() || call.cache_key_target != call.target) {
+      call.cache_key = call.request().hash();
+      call.cache_key_target = call.target;
+    }
+    return call.cache_key;
   }
 
   // A provider's key, headers and TLS files, shared by the calls begun within a second of
