@@ -50,7 +50,8 @@ GuardThresholds thresholds(const Options& o, const EnvironmentPolicy& policy) {
     auto seconds = parse_duration(o.window);
     if (!seconds) {
       throw Error(ErrorKind::usage,
-                  "--window '" + o.window + "' is not a duration such as 30m, 1h or 7d");
+                  "--window '" + o.window +
+                      "' is not a duration such as 30m, 1h or 7d (at most 100 years)");
     }
     t.window_seconds = *seconds;
   }

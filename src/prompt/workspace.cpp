@@ -190,8 +190,10 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
         if (auto seconds = retention ? parse_duration(*retention) : std::nullopt) {
           settings.ledger_retention_seconds = *seconds;
         } else if (retention) {
-          reader.error(ledger["retention"],
-                       "'" + *retention + "' is not a duration such as 30d, 12h or 90d", "value");
+          reader.error(
+              ledger["retention"],
+              "'" + *retention + "' is not a duration such as 30d, 12h or 90d (at most 100 years)",
+              "value");
         }
       }
     }

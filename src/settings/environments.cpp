@@ -88,6 +88,11 @@ std::optional<std::int64_t> parse_duration(std::string_view text) {
       {"", 1}, {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}, {"w", 7 * 86400}};
   for (const auto& [name, seconds] : units) {
     if (unit == name) {
+      // Longer than any window or retention means anything, and a product past 64 bits would
+      // wrap: both are refused.
+      if (count > k_max_duration_seconds / seconds) {
+        return std::nullopt;
+      }
       return count * seconds;
     }
   }

@@ -121,7 +121,10 @@ TEST(Policy, Durations) {
   EXPECT_EQ(parse_duration("1h"), 3600);
   EXPECT_EQ(parse_duration("7d"), 7 * 86400);
   EXPECT_EQ(parse_duration("2w"), 14 * 86400);
-  for (const char* bad : {"", "h", "0h", "-1h", "1y", "1 h", "1.5h"}) {
+  EXPECT_EQ(parse_duration("36525d"), k_max_duration_seconds);  // 100 years
+  // Longer, or past what 64 bits hold in seconds: refused rather than wrapped.
+  for (const char* bad : {"", "h", "0h", "-1h", "1y", "1 h", "1.5h", "36526d", "3155760001",
+                          "5663217222769005906h", "9223372036854775807w", "99999999999999999999"}) {
     EXPECT_FALSE(parse_duration(bad).has_value()) << bad;
   }
 }
