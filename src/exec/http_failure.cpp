@@ -7,13 +7,25 @@
 #include "util/url.hpp"
 
 namespace promptctl::exec_detail {
+namespace {
+
+// Longer than any retry budget (`max_retry_ms`): a larger wait asked for, even 1e300 or "inf",
+// is read as this and gives up as any wait past the budget does, where converting it to an
+// integer as it is would be undefined and adding it to the time spent would wrap.
+constexpr double k_longest_wait_ms = 365.0 * 86400 * 1000;
+
+long wait_ms(double milliseconds) {
+  return static_cast<long>(std::min(milliseconds, k_longest_wait_ms));
+}
+
+}  // namespace
 
 std::optional<long> retry_after_ms(const http::Response& response) {
   if (auto found = response.headers.find("retry-after-ms"); found != response.headers.end()) {
     char* end = nullptr;
     double value = std::strtod(found->second.c_str(), &end);
-    if (end != found->second.c_str() && value >= 0) {
-      return static_cast<long>(value);
+    if (end != found->second.c_str() && value >= 0) {  // NaN is not
+      return wait_ms(value);
     }
   }
   auto found = response.headers.find("retry-after");
@@ -24,12 +36,11 @@ std::optional<long> retry_after_ms(const http::Response& response) {
   char* end = nullptr;
   double seconds = std::strtod(text.c_str(), &end);
   if (end != text.c_str() && *end == '\0' && seconds >= 0) {
-    return static_cast<long>(seconds * 1000);
+    return wait_ms(seconds * 1000);
   }
   std::tm tm{};
   if (::strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) {
-    long delay = static_cast<long>(::timegm(&tm) - std::time(nullptr)) * 1000;
-    return std::max(0L, delay);
+    return wait_ms(std::max(0.0, std::difftime(::timegm(&tm), std::time(nullptr))) * 1000);
   }
   return std::nullopt;
 }

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "exec/credentials.hpp"
+#include "exec/http_failure.hpp"
 #include "exec/wire.hpp"
 #include "ledger/sqlite.hpp"
 #include "promptctl/cache.hpp"
@@ -40,6 +41,29 @@ std::vector<std::pair<std::string, std::string>> parse_sse(const std::vector<std
     });
   }
   return events;
+}
+
+// The wait a provider asks for, in every form it may take; a wait beyond any budget, however
+// written, is read as a year rather than converted out of range.
+TEST(RetryAfter, ReadsSecondsMillisecondsAndDatesAndBoundsTheWait) {
+  auto asked = [](std::map<std::string, std::string> headers) {
+    http::Response response;
+    response.headers = std::move(headers);
+    return exec_detail::retry_after_ms(response);
+  };
+  constexpr long k_year_ms = 365L * 86400 * 1000;
+  EXPECT_EQ(asked({{"retry-after", "2"}}), 2000);
+  EXPECT_EQ(asked({{"retry-after", "0.5"}}), 500);
+  EXPECT_EQ(asked({{"retry-after-ms", "250"}, {"retry-after", "9"}}), 250);
+  EXPECT_EQ(asked({{"retry-after", "Thu, 01 Jan 1970 00:00:00 GMT"}}), 0);  // past: at once
+  EXPECT_EQ(asked({{"retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"}}), k_year_ms);
+  EXPECT_EQ(asked({{"retry-after", "1e300"}}), k_year_ms);
+  EXPECT_EQ(asked({{"retry-after", "inf"}}), k_year_ms);
+  EXPECT_EQ(asked({{"retry-after-ms", "1e300"}}), k_year_ms);
+  EXPECT_EQ(asked({{"retry-after", "nan"}}), std::nullopt);
+  EXPECT_EQ(asked({{"retry-after", "-1"}}), std::nullopt);
+  EXPECT_EQ(asked({{"retry-after", "soon"}}), std::nullopt);
+  EXPECT_EQ(asked({}), std::nullopt);
 }
 
 TEST(SseParser, JoinsDataLinesAndSkipsComments) {
