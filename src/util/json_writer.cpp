@@ -112,14 +112,8 @@ void append_escape(std::string& out, unsigned char byte) {
   }
 }
 
-}  // namespace
-
-void append_json_string(std::string& out, std::string_view text) {
-  if (!is_ascii(text) && invalid_utf8_at(text)) {
-    // Rare: let the library decide what replaces what, so that the bytes stay its bytes.
-    out += json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
-    return;
-  }
+// `text`, known to be valid UTF-8, as a JSON string.
+void append_valid_string(std::string& out, std::string_view text) {
   out.reserve(out.size() + text.size() + 2);
   out += '"';
   std::size_t plain_from = 0;
@@ -144,17 +138,28 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-namespace {
-
 // How invalid UTF-8 in a string is treated: as dump() does by default, or with replacement.
 enum class InvalidUtf8 { throws, replaced };
 
-void append_string(std::string& out, const std::string& text, InvalidUtf8 invalid) {
-  if (invalid == InvalidUtf8::throws && !is_ascii(text) && invalid_utf8_at(text)) {
-    (void)json(text).dump();  // throws the library's type_error, naming the byte
+void append_string(std::string& out, std::string_view text, InvalidUtf8 invalid) {
+  if (!is_ascii(text) && invalid_utf8_at(text)) {
+    // Rare: the library replaces the bytes, or throws its own type_error naming the byte.
+    out += json(std::string(text))
+               .dump(-1, ' ', false,
+                     invalid == InvalidUtf8::throws ? json::error_handler_t::strict
+                                                    : json::error_handler_t::replace);
+    return;
   }
-  append_json_string(out, text);
+  append_valid_string(out, text);
 }
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  append_string(out, text, InvalidUtf8::replaced);
+}
+
+namespace {
 
 void append_compact(std::string& out, const json& value, InvalidUtf8 invalid) {
   switch (value.type()) {
