@@ -7,6 +7,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "support/utf8.hpp"
 #include "util/json_fields.hpp"
 #include "util/json_writer.hpp"
 
@@ -15,10 +16,7 @@ using promptctl::util::JsonFields;
 
 namespace {
 
-// Any bytes: control characters, quotes, non-ASCII and invalid UTF-8 among them.
-rc::Gen<std::string> any_bytes() {
-  return rc::gen::container<std::string>(rc::gen::arbitrary<char>());
-}
+using promptctl::testing::any_bytes;
 
 // A member's value of any kind the fields hold, an owned string and a JSON value included.
 JsonFields::Value any_value(std::vector<std::string>& texts, std::vector<json>& values) {

@@ -15,6 +15,8 @@ using nlohmann::json;
 
 namespace {
 
+using promptctl::testing::any_bytes;
+
 // Text of valid UTF-8: code points of every width, with quotes, backslashes and controls.
 rc::Gen<std::string> valid_text() {
   return rc::gen::map(rc::gen::container<std::vector<char32_t>>(
@@ -28,11 +30,6 @@ rc::Gen<std::string> valid_text() {
                         }
                         return text;
                       });
-}
-
-// Any bytes: invalid UTF-8 among them.
-rc::Gen<std::string> any_bytes() {
-  return rc::gen::container<std::string>(rc::gen::arbitrary<char>());
 }
 
 json any_number() {

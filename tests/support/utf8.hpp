@@ -34,4 +34,9 @@ inline rc::Gen<char32_t> any_code_point() {
       rc::gen::inRange<char32_t>(0x10000, 0x110000));
 }
 
+/// Any bytes: control characters, quotes, non-ASCII and invalid UTF-8 among them.
+inline rc::Gen<std::string> any_bytes() {
+  return rc::gen::container<std::string>(rc::gen::arbitrary<char>());
+}
+
 }  // namespace promptctl::testing
