@@ -22,9 +22,9 @@ namespace promptctl {
 /// The requests to try for `messages` under `model` (with its parameters), in order: the model
 /// itself, then each of its fallbacks (`model_chain`). Throws `Error` (invalid_input) for an
 /// unknown provider or an empty model name, and for a request that a provider's API would
-/// reject (`settings_problems`, `message_problems`), naming every problem.
-std::vector<ChatRequest> plan_requests(const std::vector<ChatMessage>& messages,
-                                       const ModelSettings& model,
+/// reject (`settings_problems`, `message_problems`), naming every problem. Pass `messages` and
+/// `model` as rvalues when done with them: the last request takes them over.
+std::vector<ChatRequest> plan_requests(std::vector<ChatMessage> messages, ModelSettings model,
                                        const std::map<std::string, ProviderSettings>& providers);
 
 /// `model` with a provider and a model name put in its place, as `--provider` and `--model` ask.

@@ -119,10 +119,10 @@ PlannedRow plan_row(const Options& o, const Inputs& given, const ResolvedPrompt&
   RenderSettings settings = resolved.render_settings;
   settings.lenient = o.lenient;
   RenderedPrompt rendered = renderer.render(inputs, settings);
-  ModelSettings model = apply_model_options(rendered.model, o.model, providers);
+  ModelSettings model = apply_model_options(std::move(rendered.model), o.model, providers);
   PlannedRow planned;
   planned.variables = std::move(rendered.variables);
-  planned.call = plan_requests(rendered.messages, model, providers);
+  planned.call = plan_requests(std::move(rendered.messages), std::move(model), providers);
   follow_ledger_store(lineage.lineage, *planned.call);
   label_for_traces(lineage.labels, *planned.call);
   return planned;

@@ -5,17 +5,18 @@
 namespace promptctl {
 namespace {
 
-ChatRequest request_for(const ModelRef& ref, const std::vector<ChatMessage>& messages,
-                        const ModelSettings& parameters) {
+// `messages` and `parameters` are taken by value so that the last request of a chain can have
+// them moved in rather than copied.
+ChatRequest request_for(const ModelRef& ref, std::vector<ChatMessage> messages,
+                        ModelSettings parameters) {
   ChatRequest request;
   request.provider = ref.provider;
   request.model = ref.model;
-  request.messages = messages;
-  request.parameters = parameters;
+  request.messages = std::move(messages);
+  request.parameters = std::move(parameters);
   request.parameters.provider = ref.provider;
   request.parameters.name = ref.model;
   request.parameters.fallback.clear();
-  request.parameters.locations.clear();  // where the prompt set each value: lint's, not the call's
   return request;
 }
 
@@ -39,13 +40,17 @@ void check_acceptable(const ChatRequest& request, ProviderType type) {
 
 }  // namespace
 
-std::vector<ChatRequest> plan_requests(const std::vector<ChatMessage>& messages,
-                                       const ModelSettings& model,
+std::vector<ChatRequest> plan_requests(std::vector<ChatMessage> messages, ModelSettings model,
                                        const std::map<std::string, ProviderSettings>& providers) {
+  std::vector<ModelRef> refs = model_chain(model, providers);
+  model.locations.clear();  // where the prompt set each value: lint's, not the call's
   std::vector<ChatRequest> chain;
-  for (const ModelRef& ref : model_chain(model, providers)) {
-    chain.push_back(request_for(ref, messages, model));
-    check_acceptable(chain.back(), providers.at(ref.provider).type);
+  chain.reserve(refs.size());
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    bool last = i + 1 == refs.size();
+    chain.push_back(last ? request_for(refs[i], std::move(messages), std::move(model))
+                         : request_for(refs[i], messages, model));
+    check_acceptable(chain.back(), providers.at(refs[i].provider).type);
   }
   return chain;
 }

@@ -39,7 +39,8 @@ RunJob prepare_run(const std::string& name, const Request& request, const Snapsh
                    const std::map<std::string, ProviderSettings>& providers) {
   RenderOutcome outcome = render_request(name, request, snapshot);
   RunJob job;
-  job.chain = plan_requests(outcome.rendered.messages, outcome.rendered.model, providers);
+  job.chain = plan_requests(std::move(outcome.rendered.messages), std::move(outcome.rendered.model),
+                            providers);
   job.variables = std::move(outcome.rendered.variables);
   {
     std::lock_guard<std::mutex> lock(snapshot.git_lock());
