@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -63,6 +64,10 @@ RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variable
 /// (`worth_recording`); its `id` is 0 when it was not recorded or went to the spool.
 RunRecord record_run(RunRecorder& recorder, const Lineage& lineage, const nlohmann::json& variables,
                      const CallResult& result);
+/// The same for a batch, which needs the run only for a moment: `use` sees it, and then a
+/// recorder in groups keeps it until the group commits, without a copy.
+void record_run(RunRecorder& recorder, const Lineage& lineage, const nlohmann::json& variables,
+                const CallResult& result, const std::function<void(const RunRecord&)>& use);
 /// The same for a process that lives on; throws `Error` (io) only when the spool fails too.
 RunRecord record_run(ReconnectingRecorder& recorder, const Lineage& lineage,
                      const nlohmann::json& variables, const CallResult& result);

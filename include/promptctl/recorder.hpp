@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -73,6 +74,10 @@ class RunRecorder {
   /// `parent_uid` is the uid of the run it repeats, for the spool's line. Throws `Error` (io),
   /// naming both failures, when the ledger failed and the spool cannot keep the run either.
   void record(RunRecord& run, const std::string& parent_uid = {});
+  /// As `record`, taking `run` over: an open group keeps it rather than a copy. `use` sees the
+  /// run as recorded (with its `id`), e.g. to write its line, before anything else is recorded.
+  void record(RunRecord&& run, const std::string& parent_uid,
+              const std::function<void(const RunRecord&)>& use);
   /// Commits the open group. False when the ledger failed and the runs recorded since the
   /// last commit went to the spool: the numbers `record` gave them are void. Throws as
   /// `record` does when the spool cannot keep them.
@@ -92,6 +97,9 @@ class RunRecorder {
   [[nodiscard]] std::string where_kept_text() const;
 
  private:
+  /// Gives `run` its uid and its number, or sends it to the spool; true when it waits in the
+  /// ledger's open group, which must then hold it until the group commits.
+  bool enter(RunRecord& run, const std::string& parent_uid);
   void fail(const Error& error);
   /// Into the spool; throws `Error` (io) naming the ledger's failure too when it cannot.
   void keep(const PortableRun& run);
@@ -101,7 +109,9 @@ class RunRecorder {
   Grouping m_grouping;
   RunSpool m_spool;
   std::optional<LedgerBatch> m_batch;
-  std::vector<PortableRun> m_group;  // what the open group holds, should it go to the spool
+  // The runs of the open group, whole, should they have to go to the spool: a deque, so that
+  // the one `use` sees stays where it is.
+  std::deque<PortableRun> m_group;
   bool m_group_void = false;
   std::optional<Error> m_failure;
   std::function<void()> m_on_failure;

@@ -331,12 +331,13 @@ class StreamedBatch {
     m_row_of_call.erase(found);
     PROMPTCTL_CHECK(!m_window.empty() && row >= m_window.front().row);
     Pending& pending = m_window[row - m_window.front().row];
-    RunRecord record = record_run(m_recorder, m_lineage, pending.variables, result);
-    if (record.id != 0) {
-      m_rows_recorded.push_back(row);
-    }
+    record_run(m_recorder, m_lineage, pending.variables, result, [&](const RunRecord& record) {
+      if (record.id != 0) {
+        m_rows_recorded.push_back(row);
+      }
+      pending.line = batch_line(record, row, pending.input_sha256);
+    });
     ++m_uncommitted;
-    pending.line = batch_line(record, row, pending.input_sha256);
     pending.variables = nullptr;
     if (result.ok) {
       ++m_tally.ok;

@@ -120,14 +120,19 @@ RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variable
 
 namespace {
 
+// A run is recorded under the uid its span already carries.
+void take_span_uid(RunRecord& run, const CallResult& result) {
+  if (!result.uid.empty()) {
+    run.uid = result.uid;
+  }
+}
+
 template <typename Recorder>
 RunRecord record_with(Recorder& recorder, const Lineage& lineage, const nlohmann::json& variables,
                       const CallResult& result) {
   RunRecord run = make_run_record(lineage, variables, result);
   if (worth_recording(result)) {
-    if (!result.uid.empty()) {
-      run.uid = result.uid;  // the uid its span already carries
-    }
+    take_span_uid(run, result);
     recorder.record(run, lineage.parent_uid);
   }
   return run;
@@ -138,6 +143,17 @@ RunRecord record_with(Recorder& recorder, const Lineage& lineage, const nlohmann
 RunRecord record_run(RunRecorder& recorder, const Lineage& lineage, const nlohmann::json& variables,
                      const CallResult& result) {
   return record_with(recorder, lineage, variables, result);
+}
+
+void record_run(RunRecorder& recorder, const Lineage& lineage, const nlohmann::json& variables,
+                const CallResult& result, const std::function<void(const RunRecord&)>& use) {
+  RunRecord run = make_run_record(lineage, variables, result);
+  if (!worth_recording(result)) {
+    use(run);
+    return;
+  }
+  take_span_uid(run, result);
+  recorder.record(std::move(run), lineage.parent_uid, use);
 }
 
 RunRecord record_run(ReconnectingRecorder& recorder, const Lineage& lineage,

@@ -114,9 +114,25 @@ RunRecorder::~RunRecorder() {
 }
 
 void RunRecorder::record(RunRecord& run, const std::string& parent_uid) {
+  if (enter(run, parent_uid)) {
+    m_group.push_back({run, parent_uid, {}});
+  }
+}
+
+void RunRecorder::record(RunRecord&& run, const std::string& parent_uid,
+                         const std::function<void(const RunRecord&)>& use) {
+  if (enter(run, parent_uid)) {
+    m_group.push_back({std::move(run), parent_uid, {}});
+    use(m_group.back().run);
+  } else {
+    use(run);
+  }
+}
+
+bool RunRecorder::enter(RunRecord& run, const std::string& parent_uid) {
   run.id = 0;
   if (!m_ledger) {
-    return;
+    return false;
   }
   if (run.uid.empty()) {
     run.uid = util::uuid_v7(run.started_ms);
@@ -124,18 +140,15 @@ void RunRecorder::record(RunRecord& run, const std::string& parent_uid) {
   bool failed_before = m_failure.has_value();
   if (!m_failure) {
     try {
-      std::int64_t id = m_ledger->record(run);
-      if (m_grouping == Grouping::in_groups) {
-        m_group.push_back(portable(run, parent_uid));
-      }
-      run.id = id;
-      return;
+      run.id = m_ledger->record(run);
+      return m_grouping == Grouping::in_groups;
     } catch (const Error& error) {
       fail(error);
     }
   }
   keep(portable(run, parent_uid));
   announce_failure(failed_before);
+  return false;
 }
 
 bool RunRecorder::commit() {
@@ -189,8 +202,9 @@ void RunRecorder::fail(const Error& error) {
   m_failure = error;
   m_batch.reset();  // rolls back what the ledger still holds open of the group
   m_group_void = !m_group.empty();
-  for (const PortableRun& run : m_group) {
-    keep(run);
+  for (PortableRun& held : m_group) {
+    held.run.id = 0;  // its number went with the group the ledger rolled back
+    keep(portable(held.run, held.parent_uid));
   }
   m_group.clear();
 }

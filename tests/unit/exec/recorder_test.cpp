@@ -101,6 +101,37 @@ TEST_F(RecorderTest, AGroupTheLedgerLosesGoesToTheSpoolWithEveryLaterRun) {
   EXPECT_EQ(again.runs({}).size(), 6U);
 }
 
+// A batch hands its runs over: it sees each whole, with its number, and a group the ledger then
+// loses reaches the spool as the ledger would have kept it, without the void numbers.
+TEST_F(RecorderTest, RunsHandedToAGroupAreSpooledAsTheLedgerWouldKeepThem) {
+  Ledger ledger = Ledger::connect(url);
+  RunRecorder recorder(&ledger, dir.path() / "spool", Grouping::in_groups);
+  std::vector<RunRecord> seen;
+  auto hand_over = [&](int n) {
+    recorder.record(a_run(n, LedgerStore::hashes), "parent " + std::to_string(n),
+                    [&](const RunRecord& run) { seen.push_back(run); });
+  };
+  hand_over(0);
+  hand_over(1);
+  ASSERT_EQ(seen.size(), 2U);
+  EXPECT_GT(seen[0].id, 0);
+  EXPECT_GT(seen[1].id, seen[0].id);
+  EXPECT_EQ(seen[1].output, "answer for secret name 1");  // the caller's line shows it all
+  drop_other_connections(url);
+  hand_over(2);  // the ledger fails here, and the open group with it
+  ASSERT_EQ(seen.size(), 3U);
+  EXPECT_EQ(seen[2].id, 0);
+  EXPECT_FALSE(recorder.commit());
+  std::vector<json> kept = lines_of(recorder.spool().file());
+  ASSERT_EQ(kept.size(), 3U);
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    EXPECT_EQ(kept[i]["run_uid"], seen[i].uid);
+    EXPECT_EQ(kept[i]["run_id"], 0);
+    EXPECT_EQ(kept[i]["parent_run_uid"], "parent " + std::to_string(i));
+    EXPECT_EQ(kept[i].dump().find("secret name"), std::string::npos) << kept[i].dump();
+  }
+}
+
 TEST_F(RecorderTest, TheSpoolKeepsNoMoreThanTheLedgerWould) {
   Ledger ledger = Ledger::connect(url);
   RunRecorder recorder(&ledger, dir.path() / "spool", Grouping::each_run);
