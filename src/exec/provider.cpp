@@ -9,18 +9,19 @@ namespace promptctl {
 using nlohmann::json;
 
 json ChatRequest::to_json() const {
-  json messages_json = json::array();
+  json out = json::object();
+  out["provider"] = provider;
+  out["model"] = model;
+  json& messages_json = out["messages"] = json::array();
+  messages_json.get_ref<json::array_t&>().reserve(messages.size());
   for (const ChatMessage& message : messages) {
     messages_json.push_back(message.to_json());
   }
-  json parameters_json = parameters.to_json();
+  json& parameters_json = out["parameters"] = parameters.to_json();
   parameters_json.erase("provider");
   parameters_json.erase("name");
   parameters_json.erase("fallback");
-  return {{"provider", provider},
-          {"model", model},
-          {"messages", std::move(messages_json)},
-          {"parameters", std::move(parameters_json)}};
+  return out;
 }
 
 ChatRequest ChatRequest::from_json(const json& value) {

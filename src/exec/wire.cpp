@@ -2,6 +2,7 @@
 
 #include "promptctl/error.hpp"
 #include "util/json_input.hpp"
+#include "util/json_reader.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::exec_detail {
@@ -57,11 +58,22 @@ void read_identity(const json& object, ChatResponse& response) {
   }
 }
 
+void append_role_content(json& list, std::string_view role, const std::string& content) {
+  // Members set one by one: an initializer list would build each pair as an array first.
+  json& item = list.emplace_back(json::object());
+  item["role"] = role;
+  item["content"] = content;
+}
+
 json role_content_messages(const std::vector<ChatMessage>& messages, bool instructions_as_system) {
   json list = json::array();
+  list.get_ref<json::array_t&>().reserve(messages.size());
   for (const ChatMessage& message : messages) {
-    std::string role = instructions_as_system && message.is_instruction() ? "system" : message.role;
-    list.push_back({{"role", std::move(role)}, {"content", message.content}});
+    append_role_content(list,
+                        instructions_as_system && message.is_instruction()
+                            ? std::string_view("system")
+                            : std::string_view(message.role),
+                        message.content);
   }
   return list;
 }

@@ -84,6 +84,8 @@ std::optional<std::int64_t> integer_field(const nlohmann::json& object, const ch
 /// ("id", "model"), when it does: a streamed answer names them in some of its events.
 void read_identity(const nlohmann::json& object, ChatResponse& response);
 
+/// Appends {"role": role, "content": content} to the array `list`.
+void append_role_content(nlohmann::json& list, std::string_view role, const std::string& content);
 /// Messages as the OpenAI and Ollama formats write them: [{"role", "content"}]. With
 /// `instructions_as_system`, for an API that knows no "developer" role, it goes as "system".
 nlohmann::json role_content_messages(const std::vector<ChatMessage>& messages,

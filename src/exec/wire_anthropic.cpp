@@ -189,7 +189,7 @@ class AnthropicFormat : public WireFormat {
         messages.push_back({{"role", "user"}, {"content", std::move(blocks)}});
       }
     } else {
-      messages.push_back({{"role", message.role}, {"content", message.content}});
+      append_role_content(messages, message.role, message.content);
     }
   }
 

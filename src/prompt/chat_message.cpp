@@ -31,7 +31,10 @@ json tool_calls_json(const std::vector<ToolCall>& calls) {
 }
 
 json ChatMessage::to_json() const {
-  json out = {{"role", role}, {"content", content}};
+  // Members set one by one: an initializer list would build each pair as an array first.
+  json out = json::object();
+  out["role"] = role;
+  out["content"] = content;
   if (!tool_calls.empty()) {
     out["tool_calls"] = tool_calls_json(tool_calls);
   }
