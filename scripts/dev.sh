@@ -94,7 +94,8 @@ sanitize_build() {
 fuzz_smoke() {
   local scratch; scratch=$(mktemp -d)
   local failed=0
-  for target in template:400000 prompt:80000 data:150000 settings:80000 wire:150000 regex:300000; do
+  for target in template:400000 prompt:80000 data:150000 settings:80000 wire:150000 regex:300000 \
+      json:300000; do
     local name=${target%%:*} runs=${target##*:}
     mkdir -p "$scratch/$name"
     cp "$here/fuzz/corpus/$name/"* "$scratch/$name/"

@@ -10,6 +10,9 @@ namespace promptctl::exec_detail {
 using nlohmann::json;
 
 json parse_json(std::string_view body, std::string_view what) {
+  if (std::optional<json> read = util::read_json(body)) {
+    return std::move(*read);
+  }
   if (util::json_too_deep_at(body)) {
     throw ResponseError(std::string(what) + " nests more than " +
                             std::to_string(util::k_max_json_depth) + " levels deep",

@@ -1,5 +1,7 @@
 #include "util/json_input.hpp"
 
+#include "util/json_reader.hpp"
+
 namespace promptctl::util {
 
 std::optional<std::size_t> json_too_deep_at(std::string_view text, std::size_t max_depth) {
@@ -27,6 +29,12 @@ std::optional<std::size_t> json_too_deep_at(std::string_view text, std::size_t m
 }
 
 nlohmann::json parse_json_input(std::string_view text, bool* too_deep) {
+  if (std::optional<nlohmann::json> read = read_json(text)) {
+    if (too_deep) {
+      *too_deep = false;
+    }
+    return std::move(*read);
+  }
   bool deep = json_too_deep_at(text).has_value();
   if (too_deep) {
     *too_deep = deep;
