@@ -5,24 +5,27 @@
 #include "promptctl/lineage.hpp"
 #include "promptctl/recorder.hpp"
 #include "util/json_input.hpp"
+#include "util/json_reader.hpp"
 #include "util/line_reader.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::cli {
 namespace {
 
-// The run on one line of an export, or an error naming the file, the line and (for JSON that
+// The JSON on one line of an export, or an error naming the file, the line and (for JSON that
 // does not parse) the column.
-PortableRun read_line(const std::string& line, const SourceLocation& where) {
+nlohmann::json line_value(const std::string& line, const SourceLocation& where) {
+  if (std::optional<nlohmann::json> read = util::read_json(line)) {
+    return std::move(*read);
+  }
   if (std::optional<std::size_t> deep = util::json_too_deep_at(line)) {
     SourceLocation at = where;
     at.column = static_cast<int>(*deep + 1);
     throw Error(ErrorKind::invalid_input,
                 "nests deeper than " + std::to_string(util::k_max_json_depth) + " levels", at);
   }
-  nlohmann::json value;
   try {
-    value = nlohmann::json::parse(line);
+    return nlohmann::json::parse(line);
   } catch (const nlohmann::json::parse_error& error) {
     SourceLocation at = where;
     at.column = static_cast<int>(error.byte);
@@ -34,6 +37,11 @@ PortableRun read_line(const std::string& line, const SourceLocation& where) {
                 "not JSON: " + (reason == std::string::npos ? problem : problem.substr(reason + 2)),
                 at, "each line must be a run as 'promptctl runs export' writes it");
   }
+}
+
+// The run on one line of an export, or an error naming the file, the line and what is wrong.
+PortableRun read_line(const std::string& line, const SourceLocation& where) {
+  nlohmann::json value = line_value(line, where);
   try {
     return PortableRun::from_json(value);
   } catch (const Error& error) {

@@ -6,6 +6,7 @@
 
 #include "promptctl/error.hpp"
 #include "util/fs.hpp"
+#include "util/json_reader.hpp"
 
 namespace promptctl {
 namespace {
@@ -134,6 +135,9 @@ std::optional<json> ResponseCache::find_json(const std::string& key) const {
   }
   if (!text) {
     return std::nullopt;
+  }
+  if (std::optional<json> read = util::read_json(*text)) {
+    return read;
   }
   json stored = json::parse(*text, nullptr, false);
   if (stored.is_discarded()) {

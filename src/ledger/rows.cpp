@@ -1,5 +1,6 @@
 #include "ledger/rows.hpp"
 
+#include "util/json_reader.hpp"
 #include "util/json_writer.hpp"
 
 namespace promptctl::ledger_detail {
@@ -9,6 +10,9 @@ using nlohmann::json;
 namespace {
 
 json parse_stored(const std::string& text) {
+  if (std::optional<json> read = util::read_json(text)) {
+    return std::move(*read);
+  }
   json value = json::parse(text, nullptr, false);
   return value.is_discarded() ? json(text) : value;
 }

@@ -10,6 +10,7 @@
 #include "util/json_document.hpp"
 #include "util/json_input.hpp"
 #include "util/json_output.hpp"
+#include "util/json_reader.hpp"
 #include "util/json_writer.hpp"
 #include "util/strings.hpp"
 
@@ -136,6 +137,9 @@ Response show(const std::string& name, const Request& request, const Snapshot& s
 }
 
 json parse_body(const std::string& body) {
+  if (std::optional<json> read = util::read_json(body); read && read->is_object()) {
+    return std::move(*read);
+  }
   if (auto deep = util::json_too_deep_at(body)) {
     throw Error(ErrorKind::usage, "the request body nests deeper than " +
                                       std::to_string(util::k_max_json_depth) + " at byte " +
