@@ -21,6 +21,9 @@ class Cursor {
  public:
   virtual ~Cursor() = default;
   virtual void bind_text(int index, std::string_view value) = 0;
+  /// As `bind_text`, for text that stays where it is until the statement has run and been
+  /// reset: a driver may read it in place rather than copy it.
+  virtual void bind_borrowed_text(int index, std::string_view value) { bind_text(index, value); }
   virtual void bind_integer(int index, std::int64_t value) = 0;
   virtual void bind_real(int index, double value) = 0;
   virtual void bind_null(int index) = 0;
@@ -69,6 +72,11 @@ class Query {
 
   Query& bind(int index, const std::string& value) {
     m_cursor->bind_text(index, value);
+    return *this;
+  }
+  /// As `bind`, for text that outlives the statement's run and the `reset` after it.
+  Query& bind_borrowed(int index, std::string_view value) {
+    m_cursor->bind_borrowed_text(index, value);
     return *this;
   }
   Query& bind(int index, std::int64_t value) {

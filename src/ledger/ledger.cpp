@@ -19,10 +19,10 @@
 
 namespace promptctl {
 
-using ledger_detail::bind_run;
 using ledger_detail::bind_where;
 using ledger_detail::Connection;
 using ledger_detail::Dialect;
+using ledger_detail::insert_run;
 using ledger_detail::k_insert_run;
 using ledger_detail::k_run_columns;
 using ledger_detail::Query;
@@ -145,8 +145,7 @@ std::int64_t Ledger::record(const RunRecord& given) {
   Query& insert = *m_impl->insert_run;
   std::int64_t id = 0;
   try {
-    bind_run(insert, run, run.uid.empty() ? util::uuid_v7(run.started_ms) : run.uid);
-    id = insert.insert();
+    id = insert_run(insert, run, run.uid.empty() ? util::uuid_v7(run.started_ms) : run.uid);
   } catch (const Error&) {
     // A failed insert leaves a PostgreSQL transaction good only for a rollback: the batch's
     // runs are not kept, and a later commit must not pretend they were.

@@ -136,39 +136,50 @@ const char* const k_insert_run =
     "output_sha256, tool_calls, uid) VALUES "
     "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
-void bind_run(Query& insert, const RunRecord& run, const std::string& uid) {
+std::int64_t insert_run(Query& insert, const RunRecord& run, const std::string& uid) {
+  // Every text is bound where it is, not copied: the run and these outlive the insert, and the
+  // statement lets go of them (reset) before they go, whether the insert worked or not.
+  std::string request = util::json_compact(run.request);
+  std::string variables = util::json_compact(run.variables);
+  std::string tool_calls = util::json_compact(run.tool_calls);
+  std::string_view store = to_string(run.store);
   insert.reset();
+  struct Release {
+    Query& statement;
+    ~Release() { statement.reset(); }
+  } release{insert};
   int c = 0;
   insert.bind(++c, run.started_ms);
   insert.bind(++c, run.finished_ms);
-  insert.bind(++c, run.prompt);
-  insert.bind(++c, run.revision);
-  insert.bind(++c, run.commit);
-  insert.bind(++c, run.content_hash);
-  insert.bind(++c, run.environment);
-  insert.bind(++c, util::json_compact(run.request));
-  insert.bind(++c, run.request_hash);
-  insert.bind(++c, util::json_compact(run.variables));
-  insert.bind(++c, run.provider);
-  insert.bind(++c, run.model);
-  insert.bind(++c, run.output);
-  insert.bind(++c, run.finish_reason);
+  insert.bind_borrowed(++c, run.prompt);
+  insert.bind_borrowed(++c, run.revision);
+  insert.bind_borrowed(++c, run.commit);
+  insert.bind_borrowed(++c, run.content_hash);
+  insert.bind_borrowed(++c, run.environment);
+  insert.bind_borrowed(++c, request);
+  insert.bind_borrowed(++c, run.request_hash);
+  insert.bind_borrowed(++c, variables);
+  insert.bind_borrowed(++c, run.provider);
+  insert.bind_borrowed(++c, run.model);
+  insert.bind_borrowed(++c, run.output);
+  insert.bind_borrowed(++c, run.finish_reason);
   insert.bind(++c, run.input_tokens);
   insert.bind(++c, run.output_tokens);
   insert.bind(++c, run.latency_ms);
   insert.bind(++c, run.cost);
-  insert.bind(++c, run.status);
-  insert.bind(++c, run.error);
+  insert.bind_borrowed(++c, run.status);
+  insert.bind_borrowed(++c, run.error);
   insert.bind(++c, std::int64_t{run.attempts});
   insert.bind(++c, std::int64_t{run.cached ? 1 : 0});
   insert.bind(++c, run.parent_id);
-  insert.bind(++c, run.experiment);
-  insert.bind(++c, run.variant);
+  insert.bind_borrowed(++c, run.experiment);
+  insert.bind_borrowed(++c, run.variant);
   insert.bind(++c, std::int64_t{run.dirty ? 1 : 0});
-  insert.bind(++c, std::string(to_string(run.store)));
-  insert.bind(++c, run.output_sha256);
-  insert.bind(++c, util::json_compact(run.tool_calls));
-  insert.bind(++c, uid);
+  insert.bind_borrowed(++c, store);
+  insert.bind_borrowed(++c, run.output_sha256);
+  insert.bind_borrowed(++c, tool_calls);
+  insert.bind_borrowed(++c, uid);
+  return insert.insert();
 }
 
 }  // namespace promptctl::ledger_detail

@@ -13,13 +13,14 @@ namespace promptctl::ledger_detail {
 
 /// The columns `read_run` reads, in its order.
 extern const char* const k_run_columns;
-/// Inserts a run, returning its id; `bind_run` binds its values.
+/// Inserts a run, returning its id: `insert_run` binds its values and runs it.
 extern const char* const k_insert_run;
 
 /// The run in the current row of a statement that selected `k_run_columns` first.
 RunRecord read_run(const Query& row);
-/// Binds every column of `k_insert_run` for `run`, stored under `uid`, ready to run.
-void bind_run(Query& insert, const RunRecord& run, const std::string& uid);
+/// Inserts `run`, stored under `uid`, with `insert` (a `Query::insertion` of `k_insert_run`);
+/// returns its id.
+std::int64_t insert_run(Query& insert, const RunRecord& run, const std::string& uid);
 
 /// The WHERE clause for a filter, with its values in binding order.
 struct Where {

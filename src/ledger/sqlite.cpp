@@ -76,6 +76,13 @@ Statement& Statement::bind(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::bind_borrowed(int index, std::string_view value) {
+  m_db.check(sqlite().sqlite3_bind_text(m_statement.get(), index, value.data(),
+                                        static_cast<int>(value.size()), SQLITE_STATIC),
+             "bind a value");
+  return *this;
+}
+
 Statement& Statement::bind(int index, std::int64_t value) {
   m_db.check(sqlite().sqlite3_bind_int64(m_statement.get(), index, value), "bind a value");
   return *this;

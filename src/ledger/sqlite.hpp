@@ -48,6 +48,8 @@ class Statement {
   Statement(Database& db, const std::string& sql);
 
   Statement& bind(int index, std::string_view value);
+  /// Binds text that SQLite reads in place: it must outlive the next step and `reset`.
+  Statement& bind_borrowed(int index, std::string_view value);
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, double value);
   Statement& bind_null(int index);

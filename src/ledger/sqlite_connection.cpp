@@ -10,6 +10,9 @@ class SqliteCursor final : public Cursor {
   SqliteCursor(Database& db, const std::string& sql) : m_db(db), m_statement(db, sql) {}
 
   void bind_text(int index, std::string_view value) override { m_statement.bind(index, value); }
+  void bind_borrowed_text(int index, std::string_view value) override {
+    m_statement.bind_borrowed(index, value);
+  }
   void bind_integer(int index, std::int64_t value) override { m_statement.bind(index, value); }
   void bind_real(int index, double value) override { m_statement.bind(index, value); }
   void bind_null(int index) override { m_statement.bind_null(index); }

@@ -135,8 +135,7 @@ void LedgerImport::add(const PortableRun& portable) {
   }
   RunRecord run = state.kept_form(portable.run);
   run.parent_id = portable.parent_uid.empty() ? std::nullopt : state.id_of(portable.parent_uid);
-  bind_run(state.insert, run, run.uid);
-  std::int64_t id = state.insert.insert();
+  std::int64_t id = insert_run(state.insert, run, run.uid);
   ++state.result.imported;
   if (!portable.parent_uid.empty() && !run.parent_id) {
     state.unresolved_parents.emplace_back(id, portable.parent_uid);
