@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "util/json_input.hpp"
+#include "util/utf8.hpp"
 
 namespace promptctl::util {
 namespace {
@@ -18,55 +19,6 @@ bool is_space(char c) {
 // of a multi-byte character.
 bool is_plain(unsigned char c) {
   return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-}
-
-// The length of the well-formed UTF-8 sequence at `at` (RFC 3629, as nlohmann-json checks it:
-// no overlong forms, no surrogates, nothing past U+10FFFF), or 0.
-std::size_t utf8_length(const unsigned char* at, const unsigned char* end) {
-  auto follows = [&](std::size_t i, unsigned char low = 0x80, unsigned char high = 0xBF) {
-    return at + i < end && at[i] >= low && at[i] <= high;
-  };
-  unsigned char lead = at[0];
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    return follows(1) ? 2 : 0;
-  }
-  if (lead == 0xE0) {
-    return follows(1, 0xA0) && follows(2) ? 3 : 0;
-  }
-  if ((lead >= 0xE1 && lead <= 0xEC) || lead == 0xEE || lead == 0xEF) {
-    return follows(1) && follows(2) ? 3 : 0;
-  }
-  if (lead == 0xED) {
-    return follows(1, 0x80, 0x9F) && follows(2) ? 3 : 0;
-  }
-  if (lead == 0xF0) {
-    return follows(1, 0x90) && follows(2) && follows(3) ? 4 : 0;
-  }
-  if (lead >= 0xF1 && lead <= 0xF3) {
-    return follows(1) && follows(2) && follows(3) ? 4 : 0;
-  }
-  if (lead == 0xF4) {
-    return follows(1, 0x80, 0x8F) && follows(2) && follows(3) ? 4 : 0;
-  }
-  return 0;
-}
-
-void append_utf8(std::string& out, std::uint32_t code_point) {
-  if (code_point < 0x80) {
-    out += static_cast<char>(code_point);
-  } else if (code_point < 0x800) {
-    out += static_cast<char>(0xC0 | (code_point >> 6));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  } else if (code_point < 0x10000) {
-    out += static_cast<char>(0xE0 | (code_point >> 12));
-    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code_point >> 18));
-    out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  }
 }
 
 // Reads one document; each reading function returns false at the first thing nlohmann-json
@@ -213,12 +165,16 @@ class Reader {
         }
         continue;
       }
-      std::size_t length = utf8_length(m_at, m_end);
-      if (length == 0) {
+      // A multi-byte character, well formed as nlohmann-json checks it too: no overlong form,
+      // no surrogate, nothing past U+10FFFF.
+      std::string_view rest(reinterpret_cast<const char*>(m_at),
+                            static_cast<std::size_t>(m_end - m_at));
+      auto character = decode_utf8(rest, 0);
+      if (!character) {
         return false;
       }
-      out.append(reinterpret_cast<const char*>(m_at), length);
-      m_at += length;
+      out.append(rest.data(), character->second);
+      m_at += character->second;
     }
   }
 
@@ -277,7 +233,7 @@ class Reader {
       }
       unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
     }
-    append_utf8(out, unit);
+    append_utf8(out, static_cast<char32_t>(unit));
     return true;
   }
 
