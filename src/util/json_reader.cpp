@@ -69,9 +69,11 @@ class Reader {
     }
     switch (*m_at) {
       case '{':
-        return object_at(out, depth + 1);
       case '[':
-        return array_at(out, depth + 1);
+        if (depth == k_max_json_depth) {
+          return false;  // nlohmann-json reads any depth; the callers refuse this one
+        }
+        return *m_at == '{' ? object_at(out, depth + 1) : array_at(out, depth + 1);
       case '"': {
         std::string text;
         if (!string_at(text)) {
@@ -103,9 +105,6 @@ class Reader {
   }
 
   bool object_at(json& out, std::size_t depth) {
-    if (depth > k_max_json_depth) {
-      return false;  // nlohmann-json reads any depth; the callers refuse this one
-    }
     ++m_at;
     out = json::object();
     auto& members = out.get_ref<json::object_t&>();
@@ -126,9 +125,6 @@ class Reader {
   }
 
   bool array_at(json& out, std::size_t depth) {
-    if (depth > k_max_json_depth) {
-      return false;
-    }
     ++m_at;
     out = json::array();
     auto& items = out.get_ref<json::array_t&>();
@@ -238,23 +234,11 @@ class Reader {
   }
 
   bool hex4(std::uint32_t& value) {
-    if (m_end - m_at < 4) {
+    const char* digits = reinterpret_cast<const char*>(m_at);
+    if (m_end - m_at < 4 || std::from_chars(digits, digits + 4, value, 16).ptr != digits + 4) {
       return false;
     }
-    for (int i = 0; i < 4; ++i, ++m_at) {
-      unsigned char c = *m_at;
-      std::uint32_t digit = 0;
-      if (c >= '0' && c <= '9') {
-        digit = c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        digit = c - 'a' + 10;
-      } else if (c >= 'A' && c <= 'F') {
-        digit = c - 'A' + 10;
-      } else {
-        return false;
-      }
-      value = value * 16 + digit;
-    }
+    m_at += 4;
     return true;
   }
 
