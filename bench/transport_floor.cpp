@@ -29,6 +29,8 @@
 #include <vector>
 
 #include "http/client.hpp"
+#include "util/fd.hpp"
+#include "util/url.hpp"
 
 namespace {
 
@@ -69,34 +71,30 @@ void keep_in_flight(const Load& load, const std::function<void()>& start,
   }
 }
 
-class Descriptor {
- public:
-  explicit Descriptor(int fd) : m_fd(fd) {
-    if (fd < 0) {
-      throw std::runtime_error("cannot open a socket");
-    }
+// A descriptor just opened, or an error.
+promptctl::util::Fd opened(int fd, const char* what) {
+  if (fd < 0) {
+    throw std::runtime_error(std::string("cannot open ") + what);
   }
-  ~Descriptor() { close(m_fd); }
-  Descriptor(const Descriptor&) = delete;
-  Descriptor& operator=(const Descriptor&) = delete;
-  [[nodiscard]] int get() const { return m_fd; }
-
- private:
-  int m_fd;
-};
+  return promptctl::util::Fd(fd);
+}
 
 int port_of(const std::string& base_url) {
   int port = 0;
-  std::string_view digits(base_url);
-  digits.remove_prefix(digits.rfind(':') + 1);
+  std::optional<promptctl::util::UrlParts> parts = promptctl::util::parse_url(base_url);
+  std::string_view digits = parts ? parts->port : std::string_view();
   std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (port == 0) {
+    throw std::runtime_error("no port in " + base_url);
+  }
   return port;
 }
 
 // One keep-alive connection reading one answer at a time: the head, then Content-Length bytes.
 class SocketConnection {
  public:
-  SocketConnection(int port, int epoll) : m_socket(socket(AF_INET, SOCK_STREAM, 0)) {
+  SocketConnection(int port, int epoll)
+      : m_socket(opened(socket(AF_INET, SOCK_STREAM, 0), "a socket")) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(port));
@@ -150,7 +148,7 @@ class SocketConnection {
   }
 
  private:
-  Descriptor m_socket;
+  promptctl::util::Fd m_socket;
   std::string m_received;
 };
 
@@ -159,7 +157,7 @@ void run_sockets(const Load& load) {
                         " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                         "Content-Length: " +
                         std::to_string(k_body.size()) + "\r\n\r\n" + std::string(k_body);
-  Descriptor epoll(epoll_create1(0));
+  promptctl::util::Fd epoll = opened(epoll_create1(0), "an epoll instance");
   std::vector<std::unique_ptr<SocketConnection>> connections;
   for (int i = 0; i < load.concurrency; ++i) {
     connections.push_back(std::make_unique<SocketConnection>(port_of(load.base_url), epoll.get()));
@@ -196,22 +194,26 @@ size_t discard(char* /*data*/, size_t size, size_t count, void* /*unused*/) {
 // libcurl as its documentation shows it: one easy handle a request, in one multi handle, which
 // keeps the connections.
 void run_libcurl(const Load& load, bool traced) {
-  curl_global_init(CURL_GLOBAL_DEFAULT);
+  curl_global_init(CURL_GLOBAL_DEFAULT);  // for the process, which ends after this run
   std::string url = load.base_url + std::string(k_path);
   std::string body(k_body);
-  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  curl_slist* list = curl_slist_append(nullptr, "Content-Type: application/json");
   if (traced) {
-    headers = curl_slist_append(
-        headers, "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    list = curl_slist_append(
+        list, "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
   }
-  CURLM* multi = curl_multi_init();
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list, &curl_slist_free_all);
+  // Declared after the headers, so that it and the transfers in it go first.
+  std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)> owned_multi(curl_multi_init(),
+                                                                    &curl_multi_cleanup);
+  CURLM* multi = owned_multi.get();
   keep_in_flight(
       load,
       [&] {
         CURL* easy = curl_easy_init();
         curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
         curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body.c_str());
-        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &discard);
         curl_multi_add_handle(multi, easy);
       },
@@ -235,9 +237,6 @@ void run_libcurl(const Load& load, bool traced) {
         }
         return answered;
       });
-  curl_multi_cleanup(multi);
-  curl_slist_free_all(headers);
-  curl_global_cleanup();
 }
 
 // promptctl's client, with the headers an OpenAI-style call carries.
