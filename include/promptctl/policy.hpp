@@ -70,11 +70,16 @@ const EnvironmentPolicy& environment_named(const Environments& environments, std
 /// Every stage any environment requires, each once, in the order first seen.
 std::vector<std::string> all_stages(const Environments& environments);
 
-/// The longest duration read: 100 years (of 365.25 days), in seconds.
-inline constexpr std::int64_t k_max_duration_seconds = 36525LL * 86400;
+/// A year of 365.25 days, in seconds.
+inline constexpr std::int64_t k_seconds_a_year = 36525LL * 864;
+/// The longest duration read: 100 years, in seconds.
+inline constexpr std::int64_t k_max_duration_seconds = 100 * k_seconds_a_year;
 
 /// A length of time, "90s", "15m", "1h", "7d" or a number of seconds; nothing when it cannot
 /// be read, is not positive or is longer than `k_max_duration_seconds`.
 std::optional<std::int64_t> parse_duration(std::string_view text);
+/// What a message says of a text `parse_duration` refused, after quoting it: "is not a duration
+/// such as EXAMPLES (at most 100 years)".
+std::string not_a_duration(std::string_view examples);
 
 }  // namespace promptctl

@@ -50,8 +50,7 @@ GuardThresholds thresholds(const Options& o, const EnvironmentPolicy& policy) {
     auto seconds = parse_duration(o.window);
     if (!seconds) {
       throw Error(ErrorKind::usage,
-                  "--window '" + o.window +
-                      "' is not a duration such as 30m, 1h or 7d (at most 100 years)");
+                  "--window '" + o.window + "' " + not_a_duration("30m, 1h or 7d"));
     }
     t.window_seconds = *seconds;
   }

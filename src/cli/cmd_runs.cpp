@@ -220,12 +220,12 @@ int prune(Session& session, const Options& o) {
                                         ? session.workspace().settings().ledger_retention_seconds
                                         : parse_duration(o.older_than);
   if (!age) {
-    throw Error(
-        ErrorKind::usage,
-        o.older_than.empty() ? "'runs prune' needs --older-than DURATION"
-                             : "--older-than '" + o.older_than +
-                                   "' is not a duration such as 90d or 12h (at most 100 years)",
-        {}, o.older_than.empty() ? "or set ledger: {retention: 90d} in promptctl.yaml" : "");
+    throw Error(ErrorKind::usage,
+                o.older_than.empty()
+                    ? "'runs prune' needs --older-than DURATION"
+                    : "--older-than '" + o.older_than + "' " + not_a_duration("90d or 12h"),
+                {},
+                o.older_than.empty() ? "or set ledger: {retention: 90d} in promptctl.yaml" : "");
   }
   std::int64_t cutoff_ms = util::now_ms() - *age * 1000;
   PruneResult result = open_ledger(session).prune(cutoff_ms, o.dry_run);

@@ -190,10 +190,8 @@ RepoSettings parse_settings(std::string_view text, const std::string& path,
         if (auto seconds = retention ? parse_duration(*retention) : std::nullopt) {
           settings.ledger_retention_seconds = *seconds;
         } else if (retention) {
-          reader.error(
-              ledger["retention"],
-              "'" + *retention + "' is not a duration such as 30d, 12h or 90d (at most 100 years)",
-              "value");
+          reader.error(ledger["retention"],
+                       "'" + *retention + "' " + not_a_duration("30d, 12h or 90d"), "value");
         }
       }
     }

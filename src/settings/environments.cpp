@@ -99,4 +99,9 @@ std::optional<std::int64_t> parse_duration(std::string_view text) {
   return std::nullopt;
 }
 
+std::string not_a_duration(std::string_view examples) {
+  return "is not a duration such as " + std::string(examples) + " (at most " +
+         std::to_string(k_max_duration_seconds / k_seconds_a_year) + " years)";
+}
+
 }  // namespace promptctl

@@ -30,9 +30,7 @@ void read_guard(YamlReader& reader, const YAML::Node& node, const std::string& c
     auto text = reader.string(node["window"], quoted_key(context + ".window"));
     auto seconds = text ? parse_duration(*text) : std::nullopt;
     if (text && !seconds) {
-      reader.error(node["window"],
-                   "'" + *text + "' is not a duration such as 30m, 1h or 7d (at most 100 years)",
-                   "value");
+      reader.error(node["window"], "'" + *text + "' " + not_a_duration("30m, 1h or 7d"), "value");
     }
     guard.window_seconds = seconds.value_or(guard.window_seconds);
   }
@@ -160,8 +158,7 @@ EnvironmentPolicy read_environment(YamlReader& reader, const YAML::Node& key,
       if (auto seconds = parse_duration(*text)) {
         policy.emergency_grace_seconds = *seconds;
       } else {
-        reader.error(node["emergency_grace"],
-                     "'" + *text + "' is not a duration such as 30m, 1h or 7d (at most 100 years)",
+        reader.error(node["emergency_grace"], "'" + *text + "' " + not_a_duration("30m, 1h or 7d"),
                      "value");
       }
     }

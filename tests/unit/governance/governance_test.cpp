@@ -122,6 +122,7 @@ TEST(Policy, Durations) {
   EXPECT_EQ(parse_duration("7d"), 7 * 86400);
   EXPECT_EQ(parse_duration("2w"), 14 * 86400);
   EXPECT_EQ(parse_duration("36525d"), k_max_duration_seconds);  // 100 years
+  EXPECT_EQ(not_a_duration("1h or 7d"), "is not a duration such as 1h or 7d (at most 100 years)");
   // Longer, or past what 64 bits hold in seconds: refused rather than wrapped.
   for (const char* bad : {"", "h", "0h", "-1h", "1y", "1 h", "1.5h", "36526d", "3155760001",
                           "5663217222769005906h", "9223372036854775807w", "99999999999999999999"}) {
