@@ -39,8 +39,10 @@ class JsonFields {
   /// `to_json().dump(-1, ' ', false, replace)`, written directly.
   [[nodiscard]] std::string dump() const;
 
+  using Member = std::pair<std::string_view, Value>;
+
  private:
-  std::vector<std::pair<std::string_view, Value>> m_members;
+  std::vector<Member> m_members;
 };
 
 }  // namespace promptctl::util
