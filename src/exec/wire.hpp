@@ -99,6 +99,13 @@ ToolCall tool_call_from_text(std::string id, std::string name, std::string_view 
 /// [{"type": "function", "function": {"name", "description", "parameters"}}].
 nlohmann::json function_tools(const nlohmann::json& tools);
 
+/// The body of an OpenAI-style chat request (`azure` leaves out the model, which the URL names)
+/// as `build` sends it: compact JSON, keys in byte order.
+std::string openai_body(const ChatRequest& request, bool azure, bool stream);
+/// The same body as a JSON tree, which `openai_body` compacts for requests with tools, a schema
+/// or anything but plain text messages.
+nlohmann::json openai_body_tree(const ChatRequest& request, bool azure, bool stream);
+
 /// The tool calls of an OpenAI-style message (`tool_calls`, each with a `function` holding the
 /// name and the arguments as JSON text, or, from Ollama, as an object).
 std::vector<ToolCall> function_tool_calls(const nlohmann::json& message);

@@ -1,5 +1,7 @@
 // The OpenAI chat completions format, also spoken by Azure OpenAI and by OpenAI-compatible
 // servers (vLLM, llama.cpp, LM Studio, gateways).
+#include <algorithm>
+
 #include "exec/wire.hpp"
 #include "util/json_writer.hpp"
 
@@ -141,7 +143,7 @@ class OpenAiFormat : public WireFormat {
     }
     http.headers.emplace_back("Content-Type", "application/json");
     http.headers.emplace_back("Accept", stream ? "text/event-stream" : "application/json");
-    http.body = util::json_compact(body(request, stream));
+    http.body = openai_body(request, m_azure, stream);
     return http;
   }
 
@@ -224,59 +226,147 @@ class OpenAiFormat : public WireFormat {
   }
 
  private:
-  [[nodiscard]] json body(const ChatRequest& request, bool stream) const {
-    json body = json::object();
-    if (!m_azure) {
-      body["model"] = request.model;
-    }
-    body["messages"] = messages(request.messages);
-    const ModelSettings& p = request.parameters;
-    if (p.temperature) {
-      body["temperature"] = *p.temperature;
-    }
-    if (p.top_p) {
-      body["top_p"] = *p.top_p;
-    }
-    if (p.max_tokens) {
-      // Reasoning models refuse the older name, which compatible servers still expect.
-      body[is_openai_reasoning_model(request.model) ? "max_completion_tokens" : "max_tokens"] =
-          *p.max_tokens;
-    }
-    if (p.reasoning_effort) {
-      body["reasoning_effort"] = *p.reasoning_effort;
-    }
-    if (p.seed) {
-      body["seed"] = *p.seed;
-    }
-    if (!p.stop.empty()) {
-      body["stop"] = p.stop;
-    }
-    if (!p.response_schema.is_null()) {
-      body["response_format"] = {{"type", "json_schema"}, {"json_schema", p.response_schema}};
-    } else if (p.response_format == "json") {
-      body["response_format"] = {{"type", "json_object"}};
-    }
-    if (!p.tools.is_null()) {
-      body["tools"] = function_tools(p.tools);
-    }
-    if (p.tool_choice) {
-      bool mode =
-          *p.tool_choice == "auto" || *p.tool_choice == "none" || *p.tool_choice == "required";
-      body["tool_choice"] =
-          mode ? json(*p.tool_choice)
-               : json{{"type", "function"}, {"function", {{"name", *p.tool_choice}}}};
-    }
-    if (stream) {
-      body["stream"] = true;
-      body["stream_options"] = {{"include_usage", true}};
-    }
-    return body;
-  }
-
   bool m_azure;
 };
 
 }  // namespace
+
+json openai_body_tree(const ChatRequest& request, bool azure, bool stream) {
+  json body = json::object();
+  if (!azure) {
+    body["model"] = request.model;
+  }
+  body["messages"] = messages(request.messages);
+  const ModelSettings& p = request.parameters;
+  if (p.temperature) {
+    body["temperature"] = *p.temperature;
+  }
+  if (p.top_p) {
+    body["top_p"] = *p.top_p;
+  }
+  if (p.max_tokens) {
+    // Reasoning models refuse the older name, which compatible servers still expect.
+    body[is_openai_reasoning_model(request.model) ? "max_completion_tokens" : "max_tokens"] =
+        *p.max_tokens;
+  }
+  if (p.reasoning_effort) {
+    body["reasoning_effort"] = *p.reasoning_effort;
+  }
+  if (p.seed) {
+    body["seed"] = *p.seed;
+  }
+  if (!p.stop.empty()) {
+    body["stop"] = p.stop;
+  }
+  if (!p.response_schema.is_null()) {
+    body["response_format"] = {{"type", "json_schema"}, {"json_schema", p.response_schema}};
+  } else if (p.response_format == "json") {
+    body["response_format"] = {{"type", "json_object"}};
+  }
+  if (!p.tools.is_null()) {
+    body["tools"] = function_tools(p.tools);
+  }
+  if (p.tool_choice) {
+    bool mode =
+        *p.tool_choice == "auto" || *p.tool_choice == "none" || *p.tool_choice == "required";
+    body["tool_choice"] =
+        mode ? json(*p.tool_choice)
+             : json{{"type", "function"}, {"function", {{"name", *p.tool_choice}}}};
+  }
+  if (stream) {
+    body["stream"] = true;
+    body["stream_options"] = {{"include_usage", true}};
+  }
+  return body;
+}
+
+namespace {
+
+// Whether the format writes `message` as {"content", "role"} and nothing else.
+bool is_plain(const ChatMessage& message) {
+  return message.tool_calls.empty() && message.role != "tool" && message.images.empty();
+}
+
+// The body of a request without tools, a schema, tool calls, tool results or images, written
+// directly in the order `openai_body_tree`'s keys take: a batch sends one a row, and building
+// the tree cost more than the rest of the request. Nothing for any other request.
+std::optional<std::string> plain_body(const ChatRequest& request, bool azure, bool stream) {
+  const ModelSettings& p = request.parameters;
+  if (!p.response_schema.is_null() || !p.tools.is_null() || p.tool_choice ||
+      !std::all_of(request.messages.begin(), request.messages.end(), is_plain)) {
+    return std::nullopt;
+  }
+  std::string out;
+  std::size_t texts = request.model.size();
+  for (const ChatMessage& message : request.messages) {
+    texts += message.content.size() + message.role.size() + 24;
+  }
+  out.reserve(texts + 192);
+  char separator = '{';
+  auto member = [&](std::string_view key) -> std::string& {
+    out += separator;
+    separator = ',';
+    out += '"';
+    out += key;
+    out += "\":";
+    return out;
+  };
+  if (p.max_tokens) {
+    util::append_json_integer(
+        member(is_openai_reasoning_model(request.model) ? "max_completion_tokens" : "max_tokens"),
+        *p.max_tokens);
+  }
+  member("messages") += '[';
+  for (std::size_t i = 0; i < request.messages.size(); ++i) {
+    out += i ? ",{\"content\":" : "{\"content\":";
+    util::append_json_string_strict(out, request.messages[i].content);
+    out += ",\"role\":";
+    util::append_json_string_strict(out, request.messages[i].role);
+    out += '}';
+  }
+  out += ']';
+  if (!azure) {
+    util::append_json_string_strict(member("model"), request.model);
+  }
+  if (p.reasoning_effort) {
+    util::append_json_string_strict(member("reasoning_effort"), *p.reasoning_effort);
+  }
+  if (p.response_format == "json") {
+    member("response_format") += R"({"type":"json_object"})";
+  }
+  if (p.seed) {
+    util::append_json_integer(member("seed"), *p.seed);
+  }
+  if (!p.stop.empty()) {
+    member("stop") += '[';
+    for (std::size_t i = 0; i < p.stop.size(); ++i) {
+      out += i ? "," : "";
+      util::append_json_string_strict(out, p.stop[i]);
+    }
+    out += ']';
+  }
+  if (stream) {
+    member("stream") += "true";
+    member("stream_options") += R"({"include_usage":true})";
+  }
+  if (p.temperature) {
+    util::append_json_number(member("temperature"), *p.temperature);
+  }
+  if (p.top_p) {
+    util::append_json_number(member("top_p"), *p.top_p);
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+std::string openai_body(const ChatRequest& request, bool azure, bool stream) {
+  if (std::optional<std::string> plain = plain_body(request, azure, stream)) {
+    return std::move(*plain);
+  }
+  return util::json_compact(openai_body_tree(request, azure, stream));
+}
 
 std::unique_ptr<WireFormat> make_openai_format(bool azure) {
   return std::make_unique<OpenAiFormat>(azure);

@@ -159,6 +159,10 @@ void append_json_string(std::string& out, std::string_view text) {
   append_string(out, text, InvalidUtf8::replaced);
 }
 
+void append_json_string_strict(std::string& out, std::string_view text) {
+  append_string(out, text, InvalidUtf8::throws);
+}
+
 namespace {
 
 void append_compact(std::string& out, const json& value, InvalidUtf8 invalid) {

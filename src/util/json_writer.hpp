@@ -12,6 +12,9 @@ namespace promptctl::util {
 
 /// `text` as a JSON string, as dump() writes it with invalid UTF-8 replaced.
 void append_json_string(std::string& out, std::string_view text);
+/// `text` as a JSON string, as dump() writes it: invalid UTF-8 throws the library's own
+/// `type_error`, naming the byte.
+void append_json_string_strict(std::string& out, std::string_view text);
 
 /// `number` in decimal, as dump() writes an integer.
 void append_json_integer(std::string& out, std::int64_t number);
