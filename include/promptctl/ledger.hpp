@@ -50,6 +50,10 @@ struct RunRecord {
   std::string content_hash;  ///< the prompt version's content hash
   std::string environment;
   nlohmann::json request = nlohmann::json::object();  ///< ChatRequest::to_json, no secrets
+  /// `request` as compact JSON when it was written with it (`ChatRequest::compact_json`, for a
+  /// run just made), so that the ledger need not write it again; empty when not known. Whatever
+  /// changes `request` must clear it.
+  std::string request_text;
   std::string request_hash;
   nlohmann::json variables = nlohmann::json::object();
   std::string provider;

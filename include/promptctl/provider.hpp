@@ -41,7 +41,10 @@ struct ChatRequest {
   [[nodiscard]] nlohmann::json to_json() const;
   /// Reads what `to_json` wrote. Throws `Error` (invalid_input) for anything else.
   static ChatRequest from_json(const nlohmann::json& json);
-  /// A hash of `to_json()`: the response cache's key.
+  /// `to_json()` as compact JSON text (`util::json_compact`), written directly for a request of
+  /// plain text messages without a schema or tools: the form stored and hashed.
+  [[nodiscard]] std::string compact_json() const;
+  /// A hash of `compact_json()`: the response cache's key.
   [[nodiscard]] std::string hash() const;
 };
 

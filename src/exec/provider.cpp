@@ -1,5 +1,8 @@
 #include "promptctl/provider.hpp"
 
+#include <algorithm>
+
+#include "exec/wire.hpp"
 #include "util/json_writer.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
@@ -80,9 +83,74 @@ ChatRequest ChatRequest::from_json(const json& value) {
   }
 }
 
+namespace {
+
+// Whether `ChatMessage::to_json` writes `message` as {"content", "role"} and nothing else.
+bool is_plain(const ChatMessage& message) {
+  return message.tool_calls.empty() && message.tool_call_id.empty() && message.images.empty();
+}
+
+// The parameters `ChatRequest::to_json` keeps, for a request without a schema or tools, in the
+// order of their keys.
+void append_plain_parameters(std::string& out, const ModelSettings& p) {
+  util::JsonCompactObjectWriter parameters(out);
+  if (p.max_tokens) {
+    util::append_json_integer(parameters.key("max_tokens"), *p.max_tokens);
+  }
+  if (p.reasoning_effort) {
+    util::append_json_string_strict(parameters.key("reasoning_effort"), *p.reasoning_effort);
+  }
+  if (p.response_format) {
+    util::append_json_string_strict(parameters.key("response_format"), *p.response_format);
+  }
+  if (p.schema_retries > 0) {
+    util::append_json_integer(parameters.key("schema_retries"), std::int64_t{p.schema_retries});
+  }
+  if (p.seed) {
+    util::append_json_integer(parameters.key("seed"), *p.seed);
+  }
+  if (!p.stop.empty()) {
+    util::append_json_strings_strict(parameters.key("stop"), p.stop);
+  }
+  if (p.temperature) {
+    util::append_json_number(parameters.key("temperature"), *p.temperature);
+  }
+  if (p.tool_choice) {
+    util::append_json_string_strict(parameters.key("tool_choice"), *p.tool_choice);
+  }
+  if (p.top_p) {
+    util::append_json_number(parameters.key("top_p"), *p.top_p);
+  }
+  parameters.close();
+}
+
+}  // namespace
+
+std::string ChatRequest::compact_json() const {
+  // A batch stores and hashes a request a row: writing it directly costs a fraction of
+  // building its tree and compacting that. Anything less plain goes through the tree.
+  if (!parameters.response_schema.is_null() || !parameters.tools.is_null() ||
+      !std::all_of(messages.begin(), messages.end(), is_plain)) {
+    return util::json_compact(to_json());
+  }
+  std::string out;
+  std::size_t texts = provider.size() + model.size();
+  for (const ChatMessage& message : messages) {
+    texts += message.content.size() + message.role.size() + 24;
+  }
+  out.reserve(texts + 160);
+  util::JsonCompactObjectWriter request(out);
+  exec_detail::append_plain_messages(request.key("messages"), messages);
+  util::append_json_string_strict(request.key("model"), model);
+  append_plain_parameters(request.key("parameters"), parameters);
+  util::append_json_string_strict(request.key("provider"), provider);
+  request.close();
+  return out;
+}
+
 std::string ChatRequest::hash() const {
-  // nlohmann::json keeps object keys sorted, so the dump is canonical.
-  return util::sha256_hex(util::json_compact(to_json()));
+  // nlohmann::json keeps object keys sorted, so the text is canonical.
+  return util::sha256_hex(compact_json());
 }
 
 }  // namespace promptctl

@@ -3,6 +3,7 @@
 #include "promptctl/error.hpp"
 #include "util/json_input.hpp"
 #include "util/json_reader.hpp"
+#include "util/json_writer.hpp"
 #include "util/strings.hpp"
 
 namespace promptctl::exec_detail {
@@ -66,6 +67,18 @@ void append_role_content(json& list, std::string_view role, const std::string& c
   json& item = list.emplace_back(json::object());
   item["role"] = role;
   item["content"] = content;
+}
+
+void append_plain_messages(std::string& out, const std::vector<ChatMessage>& messages) {
+  out += '[';
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    out += i ? ",{\"content\":" : "{\"content\":";
+    util::append_json_string_strict(out, messages[i].content);
+    out += ",\"role\":";
+    util::append_json_string_strict(out, messages[i].role);
+    out += '}';
+  }
+  out += ']';
 }
 
 json role_content_messages(const std::vector<ChatMessage>& messages, bool instructions_as_system) {

@@ -302,60 +302,40 @@ std::optional<std::string> plain_body(const ChatRequest& request, bool azure, bo
     texts += message.content.size() + message.role.size() + 24;
   }
   out.reserve(texts + 192);
-  char separator = '{';
-  auto member = [&](std::string_view key) -> std::string& {
-    out += separator;
-    separator = ',';
-    out += '"';
-    out += key;
-    out += "\":";
-    return out;
-  };
+  util::JsonCompactObjectWriter body(out);
   if (p.max_tokens) {
+    // Reasoning models refuse the older name, which compatible servers still expect.
     util::append_json_integer(
-        member(is_openai_reasoning_model(request.model) ? "max_completion_tokens" : "max_tokens"),
+        body.key(is_openai_reasoning_model(request.model) ? "max_completion_tokens" : "max_tokens"),
         *p.max_tokens);
   }
-  member("messages") += '[';
-  for (std::size_t i = 0; i < request.messages.size(); ++i) {
-    out += i ? ",{\"content\":" : "{\"content\":";
-    util::append_json_string_strict(out, request.messages[i].content);
-    out += ",\"role\":";
-    util::append_json_string_strict(out, request.messages[i].role);
-    out += '}';
-  }
-  out += ']';
+  append_plain_messages(body.key("messages"), request.messages);
   if (!azure) {
-    util::append_json_string_strict(member("model"), request.model);
+    util::append_json_string_strict(body.key("model"), request.model);
   }
   if (p.reasoning_effort) {
-    util::append_json_string_strict(member("reasoning_effort"), *p.reasoning_effort);
+    util::append_json_string_strict(body.key("reasoning_effort"), *p.reasoning_effort);
   }
   if (p.response_format == "json") {
-    member("response_format") += R"({"type":"json_object"})";
+    body.key("response_format") += R"({"type":"json_object"})";
   }
   if (p.seed) {
-    util::append_json_integer(member("seed"), *p.seed);
+    util::append_json_integer(body.key("seed"), *p.seed);
   }
   if (!p.stop.empty()) {
-    member("stop") += '[';
-    for (std::size_t i = 0; i < p.stop.size(); ++i) {
-      out += i ? "," : "";
-      util::append_json_string_strict(out, p.stop[i]);
-    }
-    out += ']';
+    util::append_json_strings_strict(body.key("stop"), p.stop);
   }
   if (stream) {
-    member("stream") += "true";
-    member("stream_options") += R"({"include_usage":true})";
+    body.key("stream") += "true";
+    body.key("stream_options") += R"({"include_usage":true})";
   }
   if (p.temperature) {
-    util::append_json_number(member("temperature"), *p.temperature);
+    util::append_json_number(body.key("temperature"), *p.temperature);
   }
   if (p.top_p) {
-    util::append_json_number(member("top_p"), *p.top_p);
+    util::append_json_number(body.key("top_p"), *p.top_p);
   }
-  out += '}';
+  body.close();
   return out;
 }
 

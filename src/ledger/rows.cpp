@@ -139,7 +139,12 @@ const char* const k_insert_run =
 std::int64_t insert_run(Query& insert, const RunRecord& run, const std::string& uid) {
   // Every text is bound where it is, not copied: the run and these outlive the insert, and the
   // statement lets go of them (reset) before they go, whether the insert worked or not.
-  std::string request = util::json_compact(run.request);
+  std::string written_request;
+  std::string_view request = run.request_text;
+  if (request.empty()) {
+    written_request = util::json_compact(run.request);
+    request = written_request;
+  }
   std::string variables = util::json_compact(run.variables);
   std::string tool_calls = util::json_compact(run.tool_calls);
   std::string_view store = to_string(run.store);

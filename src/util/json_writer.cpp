@@ -163,6 +163,15 @@ void append_json_string_strict(std::string& out, std::string_view text) {
   append_string(out, text, InvalidUtf8::throws);
 }
 
+void append_json_strings_strict(std::string& out, const std::vector<std::string>& texts) {
+  out += '[';
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    out += i ? "," : "";
+    append_string(out, texts[i], InvalidUtf8::throws);
+  }
+  out += ']';
+}
+
 namespace {
 
 void append_compact(std::string& out, const json& value, InvalidUtf8 invalid) {
@@ -263,6 +272,18 @@ void JsonObjectWriter::close() {
     append_line_start(m_out, m_depth);
   }
   m_out += '}';
+}
+
+JsonCompactObjectWriter::JsonCompactObjectWriter(std::string& out) : m_out(out) {
+  m_out += '{';
+}
+
+std::string& JsonCompactObjectWriter::key(std::string_view name) {
+  m_out += m_empty ? "\"" : ",\"";
+  m_empty = false;
+  m_out += name;
+  m_out += "\":";
+  return m_out;
 }
 
 }  // namespace promptctl::util

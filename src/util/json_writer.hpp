@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace promptctl::util {
 
@@ -15,6 +16,8 @@ void append_json_string(std::string& out, std::string_view text);
 /// `text` as a JSON string, as dump() writes it: invalid UTF-8 throws the library's own
 /// `type_error`, naming the byte.
 void append_json_string_strict(std::string& out, std::string_view text);
+/// `texts` as a JSON array of strings, each as `append_json_string_strict` writes it.
+void append_json_strings_strict(std::string& out, const std::vector<std::string>& texts);
 
 /// `number` in decimal, as dump() writes an integer.
 void append_json_integer(std::string& out, std::int64_t number);
@@ -52,6 +55,22 @@ class JsonObjectWriter {
  private:
   std::string& m_out;
   int m_depth;
+  bool m_empty = true;
+};
+
+/// Writes one compact object's members, as dump() writes them; the caller must write them in
+/// sorted order, and each key must be text that needs no escaping (a literal name).
+class JsonCompactObjectWriter {
+ public:
+  /// Opens the object.
+  explicit JsonCompactObjectWriter(std::string& out);
+  /// Starts a member: the key, then the caller appends its value.
+  std::string& key(std::string_view name);
+  /// Closes the object.
+  void close() { m_out += '}'; }
+
+ private:
+  std::string& m_out;
   bool m_empty = true;
 };
 

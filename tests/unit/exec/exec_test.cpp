@@ -13,6 +13,7 @@
 #include "promptctl/workspace.hpp"
 #include "support/temp_dir.hpp"
 #include "util/fs.hpp"
+#include "util/json_writer.hpp"
 #include "util/sha256.hpp"
 #include "util/uuid.hpp"
 
@@ -417,6 +418,22 @@ TEST(Ledger, EachStoreModeKeepsWhatItSays) {
   EXPECT_EQ(hashed.tool_calls[0]["arguments"],
             "sha256:" + util::sha256_hex(R"({"card":"4111 1111","cents":5})"));
   EXPECT_EQ(hashed.error, "rejected [redacted:card]");
+}
+
+TEST(Ledger, ARunJustMadeIsStoredAsItsStoreModeSaysNotAsItsRequestWasWritten) {
+  // A run just made carries its request's text too, which the ledger stores as it is under
+  // `full`; a stricter mode changes the request, and what is stored must be that.
+  testing::TempDir dir;
+  Ledger ledger = Ledger::open(dir.path() / "ledger.db");
+  for (LedgerStore store : {LedgerStore::full, LedgerStore::redacted, LedgerStore::hashes}) {
+    RunRecord run = run_with_a_secret(store);
+    run.request_text = util::json_compact(run.request);
+    std::optional<RunRecord> stored = ledger.find(ledger.record(run));
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->request, run.stored_form().request) << to_string(store);
+    EXPECT_EQ(stored->request.dump().find("4111") == std::string::npos, store != LedgerStore::full)
+        << to_string(store);
+  }
 }
 
 TEST(Ledger, StoreModesParseAndOrder) {

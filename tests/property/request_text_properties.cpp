@@ -1,5 +1,6 @@
-// The OpenAI-style body written directly for a plain request is the text the JSON tree it
-// stands for compacts to, byte for byte; a request it does not cover is built as that tree.
+// A request's text written directly (the OpenAI-style body sent, and the form stored and hashed)
+// is the text the JSON tree it stands for compacts to, byte for byte, and refuses what that
+// refuses; a request the direct writers do not cover is built as that tree.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -12,6 +13,7 @@
 #include "exec/wire.hpp"
 #include "support/json_values.hpp"
 #include "util/json_writer.hpp"
+#include "util/sha256.hpp"
 
 using promptctl::ChatMessage;
 using promptctl::ChatRequest;
@@ -49,7 +51,7 @@ ChatMessage any_message() {
   ChatMessage message(
       *rc::gen::elementOf(std::vector<std::string>{"system", "developer", "user", "assistant", ""}),
       any_text());
-  switch (*rc::gen::inRange(0, 24)) {
+  switch (*rc::gen::inRange(0, 16)) {
     case 0:
       message.tool_calls.push_back({"call_1", "lookup", nlohmann::json{{"q", any_text()}}});
       break;
@@ -59,6 +61,9 @@ ChatMessage any_message() {
     case 2:
       message.role = "tool";
       message.tool_call_id = "call_1";
+      break;
+    case 3:
+      message.tool_call_id = "call_1";  // kept in the stored form whatever the role
       break;
     default:
       break;
@@ -96,13 +101,37 @@ ModelSettings any_parameters() {
   if (*rc::gen::inRange(0, 20) == 0) {
     p.tools = nlohmann::json::array({{{"name", "lookup"}, {"parameters", {{"type", "object"}}}}});
   }
-  if (*rc::gen::inRange(0, 20) == 0) {
+  if (*rc::gen::inRange(0, 6) == 0) {
     p.tool_choice = *rc::gen::elementOf(std::vector<std::string>{"auto", "required", "lookup"});
+  }
+  if (*rc::gen::inRange(0, 6) == 0) {
+    p.schema_retries = *rc::gen::inRange(0, 4);
+  }
+  // Never stored or sent: the request names its provider and model itself.
+  p.provider = "ignored";
+  p.name = "ignored";
+  if (*rc::gen::inRange(0, 20) == 0) {
+    p.fallback = {"other/model"};
   }
   return p;
 }
 
-// The body, or the message of what writing it threw.
+ChatRequest any_request() {
+  ChatRequest request;
+  request.provider = any_text();
+  // Reasoning models take max_completion_tokens; others max_tokens.
+  request.model = *rc::gen::inRange(0, 4) > 0
+                      ? *rc::gen::elementOf(std::vector<std::string>{"gpt-4o", "o3-mini", "gpt-5"})
+                      : any_text();
+  int count = *rc::gen::inRange(0, 5);
+  for (int i = 0; i < count; ++i) {
+    request.messages.push_back(any_message());
+  }
+  request.parameters = any_parameters();
+  return request;
+}
+
+// The text, or the message of what writing it threw.
 template <typename Write>
 std::string outcome(const Write& write) {
   try {
@@ -114,18 +143,8 @@ std::string outcome(const Write& write) {
 
 }  // namespace
 
-RC_GTEST_PROP(WireBodyProperties, TheBodyIsTheTreeItStandsForCompacted, ()) {
-  ChatRequest request;
-  request.provider = "p";
-  // Reasoning models take max_completion_tokens; others max_tokens.
-  request.model = *rc::gen::inRange(0, 4) > 0
-                      ? *rc::gen::elementOf(std::vector<std::string>{"gpt-4o", "o3-mini", "gpt-5"})
-                      : any_text();
-  int count = *rc::gen::inRange(0, 5);
-  for (int i = 0; i < count; ++i) {
-    request.messages.push_back(any_message());
-  }
-  request.parameters = any_parameters();
+RC_GTEST_PROP(RequestTextProperties, TheBodyIsTheTreeItStandsForCompacted, ()) {
+  ChatRequest request = any_request();
   bool azure = *rc::gen::arbitrary<bool>();
   bool stream = *rc::gen::arbitrary<bool>();
   std::string written =
@@ -135,4 +154,14 @@ RC_GTEST_PROP(WireBodyProperties, TheBodyIsTheTreeItStandsForCompacted, ()) {
         promptctl::exec_detail::openai_body_tree(request, azure, stream));
   });
   RC_ASSERT(written == compacted);
+}
+
+RC_GTEST_PROP(RequestTextProperties, TheStoredFormIsTheRequestsTreeCompacted, ()) {
+  ChatRequest request = any_request();
+  std::string written = outcome([&] { return request.compact_json(); });
+  std::string compacted = outcome([&] { return promptctl::util::json_compact(request.to_json()); });
+  RC_ASSERT(written == compacted);
+  if (!written.starts_with("threw: ")) {
+    RC_ASSERT(request.hash() == promptctl::util::sha256_hex(compacted));
+  }
 }
