@@ -33,6 +33,14 @@ enum class LedgerStore {
 /// The one of the two that keeps less.
 [[nodiscard]] LedgerStore stricter(LedgerStore a, LedgerStore b);
 
+/// A request's compact JSON text kept beside its tree by whoever wrote both, so that the ledger
+/// need not write it again; empty when not known. Only a shortcut: runs that differ in it alone
+/// are the same run.
+struct KnownText {
+  std::string text;
+  bool operator==(const KnownText& /*other*/) const { return true; }
+};
+
 /// One execution with its full lineage.
 struct RunRecord {
   std::int64_t id = 0;  ///< the run's number in this ledger
@@ -50,10 +58,9 @@ struct RunRecord {
   std::string content_hash;  ///< the prompt version's content hash
   std::string environment;
   nlohmann::json request = nlohmann::json::object();  ///< ChatRequest::to_json, no secrets
-  /// `request` as compact JSON when it was written with it (`ChatRequest::compact_json`, for a
-  /// run just made), so that the ledger need not write it again; empty when not known. Whatever
+  /// `request` as compact JSON, for a run just made (`ChatRequest::compact_json`). Whatever
   /// changes `request` must clear it.
-  std::string request_text;
+  KnownText request_text;
   std::string request_hash;
   nlohmann::json variables = nlohmann::json::object();
   std::string provider;

@@ -93,8 +93,8 @@ RunRecord make_run_record(const Lineage& lineage, const nlohmann::json& variable
   run.content_hash = lineage.content_hash;
   run.environment = lineage.environment;
   run.request = result.request.to_json();
-  run.request_text = result.request.compact_json();
-  run.request_hash = util::sha256_hex(run.request_text);  // ChatRequest::hash, made once
+  run.request_text.text = result.request.compact_json();
+  run.request_hash = util::sha256_hex(run.request_text.text);  // ChatRequest::hash, made once
   run.variables = variables;
   run.provider = result.request.provider;
   run.model = result.request.model;

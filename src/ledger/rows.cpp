@@ -140,7 +140,7 @@ std::int64_t insert_run(Query& insert, const RunRecord& run, const std::string& 
   // Every text is bound where it is, not copied: the run and these outlive the insert, and the
   // statement lets go of them (reset) before they go, whether the insert worked or not.
   std::string written_request;
-  std::string_view request = run.request_text;
+  std::string_view request = run.request_text.text;
   if (request.empty()) {
     written_request = util::json_compact(run.request);
     request = written_request;

@@ -179,7 +179,7 @@ RunRecord RunRecord::stored_form() const {
   if (store == LedgerStore::full) {
     return stored;
   }
-  stored.request_text.clear();  // the request is about to change
+  stored.request_text.text.clear();  // the request is about to change
   std::vector<Redaction> redactions = redactions_of(variables);
   stored.error = redact(error, redactions);
   if (store == LedgerStore::redacted) {

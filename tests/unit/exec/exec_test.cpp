@@ -427,7 +427,7 @@ TEST(Ledger, ARunJustMadeIsStoredAsItsStoreModeSaysNotAsItsRequestWasWritten) {
   Ledger ledger = Ledger::open(dir.path() / "ledger.db");
   for (LedgerStore store : {LedgerStore::full, LedgerStore::redacted, LedgerStore::hashes}) {
     RunRecord run = run_with_a_secret(store);
-    run.request_text = util::json_compact(run.request);
+    run.request_text.text = util::json_compact(run.request);
     std::optional<RunRecord> stored = ledger.find(ledger.record(run));
     ASSERT_TRUE(stored);
     EXPECT_EQ(stored->request, run.stored_form().request) << to_string(store);
