@@ -134,11 +134,7 @@ std::string ChatRequest::compact_json() const {
     return util::json_compact(to_json());
   }
   std::string out;
-  std::size_t texts = provider.size() + model.size();
-  for (const ChatMessage& message : messages) {
-    texts += message.content.size() + message.role.size() + 24;
-  }
-  out.reserve(texts + 160);
+  out.reserve(exec_detail::plain_messages_size(messages) + provider.size() + model.size() + 160);
   util::JsonCompactObjectWriter request(out);
   exec_detail::append_plain_messages(request.key("messages"), messages);
   util::append_json_string_strict(request.key("model"), model);

@@ -81,6 +81,14 @@ void append_plain_messages(std::string& out, const std::vector<ChatMessage>& mes
   out += ']';
 }
 
+std::size_t plain_messages_size(const std::vector<ChatMessage>& messages) {
+  std::size_t size = 2;
+  for (const ChatMessage& message : messages) {
+    size += message.content.size() + message.role.size() + 24;  // and the keys, quotes, commas
+  }
+  return size;
+}
+
 json role_content_messages(const std::vector<ChatMessage>& messages, bool instructions_as_system) {
   json list = json::array();
   list.get_ref<json::array_t&>().reserve(messages.size());

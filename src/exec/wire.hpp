@@ -89,6 +89,8 @@ void append_role_content(nlohmann::json& list, std::string_view role, const std:
 /// `messages` as compact JSON, each {"content", "role"} and nothing else, as json_compact writes
 /// the array of their trees: for requests whose messages are all plain text.
 void append_plain_messages(std::string& out, const std::vector<ChatMessage>& messages);
+/// About how many bytes `append_plain_messages` writes, for reserving them.
+std::size_t plain_messages_size(const std::vector<ChatMessage>& messages);
 /// Messages as the OpenAI and Ollama formats write them: [{"role", "content"}]. With
 /// `instructions_as_system`, for an API that knows no "developer" role, it goes as "system".
 nlohmann::json role_content_messages(const std::vector<ChatMessage>& messages,

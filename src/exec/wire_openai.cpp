@@ -297,11 +297,7 @@ std::optional<std::string> plain_body(const ChatRequest& request, bool azure, bo
     return std::nullopt;
   }
   std::string out;
-  std::size_t texts = request.model.size();
-  for (const ChatMessage& message : request.messages) {
-    texts += message.content.size() + message.role.size() + 24;
-  }
-  out.reserve(texts + 192);
+  out.reserve(plain_messages_size(request.messages) + request.model.size() + 192);
   util::JsonCompactObjectWriter body(out);
   if (p.max_tokens) {
     // Reasoning models refuse the older name, which compatible servers still expect.
